@@ -1,0 +1,706 @@
+//! The indicator catalogue of the National Strategy on Gender Equality 2021–2030
+//! (Nghị quyết 28/NQ-CP): objectives, indicators, their data elements and targets.
+//!
+//! Following DHIS2, an indicator is not entered directly: officers enter the *data
+//! elements* behind it (a numerator and a denominator, disaggregated by sex where the
+//! indicator asks for it) and the indicator is computed, so that it can be recomputed at
+//! every level from summed parts instead of averaging percentages.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// An objective (mục tiêu) of the strategy, numbered 1–6.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Objective {
+    pub number: u32,
+    pub name_vi: String,
+    pub name_en: String,
+}
+
+/// How an indicator's figure is expressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeasureKind {
+    Percent,
+    /// Times (e.g. women's unpaid-work hours relative to men's: 1,7 lần).
+    Ratio,
+    Per100,
+    Per1000,
+    Per100000,
+    Count,
+    Hours,
+    YesNo,
+    /// A sentence, not a number: stored and shown, never assessed numerically.
+    Narrative,
+}
+
+impl MeasureKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            MeasureKind::Percent => "percent",
+            MeasureKind::Ratio => "ratio",
+            MeasureKind::Per100 => "per_100",
+            MeasureKind::Per1000 => "per_1000",
+            MeasureKind::Per100000 => "per_100000",
+            MeasureKind::Count => "count",
+            MeasureKind::Hours => "hours",
+            MeasureKind::YesNo => "yes_no",
+            MeasureKind::Narrative => "narrative",
+        }
+    }
+
+    /// True when the figure is numerator ÷ denominator × factor.
+    pub fn is_quotient(&self) -> bool {
+        matches!(
+            self,
+            MeasureKind::Percent
+                | MeasureKind::Ratio
+                | MeasureKind::Per100
+                | MeasureKind::Per1000
+                | MeasureKind::Per100000
+        )
+    }
+
+    /// The factor implied by the measure, used to check the catalogue's own factor column.
+    pub fn implied_factor(&self) -> Option<Decimal> {
+        match self {
+            MeasureKind::Percent | MeasureKind::Per100 => Some(Decimal::from(100)),
+            MeasureKind::Ratio => Some(Decimal::ONE),
+            MeasureKind::Per1000 => Some(Decimal::from(1000)),
+            MeasureKind::Per100000 => Some(Decimal::from(100_000)),
+            _ => None,
+        }
+    }
+}
+
+impl FromStr for MeasureKind {
+    type Err = CatalogueError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s.trim() {
+            "percent" => MeasureKind::Percent,
+            "ratio" => MeasureKind::Ratio,
+            "per_100" => MeasureKind::Per100,
+            "per_1000" => MeasureKind::Per1000,
+            "per_100000" => MeasureKind::Per100000,
+            "count" => MeasureKind::Count,
+            "hours" => MeasureKind::Hours,
+            "yes_no" => MeasureKind::YesNo,
+            "narrative" => MeasureKind::Narrative,
+            other => return Err(CatalogueError::Unknown("measure", other.to_string())),
+        })
+    }
+}
+
+/// Which way is better.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Higher,
+    Lower,
+}
+
+impl Direction {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Direction::Higher => "higher",
+            Direction::Lower => "lower",
+        }
+    }
+}
+
+impl FromStr for Direction {
+    type Err = CatalogueError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "higher" => Ok(Direction::Higher),
+            "lower" => Ok(Direction::Lower),
+            other => Err(CatalogueError::Unknown("direction", other.to_string())),
+        }
+    }
+}
+
+/// How an indicator climbs the hierarchy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Aggregation {
+    /// Sum numerators and denominators, then divide. Never average percentages.
+    SumRatio,
+    /// Each unit reports whether it meets the condition; the parent counts units meeting it.
+    ShareOfUnits,
+    /// Measured only at the level given (e.g. a GSO survey); not summed.
+    Survey,
+}
+
+impl Aggregation {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Aggregation::SumRatio => "sum_ratio",
+            Aggregation::ShareOfUnits => "share_of_units",
+            Aggregation::Survey => "survey",
+        }
+    }
+}
+
+impl FromStr for Aggregation {
+    type Err = CatalogueError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "sum_ratio" => Ok(Aggregation::SumRatio),
+            "share_of_units" => Ok(Aggregation::ShareOfUnits),
+            "survey" => Ok(Aggregation::Survey),
+            other => Err(CatalogueError::Unknown("aggregation", other.to_string())),
+        }
+    }
+}
+
+/// The comparison a target asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TargetOp {
+    /// `>=` "ít nhất", "không dưới"
+    #[serde(rename = ">=")]
+    AtLeast,
+    /// `>` "trên"
+    #[serde(rename = ">")]
+    Above,
+    /// `<=` "không quá"
+    #[serde(rename = "<=")]
+    AtMost,
+    /// `<` "dưới"
+    #[serde(rename = "<")]
+    Below,
+    /// `=` "duy trì" (maintain exactly, usually 100%)
+    #[serde(rename = "=")]
+    Equal,
+    /// `~` "khoảng": met within [`TargetOp::ABOUT_TOLERANCE`] of the target.
+    #[serde(rename = "~")]
+    About,
+}
+
+impl TargetOp {
+    /// "khoảng 60%" is read as 60 ± 1 in the indicator's unit. The resolution gives no
+    /// tolerance; one point keeps "about" from meaning "anything close".
+    pub const ABOUT_TOLERANCE: Decimal = Decimal::ONE;
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            TargetOp::AtLeast => ">=",
+            TargetOp::Above => ">",
+            TargetOp::AtMost => "<=",
+            TargetOp::Below => "<",
+            TargetOp::Equal => "=",
+            TargetOp::About => "~",
+        }
+    }
+
+    /// The Vietnamese wording used in reports before the figure.
+    pub fn words_vi(&self) -> &'static str {
+        match self {
+            TargetOp::AtLeast => "ít nhất",
+            TargetOp::Above => "trên",
+            TargetOp::AtMost => "không quá",
+            TargetOp::Below => "dưới",
+            TargetOp::Equal => "đạt",
+            TargetOp::About => "khoảng",
+        }
+    }
+}
+
+impl FromStr for TargetOp {
+    type Err = CatalogueError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            ">=" | "≥" => Ok(TargetOp::AtLeast),
+            ">" => Ok(TargetOp::Above),
+            "<=" | "≤" => Ok(TargetOp::AtMost),
+            "<" => Ok(TargetOp::Below),
+            "=" => Ok(TargetOp::Equal),
+            "~" => Ok(TargetOp::About),
+            other => Err(CatalogueError::Unknown("target operator", other.to_string())),
+        }
+    }
+}
+
+impl fmt::Display for TargetOp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A target: comparison and value, in the indicator's unit (e.g. `>= 60` percent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Target {
+    pub op: TargetOp,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub value: Decimal,
+}
+
+impl Target {
+    /// True when `result` satisfies the target.
+    pub fn is_met_by(&self, result: Decimal) -> bool {
+        match self.op {
+            TargetOp::AtLeast => result >= self.value,
+            TargetOp::Above => result > self.value,
+            TargetOp::AtMost => result <= self.value,
+            TargetOp::Below => result < self.value,
+            TargetOp::Equal => result == self.value,
+            TargetOp::About => (result - self.value).abs() <= TargetOp::ABOUT_TOLERANCE,
+        }
+    }
+}
+
+/// A national target for a milestone year (2025, 2030).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NationalTarget {
+    pub year: i32,
+    #[serde(flatten)]
+    pub target: Target,
+}
+
+/// An indicator (chỉ tiêu) of the catalogue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Indicator {
+    /// "1.1", "3.2a": the number within its objective; a/b marks a measurable part.
+    pub code: String,
+    pub objective: u32,
+    pub name_vi: String,
+    pub name_en: String,
+    pub measure: MeasureKind,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub factor: Decimal,
+    pub direction: Direction,
+    pub aggregation: Aggregation,
+    pub lowest_level: crate::UnitLevel,
+    pub numerator_vi: Option<String>,
+    pub denominator_vi: Option<String>,
+    pub responsible_agency: String,
+    /// Where the wording and targets were confirmed, and doubts to keep in mind.
+    pub confidence: String,
+    pub national_targets: Vec<NationalTarget>,
+}
+
+impl Indicator {
+    /// The data elements an officer fills in for this indicator.
+    pub fn data_elements(&self, sex_disaggregated: &[ElementRole]) -> Vec<DataElement> {
+        let combo = |role| {
+            if sex_disaggregated.contains(&role) {
+                CategoryCombo::Sex
+            } else {
+                CategoryCombo::None
+            }
+        };
+        let element = |role: ElementRole, name_vi: String, name_en: String, value_type| DataElement {
+            code: format!("{}.{}", self.code, role.suffix()),
+            indicator: Some(self.code.clone()),
+            role,
+            name_vi,
+            name_en,
+            value_type,
+            category_combo: combo(role),
+        };
+        match self.measure {
+            MeasureKind::Narrative => vec![element(
+                ElementRole::Value,
+                format!("Kết quả: {}", self.name_vi),
+                format!("Result: {}", self.name_en),
+                ValueType::Text,
+            )],
+            MeasureKind::YesNo => vec![element(
+                ElementRole::Value,
+                format!("Đạt yêu cầu (có/không): {}", self.name_vi),
+                format!("Met (yes/no): {}", self.name_en),
+                ValueType::YesNo,
+            )],
+            MeasureKind::Count | MeasureKind::Hours => vec![element(
+                ElementRole::Value,
+                self.name_vi.clone(),
+                self.name_en.clone(),
+                if self.measure == MeasureKind::Hours {
+                    ValueType::Hours
+                } else {
+                    ValueType::Count
+                },
+            )],
+            _ => {
+                let part_type = if self.measure == MeasureKind::Ratio {
+                    ValueType::Hours
+                } else {
+                    ValueType::Count
+                };
+                vec![
+                    element(
+                        ElementRole::Numerator,
+                        self.numerator_vi
+                            .clone()
+                            .unwrap_or_else(|| format!("Tử số: {}", self.name_vi)),
+                        format!("Numerator: {}", self.name_en),
+                        part_type,
+                    ),
+                    element(
+                        ElementRole::Denominator,
+                        self.denominator_vi
+                            .clone()
+                            .unwrap_or_else(|| format!("Mẫu số: {}", self.name_vi)),
+                        format!("Denominator: {}", self.name_en),
+                        part_type,
+                    ),
+                ]
+            }
+        }
+    }
+
+    pub fn national_target(&self, year: i32) -> Option<Target> {
+        self.national_targets.iter().find(|t| t.year == year).map(|t| t.target)
+    }
+}
+
+/// What an element contributes to its indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ElementRole {
+    Numerator,
+    Denominator,
+    /// The indicator's value itself (yes/no, count, hours, narrative).
+    Value,
+}
+
+impl ElementRole {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ElementRole::Numerator => "numerator",
+            ElementRole::Denominator => "denominator",
+            ElementRole::Value => "value",
+        }
+    }
+
+    /// Suffix of the element code: `3.2a.num`, `3.2a.den`, `5.1.value`.
+    pub fn suffix(&self) -> &'static str {
+        match self {
+            ElementRole::Numerator => "num",
+            ElementRole::Denominator => "den",
+            ElementRole::Value => "value",
+        }
+    }
+}
+
+impl FromStr for ElementRole {
+    type Err = CatalogueError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "numerator" | "num" => Ok(ElementRole::Numerator),
+            "denominator" | "den" => Ok(ElementRole::Denominator),
+            "value" => Ok(ElementRole::Value),
+            other => Err(CatalogueError::Unknown("element role", other.to_string())),
+        }
+    }
+}
+
+/// The kind of number (or text) a data element holds; decides what a valid entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueType {
+    /// Whole, non-negative: people, units, items.
+    Count,
+    /// Non-negative, fractions allowed.
+    Hours,
+    /// Đồng, non-negative, whole.
+    Money,
+    /// 0 (no) or 1 (yes).
+    YesNo,
+    Text,
+}
+
+impl ValueType {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ValueType::Count => "count",
+            ValueType::Hours => "hours",
+            ValueType::Money => "money",
+            ValueType::YesNo => "yes_no",
+            ValueType::Text => "text",
+        }
+    }
+}
+
+impl FromStr for ValueType {
+    type Err = CatalogueError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s.trim() {
+            "count" => ValueType::Count,
+            "hours" => ValueType::Hours,
+            "money" => ValueType::Money,
+            "yes_no" => ValueType::YesNo,
+            "text" => ValueType::Text,
+            other => return Err(CatalogueError::Unknown("value type", other.to_string())),
+        })
+    }
+}
+
+/// The disaggregations an element accepts (DHIS2's category combination).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CategoryCombo {
+    /// Only a total.
+    None,
+    /// Male and female, and a total that must equal their sum when both are given.
+    Sex,
+}
+
+impl CategoryCombo {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            CategoryCombo::None => "none",
+            CategoryCombo::Sex => "sex",
+        }
+    }
+
+    pub fn options(&self) -> &'static [Disaggregation] {
+        match self {
+            CategoryCombo::None => &[Disaggregation::Total],
+            CategoryCombo::Sex => &[Disaggregation::Total, Disaggregation::Male, Disaggregation::Female],
+        }
+    }
+
+    pub fn allows(&self, d: Disaggregation) -> bool {
+        self.options().contains(&d)
+    }
+}
+
+impl FromStr for CategoryCombo {
+    type Err = CatalogueError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "none" | "" => Ok(CategoryCombo::None),
+            "sex" => Ok(CategoryCombo::Sex),
+            other => Err(CatalogueError::Unknown("category combination", other.to_string())),
+        }
+    }
+}
+
+/// One cell of an element's disaggregation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Disaggregation {
+    Total,
+    Male,
+    Female,
+}
+
+impl Disaggregation {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Disaggregation::Total => "total",
+            Disaggregation::Male => "male",
+            Disaggregation::Female => "female",
+        }
+    }
+
+    pub fn name_vi(&self) -> &'static str {
+        match self {
+            Disaggregation::Total => "tổng",
+            Disaggregation::Male => "nam",
+            Disaggregation::Female => "nữ",
+        }
+    }
+}
+
+impl fmt::Display for Disaggregation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Disaggregation {
+    type Err = CatalogueError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_lowercase().as_str() {
+            "total" | "tong" | "tổng" => Ok(Disaggregation::Total),
+            "male" | "nam" => Ok(Disaggregation::Male),
+            "female" | "nu" | "nữ" => Ok(Disaggregation::Female),
+            other => Err(CatalogueError::Unknown("disaggregation", other.to_string())),
+        }
+    }
+}
+
+/// What an officer enters: one number (or text) per unit × period × disaggregation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataElement {
+    /// "3.2a.num"
+    pub code: String,
+    pub indicator: Option<String>,
+    pub role: ElementRole,
+    pub name_vi: String,
+    pub name_en: String,
+    pub value_type: ValueType,
+    pub category_combo: CategoryCombo,
+}
+
+/// A row of the shipped catalogue file (`indicators.csv`), as text.
+#[derive(Debug, Clone, Deserialize)]
+pub struct IndicatorRecord {
+    pub code: String,
+    pub objective: u32,
+    pub objective_vi: String,
+    pub name_vi: String,
+    pub name_en: String,
+    pub measure: String,
+    pub factor: String,
+    pub direction: String,
+    pub target_2025_op: String,
+    pub target_2025: String,
+    pub target_2030_op: String,
+    pub target_2030: String,
+    pub numerator_vi: String,
+    pub denominator_vi: String,
+    pub aggregation: String,
+    pub lowest_level: String,
+    pub agency_example: String,
+    pub confidence: String,
+}
+
+impl IndicatorRecord {
+    /// Parses the textual row into an indicator, refusing anything inconsistent.
+    pub fn parse(&self) -> Result<Indicator, CatalogueError> {
+        let at = |e: CatalogueError| CatalogueError::InRow(self.code.clone(), Box::new(e));
+        let measure: MeasureKind = self.measure.parse().map_err(at)?;
+        let factor = Decimal::from_str(self.factor.trim())
+            .map_err(|_| at(CatalogueError::Unknown("factor", self.factor.clone())))?;
+        if let Some(implied) = measure.implied_factor()
+            && implied != factor
+        {
+            return Err(at(CatalogueError::FactorMismatch { measure, factor }));
+        }
+        let mut national_targets = Vec::new();
+        for (year, op, value) in [
+            (2025, &self.target_2025_op, &self.target_2025),
+            (2030, &self.target_2030_op, &self.target_2030),
+        ] {
+            if op.trim().is_empty() && value.trim().is_empty() {
+                continue;
+            }
+            let op: TargetOp = op.parse().map_err(at)?;
+            let value =
+                Decimal::from_str(value.trim()).map_err(|_| at(CatalogueError::Unknown("target", value.clone())))?;
+            national_targets.push(NationalTarget {
+                year,
+                target: Target { op, value },
+            });
+        }
+        let non_empty = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
+        Ok(Indicator {
+            code: self.code.trim().to_string(),
+            objective: self.objective,
+            name_vi: self.name_vi.trim().to_string(),
+            name_en: self.name_en.trim().to_string(),
+            measure,
+            factor,
+            direction: self.direction.parse().map_err(at)?,
+            aggregation: self.aggregation.parse().map_err(at)?,
+            lowest_level: self
+                .lowest_level
+                .parse()
+                .map_err(|_| at(CatalogueError::Unknown("level", self.lowest_level.clone())))?,
+            numerator_vi: non_empty(&self.numerator_vi),
+            denominator_vi: non_empty(&self.denominator_vi),
+            responsible_agency: self.agency_example.trim().to_string(),
+            confidence: self.confidence.trim().to_string(),
+            national_targets,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CatalogueError {
+    #[error("unknown {0}: `{1}`")]
+    Unknown(&'static str, String),
+    #[error("factor {factor} does not fit measure {}", measure.as_str())]
+    FactorMismatch { measure: MeasureKind, factor: Decimal },
+    #[error("indicator {0}: {1}")]
+    InRow(String, Box<CatalogueError>),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record() -> IndicatorRecord {
+        IndicatorRecord {
+            code: "5.2a".into(),
+            objective: 5,
+            objective_vi: "Trong lĩnh vực giáo dục, đào tạo".into(),
+            name_vi: "Tỷ lệ trẻ em trai và trẻ em gái dân tộc thiểu số hoàn thành giáo dục tiểu học".into(),
+            name_en: "Ethnic-minority boys and girls completing primary education".into(),
+            measure: "percent".into(),
+            factor: "100".into(),
+            direction: "higher".into(),
+            target_2025_op: ">".into(),
+            target_2025: "90".into(),
+            target_2030_op: "~".into(),
+            target_2030: "99".into(),
+            numerator_vi: "Số học sinh hoàn thành".into(),
+            denominator_vi: "Số học sinh lớp cuối cấp".into(),
+            aggregation: "sum_ratio".into(),
+            lowest_level: "commune".into(),
+            agency_example: "Phòng Giáo dục và Đào tạo".into(),
+            confidence: "confirmed".into(),
+        }
+    }
+
+    #[test]
+    fn a_catalogue_row_parses_with_both_milestones() {
+        let ind = record().parse().unwrap();
+        assert_eq!(
+            ind.national_target(2025),
+            Some(Target {
+                op: TargetOp::Above,
+                value: Decimal::from(90)
+            })
+        );
+        assert_eq!(ind.national_target(2030).unwrap().op, TargetOp::About);
+        assert_eq!(ind.national_target(2027), None);
+    }
+
+    #[test]
+    fn a_factor_that_contradicts_the_measure_is_refused() {
+        let bad = IndicatorRecord {
+            factor: "1000".into(),
+            ..record()
+        };
+        let err = bad.parse().unwrap_err();
+        assert!(err.to_string().contains("5.2a"), "{err}");
+    }
+
+    #[test]
+    fn quotient_indicators_get_a_numerator_and_a_denominator() {
+        let ind = record().parse().unwrap();
+        let els = ind.data_elements(&[ElementRole::Numerator, ElementRole::Denominator]);
+        let codes: Vec<_> = els.iter().map(|e| e.code.as_str()).collect();
+        assert_eq!(codes, ["5.2a.num", "5.2a.den"]);
+        assert!(els.iter().all(|e| e.category_combo == CategoryCombo::Sex));
+        let yes_no = Indicator {
+            measure: MeasureKind::YesNo,
+            ..ind
+        };
+        let els = yes_no.data_elements(&[]);
+        assert_eq!(els.len(), 1);
+        assert_eq!(els[0].value_type, ValueType::YesNo);
+        assert_eq!(els[0].category_combo, CategoryCombo::None);
+    }
+
+    #[test]
+    fn targets_respect_their_operator() {
+        let t = |op, v: i64| Target {
+            op,
+            value: Decimal::from(v),
+        };
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        assert!(t(TargetOp::AtLeast, 60).is_met_by(d("60")));
+        assert!(!t(TargetOp::Above, 90).is_met_by(d("90")));
+        assert!(t(TargetOp::AtMost, 111).is_met_by(d("110.9")));
+        assert!(!t(TargetOp::Below, 42).is_met_by(d("42")));
+        assert!(t(TargetOp::Equal, 100).is_met_by(d("100.0")));
+        assert!(t(TargetOp::About, 60).is_met_by(d("59")));
+        assert!(!t(TargetOp::About, 60).is_met_by(d("58.9")));
+    }
+}

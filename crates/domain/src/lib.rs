@@ -1,0 +1,17 @@
+//! The pure model of binhdang: what a unit, a period, an indicator and a data value
+//! are, and the rules that hold for them whatever the storage. Nothing here does I/O,
+//! so every rule can be tested with plain values.
+//!
+//! Data flows `domain` → `store` → `web`/`binhdang`; the later crates only persist
+//! and serve what this crate defines.
+
+pub mod catalogue;
+pub mod period;
+pub mod unit;
+pub mod value;
+pub mod vn;
+
+pub use catalogue::*;
+pub use period::{Period, PeriodError, PeriodType};
+pub use unit::*;
+pub use value::*;

@@ -1,0 +1,287 @@
+//! The indicator catalogue: objectives, indicators with national and local targets, and the
+//! data elements behind them.
+
+use crate::{Store, StoreError, text_to_decimal};
+use binhdang_domain::{
+    CategoryCombo, DataElement, ElementRole, Indicator, NationalTarget, Objective, Period, PeriodType, Target,
+    TargetOp, ValueType,
+};
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use std::collections::BTreeMap;
+
+/// Everything `init` loads into the catalogue tables.
+#[derive(Debug, Clone)]
+pub struct CatalogueData {
+    pub objectives: Vec<Objective>,
+    pub indicators: Vec<Indicator>,
+    pub elements: Vec<DataElement>,
+}
+
+/// A target a unit set for itself for a phase (e.g. Bắc Kạn's 20% where the nation asks 27%).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LocalTarget {
+    pub unit_code: String,
+    pub unit_name: String,
+    pub phase: String,
+    #[serde(flatten)]
+    pub target: Target,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorDetail {
+    #[serde(flatten)]
+    pub indicator: Indicator,
+    pub objective_name_vi: String,
+    pub objective_name_en: String,
+    pub data_elements: Vec<DataElement>,
+    pub local_targets: Vec<LocalTarget>,
+}
+
+fn parse<T: std::str::FromStr>(row: &AnyRow, col: &str) -> Result<T, StoreError> {
+    let s: String = row.try_get(col)?;
+    s.parse().map_err(|_| StoreError::Corrupt(format!("{col} `{s}`")))
+}
+
+fn element(row: &AnyRow) -> Result<DataElement, StoreError> {
+    Ok(DataElement {
+        code: row.try_get("code")?,
+        indicator: row.try_get("indicator_code")?,
+        role: parse::<ElementRole>(row, "role")?,
+        name_vi: row.try_get("name_vi")?,
+        name_en: row.try_get("name_en")?,
+        value_type: parse::<ValueType>(row, "value_type")?,
+        category_combo: parse::<CategoryCombo>(row, "category_combo")?,
+    })
+}
+
+fn target(row: &AnyRow) -> Result<Target, StoreError> {
+    Ok(Target {
+        op: parse::<TargetOp>(row, "op")?,
+        value: text_to_decimal(&row.try_get::<String, _>("value")?)?,
+    })
+}
+
+impl Store {
+    /// Loads the shipped catalogue. Rows already present are kept as they are, so that an
+    /// administrator's corrections survive a second `init`.
+    pub async fn load_catalogue(&self, data: &CatalogueData) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for o in &data.objectives {
+            sqlx::query(
+                "INSERT INTO objectives (number, name_vi, name_en) VALUES ($1, $2, $3) ON CONFLICT (number) DO NOTHING",
+            )
+            .bind(i64::from(o.number))
+            .bind(&o.name_vi)
+            .bind(&o.name_en)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for (order, i) in data.indicators.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO indicators (code, objective, sort_order, name_vi, name_en, measure, factor, direction,
+                    aggregation, lowest_level, numerator_vi, denominator_vi, responsible_agency, confidence)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (code) DO NOTHING",
+            )
+            .bind(&i.code)
+            .bind(i64::from(i.objective))
+            .bind(order as i64)
+            .bind(&i.name_vi)
+            .bind(&i.name_en)
+            .bind(i.measure.as_str())
+            .bind(i.factor.to_string())
+            .bind(i.direction.as_str())
+            .bind(i.aggregation.as_str())
+            .bind(i.lowest_level.as_str())
+            .bind(i.numerator_vi.clone())
+            .bind(i.denominator_vi.clone())
+            .bind(&i.responsible_agency)
+            .bind(&i.confidence)
+            .execute(&mut *tx)
+            .await?;
+            for t in &i.national_targets {
+                sqlx::query(
+                    "INSERT INTO national_targets (indicator_code, year, op, value) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (indicator_code, year) DO NOTHING",
+                )
+                .bind(&i.code)
+                .bind(i64::from(t.year))
+                .bind(t.target.op.as_str())
+                .bind(t.target.value.to_string())
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        for (order, e) in data.elements.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO data_elements (code, indicator_code, sort_order, role, name_vi, name_en, value_type, category_combo)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (code) DO NOTHING",
+            )
+            .bind(&e.code)
+            .bind(e.indicator.clone())
+            .bind(order as i64)
+            .bind(e.role.as_str())
+            .bind(&e.name_vi)
+            .bind(&e.name_en)
+            .bind(e.value_type.as_str())
+            .bind(e.category_combo.as_str())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn objectives(&self) -> Result<Vec<Objective>, StoreError> {
+        let rows = sqlx::query("SELECT number, name_vi, name_en FROM objectives ORDER BY number")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Objective {
+                    number: u32::try_from(r.try_get::<i64, _>("number")?)
+                        .map_err(|_| StoreError::Corrupt("objective number".into()))?,
+                    name_vi: r.try_get("name_vi")?,
+                    name_en: r.try_get("name_en")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Every indicator with its national targets, in catalogue order.
+    pub async fn indicators(&self) -> Result<Vec<Indicator>, StoreError> {
+        let mut targets: BTreeMap<String, Vec<NationalTarget>> = BTreeMap::new();
+        for r in sqlx::query("SELECT indicator_code, year, op, value FROM national_targets ORDER BY year")
+            .fetch_all(&self.pool)
+            .await?
+        {
+            let year = i32::try_from(r.try_get::<i64, _>("year")?).map_err(|_| StoreError::Corrupt("year".into()))?;
+            targets
+                .entry(r.try_get("indicator_code")?)
+                .or_default()
+                .push(NationalTarget {
+                    year,
+                    target: target(&r)?,
+                });
+        }
+        let rows = sqlx::query("SELECT * FROM indicators ORDER BY sort_order")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let code: String = r.try_get("code")?;
+                Ok(Indicator {
+                    national_targets: targets.remove(&code).unwrap_or_default(),
+                    code,
+                    objective: u32::try_from(r.try_get::<i64, _>("objective")?)
+                        .map_err(|_| StoreError::Corrupt("objective".into()))?,
+                    name_vi: r.try_get("name_vi")?,
+                    name_en: r.try_get("name_en")?,
+                    measure: parse(r, "measure")?,
+                    factor: text_to_decimal(&r.try_get::<String, _>("factor")?)?,
+                    direction: parse(r, "direction")?,
+                    aggregation: parse(r, "aggregation")?,
+                    lowest_level: parse(r, "lowest_level")?,
+                    numerator_vi: r.try_get("numerator_vi")?,
+                    denominator_vi: r.try_get("denominator_vi")?,
+                    responsible_agency: r.try_get("responsible_agency")?,
+                    confidence: r.try_get("confidence")?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn indicator_detail(&self, code: &str) -> Result<IndicatorDetail, StoreError> {
+        let indicator = self
+            .indicators()
+            .await?
+            .into_iter()
+            .find(|i| i.code == code)
+            .ok_or_else(|| StoreError::NotFound {
+                what: "indicator",
+                key: code.to_string(),
+            })?;
+        let objective = self
+            .objectives()
+            .await?
+            .into_iter()
+            .find(|o| o.number == indicator.objective)
+            .ok_or_else(|| StoreError::Corrupt(format!("objective {} of indicator {code}", indicator.objective)))?;
+        let data_elements = self
+            .data_elements()
+            .await?
+            .into_iter()
+            .filter(|e| e.indicator.as_deref() == Some(code))
+            .collect();
+        let rows = sqlx::query(
+            "SELECT u.code AS unit_code, u.kind, u.name, t.phase, t.op, t.value FROM local_targets t
+             JOIN units u ON u.id = t.unit_id WHERE t.indicator_code = $1 ORDER BY u.code, t.phase",
+        )
+        .bind(code)
+        .fetch_all(&self.pool)
+        .await?;
+        let local_targets = rows
+            .iter()
+            .map(|r| {
+                Ok(LocalTarget {
+                    unit_code: r.try_get("unit_code")?,
+                    unit_name: format!(
+                        "{} {}",
+                        r.try_get::<String, _>("kind")?,
+                        r.try_get::<String, _>("name")?
+                    )
+                    .trim()
+                    .to_string(),
+                    phase: r.try_get("phase")?,
+                    target: target(r)?,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        Ok(IndicatorDetail {
+            indicator,
+            objective_name_vi: objective.name_vi,
+            objective_name_en: objective.name_en,
+            data_elements,
+            local_targets,
+        })
+    }
+
+    pub async fn data_elements(&self) -> Result<Vec<DataElement>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM data_elements ORDER BY sort_order")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(element).collect()
+    }
+
+    /// Sets (or replaces) a unit's own target for a phase such as `2021-2025`.
+    pub async fn set_local_target(
+        &self,
+        unit_code: &str,
+        indicator_code: &str,
+        phase: &Period,
+        target: Target,
+    ) -> Result<(), StoreError> {
+        if phase.period_type() != PeriodType::Phase {
+            return Err(StoreError::Invalid(vec![crate::FieldProblem::new(
+                "phase",
+                "not_a_phase",
+                format!("local targets are set for a phase such as 2021-2025, not {phase}"),
+                format!("Chỉ tiêu của địa phương đặt cho một giai đoạn (ví dụ 2021-2025), không phải {phase}"),
+            )]));
+        }
+        let unit = self.unit_on(unit_code, phase.end()).await?;
+        sqlx::query(
+            "INSERT INTO local_targets (unit_id, indicator_code, phase, op, value) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (unit_id, indicator_code, phase) DO UPDATE SET op = excluded.op, value = excluded.value",
+        )
+        .bind(unit.id)
+        .bind(indicator_code)
+        .bind(phase.to_string())
+        .bind(target.op.as_str())
+        .bind(target.value.to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}

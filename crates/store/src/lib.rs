@@ -1,0 +1,143 @@
+//! Persistence for binhdang on SQLite (the embedded default, one file in WAL mode) and
+//! PostgreSQL (the scale path), behind one [`Store`].
+//!
+//! Both backends run the same SQL through sqlx's `Any` driver; only the migrations differ
+//! (one folder per backend). To keep every query portable, dates are ISO 8601 text and
+//! decimals are canonical decimal text on both: SQLite has no exact decimal type, and
+//! money and counts must never pass through binary floats.
+//!
+//! Every write that takes input from outside validates all of it first and then writes in
+//! one transaction, so a rejected request leaves the store as it was.
+
+mod catalogue;
+mod error;
+pub mod seed;
+mod units;
+mod values;
+
+pub use catalogue::{CatalogueData, IndicatorDetail, LocalTarget};
+pub use error::{FieldProblem, StoreError};
+pub use units::{UnitDetail, UnitSummary};
+pub use values::{Actor, RawValue, StoredValue, ValueInput, WriteSummary, unknown_unit};
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Which database engine a [`Store`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> Result<Backend, StoreError> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(StoreError::Config(format!(
+                "unsupported database URL `{url}`: use sqlite://FILE or postgres://USER@HOST/DB"
+            )))
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Backend::Sqlite => "SQLite",
+            Backend::Postgres => "PostgreSQL",
+        }
+    }
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// A connection pool to one binhdang database.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Connects, creating an SQLite file if it does not exist yet.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        install_default_drivers();
+        let backend = Backend::from_url(url)?;
+        let url = match backend {
+            Backend::Sqlite if !url.contains("mode=") => {
+                let sep = if url.contains('?') { '&' } else { '?' };
+                format!("{url}{sep}mode=rwc")
+            }
+            _ => url.to_string(),
+        };
+        let mut options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
+        if backend == Backend::Sqlite {
+            // WAL lets readers run beside the single writer; the busy timeout makes a
+            // second writer wait instead of failing at once.
+            options = options.max_connections(4).after_connect(|conn, _| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+                        .await?;
+                    Ok(())
+                })
+            });
+        } else {
+            options = options.max_connections(8);
+        }
+        let pool = options.connect(&url).await?;
+        Ok(Store { pool, backend })
+    }
+
+    /// Brings the schema up to date; safe to run on every start.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&self.pool).await?;
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// A cheap round trip, for health checks.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Dates are stored as ISO 8601 text (`2025-07-01`).
+pub(crate) fn date_to_text(d: time::Date) -> String {
+    d.to_string()
+}
+
+pub(crate) fn text_to_date(s: &str) -> Result<time::Date, StoreError> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(s, format).map_err(|e| StoreError::Corrupt(format!("stored date `{s}`: {e}")))
+}
+
+pub(crate) fn text_to_decimal(s: &str) -> Result<rust_decimal::Decimal, StoreError> {
+    rust_decimal::Decimal::from_str(s).map_err(|e| StoreError::Corrupt(format!("stored decimal `{s}`: {e}")))
+}
+
+pub(crate) fn now_text() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}

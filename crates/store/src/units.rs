@@ -1,0 +1,311 @@
+//! Administrative units in time: which units are valid on a date, and how they succeeded
+//! one another.
+
+use crate::{Store, StoreError, date_to_text, text_to_date};
+use binhdang_domain::{AdminUnit, Period, UnitCode, UnitLevel, Validity};
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use time::Date;
+
+/// A unit as the API lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnitSummary {
+    #[serde(skip)]
+    pub id: i64,
+    pub code: String,
+    pub level: UnitLevel,
+    pub name: String,
+    pub kind: String,
+    pub full_name: String,
+    pub parent_code: Option<String>,
+    pub valid_from: Option<Date>,
+    pub valid_to: Option<Date>,
+}
+
+/// A unit with its neighbours in the hierarchy and in time.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitDetail {
+    #[serde(flatten)]
+    pub unit: UnitSummary,
+    /// The date the hierarchy was read at: the requested date, moved into the unit's
+    /// validity if it fell outside it.
+    pub as_of: Date,
+    pub parent: Option<UnitSummary>,
+    pub children: Vec<UnitSummary>,
+    pub predecessors: Vec<Succession>,
+    pub successors: Vec<Succession>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Succession {
+    pub unit: UnitSummary,
+    pub kind: String,
+    pub effective: Date,
+}
+
+const UNIT_COLUMNS: &str = "u.id, u.code, u.level, u.name, u.kind, p.code AS parent_code, u.valid_from, u.valid_to";
+
+fn summary(row: &AnyRow) -> Result<UnitSummary, StoreError> {
+    let level: String = row.try_get("level")?;
+    let level: UnitLevel = level
+        .parse()
+        .map_err(|_| StoreError::Corrupt(format!("unit level `{level}`")))?;
+    let kind: String = row.try_get("kind")?;
+    let name: String = row.try_get("name")?;
+    let date = |col: &str| -> Result<Option<Date>, StoreError> {
+        row.try_get::<Option<String>, _>(col)?
+            .map(|s| text_to_date(&s))
+            .transpose()
+    };
+    Ok(UnitSummary {
+        id: row.try_get("id")?,
+        code: row.try_get("code")?,
+        level,
+        full_name: if kind.is_empty() {
+            name.clone()
+        } else {
+            format!("{kind} {name}")
+        },
+        name,
+        kind,
+        parent_code: row.try_get("parent_code")?,
+        valid_from: date("valid_from")?,
+        valid_to: date("valid_to")?,
+    })
+}
+
+fn validity_of(u: &UnitSummary) -> Validity {
+    Validity {
+        from: u.valid_from,
+        to: u.valid_to,
+    }
+}
+
+impl Store {
+    /// Units valid on `date`, optionally of one level and under one parent (by code).
+    pub async fn units_valid_on(
+        &self,
+        date: Date,
+        level: Option<UnitLevel>,
+        parent: Option<&UnitCode>,
+    ) -> Result<Vec<UnitSummary>, StoreError> {
+        let sql = format!(
+            "SELECT {UNIT_COLUMNS} FROM units u LEFT JOIN units p ON p.id = u.parent_id
+             WHERE (u.valid_from IS NULL OR u.valid_from <= $1) AND (u.valid_to IS NULL OR u.valid_to >= $1)
+               AND ($2 IS NULL OR u.level = $2) AND ($3 IS NULL OR p.code = $3)
+             ORDER BY u.code"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(date_to_text(date))
+            .bind(level.map(|l| l.as_str().to_string()))
+            .bind(parent.map(|p| p.to_string()))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(summary).collect()
+    }
+
+    /// All versions of a code, oldest first.
+    async fn unit_versions(&self, code: &str) -> Result<Vec<UnitSummary>, StoreError> {
+        let sql = format!(
+            "SELECT {UNIT_COLUMNS} FROM units u LEFT JOIN units p ON p.id = u.parent_id
+             WHERE u.code = $1 ORDER BY COALESCE(u.valid_from, '')"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(code)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(summary).collect()
+    }
+
+    /// The version of `code` valid on `date`, or else the latest version of that code.
+    pub async fn unit_on(&self, code: &str, date: Date) -> Result<UnitSummary, StoreError> {
+        let versions = self.unit_versions(code).await?;
+        let valid = versions.iter().find(|u| validity_of(u).contains(date)).cloned();
+        valid
+            .or_else(|| versions.last().cloned())
+            .ok_or_else(|| StoreError::NotFound {
+                what: "unit",
+                key: code.to_string(),
+            })
+    }
+
+    /// The unit that reports under `code` for `period`: the version valid on the period's
+    /// last day, or else the latest version that existed during the period. `None` when no
+    /// version of the code existed during the period.
+    pub async fn unit_for_period(&self, code: &str, period: &Period) -> Result<Option<UnitSummary>, StoreError> {
+        let versions = self.unit_versions(code).await?;
+        if let Some(u) = versions.iter().find(|u| validity_of(u).contains(period.end())) {
+            return Ok(Some(u.clone()));
+        }
+        let during = Validity {
+            from: Some(period.start()),
+            to: Some(period.end()),
+        };
+        Ok(versions.into_iter().rev().find(|u| validity_of(u).overlaps(&during)))
+    }
+
+    /// Whether any version of `code` exists at all.
+    pub async fn unit_code_exists(&self, code: &str) -> Result<bool, StoreError> {
+        Ok(!self.unit_versions(code).await?.is_empty())
+    }
+
+    pub async fn unit_detail(&self, code: &str, date: Date) -> Result<UnitDetail, StoreError> {
+        let unit = self.unit_on(code, date).await?;
+        let as_of = clamp_into(date, &validity_of(&unit));
+        let parent = match &unit.parent_code {
+            Some(_) => self.unit_by_id(self.parent_id(unit.id).await?).await?,
+            None => None,
+        };
+        let sql = format!(
+            "SELECT {UNIT_COLUMNS} FROM units u LEFT JOIN units p ON p.id = u.parent_id
+             WHERE u.parent_id = $1 AND (u.valid_from IS NULL OR u.valid_from <= $2)
+               AND (u.valid_to IS NULL OR u.valid_to >= $2)
+             ORDER BY u.code"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(unit.id)
+            .bind(date_to_text(as_of))
+            .fetch_all(&self.pool)
+            .await?;
+        let children = rows.iter().map(summary).collect::<Result<_, _>>()?;
+        let predecessors = self.successions(unit.id, "successor_id", "predecessor_id").await?;
+        let successors = self.successions(unit.id, "predecessor_id", "successor_id").await?;
+        Ok(UnitDetail {
+            unit,
+            as_of,
+            parent,
+            children,
+            predecessors,
+            successors,
+        })
+    }
+
+    async fn parent_id(&self, id: i64) -> Result<Option<i64>, StoreError> {
+        let row = sqlx::query("SELECT parent_id FROM units WHERE id = $1")
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get("parent_id")?)
+    }
+
+    async fn unit_by_id(&self, id: Option<i64>) -> Result<Option<UnitSummary>, StoreError> {
+        let Some(id) = id else { return Ok(None) };
+        let sql = format!("SELECT {UNIT_COLUMNS} FROM units u LEFT JOIN units p ON p.id = u.parent_id WHERE u.id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(summary).transpose()
+    }
+
+    /// Units linked to `id` through successions; `this_side` is the column holding `id`.
+    async fn successions(
+        &self,
+        id: i64,
+        this_side: &'static str,
+        other_side: &'static str,
+    ) -> Result<Vec<Succession>, StoreError> {
+        let sql = format!(
+            "SELECT {UNIT_COLUMNS}, s.kind AS succession_kind, s.effective
+             FROM unit_successions s JOIN units u ON u.id = s.{other_side}
+             LEFT JOIN units p ON p.id = u.parent_id
+             WHERE s.{this_side} = $1 ORDER BY u.code"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Succession {
+                    unit: summary(row)?,
+                    kind: row.try_get("succession_kind")?,
+                    effective: text_to_date(&row.try_get::<String, _>("effective")?)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Counts of units per level valid on `date`.
+    pub async fn unit_counts(&self, date: Date) -> Result<Vec<(UnitLevel, i64)>, StoreError> {
+        let mut counts = Vec::new();
+        for level in UnitLevel::ALL {
+            let row = sqlx::query(
+                "SELECT COUNT(*) AS n FROM units WHERE level = $1
+                 AND (valid_from IS NULL OR valid_from <= $2) AND (valid_to IS NULL OR valid_to >= $2)",
+            )
+            .bind(level.as_str())
+            .bind(date_to_text(date))
+            .fetch_one(&self.pool)
+            .await?;
+            counts.push((level, row.try_get::<i64, _>("n")?));
+        }
+        Ok(counts)
+    }
+}
+
+fn clamp_into(date: Date, v: &Validity) -> Date {
+    match (v.from, v.to) {
+        (Some(f), _) if date < f => f,
+        (_, Some(t)) if date > t => t,
+        _ => date,
+    }
+}
+
+/// A unit to insert, with its parent given by code and the validity of the parent version
+/// it belongs under.
+pub(crate) struct NewUnit<'a> {
+    pub unit: &'a AdminUnit,
+    pub parent_id: Option<i64>,
+}
+
+/// Rows per multi-row INSERT: well under SQLite's and PostgreSQL's parameter limits.
+const INSERT_CHUNK: usize = 200;
+
+/// Inserts units in chunks inside `tx`, returning (code, new id) pairs. Codes must be
+/// unique within one call: neither engine promises RETURNING rows in VALUES order.
+pub(crate) async fn insert_units(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    units: &[NewUnit<'_>],
+) -> Result<Vec<(String, i64)>, StoreError> {
+    let mut ids = Vec::with_capacity(units.len());
+    for chunk in units.chunks(INSERT_CHUNK) {
+        let mut sql =
+            String::from("INSERT INTO units (code, level, name, kind, parent_id, valid_from, valid_to) VALUES ");
+        for i in 0..chunk.len() {
+            let b = i * 7;
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push_str(&format!(
+                "(${},${},${},${},${},${},${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6,
+                b + 7
+            ));
+        }
+        sql.push_str(" RETURNING id, code");
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for n in chunk {
+            let u = n.unit;
+            q = q
+                .bind(u.code.to_string())
+                .bind(u.level.as_str())
+                .bind(u.name.clone())
+                .bind(u.kind.clone())
+                .bind(n.parent_id)
+                .bind(u.validity.from.map(date_to_text))
+                .bind(u.validity.to.map(date_to_text));
+        }
+        let rows = q.fetch_all(&mut **tx).await?;
+        for row in rows {
+            ids.push((row.try_get::<String, _>("code")?, row.try_get::<i64, _>("id")?));
+        }
+    }
+    Ok(ids)
+}

@@ -1,0 +1,393 @@
+//! Data values of a unit for a period: read, and written as a validated, audited batch.
+
+use crate::{FieldProblem, Store, StoreError, UnitSummary, now_text, text_to_decimal};
+use binhdang_domain::{DataElement, Disaggregation, Entry, Period, ValueType, check_entry, vn};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use sqlx::Row;
+use std::collections::{BTreeMap, HashSet};
+
+/// Who makes a change and from where, for the audit trail.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub name: String,
+    pub origin: String,
+}
+
+/// A value as it arrived, before it is known whether it fits its element.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawValue {
+    /// Remove the stored value.
+    Null,
+    /// A JSON number, as its text.
+    Number(String),
+    /// A JSON string: a narrative, or a number sent as text (exact decimals travel as text).
+    Text(String),
+}
+
+/// One value to write.
+#[derive(Debug, Clone)]
+pub struct ValueInput {
+    pub element: String,
+    pub disaggregation: Option<String>,
+    pub value: RawValue,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredValue {
+    pub element: String,
+    pub disaggregation: Disaggregation,
+    /// Canonical decimal text for numbers, so that exact values travel without floats.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    pub updated_at: String,
+    pub updated_by: String,
+}
+
+impl StoredValue {
+    pub fn number(&self) -> Option<Decimal> {
+        self.value.as_deref().and_then(|v| text_to_decimal(v).ok())
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct WriteSummary {
+    pub written: usize,
+    pub deleted: usize,
+    pub unchanged: usize,
+}
+
+/// An input that passed every check, ready to store.
+struct CheckedValue {
+    element: String,
+    disaggregation: Disaggregation,
+    entry: Option<Entry>,
+    comment: Option<String>,
+}
+
+impl CheckedValue {
+    fn stored_text(&self) -> Option<String> {
+        self.entry.as_ref().map(entry_text)
+    }
+}
+
+fn entry_text(e: &Entry) -> String {
+    match e {
+        Entry::Number(d) => d.to_string(),
+        Entry::Text(t) => t.clone(),
+    }
+}
+
+/// Resolves the unit reporting under `code` for `period`, or explains why there is none.
+pub(crate) async fn reporting_unit(store: &Store, code: &str, period: &Period) -> Result<UnitSummary, FieldProblem> {
+    let found = store.unit_for_period(code, period).await;
+    match found {
+        Ok(Some(u)) => Ok(u),
+        Ok(None) => {
+            let exists = store.unit_code_exists(code).await.unwrap_or(false);
+            Err(if exists {
+                FieldProblem::new(
+                    "unit",
+                    "unit_not_valid_in_period",
+                    format!("unit {code} did not exist during {} ({})", period, period.label_en()),
+                    format!("Đơn vị {code} không tồn tại trong kỳ {}", period.label_vi()),
+                )
+            } else {
+                unknown_unit("unit", code)
+            })
+        }
+        Err(e) => Err(FieldProblem::new("unit", "lookup_failed", e.to_string(), e.to_string())),
+    }
+}
+
+pub fn unknown_unit(field: &str, code: &str) -> FieldProblem {
+    FieldProblem::new(
+        field,
+        "unknown_unit",
+        format!("there is no administrative unit with code `{code}`"),
+        format!("Không có đơn vị hành chính mã `{code}`"),
+    )
+}
+
+pub fn bad_period(e: &binhdang_domain::PeriodError) -> FieldProblem {
+    FieldProblem::new("period", "bad_period", e.to_string(), e.message_vi())
+}
+
+impl Store {
+    /// The unit and parsed period a request names, or the problems with them (422).
+    pub async fn resolve_unit_period(&self, unit: &str, period: &str) -> Result<(UnitSummary, Period), StoreError> {
+        let period: Period = period.parse().map_err(|e| StoreError::Invalid(vec![bad_period(&e)]))?;
+        let unit = reporting_unit(self, unit, &period)
+            .await
+            .map_err(|p| StoreError::Invalid(vec![p]))?;
+        Ok((unit, period))
+    }
+
+    /// A unit's stored values for a period, by element and disaggregation.
+    pub async fn values(&self, unit: &UnitSummary, period: &Period) -> Result<Vec<StoredValue>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT v.element_code, v.disaggregation, v.number_value, v.text_value, v.comment, v.updated_at, v.updated_by
+             FROM data_values v JOIN data_elements e ON e.code = v.element_code
+             WHERE v.unit_id = $1 AND v.period = $2 ORDER BY e.sort_order, v.disaggregation",
+        )
+        .bind(unit.id)
+        .bind(period.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let d: String = r.try_get("disaggregation")?;
+                Ok(StoredValue {
+                    element: r.try_get("element_code")?,
+                    disaggregation: d
+                        .parse()
+                        .map_err(|_| StoreError::Corrupt(format!("disaggregation `{d}`")))?,
+                    value: r.try_get("number_value")?,
+                    text: r.try_get("text_value")?,
+                    comment: r.try_get("comment")?,
+                    updated_at: r.try_get("updated_at")?,
+                    updated_by: r.try_get("updated_by")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Writes a batch of values for one unit and period. Every input is checked first; if
+    /// any is wrong, all problems are returned and nothing is written. Otherwise the batch is
+    /// written in one transaction, and every change lands in the audit trail.
+    pub async fn write_values(
+        &self,
+        unit: &UnitSummary,
+        period: &Period,
+        inputs: &[ValueInput],
+        actor: &Actor,
+    ) -> Result<WriteSummary, StoreError> {
+        let elements: BTreeMap<String, DataElement> = self
+            .data_elements()
+            .await?
+            .into_iter()
+            .map(|e| (e.code.clone(), e))
+            .collect();
+        let checked = check_inputs(&elements, inputs)?;
+
+        let mut tx = self.pool.begin().await?;
+        let mut summary = WriteSummary::default();
+        let now = now_text();
+        let period_text = period.to_string();
+        for v in &checked {
+            let existing = sqlx::query(
+                "SELECT number_value, text_value, comment FROM data_values
+                 WHERE unit_id = $1 AND period = $2 AND element_code = $3 AND disaggregation = $4",
+            )
+            .bind(unit.id)
+            .bind(&period_text)
+            .bind(&v.element)
+            .bind(v.disaggregation.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+            let (old_value, old_comment) = match &existing {
+                Some(r) => (
+                    r.try_get::<Option<String>, _>("number_value")?
+                        .or(r.try_get::<Option<String>, _>("text_value")?),
+                    r.try_get::<Option<String>, _>("comment")?,
+                ),
+                None => (None, None),
+            };
+            let new_value = v.stored_text();
+            let new_comment = if new_value.is_some() { v.comment.clone() } else { None };
+            if old_value == new_value && (old_comment == new_comment || new_value.is_none()) {
+                summary.unchanged += 1;
+                continue;
+            }
+            match &v.entry {
+                None => {
+                    sqlx::query(
+                        "DELETE FROM data_values WHERE unit_id = $1 AND period = $2 AND element_code = $3 AND disaggregation = $4",
+                    )
+                    .bind(unit.id)
+                    .bind(&period_text)
+                    .bind(&v.element)
+                    .bind(v.disaggregation.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                    summary.deleted += 1;
+                }
+                Some(entry) => {
+                    let (number, text) = match entry {
+                        Entry::Number(d) => (Some(d.to_string()), None),
+                        Entry::Text(t) => (None, Some(t.clone())),
+                    };
+                    sqlx::query(
+                        "INSERT INTO data_values (unit_id, period, element_code, disaggregation, number_value, text_value,
+                            comment, updated_at, updated_by)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                         ON CONFLICT (unit_id, period, element_code, disaggregation) DO UPDATE SET
+                            number_value = excluded.number_value, text_value = excluded.text_value,
+                            comment = excluded.comment, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+                    )
+                    .bind(unit.id)
+                    .bind(&period_text)
+                    .bind(&v.element)
+                    .bind(v.disaggregation.as_str())
+                    .bind(number)
+                    .bind(text)
+                    .bind(new_comment.clone())
+                    .bind(&now)
+                    .bind(&actor.name)
+                    .execute(&mut *tx)
+                    .await?;
+                    summary.written += 1;
+                }
+            }
+            sqlx::query(
+                "INSERT INTO data_value_audit (unit_id, period, element_code, disaggregation, old_value, new_value,
+                    old_comment, new_comment, changed_by, changed_at, origin)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            )
+            .bind(unit.id)
+            .bind(&period_text)
+            .bind(&v.element)
+            .bind(v.disaggregation.as_str())
+            .bind(old_value)
+            .bind(new_value)
+            .bind(old_comment)
+            .bind(new_comment)
+            .bind(&actor.name)
+            .bind(&now)
+            .bind(&actor.origin)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(summary)
+    }
+
+    /// Number of audit rows for a unit and period (all elements).
+    pub async fn audit_count(&self, unit: &UnitSummary, period: &Period) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM data_value_audit WHERE unit_id = $1 AND period = $2")
+            .bind(unit.id)
+            .bind(period.to_string())
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+}
+
+/// Checks every input against the catalogue; all problems are collected, not just the first.
+fn check_inputs(
+    elements: &BTreeMap<String, DataElement>,
+    inputs: &[ValueInput],
+) -> Result<Vec<CheckedValue>, StoreError> {
+    let mut problems = Vec::new();
+    let mut checked = Vec::with_capacity(inputs.len());
+    let mut seen = HashSet::new();
+    if inputs.is_empty() {
+        problems.push(FieldProblem::new(
+            "values",
+            "empty",
+            "the request holds no values to write".into(),
+            "Yêu cầu không có giá trị nào để ghi".into(),
+        ));
+    }
+    for (i, input) in inputs.iter().enumerate() {
+        let field = |name: &str| format!("values[{i}].{name}");
+        let Some(element) = elements.get(input.element.trim()) else {
+            problems.push(FieldProblem::new(
+                field("element"),
+                "unknown_element",
+                format!("there is no data element `{}` in the catalogue", input.element),
+                format!("Không có chỉ tiêu dữ liệu `{}` trong danh mục", input.element),
+            ));
+            continue;
+        };
+        let disaggregation = match input.disaggregation.as_deref().map(str::parse::<Disaggregation>) {
+            None => Disaggregation::Total,
+            Some(Ok(d)) => d,
+            Some(Err(_)) => {
+                let raw = input.disaggregation.clone().unwrap_or_default();
+                problems.push(FieldProblem::new(
+                    field("disaggregation"),
+                    "unknown_disaggregation",
+                    format!("`{raw}` is not a disaggregation: use total, male or female"),
+                    format!("`{raw}` không phải cách phân tổ: dùng total (tổng), male (nam) hoặc female (nữ)"),
+                ));
+                continue;
+            }
+        };
+        if !seen.insert((element.code.clone(), disaggregation)) {
+            problems.push(FieldProblem::new(
+                field("element"),
+                "duplicate",
+                format!(
+                    "{} ({disaggregation}) appears more than once in the request",
+                    element.code
+                ),
+                format!(
+                    "{} ({}) xuất hiện nhiều lần trong yêu cầu",
+                    element.code,
+                    disaggregation.name_vi()
+                ),
+            ));
+            continue;
+        }
+        let entry = match (&input.value, element.value_type) {
+            (RawValue::Null, _) => None,
+            (RawValue::Text(t), ValueType::Text) => Some(Entry::Text(t.clone())),
+            // Any number stands in here: check_entry refuses numbers for text elements.
+            (RawValue::Number(_), ValueType::Text) => Some(Entry::Number(Decimal::ZERO)),
+            (RawValue::Number(s) | RawValue::Text(s), _) => match vn::parse_canonical(s) {
+                Ok(d) => Some(Entry::Number(d)),
+                Err(e) => {
+                    problems.push(FieldProblem::new(
+                        field("value"),
+                        "not_a_number",
+                        format!("{}: {e}", element.name_en),
+                        format!("{}: {}", element.name_vi, e.message_vi()),
+                    ));
+                    continue;
+                }
+            },
+        };
+        let entry = match entry {
+            None => None,
+            Some(entry) => match check_entry(element, disaggregation, entry) {
+                Ok(e) => Some(e),
+                Err(p) => {
+                    let name = if p.code() == "disaggregation_not_allowed" {
+                        "disaggregation"
+                    } else {
+                        "value"
+                    };
+                    problems.push(FieldProblem::new(
+                        field(name),
+                        p.code(),
+                        p.message_en(element),
+                        p.message_vi(element),
+                    ));
+                    continue;
+                }
+            },
+        };
+        let comment = input
+            .comment
+            .as_ref()
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty());
+        checked.push(CheckedValue {
+            element: element.code.clone(),
+            disaggregation,
+            entry,
+            comment,
+        });
+    }
+    if problems.is_empty() {
+        Ok(checked)
+    } else {
+        Err(StoreError::Invalid(problems))
+    }
+}

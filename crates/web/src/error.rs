@@ -1,0 +1,126 @@
+//! One error type for every route, mapped to an HTTP status and a JSON body with a stable
+//! code, a message in the caller's language, and the field-level problems.
+
+use crate::lang::Lang;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use binhdang_store::{FieldProblem, StoreError};
+use serde_json::json;
+
+#[derive(Debug)]
+pub enum ApiError {
+    /// The thing named in the path does not exist.
+    NotFound {
+        code: &'static str,
+        message_en: String,
+        message_vi: String,
+    },
+    /// The request is well-formed but names or holds something wrong; nothing was changed.
+    Invalid(Vec<FieldProblem>),
+    /// The body is not JSON, or not of the expected shape.
+    BadRequest { message_en: String, message_vi: String },
+    /// The database is unreachable or failed: not the caller's fault.
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn invalid(field: &str, code: &str, message_en: String, message_vi: String) -> Self {
+        ApiError::Invalid(vec![FieldProblem::new(field, code, message_en, message_vi)])
+    }
+
+    /// Renders the error in `lang`; both languages stay in the body for clients that
+    /// show the other one.
+    pub fn into_response_in(self, lang: Lang) -> Response {
+        let pick = |en: &str, vi: &str| {
+            if lang == Lang::En {
+                en.to_string()
+            } else {
+                vi.to_string()
+            }
+        };
+        let (status, body) = match self {
+            ApiError::NotFound {
+                code,
+                message_en,
+                message_vi,
+            } => (
+                StatusCode::NOT_FOUND,
+                json!({ "error": { "code": code, "message": pick(&message_en, &message_vi),
+                    "message_en": message_en, "message_vi": message_vi, "problems": [] } }),
+            ),
+            ApiError::Invalid(problems) => {
+                let (en, vi) = if problems.len() == 1 {
+                    (problems[0].message_en.clone(), problems[0].message_vi.clone())
+                } else {
+                    (
+                        format!("{} problems; nothing was saved", problems.len()),
+                        format!("Có {} lỗi; chưa lưu dữ liệu nào", problems.len()),
+                    )
+                };
+                let problems: Vec<_> = problems
+                    .iter()
+                    .map(|p| {
+                        json!({ "field": p.field, "code": p.code, "message": pick(&p.message_en, &p.message_vi),
+                            "message_en": p.message_en, "message_vi": p.message_vi })
+                    })
+                    .collect();
+                (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    json!({ "error": { "code": "invalid_request", "message": pick(&en, &vi),
+                        "message_en": en, "message_vi": vi, "problems": problems } }),
+                )
+            }
+            ApiError::BadRequest { message_en, message_vi } => (
+                StatusCode::BAD_REQUEST,
+                json!({ "error": { "code": "bad_request", "message": pick(&message_en, &message_vi),
+                    "message_en": message_en, "message_vi": message_vi, "problems": [] } }),
+            ),
+            ApiError::Internal(detail) => {
+                tracing::error!(%detail, "request failed");
+                let en = "the server could not complete the request; it has been logged";
+                let vi = "Máy chủ không xử lý được yêu cầu; lỗi đã được ghi lại";
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    json!({ "error": { "code": "internal", "message": pick(en, vi),
+                        "message_en": en, "message_vi": vi, "problems": [] } }),
+                )
+            }
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Invalid(problems) => ApiError::Invalid(problems),
+            StoreError::NotFound { what, key } => ApiError::NotFound {
+                code: "not_found",
+                message_en: format!("{what} `{key}` not found"),
+                message_vi: format!("Không tìm thấy {} `{key}`", what_vi(what)),
+            },
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+fn what_vi(what: &str) -> &str {
+    match what {
+        "unit" => "đơn vị",
+        "indicator" => "chỉ tiêu",
+        _ => "mục",
+    }
+}
+
+/// A handler's result together with the language to report errors in.
+pub struct ApiResult<T>(pub Lang, pub Result<T, ApiError>);
+
+impl<T: IntoResponse> IntoResponse for ApiResult<T> {
+    fn into_response(self) -> Response {
+        match self.1 {
+            Ok(t) => t.into_response(),
+            Err(e) => e.into_response_in(self.0),
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! The HTTP face of binhdang: the JSON API under `/api/v1`, described by the OpenAPI
+//! document at `/api/v1/openapi.json`. The server-rendered interface will live here too.
+
+mod api;
+mod error;
+mod lang;
+mod openapi;
+
+pub use error::ApiError;
+pub use lang::Lang;
+pub use openapi::{ROUTES, openapi_document};
+
+use axum::Router;
+use axum::routing::get;
+use binhdang_store::Store;
+use std::net::SocketAddr;
+use tower_http::trace::TraceLayer;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+}
+
+/// The application's routes on a store.
+pub fn router(store: Store) -> Router {
+    let api = Router::new()
+        .route("/health", get(api::health))
+        .route("/units", get(api::list_units))
+        .route("/units/{code}", get(api::get_unit))
+        .route("/indicators", get(api::list_indicators))
+        .route("/indicators/{code}", get(api::get_indicator))
+        .route("/values", get(api::get_values).put(api::put_values))
+        .route("/openapi.json", get(openapi::serve))
+        .fallback(api::not_found);
+    Router::new()
+        .nest("/api/v1", api)
+        .route("/", get(home))
+        .layer(TraceLayer::new_for_http())
+        .with_state(AppState { store })
+}
+
+async fn home() -> axum::response::Html<&'static str> {
+    axum::response::Html(include_str!("home.html"))
+}
+
+/// Serves until the process receives Ctrl-C or SIGTERM.
+pub async fn serve(listener: tokio::net::TcpListener, store: Store) -> std::io::Result<()> {
+    let app = router(store).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}
