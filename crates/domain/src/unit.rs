@@ -169,11 +169,7 @@ pub struct AdminUnit {
 impl AdminUnit {
     /// "Huyện Phong Thổ": how documents name the unit.
     pub fn full_name(&self) -> String {
-        if self.kind.is_empty() {
-            self.name.clone()
-        } else {
-            format!("{} {}", self.kind, self.name)
-        }
+        full_name(&self.kind, &self.name)
     }
 
     /// Checks the invariants a unit must hold before it is stored.
@@ -192,6 +188,17 @@ impl AdminUnit {
             (UnitLevel::District | UnitLevel::Commune, None) => Err(UnitError::MissingParent(self.code.to_string())),
             _ => Ok(()),
         }
+    }
+}
+
+/// How documents name a unit: "Huyện Phong Thổ", "Thành phố Hà Nội". The kind
+/// "Thành phố trung ương" (a centrally governed city) is written "Thành phố" before a name.
+pub fn full_name(kind: &str, name: &str) -> String {
+    let kind = kind.trim().strip_suffix(" trung ương").unwrap_or(kind.trim());
+    if kind.is_empty() {
+        name.to_string()
+    } else {
+        format!("{kind} {name}")
     }
 }
 
@@ -317,6 +324,7 @@ mod tests {
         };
         assert!(commune.check().is_ok());
         assert_eq!(commune.full_name(), "Xã Mường So");
+        assert_eq!(full_name("Thành phố trung ương", "Hà Nội"), "Thành phố Hà Nội");
         let orphan = AdminUnit {
             parent: None,
             ..commune.clone()
