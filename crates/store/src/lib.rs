@@ -12,6 +12,8 @@
 mod catalogue;
 mod error;
 pub mod seed;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod units;
 mod values;
 

@@ -1,0 +1,117 @@
+//! The `binhdang` command as a newcomer runs it: init, the demo, serve, help.
+
+use binhdang_domain::{Period, UnitLevel};
+use binhdang_store::testing::TestDb;
+use binhdang_store::on_both_backends;
+use std::process::{Command, Output, Stdio};
+use time::macros::date;
+
+fn binhdang(args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_binhdang"))
+        .args(args)
+        .env_remove("BINHDANG_DATABASE_URL")
+        .output()
+        .expect("run binhdang");
+    assert!(
+        out.status.success(),
+        "binhdang {args:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+on_both_backends! {
+    async fn init_loads_the_official_lists_once(backend: Backend) {
+        let db = TestDb::new(backend).await;
+        let first = stderr(&binhdang(&["init", "--database-url", &db.url]));
+        assert!(first.contains("23 indicators"), "{first}");
+        assert!(first.contains("units valid on 2024-01-01: 63 province, 696 district, 10051 commune"), "{first}");
+        assert!(first.contains("units valid on 2026-01-01: 34 province, 0 district, 3321 commune"), "{first}");
+        let second = stderr(&binhdang(&["init", "--database-url", &db.url]));
+        assert!(second.contains("units: already loaded"), "{second}");
+        assert!(second.contains("units valid on 2026-01-01: 34 province, 0 district, 3321 commune"), "{second}");
+    }
+}
+
+on_both_backends! {
+    async fn the_demo_fills_lai_chau_before_and_after_the_reform(backend: Backend) {
+        let db = TestDb::new(backend).await;
+        let out = stderr(&binhdang(&["init", "--demo", "--database-url", &db.url]));
+        assert!(out.contains("8 districts and 106 communes before the reform, 38 communes after"), "{out}");
+        let store = &db.store;
+        let lai_chau = binhdang_domain::UnitCode::parse("12").unwrap();
+        let new_communes = store.units_valid_on(date!(2026 - 01 - 01), Some(UnitLevel::Commune), Some(&lai_chau)).await.unwrap();
+        assert_eq!(new_communes.len(), 38);
+        let h1_2026: Period = "2026H1".parse().unwrap();
+        for c in &new_communes {
+            let values = store.values(c, &h1_2026).await.unwrap();
+            assert!(values.len() >= 20, "{} has {} values for 2026H1", c.code, values.len());
+            // Parts by sex are entered; a numerator never exceeds its denominator.
+            let get = |e: &str, d: &str| {
+                values.iter().find(|v| v.element == e && v.disaggregation.as_str() == d).and_then(|v| v.number())
+            };
+            for sex in ["male", "female"] {
+                assert!(get("6.1.num", sex).unwrap() <= get("6.1.den", sex).unwrap());
+            }
+        }
+        let (phong_tho, p2025h1) = store.resolve_unit_period("109", "2025H1").await.unwrap();
+        let communes = store.unit_detail(&phong_tho.code, date!(2025 - 01 - 01)).await.unwrap().children;
+        assert!(!communes.is_empty());
+        for c in &communes {
+            assert!(!store.values(c, &p2025h1).await.unwrap().is_empty(), "{} lacks 2025H1", c.code);
+            assert!(store.values(c, &Period::Year(2025)).await.unwrap().is_empty(), "{} reports for 2025 after it ended", c.code);
+        }
+        let province = store.unit_on("12", date!(2024 - 01 - 01)).await.unwrap();
+        for year in 2021..=2025 {
+            let values = store.values(&province, &Period::Year(year)).await.unwrap();
+            assert!(values.iter().any(|v| v.element == "2.1.num"), "province lacks 2.1 for {year}");
+        }
+        assert_eq!(store.indicator_detail("2.3").await.unwrap().local_targets.len(), 1);
+        let again = stderr(&binhdang(&["init", "--demo", "--database-url", &db.url]));
+        assert!(again.contains("demo: already loaded"), "{again}");
+    }
+}
+
+#[test]
+fn serve_answers_on_the_given_address() {
+    let db_dir = std::env::temp_dir().join(format!("binhdang-serve-{}", std::process::id()));
+    std::fs::create_dir_all(&db_dir).unwrap();
+    let url = format!("sqlite://{}/serve.db", db_dir.display());
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_binhdang"))
+        .args(["serve", "--addr", &addr, "--database-url", &url])
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let body = rt.block_on(async {
+        for _ in 0..600 {
+            if let Ok(r) = reqwest::get(format!("http://{addr}/api/v1/units?level=province&date=2026-01-01")).await {
+                return r.json::<serde_json::Value>().await.ok();
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        None
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&db_dir);
+    let body = body.expect("the server answered within a minute");
+    assert_eq!(body["count"], 34);
+}
+
+#[test]
+fn help_explains_the_commands() {
+    let out = binhdang(&["--help"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    for word in ["init", "serve", "--help", "Quick start", "BINHDANG_DATABASE_URL"] {
+        assert!(text.contains(word), "--help lacks {word}:\n{text}");
+    }
+    let serve = String::from_utf8_lossy(&binhdang(&["serve", "--help"]).stdout).into_owned();
+    assert!(serve.contains("--addr") && serve.contains("--demo") && serve.contains("--database-url"), "{serve}");
+}
