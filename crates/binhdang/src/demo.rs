@@ -6,7 +6,7 @@
 //! validated, audited path as any other write.
 
 use anyhow::Context;
-use binhdang_domain::{Period, Target, TargetOp, UnitCode, UnitLevel};
+use binhdang_domain::{Agency, Period, Target, TargetOp, UnitCode, UnitLevel};
 use binhdang_store::{Actor, RawValue, Store, UnitSummary, ValueInput};
 use rust_decimal::Decimal;
 use time::macros::date;
@@ -209,6 +209,7 @@ fn periods(ids: &[&str]) -> Vec<Period> {
 
 pub async fn load(store: &Store) -> anyhow::Result<()> {
     let code = UnitCode::parse(PROVINCE)?;
+    let code_of_province = code.clone();
     let province = store
         .unit_for_period(PROVINCE, &Period::Year(2021))
         .await?
@@ -306,5 +307,34 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
             .await?;
     }
     eprintln!("demo: 3 local targets for the phase 2021-2025");
+    // Provincial agencies as named after the 2025 reorganisation of departments.
+    let agencies = [
+        ("12-SNV", "Sở Nội vụ", "Department of Home Affairs"),
+        ("12-SYT", "Sở Y tế", "Department of Health"),
+        (
+            "12-SGDDT",
+            "Sở Giáo dục và Đào tạo",
+            "Department of Education and Training",
+        ),
+        (
+            "12-SVHTTDL",
+            "Sở Văn hóa, Thể thao và Du lịch",
+            "Department of Culture, Sports and Tourism",
+        ),
+        ("12-CA", "Công an tỉnh", "Provincial Police"),
+        ("12-HLHPN", "Hội Liên hiệp Phụ nữ tỉnh", "Provincial Women's Union"),
+        ("12-LDLD", "Liên đoàn Lao động tỉnh", "Provincial Labour Federation"),
+        ("12-TK", "Thống kê tỉnh", "Provincial Statistics Office"),
+    ];
+    for (code, name_vi, name_en) in agencies {
+        let agency = Agency {
+            code: code.into(),
+            unit: code_of_province.clone(),
+            name_vi: name_vi.into(),
+            name_en: Some(name_en.into()),
+        };
+        store.put_agency(&province, &agency).await?;
+    }
+    eprintln!("demo: {} provincial agencies", agencies.len());
     Ok(())
 }

@@ -1,8 +1,8 @@
 //! The `binhdang` command as a newcomer runs it: init, the demo, serve, help.
 
 use binhdang_domain::{Period, UnitLevel};
-use binhdang_store::testing::TestDb;
 use binhdang_store::on_both_backends;
+use binhdang_store::testing::TestDb;
 use std::process::{Command, Output, Stdio};
 use time::macros::date;
 
@@ -71,6 +71,8 @@ on_both_backends! {
             assert!(values.iter().any(|v| v.element == "2.1.num"), "province lacks 2.1 for {year}");
         }
         assert_eq!(store.indicator_detail("2.3").await.unwrap().local_targets.len(), 1);
+        let agencies = store.unit_detail("12", date!(2026 - 01 - 01)).await.unwrap().agencies;
+        assert!(agencies.iter().any(|a| a.name_vi == "Sở Nội vụ"), "{agencies:?}");
         let again = stderr(&binhdang(&["init", "--demo", "--database-url", &db.url]));
         assert!(again.contains("demo: already loaded"), "{again}");
     }
@@ -81,7 +83,11 @@ fn serve_answers_on_the_given_address() {
     let db_dir = std::env::temp_dir().join(format!("binhdang-serve-{}", std::process::id()));
     std::fs::create_dir_all(&db_dir).unwrap();
     let url = format!("sqlite://{}/serve.db", db_dir.display());
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let addr = format!("127.0.0.1:{port}");
     let mut child = Command::new(env!("CARGO_BIN_EXE_binhdang"))
         .args(["serve", "--addr", &addr, "--database-url", &url])
@@ -113,5 +119,8 @@ fn help_explains_the_commands() {
         assert!(text.contains(word), "--help lacks {word}:\n{text}");
     }
     let serve = String::from_utf8_lossy(&binhdang(&["serve", "--help"]).stdout).into_owned();
-    assert!(serve.contains("--addr") && serve.contains("--demo") && serve.contains("--database-url"), "{serve}");
+    assert!(
+        serve.contains("--addr") && serve.contains("--demo") && serve.contains("--database-url"),
+        "{serve}"
+    );
 }

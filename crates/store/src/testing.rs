@@ -48,7 +48,10 @@ impl TestDb {
                     .await
                     .expect("create test database");
                 let _ = conn.close().await;
-                let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin.clone());
+                let base = admin
+                    .rsplit_once('/')
+                    .map(|(b, _)| b.to_string())
+                    .unwrap_or(admin.clone());
                 (format!("{base}/{name}"), Cleanup::Database { admin_url: admin, name })
             }
         };
@@ -62,7 +65,10 @@ impl TestDb {
     /// much quicker than all 14,000 units.
     pub async fn with_provinces(backend: Backend, old_provinces: &[&str]) -> TestDb {
         let db = TestDb::new(backend).await;
-        db.store.load_catalogue(&shipped_catalogue().expect("shipped catalogue parses")).await.expect("catalogue");
+        db.store
+            .load_catalogue(&shipped_catalogue().expect("shipped catalogue parses"))
+            .await
+            .expect("catalogue");
         let subset = UnitSubset::of(old_provinces);
         db.store.load_units(&subset.files()).await.expect("units subset");
         db
@@ -82,7 +88,10 @@ impl Drop for TestDb {
                 // cleanup. FORCE ends the pool's connections that may still be open.
                 let (admin_url, name) = (admin_url.clone(), name.clone());
                 let _ = std::thread::spawn(move || {
-                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .ok()?;
                     rt.block_on(async {
                         let mut conn = sqlx::AnyConnection::connect(&admin_url).await.ok()?;
                         let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
@@ -108,10 +117,16 @@ impl UnitSubset {
     /// province merged into those, and all their districts, communes and mapping rows.
     pub fn of(old_provinces: &[&str]) -> UnitSubset {
         let mapping = rows(shipped::PROVINCE_MAPPING_2025);
-        let new_codes: Vec<String> =
-            mapping.iter().filter(|r| old_provinces.contains(&r[0].as_str())).map(|r| r[2].clone()).collect();
-        let old_codes: Vec<String> =
-            mapping.iter().filter(|r| new_codes.contains(&r[2])).map(|r| r[0].clone()).collect();
+        let new_codes: Vec<String> = mapping
+            .iter()
+            .filter(|r| old_provinces.contains(&r[0].as_str()))
+            .map(|r| r[2].clone())
+            .collect();
+        let old_codes: Vec<String> = mapping
+            .iter()
+            .filter(|r| new_codes.contains(&r[2]))
+            .map(|r| r[0].clone())
+            .collect();
         let before = rows(shipped::UNITS_BEFORE_2025);
         let districts: Vec<String> = before
             .iter()

@@ -2,7 +2,7 @@
 //! one another.
 
 use crate::{Store, StoreError, date_to_text, text_to_date};
-use binhdang_domain::{AdminUnit, Period, UnitCode, UnitLevel, Validity};
+use binhdang_domain::{AdminUnit, Agency, Period, UnitCode, UnitLevel, Validity};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -35,6 +35,8 @@ pub struct UnitDetail {
     pub children: Vec<UnitSummary>,
     pub predecessors: Vec<Succession>,
     pub successors: Vec<Succession>,
+    /// Responsible agencies beside the unit (Sở Nội vụ, Trung tâm Y tế, Hội LHPN…).
+    pub agencies: Vec<Agency>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -171,6 +173,7 @@ impl Store {
         let children = rows.iter().map(summary).collect::<Result<_, _>>()?;
         let predecessors = self.successions(unit.id, "successor_id", "predecessor_id").await?;
         let successors = self.successions(unit.id, "predecessor_id", "successor_id").await?;
+        let agencies = self.agencies_of(&unit).await?;
         Ok(UnitDetail {
             unit,
             as_of,
@@ -178,7 +181,42 @@ impl Store {
             children,
             predecessors,
             successors,
+            agencies,
         })
+    }
+
+    /// Adds an agency beside a unit, or renames the agency with that code.
+    pub async fn put_agency(&self, unit: &UnitSummary, agency: &Agency) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO agencies (code, unit_id, name_vi, name_en) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (code) DO UPDATE SET unit_id = excluded.unit_id, name_vi = excluded.name_vi,
+                name_en = excluded.name_en",
+        )
+        .bind(&agency.code)
+        .bind(unit.id)
+        .bind(&agency.name_vi)
+        .bind(agency.name_en.clone())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn agencies_of(&self, unit: &UnitSummary) -> Result<Vec<Agency>, StoreError> {
+        let rows = sqlx::query("SELECT code, name_vi, name_en FROM agencies WHERE unit_id = $1 ORDER BY code")
+            .bind(unit.id)
+            .fetch_all(&self.pool)
+            .await?;
+        let unit_code = UnitCode::parse(&unit.code).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        rows.iter()
+            .map(|r| {
+                Ok(Agency {
+                    code: r.try_get("code")?,
+                    unit: unit_code.clone(),
+                    name_vi: r.try_get("name_vi")?,
+                    name_en: r.try_get("name_en")?,
+                })
+            })
+            .collect()
     }
 
     async fn parent_id(&self, id: i64) -> Result<Option<i64>, StoreError> {

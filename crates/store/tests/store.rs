@@ -9,11 +9,19 @@ use std::str::FromStr;
 use time::macros::date;
 
 fn actor() -> Actor {
-    Actor { name: "tester".into(), origin: "test".into() }
+    Actor {
+        name: "tester".into(),
+        origin: "test".into(),
+    }
 }
 
 fn input(element: &str, disaggregation: &str, value: RawValue) -> ValueInput {
-    ValueInput { element: element.into(), disaggregation: Some(disaggregation.into()), value, comment: None }
+    ValueInput {
+        element: element.into(),
+        disaggregation: Some(disaggregation.into()),
+        value,
+        comment: None,
+    }
 }
 
 fn text(s: &str) -> RawValue {
@@ -239,4 +247,50 @@ on_both_backends! {
         assert_eq!(detail.local_targets[0].target, target);
         assert_eq!(detail.local_targets[0].unit_name, "Tỉnh Lai Châu");
     }
+}
+
+on_both_backends! {
+    async fn narrative_results_are_stored_as_text_never_as_numbers(backend: Backend) {
+        let db = TestDb::with_provinces(backend, &["12"]).await;
+        let mut catalogue = shipped_catalogue().unwrap();
+        let mut narrative = catalogue.indicators[0].clone();
+        narrative.code = "1.9".into();
+        narrative.measure = binhdang_domain::MeasureKind::Narrative;
+        narrative.national_targets.clear();
+        catalogue.elements = narrative.data_elements(&[]);
+        catalogue.indicators = vec![narrative];
+        db.store.load_catalogue(&catalogue).await.unwrap();
+        let (unit, period) = db.store.resolve_unit_period("12", "2024").await.unwrap();
+        let sentence = "Đã lồng ghép nội dung bình đẳng giới vào 100% kế hoạch phát triển kinh tế - xã hội.";
+        db.store.write_values(&unit, &period, &[input("1.9.value", "total", text(sentence))], &actor()).await.unwrap();
+        let stored = db.store.values(&unit, &period).await.unwrap();
+        assert_eq!(stored[0].text.as_deref(), Some(sentence));
+        assert_eq!(stored[0].value, None);
+        let err = db
+            .store
+            .write_values(&unit, &period, &[input("1.9.value", "total", RawValue::Number("63.6".into()))], &actor())
+            .await
+            .unwrap_err();
+        let StoreError::Invalid(p) = err else { panic!() };
+        assert_eq!(p[0].code, "number_for_text");
+        assert_eq!(db.store.values(&unit, &period).await.unwrap(), stored);
+    }
+}
+
+#[tokio::test]
+async fn sqlite_files_run_in_wal_mode_with_foreign_keys() {
+    use sqlx::Row;
+    let db = TestDb::new(binhdang_store::Backend::Sqlite).await;
+    let mode: String = sqlx::query("PRAGMA journal_mode")
+        .fetch_one(db.store.pool())
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(mode, "wal");
+    let fk: i64 = sqlx::query("PRAGMA foreign_keys")
+        .fetch_one(db.store.pool())
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(fk, 1);
 }

@@ -20,7 +20,11 @@ impl App {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(binhdang_web::serve(listener, db.store.clone()));
-        App { base, client: reqwest::Client::new(), db }
+        App {
+            base,
+            client: reqwest::Client::new(),
+            db,
+        }
     }
 
     async fn get(&self, path: &str) -> (StatusCode, Value) {
@@ -44,7 +48,12 @@ impl App {
 }
 
 fn codes(v: &Value) -> Vec<String> {
-    v["units"].as_array().unwrap().iter().map(|u| u["code"].as_str().unwrap().to_string()).collect()
+    v["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["code"].as_str().unwrap().to_string())
+        .collect()
 }
 
 fn problems(v: &Value) -> Vec<(String, String)> {
@@ -52,7 +61,12 @@ fn problems(v: &Value) -> Vec<(String, String)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| (p["field"].as_str().unwrap().to_string(), p["code"].as_str().unwrap().to_string()))
+        .map(|p| {
+            (
+                p["field"].as_str().unwrap().to_string(),
+                p["code"].as_str().unwrap().to_string(),
+            )
+        })
         .collect()
 }
 
