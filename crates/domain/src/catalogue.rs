@@ -345,6 +345,12 @@ impl Indicator {
                         format!("Denominator: {}", self.name_en),
                         part_type,
                     ),
+                    element(
+                        ElementRole::Rate,
+                        format!("Giá trị báo cáo (nếu có): {}", self.name_vi),
+                        format!("Stated value (if reported): {}", self.name_en),
+                        ValueType::Rate,
+                    ),
                 ]
             }
         }
@@ -363,6 +369,9 @@ pub enum ElementRole {
     Denominator,
     /// The indicator's value itself (yes/no, count, hours, narrative).
     Value,
+    /// The figure a report states for a quotient indicator ("đạt 66,66%"), kept as typed so
+    /// that it can be checked against its numerator and denominator at its own precision.
+    Rate,
 }
 
 impl ElementRole {
@@ -371,6 +380,7 @@ impl ElementRole {
             ElementRole::Numerator => "numerator",
             ElementRole::Denominator => "denominator",
             ElementRole::Value => "value",
+            ElementRole::Rate => "rate",
         }
     }
 
@@ -380,6 +390,7 @@ impl ElementRole {
             ElementRole::Numerator => "num",
             ElementRole::Denominator => "den",
             ElementRole::Value => "value",
+            ElementRole::Rate => "rate",
         }
     }
 }
@@ -391,6 +402,7 @@ impl FromStr for ElementRole {
             "numerator" | "num" => Ok(ElementRole::Numerator),
             "denominator" | "den" => Ok(ElementRole::Denominator),
             "value" => Ok(ElementRole::Value),
+            "rate" => Ok(ElementRole::Rate),
             other => Err(CatalogueError::Unknown("element role", other.to_string())),
         }
     }
@@ -408,6 +420,8 @@ pub enum ValueType {
     Money,
     /// 0 (no) or 1 (yes).
     YesNo,
+    /// A stated percentage or rate: non-negative, kept with the decimals it was typed with.
+    Rate,
     Text,
 }
 
@@ -418,6 +432,7 @@ impl ValueType {
             ValueType::Hours => "hours",
             ValueType::Money => "money",
             ValueType::YesNo => "yes_no",
+            ValueType::Rate => "rate",
             ValueType::Text => "text",
         }
     }
@@ -431,6 +446,7 @@ impl FromStr for ValueType {
             "hours" => ValueType::Hours,
             "money" => ValueType::Money,
             "yes_no" => ValueType::YesNo,
+            "rate" => ValueType::Rate,
             "text" => ValueType::Text,
             other => return Err(CatalogueError::Unknown("value type", other.to_string())),
         })
@@ -676,8 +692,10 @@ mod tests {
         let ind = record().parse().unwrap();
         let els = ind.data_elements(&[ElementRole::Numerator, ElementRole::Denominator]);
         let codes: Vec<_> = els.iter().map(|e| e.code.as_str()).collect();
-        assert_eq!(codes, ["5.2a.num", "5.2a.den"]);
-        assert!(els.iter().all(|e| e.category_combo == CategoryCombo::Sex));
+        assert_eq!(codes, ["5.2a.num", "5.2a.den", "5.2a.rate"]);
+        assert!(els[..2].iter().all(|e| e.category_combo == CategoryCombo::Sex));
+        // A stated rate is one figure for the whole indicator.
+        assert_eq!(els[2].category_combo, CategoryCombo::None);
         let yes_no = Indicator {
             measure: MeasureKind::YesNo,
             ..ind

@@ -138,7 +138,12 @@ pub fn check_entry(element: &DataElement, disaggregation: Disaggregation, entry:
         (ValueType::Text, Entry::Number(_)) => Err(EntryProblem::NumberForText),
         (_, Entry::Text(_)) => Err(EntryProblem::TextForNumber),
         (value_type, Entry::Number(d)) => {
-            let d = d.normalize();
+            // A stated rate keeps the decimals it was typed with: its precision is evidence.
+            let d = if value_type == ValueType::Rate {
+                d
+            } else {
+                d.normalize()
+            };
             let shown = d.to_string();
             if d.is_sign_negative() && !d.is_zero() {
                 return Err(EntryProblem::Negative { value: shown });
@@ -212,6 +217,19 @@ mod tests {
         ));
         let hours = element(ValueType::Hours, CategoryCombo::None);
         assert_eq!(check_entry(&hours, Disaggregation::Total, n("1.70")), Ok(n("1.7")));
+        let rate = element(ValueType::Rate, CategoryCombo::None);
+        assert_eq!(
+            check_entry(&rate, Disaggregation::Total, n("66.60"))
+                .unwrap()
+                .as_number()
+                .unwrap()
+                .scale(),
+            2
+        );
+        assert!(matches!(
+            check_entry(&rate, Disaggregation::Total, n("-1")),
+            Err(EntryProblem::Negative { .. })
+        ));
         let text = element(ValueType::Text, CategoryCombo::None);
         assert_eq!(
             check_entry(&text, Disaggregation::Total, n("1")),

@@ -237,7 +237,7 @@ on_both_backends! {
         db.store.load_catalogue(&shipped_catalogue().unwrap()).await.unwrap();
         let again = db.store.indicator_detail("1.1").await.unwrap();
         assert_eq!(again.indicator.name_en, "corrected");
-        assert_eq!(again.data_elements.len(), 2);
+        assert_eq!(again.data_elements.len(), 3, "numerator, denominator and stated rate");
         // Local targets are per unit and phase.
         let phase: Period = "2021-2025".parse().unwrap();
         let target = Target { op: TargetOp::AtLeast, value: Decimal::from(20) };

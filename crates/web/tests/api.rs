@@ -158,7 +158,7 @@ on_both_backends! {
         let (s, one) = app.get("/api/v1/indicators/5.2a").await;
         assert_eq!(s, StatusCode::OK);
         let elements: Vec<&str> = one["data_elements"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect();
-        assert_eq!(elements, ["5.2a.num", "5.2a.den"]);
+        assert_eq!(elements, ["5.2a.num", "5.2a.den", "5.2a.rate"]);
         assert_eq!(one["data_elements"][0]["category_combo"], "sex");
         assert_eq!(one["objective_name_vi"], "Trong lĩnh vực giáo dục, đào tạo");
         let (s, _) = app.get("/api/v1/indicators/9.9").await;
