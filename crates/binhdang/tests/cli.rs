@@ -29,11 +29,11 @@ on_both_backends! {
         let db = TestDb::new(backend).await;
         let first = stderr(&binhdang(&["init", "--database-url", &db.url]));
         assert!(first.contains("23 indicators"), "{first}");
-        assert!(first.contains("units valid on 2024-01-01: 63 province, 696 district, 10051 commune"), "{first}");
-        assert!(first.contains("units valid on 2026-01-01: 34 province, 0 district, 3321 commune"), "{first}");
+        assert!(first.contains("units valid on 2024-01-01: 1 country, 63 province, 696 district, 10051 commune"), "{first}");
+        assert!(first.contains("units valid on 2026-01-01: 1 country, 34 province, 0 district, 3321 commune"), "{first}");
         let second = stderr(&binhdang(&["init", "--database-url", &db.url]));
         assert!(second.contains("units: already loaded"), "{second}");
-        assert!(second.contains("units valid on 2026-01-01: 34 province, 0 district, 3321 commune"), "{second}");
+        assert!(second.contains("units valid on 2026-01-01: 1 country, 34 province, 0 district, 3321 commune"), "{second}");
     }
 }
 

@@ -10,20 +10,28 @@ use std::fmt;
 use std::str::FromStr;
 use time::Date;
 
-/// Level in the hierarchy. Since 1 July 2025 there are only provinces and communes.
+/// Level in the hierarchy. Since 1 July 2025 there are only provinces and communes under
+/// the country; the country itself is the root every national figure is summed into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UnitLevel {
+    Country,
     Province,
     District,
     Commune,
 }
 
 impl UnitLevel {
-    pub const ALL: [UnitLevel; 3] = [UnitLevel::Province, UnitLevel::District, UnitLevel::Commune];
+    pub const ALL: [UnitLevel; 4] = [
+        UnitLevel::Country,
+        UnitLevel::Province,
+        UnitLevel::District,
+        UnitLevel::Commune,
+    ];
 
     pub fn as_str(&self) -> &'static str {
         match self {
+            UnitLevel::Country => "country",
             UnitLevel::Province => "province",
             UnitLevel::District => "district",
             UnitLevel::Commune => "commune",
@@ -32,15 +40,17 @@ impl UnitLevel {
 
     pub fn name_vi(&self) -> &'static str {
         match self {
+            UnitLevel::Country => "toàn quốc",
             UnitLevel::Province => "cấp tỉnh",
             UnitLevel::District => "cấp huyện",
             UnitLevel::Commune => "cấp xã",
         }
     }
 
-    /// GSO codes have a fixed width per level: 2, 3 and 5 digits.
+    /// GSO codes have a fixed width per level: 2, 3 and 5 digits; the country is `VN`.
     pub fn code_width(&self) -> usize {
         match self {
+            UnitLevel::Country => 2,
             UnitLevel::Province => 2,
             UnitLevel::District => 3,
             UnitLevel::Commune => 5,
@@ -58,6 +68,7 @@ impl FromStr for UnitLevel {
     type Err = UnitError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim().to_ascii_lowercase().as_str() {
+            "country" => Ok(UnitLevel::Country),
             "province" | "tinh" => Ok(UnitLevel::Province),
             "district" | "huyen" => Ok(UnitLevel::District),
             "commune" | "xa" => Ok(UnitLevel::Commune),
@@ -66,7 +77,8 @@ impl FromStr for UnitLevel {
     }
 }
 
-/// A GSO unit code: 2 (province), 3 (district) or 5 (commune) digits.
+/// A GSO unit code: 2 (province), 3 (district) or 5 (commune) digits, or `VN` for the
+/// country as a whole.
 ///
 /// The same code can belong to two units at different times (a merged province that kept
 /// its code is a new unit), so a code identifies a unit only together with a date.
@@ -75,8 +87,13 @@ impl FromStr for UnitLevel {
 pub struct UnitCode(String);
 
 impl UnitCode {
+    pub const COUNTRY: &'static str = "VN";
+
     pub fn parse(s: &str) -> Result<Self, UnitError> {
         let s = s.trim();
+        if s.eq_ignore_ascii_case(Self::COUNTRY) {
+            return Ok(UnitCode(Self::COUNTRY.to_string()));
+        }
         let width_ok = matches!(s.len(), 2 | 3 | 5);
         if width_ok && s.bytes().all(|b| b.is_ascii_digit()) {
             Ok(UnitCode(s.to_string()))
@@ -92,6 +109,7 @@ impl UnitCode {
     /// The level a code of this width belongs to.
     pub fn level(&self) -> UnitLevel {
         match self.0.len() {
+            _ if self.0 == Self::COUNTRY => UnitLevel::Country,
             2 => UnitLevel::Province,
             3 => UnitLevel::District,
             _ => UnitLevel::Commune,
@@ -184,8 +202,10 @@ impl AdminUnit {
             return Err(UnitError::EmptyName(self.code.to_string()));
         }
         match (self.level, &self.parent) {
-            (UnitLevel::Province, Some(_)) => Err(UnitError::ProvinceWithParent(self.code.to_string())),
-            (UnitLevel::District | UnitLevel::Commune, None) => Err(UnitError::MissingParent(self.code.to_string())),
+            (UnitLevel::Country, Some(_)) => Err(UnitError::RootWithParent(self.code.to_string())),
+            (UnitLevel::Province | UnitLevel::District | UnitLevel::Commune, None) => {
+                Err(UnitError::MissingParent(self.code.to_string()))
+            }
             _ => Ok(()),
         }
     }
@@ -244,16 +264,18 @@ pub struct Agency {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UnitError {
-    #[error("`{0}` is not a unit level: expected province, district or commune")]
+    #[error("`{0}` is not a unit level: expected country, province, district or commune")]
     UnknownLevel(String),
-    #[error("`{0}` is not a unit code: GSO codes have 2 (province), 3 (district) or 5 (commune) digits")]
+    #[error(
+        "`{0}` is not a unit code: GSO codes have 2 (province), 3 (district) or 5 (commune) digits; VN is the country"
+    )]
     BadCode(String),
     #[error("code {code} does not fit level {level}")]
     CodeLevelMismatch { code: String, level: UnitLevel },
     #[error("unit {0} has no name")]
     EmptyName(String),
-    #[error("province {0} cannot have a parent unit")]
-    ProvinceWithParent(String),
+    #[error("{0} is the country and cannot have a parent unit")]
+    RootWithParent(String),
     #[error("unit {0} needs a parent unit")]
     MissingParent(String),
     #[error("validity ends ({to}) before it starts ({from})")]
@@ -266,16 +288,18 @@ impl UnitError {
     pub fn message_vi(&self) -> String {
         match self {
             UnitError::UnknownLevel(s) => {
-                format!("`{s}` không phải cấp hành chính: chỉ có province (tỉnh), district (huyện), commune (xã)")
+                format!(
+                    "`{s}` không phải cấp hành chính: chỉ có country (toàn quốc), province (tỉnh), district (huyện), commune (xã)"
+                )
             }
             UnitError::BadCode(s) => format!(
-                "`{s}` không phải mã đơn vị hành chính: mã của Tổng cục Thống kê gồm 2 (tỉnh), 3 (huyện) hoặc 5 (xã) chữ số"
+                "`{s}` không phải mã đơn vị hành chính: mã của Tổng cục Thống kê gồm 2 (tỉnh), 3 (huyện) hoặc 5 (xã) chữ số; VN là toàn quốc"
             ),
             UnitError::CodeLevelMismatch { code, level } => {
                 format!("Mã {code} không phù hợp với {}", level.name_vi())
             }
             UnitError::EmptyName(c) => format!("Đơn vị {c} chưa có tên"),
-            UnitError::ProvinceWithParent(c) => format!("Tỉnh {c} không thể có đơn vị cấp trên"),
+            UnitError::RootWithParent(c) => format!("{c} là toàn quốc, không thể có đơn vị cấp trên"),
             UnitError::MissingParent(c) => format!("Đơn vị {c} cần có đơn vị cấp trên"),
             UnitError::EmptyValidity { .. } => "Ngày hết hiệu lực đứng trước ngày có hiệu lực".to_string(),
             UnitError::UnknownSuccessionKind(s) => {
@@ -293,6 +317,7 @@ mod tests {
     #[test]
     fn codes_parse_by_width_and_reject_anything_else() {
         assert_eq!(UnitCode::parse("12").unwrap().level(), UnitLevel::Province);
+        assert_eq!(UnitCode::parse("vn").unwrap().level(), UnitLevel::Country);
         assert_eq!(UnitCode::parse("106").unwrap().level(), UnitLevel::District);
         assert_eq!(UnitCode::parse("03490").unwrap().level(), UnitLevel::Commune);
         for bad in ["", "1", "1234", "123456", "1a", "12 3"] {

@@ -11,6 +11,7 @@
 
 mod catalogue;
 mod error;
+mod rollup;
 pub mod seed;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -19,6 +20,7 @@ mod values;
 
 pub use catalogue::{CatalogueData, IndicatorDetail, LocalTarget};
 pub use error::{FieldProblem, StoreError};
+pub use rollup::Cell;
 pub use units::{UnitDetail, UnitSummary};
 pub use values::{Actor, RawValue, StoredValue, ValueInput, WriteSummary, unknown_unit};
 

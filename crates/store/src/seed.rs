@@ -165,11 +165,13 @@ pub struct UnitLoadReport {
 
 fn to_unit(r: &UnitRecord, file: &str, validity: Validity) -> Result<AdminUnit, StoreError> {
     let bad = |e: binhdang_domain::UnitError| StoreError::DataFile(format!("{file}, unit {}: {e}", r.code));
-    let parent = if r.parent_code.trim().is_empty() {
-        None
+    // Provinces sit under the country, which the lists leave implicit.
+    let parent_code = if r.parent_code.trim().is_empty() {
+        UnitCode::COUNTRY
     } else {
-        Some(UnitCode::parse(&r.parent_code).map_err(bad)?)
+        r.parent_code.trim()
     };
+    let parent = Some(UnitCode::parse(parent_code).map_err(bad)?);
     let unit = AdminUnit {
         code: UnitCode::parse(&r.code).map_err(bad)?,
         level: r.level.parse().map_err(bad)?,
@@ -246,7 +248,16 @@ impl Store {
                 to_unit(r, "units_before_2025.csv", v)
             })
             .collect::<Result<_, _>>()?;
-        let old_ids = insert_level(&mut tx, &old_provinces, &HashMap::new()).await?;
+        let country = AdminUnit {
+            code: UnitCode::parse(UnitCode::COUNTRY).expect("VN is a unit code"),
+            level: binhdang_domain::UnitLevel::Country,
+            name: "Việt Nam".into(),
+            kind: String::new(),
+            parent: None,
+            validity: always,
+        };
+        let country_ids = insert_level(&mut tx, std::slice::from_ref(&country), &HashMap::new()).await?;
+        let old_ids = insert_level(&mut tx, &old_provinces, &country_ids).await?;
         let districts: Vec<AdminUnit> = before
             .iter()
             .filter(|r| level_of(r) == "district")
@@ -266,7 +277,7 @@ impl Store {
             .filter(|r| level_of(r) == "province" && !continuing.contains(r.code.as_str()))
             .map(|r| to_unit(r, "units_2025.csv", started))
             .collect::<Result<_, _>>()?;
-        let mut new_province_ids = insert_level(&mut tx, &new_provinces, &HashMap::new()).await?;
+        let mut new_province_ids = insert_level(&mut tx, &new_provinces, &country_ids).await?;
         for code in &continuing {
             let id = *old_ids.get(*code).ok_or_else(|| {
                 StoreError::DataFile(format!(
@@ -282,7 +293,7 @@ impl Store {
             .collect::<Result<_, _>>()?;
         let new_commune_ids = insert_level(&mut tx, &new_communes, &new_province_ids).await?;
         report.units =
-            old_provinces.len() + districts.len() + old_communes.len() + new_provinces.len() + new_communes.len();
+            1 + old_provinces.len() + districts.len() + old_communes.len() + new_provinces.len() + new_communes.len();
 
         // Successions: merged provinces, and communes by the commune mapping.
         let mut links: Vec<(i64, i64, SuccessionKind)> = Vec::new();
@@ -331,6 +342,7 @@ impl Store {
             q.execute(&mut *tx).await?;
         }
         report.successions = links.len();
+        crate::rollup::rebuild_unit_ancestors(&mut tx).await?;
         tx.commit().await?;
         Ok(report)
     }

@@ -1,11 +1,12 @@
 //! Data values of a unit for a period: read, and written as a validated, audited batch.
 
+use crate::rollup::{apply_deltas, contributions, deltas};
 use crate::{FieldProblem, Store, StoreError, UnitSummary, now_text, text_to_decimal};
 use binhdang_domain::{DataElement, Disaggregation, Entry, Period, ValueType, check_entry, vn};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use sqlx::Row;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// Who makes a change and from where, for the audit trail.
 #[derive(Debug, Clone)]
@@ -175,27 +176,41 @@ impl Store {
             .collect();
         let checked = check_inputs(&elements, inputs)?;
 
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut summary = WriteSummary::default();
         let now = now_text();
         let period_text = period.to_string();
+        // The unit's stored values for the period, before and (updated as we go) after.
+        let mut stored: BTreeMap<(String, Disaggregation), (String, Option<String>, bool)> = BTreeMap::new();
+        for r in sqlx::query(
+            "SELECT element_code, disaggregation, number_value, text_value, comment FROM data_values
+             WHERE unit_id = $1 AND period = $2",
+        )
+        .bind(unit.id)
+        .bind(&period_text)
+        .fetch_all(&mut *tx)
+        .await?
+        {
+            let d: String = r.try_get("disaggregation")?;
+            let d: Disaggregation = d
+                .parse()
+                .map_err(|_| StoreError::Corrupt(format!("disaggregation `{d}`")))?;
+            let number: Option<String> = r.try_get("number_value")?;
+            let is_number = number.is_some();
+            let text = number
+                .or(r.try_get::<Option<String>, _>("text_value")?)
+                .unwrap_or_default();
+            stored.insert(
+                (r.try_get("element_code")?, d),
+                (text, r.try_get("comment")?, is_number),
+            );
+        }
+        let touched: BTreeSet<String> = checked.iter().map(|v| v.element.clone()).collect();
+        let numbers_before = numbers_by_element(&stored, &touched)?;
         for v in &checked {
-            let existing = sqlx::query(
-                "SELECT number_value, text_value, comment FROM data_values
-                 WHERE unit_id = $1 AND period = $2 AND element_code = $3 AND disaggregation = $4",
-            )
-            .bind(unit.id)
-            .bind(&period_text)
-            .bind(&v.element)
-            .bind(v.disaggregation.as_str())
-            .fetch_optional(&mut *tx)
-            .await?;
-            let (old_value, old_comment) = match &existing {
-                Some(r) => (
-                    r.try_get::<Option<String>, _>("number_value")?
-                        .or(r.try_get::<Option<String>, _>("text_value")?),
-                    r.try_get::<Option<String>, _>("comment")?,
-                ),
+            let key = (v.element.clone(), v.disaggregation);
+            let (old_value, old_comment) = match stored.get(&key) {
+                Some((value, comment, _)) => (Some(value.clone()), comment.clone()),
                 None => (None, None),
             };
             let new_value = v.stored_text();
@@ -256,13 +271,34 @@ impl Store {
             .bind(old_value)
             .bind(new_value)
             .bind(old_comment)
-            .bind(new_comment)
+            .bind(new_comment.clone())
             .bind(&actor.name)
             .bind(&now)
             .bind(&actor.origin)
             .execute(&mut *tx)
             .await?;
+            match &v.entry {
+                Some(entry) => {
+                    let is_number = matches!(entry, Entry::Number(_));
+                    stored.insert(key, (entry_text(entry), new_comment, is_number));
+                }
+                None => {
+                    stored.remove(&key);
+                }
+            }
         }
+        let numbers_after = numbers_by_element(&stored, &touched)?;
+        let mut changes = Vec::new();
+        for code in &touched {
+            let Some(element) = elements.get(code) else { continue };
+            let none = BTreeMap::new();
+            let before = contributions(element, numbers_before.get(code).unwrap_or(&none));
+            let after = contributions(element, numbers_after.get(code).unwrap_or(&none));
+            for (d, delta) in deltas(&before, &after) {
+                changes.push((code.clone(), d, delta));
+            }
+        }
+        apply_deltas(&mut tx, self.backend, unit.id, &period_text, &changes).await?;
         tx.commit().await?;
         Ok(summary)
     }
@@ -276,6 +312,20 @@ impl Store {
             .await?;
         Ok(row.try_get("n")?)
     }
+}
+
+/// The numeric values among `stored`, for the elements in `codes`.
+fn numbers_by_element(
+    stored: &BTreeMap<(String, Disaggregation), (String, Option<String>, bool)>,
+    codes: &BTreeSet<String>,
+) -> Result<BTreeMap<String, BTreeMap<Disaggregation, Decimal>>, StoreError> {
+    let mut out: BTreeMap<String, BTreeMap<Disaggregation, Decimal>> = BTreeMap::new();
+    for ((code, d), (value, _, is_number)) in stored {
+        if *is_number && codes.contains(code) {
+            out.entry(code.clone()).or_default().insert(*d, text_to_decimal(value)?);
+        }
+    }
+    Ok(out)
 }
 
 /// Checks every input against the catalogue; all problems are collected, not just the first.

@@ -4,7 +4,7 @@
 CREATE TABLE units (
     id INTEGER PRIMARY KEY,
     code TEXT NOT NULL,
-    level TEXT NOT NULL CHECK (level IN ('province', 'district', 'commune')),
+    level TEXT NOT NULL CHECK (level IN ('country', 'province', 'district', 'commune')),
     name TEXT NOT NULL CHECK (name <> ''),
     kind TEXT NOT NULL DEFAULT '',
     parent_id INTEGER REFERENCES units (id),

@@ -1,0 +1,418 @@
+//! Live roll-up: the ancestors closure, and sums of entered values kept for every ancestor
+//! in the same transaction as the write that changes them.
+//!
+//! A value entered for a unit counts in that unit's figure and in every ancestor's: the
+//! parents of its own time up to the country and, for a unit that ended with the 2025
+//! reform, its successor (and the successor's ancestors), so that a post-reform province's
+//! figure for a pre-reform period is the sum of the old units mapped to it. An old commune
+//! split among several new communes passes its data to exactly one of them, its *primary*
+//! successor (the one that kept its code, else the lowest code), so nothing is counted
+//! twice; all of a split commune's successors lie in one province (checked when the mapping
+//! is generated), so provincial and national figures are exact either way.
+
+use crate::{Backend, Store, StoreError, text_to_decimal};
+use binhdang_domain::{CategoryCombo, DataElement, Disaggregation, ElementRole, ValueType};
+use rust_decimal::Decimal;
+use sqlx::Row;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Recomputes `unit_ancestors` from units and successions.
+pub(crate) async fn rebuild_unit_ancestors(tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> Result<usize, StoreError> {
+    let units: Vec<(i64, String, Option<i64>)> = sqlx::query("SELECT id, code, parent_id FROM units")
+        .fetch_all(&mut **tx)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("code")?, r.try_get("parent_id")?)))
+        .collect::<Result<_, sqlx::Error>>()?;
+    let code_of: HashMap<i64, &str> = units.iter().map(|(id, code, _)| (*id, code.as_str())).collect();
+    let parent_of: HashMap<i64, i64> = units.iter().filter_map(|(id, _, p)| p.map(|p| (*id, p))).collect();
+    let mut successors: HashMap<i64, Vec<i64>> = HashMap::new();
+    for r in sqlx::query("SELECT predecessor_id, successor_id FROM unit_successions")
+        .fetch_all(&mut **tx)
+        .await?
+    {
+        successors
+            .entry(r.try_get("predecessor_id")?)
+            .or_default()
+            .push(r.try_get("successor_id")?);
+    }
+    let primary: HashMap<i64, i64> = successors
+        .iter()
+        .filter_map(|(pred, succs)| {
+            let own_code = code_of.get(pred)?;
+            let chosen = succs
+                .iter()
+                .min_by_key(|s| (code_of.get(s) != Some(own_code), code_of.get(s).copied().unwrap_or("")))?;
+            Some((*pred, *chosen))
+        })
+        .collect();
+
+    let mut memo: HashMap<i64, BTreeSet<i64>> = HashMap::new();
+    fn ancestors(
+        id: i64,
+        parent_of: &HashMap<i64, i64>,
+        primary: &HashMap<i64, i64>,
+        memo: &mut HashMap<i64, BTreeSet<i64>>,
+        depth: usize,
+    ) -> Result<BTreeSet<i64>, StoreError> {
+        if let Some(found) = memo.get(&id) {
+            return Ok(found.clone());
+        }
+        if depth > 32 {
+            return Err(StoreError::Corrupt(format!(
+                "unit {id} is in a cycle of parents or successors"
+            )));
+        }
+        let mut set = BTreeSet::from([id]);
+        for next in [parent_of.get(&id), primary.get(&id)].into_iter().flatten() {
+            set.extend(ancestors(*next, parent_of, primary, memo, depth + 1)?);
+        }
+        memo.insert(id, set.clone());
+        Ok(set)
+    }
+    let mut pairs = Vec::new();
+    for (id, _, _) in &units {
+        for a in ancestors(*id, &parent_of, &primary, &mut memo, 0)? {
+            pairs.push((*id, a));
+        }
+    }
+    sqlx::query("DELETE FROM unit_ancestors").execute(&mut **tx).await?;
+    for chunk in pairs.chunks(500) {
+        let mut sql = String::from("INSERT INTO unit_ancestors (unit_id, ancestor_id) VALUES ");
+        for i in 0..chunk.len() {
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push_str(&format!("(${},${})", 2 * i + 1, 2 * i + 2));
+        }
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (u, a) in chunk {
+            q = q.bind(*u).bind(*a);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(pairs.len())
+}
+
+/// One cell of an aggregate: a sum and how many units contributed to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Cell {
+    pub sum: Decimal,
+    pub reporting: i64,
+}
+
+/// What one unit's entered values contribute to its ancestors' cells for one element:
+/// each entered part, and the total (entered, or else the sum of the entered parts).
+pub(crate) fn contributions(
+    element: &DataElement,
+    entered: &BTreeMap<Disaggregation, Decimal>,
+) -> BTreeMap<Disaggregation, Decimal> {
+    let mut out = BTreeMap::new();
+    if !rolls_up(element) || entered.is_empty() {
+        return out;
+    }
+    for (d, v) in entered {
+        out.insert(*d, *v);
+    }
+    if element.category_combo == CategoryCombo::Sex && !entered.contains_key(&Disaggregation::Total) {
+        out.insert(Disaggregation::Total, entered.values().copied().sum());
+    }
+    out
+}
+
+/// Stated rates and text are not summed.
+pub(crate) fn rolls_up(element: &DataElement) -> bool {
+    element.role != ElementRole::Rate && element.value_type != ValueType::Text
+}
+
+/// The change of one cell, to apply to every ancestor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Delta {
+    pub sum: Decimal,
+    pub reporting: i64,
+}
+
+/// Differences between two contribution maps.
+pub(crate) fn deltas(
+    before: &BTreeMap<Disaggregation, Decimal>,
+    after: &BTreeMap<Disaggregation, Decimal>,
+) -> Vec<(Disaggregation, Delta)> {
+    let keys: BTreeSet<_> = before.keys().chain(after.keys()).copied().collect();
+    keys.into_iter()
+        .filter_map(|d| {
+            let (b, a) = (before.get(&d), after.get(&d));
+            let delta = Delta {
+                sum: a.copied().unwrap_or_default() - b.copied().unwrap_or_default(),
+                reporting: i64::from(a.is_some()) - i64::from(b.is_some()),
+            };
+            (delta.sum != Decimal::ZERO || delta.reporting != 0).then_some((d, delta))
+        })
+        .collect()
+}
+
+/// Applies cell changes of one unit to all its ancestors (itself included).
+pub(crate) async fn apply_deltas(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    backend: Backend,
+    unit_id: i64,
+    period: &str,
+    changes: &[(String, Disaggregation, Delta)],
+) -> Result<(), StoreError> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let mut changes = changes.to_vec();
+    changes.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    let changes = &changes[..];
+    // Ancestors and cells in one global order, so concurrent writers lock rows alike.
+    let ancestors: Vec<i64> =
+        sqlx::query("SELECT ancestor_id FROM unit_ancestors WHERE unit_id = $1 ORDER BY ancestor_id")
+            .bind(unit_id)
+            .fetch_all(&mut **tx)
+            .await?
+            .iter()
+            .map(|r| r.try_get("ancestor_id"))
+            .collect::<Result<_, _>>()?;
+    let ids = ancestors.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    match backend {
+        Backend::Postgres => {
+            // One atomic upsert per cell: concurrent writers add to the row under its lock.
+            for (element, d, delta) in changes {
+                let sql = format!(
+                    "INSERT INTO aggregates (unit_id, period, element_code, disaggregation, value, reporting)
+                     SELECT a, $1, $2, $3, $4, $5 FROM unnest(ARRAY[{ids}]::BIGINT[]) AS a
+                     ON CONFLICT (unit_id, period, element_code, disaggregation) DO UPDATE SET
+                        value = CAST(CAST(aggregates.value AS NUMERIC) + CAST(excluded.value AS NUMERIC) AS TEXT),
+                        reporting = aggregates.reporting + excluded.reporting"
+                );
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(period)
+                    .bind(element)
+                    .bind(d.as_str())
+                    .bind(delta.sum.to_string())
+                    .bind(delta.reporting)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+        }
+        Backend::Sqlite => {
+            // SQLite has no exact decimal arithmetic: read, add in Rust, write back. The
+            // write transaction is IMMEDIATE, so no other writer runs in between.
+            let elements: BTreeSet<&str> = changes.iter().map(|(e, _, _)| e.as_str()).collect();
+            let element_list = elements
+                .iter()
+                .map(|e| format!("'{}'", e.replace('\'', "''")))
+                .collect::<Vec<_>>();
+            let sql = format!(
+                "SELECT unit_id, element_code, disaggregation, value, reporting FROM aggregates
+                 WHERE period = $1 AND unit_id IN ({ids}) AND element_code IN ({})",
+                element_list.join(",")
+            );
+            let mut current: HashMap<(i64, String, String), Cell> = HashMap::new();
+            for r in sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(period)
+                .fetch_all(&mut **tx)
+                .await?
+            {
+                current.insert(
+                    (
+                        r.try_get("unit_id")?,
+                        r.try_get("element_code")?,
+                        r.try_get("disaggregation")?,
+                    ),
+                    Cell {
+                        sum: text_to_decimal(&r.try_get::<String, _>("value")?)?,
+                        reporting: r.try_get("reporting")?,
+                    },
+                );
+            }
+            let mut rows = Vec::with_capacity(ancestors.len() * changes.len());
+            for a in &ancestors {
+                for (element, d, delta) in changes {
+                    let cell = current
+                        .get(&(*a, element.clone(), d.as_str().to_string()))
+                        .copied()
+                        .unwrap_or_default();
+                    rows.push((
+                        *a,
+                        element.as_str(),
+                        d.as_str(),
+                        cell.sum + delta.sum,
+                        cell.reporting + delta.reporting,
+                    ));
+                }
+            }
+            upsert_cells(tx, period, &rows).await?;
+        }
+    }
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DELETE FROM aggregates WHERE period = $1 AND unit_id IN ({ids}) AND reporting <= 0"
+    )))
+    .bind(period)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Writes cells (replacing what is there) in multi-row statements.
+async fn upsert_cells(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    period: &str,
+    rows: &[(i64, &str, &str, Decimal, i64)],
+) -> Result<(), StoreError> {
+    for chunk in rows.chunks(150) {
+        let mut sql = String::from(
+            "INSERT INTO aggregates (unit_id, period, element_code, disaggregation, value, reporting) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            let b = i * 5 + 1;
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push_str(&format!(
+                "(${},${},${},${},${},${})",
+                b + 1,
+                1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5
+            ));
+        }
+        sql.push_str(
+            " ON CONFLICT (unit_id, period, element_code, disaggregation) DO UPDATE SET
+              value = excluded.value, reporting = excluded.reporting",
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(period.to_string());
+        for (unit, element, d, sum, reporting) in chunk {
+            q = q
+                .bind(*unit)
+                .bind(element.to_string())
+                .bind(d.to_string())
+                .bind(sum.normalize().to_string())
+                .bind(*reporting);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// The live cells of a unit's subtree for a period, by element and disaggregation.
+    pub async fn aggregate_cells(
+        &self,
+        unit_id: i64,
+        period: &str,
+    ) -> Result<HashMap<(String, Disaggregation), Cell>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT element_code, disaggregation, value, reporting FROM aggregates WHERE unit_id = $1 AND period = $2",
+        )
+        .bind(unit_id)
+        .bind(period)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let d: String = r.try_get("disaggregation")?;
+                Ok((
+                    (
+                        r.try_get("element_code")?,
+                        d.parse()
+                            .map_err(|_| StoreError::Corrupt(format!("disaggregation `{d}`")))?,
+                    ),
+                    Cell {
+                        sum: text_to_decimal(&r.try_get::<String, _>("value")?)?,
+                        reporting: r.try_get("reporting")?,
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    /// Recomputes every aggregate from the stored values, one period at a time. Used after
+    /// bulk loads and by `init` on a database whose aggregates are missing; the live path
+    /// keeps them current otherwise.
+    pub async fn rebuild_aggregates(&self) -> Result<usize, StoreError> {
+        let elements: HashMap<String, DataElement> = self
+            .data_elements()
+            .await?
+            .into_iter()
+            .map(|e| (e.code.clone(), e))
+            .collect();
+        let mut ancestors: HashMap<i64, Vec<i64>> = HashMap::new();
+        for r in sqlx::query("SELECT unit_id, ancestor_id FROM unit_ancestors")
+            .fetch_all(&self.pool)
+            .await?
+        {
+            ancestors
+                .entry(r.try_get("unit_id")?)
+                .or_default()
+                .push(r.try_get("ancestor_id")?);
+        }
+        let periods: Vec<String> = sqlx::query("SELECT DISTINCT period FROM data_values ORDER BY period")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| r.try_get("period"))
+            .collect::<Result<_, _>>()?;
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM aggregates").execute(&mut *tx).await?;
+        let mut written = 0;
+        for period in &periods {
+            let rows = sqlx::query(
+                "SELECT unit_id, element_code, disaggregation, number_value FROM data_values
+                 WHERE period = $1 AND number_value IS NOT NULL ORDER BY unit_id, element_code",
+            )
+            .bind(period)
+            .fetch_all(&mut *tx)
+            .await?;
+            let mut entered: BTreeMap<(i64, String), BTreeMap<Disaggregation, Decimal>> = BTreeMap::new();
+            for r in &rows {
+                let d: String = r.try_get("disaggregation")?;
+                let d: Disaggregation = d
+                    .parse()
+                    .map_err(|_| StoreError::Corrupt(format!("disaggregation `{d}`")))?;
+                entered
+                    .entry((r.try_get("unit_id")?, r.try_get("element_code")?))
+                    .or_default()
+                    .insert(d, text_to_decimal(&r.try_get::<String, _>("number_value")?)?);
+            }
+            let mut cells: HashMap<(i64, String, Disaggregation), Cell> = HashMap::new();
+            for ((unit, code), values) in &entered {
+                let Some(element) = elements.get(code) else { continue };
+                for (d, v) in contributions(element, values) {
+                    for a in ancestors.get(unit).map(Vec::as_slice).unwrap_or(&[]) {
+                        let cell = cells.entry((*a, code.clone(), d)).or_default();
+                        cell.sum += v;
+                        cell.reporting += 1;
+                    }
+                }
+            }
+            let rows: Vec<_> = cells
+                .iter()
+                .map(|((u, e, d), c)| (*u, e.as_str(), d.as_str(), c.sum, c.reporting))
+                .collect();
+            upsert_cells(&mut tx, period, &rows).await?;
+            written += rows.len();
+        }
+        tx.commit().await?;
+        Ok(written)
+    }
+
+    /// Starts a write transaction. On SQLite it takes the write lock at once (BEGIN
+    /// IMMEDIATE), so that read-then-write sequences cannot interleave with another writer.
+    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    /// Rebuilds the ancestors closure (after units or successions change).
+    pub async fn rebuild_unit_ancestors(&self) -> Result<usize, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let n = rebuild_unit_ancestors(&mut tx).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+}
