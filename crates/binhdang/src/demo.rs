@@ -93,7 +93,8 @@ fn progress(p: &Period) -> f64 {
     f64::from(p.milestone_year() - 2021)
 }
 
-fn commune_values(unit: &UnitSummary, period: &Period) -> Batch {
+/// `size` scales populations: a post-reform commune is about three old ones merged.
+fn commune_values(unit: &UnitSummary, period: &Period, size: i64) -> Batch {
     let mut rng = Rng::new(&["commune", &unit.code, &period.to_string()]);
     let mut b = Batch(Vec::new());
     let t = progress(period);
@@ -129,14 +130,14 @@ fn commune_values(unit: &UnitSummary, period: &Period) -> Batch {
     b.put("3.3.num", "female", returned);
     b.put("3.3.num", "male", 0);
     // 4.1: births by sex; 4.3: births to women aged 15–19.
-    let girls = rng.int(25, 70) / half;
+    let girls = rng.int(25, 70) * size / half;
     b.put("4.1.den", "total", girls);
     b.put(
         "4.1.num",
         "total",
         (girls as f64 * rng.share(103.0, 118.0)).round() as i64,
     );
-    let young_women = rng.int(150, 450);
+    let young_women = rng.int(150, 450) * size;
     b.ratio(
         "4.3",
         young_women,
@@ -146,13 +147,13 @@ fn commune_values(unit: &UnitSummary, period: &Period) -> Batch {
     b.put("5.1.value", "total", i64::from(rng.int(0, 9) > 0));
     // 5.2: ethnic-minority pupils completing primary and lower secondary (school-year figures).
     if annual(period) {
-        let (m, f) = (rng.int(20, 70), rng.int(20, 70));
+        let (m, f) = (rng.int(20, 70) * size, rng.int(20, 70) * size);
         b.ratio_by_sex("5.2a", m, f, &mut rng, 88.0 + t, 98.0);
-        let (m, f) = (rng.int(15, 60), rng.int(15, 60));
+        let (m, f) = (rng.int(15, 60) * size, rng.int(15, 60) * size);
         b.ratio_by_sex("5.2b", m, f, &mut rng, 78.0 + t, 94.0);
     }
     // 6.1: population reached with basic knowledge of gender equality, by sex.
-    let (m, f) = (rng.int(1500, 5000), rng.int(1500, 5000));
+    let (m, f) = (rng.int(1500, 5000) * size, rng.int(1500, 5000) * size);
     b.ratio_by_sex("6.1", m, f, &mut rng, 50.0 + 4.0 * t, 70.0 + 3.0 * t);
     // 6.2: organisations informed; 6.3: at least 4 news items every quarter (yes = 1 of 1).
     let orgs = rng.int(8, 15);
@@ -241,12 +242,12 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
     let mut jobs: Vec<(&UnitSummary, Period, Batch)> = Vec::new();
     for c in &old_communes {
         for p in &before {
-            jobs.push((c, *p, commune_values(c, p)));
+            jobs.push((c, *p, commune_values(c, p, 1)));
         }
     }
     for c in &new_communes {
         for p in &after {
-            jobs.push((c, *p, commune_values(c, p)));
+            jobs.push((c, *p, commune_values(c, p, 3)));
         }
     }
     for d in &districts {

@@ -122,6 +122,9 @@ async fn init(store: &Store, demo: bool) -> anyhow::Result<()> {
         let text: Vec<String> = counts.iter().map(|(l, n)| format!("{n} {l}")).collect();
         eprintln!("units valid on {label}: {}", text.join(", "));
     }
+    for table in store.ensure_derived().await? {
+        eprintln!("rebuilt {table}");
+    }
     if demo {
         demo::load(store).await?;
     }

@@ -71,6 +71,15 @@ on_both_backends! {
             assert!(values.iter().any(|v| v.element == "2.1.num"), "province lacks 2.1 for {year}");
         }
         assert_eq!(store.indicator_detail("2.3").await.unwrap().local_targets.len(), 1);
+        // The assessment judges every catalogue indicator and names the target it used.
+        let rows = store.assessment(&province, &Period::Year(2024)).await.unwrap();
+        assert_eq!(rows.len(), 23);
+        for r in &rows {
+            assert_ne!(r.status, binhdang_domain::assessment::Status::NoData, "{} has no status", r.indicator);
+            let target = r.target.as_ref().unwrap_or_else(|| panic!("{} has no target", r.indicator));
+            let expected = if ["1.1", "2.3", "6.1"].contains(&r.indicator.as_str()) { "local" } else { "national" };
+            assert_eq!(target.source, expected, "{}", r.indicator);
+        }
         let agencies = store.unit_detail("12", date!(2026 - 01 - 01)).await.unwrap().agencies;
         assert!(agencies.iter().any(|a| a.name_vi == "Sở Nội vụ"), "{agencies:?}");
         let again = stderr(&binhdang(&["init", "--demo", "--database-url", &db.url]));

@@ -5,6 +5,7 @@
 //! Data flows `domain` → `store` → `web`/`binhdang`; the later crates only persist
 //! and serve what this crate defines.
 
+pub mod assessment;
 pub mod catalogue;
 pub mod period;
 pub mod unit;

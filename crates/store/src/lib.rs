@@ -11,6 +11,7 @@
 
 mod catalogue;
 mod error;
+mod figures;
 mod rollup;
 pub mod seed;
 #[cfg(feature = "testing")]
@@ -20,12 +21,15 @@ mod values;
 
 pub use catalogue::{CatalogueData, IndicatorDetail, LocalTarget};
 pub use error::{FieldProblem, StoreError};
+pub use figures::{Assessment, BySex, Completeness, Figure, MappingUsed, Part, TargetUsed};
 pub use rollup::Cell;
 pub use units::{UnitDetail, UnitSummary};
 pub use values::{Actor, RawValue, StoredValue, ValueInput, WriteSummary, unknown_unit};
 
+use binhdang_domain::UnitLevel;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
+use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -65,6 +69,32 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migratio
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    cache: std::sync::Arc<Cache>,
+}
+
+/// Facts derived from the unit tree that are read often and change only when units do.
+#[derive(Debug, Default)]
+pub(crate) struct Cache {
+    subtree_levels: std::sync::Mutex<HashMap<(i64, time::Date), HashMap<UnitLevel, i64>>>,
+}
+
+impl Cache {
+    pub(crate) fn subtree_levels(&self, unit: i64, date: time::Date) -> Option<HashMap<UnitLevel, i64>> {
+        self.subtree_levels.lock().ok()?.get(&(unit, date)).cloned()
+    }
+
+    pub(crate) fn remember_subtree_levels(&self, unit: i64, date: time::Date, levels: HashMap<UnitLevel, i64>) {
+        if let Ok(mut map) = self.subtree_levels.lock() {
+            map.insert((unit, date), levels);
+        }
+    }
+
+    /// Forgets everything; called whenever units or successions change.
+    pub(crate) fn clear(&self) {
+        if let Ok(mut map) = self.subtree_levels.lock() {
+            map.clear();
+        }
+    }
 }
 
 impl Store {
@@ -94,7 +124,11 @@ impl Store {
             options = options.max_connections(8);
         }
         let pool = options.connect(&url).await?;
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            cache: Default::default(),
+        })
     }
 
     /// Brings the schema up to date; safe to run on every start.

@@ -408,11 +408,37 @@ impl Store {
         })
     }
 
+    /// Fills derived tables that are empty while their sources are not (a database loaded
+    /// in bulk, or written before the table existed). Returns what was rebuilt.
+    pub async fn ensure_derived(&self) -> Result<Vec<&'static str>, StoreError> {
+        let count = |sql: &'static str| async move {
+            sqlx::query(sql)
+                .fetch_one(&self.pool)
+                .await
+                .and_then(|r| r.try_get::<i64, _>("n"))
+        };
+        let mut rebuilt = Vec::new();
+        if count("SELECT COUNT(*) AS n FROM unit_ancestors").await? == 0
+            && count("SELECT COUNT(*) AS n FROM units").await? > 0
+        {
+            self.rebuild_unit_ancestors().await?;
+            rebuilt.push("unit_ancestors");
+        }
+        if count("SELECT COUNT(*) AS n FROM aggregates").await? == 0
+            && count("SELECT COUNT(*) AS n FROM data_values WHERE number_value IS NOT NULL").await? > 0
+        {
+            self.rebuild_aggregates().await?;
+            rebuilt.push("aggregates");
+        }
+        Ok(rebuilt)
+    }
+
     /// Rebuilds the ancestors closure (after units or successions change).
     pub async fn rebuild_unit_ancestors(&self) -> Result<usize, StoreError> {
         let mut tx = self.begin_write().await?;
         let n = rebuild_unit_ancestors(&mut tx).await?;
         tx.commit().await?;
+        self.cache.clear();
         Ok(n)
     }
 }

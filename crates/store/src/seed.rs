@@ -344,6 +344,7 @@ impl Store {
         report.successions = links.len();
         crate::rollup::rebuild_unit_ancestors(&mut tx).await?;
         tx.commit().await?;
+        self.cache.clear();
         Ok(report)
     }
 }

@@ -16,20 +16,20 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use time::Date;
 
-type Params = Result<Query<HashMap<String, String>>, QueryRejection>;
+pub(crate) type Params = Result<Query<HashMap<String, String>>, QueryRejection>;
 
-fn params(q: Params) -> Result<HashMap<String, String>, ApiError> {
+pub(crate) fn params(q: Params) -> Result<HashMap<String, String>, ApiError> {
     q.map(|Query(m)| m).map_err(|e| ApiError::BadRequest {
         message_en: format!("the query string cannot be read: {e}"),
         message_vi: format!("Không đọc được tham số truy vấn: {e}"),
     })
 }
 
-fn param<'a>(p: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
+pub(crate) fn param<'a>(p: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
     p.get(name).map(|s| s.trim()).filter(|s| !s.is_empty())
 }
 
-fn required<'a>(p: &'a HashMap<String, String>, name: &str, example: &str) -> Result<&'a str, ApiError> {
+pub(crate) fn required<'a>(p: &'a HashMap<String, String>, name: &str, example: &str) -> Result<&'a str, ApiError> {
     param(p, name).ok_or_else(|| {
         ApiError::invalid(
             name,
@@ -40,7 +40,7 @@ fn required<'a>(p: &'a HashMap<String, String>, name: &str, example: &str) -> Re
     })
 }
 
-fn parse_iso_date(field: &str, s: &str) -> Result<Date, ApiError> {
+pub(crate) fn parse_iso_date(field: &str, s: &str) -> Result<Date, ApiError> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     Date::parse(s, format).map_err(|_| {
         ApiError::invalid(
@@ -56,7 +56,7 @@ fn today() -> Date {
     time::OffsetDateTime::now_utc().date()
 }
 
-fn period_json(p: &Period) -> Value {
+pub(crate) fn period_json(p: &Period) -> Value {
     let (cut_from, cut_to) = p.data_cutoff();
     json!({
         "id": p.to_string(),

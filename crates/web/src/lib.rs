@@ -4,6 +4,7 @@
 mod api;
 mod error;
 mod lang;
+mod monitoring;
 mod openapi;
 
 pub use error::ApiError;
@@ -30,6 +31,8 @@ pub fn router(store: Store) -> Router {
         .route("/indicators", get(api::list_indicators))
         .route("/indicators/{code}", get(api::get_indicator))
         .route("/values", get(api::get_values).put(api::put_values))
+        .route("/aggregates", get(monitoring::aggregates))
+        .route("/assessment", get(monitoring::assessment))
         .route("/openapi.json", get(openapi::serve))
         .fallback(api::not_found);
     Router::new()

@@ -14,6 +14,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/indicators/{code}"),
     ("get", "/api/v1/values"),
     ("put", "/api/v1/values"),
+    ("get", "/api/v1/aggregates"),
+    ("get", "/api/v1/assessment"),
     ("get", "/api/v1/openapi.json"),
 ];
 
@@ -68,6 +70,34 @@ pub fn openapi_document() -> Value {
         "units": { "type": "array", "items": { "$ref": "#/components/schemas/Unit" } } } }));
     let mut unit_responses = error_responses(&["404", "422"]);
     unit_responses["200"] = ok(json!({ "$ref": "#/components/schemas/UnitDetail" }));
+    let figure_params = vec![
+        query("unit", true, "GSO code of the unit, or VN for the whole country", "12"),
+        query("period", true, "Period identifier", "2024"),
+        query(
+            "as_of",
+            false,
+            "YYYY-MM-DD: the version of the unit valid on that date (e.g. a merged province for a period before the merger)",
+            "2026-01-01",
+        ),
+    ];
+    let mut aggregate_params = figure_params.clone();
+    aggregate_params.push(query(
+        "indicator",
+        false,
+        "Indicator codes, comma-separated; default all",
+        "1.1,6.1",
+    ));
+    let mut aggregates_responses = error_responses(&["422"]);
+    aggregates_responses["200"] = ok(json!({ "type": "object", "properties": {
+        "unit": { "$ref": "#/components/schemas/Unit" }, "period": { "type": "object" },
+        "mapping": { "oneOf": [{ "$ref": "#/components/schemas/Mapping" }, { "type": "null" }] },
+        "aggregates": { "type": "array", "items": { "$ref": "#/components/schemas/Figure" } } } }));
+    let mut assessment_responses = error_responses(&["422"]);
+    assessment_responses["200"] = ok(json!({ "type": "object", "properties": {
+        "unit": { "$ref": "#/components/schemas/Unit" }, "period": { "type": "object" },
+        "mapping": { "oneOf": [{ "$ref": "#/components/schemas/Mapping" }, { "type": "null" }] },
+        "summary": { "type": "object", "additionalProperties": { "type": "integer" } },
+        "indicators": { "type": "array", "items": { "$ref": "#/components/schemas/Assessment" } } } }));
     let mut indicator_responses = error_responses(&["404"]);
     indicator_responses["200"] = ok(json!({ "$ref": "#/components/schemas/IndicatorDetail" }));
 
@@ -120,6 +150,18 @@ pub fn openapi_document() -> Value {
                     "requestBody": { "required": true, "content": { "application/json": {
                         "schema": { "$ref": "#/components/schemas/ValuesWrite" } } } },
                     "responses": put_values_responses } },
+            "/api/v1/aggregates": { "get": {
+                "summary": "Indicator figures of a unit's subtree for a period, live",
+                "description": "Counts are summed; ratios are recomputed from summed numerators and denominators \
+                    (never averaged); yes/no indicators count units answering yes over units answering; survey \
+                    indicators use the unit's own figure. Each figure carries its completeness.",
+                "parameters": aggregate_params, "responses": aggregates_responses } },
+            "/api/v1/assessment": { "get": {
+                "summary": "Status of every catalogue indicator against the target that applies",
+                "description": "The target is the most local one set for a phase containing the period, else the \
+                    national target for the milestone (2025 for periods ending up to 2025, else 2030). Status is \
+                    met, exceeded, not_met, no_data or no_numeric_result; progress follows Open SDG's measure.",
+                "parameters": figure_params, "responses": assessment_responses } },
             "/api/v1/openapi.json": { "get": { "summary": "This document",
                 "responses": { "200": ok(json!({ "type": "object" })) } } }
         },
@@ -133,6 +175,38 @@ pub fn openapi_document() -> Value {
                         "field": { "type": "string", "example": "values[0].value" }, "code": { "type": "string" },
                         "message": { "type": "string" }, "message_en": { "type": "string" },
                         "message_vi": { "type": "string" } } } } } } } },
+            "Part": { "type": "object", "properties": {
+                "numerator": { "type": ["string", "null"] }, "denominator": { "type": ["string", "null"] },
+                "value": { "type": ["string", "null"] } } },
+            "Figure": { "type": "object", "required": ["indicator", "unit", "period", "numerator", "denominator", "value", "completeness"],
+                "properties": {
+                "indicator": { "type": "string" }, "unit": { "type": "string" }, "period": { "type": "string" },
+                "numerator": { "type": ["string", "null"] }, "denominator": { "type": ["string", "null"] },
+                "value": { "type": ["string", "null"], "description": "numerator / denominator × factor, 4 decimals" },
+                "by_sex": { "type": "object", "properties": {
+                    "male": { "$ref": "#/components/schemas/Part" }, "female": { "$ref": "#/components/schemas/Part" } } },
+                "method": { "enum": ["sum_of_parts_then_divide", "share_of_reporting_units", "own_survey_value", "narrative"] },
+                "data": { "enum": ["all", "approved"] },
+                "completeness": { "type": "object", "properties": {
+                    "level": { "type": ["string", "null"] }, "expected": { "type": "integer" },
+                    "reported": { "type": "integer" }, "approved": { "type": "integer" } } } } },
+            "Assessment": { "type": "object", "properties": {
+                "indicator": { "type": "string" }, "objective": { "type": "integer" },
+                "name_vi": { "type": "string" }, "name_en": { "type": "string" },
+                "figure": { "$ref": "#/components/schemas/Figure" },
+                "target": { "type": ["object", "null"], "properties": {
+                    "source": { "enum": ["local", "national"] }, "op": { "type": "string" }, "value": { "type": "string" },
+                    "applies_to": { "type": "string" }, "set_by": { "type": "string" },
+                    "national": { "$ref": "#/components/schemas/Target" } } },
+                "status": { "enum": ["met", "exceeded", "not_met", "no_data", "no_numeric_result"] },
+                "status_vi": { "type": "string" }, "distance": { "type": ["string", "null"] },
+                "baseline": { "type": "object" },
+                "progress": { "enum": ["target_achieved", "on_track", "moderate", "insufficient", "deterioration", "not_assessable"] },
+                "progress_vi": { "type": "string" } } },
+            "Mapping": { "type": "object", "properties": {
+                "reform": { "type": "string" }, "description_en": { "type": "string" },
+                "description_vi": { "type": "string" }, "source": { "type": "string" },
+                "predecessor_units": { "type": "integer" } } },
             "Unit": { "type": "object", "properties": {
                 "code": { "type": "string" }, "level": { "enum": ["province", "district", "commune"] },
                 "name": { "type": "string" }, "kind": { "type": "string" }, "full_name": { "type": "string" },

@@ -1,0 +1,453 @@
+//! Indicator figures for any unit and period, read from the live aggregates, and their
+//! assessment against the target that applies.
+
+use crate::{Cell, Store, StoreError, UnitSummary, date_to_text, text_to_decimal};
+use binhdang_domain::assessment::{self, Observation, Progress, Status};
+use binhdang_domain::{Aggregation, Disaggregation, Indicator, MeasureKind, Period, PeriodType, Target, UnitLevel};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use sqlx::Row;
+use std::collections::HashMap;
+
+/// How many units were expected to report an indicator, and how many did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Completeness {
+    /// The level the indicator is collected at under this unit (its catalogue level, or
+    /// the nearest level above it that exists in the period, e.g. the province for a
+    /// district-level indicator after the districts were abolished).
+    pub level: Option<UnitLevel>,
+    pub expected: i64,
+    pub reported: i64,
+    /// Units whose report for the period is approved. Approval arrives with the reporting
+    /// workflow; until then no unit's data counts as approved.
+    pub approved: i64,
+}
+
+/// A numerator, a denominator and what they make, for one breakdown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Part {
+    #[serde(serialize_with = "opt_decimal")]
+    pub numerator: Option<Decimal>,
+    #[serde(serialize_with = "opt_decimal")]
+    pub denominator: Option<Decimal>,
+    #[serde(serialize_with = "opt_decimal")]
+    pub value: Option<Decimal>,
+}
+
+fn opt_decimal<S: serde::Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.serialize_str(&d.normalize().to_string()),
+        None => s.serialize_none(),
+    }
+}
+
+/// One indicator's figure for a unit and period.
+#[derive(Debug, Clone, Serialize)]
+pub struct Figure {
+    pub indicator: String,
+    pub unit: String,
+    pub period: String,
+    #[serde(serialize_with = "opt_decimal")]
+    pub numerator: Option<Decimal>,
+    #[serde(serialize_with = "opt_decimal")]
+    pub denominator: Option<Decimal>,
+    /// numerator ÷ denominator × factor, rounded to 4 decimals.
+    #[serde(serialize_with = "opt_decimal")]
+    pub value: Option<Decimal>,
+    /// The same by sex, where the indicator is entered by sex.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by_sex: Option<BySex>,
+    /// How the figure was made: summed over the subtree, counted over reporting units, or
+    /// the unit's own survey figure.
+    pub method: &'static str,
+    /// Whether approved data only, or all entered data, went into the figure.
+    pub data: &'static str,
+    pub completeness: Completeness,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BySex {
+    pub male: Part,
+    pub female: Part,
+}
+
+/// The target an assessment used.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetUsed {
+    /// `local` (set by a unit for a phase) or `national` (Nghị quyết 28/NQ-CP, milestone year).
+    pub source: &'static str,
+    #[serde(flatten)]
+    pub target: Target,
+    /// The national milestone year, or the local phase.
+    pub applies_to: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub set_by: Option<String>,
+    /// The national target for the same milestone, shown beside a local one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub national: Option<Target>,
+}
+
+/// One row of the assessment table.
+#[derive(Debug, Clone, Serialize)]
+pub struct Assessment {
+    pub indicator: String,
+    pub objective: u32,
+    pub name_vi: String,
+    pub name_en: String,
+    pub figure: Figure,
+    pub target: Option<TargetUsed>,
+    pub status: Status,
+    pub status_vi: &'static str,
+    /// Signed so that positive is on the better side of the target value.
+    #[serde(serialize_with = "opt_decimal")]
+    pub distance: Option<Decimal>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<Observation>,
+    pub progress: Progress,
+    pub progress_vi: &'static str,
+}
+
+/// When a unit of after the 2025 reform is asked for a period before it, its figure is
+/// built from the old units mapped to it; this says so.
+#[derive(Debug, Clone, Serialize)]
+pub struct MappingUsed {
+    pub reform: &'static str,
+    pub description_en: &'static str,
+    pub description_vi: &'static str,
+    pub source: &'static str,
+    /// Old units (at any level) whose data flows into this unit's figure.
+    pub predecessor_units: i64,
+}
+
+impl Store {
+    /// Units in `unit`'s subtree valid on `date`, counted by level (cached: units rarely change).
+    async fn subtree_levels(&self, unit_id: i64, date: time::Date) -> Result<HashMap<UnitLevel, i64>, StoreError> {
+        if let Some(found) = self.cache.subtree_levels(unit_id, date) {
+            return Ok(found);
+        }
+        let rows = sqlx::query(
+            "SELECT u.level, COUNT(*) AS n FROM unit_ancestors a JOIN units u ON u.id = a.unit_id
+             WHERE a.ancestor_id = $1 AND (u.valid_from IS NULL OR u.valid_from <= $2)
+               AND (u.valid_to IS NULL OR u.valid_to >= $2)
+             GROUP BY u.level",
+        )
+        .bind(unit_id)
+        .bind(date_to_text(date))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = HashMap::new();
+        for r in rows {
+            let level: String = r.try_get("level")?;
+            let level: UnitLevel = level
+                .parse()
+                .map_err(|_| StoreError::Corrupt(format!("level `{level}`")))?;
+            out.insert(level, r.try_get::<i64, _>("n")?);
+        }
+        self.cache.remember_subtree_levels(unit_id, date, out.clone());
+        Ok(out)
+    }
+
+    /// Says whether `unit`'s figure for `period` is built through the 2025 mapping.
+    pub async fn mapping_used(&self, unit: &UnitSummary, period: &Period) -> Result<Option<MappingUsed>, StoreError> {
+        let starts_later = unit.valid_from.is_some_and(|from| from > period.end());
+        if !starts_later {
+            return Ok(None);
+        }
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM unit_ancestors a JOIN units u ON u.id = a.unit_id
+             WHERE a.ancestor_id = $1 AND u.valid_to IS NOT NULL AND u.valid_to < $2",
+        )
+        .bind(unit.id)
+        .bind(date_to_text(unit.valid_from.unwrap_or(period.end())))
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(Some(MappingUsed {
+            reform: "2025-07-01",
+            description_en: "Built from the pre-reform units mapped to this unit: each old commune counts in the new \
+                commune that inherits it (the one that kept its code, else the lowest code, when it was split) and \
+                in that commune's province; merged provinces count in the province they joined.",
+            description_vi: "Tổng hợp từ các đơn vị trước sắp xếp được chuyển vào đơn vị này: mỗi xã cũ được tính vào \
+                xã mới kế thừa (xã giữ mã cũ, nếu không thì xã có mã nhỏ nhất, khi xã cũ bị chia tách) và vào tỉnh của \
+                xã đó; tỉnh cũ được tính vào tỉnh mới mà nó hợp nhất.",
+            source: "data/units/commune_mapping_2025.csv and province_mapping_2025.csv \
+                (vietnam-address-converter 1.0.5 matched to GSO codes of vietnam-provinces 0.6.0 and 2025.10.1)",
+            predecessor_units: row.try_get("n")?,
+        }))
+    }
+
+    /// Figures of the given indicators (all when `only` is empty) for a unit and period.
+    pub async fn figures(
+        &self,
+        unit: &UnitSummary,
+        period: &Period,
+        only: &[String],
+    ) -> Result<Vec<Figure>, StoreError> {
+        let indicators = self.indicators().await?;
+        let cells = self.aggregate_cells(unit.id, &period.to_string()).await?;
+        let levels = self.subtree_levels(unit.id, period.end()).await?;
+        let own: HashMap<(String, Disaggregation), Decimal> = self
+            .values(unit, period)
+            .await?
+            .into_iter()
+            .filter_map(|v| Some(((v.element.clone(), v.disaggregation), v.number()?)))
+            .collect();
+        Ok(indicators
+            .iter()
+            .filter(|i| only.is_empty() || only.contains(&i.code))
+            .map(|i| figure(i, unit, period, &cells, &own, &levels))
+            .collect())
+    }
+
+    /// The whole catalogue's assessment table for a unit and period.
+    pub async fn assessment(&self, unit: &UnitSummary, period: &Period) -> Result<Vec<Assessment>, StoreError> {
+        let indicators = self.indicators().await?;
+        let figures = self.figures(unit, period, &[]).await?;
+        let local = self.local_targets_for(unit).await?;
+        let baselines = self.baselines(unit, period).await?;
+        let mut out = Vec::new();
+        for (indicator, figure) in indicators.iter().zip(figures) {
+            let milestone = assessment::milestone_for(period);
+            let national = indicator.national_target(milestone);
+            let local = local
+                .iter()
+                .filter(|l| {
+                    l.indicator == indicator.code && l.phase.start() <= period.start() && period.end() <= l.phase.end()
+                })
+                .max_by_key(|l| l.level_rank);
+            let target = match (local, national) {
+                (Some(l), national) => Some(TargetUsed {
+                    source: "local",
+                    target: l.target,
+                    applies_to: l.phase.to_string(),
+                    set_by: Some(l.unit_code.clone()),
+                    national,
+                }),
+                (None, Some(t)) => Some(TargetUsed {
+                    source: "national",
+                    target: t,
+                    applies_to: milestone.to_string(),
+                    set_by: None,
+                    national: None,
+                }),
+                (None, None) => None,
+            };
+            let status = assessment::assess(indicator, figure.value, target.as_ref().map(|t| &t.target));
+            let distance = figure
+                .value
+                .zip(target.as_ref())
+                .map(|(v, t)| assessment::distance(indicator, v, &t.target));
+            let baseline = baselines.get(&indicator.code).copied();
+            let current = figure.value.map(|value| Observation {
+                year: period.milestone_year(),
+                value,
+            });
+            let progress_target = target.as_ref().map(|t| (milestone, &t.target));
+            let progress = if indicator.measure == MeasureKind::Narrative {
+                Progress::NotAssessable
+            } else {
+                assessment::progress(
+                    indicator,
+                    baseline.filter(|b| Some(b.year) != current.map(|c| c.year)),
+                    current,
+                    progress_target,
+                )
+            };
+            out.push(Assessment {
+                indicator: indicator.code.clone(),
+                objective: indicator.objective,
+                name_vi: indicator.name_vi.clone(),
+                name_en: indicator.name_en.clone(),
+                figure,
+                status_vi: status.label_vi(),
+                status,
+                target,
+                distance,
+                baseline,
+                progress_vi: progress.label_vi(),
+                progress,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Each indicator's earliest value from 2021 on, for periods of the same type (the
+    /// strategy's baseline when the first year has no data).
+    async fn baselines(&self, unit: &UnitSummary, period: &Period) -> Result<HashMap<String, Observation>, StoreError> {
+        let mut out = HashMap::new();
+        if !matches!(period.period_type(), PeriodType::Year | PeriodType::HalfYear) {
+            return Ok(out);
+        }
+        let mut candidate = *period;
+        let mut earlier = Vec::new();
+        while candidate.milestone_year() > 2021 {
+            candidate = candidate.previous();
+            earlier.push(candidate);
+        }
+        for p in earlier.iter().rev() {
+            for f in self.figures(unit, p, &[]).await? {
+                if let Some(value) = f.value {
+                    out.entry(f.indicator).or_insert(Observation {
+                        year: p.milestone_year(),
+                        value,
+                    });
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    async fn local_targets_for(&self, unit: &UnitSummary) -> Result<Vec<ApplicableTarget>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT t.indicator_code, t.phase, t.op, t.value, u.code, u.level FROM local_targets t
+             JOIN unit_ancestors a ON a.ancestor_id = t.unit_id JOIN units u ON u.id = t.unit_id
+             WHERE a.unit_id = $1",
+        )
+        .bind(unit.id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let phase: String = r.try_get("phase")?;
+                let level: String = r.try_get("level")?;
+                let op: String = r.try_get("op")?;
+                Ok(ApplicableTarget {
+                    indicator: r.try_get("indicator_code")?,
+                    phase: phase
+                        .parse()
+                        .map_err(|_| StoreError::Corrupt(format!("phase `{phase}`")))?,
+                    target: Target {
+                        op: op.parse().map_err(|_| StoreError::Corrupt(format!("op `{op}`")))?,
+                        value: text_to_decimal(&r.try_get::<String, _>("value")?)?,
+                    },
+                    unit_code: r.try_get("code")?,
+                    // The most local target wins: a commune's over its province's.
+                    level_rank: level.parse::<UnitLevel>().map(|l| l as u8).unwrap_or(0),
+                })
+            })
+            .collect()
+    }
+}
+
+struct ApplicableTarget {
+    indicator: String,
+    phase: Period,
+    target: Target,
+    unit_code: String,
+    level_rank: u8,
+}
+
+fn cell(cells: &HashMap<(String, Disaggregation), Cell>, element: &str, d: Disaggregation) -> Option<Cell> {
+    cells.get(&(element.to_string(), d)).copied()
+}
+
+fn figure(
+    indicator: &Indicator,
+    unit: &UnitSummary,
+    period: &Period,
+    cells: &HashMap<(String, Disaggregation), Cell>,
+    own: &HashMap<(String, Disaggregation), Decimal>,
+    levels: &HashMap<UnitLevel, i64>,
+) -> Figure {
+    let code = &indicator.code;
+    let (num_el, den_el, value_el) = (format!("{code}.num"), format!("{code}.den"), format!("{code}.value"));
+    let part = |d: Disaggregation| {
+        let numerator = cell(cells, &num_el, d).map(|c| c.sum);
+        let denominator = cell(cells, &den_el, d).map(|c| c.sum);
+        Part {
+            numerator,
+            denominator,
+            value: assessment::quotient(indicator, numerator, denominator),
+        }
+    };
+    let (total, method, reported_cell) = match (indicator.aggregation, indicator.measure) {
+        (_, MeasureKind::Narrative) => (
+            Part {
+                numerator: None,
+                denominator: None,
+                value: None,
+            },
+            "narrative",
+            None,
+        ),
+        (Aggregation::Survey, _) => {
+            let numerator = own.get(&(num_el.clone(), Disaggregation::Total)).copied();
+            let denominator = own.get(&(den_el.clone(), Disaggregation::Total)).copied();
+            let reported = i64::from(numerator.is_some() || denominator.is_some());
+            (
+                Part {
+                    numerator,
+                    denominator,
+                    value: assessment::quotient(indicator, numerator, denominator),
+                },
+                "own_survey_value",
+                Some(Cell {
+                    sum: Decimal::ZERO,
+                    reporting: reported,
+                }),
+            )
+        }
+        (Aggregation::ShareOfUnits, MeasureKind::YesNo) => {
+            // Units answering "yes" over units answering.
+            let c = cell(cells, &value_el, Disaggregation::Total);
+            let numerator = c.map(|c| c.sum);
+            let denominator = c.map(|c| Decimal::from(c.reporting));
+            (
+                Part {
+                    numerator,
+                    denominator,
+                    value: assessment::quotient(indicator, numerator, denominator),
+                },
+                "share_of_reporting_units",
+                c,
+            )
+        }
+        _ => (
+            part(Disaggregation::Total),
+            "sum_of_parts_then_divide",
+            cell(cells, &den_el, Disaggregation::Total).or_else(|| cell(cells, &num_el, Disaggregation::Total)),
+        ),
+    };
+    let entered_by_sex = [Disaggregation::Male, Disaggregation::Female]
+        .iter()
+        .any(|d| cells.contains_key(&(num_el.clone(), *d)) || cells.contains_key(&(den_el.clone(), *d)));
+    let by_sex = (method == "sum_of_parts_then_divide" && entered_by_sex).then(|| BySex {
+        male: part(Disaggregation::Male),
+        female: part(Disaggregation::Female),
+    });
+    // The level the indicator is collected at here: its own, or the nearest existing above.
+    let collection_level = [
+        UnitLevel::Commune,
+        UnitLevel::District,
+        UnitLevel::Province,
+        UnitLevel::Country,
+    ]
+    .into_iter()
+    .filter(|l| *l <= indicator.lowest_level)
+    .find(|l| levels.get(l).copied().unwrap_or(0) > 0);
+    let expected = match (indicator.aggregation, collection_level) {
+        (Aggregation::Survey, _) => 1,
+        (_, Some(l)) => levels.get(&l).copied().unwrap_or(0),
+        (_, None) => 0,
+    };
+    Figure {
+        indicator: code.clone(),
+        unit: unit.code.clone(),
+        period: period.to_string(),
+        numerator: total.numerator,
+        denominator: total.denominator,
+        value: total.value,
+        by_sex,
+        method,
+        data: "all",
+        completeness: Completeness {
+            level: if indicator.aggregation == Aggregation::Survey {
+                Some(unit.level)
+            } else {
+                collection_level
+            },
+            expected,
+            reported: reported_cell.map(|c| c.reporting).unwrap_or(0),
+            approved: 0,
+        },
+    }
+}

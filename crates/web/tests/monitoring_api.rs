@@ -1,0 +1,122 @@
+//! Figures and assessment over HTTP, on SQLite and PostgreSQL.
+
+use binhdang_store::testing::TestDb;
+use binhdang_store::{Backend, on_both_backends};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+struct App {
+    base: String,
+    client: reqwest::Client,
+    _db: TestDb,
+}
+
+impl App {
+    async fn spawn(backend: Backend) -> App {
+        let db = TestDb::with_provinces(backend, &["12", "02"]).await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(binhdang_web::serve(listener, db.store.clone()));
+        App {
+            base,
+            client: reqwest::Client::new(),
+            _db: db,
+        }
+    }
+
+    async fn get(&self, path: &str) -> (StatusCode, Value) {
+        let r = self.client.get(format!("{}{path}", self.base)).send().await.unwrap();
+        (r.status(), r.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn put(&self, path: &str, body: Value) -> StatusCode {
+        self.client
+            .put(format!("{}{path}", self.base))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .status()
+    }
+}
+
+on_both_backends! {
+    async fn a_value_saved_through_the_api_changes_the_province_figure_in_the_next_read(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let (s, before) = app.get("/api/v1/aggregates?unit=12&period=2025H1&indicator=5.4a").await;
+        assert_eq!(s, StatusCode::OK, "{before}");
+        assert_eq!(before["aggregates"][0]["value"], Value::Null);
+        assert_eq!(before["aggregates"][0]["completeness"]["reported"], 0);
+        // Phong Thổ district and one of its communes each report part of the figure.
+        let body = |num: &str, den: &str| json!({"values": [{"element": "5.4a.num", "value": num}, {"element": "5.4a.den", "value": den}]});
+        assert_eq!(app.put("/api/v1/values?unit=109&period=2025H1", body("12", "18")).await, StatusCode::OK);
+        assert_eq!(app.put("/api/v1/values?unit=03490&period=2025H1", body("7", "11")).await, StatusCode::OK);
+        let (_, after) = app.get("/api/v1/aggregates?unit=12&period=2025H1&indicator=5.4a").await;
+        let f = &after["aggregates"][0];
+        assert_eq!((f["numerator"].as_str(), f["denominator"].as_str()), (Some("19"), Some("29")));
+        // 19/29, not the mean of 66.67 % and 63.64 %.
+        assert_eq!(f["value"], "65.5172");
+        assert_eq!(f["method"], "sum_of_parts_then_divide");
+        assert_eq!(f["data"], "all");
+        assert_eq!(f["completeness"]["reported"], 2);
+        let (_, national) = app.get("/api/v1/aggregates?unit=VN&period=2025H1&indicator=5.4a").await;
+        assert_eq!(national["aggregates"][0]["value"], "65.5172");
+        let (s, body) = app.get("/api/v1/aggregates?unit=12&period=2025H1&indicator=9.9").await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(body["error"]["problems"][0]["code"], "unknown_indicator");
+    }
+}
+
+on_both_backends! {
+    async fn the_assessment_names_the_target_it_used_for_every_indicator(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let body = json!({"values": [
+            {"element": "6.1.num", "disaggregation": "female", "value": "700"},
+            {"element": "6.1.den", "disaggregation": "female", "value": "1000"},
+            {"element": "4.1.num", "value": "112"}, {"element": "4.1.den", "value": "100"},
+        ]});
+        assert_eq!(app.put("/api/v1/values?unit=12&period=2024", body).await, StatusCode::OK);
+        let (s, a) = app.get("/api/v1/assessment?unit=12&period=2024").await;
+        assert_eq!(s, StatusCode::OK, "{a}");
+        let rows = a["indicators"].as_array().unwrap();
+        assert_eq!(rows.len(), 23);
+        let row = |code: &str| rows.iter().find(|r| r["indicator"] == code).unwrap().clone();
+        assert_eq!(row("6.1")["status"], "exceeded");
+        assert_eq!(row("6.1")["target"]["source"], "national");
+        assert_eq!(row("6.1")["target"]["applies_to"], "2025");
+        assert_eq!(row("6.1")["distance"], "10");
+        assert_eq!(row("4.1")["status"], "not_met");
+        assert_eq!(row("4.1")["status_vi"], "Không đạt");
+        assert_eq!(row("4.1")["distance"], "-1");
+        assert_eq!(row("1.1")["status"], "no_data");
+        assert_eq!(row("1.1")["status_vi"], "Chưa có số liệu");
+        assert_eq!(a["summary"]["no_data"], 21);
+    }
+}
+
+on_both_backends! {
+    async fn a_merged_province_asked_for_an_earlier_period_says_which_mapping_it_used(backend: Backend) {
+        let app = App::spawn(backend).await;
+        // An old Hà Giang commune reports for 2024.
+        let (_, units) = app.get("/api/v1/units?level=district&date=2024-01-01&parent=02").await;
+        let district = units["units"][0]["code"].as_str().unwrap().to_string();
+        let (_, communes) = app.get(&format!("/api/v1/units?date=2024-01-01&parent={district}")).await;
+        let commune = communes["units"][0]["code"].as_str().unwrap().to_string();
+        let body = json!({"values": [{"element": "4.3.num", "value": "9"}, {"element": "4.3.den", "value": "300"}]});
+        assert_eq!(app.put(&format!("/api/v1/values?unit={commune}&period=2024"), body).await, StatusCode::OK);
+        let (s, merged) = app.get("/api/v1/aggregates?unit=08&period=2024&as_of=2026-01-01&indicator=4.3").await;
+        assert_eq!(s, StatusCode::OK, "{merged}");
+        assert_eq!(merged["unit"]["valid_from"], "2025-07-01");
+        assert_eq!(merged["aggregates"][0]["value"], "30");
+        assert_eq!(merged["mapping"]["reform"], "2025-07-01");
+        assert!(merged["mapping"]["predecessor_units"].as_i64().unwrap() > 100);
+        // Without as_of, code 08 for 2024 is the old Tuyên Quang, which has no such data.
+        let (_, old) = app.get("/api/v1/aggregates?unit=08&period=2024&indicator=4.3").await;
+        assert_eq!(old["unit"]["valid_to"], "2025-06-30");
+        assert_eq!(old["mapping"], Value::Null);
+        assert_eq!(old["aggregates"][0]["value"], Value::Null);
+        let (s, bad) = app.get("/api/v1/aggregates?unit=02&period=2024&as_of=2026-01-01").await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(bad["error"]["problems"][0]["code"], "unit_not_valid_on_date");
+    }
+}
