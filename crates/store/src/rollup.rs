@@ -176,24 +176,30 @@ pub(crate) async fn apply_deltas(
     let ids = ancestors.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
     match backend {
         Backend::Postgres => {
-            // One atomic upsert per cell: concurrent writers add to the row under its lock.
-            for (element, d, delta) in changes {
-                let sql = format!(
-                    "INSERT INTO aggregates (unit_id, period, element_code, disaggregation, value, reporting)
-                     SELECT a, $1, $2, $3, $4, $5 FROM unnest(ARRAY[{ids}]::BIGINT[]) AS a
-                     ON CONFLICT (unit_id, period, element_code, disaggregation) DO UPDATE SET
-                        value = CAST(CAST(aggregates.value AS NUMERIC) + CAST(excluded.value AS NUMERIC) AS TEXT),
-                        reporting = aggregates.reporting + excluded.reporting"
-                );
-                sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(period)
-                    .bind(element)
-                    .bind(d.as_str())
-                    .bind(delta.sum.to_string())
-                    .bind(delta.reporting)
-                    .execute(&mut **tx)
-                    .await?;
+            // One atomic upsert for all cells: each row is added to under its own lock, in a
+            // fixed order, so concurrent writers neither lose updates nor deadlock.
+            let mut cells = String::new();
+            for i in 0..changes.len() {
+                let b = 2 + i * 4;
+                if i > 0 {
+                    cells.push(',');
+                }
+                cells.push_str(&format!("(${b},${},${},${})", b + 1, b + 2, b + 3));
             }
+            let sql = format!(
+                "INSERT INTO aggregates (unit_id, period, element_code, disaggregation, value, reporting)
+                 SELECT a, $1, c.e, c.d, c.v, c.r FROM unnest(ARRAY[{ids}]::BIGINT[]) AS a
+                 CROSS JOIN (VALUES {cells}) AS c(e, d, v, r)
+                 ORDER BY a, c.e, c.d
+                 ON CONFLICT (unit_id, period, element_code, disaggregation) DO UPDATE SET
+                    value = CAST(CAST(aggregates.value AS NUMERIC) + CAST(excluded.value AS NUMERIC) AS TEXT),
+                    reporting = aggregates.reporting + excluded.reporting"
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(period);
+            for (element, d, delta) in changes {
+                q = q.bind(element.clone()).bind(d.as_str()).bind(delta.sum.to_string()).bind(delta.reporting);
+            }
+            q.execute(&mut **tx).await?;
         }
         Backend::Sqlite => {
             // SQLite has no exact decimal arithmetic: read, add in Rust, write back. The
