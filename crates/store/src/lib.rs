@@ -174,6 +174,10 @@ pub(crate) fn text_to_decimal(s: &str) -> Result<rust_decimal::Decimal, StoreErr
     rust_decimal::Decimal::from_str(s).map_err(|e| StoreError::Corrupt(format!("stored decimal `{s}`: {e}")))
 }
 
+pub(crate) fn vn_date(d: time::Date) -> String {
+    binhdang_domain::vn::format_date(d)
+}
+
 pub(crate) fn now_text() -> String {
     time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)

@@ -197,7 +197,11 @@ pub(crate) async fn apply_deltas(
             );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(period);
             for (element, d, delta) in changes {
-                q = q.bind(element.clone()).bind(d.as_str()).bind(delta.sum.to_string()).bind(delta.reporting);
+                q = q
+                    .bind(element.clone())
+                    .bind(d.as_str())
+                    .bind(delta.sum.to_string())
+                    .bind(delta.reporting);
             }
             q.execute(&mut **tx).await?;
         }

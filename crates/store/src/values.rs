@@ -85,24 +85,43 @@ fn entry_text(e: &Entry) -> String {
 }
 
 /// Resolves the unit reporting under `code` for `period`, or explains why there is none.
+/// Resolves the unit reporting under `code` for `period`, or explains why there is none.
+///
+/// A period's figures come from the units that exist on its last day: old units report up to
+/// the first half of 2025, the units created by the 2025 reform from then on, so the two never
+/// both report one period.
 pub(crate) async fn reporting_unit(store: &Store, code: &str, period: &Period) -> Result<UnitSummary, FieldProblem> {
-    let found = store.unit_for_period(code, period).await;
+    let found = store
+        .unit_for_period(code, period)
+        .await
+        .map_err(|e| FieldProblem::new("unit", "lookup_failed", e.to_string(), e.to_string()))?;
+    let end = period.end();
     match found {
-        Ok(Some(u)) => Ok(u),
-        Ok(None) => {
-            let exists = store.unit_code_exists(code).await.unwrap_or(false);
-            Err(if exists {
-                FieldProblem::new(
-                    "unit",
-                    "unit_not_valid_in_period",
-                    format!("unit {code} did not exist during {} ({})", period, period.label_en()),
-                    format!("Đơn vị {code} không tồn tại trong kỳ {}", period.label_vi()),
-                )
-            } else {
-                unknown_unit("unit", code)
-            })
-        }
-        Err(e) => Err(FieldProblem::new("unit", "lookup_failed", e.to_string(), e.to_string())),
+        Some(u) if u.valid_from.is_none_or(|f| f <= end) && u.valid_to.is_none_or(|t| end <= t) => Ok(u),
+        Some(u) => Err(FieldProblem::new(
+            "unit",
+            "unit_not_valid_in_period",
+            format!(
+                "{} ({code}) does not exist on the last day of {period} ({}); a period is reported by the units \
+                 that exist at its end",
+                u.full_name,
+                crate::vn_date(end)
+            ),
+            format!(
+                "{} ({code}) không còn tồn tại vào ngày cuối của kỳ {} ({}); số liệu của một kỳ do các đơn vị tồn tại \
+                 vào cuối kỳ báo cáo",
+                u.full_name,
+                period.label_vi(),
+                crate::vn_date(end)
+            ),
+        )),
+        None if store.unit_code_exists(code).await.unwrap_or(false) => Err(FieldProblem::new(
+            "unit",
+            "unit_not_valid_in_period",
+            format!("unit {code} did not exist during {} ({})", period, period.label_en()),
+            format!("Đơn vị {code} không tồn tại trong kỳ {}", period.label_vi()),
+        )),
+        None => Err(unknown_unit("unit", code)),
     }
 }
 

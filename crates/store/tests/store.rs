@@ -199,6 +199,11 @@ on_both_backends! {
         let StoreError::Invalid(p) = err else { panic!() };
         assert_eq!(p[0].code, "unit_not_valid_in_period");
         assert!(db.store.resolve_unit_period("109", "2025H1").await.is_ok());
+        // The annual 2025 report is made by the units that exist at the end of 2025.
+        let err = db.store.resolve_unit_period("109", "2025").await.unwrap_err();
+        let StoreError::Invalid(p) = err else { panic!() };
+        assert_eq!(p[0].code, "unit_not_valid_in_period");
+        assert!(p[0].message_vi.contains("31/12/2025"), "{}", p[0].message_vi);
         // The continuing province reports before and after.
         assert!(db.store.resolve_unit_period("12", "2021").await.is_ok());
         assert!(db.store.resolve_unit_period("12", "2026H1").await.is_ok());
