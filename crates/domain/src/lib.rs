@@ -5,12 +5,15 @@
 //! Data flows `domain` → `store` → `web`/`binhdang`; the later crates only persist
 //! and serve what this crate defines.
 
+pub mod access;
 pub mod assessment;
+pub mod calendar;
 pub mod catalogue;
 pub mod period;
 pub mod unit;
 pub mod value;
 pub mod vn;
+pub mod workflow;
 
 pub use catalogue::*;
 pub use period::{Period, PeriodError, PeriodType};
