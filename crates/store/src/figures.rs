@@ -1,7 +1,7 @@
 //! Indicator figures for any unit and period, read from the live aggregates, and their
 //! assessment against the target that applies.
 
-use crate::{Cell, Store, StoreError, UnitSummary, date_to_text, text_to_decimal};
+use crate::{Cell, Store, StoreError, Sums, UnitSummary, date_to_text, text_to_decimal};
 use binhdang_domain::assessment::{self, Observation, Progress, Status};
 use binhdang_domain::{Aggregation, Disaggregation, Indicator, MeasureKind, Period, PeriodType, Target, UnitLevel};
 use rust_decimal::Decimal;
@@ -175,15 +175,27 @@ impl Store {
         }))
     }
 
-    /// Figures of the given indicators (all when `only` is empty) for a unit and period.
+    /// Figures of the given indicators (all when `only` is empty) for a unit and period,
+    /// from all entered data.
     pub async fn figures(
         &self,
         unit: &UnitSummary,
         period: &Period,
         only: &[String],
     ) -> Result<Vec<Figure>, StoreError> {
+        self.figures_of(Sums::All, unit, period, only).await
+    }
+
+    /// Figures from all entered data, or from approved reports only.
+    pub async fn figures_of(
+        &self,
+        sums: Sums,
+        unit: &UnitSummary,
+        period: &Period,
+        only: &[String],
+    ) -> Result<Vec<Figure>, StoreError> {
         let indicators = self.indicators().await?;
-        let cells = self.aggregate_cells(unit.id, &period.to_string()).await?;
+        let cells = self.sum_cells(sums, unit.id, &period.to_string()).await?;
         let levels = self.subtree_levels(unit.id, period.end()).await?;
         let own: HashMap<(String, Disaggregation), Decimal> = self
             .values(unit, period)
@@ -191,11 +203,20 @@ impl Store {
             .into_iter()
             .filter_map(|v| Some(((v.element.clone(), v.disaggregation), v.number()?)))
             .collect();
-        Ok(indicators
-            .iter()
-            .filter(|i| only.is_empty() || only.contains(&i.code))
-            .map(|i| figure(i, unit, period, &cells, &own, &levels))
-            .collect())
+        let mut out = Vec::new();
+        let mut approved: HashMap<UnitLevel, i64> = HashMap::new();
+        for i in indicators.iter().filter(|i| only.is_empty() || only.contains(&i.code)) {
+            let mut f = figure(i, unit, period, &cells, &own, &levels);
+            f.data = sums.as_str();
+            if let Some(level) = f.completeness.level {
+                if !approved.contains_key(&level) {
+                    approved.insert(level, self.approved_count(unit, period, level).await?);
+                }
+                f.completeness.approved = approved[&level];
+            }
+            out.push(f);
+        }
+        Ok(out)
     }
 
     /// The whole catalogue's assessment table for a unit and period.

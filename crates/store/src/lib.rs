@@ -9,6 +9,7 @@
 //! Every write that takes input from outside validates all of it first and then writes in
 //! one transaction, so a rejected request leaves the store as it was.
 
+pub mod access;
 mod catalogue;
 mod error;
 mod figures;
@@ -18,12 +19,15 @@ pub mod seed;
 pub mod testing;
 mod units;
 mod values;
+mod workflow;
 
+pub use access::{AuditEntry, NewUser, Session, SignInError, User};
 pub use catalogue::{CatalogueData, IndicatorDetail, LocalTarget};
 pub use error::{FieldProblem, StoreError};
 pub use figures::{Assessment, BySex, Completeness, Figure, MappingUsed, Part, TargetUsed};
-pub use rollup::Cell;
+pub use rollup::{Cell, Sums};
 pub use units::{UnitDetail, UnitSummary};
+pub use workflow::{ChildStatus, StatusReport, Submission};
 pub use values::{Actor, RawValue, StoredValue, ValueInput, WriteSummary, unknown_unit};
 
 use binhdang_domain::UnitLevel;

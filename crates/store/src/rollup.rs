@@ -150,10 +150,34 @@ pub(crate) fn deltas(
         .collect()
 }
 
+/// Which sums: of all entered data, or of approved reports only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sums {
+    All,
+    Approved,
+}
+
+impl Sums {
+    pub(crate) fn table(&self) -> &'static str {
+        match self {
+            Sums::All => "aggregates",
+            Sums::Approved => "approved_aggregates",
+        }
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Sums::All => "all",
+            Sums::Approved => "approved",
+        }
+    }
+}
+
 /// Applies cell changes of one unit to all its ancestors (itself included).
 pub(crate) async fn apply_deltas(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     backend: Backend,
+    sums: Sums,
     unit_id: i64,
     period: &str,
     changes: &[(String, Disaggregation, Delta)],
@@ -186,14 +210,15 @@ pub(crate) async fn apply_deltas(
                 }
                 cells.push_str(&format!("(${b},${},${},${})", b + 1, b + 2, b + 3));
             }
+            let table = sums.table();
             let sql = format!(
-                "INSERT INTO aggregates (unit_id, period, element_code, disaggregation, value, reporting)
+                "INSERT INTO {table} (unit_id, period, element_code, disaggregation, value, reporting)
                  SELECT a, $1, c.e, c.d, c.v, c.r FROM unnest(ARRAY[{ids}]::BIGINT[]) AS a
                  CROSS JOIN (VALUES {cells}) AS c(e, d, v, r)
                  ORDER BY a, c.e, c.d
                  ON CONFLICT (unit_id, period, element_code, disaggregation) DO UPDATE SET
-                    value = CAST(CAST(aggregates.value AS NUMERIC) + CAST(excluded.value AS NUMERIC) AS TEXT),
-                    reporting = aggregates.reporting + excluded.reporting"
+                    value = CAST(CAST({table}.value AS NUMERIC) + CAST(excluded.value AS NUMERIC) AS TEXT),
+                    reporting = {table}.reporting + excluded.reporting"
             );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(period);
             for (element, d, delta) in changes {
@@ -214,8 +239,9 @@ pub(crate) async fn apply_deltas(
                 .map(|e| format!("'{}'", e.replace('\'', "''")))
                 .collect::<Vec<_>>();
             let sql = format!(
-                "SELECT unit_id, element_code, disaggregation, value, reporting FROM aggregates
+                "SELECT unit_id, element_code, disaggregation, value, reporting FROM {}
                  WHERE period = $1 AND unit_id IN ({ids}) AND element_code IN ({})",
+                sums.table(),
                 element_list.join(",")
             );
             let mut current: HashMap<(i64, String, String), Cell> = HashMap::new();
@@ -252,11 +278,12 @@ pub(crate) async fn apply_deltas(
                     ));
                 }
             }
-            upsert_cells(tx, period, &rows).await?;
+            upsert_cells(tx, sums, period, &rows).await?;
         }
     }
     sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DELETE FROM aggregates WHERE period = $1 AND unit_id IN ({ids}) AND reporting <= 0"
+        "DELETE FROM {} WHERE period = $1 AND unit_id IN ({ids}) AND reporting <= 0",
+        sums.table()
     )))
     .bind(period)
     .execute(&mut **tx)
@@ -267,12 +294,14 @@ pub(crate) async fn apply_deltas(
 /// Writes cells (replacing what is there) in multi-row statements.
 async fn upsert_cells(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    sums: Sums,
     period: &str,
     rows: &[(i64, &str, &str, Decimal, i64)],
 ) -> Result<(), StoreError> {
     for chunk in rows.chunks(150) {
-        let mut sql = String::from(
-            "INSERT INTO aggregates (unit_id, period, element_code, disaggregation, value, reporting) VALUES ",
+        let mut sql = format!(
+            "INSERT INTO {} (unit_id, period, element_code, disaggregation, value, reporting) VALUES ",
+            sums.table()
         );
         for i in 0..chunk.len() {
             let b = i * 5 + 1;
@@ -314,9 +343,21 @@ impl Store {
         unit_id: i64,
         period: &str,
     ) -> Result<HashMap<(String, Disaggregation), Cell>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT element_code, disaggregation, value, reporting FROM aggregates WHERE unit_id = $1 AND period = $2",
-        )
+        self.sum_cells(Sums::All, unit_id, period).await
+    }
+
+    /// The cells of all data or of approved data only.
+    pub async fn sum_cells(
+        &self,
+        sums: Sums,
+        unit_id: i64,
+        period: &str,
+    ) -> Result<HashMap<(String, Disaggregation), Cell>, StoreError> {
+        let sql = format!(
+            "SELECT element_code, disaggregation, value, reporting FROM {} WHERE unit_id = $1 AND period = $2",
+            sums.table()
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(unit_id)
         .bind(period)
         .fetch_all(&self.pool)
@@ -402,7 +443,7 @@ impl Store {
                 .iter()
                 .map(|((u, e, d), c)| (*u, e.as_str(), d.as_str(), c.sum, c.reporting))
                 .collect();
-            upsert_cells(&mut tx, period, &rows).await?;
+            upsert_cells(&mut tx, Sums::All, period, &rows).await?;
             written += rows.len();
         }
         tx.commit().await?;

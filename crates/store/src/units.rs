@@ -227,6 +227,10 @@ impl Store {
         Ok(row.try_get("parent_id")?)
     }
 
+    pub(crate) async fn unit_summary_by_id(&self, id: i64) -> Result<Option<UnitSummary>, StoreError> {
+        self.unit_by_id(Some(id)).await
+    }
+
     async fn unit_by_id(&self, id: Option<i64>) -> Result<Option<UnitSummary>, StoreError> {
         let Some(id) = id else { return Ok(None) };
         let sql = format!("SELECT {UNIT_COLUMNS} FROM units u LEFT JOIN units p ON p.id = u.parent_id WHERE u.id = $1");

@@ -1,6 +1,6 @@
 //! Data values of a unit for a period: read, and written as a validated, audited batch.
 
-use crate::rollup::{apply_deltas, contributions, deltas};
+use crate::rollup::{Sums, apply_deltas, contributions, deltas};
 use crate::{FieldProblem, Store, StoreError, UnitSummary, now_text, text_to_decimal};
 use binhdang_domain::{DataElement, Disaggregation, Entry, Period, ValueType, check_entry, vn};
 use rust_decimal::Decimal;
@@ -194,6 +194,7 @@ impl Store {
             .map(|e| (e.code.clone(), e))
             .collect();
         let checked = check_inputs(&elements, inputs)?;
+        self.check_entry_open(unit, period, time::OffsetDateTime::now_utc().date()).await?;
 
         let mut tx = self.begin_write().await?;
         let mut summary = WriteSummary::default();
@@ -317,7 +318,7 @@ impl Store {
                 changes.push((code.clone(), d, delta));
             }
         }
-        apply_deltas(&mut tx, self.backend, unit.id, &period_text, &changes).await?;
+        apply_deltas(&mut tx, self.backend, Sums::All, unit.id, &period_text, &changes).await?;
         tx.commit().await?;
         Ok(summary)
     }

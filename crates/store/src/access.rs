@@ -1,0 +1,574 @@
+//! Accounts, passwords, sessions, personal access tokens, sign-in rate limits, the reach of a
+//! user's scope, and the general audit log.
+
+use crate::{FieldProblem, Store, StoreError, UnitSummary, now_text};
+use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
+use binhdang_domain::access::{Reach, Role};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+use time::{Duration, OffsetDateTime};
+
+/// How long a browser session lasts without signing in again.
+pub const SESSION_HOURS: i64 = 12;
+/// Failed sign-ins tolerated per account, and per address, within [`RATE_WINDOW_MINUTES`].
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+pub const RATE_WINDOW_MINUTES: i64 = 15;
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct User {
+    #[serde(skip)]
+    pub id: i64,
+    pub username: String,
+    pub role: Role,
+    pub unit: UnitSummary,
+    pub agency_code: Option<String>,
+    pub must_change_password: bool,
+    pub disabled: bool,
+}
+
+pub struct NewUser<'a> {
+    pub username: &'a str,
+    pub role: Role,
+    pub unit_code: &'a str,
+    pub agency_code: Option<&'a str>,
+    pub password: &'a str,
+    pub must_change_password: bool,
+}
+
+/// A browser session: the id goes in an HttpOnly cookie, the CSRF token in forms.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub id: String,
+    pub csrf_token: String,
+}
+
+#[derive(Debug)]
+pub enum SignInError {
+    /// Too many failures for this account or address; try again after the given time.
+    RateLimited { retry_after_seconds: i64 },
+    /// Wrong username or password, or a disabled account (not told apart, on purpose).
+    Invalid,
+    Store(StoreError),
+}
+
+impl From<StoreError> for SignInError {
+    fn from(e: StoreError) -> Self {
+        SignInError::Store(e)
+    }
+}
+
+impl From<sqlx::Error> for SignInError {
+    fn from(e: sqlx::Error) -> Self {
+        SignInError::Store(e.into())
+    }
+}
+
+/// Who did something and from where, for the audit log.
+#[derive(Debug, Clone)]
+pub struct AuditEntry<'a> {
+    pub actor: &'a str,
+    pub origin: &'a str,
+    pub action: &'a str,
+    pub unit_id: Option<i64>,
+    pub period: Option<&'a str>,
+    pub subject: &'a str,
+    pub old_value: Option<serde_json::Value>,
+    pub new_value: Option<serde_json::Value>,
+    pub reason: Option<&'a str>,
+}
+
+/// A random secret, hex-encoded: 32 bytes from the operating system.
+pub fn new_secret() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the operating system provides random bytes");
+    hex::encode(bytes)
+}
+
+/// Only this hash of a session id or token is stored.
+pub fn secret_hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+pub fn hash_password(password: &str) -> Result<String, StoreError> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| StoreError::Config(format!("password hashing failed: {e}")))
+}
+
+fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}
+
+fn password_problems(password: &str) -> Vec<FieldProblem> {
+    let mut problems = Vec::new();
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        problems.push(FieldProblem::new(
+            "password",
+            "password_too_short",
+            format!("the password needs at least {MIN_PASSWORD_CHARS} characters"),
+            format!("Mật khẩu cần ít nhất {MIN_PASSWORD_CHARS} ký tự"),
+        ));
+    }
+    problems
+}
+
+const USER_COLUMNS: &str = "id, username, role, unit_id, agency_code, password_hash, must_change_password, disabled";
+
+impl Store {
+    async fn user_from_row(&self, r: &sqlx::any::AnyRow) -> Result<User, StoreError> {
+        let role: String = r.try_get("role")?;
+        let unit_id: i64 = r.try_get("unit_id")?;
+        let unit = self.unit_by_id_required(unit_id).await?;
+        Ok(User {
+            id: r.try_get("id")?,
+            username: r.try_get("username")?,
+            role: role.parse().map_err(StoreError::Corrupt)?,
+            unit,
+            agency_code: r.try_get("agency_code")?,
+            must_change_password: r.try_get::<i64, _>("must_change_password")? != 0,
+            disabled: r.try_get::<i64, _>("disabled")? != 0,
+        })
+    }
+
+    /// Creates an account. The unit is the version of its code valid today.
+    pub async fn add_user(&self, new: &NewUser<'_>, actor: &str, origin: &str) -> Result<User, StoreError> {
+        let mut problems = password_problems(new.password);
+        let username = new.username.trim();
+        let valid_name = (3..=64).contains(&username.len())
+            && username.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
+        if !valid_name {
+            problems.push(FieldProblem::new(
+                "username",
+                "bad_username",
+                "a username has 3–64 characters: lower-case letters, digits, dot, dash or underscore".into(),
+                "Tên đăng nhập gồm 3–64 ký tự: chữ thường không dấu, chữ số, dấu chấm, gạch ngang hoặc gạch dưới".into(),
+            ));
+        }
+        let today = OffsetDateTime::now_utc().date();
+        let unit = match self.unit_on(new.unit_code, today).await {
+            Ok(u) if u.valid_to.is_none_or(|t| t >= today) => Some(u),
+            _ => {
+                problems.push(crate::unknown_unit("unit", new.unit_code));
+                None
+            }
+        };
+        if let Some(agency) = new.agency_code {
+            let row = sqlx::query("SELECT COUNT(*) AS n FROM agencies WHERE code = $1 AND unit_id = $2")
+                .bind(agency)
+                .bind(unit.as_ref().map(|u| u.id).unwrap_or(-1))
+                .fetch_one(&self.pool)
+                .await?;
+            if row.try_get::<i64, _>("n")? == 0 {
+                problems.push(FieldProblem::new(
+                    "agency",
+                    "unknown_agency",
+                    format!("the unit has no agency `{agency}`"),
+                    format!("Đơn vị không có cơ quan `{agency}`"),
+                ));
+            }
+        }
+        if !problems.is_empty() {
+            return Err(StoreError::Invalid(problems));
+        }
+        let unit = unit.expect("checked above");
+        let exists = sqlx::query("SELECT COUNT(*) AS n FROM users WHERE username = $1")
+            .bind(username)
+            .fetch_one(&self.pool)
+            .await?
+            .try_get::<i64, _>("n")?;
+        if exists > 0 {
+            return Err(StoreError::Invalid(vec![FieldProblem::new(
+                "username",
+                "username_taken",
+                format!("the username `{username}` is taken"),
+                format!("Tên đăng nhập `{username}` đã có người dùng"),
+            )]));
+        }
+        let hash = hash_password(new.password)?;
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO users (username, role, unit_id, agency_code, password_hash, must_change_password, disabled, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, 0, $7)",
+        )
+        .bind(username)
+        .bind(new.role.as_str())
+        .bind(unit.id)
+        .bind(new.agency_code.map(str::to_string))
+        .bind(hash)
+        .bind(i64::from(new.must_change_password))
+        .bind(now_text())
+        .execute(&mut *tx)
+        .await?;
+        let entry = AuditEntry {
+            actor,
+            origin,
+            action: "user.create",
+            unit_id: Some(unit.id),
+            period: None,
+            subject: username,
+            old_value: None,
+            new_value: Some(serde_json::json!({"role": new.role, "unit": unit.code, "agency": new.agency_code})),
+            reason: None,
+        };
+        audit_in(&mut tx, &entry).await?;
+        tx.commit().await?;
+        self.user_by_name(username).await?.ok_or_else(|| StoreError::Corrupt("user vanished".into()))
+    }
+
+    pub async fn user_by_name(&self, username: &str) -> Result<Option<User>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1");
+        match sqlx::query(sqlx::AssertSqlSafe(sql)).bind(username.trim()).fetch_optional(&self.pool).await? {
+            Some(r) => Ok(Some(self.user_from_row(&r).await?)),
+            None => Ok(None),
+        }
+    }
+
+    pub async fn users(&self) -> Result<Vec<User>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY username");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            out.push(self.user_from_row(r).await?);
+        }
+        Ok(out)
+    }
+
+    pub async fn user_count(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query("SELECT COUNT(*) AS n FROM users").fetch_one(&self.pool).await?.try_get("n")?)
+    }
+
+    /// Disables an account and ends its sessions and tokens.
+    pub async fn disable_user(&self, username: &str, actor: &str, origin: &str) -> Result<(), StoreError> {
+        let user = self
+            .user_by_name(username)
+            .await?
+            .ok_or_else(|| StoreError::NotFound { what: "user", key: username.to_string() })?;
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE users SET disabled = 1 WHERE id = $1").bind(user.id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE access_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+            .bind(now_text())
+            .bind(user.id)
+            .execute(&mut *tx)
+            .await?;
+        let entry = AuditEntry {
+            actor,
+            origin,
+            action: "user.disable",
+            unit_id: Some(user.unit.id),
+            period: None,
+            subject: &user.username,
+            old_value: Some(serde_json::json!({"disabled": user.disabled})),
+            new_value: Some(serde_json::json!({"disabled": true})),
+            reason: None,
+        };
+        audit_in(&mut tx, &entry).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sets a password: by its owner (`must_change` false) or as an administrator's reset
+    /// (`must_change` true: the user chooses a new one at the next sign-in).
+    pub async fn set_password(
+        &self,
+        username: &str,
+        password: &str,
+        must_change: bool,
+        actor: &str,
+        origin: &str,
+    ) -> Result<(), StoreError> {
+        let problems = password_problems(password);
+        if !problems.is_empty() {
+            return Err(StoreError::Invalid(problems));
+        }
+        let user = self
+            .user_by_name(username)
+            .await?
+            .ok_or_else(|| StoreError::NotFound { what: "user", key: username.to_string() })?;
+        let hash = hash_password(password)?;
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3")
+            .bind(hash)
+            .bind(i64::from(must_change))
+            .bind(user.id)
+            .execute(&mut *tx)
+            .await?;
+        if must_change {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.id).execute(&mut *tx).await?;
+        }
+        let action = if must_change { "user.password_reset" } else { "user.password_change" };
+        let entry = AuditEntry {
+            actor,
+            origin,
+            action,
+            unit_id: Some(user.unit.id),
+            period: None,
+            subject: &user.username,
+            old_value: None,
+            new_value: None,
+            reason: None,
+        };
+        audit_in(&mut tx, &entry).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A user changes their own password, proving the old one.
+    pub async fn change_password(&self, user: &User, old: &str, new: &str, origin: &str) -> Result<(), StoreError> {
+        let hash: String = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
+            .bind(user.id)
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("password_hash")?;
+        if !verify_password(old, &hash) {
+            return Err(StoreError::Invalid(vec![FieldProblem::new(
+                "old_password",
+                "wrong_password",
+                "the current password is not right".into(),
+                "Mật khẩu hiện tại không đúng".into(),
+            )]));
+        }
+        if old == new {
+            return Err(StoreError::Invalid(vec![FieldProblem::new(
+                "new_password",
+                "same_password",
+                "choose a password different from the current one".into(),
+                "Hãy chọn mật khẩu khác mật khẩu hiện tại".into(),
+            )]));
+        }
+        self.set_password(&user.username, new, false, &user.username, origin).await
+    }
+
+    /// Checks a password, with rate limits per account and per address; on success opens a
+    /// session. Every attempt is recorded.
+    pub async fn sign_in(&self, username: &str, password: &str, address: &str) -> Result<(User, Session), SignInError> {
+        let now = OffsetDateTime::now_utc();
+        let since = rfc3339(now - Duration::minutes(RATE_WINDOW_MINUTES));
+        let failures = |column: &'static str, key: String| {
+            let since = since.clone();
+            async move {
+                let sql = format!(
+                    "SELECT COUNT(*) AS n, MIN(at) AS first FROM sign_in_attempts WHERE {column} = $1 AND at >= $2 AND succeeded = 0"
+                );
+                let r = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(key).bind(since).fetch_one(&self.pool).await?;
+                Ok::<(i64, Option<String>), sqlx::Error>((r.try_get("n")?, r.try_get("first")?))
+            }
+        };
+        let username = username.trim().to_lowercase();
+        let (by_account, first_a) = failures("username", username.clone()).await?;
+        let (by_address, first_b) = failures("address", address.to_string()).await?;
+        if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
+            let first = first_a.into_iter().chain(first_b).min().unwrap_or_default();
+            let first = OffsetDateTime::parse(&first, &time::format_description::well_known::Rfc3339).unwrap_or(now);
+            let retry = (first + Duration::minutes(RATE_WINDOW_MINUTES) - now).whole_seconds().max(1);
+            return Err(SignInError::RateLimited { retry_after_seconds: retry });
+        }
+        let row = sqlx::query("SELECT id, password_hash, disabled FROM users WHERE username = $1")
+            .bind(&username)
+            .fetch_optional(&self.pool)
+            .await?;
+        let ok = match &row {
+            Some(r) => {
+                let hash: String = r.try_get("password_hash")?;
+                verify_password(password, &hash) && r.try_get::<i64, _>("disabled")? == 0
+            }
+            // Spend the same time as a real check, so timing does not reveal usernames.
+            None => {
+                let _ = verify_password(password, DUMMY_HASH);
+                false
+            }
+        };
+        sqlx::query("INSERT INTO sign_in_attempts (username, address, at, succeeded) VALUES ($1, $2, $3, $4)")
+            .bind(&username)
+            .bind(address)
+            .bind(rfc3339(now))
+            .bind(i64::from(ok))
+            .execute(&self.pool)
+            .await?;
+        if !ok {
+            return Err(SignInError::Invalid);
+        }
+        let user = self.user_by_name(&username).await?.ok_or(SignInError::Invalid)?;
+        let session = Session { id: new_secret(), csrf_token: new_secret() };
+        sqlx::query("INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(secret_hash(&session.id))
+            .bind(user.id)
+            .bind(&session.csrf_token)
+            .bind(rfc3339(now))
+            .bind(rfc3339(now + Duration::hours(SESSION_HOURS)))
+            .execute(&self.pool)
+            .await?;
+        Ok((user, session))
+    }
+
+    /// The user and CSRF token of a live session.
+    pub async fn session_user(&self, session_id: &str) -> Result<Option<(User, String)>, StoreError> {
+        let row = sqlx::query("SELECT user_id, csrf_token, expires_at FROM sessions WHERE id_hash = $1")
+            .bind(secret_hash(session_id))
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(r) = row else { return Ok(None) };
+        let expires: String = r.try_get("expires_at")?;
+        if expires < rfc3339(OffsetDateTime::now_utc()) {
+            return Ok(None);
+        }
+        let user_id: i64 = r.try_get("user_id")?;
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1 AND disabled = 0");
+        match sqlx::query(sqlx::AssertSqlSafe(sql)).bind(user_id).fetch_optional(&self.pool).await? {
+            Some(u) => Ok(Some((self.user_from_row(&u).await?, r.try_get("csrf_token")?))),
+            None => Ok(None),
+        }
+    }
+
+    pub async fn sign_out(&self, session_id: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(secret_hash(session_id)).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Creates a personal access token and returns it; only its hash is kept.
+    pub async fn create_token(&self, username: &str, name: &str, actor: &str, origin: &str) -> Result<String, StoreError> {
+        let user = self
+            .user_by_name(username)
+            .await?
+            .ok_or_else(|| StoreError::NotFound { what: "user", key: username.to_string() })?;
+        let token = format!("bd_{}", new_secret());
+        let mut tx = self.begin_write().await?;
+        sqlx::query("INSERT INTO access_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(user.id)
+            .bind(name)
+            .bind(secret_hash(&token))
+            .bind(now_text())
+            .execute(&mut *tx)
+            .await?;
+        let entry = AuditEntry {
+            actor,
+            origin,
+            action: "token.create",
+            unit_id: Some(user.unit.id),
+            period: None,
+            subject: &user.username,
+            old_value: None,
+            new_value: Some(serde_json::json!({"name": name})),
+            reason: None,
+        };
+        audit_in(&mut tx, &entry).await?;
+        tx.commit().await?;
+        Ok(token)
+    }
+
+    /// The user a bearer token belongs to, if the token is live.
+    pub async fn token_user(&self, token: &str) -> Result<Option<User>, StoreError> {
+        let row = sqlx::query("SELECT user_id FROM access_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
+            .bind(secret_hash(token))
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(r) = row else { return Ok(None) };
+        let user_id: i64 = r.try_get("user_id")?;
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1 AND disabled = 0");
+        match sqlx::query(sqlx::AssertSqlSafe(sql)).bind(user_id).fetch_optional(&self.pool).await? {
+            Some(u) => Ok(Some(self.user_from_row(&u).await?)),
+            None => Ok(None),
+        }
+    }
+
+    pub async fn revoke_tokens(&self, username: &str, actor: &str, origin: &str) -> Result<usize, StoreError> {
+        let user = self
+            .user_by_name(username)
+            .await?
+            .ok_or_else(|| StoreError::NotFound { what: "user", key: username.to_string() })?;
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("UPDATE access_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+            .bind(now_text())
+            .bind(user.id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        let entry = AuditEntry {
+            actor,
+            origin,
+            action: "token.revoke",
+            unit_id: Some(user.unit.id),
+            period: None,
+            subject: &user.username,
+            old_value: None,
+            new_value: Some(serde_json::json!({"revoked": done})),
+            reason: None,
+        };
+        audit_in(&mut tx, &entry).await?;
+        tx.commit().await?;
+        Ok(done as usize)
+    }
+
+    /// Where `unit` stands relative to the user's unit: the same unit, below it (through
+    /// the hierarchy of its time or the 2025 mapping), or outside.
+    pub async fn reach(&self, user: &User, unit: &UnitSummary) -> Result<Reach, StoreError> {
+        if unit.id == user.unit.id {
+            return Ok(Reach::Own);
+        }
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM unit_ancestors WHERE unit_id = $1 AND ancestor_id = $2")
+            .bind(unit.id)
+            .bind(user.unit.id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(if row.try_get::<i64, _>("n")? > 0 { Reach::Below } else { Reach::Outside })
+    }
+
+    /// Whether an officer tied to an agency may enter values of `indicator`.
+    pub async fn agency_covers(&self, agency_code: &str, indicator: &str) -> Result<bool, StoreError> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM agency_indicators WHERE agency_code = $1 AND indicator_code = $2")
+            .bind(agency_code)
+            .bind(indicator)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get::<i64, _>("n")? > 0)
+    }
+
+    /// Records an event in the audit log (outside any other transaction).
+    pub async fn audit(&self, entry: &AuditEntry<'_>) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        audit_in(&mut tx, entry).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn unit_by_id_required(&self, id: i64) -> Result<UnitSummary, StoreError> {
+        self.unit_summary_by_id(id).await?.ok_or_else(|| StoreError::Corrupt(format!("unit id {id}")))
+    }
+}
+
+/// A valid argon2 hash of a random string, verified against when the username is unknown.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$Orj5z9wv+8p+EKGzJ23S9A$W18JPcZ1eQDjJwvvJAzi2jtU0AuTXm/0WUa8tvNiYX0";
+
+/// Writes an audit row inside the caller's transaction, so the change and its record land
+/// together or not at all.
+pub(crate) async fn audit_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    e: &AuditEntry<'_>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor, origin, action, unit_id, period, subject, old_value, new_value, reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(now_text())
+    .bind(e.actor)
+    .bind(e.origin)
+    .bind(e.action)
+    .bind(e.unit_id)
+    .bind(e.period.map(str::to_string))
+    .bind(e.subject)
+    .bind(e.old_value.as_ref().map(|v| v.to_string()))
+    .bind(e.new_value.as_ref().map(|v| v.to_string()))
+    .bind(e.reason.map(str::to_string))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,561 @@
+//! Reporting programmes, the workflow of each unit's report, period closure and unlocks,
+//! completeness and timeliness, and the sums of approved data.
+
+use crate::access::{AuditEntry, audit_in};
+use crate::rollup::{Sums, apply_deltas, contributions, deltas};
+use crate::{Actor, FieldProblem, Store, StoreError, UnitSummary, date_to_text, now_text, text_to_date, text_to_decimal};
+use binhdang_domain::calendar::{Programme, Timeliness, timeliness};
+use binhdang_domain::workflow::{self, Checks, State, Transition};
+use binhdang_domain::{DataElement, Disaggregation, Period, UnitLevel};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use sqlx::Row;
+use std::collections::{BTreeMap, HashMap};
+use time::Date;
+
+/// The workflow record of one unit × programme × period.
+#[derive(Debug, Clone, Serialize)]
+pub struct Submission {
+    pub unit: String,
+    pub programme: String,
+    pub period: String,
+    pub state: State,
+    pub state_vi: &'static str,
+    /// The first submission counts for timeliness, even if the report was returned later.
+    pub first_submitted_at: Option<String>,
+    pub comment: Option<String>,
+    pub updated_at: Option<String>,
+    pub updated_by: Option<String>,
+}
+
+/// One unit's line in a completeness and timeliness table.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChildStatus {
+    pub unit: UnitSummary,
+    /// approved, submitted, returned, draft (values entered, not submitted), missing (nothing).
+    pub state: &'static str,
+    pub first_submitted_at: Option<String>,
+    pub deadline: Option<Date>,
+    pub timeliness: Timeliness,
+    pub excused: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusReport {
+    pub unit: UnitSummary,
+    pub programme: String,
+    pub period: String,
+    pub children: Vec<ChildStatus>,
+    pub expected: usize,
+    pub submitted: usize,
+    pub approved: usize,
+    pub on_time: usize,
+    pub late: usize,
+    pub overdue: usize,
+    /// Shares of expected units, in percent with one decimal.
+    pub submitted_rate: Decimal,
+    pub approved_rate: Decimal,
+    pub on_time_rate: Decimal,
+}
+
+fn percent(part: usize, whole: usize) -> Decimal {
+    if whole == 0 {
+        return Decimal::ZERO;
+    }
+    (Decimal::from(part) * Decimal::from(100) / Decimal::from(whole)).round_dp(1)
+}
+
+fn entry_problem(code: &str, en: String, vi: String) -> StoreError {
+    StoreError::Invalid(vec![FieldProblem::new("period", code, en, vi)])
+}
+
+impl Store {
+    /// Loads the given programmes where their code is not there yet.
+    pub async fn load_programmes(&self, programmes: &[Programme]) -> Result<(), StoreError> {
+        for p in programmes {
+            sqlx::query(
+                "INSERT INTO programmes (code, name_vi, name_en, period_type, half, deadlines) VALUES ($1, $2, $3, $4, $5, $6)
+                 ON CONFLICT (code) DO NOTHING",
+            )
+            .bind(&p.code)
+            .bind(&p.name_vi)
+            .bind(&p.name_en)
+            .bind(p.period_type.as_str())
+            .bind(p.half.map(i64::from))
+            .bind(serde_json::to_string(&p.deadlines).map_err(|e| StoreError::Config(e.to_string()))?)
+            .execute(&self.pool)
+            .await?;
+        }
+        Ok(())
+    }
+
+    pub async fn programmes(&self) -> Result<Vec<Programme>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM programmes ORDER BY code").fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                let period_type: String = r.try_get("period_type")?;
+                let deadlines: String = r.try_get("deadlines")?;
+                Ok(Programme {
+                    code: r.try_get("code")?,
+                    name_vi: r.try_get("name_vi")?,
+                    name_en: r.try_get("name_en")?,
+                    period_type: serde_json::from_value(serde_json::Value::String(period_type.clone()))
+                        .map_err(|_| StoreError::Corrupt(format!("period type `{period_type}`")))?,
+                    half: r.try_get::<Option<i64>, _>("half")?.and_then(|h| u8::try_from(h).ok()),
+                    deadlines: serde_json::from_str(&deadlines).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn programme(&self, code: &str) -> Result<Programme, StoreError> {
+        self.programmes()
+            .await?
+            .into_iter()
+            .find(|p| p.code == code)
+            .ok_or_else(|| StoreError::NotFound { what: "programme", key: code.to_string() })
+    }
+
+    /// The programme that reports on `period`, if any.
+    pub async fn programme_for(&self, period: &Period) -> Result<Option<Programme>, StoreError> {
+        Ok(self.programmes().await?.into_iter().find(|p| p.covers(period)))
+    }
+
+    pub async fn submission(&self, unit: &UnitSummary, programme: &str, period: &Period) -> Result<Submission, StoreError> {
+        let row = sqlx::query(
+            "SELECT state, first_submitted_at, comment, updated_at, updated_by FROM submissions
+             WHERE unit_id = $1 AND programme_code = $2 AND period = $3",
+        )
+        .bind(unit.id)
+        .bind(programme)
+        .bind(period.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        let (state, first, comment, updated_at, updated_by) = match row {
+            Some(r) => {
+                let s: String = r.try_get("state")?;
+                (
+                    s.parse::<State>().map_err(StoreError::Corrupt)?,
+                    r.try_get("first_submitted_at")?,
+                    r.try_get("comment")?,
+                    Some(r.try_get("updated_at")?),
+                    Some(r.try_get("updated_by")?),
+                )
+            }
+            None => (State::Draft, None, None, None, None),
+        };
+        Ok(Submission {
+            unit: unit.code.clone(),
+            programme: programme.to_string(),
+            period: period.to_string(),
+            state_vi: state.label_vi(),
+            state,
+            first_submitted_at: first,
+            comment,
+            updated_at,
+            updated_by,
+        })
+    }
+
+    /// Units directly below `unit` that report for `period` (valid on its last day).
+    pub async fn reporting_children(&self, unit: &UnitSummary, period: &Period) -> Result<Vec<UnitSummary>, StoreError> {
+        Ok(self.unit_detail(&unit.code, period.end()).await.map(|d| d.children).unwrap_or_default())
+    }
+
+    /// Moves a unit's report through the workflow. `checks` carries the validation counts
+    /// (computed by the caller from the rule engine); children's approval is checked here.
+    pub async fn transition(
+        &self,
+        unit: &UnitSummary,
+        programme: &Programme,
+        period: &Period,
+        transition: Transition,
+        reason: Option<&str>,
+        mut checks: Checks,
+        actor: &Actor,
+    ) -> Result<Submission, StoreError> {
+        if !programme.covers(period) {
+            return Err(entry_problem(
+                "period_not_in_programme",
+                format!("{} does not report on {period}", programme.code),
+                format!("Chế độ báo cáo {} không áp dụng cho kỳ {}", programme.code, period.label_vi()),
+            ));
+        }
+        let current = self.submission(unit, &programme.code, period).await?;
+        if transition == Transition::Approve {
+            checks.children_pending = self.pending_children(unit, &programme.code, period).await?;
+        }
+        let next = workflow::apply(current.state, transition, reason, &checks).map_err(|r| {
+            StoreError::Invalid(vec![FieldProblem::new("action", r.code(), r.message_en(), r.message_vi())])
+        })?;
+        let now = now_text();
+        let period_text = period.to_string();
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO submissions (unit_id, programme_code, period, state, first_submitted_at, comment, updated_at, updated_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (unit_id, programme_code, period) DO UPDATE SET state = excluded.state,
+                first_submitted_at = COALESCE(submissions.first_submitted_at, excluded.first_submitted_at),
+                comment = excluded.comment, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+        )
+        .bind(unit.id)
+        .bind(&programme.code)
+        .bind(&period_text)
+        .bind(next.as_str())
+        .bind((transition == Transition::Submit).then(|| now.clone()))
+        .bind(reason.map(str::to_string))
+        .bind(&now)
+        .bind(&actor.name)
+        .execute(&mut *tx)
+        .await?;
+        // Approved data joins the "approved only" sums; reopening takes it out again.
+        let sign = match (current.state, next) {
+            (_, State::Approved) => Some(true),
+            (State::Approved, _) => Some(false),
+            _ => None,
+        };
+        if let Some(adding) = sign {
+            let changes = self.own_contributions(&mut tx, unit, &period_text, adding).await?;
+            apply_deltas(&mut tx, self.backend, Sums::Approved, unit.id, &period_text, &changes).await?;
+        }
+        let entry = AuditEntry {
+            actor: &actor.name,
+            origin: &actor.origin,
+            action: match transition {
+                Transition::Submit => "workflow.submit",
+                Transition::Approve => "workflow.approve",
+                Transition::Return => "workflow.return",
+                Transition::Reopen => "workflow.reopen",
+            },
+            unit_id: Some(unit.id),
+            period: Some(&period_text),
+            subject: &programme.code,
+            old_value: Some(serde_json::json!({"state": current.state})),
+            new_value: Some(serde_json::json!({"state": next})),
+            reason,
+        };
+        audit_in(&mut tx, &entry).await?;
+        tx.commit().await?;
+        self.submission(unit, &programme.code, period).await
+    }
+
+    /// The unit's own values for a period as changes to apply to the approved sums.
+    async fn own_contributions(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        unit: &UnitSummary,
+        period: &str,
+        adding: bool,
+    ) -> Result<Vec<(String, Disaggregation, crate::rollup::Delta)>, StoreError> {
+        let elements: HashMap<String, DataElement> =
+            self.data_elements().await?.into_iter().map(|e| (e.code.clone(), e)).collect();
+        let mut entered: BTreeMap<String, BTreeMap<Disaggregation, Decimal>> = BTreeMap::new();
+        for r in sqlx::query(
+            "SELECT element_code, disaggregation, number_value FROM data_values
+             WHERE unit_id = $1 AND period = $2 AND number_value IS NOT NULL",
+        )
+        .bind(unit.id)
+        .bind(period)
+        .fetch_all(&mut **tx)
+        .await?
+        {
+            let d: String = r.try_get("disaggregation")?;
+            entered
+                .entry(r.try_get("element_code")?)
+                .or_default()
+                .insert(d.parse().map_err(|_| StoreError::Corrupt(d.clone()))?, text_to_decimal(&r.try_get::<String, _>("number_value")?)?);
+        }
+        let none = BTreeMap::new();
+        let mut changes = Vec::new();
+        for (code, values) in &entered {
+            let Some(element) = elements.get(code) else { continue };
+            let own = contributions(element, values);
+            let (before, after) = if adding { (&none, &own) } else { (&own, &none) };
+            for (d, delta) in deltas(before, after) {
+                changes.push((code.clone(), d, delta));
+            }
+        }
+        Ok(changes)
+    }
+
+    /// Children that are neither approved nor excused.
+    async fn pending_children(&self, unit: &UnitSummary, programme: &str, period: &Period) -> Result<Vec<String>, StoreError> {
+        let mut pending = Vec::new();
+        for child in self.reporting_children(unit, period).await? {
+            let state = self.submission(&child, programme, period).await?.state;
+            if state != State::Approved && self.excuse_of(&child, programme, period).await?.is_none() {
+                pending.push(child.code.clone());
+            }
+        }
+        Ok(pending)
+    }
+
+    async fn excuse_of(&self, unit: &UnitSummary, programme: &str, period: &Period) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT reason FROM excuses WHERE unit_id = $1 AND programme_code = $2 AND period = $3")
+            .bind(unit.id)
+            .bind(programme)
+            .bind(period.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get("reason")).transpose()?)
+    }
+
+    /// Excuses a child from its parent's approval (e.g. a commune merged away), with a reason.
+    pub async fn excuse(
+        &self,
+        unit: &UnitSummary,
+        programme: &str,
+        period: &Period,
+        reason: &str,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
+        if reason.trim().is_empty() {
+            return Err(StoreError::Invalid(vec![FieldProblem::new(
+                "reason",
+                "reason_required",
+                "excusing a unit needs a reason".into(),
+                "Cần ghi rõ lý do miễn báo cáo".into(),
+            )]));
+        }
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO excuses (unit_id, programme_code, period, reason, excused_by, excused_at) VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (unit_id, programme_code, period) DO UPDATE SET reason = excluded.reason,
+                excused_by = excluded.excused_by, excused_at = excluded.excused_at",
+        )
+        .bind(unit.id)
+        .bind(programme)
+        .bind(period.to_string())
+        .bind(reason.trim())
+        .bind(&actor.name)
+        .bind(now_text())
+        .execute(&mut *tx)
+        .await?;
+        let period_text = period.to_string();
+        let entry = AuditEntry {
+            actor: &actor.name,
+            origin: &actor.origin,
+            action: "workflow.excuse",
+            unit_id: Some(unit.id),
+            period: Some(&period_text),
+            subject: programme,
+            old_value: None,
+            new_value: None,
+            reason: Some(reason.trim()),
+        };
+        audit_in(&mut tx, &entry).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Closes a programme's period for entry from `closes_on`.
+    pub async fn close_period(&self, programme: &str, period: &Period, closes_on: Date, actor: &Actor) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO period_closures (programme_code, period, closes_on) VALUES ($1, $2, $3)
+             ON CONFLICT (programme_code, period) DO UPDATE SET closes_on = excluded.closes_on",
+        )
+        .bind(programme)
+        .bind(period.to_string())
+        .bind(date_to_text(closes_on))
+        .execute(&mut *tx)
+        .await?;
+        let period_text = period.to_string();
+        let entry = AuditEntry {
+            actor: &actor.name,
+            origin: &actor.origin,
+            action: "period.close",
+            unit_id: None,
+            period: Some(&period_text),
+            subject: programme,
+            old_value: None,
+            new_value: Some(serde_json::json!({"closes_on": closes_on.to_string()})),
+            reason: None,
+        };
+        audit_in(&mut tx, &entry).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Lets a unit enter data into a closed period until a date, with a reason.
+    pub async fn unlock(&self, unit: &UnitSummary, period: &Period, until: Date, reason: &str, actor: &Actor) -> Result<(), StoreError> {
+        if reason.trim().is_empty() {
+            return Err(StoreError::Invalid(vec![FieldProblem::new(
+                "reason",
+                "reason_required",
+                "unlocking needs a reason".into(),
+                "Cần ghi rõ lý do mở khóa".into(),
+            )]));
+        }
+        let mut tx = self.begin_write().await?;
+        sqlx::query("INSERT INTO unlocks (unit_id, period, until, reason, granted_by, granted_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(unit.id)
+            .bind(period.to_string())
+            .bind(date_to_text(until))
+            .bind(reason.trim())
+            .bind(&actor.name)
+            .bind(now_text())
+            .execute(&mut *tx)
+            .await?;
+        let period_text = period.to_string();
+        let entry = AuditEntry {
+            actor: &actor.name,
+            origin: &actor.origin,
+            action: "period.unlock",
+            unit_id: Some(unit.id),
+            period: Some(&period_text),
+            subject: &unit.code,
+            old_value: None,
+            new_value: Some(serde_json::json!({"until": until.to_string()})),
+            reason: Some(reason.trim()),
+        };
+        audit_in(&mut tx, &entry).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Refuses entry into a unit's period when its report is submitted or approved, or when
+    /// the period is closed and the unit has no unlock running on `today`.
+    pub async fn check_entry_open(&self, unit: &UnitSummary, period: &Period, today: Date) -> Result<(), StoreError> {
+        let Some(programme) = self.programme_for(period).await? else { return Ok(()) };
+        let submission = self.submission(unit, &programme.code, period).await?;
+        if submission.state.locks_data() {
+            return Err(entry_problem(
+                "report_locked",
+                format!(
+                    "the {period} report of {} is {}; it must be returned or reopened before its data can change",
+                    unit.full_name, submission.state
+                ),
+                format!(
+                    "Báo cáo kỳ {} của {} đang ở trạng thái \"{}\"; cần trả lại hoặc mở lại trước khi sửa số liệu",
+                    period.label_vi(),
+                    unit.full_name,
+                    submission.state.label_vi()
+                ),
+            ));
+        }
+        let closes: Option<String> = sqlx::query("SELECT closes_on FROM period_closures WHERE programme_code = $1 AND period = $2")
+            .bind(&programme.code)
+            .bind(period.to_string())
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|r| r.try_get("closes_on"))
+            .transpose()?;
+        let Some(closes) = closes else { return Ok(()) };
+        if today < text_to_date(&closes)? {
+            return Ok(());
+        }
+        let unlocked = sqlx::query("SELECT COUNT(*) AS n FROM unlocks WHERE unit_id = $1 AND period = $2 AND until >= $3")
+            .bind(unit.id)
+            .bind(period.to_string())
+            .bind(date_to_text(today))
+            .fetch_one(&self.pool)
+            .await?
+            .try_get::<i64, _>("n")?;
+        if unlocked > 0 {
+            return Ok(());
+        }
+        Err(entry_problem(
+            "period_closed",
+            format!("the period {period} closed for entry on {closes}; ask a reviewer to unlock it"),
+            format!(
+                "Kỳ {} đã khóa nhập liệu từ ngày {}; đề nghị chuyên viên tổng hợp mở khóa",
+                period.label_vi(),
+                crate::vn_date(text_to_date(&closes)?)
+            ),
+        ))
+    }
+
+    /// Each child's state and timeliness for a programme and period, and the rates.
+    pub async fn status(&self, unit: &UnitSummary, programme: &Programme, period: &Period, today: Date) -> Result<StatusReport, StoreError> {
+        let children = self.reporting_children(unit, period).await?;
+        let mut lines = Vec::with_capacity(children.len());
+        for child in children {
+            let s = self.submission(&child, &programme.code, period).await?;
+            let has_values = !self.values(&child, period).await?.is_empty();
+            let state = match s.state {
+                State::Approved => "approved",
+                State::Submitted => "submitted",
+                State::Returned => "returned",
+                State::Draft if has_values => "draft",
+                State::Draft => "missing",
+            };
+            let deadline = programme.deadline(period, child.level);
+            let submitted = s.first_submitted_at.as_deref().and_then(|t| t.get(..10)).and_then(|d| text_to_date(d).ok());
+            lines.push(ChildStatus {
+                timeliness: timeliness(deadline, submitted, today),
+                deadline,
+                first_submitted_at: s.first_submitted_at,
+                excused: self.excuse_of(&child, &programme.code, period).await?,
+                state,
+                unit: child,
+            });
+        }
+        let expected = lines.len();
+        let count = |f: &dyn Fn(&ChildStatus) -> bool| lines.iter().filter(|l| f(l)).count();
+        let submitted = count(&|l| matches!(l.state, "submitted" | "approved") || l.first_submitted_at.is_some());
+        let approved = count(&|l| l.state == "approved");
+        let on_time = count(&|l| l.timeliness == Timeliness::OnTime);
+        let late = count(&|l| l.timeliness == Timeliness::Late);
+        let overdue = count(&|l| l.timeliness == Timeliness::Overdue);
+        Ok(StatusReport {
+            unit: unit.clone(),
+            programme: programme.code.clone(),
+            period: period.to_string(),
+            submitted_rate: percent(submitted, expected),
+            approved_rate: percent(approved, expected),
+            on_time_rate: percent(on_time, expected),
+            children: lines,
+            expected,
+            submitted,
+            approved,
+            on_time,
+            late,
+            overdue,
+        })
+    }
+
+    /// Submissions waiting for a decision in units below `unit` (a reviewer's inbox).
+    pub async fn inbox(&self, unit: &UnitSummary) -> Result<Vec<Submission>, StoreError> {
+        self.submissions_where(unit, "submitted", true).await
+    }
+
+    /// The unit's own reports that were returned.
+    pub async fn returned(&self, unit: &UnitSummary) -> Result<Vec<Submission>, StoreError> {
+        self.submissions_where(unit, "returned", false).await
+    }
+
+    async fn submissions_where(&self, unit: &UnitSummary, state: &str, below: bool) -> Result<Vec<Submission>, StoreError> {
+        let sql = if below {
+            "SELECT s.unit_id, s.programme_code, s.period FROM submissions s JOIN unit_ancestors a ON a.unit_id = s.unit_id
+             WHERE a.ancestor_id = $1 AND s.unit_id <> $1 AND s.state = $2 ORDER BY s.updated_at"
+        } else {
+            "SELECT s.unit_id, s.programme_code, s.period FROM submissions s WHERE s.unit_id = $1 AND s.state = $2
+             ORDER BY s.updated_at"
+        };
+        let rows = sqlx::query(sql).bind(unit.id).bind(state).fetch_all(&self.pool).await?;
+        let mut out = Vec::new();
+        for r in rows {
+            let Some(u) = self.unit_summary_by_id(r.try_get("unit_id")?).await? else { continue };
+            let period: String = r.try_get("period")?;
+            let period: Period = period.parse().map_err(|_| StoreError::Corrupt(period.clone()))?;
+            out.push(self.submission(&u, &r.try_get::<String, _>("programme_code")?, &period).await?);
+        }
+        Ok(out)
+    }
+
+    /// Units at `level` in `unit`'s subtree whose report for the period is approved.
+    pub async fn approved_count(&self, unit: &UnitSummary, period: &Period, level: UnitLevel) -> Result<i64, StoreError> {
+        let row = sqlx::query(
+            "SELECT COUNT(DISTINCT s.unit_id) AS n FROM submissions s JOIN unit_ancestors a ON a.unit_id = s.unit_id
+             JOIN units u ON u.id = s.unit_id
+             WHERE a.ancestor_id = $1 AND s.period = $2 AND s.state = 'approved' AND u.level = $3",
+        )
+        .bind(unit.id)
+        .bind(period.to_string())
+        .bind(level.as_str())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get("n")?)
+    }
+}
