@@ -1,6 +1,7 @@
 //! `binhdang`: the one command of the system. `init` prepares a database, `serve` runs the
 //! web server (and prepares the database first if it is empty).
 
+mod accounts;
 mod demo;
 
 use anyhow::Context;
@@ -27,7 +28,7 @@ struct Cli {
 #[derive(clap::Args, Clone)]
 struct DatabaseArgs {
     /// sqlite://FILE (created if missing) or postgres://USER@HOST:PORT/DB
-    #[arg(long, env = "BINHDANG_DATABASE_URL", default_value = DEFAULT_DATABASE)]
+    #[arg(long, env = "BINHDANG_DATABASE_URL", default_value = DEFAULT_DATABASE, global = true)]
     database_url: String,
 }
 
@@ -53,10 +54,49 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// Accounts: add, list, disable, reset a password.
+    User {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[command(subcommand)]
+        action: accounts::UserCommand,
+    },
+    /// Personal access tokens for API clients.
+    Token {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[command(subcommand)]
+        action: accounts::TokenCommand,
+    },
+    /// Completeness and timeliness of the units below a unit for a period.
+    Status {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// GSO code of the unit whose children are listed.
+        #[arg(long)]
+        unit: String,
+        /// Period identifier, e.g. 2025H1.
+        #[arg(long)]
+        period: String,
+        /// Reporting programme (default: the one that reports on the period).
+        #[arg(long)]
+        programme: Option<String>,
+    },
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> std::process::ExitCode {
+    // Errors are printed as sentences, without a backtrace: they are for the operator.
+    match run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -78,6 +118,23 @@ async fn main() -> anyhow::Result<()> {
                 .with_context(|| format!("cannot listen on {addr}"))?;
             eprintln!("binhdang: serving on http://{addr}/ ({})", store.backend().name());
             binhdang_web::serve(listener, store).await?;
+        }
+        Command::User { db, action } => {
+            let store = open(&db.database_url).await?;
+            accounts::user(&store, action).await?;
+        }
+        Command::Token { db, action } => {
+            let store = open(&db.database_url).await?;
+            accounts::token(&store, action).await?;
+        }
+        Command::Status {
+            db,
+            unit,
+            period,
+            programme,
+        } => {
+            let store = open(&db.database_url).await?;
+            status(&store, &unit, &period, programme.as_deref()).await?;
         }
     }
     Ok(())
@@ -122,11 +179,66 @@ async fn init(store: &Store, demo: bool) -> anyhow::Result<()> {
         let text: Vec<String> = counts.iter().map(|(l, n)| format!("{n} {l}")).collect();
         eprintln!("units valid on {label}: {}", text.join(", "));
     }
+    store
+        .load_programmes(&binhdang_domain::calendar::default_programmes())
+        .await?;
     for table in store.ensure_derived().await? {
         eprintln!("rebuilt {table}");
     }
     if demo {
         demo::load(store).await?;
     }
+    accounts::first_admin(store).await?;
+    Ok(())
+}
+
+/// Prints each child's state and timeliness, then the rates.
+async fn status(store: &Store, unit: &str, period: &str, programme: Option<&str>) -> anyhow::Result<()> {
+    let period: binhdang_domain::Period = period
+        .parse()
+        .map_err(|e: binhdang_domain::PeriodError| anyhow::anyhow!("{e}"))?;
+    let unit = store
+        .unit_for_period(unit, &period)
+        .await?
+        .with_context(|| format!("no unit {unit} in {period}"))?;
+    let programme = match programme {
+        Some(code) => store.programme(code).await?,
+        None => store
+            .programme_for(&period)
+            .await?
+            .with_context(|| format!("no programme reports on {period}"))?,
+    };
+    let today = time::OffsetDateTime::now_utc().date();
+    let report = store.status(&unit, &programme, &period, today).await?;
+    println!("{} — {} — {}", unit.full_name, programme.name_vi, period.label_vi());
+    println!(
+        "{:<7} {:<36} {:<10} {:<12} {:<11} timeliness",
+        "code", "unit", "state", "deadline", "submitted"
+    );
+    for c in &report.children {
+        let deadline = c.deadline.map(binhdang_domain::vn::format_date).unwrap_or_default();
+        let submitted = c.first_submitted_at.as_deref().and_then(|t| t.get(..10)).unwrap_or("");
+        println!(
+            "{:<7} {:<36} {:<10} {:<12} {:<11} {}",
+            c.unit.code,
+            c.unit.full_name,
+            c.state,
+            deadline,
+            submitted,
+            c.timeliness.label_vi()
+        );
+    }
+    println!(
+        "expected {}, submitted {} ({}%), approved {} ({}%), on time {} ({}%), late {}, overdue {}",
+        report.expected,
+        report.submitted,
+        report.submitted_rate,
+        report.approved,
+        report.approved_rate,
+        report.on_time,
+        report.on_time_rate,
+        report.late,
+        report.overdue
+    );
     Ok(())
 }

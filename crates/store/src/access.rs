@@ -48,7 +48,9 @@ pub struct Session {
 #[derive(Debug)]
 pub enum SignInError {
     /// Too many failures for this account or address; try again after the given time.
-    RateLimited { retry_after_seconds: i64 },
+    RateLimited {
+        retry_after_seconds: i64,
+    },
     /// Wrong username or password, or a disabled account (not told apart, on purpose).
     Invalid,
     Store(StoreError),
@@ -104,7 +106,8 @@ fn verify_password(password: &str, hash: &str) -> bool {
 }
 
 fn rfc3339(t: OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
 }
 
 fn password_problems(password: &str) -> Vec<FieldProblem> {
@@ -143,13 +146,16 @@ impl Store {
         let mut problems = password_problems(new.password);
         let username = new.username.trim();
         let valid_name = (3..=64).contains(&username.len())
-            && username.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
+            && username
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
         if !valid_name {
             problems.push(FieldProblem::new(
                 "username",
                 "bad_username",
                 "a username has 3–64 characters: lower-case letters, digits, dot, dash or underscore".into(),
-                "Tên đăng nhập gồm 3–64 ký tự: chữ thường không dấu, chữ số, dấu chấm, gạch ngang hoặc gạch dưới".into(),
+                "Tên đăng nhập gồm 3–64 ký tự: chữ thường không dấu, chữ số, dấu chấm, gạch ngang hoặc gạch dưới"
+                    .into(),
             ));
         }
         let today = OffsetDateTime::now_utc().date();
@@ -220,12 +226,18 @@ impl Store {
         };
         audit_in(&mut tx, &entry).await?;
         tx.commit().await?;
-        self.user_by_name(username).await?.ok_or_else(|| StoreError::Corrupt("user vanished".into()))
+        self.user_by_name(username)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("user vanished".into()))
     }
 
     pub async fn user_by_name(&self, username: &str) -> Result<Option<User>, StoreError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1");
-        match sqlx::query(sqlx::AssertSqlSafe(sql)).bind(username.trim()).fetch_optional(&self.pool).await? {
+        match sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(username.trim())
+            .fetch_optional(&self.pool)
+            .await?
+        {
             Some(r) => Ok(Some(self.user_from_row(&r).await?)),
             None => Ok(None),
         }
@@ -242,18 +254,27 @@ impl Store {
     }
 
     pub async fn user_count(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query("SELECT COUNT(*) AS n FROM users").fetch_one(&self.pool).await?.try_get("n")?)
+        Ok(sqlx::query("SELECT COUNT(*) AS n FROM users")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("n")?)
     }
 
     /// Disables an account and ends its sessions and tokens.
     pub async fn disable_user(&self, username: &str, actor: &str, origin: &str) -> Result<(), StoreError> {
-        let user = self
-            .user_by_name(username)
-            .await?
-            .ok_or_else(|| StoreError::NotFound { what: "user", key: username.to_string() })?;
+        let user = self.user_by_name(username).await?.ok_or_else(|| StoreError::NotFound {
+            what: "user",
+            key: username.to_string(),
+        })?;
         let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE users SET disabled = 1 WHERE id = $1").bind(user.id).execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE users SET disabled = 1 WHERE id = $1")
+            .bind(user.id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user.id)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("UPDATE access_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
             .bind(now_text())
             .bind(user.id)
@@ -289,10 +310,10 @@ impl Store {
         if !problems.is_empty() {
             return Err(StoreError::Invalid(problems));
         }
-        let user = self
-            .user_by_name(username)
-            .await?
-            .ok_or_else(|| StoreError::NotFound { what: "user", key: username.to_string() })?;
+        let user = self.user_by_name(username).await?.ok_or_else(|| StoreError::NotFound {
+            what: "user",
+            key: username.to_string(),
+        })?;
         let hash = hash_password(password)?;
         let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3")
@@ -302,9 +323,16 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         if must_change {
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user.id)
+                .execute(&mut *tx)
+                .await?;
         }
-        let action = if must_change { "user.password_reset" } else { "user.password_change" };
+        let action = if must_change {
+            "user.password_reset"
+        } else {
+            "user.password_change"
+        };
         let entry = AuditEntry {
             actor,
             origin,
@@ -344,7 +372,8 @@ impl Store {
                 "Hãy chọn mật khẩu khác mật khẩu hiện tại".into(),
             )]));
         }
-        self.set_password(&user.username, new, false, &user.username, origin).await
+        self.set_password(&user.username, new, false, &user.username, origin)
+            .await
     }
 
     /// Checks a password, with rate limits per account and per address; on success opens a
@@ -358,7 +387,11 @@ impl Store {
                 let sql = format!(
                     "SELECT COUNT(*) AS n, MIN(at) AS first FROM sign_in_attempts WHERE {column} = $1 AND at >= $2 AND succeeded = 0"
                 );
-                let r = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(key).bind(since).fetch_one(&self.pool).await?;
+                let r = sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(key)
+                    .bind(since)
+                    .fetch_one(&self.pool)
+                    .await?;
                 Ok::<(i64, Option<String>), sqlx::Error>((r.try_get("n")?, r.try_get("first")?))
             }
         };
@@ -368,8 +401,12 @@ impl Store {
         if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
             let first = first_a.into_iter().chain(first_b).min().unwrap_or_default();
             let first = OffsetDateTime::parse(&first, &time::format_description::well_known::Rfc3339).unwrap_or(now);
-            let retry = (first + Duration::minutes(RATE_WINDOW_MINUTES) - now).whole_seconds().max(1);
-            return Err(SignInError::RateLimited { retry_after_seconds: retry });
+            let retry = (first + Duration::minutes(RATE_WINDOW_MINUTES) - now)
+                .whole_seconds()
+                .max(1);
+            return Err(SignInError::RateLimited {
+                retry_after_seconds: retry,
+            });
         }
         let row = sqlx::query("SELECT id, password_hash, disabled FROM users WHERE username = $1")
             .bind(&username)
@@ -397,15 +434,20 @@ impl Store {
             return Err(SignInError::Invalid);
         }
         let user = self.user_by_name(&username).await?.ok_or(SignInError::Invalid)?;
-        let session = Session { id: new_secret(), csrf_token: new_secret() };
-        sqlx::query("INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(secret_hash(&session.id))
-            .bind(user.id)
-            .bind(&session.csrf_token)
-            .bind(rfc3339(now))
-            .bind(rfc3339(now + Duration::hours(SESSION_HOURS)))
-            .execute(&self.pool)
-            .await?;
+        let session = Session {
+            id: new_secret(),
+            csrf_token: new_secret(),
+        };
+        sqlx::query(
+            "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(secret_hash(&session.id))
+        .bind(user.id)
+        .bind(&session.csrf_token)
+        .bind(rfc3339(now))
+        .bind(rfc3339(now + Duration::hours(SESSION_HOURS)))
+        .execute(&self.pool)
+        .await?;
         Ok((user, session))
     }
 
@@ -422,23 +464,36 @@ impl Store {
         }
         let user_id: i64 = r.try_get("user_id")?;
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1 AND disabled = 0");
-        match sqlx::query(sqlx::AssertSqlSafe(sql)).bind(user_id).fetch_optional(&self.pool).await? {
+        match sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await?
+        {
             Some(u) => Ok(Some((self.user_from_row(&u).await?, r.try_get("csrf_token")?))),
             None => Ok(None),
         }
     }
 
     pub async fn sign_out(&self, session_id: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(secret_hash(session_id)).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(secret_hash(session_id))
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
     /// Creates a personal access token and returns it; only its hash is kept.
-    pub async fn create_token(&self, username: &str, name: &str, actor: &str, origin: &str) -> Result<String, StoreError> {
-        let user = self
-            .user_by_name(username)
-            .await?
-            .ok_or_else(|| StoreError::NotFound { what: "user", key: username.to_string() })?;
+    pub async fn create_token(
+        &self,
+        username: &str,
+        name: &str,
+        actor: &str,
+        origin: &str,
+    ) -> Result<String, StoreError> {
+        let user = self.user_by_name(username).await?.ok_or_else(|| StoreError::NotFound {
+            what: "user",
+            key: username.to_string(),
+        })?;
         let token = format!("bd_{}", new_secret());
         let mut tx = self.begin_write().await?;
         sqlx::query("INSERT INTO access_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4)")
@@ -473,17 +528,21 @@ impl Store {
         let Some(r) = row else { return Ok(None) };
         let user_id: i64 = r.try_get("user_id")?;
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1 AND disabled = 0");
-        match sqlx::query(sqlx::AssertSqlSafe(sql)).bind(user_id).fetch_optional(&self.pool).await? {
+        match sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await?
+        {
             Some(u) => Ok(Some(self.user_from_row(&u).await?)),
             None => Ok(None),
         }
     }
 
     pub async fn revoke_tokens(&self, username: &str, actor: &str, origin: &str) -> Result<usize, StoreError> {
-        let user = self
-            .user_by_name(username)
-            .await?
-            .ok_or_else(|| StoreError::NotFound { what: "user", key: username.to_string() })?;
+        let user = self.user_by_name(username).await?.ok_or_else(|| StoreError::NotFound {
+            what: "user",
+            key: username.to_string(),
+        })?;
         let mut tx = self.begin_write().await?;
         let done = sqlx::query("UPDATE access_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
             .bind(now_text())
@@ -518,16 +577,21 @@ impl Store {
             .bind(user.unit.id)
             .fetch_one(&self.pool)
             .await?;
-        Ok(if row.try_get::<i64, _>("n")? > 0 { Reach::Below } else { Reach::Outside })
+        Ok(if row.try_get::<i64, _>("n")? > 0 {
+            Reach::Below
+        } else {
+            Reach::Outside
+        })
     }
 
     /// Whether an officer tied to an agency may enter values of `indicator`.
     pub async fn agency_covers(&self, agency_code: &str, indicator: &str) -> Result<bool, StoreError> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM agency_indicators WHERE agency_code = $1 AND indicator_code = $2")
-            .bind(agency_code)
-            .bind(indicator)
-            .fetch_one(&self.pool)
-            .await?;
+        let row =
+            sqlx::query("SELECT COUNT(*) AS n FROM agency_indicators WHERE agency_code = $1 AND indicator_code = $2")
+                .bind(agency_code)
+                .bind(indicator)
+                .fetch_one(&self.pool)
+                .await?;
         Ok(row.try_get::<i64, _>("n")? > 0)
     }
 
@@ -540,7 +604,9 @@ impl Store {
     }
 
     async fn unit_by_id_required(&self, id: i64) -> Result<UnitSummary, StoreError> {
-        self.unit_summary_by_id(id).await?.ok_or_else(|| StoreError::Corrupt(format!("unit id {id}")))
+        self.unit_summary_by_id(id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt(format!("unit id {id}")))
     }
 }
 
@@ -550,10 +616,7 @@ const DUMMY_HASH: &str =
 
 /// Writes an audit row inside the caller's transaction, so the change and its record land
 /// together or not at all.
-pub(crate) async fn audit_in(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    e: &AuditEntry<'_>,
-) -> Result<(), StoreError> {
+pub(crate) async fn audit_in(tx: &mut sqlx::Transaction<'_, sqlx::Any>, e: &AuditEntry<'_>) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO audit_log (at, actor, origin, action, unit_id, period, subject, old_value, new_value, reason)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",

@@ -27,8 +27,8 @@ pub use error::{FieldProblem, StoreError};
 pub use figures::{Assessment, BySex, Completeness, Figure, MappingUsed, Part, TargetUsed};
 pub use rollup::{Cell, Sums};
 pub use units::{UnitDetail, UnitSummary};
-pub use workflow::{ChildStatus, StatusReport, Submission};
 pub use values::{Actor, RawValue, StoredValue, ValueInput, WriteSummary, unknown_unit};
+pub use workflow::{ChildStatus, StatusReport, Submission};
 
 use binhdang_domain::UnitLevel;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};

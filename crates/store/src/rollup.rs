@@ -358,10 +358,10 @@ impl Store {
             sums.table()
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(unit_id)
-        .bind(period)
-        .fetch_all(&self.pool)
-        .await?;
+            .bind(unit_id)
+            .bind(period)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
                 let d: String = r.try_get("disaggregation")?;

@@ -194,7 +194,8 @@ impl Store {
             .map(|e| (e.code.clone(), e))
             .collect();
         let checked = check_inputs(&elements, inputs)?;
-        self.check_entry_open(unit, period, time::OffsetDateTime::now_utc().date()).await?;
+        self.check_entry_open(unit, period, time::OffsetDateTime::now_utc().date())
+            .await?;
 
         let mut tx = self.begin_write().await?;
         let mut summary = WriteSummary::default();

@@ -3,7 +3,9 @@
 
 use crate::access::{AuditEntry, audit_in};
 use crate::rollup::{Sums, apply_deltas, contributions, deltas};
-use crate::{Actor, FieldProblem, Store, StoreError, UnitSummary, date_to_text, now_text, text_to_date, text_to_decimal};
+use crate::{
+    Actor, FieldProblem, Store, StoreError, UnitSummary, date_to_text, now_text, text_to_date, text_to_decimal,
+};
 use binhdang_domain::calendar::{Programme, Timeliness, timeliness};
 use binhdang_domain::workflow::{self, Checks, State, Transition};
 use binhdang_domain::{DataElement, Disaggregation, Period, UnitLevel};
@@ -90,7 +92,9 @@ impl Store {
     }
 
     pub async fn programmes(&self) -> Result<Vec<Programme>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM programmes ORDER BY code").fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT * FROM programmes ORDER BY code")
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
                 let period_type: String = r.try_get("period_type")?;
@@ -113,7 +117,10 @@ impl Store {
             .await?
             .into_iter()
             .find(|p| p.code == code)
-            .ok_or_else(|| StoreError::NotFound { what: "programme", key: code.to_string() })
+            .ok_or_else(|| StoreError::NotFound {
+                what: "programme",
+                key: code.to_string(),
+            })
     }
 
     /// The programme that reports on `period`, if any.
@@ -121,7 +128,12 @@ impl Store {
         Ok(self.programmes().await?.into_iter().find(|p| p.covers(period)))
     }
 
-    pub async fn submission(&self, unit: &UnitSummary, programme: &str, period: &Period) -> Result<Submission, StoreError> {
+    pub async fn submission(
+        &self,
+        unit: &UnitSummary,
+        programme: &str,
+        period: &Period,
+    ) -> Result<Submission, StoreError> {
         let row = sqlx::query(
             "SELECT state, first_submitted_at, comment, updated_at, updated_by FROM submissions
              WHERE unit_id = $1 AND programme_code = $2 AND period = $3",
@@ -158,8 +170,16 @@ impl Store {
     }
 
     /// Units directly below `unit` that report for `period` (valid on its last day).
-    pub async fn reporting_children(&self, unit: &UnitSummary, period: &Period) -> Result<Vec<UnitSummary>, StoreError> {
-        Ok(self.unit_detail(&unit.code, period.end()).await.map(|d| d.children).unwrap_or_default())
+    pub async fn reporting_children(
+        &self,
+        unit: &UnitSummary,
+        period: &Period,
+    ) -> Result<Vec<UnitSummary>, StoreError> {
+        Ok(self
+            .unit_detail(&unit.code, period.end())
+            .await
+            .map(|d| d.children)
+            .unwrap_or_default())
     }
 
     /// Moves a unit's report through the workflow. `checks` carries the validation counts
@@ -178,7 +198,11 @@ impl Store {
             return Err(entry_problem(
                 "period_not_in_programme",
                 format!("{} does not report on {period}", programme.code),
-                format!("Chế độ báo cáo {} không áp dụng cho kỳ {}", programme.code, period.label_vi()),
+                format!(
+                    "Chế độ báo cáo {} không áp dụng cho kỳ {}",
+                    programme.code,
+                    period.label_vi()
+                ),
             ));
         }
         let current = self.submission(unit, &programme.code, period).await?;
@@ -186,7 +210,12 @@ impl Store {
             checks.children_pending = self.pending_children(unit, &programme.code, period).await?;
         }
         let next = workflow::apply(current.state, transition, reason, &checks).map_err(|r| {
-            StoreError::Invalid(vec![FieldProblem::new("action", r.code(), r.message_en(), r.message_vi())])
+            StoreError::Invalid(vec![FieldProblem::new(
+                "action",
+                r.code(),
+                r.message_en(),
+                r.message_vi(),
+            )])
         })?;
         let now = now_text();
         let period_text = period.to_string();
@@ -247,8 +276,12 @@ impl Store {
         period: &str,
         adding: bool,
     ) -> Result<Vec<(String, Disaggregation, crate::rollup::Delta)>, StoreError> {
-        let elements: HashMap<String, DataElement> =
-            self.data_elements().await?.into_iter().map(|e| (e.code.clone(), e)).collect();
+        let elements: HashMap<String, DataElement> = self
+            .data_elements()
+            .await?
+            .into_iter()
+            .map(|e| (e.code.clone(), e))
+            .collect();
         let mut entered: BTreeMap<String, BTreeMap<Disaggregation, Decimal>> = BTreeMap::new();
         for r in sqlx::query(
             "SELECT element_code, disaggregation, number_value FROM data_values
@@ -260,10 +293,10 @@ impl Store {
         .await?
         {
             let d: String = r.try_get("disaggregation")?;
-            entered
-                .entry(r.try_get("element_code")?)
-                .or_default()
-                .insert(d.parse().map_err(|_| StoreError::Corrupt(d.clone()))?, text_to_decimal(&r.try_get::<String, _>("number_value")?)?);
+            entered.entry(r.try_get("element_code")?).or_default().insert(
+                d.parse().map_err(|_| StoreError::Corrupt(d.clone()))?,
+                text_to_decimal(&r.try_get::<String, _>("number_value")?)?,
+            );
         }
         let none = BTreeMap::new();
         let mut changes = Vec::new();
@@ -279,7 +312,12 @@ impl Store {
     }
 
     /// Children that are neither approved nor excused.
-    async fn pending_children(&self, unit: &UnitSummary, programme: &str, period: &Period) -> Result<Vec<String>, StoreError> {
+    async fn pending_children(
+        &self,
+        unit: &UnitSummary,
+        programme: &str,
+        period: &Period,
+    ) -> Result<Vec<String>, StoreError> {
         let mut pending = Vec::new();
         for child in self.reporting_children(unit, period).await? {
             let state = self.submission(&child, programme, period).await?.state;
@@ -290,7 +328,12 @@ impl Store {
         Ok(pending)
     }
 
-    async fn excuse_of(&self, unit: &UnitSummary, programme: &str, period: &Period) -> Result<Option<String>, StoreError> {
+    async fn excuse_of(
+        &self,
+        unit: &UnitSummary,
+        programme: &str,
+        period: &Period,
+    ) -> Result<Option<String>, StoreError> {
         let row = sqlx::query("SELECT reason FROM excuses WHERE unit_id = $1 AND programme_code = $2 AND period = $3")
             .bind(unit.id)
             .bind(programme)
@@ -349,7 +392,13 @@ impl Store {
     }
 
     /// Closes a programme's period for entry from `closes_on`.
-    pub async fn close_period(&self, programme: &str, period: &Period, closes_on: Date, actor: &Actor) -> Result<(), StoreError> {
+    pub async fn close_period(
+        &self,
+        programme: &str,
+        period: &Period,
+        closes_on: Date,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO period_closures (programme_code, period, closes_on) VALUES ($1, $2, $3)
@@ -378,7 +427,14 @@ impl Store {
     }
 
     /// Lets a unit enter data into a closed period until a date, with a reason.
-    pub async fn unlock(&self, unit: &UnitSummary, period: &Period, until: Date, reason: &str, actor: &Actor) -> Result<(), StoreError> {
+    pub async fn unlock(
+        &self,
+        unit: &UnitSummary,
+        period: &Period,
+        until: Date,
+        reason: &str,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
         if reason.trim().is_empty() {
             return Err(StoreError::Invalid(vec![FieldProblem::new(
                 "reason",
@@ -417,7 +473,9 @@ impl Store {
     /// Refuses entry into a unit's period when its report is submitted or approved, or when
     /// the period is closed and the unit has no unlock running on `today`.
     pub async fn check_entry_open(&self, unit: &UnitSummary, period: &Period, today: Date) -> Result<(), StoreError> {
-        let Some(programme) = self.programme_for(period).await? else { return Ok(()) };
+        let Some(programme) = self.programme_for(period).await? else {
+            return Ok(());
+        };
         let submission = self.submission(unit, &programme.code, period).await?;
         if submission.state.locks_data() {
             return Err(entry_problem(
@@ -434,24 +492,26 @@ impl Store {
                 ),
             ));
         }
-        let closes: Option<String> = sqlx::query("SELECT closes_on FROM period_closures WHERE programme_code = $1 AND period = $2")
-            .bind(&programme.code)
-            .bind(period.to_string())
-            .fetch_optional(&self.pool)
-            .await?
-            .map(|r| r.try_get("closes_on"))
-            .transpose()?;
+        let closes: Option<String> =
+            sqlx::query("SELECT closes_on FROM period_closures WHERE programme_code = $1 AND period = $2")
+                .bind(&programme.code)
+                .bind(period.to_string())
+                .fetch_optional(&self.pool)
+                .await?
+                .map(|r| r.try_get("closes_on"))
+                .transpose()?;
         let Some(closes) = closes else { return Ok(()) };
         if today < text_to_date(&closes)? {
             return Ok(());
         }
-        let unlocked = sqlx::query("SELECT COUNT(*) AS n FROM unlocks WHERE unit_id = $1 AND period = $2 AND until >= $3")
-            .bind(unit.id)
-            .bind(period.to_string())
-            .bind(date_to_text(today))
-            .fetch_one(&self.pool)
-            .await?
-            .try_get::<i64, _>("n")?;
+        let unlocked =
+            sqlx::query("SELECT COUNT(*) AS n FROM unlocks WHERE unit_id = $1 AND period = $2 AND until >= $3")
+                .bind(unit.id)
+                .bind(period.to_string())
+                .bind(date_to_text(today))
+                .fetch_one(&self.pool)
+                .await?
+                .try_get::<i64, _>("n")?;
         if unlocked > 0 {
             return Ok(());
         }
@@ -467,7 +527,13 @@ impl Store {
     }
 
     /// Each child's state and timeliness for a programme and period, and the rates.
-    pub async fn status(&self, unit: &UnitSummary, programme: &Programme, period: &Period, today: Date) -> Result<StatusReport, StoreError> {
+    pub async fn status(
+        &self,
+        unit: &UnitSummary,
+        programme: &Programme,
+        period: &Period,
+        today: Date,
+    ) -> Result<StatusReport, StoreError> {
         let children = self.reporting_children(unit, period).await?;
         let mut lines = Vec::with_capacity(children.len());
         for child in children {
@@ -481,7 +547,11 @@ impl Store {
                 State::Draft => "missing",
             };
             let deadline = programme.deadline(period, child.level);
-            let submitted = s.first_submitted_at.as_deref().and_then(|t| t.get(..10)).and_then(|d| text_to_date(d).ok());
+            let submitted = s
+                .first_submitted_at
+                .as_deref()
+                .and_then(|t| t.get(..10))
+                .and_then(|d| text_to_date(d).ok());
             lines.push(ChildStatus {
                 timeliness: timeliness(deadline, submitted, today),
                 deadline,
@@ -525,7 +595,12 @@ impl Store {
         self.submissions_where(unit, "returned", false).await
     }
 
-    async fn submissions_where(&self, unit: &UnitSummary, state: &str, below: bool) -> Result<Vec<Submission>, StoreError> {
+    async fn submissions_where(
+        &self,
+        unit: &UnitSummary,
+        state: &str,
+        below: bool,
+    ) -> Result<Vec<Submission>, StoreError> {
         let sql = if below {
             "SELECT s.unit_id, s.programme_code, s.period FROM submissions s JOIN unit_ancestors a ON a.unit_id = s.unit_id
              WHERE a.ancestor_id = $1 AND s.unit_id <> $1 AND s.state = $2 ORDER BY s.updated_at"
@@ -536,16 +611,26 @@ impl Store {
         let rows = sqlx::query(sql).bind(unit.id).bind(state).fetch_all(&self.pool).await?;
         let mut out = Vec::new();
         for r in rows {
-            let Some(u) = self.unit_summary_by_id(r.try_get("unit_id")?).await? else { continue };
+            let Some(u) = self.unit_summary_by_id(r.try_get("unit_id")?).await? else {
+                continue;
+            };
             let period: String = r.try_get("period")?;
             let period: Period = period.parse().map_err(|_| StoreError::Corrupt(period.clone()))?;
-            out.push(self.submission(&u, &r.try_get::<String, _>("programme_code")?, &period).await?);
+            out.push(
+                self.submission(&u, &r.try_get::<String, _>("programme_code")?, &period)
+                    .await?,
+            );
         }
         Ok(out)
     }
 
     /// Units at `level` in `unit`'s subtree whose report for the period is approved.
-    pub async fn approved_count(&self, unit: &UnitSummary, period: &Period, level: UnitLevel) -> Result<i64, StoreError> {
+    pub async fn approved_count(
+        &self,
+        unit: &UnitSummary,
+        period: &Period,
+        level: UnitLevel,
+    ) -> Result<i64, StoreError> {
         let row = sqlx::query(
             "SELECT COUNT(DISTINCT s.unit_id) AS n FROM submissions s JOIN unit_ancestors a ON a.unit_id = s.unit_id
              JOIN units u ON u.id = s.unit_id

@@ -1,0 +1,194 @@
+//! Account commands: `user add|list|disable|reset-password`, `token create|revoke`, and the
+//! first administrator that `init` creates.
+
+use anyhow::{Context, bail};
+use binhdang_domain::access::Role;
+use binhdang_store::access::new_secret;
+use binhdang_store::{NewUser, Store, StoreError};
+use clap::Subcommand;
+use std::io::Read;
+
+/// Every CLI action is audited under this name, with the machine as its origin.
+const CLI_ACTOR: &str = "cli";
+const CLI_ORIGIN: &str = "command line";
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Create an account. The password is read from standard input (one line).
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long, value_parser = ["admin", "officer", "reviewer", "leader", "viewer"])]
+        role: String,
+        /// GSO code of the user's unit (VN for the whole country).
+        #[arg(long)]
+        unit: String,
+        /// Code of an agency of that unit, for an officer who enters only its indicators.
+        #[arg(long)]
+        agency: Option<String>,
+        /// Read the password from standard input.
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// List accounts.
+    List,
+    /// Disable an account, ending its sessions and tokens.
+    Disable { username: String },
+    /// Set a new password (read from standard input) that the user must change at the next sign-in.
+    ResetPassword {
+        username: String,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum TokenCommand {
+    /// Create a personal access token for API clients; it is printed once.
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "api")]
+        name: String,
+    },
+    /// Revoke every token of a user.
+    Revoke {
+        #[arg(long)]
+        username: String,
+    },
+}
+
+fn read_password() -> anyhow::Result<String> {
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .context("cannot read the password from standard input")?;
+    let password = input.lines().next().unwrap_or("").to_string();
+    if password.is_empty() {
+        bail!("no password on standard input");
+    }
+    Ok(password)
+}
+
+/// Turns refusals into readable lines.
+fn explain(e: StoreError) -> anyhow::Error {
+    match e {
+        StoreError::Invalid(problems) => {
+            let lines: Vec<String> = problems
+                .iter()
+                .map(|p| format!("  {}: {}", p.field, p.message_en))
+                .collect();
+            anyhow::anyhow!("refused:\n{}", lines.join("\n"))
+        }
+        other => other.into(),
+    }
+}
+
+pub async fn user(store: &Store, command: UserCommand) -> anyhow::Result<()> {
+    match command {
+        UserCommand::Add {
+            username,
+            role,
+            unit,
+            agency,
+            password_stdin: _,
+        } => {
+            let password = read_password()?;
+            let role: Role = role.parse().map_err(anyhow::Error::msg)?;
+            let new = NewUser {
+                username: &username,
+                role,
+                unit_code: &unit,
+                agency_code: agency.as_deref(),
+                password: &password,
+                must_change_password: false,
+            };
+            let user = store.add_user(&new, CLI_ACTOR, CLI_ORIGIN).await.map_err(explain)?;
+            println!("created {} ({}, {})", user.username, user.role, user.unit.full_name);
+        }
+        UserCommand::List => {
+            println!(
+                "{:<24} {:<9} {:<8} {:<40} status",
+                "username", "role", "unit", "unit name"
+            );
+            for u in store.users().await? {
+                let status = if u.disabled {
+                    "disabled"
+                } else if u.must_change_password {
+                    "must change password"
+                } else {
+                    "active"
+                };
+                println!(
+                    "{:<24} {:<9} {:<8} {:<40} {status}",
+                    u.username,
+                    u.role.as_str(),
+                    u.unit.code,
+                    u.unit.full_name
+                );
+            }
+        }
+        UserCommand::Disable { username } => {
+            store
+                .disable_user(&username, CLI_ACTOR, CLI_ORIGIN)
+                .await
+                .map_err(explain)?;
+            println!("disabled {username}");
+        }
+        UserCommand::ResetPassword {
+            username,
+            password_stdin: _,
+        } => {
+            let password = read_password()?;
+            store
+                .set_password(&username, &password, true, CLI_ACTOR, CLI_ORIGIN)
+                .await
+                .map_err(explain)?;
+            println!("password of {username} reset; it must be changed at the next sign-in");
+        }
+    }
+    Ok(())
+}
+
+pub async fn token(store: &Store, command: TokenCommand) -> anyhow::Result<()> {
+    match command {
+        TokenCommand::Create { username, name } => {
+            let token = store
+                .create_token(&username, &name, CLI_ACTOR, CLI_ORIGIN)
+                .await
+                .map_err(explain)?;
+            eprintln!("token for {username} (shown once; send it as `Authorization: Bearer <token>`):");
+            println!("{token}");
+        }
+        TokenCommand::Revoke { username } => {
+            let n = store
+                .revoke_tokens(&username, CLI_ACTOR, CLI_ORIGIN)
+                .await
+                .map_err(explain)?;
+            println!("revoked {n} token(s) of {username}");
+        }
+    }
+    Ok(())
+}
+
+/// Creates the first administrator when there is no account yet, with a one-time password
+/// that must be changed at the first sign-in, and says how to sign in.
+pub async fn first_admin(store: &Store) -> anyhow::Result<()> {
+    if store.user_count().await? > 0 {
+        return Ok(());
+    }
+    let password = new_secret()[..20].to_string();
+    let new = NewUser {
+        username: "admin",
+        role: Role::Admin,
+        unit_code: "VN",
+        agency_code: None,
+        password: &password,
+        must_change_password: true,
+    };
+    store.add_user(&new, CLI_ACTOR, CLI_ORIGIN).await.map_err(explain)?;
+    eprintln!("first administrator: sign in as `admin` with the one-time password {password}");
+    eprintln!("  (it must be changed at the first sign-in; it is not shown again — reset it with");
+    eprintln!("   `binhdang user reset-password admin --password-stdin` if lost)");
+    Ok(())
+}
