@@ -104,6 +104,32 @@ impl Drop for TestDb {
     }
 }
 
+impl TestDb {
+    /// Creates an account (password `test-password-1`) and returns a personal access token
+    /// for it; `unit` is a GSO code or `VN`.
+    pub async fn token_for(&self, username: &str, role: binhdang_domain::access::Role, unit: &str) -> String {
+        let new = crate::NewUser {
+            username,
+            role,
+            unit_code: unit,
+            agency_code: None,
+            password: TEST_PASSWORD,
+            must_change_password: false,
+        };
+        self.store
+            .add_user(&new, "test", "test")
+            .await
+            .expect("create test user");
+        self.store
+            .create_token(username, "test", "test", "test")
+            .await
+            .expect("create test token")
+    }
+}
+
+/// The password of accounts made by [`TestDb::token_for`].
+pub const TEST_PASSWORD: &str = "test-password-1";
+
 /// The shipped unit files cut down to some provinces.
 pub struct UnitSubset {
     before: String,

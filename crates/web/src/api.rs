@@ -2,18 +2,19 @@
 //! store, and answer JSON; every refusal goes through [`ApiError`].
 
 use crate::AppState;
+use crate::auth::{Authenticated, Caller, authorize};
 use crate::error::{ApiError, ApiResult};
 use crate::lang::Lang;
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use binhdang_domain::access::{Action, Role};
 use binhdang_domain::{Period, UnitCode, UnitLevel};
-use binhdang_store::{Actor, RawValue, UnitSummary, ValueInput};
+use binhdang_store::{RawValue, UnitSummary, ValueInput};
 use serde_json::{Value, json};
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use time::Date;
 
 pub(crate) type Params = Result<Query<HashMap<String, String>>, QueryRejection>;
@@ -203,10 +204,16 @@ async fn values_body(state: &AppState, unit: &UnitSummary, period: &Period) -> R
 }
 
 /// `GET /api/v1/values?unit=&period=`
-pub async fn get_values(State(state): State<AppState>, lang: Lang, q: Params) -> ApiResult<Json<Value>> {
+pub async fn get_values(
+    State(state): State<AppState>,
+    lang: Lang,
+    Authenticated(caller): Authenticated,
+    q: Params,
+) -> ApiResult<Json<Value>> {
     let result = async {
         let p = params(q)?;
         let (unit, period) = unit_and_period(&state, &p).await?;
+        authorize(&state, &caller, &unit, Action::Read).await?;
         Ok(Json(values_body(&state, &unit, &period).await?))
     }
     .await;
@@ -217,7 +224,7 @@ pub async fn get_values(State(state): State<AppState>, lang: Lang, q: Params) ->
 pub async fn put_values(
     State(state): State<AppState>,
     lang: Lang,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Authenticated(caller): Authenticated,
     q: Params,
     body: Result<Json<Value>, JsonRejection>,
 ) -> ApiResult<Json<Value>> {
@@ -229,11 +236,9 @@ pub async fn put_values(
         let inputs = value_inputs(&body)?;
         let p = params(q)?;
         let (unit, period) = unit_and_period(&state, &p).await?;
-        // Until sign-in exists every API write is attributed to "api" and its address.
-        let actor = Actor {
-            name: "api".into(),
-            origin: addr.ip().to_string(),
-        };
+        authorize(&state, &caller, &unit, Action::Write).await?;
+        check_agency(&state, &caller, &inputs).await?;
+        let actor = caller.actor();
         let summary = state.store.write_values(&unit, &period, &inputs, &actor).await?;
         let mut out = values_body(&state, &unit, &period).await?;
         out["written"] = json!(summary.written);
@@ -243,6 +248,47 @@ pub async fn put_values(
     }
     .await;
     ApiResult(lang, result)
+}
+
+/// An officer tied to an agency enters only the indicators that agency answers for.
+async fn check_agency(state: &AppState, caller: &Caller, inputs: &[ValueInput]) -> Result<(), ApiError> {
+    let Some(agency) = caller
+        .user
+        .agency_code
+        .as_deref()
+        .filter(|_| caller.user.role == Role::Officer)
+    else {
+        return Ok(());
+    };
+    let mut problems = Vec::new();
+    for (i, input) in inputs.iter().enumerate() {
+        let indicator = input.element.rsplit_once('.').map(|(i, _)| i).unwrap_or(&input.element);
+        if !state.store.agency_covers(agency, indicator).await? {
+            problems.push(binhdang_store::FieldProblem::new(
+                format!("values[{i}].element"),
+                "outside_agency",
+                format!("agency {agency} does not answer for indicator {indicator}"),
+                format!("Cơ quan {agency} không phụ trách chỉ tiêu {indicator}"),
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden {
+            code: "outside_agency",
+            message_en: problems
+                .iter()
+                .map(|p| p.message_en.clone())
+                .collect::<Vec<_>>()
+                .join("; "),
+            message_vi: problems
+                .iter()
+                .map(|p| p.message_vi.clone())
+                .collect::<Vec<_>>()
+                .join("; "),
+        })
+    }
 }
 
 /// Reads `{"values": [...]}` into inputs, naming the field of every shape problem.

@@ -20,6 +20,22 @@ pub enum ApiError {
     Invalid(Vec<FieldProblem>),
     /// The body is not JSON, or not of the expected shape.
     BadRequest { message_en: String, message_vi: String },
+    /// No valid session or token.
+    Unauthenticated,
+    /// Wrong credentials.
+    Unauthorized {
+        code: &'static str,
+        message_en: String,
+        message_vi: String,
+    },
+    /// Signed in, but not allowed (outside scope, wrong role, missing CSRF token).
+    Forbidden {
+        code: &'static str,
+        message_en: String,
+        message_vi: String,
+    },
+    /// Too many failed sign-ins; try again later.
+    TooManyRequests { retry_after_seconds: i64 },
     /// The database is unreachable or failed: not the caller's fault.
     Internal(String),
 }
@@ -76,6 +92,45 @@ impl ApiError {
                 json!({ "error": { "code": "bad_request", "message": pick(&message_en, &message_vi),
                     "message_en": message_en, "message_vi": message_vi, "problems": [] } }),
             ),
+            ApiError::Unauthenticated => {
+                let en = "sign in first, or send a personal access token as `Authorization: Bearer …`";
+                let vi = "Cần đăng nhập (hoặc gửi mã truy cập cá nhân trong `Authorization: Bearer …`)";
+                (
+                    StatusCode::UNAUTHORIZED,
+                    json!({ "error": { "code": "unauthenticated", "message": pick(en, vi),
+                        "message_en": en, "message_vi": vi, "problems": [] } }),
+                )
+            }
+            ApiError::Unauthorized {
+                code,
+                message_en,
+                message_vi,
+            } => (
+                StatusCode::UNAUTHORIZED,
+                json!({ "error": { "code": code, "message": pick(&message_en, &message_vi),
+                    "message_en": message_en, "message_vi": message_vi, "problems": [] } }),
+            ),
+            ApiError::Forbidden {
+                code,
+                message_en,
+                message_vi,
+            } => (
+                StatusCode::FORBIDDEN,
+                json!({ "error": { "code": code, "message": pick(&message_en, &message_vi),
+                    "message_en": message_en, "message_vi": message_vi, "problems": [] } }),
+            ),
+            ApiError::TooManyRequests { retry_after_seconds } => {
+                let minutes = (retry_after_seconds + 59) / 60;
+                let en = format!("too many failed sign-ins; try again in {minutes} minute(s)");
+                let vi = format!("Đăng nhập sai quá nhiều lần; thử lại sau {minutes} phút");
+                let body = json!({ "error": { "code": "rate_limited", "message": pick(&en, &vi),
+                    "message_en": en, "message_vi": vi, "problems": [] } });
+                let mut response = (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response();
+                if let Ok(v) = axum::http::HeaderValue::from_str(&retry_after_seconds.to_string()) {
+                    response.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+                }
+                return response;
+            }
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "request failed");
                 let en = "the server could not complete the request; it has been logged";
@@ -109,6 +164,8 @@ fn what_vi(what: &str) -> &str {
     match what {
         "unit" => "đơn vị",
         "indicator" => "chỉ tiêu",
+        "user" => "tài khoản",
+        "programme" => "chế độ báo cáo",
         _ => "mục",
     }
 }

@@ -1,7 +1,9 @@
+#![recursion_limit = "512"]
 //! The HTTP face of binhdang: the JSON API under `/api/v1`, described by the OpenAPI
 //! document at `/api/v1/openapi.json`. The server-rendered interface will live here too.
 
 mod api;
+mod auth;
 mod error;
 mod lang;
 mod monitoring;
@@ -12,7 +14,7 @@ pub use lang::Lang;
 pub use openapi::{ROUTES, openapi_document};
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 use binhdang_store::Store;
 use std::net::SocketAddr;
 use tower_http::trace::TraceLayer;
@@ -34,6 +36,14 @@ pub fn router(store: Store) -> Router {
         .route("/aggregates", get(monitoring::aggregates))
         .route("/assessment", get(monitoring::assessment))
         .route("/openapi.json", get(openapi::serve))
+        .route("/auth/sign-in", post(auth::sign_in))
+        .route("/auth/sign-out", post(auth::sign_out))
+        .route("/auth/me", get(auth::me))
+        .route("/auth/password", post(auth::change_password))
+        .route("/users", get(auth::list_users).post(auth::add_user))
+        .route("/users/{username}/disable", post(auth::disable_user))
+        .route("/users/{username}/reset-password", post(auth::reset_password))
+        .route("/tokens", post(auth::create_token))
         .fallback(api::not_found);
     Router::new()
         .nest("/api/v1", api)

@@ -2,12 +2,14 @@
 
 use crate::AppState;
 use crate::api::{Params, param, params, parse_iso_date, period_json, required};
+use crate::auth::{Authenticated, authorize};
 use crate::error::{ApiError, ApiResult};
 use crate::lang::Lang;
 use axum::Json;
 use axum::extract::State;
 use binhdang_domain::Period;
-use binhdang_store::{UnitSummary, unknown_unit};
+use binhdang_domain::access::Action;
+use binhdang_store::{Sums, UnitSummary, unknown_unit};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
@@ -49,10 +51,17 @@ async fn figure_target(state: &AppState, p: &HashMap<String, String>) -> Result<
 }
 
 /// `GET /api/v1/aggregates?unit=&period=[&indicator=1.1,6.1][&as_of=]`
-pub async fn aggregates(State(state): State<AppState>, lang: Lang, q: Params) -> ApiResult<Json<Value>> {
+pub async fn aggregates(
+    State(state): State<AppState>,
+    lang: Lang,
+    Authenticated(caller): Authenticated,
+    q: Params,
+) -> ApiResult<Json<Value>> {
     let result = async {
         let p = params(q)?;
         let (unit, period) = figure_target(&state, &p).await?;
+        authorize(&state, &caller, &unit, Action::Read).await?;
+        let sums = sums_param(&p)?;
         let only: Vec<String> = param(&p, "indicator")
             .map(|s| {
                 s.split(',')
@@ -73,7 +82,7 @@ pub async fn aggregates(State(state): State<AppState>, lang: Lang, q: Params) ->
                 ));
             }
         }
-        let figures = state.store.figures(&unit, &period, &only).await?;
+        let figures = state.store.figures_of(sums, &unit, &period, &only).await?;
         let mapping = state.store.mapping_used(&unit, &period).await?;
         Ok(Json(json!({
             "unit": unit, "period": period_json(&period), "mapping": mapping, "aggregates": figures,
@@ -84,10 +93,16 @@ pub async fn aggregates(State(state): State<AppState>, lang: Lang, q: Params) ->
 }
 
 /// `GET /api/v1/assessment?unit=&period=[&as_of=]`
-pub async fn assessment(State(state): State<AppState>, lang: Lang, q: Params) -> ApiResult<Json<Value>> {
+pub async fn assessment(
+    State(state): State<AppState>,
+    lang: Lang,
+    Authenticated(caller): Authenticated,
+    q: Params,
+) -> ApiResult<Json<Value>> {
     let result = async {
         let p = params(q)?;
         let (unit, period) = figure_target(&state, &p).await?;
+        authorize(&state, &caller, &unit, Action::Read).await?;
         let rows = state.store.assessment(&unit, &period).await?;
         let mapping = state.store.mapping_used(&unit, &period).await?;
         let summary = summarise(&rows);
@@ -97,6 +112,21 @@ pub async fn assessment(State(state): State<AppState>, lang: Lang, q: Params) ->
     }
     .await;
     ApiResult(lang, result)
+}
+
+/// `data=all` (default) or `data=approved`: figures from all entered data or from approved
+/// reports only.
+fn sums_param(p: &HashMap<String, String>) -> Result<Sums, ApiError> {
+    match param(p, "data") {
+        None | Some("all") => Ok(Sums::All),
+        Some("approved") => Ok(Sums::Approved),
+        Some(other) => Err(ApiError::invalid(
+            "data",
+            "bad_data",
+            format!("`{other}` is not a data selection: all or approved"),
+            format!("`{other}` không hợp lệ: all (tất cả số liệu) hoặc approved (số liệu đã phê duyệt)"),
+        )),
+    }
 }
 
 fn summarise(rows: &[binhdang_store::Assessment]) -> Value {

@@ -17,6 +17,15 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/aggregates"),
     ("get", "/api/v1/assessment"),
     ("get", "/api/v1/openapi.json"),
+    ("post", "/api/v1/auth/sign-in"),
+    ("post", "/api/v1/auth/sign-out"),
+    ("get", "/api/v1/auth/me"),
+    ("post", "/api/v1/auth/password"),
+    ("get", "/api/v1/users"),
+    ("post", "/api/v1/users"),
+    ("post", "/api/v1/users/{username}/disable"),
+    ("post", "/api/v1/users/{username}/reset-password"),
+    ("post", "/api/v1/tokens"),
 ];
 
 pub async fn serve() -> Json<Value> {
@@ -111,9 +120,9 @@ pub fn openapi_document() -> Value {
                 `?lang=en` to get `message` in English (Vietnamese is the default)."
         },
         "paths": {
-            "/api/v1/health": { "get": { "summary": "Liveness and database reachability",
+            "/api/v1/health": { "get": { "security": [], "summary": "Liveness and database reachability",
                 "responses": { "200": ok(json!({ "type": "object" })), "503": { "description": "Database unreachable" } } } },
-            "/api/v1/units": { "get": {
+            "/api/v1/units": { "get": { "security": [],
                 "summary": "Administrative units valid on a date",
                 "parameters": [
                     query("level", false, "province, district or commune", "province"),
@@ -121,7 +130,7 @@ pub fn openapi_document() -> Value {
                     query("parent", false, "GSO code of the parent unit", "12"),
                 ],
                 "responses": units_responses } },
-            "/api/v1/units/{code}": { "get": {
+            "/api/v1/units/{code}": { "get": { "security": [],
                 "summary": "One unit with parent, children, predecessors and successors",
                 "description": "A code may name different units over time (a merged province that kept its code); \
                     the version valid on `date` is returned, or else the latest.",
@@ -130,12 +139,12 @@ pub fn openapi_document() -> Value {
                     query("date", false, "YYYY-MM-DD; default today", "2024-01-01"),
                 ],
                 "responses": unit_responses } },
-            "/api/v1/indicators": { "get": { "summary": "The indicator catalogue with national targets",
+            "/api/v1/indicators": { "get": { "security": [], "summary": "The indicator catalogue with national targets",
                 "responses": { "200": ok(json!({ "type": "object", "properties": {
                     "count": { "type": "integer" },
                     "objectives": { "type": "array", "items": { "type": "object" } },
                     "indicators": { "type": "array", "items": { "$ref": "#/components/schemas/Indicator" } } } })) } } },
-            "/api/v1/indicators/{code}": { "get": {
+            "/api/v1/indicators/{code}": { "get": { "security": [],
                 "summary": "One indicator with its data elements and local targets",
                 "parameters": [{ "name": "code", "in": "path", "required": true, "schema": { "type": "string" }, "example": "1.1" }],
                 "responses": indicator_responses } },
@@ -162,10 +171,49 @@ pub fn openapi_document() -> Value {
                     national target for the milestone (2025 for periods ending up to 2025, else 2030). Status is \
                     met, exceeded, not_met, no_data or no_numeric_result; progress follows Open SDG's measure.",
                 "parameters": figure_params, "responses": assessment_responses } },
-            "/api/v1/openapi.json": { "get": { "summary": "This document",
+            "/api/v1/auth/sign-in": { "post": { "summary": "Sign in; sets an HttpOnly session cookie and returns the CSRF token",
+                "description": "Five failures for one account, or twenty from one address, within 15 minutes lock sign-in \
+                    for the rest of that window (429 with Retry-After).",
+                "security": [],
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object",
+                    "required": ["username", "password"], "properties": {
+                        "username": { "type": "string" }, "password": { "type": "string", "format": "password" } } } } } },
+                "responses": { "200": ok(json!({ "type": "object" })),
+                    "401": { "description": "Wrong username or password" }, "429": { "description": "Too many failures" } } } },
+            "/api/v1/auth/sign-out": { "post": { "summary": "End the session", "responses": { "204": { "description": "Signed out" } } } },
+            "/api/v1/auth/me": { "get": { "summary": "The signed-in user", "responses": { "200": ok(json!({ "type": "object" })) } } },
+            "/api/v1/auth/password": { "post": { "summary": "Change one's own password",
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object",
+                    "required": ["old_password", "new_password"], "properties": {
+                        "old_password": { "type": "string" }, "new_password": { "type": "string", "minLength": 10 } } } } } },
+                "responses": { "204": { "description": "Changed" }, "422": { "description": "Wrong old password or too short" } } } },
+            "/api/v1/users": {
+                "get": { "summary": "Accounts (administrators)", "responses": { "200": ok(json!({ "type": "object" })), "403": { "description": "Not an administrator" } } },
+                "post": { "summary": "Create an account (administrators); the password must be changed at first sign-in",
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object",
+                        "required": ["username", "role", "unit", "password"], "properties": {
+                            "username": { "type": "string" }, "role": { "enum": ["admin", "officer", "reviewer", "leader", "viewer"] },
+                            "unit": { "type": "string" }, "agency": { "type": "string" }, "password": { "type": "string" } } } } } },
+                    "responses": { "201": ok(json!({ "type": "object" })), "422": { "description": "Refused" } } } },
+            "/api/v1/users/{username}/disable": { "post": { "summary": "Disable an account (administrators)",
+                "parameters": [{ "name": "username", "in": "path", "required": true, "schema": { "type": "string" } }],
+                "responses": { "204": { "description": "Disabled" } } } },
+            "/api/v1/users/{username}/reset-password": { "post": { "summary": "Reset a password (administrators); it must be changed at the next sign-in",
+                "parameters": [{ "name": "username", "in": "path", "required": true, "schema": { "type": "string" } }],
+                "responses": { "204": { "description": "Reset" } } } },
+            "/api/v1/tokens": { "post": { "summary": "Create a personal access token for the caller (shown once)",
+                "responses": { "201": ok(json!({ "type": "object" })) } } },
+            "/api/v1/openapi.json": { "get": { "security": [], "summary": "This document",
                 "responses": { "200": ok(json!({ "type": "object" })) } } }
         },
-        "components": { "schemas": {
+        "security": [{ "bearer": [] }, { "session": [] }],
+        "components": {
+        "securitySchemes": {
+            "bearer": { "type": "http", "scheme": "bearer", "description": "A personal access token (binhdang token create)" },
+            "session": { "type": "apiKey", "in": "cookie", "name": "binhdang_session",
+                "description": "Browser session; state-changing requests also send X-CSRF-Token" }
+        },
+        "schemas": {
             "Error": { "type": "object", "required": ["error"], "properties": { "error": { "type": "object",
                 "required": ["code", "message", "message_en", "message_vi", "problems"],
                 "properties": {

@@ -1,44 +1,11 @@
 //! Figures and assessment over HTTP, on SQLite and PostgreSQL.
 
-use binhdang_store::testing::TestDb;
-use binhdang_store::{Backend, on_both_backends};
+mod support;
+
+use binhdang_store::on_both_backends;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-struct App {
-    base: String,
-    client: reqwest::Client,
-    _db: TestDb,
-}
-
-impl App {
-    async fn spawn(backend: Backend) -> App {
-        let db = TestDb::with_provinces(backend, &["12", "02"]).await;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(binhdang_web::serve(listener, db.store.clone()));
-        App {
-            base,
-            client: reqwest::Client::new(),
-            _db: db,
-        }
-    }
-
-    async fn get(&self, path: &str) -> (StatusCode, Value) {
-        let r = self.client.get(format!("{}{path}", self.base)).send().await.unwrap();
-        (r.status(), r.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn put(&self, path: &str, body: Value) -> StatusCode {
-        self.client
-            .put(format!("{}{path}", self.base))
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-            .status()
-    }
-}
+use support::App;
 
 on_both_backends! {
     async fn a_value_saved_through_the_api_changes_the_province_figure_in_the_next_read(backend: Backend) {
@@ -49,8 +16,8 @@ on_both_backends! {
         assert_eq!(before["aggregates"][0]["completeness"]["reported"], 0);
         // Phong Thổ district and one of its communes each report part of the figure.
         let body = |num: &str, den: &str| json!({"values": [{"element": "5.4a.num", "value": num}, {"element": "5.4a.den", "value": den}]});
-        assert_eq!(app.put("/api/v1/values?unit=109&period=2025H1", body("12", "18")).await, StatusCode::OK);
-        assert_eq!(app.put("/api/v1/values?unit=03490&period=2025H1", body("7", "11")).await, StatusCode::OK);
+        assert_eq!(app.put_status("/api/v1/values?unit=109&period=2025H1", body("12", "18")).await, StatusCode::OK);
+        assert_eq!(app.put_status("/api/v1/values?unit=03490&period=2025H1", body("7", "11")).await, StatusCode::OK);
         let (_, after) = app.get("/api/v1/aggregates?unit=12&period=2025H1&indicator=5.4a").await;
         let f = &after["aggregates"][0];
         assert_eq!((f["numerator"].as_str(), f["denominator"].as_str()), (Some("19"), Some("29")));
@@ -75,7 +42,7 @@ on_both_backends! {
             {"element": "6.1.den", "disaggregation": "female", "value": "1000"},
             {"element": "4.1.num", "value": "112"}, {"element": "4.1.den", "value": "100"},
         ]});
-        assert_eq!(app.put("/api/v1/values?unit=12&period=2024", body).await, StatusCode::OK);
+        assert_eq!(app.put_status("/api/v1/values?unit=12&period=2024", body).await, StatusCode::OK);
         let (s, a) = app.get("/api/v1/assessment?unit=12&period=2024").await;
         assert_eq!(s, StatusCode::OK, "{a}");
         let rows = a["indicators"].as_array().unwrap();
@@ -103,7 +70,7 @@ on_both_backends! {
         let (_, communes) = app.get(&format!("/api/v1/units?date=2024-01-01&parent={district}")).await;
         let commune = communes["units"][0]["code"].as_str().unwrap().to_string();
         let body = json!({"values": [{"element": "4.3.num", "value": "9"}, {"element": "4.3.den", "value": "300"}]});
-        assert_eq!(app.put(&format!("/api/v1/values?unit={commune}&period=2024"), body).await, StatusCode::OK);
+        assert_eq!(app.put_status(&format!("/api/v1/values?unit={commune}&period=2024"), body).await, StatusCode::OK);
         let (s, merged) = app.get("/api/v1/aggregates?unit=08&period=2024&as_of=2026-01-01&indicator=4.3").await;
         assert_eq!(s, StatusCode::OK, "{merged}");
         assert_eq!(merged["unit"]["valid_from"], "2025-07-01");

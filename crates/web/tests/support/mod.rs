@@ -1,0 +1,103 @@
+//! The server under test: a fresh database (SQLite or PostgreSQL) with the catalogue and
+//! the units of Lai Châu (12) and of Hà Giang (02), which merged into Tuyên Quang (08),
+//! served on a free loopback port. Each test file uses what it needs of this.
+#![allow(dead_code)]
+
+use binhdang_domain::access::Role;
+use binhdang_store::Backend;
+use binhdang_store::testing::TestDb;
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+
+pub struct App {
+    pub base: String,
+    /// Signed in as an administrator of the whole country.
+    pub client: reqwest::Client,
+    pub db: TestDb,
+}
+
+/// A client that sends a bearer token with every request.
+pub fn client_with_token(token: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {token}").parse().unwrap(),
+    );
+    reqwest::Client::builder().default_headers(headers).build().unwrap()
+}
+
+impl App {
+    pub async fn spawn(backend: Backend) -> App {
+        let db = TestDb::with_provinces(backend, &["12", "02"]).await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(binhdang_web::serve(listener, db.store.clone()));
+        let token = db.token_for("tester", Role::Admin, "VN").await;
+        App {
+            base,
+            client: client_with_token(&token),
+            db,
+        }
+    }
+
+    /// A client signed in as a new user with this role and unit.
+    pub async fn user(&self, username: &str, role: Role, unit: &str) -> reqwest::Client {
+        client_with_token(&self.db.token_for(username, role, unit).await)
+    }
+
+    pub async fn send(
+        &self,
+        client: &reqwest::Client,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> (StatusCode, Value) {
+        let mut request = client.request(method, format!("{}{path}", self.base));
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let r = request.send().await.unwrap();
+        let status = r.status();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.send(&self.client, Method::GET, path, None).await
+    }
+
+    pub async fn put(&self, path: &str, body: &Value, lang: &str) -> (StatusCode, Value) {
+        let r = self
+            .client
+            .put(format!("{}{path}", self.base))
+            .header("Accept-Language", lang)
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn put_status(&self, path: &str, body: Value) -> StatusCode {
+        self.put(path, &body, "vi").await.0
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+        self.send(&self.client, Method::POST, path, Some(body)).await
+    }
+}
+
+/// (field, code) of every problem in an error body.
+pub fn problems(v: &Value) -> Vec<(String, String)> {
+    v["error"]["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["field"].as_str().unwrap().to_string(),
+                p["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
