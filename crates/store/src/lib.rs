@@ -12,6 +12,7 @@
 mod catalogue;
 mod error;
 mod rollup;
+mod rules;
 pub mod seed;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -21,6 +22,7 @@ mod values;
 pub use catalogue::{CatalogueData, IndicatorDetail, LocalTarget};
 pub use error::{FieldProblem, StoreError};
 pub use rollup::Cell;
+pub use rules::HISTORY_WINDOW;
 pub use units::{UnitDetail, UnitSummary};
 pub use values::{Actor, RawValue, StoredValue, ValueInput, WriteSummary, unknown_unit};
 
