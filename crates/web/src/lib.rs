@@ -5,13 +5,14 @@ mod api;
 mod error;
 mod lang;
 mod openapi;
+mod rules;
 
 pub use error::ApiError;
 pub use lang::Lang;
 pub use openapi::{ROUTES, openapi_document};
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, patch, post};
 use binhdang_store::Store;
 use std::net::SocketAddr;
 use tower_http::trace::TraceLayer;
@@ -30,6 +31,9 @@ pub fn router(store: Store) -> Router {
         .route("/indicators", get(api::list_indicators))
         .route("/indicators/{code}", get(api::get_indicator))
         .route("/values", get(api::get_values).put(api::put_values))
+        .route("/validate", post(rules::validate))
+        .route("/rules", get(rules::list).post(rules::add))
+        .route("/rules/{code}", patch(rules::set_enabled))
         .route("/openapi.json", get(openapi::serve))
         .fallback(api::not_found);
     Router::new()

@@ -14,6 +14,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/indicators/{code}"),
     ("get", "/api/v1/values"),
     ("put", "/api/v1/values"),
+    ("post", "/api/v1/validate"),
+    ("get", "/api/v1/rules"),
+    ("post", "/api/v1/rules"),
+    ("patch", "/api/v1/rules/{code}"),
     ("get", "/api/v1/openapi.json"),
 ];
 
@@ -71,7 +75,7 @@ pub fn openapi_document() -> Value {
     let mut indicator_responses = error_responses(&["404"]);
     indicator_responses["200"] = ok(json!({ "$ref": "#/components/schemas/IndicatorDetail" }));
 
-    json!({
+    let mut doc = json!({
         "openapi": "3.1.0",
         "info": {
             "title": "binhdang API",
@@ -176,5 +180,7 @@ pub fn openapi_document() -> Value {
                     "value": { "type": ["string", "number", "null"], "example": "1260" },
                     "comment": { "type": "string" } } } } } }
         } }
-    })
+    });
+    crate::rules::extend_openapi(&mut doc);
+    doc
 }

@@ -314,6 +314,8 @@ on_both_backends! {
             let url = format!("{}{}", app.base, path.replace("{code}", "12"));
             let r = match method.as_str() {
                 "get" => app.client.get(url).send().await.unwrap(),
+                "post" => app.client.post(url).json(&json!({})).send().await.unwrap(),
+                "patch" => app.client.patch(url).json(&json!({})).send().await.unwrap(),
                 _ => app.client.put(url).json(&json!({})).send().await.unwrap(),
             };
             let status = r.status();
