@@ -1238,8 +1238,9 @@ impl StatedRateRule {
         let (num, den) = (data.total(&self.numerator)?, data.total(&self.denominator)?);
         let exact = num.checked_div(den)?.checked_mul(self.factor)?;
         let scale = stated.scale();
-        let half = Decimal::new(5, scale + 1);
-        if (stated - exact).abs() <= half {
+        // Half a unit of the last typed decimal (a rate typed with 28 decimals keeps 28).
+        let half = Decimal::try_new(5, scale + 1).unwrap_or(Decimal::from_parts(1, 0, 0, false, 28));
+        if stated.checked_sub(exact)?.abs() <= half {
             return None;
         }
         let mut expected = exact.round_dp_with_strategy(scale, RoundingStrategy::MidpointAwayFromZero);
@@ -1435,7 +1436,8 @@ pub fn builtin_rules(indicators: &[Indicator], elements: &[DataElement]) -> Vec<
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OutlierTest {
     pub median: Decimal,
-    /// The modified z-score; `None` when the reference set has no spread at all.
+    /// The modified z-score; `None` when the reference set has no spread at all (or the
+    /// score lies beyond the decimal range).
     pub score: Option<Decimal>,
     /// The values that would not be outliers, `low ..= high`.
     pub low: Decimal,
@@ -1443,48 +1445,62 @@ pub struct OutlierTest {
     pub is_outlier: bool,
 }
 
-fn median(sorted: &[Decimal]) -> Decimal {
+fn median(sorted: &[Decimal]) -> Option<Decimal> {
     let n = sorted.len();
     if n % 2 == 1 {
-        sorted[n / 2]
+        Some(sorted[n / 2])
     } else {
-        (sorted[n / 2 - 1] + sorted[n / 2]) / Decimal::TWO
+        sorted[n / 2 - 1].checked_add(sorted[n / 2])?.checked_div(Decimal::TWO)
     }
 }
 
 /// Compares `x` with `reference` by the modified z-score (see the module documentation for
-/// the rule and for a reference set whose MAD is 0). `None` for an empty reference set.
+/// the rule and for a reference set whose MAD is 0). `None` for an empty reference set, or
+/// one whose spread exceeds the decimal range.
 pub fn outlier_test(x: Decimal, reference: &[Decimal]) -> Option<OutlierTest> {
     if reference.is_empty() {
         return None;
     }
     let mut sorted = reference.to_vec();
     sorted.sort();
-    let m = median(&sorted);
-    let mut deviations: Vec<Decimal> = sorted.iter().map(|v| (*v - m).abs()).collect();
+    let m = median(&sorted)?;
+    let mut deviations = sorted
+        .iter()
+        .map(|v| v.checked_sub(m).map(|d| d.abs()))
+        .collect::<Option<Vec<Decimal>>>()?;
     deviations.sort();
-    let mad = median(&deviations);
-    let mean_ad = deviations.iter().copied().sum::<Decimal>() / Decimal::from(deviations.len());
-    // `scale` turns a deviation from the median into a score.
-    let scale = if !mad.is_zero() {
-        Some(Z_FACTOR / mad)
+    let mad = median(&deviations)?;
+    let mean_ad = deviations
+        .iter()
+        .try_fold(Decimal::ZERO, |acc, d| acc.checked_add(*d))?
+        .checked_div(Decimal::from(deviations.len()))?;
+    let distance = x.checked_sub(m);
+    // The score, and the distance from the median at which it reaches the threshold.
+    let (score, half_width) = if !mad.is_zero() {
+        (
+            distance.and_then(|d| d.checked_mul(Z_FACTOR)?.checked_div(mad)),
+            OUTLIER_THRESHOLD.checked_mul(mad)?.checked_div(Z_FACTOR)?,
+        )
     } else if !mean_ad.is_zero() {
-        Some(Decimal::ONE / (MEAN_AD_FACTOR * mean_ad))
+        let sigma = MEAN_AD_FACTOR.checked_mul(mean_ad)?;
+        (
+            distance.and_then(|d| d.checked_div(sigma)),
+            OUTLIER_THRESHOLD.checked_mul(sigma)?,
+        )
     } else {
-        None
+        (None, Decimal::ZERO)
     };
-    let (score, half_width, is_outlier) = match scale {
-        Some(s) => {
-            let score = (x - m) * s;
-            (Some(score), OUTLIER_THRESHOLD / s, score.abs() > OUTLIER_THRESHOLD)
-        }
-        None => (None, Decimal::ZERO, x != m),
+    let is_outlier = match score {
+        Some(score) => score.abs() > OUTLIER_THRESHOLD,
+        // No spread: anything but the common value stands out; beyond the decimal range:
+        // far out indeed.
+        None => x != m,
     };
     Some(OutlierTest {
         median: m,
         score,
-        low: m - half_width,
-        high: m + half_width,
+        low: m.checked_sub(half_width).unwrap_or(Decimal::MIN),
+        high: m.checked_add(half_width).unwrap_or(Decimal::MAX),
         is_outlier,
     })
 }

@@ -712,6 +712,33 @@ fn a_zero_mad_falls_back_to_the_mean_absolute_deviation_then_to_equality() {
     assert!(!outlier_test(d("0"), &flat).unwrap().is_outlier);
 }
 
+#[test]
+fn extreme_decimals_never_panic() {
+    let huge = d("9999999999999999999999999999");
+    let tiny = d("0.0000000000000000000000000001");
+    let t = outlier_test(huge, &[tiny, Decimal::ZERO, tiny, tiny * Decimal::TWO, Decimal::ZERO]).unwrap();
+    assert!(t.is_outlier);
+    let t = outlier_test(Decimal::ZERO, &[huge, -huge, huge, -huge]).unwrap();
+    assert!(!t.is_outlier);
+    assert!(outlier_test(tiny, &[huge, huge, huge, -huge, -huge]).is_some());
+    // A rate typed with 28 decimals, against a quotient it cannot match exactly.
+    let rules = rule_set(vec![]);
+    let data = DataSet::new()
+        .with("5.4a.num", Total, d("1"))
+        .with("5.4a.den", Total, d("3"))
+        .with("5.4a.rate", Total, d("33.3333333333333333333333333333"));
+    assert!(validate(&rules, &data).len() <= 1);
+    let data = DataSet::new()
+        .with("5.4a.num", Total, huge)
+        .with("5.4a.den", Total, tiny)
+        .with("5.4a.rate", Total, d("50"));
+    assert_eq!(
+        validate(&rules, &data).len(),
+        1,
+        "only numerator ≤ denominator; the quotient overflows"
+    );
+}
+
 fn history(values: &[&str]) -> Vec<DataSet> {
     values
         .iter()
