@@ -209,10 +209,14 @@ impl Store {
             let mut f = figure(i, unit, period, &cells, &own, &levels);
             f.data = sums.as_str();
             if let Some(level) = f.completeness.level {
-                if !approved.contains_key(&level) {
-                    approved.insert(level, self.approved_count(unit, period, level).await?);
-                }
-                f.completeness.approved = approved[&level];
+                f.completeness.approved = match approved.get(&level) {
+                    Some(n) => *n,
+                    None => {
+                        let n = self.approved_count(unit, period, level).await?;
+                        approved.insert(level, n);
+                        n
+                    }
+                };
             }
             out.push(f);
         }

@@ -14,6 +14,7 @@ mod catalogue;
 mod error;
 mod figures;
 mod rollup;
+mod rules;
 pub mod seed;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -26,9 +27,10 @@ pub use catalogue::{CatalogueData, IndicatorDetail, LocalTarget};
 pub use error::{FieldProblem, StoreError};
 pub use figures::{Assessment, BySex, Completeness, Figure, MappingUsed, Part, TargetUsed};
 pub use rollup::{Cell, Sums};
+pub use rules::HISTORY_WINDOW;
 pub use units::{UnitDetail, UnitSummary};
 pub use values::{Actor, RawValue, StoredValue, ValueInput, WriteSummary, unknown_unit};
-pub use workflow::{ChildStatus, StatusReport, Submission};
+pub use workflow::{ChildStatus, StatusReport, Submission, TransitionRequest};
 
 use binhdang_domain::UnitLevel;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};

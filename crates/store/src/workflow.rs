@@ -30,6 +30,13 @@ pub struct Submission {
     pub updated_by: Option<String>,
 }
 
+/// A workflow action with its comment or reason.
+#[derive(Debug, Clone, Copy)]
+pub struct TransitionRequest<'a> {
+    pub transition: Transition,
+    pub reason: Option<&'a str>,
+}
+
 /// One unit's line in a completeness and timeliness table.
 #[derive(Debug, Clone, Serialize)]
 pub struct ChildStatus {
@@ -182,18 +189,23 @@ impl Store {
             .unwrap_or_default())
     }
 
-    /// Moves a unit's report through the workflow. `checks` carries the validation counts
-    /// (computed by the caller from the rule engine); children's approval is checked here.
+    /// Moves a unit's report through the workflow. Validation findings are counted here for
+    /// a submission, and children's approval for an approval.
     pub async fn transition(
         &self,
         unit: &UnitSummary,
         programme: &Programme,
         period: &Period,
-        transition: Transition,
-        reason: Option<&str>,
-        mut checks: Checks,
+        request: TransitionRequest<'_>,
         actor: &Actor,
     ) -> Result<Submission, StoreError> {
+        let TransitionRequest { transition, reason } = request;
+        let mut checks = Checks::default();
+        if transition == Transition::Submit {
+            let (errors, _, unexplained) = binhdang_domain::rules::tally(&self.validate(unit, period).await?);
+            checks.validation_errors = errors;
+            checks.unexplained_warnings = unexplained;
+        }
         if !programme.covers(period) {
             return Err(entry_problem(
                 "period_not_in_programme",

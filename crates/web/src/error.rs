@@ -166,6 +166,7 @@ fn what_vi(what: &str) -> &str {
         "indicator" => "chỉ tiêu",
         "user" => "tài khoản",
         "programme" => "chế độ báo cáo",
+        "rule" => "quy tắc",
         _ => "mục",
     }
 }

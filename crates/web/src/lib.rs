@@ -8,13 +8,14 @@ mod error;
 mod lang;
 mod monitoring;
 mod openapi;
+mod rules;
 
 pub use error::ApiError;
 pub use lang::Lang;
 pub use openapi::{ROUTES, openapi_document};
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 use binhdang_store::Store;
 use std::net::SocketAddr;
 use tower_http::trace::TraceLayer;
@@ -35,6 +36,9 @@ pub fn router(store: Store) -> Router {
         .route("/values", get(api::get_values).put(api::put_values))
         .route("/aggregates", get(monitoring::aggregates))
         .route("/assessment", get(monitoring::assessment))
+        .route("/validate", post(rules::validate))
+        .route("/rules", get(rules::list).post(rules::add))
+        .route("/rules/{code}", patch(rules::set_enabled))
         .route("/openapi.json", get(openapi::serve))
         .route("/auth/sign-in", post(auth::sign_in))
         .route("/auth/sign-out", post(auth::sign_out))

@@ -16,6 +16,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("put", "/api/v1/values"),
     ("get", "/api/v1/aggregates"),
     ("get", "/api/v1/assessment"),
+    ("post", "/api/v1/validate"),
+    ("get", "/api/v1/rules"),
+    ("post", "/api/v1/rules"),
+    ("patch", "/api/v1/rules/{code}"),
     ("get", "/api/v1/openapi.json"),
     ("post", "/api/v1/auth/sign-in"),
     ("post", "/api/v1/auth/sign-out"),
@@ -110,7 +114,7 @@ pub fn openapi_document() -> Value {
     let mut indicator_responses = error_responses(&["404"]);
     indicator_responses["200"] = ok(json!({ "$ref": "#/components/schemas/IndicatorDetail" }));
 
-    json!({
+    let mut doc = json!({
         "openapi": "3.1.0",
         "info": {
             "title": "binhdang API",
@@ -298,5 +302,7 @@ pub fn openapi_document() -> Value {
                     "value": { "type": ["string", "number", "null"], "example": "1260" },
                     "comment": { "type": "string" } } } } } }
         } }
-    })
+    });
+    crate::rules::extend_openapi(&mut doc);
+    doc
 }
