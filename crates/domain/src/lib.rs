@@ -7,6 +7,7 @@
 
 pub mod catalogue;
 pub mod period;
+pub mod register;
 pub mod unit;
 pub mod value;
 pub mod vn;
