@@ -1352,6 +1352,422 @@ pub fn errors(problems: &[RegisterProblem]) -> Vec<RegisterProblem> {
     problems.iter().filter(|p| p.is_error()).cloned().collect()
 }
 
+// ---------------------------------------------------------------------------------------
+// Summaries: the totals of a set of rows (a unit's whole subtree, for one period).
+
+/// Serialises a whole total as a JSON integer.
+fn total_json<S: Serializer>(v: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+    count_json(v, s)
+}
+
+fn money_json<S: Serializer>(v: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&v.normalize())
+}
+
+/// How a register sums its rows. `rows` are the rows of one summary, each with the period
+/// it was entered for; `lists` gives the names of listed codes.
+pub trait Summarise: Register {
+    type Summary: Serialize + fmt::Debug + Clone + PartialEq + Send + Sync;
+    fn summarise(rows: &[(Period, Self)], lists: &Lists) -> Self::Summary;
+}
+
+/// The name of a listed code, or the code itself when it is no longer listed.
+fn term_names(list: &[Term], code: &str) -> (String, String) {
+    list.iter()
+        .find(|t| t.code == code)
+        .map(|t| (t.name_vi.clone(), t.name_en.clone()))
+        .unwrap_or_else(|| (code.to_string(), code.to_string()))
+}
+
+/// Groups by code, in list order, codes no longer listed last.
+fn by_list_order<T>(list: &[Term], mut groups: BTreeMap<String, T>) -> Vec<(String, T)> {
+    let mut out: Vec<(String, T)> = list
+        .iter()
+        .filter_map(|t| groups.remove(&t.code).map(|g| (t.code.clone(), g)))
+        .collect();
+    out.extend(groups);
+    out
+}
+
+/// Totals of activity rows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ActivityTotals {
+    /// Number of rows (activity records).
+    pub rows: i64,
+    /// Sum of the rows' counts (sessions, items…).
+    #[serde(serialize_with = "total_json")]
+    pub count: Decimal,
+    /// Sums of the parts entered; participants of unrecorded sex are only in the total.
+    #[serde(serialize_with = "total_json")]
+    pub participants_male: Decimal,
+    #[serde(serialize_with = "total_json")]
+    pub participants_female: Decimal,
+    /// Sum of each row's total (entered, or the sum of its parts).
+    #[serde(serialize_with = "total_json")]
+    pub participants_total: Decimal,
+}
+
+impl ActivityTotals {
+    fn add(&mut self, a: &Activity) {
+        self.rows += 1;
+        self.count += a.count;
+        self.participants_male += a.participants_male.unwrap_or_default();
+        self.participants_female += a.participants_female.unwrap_or_default();
+        self.participants_total += a.total_participants().unwrap_or_default();
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ActivityTypeTotals {
+    pub activity_type: String,
+    pub name_vi: String,
+    pub name_en: String,
+    #[serde(flatten)]
+    pub totals: ActivityTotals,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ActivitySummary {
+    pub by_type: Vec<ActivityTypeTotals>,
+    pub total: ActivityTotals,
+}
+
+impl Summarise for Activity {
+    type Summary = ActivitySummary;
+    fn summarise(rows: &[(Period, Self)], lists: &Lists) -> ActivitySummary {
+        let mut groups: BTreeMap<String, ActivityTotals> = BTreeMap::new();
+        let mut total = ActivityTotals::default();
+        for (_, a) in rows {
+            groups.entry(a.activity_type.clone()).or_default().add(a);
+            total.add(a);
+        }
+        let by_type = by_list_order(&lists.activity_types, groups)
+            .into_iter()
+            .map(|(code, totals)| {
+                let (name_vi, name_en) = term_names(&lists.activity_types, &code);
+                ActivityTypeTotals {
+                    activity_type: code,
+                    name_vi,
+                    name_en,
+                    totals,
+                }
+            })
+            .collect();
+        ActivitySummary { by_type, total }
+    }
+}
+
+/// Money of budget rows; `allocated` sums the rows that state an allocation, `spent` those
+/// that state spending.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct BudgetTotals {
+    pub rows: i64,
+    #[serde(serialize_with = "money_json")]
+    pub allocated: Decimal,
+    #[serde(serialize_with = "money_json")]
+    pub spent: Decimal,
+}
+
+impl BudgetTotals {
+    fn add(&mut self, b: &Budget) {
+        self.rows += 1;
+        self.allocated += b.allocated.unwrap_or_default();
+        self.spent += b.spent.unwrap_or_default();
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BudgetSourceTotals {
+    pub source: BudgetSource,
+    pub name_vi: &'static str,
+    pub name_en: &'static str,
+    #[serde(flatten)]
+    pub totals: BudgetTotals,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BudgetYearTotals {
+    pub year: i32,
+    #[serde(flatten)]
+    pub totals: BudgetTotals,
+    pub by_source: Vec<BudgetSourceTotals>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BudgetSummary {
+    pub by_year: Vec<BudgetYearTotals>,
+    pub total: BudgetTotals,
+}
+
+impl Summarise for Budget {
+    type Summary = BudgetSummary;
+    fn summarise(rows: &[(Period, Self)], _: &Lists) -> BudgetSummary {
+        let mut years: BTreeMap<i32, (BudgetTotals, BTreeMap<BudgetSource, BudgetTotals>)> = BTreeMap::new();
+        let mut total = BudgetTotals::default();
+        for (period, b) in rows {
+            let (year, sources) = years.entry(period.milestone_year()).or_default();
+            year.add(b);
+            sources.entry(b.source).or_default().add(b);
+            total.add(b);
+        }
+        let by_year = years
+            .into_iter()
+            .map(|(year, (totals, sources))| BudgetYearTotals {
+                year,
+                totals,
+                by_source: sources
+                    .into_iter()
+                    .map(|(source, totals)| BudgetSourceTotals {
+                        source,
+                        name_vi: source.name_vi(),
+                        name_en: source.name_en(),
+                        totals,
+                    })
+                    .collect(),
+            })
+            .collect();
+        BudgetSummary { by_year, total }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DocumentTypeTotals {
+    pub document_type: String,
+    pub name_vi: String,
+    pub name_en: String,
+    pub documents: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DocumentSummary {
+    pub by_type: Vec<DocumentTypeTotals>,
+    pub documents: i64,
+}
+
+impl Summarise for Document {
+    type Summary = DocumentSummary;
+    fn summarise(rows: &[(Period, Self)], lists: &Lists) -> DocumentSummary {
+        let mut groups: BTreeMap<String, i64> = BTreeMap::new();
+        for (_, d) in rows {
+            *groups.entry(d.document_type.clone()).or_default() += 1;
+        }
+        let by_type = by_list_order(&lists.document_types, groups)
+            .into_iter()
+            .map(|(code, documents)| {
+                let (name_vi, name_en) = term_names(&lists.document_types, &code);
+                DocumentTypeTotals {
+                    document_type: code,
+                    name_vi,
+                    name_en,
+                    documents,
+                }
+            })
+            .collect();
+        DocumentSummary {
+            by_type,
+            documents: rows.len() as i64,
+        }
+    }
+}
+
+/// Counts of people by sex.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct SexCounts {
+    #[serde(serialize_with = "total_json")]
+    pub male: Decimal,
+    #[serde(serialize_with = "total_json")]
+    pub female: Decimal,
+    #[serde(serialize_with = "total_json")]
+    pub total: Decimal,
+}
+
+impl SexCounts {
+    fn add(&mut self, sex: Option<Sex>, n: Decimal) {
+        match sex {
+            Some(Sex::Male) => self.male += n,
+            Some(Sex::Female) => self.female += n,
+            None => {}
+        }
+        self.total += n;
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PositionCounts {
+    pub position: String,
+    #[serde(flatten)]
+    pub members: SexCounts,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CommitteeSummary {
+    pub members: SexCounts,
+    /// By position as written (trimmed), alphabetically.
+    pub by_position: Vec<PositionCounts>,
+}
+
+impl Summarise for CommitteeMember {
+    type Summary = CommitteeSummary;
+    fn summarise(rows: &[(Period, Self)], _: &Lists) -> CommitteeSummary {
+        let mut members = SexCounts::default();
+        let mut positions: BTreeMap<String, SexCounts> = BTreeMap::new();
+        for (_, m) in rows {
+            members.add(Some(m.sex), Decimal::ONE);
+            positions
+                .entry(m.position.trim().to_string())
+                .or_default()
+                .add(Some(m.sex), Decimal::ONE);
+        }
+        CommitteeSummary {
+            members,
+            by_position: positions
+                .into_iter()
+                .map(|(position, members)| PositionCounts { position, members })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StaffSummary {
+    pub rows: i64,
+    /// Chuyên trách.
+    pub full_time: SexCounts,
+    /// Kiêm nhiệm.
+    pub part_time: SexCounts,
+    pub total: SexCounts,
+}
+
+impl Summarise for Staff {
+    type Summary = StaffSummary;
+    fn summarise(rows: &[(Period, Self)], _: &Lists) -> StaffSummary {
+        let (mut full_time, mut part_time, mut total) = Default::default();
+        for (_, s) in rows {
+            for (counts, male, female) in [
+                (&mut full_time, s.full_time_male, s.full_time_female),
+                (&mut part_time, s.part_time_male, s.part_time_female),
+            ] {
+                SexCounts::add(counts, Some(Sex::Male), male);
+                SexCounts::add(counts, Some(Sex::Female), female);
+                SexCounts::add(&mut total, Some(Sex::Male), male);
+                SexCounts::add(&mut total, Some(Sex::Female), female);
+            }
+        }
+        StaffSummary {
+            rows: rows.len() as i64,
+            full_time,
+            part_time,
+            total,
+        }
+    }
+}
+
+/// Cases by the sex of one party, `unknown` where it was not recorded.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct CasesBySex {
+    #[serde(serialize_with = "total_json")]
+    pub female: Decimal,
+    #[serde(serialize_with = "total_json")]
+    pub male: Decimal,
+    #[serde(serialize_with = "total_json")]
+    pub unknown: Decimal,
+}
+
+impl CasesBySex {
+    fn add(&mut self, sex: Option<Sex>, n: Decimal) {
+        match sex {
+            Some(Sex::Female) => self.female += n,
+            Some(Sex::Male) => self.male += n,
+            None => self.unknown += n,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct GbvTotals {
+    #[serde(serialize_with = "total_json")]
+    pub cases: Decimal,
+    #[serde(serialize_with = "total_json")]
+    pub supported: Decimal,
+    pub by_victim_sex: CasesBySex,
+    pub by_perpetrator_sex: CasesBySex,
+}
+
+impl GbvTotals {
+    fn add(&mut self, c: &GbvCase) {
+        self.cases += c.cases;
+        self.supported += c.supported.unwrap_or_default();
+        self.by_victim_sex.add(c.victim_sex, c.cases);
+        self.by_perpetrator_sex.add(c.perpetrator_sex, c.cases);
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GbvTypeTotals {
+    pub case_type: String,
+    pub name_vi: String,
+    pub name_en: String,
+    #[serde(flatten)]
+    pub totals: GbvTotals,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GbvSummary {
+    pub by_type: Vec<GbvTypeTotals>,
+    pub total: GbvTotals,
+}
+
+impl Summarise for GbvCase {
+    type Summary = GbvSummary;
+    fn summarise(rows: &[(Period, Self)], lists: &Lists) -> GbvSummary {
+        let mut groups: BTreeMap<String, GbvTotals> = BTreeMap::new();
+        let mut total = GbvTotals::default();
+        for (_, c) in rows {
+            groups.entry(c.case_type.clone()).or_default().add(c);
+            total.add(c);
+        }
+        let by_type = by_list_order(&lists.gbv_case_types, groups)
+            .into_iter()
+            .map(|(code, totals)| {
+                let (name_vi, name_en) = term_names(&lists.gbv_case_types, &code);
+                GbvTypeTotals {
+                    case_type: code,
+                    name_vi,
+                    name_en,
+                    totals,
+                }
+            })
+            .collect();
+        GbvSummary { by_type, total }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct InspectionSummary {
+    pub rows: i64,
+    /// Sum of the rows' counts of inspections.
+    #[serde(serialize_with = "total_json")]
+    pub inspections: Decimal,
+    #[serde(serialize_with = "total_json")]
+    pub violations_found: Decimal,
+    #[serde(serialize_with = "total_json")]
+    pub violations_handled: Decimal,
+}
+
+impl Summarise for Inspection {
+    type Summary = InspectionSummary;
+    fn summarise(rows: &[(Period, Self)], _: &Lists) -> InspectionSummary {
+        let mut s = InspectionSummary::default();
+        for (_, i) in rows {
+            s.rows += 1;
+            s.inspections += i.count;
+            s.violations_found += i.violations_found.unwrap_or_default();
+            s.violations_handled += i.violations_handled.unwrap_or_default();
+        }
+        s
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1818,5 +2234,113 @@ mod tests {
         let json = serde_json::to_string(&budget()).unwrap();
         assert!(json.contains("\"allocated\":\"30000000\""), "{json}");
         assert!(json.contains("\"source\":\"huyen\""), "{json}");
+    }
+
+    #[test]
+    fn summaries_add_rows_up_by_type_year_source_and_sex() {
+        let lists = Lists::seeded();
+        let y = year();
+        let only_parts = Activity {
+            participants_total: None,
+            participants_male: Some(d("10")),
+            participants_female: Some(d("15")),
+            count: d("2"),
+            ..activity()
+        };
+        let rally = Activity {
+            activity_type: "mit-tinh".into(),
+            participants_male: None,
+            participants_female: None,
+            participants_total: Some(d("100")),
+            count: d("1"),
+            ..activity()
+        };
+        let s = Activity::summarise(&[(y, activity()), (y, only_parts), (y, rally)], &lists);
+        // In list order: hội nghị, tập huấn, mít tinh…
+        let types: Vec<&str> = s.by_type.iter().map(|t| t.activity_type.as_str()).collect();
+        assert_eq!(types, ["tap-huan", "mit-tinh"]);
+        let training = &s.by_type[0].totals;
+        assert_eq!(
+            (
+                training.rows,
+                training.count,
+                training.participants_male,
+                training.participants_female,
+                training.participants_total
+            ),
+            (2, d("15"), d("310"), d("495"), d("805"))
+        );
+        assert_eq!(s.by_type[1].name_vi, "Mít tinh");
+        assert_eq!(
+            (s.total.rows, s.total.count, s.total.participants_total),
+            (3, d("16"), d("905"))
+        );
+
+        let b = |year: i32, source, allocated: Option<&str>, spent: Option<&str>| {
+            (
+                Period::Year(year),
+                Budget {
+                    source,
+                    allocated: allocated.map(d),
+                    spent: spent.map(d),
+                    ..budget()
+                },
+            )
+        };
+        let s = Budget::summarise(
+            &[
+                b(2022, BudgetSource::District, Some("30000000"), Some("30000000")),
+                b(2021, BudgetSource::District, Some("30000000"), None),
+                b(2021, BudgetSource::Commune, None, Some("5000000")),
+                b(2021, BudgetSource::District, Some("0.5"), Some("1")),
+            ],
+            &lists,
+        );
+        assert_eq!(s.by_year.iter().map(|y| y.year).collect::<Vec<_>>(), [2021, 2022]);
+        let y2021 = &s.by_year[0];
+        assert_eq!(
+            (y2021.totals.allocated, y2021.totals.spent),
+            (d("30000000.5"), d("5000001"))
+        );
+        assert_eq!(y2021.by_source[0].source, BudgetSource::District);
+        assert_eq!(y2021.by_source[0].totals.rows, 2);
+        assert_eq!(y2021.by_source[1].totals.spent, d("5000000"));
+        assert_eq!((s.total.allocated, s.total.spent), (d("60000000.5"), d("35000001")));
+
+        let staff = Staff {
+            agency: None,
+            full_time_male: d("1"),
+            full_time_female: d("2"),
+            part_time_male: d("3"),
+            part_time_female: d("4"),
+            notes: None,
+        };
+        let s = Staff::summarise(&[(y, staff.clone()), (y, staff)], &lists);
+        assert_eq!(
+            (s.full_time.male, s.full_time.female, s.full_time.total),
+            (d("2"), d("4"), d("6"))
+        );
+        assert_eq!(
+            (s.total.male, s.total.female, s.total.total),
+            (d("8"), d("12"), d("20"))
+        );
+
+        let unknown_perpetrator = GbvCase {
+            perpetrator_sex: None,
+            cases: d("3"),
+            supported: Some(d("1")),
+            ..gbv()
+        };
+        let s = GbvCase::summarise(&[(y, gbv()), (y, unknown_perpetrator)], &lists);
+        assert_eq!(s.by_type.len(), 1);
+        let t = &s.by_type[0].totals;
+        assert_eq!((t.cases, t.supported, t.by_victim_sex.female), (d("5"), d("3"), d("5")));
+        assert_eq!(
+            (t.by_perpetrator_sex.male, t.by_perpetrator_sex.unknown),
+            (d("2"), d("3"))
+        );
+        let json = serde_json::to_value(&s).unwrap();
+        assert_eq!(json["total"]["cases"], 5);
+        assert_eq!(json["by_type"][0]["name_vi"], "Bạo lực gia đình");
     }
 }

@@ -11,6 +11,7 @@
 
 mod catalogue;
 mod error;
+pub mod registers;
 mod rollup;
 pub mod seed;
 #[cfg(feature = "testing")]
