@@ -109,6 +109,7 @@ fn what_vi(what: &str) -> &str {
     match what {
         "unit" => "đơn vị",
         "indicator" => "chỉ tiêu",
+        "register row" => "dòng sổ theo dõi",
         _ => "mục",
     }
 }

@@ -5,6 +5,7 @@ mod api;
 mod error;
 mod lang;
 mod openapi;
+mod registers;
 
 pub use error::ApiError;
 pub use lang::Lang;
@@ -30,6 +31,13 @@ pub fn router(store: Store) -> Router {
         .route("/indicators", get(api::list_indicators))
         .route("/indicators/{code}", get(api::get_indicator))
         .route("/values", get(api::get_values).put(api::put_values))
+        .route("/registers", get(registers::overview))
+        .route("/registers/{register}", get(registers::list).post(registers::create))
+        .route("/registers/{register}/summary", get(registers::summary))
+        .route(
+            "/registers/{register}/{id}",
+            axum::routing::put(registers::update).delete(registers::delete),
+        )
         .route("/openapi.json", get(openapi::serve))
         .fallback(api::not_found);
     Router::new()

@@ -14,6 +14,12 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/indicators/{code}"),
     ("get", "/api/v1/values"),
     ("put", "/api/v1/values"),
+    ("get", "/api/v1/registers"),
+    ("get", "/api/v1/registers/{register}"),
+    ("post", "/api/v1/registers/{register}"),
+    ("get", "/api/v1/registers/{register}/summary"),
+    ("put", "/api/v1/registers/{register}/{id}"),
+    ("delete", "/api/v1/registers/{register}/{id}"),
     ("get", "/api/v1/openapi.json"),
 ];
 
@@ -71,7 +77,7 @@ pub fn openapi_document() -> Value {
     let mut indicator_responses = error_responses(&["404"]);
     indicator_responses["200"] = ok(json!({ "$ref": "#/components/schemas/IndicatorDetail" }));
 
-    json!({
+    let mut doc = json!({
         "openapi": "3.1.0",
         "info": {
             "title": "binhdang API",
@@ -176,5 +182,7 @@ pub fn openapi_document() -> Value {
                     "value": { "type": ["string", "number", "null"], "example": "1260" },
                     "comment": { "type": "string" } } } } } }
         } }
-    })
+    });
+    crate::registers::extend_openapi(&mut doc);
+    doc
 }

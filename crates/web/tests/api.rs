@@ -311,9 +311,12 @@ on_both_backends! {
         assert_eq!(documented, served);
         // Each documented route answers with something other than "no such route".
         for (method, path) in &served {
-            let url = format!("{}{}", app.base, path.replace("{code}", "12"));
+            let path = path.replace("{code}", "12").replace("{register}", "activities").replace("{id}", "1");
+            let url = format!("{}{}", app.base, path);
             let r = match method.as_str() {
                 "get" => app.client.get(url).send().await.unwrap(),
+                "post" => app.client.post(url).json(&json!({})).send().await.unwrap(),
+                "delete" => app.client.delete(url).send().await.unwrap(),
                 _ => app.client.put(url).json(&json!({})).send().await.unwrap(),
             };
             let status = r.status();
