@@ -120,12 +120,12 @@ fn to_value<T: serde::Serialize>(v: &T) -> Result<Value, ApiError> {
 }
 
 /// The unit and period named by `unit` and `period` (and, for summaries, `date`), or every
-/// problem with them.
+/// problem with them (422).
 async fn unit_and_period(
     state: &AppState,
     p: &HashMap<String, String>,
     with_date: bool,
-) -> Result<(UnitSummary, Period), Vec<FieldProblem>> {
+) -> Result<(UnitSummary, Period), ApiError> {
     let (unit, period) = match (param(p, "unit"), param(p, "period")) {
         (Some(u), Some(p)) => (u, p),
         (u, p) => {
@@ -136,24 +136,12 @@ async fn unit_and_period(
             if p.is_none() {
                 problems.push(missing("period", "2024"));
             }
-            return Err(problems);
+            return Err(ApiError::Invalid(problems));
         }
     };
     let date = if with_date { param(p, "date") } else { None };
     let Some(date) = date else {
-        return state
-            .store
-            .resolve_unit_period(unit, period)
-            .await
-            .map_err(|e| match e {
-                StoreError::Invalid(problems) => problems,
-                other => vec![FieldProblem::new(
-                    "unit",
-                    "lookup_failed",
-                    other.to_string(),
-                    other.to_string(),
-                )],
-            });
+        return Ok(state.store.resolve_unit_period(unit, period).await?);
     };
     let mut problems = Vec::new();
     let period = match period.parse::<Period>() {
@@ -176,11 +164,11 @@ async fn unit_and_period(
         }
     };
     let (Some(period), Some(date)) = (period, date) else {
-        return Err(problems);
+        return Err(ApiError::Invalid(problems));
     };
     match state.store.unit_on(unit, date).await {
         Ok(u) if u.valid_from.is_none_or(|f| f <= date) && u.valid_to.is_none_or(|t| date <= t) => Ok((u, period)),
-        Ok(_) => Err(vec![FieldProblem::new(
+        Ok(_) => Err(ApiError::invalid(
             "unit",
             "unit_not_valid_on_date",
             format!("no unit had code {unit} on {date}"),
@@ -188,14 +176,9 @@ async fn unit_and_period(
                 "Ngày {} không có đơn vị nào mang mã {unit}",
                 binhdang_domain::vn::format_date(date)
             ),
-        )]),
-        Err(StoreError::NotFound { .. }) => Err(vec![unknown_unit("unit", unit)]),
-        Err(e) => Err(vec![FieldProblem::new(
-            "unit",
-            "lookup_failed",
-            e.to_string(),
-            e.to_string(),
-        )]),
+        )),
+        Err(StoreError::NotFound { .. }) => Err(ApiError::Invalid(vec![unknown_unit("unit", unit)])),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -302,7 +285,7 @@ pub async fn list(
     let result = async {
         let kind = kind(&register)?;
         let p = params(q)?;
-        let (unit, period) = unit_and_period(&state, &p, false).await.map_err(ApiError::Invalid)?;
+        let (unit, period) = unit_and_period(&state, &p, false).await?;
         Ok(Json(dispatch!(kind, rows_of(&state, &unit, &period))?))
     }
     .await;
@@ -327,10 +310,15 @@ pub async fn create(
     ) -> Result<Value, ApiError> {
         let record = T::from_raw(raw);
         let unit = unit_and_period(state, p, false).await;
+        // Problems with the unit or period and with the row are reported together.
         let (record, (unit, period)) = match (record, unit) {
             (Ok(r), Ok(u)) => (r, u),
+            (_, Err(e)) if !matches!(e, ApiError::Invalid(_)) => return Err(e),
             (record, unit) => {
-                let mut problems = unit.err().unwrap_or_default();
+                let mut problems = match unit {
+                    Err(ApiError::Invalid(ps)) => ps,
+                    _ => Vec::new(),
+                };
                 problems.extend(record.err().unwrap_or_default().into_iter().map(field_problem));
                 return Err(ApiError::Invalid(problems));
             }
@@ -421,7 +409,7 @@ pub async fn summary(
     let result = async {
         let kind = kind(&register)?;
         let p = params(q)?;
-        let (unit, period) = unit_and_period(&state, &p, true).await.map_err(ApiError::Invalid)?;
+        let (unit, period) = unit_and_period(&state, &p, true).await?;
         Ok(Json(dispatch!(kind, summary_of(&state, &unit, &period))?))
     }
     .await;
