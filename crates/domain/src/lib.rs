@@ -10,6 +10,7 @@ pub mod assessment;
 pub mod calendar;
 pub mod catalogue;
 pub mod period;
+pub mod register;
 pub mod rules;
 pub mod unit;
 pub mod value;

@@ -13,6 +13,7 @@ pub mod access;
 mod catalogue;
 mod error;
 mod figures;
+pub mod registers;
 mod rollup;
 mod rules;
 pub mod seed;

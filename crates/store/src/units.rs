@@ -227,7 +227,7 @@ impl Store {
         Ok(row.try_get("parent_id")?)
     }
 
-    pub(crate) async fn unit_summary_by_id(&self, id: i64) -> Result<Option<UnitSummary>, StoreError> {
+    pub async fn unit_summary_by_id(&self, id: i64) -> Result<Option<UnitSummary>, StoreError> {
         self.unit_by_id(Some(id)).await
     }
 

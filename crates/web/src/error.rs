@@ -167,6 +167,7 @@ fn what_vi(what: &str) -> &str {
         "user" => "tài khoản",
         "programme" => "chế độ báo cáo",
         "rule" => "quy tắc",
+        "register row" => "dòng sổ theo dõi",
         _ => "mục",
     }
 }

@@ -8,6 +8,7 @@ mod error;
 mod lang;
 mod monitoring;
 mod openapi;
+mod registers;
 mod rules;
 
 pub use error::ApiError;
@@ -39,6 +40,13 @@ pub fn router(store: Store) -> Router {
         .route("/validate", post(rules::validate))
         .route("/rules", get(rules::list).post(rules::add))
         .route("/rules/{code}", patch(rules::set_enabled))
+        .route("/registers", get(registers::overview))
+        .route("/registers/{register}", get(registers::list).post(registers::create))
+        .route("/registers/{register}/summary", get(registers::summary))
+        .route(
+            "/registers/{register}/{id}",
+            axum::routing::put(registers::update).delete(registers::delete),
+        )
         .route("/openapi.json", get(openapi::serve))
         .route("/auth/sign-in", post(auth::sign_in))
         .route("/auth/sign-out", post(auth::sign_out))

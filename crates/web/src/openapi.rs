@@ -20,6 +20,12 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/rules"),
     ("post", "/api/v1/rules"),
     ("patch", "/api/v1/rules/{code}"),
+    ("get", "/api/v1/registers"),
+    ("get", "/api/v1/registers/{register}"),
+    ("post", "/api/v1/registers/{register}"),
+    ("get", "/api/v1/registers/{register}/summary"),
+    ("put", "/api/v1/registers/{register}/{id}"),
+    ("delete", "/api/v1/registers/{register}/{id}"),
     ("get", "/api/v1/openapi.json"),
     ("post", "/api/v1/auth/sign-in"),
     ("post", "/api/v1/auth/sign-out"),
@@ -304,5 +310,6 @@ pub fn openapi_document() -> Value {
         } }
     });
     crate::rules::extend_openapi(&mut doc);
+    crate::registers::extend_openapi(&mut doc);
     doc
 }

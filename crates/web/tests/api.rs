@@ -259,7 +259,12 @@ on_both_backends! {
         // Each documented route answers with something other than "no such route".
         for (method, path) in &served {
             // Path parameters that name nothing real: the route must answer, not change anything.
-            let url = format!("{}{}", app.base, path.replace("{code}", "12").replace("{username}", "nobody"));
+            let path = path
+                .replace("{code}", "12")
+                .replace("{username}", "nobody")
+                .replace("{register}", "activities")
+                .replace("{id}", "999999");
+            let url = format!("{}{}", app.base, path);
             let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             let r = app.client.request(method.clone(), url).json(&json!({})).send().await.unwrap();
             let status = r.status();
