@@ -158,10 +158,12 @@ impl Store {
                     .into(),
             ));
         }
+        // The version of the code valid today, or its latest one: accounts for units that
+        // ended in 2025 still exist for the periods those units reported.
         let today = OffsetDateTime::now_utc().date();
         let unit = match self.unit_on(new.unit_code, today).await {
-            Ok(u) if u.valid_to.is_none_or(|t| t >= today) => Some(u),
-            _ => {
+            Ok(u) => Some(u),
+            Err(_) => {
                 problems.push(crate::unknown_unit("unit", new.unit_code));
                 None
             }

@@ -10,6 +10,7 @@
 //! one transaction, so a rejected request leaves the store as it was.
 
 pub mod access;
+mod audit;
 mod catalogue;
 mod error;
 mod figures;
@@ -24,6 +25,7 @@ mod values;
 mod workflow;
 
 pub use access::{AuditEntry, NewUser, Session, SignInError, User};
+pub use audit::AuditRecord;
 pub use catalogue::{CatalogueData, IndicatorDetail, LocalTarget};
 pub use error::{FieldProblem, StoreError};
 pub use figures::{Assessment, BySex, Completeness, Figure, MappingUsed, Part, TargetUsed};

@@ -71,6 +71,10 @@ impl TestDb {
             .expect("catalogue");
         let subset = UnitSubset::of(old_provinces);
         db.store.load_units(&subset.files()).await.expect("units subset");
+        db.store
+            .load_programmes(&binhdang_domain::calendar::default_programmes())
+            .await
+            .expect("programmes");
         db
     }
 }

@@ -244,6 +244,11 @@ pub async fn put_values(
         out["written"] = json!(summary.written);
         out["deleted"] = json!(summary.deleted);
         out["unchanged"] = json!(summary.unchanged);
+        // Validation runs on every save: errors block submission, warnings need a comment.
+        let findings = state.store.validate(&unit, &period).await?;
+        let (errors, warnings, unexplained) = binhdang_domain::rules::tally(&findings);
+        out["validation"] =
+            json!({ "errors": errors, "warnings": warnings, "unexplained_warnings": unexplained, "findings": findings });
         Ok(Json(out))
     }
     .await;

@@ -98,7 +98,17 @@ async fn caller_from(parts: &Parts, state: &AppState) -> Result<Caller, ApiError
         }
         (user, Some(csrf))
     };
-    if user.must_change_password && parts.uri.path() != "/api/v1/auth/password" && parts.uri.path() != "/api/v1/auth/me"
+    // Nested routers see their own part of the path; the original one names the route.
+    let path = parts
+        .extensions
+        .get::<axum::extract::OriginalUri>()
+        .map(|u| u.0.path().to_string());
+    let path = path.as_deref().unwrap_or(parts.uri.path());
+    if user.must_change_password
+        && !matches!(
+            path,
+            "/api/v1/auth/password" | "/api/v1/auth/me" | "/api/v1/auth/sign-out"
+        )
     {
         return Err(ApiError::Forbidden {
             code: "password_change_required",

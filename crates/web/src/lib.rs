@@ -10,6 +10,7 @@ mod monitoring;
 mod openapi;
 mod registers;
 mod rules;
+mod workflow;
 
 pub use error::ApiError;
 pub use lang::Lang;
@@ -56,6 +57,15 @@ pub fn router(store: Store) -> Router {
         .route("/users/{username}/disable", post(auth::disable_user))
         .route("/users/{username}/reset-password", post(auth::reset_password))
         .route("/tokens", post(auth::create_token))
+        .route("/programmes", get(workflow::programmes))
+        .route("/workflow", get(workflow::state_of))
+        .route("/workflow/{action}", post(workflow::transition))
+        .route("/excuse", post(workflow::excuse))
+        .route("/unlock", post(workflow::unlock))
+        .route("/periods/close", post(workflow::close_period))
+        .route("/status", get(workflow::status))
+        .route("/inbox", get(workflow::inbox))
+        .route("/audit", get(workflow::audit))
         .fallback(api::not_found);
     Router::new()
         .nest("/api/v1", api)

@@ -36,6 +36,15 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/users/{username}/disable"),
     ("post", "/api/v1/users/{username}/reset-password"),
     ("post", "/api/v1/tokens"),
+    ("get", "/api/v1/programmes"),
+    ("get", "/api/v1/workflow"),
+    ("post", "/api/v1/workflow/{action}"),
+    ("post", "/api/v1/excuse"),
+    ("post", "/api/v1/unlock"),
+    ("post", "/api/v1/periods/close"),
+    ("get", "/api/v1/status"),
+    ("get", "/api/v1/inbox"),
+    ("get", "/api/v1/audit"),
 ];
 
 pub async fn serve() -> Json<Value> {
@@ -67,6 +76,71 @@ fn query(name: &str, required: bool, description: &str, example: &str) -> Value 
 
 fn ok(schema: Value) -> Value {
     json!({ "description": "OK", "content": { "application/json": { "schema": schema } } })
+}
+
+/// The workflow, calendar and audit routes.
+fn workflow_paths(doc: &mut Value) {
+    let report = || {
+        json!([
+            query("unit", true, "GSO code of the unit whose report it is", "03490"),
+            query("period", true, "Period identifier", "2025H1"),
+            query(
+                "programme",
+                false,
+                "Reporting programme; default: the one that reports on the period",
+                "NS-H1"
+            ),
+        ])
+    };
+    let reason_body = json!({ "required": false, "content": { "application/json": { "schema": { "type": "object",
+        "properties": { "reason": { "type": "string", "description": "Required to return or reopen" } } } } } });
+    let paths = doc["paths"].as_object_mut().expect("paths");
+    paths.insert(
+        "/api/v1/programmes".into(),
+        json!({ "get": { "summary": "Reporting programmes with period type and deadlines per level",
+        "responses": { "200": ok(json!({ "type": "object" })) } } }),
+    );
+    paths.insert(
+        "/api/v1/workflow".into(),
+        json!({ "get": { "summary": "The state of a unit's report for a period",
+        "parameters": report(), "responses": { "200": ok(json!({ "type": "object" })) } } }),
+    );
+    paths.insert("/api/v1/workflow/{action}".into(), json!({ "post": {
+        "summary": "Move a report: submit (its unit's officer or reviewer), approve or return (a reviewer above it, or its leader), reopen (a reviewer above it)",
+        "description": "Submission is refused while validation errors remain or warnings lack an explanation; approval \
+            while units below are neither approved nor excused. Submitted and approved data are locked. Every \
+            transition is in the audit trail.",
+        "parameters": [{ "name": "action", "in": "path", "required": true, "schema": { "enum": ["submit", "approve", "return", "reopen"] } },
+            query("unit", true, "GSO code", "03490"), query("period", true, "Period", "2025H1"), query("programme", false, "Programme", "NS-H1")],
+        "requestBody": reason_body.clone(),
+        "responses": { "200": ok(json!({ "type": "object" })), "403": { "description": "Outside the caller's role or scope" },
+            "422": { "description": "Refused: the message says why" } } } }));
+    paths.insert("/api/v1/excuse".into(), json!({ "post": { "summary": "Excuse a unit from its parent's approval, with a reason",
+        "parameters": report(), "requestBody": reason_body, "responses": { "200": ok(json!({ "type": "object" })) } } }));
+    paths.insert("/api/v1/unlock".into(), json!({ "post": { "summary": "Let a unit enter data into a closed period until a date",
+        "parameters": [query("unit", true, "GSO code", "03490"), query("period", true, "Period", "2025H1")],
+        "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["until", "reason"],
+            "properties": { "until": { "type": "string", "format": "date" }, "reason": { "type": "string" } } } } } },
+        "responses": { "200": ok(json!({ "type": "object" })) } } }));
+    paths.insert(
+        "/api/v1/periods/close".into(),
+        json!({ "post": { "summary": "Close a programme's period for entry (administrators)",
+        "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object",
+            "required": ["programme", "period", "closes_on"], "properties": { "programme": { "type": "string" },
+            "period": { "type": "string" }, "closes_on": { "type": "string", "format": "date" } } } } } },
+        "responses": { "200": ok(json!({ "type": "object" })) } } }),
+    );
+    paths.insert("/api/v1/status".into(), json!({ "get": { "summary": "Completeness and timeliness: each child's state, deadline, on time or late, and rates",
+        "parameters": report(), "responses": { "200": ok(json!({ "type": "object" })) } } }));
+    paths.insert("/api/v1/inbox".into(), json!({ "get": { "summary": "Submissions waiting for the caller's review, their unit's returned reports, upcoming deadlines",
+        "responses": { "200": ok(json!({ "type": "object" })) } } }));
+    paths.insert(
+        "/api/v1/audit".into(),
+        json!({ "get": { "summary": "A unit's audit trail: value changes, register rows, workflow, refusals",
+        "parameters": [query("unit", true, "GSO code", "03490"), query("period", false, "Period", "2025H1"),
+            query("element", false, "Data element; only value changes", "6.1.num")],
+        "responses": { "200": ok(json!({ "type": "object" })) } } }),
+    );
 }
 
 pub fn openapi_document() -> Value {
@@ -310,6 +384,7 @@ pub fn openapi_document() -> Value {
         } }
     });
     crate::rules::extend_openapi(&mut doc);
+    workflow_paths(&mut doc);
     crate::registers::extend_openapi(&mut doc);
     doc
 }

@@ -140,7 +140,9 @@ async fn round_trip(app: &App, register: &str, first: Value, second: Value) -> (
         ["create", "update", "delete"]
     );
     assert!(
-        audit.iter().all(|a| a.changed_by == "tester" && a.origin == "127.0.0.1"),
+        audit
+            .iter()
+            .all(|a| a.changed_by == "tester" && a.origin == "127.0.0.1"),
         "{audit:?}"
     );
     (created["row"].clone(), updated["row"].clone())

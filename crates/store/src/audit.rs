@@ -1,0 +1,118 @@
+//! Reading the audit trail: data-value changes, register rows and everything else
+//! (workflow, users, targets, rules, refused access), as one time-ordered list.
+
+use crate::{Store, StoreError, UnitSummary};
+use serde::Serialize;
+use sqlx::Row;
+
+/// One recorded change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditRecord {
+    pub at: String,
+    pub actor: String,
+    pub origin: String,
+    /// `value.change`, `register.create`, `workflow.submit`, `access.denied`, …
+    pub action: String,
+    pub period: Option<String>,
+    /// The element, register row or programme concerned.
+    pub subject: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disaggregation: Option<String>,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl Store {
+    /// A unit's audit trail, optionally for one period and one data element, oldest first.
+    pub async fn audit_trail(
+        &self,
+        unit: &UnitSummary,
+        period: Option<&str>,
+        element: Option<&str>,
+    ) -> Result<Vec<AuditRecord>, StoreError> {
+        let mut out = Vec::new();
+        let values = sqlx::query(
+            "SELECT changed_at, changed_by, origin, period, element_code, disaggregation, old_value, new_value,
+                    old_comment, new_comment
+             FROM data_value_audit WHERE unit_id = $1 AND ($2 IS NULL OR period = $2)
+               AND ($3 IS NULL OR element_code = $3) ORDER BY id",
+        )
+        .bind(unit.id)
+        .bind(period.map(str::to_string))
+        .bind(element.map(str::to_string))
+        .fetch_all(&self.pool)
+        .await?;
+        for r in values {
+            let new_comment: Option<String> = r.try_get("new_comment")?;
+            out.push(AuditRecord {
+                at: r.try_get("changed_at")?,
+                actor: r.try_get("changed_by")?,
+                origin: r.try_get("origin")?,
+                action: "value.change".into(),
+                period: Some(r.try_get("period")?),
+                subject: r.try_get("element_code")?,
+                disaggregation: Some(r.try_get("disaggregation")?),
+                old_value: r.try_get("old_value")?,
+                new_value: r.try_get("new_value")?,
+                reason: new_comment
+                    .filter(|c| Some(c) != r.try_get::<Option<String>, _>("old_comment").ok().flatten().as_ref()),
+            });
+        }
+        if element.is_none() {
+            let registers = sqlx::query(
+                "SELECT changed_at, changed_by, origin, period, register, row_id, action, old_json, new_json
+                 FROM register_audit WHERE unit_id = $1 AND ($2 IS NULL OR period = $2) ORDER BY id",
+            )
+            .bind(unit.id)
+            .bind(period.map(str::to_string))
+            .fetch_all(&self.pool)
+            .await?;
+            for r in registers {
+                out.push(AuditRecord {
+                    at: r.try_get("changed_at")?,
+                    actor: r.try_get("changed_by")?,
+                    origin: r.try_get("origin")?,
+                    action: format!("register.{}", r.try_get::<String, _>("action")?),
+                    period: Some(r.try_get("period")?),
+                    subject: format!(
+                        "{}/{}",
+                        r.try_get::<String, _>("register")?,
+                        r.try_get::<i64, _>("row_id")?
+                    ),
+                    disaggregation: None,
+                    old_value: r.try_get("old_json")?,
+                    new_value: r.try_get("new_json")?,
+                    reason: None,
+                });
+            }
+            let events = sqlx::query(
+                "SELECT at, actor, origin, action, period, subject, old_value, new_value, reason FROM audit_log
+                 WHERE unit_id = $1 AND ($2 IS NULL OR period = $2 OR period IS NULL) ORDER BY id",
+            )
+            .bind(unit.id)
+            .bind(period.map(str::to_string))
+            .fetch_all(&self.pool)
+            .await?;
+            for r in events {
+                out.push(AuditRecord {
+                    at: r.try_get("at")?,
+                    actor: r.try_get("actor")?,
+                    origin: r.try_get("origin")?,
+                    action: r.try_get("action")?,
+                    period: r.try_get("period")?,
+                    subject: r.try_get("subject")?,
+                    disaggregation: None,
+                    old_value: r.try_get("old_value")?,
+                    new_value: r.try_get("new_value")?,
+                    reason: r.try_get("reason")?,
+                });
+            }
+        }
+        // Timestamps are RFC 3339 with varying sub-second digits: compare them as times.
+        let when = |t: &str| time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok();
+        out.sort_by_key(|r| when(&r.at));
+        Ok(out)
+    }
+}

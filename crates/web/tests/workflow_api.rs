@@ -1,0 +1,405 @@
+//! Accounts, scopes, the reporting workflow and the audit trail over HTTP, on SQLite and
+//! PostgreSQL.
+
+mod support;
+
+use binhdang_domain::access::{Action, Reach, Role, permits};
+use binhdang_store::on_both_backends;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use support::App;
+
+/// One valid value for a unit, to write and read.
+fn one_value(n: i64) -> Value {
+    json!({ "values": [{ "element": "4.1.num", "value": n.to_string() }, { "element": "4.1.den", "value": "100" }] })
+}
+
+/// Sends the request that exercises `action` on `unit` for 2025H1.
+async fn attempt(app: &App, client: &reqwest::Client, action: Action, unit: &str) -> StatusCode {
+    let q = format!("unit={unit}&period=2025H1");
+    let (status, _) = match action {
+        Action::Read => {
+            app.send(client, Method::GET, &format!("/api/v1/values?{q}"), None)
+                .await
+        }
+        Action::Write => {
+            app.send(
+                client,
+                Method::PUT,
+                &format!("/api/v1/values?{q}"),
+                Some(&one_value(105)),
+            )
+            .await
+        }
+        Action::Submit => {
+            app.send(
+                client,
+                Method::POST,
+                &format!("/api/v1/workflow/submit?{q}"),
+                Some(&json!({})),
+            )
+            .await
+        }
+        Action::Approve => {
+            app.send(
+                client,
+                Method::POST,
+                &format!("/api/v1/workflow/approve?{q}"),
+                Some(&json!({})),
+            )
+            .await
+        }
+        Action::Unlock => {
+            let body = json!({ "until": "2099-01-01", "reason": "bổ sung số liệu" });
+            app.send(client, Method::POST, &format!("/api/v1/unlock?{q}"), Some(&body))
+                .await
+        }
+        Action::Administer => app.send(client, Method::GET, "/api/v1/users", None).await,
+    };
+    status
+}
+
+on_both_backends! {
+    async fn every_role_reaches_exactly_its_scope(backend: Backend) {
+        let app = App::spawn(backend).await;
+        // A user of district Phong Thổ (109) of Lai Châu, before the 2025 reform.
+        let (_, communes) = app.get("/api/v1/units?date=2025-01-01&parent=109").await;
+        let child = communes["units"][0]["code"].as_str().unwrap().to_string();
+        let targets = [
+            ("own", "109".to_string(), Reach::Own),
+            ("child", child, Reach::Below),
+            ("sibling", "106".to_string(), Reach::Outside),
+            ("parent", "12".to_string(), Reach::Outside),
+            ("unrelated province", "02".to_string(), Reach::Outside),
+        ];
+        let actions = [Action::Read, Action::Write, Action::Submit, Action::Approve, Action::Unlock];
+        let mut unexpected = Vec::new();
+        let mut denials = 0;
+        for role in Role::ALL {
+            let client = app.user(&format!("u-{}", role.as_str()), role, "109").await;
+            for (name, unit, reach) in &targets {
+                for action in actions {
+                    let status = attempt(&app, &client, action, unit).await;
+                    assert_ne!(status, StatusCode::UNAUTHORIZED);
+                    let granted = status != StatusCode::FORBIDDEN;
+                    if !granted {
+                        denials += 1;
+                    }
+                    let expected = permits(role, *reach, action);
+                    if granted != expected {
+                        unexpected.push(format!("{role} {action:?} on {name} ({unit}): {status}"));
+                    }
+                }
+            }
+            // Only administrators administer.
+            let admin_only = attempt(&app, &client, Action::Administer, "109").await;
+            assert_eq!(admin_only == StatusCode::OK, role == Role::Admin, "{role} listing users: {admin_only}");
+        }
+        assert!(unexpected.is_empty(), "unexpected grants or refusals:\n{}", unexpected.join("\n"));
+        // Every refusal outside scope is in the audit log.
+        let (_, trail) = app.get("/api/v1/audit?unit=02").await;
+        let refused_on_02 = trail["records"].as_array().unwrap().iter().filter(|r| r["action"] == "access.denied").count();
+        assert_eq!(refused_on_02, 4 * actions.len(), "four non-admin roles, each refused every action on 02");
+        assert!(denials > 0);
+    }
+}
+
+on_both_backends! {
+    async fn a_scope_follows_units_through_the_2025_reform(backend: Backend) {
+        let app = App::spawn(backend).await;
+        // A reviewer of the merged Tuyên Quang (08, from 1 July 2025) sees old Hà Giang's data.
+        let reviewer = app.user("tq-review", Role::Reviewer, "08").await;
+        let (_, districts) = app.get("/api/v1/units?date=2024-01-01&parent=02&level=district").await;
+        let district = districts["units"][0]["code"].as_str().unwrap().to_string();
+        let (s, _) = app.send(&reviewer, Method::GET, &format!("/api/v1/values?unit={district}&period=2024"), None).await;
+        assert_eq!(s, StatusCode::OK);
+        // A reviewer of Lai Châu does not.
+        let other = app.user("lc-review", Role::Reviewer, "12").await;
+        let (s, body) = app.send(&other, Method::GET, &format!("/api/v1/values?unit={district}&period=2024"), None).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        assert_eq!(body["error"]["code"], "outside_scope");
+        assert!(body["error"]["message"].as_str().unwrap().contains("không có quyền xem"), "{body}");
+    }
+}
+
+on_both_backends! {
+    async fn a_reporting_cycle_runs_from_entry_to_approval(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let (_, communes) = app.get("/api/v1/units?date=2025-01-01&parent=109").await;
+        let codes: Vec<String> =
+            communes["units"].as_array().unwrap().iter().map(|u| u["code"].as_str().unwrap().to_string()).collect();
+        let (a, b) = (codes[0].clone(), codes[1].clone());
+        let officer_a = app.user("officer-a", Role::Officer, &a).await;
+        let officer_b = app.user("officer-b", Role::Officer, &b).await;
+        let reviewer = app.user("pt-review", Role::Reviewer, "109").await;
+        let province = app.user("lc-review", Role::Reviewer, "12").await;
+        let q = |u: &str| format!("unit={u}&period=2025H1");
+
+        // Officers enter and submit.
+        for (client, unit, n) in [(&officer_a, &a, 52), (&officer_b, &b, 48)] {
+            let (s, body) = app.send(client, Method::PUT, &format!("/api/v1/values?{}", q(unit)), Some(&json!({ "values": [
+                { "element": "6.1.num", "disaggregation": "female", "value": n.to_string() },
+                { "element": "6.1.den", "disaggregation": "female", "value": "100" }] }))).await;
+            assert_eq!(s, StatusCode::OK, "{body}");
+            assert_eq!(body["validation"]["errors"], 0);
+            let (s, body) = app.send(client, Method::POST, &format!("/api/v1/workflow/submit?{}", q(unit)), None).await;
+            assert_eq!(s, StatusCode::OK, "{body}");
+            assert_eq!(body["submission"]["state"], "submitted");
+        }
+        // Submitted data is locked.
+        let (s, body) = app.send(&officer_a, Method::PUT, &format!("/api/v1/values?{}", q(&a)), Some(&one_value(1))).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(body["error"]["problems"][0]["code"], "report_locked");
+        // The reviewer's inbox holds both.
+        let (_, inbox) = app.send(&reviewer, Method::GET, "/api/v1/inbox", None).await;
+        assert_eq!(inbox["waiting_for_review"].as_array().unwrap().len(), 2);
+
+        // One is returned with a comment (which is required), fixed and resubmitted.
+        let (s, body) = app.send(&reviewer, Method::POST, &format!("/api/v1/workflow/return?{}", q(&b)), Some(&json!({}))).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(body["error"]["problems"][0]["code"], "reason_required");
+        let comment = json!({ "reason": "Số người được tiếp cận (nữ) chưa khớp biên bản" });
+        let (s, body) = app.send(&reviewer, Method::POST, &format!("/api/v1/workflow/return?{}", q(&b)), Some(&comment)).await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+        assert_eq!(body["submission"]["state"], "returned");
+        let (_, mine) = app.send(&officer_b, Method::GET, "/api/v1/inbox", None).await;
+        assert_eq!(mine["returned"][0]["comment"], "Số người được tiếp cận (nữ) chưa khớp biên bản");
+        let fix = json!({ "values": [{ "element": "6.1.num", "disaggregation": "female", "value": "47" }] });
+        assert_eq!(app.send(&officer_b, Method::PUT, &format!("/api/v1/values?{}", q(&b)), Some(&fix)).await.0, StatusCode::OK);
+        assert_eq!(app.send(&officer_b, Method::POST, &format!("/api/v1/workflow/submit?{}", q(&b)), None).await.0, StatusCode::OK);
+
+        // "Approved data only" moves only when a report is approved.
+        async fn approved(app: &App) -> Value {
+            app.get("/api/v1/aggregates?unit=12&period=2025H1&indicator=6.1&data=approved").await.1["aggregates"][0].clone()
+        }
+        assert_eq!(approved(&app).await["numerator"], Value::Null);
+        let (_, all) = app.get("/api/v1/aggregates?unit=12&period=2025H1&indicator=6.1").await;
+        assert_eq!(all["aggregates"][0]["numerator"], "99");
+        assert_eq!(all["aggregates"][0]["data"], "all");
+        assert_eq!(app.send(&reviewer, Method::POST, &format!("/api/v1/workflow/approve?{}", q(&a)), None).await.0, StatusCode::OK);
+        let after_one = approved(&app).await;
+        assert_eq!((after_one["numerator"].as_str(), after_one["data"].as_str()), (Some("52"), Some("approved")));
+        assert_eq!(after_one["completeness"]["approved"], 1);
+        assert_eq!(app.send(&reviewer, Method::POST, &format!("/api/v1/workflow/approve?{}", q(&b)), None).await.0, StatusCode::OK);
+        assert_eq!(approved(&app).await["numerator"], "99");
+
+        // The district reviewer submits the district; the province reviewer cannot approve it
+        // while other communes are neither approved nor excused.
+        assert_eq!(app.send(&reviewer, Method::POST, &format!("/api/v1/workflow/submit?{}", q("109")), None).await.0, StatusCode::OK);
+        let (s, body) = app.send(&province, Method::POST, &format!("/api/v1/workflow/approve?{}", q("109")), None).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(body["error"]["problems"][0]["code"], "children_not_approved");
+        for other in &codes[2..] {
+            let reason = json!({ "reason": "Xã không phát sinh số liệu trong kỳ" });
+            let (s, body) = app.send(&reviewer, Method::POST, &format!("/api/v1/excuse?{}", q(other)), Some(&reason)).await;
+            assert_eq!(s, StatusCode::OK, "{body}");
+        }
+        let (s, body) = app.send(&province, Method::POST, &format!("/api/v1/workflow/approve?{}", q("109")), None).await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+
+        // The deadline for 2025H1 (5 June 2025 for communes) passed long ago: both are late.
+        let (_, status) = app.send(&reviewer, Method::GET, &format!("/api/v1/status?{}", q("109")), None).await;
+        let line = |u: &str| status["children"].as_array().unwrap().iter().find(|c| c["unit"]["code"] == u).unwrap().clone();
+        assert_eq!(line(&a)["state"], "approved");
+        assert_eq!(line(&a)["timeliness"], "late");
+        assert_eq!(line(&codes[2])["state"], "missing");
+        assert_eq!(line(&codes[2])["excused"], "Xã không phát sinh số liệu trong kỳ");
+        assert_eq!(status["approved"], 2);
+        assert_eq!(status["late"], 2);
+
+        // Every state change and value change is in the audit trail, with old and new.
+        let (_, trail) = app.get(&format!("/api/v1/audit?unit={b}&period=2025H1")).await;
+        let records = trail["records"].as_array().unwrap();
+        let actions: Vec<&str> = records.iter().map(|r| r["action"].as_str().unwrap()).collect();
+        // The officer's account was created for this commune, so it is in the unit's trail too.
+        assert_eq!(
+            actions,
+            ["user.create", "token.create", "value.change", "value.change", "workflow.submit", "workflow.return",
+             "value.change", "workflow.submit", "workflow.approve"]
+        );
+        let records = &records[2..];
+        let fix = &records[4];
+        assert_eq!((fix["old_value"].as_str(), fix["new_value"].as_str(), fix["actor"].as_str()), (Some("48"), Some("47"), Some("officer-b")));
+        let returned = &records[3];
+        assert_eq!(returned["old_value"], "{\"state\":\"submitted\"}");
+        assert_eq!(returned["new_value"], "{\"state\":\"returned\"}");
+        assert_eq!(returned["reason"], "Số người được tiếp cận (nữ) chưa khớp biên bản");
+        assert_eq!(returned["actor"], "pt-review");
+
+        // Reopening needs a reason and unlocks the data.
+        let (s, _) = app.send(&reviewer, Method::POST, &format!("/api/v1/workflow/reopen?{}", q(&a)), Some(&json!({ "reason": "Sai mẫu số" }))).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(approved(&app).await["numerator"], "47", "the reopened report left the approved figure");
+        assert_eq!(app.send(&officer_a, Method::PUT, &format!("/api/v1/values?{}", q(&a)), Some(&one_value(104))).await.0, StatusCode::OK);
+    }
+}
+
+on_both_backends! {
+    async fn a_report_submitted_before_its_deadline_is_on_time(backend: Backend) {
+        let app = App::spawn(backend).await;
+        // After the reform; the annual 2026 report of a commune is due on 5 December 2026.
+        let (_, communes) = app.get("/api/v1/units?date=2026-06-01&parent=12&level=commune").await;
+        let commune = communes["units"][0]["code"].as_str().unwrap().to_string();
+        let officer = app.user("officer-2026", Role::Officer, &commune).await;
+        let q = format!("unit={commune}&period=2026");
+        assert_eq!(app.send(&officer, Method::PUT, &format!("/api/v1/values?{q}"), Some(&one_value(104))).await.0, StatusCode::OK);
+        assert_eq!(app.send(&officer, Method::POST, &format!("/api/v1/workflow/submit?{q}"), None).await.0, StatusCode::OK);
+        let (_, status) = app.get("/api/v1/status?unit=12&period=2026").await;
+        let line = status["children"].as_array().unwrap().iter().find(|c| c["unit"]["code"] == commune.as_str()).unwrap().clone();
+        let today = time::OffsetDateTime::now_utc().date();
+        let expected = if today <= time::macros::date!(2026 - 12 - 05) { "on_time" } else { "late" };
+        assert_eq!(line["timeliness"], expected);
+        assert_eq!(line["deadline"], "2026-12-05");
+    }
+}
+
+on_both_backends! {
+    async fn a_submission_with_validation_errors_is_refused(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let officer = app.user("officer-x", Role::Officer, "03490").await;
+        let q = "unit=03490&period=2025H1";
+        // 12 of 18 stated as 66,66 %: the stated rate does not match.
+        let body = json!({ "values": [{ "element": "5.4a.num", "value": "12" }, { "element": "5.4a.den", "value": "18" },
+            { "element": "5.4a.rate", "value": "66.66" }] });
+        let (s, saved) = app.send(&officer, Method::PUT, &format!("/api/v1/values?{q}"), Some(&body)).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(saved["validation"]["errors"], 1);
+        let (s, refused) = app.send(&officer, Method::POST, &format!("/api/v1/workflow/submit?{q}"), None).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(refused["error"]["problems"][0]["code"], "validation_errors");
+        assert_eq!(refused["error"]["message"], "Báo cáo còn 1 lỗi kiểm tra số liệu; cần sửa trước khi gửi");
+        let (_, state) = app.send(&officer, Method::GET, &format!("/api/v1/workflow?{q}"), None).await;
+        assert_eq!(state["submission"]["state"], "draft");
+    }
+}
+
+on_both_backends! {
+    async fn a_closed_period_needs_an_unlock(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let officer = app.user("officer-c", Role::Officer, "03490").await;
+        let reviewer = app.user("pt-review-c", Role::Reviewer, "109").await;
+        let close = json!({ "programme": "NS-H1", "period": "2025H1", "closes_on": "2025-07-15" });
+        assert_eq!(app.post("/api/v1/periods/close", &close).await.0, StatusCode::OK);
+        let (s, body) = app.send(&officer, Method::PUT, "/api/v1/values?unit=03490&period=2025H1", Some(&one_value(104))).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(body["error"]["problems"][0]["code"], "period_closed");
+        let (s, _) = app.send(&reviewer, Method::POST, "/api/v1/unlock?unit=03490&period=2025H1", Some(&json!({ "until": "2099-12-31", "reason": "" }))).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "an unlock needs a reason");
+        let unlock = json!({ "until": "2099-12-31", "reason": "Bổ sung số liệu khám thai" });
+        assert_eq!(app.send(&reviewer, Method::POST, "/api/v1/unlock?unit=03490&period=2025H1", Some(&unlock)).await.0, StatusCode::OK);
+        assert_eq!(app.send(&officer, Method::PUT, "/api/v1/values?unit=03490&period=2025H1", Some(&one_value(104))).await.0, StatusCode::OK);
+        // Only administrators close periods.
+        assert_eq!(app.send(&reviewer, Method::POST, "/api/v1/periods/close", Some(&close)).await.0, StatusCode::FORBIDDEN);
+    }
+}
+
+on_both_backends! {
+    async fn sign_in_sets_a_session_and_writes_need_its_csrf_token(backend: Backend) {
+        let app = App::spawn(backend).await;
+        app.db.token_for("officer-s", Role::Officer, "03490").await;
+        let browser = reqwest::Client::new();
+        let r = browser
+            .post(format!("{}/api/v1/auth/sign-in", app.base))
+            .json(&json!({ "username": "officer-s", "password": binhdang_store::testing::TEST_PASSWORD }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+        assert!(!cookie.contains("Secure"), "plain HTTP: no Secure flag");
+        let session = cookie.split(';').next().unwrap().to_string();
+        let body: Value = r.json().await.unwrap();
+        let csrf = body["csrf_token"].as_str().unwrap().to_string();
+        let url = format!("{}/api/v1/values?unit=03490&period=2025H1", app.base);
+        // Reading with the cookie works.
+        let r = browser.get(&url).header("Cookie", &session).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        // A write with the cookie but without the CSRF token is refused, and changes nothing.
+        let r = browser.put(&url).header("Cookie", &session).json(&one_value(104)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        let refused: Value = r.json().await.unwrap();
+        assert_eq!(refused["error"]["code"], "csrf");
+        let r = browser.put(&url).header("Cookie", &session).header("X-CSRF-Token", "forged").json(&one_value(104)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        let (_, values) = app.get("/api/v1/values?unit=03490&period=2025H1").await;
+        assert_eq!(values["values"].as_array().unwrap().len(), 0);
+        let r = browser.put(&url).header("Cookie", &session).header("X-CSRF-Token", &csrf).json(&one_value(104)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        // After sign-out the cookie is worthless.
+        let r = browser.post(format!("{}/api/v1/auth/sign-out", app.base)).header("Cookie", &session).header("X-CSRF-Token", &csrf).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::NO_CONTENT);
+        let r = browser.get(&url).header("Cookie", &session).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        // Passwords are stored as argon2id hashes only.
+        use sqlx::Row;
+        let hash: String = sqlx::query("SELECT password_hash FROM users WHERE username = 'officer-s'")
+            .fetch_one(app.db.store.pool())
+            .await
+            .unwrap()
+            .get(0);
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+        assert!(!hash.contains(binhdang_store::testing::TEST_PASSWORD));
+    }
+}
+
+on_both_backends! {
+    async fn guessing_passwords_is_stopped_per_account_and_per_address(backend: Backend) {
+        let app = App::spawn(backend).await;
+        app.db.token_for("officer-r", Role::Officer, "03490").await;
+        let sign_in = |username: &str, password: &str| {
+            let body = json!({ "username": username, "password": password });
+            let url = format!("{}/api/v1/auth/sign-in", app.base);
+            async move { reqwest::Client::new().post(url).header("Accept-Language", "en").json(&body).send().await.unwrap() }
+        };
+        for _ in 0..5 {
+            assert_eq!(sign_in("officer-r", "guess-guess-guess").await.status(), StatusCode::UNAUTHORIZED);
+        }
+        // The right password no longer helps: the account is locked for the window.
+        let r = sign_in("officer-r", binhdang_store::testing::TEST_PASSWORD).await;
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+        let retry: i64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!(retry > 0 && retry <= 15 * 60, "{retry}");
+        let body: Value = r.json().await.unwrap();
+        assert!(body["error"]["message"].as_str().unwrap().starts_with("too many failed sign-ins"));
+        // From one address, failures across many accounts also stop at twenty.
+        for i in 0..15 {
+            sign_in(&format!("nobody-{i}"), "guess-guess-guess").await;
+        }
+        assert_eq!(sign_in("someone-else", "whatever-whatever").await.status(), StatusCode::TOO_MANY_REQUESTS);
+    }
+}
+
+on_both_backends! {
+    async fn a_new_account_must_choose_its_own_password_first(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let new = json!({ "username": "reviewer-n", "role": "reviewer", "unit": "109", "password": "tam-thoi-123" });
+        let (s, body) = app.post("/api/v1/users", &new).await;
+        assert_eq!(s, StatusCode::CREATED, "{body}");
+        assert_eq!(body["user"]["must_change_password"], true);
+        let bad = json!({ "username": "x", "role": "boss", "unit": "109", "password": "tam-thoi-123" });
+        let (s, body) = app.post("/api/v1/users", &bad).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let browser = reqwest::Client::new();
+        let r = browser.post(format!("{}/api/v1/auth/sign-in", app.base))
+            .json(&json!({ "username": "reviewer-n", "password": "tam-thoi-123" })).send().await.unwrap();
+        let session = r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+        let csrf = r.json::<Value>().await.unwrap()["csrf_token"].as_str().unwrap().to_string();
+        let r = browser.get(format!("{}/api/v1/values?unit=109&period=2025H1", app.base)).header("Cookie", &session).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        assert_eq!(r.json::<Value>().await.unwrap()["error"]["code"], "password_change_required");
+        let change = json!({ "old_password": "tam-thoi-123", "new_password": "mat-khau-moi-cua-toi" });
+        let r = browser.post(format!("{}/api/v1/auth/password", app.base)).header("Cookie", &session).header("X-CSRF-Token", &csrf).json(&change).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::NO_CONTENT);
+        let r = browser.get(format!("{}/api/v1/values?unit=109&period=2025H1", app.base)).header("Cookie", &session).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        // Only administrators manage accounts.
+        let viewer = app.user("viewer-v", Role::Viewer, "12").await;
+        assert_eq!(app.send(&viewer, Method::POST, "/api/v1/users", Some(&new)).await.0, StatusCode::FORBIDDEN);
+        // No route rewrites the audit log, and the database refuses it.
+        let tamper = sqlx::query("UPDATE audit_log SET actor = 'someone'").execute(app.db.store.pool()).await;
+        assert!(tamper.is_err());
+        let erase = sqlx::query("DELETE FROM audit_log").execute(app.db.store.pool()).await;
+        assert!(erase.is_err());
+    }
+}
