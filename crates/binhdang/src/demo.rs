@@ -304,6 +304,7 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
                     op,
                     value: Decimal::from(value),
                 },
+                &actor,
             )
             .await?;
     }
@@ -337,5 +338,24 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
         store.put_agency(&province, &agency).await?;
     }
     eprintln!("demo: {} provincial agencies", agencies.len());
+    // The health department answers for the health objective.
+    store
+        .set_agency_indicators("12-SYT", &["4.1", "4.2", "4.3", "4.4"], &actor)
+        .await?;
+    // A read-only account for API clients: no one signs in with it (its password is random
+    // and never shown); `binhdang token create --username demo.viewer` gives a token.
+    if store.user_by_name("demo.viewer").await?.is_none() {
+        let password = binhdang_store::access::new_secret();
+        let viewer = binhdang_store::NewUser {
+            username: "demo.viewer",
+            role: binhdang_domain::access::Role::Viewer,
+            unit_code: "VN",
+            agency_code: None,
+            password: &password,
+            must_change_password: false,
+        };
+        store.add_user(&viewer, &actor.name, &actor.origin).await?;
+        eprintln!("demo: read-only account demo.viewer (binhdang token create --username demo.viewer)");
+    }
     Ok(())
 }

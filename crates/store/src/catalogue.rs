@@ -261,6 +261,7 @@ impl Store {
         indicator_code: &str,
         phase: &Period,
         target: Target,
+        actor: &crate::Actor,
     ) -> Result<(), StoreError> {
         if phase.period_type() != PeriodType::Phase {
             return Err(StoreError::Invalid(vec![crate::FieldProblem::new(
@@ -270,18 +271,109 @@ impl Store {
                 format!("Chỉ tiêu của địa phương đặt cho một giai đoạn (ví dụ 2021-2025), không phải {phase}"),
             )]));
         }
+        if !self.indicators().await?.iter().any(|i| i.code == indicator_code) {
+            return Err(StoreError::Invalid(vec![crate::FieldProblem::new(
+                "indicator",
+                "unknown_indicator",
+                format!("there is no indicator `{indicator_code}` in the catalogue"),
+                format!("Không có chỉ tiêu `{indicator_code}` trong danh mục"),
+            )]));
+        }
         let unit = self.unit_on(unit_code, phase.end()).await?;
+        let phase_text = phase.to_string();
+        let mut tx = self.begin_write().await?;
+        let old = sqlx::query(
+            "SELECT op, value FROM local_targets WHERE unit_id = $1 AND indicator_code = $2 AND phase = $3",
+        )
+        .bind(unit.id)
+        .bind(indicator_code)
+        .bind(&phase_text)
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| self::target(&r))
+        .transpose()?;
         sqlx::query(
             "INSERT INTO local_targets (unit_id, indicator_code, phase, op, value) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (unit_id, indicator_code, phase) DO UPDATE SET op = excluded.op, value = excluded.value",
         )
         .bind(unit.id)
         .bind(indicator_code)
-        .bind(phase.to_string())
+        .bind(&phase_text)
         .bind(target.op.as_str())
         .bind(target.value.to_string())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        let entry = crate::AuditEntry {
+            actor: &actor.name,
+            origin: &actor.origin,
+            action: "target.set",
+            unit_id: Some(unit.id),
+            period: Some(&phase_text),
+            subject: indicator_code,
+            old_value: old.map(|t| serde_json::json!(t)),
+            new_value: Some(serde_json::json!(target)),
+            reason: None,
+        };
+        crate::access::audit_in(&mut tx, &entry).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Says which indicators an agency answers for (replacing what was set), audited.
+    pub async fn set_agency_indicators(
+        &self,
+        agency_code: &str,
+        indicators: &[&str],
+        actor: &crate::Actor,
+    ) -> Result<(), StoreError> {
+        let known: Vec<String> = self.indicators().await?.into_iter().map(|i| i.code).collect();
+        let unknown: Vec<&&str> = indicators.iter().filter(|c| !known.iter().any(|k| k == **c)).collect();
+        if !unknown.is_empty() {
+            let list = unknown.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", ");
+            return Err(StoreError::Invalid(vec![crate::FieldProblem::new(
+                "indicators",
+                "unknown_indicator",
+                format!("unknown indicators: {list}"),
+                format!("Không có các chỉ tiêu: {list}"),
+            )]));
+        }
+        let unit_id: Option<i64> = sqlx::query("SELECT unit_id FROM agencies WHERE code = $1")
+            .bind(agency_code)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|r| r.try_get("unit_id"))
+            .transpose()?;
+        let Some(unit_id) = unit_id else {
+            return Err(StoreError::NotFound {
+                what: "agency",
+                key: agency_code.to_string(),
+            });
+        };
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM agency_indicators WHERE agency_code = $1")
+            .bind(agency_code)
+            .execute(&mut *tx)
+            .await?;
+        for code in indicators {
+            sqlx::query("INSERT INTO agency_indicators (agency_code, indicator_code) VALUES ($1, $2)")
+                .bind(agency_code)
+                .bind(*code)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let entry = crate::AuditEntry {
+            actor: &actor.name,
+            origin: &actor.origin,
+            action: "agency.indicators",
+            unit_id: Some(unit_id),
+            period: None,
+            subject: agency_code,
+            old_value: None,
+            new_value: Some(serde_json::json!(indicators)),
+            reason: None,
+        };
+        crate::access::audit_in(&mut tx, &entry).await?;
+        tx.commit().await?;
         Ok(())
     }
 }

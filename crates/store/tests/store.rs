@@ -246,7 +246,7 @@ on_both_backends! {
         // Local targets are per unit and phase.
         let phase: Period = "2021-2025".parse().unwrap();
         let target = Target { op: TargetOp::AtLeast, value: Decimal::from(20) };
-        db.store.set_local_target("12", "2.3", &phase, target).await.unwrap();
+        db.store.set_local_target("12", "2.3", &phase, target, &actor()).await.unwrap();
         let detail = db.store.indicator_detail("2.3").await.unwrap();
         assert_eq!(detail.local_targets.len(), 1);
         assert_eq!(detail.local_targets[0].target, target);

@@ -403,3 +403,41 @@ on_both_backends! {
         assert!(erase.is_err());
     }
 }
+
+on_both_backends! {
+    async fn an_officer_of_an_agency_enters_only_its_indicators(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let store = &app.db.store;
+        let province = store.unit_on("12", time::macros::date!(2026 - 01 - 01)).await.unwrap();
+        let agency = binhdang_domain::Agency {
+            code: "12-SYT".into(),
+            unit: binhdang_domain::UnitCode::parse("12").unwrap(),
+            name_vi: "Sở Y tế".into(),
+            name_en: Some("Department of Health".into()),
+        };
+        store.put_agency(&province, &agency).await.unwrap();
+        let admin = binhdang_store::Actor { name: "tester".into(), origin: "test".into() };
+        store.set_agency_indicators("12-SYT", &["4.1", "4.2"], &admin).await.unwrap();
+        let new = binhdang_store::NewUser {
+            username: "syt-officer",
+            role: Role::Officer,
+            unit_code: "12",
+            agency_code: Some("12-SYT"),
+            password: binhdang_store::testing::TEST_PASSWORD,
+            must_change_password: false,
+        };
+        store.add_user(&new, "tester", "test").await.unwrap();
+        let token = store.create_token("syt-officer", "test", "tester", "test").await.unwrap();
+        let officer = support::client_with_token(&token);
+        let health = one_value(107);
+        assert_eq!(app.send(&officer, Method::PUT, "/api/v1/values?unit=12&period=2025", Some(&health)).await.0, StatusCode::OK);
+        let other = json!({ "values": [{ "element": "6.1.num", "disaggregation": "female", "value": "10" }] });
+        let (s, body) = app.send(&officer, Method::PUT, "/api/v1/values?unit=12&period=2025", Some(&other)).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        assert_eq!(body["error"]["code"], "outside_agency");
+        assert!(body["error"]["message"].as_str().unwrap().contains("không phụ trách chỉ tiêu 6.1"), "{body}");
+        // The assignment itself is in the audit trail.
+        let (_, trail) = app.get("/api/v1/audit?unit=12").await;
+        assert!(trail["records"].as_array().unwrap().iter().any(|r| r["action"] == "agency.indicators"));
+    }
+}
