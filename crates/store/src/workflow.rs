@@ -98,6 +98,39 @@ impl Store {
         Ok(())
     }
 
+    /// Creates or replaces a programme (its names, period type and deadlines), audited.
+    pub async fn put_programme(&self, p: &Programme, actor: &Actor) -> Result<(), StoreError> {
+        let old = self.programmes().await?.into_iter().find(|o| o.code == p.code);
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO programmes (code, name_vi, name_en, period_type, half, deadlines) VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (code) DO UPDATE SET name_vi = excluded.name_vi, name_en = excluded.name_en,
+                period_type = excluded.period_type, half = excluded.half, deadlines = excluded.deadlines",
+        )
+        .bind(&p.code)
+        .bind(&p.name_vi)
+        .bind(&p.name_en)
+        .bind(p.period_type.as_str())
+        .bind(p.half.map(i64::from))
+        .bind(serde_json::to_string(&p.deadlines).map_err(|e| StoreError::Config(e.to_string()))?)
+        .execute(&mut *tx)
+        .await?;
+        let entry = AuditEntry {
+            actor: &actor.name,
+            origin: &actor.origin,
+            action: "programme.put",
+            unit_id: None,
+            period: None,
+            subject: &p.code,
+            old_value: old.map(|o| serde_json::json!(o)),
+            new_value: Some(serde_json::json!(p)),
+            reason: None,
+        };
+        audit_in(&mut tx, &entry).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub async fn programmes(&self) -> Result<Vec<Programme>, StoreError> {
         let rows = sqlx::query("SELECT * FROM programmes ORDER BY code")
             .fetch_all(&self.pool)

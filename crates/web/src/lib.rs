@@ -17,7 +17,7 @@ pub use lang::Lang;
 pub use openapi::{ROUTES, openapi_document};
 
 use axum::Router;
-use axum::routing::{get, patch, post};
+use axum::routing::{get, patch, post, put};
 use binhdang_store::Store;
 use std::net::SocketAddr;
 use tower_http::trace::TraceLayer;
@@ -58,6 +58,7 @@ pub fn router(store: Store) -> Router {
         .route("/users/{username}/reset-password", post(auth::reset_password))
         .route("/tokens", post(auth::create_token))
         .route("/programmes", get(workflow::programmes))
+        .route("/programmes/{code}", put(workflow::put_programme))
         .route("/workflow", get(workflow::state_of))
         .route("/workflow/{action}", post(workflow::transition))
         .route("/excuse", post(workflow::excuse))

@@ -37,6 +37,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/users/{username}/reset-password"),
     ("post", "/api/v1/tokens"),
     ("get", "/api/v1/programmes"),
+    ("put", "/api/v1/programmes/{code}"),
     ("get", "/api/v1/workflow"),
     ("post", "/api/v1/workflow/{action}"),
     ("post", "/api/v1/excuse"),
@@ -100,6 +101,18 @@ fn workflow_paths(doc: &mut Value) {
         json!({ "get": { "summary": "Reporting programmes with period type and deadlines per level",
         "responses": { "200": ok(json!({ "type": "object" })) } } }),
     );
+    paths.insert("/api/v1/programmes/{code}".into(), json!({ "put": { "summary": "Create or change a reporting programme and its deadlines (administrators)",
+        "parameters": [{ "name": "code", "in": "path", "required": true, "schema": { "type": "string" }, "example": "NS-H1" }],
+        "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object",
+            "required": ["name_vi", "name_en", "period_type", "deadlines"], "properties": {
+                "name_vi": { "type": "string" }, "name_en": { "type": "string" },
+                "period_type": { "enum": ["year", "half_year", "quarter", "month", "phase", "action_month"] },
+                "half": { "type": ["integer", "null"] },
+                "deadlines": { "type": "array", "items": { "type": "array", "prefixItems": [
+                    { "enum": ["country", "province", "district", "commune"] },
+                    { "type": "object", "properties": { "month": { "type": "integer" }, "day": { "type": "integer" },
+                        "year_offset": { "type": "integer" } } }] } } } } } } },
+        "responses": { "200": ok(json!({ "type": "object" })), "422": { "description": "Refused" } } } }));
     paths.insert(
         "/api/v1/workflow".into(),
         json!({ "get": { "summary": "The state of a unit's report for a period",

@@ -74,6 +74,56 @@ pub async fn programmes(
     ApiResult(lang, result)
 }
 
+/// `PUT /api/v1/programmes/{code}` (administrators): the programme as JSON, e.g.
+/// `{"name_vi", "name_en", "period_type": "half_year", "half": 1, "deadlines": [["district", {"month": 6, "day": 5}]]}`.
+pub async fn put_programme(
+    State(state): State<AppState>,
+    lang: Lang,
+    Authenticated(caller): Authenticated,
+    Path(code): Path<String>,
+    body: Result<Json<Value>, JsonRejection>,
+) -> ApiResult<Json<Value>> {
+    let result = async {
+        require_admin(&caller)?;
+        let mut body = body_object(body)?;
+        body["code"] = json!(code.trim());
+        let programme: Programme = serde_json::from_value(body).map_err(|e| {
+            ApiError::invalid(
+                "programme",
+                "bad_programme",
+                format!("the programme does not read: {e}"),
+                format!("Chế độ báo cáo không hợp lệ: {e}"),
+            )
+        })?;
+        let mut problems = Vec::new();
+        for (i, (_, day)) in programme.deadlines.iter().enumerate() {
+            if day.in_year(2024).is_none() || day.in_year(2025).is_none() {
+                problems.push(binhdang_store::FieldProblem::new(
+                    format!("deadlines[{i}]"),
+                    "bad_day",
+                    format!("{}/{} is not a day of every year", day.day, day.month),
+                    format!("Ngày {}/{} không có trong mọi năm", day.day, day.month),
+                ));
+            }
+        }
+        if programme.name_vi.trim().is_empty() {
+            problems.push(binhdang_store::FieldProblem::new(
+                "name_vi",
+                "missing",
+                "a Vietnamese name is required".into(),
+                "Thiếu tên tiếng Việt".into(),
+            ));
+        }
+        if !problems.is_empty() {
+            return Err(ApiError::Invalid(problems));
+        }
+        state.store.put_programme(&programme, &caller.actor()).await?;
+        Ok(Json(json!({ "programme": programme })))
+    }
+    .await;
+    ApiResult(lang, result)
+}
+
 /// `GET /api/v1/workflow?unit=&period=[&programme=]`
 pub async fn state_of(
     State(state): State<AppState>,

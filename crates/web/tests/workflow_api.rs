@@ -441,3 +441,25 @@ on_both_backends! {
         assert!(trail["records"].as_array().unwrap().iter().any(|r| r["action"] == "agency.indicators"));
     }
 }
+
+on_both_backends! {
+    async fn deadlines_are_configurable_by_administrators(backend: Backend) {
+        let app = App::spawn(backend).await;
+        // A province that wants commune reports by 1 June.
+        let programme = json!({ "name_vi": "Báo cáo 6 tháng", "name_en": "Half-year report", "period_type": "half_year",
+            "half": 1, "deadlines": [["commune", {"month": 6, "day": 1}], ["district", {"month": 6, "day": 5}]] });
+        let reviewer = app.user("pt-review-d", Role::Reviewer, "109").await;
+        assert_eq!(app.send(&reviewer, Method::PUT, "/api/v1/programmes/NS-H1", Some(&programme)).await.0, StatusCode::FORBIDDEN);
+        let (s, body) = app.send(&app.client, Method::PUT, "/api/v1/programmes/NS-H1", Some(&programme)).await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+        let (_, status) = app.get("/api/v1/status?unit=109&period=2025H1").await;
+        assert_eq!(status["children"][0]["deadline"], "2025-06-01");
+        let impossible = json!({ "name_vi": "x", "name_en": "x", "period_type": "half_year", "half": 1,
+            "deadlines": [["commune", {"month": 2, "day": 30}]] });
+        let (s, body) = app.send(&app.client, Method::PUT, "/api/v1/programmes/NS-H1", Some(&impossible)).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(body["error"]["problems"][0]["code"], "bad_day");
+        let (_, status) = app.get("/api/v1/status?unit=109&period=2025H1").await;
+        assert_eq!(status["children"][0]["deadline"], "2025-06-01", "a refused change leaves the deadline as it was");
+    }
+}
