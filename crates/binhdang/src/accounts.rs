@@ -171,10 +171,10 @@ pub async fn token(store: &Store, command: TokenCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Creates the first administrator when there is no account yet, with a one-time password
+/// Creates the first administrator when there is no administrator yet, with a one-time password
 /// that must be changed at the first sign-in, and says how to sign in.
 pub async fn first_admin(store: &Store) -> anyhow::Result<()> {
-    if store.user_count().await? > 0 {
+    if store.users().await?.iter().any(|u| u.role == Role::Admin) {
         return Ok(());
     }
     let password = new_secret()[..20].to_string();

@@ -31,8 +31,10 @@ on_both_backends! {
         assert!(first.contains("23 indicators"), "{first}");
         assert!(first.contains("units valid on 2024-01-01: 1 country, 63 province, 696 district, 10051 commune"), "{first}");
         assert!(first.contains("units valid on 2026-01-01: 1 country, 34 province, 0 district, 3321 commune"), "{first}");
+        assert!(first.contains("first administrator: sign in as `admin` with the one-time password"), "{first}");
         let second = stderr(&binhdang(&["init", "--database-url", &db.url]));
         assert!(second.contains("units: already loaded"), "{second}");
+        assert!(!second.contains("one-time password"), "the administrator is created once: {second}");
         assert!(second.contains("units valid on 2026-01-01: 1 country, 34 province, 0 district, 3321 commune"), "{second}");
     }
 }
@@ -82,6 +84,7 @@ on_both_backends! {
         }
         let agencies = store.unit_detail("12", date!(2026 - 01 - 01)).await.unwrap().agencies;
         assert!(agencies.iter().any(|a| a.name_vi == "Sở Nội vụ"), "{agencies:?}");
+        assert!(out.contains("one-time password"), "the demo's accounts do not replace the administrator: {out}");
         let again = stderr(&binhdang(&["init", "--demo", "--database-url", &db.url]));
         assert!(again.contains("demo: already loaded"), "{again}");
     }
@@ -132,4 +135,47 @@ fn help_explains_the_commands() {
         serve.contains("--addr") && serve.contains("--demo") && serve.contains("--database-url"),
         "{serve}"
     );
+}
+
+fn binhdang_with_stdin(args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_binhdang"))
+        .args(args)
+        .env_remove("BINHDANG_DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run binhdang");
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+on_both_backends! {
+    async fn accounts_and_tokens_are_managed_from_the_command_line(backend: Backend) {
+        let db = TestDb::new(backend).await;
+        binhdang(&["init", "--database-url", &db.url]);
+        let add = ["user", "add", "--username", "lc.review", "--role", "reviewer", "--unit", "12", "--password-stdin", "--database-url", &db.url];
+        let out = binhdang_with_stdin(&add, "mat-khau-du-dai-1\n");
+        assert!(out.status.success(), "{}", stderr(&out));
+        // A short password and an unknown unit are refused with reasons, and nothing is created.
+        let bad = ["user", "add", "--username", "x.y", "--role", "officer", "--unit", "99", "--password-stdin", "--database-url", &db.url];
+        let out = binhdang_with_stdin(&bad, "ngan\n");
+        assert!(!out.status.success());
+        let why = stderr(&out);
+        assert!(why.contains("at least 10 characters") && why.contains("no administrative unit with code `99`"), "{why}");
+        let list = String::from_utf8_lossy(&binhdang(&["user", "list", "--database-url", &db.url]).stdout).into_owned();
+        assert!(list.contains("lc.review") && list.contains("Tỉnh Lai Châu"), "{list}");
+        assert!(list.contains("admin") && list.contains("must change password"), "{list}");
+        assert!(!list.contains("x.y"));
+        let token = String::from_utf8_lossy(&binhdang(&["token", "create", "--username", "lc.review", "--database-url", &db.url]).stdout)
+            .trim()
+            .to_string();
+        let user = db.store.token_user(&token).await.unwrap().expect("the printed token signs in");
+        assert_eq!(user.username, "lc.review");
+        binhdang(&["user", "disable", "lc.review", "--database-url", &db.url]);
+        assert!(db.store.token_user(&token).await.unwrap().is_none(), "disabling ends the tokens");
+        let status = String::from_utf8_lossy(&binhdang(&["status", "--unit", "12", "--period", "2025H1", "--database-url", &db.url]).stdout).into_owned();
+        assert!(status.contains("Huyện Phong Thổ") && status.contains("expected 8, submitted 0"), "{status}");
+    }
 }

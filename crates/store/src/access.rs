@@ -255,13 +255,6 @@ impl Store {
         Ok(out)
     }
 
-    pub async fn user_count(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query("SELECT COUNT(*) AS n FROM users")
-            .fetch_one(&self.pool)
-            .await?
-            .try_get("n")?)
-    }
-
     /// Disables an account and ends its sessions and tokens.
     pub async fn disable_user(&self, username: &str, actor: &str, origin: &str) -> Result<(), StoreError> {
         let user = self.user_by_name(username).await?.ok_or_else(|| StoreError::NotFound {
