@@ -21,13 +21,14 @@ cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+logs=$(mktemp -d)
 echo "== tests on SQLite and without a database"
-cargo nextest run --workspace --locked --no-fail-fast -E 'not test(/::postgres$/)' 2>&1 | tee /tmp/binhdang-nextest-sqlite.log
+cargo nextest run --workspace --locked --no-fail-fast -E 'not test(/::postgres$/)' 2>&1 | tee "$logs/sqlite.log"
 echo "== tests on PostgreSQL ($BINHDANG_TEST_POSTGRES_URL)"
-cargo nextest run --workspace --locked --no-fail-fast -E 'test(/::postgres$/)' 2>&1 | tee /tmp/binhdang-nextest-postgres.log
+cargo nextest run --workspace --locked --no-fail-fast -E 'test(/::postgres$/)' 2>&1 | tee "$logs/postgres.log"
 
 count() { grep -Eo '[0-9]+ tests? run: [0-9]+ passed' "$1" | tail -n 1; }
-sqlite_tests=$(grep -Eo '::sqlite' /tmp/binhdang-nextest-sqlite.log | wc -l)
+sqlite_tests=$(grep -Eo '::sqlite' "$logs/sqlite.log" | wc -l)
 echo
-echo "SQLite and database-free: $(count /tmp/binhdang-nextest-sqlite.log) ($sqlite_tests of them on SQLite)"
-echo "PostgreSQL:               $(count /tmp/binhdang-nextest-postgres.log)"
+echo "SQLite and database-free: $(count "$logs/sqlite.log") ($sqlite_tests of them on SQLite)"
+echo "PostgreSQL:               $(count "$logs/postgres.log")"
