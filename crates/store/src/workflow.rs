@@ -74,6 +74,14 @@ fn percent(part: usize, whole: usize) -> Decimal {
     (Decimal::from(part) * Decimal::from(100) / Decimal::from(whole)).round_dp(1)
 }
 
+/// Refuses an empty reason where one is required.
+fn require_reason(reason: &str, en: &str, vi: &str) -> Result<(), StoreError> {
+    if reason.trim().is_empty() {
+        return Err(StoreError::Invalid(vec![FieldProblem::new("reason", "reason_required", en.into(), vi.into())]));
+    }
+    Ok(())
+}
+
 fn entry_problem(code: &str, en: String, vi: String) -> StoreError {
     StoreError::Invalid(vec![FieldProblem::new("period", code, en, vi)])
 }
@@ -397,14 +405,7 @@ impl Store {
         reason: &str,
         actor: &Actor,
     ) -> Result<(), StoreError> {
-        if reason.trim().is_empty() {
-            return Err(StoreError::Invalid(vec![FieldProblem::new(
-                "reason",
-                "reason_required",
-                "excusing a unit needs a reason".into(),
-                "Cần ghi rõ lý do miễn báo cáo".into(),
-            )]));
-        }
+        require_reason(reason, "excusing a unit needs a reason", "Cần ghi rõ lý do miễn báo cáo")?;
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO excuses (unit_id, programme_code, period, reason, excused_by, excused_at) VALUES ($1, $2, $3, $4, $5, $6)
@@ -480,14 +481,7 @@ impl Store {
         reason: &str,
         actor: &Actor,
     ) -> Result<(), StoreError> {
-        if reason.trim().is_empty() {
-            return Err(StoreError::Invalid(vec![FieldProblem::new(
-                "reason",
-                "reason_required",
-                "unlocking needs a reason".into(),
-                "Cần ghi rõ lý do mở khóa".into(),
-            )]));
-        }
+        require_reason(reason, "unlocking needs a reason", "Cần ghi rõ lý do mở khóa")?;
         let mut tx = self.begin_write().await?;
         sqlx::query("INSERT INTO unlocks (unit_id, period, until, reason, granted_by, granted_at) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(unit.id)
