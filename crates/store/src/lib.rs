@@ -9,6 +9,7 @@
 //! Every write that takes input from outside validates all of it first and then writes in
 //! one transaction, so a rejected request leaves the store as it was.
 
+pub mod bulk;
 mod catalogue;
 mod error;
 mod figures;
