@@ -1,6 +1,7 @@
 //! `binhdang`: the one command of the system. `init` prepares a database, `serve` runs the
 //! web server (and prepares the database first if it is empty).
 
+mod bench;
 mod demo;
 
 use anyhow::Context;
@@ -53,6 +54,11 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// The national-scale benchmark: a synthetic national dataset loaded into fresh SQLite
+    /// and PostgreSQL databases, roll-up timed against DuckDB, write-to-national latency and
+    /// server memory; writes docs/PERFORMANCE.md. Run it in release:
+    /// `cargo run --release -p binhdang -- bench`.
+    Bench(bench::BenchArgs),
 }
 
 #[tokio::main]
@@ -79,6 +85,7 @@ async fn main() -> anyhow::Result<()> {
             eprintln!("binhdang: serving on http://{addr}/ ({})", store.backend().name());
             binhdang_web::serve(listener, store).await?;
         }
+        Command::Bench(args) => bench::run(args).await?,
     }
     Ok(())
 }
