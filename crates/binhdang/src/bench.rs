@@ -215,6 +215,7 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         .collect::<Result<_>>()?;
     std::fs::create_dir_all(&args.work_dir).with_context(|| format!("cannot create {}", args.work_dir.display()))?;
     let started = Instant::now();
+    let _ = LOAD_AT_START.set(loadavg());
     let mut runs = Vec::new();
     let mut duck = None;
     for name in &args.databases {
@@ -1024,6 +1025,22 @@ fn machine() -> Vec<(String, String)> {
     ]
 }
 
+/// The 1-, 5- and 15-minute load averages.
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+static LOAD_AT_START: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+fn args_load_start() -> String {
+    LOAD_AT_START.get().cloned().unwrap_or_default()
+}
+
 fn ratio(a: f64, b: f64) -> String {
     if b > 0.0 && a.is_finite() {
         format!("{:.2}×", a / b)
@@ -1035,7 +1052,9 @@ fn ratio(a: f64, b: f64) -> String {
 fn report(args: &BenchArgs, runs: &[Run], duck: Option<&Duck>, elapsed: Duration) -> Result<Report> {
     let now = time::OffsetDateTime::now_utc();
     let date = now
-        .format(&time::format_description::well_known::Rfc3339)
+        .format(time::macros::format_description!(
+            "[year]-[month]-[day] [hour]:[minute] UTC"
+        ))
         .unwrap_or_default();
     let cli: Vec<String> = std::env::args().skip_while(|a| a != "bench").skip(1).collect();
     let command = if cli.is_empty() {
@@ -1050,8 +1069,7 @@ fn report(args: &BenchArgs, runs: &[Run], duck: Option<&Duck>, elapsed: Duration
     writeln!(w)?;
     writeln!(
         w,
-        "Written by `binhdang bench` ({}). Measured {date}, in {} overall.",
-        "crates/binhdang/src/bench.rs",
+        "Written by `binhdang bench` (crates/binhdang/src/bench.rs). Measured {date}, in {} overall.",
         secs(elapsed)
     )?;
     writeln!(w)?;
@@ -1076,7 +1094,11 @@ fn report(args: &BenchArgs, runs: &[Run], duck: Option<&Duck>, elapsed: Duration
     }
     writeln!(
         w,
-        "\nThe machine is shared: other builds may have run beside the benchmark (it ran under `nice`)."
+        "\nThe machine is shared: other engineers' builds ran beside the benchmark, which ran under `nice` \
+         (load average {} at the start, {} at the end; 2 cores). Tail latencies and the PostgreSQL figures (its \
+         server processes are not niced) are the most sensitive to that.",
+        args_load_start(),
+        loadavg()
     )?;
     writeln!(w)?;
 
@@ -1096,7 +1118,7 @@ fn report(args: &BenchArgs, runs: &[Run], duck: Option<&Duck>, elapsed: Duration
         thousands(first.communes as u64),
         args.scale,
         thousands(first.forms),
-        if first.forms > 0 { first.values / first.forms } else { 0 },
+        first.values.checked_div(first.forms).unwrap_or(0),
         thousands(first.values)
     )?;
     writeln!(w)?;
@@ -1429,6 +1451,37 @@ fn report(args: &BenchArgs, runs: &[Run], duck: Option<&Duck>, elapsed: Duration
         ms(worst_p50),
         ms(worst_p95)
     )?;
+    for r in runs {
+        for l in r
+            .server
+            .http
+            .iter()
+            .filter(|l| l.write_then_figure.p95 >= Duration::from_millis(10))
+        {
+            let read = l.write_then_figure.median.saturating_sub(l.write.median);
+            writeln!(
+                w,
+                "  - {} {}: the PUT alone takes {} at the median (p95 {}), the national read after it about {}; \
+                 the write is the cost: {}",
+                r.backend.name(),
+                l.period,
+                ms(l.write.median),
+                ms(l.write.p95),
+                ms(read),
+                match r.backend {
+                    Backend::Postgres => {
+                        "its commit waits for the WAL flush to disk (`synchronous_commit = on`, fdatasync) \
+                         and the transaction makes several round trips (read the form, upsert the value, audit row, \
+                         one upsert of the ancestors' cells, delete of emptied cells)"
+                    }
+                    Backend::Sqlite => {
+                        "the write transaction (value, audit row, read-modify-write of the ancestors' cells) \
+                         runs on one writer connection"
+                    }
+                }
+            )?;
+        }
+    }
     writeln!(w)?;
 
     writeln!(w, "## What the design buys, and what limits it")?;
