@@ -2,6 +2,7 @@
 //! web server (and prepares the database first if it is empty).
 
 mod accounts;
+mod bench;
 mod demo;
 
 use anyhow::Context;
@@ -82,6 +83,11 @@ enum Command {
         #[arg(long)]
         programme: Option<String>,
     },
+    /// The national-scale benchmark: a synthetic national dataset loaded into fresh SQLite
+    /// and PostgreSQL databases, roll-up timed against DuckDB, write-to-national latency and
+    /// server memory; writes docs/PERFORMANCE.md. Run it in release:
+    /// `cargo run --release -p binhdang -- bench`.
+    Bench(bench::BenchArgs),
 }
 
 #[tokio::main]
@@ -136,6 +142,7 @@ async fn run() -> anyhow::Result<()> {
             let store = open(&db.database_url).await?;
             status(&store, &unit, &period, programme.as_deref()).await?;
         }
+        Command::Bench(args) => bench::run(args).await?,
     }
     Ok(())
 }

@@ -11,6 +11,7 @@
 
 pub mod access;
 mod audit;
+pub mod bulk;
 mod catalogue;
 mod error;
 mod figures;

@@ -336,6 +336,34 @@ async fn upsert_cells(
     Ok(())
 }
 
+/// Inserts cells that do not exist yet (after the rebuild emptied the table), 1,000 rows
+/// a statement.
+async fn insert_new_cells(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    backend: Backend,
+    period: &str,
+    rows: &[(i64, &str, &str, Decimal, i64)],
+) -> Result<(), StoreError> {
+    for chunk in rows.chunks(1000) {
+        let mut sql = String::from(
+            "INSERT INTO aggregates (unit_id, period, element_code, disaggregation, value, reporting) VALUES ",
+        );
+        sql.push_str(&crate::bulk::placeholders(backend, chunk.len(), 6));
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (unit, element, d, sum, reporting) in chunk {
+            q = q
+                .bind(*unit)
+                .bind(period.to_string())
+                .bind(element.to_string())
+                .bind(d.to_string())
+                .bind(sum.normalize().to_string())
+                .bind(*reporting);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// The live cells of a unit's subtree for a period, by element and disaggregation.
     pub async fn aggregate_cells(
@@ -383,13 +411,13 @@ impl Store {
     /// Recomputes every aggregate from the stored values, one period at a time. Used after
     /// bulk loads and by `init` on a database whose aggregates are missing; the live path
     /// keeps them current otherwise.
+    ///
+    /// Memory stays bounded at national scale: values are read one period × element at a
+    /// time (through the `(period, element_code)` index), and only one period's cells are
+    /// held, then written in unit order with large multi-row inserts. The whole rebuild is
+    /// one transaction, so readers see the old aggregates or the new ones, never a mix.
     pub async fn rebuild_aggregates(&self) -> Result<usize, StoreError> {
-        let elements: HashMap<String, DataElement> = self
-            .data_elements()
-            .await?
-            .into_iter()
-            .map(|e| (e.code.clone(), e))
-            .collect();
+        let elements: Vec<DataElement> = self.data_elements().await?.into_iter().filter(rolls_up).collect();
         let mut ancestors: HashMap<i64, Vec<i64>> = HashMap::new();
         for r in sqlx::query("SELECT unit_id, ancestor_id FROM unit_ancestors")
             .fetch_all(&self.pool)
@@ -400,52 +428,59 @@ impl Store {
                 .or_default()
                 .push(r.try_get("ancestor_id")?);
         }
-        let periods: Vec<String> = sqlx::query("SELECT DISTINCT period FROM data_values ORDER BY period")
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| r.try_get("period"))
-            .collect::<Result<_, _>>()?;
+        let periods: Vec<String> =
+            sqlx::query("SELECT DISTINCT period FROM data_values WHERE number_value IS NOT NULL ORDER BY period")
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| r.try_get("period"))
+                .collect::<Result<_, _>>()?;
         let mut tx = self.begin_write().await?;
+        let previous_cache = crate::bulk::bigger_sqlite_cache(self.backend, &mut tx).await?;
         sqlx::query("DELETE FROM aggregates").execute(&mut *tx).await?;
         let mut written = 0;
         for period in &periods {
-            let rows = sqlx::query(
-                "SELECT unit_id, element_code, disaggregation, number_value FROM data_values
-                 WHERE period = $1 AND number_value IS NOT NULL ORDER BY unit_id, element_code",
-            )
-            .bind(period)
-            .fetch_all(&mut *tx)
-            .await?;
-            let mut entered: BTreeMap<(i64, String), BTreeMap<Disaggregation, Decimal>> = BTreeMap::new();
-            for r in &rows {
-                let d: String = r.try_get("disaggregation")?;
-                let d: Disaggregation = d
-                    .parse()
-                    .map_err(|_| StoreError::Corrupt(format!("disaggregation `{d}`")))?;
-                entered
-                    .entry((r.try_get("unit_id")?, r.try_get("element_code")?))
-                    .or_default()
-                    .insert(d, text_to_decimal(&r.try_get::<String, _>("number_value")?)?);
-            }
-            let mut cells: HashMap<(i64, String, Disaggregation), Cell> = HashMap::new();
-            for ((unit, code), values) in &entered {
-                let Some(element) = elements.get(code) else { continue };
-                for (d, v) in contributions(element, values) {
-                    for a in ancestors.get(unit).map(Vec::as_slice).unwrap_or(&[]) {
-                        let cell = cells.entry((*a, code.clone(), d)).or_default();
-                        cell.sum += v;
-                        cell.reporting += 1;
+            // (unit, element index, disaggregation) → cell, for this period.
+            let mut cells: HashMap<(i64, usize, Disaggregation), Cell> = HashMap::new();
+            for (index, element) in elements.iter().enumerate() {
+                let rows = sqlx::query(
+                    "SELECT unit_id, disaggregation, number_value FROM data_values
+                     WHERE period = $1 AND element_code = $2 AND number_value IS NOT NULL",
+                )
+                .bind(period)
+                .bind(&element.code)
+                .fetch_all(&mut *tx)
+                .await?;
+                let mut entered: HashMap<i64, BTreeMap<Disaggregation, Decimal>> = HashMap::new();
+                for r in &rows {
+                    let d: String = r.try_get("disaggregation")?;
+                    let d: Disaggregation = d
+                        .parse()
+                        .map_err(|_| StoreError::Corrupt(format!("disaggregation `{d}`")))?;
+                    entered
+                        .entry(r.try_get("unit_id")?)
+                        .or_default()
+                        .insert(d, text_to_decimal(&r.try_get::<String, _>("number_value")?)?);
+                }
+                for (unit, values) in &entered {
+                    for (d, v) in contributions(element, values) {
+                        for a in ancestors.get(unit).map(Vec::as_slice).unwrap_or(&[]) {
+                            let cell = cells.entry((*a, index, d)).or_default();
+                            cell.sum += v;
+                            cell.reporting += 1;
+                        }
                     }
                 }
             }
-            let rows: Vec<_> = cells
+            let mut rows: Vec<_> = cells
                 .iter()
-                .map(|((u, e, d), c)| (*u, e.as_str(), d.as_str(), c.sum, c.reporting))
+                .map(|((u, e, d), c)| (*u, elements[*e].code.as_str(), d.as_str(), c.sum, c.reporting))
                 .collect();
-            upsert_cells(&mut tx, Sums::All, period, &rows).await?;
+            rows.sort_unstable_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+            insert_new_cells(&mut tx, self.backend, period, &rows).await?;
             written += rows.len();
         }
+        crate::bulk::restore_sqlite_cache(self.backend, &mut tx, previous_cache).await?;
         tx.commit().await?;
         Ok(written)
     }

@@ -77,7 +77,12 @@ fn percent(part: usize, whole: usize) -> Decimal {
 /// Refuses an empty reason where one is required.
 fn require_reason(reason: &str, en: &str, vi: &str) -> Result<(), StoreError> {
     if reason.trim().is_empty() {
-        return Err(StoreError::Invalid(vec![FieldProblem::new("reason", "reason_required", en.into(), vi.into())]));
+        return Err(StoreError::Invalid(vec![FieldProblem::new(
+            "reason",
+            "reason_required",
+            en.into(),
+            vi.into(),
+        )]));
     }
     Ok(())
 }
@@ -405,7 +410,11 @@ impl Store {
         reason: &str,
         actor: &Actor,
     ) -> Result<(), StoreError> {
-        require_reason(reason, "excusing a unit needs a reason", "Cần ghi rõ lý do miễn báo cáo")?;
+        require_reason(
+            reason,
+            "excusing a unit needs a reason",
+            "Cần ghi rõ lý do miễn báo cáo",
+        )?;
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO excuses (unit_id, programme_code, period, reason, excused_by, excused_at) VALUES ($1, $2, $3, $4, $5, $6)
