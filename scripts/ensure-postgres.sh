@@ -46,9 +46,10 @@ if ! psql -h 127.0.0.1 -p "$port" -U "$url_user" -d postgres -Atc "select 1 from
   psql -h 127.0.0.1 -p "$port" -U "$url_user" -d postgres -c 'CREATE DATABASE test' >/dev/null
   echo "postgres: created database test"
 fi
-# Databases left behind by an interrupted run.
+# Databases left behind by an interrupted run. Without FORCE, a database another test run is
+# still using is left alone (the drop fails and is ignored).
 psql -h 127.0.0.1 -p "$port" -U "$url_user" -d postgres -Atc \
   "select datname from pg_database where datname like 'binhdang_test_%'" |
   while read -r name; do
-    psql -h 127.0.0.1 -p "$port" -U "$url_user" -d postgres -qc "DROP DATABASE IF EXISTS $name WITH (FORCE)" || true
+    psql -h 127.0.0.1 -p "$port" -U "$url_user" -d postgres -qc "DROP DATABASE IF EXISTS $name" 2>/dev/null || true
   done

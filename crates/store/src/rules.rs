@@ -255,24 +255,31 @@ impl Store {
             )?;
         }
 
-        // Values of every unit that shares a parent with a target, for the period.
+        // Values of every unit that shares a parent with a target, for the period. The
+        // siblings are found first and their values read by primary key: a join on the period
+        // alone lets the planner scan every value of the period in the country.
         let sql = format!(
-            "SELECT v.unit_id, u.parent_id, v.element_code, v.disaggregation, v.number_value, v.comment
-             FROM data_values v JOIN units u ON u.id = v.unit_id
-             WHERE v.period = $2 AND v.number_value IS NOT NULL
-               AND u.parent_id IN (SELECT p.parent_id FROM units p WHERE {})",
+            "SELECT u.id, u.parent_id FROM units u
+             WHERE u.parent_id IN (SELECT p.parent_id FROM units p WHERE {})",
             reach.condition("p.id")
         );
+        let mut parent_of: HashMap<i64, i64> = HashMap::new();
+        for row in sqlx::query(sqlx::AssertSqlSafe(sql)).bind(reach.id()).fetch_all(&self.pool).await? {
+            parent_of.insert(row.try_get("id")?, row.try_get("parent_id")?);
+        }
         let mut by_parent: HashMap<i64, BTreeMap<i64, DataSet>> = HashMap::new();
-        for row in sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(reach.id())
-            .bind(period.to_string())
-            .fetch_all(&self.pool)
-            .await?
-        {
-            let parent: i64 = row.try_get("parent_id")?;
-            let unit: i64 = row.try_get("unit_id")?;
-            add_cell(by_parent.entry(parent).or_default().entry(unit).or_default(), &row)?;
+        let ids: Vec<i64> = parent_of.keys().copied().collect();
+        for chunk in ids.chunks(500) {
+            let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            let sql = format!(
+                "SELECT v.unit_id, v.element_code, v.disaggregation, v.number_value, v.comment
+                 FROM data_values v WHERE v.unit_id IN ({list}) AND v.period = $1 AND v.number_value IS NOT NULL"
+            );
+            for row in sqlx::query(sqlx::AssertSqlSafe(sql)).bind(period.to_string()).fetch_all(&self.pool).await? {
+                let unit: i64 = row.try_get("unit_id")?;
+                let parent = parent_of[&unit];
+                add_cell(by_parent.entry(parent).or_default().entry(unit).or_default(), &row)?;
+            }
         }
 
         let empty = DataSet::new();
