@@ -680,9 +680,11 @@ impl Store {
         level: UnitLevel,
     ) -> Result<i64, StoreError> {
         let row = sqlx::query(
-            "SELECT COUNT(DISTINCT s.unit_id) AS n FROM submissions s JOIN unit_ancestors a ON a.unit_id = s.unit_id
-             JOIN units u ON u.id = s.unit_id
-             WHERE a.ancestor_id = $1 AND s.period = $2 AND s.state = 'approved' AND u.level = $3",
+            // Driven from the (few) approved submissions, not from the (many) units below:
+            // SQLite keeps the order of a CROSS JOIN; PostgreSQL plans it as an inner join.
+            "SELECT COUNT(DISTINCT s.unit_id) AS n FROM submissions s CROSS JOIN units u
+             WHERE u.id = s.unit_id AND s.period = $2 AND s.state = 'approved' AND u.level = $3
+               AND EXISTS (SELECT 1 FROM unit_ancestors a WHERE a.unit_id = s.unit_id AND a.ancestor_id = $1)",
         )
         .bind(unit.id)
         .bind(period.to_string())
