@@ -2,6 +2,7 @@
 //! web server (and prepares the database first if it is empty).
 
 mod accounts;
+mod check;
 mod demo;
 
 use anyhow::Context;
@@ -82,12 +83,21 @@ enum Command {
         #[arg(long)]
         programme: Option<String>,
     },
+    /// Check reports (text, DOCX, PDF): extract their figures and list every
+    /// inconsistency. Exit status 0: nothing found, 1: findings, 2: a file is unreadable.
+    Check(check::CheckArgs),
 }
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    // `check` has exit codes of its own (0, 1, 2) and needs no database.
+    let cli = match cli.command {
+        Command::Check(args) => return check::run(args),
+        command => Cli { command },
+    };
     // Errors are printed as sentences, without a backtrace: they are for the operator.
-    match run().await {
+    match run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -96,7 +106,7 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
-async fn run() -> anyhow::Result<()> {
+async fn run(cli: Cli) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -104,7 +114,7 @@ async fn run() -> anyhow::Result<()> {
         )
         .with_writer(std::io::stderr)
         .init();
-    match Cli::parse().command {
+    match cli.command {
         Command::Init { db, demo } => {
             let store = open(&db.database_url).await?;
             init(&store, demo).await?;
@@ -136,6 +146,8 @@ async fn run() -> anyhow::Result<()> {
             let store = open(&db.database_url).await?;
             status(&store, &unit, &period, programme.as_deref()).await?;
         }
+        // Dispatched in `main`, before any logging or database.
+        Command::Check(_) => unreachable!("check runs from main"),
     }
     Ok(())
 }
