@@ -26,6 +26,7 @@ use std::collections::HashMap;
 #[serde(rename_all = "snake_case")]
 pub enum FindingKind {
     PercentMismatch,
+    #[serde(rename = "over_100")]
     Over100,
     PartsTotal,
     ClaimedMet,
