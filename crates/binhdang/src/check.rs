@@ -221,8 +221,8 @@ fn summary(outcomes: &[Outcome]) -> String {
             Err(_) => {
                 unreadable += 1;
                 s.push_str(&format!(
-                    "{name:<width$}  {:<6}  {:>7}  {:>5}  {:>8}  {ms:>8}\n",
-                    "—", "không đọc được / unreadable", "", ""
+                    "{name:<width$}  {:<6}  {:>7}  {:>5}  {:>8}  {ms:>8}  không đọc được/unreadable\n",
+                    "—", "—", "—", "—"
                 ));
             }
         }
