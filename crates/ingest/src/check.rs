@@ -204,6 +204,7 @@ const OVER_100_OK: &[&str] = &[
     "giai ngân",
     "thu",
     "chi",
+    "huy đông",
 ];
 
 fn over_100(segs: &[Segment], items: &[Item], indicators: &[Indicator], out: &mut Vec<Finding>) {
@@ -286,6 +287,17 @@ fn clear_between(seg: &Segment, a: usize, b: usize) -> bool {
     })
 }
 
+/// Between the two sexes of a pair: no number but a percentage, no sentence end
+/// (`nam 42 người (39,25%); nữ 65 người`).
+fn pair_between(seg: &Segment, a: usize, b: usize) -> bool {
+    let toks = &seg.toks;
+    (a + 1..b).all(|k| match &toks[k].kind {
+        TokKind::Num(_) => toks.get(k + 1).is_some_and(|t| t.is_punct('%')),
+        TokKind::Code | TokKind::Punct('.') => false,
+        _ => true,
+    })
+}
+
 fn parts_finding(
     seg: &Segment,
     total: &Item,
@@ -351,7 +363,7 @@ fn sex_parts(segs: &[Segment], items: &[Item], out: &mut Vec<Finding>) {
             let other = counts[ci + 1..]
                 .iter()
                 .find(|o| o.fig.sex.is_some())
-                .filter(|o| o.fig.sex != Some(sex) && o.first <= c.last + 6 && clear_between(seg, c.last, o.first));
+                .filter(|o| o.fig.sex != Some(sex) && o.first <= c.last + 9 && pair_between(seg, c.last, o.first));
             // The total: the unsexed count right before, tied by "(", ":", "trong đó", "gồm".
             let before = counts[..ci].iter().rev().find(|t| t.fig.sex.is_none()).filter(|t| {
                 c.first <= t.last + 8 && clear_between(seg, t.last, c.first) && {
@@ -367,7 +379,7 @@ fn sex_parts(segs: &[Segment], items: &[Item], out: &mut Vec<Finding>) {
             let last = other.map_or(c.last, |o| o.last);
             // Or after: "…, tổng cộng 107", "…, tổng số 107".
             let after = counts.iter().find(|t| {
-                t.fig.sex.is_none() && t.first > last && t.first <= last + 5 && clear_between(seg, last, t.first) && {
+                t.fig.sex.is_none() && t.first > last && t.first <= last + 8 && pair_between(seg, last, t.first) && {
                     let between = seg.words_between(last, t.first);
                     contains_words(&between, "tông") || contains_words(&between, "công")
                 }

@@ -429,6 +429,11 @@ fn percent_after(seg: &Segment, d: usize) -> Option<usize> {
                     if LINK_BREAKERS.iter().any(|b| contains_words(&between, b)) {
                         return None;
                     }
+                    let pe = percent_end(seg, k);
+                    let after_pct = seg.words_between(pe, (pe + 5).min(n));
+                    if PERCENT_OF_SOMETHING_ELSE.iter().any(|w| contains_words(&after_pct, w)) {
+                        return None;
+                    }
                     // "5/7 xã có tỷ lệ bao phủ BHYT đạt 90%": the rate of something else.
                     if let Some(pos) = between.rfind("ti lê") {
                         let after = &between[pos + "ti lê".len()..];
@@ -682,6 +687,8 @@ pub fn extract_segment(seg: &Segment, seg_index: usize, section: &str) -> Vec<It
 
     // Shares after "trong đó": 240 doanh nghiệp, trong đó 48 doanh nghiệp … bằng 20%.
     shares_after_trong_do(seg, section, &mut used, &mut items, &push);
+    // Shares of one sex: 35 đại biểu, nữ 12 đại biểu (34,29%).
+    shares_of_a_sex(seg, &mut used, &mut items, &push);
 
     // Percentages.
     for i in 0..n {
@@ -712,6 +719,10 @@ pub fn extract_segment(seg: &Segment, seg_index: usize, section: &str) -> Vec<It
             (Some("triêu"), Some("đông" | "đ" | "vnđ")) => Some((Decimal::from(1_000_000), i + 2)),
             (Some("ti"), Some("đông" | "đ" | "vnđ")) => Some((Decimal::from(1_000_000_000), i + 2)),
             (Some("nghin" | "ngan"), Some("đông" | "đ" | "vnđ")) => Some((Decimal::from(1_000), i + 2)),
+            // "năm 2021: 30 triệu; …": millions of đồng in a list of amounts.
+            (Some("triêu"), None) if toks.get(i + 2).is_none_or(|t| matches!(t.kind, TokKind::Punct(_))) => {
+                Some((Decimal::from(1_000_000), i + 1))
+            }
             _ => None,
         };
         if let Some((m, end)) = multiplier {
@@ -923,6 +934,108 @@ pub fn period_label_before(seg: &Segment, i: usize) -> bool {
     false
 }
 
+/// Whether the count at token `k` is of one sex: "nữ 12", "nữ: 12", "12 nữ", "12 lao động nữ".
+pub fn sex_of_count(seg: &Segment, k: usize) -> Option<Sex> {
+    let toks = &seg.toks;
+    let prev = k.checked_sub(1).and_then(|j| toks[j].word());
+    if let Some(s) = prev.and_then(is_sex_word)
+        && !(k >= 2 && toks[k - 2].is_word("phu"))
+    {
+        return Some(s);
+    }
+    if k >= 2 && toks[k - 1].is_punct(':') {
+        if let Some(s) = toks[k - 2].word().and_then(is_sex_word) {
+            return Some(s);
+        }
+    }
+    let (unit, _) = unit_after(seg, k);
+    let unit = unit.map(|u| fold(&u))?;
+    unit.split_whitespace().last().and_then(is_sex_word)
+}
+
+/// Words after a percentage that say it measures something else (a plan, a comparison).
+const PERCENT_OF_SOMETHING_ELSE: &[&str] = &["kê hoach", "chi tiêu", "so vơi", "yêu câu", "cung ki", "dư toan"];
+
+fn shares_of_a_sex(seg: &Segment, used: &mut [bool], items: &mut Vec<Item>, push: &PushFn<'_>) {
+    let toks = &seg.toks;
+    let n = toks.len();
+    for k in 0..n {
+        let Some(num) = num_at(seg, k) else { continue };
+        if used[k] || !num.is_integer() || num.is_year_like() || is_percent_at(seg, k) {
+            continue;
+        }
+        if sex_of_count(seg, k).is_none() {
+            continue;
+        }
+        // The total: the nearest unsexed count before, in the same clause, stepping over
+        // the other sex and its percentage.
+        let mut a = None;
+        let mut j = k;
+        while j > 0 && k - j < 25 {
+            j -= 1;
+            match &toks[j].kind {
+                TokKind::Num(x) => {
+                    if is_percent_at(seg, j) || sex_of_count(seg, j).is_some() {
+                        continue;
+                    }
+                    if x.is_integer() && !x.is_year_like() && !used[j] {
+                        a = Some(j);
+                    }
+                    break;
+                }
+                TokKind::Code => break,
+                TokKind::Punct('.' | ';' | '/') => break,
+                _ => {}
+            }
+        }
+        let Some(a) = a else { continue };
+        let total = num_at(seg, a).unwrap().value;
+        let part = num.value;
+        if total.is_zero() || part > total {
+            continue;
+        }
+        let (unit, after) = unit_after(seg, k);
+        // The percentage: in parentheses right after, or after "chiếm", "bằng", "tỷ lệ".
+        let mut p = after;
+        let mut found = None;
+        while p < n && p < after + 6 {
+            if is_percent_at(seg, p) {
+                found = Some(p);
+                break;
+            }
+            match &toks[p].kind {
+                TokKind::Num(_) | TokKind::Code => break,
+                TokKind::Punct('.' | ';' | ')') => break,
+                _ => {}
+            }
+            p += 1;
+        }
+        let Some(p) = found else { continue };
+        if used[p] {
+            continue;
+        }
+        let between = seg.words_between(after.saturating_sub(1), p);
+        let connective =
+            between.contains('(') || ["chiêm", "băng", "ti lê"].iter().any(|c| contains_words(&between, c));
+        let end = percent_end(seg, p);
+        let after_pct = seg.words_between(end, (end + 5).min(n));
+        if !connective || PERCENT_OF_SOMETHING_ELSE.iter().any(|w| contains_words(&after_pct, w)) {
+            continue;
+        }
+        let stated = num_at(seg, p).unwrap().value;
+        let q = qualifier_before(seg, p);
+        push(items, FigureKind::Fraction, k, end, &|f| {
+            f.value = Some(part * Decimal::from(100) / total);
+            f.numerator = Some(part);
+            f.denominator = Some(total);
+            f.stated_percent = Some(stated);
+            f.qualifier = q.map(str::to_string);
+            f.unit = unit.clone();
+        });
+        used[p..=end].iter_mut().for_each(|u| *u = true);
+    }
+}
+
 type PushFn<'a> = dyn Fn(&mut Vec<Item>, FigureKind, usize, usize, &dyn Fn(&mut Figure)) + 'a;
 
 fn shares_after_trong_do(seg: &Segment, _section: &str, used: &mut [bool], items: &mut Vec<Item>, push: &PushFn<'_>) {
@@ -994,7 +1107,10 @@ fn shares_after_trong_do(seg: &Segment, _section: &str, used: &mut [bool], items
                         let connective = ["chiêm", "băng", "đat", "ti lê", "(", "="]
                             .iter()
                             .any(|c| between.contains(c));
-                        let breaker = LINK_BREAKERS.iter().any(|b| contains_words(&between, b));
+                        let pe = percent_end(seg, p);
+                        let after_pct = seg.words_between(pe, (pe + 5).min(n));
+                        let breaker = LINK_BREAKERS.iter().any(|b| contains_words(&between, b))
+                            || PERCENT_OF_SOMETHING_ELSE.iter().any(|w| contains_words(&after_pct, w));
                         if connective && !breaker && !total.is_zero() && !used[p] {
                             let stated = num_at(seg, p).unwrap().value;
                             let q = qualifier_before(seg, p);
