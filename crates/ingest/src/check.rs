@@ -116,9 +116,15 @@ pub fn check_items(doc: &Document, segs: &[Segment], items: &[Item], indicators:
     let mut out = Vec::new();
     percent_mismatch(segs, items, &mut out);
     over_100(segs, items, indicators, &mut out);
-    sex_parts(segs, items, &mut out);
-    list_parts(segs, items, &mut out);
-    claimed_met(doc, segs, items, indicators, &mut out);
+    let mut per_seg: Vec<Vec<&Item>> = vec![Vec::new(); segs.len()];
+    for it in items {
+        if let Some(v) = per_seg.get_mut(it.seg) {
+            v.push(it);
+        }
+    }
+    sex_parts(segs, &per_seg, &mut out);
+    list_parts(segs, &per_seg, &mut out);
+    claimed_met(doc, segs, &per_seg, indicators, &mut out);
     conflicts(segs, items, &mut out);
     out
 }
@@ -271,10 +277,12 @@ fn over_100(segs: &[Segment], items: &[Item], indicators: &[Indicator], out: &mu
     }
 }
 
-fn count_items(items: &[Item], seg: usize) -> impl Iterator<Item = &Item> {
+fn count_items<'a>(items: &[&'a Item]) -> Vec<&'a Item> {
     items
         .iter()
-        .filter(move |it| it.seg == seg && it.fig.kind == FigureKind::Count)
+        .copied()
+        .filter(|it| it.fig.kind == FigureKind::Count)
+        .collect()
 }
 
 /// Tokens strictly between `a` and `b` hold no number and no sentence end.
@@ -350,10 +358,10 @@ fn parts_finding(
 
 /// `107 người (Nam 42, Nữ 65)`, `tổng số 107, trong đó nam 42, nữ 65`, `42 nam, 65 nữ,
 /// tổng cộng 107`: male + female = total; a single sex part no larger than the total.
-fn sex_parts(segs: &[Segment], items: &[Item], out: &mut Vec<Finding>) {
+fn sex_parts(segs: &[Segment], per_seg: &[Vec<&Item>], out: &mut Vec<Finding>) {
     for (si, seg) in segs.iter().enumerate() {
-        let counts: Vec<&Item> = count_items(items, si).collect();
-        let mut done: Vec<usize> = Vec::new();
+        let counts: Vec<&Item> = count_items(&per_seg[si]);
+        let mut done: std::collections::HashSet<usize> = std::collections::HashSet::new();
         for (ci, c) in counts.iter().enumerate() {
             let Some(sex) = c.fig.sex else { continue };
             if done.contains(&c.first) {
@@ -362,23 +370,29 @@ fn sex_parts(segs: &[Segment], items: &[Item], out: &mut Vec<Finding>) {
             // The other sex, right after.
             let other = counts[ci + 1..]
                 .iter()
+                .take_while(|o| o.first <= c.last + 9)
                 .find(|o| o.fig.sex.is_some())
                 .filter(|o| o.fig.sex != Some(sex) && o.first <= c.last + 9 && pair_between(seg, c.last, o.first));
             // The total: the unsexed count right before, tied by "(", ":", "trong đó", "gồm".
-            let before = counts[..ci].iter().rev().find(|t| t.fig.sex.is_none()).filter(|t| {
-                c.first <= t.last + 8 && clear_between(seg, t.last, c.first) && {
-                    let between = seg.words_between(t.last, c.first);
-                    between.contains('(')
-                        || between.contains(':')
-                        || contains_words(&between, "trong đo")
-                        || contains_words(&between, "gôm")
-                        || contains_words(&between, "bao gôm")
-                        || between.trim() == ","
-                }
-            });
+            let before = counts[..ci]
+                .iter()
+                .rev()
+                .take_while(|t| t.last + 8 >= c.first)
+                .find(|t| t.fig.sex.is_none())
+                .filter(|t| {
+                    c.first <= t.last + 8 && clear_between(seg, t.last, c.first) && {
+                        let between = seg.words_between(t.last, c.first);
+                        between.contains('(')
+                            || between.contains(':')
+                            || contains_words(&between, "trong đo")
+                            || contains_words(&between, "gôm")
+                            || contains_words(&between, "bao gôm")
+                            || between.trim() == ","
+                    }
+                });
             let last = other.map_or(c.last, |o| o.last);
             // Or after: "…, tổng cộng 107", "…, tổng số 107".
-            let after = counts.iter().find(|t| {
+            let after = counts[ci + 1..].iter().take_while(|t| t.first <= last + 8).find(|t| {
                 t.fig.sex.is_none() && t.first > last && t.first <= last + 8 && pair_between(seg, last, t.first) && {
                     let between = seg.words_between(last, t.first);
                     contains_words(&between, "tông") || contains_words(&between, "công")
@@ -443,12 +457,14 @@ fn list_marker(between: &str) -> Option<&'static str> {
 /// add up to the total. Lists after "trong đó" name subgroups that may overlap, so only
 /// money parts that exceed their total are reported there; a list with unnumbered
 /// parts ("và các … khác") is only checked for exceeding its total.
-fn list_parts(segs: &[Segment], items: &[Item], out: &mut Vec<Finding>) {
+fn list_parts(segs: &[Segment], per_seg: &[Vec<&Item>], out: &mut Vec<Finding>) {
     for (si, seg) in segs.iter().enumerate() {
-        let figs: Vec<&Item> = items
+        let figs: Vec<&Item> = per_seg[si]
             .iter()
-            .filter(|it| it.seg == si && matches!(it.fig.kind, FigureKind::Count | FigureKind::Money))
+            .copied()
+            .filter(|it| matches!(it.fig.kind, FigureKind::Count | FigureKind::Money))
             .collect();
+        let at: HashMap<usize, usize> = figs.iter().enumerate().map(|(i, f)| (f.first, i)).collect();
         for (ti, total) in figs.iter().enumerate() {
             let money = total.fig.kind == FigureKind::Money;
             if total.fig.sex.is_some() || (!money && total.unit_head.is_none()) || total.fig.qualifier.is_some() {
@@ -491,7 +507,8 @@ fn list_parts(segs: &[Segment], items: &[Item], out: &mut Vec<Finding>) {
             let mut sentence = seg.sentence[m_end];
             let mut last_byte = seg.toks[m_end].end;
             let all_labelled = |parts: &Vec<&Item>| !parts.is_empty() && parts.iter().all(|p| p.period_label);
-            while k < toks.len() {
+            // A list is short: a few hundred tokens at most.
+            while k < toks.len() && k <= m_end + 400 {
                 let t = &toks[k];
                 if seg.sentence[k] != sentence {
                     // A list by period may run on into a sentence that opens with a period.
@@ -523,7 +540,7 @@ fn list_parts(segs: &[Segment], items: &[Item], out: &mut Vec<Finding>) {
                     _ => {}
                 }
                 if depth == 0
-                    && let Some(p) = figs[ti + 1..].iter().find(|p| p.first == k)
+                    && let Some(p) = at.get(&k).filter(|&&i| i > ti).map(|&i| figs[i])
                 {
                     let same = if money {
                         p.fig.kind == FigureKind::Money
@@ -750,16 +767,16 @@ fn claim_words(folded: &str) -> &'static str {
 
 /// A sentence that says its result is met, about one indicator, with one result figure
 /// that misses the national target.
-fn claimed_met(_doc: &Document, segs: &[Segment], items: &[Item], indicators: &[Indicator], out: &mut Vec<Finding>) {
+fn claimed_met(
+    _doc: &Document,
+    segs: &[Segment],
+    per_seg: &[Vec<&Item>],
+    indicators: &[Indicator],
+    out: &mut Vec<Finding>,
+) {
     let year = document_year(segs);
     for (si, seg) in segs.iter().enumerate() {
-        let mut seen = Vec::new();
-        for k in 0..seg.toks.len() {
-            let s = seg.sentence[k];
-            if seen.contains(&s) {
-                continue;
-            }
-            seen.push(s);
+        for (s, &(k, _)) in seg.bounds.iter().enumerate() {
             let folded = seg.sentence_folded(k);
             if !is_claim(&folded) || is_target_statement(&folded) {
                 continue;
@@ -768,9 +785,10 @@ fn claimed_met(_doc: &Document, segs: &[Segment], items: &[Item], indicators: &[
             let Some(ind) = indicators.iter().find(|i| i.code == code) else {
                 continue;
             };
-            let cands: Vec<&Item> = items
+            let cands: Vec<&Item> = per_seg[si]
                 .iter()
-                .filter(|it| it.seg == si && seg.sentence[it.first] == s)
+                .copied()
+                .filter(|it| seg.sentence[it.first] == s)
                 .collect();
             let Some((value, value_text)) = result_value(ind, &cands) else {
                 continue;
@@ -798,9 +816,10 @@ fn claimed_met(_doc: &Document, segs: &[Segment], items: &[Item], indicators: &[
 }
 
 /// The same words before a number, and the same unit after it, with a different value:
-/// `Ban … thành phố có 14 thành viên` … `Ban … thành phố có 15 thành viên`. At least four
-/// words must lead up to the number within its clause, and the sentences must name the
-/// same years.
+/// `Ban … thành phố có 14 thành viên` … `Ban … thành phố có 15 thành viên`. The whole
+/// clause leading up to the number (at least four words, from the last punctuation mark)
+/// must be the same, in two different paragraphs, and the sentences and their sections
+/// must name the same years.
 fn conflicts(segs: &[Segment], items: &[Item], out: &mut Vec<Finding>) {
     let mut seen: HashMap<(String, String), (&Item, String)> = HashMap::new();
     for it in items {
@@ -813,14 +832,15 @@ fn conflicts(segs: &[Segment], items: &[Item], out: &mut Vec<Finding>) {
         let seg = &segs[it.seg];
         let mut words: Vec<&str> = Vec::new();
         let mut k = it.first;
-        while k > 0 && words.len() < 6 {
+        // The whole clause before the number: from the last punctuation mark or number.
+        while k > 0 && words.len() <= 25 {
             k -= 1;
             match &seg.toks[k].kind {
                 TokKind::Word(w) => words.push(w),
                 _ => break,
             }
         }
-        if words.len() < 4 || qualifier_before(seg, it.first).is_some() {
+        if words.len() < 4 || words.len() > 25 || qualifier_before(seg, it.first).is_some() {
             continue;
         }
         words.reverse();
@@ -835,14 +855,17 @@ fn conflicts(segs: &[Segment], items: &[Item], out: &mut Vec<Finding>) {
                 seen.insert(key, (it, lead));
             }
             Some((first, _)) if first.fig.value != it.fig.value => {
+                // The years of the sentence and of its section's headings.
                 let years = |item: &Item| -> Vec<String> {
                     let seg = &segs[item.seg];
-                    let (s, e) = seg.sentence_span(item.first);
-                    seg.toks
-                        .iter()
-                        .filter(|t| t.start >= s && t.end <= e)
-                        .filter_map(|t| t.num().filter(|n| n.is_year_like()).map(|n| n.value.to_string()))
-                        .collect()
+                    let (a, b) = seg.bounds[seg.sentence[item.first]];
+                    let year =
+                        |t: &crate::tokens::Tok| t.num().filter(|n| n.is_year_like()).map(|n| n.value.to_string());
+                    let mut ys: Vec<String> = seg.toks[a..=b].iter().filter_map(year).collect();
+                    ys.extend(crate::tokens::tokenize(&item.fig.section).iter().filter_map(year));
+                    ys.sort();
+                    ys.dedup();
+                    ys
                 };
                 if years(first) != years(it) || first.seg == it.seg {
                     continue;

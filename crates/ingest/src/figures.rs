@@ -128,6 +128,8 @@ pub struct Segment {
     pub toks: Vec<Tok>,
     /// Sentence number of each token.
     pub sentence: Vec<usize>,
+    /// First and last token of each sentence.
+    pub bounds: Vec<(usize, usize)>,
     pub line: usize,
     pub section: usize,
 }
@@ -136,12 +138,21 @@ impl Segment {
     pub fn new(block: usize, cell: Option<usize>, text: String, line: usize, section: usize) -> Segment {
         let toks = tokenize(&text);
         let sentence = sentences(&text, &toks);
+        let mut bounds: Vec<(usize, usize)> = Vec::new();
+        for (i, &s) in sentence.iter().enumerate() {
+            if s == bounds.len() {
+                bounds.push((i, i));
+            } else {
+                bounds[s].1 = i;
+            }
+        }
         Segment {
             block,
             cell,
             text,
             toks,
             sentence,
+            bounds,
             line,
             section,
         }
@@ -149,9 +160,7 @@ impl Segment {
 
     /// Byte range of the sentence that token `i` is in.
     pub fn sentence_span(&self, i: usize) -> (usize, usize) {
-        let s = self.sentence[i];
-        let first = self.sentence.iter().position(|&x| x == s).unwrap_or(i);
-        let last = self.sentence.iter().rposition(|&x| x == s).unwrap_or(i);
+        let (first, last) = self.bounds[self.sentence[i]];
         let start = if first == 0 { 0 } else { self.toks[first].start };
         let end = if last + 1 >= self.toks.len() {
             self.text.len()
@@ -1067,9 +1076,9 @@ fn shares_after_trong_do(seg: &Segment, _section: &str, used: &mut [bool], items
             .as_deref()
             .and_then(|u| u.split_whitespace().next())
             .map(str::to_string);
-        // Parts, each with its percentage, until the clause ends.
+        // Parts, each with its percentage, until the clause ends (a few hundred tokens).
         let mut k = t + 2;
-        while k < n {
+        while k < n && k <= t + 300 {
             match &toks[k].kind {
                 TokKind::Punct('.') | TokKind::Punct(';') => break,
                 TokKind::Num(num) if !used[k] && num.is_integer() && !is_percent_at(seg, k) => {
