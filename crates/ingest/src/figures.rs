@@ -952,10 +952,11 @@ pub fn sex_of_count(seg: &Segment, k: usize) -> Option<Sex> {
     {
         return Some(s);
     }
-    if k >= 2 && toks[k - 1].is_punct(':') {
-        if let Some(s) = toks[k - 2].word().and_then(is_sex_word) {
-            return Some(s);
-        }
+    if k >= 2
+        && toks[k - 1].is_punct(':')
+        && let Some(s) = toks[k - 2].word().and_then(is_sex_word)
+    {
+        return Some(s);
     }
     let (unit, _) = unit_after(seg, k);
     let unit = unit.map(|u| fold(&u))?;
