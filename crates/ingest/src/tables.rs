@@ -104,14 +104,21 @@ fn role_of(label: &str) -> Role {
 
 fn is_total_label(text: &str) -> bool {
     let f = fold(text.trim());
-    let f = f.trim_start_matches(|c: char| !c.is_alphanumeric());
-    f.starts_with("tông")
-        || f == "công"
-        || f.starts_with("công:")
-        || f.starts_with("toan tinh")
-        || f.starts_with("toan huyên")
-        || f.starts_with("toan thanh phô")
-        || f.starts_with("toan xa")
+    let f = f.trim_matches(|c: char| !c.is_alphanumeric());
+    // Only a row that is nothing but a total: "Tổng số cán bộ" is a quantity, not a sum.
+    matches!(
+        f,
+        "tông" | "tông công" | "công" | "tông sô" | "tông chung" | "công chung" | "toan bô"
+    ) || (f.starts_with("toan ") && f.split_whitespace().count() <= 4)
+}
+
+/// Words that make a row or column a rate or an average, whose parts do not add up.
+fn is_rate_text(text: &str) -> bool {
+    let f = fold(text);
+    f.contains('%')
+        || ["ti lê", "ti suât", "ti sô", "binh quân", "trung binh", "ti trong"]
+            .iter()
+            .any(|w| contains_words(&f, w))
 }
 
 /// How deep a row is in a list, from its order cell: `1`, `I` → 0; `1.1`, `a`, `-` → 1;
@@ -235,6 +242,20 @@ fn check_table(
             }
         })
         .collect();
+    // "Số người | Nam | Nữ": with sex columns and no total, a "số …" column right before
+    // the male and female ones is their total.
+    let mut roles = roles;
+    if !roles.contains(&Role::Total)
+        && let (Some(m), Some(f)) = (
+            roles.iter().position(|r| *r == Role::Male),
+            roles.iter().position(|r| *r == Role::Female),
+        )
+        && let Some(c) = m.min(f).checked_sub(1)
+        && roles[c] == Role::Other
+        && fold(labels[c].rsplit(" / ").next().unwrap_or("")).starts_with("sô ")
+    {
+        roles[c] = Role::Total;
+    }
     let label_col = (0..width).find(|&c| !(order_col && c == 0)).unwrap_or(0);
 
     let data: Vec<usize> = (first_data..t.rows.len()).collect();
@@ -297,6 +318,12 @@ fn check_table(
         });
     }
 
+    let rate_row = |r: usize| -> bool {
+        cells(r)
+            .iter()
+            .enumerate()
+            .any(|(c, text)| nums[r][c].is_none() && is_rate_text(text))
+    };
     let val = |r: usize, c: usize| -> Option<Decimal> {
         match nums[r][c] {
             Some(n) => Some(n.value),
@@ -355,9 +382,14 @@ fn check_table(
             let Some(total) = nums[r][tc].map(|n| n.value) else {
                 continue;
             };
+            // Rates and averages by sex do not add up; counts are whole.
+            if rate_row(r) || is_rate_text(&labels[tc]) {
+                continue;
+            }
             if let (Some(m), Some(f)) = (male, female) {
                 if let (Some(a), Some(b)) = (val(r, m), val(r, f))
                     && nums[r][m].is_some_and(|n| !n.percent)
+                    && [a, b, total].iter().all(|v| v.fract().is_zero())
                     && a + b != total
                 {
                     findings.push(parts_finding(r, tc, total, &[a, b], "số nam và số nữ", "men and women"));
@@ -430,6 +462,7 @@ fn check_table(
         let value_cols: Vec<usize> = (0..width)
             .filter(|&c| !(matches!(roles[c], Role::Percent | Role::Year | Role::Order) || (order_col && c == 0)))
             .filter(|&c| data.iter().any(|&r| nums[r][c].is_some_and(|n| !n.percent)))
+            .filter(|&c| !is_rate_text(&labels[c]))
             .collect();
         let is_total_row = |r: usize| is_total_label(&row_label(r)) || (order_col && is_total_label(&cells(r)[0]));
         let total_rows: Vec<usize> = data.iter().copied().filter(|&r| is_total_row(r)).collect();
@@ -447,7 +480,7 @@ fn check_table(
             } else {
                 above
             };
-            if members.len() < 2 {
+            if members.len() < 2 || members.iter().any(|&r| rate_row(r)) {
                 continue;
             }
             for &c in &value_cols {

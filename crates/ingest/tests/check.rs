@@ -195,6 +195,32 @@ fn false_friends_stay_silent() {
 }
 
 #[test]
+fn tables_with_sections_rates_and_quantities() {
+    let text = "Biểu 1\n\nTT\tChỉ tiêu\tĐơn vị tính\tNăm 2021\tNăm 2022\n\
+        1\tTổng số cán bộ\tNgười\t120\t125\n1.1\tTrong đó: Nữ\tNgười\t50\t52\n2\tSố vụ BLGĐ\tVụ\t10\t8\n\n\
+        Biểu 2\n\nChỉ tiêu\tTổng\tNam\tNữ\nTỷ lệ biết chữ (%)\t95\t96\t94\nSố người biết chữ\t1.900\t960\t940\n\n\
+        Biểu 3\n\nSTT\tXã\tSố người\tNam\tNữ\nI\tXã A\t\t\t\n1\tThôn 1\t10\t4\t6\n2\tThôn 2\t20\t10\t12\n\
+        \tCộng\t30\t14\t16\nII\tXã B\t\t\t\n1\tThôn 3\t5\t2\t3\n\tCộng\t5\t2\t3\n\tTổng cộng\t35\t16\t19\n";
+    let report = check_bytes("tables.txt", text.as_bytes(), &indicators()).unwrap();
+    let got: Vec<(&str, &str, &str)> = report
+        .findings
+        .iter()
+        .map(|f| (f.kind.as_str(), f.stated.as_str(), f.expected.as_str()))
+        .collect();
+    // "Tổng số cán bộ" is a quantity, not a total row; rates by sex do not add up; in
+    // Biểu 3 the row "Thôn 2" and the women of the first "Cộng" are wrong.
+    assert_eq!(
+        got,
+        [
+            ("parts_total", "20 (Số người)", "22 (10 + 12)"),
+            ("parts_total", "16 (Nữ)", "18 (6 + 12)"),
+        ],
+        "{:#?}",
+        report.findings
+    );
+}
+
+#[test]
 fn garbage_is_refused_with_a_clear_message() {
     let inds = indicators();
     let mut big = String::new();
