@@ -414,10 +414,30 @@ fn docx_blocks(xml: &[u8]) -> Result<Vec<RawBlock>, String> {
     let mut row: Option<Vec<Cell>> = None;
     let mut in_text = false;
     let mut skip = 0usize; // inside deleted text or field instructions
+    let mut fallback = 0usize; // inside mc:Fallback
     loop {
         let event = reader
             .read_event_into(&mut buf)
             .map_err(|e| format!("XML error at byte {}: {e}", reader.buffer_position()))?;
+        // Text boxes are written twice (mc:Choice and mc:Fallback): read the first only.
+        match &event {
+            Event::Start(e) if local_name(e.name().as_ref()) == "Fallback" => {
+                fallback += 1;
+                buf.clear();
+                continue;
+            }
+            Event::End(e) if local_name(e.name().as_ref()) == "Fallback" => {
+                fallback = fallback.saturating_sub(1);
+                buf.clear();
+                continue;
+            }
+            Event::Eof => {}
+            _ if fallback > 0 => {
+                buf.clear();
+                continue;
+            }
+            _ => {}
+        }
         match event {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let empty = matches!(event, Event::Empty(_));
@@ -631,6 +651,26 @@ mod tests {
             Err(ReadError::BadPdf { .. })
         ));
         assert!(matches!(read_bytes(b"... --- !!!"), Err(ReadError::NoText)));
+    }
+
+    #[test]
+    fn docx_xml_paragraphs_tables_and_text_boxes() {
+        let xml = r#"<w:document xmlns:w="w" xmlns:mc="mc"><w:body>
+            <w:p><w:r><w:t>Nam 42,</w:t></w:r><w:r><w:tab/><w:t xml:space="preserve"> Nữ &amp; 65</w:t></w:r></w:p>
+            <w:p><w:r><mc:AlternateContent><mc:Choice><w:txbxContent><w:p><w:r><w:t>hộp</w:t></w:r></w:p></w:txbxContent></mc:Choice>
+              <mc:Fallback><w:txbxContent><w:p><w:r><w:t>hộp</w:t></w:r></w:p></w:txbxContent></mc:Fallback></mc:AlternateContent></w:r></w:p>
+            <w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr><w:p><w:r><w:t>Số người</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>a</w:t></w:r></w:p><w:p><w:r><w:t>b</w:t></w:r></w:p></w:tc></w:tr>
+            <w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc><w:tc><w:p/></w:tc><w:tc><w:p><w:r><w:t>7</w:t></w:r></w:p></w:tc></w:tr></w:tbl>
+            </w:body></w:document>"#;
+        let blocks = docx_blocks(xml.as_bytes()).unwrap();
+        let lines: Vec<String> = blocks
+            .iter()
+            .map(|b| match b {
+                RawBlock::Line { text, .. } => text.clone(),
+                RawBlock::Row { cells, .. } => cells.join("|"),
+            })
+            .collect();
+        assert_eq!(lines, ["Nam 42,\t Nữ & 65", "hộp", "Số người||a b", "||7"]);
     }
 
     #[test]
