@@ -21,6 +21,19 @@ pub struct CheckArgs {
     json: bool,
 }
 
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum JsonOut<'a> {
+    Report(&'a Report),
+    Unreadable { file: &'a str, error: JsonError },
+}
+
+#[derive(serde::Serialize)]
+struct JsonError {
+    message_vi: String,
+    message_en: String,
+}
+
 struct Outcome {
     file: String,
     result: Result<Report, binhdang_ingest::ReadError>,
@@ -71,22 +84,26 @@ pub fn run(args: CheckArgs) -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.json {
-        let values: Vec<serde_json::Value> = outcomes
+        // Serialised from the structs, so fields keep their order (file, format, …).
+        let values: Vec<JsonOut> = outcomes
             .iter()
             .map(|o| match &o.result {
-                Ok(r) => serde_json::to_value(r).unwrap_or(serde_json::Value::Null),
-                Err(e) => serde_json::json!({
-                    "file": o.file,
-                    "error": {"message_vi": e.message_vi(), "message_en": e.to_string()},
-                }),
+                Ok(r) => JsonOut::Report(r),
+                Err(e) => JsonOut::Unreadable {
+                    file: &o.file,
+                    error: JsonError {
+                        message_vi: e.message_vi(),
+                        message_en: e.to_string(),
+                    },
+                },
             })
             .collect();
-        let doc = if many {
-            serde_json::Value::Array(values)
+        let text = if many {
+            serde_json::to_string_pretty(&values)
         } else {
-            values.into_iter().next().unwrap_or(serde_json::Value::Null)
+            serde_json::to_string_pretty(&values[0])
         };
-        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        let _ = writeln!(out, "{}", text.unwrap_or_default());
     } else {
         let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
         for o in &outcomes {

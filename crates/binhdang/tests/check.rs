@@ -25,9 +25,15 @@ fn assert_fixture(label: &str, file: &Path, expected: &[common::Expected]) {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{label}: not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
     compare(label, &json, expected).unwrap_or_else(|e| panic!("{e}"));
-    assert!(json["figures"].as_array().is_some_and(|f| !f.is_empty()), "{label}: no figures");
+    assert!(
+        json["figures"].as_array().is_some_and(|f| !f.is_empty()),
+        "{label}: no figures"
+    );
     for f in json["figures"].as_array().unwrap() {
-        assert!(f["kind"].is_string() && f["quote"].is_string() && f["position"]["line"].is_u64(), "{f}");
+        assert!(
+            f["kind"].is_string() && f["quote"].is_string() && f["position"]["line"].is_u64(),
+            "{f}"
+        );
     }
     let want = if expected.is_empty() { 0 } else { 1 };
     assert_eq!(out.status.code(), Some(want), "{label}: exit status");
@@ -66,9 +72,15 @@ fn human_output_groups_by_section_and_sums_up_several_files() {
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8(out.stdout).unwrap();
     // Grouped by section, Vietnamese with English beside it.
-    assert!(stdout.contains("§ I. TÌNH HÌNH THỰC HIỆN LUẬT BÌNH ĐẲNG GIỚI"), "{stdout}");
+    assert!(
+        stdout.contains("§ I. TÌNH HÌNH THỰC HIỆN LUẬT BÌNH ĐẲNG GIỚI"),
+        "{stdout}"
+    );
     assert!(stdout.contains("✗ LỖI/ERROR dòng 43"), "{stdout}");
-    assert!(stdout.contains("ghi/stated: 88,88%   đúng/expected: 88,89%"), "{stdout}");
+    assert!(
+        stdout.contains("ghi/stated: 88,88%   đúng/expected: 88,89%"),
+        "{stdout}"
+    );
     assert!(stdout.contains("Không thấy điểm bất nhất nào. / No inconsistency found."));
     // The summary table: one line per file and a total.
     assert!(stdout.contains("tệp/file"), "{stdout}");
@@ -107,7 +119,9 @@ fn unreadable_input_exits_2_with_a_clear_message() {
     while big.len() < 3 * 1024 * 1024 {
         big.push_str("Tỷ lệ nữ thạc sĩ 12/18 người, đạt 66,66%.\n");
     }
-    let random: Vec<u8> = (0..8192u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8).collect();
+    let random: Vec<u8> = (0..8192u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8)
+        .collect();
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("binary.bin", random, "nhị phân"),
         ("empty.txt", Vec::new(), "Tệp rỗng"),
@@ -142,6 +156,9 @@ fn unreadable_input_exits_2_with_a_clear_message() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stdout).contains("88,89%"));
     // No file at all is a usage error from clap.
-    let out = Command::new(env!("CARGO_BIN_EXE_binhdang")).arg("check").output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_binhdang"))
+        .arg("check")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }

@@ -110,9 +110,10 @@ pub struct Figure {
 mod opt_decimal {
     use rust_decimal::Decimal;
     use serde::Serializer;
+    /// Exact values, with quotients cut to 6 decimals (88.888889) for reading.
     pub fn serialize<S: Serializer>(v: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
         match v {
-            Some(d) => s.serialize_str(&d.normalize().to_string()),
+            Some(d) => s.serialize_str(&d.round_dp(6).normalize().to_string()),
             None => s.serialize_none(),
         }
     }

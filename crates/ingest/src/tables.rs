@@ -185,6 +185,9 @@ fn check_table(
     findings: &mut Vec<Finding>,
 ) {
     let width = t.rows.iter().map(|(_, b)| b.cells().unwrap().len()).max().unwrap_or(0);
+    if width == 0 {
+        return;
+    }
     let cells = |r: usize| -> Vec<String> {
         let mut c = t.rows[r].1.cells().unwrap().to_vec();
         c.resize(width, String::new());
