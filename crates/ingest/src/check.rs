@@ -768,7 +768,7 @@ fn claim_words(folded: &str) -> &'static str {
 /// A sentence that says its result is met, about one indicator, with one result figure
 /// that misses the national target.
 fn claimed_met(
-    _doc: &Document,
+    doc: &Document,
     segs: &[Segment],
     per_seg: &[Vec<&Item>],
     indicators: &[Indicator],
@@ -781,7 +781,13 @@ fn claimed_met(
             if !is_claim(&folded) || is_target_statement(&folded) {
                 continue;
             }
-            let Some(code) = identify(&folded) else { continue };
+            // In a table, the indicator may be named in another cell of the row.
+            let code = identify(&folded).or_else(|| {
+                seg.cell
+                    .and_then(|_| doc.blocks.get(seg.block))
+                    .and_then(|b| identify(&b.text()))
+            });
+            let Some(code) = code else { continue };
             let Some(ind) = indicators.iter().find(|i| i.code == code) else {
                 continue;
             };

@@ -221,6 +221,21 @@ fn tables_with_sections_rates_and_quantities() {
 }
 
 #[test]
+fn a_claim_in_a_result_cell_uses_the_indicator_of_its_row() {
+    let text = "Chỉ tiêu\tKết quả\n\
+        Tỷ lệ nữ thạc sĩ trong tổng số người có trình độ thạc sĩ\t45%, đạt chỉ tiêu\n\
+        Tỷ lệ nữ tiến sĩ trong tổng số người có trình độ tiến sĩ\t35%, đạt chỉ tiêu\n";
+    let report = check_bytes("t.txt", text.as_bytes(), &indicators()).unwrap();
+    assert_eq!(report.findings.len(), 1, "{:#?}", report.findings);
+    let f = &report.findings[0];
+    assert_eq!(
+        (f.kind, f.indicator.as_deref()),
+        (FindingKind::ClaimedMet, Some("5.4a"))
+    );
+    assert_eq!(f.expected, "≥ 50% (chỉ tiêu quốc gia 2025, chỉ tiêu 5.4a)");
+}
+
+#[test]
 fn garbage_is_refused_with_a_clear_message() {
     let inds = indicators();
     let mut big = String::new();
