@@ -124,6 +124,7 @@ pub fn check_items(doc: &Document, segs: &[Segment], items: &[Item], indicators:
     }
     sex_parts(segs, &per_seg, &mut out);
     list_parts(segs, &per_seg, &mut out);
+    list_parts_before_total(segs, &per_seg, &mut out);
     claimed_met(doc, segs, &per_seg, indicators, &mut out);
     conflicts(segs, items, &mut out);
     out
@@ -573,6 +574,82 @@ fn list_parts(segs: &[Segment], per_seg: &[Vec<&Item>], out: &mut Vec<Finding>) 
                     "the parts",
                     last_byte,
                 ));
+            }
+        }
+    }
+}
+
+/// `năm 2023: 5 lớp, năm 2024: 7 lớp, tổng cộng 13 lớp`: a total written right after
+/// "tổng cộng", "tổng:" or "cộng:" closes the same-unit parts before it in its sentence.
+fn list_parts_before_total(segs: &[Segment], per_seg: &[Vec<&Item>], out: &mut Vec<Finding>) {
+    for (si, seg) in segs.iter().enumerate() {
+        let figs: Vec<&Item> = per_seg[si]
+            .iter()
+            .copied()
+            .filter(|it| matches!(it.fig.kind, FigureKind::Count | FigureKind::Money))
+            .collect();
+        for (ti, total) in figs.iter().enumerate() {
+            let money = total.fig.kind == FigureKind::Money;
+            if total.fig.sex.is_some() || (!money && total.unit_head.is_none()) || total.first < 2 {
+                continue;
+            }
+            // Right before the total: "tổng cộng", "tổng cộng là", "tổng:", "cộng:".
+            let lead = seg.words_between(total.first.saturating_sub(4), total.first);
+            let lead = lead.trim_end_matches([' ', ':']).trim_end_matches(" la").trim_end();
+            if !(lead.ends_with("tông công") || lead.ends_with("tông") || lead.ends_with("công")) {
+                continue;
+            }
+            if lead.ends_with("tông")
+                && !seg
+                    .words_between(total.first.saturating_sub(2), total.first)
+                    .contains(':')
+            {
+                continue;
+            }
+            let sentence = seg.sentence[total.first];
+            let parts: Vec<&Item> = figs[..ti]
+                .iter()
+                .rev()
+                .take_while(|p| seg.sentence[p.first] == sentence)
+                .filter(|p| {
+                    if money {
+                        p.fig.kind == FigureKind::Money
+                    } else {
+                        p.fig.kind == FigureKind::Count && p.unit_head == total.unit_head && p.fig.sex.is_none()
+                    }
+                })
+                .copied()
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            if parts.len() < 2 {
+                continue;
+            }
+            // Only a plain list: nothing but the parts' labels between them.
+            let (s_start, _) = seg.sentence_span(total.first);
+            let region = fold(&seg.text[s_start..seg.toks[total.first].start]);
+            if region.contains("trong đo") || region.contains('(') {
+                continue;
+            }
+            let t = total.fig.value.unwrap_or_default();
+            let sum: Decimal = parts.iter().map(|p| p.fig.value.unwrap_or_default()).sum();
+            if sum != t {
+                let mut f = parts_finding(
+                    seg,
+                    total,
+                    &parts,
+                    sum,
+                    "các phần",
+                    "the parts",
+                    seg.toks[total.last].end,
+                );
+                f.quote = quote_window(
+                    &seg.text,
+                    (s_start, seg.toks[total.last].end),
+                    (seg.toks[parts[0].first].start, seg.toks[total.last].end),
+                );
+                out.push(f);
             }
         }
     }

@@ -695,6 +695,48 @@ pub fn extract_segment(seg: &Segment, seg_index: usize, section: &str) -> Vec<It
         }
     }
 
+    // "7 xã trên tổng số 11 xã, chiếm 63,6%": a fraction in words.
+    for i in 0..n {
+        let Some(a) = num_at(seg, i) else { continue };
+        if used[i] || !a.is_integer() || a.is_year_like() {
+            continue;
+        }
+        let mut k = i + 1;
+        while k < n && k <= i + 4 && word(k).is_some_and(|w| w != "trên") {
+            k += 1;
+        }
+        if word(k) != Some("trên") {
+            continue;
+        }
+        let mut d = k + 1;
+        if word(d) == Some("tông") {
+            d += 1;
+            if word(d) == Some("sô") {
+                d += 1;
+            }
+        }
+        let Some(b) = num_at(seg, d) else { continue };
+        if used[d] || !b.is_integer() || b.is_year_like() || b.value.is_zero() || a.value > b.value {
+            continue;
+        }
+        let Some(p) = percent_after(seg, d) else { continue };
+        let (num, den, stated) = (a.value, b.value, num_at(seg, p).unwrap().value);
+        let q = qualifier_before(seg, p);
+        let end = percent_end(seg, p);
+        let unit = unit_after(seg, i).0;
+        push(&mut items, FigureKind::Fraction, i, end, &|f| {
+            f.value = Some(num * Decimal::from(100) / den);
+            f.numerator = Some(num);
+            f.denominator = Some(den);
+            f.stated_percent = Some(stated);
+            f.qualifier = q.map(str::to_string);
+            f.unit = unit.clone();
+        });
+        used[i] = true;
+        used[d] = true;
+        used[p..=end].iter_mut().for_each(|u| *u = true);
+    }
+
     // Shares after "trong đó": 240 doanh nghiệp, trong đó 48 doanh nghiệp … bằng 20%.
     shares_after_trong_do(seg, section, &mut used, &mut items, &push);
     // Shares of one sex: 35 đại biểu, nữ 12 đại biểu (34,29%).
