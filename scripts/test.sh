@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: formatting, lints, then every test on SQLite and on
-# PostgreSQL (started or installed first if needed). Run from anywhere: bash scripts/test.sh
+# PostgreSQL (started or installed first if needed; LibreOffice too, for the `check` tests).
+# Run from anywhere: bash scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/binhdang/target}"
 export BINHDANG_TEST_POSTGRES_URL="${BINHDANG_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
 
 bash scripts/ensure-postgres.sh
+bash scripts/ensure-libreoffice.sh
 
 if ! command -v cargo-nextest >/dev/null 2>&1; then
   echo "cargo-nextest missing; installing it from crates.io"

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod bench;
+mod check;
 mod demo;
 
 use anyhow::Context;
@@ -88,12 +89,21 @@ enum Command {
     /// server memory; writes docs/PERFORMANCE.md. Run it in release:
     /// `cargo run --release -p binhdang -- bench`.
     Bench(bench::BenchArgs),
+    /// Check reports (text, DOCX, PDF): extract their figures and list every
+    /// inconsistency. Exit status 0: nothing found, 1: findings, 2: a file is unreadable.
+    Check(check::CheckArgs),
 }
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    // `check` has exit codes of its own (0, 1, 2) and needs no database.
+    let cli = match cli.command {
+        Command::Check(args) => return check::run(args),
+        command => Cli { command },
+    };
     // Errors are printed as sentences, without a backtrace: they are for the operator.
-    match run().await {
+    match run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -102,7 +112,7 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
-async fn run() -> anyhow::Result<()> {
+async fn run(cli: Cli) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -110,7 +120,7 @@ async fn run() -> anyhow::Result<()> {
         )
         .with_writer(std::io::stderr)
         .init();
-    match Cli::parse().command {
+    match cli.command {
         Command::Init { db, demo } => {
             let store = open(&db.database_url).await?;
             init(&store, demo).await?;
@@ -143,6 +153,8 @@ async fn run() -> anyhow::Result<()> {
             status(&store, &unit, &period, programme.as_deref()).await?;
         }
         Command::Bench(args) => bench::run(args).await?,
+        // Dispatched in `main`, before any logging or database.
+        Command::Check(_) => unreachable!("check runs from main"),
     }
     Ok(())
 }
