@@ -264,7 +264,11 @@ impl Store {
             reach.condition("p.id")
         );
         let mut parent_of: HashMap<i64, i64> = HashMap::new();
-        for row in sqlx::query(sqlx::AssertSqlSafe(sql)).bind(reach.id()).fetch_all(&self.pool).await? {
+        for row in sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(reach.id())
+            .fetch_all(&self.pool)
+            .await?
+        {
             parent_of.insert(row.try_get("id")?, row.try_get("parent_id")?);
         }
         let mut by_parent: HashMap<i64, BTreeMap<i64, DataSet>> = HashMap::new();
@@ -275,7 +279,11 @@ impl Store {
                 "SELECT v.unit_id, v.element_code, v.disaggregation, v.number_value, v.comment
                  FROM data_values v WHERE v.unit_id IN ({list}) AND v.period = $1 AND v.number_value IS NOT NULL"
             );
-            for row in sqlx::query(sqlx::AssertSqlSafe(sql)).bind(period.to_string()).fetch_all(&self.pool).await? {
+            for row in sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(period.to_string())
+                .fetch_all(&self.pool)
+                .await?
+            {
                 let unit: i64 = row.try_get("unit_id")?;
                 let parent = parent_of[&unit];
                 add_cell(by_parent.entry(parent).or_default().entry(unit).or_default(), &row)?;
