@@ -3,6 +3,8 @@
 
 mod accounts;
 mod demo;
+mod demo_annex;
+mod report;
 
 use anyhow::Context;
 use binhdang_store::Store;
@@ -82,6 +84,13 @@ enum Command {
         #[arg(long)]
         programme: Option<String>,
     },
+    /// Official documents (Nghị định 30/2020 layout) of a unit for a period: DOCX, PDF, XLSX.
+    Report {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[command(flatten)]
+        args: report::ReportArgs,
+    },
 }
 
 #[tokio::main]
@@ -136,6 +145,10 @@ async fn run() -> anyhow::Result<()> {
             let store = open(&db.database_url).await?;
             status(&store, &unit, &period, programme.as_deref()).await?;
         }
+        Command::Report { db, args } => {
+            let store = open(&db.database_url).await?;
+            report::run(&store, args).await?;
+        }
     }
     Ok(())
 }
@@ -187,6 +200,7 @@ async fn init(store: &Store, demo: bool) -> anyhow::Result<()> {
     }
     if demo {
         demo::load(store).await?;
+        demo_annex::load(store).await?;
     }
     accounts::first_admin(store).await?;
     Ok(())
