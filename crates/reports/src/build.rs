@@ -656,7 +656,7 @@ impl<'a> Builder<'a> {
 
     pub(crate) fn assessment_table(&self) -> Table {
         let columns = vec![
-            Column::new("Mã", 5.0, Align::Center),
+            Column::new("Mã", 6.0, Align::Center),
             Column::new("Chỉ tiêu", 24.0, Align::Left),
             Column::new("Chỉ tiêu quốc gia 2021–2030", 15.0, Align::Left),
             Column::new(format!("Chỉ tiêu của địa phương {}", self.phase_label()), 12.0, Align::Left),

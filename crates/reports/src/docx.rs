@@ -8,7 +8,7 @@ use crate::ReportError;
 use crate::model::{Align, Block, Document, Header, ParaKind, Paragraph as MParagraph, Row, Run as MRun, Signature, Table as MTable};
 use docx_rs::{
     AlignmentType, BorderType, BreakType, Docx, Header as DHeader, LineSpacing, LineSpacingType, PageMargin, PageNum,
-    Paragraph, ParagraphBorder, ParagraphBorderPosition, Run, RunFonts, SpecialIndentType, Style, StyleType, Table,
+    Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, SpecialIndentType, Style, StyleType, Table,
     TableBorder, TableBorderPosition, TableBorders, TableCell, TableLayoutType, TableRow, VAlignType, WidthType,
 };
 
@@ -65,14 +65,16 @@ fn text_paragraph(text: &str, size: f32, bold: bool, italic: bool, align: Alignm
 fn rule(indent: i32) -> Paragraph {
     let mut p = Paragraph::new()
         .size(4)
-        .line_spacing(spacing(0))
+        .line_spacing(LineSpacing::new().before(80).after(0).line(240).line_rule(LineSpacingType::Auto))
         .indent(Some(indent), None, Some(indent), None);
-    p.property = p.property.set_border(
-        ParagraphBorder::new(ParagraphBorderPosition::Top)
-            .val(BorderType::Single)
-            .size(6)
-            .space(1)
-            .color("000000"),
+    p.property = p.property.set_borders(
+        ParagraphBorders::with_empty().set(
+            ParagraphBorder::new(ParagraphBorderPosition::Top)
+                .val(BorderType::Single)
+                .size(6)
+                .space(1)
+                .color("000000"),
+        ),
     );
     p
 }

@@ -282,6 +282,10 @@ impl Document {
                     let headers: Vec<&str> = t.columns.iter().map(|c| c.header.as_str()).collect();
                     out.push_str(&headers.join(" | "));
                     out.push('\n');
+                    if t.rows.is_empty() {
+                        out.push_str(&t.empty_text);
+                        out.push('\n');
+                    }
                     for r in &t.rows {
                         match r {
                             Row::Group(g) => out.push_str(g),

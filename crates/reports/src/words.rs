@@ -92,7 +92,7 @@ pub fn verdict(status: Status) -> &'static str {
     }
 }
 
-/// The result column of the assessment table: `63,6% (7/11)` or `chưa có số liệu`.
+/// The result column of the assessment table: `63,6%` over `(7/11)`, or `Chưa có số liệu`.
 pub fn result_text(indicator: &Indicator, a: &Assessment) -> String {
     let f = &a.figure;
     if indicator.measure == MeasureKind::Narrative {
@@ -109,7 +109,7 @@ pub fn result_text(indicator: &Indicator, a: &Assessment) -> String {
         value: f.value,
     };
     if let Some(parts) = parts_text(&whole) {
-        out.push(' ');
+        out.push('\n');
         out.push_str(&parts);
     }
     out
