@@ -63,7 +63,12 @@ fn budget_period(period: &Period) -> Period {
     }
 }
 
-async fn gather(store: &Store, unit: &UnitSummary, period: &Period, wants_assessment: bool) -> Result<Facts, ReportError> {
+async fn gather(
+    store: &Store,
+    unit: &UnitSummary,
+    period: &Period,
+    wants_assessment: bool,
+) -> Result<Facts, ReportError> {
     let indicators = store.indicators().await?;
     let objectives = store.objectives().await?;
     let assessment = if wants_assessment {
@@ -88,16 +93,22 @@ async fn gather(store: &Store, unit: &UnitSummary, period: &Period, wants_assess
     };
     let activities = store.register_rows_in_subtree::<Activity>(unit, period).await?;
     let mut documents = store.register_rows::<DocRow>(unit, period).await?;
-    documents.sort_by(|a, b| {
-        (a.record.order, a.record.date, a.id).cmp(&(b.record.order, b.record.date, b.id))
-    });
+    documents.sort_by_key(|a| (a.record.order, a.record.date, a.id));
     let bp = budget_period(period);
     let budget_years = match bp {
         Period::Phase { from, to } => (from, to),
         p => (p.milestone_year(), p.milestone_year()),
     };
-    let budget = store.register_summary::<Budget>(unit, &bp).await.ok().map(|s| s.summary);
-    let gbv = store.register_summary::<GbvCase>(unit, period).await.ok().map(|s| s.summary);
+    let budget = store
+        .register_summary::<Budget>(unit, &bp)
+        .await
+        .ok()
+        .map(|s| s.summary);
+    let gbv = store
+        .register_summary::<GbvCase>(unit, period)
+        .await
+        .ok()
+        .map(|s| s.summary);
     let lists = store.register_lists().await?;
     Ok(Facts {
         unit: unit.clone(),
@@ -244,11 +255,7 @@ impl<'a> Builder<'a> {
         let number = self.number_text();
         // A number not given yet is left blank for the clerk, with no-break spaces so that
         // the gap survives in every format.
-        let number = if number.is_empty() {
-            "\u{a0}".repeat(8)
-        } else {
-            number
-        };
+        let number = if number.is_empty() { "\u{a0}".repeat(8) } else { number };
         Header {
             parent_body: self.fill(&self.t.header.parent_body).to_uppercase(),
             issuing_body: self.fill(&self.t.header.issuing_body).to_uppercase(),
@@ -287,13 +294,14 @@ impl<'a> Builder<'a> {
         let (summary, blocks) = match kind {
             Kind::Strategy | Kind::ActionMonth => {
                 let dt = self.doc_template();
-                (dt.summary.iter().map(|s| self.fill(s)).collect(), self.report_blocks(kind))
+                (
+                    dt.summary.iter().map(|s| self.fill(s)).collect(),
+                    self.report_blocks(kind),
+                )
             }
             Kind::Assessment => self.table_document(&self.t.tables.assessment_title, self.assessment_table()),
             Kind::Activities => self.table_document(&self.t.tables.activities_title, self.activities_table()),
-            Kind::Communication => {
-                self.table_document(&self.t.tables.communication_title, self.communication_table())
-            }
+            Kind::Communication => self.table_document(&self.t.tables.communication_title, self.communication_table()),
             Kind::Documents => self.table_document(&self.t.tables.documents_title, self.documents_table()),
             Kind::Budget => self.table_document(&self.t.tables.budget_title, self.budget_table()),
         };
@@ -335,7 +343,11 @@ impl<'a> Builder<'a> {
         let number_text = self.number_text();
         out.push(centered(vec![Run::italic(format!(
             "(Kèm theo Báo cáo số {}/BC-{} ngày {} của {})",
-            if number_text.is_empty() { "\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}" } else { &number_text },
+            if number_text.is_empty() {
+                "\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}"
+            } else {
+                &number_text
+            },
             self.t.header.issuer_code,
             format_date(self.date),
             self.ph.issuer
@@ -465,11 +477,7 @@ impl<'a> Builder<'a> {
     }
 
     fn is_communication(&self, activity_type: &str) -> bool {
-        self.t
-            .registers
-            .communication_types
-            .iter()
-            .any(|c| c == activity_type)
+        self.t.registers.communication_types.iter().any(|c| c == activity_type)
     }
 
     fn activity_name(&self, code: &str) -> String {
@@ -502,7 +510,10 @@ impl<'a> Builder<'a> {
             t.female += a.participants_female.unwrap_or_default();
             t.total += a.total_participants().unwrap_or_default();
         }
-        groups.into_iter().map(|((_, code, level), t)| ((code, level), t)).collect()
+        groups
+            .into_iter()
+            .map(|((_, code, level), t)| ((code, level), t))
+            .collect()
     }
 
     fn activity_sentences(&self) -> Vec<Block> {
@@ -547,7 +558,11 @@ impl<'a> Builder<'a> {
                         count(t.female)
                     )
                 };
-                out.push(body(format!("- {}: {}{people};", self.activity_name(code), count(t.count))));
+                out.push(body(format!(
+                    "- {}: {}{people};",
+                    self.activity_name(code),
+                    count(t.count)
+                )));
             }
         }
         let products = self.tallies(true);
@@ -659,9 +674,17 @@ impl<'a> Builder<'a> {
             Column::new("Mã", 6.0, Align::Center),
             Column::new("Chỉ tiêu", 24.0, Align::Left),
             Column::new("Chỉ tiêu quốc gia 2021–2030", 15.0, Align::Left),
-            Column::new(format!("Chỉ tiêu của địa phương {}", self.phase_label()), 12.0, Align::Left),
+            Column::new(
+                format!("Chỉ tiêu của địa phương {}", self.phase_label()),
+                12.0,
+                Align::Left,
+            ),
             Column::new("Cơ quan chịu trách nhiệm", 14.0, Align::Left),
-            Column::new(format!("Kết quả {}", lower_first(&self.facts.period.label_vi())), 14.0, Align::Center),
+            Column::new(
+                format!("Kết quả {}", lower_first(&self.facts.period.label_vi())),
+                14.0,
+                Align::Center,
+            ),
             Column::new("Tử số", 8.0, Align::Right).sheet_only(),
             Column::new("Mẫu số", 8.0, Align::Right).sheet_only(),
             Column::new("Giá trị", 8.0, Align::Right).sheet_only(),
@@ -778,7 +801,15 @@ impl<'a> Builder<'a> {
         }
         let mut columns = vec![
             Column::new("Stt", 6.0, Align::Center),
-            Column::new(if communication { "Sản phẩm truyền thông" } else { "Hoạt động" }, 30.0, Align::Left),
+            Column::new(
+                if communication {
+                    "Sản phẩm truyền thông"
+                } else {
+                    "Hoạt động"
+                },
+                30.0,
+                Align::Left,
+            ),
             Column::new("Số lượng", 12.0, Align::Right),
         ];
         if !communication {
@@ -819,7 +850,11 @@ impl<'a> Builder<'a> {
                 let d = &r.record;
                 let order = d.order.map(f64_of).unwrap_or((i + 1) as f64);
                 Row::Cells(vec![
-                    Cell::number(format_number(Decimal::try_from(order).unwrap_or_default(), None), order, NumFormat::Integer),
+                    Cell::number(
+                        format_number(Decimal::try_from(order).unwrap_or_default(), None),
+                        order,
+                        NumFormat::Integer,
+                    ),
                     Cell::text(d.summary.clone()),
                     Cell::text(d.issuing_body.clone()),
                     Cell::text(

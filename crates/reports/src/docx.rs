@@ -5,11 +5,14 @@
 //! for the annexes; "DỰ THẢO" in the page header of a draft.
 
 use crate::ReportError;
-use crate::model::{Align, Block, Document, Header, ParaKind, Paragraph as MParagraph, Row, Run as MRun, Signature, Table as MTable};
+use crate::model::{
+    Align, Block, Document, Header, ParaKind, Paragraph as MParagraph, Row, Run as MRun, Signature, Table as MTable,
+};
 use docx_rs::{
     AlignmentType, BorderType, BreakType, Docx, Header as DHeader, LineSpacing, LineSpacingType, PageMargin, PageNum,
-    Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, SpecialIndentType, Style, StyleType, Table,
-    TableBorder, TableBorderPosition, TableBorders, TableCell, TableLayoutType, TableRow, VAlignType, WidthType,
+    Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, SpecialIndentType, Style,
+    StyleType, Table, TableBorder, TableBorderPosition, TableBorders, TableCell, TableLayoutType, TableRow, VAlignType,
+    WidthType,
 };
 
 const FONT: &str = "Times New Roman";
@@ -65,7 +68,13 @@ fn text_paragraph(text: &str, size: f32, bold: bool, italic: bool, align: Alignm
 fn rule(indent: i32) -> Paragraph {
     let mut p = Paragraph::new()
         .size(4)
-        .line_spacing(LineSpacing::new().before(80).after(0).line(240).line_rule(LineSpacingType::Auto))
+        .line_spacing(
+            LineSpacing::new()
+                .before(80)
+                .after(0)
+                .line(240)
+                .line_rule(LineSpacingType::Auto),
+        )
         .indent(Some(indent), None, Some(indent), None);
     p.property = p.property.set_borders(
         ParagraphBorders::with_empty().set(
@@ -116,12 +125,30 @@ fn header_block(h: &Header) -> Table {
     let right_w = TEXT_W - left_w;
     let mut left = TableCell::new().width(left_w, WidthType::Dxa);
     if !h.parent_body.is_empty() {
-        left = left.add_paragraph(text_paragraph(&h.parent_body, 13.0, false, false, AlignmentType::Center));
+        left = left.add_paragraph(text_paragraph(
+            &h.parent_body,
+            13.0,
+            false,
+            false,
+            AlignmentType::Center,
+        ));
     }
     left = left
-        .add_paragraph(text_paragraph(&h.issuing_body, 13.0, true, false, AlignmentType::Center))
+        .add_paragraph(text_paragraph(
+            &h.issuing_body,
+            13.0,
+            true,
+            false,
+            AlignmentType::Center,
+        ))
         .add_paragraph(rule(left_w as i32 / 3))
-        .add_paragraph(text_paragraph(&h.number_line, 13.0, false, false, AlignmentType::Center));
+        .add_paragraph(text_paragraph(
+            &h.number_line,
+            13.0,
+            false,
+            false,
+            AlignmentType::Center,
+        ));
     let motto = Paragraph::new()
         .add_run(
             Run::new()
@@ -184,7 +211,9 @@ fn table(t: &MTable) -> Table {
         printed
             .iter()
             .zip(&widths)
-            .map(|(i, w)| cell(&t.columns[*i].header, true, Align::Center, t.size, *w).vertical_align(VAlignType::Center))
+            .map(|(i, w)| {
+                cell(&t.columns[*i].header, true, Align::Center, t.size, *w).vertical_align(VAlignType::Center)
+            })
             .collect(),
     )];
     for r in &t.rows {
@@ -198,7 +227,11 @@ fn table(t: &MTable) -> Table {
                     .zip(&widths)
                     .map(|(i, w)| {
                         let c = &cells[*i];
-                        let align = if c.number.is_some() { Align::Right } else { t.columns[*i].align };
+                        let align = if c.number.is_some() {
+                            Align::Right
+                        } else {
+                            t.columns[*i].align
+                        };
                         cell(&c.text, c.bold, align, t.size, *w)
                     })
                     .collect(),
@@ -251,7 +284,11 @@ fn draft_mark() -> Paragraph {
 
 pub fn render(doc: &Document) -> Result<Vec<u8>, ReportError> {
     let fonts = RunFonts::new().ascii(FONT).hi_ansi(FONT).cs(FONT).east_asia(FONT);
-    let mut page_header = DHeader::new().add_paragraph(Paragraph::new().add_page_num(PageNum::new()).align(AlignmentType::Center));
+    let mut page_header = DHeader::new().add_paragraph(
+        Paragraph::new()
+            .add_page_num(PageNum::new())
+            .align(AlignmentType::Center),
+    );
     let mut first_header = DHeader::new();
     if doc.draft {
         page_header = page_header.add_paragraph(draft_mark());
@@ -285,9 +322,10 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, ReportError> {
     for b in &doc.blocks {
         docx = match b {
             Block::Paragraph(p) => docx.add_paragraph(paragraph(p)),
-            Block::Table(t) => docx
-                .add_table(table(t))
-                .add_paragraph(text_paragraph("", 6.0, false, false, AlignmentType::Left)),
+            Block::Table(t) => {
+                docx.add_table(table(t))
+                    .add_paragraph(text_paragraph("", 6.0, false, false, AlignmentType::Left))
+            }
             Block::Signature(s) => docx.add_table(signature(s)),
             Block::PageBreak => docx.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page))),
         };

@@ -263,7 +263,13 @@ impl Document {
     pub fn plain_text(&self) -> String {
         let mut out = String::new();
         if let Some(h) = &self.header {
-            for line in [&h.parent_body, &h.issuing_body, &h.number_line, &h.place_date, &h.doc_type] {
+            for line in [
+                &h.parent_body,
+                &h.issuing_body,
+                &h.number_line,
+                &h.place_date,
+                &h.doc_type,
+            ] {
                 out.push_str(line);
                 out.push('\n');
             }

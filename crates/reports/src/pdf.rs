@@ -88,7 +88,13 @@ const CELL_PAD: f32 = 3.0;
 
 /// What is drawn on a page.
 enum Item {
-    Text { x: f32, y: f32, style: Style, size: f32, text: String },
+    Text {
+        x: f32,
+        y: f32,
+        style: Style,
+        size: f32,
+        text: String,
+    },
     /// A filled rectangle: rules and table borders.
     Rect { x: f32, y: f32, w: f32, h: f32 },
 }
@@ -237,8 +243,20 @@ impl Layout {
                 Align::Center => ((avail - line.width) / 2.0, 0.0),
                 Align::Right => (avail - line.width, 0.0),
                 Align::Justify if !last && line.pieces.len() > 1 => {
-                    let gaps = line.pieces.iter().take(line.pieces.len() - 1).filter(|(_, p)| p.space).count();
-                    (0.0, if gaps > 0 { (avail - line.width) / gaps as f32 } else { 0.0 })
+                    let gaps = line
+                        .pieces
+                        .iter()
+                        .take(line.pieces.len() - 1)
+                        .filter(|(_, p)| p.space)
+                        .count();
+                    (
+                        0.0,
+                        if gaps > 0 {
+                            (avail - line.width) / gaps as f32
+                        } else {
+                            0.0
+                        },
+                    )
                 }
                 _ => (0.0, 0.0),
             };
@@ -314,16 +332,27 @@ impl Layout {
         let used = self.column(LEFT, left_w, y0, &left);
         // A short rule under the issuer, a third of its column.
         self.rect(LEFT + left_w / 3.0, y0 + used + 2.0, left_w / 3.0, 0.6);
-        let used_left = used + 6.0 + self.column(LEFT, left_w, y0 + used + 6.0, &[(&h.number_line, Style::PLAIN, 13.0)]);
+        let used_left =
+            used + 6.0 + self.column(LEFT, left_w, y0 + used + 6.0, &[(&h.number_line, Style::PLAIN, 13.0)]);
         let national = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
         let motto = "Độc lập - Tự do - Hạnh phúc";
-        let used = self.column(right_x, right_w, y0, &[(national, Style::BOLD, 13.0), (motto, Style::BOLD, 14.0)]);
+        let used = self.column(
+            right_x,
+            right_w,
+            y0,
+            &[(national, Style::BOLD, 13.0), (motto, Style::BOLD, 14.0)],
+        );
         // The rule under the motto is as long as the motto.
         let motto_w = width(motto, Style::BOLD, 14.0);
         self.rect(right_x + (right_w - motto_w) / 2.0, y0 + used + 1.0, motto_w, 0.6);
         let used_right = used
             + 8.0
-            + self.column(right_x, right_w, y0 + used + 8.0, &[(&h.place_date, Style::ITALIC, 14.0)]);
+            + self.column(
+                right_x,
+                right_w,
+                y0 + used + 8.0,
+                &[(&h.place_date, Style::ITALIC, 14.0)],
+            );
         self.y = y0 + used_left.max(used_right) + 14.0;
         let mut title: Vec<(&str, Style, f32)> = vec![(&h.doc_type, Style::BOLD, 14.0)];
         for s in &h.summary {
@@ -347,10 +376,24 @@ impl Layout {
         // Recipients: left-aligned.
         let saved = self.y;
         let heading = pieces(&[("Nơi nhận:".to_string(), Style::BOLD_ITALIC)], 12.0);
-        self.lines(break_lines(&heading, left_w, left_w, 12.0), LEFT, left_w, 0.0, 12.0, Align::Left);
+        self.lines(
+            break_lines(&heading, left_w, left_w, 12.0),
+            LEFT,
+            left_w,
+            0.0,
+            12.0,
+            Align::Left,
+        );
         for r in &s.recipients {
             let ps = pieces(&[(r.clone(), Style::PLAIN)], 11.0);
-            self.lines(break_lines(&ps, left_w - 6.0, left_w - 6.0, 11.0), LEFT, left_w - 6.0, 0.0, 11.0, Align::Left);
+            self.lines(
+                break_lines(&ps, left_w - 6.0, left_w - 6.0, 11.0),
+                LEFT,
+                left_w - 6.0,
+                0.0,
+                11.0,
+                Align::Left,
+            );
         }
         let used_left = self.y - saved;
         let mut right: Vec<(&str, Style, f32)> = s.authority.iter().map(|a| (a.as_str(), Style::BOLD, BODY)).collect();
@@ -383,9 +426,8 @@ impl Layout {
                 Some(cell)
             })
             .collect();
-        let height = |laid: &Laid| {
-            laid.iter().map(|(l, _, _, _)| l.len()).max().unwrap_or(1) as f32 * lh + 2.0 * CELL_PAD
-        };
+        let height =
+            |laid: &Laid| laid.iter().map(|(l, _, _, _)| l.len()).max().unwrap_or(1) as f32 * lh + 2.0 * CELL_PAD;
         let mut rows: Vec<Laid> = Vec::new();
         for r in &t.rows {
             rows.push(match r {
@@ -395,7 +437,11 @@ impl Layout {
                     .zip(&widths)
                     .scan(LEFT, |x, (i, w)| {
                         let c = &cells[*i];
-                        let align = if c.number.is_some() { Align::Right } else { t.columns[*i].align };
+                        let align = if c.number.is_some() {
+                            Align::Right
+                        } else {
+                            t.columns[*i].align
+                        };
                         let align = if align == Align::Justify { Align::Left } else { align };
                         let cell = (lay_cell(&c.text, c.bold, *w), align, *x, *w);
                         *x += w;
@@ -405,7 +451,12 @@ impl Layout {
             });
         }
         if t.rows.is_empty() {
-            rows.push(vec![(lay_cell(&t.empty_text, false, TEXT_W), Align::Center, LEFT, TEXT_W)]);
+            rows.push(vec![(
+                lay_cell(&t.empty_text, false, TEXT_W),
+                Align::Center,
+                LEFT,
+                TEXT_W,
+            )]);
         }
         let header_h = height(&header);
         let draw_row = |layout: &mut Layout, laid: &Laid| {
@@ -444,7 +495,15 @@ fn clone_line(l: &Line) -> Line {
     }
 }
 
-fn draw_text(surface: &mut krilla::surface::Surface<'_>, fonts: &[Font; 4], x: f32, y: f32, style: Style, size: f32, text: &str) {
+fn draw_text(
+    surface: &mut krilla::surface::Surface<'_>,
+    fonts: &[Font; 4],
+    x: f32,
+    y: f32,
+    style: Style,
+    size: f32,
+    text: &str,
+) {
     let i = face_index(style);
     let face = &FACES[i];
     let glyphs: Vec<KrillaGlyph> = text
@@ -478,9 +537,7 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, ReportError> {
             Block::PageBreak => layout.new_page(),
         }
     }
-    let fonts: [Font; 4] = std::array::from_fn(|i| {
-        Font::new(FACES[i].data.into(), 0).expect("the bundled fonts load")
-    });
+    let fonts: [Font; 4] = std::array::from_fn(|i| Font::new(FACES[i].data.into(), 0).expect("the bundled fonts load"));
     let mut pdf = PdfDocument::new();
     pdf.set_metadata(
         Metadata::new()
@@ -496,7 +553,13 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, ReportError> {
         surface.set_fill(Some(Fill::default()));
         for item in items {
             match item {
-                Item::Text { x, y, style, size, text } => draw_text(&mut surface, &fonts, *x, *y, *style, *size, text),
+                Item::Text {
+                    x,
+                    y,
+                    style,
+                    size,
+                    text,
+                } => draw_text(&mut surface, &fonts, *x, *y, *style, *size, text),
                 Item::Rect { x, y, w, h } => {
                     let mut pb = PathBuilder::new();
                     pb.move_to(*x, *y);
@@ -513,7 +576,15 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, ReportError> {
         if n > 0 {
             let label = (n + 1).to_string();
             let w = width(&label, Style::PLAIN, 13.0);
-            draw_text(&mut surface, &fonts, LEFT + (TEXT_W - w) / 2.0, 12.0 * MM, Style::PLAIN, 13.0, &label);
+            draw_text(
+                &mut surface,
+                &fonts,
+                LEFT + (TEXT_W - w) / 2.0,
+                12.0 * MM,
+                Style::PLAIN,
+                13.0,
+                &label,
+            );
         }
         if doc.draft {
             let mark = "DỰ THẢO";

@@ -153,7 +153,10 @@ mod tests {
         let lai_chau = Template::for_unit(Some(&dir), "12").unwrap();
         assert_eq!(lai_chau.header.issuing_body, "SỞ NỘI VỤ");
         assert_eq!(Template::for_unit(Some(&dir), "01").unwrap(), builtin);
-        assert_eq!(Template::for_unit(Some(Path::new("/nonexistent")), "12").unwrap(), builtin);
+        assert_eq!(
+            Template::for_unit(Some(Path::new("/nonexistent")), "12").unwrap(),
+            builtin
+        );
     }
 
     #[test]

@@ -29,7 +29,10 @@ pub fn places_for(measure: MeasureKind, value: Decimal, target: Option<&Target>)
     if let Some(t) = target {
         let t_value = scaled(measure, t.value);
         let exact = scaled(measure, value);
-        let probe = Target { op: t.op, value: t_value };
+        let probe = Target {
+            op: t.op,
+            value: t_value,
+        };
         while places < 4 {
             let r = shown(places);
             if probe.is_met_by(r) == probe.is_met_by(exact) && (r == t_value) == (exact == t_value) {
@@ -226,11 +229,23 @@ mod tests {
     #[test]
     fn targets_in_words() {
         let t = |op, v: &str| Target { op, value: d(v) };
-        assert_eq!(target_text(MeasureKind::Percent, &t(TargetOp::AtLeast, "60")), "ít nhất 60%");
+        assert_eq!(
+            target_text(MeasureKind::Percent, &t(TargetOp::AtLeast, "60")),
+            "ít nhất 60%"
+        );
         assert_eq!(target_text(MeasureKind::Percent, &t(TargetOp::Equal, "100")), "100%");
-        assert_eq!(target_text(MeasureKind::Per100, &t(TargetOp::AtMost, "111")), "không quá 111/100");
-        assert_eq!(target_text(MeasureKind::Ratio, &t(TargetOp::AtMost, "1.7")), "không quá 1,7 lần");
+        assert_eq!(
+            target_text(MeasureKind::Per100, &t(TargetOp::AtMost, "111")),
+            "không quá 111/100"
+        );
+        assert_eq!(
+            target_text(MeasureKind::Ratio, &t(TargetOp::AtMost, "1.7")),
+            "không quá 1,7 lần"
+        );
         assert_eq!(target_text(MeasureKind::YesNo, &t(TargetOp::Equal, "1")), "100%");
-        assert_eq!(target_text(MeasureKind::Per100000, &t(TargetOp::Below, "42")), "dưới 42/100.000");
+        assert_eq!(
+            target_text(MeasureKind::Per100000, &t(TargetOp::Below, "42")),
+            "dưới 42/100.000"
+        );
     }
 }

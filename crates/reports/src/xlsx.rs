@@ -55,11 +55,7 @@ fn cell_format(align: Align, cell: &Cell) -> Format {
 
 /// Sheet names: at most 31 characters, none of `[]:*?/\`, unique in the workbook.
 fn sheet_name(wanted: &str, taken: &[String]) -> String {
-    let clean: String = wanted
-        .chars()
-        .filter(|c| !"[]:*?/\\".contains(*c))
-        .take(28)
-        .collect();
+    let clean: String = wanted.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(28).collect();
     let mut name = clean.clone();
     let mut n = 2;
     while taken.iter().any(|t| t.eq_ignore_ascii_case(&name)) {
@@ -78,7 +74,11 @@ fn write_table(ws: &mut Worksheet, table: &Table, draft: bool) -> Result<(), Xls
     ws.set_paper_size(9); // A4
     let last_col = (table.columns.len().max(1) - 1) as u16;
     let mut row: u32 = 0;
-    let title = base().set_bold().set_font_size(13).set_align(FormatAlign::Center).set_text_wrap();
+    let title = base()
+        .set_bold()
+        .set_font_size(13)
+        .set_align(FormatAlign::Center)
+        .set_text_wrap();
     ws.merge_range(row, 0, row, last_col, &table.title, &title)?;
     ws.set_row_height(row, 36)?;
     row += 1;

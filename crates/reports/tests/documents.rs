@@ -66,10 +66,23 @@ fn libreoffice_to_pdf(file: &Path) -> PathBuf {
         .filter(|l| !l.contains("javaldx"))
         .collect::<Vec<_>>()
         .join("\n");
-    assert!(result.status.success(), "soffice failed on {}: {stderr}", file.display());
-    assert!(stderr.trim().is_empty(), "soffice complained about {}: {stderr}", file.display());
+    assert!(
+        result.status.success(),
+        "soffice failed on {}: {stderr}",
+        file.display()
+    );
+    assert!(
+        stderr.trim().is_empty(),
+        "soffice complained about {}: {stderr}",
+        file.display()
+    );
     let pdf = out.join(file.with_extension("pdf").file_name().unwrap());
-    assert!(pdf.exists(), "no PDF from {}: {}", file.display(), String::from_utf8_lossy(&result.stdout));
+    assert!(
+        pdf.exists(),
+        "no PDF from {}: {}",
+        file.display(),
+        String::from_utf8_lossy(&result.stdout)
+    );
     let _ = std::fs::remove_dir_all(profile);
     pdf
 }
@@ -92,7 +105,8 @@ fn flat(text: &str) -> String {
         let mut lines = page.lines().peekable();
         while let Some(line) = lines.peek() {
             let line = line.trim();
-            let furniture = line == "DỰ THẢO" || (n > 0 && !line.is_empty() && line.chars().all(|c| c.is_ascii_digit()));
+            let furniture =
+                line == "DỰ THẢO" || (n > 0 && !line.is_empty() && line.chars().all(|c| c.is_ascii_digit()));
             if line.is_empty() || furniture {
                 lines.next();
             } else {
@@ -101,7 +115,11 @@ fn flat(text: &str) -> String {
         }
         body.extend(lines);
     }
-    body.join(" ").split_whitespace().collect::<Vec<_>>().join(" ").replace("/ ", "/")
+    body.join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace("/ ", "/")
 }
 
 /// Renders the first page and returns the share of dark pixels; keeps a PNG of it.
@@ -144,36 +162,72 @@ async fn province_with_data(store: &Store) -> (UnitSummary, Period) {
     let year = Period::Year(2024);
     let province = store.unit_for_period("12", &year).await.unwrap().unwrap();
     let district = store.unit_detail("12", date!(2024 - 01 - 01)).await.unwrap().children[0].clone();
-    let communes = store.unit_detail(&district.code, date!(2024 - 01 - 01)).await.unwrap().children;
+    let communes = store
+        .unit_detail(&district.code, date!(2024 - 01 - 01))
+        .await
+        .unwrap()
+        .children;
     let (a, b) = (&communes[0], &communes[1]);
     // 6.1 by sex in two communes: (2999 + 2999) / (5000 + 5000) = 59,98 %, below the
     // province's own target of 60 %: it must read "59,98%" and "không đạt".
     store
-        .write_values(a, &year, &[
-            value("6.1.num", "male", "1400"), value("6.1.den", "male", "2400"),
-            value("6.1.num", "female", "1599"), value("6.1.den", "female", "2600"),
-        ], &actor())
+        .write_values(
+            a,
+            &year,
+            &[
+                value("6.1.num", "male", "1400"),
+                value("6.1.den", "male", "2400"),
+                value("6.1.num", "female", "1599"),
+                value("6.1.den", "female", "2600"),
+            ],
+            &actor(),
+        )
         .await
         .unwrap();
     store
-        .write_values(b, &year, &[
-            value("6.1.num", "male", "1500"), value("6.1.den", "male", "2500"),
-            value("6.1.num", "female", "1499"), value("6.1.den", "female", "2500"),
-            value("4.1.num", "total", "1260"), value("4.1.den", "total", "1150"),
-        ], &actor())
+        .write_values(
+            b,
+            &year,
+            &[
+                value("6.1.num", "male", "1500"),
+                value("6.1.den", "male", "2500"),
+                value("6.1.num", "female", "1499"),
+                value("6.1.den", "female", "2500"),
+                value("4.1.num", "total", "1260"),
+                value("4.1.den", "total", "1150"),
+            ],
+            &actor(),
+        )
         .await
         .unwrap();
     store
-        .write_values(&province, &year, &[
-            value("5.4a.num", "total", "7"), value("5.4a.den", "total", "11"),
-            value("2.1.num", "total", "72315"), value("2.1.den", "total", "239796"),
-            value("3.1.num", "total", "22.1"), value("3.1.den", "total", "11.9"),
-        ], &actor())
+        .write_values(
+            &province,
+            &year,
+            &[
+                value("5.4a.num", "total", "7"),
+                value("5.4a.den", "total", "11"),
+                value("2.1.num", "total", "72315"),
+                value("2.1.den", "total", "239796"),
+                value("3.1.num", "total", "22.1"),
+                value("3.1.den", "total", "11.9"),
+            ],
+            &actor(),
+        )
         .await
         .unwrap();
     let phase: Period = "2021-2025".parse().unwrap();
     store
-        .set_local_target("12", "6.1", &phase, Target { op: TargetOp::AtLeast, value: Decimal::from(60) }, &actor())
+        .set_local_target(
+            "12",
+            "6.1",
+            &phase,
+            Target {
+                op: TargetOp::AtLeast,
+                value: Decimal::from(60),
+            },
+            &actor(),
+        )
         .await
         .unwrap();
     let activity = Activity {
@@ -187,7 +241,10 @@ async fn province_with_data(store: &Store) -> (UnitSummary, Period) {
         date: Some(date!(2024 - 03 - 08)),
         notes: None,
     };
-    store.create_register_row(&province, &year, activity, &actor()).await.unwrap();
+    store
+        .create_register_row(&province, &year, activity, &actor())
+        .await
+        .unwrap();
     let document = DocRow {
         order: Some(Decimal::ONE),
         summary: "Kế hoạch thực hiện công tác bình đẳng giới năm 2024".into(),
@@ -197,7 +254,10 @@ async fn province_with_data(store: &Store) -> (UnitSummary, Period) {
         date: Some(date!(2024 - 02 - 05)),
         notes: None,
     };
-    store.create_register_row(&province, &year, document, &actor()).await.unwrap();
+    store
+        .create_register_row(&province, &year, document, &actor())
+        .await
+        .unwrap();
     let budget = Budget {
         source: BudgetSource::Central,
         content: None,
@@ -205,7 +265,10 @@ async fn province_with_data(store: &Store) -> (UnitSummary, Period) {
         spent: Some(Decimal::from(12_500_000)),
         notes: None,
     };
-    store.create_register_row(&province, &year, budget, &actor()).await.unwrap();
+    store
+        .create_register_row(&province, &year, budget, &actor())
+        .await
+        .unwrap();
     (province, year)
 }
 
@@ -233,7 +296,9 @@ fn number_before(text: &str, end: usize) -> Option<(Decimal, u32)> {
         .unwrap_or(0);
     let s = &text[start..end];
     let places = s.split_once(',').map(|(_, f)| f.len() as u32).unwrap_or(0);
-    Decimal::from_str(&s.replace('.', "").replace(',', ".")).ok().map(|d| (d, places))
+    Decimal::from_str(&s.replace('.', "").replace(',', "."))
+        .ok()
+        .map(|d| (d, places))
 }
 
 /// Checks every percentage in the sentence about each indicator against the engine: the
@@ -282,7 +347,8 @@ fn percentage_mismatches(text: &str, rows: &[Assessment]) -> Vec<String> {
                 mismatches.push(format!("{}: {parts} missing for {v}: {sentence}", a.indicator));
             }
         }
-        if f.value.is_none() && !sentence.contains("chưa có số liệu") && a.status_vi != "Không có kết quả định lượng" {
+        if f.value.is_none() && !sentence.contains("chưa có số liệu") && a.status_vi != "Không có kết quả định lượng"
+        {
             mismatches.push(format!("{}: no figure, but the sentence says {sentence}", a.indicator));
         }
     }

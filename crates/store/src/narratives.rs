@@ -102,16 +102,15 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let now = now_text();
         for (section, body) in &changes {
-            let old: Option<String> = sqlx::query(
-                "SELECT body FROM report_narratives WHERE unit_id = $1 AND period = $2 AND section = $3",
-            )
-            .bind(unit.id)
-            .bind(&period_text)
-            .bind(*section)
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|r| r.try_get("body"))
-            .transpose()?;
+            let old: Option<String> =
+                sqlx::query("SELECT body FROM report_narratives WHERE unit_id = $1 AND period = $2 AND section = $3")
+                    .bind(unit.id)
+                    .bind(&period_text)
+                    .bind(*section)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .map(|r| r.try_get("body"))
+                    .transpose()?;
             if old == *body {
                 continue;
             }

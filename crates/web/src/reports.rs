@@ -13,7 +13,7 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use binhdang_domain::Period;
 use binhdang_domain::access::Action;
-use binhdang_reports::{Format, Kind, Request, ReportError, Template};
+use binhdang_reports::{Format, Kind, ReportError, Request, Template};
 use binhdang_store::{NARRATIVE_SECTIONS, UnitSummary, unknown_unit};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -97,14 +97,16 @@ pub async fn get_report(
         })
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))??;
-        Ok::<Response, ApiError>((
-            [
-                (CONTENT_TYPE, format.content_type().to_string()),
-                (CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-            ],
-            bytes,
+        Ok::<Response, ApiError>(
+            (
+                [
+                    (CONTENT_TYPE, format.content_type().to_string()),
+                    (CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+                ],
+                bytes,
+            )
+                .into_response(),
         )
-            .into_response())
     }
     .await;
     match result {
@@ -113,7 +115,11 @@ pub async fn get_report(
     }
 }
 
-fn narrative_json(unit: &UnitSummary, period: &Period, narrative: &std::collections::BTreeMap<String, String>) -> Value {
+fn narrative_json(
+    unit: &UnitSummary,
+    period: &Period,
+    narrative: &std::collections::BTreeMap<String, String>,
+) -> Value {
     json!({
         "unit": unit,
         "period": period_json(period),
@@ -212,7 +218,12 @@ pub fn extend_openapi(doc: &mut Value) {
         "schema": { "type": "string", "format": "date" }, "description": "The document's date (default today)" }));
     let sections: serde_json::Map<String, Value> = NARRATIVE_SECTIONS
         .iter()
-        .map(|(k, vi, _)| ((*k).to_string(), json!({ "type": ["string", "null"], "description": vi })))
+        .map(|(k, vi, _)| {
+            (
+                (*k).to_string(),
+                json!({ "type": ["string", "null"], "description": vi }),
+            )
+        })
         .collect();
     let paths = doc["paths"].as_object_mut().expect("paths");
     paths.insert(
