@@ -10,6 +10,8 @@ use crate::model::{Align, Cell, Document, NumFormat, Row, Table};
 use rust_xlsxwriter::{DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
 const FONT: &str = "Times New Roman";
+/// Height in points of a line of 12 pt text.
+const LINE_HEIGHT: f64 = 15.0;
 
 fn err(e: XlsxError) -> ReportError {
     ReportError::Render {
@@ -100,7 +102,8 @@ fn write_table(ws: &mut Worksheet, table: &Table, draft: bool) -> Result<(), Xls
     row += 1;
     ws.set_freeze_panes(row, 0)?;
     ws.set_repeat_rows(header_row, header_row)?;
-    // Column widths that fit: the longest header word or value, within bounds.
+    // Column widths that fit: the longest header word or value, within bounds; long texts
+    // wrap, and each row is made as tall as its longest wrapped cell.
     let mut widths: Vec<f64> = table
         .columns
         .iter()
@@ -113,6 +116,30 @@ fn write_table(ws: &mut Worksheet, table: &Table, draft: bool) -> Result<(), Xls
                 + 2.0
         })
         .collect();
+    for r in &table.rows {
+        if let Row::Cells(cells) = r {
+            for (c, cell) in cells.iter().enumerate().take(widths.len()) {
+                widths[c] = widths[c].max(text_width(&cell.text) + 2.0);
+            }
+        }
+    }
+    let widths: Vec<f64> = widths.iter().map(|w| w.clamp(6.0, 45.0)).collect();
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
+    }
+    let lines_in = |text: &str, width: f64| -> f64 {
+        text.lines()
+            .map(|l| (l.chars().count() as f64 / (width - 1.0).max(1.0)).ceil().max(1.0))
+            .sum::<f64>()
+            .max(1.0)
+    };
+    let header_lines = table
+        .columns
+        .iter()
+        .zip(&widths)
+        .map(|(c, w)| lines_in(&c.header, *w))
+        .fold(1.0, f64::max);
+    ws.set_row_height(header_row, header_lines * LINE_HEIGHT + 3.0)?;
     let group = base()
         .set_bold()
         .set_border(FormatBorder::Thin)
@@ -122,8 +149,11 @@ fn write_table(ws: &mut Worksheet, table: &Table, draft: bool) -> Result<(), Xls
         match r {
             Row::Group(text) => {
                 ws.merge_range(row, 0, row, last_col, text, &group)?;
+                let total: f64 = widths.iter().sum();
+                ws.set_row_height(row, lines_in(text, total) * LINE_HEIGHT + 3.0)?;
             }
             Row::Cells(cells) => {
+                let mut lines: f64 = 1.0;
                 for (c, (cell, column)) in cells.iter().zip(&table.columns).enumerate() {
                     let f = cell_format(column.align, cell);
                     match cell.number {
@@ -135,10 +165,11 @@ fn write_table(ws: &mut Worksheet, table: &Table, draft: bool) -> Result<(), Xls
                         }
                         None => {
                             ws.write_string_with_format(row, c as u16, &cell.text, &f)?;
+                            lines = lines.max(lines_in(&cell.text, widths[c]));
                         }
                     }
-                    widths[c] = widths[c].max(text_width(&cell.text) + 2.0);
                 }
+                ws.set_row_height(row, lines * LINE_HEIGHT + 3.0)?;
             }
         }
         row += 1;
@@ -146,9 +177,10 @@ fn write_table(ws: &mut Worksheet, table: &Table, draft: bool) -> Result<(), Xls
     if table.rows.is_empty() {
         ws.merge_range(row, 0, row, last_col, &table.empty_text, &base().set_italic())?;
     }
-    for (c, w) in widths.iter().enumerate() {
-        ws.set_column_width(c as u16, w.clamp(6.0, 50.0))?;
+    if table.columns.len() > 6 {
+        ws.set_landscape();
     }
+    ws.set_print_fit_to_pages(1, 0);
     Ok(())
 }
 
