@@ -90,6 +90,19 @@ on_both_backends! {
             .collect();
         assert_eq!(changes.len(), 4, "{audit}");
         assert!(changes.iter().any(|r| r["subject"] == "signer" && r["new_value"].is_null()));
+        // Once the report is submitted its narrative is locked with its data.
+        let province = app.db.store.unit_for_period("12", &binhdang_domain::Period::Year(2024)).await.unwrap().unwrap();
+        sqlx::query(
+            "INSERT INTO submissions (unit_id, programme_code, period, state, updated_at, updated_by)
+             VALUES ($1, 'NS-Y', '2024', 'submitted', '2025-03-01T00:00:00Z', 'tester')",
+        )
+        .bind(province.id)
+        .execute(app.db.store.pool())
+        .await
+        .unwrap();
+        let (s, body) = app.send(&app.client, Method::PUT, path, Some(&json!({"tasks": "x"}))).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["error"]["problems"][0]["code"], "report_locked");
         // The document prints it.
         let r = app
             .client
