@@ -95,14 +95,27 @@ fn paragraph(p: &MParagraph) -> Paragraph {
         out = out.add_run(run(r, size));
     }
     match p.kind {
-        ParaKind::Body | ParaKind::Heading => out
-            .align(AlignmentType::Both)
-            .indent(None, Some(SpecialIndentType::FirstLine(567)), None, None)
-            .line_spacing(spacing(6))
-            .keep_next(p.kind == ParaKind::Heading),
+        // Body text and headings take their layout from styles a user can change at once.
+        ParaKind::Body => out.style(BODY_STYLE),
+        ParaKind::Heading => out.style(HEADING_STYLE).keep_next(true),
         ParaKind::Centered => out.align(AlignmentType::Center).line_spacing(spacing(0)),
         ParaKind::Plain => out.align(AlignmentType::Left).line_spacing(spacing(0)),
     }
+}
+
+const BODY_STYLE: &str = "NoiDung";
+const HEADING_STYLE: &str = "DeMuc";
+
+/// The body of a report: 14 pt, justified, first line indented 1 cm, 6 pt after.
+fn body_style(id: &str, name: &str, fonts: RunFonts) -> Style {
+    Style::new(id, StyleType::Paragraph)
+        .name(name)
+        .based_on("Normal")
+        .fonts(fonts)
+        .size(half_points(14.0))
+        .align(AlignmentType::Both)
+        .indent(None, Some(SpecialIndentType::FirstLine(567)), None, None)
+        .line_spacing(spacing(6))
 }
 
 fn no_borders() -> TableBorders {
@@ -307,11 +320,11 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, ReportError> {
         })
         .default_fonts(fonts.clone())
         .default_size(half_points(14.0))
+        .add_style(body_style(BODY_STYLE, "Nội dung báo cáo", fonts.clone()))
         .add_style(
-            Style::new("Normal", StyleType::Paragraph)
-                .name("Normal")
-                .fonts(fonts)
-                .size(half_points(14.0)),
+            body_style(HEADING_STYLE, "Đề mục báo cáo", fonts)
+                .bold()
+                .next(BODY_STYLE),
         )
         .header(page_header)
         .first_header(first_header);
