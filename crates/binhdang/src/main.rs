@@ -5,6 +5,8 @@ mod accounts;
 mod bench;
 mod check;
 mod demo;
+mod demo_annex;
+mod report;
 
 use anyhow::Context;
 use binhdang_store::Store;
@@ -92,6 +94,13 @@ enum Command {
     /// Check reports (text, DOCX, PDF): extract their figures and list every
     /// inconsistency. Exit status 0: nothing found, 1: findings, 2: a file is unreadable.
     Check(check::CheckArgs),
+    /// Official documents (Nghị định 30/2020 layout) of a unit for a period: DOCX, PDF, XLSX.
+    Report {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[command(flatten)]
+        args: report::ReportArgs,
+    },
 }
 
 #[tokio::main]
@@ -155,6 +164,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench(args) => bench::run(args).await?,
         // Dispatched in `main`, before any logging or database.
         Command::Check(_) => unreachable!("check runs from main"),
+        Command::Report { db, args } => {
+            let store = open(&db.database_url).await?;
+            report::run(&store, args).await?;
+        }
     }
     Ok(())
 }
@@ -206,6 +219,7 @@ async fn init(store: &Store, demo: bool) -> anyhow::Result<()> {
     }
     if demo {
         demo::load(store).await?;
+        demo_annex::load(store).await?;
     }
     accounts::first_admin(store).await?;
     Ok(())

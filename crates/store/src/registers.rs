@@ -466,6 +466,25 @@ impl Store {
         Ok(old)
     }
 
+    /// The rows of `unit` and every unit below it for `period` (as
+    /// [`Store::register_summary`] reads them), for tables that list or group rows.
+    pub async fn register_rows_in_subtree<T: StoredRegister>(
+        &self,
+        unit: &UnitSummary,
+        period: &Period,
+    ) -> Result<Vec<RegisterRow<T>>, StoreError> {
+        let periods = stored_periods(T::KIND, period)?;
+        let sql = select_sql::<T>(&format!(
+            "t.unit_id IN (SELECT unit_id FROM unit_ancestors WHERE ancestor_id = $1) AND t.period IN ({})",
+            placeholders(2, periods.len())
+        ));
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(unit.id);
+        for p in &periods {
+            q = q.bind(p.clone());
+        }
+        q.fetch_all(&self.pool).await?.iter().map(read_row).collect()
+    }
+
     /// The register's totals over `unit` and every unit below it (pre-2025 units included
     /// in the post-2025 unit that inherited them) for `period`.
     pub async fn register_summary<T: StoredRegister>(

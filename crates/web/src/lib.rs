@@ -9,6 +9,7 @@ mod lang;
 mod monitoring;
 mod openapi;
 mod registers;
+mod reports;
 mod rules;
 mod workflow;
 
@@ -67,6 +68,11 @@ pub fn router(store: Store) -> Router {
         .route("/status", get(workflow::status))
         .route("/inbox", get(workflow::inbox))
         .route("/audit", get(workflow::audit))
+        .route(
+            "/reports/narrative",
+            get(reports::get_narrative).put(reports::put_narrative),
+        )
+        .route("/reports/{kind}", get(reports::get_report))
         .fallback(api::not_found);
     Router::new()
         .nest("/api/v1", api)

@@ -46,6 +46,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/status"),
     ("get", "/api/v1/inbox"),
     ("get", "/api/v1/audit"),
+    ("get", "/api/v1/reports/{kind}"),
+    ("get", "/api/v1/reports/narrative"),
+    ("put", "/api/v1/reports/narrative"),
 ];
 
 pub async fn serve() -> Json<Value> {
@@ -399,5 +402,6 @@ pub fn openapi_document() -> Value {
     crate::rules::extend_openapi(&mut doc);
     workflow_paths(&mut doc);
     crate::registers::extend_openapi(&mut doc);
+    crate::reports::extend_openapi(&mut doc);
     doc
 }

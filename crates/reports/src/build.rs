@@ -1,0 +1,942 @@
+//! From the store to the document model: reads a unit's assessment, registers, narrative and
+//! workflow state for a period, and lays them out as the report of the asked kind. No number
+//! is typed here: each one is read from the store and formatted the Vietnamese way.
+
+use crate::model::*;
+use crate::template::{Placeholders, Template};
+use crate::words::{self, NO_DATA, capitalise};
+use crate::{Kind, ReportError};
+use binhdang_domain::assessment::Status;
+use binhdang_domain::register::{Activity, Budget, BudgetSummary, Document as DocRow, GbvCase, GbvSummary};
+use binhdang_domain::vn::{format_date, format_date_long, format_money, format_number};
+use binhdang_domain::workflow::State;
+use binhdang_domain::{Indicator, MeasureKind, Objective, Period, UnitLevel};
+use binhdang_store::registers::RegisterRow;
+use binhdang_store::{Assessment, Store, UnitSummary};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use std::collections::{BTreeMap, HashMap};
+use time::Date;
+
+/// What is asked: a kind of report for a unit and period, dated, on a template.
+pub struct Request<'a> {
+    pub kind: Kind,
+    pub unit: &'a UnitSummary,
+    pub period: Period,
+    /// The date in "Lai Châu, ngày 05 tháng 3 năm 2024".
+    pub date: Date,
+    pub template: &'a Template,
+}
+
+/// Everything a report reads from the store.
+struct Facts {
+    unit: UnitSummary,
+    period: Period,
+    indicators: Vec<Indicator>,
+    objectives: Vec<Objective>,
+    assessment: Vec<Assessment>,
+    /// Indicator → the unit's agencies that answer for it.
+    agencies: HashMap<String, Vec<String>>,
+    narrative: BTreeMap<String, String>,
+    approved: bool,
+    activities: Vec<RegisterRow<Activity>>,
+    documents: Vec<RegisterRow<DocRow>>,
+    budget: Option<BudgetSummary>,
+    /// The budget's year span, e.g. 2021–2024.
+    budget_years: (i32, i32),
+    gbv: Option<GbvSummary>,
+    /// Activity types in list order: (code, Vietnamese name).
+    activity_names: Vec<(String, String)>,
+    document_names: HashMap<String, String>,
+}
+
+/// The period whose budget rows a report sums: the phase from 2021 up to the report's year
+/// for an annual report, the year itself for shorter periods, the phase for a phase.
+fn budget_period(period: &Period) -> Period {
+    match *period {
+        Period::Year(y) if y > 2021 => Period::Phase {
+            from: 2021.min(y),
+            to: y,
+        },
+        Period::Phase { from, to } => Period::Phase { from, to },
+        _ => Period::Year(period.milestone_year()),
+    }
+}
+
+async fn gather(
+    store: &Store,
+    unit: &UnitSummary,
+    period: &Period,
+    wants_assessment: bool,
+) -> Result<Facts, ReportError> {
+    let indicators = store.indicators().await?;
+    let objectives = store.objectives().await?;
+    let assessment = if wants_assessment {
+        store.assessment(unit, period).await?
+    } else {
+        Vec::new()
+    };
+    let mut agencies: HashMap<String, Vec<String>> = HashMap::new();
+    if wants_assessment {
+        for agency in store.agencies_of(unit).await? {
+            for i in &indicators {
+                if store.agency_covers(&agency.code, &i.code).await? {
+                    agencies.entry(i.code.clone()).or_default().push(agency.name_vi.clone());
+                }
+            }
+        }
+    }
+    let narrative = store.report_narrative(unit, period).await?;
+    let approved = match store.programme_for(period).await? {
+        Some(p) => store.submission(unit, &p.code, period).await?.state == State::Approved,
+        None => false,
+    };
+    let activities = store.register_rows_in_subtree::<Activity>(unit, period).await?;
+    let mut documents = store.register_rows::<DocRow>(unit, period).await?;
+    documents.sort_by_key(|a| (a.record.order, a.record.date, a.id));
+    let bp = budget_period(period);
+    let budget_years = match bp {
+        Period::Phase { from, to } => (from, to),
+        p => (p.milestone_year(), p.milestone_year()),
+    };
+    let budget = store
+        .register_summary::<Budget>(unit, &bp)
+        .await
+        .ok()
+        .map(|s| s.summary);
+    let gbv = store
+        .register_summary::<GbvCase>(unit, period)
+        .await
+        .ok()
+        .map(|s| s.summary);
+    let lists = store.register_lists().await?;
+    Ok(Facts {
+        unit: unit.clone(),
+        period: *period,
+        indicators,
+        objectives,
+        assessment,
+        agencies,
+        narrative,
+        approved,
+        activities,
+        documents,
+        budget,
+        budget_years,
+        gbv,
+        activity_names: lists
+            .activity_types
+            .iter()
+            .map(|t| (t.code.clone(), t.name_vi.clone()))
+            .collect(),
+        document_names: lists
+            .document_types
+            .iter()
+            .map(|t| (t.code.clone(), t.name_vi.clone()))
+            .collect(),
+    })
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+fn placeholders(unit: &UnitSummary, period: &Period, template: &Template) -> Placeholders {
+    let unit_text = if unit.kind.is_empty() {
+        unit.name.clone()
+    } else {
+        format!("{} {}", lower_first(&unit.kind), unit.name)
+    };
+    let mut p = Placeholders {
+        unit_upper: unit_text.to_uppercase(),
+        unit: unit_text,
+        name: unit.name.clone(),
+        period: lower_first(&period.label_vi()),
+        year: period.milestone_year().to_string(),
+        issuer: String::new(),
+    };
+    p.issuer = p.fill(&template.header.issuer_name);
+    p
+}
+
+/// Builds the document of `req.kind`.
+pub async fn build(store: &Store, req: &Request<'_>) -> Result<Document, ReportError> {
+    let period = match (req.kind, req.period) {
+        (Kind::ActionMonth, Period::Year(y)) => Period::ActionMonth(y),
+        (_, p) => p,
+    };
+    let wants_assessment = matches!(req.kind, Kind::Strategy | Kind::Assessment);
+    let facts = gather(store, req.unit, &period, wants_assessment).await?;
+    let ph = placeholders(req.unit, &period, req.template);
+    let b = Builder {
+        facts: &facts,
+        t: req.template,
+        ph: &ph,
+        date: req.date,
+    };
+    Ok(b.document(req.kind))
+}
+
+struct Builder<'a> {
+    facts: &'a Facts,
+    t: &'a Template,
+    ph: &'a Placeholders,
+    date: Date,
+}
+
+fn body(text: impl Into<String>) -> Block {
+    Block::Paragraph(Paragraph::new(ParaKind::Body, vec![Run::plain(text)]))
+}
+
+fn heading(text: impl Into<String>) -> Block {
+    Block::Paragraph(Paragraph::new(ParaKind::Heading, vec![Run::bold(text)]))
+}
+
+fn centered(runs: Vec<Run>) -> Block {
+    Block::Paragraph(Paragraph::new(ParaKind::Centered, runs))
+}
+
+fn count(d: Decimal) -> String {
+    format_number(d, Some(0))
+}
+
+fn f64_of(d: Decimal) -> f64 {
+    d.to_f64().unwrap_or(0.0)
+}
+
+fn level_vi(level: Option<UnitLevel>) -> &'static str {
+    match level {
+        Some(UnitLevel::Country) => "Trung ương",
+        Some(UnitLevel::Province) => "Tỉnh",
+        Some(UnitLevel::District) => "Huyện",
+        Some(UnitLevel::Commune) => "Xã",
+        None => "Không ghi",
+    }
+}
+
+/// Days since 1899-12-30: a date as spreadsheets count it.
+fn serial_date(d: Date) -> f64 {
+    let base = Date::from_calendar_date(1899, time::Month::December, 30).expect("valid date");
+    (d - base).whole_days() as f64
+}
+
+const ROMAN: [&str; 10] = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"];
+
+/// Totals of activity rows grouped by type and level.
+#[derive(Default, Clone)]
+struct Tally {
+    count: Decimal,
+    male: Decimal,
+    female: Decimal,
+    total: Decimal,
+}
+
+impl<'a> Builder<'a> {
+    fn fill(&self, s: &str) -> String {
+        self.ph.fill(s)
+    }
+
+    fn doc_template(&self) -> &crate::template::DocTemplate {
+        match self.facts.period {
+            Period::ActionMonth(_) => &self.t.action_month,
+            _ => &self.t.strategy,
+        }
+    }
+
+    fn number_text(&self) -> String {
+        self.facts.narrative.get("number").cloned().unwrap_or_default()
+    }
+
+    fn header(&self, summary: Vec<String>) -> Header {
+        let number = self.number_text();
+        // A number not given yet is left blank for the clerk, with no-break spaces so that
+        // the gap survives in every format.
+        let number = if number.is_empty() { "\u{a0}".repeat(8) } else { number };
+        Header {
+            parent_body: self.fill(&self.t.header.parent_body).to_uppercase(),
+            issuing_body: self.fill(&self.t.header.issuing_body).to_uppercase(),
+            number_line: format!("Số: {number}/BC-{}", self.t.header.issuer_code),
+            place_date: format!("{}, {}", self.fill(&self.t.header.place), format_date_long(self.date)),
+            doc_type: self.doc_template().doc_type.clone(),
+            summary,
+        }
+    }
+
+    fn signature(&self) -> Signature {
+        let s = &self.t.signature;
+        Signature {
+            recipients: s.recipients.iter().map(|r| format!("- {}", self.fill(r))).collect(),
+            authority: s.authority.iter().map(|a| self.fill(a)).collect(),
+            title: self.fill(&s.title),
+            signer: self
+                .facts
+                .narrative
+                .get("signer")
+                .cloned()
+                .unwrap_or_else(|| self.fill(&s.signer)),
+        }
+    }
+
+    fn file_stem(&self, kind: Kind) -> String {
+        format!(
+            "{}-{}-{}",
+            kind.slug(),
+            self.facts.unit.code,
+            self.facts.period.to_string().to_lowercase()
+        )
+    }
+
+    fn document(&self, kind: Kind) -> Document {
+        let (summary, blocks) = match kind {
+            Kind::Strategy | Kind::ActionMonth => {
+                let dt = self.doc_template();
+                (
+                    dt.summary.iter().map(|s| self.fill(s)).collect(),
+                    self.report_blocks(kind),
+                )
+            }
+            Kind::Assessment => self.table_document(&self.t.tables.assessment_title, self.assessment_table()),
+            Kind::Activities => self.table_document(&self.t.tables.activities_title, self.activities_table()),
+            Kind::Communication => self.table_document(&self.t.tables.communication_title, self.communication_table()),
+            Kind::Documents => self.table_document(&self.t.tables.documents_title, self.documents_table()),
+            Kind::Budget => self.table_document(&self.t.tables.budget_title, self.budget_table()),
+        };
+        let title = format!("{} {}", self.doc_template().doc_type, summary.join(" "));
+        Document {
+            title,
+            file_stem: self.file_stem(kind),
+            draft: !self.facts.approved,
+            header: Some(self.header(summary)),
+            blocks,
+        }
+    }
+
+    /// A document that is one table: the header, the table, the signature.
+    fn table_document(&self, title: &str, table: Table) -> (Vec<String>, Vec<Block>) {
+        let summary = vec![self.fill(title)];
+        let blocks = vec![Block::Table(table), Block::Signature(self.signature())];
+        (summary, blocks)
+    }
+
+    fn narrative(&self, key: &str, out: &mut Vec<Block>) {
+        match self.facts.narrative.get(key) {
+            Some(text) => {
+                for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+                    out.push(body(line));
+                }
+            }
+            None => out.push(Block::Paragraph(Paragraph::new(
+                ParaKind::Body,
+                vec![Run::italic("(Chưa có nội dung.)")],
+            ))),
+        }
+    }
+
+    fn annex_heading(&self, number: usize, title: &str, out: &mut Vec<Block>) {
+        out.push(Block::PageBreak);
+        out.push(centered(vec![Run::bold(format!("Phụ lục {}", ROMAN[number]))]));
+        out.push(centered(vec![Run::bold(self.fill(title).to_uppercase())]));
+        let number_text = self.number_text();
+        out.push(centered(vec![Run::italic(format!(
+            "(Kèm theo Báo cáo số {}/BC-{} ngày {} của {})",
+            if number_text.is_empty() {
+                "\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}"
+            } else {
+                &number_text
+            },
+            self.t.header.issuer_code,
+            format_date(self.date),
+            self.ph.issuer
+        ))]));
+    }
+
+    fn report_blocks(&self, kind: Kind) -> Vec<Block> {
+        let dt = self.doc_template();
+        let mut out = Vec::new();
+        for basis in &dt.legal_bases {
+            out.push(Block::Paragraph(Paragraph::new(
+                ParaKind::Body,
+                vec![Run::italic(self.fill(basis))],
+            )));
+        }
+        out.push(body(self.fill(&dt.opening)));
+        let mut section = 0;
+        let mut next = |title: &str| {
+            section += 1;
+            heading(format!("{}. {}", ROMAN[section - 1], title.to_uppercase()))
+        };
+        if kind == Kind::ActionMonth {
+            out.push(next("Công tác chỉ đạo, triển khai"));
+            self.narrative("situation", &mut out);
+            out.extend(self.documents_sentences());
+            out.push(next("Kết quả các hoạt động trong Tháng hành động"));
+            out.extend(self.activity_sentences());
+            out.extend(self.gbv_sentences());
+            out.push(next("Khó khăn, vướng mắc và nguyên nhân"));
+            out.push(heading("1. Khó khăn, vướng mắc"));
+            self.narrative("difficulties", &mut out);
+            out.push(heading("2. Nguyên nhân"));
+            self.narrative("causes", &mut out);
+            out.push(next("Đề xuất, kiến nghị"));
+            self.narrative("proposals", &mut out);
+            out.push(body(self.fill(&dt.closing)));
+            out.push(Block::Signature(self.signature()));
+            self.annex_heading(0, &self.t.tables.activities_title, &mut out);
+            out.push(Block::Table(self.activities_table()));
+            self.annex_heading(1, &self.t.tables.communication_title, &mut out);
+            out.push(Block::Table(self.communication_table()));
+            return out;
+        }
+        out.push(next("Tình hình triển khai thực hiện"));
+        out.push(heading("1. Công tác chỉ đạo, điều hành"));
+        self.narrative("situation", &mut out);
+        out.extend(self.documents_sentences());
+        out.push(heading("2. Công tác truyền thông, tập huấn"));
+        out.extend(self.activity_sentences());
+        out.push(heading("3. Kinh phí thực hiện"));
+        out.extend(self.budget_sentences());
+        out.push(next("Kết quả thực hiện các mục tiêu, chỉ tiêu"));
+        out.extend(self.results_by_objective());
+        out.push(next("Khó khăn, vướng mắc và nguyên nhân"));
+        out.push(heading("1. Khó khăn, vướng mắc"));
+        self.narrative("difficulties", &mut out);
+        let missed: Vec<String> = self
+            .facts
+            .assessment
+            .iter()
+            .filter(|a| a.status == Status::NotMet)
+            .map(|a| a.indicator.clone())
+            .collect();
+        if !missed.is_empty() {
+            out.push(body(format!(
+                "Các chỉ tiêu chưa đạt so với chỉ tiêu đề ra: {} (chi tiết tại Phụ lục I).",
+                missed.join("; ")
+            )));
+        }
+        out.push(heading("2. Nguyên nhân"));
+        self.narrative("causes", &mut out);
+        out.push(next("Nhiệm vụ, giải pháp thời gian tới"));
+        self.narrative("tasks", &mut out);
+        out.push(next("Đề xuất, kiến nghị"));
+        self.narrative("proposals", &mut out);
+        out.push(body(self.fill(&dt.closing)));
+        out.push(Block::Signature(self.signature()));
+        self.annex_heading(0, &self.t.tables.assessment_title, &mut out);
+        out.push(Block::Table(self.assessment_table()));
+        self.annex_heading(1, &self.t.tables.activities_title, &mut out);
+        out.push(Block::Table(self.activities_table()));
+        self.annex_heading(2, &self.t.tables.communication_title, &mut out);
+        out.push(Block::Table(self.communication_table()));
+        self.annex_heading(3, &self.t.tables.documents_title, &mut out);
+        out.push(Block::Table(self.documents_table()));
+        self.annex_heading(4, &self.t.tables.budget_title, &mut out);
+        out.push(Block::Table(self.budget_table()));
+        out
+    }
+
+    fn indicator(&self, code: &str) -> Option<&Indicator> {
+        self.facts.indicators.iter().find(|i| i.code == code)
+    }
+
+    fn results_by_objective(&self) -> Vec<Block> {
+        let mut out = Vec::new();
+        for (n, objective) in self.facts.objectives.iter().enumerate() {
+            out.push(heading(format!(
+                "{}. Mục tiêu {}: {}",
+                n + 1,
+                objective.number,
+                objective.name_vi
+            )));
+            for a in self.facts.assessment.iter().filter(|a| a.objective == objective.number) {
+                let Some(indicator) = self.indicator(&a.indicator) else {
+                    continue;
+                };
+                out.push(body(format!(
+                    "- Chỉ tiêu {}: {}",
+                    a.indicator,
+                    words::indicator_sentence(indicator, a)
+                )));
+            }
+        }
+        let count = |f: &dyn Fn(Status) -> bool| self.facts.assessment.iter().filter(|a| f(a.status)).count();
+        let met = count(&|s| matches!(s, Status::Met | Status::Exceeded));
+        let missed = count(&|s| s == Status::NotMet);
+        let no_data = count(&|s| s == Status::NoData);
+        out.push(body(format!(
+            "Tổng hợp: trong {} chỉ tiêu, {} chỉ tiêu đạt hoặc vượt, {} chỉ tiêu không đạt, {} chỉ tiêu chưa có số liệu hoặc chưa có chỉ tiêu để đánh giá (chi tiết tại Phụ lục I).",
+            self.facts.assessment.len(),
+            met,
+            missed,
+            no_data
+        )));
+        out
+    }
+
+    fn is_communication(&self, activity_type: &str) -> bool {
+        self.t.registers.communication_types.iter().any(|c| c == activity_type)
+    }
+
+    fn activity_name(&self, code: &str) -> String {
+        self.facts
+            .activity_names
+            .iter()
+            .find(|(k, _)| k == code)
+            .map(|(_, name)| name.clone())
+            .unwrap_or_else(|| code.to_string())
+    }
+
+    /// Activity rows of one group (events, or communication products) tallied by type, in
+    /// the list's order, and by level within a type.
+    fn tallies(&self, communication: bool) -> Vec<((String, Option<UnitLevel>), Tally)> {
+        let mut groups: BTreeMap<(usize, String, Option<UnitLevel>), Tally> = BTreeMap::new();
+        for r in &self.facts.activities {
+            let a = &r.record;
+            if self.is_communication(&a.activity_type) != communication {
+                continue;
+            }
+            let rank = self
+                .facts
+                .activity_names
+                .iter()
+                .position(|(k, _)| *k == a.activity_type)
+                .unwrap_or(usize::MAX);
+            let t = groups.entry((rank, a.activity_type.clone(), a.level)).or_default();
+            t.count += a.count;
+            t.male += a.participants_male.unwrap_or_default();
+            t.female += a.participants_female.unwrap_or_default();
+            t.total += a.total_participants().unwrap_or_default();
+        }
+        groups
+            .into_iter()
+            .map(|((_, code, level), t)| ((code, level), t))
+            .collect()
+    }
+
+    fn activity_sentences(&self) -> Vec<Block> {
+        let mut out = Vec::new();
+        let events = self.tallies(false);
+        let mut by_type: BTreeMap<String, Tally> = BTreeMap::new();
+        let mut total = Tally::default();
+        let mut order = Vec::new();
+        for ((code, _), t) in &events {
+            if !by_type.contains_key(code) {
+                order.push(code.clone());
+            }
+            let e = by_type.entry(code.clone()).or_default();
+            e.count += t.count;
+            e.male += t.male;
+            e.female += t.female;
+            e.total += t.total;
+            total.count += t.count;
+            total.male += t.male;
+            total.female += t.female;
+            total.total += t.total;
+        }
+        if events.is_empty() {
+            out.push(body(format!("Hoạt động truyền thông, tập huấn, hội nghị: {NO_DATA}.")));
+        } else {
+            out.push(body(format!(
+                "Trên địa bàn đã tổ chức {} hoạt động (hội nghị, tập huấn, mít tinh, truyền thông…) với {} lượt người tham dự (nam {}, nữ {}), cụ thể:",
+                count(total.count),
+                count(total.total),
+                count(total.male),
+                count(total.female)
+            )));
+            for code in &order {
+                let t = &by_type[code];
+                let people = if t.total.is_zero() {
+                    String::new()
+                } else {
+                    format!(
+                        ", với {} lượt người tham dự (nam {}, nữ {})",
+                        count(t.total),
+                        count(t.male),
+                        count(t.female)
+                    )
+                };
+                out.push(body(format!(
+                    "- {}: {}{people};",
+                    self.activity_name(code),
+                    count(t.count)
+                )));
+            }
+        }
+        let products = self.tallies(true);
+        if products.is_empty() {
+            out.push(body(format!("Sản phẩm truyền thông: {NO_DATA}.")));
+        } else {
+            let mut by_type: Vec<(String, Decimal)> = Vec::new();
+            for ((code, _), t) in &products {
+                match by_type.iter_mut().find(|(c, _)| c == code) {
+                    Some((_, n)) => *n += t.count,
+                    None => by_type.push((code.clone(), t.count)),
+                }
+            }
+            let parts: Vec<String> = by_type
+                .iter()
+                .map(|(code, n)| format!("{} {}", count(*n), lower_first(&self.activity_name(code))))
+                .collect();
+            out.push(body(format!("Sản phẩm truyền thông: {}.", parts.join(", "))));
+        }
+        out
+    }
+
+    fn documents_sentences(&self) -> Vec<Block> {
+        let docs = &self.facts.documents;
+        if docs.is_empty() {
+            return vec![body(format!("Văn bản chỉ đạo, hướng dẫn đã ban hành: {NO_DATA}."))];
+        }
+        let mut by_type: Vec<(String, usize)> = Vec::new();
+        for d in docs {
+            match by_type.iter_mut().find(|(c, _)| *c == d.record.document_type) {
+                Some((_, n)) => *n += 1,
+                None => by_type.push((d.record.document_type.clone(), 1)),
+            }
+        }
+        let parts: Vec<String> = by_type
+            .iter()
+            .map(|(code, n)| {
+                let name = self.facts.document_names.get(code).cloned().unwrap_or(code.clone());
+                format!("{n} {}", lower_first(&name))
+            })
+            .collect();
+        vec![body(format!(
+            "Đã ban hành {} văn bản chỉ đạo, hướng dẫn thực hiện công tác bình đẳng giới ({}), chi tiết tại phụ lục kèm theo.",
+            docs.len(),
+            parts.join(", ")
+        ))]
+    }
+
+    fn budget_sentences(&self) -> Vec<Block> {
+        let Some(budget) = self.facts.budget.as_ref().filter(|b| !b.by_year.is_empty()) else {
+            return vec![body(format!("Kinh phí thực hiện: {NO_DATA}."))];
+        };
+        let mut out = Vec::new();
+        for y in &budget.by_year {
+            let sources: Vec<String> = y
+                .by_source
+                .iter()
+                .map(|s| format!("{} {}", lower_first(s.name_vi), format_money(s.totals.allocated)))
+                .collect();
+            out.push(body(format!(
+                "- Năm {}: kinh phí được bố trí {} ({}); đã thực hiện {}.",
+                y.year,
+                format_money(y.totals.allocated),
+                sources.join("; "),
+                format_money(y.totals.spent)
+            )));
+        }
+        if budget.by_year.len() > 1 {
+            out.push(body(format!(
+                "Tổng cộng giai đoạn {}–{}: được bố trí {}, đã thực hiện {}.",
+                self.facts.budget_years.0,
+                self.facts.budget_years.1,
+                format_money(budget.total.allocated),
+                format_money(budget.total.spent)
+            )));
+        }
+        out
+    }
+
+    fn gbv_sentences(&self) -> Vec<Block> {
+        let Some(gbv) = self.facts.gbv.as_ref().filter(|g| !g.by_type.is_empty()) else {
+            return vec![body(format!(
+                "Các vụ bạo lực trên cơ sở giới được phát hiện trong Tháng hành động: {NO_DATA}."
+            ))];
+        };
+        let parts: Vec<String> = gbv
+            .by_type
+            .iter()
+            .map(|t| format!("{} {} vụ", lower_first(&t.name_vi), count(t.totals.cases)))
+            .collect();
+        vec![body(format!(
+            "Trong Tháng hành động đã phát hiện {} vụ bạo lực trên cơ sở giới ({}); {} trường hợp được hỗ trợ.",
+            count(gbv.total.cases),
+            parts.join(", "),
+            count(gbv.total.supported)
+        ))]
+    }
+
+    fn phase_label(&self) -> &'static str {
+        if self.facts.period.milestone_year() <= 2025 {
+            "2021–2025"
+        } else {
+            "2026–2030"
+        }
+    }
+
+    pub(crate) fn assessment_table(&self) -> Table {
+        let columns = vec![
+            Column::new("Mã", 6.0, Align::Center),
+            Column::new("Chỉ tiêu", 24.0, Align::Left),
+            Column::new("Chỉ tiêu quốc gia 2021–2030", 15.0, Align::Left),
+            Column::new(
+                format!("Chỉ tiêu của địa phương {}", self.phase_label()),
+                12.0,
+                Align::Left,
+            ),
+            Column::new("Cơ quan chịu trách nhiệm", 14.0, Align::Left),
+            Column::new(
+                format!("Kết quả {}", lower_first(&self.facts.period.label_vi())),
+                14.0,
+                Align::Center,
+            ),
+            Column::new("Tử số", 8.0, Align::Right).sheet_only(),
+            Column::new("Mẫu số", 8.0, Align::Right).sheet_only(),
+            Column::new("Giá trị", 8.0, Align::Right).sheet_only(),
+            Column::new("Đánh giá", 10.0, Align::Center),
+        ];
+        let mut rows = Vec::new();
+        for objective in &self.facts.objectives {
+            rows.push(Row::Group(format!(
+                "MỤC TIÊU {}: {}",
+                objective.number,
+                objective.name_vi.to_uppercase()
+            )));
+            for a in self.facts.assessment.iter().filter(|a| a.objective == objective.number) {
+                let Some(indicator) = self.indicator(&a.indicator) else {
+                    continue;
+                };
+                let national: Vec<String> = indicator
+                    .national_targets
+                    .iter()
+                    .map(|t| format!("Năm {}: {}", t.year, words::target_text(indicator.measure, &t.target)))
+                    .collect();
+                let local = match &a.target {
+                    Some(t) if t.source == "local" => words::target_text(indicator.measure, &t.target),
+                    _ => "Chưa giao".to_string(),
+                };
+                let agency = self
+                    .facts
+                    .agencies
+                    .get(&a.indicator)
+                    .map(|names| names.join("; "))
+                    .unwrap_or_else(|| indicator.responsible_agency.clone());
+                let f = &a.figure;
+                let num = |d: Option<Decimal>| match d {
+                    Some(v) => {
+                        let format = if v.fract().is_zero() {
+                            NumFormat::Integer
+                        } else {
+                            NumFormat::Decimal1
+                        };
+                        Cell::number(format_number(v, None), f64_of(v), format)
+                    }
+                    None => Cell::text(""),
+                };
+                let value = match f.value {
+                    Some(v) => {
+                        let places = words::places_for(indicator.measure, v, a.target.as_ref().map(|t| &t.target));
+                        let text = words::value_text(indicator.measure, v, places);
+                        match indicator.measure {
+                            MeasureKind::Percent => Cell::number(text, f64_of(v) / 100.0, NumFormat::Percent),
+                            MeasureKind::YesNo => Cell::number(text, f64_of(v), NumFormat::Percent),
+                            MeasureKind::Ratio => Cell::number(text, f64_of(v), NumFormat::Decimal2),
+                            MeasureKind::Count => Cell::number(text, f64_of(v), NumFormat::Integer),
+                            _ => Cell::number(text, f64_of(v), NumFormat::Decimal1),
+                        }
+                    }
+                    None => Cell::text(""),
+                };
+                rows.push(Row::Cells(vec![
+                    Cell::text(a.indicator.clone()),
+                    Cell::text(capitalise(&a.name_vi)),
+                    Cell::text(national.join("\n")),
+                    Cell::text(local),
+                    Cell::text(agency),
+                    Cell::text(words::result_text(indicator, a)),
+                    num(f.numerator),
+                    num(f.denominator),
+                    value,
+                    Cell::text(a.status_vi),
+                ]));
+            }
+        }
+        Table {
+            sheet: "Đánh giá chỉ tiêu".into(),
+            title: self.fill(&self.t.tables.assessment_title),
+            columns,
+            rows,
+            empty_text: NO_DATA.into(),
+            size: 11.0,
+        }
+    }
+
+    fn tally_table(&self, communication: bool) -> Table {
+        let tallies = self.tallies(communication);
+        let mut rows = Vec::new();
+        let mut total = Tally::default();
+        for (i, ((code, level), t)) in tallies.iter().enumerate() {
+            let mut cells = vec![
+                Cell::number((i + 1).to_string(), (i + 1) as f64, NumFormat::Integer),
+                Cell::text(self.activity_name(code)),
+                Cell::number(count(t.count), f64_of(t.count), NumFormat::Integer),
+            ];
+            if !communication {
+                cells.push(Cell::number(count(t.male), f64_of(t.male), NumFormat::Integer));
+                cells.push(Cell::number(count(t.female), f64_of(t.female), NumFormat::Integer));
+            }
+            cells.push(Cell::text(level_vi(*level)));
+            rows.push(Row::Cells(cells));
+            total.count += t.count;
+            total.male += t.male;
+            total.female += t.female;
+        }
+        if !tallies.is_empty() {
+            let mut cells = vec![
+                Cell::text(""),
+                Cell::text("Tổng cộng").bold(),
+                Cell::number(count(total.count), f64_of(total.count), NumFormat::Integer).bold(),
+            ];
+            if !communication {
+                cells.push(Cell::number(count(total.male), f64_of(total.male), NumFormat::Integer).bold());
+                cells.push(Cell::number(count(total.female), f64_of(total.female), NumFormat::Integer).bold());
+            }
+            cells.push(Cell::text(""));
+            rows.push(Row::Cells(cells));
+        }
+        let mut columns = vec![
+            Column::new("Stt", 6.0, Align::Center),
+            Column::new(
+                if communication {
+                    "Sản phẩm truyền thông"
+                } else {
+                    "Hoạt động"
+                },
+                30.0,
+                Align::Left,
+            ),
+            Column::new("Số lượng", 12.0, Align::Right),
+        ];
+        if !communication {
+            columns.push(Column::new("Lượt người tham dự: Nam", 14.0, Align::Right));
+            columns.push(Column::new("Lượt người tham dự: Nữ", 14.0, Align::Right));
+        }
+        columns.push(Column::new("Cấp thực hiện", 14.0, Align::Center));
+        let (sheet, title) = if communication {
+            ("Sản phẩm truyền thông", &self.t.tables.communication_title)
+        } else {
+            ("Hoạt động", &self.t.tables.activities_title)
+        };
+        Table {
+            sheet: sheet.into(),
+            title: self.fill(title),
+            columns,
+            rows,
+            empty_text: capitalise(NO_DATA),
+            size: 12.0,
+        }
+    }
+
+    fn activities_table(&self) -> Table {
+        self.tally_table(false)
+    }
+
+    fn communication_table(&self) -> Table {
+        self.tally_table(true)
+    }
+
+    fn documents_table(&self) -> Table {
+        let rows = self
+            .facts
+            .documents
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let d = &r.record;
+                let order = d.order.map(f64_of).unwrap_or((i + 1) as f64);
+                Row::Cells(vec![
+                    Cell::number(
+                        format_number(Decimal::try_from(order).unwrap_or_default(), None),
+                        order,
+                        NumFormat::Integer,
+                    ),
+                    Cell::text(d.summary.clone()),
+                    Cell::text(d.issuing_body.clone()),
+                    Cell::text(
+                        self.facts
+                            .document_names
+                            .get(&d.document_type)
+                            .cloned()
+                            .unwrap_or(d.document_type.clone()),
+                    ),
+                    Cell::text(d.number.clone().unwrap_or_default()),
+                    match d.date {
+                        Some(date) => Cell::number(format_date(date), serial_date(date), NumFormat::Date),
+                        None => Cell::text(""),
+                    },
+                    Cell::text(d.notes.clone().unwrap_or_default()),
+                ])
+            })
+            .collect();
+        Table {
+            sheet: "Văn bản chỉ đạo".into(),
+            title: self.fill(&self.t.tables.documents_title),
+            columns: vec![
+                Column::new("TT", 5.0, Align::Center),
+                Column::new("Trích yếu nội dung", 32.0, Align::Left),
+                Column::new("Cơ quan ban hành", 14.0, Align::Left),
+                Column::new("Loại văn bản", 10.0, Align::Left),
+                Column::new("Số, ký hiệu", 11.0, Align::Left),
+                Column::new("Ngày ban hành", 11.0, Align::Center),
+                Column::new("Ghi chú", 10.0, Align::Left),
+            ],
+            rows,
+            empty_text: capitalise(NO_DATA),
+            size: 12.0,
+        }
+    }
+
+    fn budget_table(&self) -> Table {
+        let mut rows = Vec::new();
+        let money = |d: Decimal| Cell::number(format_number(d, Some(0)), f64_of(d), NumFormat::Money);
+        if let Some(b) = &self.facts.budget {
+            for y in &b.by_year {
+                for s in &y.by_source {
+                    rows.push(Row::Cells(vec![
+                        Cell::number(y.year.to_string(), f64::from(y.year), NumFormat::Year),
+                        Cell::text(s.name_vi),
+                        money(s.totals.allocated),
+                        money(s.totals.spent),
+                    ]));
+                }
+                rows.push(Row::Cells(vec![
+                    Cell::text(""),
+                    Cell::text(format!("Cộng năm {}", y.year)).bold(),
+                    money(y.totals.allocated).bold(),
+                    money(y.totals.spent).bold(),
+                ]));
+            }
+            if !b.by_year.is_empty() {
+                rows.push(Row::Cells(vec![
+                    Cell::text(""),
+                    Cell::text("Tổng cộng").bold(),
+                    money(b.total.allocated).bold(),
+                    money(b.total.spent).bold(),
+                ]));
+            }
+        }
+        Table {
+            sheet: "Kinh phí".into(),
+            title: format!(
+                "{} {}–{}",
+                self.fill(&self.t.tables.budget_title),
+                self.facts.budget_years.0,
+                self.facts.budget_years.1
+            ),
+            columns: vec![
+                Column::new("Năm", 8.0, Align::Center),
+                Column::new("Nguồn kinh phí", 30.0, Align::Left),
+                Column::new("Kinh phí được bố trí (đồng)", 20.0, Align::Right),
+                Column::new("Kinh phí đã thực hiện (đồng)", 20.0, Align::Right),
+            ],
+            rows,
+            empty_text: capitalise(NO_DATA),
+            size: 12.0,
+        }
+    }
+}

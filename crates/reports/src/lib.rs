@@ -1,0 +1,160 @@
+//! Official reports of binhdang in the layout of Nghị định 30/2020/NĐ-CP: the period report
+//! on the National Strategy on Gender Equality, the indicator assessment table, the annex
+//! tables (activities, communication products, directive documents, budget) and the Action
+//! Month report, as DOCX (editable), PDF and XLSX (every table, typed numbers).
+//!
+//! Two steps: [`build`] reads the store and makes a [`Document`] (the model every format
+//! draws); [`render`] draws it. Every number in a document is read from the store and
+//! written the Vietnamese way; nothing is typed by hand.
+
+mod build;
+mod docx;
+pub mod model;
+mod pdf;
+pub mod template;
+pub mod words;
+mod xlsx;
+
+pub use build::{Request, build};
+pub use model::Document;
+pub use template::{Template, TemplateError};
+
+use binhdang_store::StoreError;
+use std::fmt;
+use std::str::FromStr;
+
+/// The documents binhdang writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// The period report on the National Strategy, with the assessment table and the
+    /// register annexes.
+    Strategy,
+    /// The indicator assessment table.
+    Assessment,
+    /// The activity summary annex.
+    Activities,
+    /// The communication products annex.
+    Communication,
+    /// The register of directive documents.
+    Documents,
+    /// Budget by year and source.
+    Budget,
+    /// The Action Month report (15/11–15/12); a year's period means that year's Action Month.
+    ActionMonth,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 7] = [
+        Kind::Strategy,
+        Kind::Assessment,
+        Kind::Activities,
+        Kind::Communication,
+        Kind::Documents,
+        Kind::Budget,
+        Kind::ActionMonth,
+    ];
+
+    pub fn slug(&self) -> &'static str {
+        match self {
+            Kind::Strategy => "strategy",
+            Kind::Assessment => "assessment",
+            Kind::Activities => "activities",
+            Kind::Communication => "communication",
+            Kind::Documents => "documents",
+            Kind::Budget => "budget",
+            Kind::ActionMonth => "action-month",
+        }
+    }
+
+    pub fn name_vi(&self) -> &'static str {
+        match self {
+            Kind::Strategy => "Báo cáo kết quả thực hiện Chiến lược quốc gia về bình đẳng giới",
+            Kind::Assessment => "Biểu đánh giá kết quả thực hiện các chỉ tiêu",
+            Kind::Activities => "Phụ lục tổng hợp hoạt động",
+            Kind::Communication => "Phụ lục sản phẩm truyền thông",
+            Kind::Documents => "Phụ lục văn bản chỉ đạo",
+            Kind::Budget => "Phụ lục kinh phí",
+            Kind::ActionMonth => "Báo cáo Tháng hành động vì bình đẳng giới",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.slug())
+    }
+}
+
+impl FromStr for Kind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Kind, String> {
+        Kind::ALL.into_iter().find(|k| k.slug() == s.trim()).ok_or_else(|| {
+            let known: Vec<&str> = Kind::ALL.iter().map(Kind::slug).collect();
+            format!("`{s}` is not a report: {}", known.join(", "))
+        })
+    }
+}
+
+/// The file formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    Docx,
+    Pdf,
+    Xlsx,
+}
+
+impl Format {
+    pub const ALL: [Format; 3] = [Format::Docx, Format::Pdf, Format::Xlsx];
+
+    pub fn extension(&self) -> &'static str {
+        match self {
+            Format::Docx => "docx",
+            Format::Pdf => "pdf",
+            Format::Xlsx => "xlsx",
+        }
+    }
+
+    pub fn content_type(&self) -> &'static str {
+        match self {
+            Format::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            Format::Pdf => "application/pdf",
+            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Format, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "docx" => Ok(Format::Docx),
+            "pdf" => Ok(Format::Pdf),
+            "xlsx" => Ok(Format::Xlsx),
+            other => Err(format!("`{other}` is not a report format: docx, pdf or xlsx")),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    #[error("cannot write the {format} file: {message}")]
+    Render { format: &'static str, message: String },
+}
+
+/// Draws a document in a format.
+pub fn render(doc: &Document, format: Format) -> Result<Vec<u8>, ReportError> {
+    match format {
+        Format::Docx => docx::render(doc),
+        Format::Pdf => pdf::render(doc),
+        Format::Xlsx => xlsx::render(doc),
+    }
+}
+
+/// The file name of a document in a format: `strategy-12-2024.pdf`.
+pub fn file_name(doc: &Document, format: Format) -> String {
+    format!("{}.{}", doc.file_stem, format.extension())
+}

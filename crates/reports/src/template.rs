@@ -1,0 +1,167 @@
+//! The skeleton of a report that a province may change without recompiling: the names in
+//! the header, the summary lines, the legal bases, the opening and closing sentences, the
+//! signature and the recipients. Read at run time from `data/report-templates/<code>.toml`
+//! (or `default.toml`) under the folder given, with the shipped default compiled in.
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// The default template, as shipped in `data/report-templates/default.toml`.
+pub const DEFAULT_TEMPLATE: &str = include_str!("../../../data/report-templates/default.toml");
+
+/// Where templates are looked for when nothing else is said: `$BINHDANG_REPORT_TEMPLATES`,
+/// else `data/report-templates` under the working directory.
+pub fn default_dir() -> PathBuf {
+    std::env::var_os("BINHDANG_REPORT_TEMPLATES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("data/report-templates"))
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Template {
+    pub header: HeaderTemplate,
+    pub strategy: DocTemplate,
+    pub action_month: DocTemplate,
+    pub tables: TableTitles,
+    pub signature: SignatureTemplate,
+    pub registers: RegisterTemplate,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct HeaderTemplate {
+    pub parent_body: String,
+    pub issuing_body: String,
+    pub issuer_name: String,
+    pub issuer_code: String,
+    pub place: String,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DocTemplate {
+    pub doc_type: String,
+    pub summary: Vec<String>,
+    pub legal_bases: Vec<String>,
+    pub opening: String,
+    pub closing: String,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TableTitles {
+    pub assessment_title: String,
+    pub activities_title: String,
+    pub communication_title: String,
+    pub documents_title: String,
+    pub budget_title: String,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SignatureTemplate {
+    pub authority: Vec<String>,
+    pub title: String,
+    pub signer: String,
+    pub recipients: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterTemplate {
+    pub communication_types: Vec<String>,
+}
+
+/// A template file that could not be read or understood.
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    #[error("cannot read the report template {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("the report template {path} is not valid: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+impl Template {
+    /// The compiled-in default.
+    pub fn builtin() -> Template {
+        toml::from_str(DEFAULT_TEMPLATE).expect("the shipped default template is valid")
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Template, TemplateError> {
+        toml::from_str(text).map_err(|e| TemplateError::Invalid {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })
+    }
+
+    /// The template for a unit: `<dir>/<code>.toml`, else `<dir>/default.toml`, else the
+    /// compiled-in default. A file that exists but is broken is an error, not skipped.
+    pub fn for_unit(dir: Option<&Path>, unit_code: &str) -> Result<Template, TemplateError> {
+        let Some(dir) = dir else {
+            return Ok(Template::builtin());
+        };
+        for name in [format!("{unit_code}.toml"), "default.toml".to_string()] {
+            let path = dir.join(name);
+            match std::fs::read_to_string(&path) {
+                Ok(text) => return Template::parse(&text, &path),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(source) => return Err(TemplateError::Io { path, source }),
+            }
+        }
+        Ok(Template::builtin())
+    }
+}
+
+/// Values of the placeholders of a template.
+#[derive(Debug, Clone)]
+pub struct Placeholders {
+    /// "TỈNH LAI CHÂU"
+    pub unit_upper: String,
+    /// "tỉnh Lai Châu"
+    pub unit: String,
+    /// "Lai Châu"
+    pub name: String,
+    /// "năm 2024"
+    pub period: String,
+    /// "2024"
+    pub year: String,
+    /// The issuer in a sentence: "Ủy ban nhân dân tỉnh Lai Châu" (itself filled).
+    pub issuer: String,
+}
+
+impl Placeholders {
+    pub fn fill(&self, text: &str) -> String {
+        text.replace("{issuer}", &self.issuer)
+            .replace("{UNIT}", &self.unit_upper)
+            .replace("{unit}", &self.unit)
+            .replace("{name}", &self.name)
+            .replace("{period}", &self.period)
+            .replace("{year}", &self.year)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_templates_parse() {
+        let builtin = Template::builtin();
+        assert_eq!(builtin.header.issuer_code, "UBND");
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/report-templates");
+        let lai_chau = Template::for_unit(Some(&dir), "12").unwrap();
+        assert_eq!(lai_chau.header.issuing_body, "SỞ NỘI VỤ");
+        assert_eq!(Template::for_unit(Some(&dir), "01").unwrap(), builtin);
+        assert_eq!(
+            Template::for_unit(Some(Path::new("/nonexistent")), "12").unwrap(),
+            builtin
+        );
+    }
+
+    #[test]
+    fn a_broken_template_is_an_error_that_names_the_file() {
+        let e = Template::parse("[header]\nparent_body = 1\n", Path::new("x/12.toml")).unwrap_err();
+        assert!(e.to_string().contains("x/12.toml"), "{e}");
+    }
+}

@@ -1,0 +1,514 @@
+//! Generated documents as people get them: opened by LibreOffice, read back by pdftotext and
+//! calamine, rendered to PNG, and compared with what the store holds. Needs LibreOffice and
+//! poppler-utils (scripts/ensure-libreoffice.sh installs them).
+
+use binhdang_domain::register::{Activity, Budget, BudgetSource, Document as DocRow};
+use binhdang_domain::{MeasureKind, Period, Target, TargetOp, UnitLevel};
+use binhdang_reports::{Format, Kind, Request, Template};
+use binhdang_store::testing::TestDb;
+use binhdang_store::{Actor, Assessment, RawValue, Store, UnitSummary, ValueInput, on_both_backends};
+use calamine::{Data, Reader, Xlsx};
+use rust_decimal::Decimal;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::str::FromStr;
+use time::macros::date;
+
+fn actor() -> Actor {
+    Actor {
+        name: "tester".into(),
+        origin: "test".into(),
+    }
+}
+
+fn value(element: &str, disaggregation: &str, v: &str) -> ValueInput {
+    ValueInput {
+        element: element.into(),
+        disaggregation: Some(disaggregation.into()),
+        value: RawValue::Text(v.into()),
+        comment: None,
+    }
+}
+
+/// A fresh folder for one test's files.
+fn scratch(name: &str) -> PathBuf {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let dir = std::env::temp_dir().join(format!("binhdang-reports-{name}-{}-{nanos}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Where rendered pages are kept for people to look at.
+fn artefacts() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("artefacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Converts a file with LibreOffice (its own profile, so tests can run side by side) and
+/// returns the PDF, failing on any complaint.
+fn libreoffice_to_pdf(file: &Path) -> PathBuf {
+    let out = file.parent().unwrap().join("lo");
+    let profile = scratch("lo-profile");
+    let result = Command::new("soffice")
+        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
+        .args(["--headless", "--norestore", "--convert-to", "pdf", "--outdir"])
+        .arg(&out)
+        .arg(file)
+        .output()
+        .expect("soffice runs (bash scripts/ensure-libreoffice.sh installs it)");
+    // LibreOffice says it runs without Java; that is about this machine, not the file.
+    let stderr: String = String::from_utf8_lossy(&result.stderr)
+        .lines()
+        .filter(|l| !l.contains("javaldx"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        result.status.success(),
+        "soffice failed on {}: {stderr}",
+        file.display()
+    );
+    assert!(
+        stderr.trim().is_empty(),
+        "soffice complained about {}: {stderr}",
+        file.display()
+    );
+    let pdf = out.join(file.with_extension("pdf").file_name().unwrap());
+    assert!(
+        pdf.exists(),
+        "no PDF from {}: {}",
+        file.display(),
+        String::from_utf8_lossy(&result.stdout)
+    );
+    let _ = std::fs::remove_dir_all(profile);
+    pdf
+}
+
+fn pdftotext(pdf: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs (poppler-utils)");
+    assert!(out.status.success(), "pdftotext failed on {}", pdf.display());
+    String::from_utf8(out.stdout).expect("pdftotext writes UTF-8")
+}
+
+/// The text on one line: the page furniture (page number, draft mark) at the top of each
+/// page dropped, whitespace collapsed, a line broken after `/` joined again.
+fn flat(text: &str) -> String {
+    let mut body = Vec::new();
+    for (n, page) in text.split('\x0c').enumerate() {
+        let mut lines = page.lines().peekable();
+        while let Some(line) = lines.peek() {
+            let line = line.trim();
+            let furniture =
+                line == "DỰ THẢO" || (n > 0 && !line.is_empty() && line.chars().all(|c| c.is_ascii_digit()));
+            if line.is_empty() || furniture {
+                lines.next();
+            } else {
+                break;
+            }
+        }
+        body.extend(lines);
+    }
+    body.join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace("/ ", "/")
+}
+
+/// Renders the first page and returns the share of dark pixels; keeps a PNG of it.
+fn first_page_ink(pdf: &Path, keep_as: &str) -> f64 {
+    let prefix = pdf.with_extension("");
+    let status = Command::new("pdftoppm")
+        .args(["-gray", "-r", "40", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(pdf)
+        .arg(&prefix)
+        .status()
+        .expect("pdftoppm runs");
+    assert!(status.success());
+    let pgm = std::fs::read(prefix.with_extension("pgm")).expect("pdftoppm wrote the page");
+    // P5 header: magic, width, height, maximum, each followed by whitespace.
+    let mut fields = 0;
+    let mut at = 0;
+    while fields < 4 {
+        while pgm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        while !pgm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields += 1;
+    }
+    let pixels = &pgm[at + 1..];
+    let dark = pixels.iter().filter(|p| **p < 128).count();
+    let png = artefacts().join(keep_as);
+    let _ = Command::new("pdftoppm")
+        .args(["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(pdf)
+        .arg(png.with_extension(""))
+        .status();
+    dark as f64 / pixels.len() as f64
+}
+
+/// The old province of Lai Châu with a year of data: figures from two communes and the
+/// province, a local target, and annex rows.
+async fn province_with_data(store: &Store) -> (UnitSummary, Period) {
+    let year = Period::Year(2024);
+    let province = store.unit_for_period("12", &year).await.unwrap().unwrap();
+    let district = store.unit_detail("12", date!(2024 - 01 - 01)).await.unwrap().children[0].clone();
+    let communes = store
+        .unit_detail(&district.code, date!(2024 - 01 - 01))
+        .await
+        .unwrap()
+        .children;
+    let (a, b) = (&communes[0], &communes[1]);
+    // 6.1 by sex in two communes: (2999 + 2999) / (5000 + 5000) = 59,98 %, below the
+    // province's own target of 60 %: it must read "59,98%" and "không đạt".
+    store
+        .write_values(
+            a,
+            &year,
+            &[
+                value("6.1.num", "male", "1400"),
+                value("6.1.den", "male", "2400"),
+                value("6.1.num", "female", "1599"),
+                value("6.1.den", "female", "2600"),
+            ],
+            &actor(),
+        )
+        .await
+        .unwrap();
+    store
+        .write_values(
+            b,
+            &year,
+            &[
+                value("6.1.num", "male", "1500"),
+                value("6.1.den", "male", "2500"),
+                value("6.1.num", "female", "1499"),
+                value("6.1.den", "female", "2500"),
+                value("4.1.num", "total", "1260"),
+                value("4.1.den", "total", "1150"),
+            ],
+            &actor(),
+        )
+        .await
+        .unwrap();
+    store
+        .write_values(
+            &province,
+            &year,
+            &[
+                value("5.4a.num", "total", "7"),
+                value("5.4a.den", "total", "11"),
+                value("2.1.num", "total", "72315"),
+                value("2.1.den", "total", "239796"),
+                value("3.1.num", "total", "22.1"),
+                value("3.1.den", "total", "11.9"),
+            ],
+            &actor(),
+        )
+        .await
+        .unwrap();
+    let phase: Period = "2021-2025".parse().unwrap();
+    store
+        .set_local_target(
+            "12",
+            "6.1",
+            &phase,
+            Target {
+                op: TargetOp::AtLeast,
+                value: Decimal::from(60),
+            },
+            &actor(),
+        )
+        .await
+        .unwrap();
+    let activity = Activity {
+        activity_type: "tap-huan".into(),
+        content: Some("Tập huấn cán bộ".into()),
+        count: Decimal::from(13),
+        participants_male: Some(Decimal::from(300)),
+        participants_female: Some(Decimal::from(480)),
+        participants_total: None,
+        level: Some(UnitLevel::Province),
+        date: Some(date!(2024 - 03 - 08)),
+        notes: None,
+    };
+    store
+        .create_register_row(&province, &year, activity, &actor())
+        .await
+        .unwrap();
+    let document = DocRow {
+        order: Some(Decimal::ONE),
+        summary: "Kế hoạch thực hiện công tác bình đẳng giới năm 2024".into(),
+        issuing_body: "UBND tỉnh".into(),
+        document_type: "ke-hoach".into(),
+        number: Some("412/KH-UBND".into()),
+        date: Some(date!(2024 - 02 - 05)),
+        notes: None,
+    };
+    store
+        .create_register_row(&province, &year, document, &actor())
+        .await
+        .unwrap();
+    let budget = Budget {
+        source: BudgetSource::Central,
+        content: None,
+        allocated: Some(Decimal::from(15_000_000)),
+        spent: Some(Decimal::from(12_500_000)),
+        notes: None,
+    };
+    store
+        .create_register_row(&province, &year, budget, &actor())
+        .await
+        .unwrap();
+    (province, year)
+}
+
+async fn strategy(store: &Store, unit: &UnitSummary, period: Period) -> binhdang_reports::Document {
+    let template = Template::builtin();
+    binhdang_reports::build(
+        store,
+        &Request {
+            kind: Kind::Strategy,
+            unit,
+            period,
+            date: date!(2025 - 03 - 05),
+            template: &template,
+        },
+    )
+    .await
+    .unwrap()
+}
+
+/// The number in `text` that ends at `end` (exclusive), in Vietnamese notation, and its places.
+fn number_before(text: &str, end: usize) -> Option<(Decimal, u32)> {
+    let start = text[..end]
+        .rfind(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.'))
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    let s = &text[start..end];
+    let places = s.split_once(',').map(|(_, f)| f.len() as u32).unwrap_or(0);
+    Decimal::from_str(&s.replace('.', "").replace(',', "."))
+        .ok()
+        .map(|d| (d, places))
+}
+
+/// Checks every percentage in the sentence about each indicator against the engine: the
+/// value, by sex, and the target. Returns the mismatches.
+fn percentage_mismatches(text: &str, rows: &[Assessment]) -> Vec<String> {
+    let mut mismatches = Vec::new();
+    let mut checked = 0;
+    for a in rows {
+        let Some(start) = text.find(&format!("- Chỉ tiêu {}: ", a.indicator)) else {
+            mismatches.push(format!("{}: no sentence", a.indicator));
+            continue;
+        };
+        let sentence = &text[start..];
+        let sentence = &sentence[..sentence.find(". ").unwrap_or(sentence.len())];
+        let mut allowed: Vec<Decimal> = Vec::new();
+        let f = &a.figure;
+        allowed.extend(f.value);
+        if let Some(s) = &f.by_sex {
+            allowed.extend(s.male.value);
+            allowed.extend(s.female.value);
+        }
+        if let Some(t) = &a.target {
+            allowed.push(t.target.value);
+        }
+        for (at, _) in sentence.match_indices('%') {
+            let Some((printed, places)) = number_before(sentence, at) else {
+                mismatches.push(format!("{}: unreadable percentage in {sentence}", a.indicator));
+                continue;
+            };
+            checked += 1;
+            if !allowed.iter().any(|v| v.round_dp(places) == printed) {
+                mismatches.push(format!("{}: {printed} is none of {allowed:?}: {sentence}", a.indicator));
+            }
+        }
+        // The value and its parts: "59,98% (5.998/10.000)".
+        if let (Some(v), Some(n), Some(d)) = (f.value, f.numerator, f.denominator)
+            && a.figure.method == "sum_of_parts_then_divide"
+            && sentence.contains('%')
+        {
+            let parts = format!(
+                "({}/{})",
+                binhdang_domain::vn::format_number(n, None),
+                binhdang_domain::vn::format_number(d, None)
+            );
+            if !sentence.contains(&parts) {
+                mismatches.push(format!("{}: {parts} missing for {v}: {sentence}", a.indicator));
+            }
+        }
+        if f.value.is_none() && !sentence.contains("chưa có số liệu") && a.status_vi != "Không có kết quả định lượng"
+        {
+            mismatches.push(format!("{}: no figure, but the sentence says {sentence}", a.indicator));
+        }
+    }
+    assert!(checked > 0, "no percentage was checked");
+    mismatches
+}
+
+on_both_backends! {
+    async fn the_period_report_opens_in_libreoffice_and_says_what_the_store_holds(backend: Backend) {
+        let db = TestDb::with_provinces(backend, &["12"]).await;
+        let store = &db.store;
+        let (province, year) = province_with_data(store).await;
+        let doc = strategy(store, &province, year).await;
+        assert!(doc.draft, "nothing is approved: the report is a draft");
+        let dir = scratch("strategy");
+        let mut files = Vec::new();
+        for format in Format::ALL {
+            let bytes = binhdang_reports::render(&doc, format).unwrap();
+            let path = dir.join(binhdang_reports::file_name(&doc, format));
+            std::fs::write(&path, bytes).unwrap();
+            files.push(path);
+        }
+        let (docx, pdf, xlsx) = (&files[0], &files[1], &files[2]);
+
+        // The PDF says what the decree asks, with the diacritics right.
+        let text = flat(&pdftotext(pdf));
+        for line in [
+            "ỦY BAN NHÂN DÂN TỈNH LAI CHÂU",
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc",
+            "Lai Châu, ngày 05 tháng 3 năm 2025",
+            "BÁO CÁO",
+            "Kết quả thực hiện Chiến lược quốc gia về bình đẳng giới năm 2024 trên địa bàn tỉnh Lai Châu",
+            "DỰ THẢO",
+            "Nơi nhận:",
+            "Phụ lục I",
+            "MỤC TIÊU 1: TRONG LĨNH VỰC CHÍNH TRỊ",
+            "- Chỉ tiêu 5.4a: Tỷ lệ nữ thạc sĩ trong tổng số người có trình độ thạc sĩ đạt 63,6% (7/11), so với chỉ tiêu ít nhất 50% (chỉ tiêu quốc gia năm 2025) là vượt chỉ tiêu.",
+            "đạt 59,98% (5.998/10.000)",
+            "so với chỉ tiêu ít nhất 60% (chỉ tiêu của địa phương giai đoạn 2021-2025) là không đạt.",
+            "- Chỉ tiêu 1.1: Tỷ lệ cơ quan quản lý nhà nước, chính quyền địa phương các cấp có lãnh đạo chủ chốt là nữ: chưa có số liệu.",
+            "Tập huấn: 13, với 780 lượt người tham dự (nam 300, nữ 480)",
+            "15.000.000 đồng",
+            "412/KH-UBND",
+        ] {
+            assert!(text.contains(line), "the PDF lacks «{line}»:\n{text}");
+        }
+        // A missed target is never written as met.
+        let s61 = &text[text.find("- Chỉ tiêu 6.1:").unwrap()..];
+        let s61 = &s61[..s61.find(". ").unwrap()];
+        assert!(s61.ends_with("là không đạt") && !s61.contains("là đạt"), "{s61}");
+        let rows = store.assessment(&province, &year).await.unwrap();
+        let mismatches = percentage_mismatches(&text, &rows);
+        assert!(mismatches.is_empty(), "{mismatches:#?}");
+        let ink = first_page_ink(pdf, &format!("strategy-12-2024-{}.png", backend.name().to_lowercase()));
+        assert!(ink > 0.01, "the first page is blank ({ink})");
+
+        // LibreOffice opens the DOCX and the XLSX, and the DOCX says the same.
+        let from_docx = flat(&pdftotext(&libreoffice_to_pdf(docx)));
+        for line in [
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc",
+            "Lai Châu, ngày 05 tháng 3 năm 2025",
+            "DỰ THẢO",
+            "đạt 63,6% (7/11)",
+            "Nơi nhận:",
+        ] {
+            assert!(from_docx.contains(line), "the DOCX lacks «{line}»:\n{from_docx}");
+        }
+        let from_xlsx = flat(&pdftotext(&libreoffice_to_pdf(xlsx)));
+        assert!(from_xlsx.contains("MỤC TIÊU 1: TRONG LĨNH VỰC CHÍNH TRỊ"), "{from_xlsx}");
+
+        // XLSX cells are numbers equal to the store's figures.
+        let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(std::fs::read(xlsx).unwrap())).unwrap();
+        let sheets = book.sheet_names();
+        assert_eq!(sheets, ["Đánh giá chỉ tiêu", "Hoạt động", "Sản phẩm truyền thông", "Văn bản chỉ đạo", "Kinh phí"]);
+        let sheet = book.worksheet_range("Đánh giá chỉ tiêu").unwrap();
+        let header = sheet.rows().position(|r| r.first() == Some(&Data::String("Mã".into()))).unwrap();
+        let headers: Vec<String> = sheet.rows().nth(header).unwrap().iter().map(|c| c.to_string()).collect();
+        let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+        let (num_col, den_col, value_col) = (col("Tử số"), col("Mẫu số"), col("Giá trị"));
+        let mut compared = 0;
+        let indicators = store.indicators().await.unwrap();
+        for r in &rows {
+            let row = sheet.rows().find(|row| row.first() == Some(&Data::String(r.indicator.clone()))).unwrap();
+            let as_f64 = |d: Decimal| d.to_string().parse::<f64>().unwrap();
+            let measure = indicators.iter().find(|i| i.code == r.indicator).unwrap().measure;
+            match r.figure.value {
+                Some(v) => {
+                    let Data::Float(cell) = row[value_col] else { panic!("{}: value is {:?}", r.indicator, row[value_col]) };
+                    // A percentage is stored as its fraction, shown with the 0.0% format.
+                    let in_store_units = if measure == MeasureKind::Percent { cell * 100.0 } else { cell };
+                    assert!((in_store_units - as_f64(v)).abs() < 1e-9, "{}: sheet {cell}, store {v}", r.indicator);
+                    assert_eq!(row[num_col], Data::Float(as_f64(r.figure.numerator.unwrap())), "{}", r.indicator);
+                    assert_eq!(row[den_col], Data::Float(as_f64(r.figure.denominator.unwrap())), "{}", r.indicator);
+                    compared += 1;
+                }
+                None => assert_eq!(row[value_col], Data::Empty, "{}", r.indicator),
+            }
+        }
+        assert_eq!(compared, 5);
+        let budget = book.worksheet_range("Kinh phí").unwrap();
+        assert!(budget.rows().any(|r| r.contains(&Data::Float(15_000_000.0))), "{budget:?}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+on_both_backends! {
+    async fn approval_removes_the_draft_mark_and_the_narrative_is_printed(backend: Backend) {
+        let db = TestDb::with_provinces(backend, &["12"]).await;
+        let store = &db.store;
+        let (province, year) = province_with_data(store).await;
+        let narrative = vec![
+            ("difficulties".to_string(), Some("Địa bàn rộng, giao thông khó khăn.".to_string())),
+            ("number".to_string(), Some("05".to_string())),
+            ("signer".to_string(), Some("Lò Văn Mười".to_string())),
+        ];
+        store.put_report_narrative(&province, &year, &narrative, &actor()).await.unwrap();
+        // Approved as the workflow would leave it (the workflow's own tests cover the path).
+        sqlx::query(
+            "INSERT INTO submissions (unit_id, programme_code, period, state, updated_at, updated_by)
+             VALUES ($1, 'NS-Y', '2024', 'approved', '2025-03-01T00:00:00Z', 'tester')",
+        )
+        .bind(province.id)
+        .execute(store.pool())
+        .await
+        .unwrap();
+        let doc = strategy(store, &province, year).await;
+        assert!(!doc.draft);
+        let text = doc.plain_text();
+        assert!(text.contains("Số: 05/BC-UBND"), "{text}");
+        assert!(text.contains("Địa bàn rộng, giao thông khó khăn."), "{text}");
+        assert!(text.contains("Lò Văn Mười"), "{text}");
+        let dir = scratch("approved");
+        let pdf = dir.join("approved.pdf");
+        std::fs::write(&pdf, binhdang_reports::render(&doc, Format::Pdf).unwrap()).unwrap();
+        let printed = flat(&pdftotext(&pdf));
+        assert!(!printed.contains("DỰ THẢO"), "an approved report carries no draft mark");
+        assert!(printed.contains("Số: 05/BC-UBND") && printed.contains("Lò Văn Mười"), "{printed}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+on_both_backends! {
+    async fn every_kind_renders_in_every_format_even_without_data(backend: Backend) {
+        let db = TestDb::with_provinces(backend, &["12"]).await;
+        let store = &db.store;
+        let year = Period::Year(2023);
+        let province = store.unit_for_period("12", &year).await.unwrap().unwrap();
+        let template = Template::builtin();
+        for kind in Kind::ALL {
+            let doc = binhdang_reports::build(store, &Request { kind, unit: &province, period: year, date: date!(2024 - 01 - 05), template: &template })
+                .await
+                .unwrap();
+            let text = doc.plain_text();
+            assert!(text.contains("chưa có số liệu") || text.contains("Chưa có số liệu"), "{kind}: {text}");
+            for format in Format::ALL {
+                let bytes = binhdang_reports::render(&doc, format).unwrap();
+                assert!(bytes.len() > 1000, "{kind} {format:?}");
+            }
+        }
+    }
+}

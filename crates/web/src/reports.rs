@@ -1,0 +1,254 @@
+//! Official documents over HTTP: `GET /api/v1/reports/{kind}?unit=&period=&format=` and the
+//! narrative blocks a report prints, `GET/PUT /api/v1/reports/narrative?unit=&period=`.
+
+use crate::AppState;
+use crate::api::{Params, param, params, parse_iso_date, period_json, required};
+use crate::auth::{Authenticated, authorize};
+use crate::error::{ApiError, ApiResult};
+use crate::lang::Lang;
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use binhdang_domain::Period;
+use binhdang_domain::access::Action;
+use binhdang_reports::{Format, Kind, ReportError, Request, Template};
+use binhdang_store::{NARRATIVE_SECTIONS, UnitSummary, unknown_unit};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+/// The unit and period asked for: the version of the code that reports in the period.
+async fn target(state: &AppState, p: &HashMap<String, String>) -> Result<(UnitSummary, Period), ApiError> {
+    let code = required(p, "unit", "12")?;
+    let period_text = required(p, "period", "2024")?;
+    let period: Period = period_text.parse().map_err(|e: binhdang_domain::PeriodError| {
+        ApiError::invalid("period", "bad_period", e.to_string(), e.message_vi())
+    })?;
+    let unit = state
+        .store
+        .unit_for_period(code, &period)
+        .await?
+        .ok_or_else(|| ApiError::Invalid(vec![unknown_unit("unit", code)]))?;
+    Ok((unit, period))
+}
+
+impl From<ReportError> for ApiError {
+    fn from(e: ReportError) -> ApiError {
+        match e {
+            ReportError::Store(s) => s.into(),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+/// `GET /api/v1/reports/{kind}?unit=&period=&format=docx|pdf|xlsx[&date=YYYY-MM-DD]`
+pub async fn get_report(
+    State(state): State<AppState>,
+    lang: Lang,
+    Authenticated(caller): Authenticated,
+    Path(kind): Path<String>,
+    q: Params,
+) -> Response {
+    let result = async {
+        let kind: Kind = kind.parse().map_err(|e: String| ApiError::NotFound {
+            code: "unknown_report",
+            message_en: e.clone(),
+            message_vi: format!(
+                "Không có loại báo cáo `{kind}`: {}",
+                Kind::ALL.iter().map(Kind::slug).collect::<Vec<_>>().join(", ")
+            ),
+        })?;
+        let p = params(q)?;
+        let (unit, period) = target(&state, &p).await?;
+        authorize(&state, &caller, &unit, Action::Read).await?;
+        let format: Format = param(&p, "format").unwrap_or("pdf").parse().map_err(|e: String| {
+            ApiError::invalid(
+                "format",
+                "bad_format",
+                e,
+                "Định dạng phải là docx, pdf hoặc xlsx".into(),
+            )
+        })?;
+        let date = match param(&p, "date") {
+            Some(d) => parse_iso_date("date", d)?,
+            None => today(),
+        };
+        let dir = binhdang_reports::template::default_dir();
+        let template = Template::for_unit(Some(&dir), &unit.code).map_err(ReportError::from)?;
+        let doc = binhdang_reports::build(
+            &state.store,
+            &Request {
+                kind,
+                unit: &unit,
+                period,
+                date,
+                template: &template,
+            },
+        )
+        .await?;
+        // Laying out and compressing is CPU work: off the async workers.
+        let (bytes, name) = tokio::task::spawn_blocking(move || {
+            binhdang_reports::render(&doc, format).map(|b| (b, binhdang_reports::file_name(&doc, format)))
+        })
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))??;
+        Ok::<Response, ApiError>(
+            (
+                [
+                    (CONTENT_TYPE, format.content_type().to_string()),
+                    (CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+                ],
+                bytes,
+            )
+                .into_response(),
+        )
+    }
+    .await;
+    match result {
+        Ok(r) => r,
+        Err(e) => e.into_response_in(lang),
+    }
+}
+
+fn narrative_json(
+    unit: &UnitSummary,
+    period: &Period,
+    narrative: &std::collections::BTreeMap<String, String>,
+) -> Value {
+    json!({
+        "unit": unit,
+        "period": period_json(period),
+        "narrative": narrative,
+        "sections": NARRATIVE_SECTIONS.iter().map(|(k, vi, en)| json!({"key": k, "name_vi": vi, "name_en": en})).collect::<Vec<_>>(),
+    })
+}
+
+/// `GET /api/v1/reports/narrative?unit=&period=`
+pub async fn get_narrative(
+    State(state): State<AppState>,
+    lang: Lang,
+    Authenticated(caller): Authenticated,
+    q: Params,
+) -> ApiResult<Json<Value>> {
+    let result = async {
+        let p = params(q)?;
+        let (unit, period) = target(&state, &p).await?;
+        authorize(&state, &caller, &unit, Action::Read).await?;
+        let narrative = state.store.report_narrative(&unit, &period).await?;
+        Ok(Json(narrative_json(&unit, &period, &narrative)))
+    }
+    .await;
+    ApiResult(lang, result)
+}
+
+/// `PUT /api/v1/reports/narrative?unit=&period=` with `{"difficulties": "…", "tasks": null}`:
+/// sets or (with null or "") removes sections; the others stay as they are.
+pub async fn put_narrative(
+    State(state): State<AppState>,
+    lang: Lang,
+    Authenticated(caller): Authenticated,
+    q: Params,
+    body: Result<Json<Value>, JsonRejection>,
+) -> ApiResult<Json<Value>> {
+    let result = async {
+        let p = params(q)?;
+        let (unit, period) = target(&state, &p).await?;
+        authorize(&state, &caller, &unit, Action::Write).await?;
+        let Json(body) = body.map_err(|e| ApiError::BadRequest {
+            message_en: format!("the body is not valid JSON: {}", e.body_text()),
+            message_vi: format!("Nội dung gửi lên không phải JSON hợp lệ: {}", e.body_text()),
+        })?;
+        let Some(object) = body.as_object() else {
+            return Err(ApiError::BadRequest {
+                message_en: "send an object of sections: {\"difficulties\": \"…\"}".into(),
+                message_vi: "Cần gửi một đối tượng gồm các mục: {\"difficulties\": \"…\"}".into(),
+            });
+        };
+        let mut changes = Vec::new();
+        let mut problems = Vec::new();
+        for (key, value) in object {
+            match value {
+                Value::Null => changes.push((key.clone(), None)),
+                Value::String(s) => changes.push((key.clone(), Some(s.clone()))),
+                _ => problems.push(binhdang_store::FieldProblem::new(
+                    key,
+                    "not_text",
+                    "a section is text, or null to remove it".into(),
+                    "Mỗi mục là một đoạn văn bản, hoặc null để xóa".into(),
+                )),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(ApiError::Invalid(problems));
+        }
+        state.store.check_entry_open(&unit, &period, today()).await?;
+        let narrative = state
+            .store
+            .put_report_narrative(&unit, &period, &changes, &caller.actor())
+            .await?;
+        Ok(Json(narrative_json(&unit, &period, &narrative)))
+    }
+    .await;
+    ApiResult(lang, result)
+}
+
+/// The OpenAPI paths of the report routes.
+pub fn extend_openapi(doc: &mut Value) {
+    let unit_period = || {
+        vec![
+            json!({ "name": "unit", "in": "query", "required": true, "schema": { "type": "string" }, "example": "12" }),
+            json!({ "name": "period", "in": "query", "required": true, "schema": { "type": "string" }, "example": "2024",
+                "description": "2024, 2024H1, 2021-2025, 2024AM (an action-month report for a year means that year's Action Month)" }),
+        ]
+    };
+    let mut report_params = unit_period();
+    report_params.insert(
+        0,
+        json!({ "name": "kind", "in": "path", "required": true,
+            "schema": { "enum": Kind::ALL.iter().map(Kind::slug).collect::<Vec<_>>() }, "example": "strategy" }),
+    );
+    report_params.push(json!({ "name": "format", "in": "query", "required": false,
+        "schema": { "enum": ["docx", "pdf", "xlsx"], "default": "pdf" } }));
+    report_params.push(json!({ "name": "date", "in": "query", "required": false,
+        "schema": { "type": "string", "format": "date" }, "description": "The document's date (default today)" }));
+    let sections: serde_json::Map<String, Value> = NARRATIVE_SECTIONS
+        .iter()
+        .map(|(k, vi, _)| {
+            (
+                (*k).to_string(),
+                json!({ "type": ["string", "null"], "description": vi }),
+            )
+        })
+        .collect();
+    let paths = doc["paths"].as_object_mut().expect("paths");
+    paths.insert(
+        "/api/v1/reports/{kind}".into(),
+        json!({ "get": {
+            "summary": "An official document of a unit for a period (Nghị định 30/2020/NĐ-CP layout) as DOCX, PDF or XLSX; marked DỰ THẢO until the unit's report is approved",
+            "parameters": report_params,
+            "responses": {
+                "200": { "description": "The file", "content": {
+                    "application/pdf": { "schema": { "type": "string", "format": "binary" } },
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": { "schema": { "type": "string", "format": "binary" } },
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": { "schema": { "type": "string", "format": "binary" } } } },
+                "404": { "description": "No such report" },
+                "422": { "description": "Unknown unit or period, or a bad format" } } } }),
+    );
+    paths.insert(
+        "/api/v1/reports/narrative".into(),
+        json!({
+            "get": { "summary": "The narrative blocks of a unit's report for a period", "parameters": unit_period(),
+                "responses": { "200": { "description": "OK", "content": { "application/json": { "schema": { "type": "object" } } } } } },
+            "put": { "summary": "Set (text) or remove (null) narrative blocks of a unit's report; audited; refused once the report is submitted or approved",
+                "parameters": unit_period(),
+                "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                    "type": "object", "properties": sections, "additionalProperties": false } } } },
+                "responses": { "200": { "description": "The narrative as stored", "content": { "application/json": { "schema": { "type": "object" } } } },
+                    "422": { "description": "Unknown section, or a block too long; nothing was changed" } } } }),
+    );
+}

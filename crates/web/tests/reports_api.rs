@@ -1,0 +1,131 @@
+//! Official documents and report narratives over HTTP, on SQLite and PostgreSQL.
+
+mod support;
+
+use binhdang_domain::access::Role;
+use binhdang_store::on_both_backends;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use support::App;
+
+on_both_backends! {
+    async fn a_signed_in_reader_downloads_every_format_and_others_are_refused(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let body = json!({"values": [{"element": "5.4a.num", "value": "7"}, {"element": "5.4a.den", "value": "11"}]});
+        assert_eq!(app.put_status("/api/v1/values?unit=12&period=2024", body).await, StatusCode::OK);
+        for (format, magic, content_type) in [
+            ("pdf", &b"%PDF"[..], "application/pdf"),
+            ("docx", &b"PK"[..], "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            ("xlsx", &b"PK"[..], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ] {
+            let r = app
+                .client
+                .get(format!("{}/api/v1/reports/strategy?unit=12&period=2024&format={format}&date=2025-03-05", app.base))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "{format}");
+            assert_eq!(r.headers()["content-type"], content_type);
+            let disposition = r.headers()["content-disposition"].to_str().unwrap().to_string();
+            assert_eq!(disposition, format!("attachment; filename=\"strategy-12-2024.{format}\""));
+            let bytes = r.bytes().await.unwrap();
+            assert!(bytes.starts_with(magic), "{format}");
+        }
+        // A viewer of another province may not read Lai Châu's report; the refusal is audited.
+        let outsider = app.user("outsider", Role::Viewer, "02").await;
+        let (s, body) = app.send(&outsider, Method::GET, "/api/v1/reports/assessment?unit=12&period=2024&format=pdf", None).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{body}");
+        // Without a token: 401.
+        let r = reqwest::get(format!("{}/api/v1/reports/strategy?unit=12&period=2024", app.base)).await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        let (s, body) = app.get("/api/v1/reports/annual-accounts?unit=12&period=2024").await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{body}");
+        assert_eq!(body["error"]["code"], "unknown_report");
+        let (s, body) = app.get("/api/v1/reports/strategy?unit=12&period=2024&format=odt").await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let (s, _) = app.get("/api/v1/reports/strategy?unit=99&period=2024").await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+}
+
+on_both_backends! {
+    async fn the_narrative_is_written_with_write_scope_audited_and_printed(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let path = "/api/v1/reports/narrative?unit=12&period=2024";
+        let body = json!({"difficulties": "Địa bàn rộng, giao thông khó khăn.", "number": "05", "signer": "Lò Văn Mười"});
+        let (s, saved) = app.send(&app.client, Method::PUT, path, Some(&body)).await;
+        assert_eq!(s, StatusCode::OK, "{saved}");
+        assert_eq!(saved["narrative"]["difficulties"], "Địa bàn rộng, giao thông khó khăn.");
+        assert!(saved["sections"].as_array().unwrap().iter().any(|s| s["key"] == "proposals"));
+        // null removes a section, the others stay.
+        let (s, saved) = app.send(&app.client, Method::PUT, path, Some(&json!({"signer": null}))).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(saved["narrative"].get("signer"), None);
+        assert_eq!(saved["narrative"]["number"], "05");
+        let (s, read) = app.get(path).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(read["narrative"], saved["narrative"]);
+        // Unknown sections and non-text are refused, and nothing of the batch is written.
+        let (s, body) = app
+            .send(&app.client, Method::PUT, path, Some(&json!({"tasks": "x", "summary": "y", "number": 5})))
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let (s, body) = app.send(&app.client, Method::PUT, path, Some(&json!({"tasks": "x", "number": "năm"}))).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let (_, read) = app.get(path).await;
+        assert_eq!(read["narrative"].get("tasks"), None);
+        // A viewer reads but may not write.
+        let viewer = app.user("viewer", Role::Viewer, "12").await;
+        let (s, _) = app.send(&viewer, Method::GET, path, None).await;
+        assert_eq!(s, StatusCode::OK);
+        let (s, _) = app.send(&viewer, Method::PUT, path, Some(&json!({"tasks": "x"}))).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        // Each change is in the audit trail.
+        let (_, audit) = app.get("/api/v1/audit?unit=12&period=2024").await;
+        let changes: Vec<&Value> = audit["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["action"] == "report.narrative")
+            .collect();
+        assert_eq!(changes.len(), 4, "{audit}");
+        assert!(changes.iter().any(|r| r["subject"] == "signer" && r["new_value"].is_null()));
+        // Once the report is submitted its narrative is locked with its data.
+        let province = app.db.store.unit_for_period("12", &binhdang_domain::Period::Year(2024)).await.unwrap().unwrap();
+        sqlx::query(
+            "INSERT INTO submissions (unit_id, programme_code, period, state, updated_at, updated_by)
+             VALUES ($1, 'NS-Y', '2024', 'submitted', '2025-03-01T00:00:00Z', 'tester')",
+        )
+        .bind(province.id)
+        .execute(app.db.store.pool())
+        .await
+        .unwrap();
+        let (s, body) = app.send(&app.client, Method::PUT, path, Some(&json!({"tasks": "x"}))).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["error"]["problems"][0]["code"], "report_locked");
+        // The document prints it.
+        let r = app
+            .client
+            .get(format!("{}/api/v1/reports/strategy?unit=12&period=2024&format=docx", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let docx = r.bytes().await.unwrap();
+        assert!(docx.len() > 1000);
+        let doc = binhdang_reports::build(
+            &app.db.store,
+            &binhdang_reports::Request {
+                kind: binhdang_reports::Kind::Strategy,
+                unit: &app.db.store.unit_for_period("12", &binhdang_domain::Period::Year(2024)).await.unwrap().unwrap(),
+                period: binhdang_domain::Period::Year(2024),
+                date: time::macros::date!(2025 - 03 - 05),
+                template: &binhdang_reports::Template::builtin(),
+            },
+        )
+        .await
+        .unwrap();
+        let text = doc.plain_text();
+        assert!(text.contains("Số: 05/BC-UBND") && text.contains("Địa bàn rộng, giao thông khó khăn."), "{text}");
+    }
+}
