@@ -1,0 +1,459 @@
+//! The server-rendered interface over plain HTTP (no browser): redirects to the sign-in page,
+//! sign-in with its anti-forgery token and rate limit, the session cookie, CSRF checks on
+//! every form, the forced password change, the language cookie, scope checks, the data-entry
+//! form's Vietnamese numbers and errors, the workflow, and the static files. The browser
+//! suite (`browser.rs`) drives the same pages in Chromium.
+
+mod support;
+
+use binhdang_domain::access::Role;
+use binhdang_store::testing::TEST_PASSWORD;
+use binhdang_store::{Backend, NewUser, on_both_backends};
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, LOCATION, SET_COOKIE};
+use std::collections::BTreeMap;
+use support::App;
+
+/// A browser-like client over plain HTTP: keeps cookies, does not follow redirects.
+struct Visitor {
+    base: String,
+    http: reqwest::Client,
+    cookies: BTreeMap<String, String>,
+}
+
+struct Page {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Page {
+    fn location(&self) -> &str {
+        self.headers.get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+
+    /// The value of the first hidden `csrf` field.
+    fn csrf(&self) -> String {
+        let marker = "name=\"csrf\" value=\"";
+        let start = self.body.find(marker).expect("a csrf field") + marker.len();
+        self.body[start..].split('"').next().unwrap().to_string()
+    }
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+impl Visitor {
+    fn new(app: &App) -> Visitor {
+        Visitor {
+            base: app.base.clone(),
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            cookies: BTreeMap::new(),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn finish(&mut self, r: reqwest::Response) -> Page {
+        for v in r.headers().get_all(SET_COOKIE) {
+            let text = v.to_str().unwrap();
+            let (pair, attrs) = text.split_once(';').unwrap_or((text, ""));
+            let (k, val) = pair.split_once('=').unwrap();
+            if val.is_empty() || attrs.contains("Max-Age=0") {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_string(), val.to_string());
+            }
+        }
+        Page {
+            status: r.status(),
+            headers: r.headers().clone(),
+            body: r.text().await.unwrap(),
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> Page {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        self.finish(r).await
+    }
+
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+        let body = form
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        self.finish(r).await
+    }
+
+    /// Signs in through the form; returns the page the redirect points to.
+    async fn sign_in(&mut self, username: &str, password: &str) -> Page {
+        let form = self.get("/dang-nhap").await;
+        assert_eq!(form.status, StatusCode::OK);
+        let csrf = form.csrf();
+        self.post(
+            "/dang-nhap",
+            &[
+                ("username", username),
+                ("password", password),
+                ("csrf", &csrf),
+                ("next", ""),
+            ],
+        )
+        .await
+    }
+}
+
+async fn user(app: &App, username: &str, role: Role, unit: &str) {
+    app.db.token_for(username, role, unit).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_need_a_session_and_sign_in_works_through_the_form() {
+    let app = App::spawn(Backend::Sqlite).await;
+    user(&app, "can.bo", Role::Officer, "12").await;
+    let mut v = Visitor::new(&app);
+
+    // Without a session every page sends the visitor to the sign-in page, and back afterwards.
+    let home = v.get("/").await;
+    assert_eq!(home.status, StatusCode::SEE_OTHER);
+    assert_eq!(home.location(), "/dang-nhap");
+    let deep = v.get("/bang-dieu-khien?unit=12&period=2025").await;
+    assert_eq!(deep.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        deep.location(),
+        "/dang-nhap?next=%2Fbang-dieu-khien%3Funit%3D12%26period%3D2025"
+    );
+
+    // The sign-in page: Vietnamese, labelled inputs, an anti-forgery token, safe headers.
+    let form = v.get("/dang-nhap").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("<html lang=\"vi\">"));
+    assert!(form.body.contains("<label for=\"username\">Tên đăng nhập</label>"));
+    assert!(form.body.contains("<label for=\"password\">Mật khẩu</label>"));
+    assert!(v.cookies.contains_key("binhdang_login"));
+    let csp = form.headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"));
+    assert_eq!(form.headers["cache-control"], "private, no-store");
+
+    // A form without the token is refused, even with the right password.
+    let forged = v
+        .post(
+            "/dang-nhap",
+            &[("username", "can.bo"), ("password", TEST_PASSWORD), ("csrf", "forged")],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert!(!v.cookies.contains_key("binhdang_session"));
+
+    // A wrong password: the message, the username kept, no session.
+    let wrong = v.sign_in("can.bo", "not-the-password").await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(wrong.body.contains("Sai tên đăng nhập hoặc mật khẩu"));
+    assert!(wrong.body.contains("value=\"can.bo\""));
+    assert!(!v.cookies.contains_key("binhdang_session"));
+
+    // The right one: an HttpOnly, SameSite=Strict session cookie and the way back.
+    let form = v.get("/dang-nhap?next=%2Fbang-dieu-khien").await;
+    let csrf = form.csrf();
+    let ok = v
+        .post(
+            "/dang-nhap",
+            &[
+                ("username", "can.bo"),
+                ("password", TEST_PASSWORD),
+                ("csrf", &csrf),
+                ("next", "/bang-dieu-khien"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    assert_eq!(ok.location(), "/bang-dieu-khien");
+    let set_cookie: Vec<&str> = ok
+        .headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    let session = set_cookie
+        .iter()
+        .find(|c| c.starts_with("binhdang_session="))
+        .expect("a session cookie");
+    assert!(session.contains("HttpOnly") && session.contains("SameSite=Strict") && session.contains("Path=/"));
+    let home = v.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains("can.bo"), "{}", home.body);
+    assert!(home.body.contains("Cán bộ nhập liệu"));
+
+    // An open redirect is not possible through `next`.
+    let mut other = Visitor::new(&app);
+    let form = other.get("/dang-nhap").await;
+    let csrf = form.csrf();
+    let r = other
+        .post(
+            "/dang-nhap",
+            &[
+                ("username", "can.bo"),
+                ("password", TEST_PASSWORD),
+                ("csrf", &csrf),
+                ("next", "//evil.example/"),
+            ],
+        )
+        .await;
+    assert_eq!(r.location(), "/");
+
+    // Signing out needs the session's token; then the session is gone.
+    let refused = v.post("/dang-xuat", &[("csrf", "nope")]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(v.get("/").await.status, StatusCode::OK);
+    let csrf = v.get("/").await.csrf();
+    let out = v.post("/dang-xuat", &[("csrf", &csrf)]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(out.location(), "/dang-nhap?msg=signed_out");
+    assert!(!v.cookies.contains_key("binhdang_session"));
+    let page = v.get(out.location()).await;
+    assert!(page.body.contains("Bạn đã đăng xuất."));
+    assert_eq!(v.get("/").await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repeated_failures_are_rate_limited_with_a_message() {
+    let app = App::spawn(Backend::Sqlite).await;
+    user(&app, "nguoi.dung", Role::Viewer, "12").await;
+    let mut v = Visitor::new(&app);
+    for _ in 0..5 {
+        assert_eq!(
+            v.sign_in("nguoi.dung", "wrong-password").await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let limited = v.sign_in("nguoi.dung", TEST_PASSWORD).await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(limited.headers.contains_key("retry-after"));
+    assert!(
+        limited
+            .body
+            .contains("Đăng nhập sai quá nhiều lần. Hãy thử lại sau 15 phút."),
+        "{}",
+        limited.body
+    );
+    // In English too.
+    let page = v.get("/dang-nhap?lang=en").await;
+    let csrf = page.csrf();
+    let limited = v
+        .post(
+            "/dang-nhap",
+            &[("username", "nguoi.dung"), ("password", TEST_PASSWORD), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        limited
+            .body
+            .contains("Too many failed sign-ins. Try again in 15 minute(s).")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_one_time_password_must_be_changed_first() {
+    let app = App::spawn(Backend::Sqlite).await;
+    let new = NewUser {
+        username: "moi",
+        role: Role::Leader,
+        unit_code: "12",
+        agency_code: None,
+        password: "mat-khau-tam-thoi",
+        must_change_password: true,
+    };
+    app.db.store.add_user(&new, "test", "test").await.unwrap();
+    let mut v = Visitor::new(&app);
+    let r = v.sign_in("moi", "mat-khau-tam-thoi").await;
+    assert_eq!(r.location(), "/doi-mat-khau");
+    // Every other page sends the user back to the form.
+    let home = v.get("/").await;
+    assert_eq!(home.location(), "/doi-mat-khau");
+    let form = v.get("/doi-mat-khau").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("Bạn đang dùng mật khẩu tạm thời"));
+    let csrf = form.csrf();
+    // Mismatch, too short, wrong current password: each said next to its field.
+    let r = v
+        .post(
+            "/doi-mat-khau",
+            &[
+                ("csrf", &csrf),
+                ("old_password", "mat-khau-tam-thoi"),
+                ("new_password", "mot-mat-khau-moi"),
+                ("confirm_password", "khac"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Hai lần nhập mật khẩu mới không khớp nhau."));
+    let r = v
+        .post(
+            "/doi-mat-khau",
+            &[
+                ("csrf", &csrf),
+                ("old_password", "mat-khau-tam-thoi"),
+                ("new_password", "ngan"),
+                ("confirm_password", "ngan"),
+            ],
+        )
+        .await;
+    assert!(r.body.contains("Mật khẩu cần ít nhất 10 ký tự"), "{}", r.body);
+    let r = v
+        .post(
+            "/doi-mat-khau",
+            &[
+                ("csrf", &csrf),
+                ("old_password", "sai-mat-khau"),
+                ("new_password", "mot-mat-khau-moi"),
+                ("confirm_password", "mot-mat-khau-moi"),
+            ],
+        )
+        .await;
+    assert!(r.body.contains("Mật khẩu hiện tại không đúng"));
+    // Without the token nothing changes.
+    let r = v
+        .post(
+            "/doi-mat-khau",
+            &[
+                ("old_password", "mat-khau-tam-thoi"),
+                ("new_password", "mot-mat-khau-moi"),
+                ("confirm_password", "mot-mat-khau-moi"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = v
+        .post(
+            "/doi-mat-khau",
+            &[
+                ("csrf", &csrf),
+                ("old_password", "mat-khau-tam-thoi"),
+                ("new_password", "mot-mat-khau-moi"),
+                ("confirm_password", "mot-mat-khau-moi"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/?msg=password_changed");
+    let home = v.get("/?msg=password_changed").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains("Đã đổi mật khẩu."));
+    // The new password works, the old one does not.
+    let mut again = Visitor::new(&app);
+    assert_eq!(
+        again.sign_in("moi", "mat-khau-tam-thoi").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(again.sign_in("moi", "mot-mat-khau-moi").await.location(), "/");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn english_is_chosen_by_link_and_remembered() {
+    let app = App::spawn(Backend::Sqlite).await;
+    let mut v = Visitor::new(&app);
+    let vi = v.get("/dang-nhap").await;
+    assert!(vi.body.contains("href=\"/dang-nhap?lang=en\""), "{}", vi.body);
+    let en = v.get("/dang-nhap?lang=en").await;
+    assert!(en.body.contains("<html lang=\"en\">"));
+    assert!(en.body.contains("<label for=\"username\">Username</label>"));
+    assert_eq!(v.cookies.get("binhdang_lang").map(String::as_str), Some("en"));
+    // Remembered without the parameter, until switched back.
+    assert!(v.get("/dang-nhap").await.body.contains("Sign in"));
+    let back = v.get("/dang-nhap?lang=vi").await;
+    assert!(back.body.contains("Đăng nhập"));
+    assert!(v.get("/dang-nhap").await.body.contains("<html lang=\"vi\">"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn static_files_are_embedded_and_cached() {
+    let app = App::spawn(Backend::Sqlite).await;
+    let mut v = Visitor::new(&app);
+    let page = v.get("/dang-nhap").await;
+    // Own files carry a fingerprint; vendored ones their version.
+    let css = page
+        .body
+        .split("href=\"")
+        .find(|s| s.starts_with("/static/app.css?v="))
+        .and_then(|s| s.split('"').next())
+        .expect("the stylesheet link")
+        .to_string();
+    let r = v.get(&css).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.headers["content-type"], "text/css; charset=utf-8");
+    assert_eq!(r.headers["cache-control"], "public, max-age=31536000, immutable");
+    assert!(r.body.contains("focus-visible"));
+    let htmx = v.get("/static/htmx-2.0.11.min.js").await;
+    assert_eq!(htmx.status, StatusCode::OK);
+    assert_eq!(htmx.headers["content-type"], "text/javascript; charset=utf-8");
+    assert!(htmx.body.contains("htmx"));
+    let echarts = v.get("/static/echarts-6.1.0.min.js").await;
+    assert_eq!(echarts.status, StatusCode::OK);
+    assert!(echarts.body.len() > 500_000);
+    // Revalidation by ETag.
+    let etag = htmx.headers["etag"].to_str().unwrap().to_string();
+    let r = v
+        .http
+        .get(format!("{}/static/htmx-2.0.11.min.js", v.base))
+        .header("if-none-match", etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
+    // Compressed for clients that accept it.
+    let r = v
+        .http
+        .get(format!("{}/static/echarts-6.1.0.min.js", v.base))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["content-encoding"], "gzip");
+    assert_eq!(v.get("/static/nothing.js").await.status, StatusCode::NOT_FOUND);
+}
+
+on_both_backends! {
+    async fn the_sign_in_page_works_on_both_databases(backend: Backend) {
+        let app = App::spawn(backend).await;
+        user(&app, "xem", Role::Viewer, "12").await;
+        let mut v = Visitor::new(&app);
+        assert_eq!(v.sign_in("xem", TEST_PASSWORD).await.location(), "/");
+        assert_eq!(v.get("/").await.status, StatusCode::OK);
+    }
+}
