@@ -292,7 +292,7 @@ async fn a_one_time_password_must_be_changed_first() {
     let app = App::spawn(Backend::Sqlite).await;
     let new = NewUser {
         username: "moi",
-        role: Role::Leader,
+        role: Role::Officer,
         unit_code: "12",
         agency_code: None,
         password: "mat-khau-tam-thoi",
@@ -451,9 +451,122 @@ async fn static_files_are_embedded_and_cached() {
 on_both_backends! {
     async fn the_sign_in_page_works_on_both_databases(backend: Backend) {
         let app = App::spawn(backend).await;
-        user(&app, "xem", Role::Viewer, "12").await;
+        user(&app, "tong.hop", Role::Reviewer, "12").await;
+        let h1 = format!("{}H1", this_year());
+        enter(&app, "03390", &h1, "tong.hop").await;
+        move_report(&app, "03390", &h1, "submit", None, "tong.hop").await;
         let mut v = Visitor::new(&app);
-        assert_eq!(v.sign_in("xem", TEST_PASSWORD).await.location(), "/");
-        assert_eq!(v.get("/").await.status, StatusCode::OK);
+        assert_eq!(v.sign_in("tong.hop", TEST_PASSWORD).await.location(), "/");
+        let home = v.get("/").await;
+        assert_eq!(home.status, StatusCode::OK);
+        assert!(home.body.contains(&format!("/xet-duyet?unit=03390&#38;period={h1}")));
     }
+}
+
+fn actor(name: &str) -> binhdang_store::Actor {
+    binhdang_store::Actor {
+        name: name.into(),
+        origin: "test".into(),
+    }
+}
+
+/// Writes a valid little report for a unit and period directly through the store.
+async fn enter(app: &App, unit: &str, period: &str, by: &str) {
+    let (unit, period) = app.db.store.resolve_unit_period(unit, period).await.unwrap();
+    let values: Vec<binhdang_store::ValueInput> = [("1.1.num", "1"), ("1.1.den", "2")]
+        .into_iter()
+        .map(|(e, v)| binhdang_store::ValueInput {
+            element: e.into(),
+            disaggregation: None,
+            value: binhdang_store::RawValue::Text(v.into()),
+            comment: None,
+        })
+        .collect();
+    app.db
+        .store
+        .write_values(&unit, &period, &values, &actor(by))
+        .await
+        .unwrap();
+}
+
+async fn move_report(app: &App, unit: &str, period: &str, transition: &str, reason: Option<&str>, by: &str) {
+    let (unit, period) = app.db.store.resolve_unit_period(unit, period).await.unwrap();
+    let programme = app.db.store.programme_for(&period).await.unwrap().unwrap();
+    let request = binhdang_store::TransitionRequest {
+        transition: transition.parse().unwrap(),
+        reason,
+    };
+    app.db
+        .store
+        .transition(&unit, &programme, &period, request, &actor(by))
+        .await
+        .unwrap();
+}
+
+fn this_year() -> i32 {
+    time::OffsetDateTime::now_utc().year()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_role_has_its_home_page() {
+    let app = App::spawn(Backend::Sqlite).await;
+    // Two communes of Lai Châu after the 2025 reform, their officers, the province's reviewer.
+    user(&app, "xa.doan.ket", Role::Officer, "03388").await;
+    user(&app, "tinh.review", Role::Reviewer, "12").await;
+    user(&app, "tinh.lanh.dao", Role::Leader, "12").await;
+    let h1 = format!("{}H1", this_year());
+    enter(&app, "03388", &h1, "xa.doan.ket").await;
+    move_report(&app, "03388", &h1, "submit", None, "xa.doan.ket").await;
+    move_report(
+        &app,
+        "03388",
+        &h1,
+        "return",
+        Some("Thiếu số liệu chỉ tiêu 6.1"),
+        "tinh.review",
+    )
+    .await;
+    enter(&app, "03390", &h1, "tinh.review").await;
+    move_report(&app, "03390", &h1, "submit", None, "tinh.review").await;
+
+    // The officer: the returned report with its reason, and the unit's reports with deadlines.
+    let mut officer = Visitor::new(&app);
+    officer.sign_in("xa.doan.ket", TEST_PASSWORD).await;
+    let home = officer.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    let b = &home.body;
+    assert!(b.contains("Báo cáo bị trả lại, cần sửa"), "{b}");
+    assert!(b.contains("Thiếu số liệu chỉ tiêu 6.1"));
+    assert!(
+        b.contains(&format!("href=\"/nhap-lieu?unit=03388&#38;period={h1}\"")),
+        "{b}"
+    );
+    assert!(b.contains(&format!("6 tháng đầu năm {}", this_year())));
+    assert!(
+        b.contains(&format!("05/06/{}", this_year())),
+        "the commune deadline of the first-half report"
+    );
+    assert!(b.contains("Bị trả lại"));
+    assert!(!b.contains("Báo cáo chờ xét duyệt"), "officers review nothing");
+
+    // The reviewer: the waiting report, and how many of the 38 communes have reported.
+    let mut reviewer = Visitor::new(&app);
+    reviewer.sign_in("tinh.review", TEST_PASSWORD).await;
+    let b = reviewer.get("/").await.body;
+    assert!(b.contains("Báo cáo chờ xét duyệt"));
+    assert!(
+        b.contains(&format!("href=\"/xet-duyet?unit=03390&#38;period={h1}\"")),
+        "{b}"
+    );
+    assert!(
+        !b.contains(&format!("/xet-duyet?unit=03388&#38;period={h1}")),
+        "returned, not waiting"
+    );
+    assert!(b.contains("Tiến độ báo cáo của đơn vị cấp dưới"));
+    assert!(b.contains("<td class=\"num\">38</td>"), "{b}");
+
+    // The leader goes to the dashboard.
+    let mut leader = Visitor::new(&app);
+    leader.sign_in("tinh.lanh.dao", TEST_PASSWORD).await;
+    assert_eq!(leader.get("/").await.location(), "/bang-dieu-khien");
 }

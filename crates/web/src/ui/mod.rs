@@ -7,8 +7,10 @@
 //! with [`crate::auth::authorize`].
 
 mod assets;
+mod format;
 mod home;
 mod login;
+mod reporting;
 
 use crate::AppState;
 use crate::auth::{Caller, SESSION_COOKIE, constant_time_eq, cookie_value};
