@@ -31,13 +31,14 @@
   function updateBlock(block) {
     var factor = Number(block.getAttribute("data-factor") || "100");
     var places = Number(block.getAttribute("data-places") || "1");
+    var suffix = block.getAttribute("data-suffix") || "";
     block.querySelectorAll("output[data-d]").forEach(function (out) {
       var d = out.getAttribute("data-d");
       var num = valueOf(block, "num", d), den = valueOf(block, "den", d);
       if (num === null || den === null || isNaN(num) || isNaN(den) || den === 0) {
         out.textContent = "–";
       } else {
-        out.textContent = formatVi((num / den) * factor, places) + (factor === 100 ? "%" : "");
+        out.textContent = formatVi((num / den) * factor, places) + suffix;
       }
     });
   }

@@ -570,3 +570,187 @@ async fn each_role_has_its_home_page() {
     leader.sign_in("tinh.lanh.dao", TEST_PASSWORD).await;
     assert_eq!(leader.get("/").await.location(), "/bang-dieu-khien");
 }
+
+/// The stored values of a unit and period, as `element/breakdown = value`.
+async fn stored(app: &App, unit: &str, period: &str) -> Vec<String> {
+    let (unit, period) = app.db.store.resolve_unit_period(unit, period).await.unwrap();
+    app.db
+        .store
+        .values(&unit, &period)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|v| format!("{}/{}={}", v.element, v.disaggregation, v.value.unwrap_or_default()))
+        .collect()
+}
+
+/// The form's fields as the browser would send them, with some boxes changed.
+fn form_with<'a>(page: &'a Page, changes: &[(&'a str, &'a str)]) -> Vec<(String, String)> {
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let body = &page.body;
+    let start = body.find("id=\"entry-form\"").expect("the entry form");
+    let form = &body[start..body[start..].find("</form>").unwrap() + start];
+    for piece in form.split("<input").skip(1) {
+        let attr = |name: &str| {
+            let marker = format!(" {name}=\"");
+            piece
+                .split('>')
+                .next()
+                .and_then(|tag| tag.split_once(&marker))
+                .map(|(_, rest)| rest.split('"').next().unwrap().to_string())
+        };
+        if let (Some(name), Some(value)) = (attr("name"), attr("value")) {
+            fields.push((name, value.replace("&#46;", ".")));
+        }
+    }
+    for (name, value) in changes {
+        match fields.iter_mut().find(|(n, _)| n == name) {
+            Some(f) => f.1 = value.to_string(),
+            None => fields.push((name.to_string(), value.to_string())),
+        }
+    }
+    fields
+}
+
+async fn post_fields(v: &mut Visitor, path: &str, fields: &[(String, String)]) -> Page {
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    v.post(path, &pairs).await
+}
+
+on_both_backends! {
+    async fn an_officer_enters_vietnamese_numbers_sees_problems_and_submits(backend: Backend) {
+        let app = App::spawn(backend).await;
+        user(&app, "can.bo.xa", Role::Officer, "03388").await;
+        let h1 = format!("{}H1", this_year());
+        let path = format!("/nhap-lieu?unit=03388&period={h1}");
+        let mut v = Visitor::new(&app);
+        v.sign_in("can.bo.xa", TEST_PASSWORD).await;
+        let page = v.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let b = &page.body;
+        // Grouped by objective; 6.1 entered by sex; every box has a label.
+        assert!(b.contains("Mục tiêu 6:"), "{b}");
+        assert!(b.contains("name=\"v.6.1.num.male\""));
+        assert!(b.contains("<label class=\"sr-only\" for=\"v-6-1-num-female\">6.1 Tử số, nữ</label>"));
+        assert!(b.contains("data-factor=\"100\""));
+        // A province-level indicator is not on a commune's form.
+        assert!(!b.contains("name=\"v.2.1.num.total\""));
+        // The target that applies, and the previous report's value.
+        assert!(b.contains("≥ 80,0% (quốc gia, năm 2030)") || b.contains("≥ 60,0% (quốc gia, năm 2025)"), "{b}");
+        assert!(b.contains(&format!("6 tháng đầu năm {}", this_year() - 1)));
+
+        // A box that is not a number: nothing saved, the message next to it, the typing kept.
+        let fields = form_with(
+            &page,
+            &[("v.6.1.num.male", "1.260"), ("v.6.1.den.male", "2.000"), ("v.6.1.num.female", "12 người"), ("do", "save")],
+        );
+        let r = post_fields(&mut v, &path, &fields).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains("Chưa lưu: có ô nhập chưa đúng."));
+        assert!(r.body.contains("Tử số (nữ): &#34;12 người&#34; không phải số hợp lệ"), "{}", r.body);
+        assert!(r.body.contains("aria-invalid=\"true\""));
+        assert!(r.body.contains("value=\"1.260\""), "typed input is kept");
+        assert!(r.body.contains("value=\"12 người\""));
+        assert!(stored(&app, "03388", &h1).await.is_empty(), "nothing of the batch is written");
+
+        // A fraction of a person is refused by the store's checks, said in plain Vietnamese.
+        let fields = form_with(&r, &[("v.6.1.num.female", "12,5")]);
+        let r = post_fields(&mut v, &path, &fields).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("12.5 phải là số nguyên") || r.body.contains("phải là số nguyên"), "{}", r.body);
+
+        // Saved with a numerator above its denominator: saved, and the rule's finding shown.
+        let fields = form_with(&r, &[("v.6.1.num.female", "12"), ("v.6.1.den.female", "10"), ("do", "save")]);
+        let r = post_fields(&mut v, &path, &fields).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert_eq!(r.location(), format!("{path}&msg=saved"));
+        let mut values = stored(&app, "03388", &h1).await;
+        values.sort();
+        assert_eq!(
+            values,
+            ["6.1.den/female=10", "6.1.den/male=2000", "6.1.num/female=12", "6.1.num/male=1260"]
+        );
+        let page = v.get(r.location()).await;
+        assert!(page.body.contains("Đã lưu số liệu."));
+        assert!(page.body.contains("value=\"1.260\""), "saved figures read back the Vietnamese way");
+        assert!(page.body.contains("Tử số nữ (12) không được lớn hơn mẫu số nữ (10)"), "{}", page.body);
+        assert!(page.body.contains("63,0%"), "the computed male value without JavaScript");
+
+        // Submitting is refused while an error remains; the values stay saved.
+        let fields = form_with(&page, &[("do", "submit")]);
+        let r = post_fields(&mut v, &path, &fields).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("Báo cáo còn 1 lỗi kiểm tra số liệu"), "{}", r.body);
+
+        // A warning asks for an explanation in place; with one, the report goes up.
+        let rule = serde_json::json!({
+            "code": "canh-bao-6-1", "name_vi": "Nữ nhiều bất thường",
+            "left": "#{6.1.num.female}", "operator": "<=", "right": "#{6.1.num.male} * 0.001",
+            "severity": "warning", "message_vi": "Tử số nữ ({left}) lớn bất thường so với nam",
+        });
+        let (s, body) = app.post("/api/v1/rules", &rule).await;
+        assert_eq!(s, StatusCode::CREATED, "{body}");
+        let fields = form_with(&page, &[("v.6.1.den.female", "20"), ("do", "submit")]);
+        let r = post_fields(&mut v, &path, &fields).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("cảnh báo chưa được giải trình"), "{}", r.body);
+        assert!(r.body.contains("Tử số nữ (12) lớn bất thường so với nam"));
+        assert!(r.body.contains("hãy ghi giải trình vào ô bên dưới"));
+        let fields = form_with(&r, &[("c.6.1", "Xã tổ chức thêm lớp riêng cho phụ nữ"), ("do", "submit")]);
+        let r = post_fields(&mut v, &path, &fields).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert_eq!(r.location(), format!("{path}&msg=submitted"));
+        let page = v.get(r.location()).await;
+        assert!(page.body.contains("Đã gửi báo cáo lên cấp trên để xét duyệt."));
+        assert!(page.body.contains("Đã gửi</span>"));
+        assert!(page.body.contains("disabled"), "a submitted report cannot be edited");
+        assert!(!page.body.contains("id=\"save\""));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_entry_form_checks_scope_and_the_csrf_token() {
+    let app = App::spawn(Backend::Sqlite).await;
+    user(&app, "can.bo.xa", Role::Officer, "03388").await;
+    user(&app, "lanh.dao", Role::Leader, "12").await;
+    let h1 = format!("{}H1", this_year());
+    let mut v = Visitor::new(&app);
+    v.sign_in("can.bo.xa", TEST_PASSWORD).await;
+    // Another commune: refused, said why, and recorded.
+    let other = v.get(&format!("/nhap-lieu?unit=03390&period={h1}")).await;
+    assert_eq!(other.status, StatusCode::FORBIDDEN);
+    assert!(
+        other.body.contains("không có quyền nhập, sửa số liệu của"),
+        "{}",
+        other.body
+    );
+    let (_, trail) = app.get("/api/v1/audit?unit=03390").await;
+    assert!(
+        trail["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["action"] == "access.denied")
+    );
+    // A bad unit or period: a readable 422 page.
+    let bad = v.get("/nhap-lieu?unit=03388&period=2026X9").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Without the form's token nothing is saved.
+    let path = format!("/nhap-lieu?unit=03388&period={h1}");
+    let r = v
+        .post(&path, &[("v.6.1.num.male", "5"), ("v.6.1.den.male", "10")])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(stored(&app, "03388", &h1).await.is_empty());
+    // The own form opens without parameters on the current report.
+    let own = v.get("/nhap-lieu").await;
+    assert_eq!(own.status, StatusCode::OK);
+    assert!(own.body.contains("Phường Đoàn Kết (03388)"));
+    // A leader enters nothing.
+    let mut leader = Visitor::new(&app);
+    leader.sign_in("lanh.dao", TEST_PASSWORD).await;
+    assert_eq!(
+        leader.get(&format!("/nhap-lieu?unit=12&period={h1}")).await.status,
+        StatusCode::FORBIDDEN
+    );
+}

@@ -7,6 +7,7 @@
 //! with [`crate::auth::authorize`].
 
 mod assets;
+mod entry;
 mod format;
 mod home;
 mod login;
@@ -44,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .route(SIGN_IN_PATH, get(login::form).post(login::submit))
         .route("/dang-xuat", post(login::sign_out))
         .route(PASSWORD_PATH, get(login::password_form).post(login::password_submit))
+        .route("/nhap-lieu", get(entry::page).post(entry::save))
         .route("/static/{file}", get(assets::serve))
         .fallback(not_found)
         .layer(from_fn(page_headers))
