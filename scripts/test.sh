@@ -10,6 +10,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/binhdang/target}"
 export BINHDANG_TEST_POSTGRES_URL="${BINHDANG_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
 
 bash scripts/ensure-postgres.sh
+bash scripts/ensure-chromium.sh
 
 if ! command -v cargo-nextest >/dev/null 2>&1; then
   echo "cargo-nextest missing; installing it from crates.io"

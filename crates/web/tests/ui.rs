@@ -446,6 +446,21 @@ async fn static_files_are_embedded_and_cached() {
         .unwrap();
     assert_eq!(r.headers()["content-encoding"], "gzip");
     assert_eq!(v.get("/static/nothing.js").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        v.get("/static/favicon.svg").await.headers["content-type"],
+        "image/svg+xml"
+    );
+    // Files outside /static are not found, not sent to the sign-in page (which would renew
+    // its form's token behind the visitor's back).
+    assert_eq!(v.get("/favicon.ico").await.status, StatusCode::NOT_FOUND);
+    let first = v.get("/dang-nhap").await.csrf();
+    assert_eq!(
+        v.get("/dang-nhap").await.csrf(),
+        first,
+        "the sign-in token is kept between visits"
+    );
+    // Unknown pages: to the sign-in page without a session.
+    assert_eq!(v.get("/khong-co").await.location(), "/dang-nhap?next=%2Fkhong-co");
 }
 
 on_both_backends! {
@@ -753,4 +768,102 @@ async fn the_entry_form_checks_scope_and_the_csrf_token() {
         leader.get(&format!("/nhap-lieu?unit=12&period={h1}")).await.status,
         StatusCode::FORBIDDEN
     );
+}
+
+on_both_backends! {
+    async fn a_reviewer_returns_then_approves_and_reads_a_values_history(backend: Backend) {
+        let app = App::spawn(backend).await;
+        user(&app, "can.bo.xa", Role::Officer, "03388").await;
+        user(&app, "tong.hop", Role::Reviewer, "12").await;
+        let h1 = format!("{}H1", this_year());
+        enter(&app, "03388", &h1, "can.bo.xa").await;
+        // A correction, so that the value has a history.
+        let (unit, period) = app.db.store.resolve_unit_period("03388", &h1).await.unwrap();
+        let fix = [binhdang_store::ValueInput {
+            element: "1.1.num".into(),
+            disaggregation: None,
+            value: binhdang_store::RawValue::Text("2".into()),
+            comment: Some("Bổ sung chủ tịch UBND là nữ".into()),
+        }];
+        app.db.store.write_values(&unit, &period, &fix, &actor("can.bo.xa")).await.unwrap();
+        move_report(&app, "03388", &h1, "submit", None, "can.bo.xa").await;
+
+        let mut officer = Visitor::new(&app);
+        officer.sign_in("can.bo.xa", TEST_PASSWORD).await;
+        let mut reviewer = Visitor::new(&app);
+        reviewer.sign_in("tong.hop", TEST_PASSWORD).await;
+        let path = format!("/xet-duyet?unit=03388&period={h1}");
+        let page = reviewer.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let b = &page.body;
+        assert!(b.contains("Đã gửi</span>"));
+        assert!(b.contains("id=\"approve\"") && b.contains("id=\"return\""));
+        assert!(b.contains("<strong>100,0%</strong>"), "1.1 is 2 of 2: {b}");
+        assert!(b.contains("Bổ sung chủ tịch UBND là nữ"));
+        assert!(b.contains("hx-get=\"/lich-su?unit=03388&#38;period="));
+
+        // The officer may not decide on their own report.
+        let csrf = officer.get("/").await.csrf();
+        let r = officer
+            .post("/quy-trinh", &[("csrf", &csrf), ("unit", "03388"), ("period", &h1), ("action", "approve")])
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+        // Returning needs a reason; a forged form is refused.
+        let csrf = page.csrf();
+        let r = reviewer
+            .post("/quy-trinh", &[("csrf", &csrf), ("unit", "03388"), ("period", &h1), ("action", "return")])
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("Cần ghi rõ lý do khi trả lại báo cáo"), "{}", r.body);
+        let r = reviewer
+            .post("/quy-trinh", &[("csrf", "x"), ("unit", "03388"), ("period", &h1), ("action", "return"), ("reason", "x")])
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let r = reviewer
+            .post(
+                "/quy-trinh",
+                &[("csrf", &csrf), ("unit", "03388"), ("period", &h1), ("action", "return"), ("reason", "Kiểm tra lại chỉ tiêu 1.1")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert_eq!(r.location(), format!("{path}&msg=returned"));
+        let page = reviewer.get(r.location()).await;
+        assert!(page.body.contains("Đã trả lại báo cáo cho đơn vị để sửa."));
+        assert!(page.body.contains("Bị trả lại</span>"));
+        assert!(page.body.contains("Kiểm tra lại chỉ tiêu 1.1"), "the reason is in the report's history");
+        let entry = officer.get(&format!("/nhap-lieu?unit=03388&period={h1}")).await;
+        assert!(entry.body.contains("Báo cáo bị trả lại để sửa"));
+        assert!(entry.body.contains("Kiểm tra lại chỉ tiêu 1.1"));
+
+        // Submitted again, then approved.
+        move_report(&app, "03388", &h1, "submit", None, "can.bo.xa").await;
+        let r = reviewer
+            .post("/quy-trinh", &[("csrf", &csrf), ("unit", "03388"), ("period", &h1), ("action", "approve")])
+            .await;
+        assert_eq!(r.location(), format!("{path}&msg=approved"));
+        let page = reviewer.get(r.location()).await;
+        assert!(page.body.contains("Đã phê duyệt</span>"));
+        assert!(page.body.contains("id=\"reopen\""), "a reviewer may reopen what is approved");
+
+        // The history of a value: a fragment for htmx, a page otherwise.
+        let history = format!("/lich-su?unit=03388&period={h1}&element=1.1.num");
+        let r = reviewer
+            .http
+            .get(format!("{}{history}", reviewer.base))
+            .header("cookie", reviewer.cookie_header())
+            .header("hx-request", "true")
+            .send()
+            .await
+            .unwrap();
+        let fragment = r.text().await.unwrap();
+        assert!(!fragment.contains("<html"), "{fragment}");
+        assert!(fragment.contains("<td class=\"num\">1</td><td class=\"num\">2</td><td>Bổ sung chủ tịch UBND là nữ</td>"), "{fragment}");
+        let full = reviewer.get(&history).await;
+        assert!(full.body.contains("<html lang=\"vi\">"));
+        assert!(full.body.contains("can.bo.xa"));
+        // Outside the reviewer's province: refused.
+        let other = reviewer.get("/xet-duyet?unit=02&period=2024").await;
+        assert_eq!(other.status, StatusCode::FORBIDDEN);
+    }
 }

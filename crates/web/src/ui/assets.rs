@@ -30,6 +30,11 @@ const ASSETS: &[Asset] = &[
         bytes: include_bytes!("../../static/app.js"),
     },
     Asset {
+        name: "favicon.svg",
+        content_type: "image/svg+xml",
+        bytes: include_bytes!("../../static/favicon.svg"),
+    },
+    Asset {
         name: HTMX,
         content_type: "text/javascript; charset=utf-8",
         bytes: include_bytes!("../../static/vendor/htmx-2.0.11.min.js"),

@@ -51,7 +51,9 @@ fn t(lang: Lang, vi: &'static str, en: &'static str) -> &'static str {
     if lang == Lang::En { en } else { vi }
 }
 
-/// The sign-in form with a fresh anti-forgery token in a cookie and a hidden field.
+/// The sign-in form with its anti-forgery token in a cookie and a hidden field. The token of
+/// an earlier visit is kept, so that a second tab or a background request for the page does
+/// not invalidate a form already shown.
 fn login_page(
     visitor: &Visitor,
     headers: &HeaderMap,
@@ -61,7 +63,9 @@ fn login_page(
     error: Option<String>,
     notice: Option<&str>,
 ) -> Response {
-    let token = binhdang_store::access::new_secret();
+    let token = cookie_value(headers, LOGIN_COOKIE)
+        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+        .unwrap_or_else(binhdang_store::access::new_secret);
     let mut c = Chrome::anonymous(visitor.lang, t(visitor.lang, "Đăng nhập", "Sign in"), &visitor.path);
     if let Some(text) = notice {
         c = c.with_notice("ok", text);

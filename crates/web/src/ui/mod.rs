@@ -12,6 +12,7 @@ mod format;
 mod home;
 mod login;
 mod reporting;
+mod review;
 
 use crate::AppState;
 use crate::auth::{Caller, SESSION_COOKIE, constant_time_eq, cookie_value};
@@ -46,6 +47,9 @@ pub fn routes() -> Router<AppState> {
         .route("/dang-xuat", post(login::sign_out))
         .route(PASSWORD_PATH, get(login::password_form).post(login::password_submit))
         .route("/nhap-lieu", get(entry::page).post(entry::save))
+        .route("/xet-duyet", get(review::page))
+        .route("/quy-trinh", post(review::transition))
+        .route("/lich-su", get(review::history))
         .route("/static/{file}", get(assets::serve))
         .fallback(not_found)
         .layer(from_fn(page_headers))
@@ -305,8 +309,13 @@ impl Session {
     }
 }
 
-/// Any other path: the sign-in page for visitors without a session, else a 404 page.
-async fn not_found(session: Result<Session, Response>) -> Response {
+/// Any other path: the sign-in page for visitors without a session, else a 404 page. A file
+/// (`/favicon.ico`, `/robots.txt`) is simply not found.
+async fn not_found(uri: axum::http::Uri, session: Result<Session, Response>) -> Response {
+    let last = uri.path().rsplit('/').next().unwrap_or("");
+    if last.contains('.') {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    }
     match session {
         Ok(s) => s.error_page(
             StatusCode::NOT_FOUND,
