@@ -50,16 +50,26 @@
   }
 
   // Charts: each <div class="chart" data-chart="{…}"> holds its figures as JSON.
+  // The axis shows the values and the target lines alike.
+  function range(values, extra) {
+    var all = values.concat(extra).filter(function (v) { return v !== null && isFinite(v); });
+    if (!all.length) return {};
+    var lo = Math.min.apply(null, all), hi = Math.max.apply(null, all);
+    var pad = Math.max((hi - lo) * 0.1, Math.abs(hi) * 0.02, 1);
+    return { min: Math.max(0, Math.floor(lo - pad)), max: Math.ceil(hi + pad) };
+  }
   function seriesOption(spec) {
-    var marks = (spec.targets || []).map(function (t) {
+    var targets = spec.targets || [];
+    var marks = targets.map(function (t) {
       return { name: t.label, yAxis: t.value, label: { formatter: t.label, position: "insideEndTop" } };
     });
+    var r = range(spec.values, targets.map(function (t) { return t.value; }));
     return {
       animation: false,
       tooltip: { trigger: "axis" },
-      grid: { left: 48, right: 16, top: 24, bottom: 40 },
+      grid: { left: 8, right: 16, top: 28, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: spec.labels, axisLabel: { hideOverlap: true } },
-      yAxis: { type: "value", name: spec.unit || "", scale: true },
+      yAxis: { type: "value", name: spec.unit || "", min: r.min, max: r.max, axisLabel: { formatter: function (v) { return formatVi(v, 0); } } },
       series: [{
         name: spec.name, type: "line", data: spec.values, connectNulls: false, symbolSize: 7,
         lineStyle: { width: 3, color: "#0b57a4" }, itemStyle: { color: "#0b57a4" },
@@ -68,13 +78,17 @@
     };
   }
   function barsOption(spec) {
+    var places = spec.places === undefined ? 1 : spec.places;
     return {
       animation: false,
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
-      xAxis: { type: "value", name: spec.unit || "" },
+      grid: { left: 8, right: 56, top: 8, bottom: 8, containLabel: true },
+      xAxis: { type: "value", name: spec.unit || "", axisLabel: { formatter: function (v) { return formatVi(v, 0); } } },
       yAxis: { type: "category", data: spec.labels, inverse: true, axisLabel: { width: 110, overflow: "truncate" } },
-      series: [{ name: spec.name, type: "bar", data: spec.values, itemStyle: { color: "#0b57a4" } }]
+      series: [{
+        name: spec.name, type: "bar", data: spec.values, itemStyle: { color: "#0b57a4" },
+        label: { show: true, position: "right", color: "#1a1a1a", formatter: function (p) { return formatVi(p.value, places) + (spec.unit === "%" ? "%" : ""); } }
+      }]
     };
   }
   function drawCharts(root) {
@@ -83,7 +97,7 @@
       var spec;
       try { spec = JSON.parse(el.getAttribute("data-chart")); } catch (e) { return; }
       if (spec.kind === "bars") {
-        el.style.height = Math.max(12, spec.labels.length * 1.6 + 3) + "rem";
+        el.style.height = Math.max(8, spec.labels.length * 1.9 + 3) + "rem";
       }
       var chart = window.echarts.getInstanceByDom(el) || window.echarts.init(el, null, { renderer: "svg" });
       chart.setOption(spec.kind === "bars" ? barsOption(spec) : seriesOption(spec), true);

@@ -181,8 +181,12 @@ async fn text_of(b: &Browser, css: &str) -> String {
     b.client.find(Locator::Css(css)).await.unwrap().text().await.unwrap()
 }
 
+/// The page's text; empty while a new page is loading.
 async fn body_text(b: &Browser) -> String {
-    text_of(b, "body").await
+    match b.client.find(Locator::Css("body")).await {
+        Ok(body) => body.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
+    }
 }
 
 /// Types into a box, replacing what it holds.
@@ -287,7 +291,6 @@ async fn sign_in_fails_then_succeeds_and_english_is_one_click_away() {
     b.close().await;
 }
 
-#[allow(dead_code)]
 async fn seed(server: &Server, unit: &str, period: &str, values: &[(&str, &str, &str)]) {
     let (unit, period) = server.db.store.resolve_unit_period(unit, period).await.unwrap();
     let inputs: Vec<ValueInput> = values
@@ -309,4 +312,256 @@ async fn seed(server: &Server, unit: &str, period: &str, values: &[(&str, &str, 
         .write_values(&unit, &period, &inputs, &actor)
         .await
         .unwrap();
+}
+
+/// The 6.1 figures (people reached with basic knowledge of gender equality) of a unit.
+fn six_one(male: (i64, i64), female: (i64, i64)) -> Vec<(String, String, String)> {
+    vec![
+        ("6.1.num".into(), "male".into(), male.0.to_string()),
+        ("6.1.den".into(), "male".into(), male.1.to_string()),
+        ("6.1.num".into(), "female".into(), female.0.to_string()),
+        ("6.1.den".into(), "female".into(), female.1.to_string()),
+    ]
+}
+
+async fn seed_six_one(server: &Server, unit: &str, period: &str, male: (i64, i64), female: (i64, i64)) {
+    let values = six_one(male, female);
+    let refs: Vec<(&str, &str, &str)> = values
+        .iter()
+        .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
+        .collect();
+    seed(server, unit, period, &refs).await;
+}
+
+/// Chromium's page JavaScript, answering a JSON value.
+async fn js(b: &Browser, script: &str) -> serde_json::Value {
+    b.client.execute(script, vec![]).await.unwrap()
+}
+
+async fn value_of(b: &Browser, css: &str) -> String {
+    b.client
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}
+
+async fn scroll_to(b: &Browser, css: &str) {
+    js(
+        b,
+        &format!("document.querySelector({css:?}).scrollIntoView({{block: 'start'}}); return true;"),
+    )
+    .await;
+}
+
+fn this_year() -> i32 {
+    time::OffsetDateTime::now_utc().year()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_enters_on_a_phone_a_reviewer_returns_then_approves_and_the_dashboard_follows() {
+    let started = Instant::now();
+    let server = Server::start().await;
+    server.user("can.bo.xa", Role::Officer, "03388").await;
+    server.user("tong.hop", Role::Reviewer, "12").await;
+    server.user("lanh.dao", Role::Leader, "12").await;
+    let year = this_year();
+    let h1 = format!("{year}H1");
+    // History for the charts: the province's own figures for the first halves since 2021,
+    // and two other communes this half-year.
+    for (i, y) in (2021..year).enumerate() {
+        let i = i as i64;
+        seed_six_one(
+            &server,
+            "12",
+            &format!("{y}H1"),
+            (5200 + 300 * i, 10_000),
+            (5600 + 350 * i, 10_000),
+        )
+        .await;
+    }
+    seed_six_one(&server, "03390", &h1, (2100, 3000), (2500, 3200)).await;
+    seed_six_one(&server, "03394", &h1, (1500, 2900), (1800, 3100)).await;
+    let dashboard = format!("/bang-dieu-khien?unit=12&period={h1}&indicator=6.1");
+    let b = Browser::start(1280, 900).await;
+
+    // The leader's view of the province before the commune reports.
+    sign_in(&b, &server, "lanh.dao", TEST_PASSWORD).await;
+    wait_for_text(&b, "Đánh giá thực hiện các chỉ tiêu").await;
+    b.client.goto(&server.url(&dashboard)).await.unwrap();
+    wait_for_text(&b, "Biểu đồ: 6.1").await;
+    let before = text_of(&b, "#row-6\\.1 td.num").await;
+    sign_out(&b).await;
+
+    // The officer, on a phone.
+    b.client.set_window_size(360, 780).await.unwrap();
+    sign_in(&b, &server, "can.bo.xa", TEST_PASSWORD).await;
+    wait_for_text(&b, "Kỳ báo cáo của đơn vị").await;
+    let entry = format!("/nhap-lieu?unit=03388&period={h1}");
+    b.client.goto(&server.url(&entry)).await.unwrap();
+    wait_for_text(&b, "Mục tiêu 6").await;
+    let width = js(&b, "return window.innerWidth;").await.as_i64().unwrap();
+    assert!(width <= 360, "the viewport is a phone's: {width}px");
+    type_into(&b, "#v-6-1-num-male", "1.260").await;
+    type_into(&b, "#v-6-1-den-male", "3.000").await;
+    // The percentage appears as one types, before anything is saved.
+    assert_eq!(text_of(&b, "#ct-6-1 output[data-d=male]").await, "42,0%");
+    type_into(&b, "#v-6-1-num-female", "12 người").await;
+    type_into(&b, "#v-6-1-den-female", "1.500").await;
+    click(&b, "#save").await;
+    let text = wait_for_text(&b, "Chưa lưu: có ô nhập chưa đúng.").await;
+    assert!(text.contains("Tử số (nữ): \"12 người\" không phải số hợp lệ"), "{text}");
+    assert_eq!(
+        value_of(&b, "#v-6-1-num-female").await,
+        "12 người",
+        "typed input is kept"
+    );
+    assert_eq!(value_of(&b, "#v-6-1-num-male").await, "1.260");
+    let invalid = b
+        .client
+        .find(Locator::Css("#v-6-1-num-female"))
+        .await
+        .unwrap()
+        .attr("aria-invalid")
+        .await
+        .unwrap();
+    assert_eq!(invalid.as_deref(), Some("true"));
+    // Nothing spills sideways at 360 px.
+    let overflow = js(&b, "return document.documentElement.scrollWidth - window.innerWidth;").await;
+    assert!(overflow.as_i64().unwrap() <= 0, "horizontal overflow of {overflow}px");
+    type_into(&b, "#v-6-1-num-female", "1.020").await;
+    assert_eq!(text_of(&b, "#ct-6-1 output[data-d=total]").await, "50,7%");
+    click(&b, "#save").await;
+    wait_for_text(&b, "Đã lưu số liệu.").await;
+    b.client.refresh().await.unwrap();
+    wait_for_text(&b, "Mục tiêu 6").await;
+    assert_eq!(
+        value_of(&b, "#v-6-1-num-male").await,
+        "1.260",
+        "the saved figure is there after a reload"
+    );
+    assert_eq!(value_of(&b, "#v-6-1-num-female").await, "1.020");
+    assert_eq!(value_of(&b, "#v-6-1-den-female").await, "1.500");
+    scroll_to(&b, "#ct-6-1").await;
+    screenshot(&b, "entry-form-360px.png").await;
+    click(&b, "#submit-report").await;
+    wait_for_text(&b, "Đã gửi báo cáo lên cấp trên để xét duyệt.").await;
+    sign_out(&b).await;
+
+    // The reviewer sends it back with a reason.
+    b.client.set_window_size(1280, 900).await.unwrap();
+    sign_in(&b, &server, "tong.hop", TEST_PASSWORD).await;
+    wait_for_text(&b, "Báo cáo chờ xét duyệt").await;
+    click(&b, &format!("a[href='/xet-duyet?unit=03388&period={h1}']")).await;
+    wait_for_text(&b, "Xét duyệt báo cáo").await;
+    type_into(&b, "#reason", "Đề nghị kiểm tra lại số nữ được tuyên truyền").await;
+    click(&b, "#return").await;
+    wait_for_text(&b, "Đã trả lại báo cáo cho đơn vị để sửa.").await;
+    sign_out(&b).await;
+
+    // The officer sees why, and submits again.
+    sign_in(&b, &server, "can.bo.xa", TEST_PASSWORD).await;
+    let text = wait_for_text(&b, "Báo cáo bị trả lại, cần sửa").await;
+    assert!(text.contains("Đề nghị kiểm tra lại số nữ được tuyên truyền"));
+    b.client.goto(&server.url(&entry)).await.unwrap();
+    wait_for_text(&b, "Báo cáo bị trả lại để sửa").await;
+    click(&b, "#submit-report").await;
+    wait_for_text(&b, "Đã gửi báo cáo lên cấp trên để xét duyệt.").await;
+    sign_out(&b).await;
+
+    // The reviewer reads a value's history in place, and approves.
+    sign_in(&b, &server, "tong.hop", TEST_PASSWORD).await;
+    wait_for_text(&b, "Báo cáo chờ xét duyệt").await;
+    b.client
+        .goto(&server.url(&format!("/xet-duyet?unit=03388&period={h1}")))
+        .await
+        .unwrap();
+    wait_for_text(&b, "Xét duyệt báo cáo").await;
+    click(&b, "a[hx-get*='element=6.1.num']").await;
+    let history = wait_for_text(&b, "Lịch sử thay đổi: 6.1.num").await;
+    assert!(history.contains("can.bo.xa"));
+    assert!(
+        b.client.current_url().await.unwrap().path().ends_with("/xet-duyet"),
+        "loaded in place by htmx"
+    );
+    b.client.set_window_size(1100, 1500).await.unwrap();
+    js(&b, "window.scrollTo(0, 0); return true;").await;
+    screenshot(&b, "review.png").await;
+    b.client.set_window_size(1280, 900).await.unwrap();
+    click(&b, "#approve").await;
+    wait_for_text(&b, "Đã phê duyệt báo cáo.").await;
+    sign_out(&b).await;
+
+    // The leader's dashboard shows the province's new figure and draws its charts.
+    sign_in(&b, &server, "lanh.dao", TEST_PASSWORD).await;
+    wait_for_text(&b, "Đánh giá thực hiện các chỉ tiêu").await;
+    b.client.goto(&server.url(&dashboard)).await.unwrap();
+    wait_for_text(&b, "Biểu đồ: 6.1").await;
+    let after = text_of(&b, "#row-6\\.1 td.num").await;
+    assert_ne!(before, after, "the province's 6.1 moved when the commune reported");
+    // Before: (2100 + 1500 + 2500 + 1800) / (3000 + 2900 + 3200 + 3100) = 64,8%; with the
+    // commune: (7900 + 1260 + 1020) / (12200 + 3000 + 1500).
+    assert_eq!(before, "64,8%");
+    assert_eq!(after, "61,0%");
+    let started_drawing = Instant::now();
+    loop {
+        let drawn = js(
+            &b,
+            "return ['#chart-series', '#chart-children'].map(function (id) { \
+               var svg = document.querySelector(id + ' svg'); \
+               return svg ? svg.querySelectorAll('path').length : 0; });",
+        )
+        .await;
+        let counts: Vec<i64> = drawn.as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
+        if counts.iter().all(|n| *n > 3) {
+            break;
+        }
+        assert!(
+            started_drawing.elapsed() < Duration::from_secs(20),
+            "charts not drawn: {counts:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // Units with a figure are compared, highest first.
+    let order = js(
+        &b,
+        "return Array.from(document.querySelectorAll('#table-children tbody tr td:first-child')).slice(0, 3).map(function (td) { return td.textContent; });",
+    )
+    .await;
+    assert_eq!(order, json!(["Xã Bình Lư", "Xã Sin Suối Hồ", "Phường Đoàn Kết"]));
+    // Every chart has its table and its CSV.
+    click(&b, "#bieu-do details summary").await;
+    let table = text_of(&b, "#table-series").await;
+    assert!(table.contains(&format!("6 tháng đầu năm {year}")), "{table}");
+    let href = b
+        .client
+        .find(Locator::Css("#csv-children"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(href.contains("chart=children"));
+    b.client.set_window_size(1280, 1000).await.unwrap();
+    js(&b, "window.scrollTo(0, 0); return true;").await;
+    screenshot(&b, "dashboard.png").await;
+    scroll_to(&b, "#bieu-do").await;
+    screenshot(&b, "dashboard-charts.png").await;
+
+    // English, one click away.
+    click(&b, "#lang-switch").await;
+    wait_for_text(&b, "Indicators against their targets").await;
+    wait_for_text(&b, "Completeness and timeliness of the units below").await;
+    sign_out_en(&b).await;
+    b.close().await;
+    eprintln!("browser flow took {:.1}s", started.elapsed().as_secs_f64());
+}
+
+async fn sign_out_en(b: &Browser) {
+    click(b, "form[action='/dang-xuat'] button").await;
+    wait_for_text(b, "You have signed out.").await;
 }

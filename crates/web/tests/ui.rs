@@ -867,3 +867,91 @@ on_both_backends! {
         assert_eq!(other.status, StatusCode::FORBIDDEN);
     }
 }
+
+on_both_backends! {
+    async fn the_dashboard_assesses_charts_and_exports_what_the_units_entered(backend: Backend) {
+        let app = App::spawn(backend).await;
+        user(&app, "lanh.dao", Role::Leader, "12").await;
+        let year = this_year();
+        let (h1, last_h1) = (format!("{year}H1"), format!("{}H1", year - 1));
+        let store = &app.db.store;
+        let six_one = |male: (i64, i64), female: (i64, i64)| -> Vec<binhdang_store::ValueInput> {
+            [("6.1.num", "male", male.0), ("6.1.den", "male", male.1), ("6.1.num", "female", female.0), ("6.1.den", "female", female.1)]
+                .into_iter()
+                .map(|(e, d, v)| binhdang_store::ValueInput {
+                    element: e.into(),
+                    disaggregation: Some(d.into()),
+                    value: binhdang_store::RawValue::Text(v.to_string()),
+                    comment: None,
+                })
+                .collect()
+        };
+        for (unit, period, values) in [
+            ("12", last_h1.as_str(), six_one((500, 1000), (500, 1000))),
+            ("03388", h1.as_str(), six_one((700, 1000), (800, 1000))),
+            ("03390", h1.as_str(), six_one((300, 1000), (400, 1000))),
+        ] {
+            let (unit, period) = store.resolve_unit_period(unit, period).await.unwrap();
+            store.write_values(&unit, &period, &values, &actor("seed")).await.unwrap();
+        }
+        // The province's own target for 6.1 in the phase.
+        let phase: binhdang_domain::Period = "2026-2030".parse().unwrap();
+        let target = binhdang_domain::Target { op: binhdang_domain::TargetOp::AtLeast, value: 55.into() };
+        store.set_local_target("12", "6.1", &phase, target, &actor("seed")).await.unwrap();
+        enter(&app, "03394", &h1, "seed").await;
+        move_report(&app, "03394", &h1, "submit", None, "seed").await;
+
+        let mut v = Visitor::new(&app);
+        v.sign_in("lanh.dao", TEST_PASSWORD).await;
+        let path = format!("/bang-dieu-khien?unit=12&period={h1}&indicator=6.1");
+        let page = v.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let b = &page.body;
+        // 6.1: (700 + 800 + 300 + 400) / 4000 = 55%, met against the local target of 55.
+        let row = b.split("id=\"row-6.1\"").nth(1).unwrap().split("</tr>").next().unwrap();
+        assert!(row.contains("55,0%"), "{row}");
+        assert!(row.contains("≥ 55,0%") && row.contains("địa phương (12, 2026-2030)"), "{row}");
+        assert!(row.contains("s-met") && row.contains("Đạt"), "{row}");
+        assert!(row.contains("↑") && row.contains("+5,0 (tốt hơn)") && row.contains("trend-better"), "{row}");
+        // The charts' figures are on the page, with their tables.
+        assert!(b.contains("id=\"chart-series\""));
+        assert!(b.contains("&#34;kind&#34;:&#34;series&#34;"), "the series as JSON in an attribute");
+        assert!(b.contains("Mục tiêu 2030: ≥ 80,0%"));
+        assert!(b.contains("id=\"table-children\""));
+        let children = b.split("id=\"table-children\"").nth(1).unwrap();
+        let (first, second) = (children.find("Phường Đoàn Kết").unwrap(), children.find("Xã Bình Lư").unwrap());
+        assert!(first < second, "sorted, highest first");
+        // Completeness and timeliness of the 38 communes.
+        assert!(b.contains("38 đơn vị: 1 đã gửi (2,6%)"), "{b}");
+        assert!(b.contains("src=\"/static/echarts-6.1.0.min.js?v="));
+
+        // CSV files of each chart and table.
+        let csv = v.get(&format!("/bang-dieu-khien/csv?unit=12&period={h1}&indicator=6.1&chart=children")).await;
+        assert_eq!(csv.status, StatusCode::OK);
+        assert_eq!(csv.headers["content-type"], "text/csv; charset=utf-8");
+        assert!(csv.headers["content-disposition"].to_str().unwrap().starts_with("attachment; filename=\"binhdang-12-"));
+        assert!(csv.body.starts_with("\u{feff}ma_don_vi,ten_don_vi,chi_tieu,ky_bao_cao,tu_so,mau_so,gia_tri\r\n"), "{}", csv.body);
+        assert!(csv.body.contains(&format!("03388,Phường Đoàn Kết,6.1,{h1},1500,2000,75\r\n")), "{}", csv.body);
+        let series = v.get(&format!("/bang-dieu-khien/csv?unit=12&period={h1}&indicator=6.1&chart=series")).await;
+        assert!(series.body.contains(&format!("12,6.1,{last_h1},1000,2000,50\r\n")), "{}", series.body);
+        assert!(series.body.contains(&format!("12,6.1,{h1},2200,4000,55\r\n")));
+        let assessment = v.get(&format!("/bang-dieu-khien/csv?unit=12&period={h1}&chart=assessment")).await;
+        assert!(assessment.body.contains(&format!("6.1,Tỷ lệ dân số được tiếp cận kiến thức cơ bản về bình đẳng giới,{h1},55,>=,55,local 2026-2030,Đạt,50\r\n")), "{}", assessment.body);
+        let completeness = v.get(&format!("/bang-dieu-khien/csv?unit=12&period={h1}&chart=completeness")).await;
+        assert_eq!(completeness.body.lines().count(), 39, "a header and 38 communes");
+        assert!(completeness.body.contains(&format!("03394,Xã Sin Suối Hồ,{h1},submitted,")));
+        let bad = v.get(&format!("/bang-dieu-khien/csv?unit=12&period={h1}&chart=pie")).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+        // A commune's dashboard, reached from the province's; another province is refused.
+        let commune = v.get(&format!("/bang-dieu-khien?unit=03388&period={h1}&indicator=6.1")).await;
+        assert_eq!(commune.status, StatusCode::OK);
+        assert!(commune.body.contains("Lên cấp trên: Tỉnh Lai Châu"));
+        assert_eq!(v.get(&format!("/bang-dieu-khien?unit=02&period={h1}")).await.status, StatusCode::FORBIDDEN);
+        // Without parameters: the leader's province, last full year; in English on request.
+        let default = v.get("/bang-dieu-khien?lang=en").await;
+        assert_eq!(default.status, StatusCode::OK);
+        assert!(default.body.contains(&format!("Year {}", year - 1)), "{}", default.body);
+        assert!(default.body.contains("Indicators against their targets"));
+    }
+}

@@ -1,7 +1,5 @@
 //! How figures, dates and states read on a page. Numbers are written the Vietnamese way in
 //! both languages (`1.260`, `63,6`), as they are typed into the forms.
-// Some helpers serve pages that arrive in later commits.
-#![allow(dead_code)]
 
 use crate::lang::Lang;
 use binhdang_domain::assessment::Status;

@@ -7,6 +7,7 @@
 //! with [`crate::auth::authorize`].
 
 mod assets;
+mod dashboard;
 mod entry;
 mod format;
 mod home;
@@ -50,6 +51,8 @@ pub fn routes() -> Router<AppState> {
         .route("/xet-duyet", get(review::page))
         .route("/quy-trinh", post(review::transition))
         .route("/lich-su", get(review::history))
+        .route("/bang-dieu-khien", get(dashboard::page))
+        .route("/bang-dieu-khien/csv", get(dashboard::csv))
         .route("/static/{file}", get(assets::serve))
         .fallback(not_found)
         .layer(from_fn(page_headers))

@@ -1,6 +1,4 @@
 //! Which reporting periods a unit has, for the home page and the pickers.
-// Some helpers serve pages that arrive in later commits.
-#![allow(dead_code)]
 
 use binhdang_domain::Period;
 use binhdang_domain::calendar::Programme;

@@ -16,7 +16,7 @@ use axum::response::Response;
 use binhdang_domain::access::{Action, permits};
 use binhdang_domain::rules::Severity;
 use binhdang_domain::workflow::{State as WorkflowState, Transition};
-use binhdang_domain::{Disaggregation, Period};
+use binhdang_domain::{Disaggregation, ElementRole, Period};
 use binhdang_store::{StoreError, TransitionRequest, UnitSummary};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -188,10 +188,22 @@ async fn build(
     let mut rows = Vec::new();
     let mut placed = vec![false; findings.len()];
     for indicator in &indicators {
-        let own: Vec<_> = values
+        let mut own: Vec<_> = values
             .iter()
             .filter(|v| v.element.rsplit_once('.').map(|(i, _)| i) == Some(indicator.code.as_str()))
             .collect();
+        // Catalogue order, and men before women before the total, as on the entry form.
+        let rank = |d: Disaggregation| match d {
+            Disaggregation::Male => 0,
+            Disaggregation::Female => 1,
+            Disaggregation::Total => 2,
+        };
+        own.sort_by_key(|v| {
+            (
+                elements.iter().position(|e| e.code == v.element).unwrap_or(usize::MAX),
+                rank(v.disaggregation),
+            )
+        });
         let mut found = Vec::new();
         for (i, f) in findings.iter().enumerate() {
             if f.values
@@ -215,11 +227,14 @@ async fn build(
                 let element = elements.iter().find(|e| e.code == v.element);
                 let label = element
                     .map(|e| {
-                        if lang == Lang::En {
-                            e.name_en.clone()
-                        } else {
-                            e.name_vi.clone()
-                        }
+                        let role = match (e.role, lang) {
+                            (ElementRole::Numerator, Lang::Vi) => "Tử số: ",
+                            (ElementRole::Denominator, Lang::Vi) => "Mẫu số: ",
+                            (ElementRole::Rate, Lang::Vi) => "Tỷ lệ ghi trong báo cáo: ",
+                            _ => "",
+                        };
+                        let name = if lang == Lang::En { &e.name_en } else { &e.name_vi };
+                        format!("{role}{name}")
                     })
                     .unwrap_or_else(|| v.element.clone());
                 let shown = match (&v.value, &v.text) {
