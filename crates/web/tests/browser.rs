@@ -248,7 +248,16 @@ async fn sign_in_fails_then_succeeds_and_english_is_one_click_away() {
         .unwrap();
     assert_eq!(lang.as_deref(), Some("vi"));
 
-    // A wrong password: the message, and the focus can reach every control.
+    // The box with the focus shows it plainly.
+    click(&b, "#username").await;
+    let ring = js(
+        &b,
+        "var s = getComputedStyle(document.activeElement); return [document.activeElement.id, s.outlineStyle, s.outlineWidth];",
+    )
+    .await;
+    assert_eq!(ring, json!(["username", "solid", "3px"]));
+
+    // A wrong password: the message, and what was typed kept.
     sign_in(&b, &server, "can.bo", "sai-mat-khau").await;
     let text = wait_for_text(&b, "Sai tên đăng nhập hoặc mật khẩu.").await;
     assert!(text.contains("Đăng nhập"));
@@ -551,6 +560,15 @@ async fn an_officer_enters_on_a_phone_a_reviewer_returns_then_approves_and_the_d
     screenshot(&b, "dashboard.png").await;
     scroll_to(&b, "#bieu-do").await;
     screenshot(&b, "dashboard-charts.png").await;
+
+    // On a phone, or at 200% zoom, the page reflows: nothing but the wide tables (which
+    // scroll in their own frame) is wider than the screen.
+    for width in [360, 640] {
+        b.client.set_window_size(width, 900).await.unwrap();
+        let overflow = js(&b, "return document.documentElement.scrollWidth - window.innerWidth;").await;
+        assert!(overflow.as_i64().unwrap() <= 0, "{overflow}px too wide at {width}px");
+    }
+    b.client.set_window_size(1280, 1000).await.unwrap();
 
     // English, one click away.
     click(&b, "#lang-switch").await;

@@ -955,3 +955,59 @@ on_both_backends! {
         assert!(default.body.contains("Indicators against their targets"));
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agency_officer_sees_and_writes_only_the_agencys_indicators() {
+    let app = App::spawn(Backend::Sqlite).await;
+    let store = &app.db.store;
+    let province = store
+        .unit_on("12", time::OffsetDateTime::now_utc().date())
+        .await
+        .unwrap();
+    let agency = binhdang_domain::Agency {
+        code: "12-SYT".into(),
+        unit: binhdang_domain::UnitCode::parse("12").unwrap(),
+        name_vi: "Sở Y tế".into(),
+        name_en: None,
+    };
+    store.put_agency(&province, &agency).await.unwrap();
+    store
+        .set_agency_indicators("12-SYT", &["4.2"], &actor("seed"))
+        .await
+        .unwrap();
+    let new = NewUser {
+        username: "so.y.te",
+        role: Role::Officer,
+        unit_code: "12",
+        agency_code: Some("12-SYT"),
+        password: TEST_PASSWORD,
+        must_change_password: false,
+    };
+    store.add_user(&new, "test", "test").await.unwrap();
+    let mut v = Visitor::new(&app);
+    v.sign_in("so.y.te", TEST_PASSWORD).await;
+    let year = this_year() - 1;
+    let path = format!("/nhap-lieu?unit=12&period={year}");
+    let page = v.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("name=\"v.4.2.num.total\""));
+    assert!(
+        !page.body.contains("name=\"v.2.1.num.total\""),
+        "another agency's indicator"
+    );
+    // A box of another indicator sent anyway is not written.
+    let fields = form_with(
+        &page,
+        &[
+            ("v.4.2.num.total", "3"),
+            ("v.4.2.den.total", "9.100"),
+            ("v.2.1.num.total", "5"),
+            ("do", "save"),
+        ],
+    );
+    let r = post_fields(&mut v, &path, &fields).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let mut values = stored(&app, "12", &year.to_string()).await;
+    values.sort();
+    assert_eq!(values, ["4.2.den/total=9100", "4.2.num/total=3"]);
+}
