@@ -12,6 +12,7 @@ export BINHDANG_TEST_POSTGRES_URL="${BINHDANG_TEST_POSTGRES_URL:-postgres://post
 
 bash scripts/ensure-postgres.sh
 bash scripts/ensure-libreoffice.sh
+bash scripts/ensure-chromium.sh
 
 if ! command -v cargo-nextest >/dev/null 2>&1; then
   echo "cargo-nextest missing; installing it from crates.io"

@@ -40,7 +40,7 @@ impl Caller {
     }
 }
 
-fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+pub(crate) fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(COOKIE)
         .iter()
@@ -123,7 +123,7 @@ async fn caller_from(parts: &Parts, state: &AppState) -> Result<Caller, ApiError
     })
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
@@ -224,7 +224,7 @@ fn user_json(user: &User) -> Value {
 }
 
 /// Whether the request reached us over TLS (directly or through a proxy that says so).
-fn over_tls(headers: &HeaderMap) -> bool {
+pub(crate) fn over_tls(headers: &HeaderMap) -> bool {
     headers.get("x-forwarded-proto").and_then(|h| h.to_str().ok()) == Some("https")
 }
 

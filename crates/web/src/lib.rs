@@ -1,6 +1,6 @@
 #![recursion_limit = "512"]
 //! The HTTP face of binhdang: the JSON API under `/api/v1`, described by the OpenAPI
-//! document at `/api/v1/openapi.json`. The server-rendered interface will live here too.
+//! document at `/api/v1/openapi.json`, and the server-rendered interface (`ui`).
 
 mod api;
 mod auth;
@@ -11,6 +11,7 @@ mod openapi;
 mod registers;
 mod reports;
 mod rules;
+mod ui;
 mod workflow;
 
 pub use error::ApiError;
@@ -76,13 +77,9 @@ pub fn router(store: Store) -> Router {
         .fallback(api::not_found);
     Router::new()
         .nest("/api/v1", api)
-        .route("/", get(home))
+        .merge(ui::routes())
         .layer(TraceLayer::new_for_http())
         .with_state(AppState { store })
-}
-
-async fn home() -> axum::response::Html<&'static str> {
-    axum::response::Html(include_str!("home.html"))
 }
 
 /// Serves until the process receives Ctrl-C or SIGTERM.

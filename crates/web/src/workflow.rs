@@ -147,7 +147,7 @@ pub async fn state_of(
 }
 
 /// The permission a transition needs on the unit whose report moves.
-fn needed(transition: Transition) -> Action {
+pub(crate) fn needed(transition: Transition) -> Action {
     match transition {
         Transition::Submit => Action::Submit,
         Transition::Approve | Transition::Return => Action::Approve,

@@ -1,0 +1,850 @@
+//! The data-entry form of a unit for a period (`/nhap-lieu?unit=&period=`): the indicators
+//! the unit collects, grouped by objective, each with its numerator and denominator (by sex
+//! where the catalogue asks), the percentage worked out as one types, the target that
+//! applies and the previous report's value beside it. Numbers are typed the Vietnamese way
+//! (`1.260`, `63,6`) and saved through [`binhdang_store::Store::write_values`], with its
+//! checks and audit trail; what is wrong is said next to the indicator, in plain words, and
+//! what was typed stays on the page. Validation findings (`Store::validate`) show where they
+//! apply; a warning asks for an explanation in the indicator's comment box. The same form
+//! submits the report.
+
+use super::reporting::{self, today};
+use super::{Chrome, Session, field, format, render, see_other};
+use crate::AppState;
+use crate::auth::authorize;
+use crate::error::ApiError;
+use crate::lang::Lang;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use binhdang_domain::access::{Action, Role};
+use binhdang_domain::rules::Severity;
+use binhdang_domain::workflow::{State as WorkflowState, Transition};
+use binhdang_domain::{
+    CategoryCombo, DataElement, Disaggregation, ElementRole, Indicator, MeasureKind, Period, UnitLevel, ValueType, vn,
+};
+use binhdang_store::{RawValue, StoreError, TransitionRequest, UnitSummary, ValueInput};
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, HashMap};
+
+/// One input box.
+pub struct Cell {
+    pub name: String,
+    pub id: String,
+    /// `total`, `male` or `female`.
+    pub d: &'static str,
+    /// `num`, `den`, `rate` or `value`.
+    pub role: &'static str,
+    /// `number`, `yesno` or `text`.
+    pub kind: &'static str,
+    pub label: String,
+    pub value: String,
+    pub invalid: bool,
+    pub described_by: String,
+}
+
+pub struct Row {
+    pub label: String,
+    pub cells: Vec<Cell>,
+}
+
+/// The computed value of one breakdown.
+pub struct Computed {
+    pub d: &'static str,
+    pub text: String,
+    pub label: String,
+}
+
+pub struct Message {
+    pub id: String,
+    /// `error-text` or `warn-text`.
+    pub class: &'static str,
+    pub text: String,
+}
+
+pub struct IndicatorView {
+    pub code: String,
+    pub anchor: String,
+    pub name: String,
+    pub parts: String,
+    pub quotient: bool,
+    pub factor: String,
+    pub suffix: &'static str,
+    pub by_sex: bool,
+    pub columns: Vec<String>,
+    pub rows: Vec<Row>,
+    pub computed: Vec<Computed>,
+    pub rate: Option<Cell>,
+    pub target: String,
+    pub previous: String,
+    pub comment_name: String,
+    pub comment_id: String,
+    pub comment: String,
+    pub comment_prompt: bool,
+    pub messages: Vec<Message>,
+    pub has_error: bool,
+    pub has_warning: bool,
+}
+
+pub struct ObjectiveView {
+    pub title: String,
+    pub indicators: Vec<IndicatorView>,
+}
+
+pub struct PeriodChoice {
+    pub id: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "entry.html")]
+struct EntryPage {
+    c: Chrome,
+    unit_code: String,
+    unit_name: String,
+    period_id: String,
+    period_label: String,
+    periods: Vec<PeriodChoice>,
+    choose_unit: bool,
+    show_all: bool,
+    state: String,
+    state_class: &'static str,
+    deadline: String,
+    returned_comment: Option<String>,
+    locked: bool,
+    can_submit: bool,
+    previous_label: String,
+    objectives: Vec<ObjectiveView>,
+    errors: usize,
+    unexplained: usize,
+}
+
+/// What the visitor typed, by field name, kept when the form comes back with problems.
+type Typed = HashMap<String, String>;
+
+/// Problems to show: by field name (an input), and for the whole form.
+#[derive(Default)]
+struct Problems {
+    by_field: BTreeMap<String, Vec<String>>,
+    general: Vec<String>,
+}
+
+fn value_name(element: &str, d: Disaggregation) -> String {
+    format!("v.{element}.{}", d.as_str())
+}
+
+fn comment_name(indicator: &str) -> String {
+    format!("c.{indicator}")
+}
+
+fn dom_id(name: &str) -> String {
+    name.replace('.', "-")
+}
+
+fn d_label(d: Disaggregation, lang: Lang) -> &'static str {
+    match (d, lang) {
+        (Disaggregation::Male, Lang::Vi) => "Nam",
+        (Disaggregation::Female, Lang::Vi) => "Nữ",
+        (Disaggregation::Total, Lang::Vi) => "Tổng",
+        (Disaggregation::Male, Lang::En) => "Men",
+        (Disaggregation::Female, Lang::En) => "Women",
+        (Disaggregation::Total, Lang::En) => "Total",
+    }
+}
+
+fn role_label(role: ElementRole, lang: Lang) -> &'static str {
+    match (role, lang) {
+        (ElementRole::Numerator, Lang::Vi) => "Tử số",
+        (ElementRole::Denominator, Lang::Vi) => "Mẫu số",
+        (ElementRole::Rate, Lang::Vi) => "Tỷ lệ đã báo cáo (nếu có)",
+        (ElementRole::Value, Lang::Vi) => "Giá trị",
+        (ElementRole::Numerator, Lang::En) => "Numerator",
+        (ElementRole::Denominator, Lang::En) => "Denominator",
+        (ElementRole::Rate, Lang::En) => "Stated rate (if reported)",
+        (ElementRole::Value, Lang::En) => "Value",
+    }
+}
+
+fn short_role(role: ElementRole) -> &'static str {
+    match role {
+        ElementRole::Numerator => "num",
+        ElementRole::Denominator => "den",
+        ElementRole::Rate => "rate",
+        ElementRole::Value => "value",
+    }
+}
+
+/// The level an indicator is collected at for a period: its lowest level, or the nearest
+/// level above it that exists then (districts ended on 30 June 2025).
+fn collection_level(indicator: &Indicator, period: &Period) -> Option<UnitLevel> {
+    let districts_exist = period.end() < time::macros::date!(2025 - 07 - 01);
+    [
+        UnitLevel::Commune,
+        UnitLevel::District,
+        UnitLevel::Province,
+        UnitLevel::Country,
+    ]
+    .into_iter()
+    .filter(|l| *l <= indicator.lowest_level)
+    .find(|l| *l != UnitLevel::District || districts_exist)
+}
+
+/// The unit and period a request names, or the user's unit and its current report.
+async fn target(
+    state: &AppState,
+    session: &Session,
+    q: &HashMap<String, String>,
+) -> Result<(UnitSummary, Period), ApiError> {
+    let store = &state.store;
+    let user = &session.caller.user;
+    let code = q
+        .get("unit")
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| user.unit.code.clone());
+    let period = match q.get("period").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        Some(p) => p.to_string(),
+        None => {
+            let programmes = store.programmes().await?;
+            let unit = if code == user.unit.code {
+                user.unit.clone()
+            } else {
+                store
+                    .unit_on(&code, today())
+                    .await
+                    .map_err(|_| ApiError::Invalid(vec![binhdang_store::unknown_unit("unit", &code)]))?
+            };
+            reporting::default_period(&programmes, &unit, today())
+                .map(|p| p.to_string())
+                .unwrap_or_else(|| today().year().to_string())
+        }
+    };
+    Ok(store.resolve_unit_period(&code, &period).await?)
+}
+
+/// `GET /nhap-lieu?unit=&period=[&all=1]`
+pub async fn page(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let result = async {
+        let (unit, period) = target(&state, &session, &q).await?;
+        authorize(&state, &session.caller, &unit, Action::Write).await?;
+        let notice = match q.get("msg").map(String::as_str) {
+            Some("saved") => Some((
+                "ok",
+                session.t("Đã lưu số liệu.", "The figures have been saved.").to_string(),
+            )),
+            Some("submitted") => Some((
+                "ok",
+                session
+                    .t(
+                        "Đã gửi báo cáo lên cấp trên để xét duyệt.",
+                        "The report has been submitted for review.",
+                    )
+                    .to_string(),
+            )),
+            _ => None,
+        };
+        build(
+            &state,
+            &session,
+            &unit,
+            &period,
+            q.contains_key("all"),
+            None,
+            Problems::default(),
+            notice,
+        )
+        .await
+    }
+    .await;
+    match result {
+        Ok(page) => render(StatusCode::OK, &page),
+        Err(e) => session.api_error(e),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn build(
+    state: &AppState,
+    session: &Session,
+    unit: &UnitSummary,
+    period: &Period,
+    show_all: bool,
+    typed: Option<&Typed>,
+    problems: Problems,
+    notice: Option<(&'static str, String)>,
+) -> Result<EntryPage, ApiError> {
+    let store = &state.store;
+    let lang = session.lang;
+    let user = &session.caller.user;
+    let objectives = store.objectives().await?;
+    let indicators = store.indicators().await?;
+    let elements = store.data_elements().await?;
+    let stored: HashMap<(String, Disaggregation), binhdang_store::StoredValue> = store
+        .values(unit, period)
+        .await?
+        .into_iter()
+        .map(|v| ((v.element.clone(), v.disaggregation), v))
+        .collect();
+    let findings = store.validate(unit, period).await?;
+    let (errors, _, unexplained) = binhdang_domain::rules::tally(&findings);
+    let assessment = store.assessment(unit, period).await?;
+    let programmes = store.programmes().await?;
+    let previous_period = reporting::previous_report(&programmes, period);
+    let previous: HashMap<String, Option<Decimal>> = store
+        .figures(unit, &previous_period, &[])
+        .await?
+        .into_iter()
+        .map(|f| (f.indicator.clone(), f.value))
+        .collect();
+    let programme = store.programme_for(period).await?;
+    let submission = match &programme {
+        Some(p) => Some(store.submission(unit, &p.code, period).await?),
+        None => None,
+    };
+    let workflow_state = submission.as_ref().map(|s| s.state).unwrap_or(WorkflowState::Draft);
+    let locked = workflow_state.locks_data();
+    let agency = user.agency_code.clone().filter(|_| user.role == Role::Officer);
+
+    let mut views: Vec<ObjectiveView> = Vec::new();
+    for objective in &objectives {
+        let mut list = Vec::new();
+        for indicator in indicators.iter().filter(|i| i.objective == objective.number) {
+            if !show_all && collection_level(indicator, period) != Some(unit.level) {
+                continue;
+            }
+            if let Some(a) = &agency
+                && !store.agency_covers(a, &indicator.code).await?
+            {
+                continue;
+            }
+            let own: Vec<&DataElement> = elements
+                .iter()
+                .filter(|e| e.indicator.as_deref() == Some(indicator.code.as_str()))
+                .collect();
+            let target = assessment
+                .iter()
+                .find(|a| a.indicator == indicator.code)
+                .and_then(|a| a.target.as_ref())
+                .map(|t| {
+                    let source = match (t.source, lang) {
+                        ("local", Lang::Vi) => format!("địa phương đặt cho {}", t.applies_to),
+                        ("local", Lang::En) => format!("set locally for {}", t.applies_to),
+                        (_, Lang::Vi) => format!("quốc gia, năm {}", t.applies_to),
+                        (_, Lang::En) => format!("national, {}", t.applies_to),
+                    };
+                    format!("{} ({source})", format::target(indicator, &t.target))
+                })
+                .unwrap_or_else(|| format::NONE.into());
+            let previous = format::value(indicator, previous.get(&indicator.code).copied().flatten());
+            list.push(indicator_view(
+                indicator, &own, &stored, typed, &problems, &findings, lang, target, previous,
+            ));
+        }
+        if !list.is_empty() {
+            let name = if lang == Lang::En {
+                &objective.name_en
+            } else {
+                &objective.name_vi
+            };
+            views.push(ObjectiveView {
+                title: format!("{} {}: {name}", session.t("Mục tiêu", "Objective"), objective.number),
+                indicators: list,
+            });
+        }
+    }
+
+    let title = format!(
+        "{} — {} — {}",
+        session.t("Nhập số liệu", "Data entry"),
+        unit.full_name,
+        format::period(period, lang)
+    );
+    let mut c = session.chrome(title, "/nhap-lieu");
+    if let Some((kind, text)) = notice {
+        c = c.with_notice(kind, text);
+    }
+    if !problems.general.is_empty() {
+        c = c.with_notice("error", problems.general.join(" "));
+    } else if !problems.by_field.is_empty() {
+        c = c.with_notice(
+            "error",
+            session.t(
+                "Chưa lưu: có ô nhập chưa đúng. Hãy sửa các ô được đánh dấu bên dưới.",
+                "Nothing was saved: some boxes are not right. Correct the marked boxes below.",
+            ),
+        );
+    }
+    let today = today();
+    let periods = reporting::choices(&programmes, unit, today)
+        .into_iter()
+        .map(|p| PeriodChoice {
+            id: p.to_string(),
+            label: format::period(&p, lang),
+            selected: p == *period,
+        })
+        .collect::<Vec<_>>();
+    let can_submit =
+        programme.is_some() && !locked && matches!(user.role, Role::Officer | Role::Reviewer | Role::Admin);
+    Ok(EntryPage {
+        c,
+        unit_code: unit.code.clone(),
+        unit_name: unit.full_name.clone(),
+        period_id: period.to_string(),
+        period_label: format::period(period, lang),
+        periods,
+        choose_unit: user.role == Role::Admin,
+        show_all,
+        state: format::state(workflow_state, lang).to_string(),
+        state_class: super::home::state_class(workflow_state),
+        deadline: programme
+            .as_ref()
+            .and_then(|p| p.deadline(period, unit.level))
+            .map(format::date)
+            .unwrap_or_else(|| format::NONE.into()),
+        returned_comment: submission
+            .filter(|s| s.state == WorkflowState::Returned)
+            .map(|s| s.comment.unwrap_or_default()),
+        locked,
+        can_submit,
+        previous_label: format::period(&previous_period, lang),
+        objectives: views,
+        errors,
+        unexplained,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn indicator_view(
+    indicator: &Indicator,
+    elements: &[&DataElement],
+    stored: &HashMap<(String, Disaggregation), binhdang_store::StoredValue>,
+    typed: Option<&Typed>,
+    problems: &Problems,
+    findings: &[binhdang_domain::rules::Finding],
+    lang: Lang,
+    target: String,
+    previous: String,
+) -> IndicatorView {
+    let code = &indicator.code;
+    let anchor = format!("ct-{}", code.replace('.', "-"));
+    let quotient = indicator.measure.is_quotient();
+    let by_sex = elements
+        .iter()
+        .any(|e| e.role != ElementRole::Rate && e.category_combo == CategoryCombo::Sex);
+    let order = if by_sex {
+        vec![Disaggregation::Male, Disaggregation::Female, Disaggregation::Total]
+    } else {
+        vec![Disaggregation::Total]
+    };
+    let shown = |name: &str, element: &str, d: Disaggregation| -> String {
+        match typed {
+            Some(t) => t.get(name).cloned().unwrap_or_default(),
+            None => stored
+                .get(&(element.to_string(), d))
+                .map(|v| match (&v.value, &v.text) {
+                    (Some(n), _) => match Decimal::from_str_exact(n) {
+                        Ok(d) => format::number(d),
+                        Err(_) => n.clone(),
+                    },
+                    (None, Some(t)) => t.clone(),
+                    _ => String::new(),
+                })
+                .unwrap_or_default(),
+        }
+    };
+
+    let mut messages = Vec::new();
+    let mut invalid_fields: HashMap<String, Vec<String>> = HashMap::new();
+    let mut has_error = false;
+    let mut has_warning = false;
+    let mut comment_prompt = false;
+    // Problems with what was typed, said first.
+    for e in elements {
+        for d in e.category_combo.options() {
+            let name = value_name(&e.code, *d);
+            if let Some(list) = problems.by_field.get(&name) {
+                for text in list {
+                    let id = format!("m-{}-{}", dom_id(&name), messages.len());
+                    invalid_fields.entry(name.clone()).or_default().push(id.clone());
+                    messages.push(Message {
+                        id,
+                        class: "error-text",
+                        text: text.clone(),
+                    });
+                    has_error = true;
+                }
+            }
+        }
+    }
+    // Then what the validation rules found in the saved figures.
+    for f in findings {
+        let concerns = f
+            .values
+            .iter()
+            .any(|v| v.element.rsplit_once('.').map(|(i, _)| i) == Some(code.as_str()));
+        if !concerns {
+            continue;
+        }
+        let id = format!("m-{anchor}-{}", messages.len());
+        for v in &f.values {
+            invalid_fields
+                .entry(value_name(&v.element, v.disaggregation))
+                .or_default()
+                .push(id.clone());
+        }
+        let mut text = if lang == Lang::En {
+            f.message_en.clone()
+        } else {
+            f.message_vi.clone()
+        };
+        let class = if f.severity == Severity::Error {
+            has_error = true;
+            "error-text"
+        } else {
+            has_warning = true;
+            if f.needs_explanation && !f.explained {
+                comment_prompt = true;
+                text.push_str(if lang == Lang::En {
+                    " — explain it in the comment box below before submitting."
+                } else {
+                    " — hãy ghi giải trình vào ô bên dưới trước khi gửi báo cáo."
+                });
+            }
+            "warn-text"
+        };
+        messages.push(Message { id, class, text });
+    }
+
+    let cell = |e: &DataElement, d: Disaggregation| -> Cell {
+        let name = value_name(&e.code, d);
+        let ids = invalid_fields.get(&name).cloned().unwrap_or_default();
+        let kind = match e.value_type {
+            ValueType::YesNo => "yesno",
+            ValueType::Text => "text",
+            _ => "number",
+        };
+        let row = role_label(e.role, lang);
+        let label = if by_sex && e.role != ElementRole::Rate {
+            format!("{code} {row}, {}", d_label(d, lang).to_lowercase())
+        } else {
+            format!("{code} {row}")
+        };
+        Cell {
+            id: dom_id(&name),
+            value: shown(&name, &e.code, d),
+            invalid: !ids.is_empty(),
+            described_by: ids.join(" "),
+            name,
+            d: d.as_str(),
+            role: short_role(e.role),
+            kind,
+            label,
+        }
+    };
+    let mut rows = Vec::new();
+    let mut rate = None;
+    for e in elements {
+        match e.role {
+            ElementRole::Rate => rate = Some(cell(e, Disaggregation::Total)),
+            _ => {
+                let cells = order
+                    .iter()
+                    .filter(|d| e.category_combo.allows(**d))
+                    .map(|d| cell(e, *d))
+                    .collect::<Vec<_>>();
+                rows.push(Row {
+                    label: role_label(e.role, lang).to_string(),
+                    cells,
+                });
+            }
+        }
+    }
+    let suffix = if indicator.measure == MeasureKind::Percent {
+        "%"
+    } else {
+        ""
+    };
+    let computed = if quotient {
+        order
+            .iter()
+            .map(|d| Computed {
+                d: d.as_str(),
+                text: computed_text(indicator, &rows, d.as_str(), suffix),
+                label: if by_sex {
+                    format!(
+                        "{} {}",
+                        if lang == Lang::En { "Value," } else { "Tỷ lệ," },
+                        d_label(*d, lang).to_lowercase()
+                    )
+                } else {
+                    (if lang == Lang::En { "Value" } else { "Tỷ lệ" }).to_string()
+                },
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let parts = match (&indicator.numerator_vi, &indicator.denominator_vi, lang) {
+        (Some(n), Some(d), Lang::Vi) => format!("Tử số: {n}. Mẫu số: {d}."),
+        _ => String::new(),
+    };
+    let comment = match typed {
+        Some(t) => t.get(&comment_name(code)).cloned().unwrap_or_default(),
+        None => stored
+            .iter()
+            .filter(|((el, _), _)| el.rsplit_once('.').map(|(i, _)| i) == Some(code.as_str()))
+            .find_map(|(_, v)| v.comment.clone())
+            .unwrap_or_default(),
+    };
+    IndicatorView {
+        code: code.clone(),
+        anchor,
+        name: if lang == Lang::En {
+            indicator.name_en.clone()
+        } else {
+            indicator.name_vi.clone()
+        },
+        parts,
+        quotient,
+        factor: indicator.factor.normalize().to_string(),
+        suffix,
+        by_sex,
+        columns: order.iter().map(|d| d_label(*d, lang).to_string()).collect(),
+        rows,
+        computed,
+        rate,
+        target,
+        previous,
+        comment_id: dom_id(&comment_name(code)),
+        comment_name: comment_name(code),
+        comment,
+        comment_prompt,
+        messages,
+        has_error,
+        has_warning,
+    }
+}
+
+/// The value of a breakdown from the boxes as they are, as the browser script computes it.
+fn computed_text(indicator: &Indicator, rows: &[Row], d: &str, suffix: &str) -> String {
+    let get = |role: &str, d: &str| -> Option<Decimal> {
+        rows.iter()
+            .flat_map(|r| r.cells.iter())
+            .find(|c| c.role == role && c.d == d)
+            .and_then(|c| vn::parse_number(&c.value).ok())
+    };
+    let part = |role: &str| match get(role, d) {
+        Some(v) => Some(v),
+        None if d == "total" => Some(get(role, "male")? + get(role, "female")?),
+        None => None,
+    };
+    match (part("num"), part("den")) {
+        (Some(n), Some(den)) if !den.is_zero() => {
+            format!("{}{suffix}", vn::format_number(n / den * indicator.factor, Some(1)))
+        }
+        _ => format::NONE.into(),
+    }
+}
+
+/// `POST /nhap-lieu?unit=&period=` with the form: `v.<element>.<breakdown>` boxes,
+/// `c.<indicator>` comments, `csrf`, and `do` = `save` or `submit` (save, then submit).
+pub async fn save(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<HashMap<String, String>>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    if let Some(r) = session.csrf_refusal(field(&form, "csrf")) {
+        return r;
+    }
+    let show_all = q.contains_key("all");
+    let result = async {
+        let (unit, period) = target(&state, &session, &q).await?;
+        authorize(&state, &session.caller, &unit, Action::Write).await?;
+        let typed: Typed = form.iter().cloned().collect();
+        let (inputs, names, problems) = read_form(&state, &session, &unit, &period, &typed).await?;
+        let back = |msg: &str| {
+            let all = if show_all { "&all=1" } else { "" };
+            see_other(&format!("/nhap-lieu?unit={}&period={period}{all}&msg={msg}", unit.code))
+        };
+        if !problems.by_field.is_empty() || !problems.general.is_empty() {
+            let page = build(&state, &session, &unit, &period, show_all, Some(&typed), problems, None).await?;
+            return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
+        }
+        if !inputs.is_empty() {
+            match state
+                .store
+                .write_values(&unit, &period, &inputs, &session.caller.actor())
+                .await
+            {
+                Ok(_) => {}
+                Err(StoreError::Invalid(found)) => {
+                    let mut problems = Problems::default();
+                    for p in found {
+                        let text = if session.lang == Lang::En {
+                            p.message_en
+                        } else {
+                            p.message_vi
+                        };
+                        // `values[3].value` names the fourth input.
+                        let index = p
+                            .field
+                            .strip_prefix("values[")
+                            .and_then(|r| r.split(']').next())
+                            .and_then(|i| i.parse::<usize>().ok());
+                        match index.and_then(|i| names.get(i)) {
+                            Some(name) => problems.by_field.entry(name.clone()).or_default().push(text),
+                            None => problems.general.push(text),
+                        }
+                    }
+                    let page = build(&state, &session, &unit, &period, show_all, Some(&typed), problems, None).await?;
+                    return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        if field(&form, "do") != Some("submit") {
+            return Ok(back("saved"));
+        }
+        // Save, then submit.
+        authorize(&state, &session.caller, &unit, Action::Submit).await?;
+        let Some(programme) = state.store.programme_for(&period).await? else {
+            return Ok(back("saved"));
+        };
+        let request = TransitionRequest {
+            transition: Transition::Submit,
+            reason: None,
+        };
+        match state
+            .store
+            .transition(&unit, &programme, &period, request, &session.caller.actor())
+            .await
+        {
+            Ok(_) => Ok(back("submitted")),
+            Err(StoreError::Invalid(found)) => {
+                let text = found
+                    .into_iter()
+                    .map(|p| {
+                        if session.lang == Lang::En {
+                            p.message_en
+                        } else {
+                            p.message_vi
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let saved = session.t(
+                    "Đã lưu số liệu, nhưng chưa gửi được báo cáo:",
+                    "Saved, but not submitted:",
+                );
+                let page = build(
+                    &state,
+                    &session,
+                    &unit,
+                    &period,
+                    show_all,
+                    None,
+                    Problems::default(),
+                    Some(("error", format!("{saved} {text}"))),
+                )
+                .await?;
+                Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+    .await;
+    match result {
+        Ok(r) => r,
+        Err(e) => session.api_error(e),
+    }
+}
+
+/// Reads the boxes of the form into value inputs (with the field name of each), or the
+/// problems with what was typed. An emptied box removes a stored value.
+async fn read_form(
+    state: &AppState,
+    session: &Session,
+    unit: &UnitSummary,
+    period: &Period,
+    typed: &Typed,
+) -> Result<(Vec<ValueInput>, Vec<String>, Problems), ApiError> {
+    let lang = session.lang;
+    let store = &state.store;
+    let stored: HashMap<(String, Disaggregation), binhdang_store::StoredValue> = store
+        .values(unit, period)
+        .await?
+        .into_iter()
+        .map(|v| ((v.element.clone(), v.disaggregation), v))
+        .collect();
+    let user = &session.caller.user;
+    let agency = user.agency_code.clone().filter(|_| user.role == Role::Officer);
+    let mut inputs = Vec::new();
+    let mut names = Vec::new();
+    let mut problems = Problems::default();
+    for e in store.data_elements().await? {
+        let indicator = e.indicator.clone().unwrap_or_default();
+        if let Some(a) = &agency
+            && !store.agency_covers(a, &indicator).await?
+        {
+            continue;
+        }
+        let comment = typed
+            .get(&comment_name(&indicator))
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty());
+        for d in e.category_combo.options() {
+            let name = value_name(&e.code, *d);
+            let Some(text) = typed.get(&name) else { continue };
+            let text = text.trim();
+            let value = if text.is_empty() {
+                if !stored.contains_key(&(e.code.clone(), *d)) {
+                    continue;
+                }
+                RawValue::Null
+            } else {
+                match e.value_type {
+                    ValueType::Text => RawValue::Text(text.to_string()),
+                    ValueType::YesNo if text == "1" || text == "0" => RawValue::Text(text.to_string()),
+                    _ => match vn::parse_number(text) {
+                        Ok(n) => RawValue::Text(n.to_string()),
+                        Err(err) => {
+                            let message = if lang == Lang::En {
+                                err.to_string()
+                            } else {
+                                err.message_vi()
+                            };
+                            let label = role_label(e.role, lang);
+                            let cell = if e.category_combo == CategoryCombo::Sex {
+                                format!("{label} ({})", d_label(*d, lang).to_lowercase())
+                            } else {
+                                label.to_string()
+                            };
+                            problems
+                                .by_field
+                                .entry(name.clone())
+                                .or_default()
+                                .push(format!("{cell}: {message}"));
+                            continue;
+                        }
+                    },
+                }
+            };
+            inputs.push(ValueInput {
+                element: e.code.clone(),
+                disaggregation: Some(d.as_str().to_string()),
+                value,
+                comment: comment.clone(),
+            });
+            names.push(name);
+        }
+    }
+    Ok((inputs, names, problems))
+}

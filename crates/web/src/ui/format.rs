@@ -1,0 +1,123 @@
+//! How figures, dates and states read on a page. Numbers are written the Vietnamese way in
+//! both languages (`1.260`, `63,6`), as they are typed into the forms.
+
+use crate::lang::Lang;
+use binhdang_domain::assessment::Status;
+use binhdang_domain::calendar::Timeliness;
+use binhdang_domain::catalogue::{Indicator, MeasureKind, Target, TargetOp};
+use binhdang_domain::workflow::State;
+use binhdang_domain::{Period, vn};
+use rust_decimal::Decimal;
+
+pub const NONE: &str = "–";
+
+/// A number as typed and read: its own digits, `.` between thousands, `,` for decimals.
+pub fn number(d: Decimal) -> String {
+    vn::format_number(d, None)
+}
+
+/// An indicator's value with one decimal (a percentage carries `%`), or a dash.
+pub fn value(indicator: &Indicator, v: Option<Decimal>) -> String {
+    match v {
+        None => NONE.into(),
+        Some(v) => match indicator.measure {
+            MeasureKind::Percent => vn::format_percent(v, 1),
+            MeasureKind::YesNo | MeasureKind::Count => number(v.round_dp(2)),
+            _ => vn::format_number(v, Some(1)),
+        },
+    }
+}
+
+/// The value as a plain number for charts and CSV (`63.6`), or empty.
+pub fn plain(v: Option<Decimal>) -> String {
+    v.map(|v| v.round_dp(4).normalize().to_string()).unwrap_or_default()
+}
+
+pub fn target(indicator: &Indicator, t: &Target) -> String {
+    let sign = match t.op {
+        TargetOp::AtLeast => "≥",
+        TargetOp::Above => ">",
+        TargetOp::AtMost => "≤",
+        TargetOp::Below => "<",
+        TargetOp::Equal => "=",
+        TargetOp::About => "≈",
+    };
+    format!("{sign} {}", value(indicator, Some(t.value)))
+}
+
+pub fn date(d: time::Date) -> String {
+    vn::format_date(d)
+}
+
+/// A stored RFC 3339 time in Vietnam's time (UTC+7): `05/06/2026 14:03`.
+pub fn timestamp(text: &str) -> String {
+    let Ok(t) = time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339) else {
+        return text.to_string();
+    };
+    let t = t.to_offset(time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC));
+    format!("{} {:02}:{:02}", vn::format_date(t.date()), t.hour(), t.minute())
+}
+
+pub fn period(p: &Period, lang: Lang) -> String {
+    if lang == Lang::En { p.label_en() } else { p.label_vi() }
+}
+
+pub fn state(s: State, lang: Lang) -> &'static str {
+    if lang == Lang::Vi {
+        return s.label_vi();
+    }
+    match s {
+        State::Draft => "Draft",
+        State::Submitted => "Submitted",
+        State::Returned => "Returned",
+        State::Approved => "Approved",
+    }
+}
+
+/// The states of a completeness table (`missing` and `draft` as well as the workflow's).
+pub fn child_state(s: &str, lang: Lang) -> &'static str {
+    match (s, lang) {
+        ("approved", Lang::Vi) => "Đã phê duyệt",
+        ("submitted", Lang::Vi) => "Đã gửi",
+        ("returned", Lang::Vi) => "Bị trả lại",
+        ("draft", Lang::Vi) => "Đang nhập",
+        (_, Lang::Vi) => "Chưa có số liệu",
+        ("approved", _) => "Approved",
+        ("submitted", _) => "Submitted",
+        ("returned", _) => "Returned",
+        ("draft", _) => "Being entered",
+        _ => "Nothing entered",
+    }
+}
+
+pub fn timeliness(t: Timeliness, lang: Lang) -> &'static str {
+    if lang == Lang::Vi {
+        return t.label_vi();
+    }
+    match t {
+        Timeliness::OnTime => "On time",
+        Timeliness::Late => "Late",
+        Timeliness::Overdue => "Overdue",
+        Timeliness::Pending => "Not yet due",
+        Timeliness::NoDeadline => "No deadline",
+    }
+}
+
+pub fn status(s: Status, lang: Lang) -> &'static str {
+    if lang == Lang::En { s.label_en() } else { s.label_vi() }
+}
+
+/// The CSS class of an assessment status.
+pub fn status_class(s: Status) -> &'static str {
+    match s {
+        Status::Met => "s-met",
+        Status::Exceeded => "s-exceeded",
+        Status::NotMet => "s-not_met",
+        Status::NoData => "s-no_data",
+        Status::NoNumericResult => "s-no_numeric_result",
+    }
+}
+
+pub fn percent(d: Decimal) -> String {
+    vn::format_percent(d, 1)
+}

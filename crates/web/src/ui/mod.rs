@@ -1,0 +1,539 @@
+//! The server-rendered interface, in Vietnamese by default (English with `?lang=en` or the
+//! language link, remembered in a cookie). Pages are askama templates in
+//! `crates/web/templates/`; each module here serves the routes of its templates. Every page
+//! but the sign-in page needs a browser session (the same sessions as the API: the HttpOnly,
+//! SameSite=Strict cookie `binhdang_session`); every form carries the session's CSRF token in
+//! a hidden field, checked on every POST; every unit-specific page checks the caller's scope
+//! with [`crate::auth::authorize`].
+
+mod assets;
+mod dashboard;
+mod entry;
+mod format;
+mod home;
+mod login;
+mod reporting;
+mod review;
+
+use crate::AppState;
+use crate::auth::{Caller, SESSION_COOKIE, constant_time_eq, cookie_value};
+use crate::error::ApiError;
+use crate::lang::Lang;
+use askama::Template;
+use axum::Router;
+use axum::extract::{ConnectInfo, FromRequestParts, Request};
+use axum::http::header::{CACHE_CONTROL, LOCATION, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::middleware::{Next, from_fn};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use binhdang_domain::access::Role;
+use std::net::SocketAddr;
+use tower_http::compression::CompressionLayer;
+
+pub use assets::asset_url;
+
+/// Where a visitor without a session is sent.
+pub const SIGN_IN_PATH: &str = "/dang-nhap";
+pub const PASSWORD_PATH: &str = "/doi-mat-khau";
+/// The interface language the visitor chose (`en` or `vi`).
+pub const LANG_COOKIE: &str = "binhdang_lang";
+
+/// The interface's routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::home))
+        .route(SIGN_IN_PATH, get(login::form).post(login::submit))
+        .route("/dang-xuat", post(login::sign_out))
+        .route(PASSWORD_PATH, get(login::password_form).post(login::password_submit))
+        .route("/nhap-lieu", get(entry::page).post(entry::save))
+        .route("/xet-duyet", get(review::page))
+        .route("/quy-trinh", post(review::transition))
+        .route("/lich-su", get(review::history))
+        .route("/bang-dieu-khien", get(dashboard::page))
+        .route("/bang-dieu-khien/csv", get(dashboard::csv))
+        .route("/static/{file}", get(assets::serve))
+        .fallback(not_found)
+        .layer(from_fn(page_headers))
+        .layer(CompressionLayer::new())
+}
+
+/// The language of a page: `?lang=` first, then the cookie, else Vietnamese. (The JSON API
+/// also honours `Accept-Language`; the interface is Vietnamese unless asked otherwise.)
+pub fn ui_lang(parts: &Parts) -> Lang {
+    match query_lang(parts.uri.query()) {
+        Some(lang) => lang,
+        None => match cookie_value(&parts.headers, LANG_COOKIE).as_deref() {
+            Some("en") => Lang::En,
+            _ => Lang::Vi,
+        },
+    }
+}
+
+fn query_lang(query: Option<&str>) -> Option<Lang> {
+    query.unwrap_or("").split('&').find_map(|pair| match pair {
+        "lang=en" => Some(Lang::En),
+        "lang=vi" => Some(Lang::Vi),
+        _ => None,
+    })
+}
+
+/// Remembers a language chosen with `?lang=`, and adds the headers every page wants: no
+/// framing, no MIME sniffing, scripts only from this server, no referrer to other sites.
+async fn page_headers(request: Request, next: Next) -> Response {
+    let chosen = query_lang(request.uri().query());
+    let is_static = request.uri().path().starts_with("/static/");
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    if let Some(lang) = chosen {
+        let value = if lang == Lang::En { "en" } else { "vi" };
+        if let Ok(v) = HeaderValue::from_str(&format!(
+            "{LANG_COOKIE}={value}; Path=/; Max-Age=31536000; SameSite=Lax"
+        )) {
+            headers.append(SET_COOKIE, v);
+        }
+    }
+    let fixed: [(&str, &str); 4] = [
+        (
+            "content-security-policy",
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+             object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        ),
+        ("x-content-type-options", "nosniff"),
+        ("referrer-policy", "same-origin"),
+        ("x-frame-options", "DENY"),
+    ];
+    for (name, value) in fixed {
+        headers.insert(HeaderName::from_static(name), HeaderValue::from_static(value));
+    }
+    if !is_static && !headers.contains_key(CACHE_CONTROL) {
+        // Pages hold personal data: never kept by shared caches, always revalidated.
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    }
+    response
+}
+
+/// The path and query of the request, to come back to after signing in or switching language.
+fn path_and_query(parts: &Parts) -> String {
+    parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "/".into())
+}
+
+/// Percent-encodes a query parameter value.
+pub fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A local path to go to after signing in: never another site (`//evil`, `https://…`).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.starts_with(SIGN_IN_PATH) => {
+            n.to_string()
+        }
+        _ => "/".into(),
+    }
+}
+
+/// A 303 redirect (after a form POST the browser follows it with a GET).
+pub fn see_other(location: &str) -> Response {
+    let mut r = StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = HeaderValue::from_str(location) {
+        r.headers_mut().insert(LOCATION, v);
+    }
+    r
+}
+
+fn origin_of(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
+        .unwrap_or_default()
+}
+
+/// A signed-in visitor of the interface.
+pub struct Session {
+    pub caller: Caller,
+    pub csrf: String,
+    pub lang: Lang,
+    /// The page asked for (path and query).
+    pub path: String,
+    /// The session id from the cookie, to end it at sign-out.
+    pub id: String,
+}
+
+impl Session {
+    /// The refusal of a form whose hidden `csrf` field is not this session's token.
+    pub fn csrf_refusal(&self, sent: Option<&str>) -> Option<Response> {
+        if constant_time_eq(sent.unwrap_or("").as_bytes(), self.csrf.as_bytes()) {
+            None
+        } else {
+            Some(self.error_page(
+                StatusCode::FORBIDDEN,
+                "Biểu mẫu không hợp lệ hoặc đã hết hạn",
+                "The form is not valid or has expired",
+                self.t(
+                    "Biểu mẫu thiếu mã chống giả mạo (CSRF) của phiên đăng nhập này. Hãy tải lại trang rồi thử lại.",
+                    "The form lacks this session's anti-forgery (CSRF) token. Reload the page and try again.",
+                )
+                .to_string(),
+            ))
+        }
+    }
+
+    pub fn t<'a>(&self, vi: &'a str, en: &'a str) -> &'a str {
+        if self.lang == Lang::En { en } else { vi }
+    }
+
+    /// The frame of a page for this visitor.
+    pub fn chrome(&self, title: impl Into<String>, current: &str) -> Chrome {
+        let user = &self.caller.user;
+        let mut nav = vec![NavItem::new("/", self.t("Trang chủ", "Home"), current)];
+        if matches!(user.role, Role::Officer | Role::Reviewer | Role::Admin) {
+            nav.push(NavItem::new(
+                "/nhap-lieu",
+                self.t("Nhập số liệu", "Data entry"),
+                current,
+            ));
+        }
+        nav.push(NavItem::new(
+            "/bang-dieu-khien",
+            self.t("Bảng điều khiển", "Dashboard"),
+            current,
+        ));
+        Chrome {
+            lang: self.lang,
+            title: title.into(),
+            path: self.path.clone(),
+            csrf: self.csrf.clone(),
+            user: Some(UserBadge {
+                username: user.username.clone(),
+                role: role_label(user.role, self.lang).to_string(),
+                unit: user.unit.full_name.clone(),
+            }),
+            nav,
+            notice: None,
+        }
+    }
+
+    /// A page saying what went wrong, inside the frame.
+    pub fn error_page(&self, status: StatusCode, title_vi: &str, title_en: &str, message: String) -> Response {
+        let page = ErrorPage {
+            c: self.chrome(self.t(title_vi, title_en), ""),
+            heading: self.t(title_vi, title_en).to_string(),
+            message,
+            problems: Vec::new(),
+        };
+        render(status, &page)
+    }
+
+    /// An API error as a page in the visitor's language.
+    pub fn api_error(&self, e: ApiError) -> Response {
+        let en = self.lang == Lang::En;
+        let pick = |en_text: String, vi_text: String| if en { en_text } else { vi_text };
+        match e {
+            ApiError::Forbidden {
+                message_en, message_vi, ..
+            } => self.error_page(
+                StatusCode::FORBIDDEN,
+                "Không có quyền truy cập",
+                "Not allowed",
+                pick(message_en, message_vi),
+            ),
+            ApiError::NotFound {
+                message_en, message_vi, ..
+            } => self.error_page(
+                StatusCode::NOT_FOUND,
+                "Không tìm thấy",
+                "Not found",
+                pick(message_en, message_vi),
+            ),
+            ApiError::Invalid(problems) => {
+                let page = ErrorPage {
+                    c: self.chrome(self.t("Yêu cầu không hợp lệ", "Invalid request"), ""),
+                    heading: self.t("Yêu cầu không hợp lệ", "Invalid request").to_string(),
+                    message: self
+                        .t(
+                            "Hãy kiểm tra lại đơn vị và kỳ báo cáo.",
+                            "Check the unit and the period.",
+                        )
+                        .to_string(),
+                    problems: problems.into_iter().map(|p| pick(p.message_en, p.message_vi)).collect(),
+                };
+                render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+            }
+            ApiError::BadRequest { message_en, message_vi } => self.error_page(
+                StatusCode::BAD_REQUEST,
+                "Yêu cầu không hợp lệ",
+                "Invalid request",
+                pick(message_en, message_vi),
+            ),
+            ApiError::Unauthenticated => sign_in_redirect(&self.path),
+            ApiError::Unauthorized {
+                message_en, message_vi, ..
+            } => self.error_page(
+                StatusCode::UNAUTHORIZED,
+                "Cần đăng nhập",
+                "Sign-in needed",
+                pick(message_en, message_vi),
+            ),
+            ApiError::TooManyRequests { retry_after_seconds } => self.error_page(
+                StatusCode::TOO_MANY_REQUESTS,
+                "Quá nhiều yêu cầu",
+                "Too many requests",
+                format!("{}s", retry_after_seconds),
+            ),
+            ApiError::Internal(detail) => {
+                tracing::error!(%detail, "page failed");
+                self.error_page(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Lỗi máy chủ",
+                    "Server error",
+                    self.t(
+                        "Máy chủ không xử lý được yêu cầu; lỗi đã được ghi lại.",
+                        "The server could not complete the request; it has been logged.",
+                    )
+                    .to_string(),
+                )
+            }
+        }
+    }
+}
+
+/// Any other path: the sign-in page for visitors without a session, else a 404 page. A file
+/// (`/favicon.ico`, `/robots.txt`) is simply not found.
+async fn not_found(uri: axum::http::Uri, session: Result<Session, Response>) -> Response {
+    let last = uri.path().rsplit('/').next().unwrap_or("");
+    if last.contains('.') {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    }
+    match session {
+        Ok(s) => s.error_page(
+            StatusCode::NOT_FOUND,
+            "Không tìm thấy trang",
+            "Page not found",
+            s.t("Không có trang nào ở địa chỉ này.", "There is no page at this address.")
+                .to_string(),
+        ),
+        Err(redirect) => redirect,
+    }
+}
+
+/// Sends a visitor without a session to the sign-in page, to come back afterwards.
+fn sign_in_redirect(path: &str) -> Response {
+    let target = if path == "/" {
+        SIGN_IN_PATH.to_string()
+    } else {
+        format!("{SIGN_IN_PATH}?next={}", encode(path))
+    };
+    let mut r = see_other(&target);
+    // htmx requests follow the redirect with a full page load.
+    if let Ok(v) = HeaderValue::from_str(&target) {
+        r.headers_mut().insert(HeaderName::from_static("hx-redirect"), v);
+    }
+    r
+}
+
+impl FromRequestParts<AppState> for Session {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let lang = ui_lang(parts);
+        let path = path_and_query(parts);
+        let Some(id) = cookie_value(&parts.headers, SESSION_COOKIE) else {
+            return Err(sign_in_redirect(&path));
+        };
+        let (user, csrf) = match state.store.session_user(&id).await {
+            Ok(Some(found)) => found,
+            Ok(None) => return Err(sign_in_redirect(&path)),
+            Err(e) => {
+                tracing::error!(error = %e, "session lookup failed");
+                return Err(bare_error(lang, StatusCode::INTERNAL_SERVER_ERROR));
+            }
+        };
+        // A user with a one-time password chooses a new one before anything else.
+        let route = parts.uri.path();
+        if user.must_change_password && route != PASSWORD_PATH && route != "/dang-xuat" {
+            return Err(see_other(PASSWORD_PATH));
+        }
+        Ok(Session {
+            caller: Caller {
+                origin: origin_of(parts),
+                csrf_token: Some(csrf.clone()),
+                user,
+            },
+            csrf,
+            lang,
+            path,
+            id,
+        })
+    }
+}
+
+/// An error page for when there is no session to build a frame from.
+fn bare_error(lang: Lang, status: StatusCode) -> Response {
+    let (vi, en) = ("Lỗi máy chủ", "Server error");
+    let page = ErrorPage {
+        c: Chrome::anonymous(lang, if lang == Lang::En { en } else { vi }, "/"),
+        heading: (if lang == Lang::En { en } else { vi }).to_string(),
+        message: String::new(),
+        problems: Vec::new(),
+    };
+    render(status, &page)
+}
+
+pub fn role_label(role: Role, lang: Lang) -> &'static str {
+    if lang == Lang::Vi {
+        return role.name_vi();
+    }
+    match role {
+        Role::Admin => "Administrator",
+        Role::Officer => "Data entry officer",
+        Role::Reviewer => "Reviewer",
+        Role::Leader => "Leader",
+        Role::Viewer => "Viewer",
+    }
+}
+
+/// Renders a template with a status; a template that fails to render is a 500.
+pub fn render<T: Template>(status: StatusCode, page: &T) -> Response {
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "template error").into_response()
+        }
+    }
+}
+
+/// Reads the hidden `csrf` field and the rest of a urlencoded form.
+pub fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+/// The user shown in the page header.
+pub struct UserBadge {
+    pub username: String,
+    pub role: String,
+    pub unit: String,
+}
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: String,
+    pub current: bool,
+}
+
+impl NavItem {
+    fn new(href: &'static str, label: &str, current: &str) -> NavItem {
+        NavItem {
+            href,
+            label: label.to_string(),
+            current: href == current,
+        }
+    }
+}
+
+/// A message at the top of a page: `ok` (done) or `error`.
+pub struct Notice {
+    pub kind: &'static str,
+    pub text: String,
+}
+
+/// What the base layout needs: language, title, the visitor, the CSRF token for the
+/// sign-out form, the navigation and a notice.
+pub struct Chrome {
+    pub lang: Lang,
+    pub title: String,
+    pub path: String,
+    pub csrf: String,
+    pub user: Option<UserBadge>,
+    pub nav: Vec<NavItem>,
+    pub notice: Option<Notice>,
+}
+
+impl Chrome {
+    pub fn anonymous(lang: Lang, title: &str, path: &str) -> Chrome {
+        Chrome {
+            lang,
+            title: title.to_string(),
+            path: path.to_string(),
+            csrf: String::new(),
+            user: None,
+            nav: Vec::new(),
+            notice: None,
+        }
+    }
+
+    pub fn with_notice(mut self, kind: &'static str, text: impl Into<String>) -> Chrome {
+        self.notice = Some(Notice {
+            kind,
+            text: text.into(),
+        });
+        self
+    }
+
+    /// The text in the page's language.
+    pub fn t<'a>(&self, vi: &'a str, en: &'a str) -> &'a str {
+        if self.lang == Lang::En { en } else { vi }
+    }
+
+    pub fn html_lang(&self) -> &'static str {
+        if self.lang == Lang::En { "en" } else { "vi" }
+    }
+
+    /// This page in the other language.
+    pub fn switch_href(&self) -> String {
+        let other = if self.lang == Lang::En { "vi" } else { "en" };
+        let (path, query) = self.path.split_once('?').unwrap_or((&self.path, ""));
+        let mut kept: Vec<&str> = query
+            .split('&')
+            .filter(|p| !p.is_empty() && !p.starts_with("lang=") && !p.starts_with("msg="))
+            .collect();
+        let lang = format!("lang={other}");
+        kept.push(&lang);
+        format!("{path}?{}", kept.join("&"))
+    }
+
+    pub fn switch_label(&self) -> &'static str {
+        if self.lang == Lang::En {
+            "Tiếng Việt"
+        } else {
+            "English"
+        }
+    }
+
+    pub fn switch_hreflang(&self) -> &'static str {
+        if self.lang == Lang::En { "vi" } else { "en" }
+    }
+
+    pub fn asset(&self, name: &str) -> String {
+        asset_url(name)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub c: Chrome,
+    pub heading: String,
+    pub message: String,
+    pub problems: Vec<String>,
+}
+
+/// Builds a cookie header value.
+pub fn cookie(name: &str, value: &str, path: &str, max_age: i64, headers: &HeaderMap) -> String {
+    let secure = if crate::auth::over_tls(headers) { "; Secure" } else { "" };
+    format!("{name}={value}; HttpOnly; SameSite=Strict; Path={path}; Max-Age={max_age}{secure}")
+}

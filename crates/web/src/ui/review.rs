@@ -1,0 +1,506 @@
+//! Reviewing a report (`/xet-duyet?unit=&period=`): its state and history, the figures it
+//! holds with the validation findings, approve or return it with a comment (`POST
+//! /quy-trinh`), and the history of any value (`/lich-su?unit=&period=&element=`, a fragment
+//! when htmx asks for it).
+
+use super::{Chrome, Session, field, format, render, see_other};
+use crate::AppState;
+use crate::auth::authorize;
+use crate::error::ApiError;
+use crate::lang::Lang;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use binhdang_domain::access::{Action, permits};
+use binhdang_domain::rules::Severity;
+use binhdang_domain::workflow::{State as WorkflowState, Transition};
+use binhdang_domain::{Disaggregation, ElementRole, Period};
+use binhdang_store::{StoreError, TransitionRequest, UnitSummary};
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+
+pub struct ValueRow {
+    pub element: String,
+    pub label: String,
+    pub breakdown: String,
+    pub value: String,
+    pub comment: String,
+    pub history_href: String,
+    pub history_target: String,
+}
+
+pub struct IndicatorRow {
+    pub code: String,
+    pub name: String,
+    pub figure: String,
+    pub values: Vec<ValueRow>,
+    pub findings: Vec<FindingRow>,
+}
+
+pub struct FindingRow {
+    pub class: &'static str,
+    pub severity: String,
+    pub text: String,
+    pub explained: String,
+}
+
+pub struct EventRow {
+    pub when: String,
+    pub who: String,
+    pub what: String,
+    pub reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "review.html")]
+struct ReviewPage {
+    c: Chrome,
+    unit_code: String,
+    unit_name: String,
+    period_id: String,
+    period_label: String,
+    state: String,
+    state_class: &'static str,
+    deadline: String,
+    submitted_at: String,
+    can_decide: bool,
+    can_reopen: bool,
+    indicators: Vec<IndicatorRow>,
+    other_findings: Vec<FindingRow>,
+    errors: usize,
+    warnings: usize,
+    unexplained: usize,
+    events: Vec<EventRow>,
+    reason: String,
+}
+
+async fn target(state: &AppState, q: &HashMap<String, String>) -> Result<(UnitSummary, Period), ApiError> {
+    let get = |k: &str| q.get(k).map(|s| s.trim()).unwrap_or("");
+    Ok(state.store.resolve_unit_period(get("unit"), get("period")).await?)
+}
+
+/// `GET /xet-duyet?unit=&period=`
+pub async fn page(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let result = async {
+        let (unit, period) = target(&state, &q).await?;
+        authorize(&state, &session.caller, &unit, Action::Read).await?;
+        let notice = match q.get("msg").map(String::as_str) {
+            Some("approved") => Some((
+                "ok",
+                session.t("Đã phê duyệt báo cáo.", "The report has been approved."),
+            )),
+            Some("returned") => Some((
+                "ok",
+                session.t(
+                    "Đã trả lại báo cáo cho đơn vị để sửa.",
+                    "The report has been sent back for correction.",
+                ),
+            )),
+            Some("reopened") => Some(("ok", session.t("Đã mở lại báo cáo.", "The report has been reopened."))),
+            _ => None,
+        };
+        build(
+            &state,
+            &session,
+            &unit,
+            &period,
+            notice.map(|(k, t)| (k, t.to_string())),
+            "",
+        )
+        .await
+    }
+    .await;
+    match result {
+        Ok(page) => render(StatusCode::OK, &page),
+        Err(e) => session.api_error(e),
+    }
+}
+
+fn d_label(d: Disaggregation, lang: Lang) -> &'static str {
+    match (d, lang) {
+        (Disaggregation::Male, Lang::Vi) => "nam",
+        (Disaggregation::Female, Lang::Vi) => "nữ",
+        (Disaggregation::Total, Lang::Vi) => "tổng",
+        (Disaggregation::Male, Lang::En) => "men",
+        (Disaggregation::Female, Lang::En) => "women",
+        (Disaggregation::Total, Lang::En) => "total",
+    }
+}
+
+fn finding_row(f: &binhdang_domain::rules::Finding, lang: Lang) -> FindingRow {
+    let error = f.severity == Severity::Error;
+    FindingRow {
+        class: if error { "error-text" } else { "warn-text" },
+        severity: match (error, lang) {
+            (true, Lang::Vi) => "Lỗi",
+            (false, Lang::Vi) => "Cảnh báo",
+            (true, Lang::En) => "Error",
+            (false, Lang::En) => "Warning",
+        }
+        .to_string(),
+        text: if lang == Lang::En {
+            f.message_en.clone()
+        } else {
+            f.message_vi.clone()
+        },
+        explained: match (f.needs_explanation, f.explained, lang) {
+            (true, true, Lang::Vi) => "đã giải trình",
+            (true, false, Lang::Vi) => "chưa giải trình",
+            (true, true, Lang::En) => "explained",
+            (true, false, Lang::En) => "not explained",
+            _ => "",
+        }
+        .to_string(),
+    }
+}
+
+async fn build(
+    state: &AppState,
+    session: &Session,
+    unit: &UnitSummary,
+    period: &Period,
+    notice: Option<(&'static str, String)>,
+    reason: &str,
+) -> Result<ReviewPage, ApiError> {
+    let store = &state.store;
+    let lang = session.lang;
+    let indicators = store.indicators().await?;
+    let elements = store.data_elements().await?;
+    let values = store.values(unit, period).await?;
+    let figures = store.figures(unit, period, &[]).await?;
+    let findings = store.validate(unit, period).await?;
+    let (errors, warnings, unexplained) = binhdang_domain::rules::tally(&findings);
+    let programme = store.programme_for(period).await?;
+    let submission = match &programme {
+        Some(p) => Some(store.submission(unit, &p.code, period).await?),
+        None => None,
+    };
+    let workflow_state = submission.as_ref().map(|s| s.state).unwrap_or(WorkflowState::Draft);
+    let reach = store.reach(&session.caller.user, unit).await?;
+    let role = session.caller.user.role;
+
+    let mut rows = Vec::new();
+    let mut placed = vec![false; findings.len()];
+    for indicator in &indicators {
+        let mut own: Vec<_> = values
+            .iter()
+            .filter(|v| v.element.rsplit_once('.').map(|(i, _)| i) == Some(indicator.code.as_str()))
+            .collect();
+        // Catalogue order, and men before women before the total, as on the entry form.
+        let rank = |d: Disaggregation| match d {
+            Disaggregation::Male => 0,
+            Disaggregation::Female => 1,
+            Disaggregation::Total => 2,
+        };
+        own.sort_by_key(|v| {
+            (
+                elements.iter().position(|e| e.code == v.element).unwrap_or(usize::MAX),
+                rank(v.disaggregation),
+            )
+        });
+        let mut found = Vec::new();
+        for (i, f) in findings.iter().enumerate() {
+            if f.values
+                .iter()
+                .any(|v| v.element.rsplit_once('.').map(|(i, _)| i) == Some(indicator.code.as_str()))
+            {
+                placed[i] = true;
+                found.push(finding_row(f, lang));
+            }
+        }
+        if own.is_empty() && found.is_empty() {
+            continue;
+        }
+        let figure = figures
+            .iter()
+            .find(|f| f.indicator == indicator.code)
+            .and_then(|f| f.value);
+        let value_rows = own
+            .iter()
+            .map(|v| {
+                let element = elements.iter().find(|e| e.code == v.element);
+                let label = element
+                    .map(|e| {
+                        let role = match (e.role, lang) {
+                            (ElementRole::Numerator, Lang::Vi) => "Tử số: ",
+                            (ElementRole::Denominator, Lang::Vi) => "Mẫu số: ",
+                            (ElementRole::Rate, Lang::Vi) => "Tỷ lệ ghi trong báo cáo: ",
+                            _ => "",
+                        };
+                        let name = if lang == Lang::En { &e.name_en } else { &e.name_vi };
+                        format!("{role}{name}")
+                    })
+                    .unwrap_or_else(|| v.element.clone());
+                let shown = match (&v.value, &v.text) {
+                    (Some(n), _) => Decimal::from_str_exact(n)
+                        .map(format::number)
+                        .unwrap_or_else(|_| n.clone()),
+                    (None, Some(t)) => t.clone(),
+                    _ => String::new(),
+                };
+                let target_id = format!("h-{}-{}", v.element.replace('.', "-"), v.disaggregation.as_str());
+                ValueRow {
+                    history_href: format!("/lich-su?unit={}&period={period}&element={}", unit.code, v.element),
+                    history_target: target_id,
+                    element: v.element.clone(),
+                    label,
+                    breakdown: d_label(v.disaggregation, lang).to_string(),
+                    value: shown,
+                    comment: v.comment.clone().unwrap_or_default(),
+                }
+            })
+            .collect();
+        rows.push(IndicatorRow {
+            code: indicator.code.clone(),
+            name: if lang == Lang::En {
+                indicator.name_en.clone()
+            } else {
+                indicator.name_vi.clone()
+            },
+            figure: format::value(indicator, figure),
+            values: value_rows,
+            findings: found,
+        });
+    }
+    let other_findings = findings
+        .iter()
+        .zip(&placed)
+        .filter(|(_, p)| !**p)
+        .map(|(f, _)| finding_row(f, lang))
+        .collect();
+    let events = store
+        .audit_trail(unit, Some(&period.to_string()), None)
+        .await?
+        .into_iter()
+        .filter(|r| r.action.starts_with("workflow."))
+        .map(|r| EventRow {
+            when: format::timestamp(&r.at),
+            who: r.actor.clone(),
+            what: match (r.action.as_str(), lang) {
+                ("workflow.submit", Lang::Vi) => "Gửi báo cáo",
+                ("workflow.approve", Lang::Vi) => "Phê duyệt",
+                ("workflow.return", Lang::Vi) => "Trả lại",
+                ("workflow.reopen", Lang::Vi) => "Mở lại",
+                ("workflow.submit", Lang::En) => "Submitted",
+                ("workflow.approve", Lang::En) => "Approved",
+                ("workflow.return", Lang::En) => "Returned",
+                ("workflow.reopen", Lang::En) => "Reopened",
+                _ => "",
+            }
+            .to_string(),
+            reason: r.reason.clone().unwrap_or_default(),
+        })
+        .collect();
+    let title = format!(
+        "{} — {} — {}",
+        session.t("Xét duyệt báo cáo", "Report review"),
+        unit.full_name,
+        format::period(period, lang)
+    );
+    let mut c = session.chrome(title, "");
+    if let Some((kind, text)) = notice {
+        c = c.with_notice(kind, text);
+    }
+    Ok(ReviewPage {
+        c,
+        unit_code: unit.code.clone(),
+        unit_name: unit.full_name.clone(),
+        period_id: period.to_string(),
+        period_label: format::period(period, lang),
+        state: format::state(workflow_state, lang).to_string(),
+        state_class: super::home::state_class(workflow_state),
+        deadline: programme
+            .as_ref()
+            .and_then(|p| p.deadline(period, unit.level))
+            .map(format::date)
+            .unwrap_or_else(|| format::NONE.into()),
+        submitted_at: submission
+            .as_ref()
+            .and_then(|s| s.first_submitted_at.as_deref())
+            .map(format::timestamp)
+            .unwrap_or_else(|| format::NONE.into()),
+        can_decide: workflow_state == WorkflowState::Submitted && permits(role, reach, Action::Approve),
+        can_reopen: workflow_state == WorkflowState::Approved && permits(role, reach, Action::Unlock),
+        indicators: rows,
+        other_findings,
+        errors,
+        warnings,
+        unexplained,
+        events,
+        reason: reason.to_string(),
+    })
+}
+
+/// `POST /quy-trinh` with `unit`, `period`, `action` (approve, return, reopen) and `reason`.
+pub async fn transition(
+    State(state): State<AppState>,
+    session: Session,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    if let Some(r) = session.csrf_refusal(field(&form, "csrf")) {
+        return r;
+    }
+    let result = async {
+        let q: HashMap<String, String> = form.iter().cloned().collect();
+        let (unit, period) = target(&state, &q).await?;
+        let action = field(&form, "action").unwrap_or("");
+        let transition: Transition = action.parse().map_err(|e: String| ApiError::BadRequest {
+            message_en: e.clone(),
+            message_vi: format!("`{action}` không phải thao tác hợp lệ"),
+        })?;
+        authorize(&state, &session.caller, &unit, crate::workflow::needed(transition)).await?;
+        let programme = state.store.programme_for(&period).await?.ok_or_else(|| {
+            ApiError::invalid(
+                "period",
+                "no_programme",
+                format!("no reporting programme reports on {period}"),
+                format!("Không có chế độ báo cáo nào cho kỳ {}", period.label_vi()),
+            )
+        })?;
+        let reason = field(&form, "reason").map(str::trim).filter(|r| !r.is_empty());
+        let request = TransitionRequest { transition, reason };
+        match state
+            .store
+            .transition(&unit, &programme, &period, request, &session.caller.actor())
+            .await
+        {
+            Ok(_) => {
+                let msg = match transition {
+                    Transition::Approve => "approved",
+                    Transition::Return => "returned",
+                    Transition::Reopen => "reopened",
+                    Transition::Submit => "submitted",
+                };
+                Ok(see_other(&format!(
+                    "/xet-duyet?unit={}&period={period}&msg={msg}",
+                    unit.code
+                )))
+            }
+            Err(StoreError::Invalid(problems)) => {
+                let text = problems
+                    .into_iter()
+                    .map(|p| {
+                        if session.lang == Lang::En {
+                            p.message_en
+                        } else {
+                            p.message_vi
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let page = build(
+                    &state,
+                    &session,
+                    &unit,
+                    &period,
+                    Some(("error", text)),
+                    reason.unwrap_or(""),
+                )
+                .await?;
+                Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+    .await;
+    match result {
+        Ok(r) => r,
+        Err(e) => session.api_error(e),
+    }
+}
+
+pub struct HistoryRow {
+    pub when: String,
+    pub who: String,
+    pub origin: String,
+    pub breakdown: String,
+    pub old: String,
+    pub new: String,
+    pub comment: String,
+}
+
+#[derive(Template)]
+#[template(path = "history.html")]
+struct HistoryPage {
+    c: Chrome,
+    element: String,
+    unit_name: String,
+    period_label: String,
+    back_href: String,
+    rows: Vec<HistoryRow>,
+}
+
+/// The same table alone, for htmx to put in the review page.
+#[derive(Template)]
+#[template(path = "history_fragment.html")]
+struct HistoryFragment {
+    c: Chrome,
+    element: String,
+    rows: Vec<HistoryRow>,
+}
+
+/// `GET /lich-su?unit=&period=&element=`: every change of one value, oldest first.
+pub async fn history(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let result = async {
+        let (unit, period) = target(&state, &q).await?;
+        authorize(&state, &session.caller, &unit, Action::Read).await?;
+        let element = q.get("element").map(|s| s.trim().to_string()).unwrap_or_default();
+        let lang = session.lang;
+        let shown = |v: Option<String>| match v {
+            None => format::NONE.to_string(),
+            Some(t) => Decimal::from_str_exact(&t).map(format::number).unwrap_or(t),
+        };
+        let rows = state
+            .store
+            .audit_trail(&unit, Some(&period.to_string()), Some(&element))
+            .await?
+            .into_iter()
+            .map(|r| HistoryRow {
+                when: format::timestamp(&r.at),
+                who: r.actor,
+                origin: r.origin,
+                breakdown: r
+                    .disaggregation
+                    .as_deref()
+                    .and_then(|d| d.parse::<Disaggregation>().ok())
+                    .map(|d| d_label(d, lang).to_string())
+                    .unwrap_or_default(),
+                old: shown(r.old_value),
+                new: shown(r.new_value),
+                comment: r.reason.unwrap_or_default(),
+            })
+            .collect();
+        let title = format!("{} {element}", session.t("Lịch sử giá trị", "History of"));
+        let c = session.chrome(title, "");
+        if headers.contains_key("hx-request") {
+            return Ok(render(StatusCode::OK, &HistoryFragment { c, element, rows }));
+        }
+        Ok(render(
+            StatusCode::OK,
+            &HistoryPage {
+                c,
+                back_href: format!("/xet-duyet?unit={}&period={period}", unit.code),
+                element,
+                unit_name: unit.full_name.clone(),
+                period_label: format::period(&period, lang),
+                rows,
+            },
+        ))
+    }
+    .await;
+    match result {
+        Ok(r) => r,
+        Err(e) => session.api_error(e),
+    }
+}

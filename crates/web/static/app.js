@@ -1,0 +1,121 @@
+// binhdang: the little JavaScript the interface uses. Pages work without it (forms post,
+// tables show the figures); it adds the live percentage while typing and draws the charts.
+"use strict";
+(function () {
+  // Reads a number the Vietnamese way: "1.260" is 1260 and "63,6" is 63.6.
+  function parseVi(text) {
+    var s = (text || "").trim().replace(/\s/g, "");
+    if (s === "") return null;
+    if (!/^-?[0-9.]*(,[0-9]+)?$/.test(s)) return NaN;
+    s = s.replace(/\./g, "").replace(",", ".");
+    var n = Number(s);
+    return isFinite(n) ? n : NaN;
+  }
+  function formatVi(n, places) {
+    var fixed = Math.abs(n).toFixed(places).split(".");
+    var whole = fixed[0].replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+    return (n < 0 ? "-" : "") + whole + (fixed[1] ? "," + fixed[1] : "");
+  }
+  window.binhdang = { parseVi: parseVi, formatVi: formatVi };
+
+  // Live value of each quotient indicator: numerator ÷ denominator × factor, by breakdown.
+  function valueOf(block, role, d) {
+    var input = block.querySelector('input[data-role="' + role + '"][data-d="' + d + '"]');
+    var v = input ? parseVi(input.value) : null;
+    if (d === "total" && v === null) {
+      var m = valueOf(block, role, "male"), f = valueOf(block, role, "female");
+      if (m !== null && f !== null && !isNaN(m) && !isNaN(f)) return m + f;
+    }
+    return v;
+  }
+  function updateBlock(block) {
+    var factor = Number(block.getAttribute("data-factor") || "100");
+    var places = Number(block.getAttribute("data-places") || "1");
+    var suffix = block.getAttribute("data-suffix") || "";
+    block.querySelectorAll("output[data-d]").forEach(function (out) {
+      var d = out.getAttribute("data-d");
+      var num = valueOf(block, "num", d), den = valueOf(block, "den", d);
+      if (num === null || den === null || isNaN(num) || isNaN(den) || den === 0) {
+        out.textContent = "–";
+      } else {
+        out.textContent = formatVi((num / den) * factor, places) + suffix;
+      }
+    });
+  }
+  function initEntry(root) {
+    root.querySelectorAll(".indicator[data-factor]").forEach(function (block) {
+      updateBlock(block);
+      block.addEventListener("input", function () { updateBlock(block); });
+    });
+  }
+
+  // Charts: each <div class="chart" data-chart="{…}"> holds its figures as JSON.
+  // The axis shows the values and the target lines alike.
+  function range(values, extra) {
+    var all = values.concat(extra).filter(function (v) { return v !== null && isFinite(v); });
+    if (!all.length) return {};
+    var lo = Math.min.apply(null, all), hi = Math.max.apply(null, all);
+    var pad = Math.max((hi - lo) * 0.1, Math.abs(hi) * 0.02, 1);
+    return { min: Math.max(0, Math.floor(lo - pad)), max: Math.ceil(hi + pad) };
+  }
+  function seriesOption(spec) {
+    var targets = spec.targets || [];
+    var marks = targets.map(function (t) {
+      return { name: t.label, yAxis: t.value, label: { formatter: t.label, position: "insideEndTop" } };
+    });
+    var r = range(spec.values, targets.map(function (t) { return t.value; }));
+    return {
+      animation: false,
+      tooltip: { trigger: "axis" },
+      grid: { left: 8, right: 16, top: 28, bottom: 8, containLabel: true },
+      xAxis: { type: "category", data: spec.labels, axisLabel: { hideOverlap: true } },
+      yAxis: { type: "value", name: spec.unit || "", min: r.min, max: r.max, axisLabel: { formatter: function (v) { return formatVi(v, 0); } } },
+      series: [{
+        name: spec.name, type: "line", data: spec.values, connectNulls: false, symbolSize: 7,
+        lineStyle: { width: 3, color: "#0b57a4" }, itemStyle: { color: "#0b57a4" },
+        markLine: marks.length ? { symbol: "none", lineStyle: { type: "dashed", color: "#a4231b" }, data: marks } : undefined
+      }]
+    };
+  }
+  function barsOption(spec) {
+    var places = spec.places === undefined ? 1 : spec.places;
+    return {
+      animation: false,
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      grid: { left: 8, right: 56, top: 8, bottom: 8, containLabel: true },
+      xAxis: { type: "value", name: spec.unit || "", axisLabel: { formatter: function (v) { return formatVi(v, 0); } } },
+      yAxis: { type: "category", data: spec.labels, inverse: true, axisLabel: { width: 110, overflow: "truncate" } },
+      series: [{
+        name: spec.name, type: "bar", data: spec.values, itemStyle: { color: "#0b57a4" },
+        label: { show: true, position: "right", color: "#1a1a1a", formatter: function (p) { return formatVi(p.value, places) + (spec.unit === "%" ? "%" : ""); } }
+      }]
+    };
+  }
+  function drawCharts(root) {
+    if (!window.echarts) return;
+    root.querySelectorAll(".chart[data-chart]").forEach(function (el) {
+      var spec;
+      try { spec = JSON.parse(el.getAttribute("data-chart")); } catch (e) { return; }
+      if (spec.kind === "bars") {
+        el.style.height = Math.max(8, spec.labels.length * 1.9 + 3) + "rem";
+      }
+      var chart = window.echarts.getInstanceByDom(el) || window.echarts.init(el, null, { renderer: "svg" });
+      chart.setOption(spec.kind === "bars" ? barsOption(spec) : seriesOption(spec), true);
+      el.setAttribute("data-drawn", "true");
+    });
+  }
+  window.addEventListener("resize", function () {
+    if (!window.echarts) return;
+    document.querySelectorAll(".chart[data-drawn]").forEach(function (el) {
+      var c = window.echarts.getInstanceByDom(el);
+      if (c) c.resize();
+    });
+  });
+
+  function init(root) {
+    initEntry(root);
+    drawCharts(root);
+  }
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("htmx:afterSwap", function (e) { init(e.target); });
+})();

@@ -1,0 +1,585 @@
+//! The web interface in a real browser: Debian's Chromium, headless, driven through
+//! chromedriver (WebDriver) with fantoccini, against the server running in this process on a
+//! fresh SQLite database with the units of Lai Châu. `scripts/ensure-chromium.sh` installs
+//! both; a missing browser fails these tests rather than skipping them.
+//!
+//! Screenshots of the entry form at phone width, the review page and the dashboard are
+//! written to `$BINHDANG_SCREENSHOTS` when set (`docs/screenshots` refreshes the committed
+//! ones), else to a temporary folder.
+
+use binhdang_domain::access::Role;
+use binhdang_store::testing::{TEST_PASSWORD, TestDb};
+use binhdang_store::{Actor, Backend, RawValue, ValueInput};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The flags Chromium runs with (and a fresh profile folder).
+const CHROMIUM_FLAGS: [&str; 8] = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--user-data-dir=",
+];
+
+fn chromium_binary() -> String {
+    std::env::var("BINHDANG_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into())
+}
+
+fn chromedriver_binary() -> String {
+    std::env::var("BINHDANG_CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into())
+}
+
+/// A headless Chromium behind its own chromedriver, ended (with its browser processes)
+/// when dropped.
+struct Browser {
+    client: Client,
+    driver: Child,
+    profile: PathBuf,
+}
+
+impl Browser {
+    async fn start(width: u32, height: u32) -> Browser {
+        for (what, path) in [("chromium", chromium_binary()), ("chromedriver", chromedriver_binary())] {
+            assert!(
+                std::path::Path::new(&path).exists(),
+                "{what} is required at {path} for the browser tests: run `bash scripts/ensure-chromium.sh`"
+            );
+        }
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let mut command = Command::new(chromedriver_binary());
+        command
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let driver = command.spawn().expect("start chromedriver");
+        let profile = std::env::temp_dir().join(format!("binhdang-chromium-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&profile).unwrap();
+        let args: Vec<String> = CHROMIUM_FLAGS
+            .iter()
+            .map(|f| {
+                if *f == "--user-data-dir=" {
+                    format!("{f}{}", profile.display())
+                } else {
+                    f.to_string()
+                }
+            })
+            .collect();
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            json!({ "binary": chromium_binary(), "args": args }),
+        );
+        let url = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        let client = loop {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(c) => break c,
+                Err(e) if started.elapsed() < Duration::from_secs(30) => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => panic!("cannot start Chromium through chromedriver: {e}"),
+            }
+        };
+        client.set_window_size(width, height).await.unwrap();
+        Browser {
+            client,
+            driver,
+            profile,
+        }
+    }
+
+    async fn close(self) {
+        let _ = self.client.clone().close().await;
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        // The browser processes this test started, known by their profile folder.
+        let marker = self.profile.display().to_string();
+        if let Ok(entries) = std::fs::read_dir("/proc") {
+            for entry in entries.flatten() {
+                let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+                    continue;
+                };
+                let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+                if String::from_utf8_lossy(&cmdline).contains(&marker) {
+                    let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+                }
+            }
+        }
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+/// The server under test: a fresh database with the units of Lai Châu.
+struct Server {
+    base: String,
+    db: TestDb,
+}
+
+impl Server {
+    async fn start() -> Server {
+        let db = TestDb::with_provinces(Backend::Sqlite, &["12"]).await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(binhdang_web::serve(listener, db.store.clone()));
+        Server { base, db }
+    }
+
+    async fn user(&self, username: &str, role: Role, unit: &str) {
+        self.db.token_for(username, role, unit).await;
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+fn screenshot_dir() -> PathBuf {
+    match std::env::var("BINHDANG_SCREENSHOTS") {
+        Ok(dir) if !dir.is_empty() => {
+            let path = PathBuf::from(&dir);
+            if path.is_absolute() {
+                path
+            } else {
+                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(path)
+            }
+        }
+        _ => std::env::temp_dir().join("binhdang-screenshots"),
+    }
+}
+
+async fn screenshot(b: &Browser, name: &str) {
+    let png = b.client.screenshot().await.unwrap();
+    assert!(png.starts_with(b"\x89PNG"), "a PNG image");
+    let dir = screenshot_dir();
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(name), png).unwrap();
+}
+
+async fn text_of(b: &Browser, css: &str) -> String {
+    b.client.find(Locator::Css(css)).await.unwrap().text().await.unwrap()
+}
+
+/// The page's text; empty while a new page is loading.
+async fn body_text(b: &Browser) -> String {
+    match b.client.find(Locator::Css("body")).await {
+        Ok(body) => body.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
+/// Types into a box, replacing what it holds.
+async fn type_into(b: &Browser, css: &str, text: &str) {
+    let e = b.client.find(Locator::Css(css)).await.unwrap();
+    e.clear().await.unwrap();
+    e.send_keys(text).await.unwrap();
+}
+
+async fn click(b: &Browser, css: &str) {
+    b.client.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
+}
+
+/// Waits until the page at a path whose text contains `needle` is shown.
+async fn wait_for_text(b: &Browser, needle: &str) -> String {
+    let started = Instant::now();
+    loop {
+        let text = body_text(b).await;
+        if text.contains(needle) {
+            return text;
+        }
+        if started.elapsed() > Duration::from_secs(20) {
+            let url = b.client.current_url().await.unwrap();
+            let source = b.client.source().await.unwrap_or_default();
+            panic!("`{needle}` never appeared at {url}; the page says:\n{text}\n{source}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn sign_in(b: &Browser, server: &Server, username: &str, password: &str) {
+    b.client.goto(&server.url("/dang-nhap")).await.unwrap();
+    type_into(b, "#username", username).await;
+    type_into(b, "#password", password).await;
+    click(b, "form.stack button[type=submit]").await;
+}
+
+async fn sign_out(b: &Browser) {
+    click(b, "form[action='/dang-xuat'] button").await;
+    wait_for_text(b, "Bạn đã đăng xuất.").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_fails_then_succeeds_and_english_is_one_click_away() {
+    let server = Server::start().await;
+    server.user("can.bo", Role::Officer, "03388").await;
+    let b = Browser::start(1024, 768).await;
+
+    // A visitor is sent to the sign-in page, in Vietnamese.
+    b.client.goto(&server.url("/")).await.unwrap();
+    assert!(b.client.current_url().await.unwrap().path().ends_with("/dang-nhap"));
+    let lang = b
+        .client
+        .find(Locator::Css("html"))
+        .await
+        .unwrap()
+        .attr("lang")
+        .await
+        .unwrap();
+    assert_eq!(lang.as_deref(), Some("vi"));
+
+    // The box with the focus shows it plainly.
+    click(&b, "#username").await;
+    let ring = js(
+        &b,
+        "var s = getComputedStyle(document.activeElement); return [document.activeElement.id, s.outlineStyle, s.outlineWidth];",
+    )
+    .await;
+    assert_eq!(ring, json!(["username", "solid", "3px"]));
+
+    // A wrong password: the message, and what was typed kept.
+    sign_in(&b, &server, "can.bo", "sai-mat-khau").await;
+    let text = wait_for_text(&b, "Sai tên đăng nhập hoặc mật khẩu.").await;
+    assert!(text.contains("Đăng nhập"));
+    let kept = b
+        .client
+        .find(Locator::Css("#username"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some("can.bo"));
+    screenshot(&b, "sign-in-failed.png").await;
+
+    // The right one: the home page names the user and the unit.
+    sign_in(&b, &server, "can.bo", TEST_PASSWORD).await;
+    let text = wait_for_text(&b, "Kỳ báo cáo của đơn vị").await;
+    assert!(text.contains("can.bo"));
+    assert!(text.contains("Phường Đoàn Kết"));
+
+    // English with one click, remembered on the next page.
+    click(&b, "#lang-switch").await;
+    let text = wait_for_text(&b, "Your unit's reports").await;
+    assert!(text.contains("Sign out"));
+    let lang = b
+        .client
+        .find(Locator::Css("html"))
+        .await
+        .unwrap()
+        .attr("lang")
+        .await
+        .unwrap();
+    assert_eq!(lang.as_deref(), Some("en"));
+    b.client.goto(&server.url("/nhap-lieu")).await.unwrap();
+    wait_for_text(&b, "Type numbers the Vietnamese way").await;
+    click(&b, "#lang-switch").await;
+    wait_for_text(&b, "Nhập số theo cách viết Việt Nam").await;
+
+    sign_out(&b).await;
+    b.close().await;
+}
+
+async fn seed(server: &Server, unit: &str, period: &str, values: &[(&str, &str, &str)]) {
+    let (unit, period) = server.db.store.resolve_unit_period(unit, period).await.unwrap();
+    let inputs: Vec<ValueInput> = values
+        .iter()
+        .map(|(e, d, v)| ValueInput {
+            element: e.to_string(),
+            disaggregation: Some(d.to_string()),
+            value: RawValue::Text(v.to_string()),
+            comment: None,
+        })
+        .collect();
+    let actor = Actor {
+        name: "seed".into(),
+        origin: "test".into(),
+    };
+    server
+        .db
+        .store
+        .write_values(&unit, &period, &inputs, &actor)
+        .await
+        .unwrap();
+}
+
+/// The 6.1 figures (people reached with basic knowledge of gender equality) of a unit.
+fn six_one(male: (i64, i64), female: (i64, i64)) -> Vec<(String, String, String)> {
+    vec![
+        ("6.1.num".into(), "male".into(), male.0.to_string()),
+        ("6.1.den".into(), "male".into(), male.1.to_string()),
+        ("6.1.num".into(), "female".into(), female.0.to_string()),
+        ("6.1.den".into(), "female".into(), female.1.to_string()),
+    ]
+}
+
+async fn seed_six_one(server: &Server, unit: &str, period: &str, male: (i64, i64), female: (i64, i64)) {
+    let values = six_one(male, female);
+    let refs: Vec<(&str, &str, &str)> = values
+        .iter()
+        .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
+        .collect();
+    seed(server, unit, period, &refs).await;
+}
+
+/// Chromium's page JavaScript, answering a JSON value.
+async fn js(b: &Browser, script: &str) -> serde_json::Value {
+    b.client.execute(script, vec![]).await.unwrap()
+}
+
+async fn value_of(b: &Browser, css: &str) -> String {
+    b.client
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}
+
+async fn scroll_to(b: &Browser, css: &str) {
+    js(
+        b,
+        &format!("document.querySelector({css:?}).scrollIntoView({{block: 'start'}}); return true;"),
+    )
+    .await;
+}
+
+fn this_year() -> i32 {
+    time::OffsetDateTime::now_utc().year()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_enters_on_a_phone_a_reviewer_returns_then_approves_and_the_dashboard_follows() {
+    let started = Instant::now();
+    let server = Server::start().await;
+    server.user("can.bo.xa", Role::Officer, "03388").await;
+    server.user("tong.hop", Role::Reviewer, "12").await;
+    server.user("lanh.dao", Role::Leader, "12").await;
+    let year = this_year();
+    let h1 = format!("{year}H1");
+    // History for the charts: the province's own figures for the first halves since 2021,
+    // and two other communes this half-year.
+    for (i, y) in (2021..year).enumerate() {
+        let i = i as i64;
+        seed_six_one(
+            &server,
+            "12",
+            &format!("{y}H1"),
+            (5200 + 300 * i, 10_000),
+            (5600 + 350 * i, 10_000),
+        )
+        .await;
+    }
+    seed_six_one(&server, "03390", &h1, (2100, 3000), (2500, 3200)).await;
+    seed_six_one(&server, "03394", &h1, (1500, 2900), (1800, 3100)).await;
+    let dashboard = format!("/bang-dieu-khien?unit=12&period={h1}&indicator=6.1");
+    let b = Browser::start(1280, 900).await;
+
+    // The leader's view of the province before the commune reports.
+    sign_in(&b, &server, "lanh.dao", TEST_PASSWORD).await;
+    wait_for_text(&b, "Đánh giá thực hiện các chỉ tiêu").await;
+    b.client.goto(&server.url(&dashboard)).await.unwrap();
+    wait_for_text(&b, "Biểu đồ: 6.1").await;
+    let before = text_of(&b, "#row-6\\.1 td.num").await;
+    sign_out(&b).await;
+
+    // The officer, on a phone.
+    b.client.set_window_size(360, 780).await.unwrap();
+    sign_in(&b, &server, "can.bo.xa", TEST_PASSWORD).await;
+    wait_for_text(&b, "Kỳ báo cáo của đơn vị").await;
+    let entry = format!("/nhap-lieu?unit=03388&period={h1}");
+    b.client.goto(&server.url(&entry)).await.unwrap();
+    wait_for_text(&b, "Mục tiêu 6").await;
+    let width = js(&b, "return window.innerWidth;").await.as_i64().unwrap();
+    assert!(width <= 360, "the viewport is a phone's: {width}px");
+    type_into(&b, "#v-6-1-num-male", "1.260").await;
+    type_into(&b, "#v-6-1-den-male", "3.000").await;
+    // The percentage appears as one types, before anything is saved.
+    assert_eq!(text_of(&b, "#ct-6-1 output[data-d=male]").await, "42,0%");
+    type_into(&b, "#v-6-1-num-female", "12 người").await;
+    type_into(&b, "#v-6-1-den-female", "1.500").await;
+    click(&b, "#save").await;
+    let text = wait_for_text(&b, "Chưa lưu: có ô nhập chưa đúng.").await;
+    assert!(text.contains("Tử số (nữ): \"12 người\" không phải số hợp lệ"), "{text}");
+    assert_eq!(
+        value_of(&b, "#v-6-1-num-female").await,
+        "12 người",
+        "typed input is kept"
+    );
+    assert_eq!(value_of(&b, "#v-6-1-num-male").await, "1.260");
+    let invalid = b
+        .client
+        .find(Locator::Css("#v-6-1-num-female"))
+        .await
+        .unwrap()
+        .attr("aria-invalid")
+        .await
+        .unwrap();
+    assert_eq!(invalid.as_deref(), Some("true"));
+    // Nothing spills sideways at 360 px.
+    let overflow = js(&b, "return document.documentElement.scrollWidth - window.innerWidth;").await;
+    assert!(overflow.as_i64().unwrap() <= 0, "horizontal overflow of {overflow}px");
+    type_into(&b, "#v-6-1-num-female", "1.020").await;
+    assert_eq!(text_of(&b, "#ct-6-1 output[data-d=total]").await, "50,7%");
+    click(&b, "#save").await;
+    wait_for_text(&b, "Đã lưu số liệu.").await;
+    b.client.refresh().await.unwrap();
+    wait_for_text(&b, "Mục tiêu 6").await;
+    assert_eq!(
+        value_of(&b, "#v-6-1-num-male").await,
+        "1.260",
+        "the saved figure is there after a reload"
+    );
+    assert_eq!(value_of(&b, "#v-6-1-num-female").await, "1.020");
+    assert_eq!(value_of(&b, "#v-6-1-den-female").await, "1.500");
+    scroll_to(&b, "#ct-6-1").await;
+    screenshot(&b, "entry-form-360px.png").await;
+    click(&b, "#submit-report").await;
+    wait_for_text(&b, "Đã gửi báo cáo lên cấp trên để xét duyệt.").await;
+    sign_out(&b).await;
+
+    // The reviewer sends it back with a reason.
+    b.client.set_window_size(1280, 900).await.unwrap();
+    sign_in(&b, &server, "tong.hop", TEST_PASSWORD).await;
+    wait_for_text(&b, "Báo cáo chờ xét duyệt").await;
+    click(&b, &format!("a[href='/xet-duyet?unit=03388&period={h1}']")).await;
+    wait_for_text(&b, "Xét duyệt báo cáo").await;
+    type_into(&b, "#reason", "Đề nghị kiểm tra lại số nữ được tuyên truyền").await;
+    click(&b, "#return").await;
+    wait_for_text(&b, "Đã trả lại báo cáo cho đơn vị để sửa.").await;
+    sign_out(&b).await;
+
+    // The officer sees why, and submits again.
+    sign_in(&b, &server, "can.bo.xa", TEST_PASSWORD).await;
+    let text = wait_for_text(&b, "Báo cáo bị trả lại, cần sửa").await;
+    assert!(text.contains("Đề nghị kiểm tra lại số nữ được tuyên truyền"));
+    b.client.goto(&server.url(&entry)).await.unwrap();
+    wait_for_text(&b, "Báo cáo bị trả lại để sửa").await;
+    click(&b, "#submit-report").await;
+    wait_for_text(&b, "Đã gửi báo cáo lên cấp trên để xét duyệt.").await;
+    sign_out(&b).await;
+
+    // The reviewer reads a value's history in place, and approves.
+    sign_in(&b, &server, "tong.hop", TEST_PASSWORD).await;
+    wait_for_text(&b, "Báo cáo chờ xét duyệt").await;
+    b.client
+        .goto(&server.url(&format!("/xet-duyet?unit=03388&period={h1}")))
+        .await
+        .unwrap();
+    wait_for_text(&b, "Xét duyệt báo cáo").await;
+    click(&b, "a[hx-get*='element=6.1.num']").await;
+    let history = wait_for_text(&b, "Lịch sử thay đổi: 6.1.num").await;
+    assert!(history.contains("can.bo.xa"));
+    assert!(
+        b.client.current_url().await.unwrap().path().ends_with("/xet-duyet"),
+        "loaded in place by htmx"
+    );
+    b.client.set_window_size(1100, 1500).await.unwrap();
+    js(&b, "window.scrollTo(0, 0); return true;").await;
+    screenshot(&b, "review.png").await;
+    b.client.set_window_size(1280, 900).await.unwrap();
+    click(&b, "#approve").await;
+    wait_for_text(&b, "Đã phê duyệt báo cáo.").await;
+    sign_out(&b).await;
+
+    // The leader's dashboard shows the province's new figure and draws its charts.
+    sign_in(&b, &server, "lanh.dao", TEST_PASSWORD).await;
+    wait_for_text(&b, "Đánh giá thực hiện các chỉ tiêu").await;
+    b.client.goto(&server.url(&dashboard)).await.unwrap();
+    wait_for_text(&b, "Biểu đồ: 6.1").await;
+    let after = text_of(&b, "#row-6\\.1 td.num").await;
+    assert_ne!(before, after, "the province's 6.1 moved when the commune reported");
+    // Before: (2100 + 1500 + 2500 + 1800) / (3000 + 2900 + 3200 + 3100) = 64,8%; with the
+    // commune: (7900 + 1260 + 1020) / (12200 + 3000 + 1500).
+    assert_eq!(before, "64,8%");
+    assert_eq!(after, "61,0%");
+    let started_drawing = Instant::now();
+    loop {
+        let drawn = js(
+            &b,
+            "return ['#chart-series', '#chart-children'].map(function (id) { \
+               var svg = document.querySelector(id + ' svg'); \
+               return svg ? svg.querySelectorAll('path').length : 0; });",
+        )
+        .await;
+        let counts: Vec<i64> = drawn.as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
+        if counts.iter().all(|n| *n > 3) {
+            break;
+        }
+        assert!(
+            started_drawing.elapsed() < Duration::from_secs(20),
+            "charts not drawn: {counts:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // Units with a figure are compared, highest first.
+    let order = js(
+        &b,
+        "return Array.from(document.querySelectorAll('#table-children tbody tr td:first-child')).slice(0, 3).map(function (td) { return td.textContent; });",
+    )
+    .await;
+    assert_eq!(order, json!(["Xã Bình Lư", "Xã Sin Suối Hồ", "Phường Đoàn Kết"]));
+    // Every chart has its table and its CSV.
+    click(&b, "#bieu-do details summary").await;
+    let table = text_of(&b, "#table-series").await;
+    assert!(table.contains(&format!("6 tháng đầu năm {year}")), "{table}");
+    let href = b
+        .client
+        .find(Locator::Css("#csv-children"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(href.contains("chart=children"));
+    b.client.set_window_size(1280, 1000).await.unwrap();
+    js(&b, "window.scrollTo(0, 0); return true;").await;
+    screenshot(&b, "dashboard.png").await;
+    scroll_to(&b, "#bieu-do").await;
+    screenshot(&b, "dashboard-charts.png").await;
+
+    // On a phone, or at 200% zoom, the page reflows: nothing but the wide tables (which
+    // scroll in their own frame) is wider than the screen.
+    for width in [360, 640] {
+        b.client.set_window_size(width, 900).await.unwrap();
+        let overflow = js(&b, "return document.documentElement.scrollWidth - window.innerWidth;").await;
+        assert!(overflow.as_i64().unwrap() <= 0, "{overflow}px too wide at {width}px");
+    }
+    b.client.set_window_size(1280, 1000).await.unwrap();
+
+    // English, one click away.
+    click(&b, "#lang-switch").await;
+    wait_for_text(&b, "Indicators against their targets").await;
+    wait_for_text(&b, "Completeness and timeliness of the units below").await;
+    sign_out_en(&b).await;
+    b.close().await;
+    eprintln!("browser flow took {:.1}s", started.elapsed().as_secs_f64());
+}
+
+async fn sign_out_en(b: &Browser) {
+    click(b, "form[action='/dang-xuat'] button").await;
+    wait_for_text(b, "You have signed out.").await;
+}
