@@ -130,14 +130,6 @@ pub fn check_items(doc: &Document, segs: &[Segment], items: &[Item], indicators:
     out
 }
 
-fn stated_scale(seg: &Segment, item: &Item) -> u32 {
-    // The percentage is the last number of the item.
-    (item.first..=item.last)
-        .rev()
-        .find_map(|k| seg.toks.get(k).and_then(|t| t.num()).map(|n| n.scale))
-        .unwrap_or(0)
-}
-
 fn percent_mismatch(segs: &[Segment], items: &[Item], out: &mut Vec<Finding>) {
     for it in items {
         let f = &it.fig;
@@ -148,7 +140,8 @@ fn percent_mismatch(segs: &[Segment], items: &[Item], out: &mut Vec<Finding>) {
             continue;
         }
         let seg = &segs[it.seg];
-        let scale = stated_scale(seg, it);
+        // The precision the percentage is written with (66,66 → 2).
+        let scale = stated.scale();
         let exact = n * Decimal::from(100) / d;
         let half = half_unit(scale);
         let wrong = match f.qualifier.as_deref() {
@@ -562,7 +555,9 @@ fn list_parts(segs: &[Segment], per_seg: &[Vec<&Item>], out: &mut Vec<Finding>) 
             }
             let t = total.fig.value.unwrap_or_default();
             let sum: Decimal = parts.iter().map(|p| p.fig.value.unwrap_or_default()).sum();
-            let only_excess = open_ended || marker == "trong đo";
+            // "trong đó:" opening a list of amounts announces their breakdown.
+            let colon = toks.get(m_end + 1).is_some_and(|t| t.is_punct(':'));
+            let only_excess = open_ended || (marker == "trong đo" && !(money && colon));
             let wrong = if only_excess { sum > t } else { sum != t };
             if wrong {
                 out.push(parts_finding(
