@@ -682,6 +682,7 @@ const CLAIMS: &[&str] = &[
     "hoan thanh kê hoach",
     "cơ ban đat",
     "cơ ban hoan thanh",
+    "hoan thanh vươt",
 ];
 
 fn is_claim(text_folded: &str) -> bool {
@@ -830,6 +831,7 @@ fn claim_words(folded: &str) -> &'static str {
                 "hoan thanh muc tiêu" => "hoàn thành mục tiêu",
                 "hoan thanh kê hoach" => "hoàn thành kế hoạch",
                 "cơ ban đat" => "cơ bản đạt",
+                "hoan thanh vươt" => "hoàn thành vượt",
                 _ => "cơ bản hoàn thành",
             };
         }
