@@ -232,6 +232,16 @@ fn over_100(segs: &[Segment], items: &[Item], indicators: &[Indicator], out: &mu
         if OVER_100_OK.iter().any(|w| contains_words(&clause, w)) {
             continue;
         }
+        // A clause with a count of its own ("thực hiện 12 lớp, đạt 120%") is about that
+        // count; otherwise it continues the sentence's subject ("…; THCS đạt trên 100%").
+        let own_count = seg.toks[..it.first]
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.start >= clause_start)
+            .any(|(k, t)| {
+                t.num().is_some_and(|n| !n.is_year_like()) && !seg.toks.get(k + 1).is_some_and(|x| x.is_punct('%'))
+            });
+        let sentence = if own_count { clause.clone() } else { sentence };
         let indicator = identify(&sentence).filter(|code| {
             indicators
                 .iter()
