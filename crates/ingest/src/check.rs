@@ -660,8 +660,8 @@ fn list_parts_before_total(segs: &[Segment], per_seg: &[Vec<&Item>], out: &mut V
     }
 }
 
-/// The year the document reports on: the year of its date line, else the latest year
-/// among its first lines, else 2025.
+/// The year the document reports on: the year of its date line (`…, ngày 05 tháng 12
+/// năm 2024`) among its first paragraphs, else 2025.
 pub fn document_year(segs: &[Segment]) -> i32 {
     for seg in segs.iter().take(30) {
         let f = fold(&seg.text);
