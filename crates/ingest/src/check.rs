@@ -130,14 +130,6 @@ pub fn check_items(doc: &Document, segs: &[Segment], items: &[Item], indicators:
     out
 }
 
-fn stated_scale(seg: &Segment, item: &Item) -> u32 {
-    // The percentage is the last number of the item.
-    (item.first..=item.last)
-        .rev()
-        .find_map(|k| seg.toks.get(k).and_then(|t| t.num()).map(|n| n.scale))
-        .unwrap_or(0)
-}
-
 fn percent_mismatch(segs: &[Segment], items: &[Item], out: &mut Vec<Finding>) {
     for it in items {
         let f = &it.fig;
@@ -148,7 +140,8 @@ fn percent_mismatch(segs: &[Segment], items: &[Item], out: &mut Vec<Finding>) {
             continue;
         }
         let seg = &segs[it.seg];
-        let scale = stated_scale(seg, it);
+        // The precision the percentage is written with (66,66 → 2).
+        let scale = stated.scale();
         let exact = n * Decimal::from(100) / d;
         let half = half_unit(scale);
         let wrong = match f.qualifier.as_deref() {
@@ -239,6 +232,16 @@ fn over_100(segs: &[Segment], items: &[Item], indicators: &[Indicator], out: &mu
         if OVER_100_OK.iter().any(|w| contains_words(&clause, w)) {
             continue;
         }
+        // A clause with a count of its own ("thực hiện 12 lớp, đạt 120%") is about that
+        // count; otherwise it continues the sentence's subject ("…; THCS đạt trên 100%").
+        let own_count = seg.toks[..it.first]
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.start >= clause_start)
+            .any(|(k, t)| {
+                t.num().is_some_and(|n| !n.is_year_like()) && !seg.toks.get(k + 1).is_some_and(|x| x.is_punct('%'))
+            });
+        let sentence = if own_count { clause.clone() } else { sentence };
         let indicator = identify(&sentence).filter(|code| {
             indicators
                 .iter()
@@ -562,7 +565,9 @@ fn list_parts(segs: &[Segment], per_seg: &[Vec<&Item>], out: &mut Vec<Finding>) 
             }
             let t = total.fig.value.unwrap_or_default();
             let sum: Decimal = parts.iter().map(|p| p.fig.value.unwrap_or_default()).sum();
-            let only_excess = open_ended || marker == "trong đo";
+            // "trong đó:" opening a list of amounts announces their breakdown.
+            let colon = toks.get(m_end + 1).is_some_and(|t| t.is_punct(':'));
+            let only_excess = open_ended || (marker == "trong đo" && !(money && colon));
             let wrong = if only_excess { sum > t } else { sum != t };
             if wrong {
                 out.push(parts_finding(
@@ -655,8 +660,8 @@ fn list_parts_before_total(segs: &[Segment], per_seg: &[Vec<&Item>], out: &mut V
     }
 }
 
-/// The year the document reports on: the year of its date line, else the latest year
-/// among its first lines, else 2025.
+/// The year the document reports on: the year of its date line (`…, ngày 05 tháng 12
+/// năm 2024`) among its first paragraphs, else 2025.
 pub fn document_year(segs: &[Segment]) -> i32 {
     for seg in segs.iter().take(30) {
         let f = fold(&seg.text);
@@ -687,6 +692,7 @@ const CLAIMS: &[&str] = &[
     "hoan thanh kê hoach",
     "cơ ban đat",
     "cơ ban hoan thanh",
+    "hoan thanh vươt",
 ];
 
 fn is_claim(text_folded: &str) -> bool {
@@ -835,6 +841,7 @@ fn claim_words(folded: &str) -> &'static str {
                 "hoan thanh muc tiêu" => "hoàn thành mục tiêu",
                 "hoan thanh kê hoach" => "hoàn thành kế hoạch",
                 "cơ ban đat" => "cơ bản đạt",
+                "hoan thanh vươt" => "hoàn thành vượt",
                 _ => "cơ bản hoàn thành",
             };
         }

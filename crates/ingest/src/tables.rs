@@ -89,7 +89,10 @@ fn role_of(label: &str) -> Role {
     if words.len() <= 3 && (words.first() == Some(&"nư") || words.last() == Some(&"nư")) {
         return Role::Female;
     }
+    // "Tổng", "Tổng số", "Số người tham gia Tổng" (a heading merged with the one above).
     if words.first() == Some(&"tông")
+        || words.last() == Some(&"tông")
+        || f.ends_with("tông sô")
         || f == "công"
         || f == "tông công"
         || (words.len() <= 3 && contains_words(f, "tông"))

@@ -47,12 +47,12 @@ pub struct Expected {
 /// The fixtures: name, the document's path, and the expected findings.
 pub fn fixtures() -> Vec<(String, PathBuf, Vec<Expected>)> {
     let mut out = Vec::new();
-    for name in ["001", "002", "003", "synthetic"] {
+    for name in ["001", "002", "003", "synthetic", "district_clean", "district_errors"] {
         let path = fixtures_dir().join(format!("{name}.expected.json"));
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let v: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let sample = v["sample"].as_str().unwrap().to_string();
-        let doc = if name == "synthetic" {
+        let doc = if !name.starts_with('0') {
             fixtures_dir().join(&sample)
         } else {
             samples_dir().join(&sample)
