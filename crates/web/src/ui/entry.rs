@@ -688,11 +688,7 @@ pub async fn save(
                 Err(StoreError::Invalid(found)) => {
                     let mut problems = Problems::default();
                     for p in found {
-                        let text = if session.lang == Lang::En {
-                            p.message_en
-                        } else {
-                            p.message_vi
-                        };
+                        let text = super::message_in(&p, session.lang);
                         // `values[3].value` names the fourth input.
                         let index = p
                             .field
@@ -729,17 +725,7 @@ pub async fn save(
         {
             Ok(_) => Ok(back("submitted")),
             Err(StoreError::Invalid(found)) => {
-                let text = found
-                    .into_iter()
-                    .map(|p| {
-                        if session.lang == Lang::En {
-                            p.message_en
-                        } else {
-                            p.message_vi
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" ");
+                let text = super::messages_in(found, session.lang);
                 let saved = session.t(
                     "Đã lưu số liệu, nhưng chưa gửi được báo cáo:",
                     "Saved, but not submitted:",

@@ -329,11 +329,7 @@ pub async fn password_submit(
         Ok(()) => see_other("/?msg=password_changed"),
         Err(StoreError::Invalid(problems)) => {
             for p in problems {
-                let text = if session.lang == Lang::En {
-                    p.message_en
-                } else {
-                    p.message_vi
-                };
+                let text = super::message_in(&p, session.lang);
                 let slot = if p.field == "old_password" { 0 } else { 1 };
                 errors[slot] = Some(text);
             }

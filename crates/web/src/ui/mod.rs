@@ -71,6 +71,24 @@ pub fn ui_lang(parts: &Parts) -> Lang {
     }
 }
 
+/// A refusal's message in the page's language.
+pub(crate) fn message_in(problem: &binhdang_store::FieldProblem, lang: Lang) -> String {
+    if lang == Lang::En {
+        problem.message_en.clone()
+    } else {
+        problem.message_vi.clone()
+    }
+}
+
+/// All of a refusal's messages in the page's language, as one sentence run.
+pub(crate) fn messages_in(problems: Vec<binhdang_store::FieldProblem>, lang: Lang) -> String {
+    problems
+        .iter()
+        .map(|p| message_in(p, lang))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn query_lang(query: Option<&str>) -> Option<Lang> {
     query.unwrap_or("").split('&').find_map(|pair| match pair {
         "lang=en" => Some(Lang::En),

@@ -383,17 +383,7 @@ pub async fn transition(
                 )))
             }
             Err(StoreError::Invalid(problems)) => {
-                let text = problems
-                    .into_iter()
-                    .map(|p| {
-                        if session.lang == Lang::En {
-                            p.message_en
-                        } else {
-                            p.message_vi
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" ");
+                let text = super::messages_in(problems, session.lang);
                 let page = build(
                     &state,
                     &session,
