@@ -220,15 +220,19 @@ fn table(t: &MTable) -> Table {
         .iter()
         .map(|i| ((t.columns[*i].width / total) * TEXT_W as f32) as usize)
         .collect();
-    let mut rows = vec![TableRow::new(
-        printed
-            .iter()
-            .zip(&widths)
-            .map(|(i, w)| {
-                cell(&t.columns[*i].header, true, Align::Center, t.size, *w).vertical_align(VAlignType::Center)
-            })
-            .collect(),
-    )];
+    let mut rows = vec![
+        TableRow::new(
+            printed
+                .iter()
+                .zip(&widths)
+                .map(|(i, w)| {
+                    cell(&t.columns[*i].header, true, Align::Center, t.size, *w).vertical_align(VAlignType::Center)
+                })
+                .collect(),
+        )
+        // Only column headings are kept whole; `repeat_headings` makes exactly these rows repeat.
+        .cant_split(),
+    ];
     for r in &t.rows {
         rows.push(match r {
             Row::Group(text) => TableRow::new(vec![
@@ -289,6 +293,16 @@ fn signature(s: &Signature) -> Table {
         .set_borders(no_borders())
 }
 
+/// docx-rs cannot mark a row as a heading row (`w:tblHeader`), which Word and LibreOffice
+/// repeat at the top of every page a table runs onto; the heading rows are the only rows built
+/// with `cant_split`, so the mark goes beside theirs.
+fn repeat_headings(document: &[u8]) -> Vec<u8> {
+    const ROW_KEPT_WHOLE: &str = "<w:cantSplit />";
+    String::from_utf8_lossy(document)
+        .replace(ROW_KEPT_WHOLE, "<w:cantSplit /><w:tblHeader />")
+        .into_bytes()
+}
+
 fn draft_mark() -> Paragraph {
     Paragraph::new()
         .add_run(Run::new().add_text("DỰ THẢO").bold().size(half_points(13.0)))
@@ -343,8 +357,10 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, ReportError> {
             Block::PageBreak => docx.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page))),
         };
     }
+    let mut xml = docx.build();
+    xml.document = repeat_headings(&xml.document);
     let mut out = std::io::Cursor::new(Vec::new());
-    docx.build().pack(&mut out).map_err(|e| ReportError::Render {
+    xml.pack(&mut out).map_err(|e| ReportError::Render {
         format: "DOCX",
         message: e.to_string(),
     })?;

@@ -19,6 +19,7 @@ pub use build::{Request, build};
 pub use model::Document;
 pub use template::{Template, TemplateError};
 
+use binhdang_domain::Period;
 use binhdang_store::StoreError;
 use std::fmt;
 use std::str::FromStr;
@@ -75,6 +76,27 @@ impl Kind {
             Kind::Documents => "Phụ lục văn bản chỉ đạo",
             Kind::Budget => "Phụ lục kinh phí",
             Kind::ActionMonth => "Báo cáo Tháng hành động vì bình đẳng giới",
+        }
+    }
+
+    pub fn name_en(&self) -> &'static str {
+        match self {
+            Kind::Strategy => "Report on the National Strategy on Gender Equality",
+            Kind::Assessment => "Indicator assessment table",
+            Kind::Activities => "Annex: activities",
+            Kind::Communication => "Annex: communication products",
+            Kind::Documents => "Annex: directive documents",
+            Kind::Budget => "Annex: budget",
+            Kind::ActionMonth => "Action Month report",
+        }
+    }
+
+    /// Whether the kind is written for a period: the Action Month report is a year's (or an
+    /// Action Month's), the others any reporting period's.
+    pub fn fits(&self, period: &Period) -> bool {
+        match self {
+            Kind::ActionMonth => matches!(period, Period::Year(_) | Period::ActionMonth(_)),
+            _ => true,
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::api::{Params, param, params, parse_iso_date, period_json, required};
-use crate::auth::{Authenticated, authorize};
+use crate::auth::{Authenticated, Caller, authorize};
 use crate::error::{ApiError, ApiResult};
 use crate::lang::Lang;
 use axum::Json;
@@ -18,7 +18,7 @@ use binhdang_store::{NARRATIVE_SECTIONS, UnitSummary, unknown_unit};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
-fn today() -> time::Date {
+pub fn today() -> time::Date {
     time::OffsetDateTime::now_utc().date()
 }
 
@@ -46,6 +46,30 @@ impl From<ReportError> for ApiError {
     }
 }
 
+/// A document kind by its slug (`strategy`, `assessment`, …).
+pub fn parse_kind(slug: &str) -> Result<Kind, ApiError> {
+    slug.parse().map_err(|e: String| ApiError::NotFound {
+        code: "unknown_report",
+        message_en: e,
+        message_vi: format!(
+            "Không có loại báo cáo `{slug}`: {}",
+            Kind::ALL.iter().map(Kind::slug).collect::<Vec<_>>().join(", ")
+        ),
+    })
+}
+
+/// A file format by its extension; PDF when none is named.
+pub fn parse_format(name: Option<&str>) -> Result<Format, ApiError> {
+    name.unwrap_or("pdf").parse().map_err(|e: String| {
+        ApiError::invalid(
+            "format",
+            "bad_format",
+            e,
+            "Định dạng phải là docx, pdf hoặc xlsx".into(),
+        )
+    })
+}
+
 /// `GET /api/v1/reports/{kind}?unit=&period=&format=docx|pdf|xlsx[&date=YYYY-MM-DD]`
 pub async fn get_report(
     State(state): State<AppState>,
@@ -55,64 +79,62 @@ pub async fn get_report(
     q: Params,
 ) -> Response {
     let result = async {
-        let kind: Kind = kind.parse().map_err(|e: String| ApiError::NotFound {
-            code: "unknown_report",
-            message_en: e.clone(),
-            message_vi: format!(
-                "Không có loại báo cáo `{kind}`: {}",
-                Kind::ALL.iter().map(Kind::slug).collect::<Vec<_>>().join(", ")
-            ),
-        })?;
+        let kind = parse_kind(&kind)?;
         let p = params(q)?;
         let (unit, period) = target(&state, &p).await?;
-        authorize(&state, &caller, &unit, Action::Read).await?;
-        let format: Format = param(&p, "format").unwrap_or("pdf").parse().map_err(|e: String| {
-            ApiError::invalid(
-                "format",
-                "bad_format",
-                e,
-                "Định dạng phải là docx, pdf hoặc xlsx".into(),
-            )
-        })?;
+        let format = parse_format(param(&p, "format"))?;
         let date = match param(&p, "date") {
             Some(d) => parse_iso_date("date", d)?,
             None => today(),
         };
-        let dir = binhdang_reports::template::default_dir();
-        let template = Template::for_unit(Some(&dir), &unit.code).map_err(ReportError::from)?;
-        let doc = binhdang_reports::build(
-            &state.store,
-            &Request {
-                kind,
-                unit: &unit,
-                period,
-                date,
-                template: &template,
-            },
-        )
-        .await?;
-        // Laying out and compressing is CPU work: off the async workers.
-        let (bytes, name) = tokio::task::spawn_blocking(move || {
-            binhdang_reports::render(&doc, format).map(|b| (b, binhdang_reports::file_name(&doc, format)))
-        })
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))??;
-        Ok::<Response, ApiError>(
-            (
-                [
-                    (CONTENT_TYPE, format.content_type().to_string()),
-                    (CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-                ],
-                bytes,
-            )
-                .into_response(),
-        )
+        document(&state, &caller, kind, &unit, period, format, date).await
     }
     .await;
     match result {
         Ok(r) => r,
         Err(e) => e.into_response_in(lang),
     }
+}
+
+/// A unit's document for a period as a download, once the caller may read the unit: what both
+/// the API and the interface's download links answer.
+pub async fn document(
+    state: &AppState,
+    caller: &Caller,
+    kind: Kind,
+    unit: &UnitSummary,
+    period: Period,
+    format: Format,
+    date: time::Date,
+) -> Result<Response, ApiError> {
+    authorize(state, caller, unit, Action::Read).await?;
+    let dir = binhdang_reports::template::default_dir();
+    let template = Template::for_unit(Some(&dir), &unit.code).map_err(ReportError::from)?;
+    let doc = binhdang_reports::build(
+        &state.store,
+        &Request {
+            kind,
+            unit,
+            period,
+            date,
+            template: &template,
+        },
+    )
+    .await?;
+    // Laying out and compressing is CPU work: off the async workers.
+    let (bytes, name) = tokio::task::spawn_blocking(move || {
+        binhdang_reports::render(&doc, format).map(|b| (b, binhdang_reports::file_name(&doc, format)))
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))??;
+    Ok((
+        [
+            (CONTENT_TYPE, format.content_type().to_string()),
+            (CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 fn narrative_json(

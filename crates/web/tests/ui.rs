@@ -1011,3 +1011,115 @@ async fn an_agency_officer_sees_and_writes_only_the_agencys_indicators() {
     values.sort();
     assert_eq!(values, ["4.2.den/total=9100", "4.2.num/total=3"]);
 }
+
+on_both_backends! {
+    async fn the_report_page_saves_the_units_text_and_downloads_the_documents(backend: Backend) {
+        let app = App::spawn(backend).await;
+        user(&app, "can.bo.xa", Role::Officer, "03388").await;
+        user(&app, "can.bo.khac", Role::Officer, "03390").await;
+        user(&app, "tong.hop", Role::Reviewer, "12").await;
+        let h1 = format!("{}H1", this_year());
+        enter(&app, "03388", &h1, "can.bo.xa").await;
+
+        let mut officer = Visitor::new(&app);
+        officer.sign_in("can.bo.xa", TEST_PASSWORD).await;
+        let path = format!("/bao-cao?unit=03388&period={h1}");
+        let page = officer.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert!(page.body.contains("id=\"draft-note\""), "not approved: the documents are drafts");
+        assert!(page.body.contains("<label for=\"n-difficulties\">Khó khăn, vướng mắc</label>"));
+        let csrf = page.csrf();
+
+        // A refused block (a document number is digits only) keeps what was typed and saves nothing.
+        let refused = officer
+            .post(
+                "/bao-cao",
+                &[
+                    ("csrf", &csrf),
+                    ("unit", "03388"),
+                    ("period", &h1),
+                    ("difficulties", "Thiếu kinh phí cho truyền thông"),
+                    ("number", "12/BC"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.body.contains("Số văn bản chỉ gồm chữ số"), "{}", refused.body);
+        assert!(refused.body.contains("Thiếu kinh phí cho truyền thông"));
+        let (unit, period) = app.db.store.resolve_unit_period("03388", &h1).await.unwrap();
+        assert!(app.db.store.report_narrative(&unit, &period).await.unwrap().is_empty());
+
+        // Without the session's token: refused.
+        let forged = officer
+            .post("/bao-cao", &[("csrf", "x"), ("unit", "03388"), ("period", &h1), ("tasks", "a")])
+            .await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN);
+
+        let saved = officer
+            .post(
+                "/bao-cao",
+                &[
+                    ("csrf", &csrf),
+                    ("unit", "03388"),
+                    ("period", &h1),
+                    ("difficulties", "Thiếu kinh phí cho truyền thông"),
+                    ("number", "07"),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        let narrative = app.db.store.report_narrative(&unit, &period).await.unwrap();
+        assert_eq!(narrative["difficulties"], "Thiếu kinh phí cho truyền thông");
+        assert_eq!(narrative["number"], "07");
+        let page = officer.get(saved.location()).await;
+        assert!(page.body.contains("Đã lưu nội dung báo cáo."));
+        assert!(page.body.contains(">Thiếu kinh phí cho truyền thông</textarea>"));
+
+        // Every document of a half-year, in every format, from the page's links; the saved text is in it.
+        assert!(!page.body.contains("kind=action-month"), "the Action Month report is a year's");
+        for kind in ["strategy", "assessment", "activities", "communication", "documents", "budget"] {
+            for format in ["docx", "pdf", "xlsx"] {
+                let link = format!("/bao-cao/tai-ve?unit=03388&#38;period={h1}&#38;kind={kind}&#38;format={format}");
+                assert!(page.body.contains(&link), "no link {link}");
+            }
+        }
+        let r = officer
+            .http
+            .get(format!("{}/bao-cao/tai-ve?unit=03388&period={h1}&kind=strategy&format=docx", officer.base))
+            .header("cookie", officer.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert!(r.headers()["content-disposition"].to_str().unwrap().ends_with(".docx\""));
+        let bytes = r.bytes().await.unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+        assert!(xml.contains("Thiếu kinh phí cho truyền thông"));
+        assert!(xml.contains("Số: 07/BC-"), "the saved number is printed");
+
+        // Another commune's officer may not read it; a bad kind is a page in Vietnamese.
+        let mut other = Visitor::new(&app);
+        other.sign_in("can.bo.khac", TEST_PASSWORD).await;
+        assert_eq!(other.get(&path).await.status, StatusCode::FORBIDDEN);
+        let bad = officer.get(&format!("/bao-cao/tai-ve?unit=03388&period={h1}&kind=nope&format=pdf")).await;
+        assert_eq!(bad.status, StatusCode::NOT_FOUND);
+        assert!(bad.body.contains("Không có loại báo cáo"));
+
+        // Once submitted the text is locked for the officer; the reviewer reads but does not edit.
+        move_report(&app, "03388", &h1, "submit", None, "can.bo.xa").await;
+        let locked = officer.get(&path).await;
+        assert!(locked.body.contains("id=\"narrative-locked\"") && !locked.body.contains("id=\"save-narrative\""));
+        let late = officer
+            .post("/bao-cao", &[("csrf", &csrf), ("unit", "03388"), ("period", &h1), ("tasks", "Thêm")])
+            .await;
+        assert_eq!(late.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(!app.db.store.report_narrative(&unit, &period).await.unwrap().contains_key("tasks"));
+        let mut reviewer = Visitor::new(&app);
+        reviewer.sign_in("tong.hop", TEST_PASSWORD).await;
+        let seen = reviewer.get(&path).await;
+        assert_eq!(seen.status, StatusCode::OK);
+        assert!(seen.body.contains("Thiếu kinh phí cho truyền thông"));
+    }
+}

@@ -12,6 +12,7 @@ mod entry;
 mod format;
 mod home;
 mod login;
+mod report;
 mod reporting;
 mod review;
 
@@ -51,6 +52,8 @@ pub fn routes() -> Router<AppState> {
         .route("/xet-duyet", get(review::page))
         .route("/quy-trinh", post(review::transition))
         .route("/lich-su", get(review::history))
+        .route("/bao-cao", get(report::page).post(report::save))
+        .route("/bao-cao/tai-ve", get(report::download))
         .route("/bang-dieu-khien", get(dashboard::page))
         .route("/bang-dieu-khien/csv", get(dashboard::csv))
         .route("/static/{file}", get(assets::serve))
@@ -226,6 +229,7 @@ impl Session {
                 current,
             ));
         }
+        nav.push(NavItem::new("/bao-cao", self.t("Báo cáo", "Reports"), current));
         nav.push(NavItem::new(
             "/bang-dieu-khien",
             self.t("Bảng điều khiển", "Dashboard"),

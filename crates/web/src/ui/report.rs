@@ -1,0 +1,246 @@
+//! A unit's report for a period (`/bao-cao?unit=&period=`): the narrative blocks the unit writes
+//! (situation, difficulties, causes, tasks ahead, proposals, document number, signer), saved with
+//! `POST /bao-cao`, and the download of every document built from the data
+//! (`/bao-cao/tai-ve?unit=&period=&kind=&format=`). The figures are never typed here: the
+//! documents take them from the store.
+
+use super::entry::{PeriodChoice, target};
+use super::{Chrome, Session, field, format, render, reporting, see_other};
+use crate::AppState;
+use crate::auth::authorize;
+use crate::error::ApiError;
+use crate::lang::Lang;
+use crate::reports::{document, parse_format, parse_kind, today};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use binhdang_domain::Period;
+use binhdang_domain::access::Action;
+use binhdang_domain::workflow::State as WorkflowState;
+use binhdang_reports::{Format, Kind};
+use binhdang_store::{NARRATIVE_SECTIONS, StoreError, UnitSummary};
+use std::collections::{BTreeMap, HashMap};
+
+pub struct Download {
+    pub name: String,
+    pub links: Vec<(String, &'static str)>,
+}
+
+pub struct Section {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub text: String,
+    /// The short fields (number, signer) are one line, the others paragraphs.
+    pub short: bool,
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportPage {
+    c: Chrome,
+    unit_code: String,
+    unit_name: String,
+    period_id: String,
+    period_label: String,
+    periods: Vec<PeriodChoice>,
+    choose_unit: bool,
+    state: String,
+    state_class: &'static str,
+    draft: bool,
+    can_edit: bool,
+    /// Why the narrative cannot be edited, when it cannot.
+    locked_reason: String,
+    downloads: Vec<Download>,
+    sections: Vec<Section>,
+}
+
+/// `GET /bao-cao?unit=&period=`
+pub async fn page(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let result = async {
+        let (unit, period) = target(&state, &session, &q).await?;
+        authorize(&state, &session.caller, &unit, Action::Read).await?;
+        let notice = (q.get("msg").map(String::as_str) == Some("saved")).then(|| {
+            (
+                "ok",
+                session
+                    .t("Đã lưu nội dung báo cáo.", "The report's text has been saved.")
+                    .to_string(),
+            )
+        });
+        let narrative = state.store.report_narrative(&unit, &period).await?;
+        build(&state, &session, &unit, &period, &narrative, notice).await
+    }
+    .await;
+    match result {
+        Ok(page) => render(StatusCode::OK, &page),
+        Err(e) => session.api_error(e),
+    }
+}
+
+async fn build(
+    state: &AppState,
+    session: &Session,
+    unit: &UnitSummary,
+    period: &Period,
+    narrative: &BTreeMap<String, String>,
+    notice: Option<(&'static str, String)>,
+) -> Result<ReportPage, ApiError> {
+    let store = &state.store;
+    let lang = session.lang;
+    let programmes = store.programmes().await?;
+    let workflow_state = match store.programme_for(period).await? {
+        Some(p) => store.submission(unit, &p.code, period).await?.state,
+        None => WorkflowState::Draft,
+    };
+    let may_write = authorize(state, &session.caller, unit, Action::Write).await.is_ok();
+    let open = store.check_entry_open(unit, period, today()).await;
+    let (can_edit, locked_reason) = match (may_write, open) {
+        (false, _) => (
+            false,
+            session
+                .t(
+                    "Bạn chỉ được xem báo cáo của đơn vị này.",
+                    "You may only read this unit's report.",
+                )
+                .to_string(),
+        ),
+        (true, Err(StoreError::Invalid(problems))) => (false, super::messages_in(problems, lang)),
+        (true, Err(e)) => return Err(e.into()),
+        (true, Ok(())) => (true, String::new()),
+    };
+    let downloads = Kind::ALL
+        .iter()
+        .filter(|k| k.fits(period))
+        .map(|k| Download {
+            name: if lang == Lang::En { k.name_en() } else { k.name_vi() }.to_string(),
+            links: Format::ALL
+                .iter()
+                .map(|f| {
+                    (
+                        format!(
+                            "/bao-cao/tai-ve?unit={}&period={period}&kind={}&format={}",
+                            unit.code,
+                            k.slug(),
+                            f.extension()
+                        ),
+                        match f {
+                            Format::Docx => "DOCX",
+                            Format::Pdf => "PDF",
+                            Format::Xlsx => "XLSX",
+                        },
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    let sections = NARRATIVE_SECTIONS
+        .iter()
+        .map(|(key, vi, en)| Section {
+            key,
+            label: if lang == Lang::En { en } else { vi },
+            text: narrative.get(*key).cloned().unwrap_or_default(),
+            short: matches!(*key, "number" | "signer"),
+        })
+        .collect();
+    let mut c = session.chrome(session.t("Báo cáo", "Reports"), "/bao-cao");
+    if let Some((kind, text)) = notice {
+        c = c.with_notice(kind, text);
+    }
+    Ok(ReportPage {
+        c,
+        unit_code: unit.code.clone(),
+        unit_name: unit.full_name.clone(),
+        period_id: period.to_string(),
+        period_label: format::period(period, lang),
+        periods: reporting::choices(&programmes, unit, today())
+            .into_iter()
+            .map(|p| PeriodChoice {
+                id: p.to_string(),
+                label: format::period(&p, lang),
+                selected: p == *period,
+            })
+            .collect(),
+        choose_unit: session.caller.user.role != binhdang_domain::access::Role::Officer,
+        state: format::state(workflow_state, lang).to_string(),
+        state_class: super::home::state_class(workflow_state),
+        draft: workflow_state != WorkflowState::Approved,
+        can_edit,
+        locked_reason,
+        downloads,
+        sections,
+    })
+}
+
+/// `POST /bao-cao`: saves the narrative blocks; a refusal shows the page again with what was
+/// typed and says why.
+pub async fn save(
+    State(state): State<AppState>,
+    session: Session,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    if let Some(r) = session.csrf_refusal(field(&form, "csrf")) {
+        return r;
+    }
+    let result = async {
+        let q: HashMap<String, String> = form.iter().cloned().collect();
+        let (unit, period) = target(&state, &session, &q).await?;
+        authorize(&state, &session.caller, &unit, Action::Write).await?;
+        let changes: Vec<(String, Option<String>)> = NARRATIVE_SECTIONS
+            .iter()
+            .filter_map(|(key, _, _)| field(&form, key).map(|v| (key.to_string(), Some(v.to_string()))))
+            .collect();
+        let outcome = match state.store.check_entry_open(&unit, &period, today()).await {
+            Ok(()) => {
+                state
+                    .store
+                    .put_report_narrative(&unit, &period, &changes, &session.caller.actor())
+                    .await
+            }
+            Err(e) => Err(e),
+        };
+        match outcome {
+            Ok(_) => Ok(see_other(&format!(
+                "/bao-cao?unit={}&period={period}&msg=saved",
+                unit.code
+            ))),
+            Err(StoreError::Invalid(problems)) => {
+                let typed: BTreeMap<String, String> =
+                    changes.into_iter().map(|(k, v)| (k, v.unwrap_or_default())).collect();
+                let text = super::messages_in(problems, session.lang);
+                let page = build(&state, &session, &unit, &period, &typed, Some(("error", text))).await?;
+                Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+    .await;
+    match result {
+        Ok(r) => r,
+        Err(e) => session.api_error(e),
+    }
+}
+
+/// `GET /bao-cao/tai-ve?unit=&period=&kind=&format=`: the document as a file; a refusal as a page.
+pub async fn download(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let result = async {
+        let kind = parse_kind(q.get("kind").map(String::as_str).unwrap_or(""))?;
+        let format = parse_format(q.get("format").map(String::as_str))?;
+        let (unit, period) = target(&state, &session, &q).await?;
+        document(&state, &session.caller, kind, &unit, period, format, today()).await
+    }
+    .await;
+    match result {
+        Ok(r) => r,
+        Err(e) => session.api_error(e),
+    }
+}
