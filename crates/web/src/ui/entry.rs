@@ -8,6 +8,7 @@
 //! apply; a warning asks for an explanation in the indicator's comment box. The same form
 //! submits the report.
 
+use super::reporting::PeriodChoice;
 use super::reporting::{self, today};
 use super::{Chrome, Session, field, format, render, see_other};
 use crate::AppState;
@@ -91,12 +92,6 @@ pub struct IndicatorView {
 pub struct ObjectiveView {
     pub title: String,
     pub indicators: Vec<IndicatorView>,
-}
-
-pub struct PeriodChoice {
-    pub id: String,
-    pub label: String,
-    pub selected: bool,
 }
 
 #[derive(Template)]
@@ -381,15 +376,7 @@ async fn build(
             ),
         );
     }
-    let today = today();
-    let periods = reporting::choices(&programmes, unit, today)
-        .into_iter()
-        .map(|p| PeriodChoice {
-            id: p.to_string(),
-            label: format::period(&p, lang),
-            selected: p == *period,
-        })
-        .collect::<Vec<_>>();
+    let periods = reporting::period_choices(&programmes, unit, period, lang);
     let can_submit =
         programme.is_some() && !locked && matches!(user.role, Role::Officer | Role::Reviewer | Role::Admin);
     Ok(EntryPage {

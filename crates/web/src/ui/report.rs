@@ -4,7 +4,8 @@
 //! (`/bao-cao/tai-ve?unit=&period=&kind=&format=`). The figures are never typed here: the
 //! documents take them from the store.
 
-use super::entry::{PeriodChoice, target};
+use super::entry::target;
+use super::reporting::PeriodChoice;
 use super::{Chrome, Session, field, format, render, reporting, see_other};
 use crate::AppState;
 use crate::auth::authorize;
@@ -158,14 +159,7 @@ async fn build(
         unit_name: unit.full_name.clone(),
         period_id: period.to_string(),
         period_label: format::period(period, lang),
-        periods: reporting::choices(&programmes, unit, today())
-            .into_iter()
-            .map(|p| PeriodChoice {
-                id: p.to_string(),
-                label: format::period(&p, lang),
-                selected: p == *period,
-            })
-            .collect(),
+        periods: reporting::period_choices(&programmes, unit, period, lang),
         choose_unit: session.caller.user.role != binhdang_domain::access::Role::Officer,
         state: format::state(workflow_state, lang).to_string(),
         state_class: super::home::state_class(workflow_state),

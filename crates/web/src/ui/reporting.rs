@@ -1,5 +1,6 @@
 //! Which reporting periods a unit has, for the home page and the pickers.
 
+use crate::lang::Lang;
 use binhdang_domain::Period;
 use binhdang_domain::calendar::Programme;
 use binhdang_store::UnitSummary;
@@ -57,6 +58,30 @@ pub fn choices(programmes: &[Programme], unit: &UnitSummary, today: Date) -> Vec
     }
     out.sort_by_key(|p| std::cmp::Reverse(p.end()));
     out
+}
+
+/// A period in a page's period picker.
+pub struct PeriodChoice {
+    pub id: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// The picker's periods for a unit ([`choices`]), with `selected` marked.
+pub fn period_choices(
+    programmes: &[Programme],
+    unit: &UnitSummary,
+    selected: &Period,
+    lang: Lang,
+) -> Vec<PeriodChoice> {
+    choices(programmes, unit, today())
+        .into_iter()
+        .map(|p| PeriodChoice {
+            id: p.to_string(),
+            label: super::format::period(&p, lang),
+            selected: p == *selected,
+        })
+        .collect()
 }
 
 /// The period a page opens on when none is asked for: the most recent report the unit
