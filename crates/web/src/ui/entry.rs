@@ -193,7 +193,7 @@ fn collection_level(indicator: &Indicator, period: &Period) -> Option<UnitLevel>
 }
 
 /// The unit and period a request names, or the user's unit and its current report.
-async fn target(
+pub(super) async fn target(
     state: &AppState,
     session: &Session,
     q: &HashMap<String, String>,

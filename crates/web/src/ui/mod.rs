@@ -12,6 +12,7 @@ mod entry;
 mod format;
 mod home;
 mod login;
+mod registers;
 mod reporting;
 mod review;
 
@@ -53,6 +54,8 @@ pub fn routes() -> Router<AppState> {
         .route("/lich-su", get(review::history))
         .route("/bang-dieu-khien", get(dashboard::page))
         .route("/bang-dieu-khien/csv", get(dashboard::csv))
+        .route("/bang-dieu-khien/xlsx", get(dashboard::xlsx))
+        .route(registers::PATH, get(registers::page).post(registers::save))
         .route("/static/{file}", get(assets::serve))
         .fallback(not_found)
         .layer(from_fn(page_headers))
@@ -226,6 +229,11 @@ impl Session {
                 current,
             ));
         }
+        nav.push(NavItem::new(
+            registers::PATH,
+            self.t("Sổ theo dõi", "Registers"),
+            current,
+        ));
         nav.push(NavItem::new(
             "/bang-dieu-khien",
             self.t("Bảng điều khiển", "Dashboard"),
