@@ -314,6 +314,18 @@ on_both_backends! {
         assert!(csv.body.contains(&format!("03390,Xã Bình Lư,6.1,{h1},,,\r\n")), "{}", csv.body);
         let bad = leader.get(&format!("/bang-dieu-khien?unit=12&period={h1}&data=some")).await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        // The province's own survey figure (3.1, hours of unpaid care work, women ÷ men)
+        // counts among approved data only once the province's report is approved.
+        let survey = json!({ "values": [
+            { "element": "3.1.num", "disaggregation": "total", "value": "4.5" },
+            { "element": "3.1.den", "disaggregation": "total", "value": "2.5" },
+        ] });
+        let (s, out) = app.put(&format!("/api/v1/values?unit=12&period={h1}"), &survey, "vi").await;
+        assert_eq!(s, StatusCode::OK, "{out}");
+        for (data, value) in [("all", json!("1.8")), ("approved", Value::Null)] {
+            let (_, out) = app.get(&format!("/api/v1/aggregates?unit=12&period={h1}&indicator=3.1&data={data}")).await;
+            assert_eq!(out["aggregates"][0]["value"], value, "{data}: {out}");
+        }
 
         // Each chart's XLSX holds the CSV's figures, as numbers.
         for (chart, data, least) in [("series", "", 3), ("children", "", 6), ("assessment", "", 3), ("children", "&data=approved", 3)] {

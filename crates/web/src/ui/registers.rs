@@ -430,8 +430,7 @@ fn fields_of<T: StoredRegister>(entry: &Entry, stored: Option<&Value>, lists: &L
                 (None, None) => String::new(),
             };
             let (input, hint) = match kind {
-                FieldKind::Count => ("number", "1.260"),
-                FieldKind::Money => ("number", "15.000.000"),
+                FieldKind::Count | FieldKind::Money => ("number", ""),
                 FieldKind::Date => ("date", "dd/mm/yyyy"),
                 FieldKind::Term => ("text", "2021-2026"),
                 FieldKind::LongText => ("textarea", ""),
