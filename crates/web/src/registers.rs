@@ -69,7 +69,7 @@ fn missing(name: &str, example: &str) -> FieldProblem {
     )
 }
 
-fn kind(slug: &str) -> Result<RegisterKind, ApiError> {
+pub(crate) fn kind(slug: &str) -> Result<RegisterKind, ApiError> {
     RegisterKind::from_slug(slug.trim()).ok_or_else(|| {
         let all = RegisterKind::ALL.map(|k| k.slug()).join(", ");
         ApiError::NotFound {

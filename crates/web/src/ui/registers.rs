@@ -170,17 +170,9 @@ fn register_period(kind: RegisterKind, period: &Period) -> Period {
 }
 
 fn kind_of(q: &HashMap<String, String>) -> Result<RegisterKind, ApiError> {
-    let slug = q.get("kind").map(|s| s.trim()).filter(|s| !s.is_empty());
-    match slug {
+    match q.get("kind").map(|s| s.trim()).filter(|s| !s.is_empty()) {
         None => Ok(RegisterKind::Activities),
-        Some(s) => RegisterKind::from_slug(s).ok_or_else(|| {
-            let all = RegisterKind::ALL.map(|k| k.slug()).join(", ");
-            ApiError::NotFound {
-                code: "unknown_register",
-                message_en: format!("there is no register `{s}`; the registers are: {all}"),
-                message_vi: format!("Không có sổ theo dõi `{s}`; các sổ gồm: {all}"),
-            }
-        }),
+        Some(slug) => crate::registers::kind(slug),
     }
 }
 
