@@ -99,6 +99,19 @@ impl RegisterKind {
         }
     }
 
+    /// The fields of the register's record, in order (its [`Register::FIELDS`]).
+    pub fn fields(&self) -> &'static [&'static str] {
+        match self {
+            RegisterKind::Activities => Activity::FIELDS,
+            RegisterKind::Budgets => Budget::FIELDS,
+            RegisterKind::Documents => Document::FIELDS,
+            RegisterKind::CommitteeMembers => CommitteeMember::FIELDS,
+            RegisterKind::Staff => Staff::FIELDS,
+            RegisterKind::GbvCases => GbvCase::FIELDS,
+            RegisterKind::Inspections => Inspection::FIELDS,
+        }
+    }
+
     pub fn name_en(&self) -> &'static str {
         match self {
             RegisterKind::Activities => "Activities (communication, training, conferences)",
@@ -201,6 +214,114 @@ pub fn field_label(field: &str) -> (&'static str, &'static str) {
         "period" => ("Kỳ báo cáo", "period"),
         _ => ("Trường", "field"),
     }
+}
+
+/// How a field is typed into a form, and so how its text is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "type", content = "list")]
+pub enum FieldKind {
+    /// One line of text.
+    Text,
+    /// Text that may run over several lines.
+    LongText,
+    /// A whole number of people, items, cases, sessions.
+    Count,
+    /// Whole đồng.
+    Money,
+    Date,
+    /// A span of years such as `2021-2026`.
+    Term,
+    /// A code from a list.
+    Choice(ChoiceList),
+}
+
+/// The lists a field's code comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChoiceList {
+    ActivityTypes,
+    DocumentTypes,
+    GbvCaseTypes,
+    BudgetSources,
+    Sexes,
+    Levels,
+}
+
+impl ChoiceList {
+    /// The entries to choose from: the lists kept as data, or the fixed ones.
+    pub fn options(&self, lists: &Lists) -> Vec<Term> {
+        match self {
+            ChoiceList::ActivityTypes => lists.activity_types.clone(),
+            ChoiceList::DocumentTypes => lists.document_types.clone(),
+            ChoiceList::GbvCaseTypes => lists.gbv_case_types.clone(),
+            ChoiceList::BudgetSources => BudgetSource::ALL
+                .iter()
+                .map(|s| Term::new(s.as_str(), s.name_vi(), s.name_en()))
+                .collect(),
+            ChoiceList::Sexes => vec![Term::new("male", "Nam", "Male"), Term::new("female", "Nữ", "Female")],
+            ChoiceList::Levels => [
+                (UnitLevel::Country, "Trung ương", "Central"),
+                (UnitLevel::Province, "Cấp tỉnh", "Province"),
+                (UnitLevel::District, "Cấp huyện", "District"),
+                (UnitLevel::Commune, "Cấp xã", "Commune"),
+            ]
+            .iter()
+            .map(|(l, vi, en)| Term::new(l.as_str(), vi, en))
+            .collect(),
+        }
+    }
+}
+
+/// How a field of any register is typed: fields of the same name are alike in every
+/// register (`count`, `date`, `notes`, …).
+pub fn field_kind(field: &str) -> FieldKind {
+    match field {
+        "content" | "notes" | "summary" | "findings" | "subject" => FieldKind::LongText,
+        "count"
+        | "participants_male"
+        | "participants_female"
+        | "participants_total"
+        | "order"
+        | "full_time_male"
+        | "full_time_female"
+        | "part_time_male"
+        | "part_time_female"
+        | "cases"
+        | "supported"
+        | "violations_found"
+        | "violations_handled" => FieldKind::Count,
+        "allocated" | "spent" => FieldKind::Money,
+        "date" => FieldKind::Date,
+        "term" => FieldKind::Term,
+        "activity_type" => FieldKind::Choice(ChoiceList::ActivityTypes),
+        "document_type" => FieldKind::Choice(ChoiceList::DocumentTypes),
+        "case_type" => FieldKind::Choice(ChoiceList::GbvCaseTypes),
+        "source" => FieldKind::Choice(ChoiceList::BudgetSources),
+        "sex" | "victim_sex" | "perpetrator_sex" => FieldKind::Choice(ChoiceList::Sexes),
+        "level" => FieldKind::Choice(ChoiceList::Levels),
+        _ => FieldKind::Text,
+    }
+}
+
+/// Fields a row cannot do without, in whichever register has them (a budget also needs
+/// an amount allocated or spent, which is either of two fields).
+const REQUIRED_FIELDS: &[&str] = &[
+    "activity_type",
+    "count",
+    "source",
+    "summary",
+    "issuing_body",
+    "document_type",
+    "name",
+    "position",
+    "sex",
+    "case_type",
+    "cases",
+];
+
+/// Whether a row of any register must have this field.
+pub fn field_required(field: &str) -> bool {
+    REQUIRED_FIELDS.contains(&field)
 }
 
 /// An entry of a list kept in the database (activity types, document types, case types).
@@ -2013,6 +2134,66 @@ mod tests {
         }
         assert_eq!("nam".parse::<Sex>(), Ok(Sex::Male));
         assert_eq!("Nữ".parse::<Sex>(), Ok(Sex::Female));
+    }
+
+    /// A value a form could send for a field of this kind.
+    fn sample(field: &str) -> RawField {
+        if field == "participants_total" {
+            return n("10");
+        }
+        match field_kind(field) {
+            FieldKind::Text | FieldKind::LongText => t("Phòng Văn hóa - Xã hội"),
+            FieldKind::Count | FieldKind::Money => n("5"),
+            FieldKind::Date => t("2024-03-08"),
+            FieldKind::Term => t("2021-2026"),
+            FieldKind::Choice(list) => t(&list.options(&Lists::seeded())[0].code),
+        }
+    }
+
+    /// Errors of reading then checking a raw record.
+    fn refusals<R: Register>(raw: &RawRecord) -> Vec<RegisterProblem> {
+        match R::from_raw(raw) {
+            Ok(r) => errors(&check(&r, &year())),
+            Err(problems) => problems,
+        }
+    }
+
+    /// The required fields alone make a good row; without any one of them, the row is
+    /// refused on that field. Every field's kind reads a value the record accepts.
+    fn fields_are_described_truly<R: Register>() {
+        assert_eq!(R::KIND.fields(), R::FIELDS);
+        let everything: RawRecord = R::FIELDS.iter().map(|f| (f.to_string(), sample(f))).collect();
+        assert_eq!(refusals::<R>(&everything), vec![], "{}", R::KIND);
+        let mut required: RawRecord = R::FIELDS
+            .iter()
+            .filter(|f| field_required(f))
+            .map(|f| (f.to_string(), sample(f)))
+            .collect();
+        if R::KIND == RegisterKind::Budgets {
+            required.insert("allocated".into(), sample("allocated"));
+        }
+        assert_eq!(refusals::<R>(&required), vec![], "{}", R::KIND);
+        for field in R::FIELDS.iter().filter(|f| field_required(f)) {
+            let mut without = required.clone();
+            without.remove(*field);
+            let refused = refusals::<R>(&without);
+            assert!(
+                refused.iter().any(|p| p.field == *field),
+                "{}: {field} {refused:?}",
+                R::KIND
+            );
+        }
+    }
+
+    #[test]
+    fn field_kinds_and_required_fields_match_the_records() {
+        fields_are_described_truly::<Activity>();
+        fields_are_described_truly::<Budget>();
+        fields_are_described_truly::<Document>();
+        fields_are_described_truly::<CommitteeMember>();
+        fields_are_described_truly::<Staff>();
+        fields_are_described_truly::<GbvCase>();
+        fields_are_described_truly::<Inspection>();
     }
 
     #[test]

@@ -219,7 +219,7 @@ fn level_vi(level: Option<UnitLevel>) -> &'static str {
 }
 
 /// Days since 1899-12-30: a date as spreadsheets count it.
-fn serial_date(d: Date) -> f64 {
+pub fn serial_date(d: Date) -> f64 {
     let base = Date::from_calendar_date(1899, time::Month::December, 30).expect("valid date");
     (d - base).whole_days() as f64
 }

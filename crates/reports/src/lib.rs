@@ -15,7 +15,7 @@ pub mod template;
 pub mod words;
 mod xlsx;
 
-pub use build::{Request, build};
+pub use build::{Request, build, serial_date};
 pub use model::Document;
 pub use template::{Template, TemplateError};
 

@@ -197,12 +197,20 @@ impl Store {
         let indicators = self.indicators().await?;
         let cells = self.sum_cells(sums, unit.id, &period.to_string()).await?;
         let levels = self.subtree_levels(unit.id, period.end()).await?;
-        let own: HashMap<(String, Disaggregation), Decimal> = self
-            .values(unit, period)
-            .await?
-            .into_iter()
-            .filter_map(|v| Some(((v.element.clone(), v.disaggregation), v.number()?)))
-            .collect();
+        // The unit's own survey figures count among approved data once its report is.
+        let own_counts = match sums {
+            Sums::All => true,
+            Sums::Approved => self.approved_count(unit, period, unit.level).await? > 0,
+        };
+        let own: HashMap<(String, Disaggregation), Decimal> = if own_counts {
+            self.values(unit, period)
+                .await?
+                .into_iter()
+                .filter_map(|v| Some(((v.element.clone(), v.disaggregation), v.number()?)))
+                .collect()
+        } else {
+            HashMap::new()
+        };
         let mut out = Vec::new();
         let mut approved: HashMap<UnitLevel, i64> = HashMap::new();
         for i in indicators.iter().filter(|i| only.is_empty() || only.contains(&i.code)) {
@@ -225,10 +233,20 @@ impl Store {
 
     /// The whole catalogue's assessment table for a unit and period.
     pub async fn assessment(&self, unit: &UnitSummary, period: &Period) -> Result<Vec<Assessment>, StoreError> {
+        self.assessment_of(Sums::All, unit, period).await
+    }
+
+    /// The assessment table from all entered data, or from approved reports only.
+    pub async fn assessment_of(
+        &self,
+        sums: Sums,
+        unit: &UnitSummary,
+        period: &Period,
+    ) -> Result<Vec<Assessment>, StoreError> {
         let indicators = self.indicators().await?;
-        let figures = self.figures(unit, period, &[]).await?;
+        let figures = self.figures_of(sums, unit, period, &[]).await?;
         let local = self.local_targets_for(unit).await?;
-        let baselines = self.baselines(unit, period).await?;
+        let baselines = self.baselines(sums, unit, period).await?;
         let mut out = Vec::new();
         for (indicator, figure) in indicators.iter().zip(figures) {
             let milestone = assessment::milestone_for(period);
@@ -297,7 +315,12 @@ impl Store {
 
     /// Each indicator's earliest value from 2021 on, for periods of the same type (the
     /// strategy's baseline when the first year has no data).
-    async fn baselines(&self, unit: &UnitSummary, period: &Period) -> Result<HashMap<String, Observation>, StoreError> {
+    async fn baselines(
+        &self,
+        sums: Sums,
+        unit: &UnitSummary,
+        period: &Period,
+    ) -> Result<HashMap<String, Observation>, StoreError> {
         let mut out = HashMap::new();
         if !matches!(period.period_type(), PeriodType::Year | PeriodType::HalfYear) {
             return Ok(out);
@@ -309,7 +332,7 @@ impl Store {
             earlier.push(candidate);
         }
         for p in earlier.iter().rev() {
-            for f in self.figures(unit, p, &[]).await? {
+            for f in self.figures_of(sums, unit, p, &[]).await? {
                 if let Some(value) = f.value {
                     out.entry(f.indicator).or_insert(Observation {
                         year: p.milestone_year(),

@@ -50,7 +50,7 @@ async fn figure_target(state: &AppState, p: &HashMap<String, String>) -> Result<
     Ok((unit, period))
 }
 
-/// `GET /api/v1/aggregates?unit=&period=[&indicator=1.1,6.1][&as_of=]`
+/// `GET /api/v1/aggregates?unit=&period=[&indicator=1.1,6.1][&as_of=][&data=approved]`
 pub async fn aggregates(
     State(state): State<AppState>,
     lang: Lang,
@@ -92,7 +92,7 @@ pub async fn aggregates(
     ApiResult(lang, result)
 }
 
-/// `GET /api/v1/assessment?unit=&period=[&as_of=]`
+/// `GET /api/v1/assessment?unit=&period=[&as_of=][&data=approved]`
 pub async fn assessment(
     State(state): State<AppState>,
     lang: Lang,
@@ -103,7 +103,7 @@ pub async fn assessment(
         let p = params(q)?;
         let (unit, period) = figure_target(&state, &p).await?;
         authorize(&state, &caller, &unit, Action::Read).await?;
-        let rows = state.store.assessment(&unit, &period).await?;
+        let rows = state.store.assessment_of(sums_param(&p)?, &unit, &period).await?;
         let mapping = state.store.mapping_used(&unit, &period).await?;
         let summary = summarise(&rows);
         Ok(Json(json!({
@@ -116,7 +116,7 @@ pub async fn assessment(
 
 /// `data=all` (default) or `data=approved`: figures from all entered data or from approved
 /// reports only.
-fn sums_param(p: &HashMap<String, String>) -> Result<Sums, ApiError> {
+pub(crate) fn sums_param(p: &HashMap<String, String>) -> Result<Sums, ApiError> {
     match param(p, "data") {
         None | Some("all") => Ok(Sums::All),
         Some("approved") => Ok(Sums::Approved),

@@ -188,6 +188,12 @@ pub fn openapi_document() -> Value {
             "YYYY-MM-DD: the version of the unit valid on that date (e.g. a merged province for a period before the merger)",
             "2026-01-01",
         ),
+        query(
+            "data",
+            false,
+            "all (default): every entered value; approved: only the values of approved reports",
+            "approved",
+        ),
     ];
     let mut aggregate_params = figure_params.clone();
     aggregate_params.push(query(

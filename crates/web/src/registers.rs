@@ -23,12 +23,9 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use binhdang_domain::access::Action;
-use binhdang_domain::register::{
-    Activity, Budget, BudgetSource, CommitteeMember, Document, GbvCase, Inspection, RawField, RawRecord, Register,
-    RegisterKind, RegisterProblem, Sex, Staff,
-};
+use binhdang_domain::register::{BudgetSource, RawField, RawRecord, RegisterKind, RegisterProblem, Sex};
 use binhdang_domain::{Period, UnitLevel};
-use binhdang_store::registers::{Saved, StoredRegister};
+use binhdang_store::registers::{RegisterRow, Saved, StoredRegister};
 use binhdang_store::{FieldProblem, StoreError, UnitSummary, unknown_unit};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -37,18 +34,20 @@ type Params = Result<Query<HashMap<String, String>>, QueryRejection>;
 
 /// Calls `$f::<Record>(args…)` for the record type of a register.
 macro_rules! dispatch {
-    ($kind:expr, $f:ident ( $($arg:expr),* )) => {
+    ($kind:expr, $f:ident ( $($arg:expr),* )) => {{
+        use ::binhdang_domain::register as r;
         match $kind {
-            RegisterKind::Activities => $f::<Activity>($($arg),*).await,
-            RegisterKind::Budgets => $f::<Budget>($($arg),*).await,
-            RegisterKind::Documents => $f::<Document>($($arg),*).await,
-            RegisterKind::CommitteeMembers => $f::<CommitteeMember>($($arg),*).await,
-            RegisterKind::Staff => $f::<Staff>($($arg),*).await,
-            RegisterKind::GbvCases => $f::<GbvCase>($($arg),*).await,
-            RegisterKind::Inspections => $f::<Inspection>($($arg),*).await,
+            r::RegisterKind::Activities => $f::<r::Activity>($($arg),*).await,
+            r::RegisterKind::Budgets => $f::<r::Budget>($($arg),*).await,
+            r::RegisterKind::Documents => $f::<r::Document>($($arg),*).await,
+            r::RegisterKind::CommitteeMembers => $f::<r::CommitteeMember>($($arg),*).await,
+            r::RegisterKind::Staff => $f::<r::Staff>($($arg),*).await,
+            r::RegisterKind::GbvCases => $f::<r::GbvCase>($($arg),*).await,
+            r::RegisterKind::Inspections => $f::<r::Inspection>($($arg),*).await,
         }
-    };
+    }};
 }
+pub(crate) use dispatch;
 
 fn params(q: Params) -> Result<HashMap<String, String>, ApiError> {
     q.map(|Query(m)| m).map_err(|e| ApiError::BadRequest {
@@ -70,7 +69,7 @@ fn missing(name: &str, example: &str) -> FieldProblem {
     )
 }
 
-fn kind(slug: &str) -> Result<RegisterKind, ApiError> {
+pub(crate) fn kind(slug: &str) -> Result<RegisterKind, ApiError> {
     RegisterKind::from_slug(slug.trim()).ok_or_else(|| {
         let all = RegisterKind::ALL.map(|k| k.slug()).join(", ");
         ApiError::NotFound {
@@ -100,7 +99,7 @@ fn period_json(p: &Period) -> Value {
     })
 }
 
-fn field_problem(p: RegisterProblem) -> FieldProblem {
+pub(crate) fn field_problem(p: RegisterProblem) -> FieldProblem {
     FieldProblem::new(p.field, p.code, p.message_en, p.message_vi)
 }
 
@@ -232,6 +231,48 @@ async fn may_change(state: &AppState, caller: &Caller, unit_id: i64, period: &Pe
     Ok(())
 }
 
+/// Adds a row for a unit and period, when the caller may write the unit's data and its
+/// report for the period is open.
+pub(crate) async fn add_row<T: StoredRegister>(
+    state: &AppState,
+    caller: &Caller,
+    unit: &UnitSummary,
+    period: &Period,
+    record: T,
+) -> Result<Saved<T>, ApiError> {
+    authorize(state, caller, unit, Action::Write).await?;
+    state.store.check_entry_open(unit, period, today()).await?;
+    Ok(state
+        .store
+        .create_register_row(unit, period, record, &caller.actor())
+        .await?)
+}
+
+/// Replaces a row's fields with what a client sent: an unknown row is 404 whatever was
+/// sent, a row the caller may not change 403, then what cannot be read or breaks a rule 422.
+pub(crate) async fn change_row<T: StoredRegister>(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    raw: &RawRecord,
+) -> Result<Saved<T>, ApiError> {
+    let row = state.store.register_row::<T>(id).await?;
+    may_change(state, caller, row.unit_id, &row.period).await?;
+    let record = T::from_raw(raw).map_err(|ps| ApiError::Invalid(ps.into_iter().map(field_problem).collect()))?;
+    Ok(state.store.update_register_row(id, record, &caller.actor()).await?)
+}
+
+/// Removes a row the caller may change.
+pub(crate) async fn remove_row<T: StoredRegister>(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+) -> Result<RegisterRow<T>, ApiError> {
+    let row = state.store.register_row::<T>(id).await?;
+    may_change(state, caller, row.unit_id, &row.period).await?;
+    Ok(state.store.delete_register_row::<T>(id, &caller.actor()).await?)
+}
+
 fn saved_json<T: serde::Serialize>(saved: &Saved<T>, kind: RegisterKind, lang: Lang) -> Result<Value, ApiError> {
     Ok(json!({
         "register": kind,
@@ -249,18 +290,9 @@ pub async fn overview(
 ) -> ApiResult<Json<Value>> {
     let result = async {
         let lists = state.store.register_lists().await?;
-        let fields = |k: RegisterKind| match k {
-            RegisterKind::Activities => Activity::FIELDS,
-            RegisterKind::Budgets => Budget::FIELDS,
-            RegisterKind::Documents => Document::FIELDS,
-            RegisterKind::CommitteeMembers => CommitteeMember::FIELDS,
-            RegisterKind::Staff => Staff::FIELDS,
-            RegisterKind::GbvCases => GbvCase::FIELDS,
-            RegisterKind::Inspections => Inspection::FIELDS,
-        };
         let registers: Vec<Value> = RegisterKind::ALL
             .iter()
-            .map(|k| json!({ "register": k, "name_vi": k.name_vi(), "name_en": k.name_en(), "fields": fields(*k) }))
+            .map(|k| json!({ "register": k, "name_vi": k.name_vi(), "name_en": k.name_en(), "fields": k.fields() }))
             .collect();
         let sources: Vec<Value> = BudgetSource::ALL
             .iter()
@@ -339,12 +371,7 @@ pub async fn create(
                 return Err(ApiError::Invalid(problems));
             }
         };
-        authorize(state, caller, &unit, Action::Write).await?;
-        state.store.check_entry_open(&unit, &period, today()).await?;
-        let saved = state
-            .store
-            .create_register_row(&unit, &period, record, &caller.actor())
-            .await?;
+        let saved = add_row(state, caller, &unit, &period, record).await?;
         saved_json(&saved, T::KIND, lang)
     }
     let result = async {
@@ -373,11 +400,7 @@ pub async fn update(
         caller: &Caller,
         lang: Lang,
     ) -> Result<Value, ApiError> {
-        // An unknown row is 404 whatever the body holds.
-        let row = state.store.register_row::<T>(id).await?;
-        may_change(state, caller, row.unit_id, &row.period).await?;
-        let record = T::from_raw(raw).map_err(|ps| ApiError::Invalid(ps.into_iter().map(field_problem).collect()))?;
-        let saved = state.store.update_register_row(id, record, &caller.actor()).await?;
+        let saved = change_row::<T>(state, caller, id, raw).await?;
         saved_json(&saved, T::KIND, lang)
     }
     let result = async {
@@ -398,9 +421,7 @@ pub async fn delete(
     Path((register, id)): Path<(String, String)>,
 ) -> ApiResult<Json<Value>> {
     async fn delete_row<T: StoredRegister>(state: &AppState, id: i64, caller: &Caller) -> Result<Value, ApiError> {
-        let row = state.store.register_row::<T>(id).await?;
-        may_change(state, caller, row.unit_id, &row.period).await?;
-        let row = state.store.delete_register_row::<T>(id, &caller.actor()).await?;
+        let row = remove_row::<T>(state, caller, id).await?;
         Ok(json!({ "register": T::KIND, "deleted": to_value(&row)? }))
     }
     let result = async {

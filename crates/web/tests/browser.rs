@@ -583,3 +583,47 @@ async fn sign_out_en(b: &Browser) {
     click(b, "form[action='/dang-xuat'] button").await;
     wait_for_text(b, "You have signed out.").await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_adds_an_activity_on_a_phone() {
+    let server = Server::start().await;
+    server.user("can.bo.xa", Role::Officer, "03388").await;
+    let year = this_year();
+    let b = Browser::start(360, 780).await;
+    sign_in(&b, &server, "can.bo.xa", TEST_PASSWORD).await;
+    wait_for_text(&b, "Kỳ báo cáo của đơn vị").await;
+    click(&b, "#registers-link").await;
+    wait_for_text(&b, "Thêm dòng mới").await;
+    let width = js(&b, "return window.innerWidth;").await.as_i64().unwrap();
+    assert!(width <= 360, "the viewport is a phone's: {width}px");
+    // The parts above the total are refused in place, with what was typed kept.
+    js(
+        &b,
+        "document.querySelector('#rf-activity-type').value = 'tap-huan'; return true;",
+    )
+    .await;
+    type_into(&b, "#rf-count", "2").await;
+    type_into(&b, "#rf-participants-male", "40").await;
+    type_into(&b, "#rf-participants-female", "45").await;
+    type_into(&b, "#rf-participants-total", "80").await;
+    type_into(&b, "#rf-date", &format!("08/03/{year}")).await;
+    click(&b, "#save-row").await;
+    wait_for_text(&b, "lớn hơn tổng số người tham gia (80)").await;
+    assert_eq!(value_of(&b, "#rf-participants-female").await, "45");
+    assert_eq!(value_of(&b, "#rf-activity-type").await, "tap-huan");
+    let overflow = js(&b, "return document.documentElement.scrollWidth - window.innerWidth;").await;
+    assert!(overflow.as_i64().unwrap() <= 0, "horizontal overflow of {overflow}px");
+    type_into(&b, "#rf-participants-total", "1.085").await;
+    click(&b, "#save-row").await;
+    let text = wait_for_text(&b, "Đã lưu dòng sổ theo dõi.").await;
+    assert!(
+        text.contains("1.085") && text.contains(&format!("08/03/{year}")),
+        "{text}"
+    );
+    let overflow = js(&b, "return document.documentElement.scrollWidth - window.innerWidth;").await;
+    assert!(overflow.as_i64().unwrap() <= 0, "horizontal overflow of {overflow}px");
+    scroll_to(&b, "#rows-h").await;
+    screenshot(&b, "register-360px.png").await;
+    sign_out(&b).await;
+    b.close().await;
+}

@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Response};
 use binhdang_domain::access::{Action, Reach};
 use binhdang_domain::catalogue::Direction;
 use binhdang_domain::{Indicator, MeasureKind, Period, PeriodType};
-use binhdang_store::{Figure, UnitSummary};
+use binhdang_store::{Figure, Sums, UnitSummary};
 use rust_decimal::Decimal;
 use serde_json::json;
 use std::collections::HashMap;
@@ -95,6 +95,8 @@ struct DashboardPage {
     completeness: Vec<CompletenessRow>,
     completeness_summary: String,
     csv_base: String,
+    xlsx_base: String,
+    approved_only: bool,
     echarts: String,
 }
 
@@ -110,6 +112,8 @@ struct Data {
     children: Vec<(UnitSummary, Option<Figure>)>,
     status: Option<binhdang_store::StatusReport>,
     mapping: Option<binhdang_store::MappingUsed>,
+    /// All entered data, or approved reports only (`data=approved`).
+    sums: Sums,
 }
 
 /// The periods of the same kind as `period`, from 2021 up to it.
@@ -174,11 +178,12 @@ async fn load(state: &AppState, session: &Session, q: &HashMap<String, String>) 
             .map_err(|_| ApiError::Invalid(vec![binhdang_store::unknown_unit("unit", &code)]))?,
     };
     authorize(state, &session.caller, &unit, Action::Read).await?;
+    let sums = crate::monitoring::sums_param(q)?;
     let indicators = store.indicators().await?;
-    let assessment = store.assessment(&unit, &period).await?;
+    let assessment = store.assessment_of(sums, &unit, &period).await?;
     let previous = reporting::previous_report(&programmes, &period);
     let previous_figures = store
-        .figures(&unit, &previous, &[])
+        .figures_of(sums, &unit, &previous, &[])
         .await?
         .into_iter()
         .map(|f| (f.indicator.clone(), f.value))
@@ -200,12 +205,12 @@ async fn load(state: &AppState, session: &Session, q: &HashMap<String, String>) 
     let only = [indicator.code.clone()];
     let mut series = Vec::new();
     for p in timeline(&period) {
-        let figure = store.figures(&unit, &p, &only).await?.into_iter().next();
+        let figure = store.figures_of(sums, &unit, &p, &only).await?.into_iter().next();
         series.push((p, figure));
     }
     let mut children = Vec::new();
     for child in store.reporting_children(&unit, &period).await? {
-        let figure = store.figures(&child, &period, &only).await?.into_iter().next();
+        let figure = store.figures_of(sums, &child, &period, &only).await?.into_iter().next();
         children.push((child, figure));
     }
     // Highest value first (lowest first where lower is better); units without a value last.
@@ -235,6 +240,7 @@ async fn load(state: &AppState, session: &Session, q: &HashMap<String, String>) 
         children,
         status,
         mapping,
+        sums,
     })
 }
 
@@ -307,8 +313,10 @@ async fn build(
         children,
         status,
         mapping,
+        sums,
     } = data;
-    let base = format!("/bang-dieu-khien?unit={}&period={period}", unit.code);
+    let data_q = data_query(sums);
+    let base = format!("/bang-dieu-khien?unit={}&period={period}{data_q}", unit.code);
 
     let mut counts: HashMap<&'static str, usize> = HashMap::new();
     let rows: Vec<AssessmentRow> = assessment
@@ -456,7 +464,7 @@ async fn build(
         .map(|(u, f)| ChildRow {
             unit: u.full_name.clone(),
             href: format!(
-                "/bang-dieu-khien?unit={}&period={period}&indicator={}",
+                "/bang-dieu-khien?unit={}&period={period}{data_q}&indicator={}",
                 u.code, indicator.code
             ),
             value: format::value(&indicator, f.as_ref().and_then(|f| f.value)),
@@ -515,9 +523,10 @@ async fn build(
     // The parent, when the caller may see it.
     let parent = match &unit.parent_code {
         Some(code) => match store.unit_for_period(code, &period).await? {
-            Some(p) if store.reach(&session.caller.user, &p).await? != Reach::Outside => {
-                Some((format!("/bang-dieu-khien?unit={}&period={period}", p.code), p.full_name))
-            }
+            Some(p) if store.reach(&session.caller.user, &p).await? != Reach::Outside => Some((
+                format!("/bang-dieu-khien?unit={}&period={period}{data_q}", p.code),
+                p.full_name,
+            )),
             _ => None,
         },
         None => None,
@@ -608,11 +617,214 @@ async fn build(
         children_level,
         completeness,
         completeness_summary,
-        csv_base: format!(
-            "/bang-dieu-khien/csv?unit={}&period={period}&indicator={}",
-            unit.code, indicator.code
-        ),
+        csv_base: download_base("csv", &unit, &period, &indicator, sums),
+        xlsx_base: download_base("xlsx", &unit, &period, &indicator, sums),
+        approved_only: sums == Sums::Approved,
         echarts: super::asset_url(super::assets::ECHARTS),
+    })
+}
+
+/// The query that keeps the choice of approved data only on the links of a page.
+fn data_query(sums: Sums) -> &'static str {
+    match sums {
+        Sums::All => "",
+        Sums::Approved => "&data=approved",
+    }
+}
+
+fn download_base(ext: &str, unit: &UnitSummary, period: &Period, indicator: &Indicator, sums: Sums) -> String {
+    format!(
+        "/bang-dieu-khien/{ext}?unit={}&period={period}&indicator={}{}",
+        unit.code,
+        indicator.code,
+        data_query(sums)
+    )
+}
+
+/// One cell of a download.
+enum Item {
+    Text(String),
+    /// A numerator, a denominator: a count or an amount.
+    Amount(Option<Decimal>),
+    /// An indicator's value or target, in its own unit (percent points for a percentage).
+    Value(Option<Decimal>),
+    Day(Option<time::Date>),
+}
+
+/// The figures behind one chart or table: what both the CSV and the XLSX file hold.
+struct Figures {
+    chart: &'static str,
+    title: String,
+    head: Vec<&'static str>,
+    rows: Vec<Vec<Item>>,
+}
+
+/// The figures of `chart` (series, children, assessment or completeness), with column
+/// names in the page's language.
+fn figures(data: &Data, chart: &str, lang: Lang) -> Result<Figures, ApiError> {
+    let en = lang == Lang::En;
+    let pick = |vi: &'static str, en_name: &'static str| if en { en_name } else { vi };
+    let name = |vi: &str, en_name: &str| if en { en_name.to_string() } else { vi.to_string() };
+    let unit = &data.unit;
+    let indicator = format!(
+        "{} {}",
+        data.indicator.code,
+        name(&data.indicator.name_vi, &data.indicator.name_en)
+    );
+    let (chart, heading, head, rows): (&'static str, String, Vec<&'static str>, Vec<Vec<Item>>) = match chart {
+        "series" => (
+            "series",
+            format!("{}: {indicator}", pick("Diễn biến qua các kỳ", "Over time")),
+            vec![
+                pick("don_vi", "unit"),
+                pick("chi_tieu", "indicator"),
+                pick("ky_bao_cao", "period"),
+                pick("tu_so", "numerator"),
+                pick("mau_so", "denominator"),
+                pick("gia_tri", "value"),
+            ],
+            data.series
+                .iter()
+                .map(|(p, f)| {
+                    let f = f.as_ref();
+                    vec![
+                        Item::Text(unit.code.clone()),
+                        Item::Text(data.indicator.code.clone()),
+                        Item::Text(p.to_string()),
+                        Item::Amount(f.and_then(|f| f.numerator)),
+                        Item::Amount(f.and_then(|f| f.denominator)),
+                        Item::Value(f.and_then(|f| f.value)),
+                    ]
+                })
+                .collect(),
+        ),
+        "children" => (
+            "children",
+            format!(
+                "{}: {indicator}",
+                pick("So sánh các đơn vị cấp dưới", "The units below compared")
+            ),
+            vec![
+                pick("ma_don_vi", "unit"),
+                pick("ten_don_vi", "unit_name"),
+                pick("chi_tieu", "indicator"),
+                pick("ky_bao_cao", "period"),
+                pick("tu_so", "numerator"),
+                pick("mau_so", "denominator"),
+                pick("gia_tri", "value"),
+            ],
+            data.children
+                .iter()
+                .map(|(u, f)| {
+                    let f = f.as_ref();
+                    vec![
+                        Item::Text(u.code.clone()),
+                        Item::Text(u.full_name.clone()),
+                        Item::Text(data.indicator.code.clone()),
+                        Item::Text(data.period.to_string()),
+                        Item::Amount(f.and_then(|f| f.numerator)),
+                        Item::Amount(f.and_then(|f| f.denominator)),
+                        Item::Value(f.and_then(|f| f.value)),
+                    ]
+                })
+                .collect(),
+        ),
+        "assessment" => (
+            "assessment",
+            pick("Đánh giá thực hiện các chỉ tiêu", "Indicators against their targets").to_string(),
+            vec![
+                pick("chi_tieu", "indicator"),
+                pick("ten", "name"),
+                pick("ky_bao_cao", "period"),
+                pick("gia_tri", "value"),
+                pick("phep_so_sanh", "target_op"),
+                pick("muc_tieu", "target"),
+                pick("nguon_muc_tieu", "target_source"),
+                pick("danh_gia", "status"),
+                pick("gia_tri_ky_truoc", "previous_value"),
+            ],
+            data.assessment
+                .iter()
+                .map(|a| {
+                    vec![
+                        Item::Text(a.indicator.clone()),
+                        Item::Text(name(&a.name_vi, &a.name_en)),
+                        Item::Text(data.period.to_string()),
+                        Item::Value(a.figure.value),
+                        Item::Text(
+                            a.target
+                                .as_ref()
+                                .map(|t| t.target.op.as_str().to_string())
+                                .unwrap_or_default(),
+                        ),
+                        Item::Value(a.target.as_ref().map(|t| t.target.value)),
+                        Item::Text(
+                            a.target
+                                .as_ref()
+                                .map(|t| format!("{} {}", t.source, t.applies_to))
+                                .unwrap_or_default(),
+                        ),
+                        Item::Text(format::status(a.status, lang).to_string()),
+                        Item::Value(data.previous_figures.get(&a.indicator).copied().flatten()),
+                    ]
+                })
+                .collect(),
+        ),
+        "completeness" => (
+            "completeness",
+            pick(
+                "Tính đầy đủ và kịp thời của báo cáo cấp dưới",
+                "Completeness and timeliness of the units below",
+            )
+            .to_string(),
+            vec![
+                pick("ma_don_vi", "unit"),
+                pick("ten_don_vi", "unit_name"),
+                pick("ky_bao_cao", "period"),
+                pick("trang_thai", "state"),
+                pick("han_nop", "deadline"),
+                pick("gui_lan_dau", "first_submitted_at"),
+                pick("dung_han", "timeliness"),
+            ],
+            data.status
+                .iter()
+                .flat_map(|s| s.children.iter())
+                .map(|c| {
+                    vec![
+                        Item::Text(c.unit.code.clone()),
+                        Item::Text(c.unit.full_name.clone()),
+                        Item::Text(data.period.to_string()),
+                        Item::Text(c.state.to_string()),
+                        Item::Day(c.deadline),
+                        Item::Text(c.first_submitted_at.clone().unwrap_or_default()),
+                        Item::Text(format::timeliness(c.timeliness, lang).to_string()),
+                    ]
+                })
+                .collect(),
+        ),
+        other => {
+            return Err(ApiError::invalid(
+                "chart",
+                "unknown_chart",
+                format!("`{other}` is not a chart: series, children, assessment or completeness"),
+                format!("`{other}` không phải biểu đồ: series, children, assessment hoặc completeness"),
+            ));
+        }
+    };
+    let data_note = match (data.sums, en) {
+        (Sums::All, _) => "",
+        (Sums::Approved, false) => " (chỉ số liệu đã phê duyệt)",
+        (Sums::Approved, true) => " (approved data only)",
+    };
+    Ok(Figures {
+        chart,
+        title: format!(
+            "{heading} — {} — {}{data_note}",
+            unit.full_name,
+            format::period(&data.period, lang)
+        ),
+        head,
+        rows,
     })
 }
 
@@ -631,176 +843,143 @@ fn csv_line(fields: &[String]) -> String {
     line
 }
 
-/// `GET /bang-dieu-khien/csv?unit=&period=&indicator=&chart=series|children|assessment|completeness`:
-/// the figures of a chart or table as CSV (UTF-8 with a byte-order mark so that spreadsheet
-/// programs read Vietnamese letters; numbers with `.` as decimal point, unrounded).
+/// CSV: UTF-8 with a byte-order mark so that spreadsheet programs read Vietnamese letters;
+/// numbers with `.` as decimal point, to 4 decimals; dates as YYYY-MM-DD.
+fn csv_text(f: &Figures) -> String {
+    let mut out = String::from("\u{feff}");
+    out.push_str(&csv_line(&f.head.iter().map(|h| h.to_string()).collect::<Vec<_>>()));
+    for row in &f.rows {
+        let fields: Vec<String> = row
+            .iter()
+            .map(|item| match item {
+                Item::Text(s) => s.clone(),
+                Item::Amount(d) | Item::Value(d) => format::plain(*d),
+                Item::Day(d) => d.map(|d| d.to_string()).unwrap_or_default(),
+            })
+            .collect();
+        out.push_str(&csv_line(&fields));
+    }
+    out
+}
+
+/// XLSX: the same figures as real numbers (the CSV's, to 4 decimals) with display
+/// formats (`#,##0`, `#,##0.0`, `dd/mm/yyyy`) that read the Vietnamese way under
+/// Vietnamese regional settings, the heading row frozen; drawn by the reports' XLSX writer.
+fn xlsx_bytes(f: &Figures, file_stem: &str, lang: Lang) -> Result<Vec<u8>, ApiError> {
+    use binhdang_reports::model::{Align, Block, Cell, Column, NumFormat, Row, Table};
+    let number = |d: Decimal, nf: NumFormat| -> Cell {
+        let plain = format::plain(Some(d));
+        Cell::number(format::number(d), plain.parse::<f64>().unwrap_or_default(), nf)
+    };
+    let mut numeric = vec![false; f.head.len()];
+    let rows = f
+        .rows
+        .iter()
+        .map(|row| {
+            let cells = row
+                .iter()
+                .enumerate()
+                .map(|(i, item)| match item {
+                    Item::Text(s) => Cell::text(s.clone()),
+                    Item::Amount(None) | Item::Value(None) | Item::Day(None) => Cell::text(""),
+                    Item::Amount(Some(d)) => {
+                        numeric[i] = true;
+                        let nf = if d.fract().is_zero() {
+                            NumFormat::Integer
+                        } else {
+                            NumFormat::Decimal2
+                        };
+                        number(*d, nf)
+                    }
+                    Item::Value(Some(d)) => {
+                        numeric[i] = true;
+                        number(*d, NumFormat::Decimal1)
+                    }
+                    Item::Day(Some(d)) => {
+                        Cell::number(format::date(*d), binhdang_reports::serial_date(*d), NumFormat::Date)
+                    }
+                })
+                .collect();
+            Row::Cells(cells)
+        })
+        .collect();
+    let columns = f
+        .head
+        .iter()
+        .zip(&numeric)
+        .map(|(h, n)| Column::new(*h, 1.0, if *n { Align::Right } else { Align::Left }))
+        .collect();
+    let doc = binhdang_reports::Document {
+        title: f.title.clone(),
+        file_stem: file_stem.to_string(),
+        draft: false,
+        header: None,
+        blocks: vec![Block::Table(Table {
+            sheet: f.chart.to_string(),
+            title: f.title.clone(),
+            columns,
+            rows,
+            empty_text: (if lang == Lang::En {
+                "No figures."
+            } else {
+                "Không có số liệu."
+            })
+            .to_string(),
+            size: 11.0,
+        })],
+    };
+    binhdang_reports::render(&doc, binhdang_reports::Format::Xlsx).map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// `GET /bang-dieu-khien/csv?unit=&period=&indicator=&chart=series|children|assessment|completeness[&data=approved]`:
+/// the figures of a chart or table as CSV.
 pub async fn csv(
     State(state): State<AppState>,
     session: Session,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
+    download(&state, &session, &q, Download::Csv).await
+}
+
+/// `GET /bang-dieu-khien/xlsx?…` with the parameters of the CSV: the same figures as XLSX.
+pub async fn xlsx(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    download(&state, &session, &q, Download::Xlsx).await
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Download {
+    Csv,
+    Xlsx,
+}
+
+async fn download(state: &AppState, session: &Session, q: &HashMap<String, String>, kind: Download) -> Response {
     let result = async {
-        let data = load(&state, &session, &q).await?;
-        let lang = session.lang;
-        let en = lang == Lang::En;
-        let plain = |d: Option<Decimal>| format::plain(d);
+        let data = load(state, session, q).await?;
         let chart = q.get("chart").map(String::as_str).unwrap_or("series");
-        let mut out = String::from("\u{feff}");
-        match chart {
-            "series" => {
-                let head = if en {
-                    ["unit", "indicator", "period", "numerator", "denominator", "value"]
-                } else {
-                    ["don_vi", "chi_tieu", "ky_bao_cao", "tu_so", "mau_so", "gia_tri"]
-                };
-                out.push_str(&csv_line(&head.map(String::from)));
-                for (p, f) in &data.series {
-                    let f = f.as_ref();
-                    out.push_str(&csv_line(&[
-                        data.unit.code.clone(),
-                        data.indicator.code.clone(),
-                        p.to_string(),
-                        plain(f.and_then(|f| f.numerator)),
-                        plain(f.and_then(|f| f.denominator)),
-                        plain(f.and_then(|f| f.value)),
-                    ]));
-                }
-            }
-            "children" => {
-                let head = if en {
-                    [
-                        "unit",
-                        "unit_name",
-                        "indicator",
-                        "period",
-                        "numerator",
-                        "denominator",
-                        "value",
-                    ]
-                } else {
-                    [
-                        "ma_don_vi",
-                        "ten_don_vi",
-                        "chi_tieu",
-                        "ky_bao_cao",
-                        "tu_so",
-                        "mau_so",
-                        "gia_tri",
-                    ]
-                };
-                out.push_str(&csv_line(&head.map(String::from)));
-                for (u, f) in &data.children {
-                    let f = f.as_ref();
-                    out.push_str(&csv_line(&[
-                        u.code.clone(),
-                        u.full_name.clone(),
-                        data.indicator.code.clone(),
-                        data.period.to_string(),
-                        plain(f.and_then(|f| f.numerator)),
-                        plain(f.and_then(|f| f.denominator)),
-                        plain(f.and_then(|f| f.value)),
-                    ]));
-                }
-            }
-            "assessment" => {
-                let head = if en {
-                    [
-                        "indicator",
-                        "name",
-                        "period",
-                        "value",
-                        "target_op",
-                        "target",
-                        "target_source",
-                        "status",
-                        "previous_value",
-                    ]
-                } else {
-                    [
-                        "chi_tieu",
-                        "ten",
-                        "ky_bao_cao",
-                        "gia_tri",
-                        "phep_so_sanh",
-                        "muc_tieu",
-                        "nguon_muc_tieu",
-                        "danh_gia",
-                        "gia_tri_ky_truoc",
-                    ]
-                };
-                out.push_str(&csv_line(&head.map(String::from)));
-                for a in &data.assessment {
-                    out.push_str(&csv_line(&[
-                        a.indicator.clone(),
-                        if en { a.name_en.clone() } else { a.name_vi.clone() },
-                        data.period.to_string(),
-                        plain(a.figure.value),
-                        a.target
-                            .as_ref()
-                            .map(|t| t.target.op.as_str().to_string())
-                            .unwrap_or_default(),
-                        plain(a.target.as_ref().map(|t| t.target.value)),
-                        a.target
-                            .as_ref()
-                            .map(|t| format!("{} {}", t.source, t.applies_to))
-                            .unwrap_or_default(),
-                        format::status(a.status, lang).to_string(),
-                        plain(data.previous_figures.get(&a.indicator).copied().flatten()),
-                    ]));
-                }
-            }
-            "completeness" => {
-                let head = if en {
-                    [
-                        "unit",
-                        "unit_name",
-                        "period",
-                        "state",
-                        "deadline",
-                        "first_submitted_at",
-                        "timeliness",
-                    ]
-                } else {
-                    [
-                        "ma_don_vi",
-                        "ten_don_vi",
-                        "ky_bao_cao",
-                        "trang_thai",
-                        "han_nop",
-                        "gui_lan_dau",
-                        "dung_han",
-                    ]
-                };
-                out.push_str(&csv_line(&head.map(String::from)));
-                for c in data.status.iter().flat_map(|s| s.children.iter()) {
-                    out.push_str(&csv_line(&[
-                        c.unit.code.clone(),
-                        c.unit.full_name.clone(),
-                        data.period.to_string(),
-                        c.state.to_string(),
-                        c.deadline.map(|d| d.to_string()).unwrap_or_default(),
-                        c.first_submitted_at.clone().unwrap_or_default(),
-                        format::timeliness(c.timeliness, lang).to_string(),
-                    ]));
-                }
-            }
-            other => {
-                return Err(ApiError::invalid(
-                    "chart",
-                    "unknown_chart",
-                    format!("`{other}` is not a chart: series, children, assessment or completeness"),
-                    format!("`{other}` không phải biểu đồ: series, children, assessment hoặc completeness"),
-                ));
-            }
-        }
-        let filename = format!(
-            "binhdang-{}-{}-{}-{chart}.csv",
-            data.unit.code, data.period, data.indicator.code
+        let f = figures(&data, chart, session.lang)?;
+        let approved = if data.sums == Sums::Approved { "-approved" } else { "" };
+        let stem = format!(
+            "binhdang-{}-{}-{}-{}{approved}",
+            data.unit.code, data.period, data.indicator.code, f.chart
         );
-        let mut r = out.into_response();
+        let (body, content_type, ext) = if kind == Download::Xlsx {
+            let format = binhdang_reports::Format::Xlsx;
+            (
+                xlsx_bytes(&f, &stem, session.lang)?,
+                format.content_type(),
+                format.extension(),
+            )
+        } else {
+            (csv_text(&f).into_bytes(), "text/csv; charset=utf-8", "csv")
+        };
+        let mut r = body.into_response();
         let h = r.headers_mut();
-        h.insert(CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
-        if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
+        h.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{stem}.{ext}\"")) {
             h.insert(CONTENT_DISPOSITION, v);
         }
         Ok(r)

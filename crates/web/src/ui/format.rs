@@ -28,6 +28,11 @@ pub fn value(indicator: &Indicator, v: Option<Decimal>) -> String {
     }
 }
 
+/// Money in whole đồng: `15.000.000 đ`.
+pub fn money(d: Decimal) -> String {
+    format!("{} đ", vn::format_number(d, Some(0)))
+}
+
 /// The value as a plain number for charts and CSV (`63.6`), or empty.
 pub fn plain(v: Option<Decimal>) -> String {
     v.map(|v| v.round_dp(4).normalize().to_string()).unwrap_or_default()

@@ -12,6 +12,7 @@ mod entry;
 mod format;
 mod home;
 mod login;
+mod registers;
 mod report;
 mod reporting;
 mod review;
@@ -56,6 +57,8 @@ pub fn routes() -> Router<AppState> {
         .route("/bao-cao/tai-ve", get(report::download))
         .route("/bang-dieu-khien", get(dashboard::page))
         .route("/bang-dieu-khien/csv", get(dashboard::csv))
+        .route("/bang-dieu-khien/xlsx", get(dashboard::xlsx))
+        .route(registers::PATH, get(registers::page).post(registers::save))
         .route("/static/{file}", get(assets::serve))
         .fallback(not_found)
         .layer(from_fn(page_headers))
@@ -230,6 +233,11 @@ impl Session {
             ));
         }
         nav.push(NavItem::new("/bao-cao", self.t("Báo cáo", "Reports"), current));
+        nav.push(NavItem::new(
+            registers::PATH,
+            self.t("Sổ theo dõi", "Registers"),
+            current,
+        ));
         nav.push(NavItem::new(
             "/bang-dieu-khien",
             self.t("Bảng điều khiển", "Dashboard"),

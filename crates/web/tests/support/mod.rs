@@ -3,6 +3,8 @@
 //! served on a free loopback port. Each test file uses what it needs of this.
 #![allow(dead_code)]
 
+pub mod visitor;
+
 use binhdang_domain::access::Role;
 use binhdang_store::Backend;
 use binhdang_store::testing::TestDb;
