@@ -47,7 +47,105 @@
       updateBlock(block);
       block.addEventListener("input", function () { updateBlock(block); });
     });
+    root.querySelectorAll("form[data-draft]").forEach(initDraft);
   }
+
+  // What was typed in the entry form but not yet saved is kept in the browser, so a lost
+  // connection, an expired session or a closed tab does not lose it. Each box keeps the
+  // value the server showed ("from") and the one typed ("to"); on the next visit a box is
+  // restored only while the server still shows "from", so a draft never overwrites figures
+  // saved since. A saved box (the server shows "to") leaves the draft by itself.
+  var DRAFT_PREFIX = "binhdang-draft:";
+  function readDraft(key) {
+    try { return JSON.parse(window.localStorage.getItem(key) || "null") || {}; } catch (e) { return {}; }
+  }
+  function writeDraft(key, draft) {
+    try {
+      if (Object.keys(draft).length) window.localStorage.setItem(key, JSON.stringify(draft));
+      else window.localStorage.removeItem(key);
+    } catch (e) { /* storage full or refused: the form still works */ }
+  }
+  function initDraft(form) {
+    var key = DRAFT_PREFIX + form.getAttribute("data-draft");
+    if (form.hasAttribute("data-draft-clear")) { writeDraft(key, {}); return; }
+    var boxes = {};
+    form.querySelectorAll("input[type=text][name], textarea[name], select[name]").forEach(function (b) {
+      if (!b.disabled) boxes[b.name] = b;
+    });
+    // A form sent back with problems shows what was typed, not what is saved: the draft
+    // stays until a save goes through.
+    var unsaved = form.hasAttribute("data-draft-unsaved");
+    var draft = readDraft(key), restored = [], stale = 0;
+    Object.keys(draft).forEach(function (name) {
+      var box = boxes[name], entry = draft[name];
+      if (!box) { delete draft[name]; return; }
+      if (box.value === entry.to) { if (!unsaved) delete draft[name]; return; }
+      if (box.value === entry.from) {
+        box.value = entry.to;
+        box.classList.add("restored");
+        restored.push(box);
+      } else if (unsaved) {
+        entry.to = box.value;
+      } else {
+        stale += 1;
+        delete draft[name];
+      }
+    });
+    writeDraft(key, draft);
+    var shown = {};
+    Object.keys(boxes).forEach(function (name) {
+      var box = boxes[name];
+      shown[name] = draft[name] ? draft[name].from : box.value;
+      var remember = function () {
+        var d = readDraft(key);
+        if (box.value === shown[name]) delete d[name];
+        else d[name] = { from: shown[name], to: box.value };
+        writeDraft(key, d);
+      };
+      box.addEventListener("input", remember);
+      box.addEventListener("change", remember);
+    });
+    if (restored.length || stale) showDraftNotice(form, key, restored, stale, shown);
+    restored.forEach(function (box) { box.dispatchEvent(new Event("input", { bubbles: true })); });
+  }
+  function showDraftNotice(form, key, restored, stale, shown) {
+    var note = document.createElement("div");
+    note.className = "notice warn";
+    note.id = "draft-notice";
+    note.setAttribute("role", "status");
+    var text = document.createElement("p");
+    var parts = [];
+    if (restored.length) parts.push(form.getAttribute("data-draft-restored").replace("{n}", restored.length));
+    if (stale) parts.push(form.getAttribute("data-draft-stale").replace("{n}", stale));
+    text.textContent = parts.join(" ");
+    note.appendChild(text);
+    if (restored.length) {
+      var discard = document.createElement("button");
+      discard.type = "button";
+      discard.id = "draft-discard";
+      discard.textContent = form.getAttribute("data-draft-discard");
+      discard.addEventListener("click", function () {
+        restored.forEach(function (box) {
+          box.value = shown[box.name];
+          box.classList.remove("restored");
+          box.dispatchEvent(new Event("input", { bubbles: true }));
+        });
+        writeDraft(key, {});
+        note.remove();
+      });
+      note.appendChild(discard);
+    }
+    form.insertBefore(note, form.firstChild);
+  }
+  // Signing out on a shared computer leaves no figures behind in the browser.
+  document.addEventListener("submit", function (e) {
+    if (!e.target.matches || !e.target.matches("form[action='/dang-xuat']")) return;
+    try {
+      Object.keys(window.localStorage).forEach(function (k) {
+        if (k.indexOf(DRAFT_PREFIX) === 0) window.localStorage.removeItem(k);
+      });
+    } catch (err) { /* nothing stored */ }
+  });
 
   // Charts: each <div class="chart" data-chart="{…}"> holds its figures as JSON.
   // The axis shows the values and the target lines alike.

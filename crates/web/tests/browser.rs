@@ -438,6 +438,7 @@ async fn an_officer_enters_on_a_phone_a_reviewer_returns_then_approves_and_the_d
         .await
         .unwrap();
     assert_eq!(invalid.as_deref(), Some("true"));
+    assert_contrast(&b, "entry form with an error").await;
     // Nothing spills sideways at 360 px.
     let overflow = js(&b, "return document.documentElement.scrollWidth - window.innerWidth;").await;
     assert!(overflow.as_i64().unwrap() <= 0, "horizontal overflow of {overflow}px");
@@ -499,6 +500,7 @@ async fn an_officer_enters_on_a_phone_a_reviewer_returns_then_approves_and_the_d
     b.client.set_window_size(1100, 1500).await.unwrap();
     js(&b, "window.scrollTo(0, 0); return true;").await;
     screenshot(&b, "review.png").await;
+    assert_contrast(&b, "review page").await;
     b.client.set_window_size(1280, 900).await.unwrap();
     click(&b, "#approve").await;
     wait_for_text(&b, "Đã phê duyệt báo cáo.").await;
@@ -558,6 +560,7 @@ async fn an_officer_enters_on_a_phone_a_reviewer_returns_then_approves_and_the_d
     b.client.set_window_size(1280, 1000).await.unwrap();
     js(&b, "window.scrollTo(0, 0); return true;").await;
     screenshot(&b, "dashboard.png").await;
+    assert_contrast(&b, "dashboard").await;
     scroll_to(&b, "#bieu-do").await;
     screenshot(&b, "dashboard-charts.png").await;
 
@@ -616,6 +619,7 @@ async fn an_officer_adds_an_activity_on_a_phone() {
     type_into(&b, "#rf-participants-total", "1.085").await;
     click(&b, "#save-row").await;
     let text = wait_for_text(&b, "Đã lưu dòng sổ theo dõi.").await;
+    assert_contrast(&b, "register page").await;
     assert!(
         text.contains("1.085") && text.contains(&format!("08/03/{year}")),
         "{text}"
@@ -624,6 +628,160 @@ async fn an_officer_adds_an_activity_on_a_phone() {
     assert!(overflow.as_i64().unwrap() <= 0, "horizontal overflow of {overflow}px");
     scroll_to(&b, "#rows-h").await;
     screenshot(&b, "register-360px.png").await;
+    sign_out(&b).await;
+    b.close().await;
+}
+
+/// Text on the page whose contrast with what is behind it is below WCAG AA (4.5:1, or 3:1
+/// for large text), one line each. Backgrounds are composed up the tree onto white; text
+/// over an image or gradient, inside charts' SVG, or visually hidden is left out.
+async fn low_contrast(b: &Browser) -> Vec<String> {
+    let found = js(
+        b,
+        r##"
+        function rgba(s) {
+          var m = s.match(/rgba?\(([^)]+)\)/);
+          if (!m) return null;
+          var p = m[1].split(/[ ,\/]+/).filter(Boolean).map(Number);
+          return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 };
+        }
+        function over(top, under) {
+          var a = top.a + under.a * (1 - top.a);
+          if (a === 0) return { r: 255, g: 255, b: 255, a: 1 };
+          function mix(x, y) { return (x * top.a + y * under.a * (1 - top.a)) / a; }
+          return { r: mix(top.r, under.r), g: mix(top.g, under.g), b: mix(top.b, under.b), a: a };
+        }
+        function luminance(c) {
+          function lin(v) { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }
+          return 0.2126 * lin(c.r) + 0.7152 * lin(c.g) + 0.0722 * lin(c.b);
+        }
+        function background(el) {
+          var layers = [];
+          for (var e = el; e && e.nodeType === 1; e = e.parentElement) {
+            var s = getComputedStyle(e);
+            if (s.backgroundImage !== "none") return null;
+            var c = rgba(s.backgroundColor);
+            if (c && c.a > 0) { layers.push(c); if (c.a === 1) break; }
+          }
+          var result = { r: 255, g: 255, b: 255, a: 1 };
+          for (var i = layers.length - 1; i >= 0; i--) result = over(layers[i], result);
+          return result;
+        }
+        var failures = [];
+        document.querySelectorAll("body *").forEach(function (el) {
+          if (el.closest("svg, .sr-only, script, style, noscript")) return;
+          var own = Array.from(el.childNodes).some(function (n) { return n.nodeType === 3 && n.textContent.trim(); });
+          if (!own) return;
+          var rect = el.getBoundingClientRect();
+          var s = getComputedStyle(el);
+          if (rect.width < 2 || rect.height < 2 || s.visibility === "hidden" || s.display === "none") return;
+          var bg = background(el);
+          if (!bg) return;
+          var fg = over(rgba(s.color), bg);
+          var l1 = luminance(fg), l2 = luminance(bg);
+          var ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+          var size = parseFloat(s.fontSize), bold = Number(s.fontWeight) >= 700;
+          var needed = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+          if (ratio < needed) {
+            failures.push(el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + (el.className && el.className.baseVal === undefined ? "." + String(el.className).split(" ").join(".") : "") +
+              " '" + el.textContent.trim().slice(0, 40) + "' " + ratio.toFixed(2) + ":1 < " + needed + ":1 (" + s.color + " on rgb(" + [bg.r, bg.g, bg.b].map(Math.round).join(",") + "))");
+          }
+        });
+        return failures;
+        "##,
+    )
+    .await;
+    found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn assert_contrast(b: &Browser, page: &str) {
+    let failures = low_contrast(b).await;
+    assert!(
+        failures.is_empty(),
+        "text below WCAG AA contrast on the {page}:\n{}",
+        failures.join("\n")
+    );
+}
+
+/// What was typed and not saved survives losing the page (a lost connection, an expired
+/// session, a closed tab), without ever overwriting figures saved since.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typed_figures_not_yet_saved_come_back_after_the_page_is_lost() {
+    let server = Server::start().await;
+    server.user("can.bo.xa", Role::Officer, "03388").await;
+    let period = format!("{}H1", this_year());
+    let entry = server.url(&format!("/nhap-lieu?unit=03388&period={period}"));
+    let b = Browser::start(360, 780).await;
+    sign_in(&b, &server, "can.bo.xa", TEST_PASSWORD).await;
+    wait_for_text(&b, "Kỳ báo cáo của đơn vị").await;
+    b.client.goto(&entry).await.unwrap();
+    wait_for_text(&b, "Mục tiêu 6").await;
+    type_into(&b, "#v-6-1-num-male", "1.260").await;
+    type_into(&b, "#v-6-1-den-male", "3.000").await;
+
+    // The page is lost before saving; opening the form again brings the figures back.
+    b.client.goto(&entry).await.unwrap();
+    let text = wait_for_text(&b, "Đã khôi phục 2 ô đã nhập nhưng chưa lưu").await;
+    assert!(!text.contains("không được khôi phục"), "{text}");
+    assert_eq!(value_of(&b, "#v-6-1-num-male").await, "1.260");
+    assert_eq!(value_of(&b, "#v-6-1-den-male").await, "3.000");
+    assert_eq!(text_of(&b, "#ct-6-1 output[data-d=male]").await, "42,0%");
+    assert_contrast(&b, "entry form with a restored draft").await;
+
+    // A refused save keeps the draft: losing the page after it still brings back everything.
+    type_into(&b, "#v-6-1-num-female", "12 người").await;
+    click(&b, "#save").await;
+    wait_for_text(&b, "Chưa lưu: có ô nhập chưa đúng.").await;
+    b.client.goto(&entry).await.unwrap();
+    wait_for_text(&b, "Đã khôi phục 3 ô").await;
+    assert_eq!(value_of(&b, "#v-6-1-num-female").await, "12 người");
+
+    // Once saved, nothing is left to restore.
+    type_into(&b, "#v-6-1-num-female", "").await;
+    click(&b, "#save").await;
+    wait_for_text(&b, "Đã lưu số liệu.").await;
+    b.client.goto(&entry).await.unwrap();
+    wait_for_text(&b, "Mục tiêu 6").await;
+    assert!(
+        b.client.find(Locator::Css("#draft-notice")).await.is_err(),
+        "no draft after a save"
+    );
+    assert_eq!(value_of(&b, "#v-6-1-num-male").await, "1.260");
+    let left = js(
+        &b,
+        "return Object.keys(localStorage).filter(function (k) { return k.indexOf('binhdang-draft:') === 0; }).length;",
+    )
+    .await;
+    assert_eq!(left, json!(0));
+
+    // Discarding a restored draft puts the saved figures back.
+    type_into(&b, "#v-6-1-num-male", "1.300").await;
+    b.client.goto(&entry).await.unwrap();
+    wait_for_text(&b, "Đã khôi phục 1 ô").await;
+    scroll_to(&b, "#draft-notice").await;
+    click(&b, "#draft-discard").await;
+    assert_eq!(value_of(&b, "#v-6-1-num-male").await, "1.260");
+    b.client.goto(&entry).await.unwrap();
+    wait_for_text(&b, "Mục tiêu 6").await;
+    assert!(b.client.find(Locator::Css("#draft-notice")).await.is_err());
+
+    // A figure saved by someone else since the typing is not overwritten by the draft.
+    type_into(&b, "#v-6-1-num-male", "1.111").await;
+    seed(&server, "03388", &period, &[("6.1.num", "male", "1250")]).await;
+    b.client.goto(&entry).await.unwrap();
+    wait_for_text(&b, "1 ô đã nhập trước đó không được khôi phục").await;
+    assert_eq!(value_of(&b, "#v-6-1-num-male").await, "1.250");
+
+    // The contrast check sees pale text when there is some (#999 on the page's #f6f7f9 is 2.66:1).
+    js(&b, "var p = document.createElement('p'); p.id = 'pale'; p.style.color = '#999'; p.textContent = 'nhạt'; document.querySelector('main').appendChild(p); return true;").await;
+    let pale = low_contrast(&b).await;
+    assert_eq!(pale.len(), 1, "{pale:?}");
+    assert!(pale[0].starts_with("p#pale 'nhạt' 2.66:1"), "{pale:?}");
     sign_out(&b).await;
     b.close().await;
 }

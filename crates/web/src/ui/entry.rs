@@ -110,6 +110,8 @@ struct EntryPage {
     deadline: String,
     returned_comment: Option<String>,
     locked: bool,
+    /// The form shows what was typed, refused, rather than what is stored.
+    unsaved: bool,
     can_submit: bool,
     previous_label: String,
     objectives: Vec<ObjectiveView>,
@@ -399,6 +401,7 @@ async fn build(
             .filter(|s| s.state == WorkflowState::Returned)
             .map(|s| s.comment.unwrap_or_default()),
         locked,
+        unsaved: typed.is_some(),
         can_submit,
         previous_label: format::period(&previous_period, lang),
         objectives: views,
