@@ -1,9 +1,10 @@
 //! XLSX: every table of a document on a sheet of its own, numbers as numbers.
 //!
-//! Number formats are written in the file's locale-independent notation (`#,##0`, `0.0%`,
-//! `dd/mm/yyyy`); Excel and LibreOffice show them with the reader's separators, so under
-//! Vietnamese regional settings 1260 reads `1.260` and 0.636 reads `63,6%`. The value in
-//! the cell is the store's value (a percentage as its fraction), never text.
+//! Number formats carry the Vietnamese locale (`[$-42A]#,##0`, `[$-42A]0.0%`,
+//! `[$-42A]dd/mm/yyyy`): LibreOffice then shows 1260 as `1.260` and 0.636 as `63,6%` whatever
+//! the reader's settings, and Excel with the separators of the reader's regional settings
+//! (Vietnamese ones give the same). The value in the cell is the store's value (a percentage
+//! as its fraction), never text.
 
 use crate::ReportError;
 use crate::model::{Align, Cell, Document, NumFormat, Row, Table};
@@ -22,11 +23,11 @@ fn err(e: XlsxError) -> ReportError {
 
 fn num_format(f: NumFormat) -> &'static str {
     match f {
-        NumFormat::Integer | NumFormat::Money => "#,##0",
-        NumFormat::Percent => "0.0%",
-        NumFormat::Decimal1 => "#,##0.0",
-        NumFormat::Decimal2 => "#,##0.00",
-        NumFormat::Date => "dd/mm/yyyy",
+        NumFormat::Integer | NumFormat::Money => "[$-42A]#,##0",
+        NumFormat::Percent => "[$-42A]0.0%",
+        NumFormat::Decimal1 => "[$-42A]#,##0.0",
+        NumFormat::Decimal2 => "[$-42A]#,##0.00",
+        NumFormat::Date => "[$-42A]dd/mm/yyyy",
         NumFormat::Year => "0",
     }
 }

@@ -50,10 +50,15 @@ fn artefacts() -> PathBuf {
 
 /// Converts a file with LibreOffice (its own profile, so tests can run side by side) and
 /// returns the PDF, failing on any complaint.
+fn as_f64_of(d: Decimal) -> f64 {
+    d.to_string().parse().unwrap()
+}
+
 fn libreoffice_to_pdf(file: &Path) -> PathBuf {
     let out = file.parent().unwrap().join("lo");
     let profile = scratch("lo-profile");
     let result = Command::new("soffice")
+        .env("LC_ALL", "en_US.UTF-8")
         .arg(format!("-env:UserInstallation=file://{}", profile.display()))
         .args(["--headless", "--norestore", "--convert-to", "pdf", "--outdir"])
         .arg(&out)
@@ -458,6 +463,18 @@ on_both_backends! {
             }
         }
         assert_eq!(compared, 5);
+        // LibreOffice (run here in an English locale) shows them the Vietnamese way: the
+        // formats carry the Vietnamese locale, so thousands are dotted and decimals commas.
+        assert!(from_xlsx.contains("15.000.000") && !from_xlsx.contains("15,000,000"), "{from_xlsx}");
+        let percent = rows
+            .iter()
+            .find(|r| {
+                r.figure.value.is_some()
+                    && indicators.iter().any(|i| i.code == r.indicator && i.measure == MeasureKind::Percent)
+            })
+            .unwrap();
+        let shown = format!("{:.1}%", as_f64_of(percent.figure.value.unwrap())).replace('.', ",");
+        assert!(from_xlsx.contains(&shown), "{} should show {shown}:\n{from_xlsx}", percent.indicator);
         let budget = book.worksheet_range("Kinh phí").unwrap();
         assert!(budget.rows().any(|r| r.contains(&Data::Float(15_000_000.0))), "{budget:?}");
         let _ = std::fs::remove_dir_all(&dir);

@@ -863,8 +863,8 @@ fn csv_text(f: &Figures) -> String {
 }
 
 /// XLSX: the same figures as real numbers (the CSV's, to 4 decimals) with display
-/// formats (`#,##0`, `#,##0.0`, `dd/mm/yyyy`) that read the Vietnamese way under
-/// Vietnamese regional settings, the heading row frozen; drawn by the reports' XLSX writer.
+/// formats (`#,##0`, `#,##0.0`, `dd/mm/yyyy`, tagged Vietnamese: `1.260`, `63,6`), the
+/// heading row frozen; drawn by the reports' XLSX writer.
 fn xlsx_bytes(f: &Figures, file_stem: &str, lang: Lang) -> Result<Vec<u8>, ApiError> {
     use binhdang_reports::model::{Align, Block, Cell, Column, NumFormat, Row, Table};
     let number = |d: Decimal, nf: NumFormat| -> Cell {
