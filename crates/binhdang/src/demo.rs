@@ -357,5 +357,49 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
         store.add_user(&viewer, &actor.name, &actor.origin).await?;
         eprintln!("demo: read-only account demo.viewer (binhdang token create --username demo.viewer)");
     }
+    demo_accounts(store, &actor).await
+}
+
+/// One account per role of the reporting chain, so that a newcomer can enter, submit, review
+/// and read the dashboard at once: each with a one-time password, printed once, to be changed
+/// at the first sign-in.
+async fn demo_accounts(store: &Store, actor: &Actor) -> anyhow::Result<()> {
+    use binhdang_domain::access::Role;
+    let accounts = [
+        (
+            "can.bo.doanket",
+            Role::Officer,
+            "03388",
+            "cán bộ Phường Đoàn Kết: nhập và gửi số liệu / commune officer: enters and submits",
+        ),
+        (
+            "tong.hop.laichau",
+            Role::Reviewer,
+            "12",
+            "chuyên viên tỉnh Lai Châu: xét duyệt / provincial reviewer: returns or approves",
+        ),
+        (
+            "lanh.dao.laichau",
+            Role::Leader,
+            "12",
+            "lãnh đạo tỉnh Lai Châu: bảng điều khiển / provincial leader: reads the dashboard",
+        ),
+    ];
+    for (username, role, unit_code, what) in accounts {
+        if store.user_by_name(username).await?.is_some() {
+            continue;
+        }
+        let password = binhdang_store::access::new_secret()[..20].to_string();
+        let user = binhdang_store::NewUser {
+            username,
+            role,
+            unit_code,
+            agency_code: None,
+            password: &password,
+            must_change_password: true,
+        };
+        store.add_user(&user, &actor.name, &actor.origin).await?;
+        eprintln!("demo account: sign in as `{username}` with the one-time password {password} ({what})");
+    }
     Ok(())
 }
