@@ -218,6 +218,22 @@ pub async fn set_enabled(
     ApiResult(lang, result)
 }
 
+/// A rule from its fields as `text` reads them by name (a JSON body, a form), enabled.
+pub(crate) fn draft_from(mut text: impl FnMut(&str) -> String) -> RuleDraft {
+    RuleDraft {
+        code: text("code"),
+        name_vi: text("name_vi"),
+        name_en: text("name_en"),
+        left: text("left"),
+        operator: text("operator"),
+        right: text("right"),
+        severity: text("severity"),
+        message_vi: text("message_vi"),
+        message_en: text("message_en"),
+        enabled: true,
+    }
+}
+
 /// Reads the rule fields, naming every field of the wrong JSON type; the store checks the
 /// content.
 fn rule_draft(body: &Map<String, Value>) -> Result<RuleDraft, ApiError> {
@@ -235,18 +251,7 @@ fn rule_draft(body: &Map<String, Value>) -> Result<RuleDraft, ApiError> {
             String::new()
         }
     };
-    let mut draft = RuleDraft {
-        code: text("code"),
-        name_vi: text("name_vi"),
-        name_en: text("name_en"),
-        left: text("left"),
-        operator: text("operator"),
-        right: text("right"),
-        severity: text("severity"),
-        message_vi: text("message_vi"),
-        message_en: text("message_en"),
-        enabled: true,
-    };
+    let mut draft = draft_from(&mut text);
     match body.get("enabled") {
         None | Some(Value::Null) => {}
         Some(Value::Bool(b)) => draft.enabled = *b,

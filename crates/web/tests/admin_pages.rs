@@ -46,14 +46,7 @@ async fn post_form(v: &mut Visitor, path: &str, fields: &[(&str, &str)]) -> Page
 
 /// The text of the element with this id, up to its closing `</p>`.
 fn error_text<'a>(page: &'a Page, id: &str) -> &'a str {
-    let marker = format!("id=\"{id}\">");
-    let start = page
-        .body
-        .find(&marker)
-        .unwrap_or_else(|| panic!("{id} in {}", page.body))
-        + marker.len();
-    let rest = &page.body[start..];
-    &rest[..rest.find("</p>").unwrap()]
+    error_text_until(page, id, "</p>")
 }
 
 /// The one-time password a page shows.
@@ -61,6 +54,7 @@ fn one_time_password(page: &Page) -> String {
     error_text_until(page, "one-time-password", "</code>").to_string()
 }
 
+/// The page's text from the element with this id up to `end`.
 fn error_text_until<'a>(page: &'a Page, id: &str, end: &str) -> &'a str {
     let marker = format!("id=\"{id}\">");
     let start = page
@@ -109,6 +103,7 @@ on_both_backends! {
         // The list on its own page does not show the password again.
         let list = admin.get("/quan-tri/nguoi-dung").await;
         assert!(!list.body.contains(&password));
+        assert!(!error_text_until(&list, "user-tester", "</tr>").contains("value=\"disable\""), "no locking oneself out");
 
         // The officer signs in with it and must choose a new password before anything else.
         let mut officer = Visitor::new(&app);

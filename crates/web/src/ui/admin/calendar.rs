@@ -6,12 +6,12 @@
 //! ([`crate::workflow`]), so the same checks apply and the store audits each change.
 
 use super::units::read_date;
-use super::{Form, Input, Refused, notice_for, sent};
+use super::{Form, Input, Refused, sent};
 use crate::AppState;
 use crate::auth::require_admin;
 use crate::error::ApiError;
 use crate::lang::Lang;
-use crate::ui::{Chrome, Session, field, format, render, reporting::today, see_other};
+use crate::ui::{Chrome, Session, field, format, reporting::today, see_other};
 use crate::workflow::{close, excuse_unit, save_programme, unlock_unit};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -151,27 +151,11 @@ pub async fn page(
         Some("excused") => Some(session.t("Đã miễn báo cáo cho đơn vị.", "The unit has been excused.")),
         _ => None,
     };
-    respond(
-        &state,
+    super::shown(
         &session,
         StatusCode::OK,
-        Refused::default(),
-        done.map(str::to_string),
+        build(&state, &session, Refused::default(), done.map(str::to_string)).await,
     )
-    .await
-}
-
-async fn respond(
-    state: &AppState,
-    session: &Session,
-    status: StatusCode,
-    refused: Refused,
-    done: Option<String>,
-) -> Response {
-    match build(state, session, refused, done).await {
-        Ok(page) => render(status, &page),
-        Err(e) => session.api_error(e),
-    }
 }
 
 fn programme_view(programme: Option<&Programme>, refused: &Refused, session: &Session) -> ProgrammeView {
@@ -281,6 +265,30 @@ fn programme_view(programme: Option<&Programme>, refused: &Refused, session: &Se
     }
 }
 
+fn period_hint(session: &Session) -> &'static str {
+    session.t(
+        "Mã kỳ: 2025 (năm), 2025H1 (6 tháng đầu năm), 2025AM (Tháng hành động), 2021-2025 (giai đoạn).",
+        "Period code: 2025 (year), 2025H1 (first half), 2025AM (Action Month), 2021-2025 (phase).",
+    )
+}
+
+/// The unit (named as its code is typed) and the period, which the unlock and excuse forms
+/// begin with.
+async fn unit_and_period(
+    form: &Form<'_>,
+    state: &AppState,
+    session: &Session,
+    unit_label: &str,
+) -> Result<Vec<Input>, ApiError> {
+    Ok(vec![
+        form.text("unit", unit_label, "")
+            .naming_unit(state, session.lang)
+            .await?,
+        form.text("period", session.t("Kỳ báo cáo", "Period"), "")
+            .with_hint(period_hint(session)),
+    ])
+}
+
 async fn build(
     state: &AppState,
     session: &Session,
@@ -298,10 +306,6 @@ async fn build(
             (p.code.clone(), format!("{} — {name}", p.code))
         })
         .collect();
-    let period_hint = session.t(
-        "Mã kỳ: 2025 (năm), 2025H1 (6 tháng đầu năm), 2025AM (Tháng hành động), 2021-2025 (giai đoạn).",
-        "Period code: 2025 (year), 2025H1 (first half), 2025AM (Action Month), 2021-2025 (phase).",
-    );
     let close_form = Form::new("close", &refused);
     let close = admin.then(|| FormView {
         inputs: vec![
@@ -313,7 +317,7 @@ async fn build(
             ),
             close_form
                 .text("period", session.t("Kỳ báo cáo", "Period"), "")
-                .with_hint(period_hint),
+                .with_hint(period_hint(session)),
             close_form
                 .text(
                     "closes_on",
@@ -325,20 +329,15 @@ async fn build(
         general: refused.general("close"),
     });
     let unlock_form = Form::new("unlock", &refused);
+    let mut inputs = unit_and_period(&unlock_form, state, session, session.t("Mã đơn vị", "Unit code")).await?;
+    inputs.extend([
+        unlock_form
+            .text("until", session.t("Cho nhập đến hết ngày", "Open for entry until"), "")
+            .with_hint(session.t("Ngày/tháng/năm, ví dụ 31/07/2025.", "Day/month/year, e.g. 31/07/2025.")),
+        unlock_form.textarea("reason", session.t("Lý do", "Reason"), ""),
+    ]);
     let unlock = FormView {
-        inputs: vec![
-            unlock_form
-                .text("unit", session.t("Mã đơn vị", "Unit code"), "")
-                .naming_unit(state, lang)
-                .await?,
-            unlock_form
-                .text("period", session.t("Kỳ báo cáo", "Period"), "")
-                .with_hint(period_hint),
-            unlock_form
-                .text("until", session.t("Cho nhập đến hết ngày", "Open for entry until"), "")
-                .with_hint(session.t("Ngày/tháng/năm, ví dụ 31/07/2025.", "Day/month/year, e.g. 31/07/2025.")),
-            unlock_form.textarea("reason", session.t("Lý do", "Reason"), ""),
-        ],
+        inputs,
         general: refused.general("unlock"),
     };
     let excuse_form = Form::new("excuse", &refused);
@@ -347,25 +346,21 @@ async fn build(
         session.t("Theo kỳ báo cáo", "The one for the period").to_string(),
     )];
     excuse_programmes.extend(choices);
+    let unit_label = session.t("Mã đơn vị được miễn", "Code of the unit excused");
+    let mut inputs = unit_and_period(&excuse_form, state, session, unit_label).await?;
+    inputs.extend([
+        excuse_form
+            .select(
+                "programme",
+                session.t("Chế độ báo cáo", "Programme"),
+                excuse_programmes,
+                "",
+            )
+            .optional(),
+        excuse_form.textarea("reason", session.t("Lý do", "Reason"), ""),
+    ]);
     let excuse = FormView {
-        inputs: vec![
-            excuse_form
-                .text("unit", session.t("Mã đơn vị được miễn", "Code of the unit excused"), "")
-                .naming_unit(state, lang)
-                .await?,
-            excuse_form
-                .text("period", session.t("Kỳ báo cáo", "Period"), "")
-                .with_hint(period_hint),
-            excuse_form
-                .select(
-                    "programme",
-                    session.t("Chế độ báo cáo", "Programme"),
-                    excuse_programmes,
-                    "",
-                )
-                .optional(),
-            excuse_form.textarea("reason", session.t("Lý do", "Reason"), ""),
-        ],
+        inputs,
         general: refused.general("excuse"),
     };
     let closures = state
@@ -385,10 +380,7 @@ async fn build(
         .iter()
         .map(|p| programme_view(Some(p), &refused, session))
         .collect();
-    let mut c = session.chrome(session.t("Lịch báo cáo", "Reporting calendar"), super::PATH);
-    if let Some((kind, text)) = notice_for(&refused, done, lang) {
-        c = c.with_notice(kind, text);
-    }
+    let c = super::frame(session, "Lịch báo cáo", "Reporting calendar", &refused, done);
     Ok(CalendarPage {
         c,
         admin,
@@ -450,7 +442,11 @@ pub async fn submit(
         Ok(msg) => see_other(&format!("{PATH}?msg={msg}")),
         Err(ApiError::Invalid(problems)) => {
             let refused = Refused::new(&key, &form, problems, fields, session.lang);
-            respond(&state, &session, StatusCode::UNPROCESSABLE_ENTITY, refused, None).await
+            super::shown(
+                &session,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                build(&state, &session, refused, None).await,
+            )
         }
         Err(e) => session.api_error(e),
     }

@@ -4,12 +4,12 @@
 //! phase ([`binhdang_store::Store::set_local_target`], which checks and audits it). The
 //! assessment of that unit (and of the units below it) then uses the local target.
 
-use super::{Form, Input, Refused, notice_for, sent};
+use super::{Form, Input, Refused, sent};
 use crate::AppState;
 use crate::auth::require_admin;
 use crate::error::ApiError;
 use crate::lang::Lang;
-use crate::ui::{Chrome, Session, field, format, render, see_other};
+use crate::ui::{Chrome, Session, format, see_other};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -146,20 +146,11 @@ pub async fn page(
             .t("Đã lưu chỉ tiêu của địa phương.", "The local target has been saved.")
             .to_string()
     });
-    respond(&state, &session, StatusCode::OK, Refused::default(), done).await
-}
-
-async fn respond(
-    state: &AppState,
-    session: &Session,
-    status: StatusCode,
-    refused: Refused,
-    done: Option<String>,
-) -> Response {
-    match build(state, session, refused, done).await {
-        Ok(page) => render(status, &page),
-        Err(e) => session.api_error(e),
-    }
+    super::shown(
+        &session,
+        StatusCode::OK,
+        build(&state, &session, Refused::default(), done).await,
+    )
 }
 
 async fn build(
@@ -277,10 +268,7 @@ async fn build(
                 "In the indicator's unit, written the Vietnamese way: 60 or 63,5 (percent), 1.200 (count).",
             )),
     ];
-    let mut c = session.chrome(session.t("Danh mục chỉ tiêu", "Catalogue"), super::PATH);
-    if let Some((kind, text)) = notice_for(&refused, done, lang) {
-        c = c.with_notice(kind, text);
-    }
+    let c = super::frame(session, "Danh mục chỉ tiêu", "Catalogue", &refused, done);
     Ok(CataloguePage {
         c,
         objectives,
@@ -295,17 +283,18 @@ pub async fn submit(
     session: Session,
     axum::Form(form): axum::Form<Vec<(String, String)>>,
 ) -> Response {
-    if let Some(r) = session.csrf_refusal(field(&form, "csrf")) {
-        return r;
-    }
-    if let Err(e) = require_admin(&session.caller) {
-        return session.api_error(e);
+    if let Some(refusal) = super::refuse_unless_admin(&session, &form) {
+        return refusal;
     }
     match set_target(&state, &session, &form).await {
         Ok(()) => see_other(&format!("{PATH}?msg=saved")),
         Err(ApiError::Invalid(problems)) => {
             let refused = Refused::new("target", &form, problems, &FIELDS, session.lang);
-            respond(&state, &session, StatusCode::UNPROCESSABLE_ENTITY, refused, None).await
+            super::shown(
+                &session,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                build(&state, &session, refused, None).await,
+            )
         }
         Err(e) => session.api_error(e),
     }

@@ -334,15 +334,37 @@ pub fn unit_label(unit: &binhdang_store::UnitSummary) -> String {
     format!("{} ({})", unit.full_name, unit.code)
 }
 
-/// A notice for a page: done (`ok`) or refused (`error`).
-pub fn notice_for(refused: &Refused, done: Option<String>, lang: Lang) -> Option<(&'static str, String)> {
+/// The frame of an administration page, with a notice of what was done, or that the
+/// refused form saved nothing.
+pub fn frame(session: &Session, title_vi: &str, title_en: &str, refused: &Refused, done: Option<String>) -> Chrome {
+    let c = session.chrome(session.t(title_vi, title_en), PATH);
     if !refused.form.is_empty() {
-        let text = if lang == Lang::En {
-            "Nothing was saved: see the boxes marked below."
-        } else {
-            "Chưa lưu: xem các ô được đánh dấu bên dưới."
-        };
-        return Some(("error", text.to_string()));
+        let text = session.t(
+            "Chưa lưu: xem các ô được đánh dấu bên dưới.",
+            "Nothing was saved: see the boxes marked below.",
+        );
+        return c.with_notice("error", text);
     }
-    done.map(|text| ("ok", text))
+    match done {
+        Some(text) => c.with_notice("ok", text),
+        None => c,
+    }
+}
+
+/// The refusal of an administrators' form: without this session's CSRF token, or from
+/// someone else.
+pub fn refuse_unless_admin(session: &Session, form: &[(String, String)]) -> Option<Response> {
+    session.csrf_refusal(super::field(form, "csrf")).or_else(|| {
+        crate::auth::require_admin(&session.caller)
+            .err()
+            .map(|e| session.api_error(e))
+    })
+}
+
+/// A page with its status, or the refusal to build it as an error page.
+pub fn shown<T: Template>(session: &Session, status: StatusCode, page: Result<T, ApiError>) -> Response {
+    match page {
+        Ok(page) => render(status, &page),
+        Err(e) => session.api_error(e),
+    }
 }

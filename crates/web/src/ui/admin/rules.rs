@@ -4,18 +4,18 @@
 //! code as the API's ([`crate::rules::add_rule`]); what is wrong with an expression (its
 //! position, an unknown data element, …) is said beside the box in the page's language.
 
-use super::{Form, Input, Refused, notice_for, sent};
+use super::{Form, Input, Refused, sent};
 use crate::AppState;
 use crate::auth::require_admin;
 use crate::error::ApiError;
 use crate::lang::Lang;
-use crate::rules::{add_rule, switch_rule};
-use crate::ui::{Chrome, Session, field, render, see_other};
+use crate::rules::{add_rule, draft_from, switch_rule};
+use crate::ui::{Chrome, Session, field, see_other};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use binhdang_domain::rules::{BuiltinRule, Operator, RuleDraft, Severity};
+use binhdang_domain::rules::{BuiltinRule, Operator, Severity};
 use std::collections::HashMap;
 
 pub const PATH: &str = "/quan-tri/quy-tac";
@@ -69,27 +69,11 @@ pub async fn page(
         Some("switched") => Some(session.t("Đã đổi trạng thái quy tắc.", "The rule has been switched.")),
         _ => None,
     };
-    respond(
-        &state,
+    super::shown(
         &session,
         StatusCode::OK,
-        Refused::default(),
-        done.map(str::to_string),
+        build(&state, &session, Refused::default(), done.map(str::to_string)).await,
     )
-    .await
-}
-
-async fn respond(
-    state: &AppState,
-    session: &Session,
-    status: StatusCode,
-    refused: Refused,
-    done: Option<String>,
-) -> Response {
-    match build(state, session, refused, done).await {
-        Ok(page) => render(status, &page),
-        Err(e) => session.api_error(e),
-    }
 }
 
 async fn build(
@@ -181,10 +165,7 @@ async fn build(
             )),
         form.textarea("message_en", session.t("Thông báo (tiếng Anh)", "Message (English)"), "").optional(),
     ];
-    let mut c = session.chrome(session.t("Quy tắc kiểm tra", "Validation rules"), super::PATH);
-    if let Some((kind, text)) = notice_for(&refused, done, lang) {
-        c = c.with_notice(kind, text);
-    }
+    let c = super::frame(session, "Quy tắc kiểm tra", "Validation rules", &refused, done);
     Ok(RulesPage {
         c,
         rules,
@@ -210,19 +191,7 @@ pub async fn submit(
             .await
             .map(|_| "switched"),
         _ => {
-            let text = |name: &str| sent(&form, name).to_string();
-            let draft = RuleDraft {
-                code: text("code"),
-                name_vi: text("name_vi"),
-                name_en: text("name_en"),
-                left: text("left"),
-                operator: text("operator"),
-                right: text("right"),
-                severity: text("severity"),
-                message_vi: text("message_vi"),
-                message_en: text("message_en"),
-                enabled: true,
-            };
+            let draft = draft_from(|name| sent(&form, name).to_string());
             add_rule(&state, caller, &draft).await.map(|_| "saved")
         }
     };
@@ -230,7 +199,11 @@ pub async fn submit(
         Ok(msg) => see_other(&format!("{PATH}?msg={msg}")),
         Err(ApiError::Invalid(problems)) if sent(&form, "do") == "add" => {
             let refused = Refused::new("rule", &form, problems, &FIELDS, session.lang);
-            respond(&state, &session, StatusCode::UNPROCESSABLE_ENTITY, refused, None).await
+            super::shown(
+                &session,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                build(&state, &session, refused, None).await,
+            )
         }
         Err(e) => session.api_error(e),
     }

@@ -3,11 +3,11 @@
 //! sign-in; disabling one; issuing a new one-time password. A password the server makes is
 //! shown once, on the page that answers the form, never in an address.
 
-use super::{Form, Input, Refused, notice_for, sent, unit_label};
+use super::{Form, Input, Refused, sent, unit_label};
 use crate::AppState;
 use crate::auth::{parse_role, require_admin};
 use crate::error::ApiError;
-use crate::ui::{Chrome, Session, field, render, role_label, see_other};
+use crate::ui::{Chrome, Session, role_label, see_other};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -26,6 +26,9 @@ pub struct UserRow {
     pub agency: String,
     pub disabled: bool,
     pub must_change_password: bool,
+    /// The administrator's own account: no disabling it or resetting it from here (the
+    /// password is changed on the password page).
+    pub is_self: bool,
 }
 
 /// A one-time password just issued, shown once.
@@ -60,21 +63,11 @@ pub async fn page(
             .t("Đã khóa tài khoản.", "The account has been disabled.")
             .to_string()
     });
-    respond(&state, &session, StatusCode::OK, Refused::default(), done, None).await
-}
-
-async fn respond(
-    state: &AppState,
-    session: &Session,
-    status: StatusCode,
-    refused: Refused,
-    done: Option<String>,
-    issued: Option<Issued>,
-) -> Response {
-    match build(state, session, refused, done, issued).await {
-        Ok(page) => render(status, &page),
-        Err(e) => session.api_error(e),
-    }
+    super::shown(
+        &session,
+        StatusCode::OK,
+        build(&state, &session, Refused::default(), done, None).await,
+    )
 }
 
 async fn build(
@@ -97,6 +90,7 @@ async fn build(
             agency: u.agency_code.clone().unwrap_or_default(),
             disabled: u.disabled,
             must_change_password: u.must_change_password,
+            is_self: u.username == session.caller.user.username,
             username: u.username,
         })
         .collect();
@@ -133,10 +127,7 @@ async fn build(
             )),
     ];
     let general = refused.general("add");
-    let mut c = session.chrome(session.t("Người dùng", "Users"), super::PATH);
-    if let Some((kind, text)) = notice_for(&refused, done, lang) {
-        c = c.with_notice(kind, text);
-    }
+    let c = super::frame(session, "Người dùng", "Users", &refused, done);
     Ok(UsersPage {
         c,
         users,
@@ -153,11 +144,8 @@ pub async fn submit(
     session: Session,
     axum::Form(form): axum::Form<Vec<(String, String)>>,
 ) -> Response {
-    if let Some(r) = session.csrf_refusal(field(&form, "csrf")) {
-        return r;
-    }
-    if let Err(e) = require_admin(&session.caller) {
-        return session.api_error(e);
+    if let Some(refusal) = super::refuse_unless_admin(&session, &form) {
+        return refusal;
     }
     let caller = &session.caller;
     let (actor, origin) = (caller.user.username.as_str(), caller.origin.as_str());
@@ -184,19 +172,19 @@ pub async fn submit(
             let done = session
                 .t("Đã lưu tài khoản.", "The account has been saved.")
                 .to_string();
-            respond(
-                &state,
+            super::shown(
                 &session,
                 StatusCode::OK,
-                Refused::default(),
-                Some(done),
-                Some(issued),
+                build(&state, &session, Refused::default(), Some(done), Some(issued)).await,
             )
-            .await
         }
         Err(ApiError::Invalid(problems)) => {
             let refused = Refused::new("add", &form, problems, &FIELDS, session.lang);
-            respond(&state, &session, StatusCode::UNPROCESSABLE_ENTITY, refused, None, None).await
+            super::shown(
+                &session,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                build(&state, &session, refused, None, None).await,
+            )
         }
         Err(e) => session.api_error(e),
     }
