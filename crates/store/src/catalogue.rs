@@ -3,9 +3,10 @@
 
 use crate::{Store, StoreError, text_to_decimal};
 use binhdang_domain::{
-    CategoryCombo, DataElement, ElementRole, Indicator, NationalTarget, Objective, Period, PeriodType, Target,
-    TargetOp, ValueType,
+    CategoryCombo, DataElement, ElementRole, Indicator, MeasureKind, NationalTarget, Objective, Period, PeriodType,
+    Target, TargetOp, ValueType,
 };
+use rust_decimal::Decimal;
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -54,6 +55,48 @@ fn element(row: &AnyRow) -> Result<DataElement, StoreError> {
         value_type: parse::<ValueType>(row, "value_type")?,
         category_combo: parse::<CategoryCombo>(row, "category_combo")?,
     })
+}
+
+/// What is wrong with a target for an indicator: a negative figure, a share above 100%, a
+/// yes/no target other than 0 or 1, or any target for a narrative indicator.
+fn target_problems(indicator: &Indicator, target: &Target) -> Vec<crate::FieldProblem> {
+    let problem = |code: &str, en: String, vi: String| vec![crate::FieldProblem::new("value", code, en, vi)];
+    let value = target.value;
+    match indicator.measure {
+        MeasureKind::Narrative => problem(
+            "narrative_indicator",
+            format!(
+                "indicator {} is assessed in words; it takes no numeric target",
+                indicator.code
+            ),
+            format!("Chỉ tiêu {} đánh giá bằng lời, không đặt mức số", indicator.code),
+        ),
+        _ if value < Decimal::ZERO => problem(
+            "negative_target",
+            format!("a target cannot be negative ({value})"),
+            format!(
+                "Mức chỉ tiêu không được âm ({})",
+                binhdang_domain::vn::format_number(value, None)
+            ),
+        ),
+        MeasureKind::Percent if value > Decimal::ONE_HUNDRED => problem(
+            "over_100",
+            format!("a percentage target cannot exceed 100 ({value})"),
+            format!(
+                "Mức chỉ tiêu tỷ lệ phần trăm không được lớn hơn 100 ({})",
+                binhdang_domain::vn::format_number(value, None)
+            ),
+        ),
+        MeasureKind::YesNo if value != Decimal::ZERO && value != Decimal::ONE => problem(
+            "not_yes_no",
+            format!("a yes/no target is 1 (yes) or 0 (no), not {value}"),
+            format!(
+                "Chỉ tiêu có/không chỉ nhận 1 (có) hoặc 0 (không), không phải {}",
+                binhdang_domain::vn::format_number(value, None)
+            ),
+        ),
+        _ => Vec::new(),
+    }
 }
 
 fn target(row: &AnyRow) -> Result<Target, StoreError> {
@@ -271,15 +314,35 @@ impl Store {
                 format!("Chỉ tiêu của địa phương đặt cho một giai đoạn (ví dụ 2021-2025), không phải {phase}"),
             )]));
         }
-        if !self.indicators().await?.iter().any(|i| i.code == indicator_code) {
+        let indicators = self.indicators().await?;
+        let Some(indicator) = indicators.iter().find(|i| i.code == indicator_code) else {
             return Err(StoreError::Invalid(vec![crate::FieldProblem::new(
                 "indicator",
                 "unknown_indicator",
                 format!("there is no indicator `{indicator_code}` in the catalogue"),
                 format!("Không có chỉ tiêu `{indicator_code}` trong danh mục"),
             )]));
+        };
+        let mut problems = target_problems(indicator, &target);
+        // The unit that reported during the phase: old Hà Giang has a 2021–2025 target,
+        // not a 2026–2030 one.
+        let unit = self.unit_for_period(unit_code, phase).await?;
+        if unit.is_none() {
+            let problem = if self.unit_code_exists(unit_code).await? {
+                crate::FieldProblem::new(
+                    "unit",
+                    "unit_not_in_phase",
+                    format!("the unit `{unit_code}` did not exist during {phase}"),
+                    format!("Đơn vị mã `{unit_code}` không tồn tại trong giai đoạn {phase}"),
+                )
+            } else {
+                crate::unknown_unit("unit", unit_code)
+            };
+            problems.insert(0, problem);
         }
-        let unit = self.unit_on(unit_code, phase.end()).await?;
+        let (Some(unit), true) = (unit, problems.is_empty()) else {
+            return Err(StoreError::Invalid(problems));
+        };
         let phase_text = phase.to_string();
         let mut tx = self.begin_write().await?;
         let old = sqlx::query(

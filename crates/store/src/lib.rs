@@ -34,8 +34,8 @@ pub use figures::{Assessment, BySex, Completeness, Figure, MappingUsed, Part, Ta
 pub use narratives::{MAX_NARRATIVE_CHARS, NARRATIVE_SECTIONS};
 pub use rollup::{Cell, Sums};
 pub use rules::HISTORY_WINDOW;
-pub use units::{UnitDetail, UnitSummary};
-pub use values::{Actor, RawValue, StoredValue, ValueInput, WriteSummary, unknown_unit};
+pub use units::{Succession, UnitDetail, UnitSummary};
+pub use values::{Actor, RawValue, StoredValue, ValueInput, WriteSummary, bad_period, unknown_unit};
 pub use workflow::{ChildStatus, StatusReport, Submission, TransitionRequest};
 
 use binhdang_domain::UnitLevel;

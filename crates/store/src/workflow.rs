@@ -481,6 +481,24 @@ impl Store {
         Ok(())
     }
 
+    /// Every period closure: (programme, period, closes on), newest period first.
+    pub async fn period_closures(&self) -> Result<Vec<(String, String, Date)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT programme_code, period, closes_on FROM period_closures ORDER BY period DESC, programme_code",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("programme_code")?,
+                    r.try_get("period")?,
+                    text_to_date(&r.try_get::<String, _>("closes_on")?)?,
+                ))
+            })
+            .collect()
+    }
+
     /// Lets a unit enter data into a closed period until a date, with a reason.
     pub async fn unlock(
         &self,

@@ -339,6 +339,12 @@ pub async fn list_users(
     ApiResult(lang, result)
 }
 
+/// A role by its name (`officer`, `reviewer`, …), or the problem naming the field `role`.
+pub(crate) fn parse_role(text: &str) -> Result<Role, ApiError> {
+    text.parse()
+        .map_err(|e: String| ApiError::invalid("role", "bad_role", e.clone(), format!("Vai trò không hợp lệ: {e}")))
+}
+
 /// `POST /api/v1/users` (administrators) with `{"username", "role", "unit", "agency"?, "password"}`;
 /// the user must change the password at the first sign-in.
 pub async fn add_user(
@@ -350,9 +356,7 @@ pub async fn add_user(
     let result = async {
         require_admin(&caller)?;
         let body = body_json(body)?;
-        let role: Role = text_field(&body, "role")?.parse().map_err(|e: String| {
-            ApiError::invalid("role", "bad_role", e.clone(), format!("Vai trò không hợp lệ: {e}"))
-        })?;
+        let role = parse_role(text_field(&body, "role")?)?;
         let new = NewUser {
             username: text_field(&body, "username")?,
             role,

@@ -4,7 +4,7 @@
 //! effect on the next call.
 
 use crate::AppState;
-use crate::auth::{Authenticated, authorize, require_admin};
+use crate::auth::{Authenticated, Caller, authorize, require_admin};
 use crate::error::{ApiError, ApiResult};
 use crate::lang::Lang;
 use axum::Json;
@@ -12,7 +12,7 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use binhdang_domain::access::Action;
-use binhdang_domain::rules::{RuleDraft, tally};
+use binhdang_domain::rules::{Rule, RuleDraft, tally};
 use binhdang_store::AuditEntry;
 use binhdang_store::FieldProblem;
 use serde_json::{Map, Value, json};
@@ -137,24 +137,55 @@ pub async fn add(
     let result = async {
         require_admin(&caller)?;
         let body = json_body(body)?;
-        let draft = rule_draft(&body)?;
-        let rule = state.store.add_rule(&draft).await?;
-        let entry = AuditEntry {
-            actor: &caller.user.username,
-            origin: &caller.origin,
-            action: "rule.add",
-            unit_id: None,
-            period: None,
-            subject: &draft.code,
-            old_value: None,
-            new_value: Some(to_json(&rule)?),
-            reason: None,
-        };
-        state.store.audit(&entry).await?;
+        let rule = add_rule(&state, &caller, &rule_draft(&body)?).await?;
         Ok((StatusCode::CREATED, Json(to_json(&rule)?)))
     }
     .await;
     ApiResult(lang, result)
+}
+
+/// Stores a checked rule (administrators), audited; the API and the rules page add rules
+/// through this.
+pub(crate) async fn add_rule(state: &AppState, caller: &Caller, draft: &RuleDraft) -> Result<Rule, ApiError> {
+    require_admin(caller)?;
+    let rule = state.store.add_rule(draft).await?;
+    let entry = AuditEntry {
+        actor: &caller.user.username,
+        origin: &caller.origin,
+        action: "rule.add",
+        unit_id: None,
+        period: None,
+        subject: &draft.code,
+        old_value: None,
+        new_value: Some(to_json(&rule)?),
+        reason: None,
+    };
+    state.store.audit(&entry).await?;
+    Ok(rule)
+}
+
+/// Switches a configured rule on or off (administrators), audited.
+pub(crate) async fn switch_rule(
+    state: &AppState,
+    caller: &Caller,
+    code: &str,
+    enabled: bool,
+) -> Result<Rule, ApiError> {
+    require_admin(caller)?;
+    let rule = state.store.set_rule_enabled(code, enabled).await?;
+    let entry = AuditEntry {
+        actor: &caller.user.username,
+        origin: &caller.origin,
+        action: "rule.enable",
+        unit_id: None,
+        period: None,
+        subject: code,
+        old_value: Some(json!({ "enabled": !enabled })),
+        new_value: Some(json!({ "enabled": enabled })),
+        reason: None,
+    };
+    state.store.audit(&entry).await?;
+    Ok(rule)
 }
 
 /// `PATCH /api/v1/rules/{code}` with `{"enabled": bool}`.
@@ -180,23 +211,27 @@ pub async fn set_enabled(
                 "Gửi {\"enabled\": true} (bật) hoặc {\"enabled\": false} (tắt)".into(),
             ));
         };
-        let rule = state.store.set_rule_enabled(code.trim(), enabled).await?;
-        let entry = AuditEntry {
-            actor: &caller.user.username,
-            origin: &caller.origin,
-            action: "rule.enable",
-            unit_id: None,
-            period: None,
-            subject: code.trim(),
-            old_value: Some(json!({ "enabled": !enabled })),
-            new_value: Some(json!({ "enabled": enabled })),
-            reason: None,
-        };
-        state.store.audit(&entry).await?;
+        let rule = switch_rule(&state, &caller, code.trim(), enabled).await?;
         Ok(Json(to_json(&rule)?))
     }
     .await;
     ApiResult(lang, result)
+}
+
+/// A rule from its fields as `text` reads them by name (a JSON body, a form), enabled.
+pub(crate) fn draft_from(mut text: impl FnMut(&str) -> String) -> RuleDraft {
+    RuleDraft {
+        code: text("code"),
+        name_vi: text("name_vi"),
+        name_en: text("name_en"),
+        left: text("left"),
+        operator: text("operator"),
+        right: text("right"),
+        severity: text("severity"),
+        message_vi: text("message_vi"),
+        message_en: text("message_en"),
+        enabled: true,
+    }
 }
 
 /// Reads the rule fields, naming every field of the wrong JSON type; the store checks the
@@ -216,18 +251,7 @@ fn rule_draft(body: &Map<String, Value>) -> Result<RuleDraft, ApiError> {
             String::new()
         }
     };
-    let mut draft = RuleDraft {
-        code: text("code"),
-        name_vi: text("name_vi"),
-        name_en: text("name_en"),
-        left: text("left"),
-        operator: text("operator"),
-        right: text("right"),
-        severity: text("severity"),
-        message_vi: text("message_vi"),
-        message_en: text("message_en"),
-        enabled: true,
-    };
+    let mut draft = draft_from(&mut text);
     match body.get("enabled") {
         None | Some(Value::Null) => {}
         Some(Value::Bool(b)) => draft.enabled = *b,

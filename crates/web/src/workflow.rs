@@ -95,33 +95,41 @@ pub async fn put_programme(
                 format!("Chế độ báo cáo không hợp lệ: {e}"),
             )
         })?;
-        let mut problems = Vec::new();
-        for (i, (_, day)) in programme.deadlines.iter().enumerate() {
-            if day.in_year(2024).is_none() || day.in_year(2025).is_none() {
-                problems.push(binhdang_store::FieldProblem::new(
-                    format!("deadlines[{i}]"),
-                    "bad_day",
-                    format!("{}/{} is not a day of every year", day.day, day.month),
-                    format!("Ngày {}/{} không có trong mọi năm", day.day, day.month),
-                ));
-            }
-        }
-        if programme.name_vi.trim().is_empty() {
-            problems.push(binhdang_store::FieldProblem::new(
-                "name_vi",
-                "missing",
-                "a Vietnamese name is required".into(),
-                "Thiếu tên tiếng Việt".into(),
-            ));
-        }
-        if !problems.is_empty() {
-            return Err(ApiError::Invalid(problems));
-        }
-        state.store.put_programme(&programme, &caller.actor()).await?;
+        save_programme(&state, &caller, &programme).await?;
         Ok(Json(json!({ "programme": programme })))
     }
     .await;
     ApiResult(lang, result)
+}
+
+/// Creates or replaces a programme (administrators), refusing deadlines that are not a
+/// day of every year (`deadlines[i]`) and a missing Vietnamese name; audited by the store.
+pub(crate) async fn save_programme(state: &AppState, caller: &Caller, programme: &Programme) -> Result<(), ApiError> {
+    require_admin(caller)?;
+    let mut problems = Vec::new();
+    for (i, (_, day)) in programme.deadlines.iter().enumerate() {
+        if day.in_year(2024).is_none() || day.in_year(2025).is_none() {
+            problems.push(binhdang_store::FieldProblem::new(
+                format!("deadlines[{i}]"),
+                "bad_day",
+                format!("{}/{} is not a day of every year", day.day, day.month),
+                format!("Ngày {}/{} không có trong mọi năm", day.day, day.month),
+            ));
+        }
+    }
+    if programme.name_vi.trim().is_empty() {
+        problems.push(binhdang_store::FieldProblem::new(
+            "name_vi",
+            "missing",
+            "a Vietnamese name is required".into(),
+            "Thiếu tên tiếng Việt".into(),
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::Invalid(problems));
+    }
+    state.store.put_programme(programme, &caller.actor()).await?;
+    Ok(())
 }
 
 /// `GET /api/v1/workflow?unit=&period=[&programme=]`
@@ -198,19 +206,31 @@ pub async fn excuse(
     let result = async {
         let body = body_object(body)?;
         let p = params(q)?;
-        let (unit, period, programme) = report_target(&state, &p).await?;
-        authorize(&state, &caller, &unit, Action::Approve).await?;
         let reason = body.get("reason").and_then(Value::as_str).unwrap_or("");
-        state
-            .store
-            .excuse(&unit, &programme.code, &period, reason, &caller.actor())
-            .await?;
+        let (unit, period, programme) = excuse_unit(&state, &caller, &p, reason).await?;
         Ok(Json(
             json!({ "unit": unit, "period": period_json(&period), "programme": programme.code, "excused": reason }),
         ))
     }
     .await;
     ApiResult(lang, result)
+}
+
+/// Excuses the unit `p` names (`unit`, `period`, optional `programme`) from its parent's
+/// approval, for whoever may approve its report.
+pub(crate) async fn excuse_unit(
+    state: &AppState,
+    caller: &Caller,
+    p: &HashMap<String, String>,
+    reason: &str,
+) -> Result<(UnitSummary, Period, Programme), ApiError> {
+    let (unit, period, programme) = report_target(state, p).await?;
+    authorize(state, caller, &unit, Action::Approve).await?;
+    state
+        .store
+        .excuse(&unit, &programme.code, &period, reason, &caller.actor())
+        .await?;
+    Ok((unit, period, programme))
 }
 
 /// `POST /api/v1/unlock?unit=&period=` with `{"until": "YYYY-MM-DD", "reason"}`.
@@ -228,7 +248,6 @@ pub async fn unlock(
             .store
             .resolve_unit_period(required(&p, "unit", "12")?, required(&p, "period", "2025H1")?)
             .await?;
-        authorize(&state, &caller, &unit, Action::Unlock).await?;
         let until = body.get("until").and_then(Value::as_str).ok_or_else(|| {
             ApiError::invalid(
                 "until",
@@ -239,16 +258,42 @@ pub async fn unlock(
         })?;
         let until = parse_iso_date("until", until)?;
         let reason = body.get("reason").and_then(Value::as_str).unwrap_or("");
-        state
-            .store
-            .unlock(&unit, &period, until, reason, &caller.actor())
-            .await?;
+        unlock_unit(&state, &caller, &unit, &period, until, reason).await?;
         Ok(Json(
             json!({ "unit": unit, "period": period_json(&period), "until": until }),
         ))
     }
     .await;
     ApiResult(lang, result)
+}
+
+/// Lets a unit enter data into its closed period until a date, for whoever may unlock the
+/// unit (a reviewer above it, an administrator), with a reason.
+pub(crate) async fn unlock_unit(
+    state: &AppState,
+    caller: &Caller,
+    unit: &UnitSummary,
+    period: &Period,
+    until: time::Date,
+    reason: &str,
+) -> Result<(), ApiError> {
+    authorize(state, caller, unit, Action::Unlock).await?;
+    Ok(state.store.unlock(unit, period, until, reason, &caller.actor()).await?)
+}
+
+/// Closes a programme's period for entry from a date (administrators).
+pub(crate) async fn close(
+    state: &AppState,
+    caller: &Caller,
+    programme: &str,
+    period: &Period,
+    closes_on: time::Date,
+) -> Result<(), ApiError> {
+    require_admin(caller)?;
+    Ok(state
+        .store
+        .close_period(programme, period, closes_on, &caller.actor())
+        .await?)
 }
 
 /// `POST /api/v1/periods/close` (administrators) with `{"programme", "period", "closes_on"}`.
@@ -272,10 +317,7 @@ pub async fn close_period(
             ApiError::invalid("period", "bad_period", e.to_string(), e.message_vi())
         })?;
         let closes_on = parse_iso_date("closes_on", &text("closes_on")?)?;
-        state
-            .store
-            .close_period(&programme.code, &period, closes_on, &caller.actor())
-            .await?;
+        close(&state, &caller, &programme.code, &period, closes_on).await?;
         Ok(Json(
             json!({ "programme": programme.code, "period": period.to_string(), "closes_on": closes_on }),
         ))

@@ -3,9 +3,9 @@
 //! fresh SQLite database with the units of Lai Châu. `scripts/ensure-chromium.sh` installs
 //! both; a missing browser fails these tests rather than skipping them.
 //!
-//! Screenshots of the entry form at phone width, the review page and the dashboard are
-//! written to `$BINHDANG_SCREENSHOTS` when set (`docs/screenshots` refreshes the committed
-//! ones), else to a temporary folder.
+//! Screenshots of the entry form at phone width, the review page, the dashboard and the
+//! administration's users page are written to `$BINHDANG_SCREENSHOTS` when set
+//! (`docs/screenshots` refreshes the committed ones), else to a temporary folder.
 
 #[path = "support/chromium.rs"]
 mod chromium;
@@ -507,6 +507,45 @@ async fn typed_figures_not_yet_saved_come_back_after_the_page_is_lost() {
     let pale = low_contrast(&b).await;
     assert_eq!(pale.len(), 1, "{pale:?}");
     assert!(pale[0].starts_with("p#pale 'nhạt' 2.66:1"), "{pale:?}");
+    sign_out(&b).await;
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_adds_a_user_on_the_users_page() {
+    let server = Server::start().await;
+    server.user("quan.tri", Role::Admin, "VN").await;
+    let b = Browser::start(1024, 900).await;
+    sign_in(&b, &server, "quan.tri", TEST_PASSWORD).await;
+    wait_for_text(&b, "Quản trị").await;
+    click(&b, "nav a[href='/quan-tri']").await;
+    wait_for_text(&b, "Lịch báo cáo").await;
+    click(&b, "a[href='/quan-tri/nguoi-dung']").await;
+    wait_for_text(&b, "Thêm tài khoản").await;
+    type_into(&b, "#add-username", "can.bo.doanket").await;
+    // The unit is named as its code is typed (htmx).
+    type_into(&b, "#add-unit", "03388").await;
+    let started = Instant::now();
+    while text_of(&b, "#add-unit-name").await != "Phường Đoàn Kết" {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the unit's name never appeared"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    click(&b, "#add-user-submit").await;
+    wait_for_text(&b, "Mật khẩu chỉ hiện một lần").await;
+    let password = text_of(&b, "#one-time-password").await;
+    assert_eq!(password.len(), 16, "{password}");
+    let row = text_of(&b, "#user-can\\.bo\\.doanket").await;
+    assert!(
+        row.contains("Phường Đoàn Kết (03388)") && row.contains("Phải đổi mật khẩu"),
+        "{row}"
+    );
+    let user = server.db.store.user_by_name("can.bo.doanket").await.unwrap().unwrap();
+    assert!(user.must_change_password);
+    screenshot(&b, "admin-users.png").await;
+    assert_contrast(&b, "users page").await;
     sign_out(&b).await;
     b.close().await;
 }

@@ -6,6 +6,7 @@
 //! a hidden field, checked on every POST; every unit-specific page checks the caller's scope
 //! with [`crate::auth::authorize`].
 
+mod admin;
 mod assets;
 mod dashboard;
 mod entry;
@@ -59,6 +60,7 @@ pub fn routes() -> Router<AppState> {
         .route("/bang-dieu-khien/csv", get(dashboard::csv))
         .route("/bang-dieu-khien/xlsx", get(dashboard::xlsx))
         .route(registers::PATH, get(registers::page).post(registers::save))
+        .merge(admin::routes())
         .route("/static/{file}", get(assets::serve))
         .fallback(not_found)
         .layer(from_fn(page_headers))
@@ -243,6 +245,9 @@ impl Session {
             self.t("Bảng điều khiển", "Dashboard"),
             current,
         ));
+        if admin::shown_to(user.role) {
+            nav.push(NavItem::new(admin::PATH, self.t("Quản trị", "Administration"), current));
+        }
         Chrome {
             lang: self.lang,
             title: title.into(),

@@ -1,0 +1,219 @@
+//! Accounts (`/quan-tri/nguoi-dung`, administrators): the list with role, unit, agency and
+//! state; adding an account with a one-time password that must be changed at the first
+//! sign-in; disabling one; issuing a new one-time password. A password the server makes is
+//! shown once, on the page that answers the form, never in an address.
+
+use super::{Form, Input, Refused, sent, unit_label};
+use crate::AppState;
+use crate::auth::{parse_role, require_admin};
+use crate::error::ApiError;
+use crate::ui::{Chrome, Session, role_label, see_other};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use binhdang_domain::access::Role;
+use binhdang_store::NewUser;
+use std::collections::HashMap;
+
+pub const PATH: &str = "/quan-tri/nguoi-dung";
+const FIELDS: [&str; 5] = ["username", "role", "unit", "agency", "password"];
+
+pub struct UserRow {
+    pub username: String,
+    pub role: String,
+    pub unit: String,
+    pub agency: String,
+    pub disabled: bool,
+    pub must_change_password: bool,
+    /// The administrator's own account: no disabling it or resetting it from here (the
+    /// password is changed on the password page).
+    pub is_self: bool,
+}
+
+/// A one-time password just issued, shown once.
+pub struct Issued {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_users.html")]
+struct UsersPage {
+    c: Chrome,
+    users: Vec<UserRow>,
+    inputs: Vec<Input>,
+    general: Vec<String>,
+    issued: Option<Issued>,
+}
+
+/// A one-time password that is easy to read out: 16 hexadecimal characters (64 random bits).
+fn one_time_password() -> String {
+    binhdang_store::access::new_secret()[..16].to_string()
+}
+
+/// `GET /quan-tri/nguoi-dung[?msg=disabled]`
+pub async fn page(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let done = (q.get("msg").map(String::as_str) == Some("disabled")).then(|| {
+        session
+            .t("Đã khóa tài khoản.", "The account has been disabled.")
+            .to_string()
+    });
+    super::shown(
+        &session,
+        StatusCode::OK,
+        build(&state, &session, Refused::default(), done, None).await,
+    )
+}
+
+async fn build(
+    state: &AppState,
+    session: &Session,
+    refused: Refused,
+    done: Option<String>,
+    issued: Option<Issued>,
+) -> Result<UsersPage, ApiError> {
+    require_admin(&session.caller)?;
+    let lang = session.lang;
+    let users = state
+        .store
+        .users()
+        .await?
+        .into_iter()
+        .map(|u| UserRow {
+            role: role_label(u.role, lang).to_string(),
+            unit: unit_label(&u.unit),
+            agency: u.agency_code.clone().unwrap_or_default(),
+            disabled: u.disabled,
+            must_change_password: u.must_change_password,
+            is_self: u.username == session.caller.user.username,
+            username: u.username,
+        })
+        .collect();
+    let form = Form::new("add", &refused);
+    let roles = Role::ALL
+        .iter()
+        .map(|r| (r.as_str().to_string(), role_label(*r, lang).to_string()))
+        .collect();
+    let inputs = vec![
+        form.text("username", session.t("Tên đăng nhập", "Username"), "")
+            .with_hint(session.t(
+                "3–64 ký tự: chữ thường không dấu, chữ số, dấu chấm, gạch ngang, gạch dưới (ví dụ can.bo.doanket).",
+                "3–64 characters: lower-case letters, digits, dot, dash, underscore (e.g. can.bo.doanket).",
+            )),
+        form.select("role", session.t("Vai trò", "Role"), roles, Role::Officer.as_str()),
+        form.text("unit", session.t("Mã đơn vị", "Unit code"), "")
+            .with_hint(session.t(
+                "Mã của Tổng cục Thống kê: 2 chữ số cho tỉnh, 5 chữ số cho xã; VN cho toàn quốc.",
+                "The statistics office's code: 2 digits for a province, 5 for a commune; VN for the country.",
+            ))
+            .naming_unit(state, lang)
+            .await?,
+        form.text("agency", session.t("Mã cơ quan (nếu có)", "Agency code (if any)"), "")
+            .optional()
+            .with_hint(session.t(
+                "Cán bộ của một cơ quan chỉ nhập các chỉ tiêu cơ quan đó phụ trách.",
+                "An officer of an agency enters only the indicators that agency answers for.",
+            )),
+        form.text("password", session.t("Mật khẩu dùng một lần", "One-time password"), "")
+            .optional()
+            .with_hint(session.t(
+                "Để trống thì hệ thống tạo mật khẩu. Người dùng phải đổi mật khẩu ở lần đăng nhập đầu tiên.",
+                "Leave empty to have one made. The user must change it at the first sign-in.",
+            )),
+    ];
+    let general = refused.general("add");
+    let c = super::frame(session, "Người dùng", "Users", &refused, done);
+    Ok(UsersPage {
+        c,
+        users,
+        inputs,
+        general,
+        issued,
+    })
+}
+
+/// `POST /quan-tri/nguoi-dung` with `do` = `add` (the account's boxes), `disable` or
+/// `reset` (`username`).
+pub async fn submit(
+    State(state): State<AppState>,
+    session: Session,
+    axum::Form(form): axum::Form<Vec<(String, String)>>,
+) -> Response {
+    if let Some(refusal) = super::refuse_unless_admin(&session, &form) {
+        return refusal;
+    }
+    let caller = &session.caller;
+    let (actor, origin) = (caller.user.username.as_str(), caller.origin.as_str());
+    let username = sent(&form, "username");
+    let outcome = match sent(&form, "do") {
+        "disable" => match state.store.disable_user(username, actor, origin).await {
+            Ok(()) => return see_other(&format!("{PATH}?msg=disabled")),
+            Err(e) => Err(ApiError::from(e)),
+        },
+        "reset" => {
+            let password = one_time_password();
+            match state.store.set_password(username, &password, true, actor, origin).await {
+                Ok(()) => Ok(Issued {
+                    username: username.to_string(),
+                    password,
+                }),
+                Err(e) => Err(e.into()),
+            }
+        }
+        _ => add(&state, &session, &form).await,
+    };
+    match outcome {
+        Ok(issued) => {
+            let done = session
+                .t("Đã lưu tài khoản.", "The account has been saved.")
+                .to_string();
+            super::shown(
+                &session,
+                StatusCode::OK,
+                build(&state, &session, Refused::default(), Some(done), Some(issued)).await,
+            )
+        }
+        Err(ApiError::Invalid(problems)) => {
+            let refused = Refused::new("add", &form, problems, &FIELDS, session.lang);
+            super::shown(
+                &session,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                build(&state, &session, refused, None, None).await,
+            )
+        }
+        Err(e) => session.api_error(e),
+    }
+}
+
+/// Adds the account the form describes; the password is the one typed, else a new one.
+async fn add(state: &AppState, session: &Session, form: &[(String, String)]) -> Result<Issued, ApiError> {
+    let role = parse_role(sent(form, "role"))?;
+    let typed_password = sent(form, "password");
+    let password = if typed_password.is_empty() {
+        one_time_password()
+    } else {
+        typed_password.to_string()
+    };
+    let agency = Some(sent(form, "agency")).filter(|a| !a.is_empty());
+    let new = NewUser {
+        username: sent(form, "username"),
+        role,
+        unit_code: sent(form, "unit"),
+        agency_code: agency,
+        password: &password,
+        must_change_password: true,
+    };
+    let user = state
+        .store
+        .add_user(&new, &session.caller.user.username, &session.caller.origin)
+        .await?;
+    Ok(Issued {
+        username: user.username,
+        password,
+    })
+}
