@@ -1,7 +1,8 @@
 //! The web interface in a real browser: Debian's Chromium, headless, driven through
 //! chromedriver (WebDriver) with fantoccini, against the server running in this process on a
-//! fresh SQLite database with the units of Lai Châu. `scripts/ensure-chromium.sh` installs
-//! both; a missing browser fails these tests rather than skipping them.
+//! fresh database with the units of Lai Châu, each test on SQLite and on PostgreSQL.
+//! `scripts/ensure-chromium.sh` installs both; a missing browser fails these tests rather
+//! than skipping them.
 //!
 //! Screenshots of the entry form at phone width, the review page, the dashboard and the
 //! administration's users page are written to `$BINHDANG_SCREENSHOTS` when set
@@ -12,7 +13,7 @@ mod chromium;
 
 use binhdang_domain::access::Role;
 use binhdang_store::testing::{TEST_PASSWORD, TestDb};
-use binhdang_store::{Actor, Backend, RawValue, ValueInput};
+use binhdang_store::{Actor, Backend, RawValue, ValueInput, on_both_backends};
 use chromium::*;
 use fantoccini::Locator;
 use serde_json::json;
@@ -25,8 +26,8 @@ struct Server {
 }
 
 impl Server {
-    async fn start() -> Server {
-        let db = TestDb::with_provinces(Backend::Sqlite, &["12"]).await;
+    async fn start(backend: Backend) -> Server {
+        let db = TestDb::with_provinces(backend, &["12"]).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(binhdang_web::serve(listener, db.store.clone()));
@@ -54,75 +55,76 @@ async fn sign_out(b: &Browser) {
     wait_for_text(b, "Bạn đã đăng xuất.").await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sign_in_fails_then_succeeds_and_english_is_one_click_away() {
-    let server = Server::start().await;
-    server.user("can.bo", Role::Officer, "03388").await;
-    let b = Browser::start(1024, 768).await;
+on_both_backends! {
+    async fn sign_in_fails_then_succeeds_and_english_is_one_click_away(backend: Backend) {
+        let server = Server::start(backend).await;
+        server.user("can.bo", Role::Officer, "03388").await;
+        let b = Browser::start(1024, 768).await;
 
-    // A visitor is sent to the sign-in page, in Vietnamese.
-    b.client.goto(&server.url("/")).await.unwrap();
-    assert!(b.client.current_url().await.unwrap().path().ends_with("/dang-nhap"));
-    let lang = b
-        .client
-        .find(Locator::Css("html"))
-        .await
-        .unwrap()
-        .attr("lang")
-        .await
-        .unwrap();
-    assert_eq!(lang.as_deref(), Some("vi"));
+        // A visitor is sent to the sign-in page, in Vietnamese.
+        b.client.goto(&server.url("/")).await.unwrap();
+        assert!(b.client.current_url().await.unwrap().path().ends_with("/dang-nhap"));
+        let lang = b
+            .client
+            .find(Locator::Css("html"))
+            .await
+            .unwrap()
+            .attr("lang")
+            .await
+            .unwrap();
+        assert_eq!(lang.as_deref(), Some("vi"));
 
-    // The box with the focus shows it plainly.
-    click(&b, "#username").await;
-    let ring = js(
-        &b,
-        "var s = getComputedStyle(document.activeElement); return [document.activeElement.id, s.outlineStyle, s.outlineWidth];",
-    )
-    .await;
-    assert_eq!(ring, json!(["username", "solid", "3px"]));
+        // The box with the focus shows it plainly.
+        click(&b, "#username").await;
+        let ring = js(
+            &b,
+            "var s = getComputedStyle(document.activeElement); return [document.activeElement.id, s.outlineStyle, s.outlineWidth];",
+        )
+        .await;
+        assert_eq!(ring, json!(["username", "solid", "3px"]));
 
-    // A wrong password: the message, and what was typed kept.
-    sign_in(&b, &server, "can.bo", "sai-mat-khau").await;
-    let text = wait_for_text(&b, "Sai tên đăng nhập hoặc mật khẩu.").await;
-    assert!(text.contains("Đăng nhập"));
-    let kept = b
-        .client
-        .find(Locator::Css("#username"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap();
-    assert_eq!(kept.as_deref(), Some("can.bo"));
-    screenshot(&b, "sign-in-failed.png").await;
+        // A wrong password: the message, and what was typed kept.
+        sign_in(&b, &server, "can.bo", "sai-mat-khau").await;
+        let text = wait_for_text(&b, "Sai tên đăng nhập hoặc mật khẩu.").await;
+        assert!(text.contains("Đăng nhập"));
+        let kept = b
+            .client
+            .find(Locator::Css("#username"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap();
+        assert_eq!(kept.as_deref(), Some("can.bo"));
+        screenshot(&b, "sign-in-failed.png").await;
 
-    // The right one: the home page names the user and the unit.
-    sign_in(&b, &server, "can.bo", TEST_PASSWORD).await;
-    let text = wait_for_text(&b, "Kỳ báo cáo của đơn vị").await;
-    assert!(text.contains("can.bo"));
-    assert!(text.contains("Phường Đoàn Kết"));
+        // The right one: the home page names the user and the unit.
+        sign_in(&b, &server, "can.bo", TEST_PASSWORD).await;
+        let text = wait_for_text(&b, "Kỳ báo cáo của đơn vị").await;
+        assert!(text.contains("can.bo"));
+        assert!(text.contains("Phường Đoàn Kết"));
 
-    // English with one click, remembered on the next page.
-    click(&b, "#lang-switch").await;
-    let text = wait_for_text(&b, "Your unit's reports").await;
-    assert!(text.contains("Sign out"));
-    let lang = b
-        .client
-        .find(Locator::Css("html"))
-        .await
-        .unwrap()
-        .attr("lang")
-        .await
-        .unwrap();
-    assert_eq!(lang.as_deref(), Some("en"));
-    b.client.goto(&server.url("/nhap-lieu")).await.unwrap();
-    wait_for_text(&b, "Type numbers the Vietnamese way").await;
-    click(&b, "#lang-switch").await;
-    wait_for_text(&b, "Nhập số theo cách viết Việt Nam").await;
+        // English with one click, remembered on the next page.
+        click(&b, "#lang-switch").await;
+        let text = wait_for_text(&b, "Your unit's reports").await;
+        assert!(text.contains("Sign out"));
+        let lang = b
+            .client
+            .find(Locator::Css("html"))
+            .await
+            .unwrap()
+            .attr("lang")
+            .await
+            .unwrap();
+        assert_eq!(lang.as_deref(), Some("en"));
+        b.client.goto(&server.url("/nhap-lieu")).await.unwrap();
+        wait_for_text(&b, "Type numbers the Vietnamese way").await;
+        click(&b, "#lang-switch").await;
+        wait_for_text(&b, "Nhập số theo cách viết Việt Nam").await;
 
-    sign_out(&b).await;
-    b.close().await;
+        sign_out(&b).await;
+        b.close().await;
+    }
 }
 
 async fn seed(server: &Server, unit: &str, period: &str, values: &[(&str, &str, &str)]) {
@@ -171,216 +173,217 @@ fn this_year() -> i32 {
     time::OffsetDateTime::now_utc().year()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_officer_enters_on_a_phone_a_reviewer_returns_then_approves_and_the_dashboard_follows() {
-    let started = Instant::now();
-    let server = Server::start().await;
-    server.user("can.bo.xa", Role::Officer, "03388").await;
-    server.user("tong.hop", Role::Reviewer, "12").await;
-    server.user("lanh.dao", Role::Leader, "12").await;
-    let year = this_year();
-    let h1 = format!("{year}H1");
-    // History for the charts: the province's own figures for the first halves since 2021,
-    // and two other communes this half-year.
-    for (i, y) in (2021..year).enumerate() {
-        let i = i as i64;
-        seed_six_one(
-            &server,
-            "12",
-            &format!("{y}H1"),
-            (5200 + 300 * i, 10_000),
-            (5600 + 350 * i, 10_000),
-        )
-        .await;
-    }
-    seed_six_one(&server, "03390", &h1, (2100, 3000), (2500, 3200)).await;
-    seed_six_one(&server, "03394", &h1, (1500, 2900), (1800, 3100)).await;
-    let dashboard = format!("/bang-dieu-khien?unit=12&period={h1}&indicator=6.1");
-    let b = Browser::start(1280, 900).await;
-
-    // The leader's view of the province before the commune reports.
-    sign_in(&b, &server, "lanh.dao", TEST_PASSWORD).await;
-    wait_for_text(&b, "Đánh giá thực hiện các chỉ tiêu").await;
-    b.client.goto(&server.url(&dashboard)).await.unwrap();
-    wait_for_text(&b, "Biểu đồ: 6.1").await;
-    let before = text_of(&b, "#row-6\\.1 td.num").await;
-    sign_out(&b).await;
-
-    // The officer, on a phone.
-    b.client.set_window_size(360, 780).await.unwrap();
-    sign_in(&b, &server, "can.bo.xa", TEST_PASSWORD).await;
-    wait_for_text(&b, "Kỳ báo cáo của đơn vị").await;
-    let entry = format!("/nhap-lieu?unit=03388&period={h1}");
-    b.client.goto(&server.url(&entry)).await.unwrap();
-    wait_for_text(&b, "Mục tiêu 6").await;
-    let width = js(&b, "return window.innerWidth;").await.as_i64().unwrap();
-    assert!(width <= 360, "the viewport is a phone's: {width}px");
-    type_into(&b, "#v-6-1-num-male", "1.260").await;
-    type_into(&b, "#v-6-1-den-male", "3.000").await;
-    // The percentage appears as one types, before anything is saved.
-    assert_eq!(text_of(&b, "#ct-6-1 output[data-d=male]").await, "42,0%");
-    type_into(&b, "#v-6-1-num-female", "12 người").await;
-    type_into(&b, "#v-6-1-den-female", "1.500").await;
-    click(&b, "#save").await;
-    let text = wait_for_text(&b, "Chưa lưu: có ô nhập chưa đúng.").await;
-    assert!(text.contains("Tử số (nữ): \"12 người\" không phải số hợp lệ"), "{text}");
-    assert_eq!(
-        value_of(&b, "#v-6-1-num-female").await,
-        "12 người",
-        "typed input is kept"
-    );
-    assert_eq!(value_of(&b, "#v-6-1-num-male").await, "1.260");
-    let invalid = b
-        .client
-        .find(Locator::Css("#v-6-1-num-female"))
-        .await
-        .unwrap()
-        .attr("aria-invalid")
-        .await
-        .unwrap();
-    assert_eq!(invalid.as_deref(), Some("true"));
-    assert_contrast(&b, "entry form with an error").await;
-    // Nothing spills sideways at 360 px.
-    let overflow = js(&b, "return document.documentElement.scrollWidth - window.innerWidth;").await;
-    assert!(overflow.as_i64().unwrap() <= 0, "horizontal overflow of {overflow}px");
-    type_into(&b, "#v-6-1-num-female", "1.020").await;
-    assert_eq!(text_of(&b, "#ct-6-1 output[data-d=total]").await, "50,7%");
-    click(&b, "#save").await;
-    wait_for_text(&b, "Đã lưu số liệu.").await;
-    b.client.refresh().await.unwrap();
-    wait_for_text(&b, "Mục tiêu 6").await;
-    assert_eq!(
-        value_of(&b, "#v-6-1-num-male").await,
-        "1.260",
-        "the saved figure is there after a reload"
-    );
-    assert_eq!(value_of(&b, "#v-6-1-num-female").await, "1.020");
-    assert_eq!(value_of(&b, "#v-6-1-den-female").await, "1.500");
-    scroll_to(&b, "#ct-6-1").await;
-    screenshot(&b, "entry-form-360px.png").await;
-    click(&b, "#submit-report").await;
-    wait_for_text(&b, "Đã gửi báo cáo lên cấp trên để xét duyệt.").await;
-    sign_out(&b).await;
-
-    // The reviewer sends it back with a reason.
-    b.client.set_window_size(1280, 900).await.unwrap();
-    sign_in(&b, &server, "tong.hop", TEST_PASSWORD).await;
-    wait_for_text(&b, "Báo cáo chờ xét duyệt").await;
-    click(&b, &format!("a[href='/xet-duyet?unit=03388&period={h1}']")).await;
-    wait_for_text(&b, "Xét duyệt báo cáo").await;
-    type_into(&b, "#reason", "Đề nghị kiểm tra lại số nữ được tuyên truyền").await;
-    click(&b, "#return").await;
-    wait_for_text(&b, "Đã trả lại báo cáo cho đơn vị để sửa.").await;
-    sign_out(&b).await;
-
-    // The officer sees why, and submits again.
-    sign_in(&b, &server, "can.bo.xa", TEST_PASSWORD).await;
-    let text = wait_for_text(&b, "Báo cáo bị trả lại, cần sửa").await;
-    assert!(text.contains("Đề nghị kiểm tra lại số nữ được tuyên truyền"));
-    b.client.goto(&server.url(&entry)).await.unwrap();
-    wait_for_text(&b, "Báo cáo bị trả lại để sửa").await;
-    click(&b, "#submit-report").await;
-    wait_for_text(&b, "Đã gửi báo cáo lên cấp trên để xét duyệt.").await;
-    sign_out(&b).await;
-
-    // The reviewer reads a value's history in place, and approves.
-    sign_in(&b, &server, "tong.hop", TEST_PASSWORD).await;
-    wait_for_text(&b, "Báo cáo chờ xét duyệt").await;
-    b.client
-        .goto(&server.url(&format!("/xet-duyet?unit=03388&period={h1}")))
-        .await
-        .unwrap();
-    wait_for_text(&b, "Xét duyệt báo cáo").await;
-    click(&b, "a[hx-get*='element=6.1.num']").await;
-    let history = wait_for_text(&b, "Lịch sử thay đổi: 6.1.num").await;
-    assert!(history.contains("can.bo.xa"));
-    assert!(
-        b.client.current_url().await.unwrap().path().ends_with("/xet-duyet"),
-        "loaded in place by htmx"
-    );
-    b.client.set_window_size(1100, 1500).await.unwrap();
-    js(&b, "window.scrollTo(0, 0); return true;").await;
-    screenshot(&b, "review.png").await;
-    assert_contrast(&b, "review page").await;
-    b.client.set_window_size(1280, 900).await.unwrap();
-    click(&b, "#approve").await;
-    wait_for_text(&b, "Đã phê duyệt báo cáo.").await;
-    sign_out(&b).await;
-
-    // The leader's dashboard shows the province's new figure and draws its charts.
-    sign_in(&b, &server, "lanh.dao", TEST_PASSWORD).await;
-    wait_for_text(&b, "Đánh giá thực hiện các chỉ tiêu").await;
-    b.client.goto(&server.url(&dashboard)).await.unwrap();
-    wait_for_text(&b, "Biểu đồ: 6.1").await;
-    let after = text_of(&b, "#row-6\\.1 td.num").await;
-    assert_ne!(before, after, "the province's 6.1 moved when the commune reported");
-    // Before: (2100 + 1500 + 2500 + 1800) / (3000 + 2900 + 3200 + 3100) = 64,8%; with the
-    // commune: (7900 + 1260 + 1020) / (12200 + 3000 + 1500).
-    assert_eq!(before, "64,8%");
-    assert_eq!(after, "61,0%");
-    let started_drawing = Instant::now();
-    loop {
-        let drawn = js(
-            &b,
-            "return ['#chart-series', '#chart-children'].map(function (id) { \
-               var svg = document.querySelector(id + ' svg'); \
-               return svg ? svg.querySelectorAll('path').length : 0; });",
-        )
-        .await;
-        let counts: Vec<i64> = drawn.as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
-        if counts.iter().all(|n| *n > 3) {
-            break;
+on_both_backends! {
+    async fn an_officer_enters_on_a_phone_a_reviewer_returns_then_approves_and_the_dashboard_follows(backend: Backend) {
+        let started = Instant::now();
+        let server = Server::start(backend).await;
+        server.user("can.bo.xa", Role::Officer, "03388").await;
+        server.user("tong.hop", Role::Reviewer, "12").await;
+        server.user("lanh.dao", Role::Leader, "12").await;
+        let year = this_year();
+        let h1 = format!("{year}H1");
+        // History for the charts: the province's own figures for the first halves since 2021,
+        // and two other communes this half-year.
+        for (i, y) in (2021..year).enumerate() {
+            let i = i as i64;
+            seed_six_one(
+                &server,
+                "12",
+                &format!("{y}H1"),
+                (5200 + 300 * i, 10_000),
+                (5600 + 350 * i, 10_000),
+            )
+            .await;
         }
-        assert!(
-            started_drawing.elapsed() < Duration::from_secs(20),
-            "charts not drawn: {counts:?}"
+        seed_six_one(&server, "03390", &h1, (2100, 3000), (2500, 3200)).await;
+        seed_six_one(&server, "03394", &h1, (1500, 2900), (1800, 3100)).await;
+        let dashboard = format!("/bang-dieu-khien?unit=12&period={h1}&indicator=6.1");
+        let b = Browser::start(1280, 900).await;
+
+        // The leader's view of the province before the commune reports.
+        sign_in(&b, &server, "lanh.dao", TEST_PASSWORD).await;
+        wait_for_text(&b, "Đánh giá thực hiện các chỉ tiêu").await;
+        b.client.goto(&server.url(&dashboard)).await.unwrap();
+        wait_for_text(&b, "Biểu đồ: 6.1").await;
+        let before = text_of(&b, "#row-6\\.1 td.num").await;
+        sign_out(&b).await;
+
+        // The officer, on a phone.
+        b.client.set_window_size(360, 780).await.unwrap();
+        sign_in(&b, &server, "can.bo.xa", TEST_PASSWORD).await;
+        wait_for_text(&b, "Kỳ báo cáo của đơn vị").await;
+        let entry = format!("/nhap-lieu?unit=03388&period={h1}");
+        b.client.goto(&server.url(&entry)).await.unwrap();
+        wait_for_text(&b, "Mục tiêu 6").await;
+        let width = js(&b, "return window.innerWidth;").await.as_i64().unwrap();
+        assert!(width <= 360, "the viewport is a phone's: {width}px");
+        type_into(&b, "#v-6-1-num-male", "1.260").await;
+        type_into(&b, "#v-6-1-den-male", "3.000").await;
+        // The percentage appears as one types, before anything is saved.
+        assert_eq!(text_of(&b, "#ct-6-1 output[data-d=male]").await, "42,0%");
+        type_into(&b, "#v-6-1-num-female", "12 người").await;
+        type_into(&b, "#v-6-1-den-female", "1.500").await;
+        click(&b, "#save").await;
+        let text = wait_for_text(&b, "Chưa lưu: có ô nhập chưa đúng.").await;
+        assert!(text.contains("Tử số (nữ): \"12 người\" không phải số hợp lệ"), "{text}");
+        assert_eq!(
+            value_of(&b, "#v-6-1-num-female").await,
+            "12 người",
+            "typed input is kept"
         );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    // Units with a figure are compared, highest first.
-    let order = js(
-        &b,
-        "return Array.from(document.querySelectorAll('#table-children tbody tr td:first-child')).slice(0, 3).map(function (td) { return td.textContent; });",
-    )
-    .await;
-    assert_eq!(order, json!(["Xã Bình Lư", "Xã Sin Suối Hồ", "Phường Đoàn Kết"]));
-    // Every chart has its table and its CSV.
-    click(&b, "#bieu-do details summary").await;
-    let table = text_of(&b, "#table-series").await;
-    assert!(table.contains(&format!("6 tháng đầu năm {year}")), "{table}");
-    let href = b
-        .client
-        .find(Locator::Css("#csv-children"))
-        .await
-        .unwrap()
-        .attr("href")
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(href.contains("chart=children"));
-    b.client.set_window_size(1280, 1000).await.unwrap();
-    js(&b, "window.scrollTo(0, 0); return true;").await;
-    screenshot(&b, "dashboard.png").await;
-    assert_contrast(&b, "dashboard").await;
-    scroll_to(&b, "#bieu-do").await;
-    screenshot(&b, "dashboard-charts.png").await;
-
-    // On a phone, or at 200% zoom, the page reflows: nothing but the wide tables (which
-    // scroll in their own frame) is wider than the screen.
-    for width in [360, 640] {
-        b.client.set_window_size(width, 900).await.unwrap();
+        assert_eq!(value_of(&b, "#v-6-1-num-male").await, "1.260");
+        let invalid = b
+            .client
+            .find(Locator::Css("#v-6-1-num-female"))
+            .await
+            .unwrap()
+            .attr("aria-invalid")
+            .await
+            .unwrap();
+        assert_eq!(invalid.as_deref(), Some("true"));
+        assert_contrast(&b, "entry form with an error").await;
+        // Nothing spills sideways at 360 px.
         let overflow = js(&b, "return document.documentElement.scrollWidth - window.innerWidth;").await;
-        assert!(overflow.as_i64().unwrap() <= 0, "{overflow}px too wide at {width}px");
-    }
-    b.client.set_window_size(1280, 1000).await.unwrap();
+        assert!(overflow.as_i64().unwrap() <= 0, "horizontal overflow of {overflow}px");
+        type_into(&b, "#v-6-1-num-female", "1.020").await;
+        assert_eq!(text_of(&b, "#ct-6-1 output[data-d=total]").await, "50,7%");
+        click(&b, "#save").await;
+        wait_for_text(&b, "Đã lưu số liệu.").await;
+        b.client.refresh().await.unwrap();
+        wait_for_text(&b, "Mục tiêu 6").await;
+        assert_eq!(
+            value_of(&b, "#v-6-1-num-male").await,
+            "1.260",
+            "the saved figure is there after a reload"
+        );
+        assert_eq!(value_of(&b, "#v-6-1-num-female").await, "1.020");
+        assert_eq!(value_of(&b, "#v-6-1-den-female").await, "1.500");
+        scroll_to(&b, "#ct-6-1").await;
+        screenshot(&b, "entry-form-360px.png").await;
+        click(&b, "#submit-report").await;
+        wait_for_text(&b, "Đã gửi báo cáo lên cấp trên để xét duyệt.").await;
+        sign_out(&b).await;
 
-    // English, one click away.
-    click(&b, "#lang-switch").await;
-    wait_for_text(&b, "Indicators against their targets").await;
-    wait_for_text(&b, "Completeness and timeliness of the units below").await;
-    sign_out_en(&b).await;
-    b.close().await;
-    eprintln!("browser flow took {:.1}s", started.elapsed().as_secs_f64());
+        // The reviewer sends it back with a reason.
+        b.client.set_window_size(1280, 900).await.unwrap();
+        sign_in(&b, &server, "tong.hop", TEST_PASSWORD).await;
+        wait_for_text(&b, "Báo cáo chờ xét duyệt").await;
+        click(&b, &format!("a[href='/xet-duyet?unit=03388&period={h1}']")).await;
+        wait_for_text(&b, "Xét duyệt báo cáo").await;
+        type_into(&b, "#reason", "Đề nghị kiểm tra lại số nữ được tuyên truyền").await;
+        click(&b, "#return").await;
+        wait_for_text(&b, "Đã trả lại báo cáo cho đơn vị để sửa.").await;
+        sign_out(&b).await;
+
+        // The officer sees why, and submits again.
+        sign_in(&b, &server, "can.bo.xa", TEST_PASSWORD).await;
+        let text = wait_for_text(&b, "Báo cáo bị trả lại, cần sửa").await;
+        assert!(text.contains("Đề nghị kiểm tra lại số nữ được tuyên truyền"));
+        b.client.goto(&server.url(&entry)).await.unwrap();
+        wait_for_text(&b, "Báo cáo bị trả lại để sửa").await;
+        click(&b, "#submit-report").await;
+        wait_for_text(&b, "Đã gửi báo cáo lên cấp trên để xét duyệt.").await;
+        sign_out(&b).await;
+
+        // The reviewer reads a value's history in place, and approves.
+        sign_in(&b, &server, "tong.hop", TEST_PASSWORD).await;
+        wait_for_text(&b, "Báo cáo chờ xét duyệt").await;
+        b.client
+            .goto(&server.url(&format!("/xet-duyet?unit=03388&period={h1}")))
+            .await
+            .unwrap();
+        wait_for_text(&b, "Xét duyệt báo cáo").await;
+        click(&b, "a[hx-get*='element=6.1.num']").await;
+        let history = wait_for_text(&b, "Lịch sử thay đổi: 6.1.num").await;
+        assert!(history.contains("can.bo.xa"));
+        assert!(
+            b.client.current_url().await.unwrap().path().ends_with("/xet-duyet"),
+            "loaded in place by htmx"
+        );
+        b.client.set_window_size(1100, 1500).await.unwrap();
+        js(&b, "window.scrollTo(0, 0); return true;").await;
+        screenshot(&b, "review.png").await;
+        assert_contrast(&b, "review page").await;
+        b.client.set_window_size(1280, 900).await.unwrap();
+        click(&b, "#approve").await;
+        wait_for_text(&b, "Đã phê duyệt báo cáo.").await;
+        sign_out(&b).await;
+
+        // The leader's dashboard shows the province's new figure and draws its charts.
+        sign_in(&b, &server, "lanh.dao", TEST_PASSWORD).await;
+        wait_for_text(&b, "Đánh giá thực hiện các chỉ tiêu").await;
+        b.client.goto(&server.url(&dashboard)).await.unwrap();
+        wait_for_text(&b, "Biểu đồ: 6.1").await;
+        let after = text_of(&b, "#row-6\\.1 td.num").await;
+        assert_ne!(before, after, "the province's 6.1 moved when the commune reported");
+        // Before: (2100 + 1500 + 2500 + 1800) / (3000 + 2900 + 3200 + 3100) = 64,8%; with the
+        // commune: (7900 + 1260 + 1020) / (12200 + 3000 + 1500).
+        assert_eq!(before, "64,8%");
+        assert_eq!(after, "61,0%");
+        let started_drawing = Instant::now();
+        loop {
+            let drawn = js(
+                &b,
+                "return ['#chart-series', '#chart-children'].map(function (id) { \
+                   var svg = document.querySelector(id + ' svg'); \
+                   return svg ? svg.querySelectorAll('path').length : 0; });",
+            )
+            .await;
+            let counts: Vec<i64> = drawn.as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
+            if counts.iter().all(|n| *n > 3) {
+                break;
+            }
+            assert!(
+                started_drawing.elapsed() < Duration::from_secs(20),
+                "charts not drawn: {counts:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        // Units with a figure are compared, highest first.
+        let order = js(
+            &b,
+            "return Array.from(document.querySelectorAll('#table-children tbody tr td:first-child')).slice(0, 3).map(function (td) { return td.textContent; });",
+        )
+        .await;
+        assert_eq!(order, json!(["Xã Bình Lư", "Xã Sin Suối Hồ", "Phường Đoàn Kết"]));
+        // Every chart has its table and its CSV.
+        click(&b, "#bieu-do details summary").await;
+        let table = text_of(&b, "#table-series").await;
+        assert!(table.contains(&format!("6 tháng đầu năm {year}")), "{table}");
+        let href = b
+            .client
+            .find(Locator::Css("#csv-children"))
+            .await
+            .unwrap()
+            .attr("href")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(href.contains("chart=children"));
+        b.client.set_window_size(1280, 1000).await.unwrap();
+        js(&b, "window.scrollTo(0, 0); return true;").await;
+        screenshot(&b, "dashboard.png").await;
+        assert_contrast(&b, "dashboard").await;
+        scroll_to(&b, "#bieu-do").await;
+        screenshot(&b, "dashboard-charts.png").await;
+
+        // On a phone, or at 200% zoom, the page reflows: nothing but the wide tables (which
+        // scroll in their own frame) is wider than the screen.
+        for width in [360, 640] {
+            b.client.set_window_size(width, 900).await.unwrap();
+            let overflow = js(&b, "return document.documentElement.scrollWidth - window.innerWidth;").await;
+            assert!(overflow.as_i64().unwrap() <= 0, "{overflow}px too wide at {width}px");
+        }
+        b.client.set_window_size(1280, 1000).await.unwrap();
+
+        // English, one click away.
+        click(&b, "#lang-switch").await;
+        wait_for_text(&b, "Indicators against their targets").await;
+        wait_for_text(&b, "Completeness and timeliness of the units below").await;
+        sign_out_en(&b).await;
+        b.close().await;
+        eprintln!("browser flow took {:.1}s", started.elapsed().as_secs_f64());
+    }
 }
 
 async fn sign_out_en(b: &Browser) {
@@ -388,164 +391,167 @@ async fn sign_out_en(b: &Browser) {
     wait_for_text(b, "You have signed out.").await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_officer_adds_an_activity_on_a_phone() {
-    let server = Server::start().await;
-    server.user("can.bo.xa", Role::Officer, "03388").await;
-    let year = this_year();
-    let b = Browser::start(360, 780).await;
-    sign_in(&b, &server, "can.bo.xa", TEST_PASSWORD).await;
-    wait_for_text(&b, "Kỳ báo cáo của đơn vị").await;
-    click(&b, "#registers-link").await;
-    wait_for_text(&b, "Thêm dòng mới").await;
-    let width = js(&b, "return window.innerWidth;").await.as_i64().unwrap();
-    assert!(width <= 360, "the viewport is a phone's: {width}px");
-    // The parts above the total are refused in place, with what was typed kept.
-    js(
-        &b,
-        "document.querySelector('#rf-activity-type').value = 'tap-huan'; return true;",
-    )
-    .await;
-    type_into(&b, "#rf-count", "2").await;
-    type_into(&b, "#rf-participants-male", "40").await;
-    type_into(&b, "#rf-participants-female", "45").await;
-    type_into(&b, "#rf-participants-total", "80").await;
-    type_into(&b, "#rf-date", &format!("08/03/{year}")).await;
-    click(&b, "#save-row").await;
-    wait_for_text(&b, "lớn hơn tổng số người tham gia (80)").await;
-    assert_eq!(value_of(&b, "#rf-participants-female").await, "45");
-    assert_eq!(value_of(&b, "#rf-activity-type").await, "tap-huan");
-    let overflow = js(&b, "return document.documentElement.scrollWidth - window.innerWidth;").await;
-    assert!(overflow.as_i64().unwrap() <= 0, "horizontal overflow of {overflow}px");
-    type_into(&b, "#rf-participants-total", "1.085").await;
-    click(&b, "#save-row").await;
-    let text = wait_for_text(&b, "Đã lưu dòng sổ theo dõi.").await;
-    assert_contrast(&b, "register page").await;
-    assert!(
-        text.contains("1.085") && text.contains(&format!("08/03/{year}")),
-        "{text}"
-    );
-    let overflow = js(&b, "return document.documentElement.scrollWidth - window.innerWidth;").await;
-    assert!(overflow.as_i64().unwrap() <= 0, "horizontal overflow of {overflow}px");
-    scroll_to(&b, "#rows-h").await;
-    screenshot(&b, "register-360px.png").await;
-    sign_out(&b).await;
-    b.close().await;
+on_both_backends! {
+    async fn an_officer_adds_an_activity_on_a_phone(backend: Backend) {
+        let server = Server::start(backend).await;
+        server.user("can.bo.xa", Role::Officer, "03388").await;
+        let year = this_year();
+        let b = Browser::start(360, 780).await;
+        sign_in(&b, &server, "can.bo.xa", TEST_PASSWORD).await;
+        wait_for_text(&b, "Kỳ báo cáo của đơn vị").await;
+        click(&b, "#registers-link").await;
+        wait_for_text(&b, "Thêm dòng mới").await;
+        let width = js(&b, "return window.innerWidth;").await.as_i64().unwrap();
+        assert!(width <= 360, "the viewport is a phone's: {width}px");
+        // The parts above the total are refused in place, with what was typed kept.
+        js(
+            &b,
+            "document.querySelector('#rf-activity-type').value = 'tap-huan'; return true;",
+        )
+        .await;
+        type_into(&b, "#rf-count", "2").await;
+        type_into(&b, "#rf-participants-male", "40").await;
+        type_into(&b, "#rf-participants-female", "45").await;
+        type_into(&b, "#rf-participants-total", "80").await;
+        type_into(&b, "#rf-date", &format!("08/03/{year}")).await;
+        click(&b, "#save-row").await;
+        wait_for_text(&b, "lớn hơn tổng số người tham gia (80)").await;
+        assert_eq!(value_of(&b, "#rf-participants-female").await, "45");
+        assert_eq!(value_of(&b, "#rf-activity-type").await, "tap-huan");
+        let overflow = js(&b, "return document.documentElement.scrollWidth - window.innerWidth;").await;
+        assert!(overflow.as_i64().unwrap() <= 0, "horizontal overflow of {overflow}px");
+        type_into(&b, "#rf-participants-total", "1.085").await;
+        click(&b, "#save-row").await;
+        let text = wait_for_text(&b, "Đã lưu dòng sổ theo dõi.").await;
+        assert_contrast(&b, "register page").await;
+        assert!(
+            text.contains("1.085") && text.contains(&format!("08/03/{year}")),
+            "{text}"
+        );
+        let overflow = js(&b, "return document.documentElement.scrollWidth - window.innerWidth;").await;
+        assert!(overflow.as_i64().unwrap() <= 0, "horizontal overflow of {overflow}px");
+        scroll_to(&b, "#rows-h").await;
+        screenshot(&b, "register-360px.png").await;
+        sign_out(&b).await;
+        b.close().await;
+    }
 }
 
 /// What was typed and not saved survives losing the page (a lost connection, an expired
 /// session, a closed tab), without ever overwriting figures saved since.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn typed_figures_not_yet_saved_come_back_after_the_page_is_lost() {
-    let server = Server::start().await;
-    server.user("can.bo.xa", Role::Officer, "03388").await;
-    let period = format!("{}H1", this_year());
-    let entry = server.url(&format!("/nhap-lieu?unit=03388&period={period}"));
-    let b = Browser::start(360, 780).await;
-    sign_in(&b, &server, "can.bo.xa", TEST_PASSWORD).await;
-    wait_for_text(&b, "Kỳ báo cáo của đơn vị").await;
-    b.client.goto(&entry).await.unwrap();
-    wait_for_text(&b, "Mục tiêu 6").await;
-    type_into(&b, "#v-6-1-num-male", "1.260").await;
-    type_into(&b, "#v-6-1-den-male", "3.000").await;
+on_both_backends! {
+    async fn typed_figures_not_yet_saved_come_back_after_the_page_is_lost(backend: Backend) {
+        let server = Server::start(backend).await;
+        server.user("can.bo.xa", Role::Officer, "03388").await;
+        let period = format!("{}H1", this_year());
+        let entry = server.url(&format!("/nhap-lieu?unit=03388&period={period}"));
+        let b = Browser::start(360, 780).await;
+        sign_in(&b, &server, "can.bo.xa", TEST_PASSWORD).await;
+        wait_for_text(&b, "Kỳ báo cáo của đơn vị").await;
+        b.client.goto(&entry).await.unwrap();
+        wait_for_text(&b, "Mục tiêu 6").await;
+        type_into(&b, "#v-6-1-num-male", "1.260").await;
+        type_into(&b, "#v-6-1-den-male", "3.000").await;
 
-    // The page is lost before saving; opening the form again brings the figures back.
-    b.client.goto(&entry).await.unwrap();
-    let text = wait_for_text(&b, "Đã khôi phục 2 ô đã nhập nhưng chưa lưu").await;
-    assert!(!text.contains("không được khôi phục"), "{text}");
-    assert_eq!(value_of(&b, "#v-6-1-num-male").await, "1.260");
-    assert_eq!(value_of(&b, "#v-6-1-den-male").await, "3.000");
-    assert_eq!(text_of(&b, "#ct-6-1 output[data-d=male]").await, "42,0%");
-    assert_contrast(&b, "entry form with a restored draft").await;
+        // The page is lost before saving; opening the form again brings the figures back.
+        b.client.goto(&entry).await.unwrap();
+        let text = wait_for_text(&b, "Đã khôi phục 2 ô đã nhập nhưng chưa lưu").await;
+        assert!(!text.contains("không được khôi phục"), "{text}");
+        assert_eq!(value_of(&b, "#v-6-1-num-male").await, "1.260");
+        assert_eq!(value_of(&b, "#v-6-1-den-male").await, "3.000");
+        assert_eq!(text_of(&b, "#ct-6-1 output[data-d=male]").await, "42,0%");
+        assert_contrast(&b, "entry form with a restored draft").await;
 
-    // A refused save keeps the draft: losing the page after it still brings back everything.
-    type_into(&b, "#v-6-1-num-female", "12 người").await;
-    click(&b, "#save").await;
-    wait_for_text(&b, "Chưa lưu: có ô nhập chưa đúng.").await;
-    b.client.goto(&entry).await.unwrap();
-    wait_for_text(&b, "Đã khôi phục 3 ô").await;
-    assert_eq!(value_of(&b, "#v-6-1-num-female").await, "12 người");
+        // A refused save keeps the draft: losing the page after it still brings back everything.
+        type_into(&b, "#v-6-1-num-female", "12 người").await;
+        click(&b, "#save").await;
+        wait_for_text(&b, "Chưa lưu: có ô nhập chưa đúng.").await;
+        b.client.goto(&entry).await.unwrap();
+        wait_for_text(&b, "Đã khôi phục 3 ô").await;
+        assert_eq!(value_of(&b, "#v-6-1-num-female").await, "12 người");
 
-    // Once saved, nothing is left to restore.
-    type_into(&b, "#v-6-1-num-female", "").await;
-    click(&b, "#save").await;
-    wait_for_text(&b, "Đã lưu số liệu.").await;
-    b.client.goto(&entry).await.unwrap();
-    wait_for_text(&b, "Mục tiêu 6").await;
-    assert!(
-        b.client.find(Locator::Css("#draft-notice")).await.is_err(),
-        "no draft after a save"
-    );
-    assert_eq!(value_of(&b, "#v-6-1-num-male").await, "1.260");
-    let left = js(
-        &b,
-        "return Object.keys(localStorage).filter(function (k) { return k.indexOf('binhdang-draft:') === 0; }).length;",
-    )
-    .await;
-    assert_eq!(left, json!(0));
+        // Once saved, nothing is left to restore.
+        type_into(&b, "#v-6-1-num-female", "").await;
+        click(&b, "#save").await;
+        wait_for_text(&b, "Đã lưu số liệu.").await;
+        b.client.goto(&entry).await.unwrap();
+        wait_for_text(&b, "Mục tiêu 6").await;
+        assert!(
+            b.client.find(Locator::Css("#draft-notice")).await.is_err(),
+            "no draft after a save"
+        );
+        assert_eq!(value_of(&b, "#v-6-1-num-male").await, "1.260");
+        let left = js(
+            &b,
+            "return Object.keys(localStorage).filter(function (k) { return k.indexOf('binhdang-draft:') === 0; }).length;",
+        )
+        .await;
+        assert_eq!(left, json!(0));
 
-    // Discarding a restored draft puts the saved figures back.
-    type_into(&b, "#v-6-1-num-male", "1.300").await;
-    b.client.goto(&entry).await.unwrap();
-    wait_for_text(&b, "Đã khôi phục 1 ô").await;
-    scroll_to(&b, "#draft-notice").await;
-    click(&b, "#draft-discard").await;
-    assert_eq!(value_of(&b, "#v-6-1-num-male").await, "1.260");
-    b.client.goto(&entry).await.unwrap();
-    wait_for_text(&b, "Mục tiêu 6").await;
-    assert!(b.client.find(Locator::Css("#draft-notice")).await.is_err());
+        // Discarding a restored draft puts the saved figures back.
+        type_into(&b, "#v-6-1-num-male", "1.300").await;
+        b.client.goto(&entry).await.unwrap();
+        wait_for_text(&b, "Đã khôi phục 1 ô").await;
+        scroll_to(&b, "#draft-notice").await;
+        click(&b, "#draft-discard").await;
+        assert_eq!(value_of(&b, "#v-6-1-num-male").await, "1.260");
+        b.client.goto(&entry).await.unwrap();
+        wait_for_text(&b, "Mục tiêu 6").await;
+        assert!(b.client.find(Locator::Css("#draft-notice")).await.is_err());
 
-    // A figure saved by someone else since the typing is not overwritten by the draft.
-    type_into(&b, "#v-6-1-num-male", "1.111").await;
-    seed(&server, "03388", &period, &[("6.1.num", "male", "1250")]).await;
-    b.client.goto(&entry).await.unwrap();
-    wait_for_text(&b, "1 ô đã nhập trước đó không được khôi phục").await;
-    assert_eq!(value_of(&b, "#v-6-1-num-male").await, "1.250");
+        // A figure saved by someone else since the typing is not overwritten by the draft.
+        type_into(&b, "#v-6-1-num-male", "1.111").await;
+        seed(&server, "03388", &period, &[("6.1.num", "male", "1250")]).await;
+        b.client.goto(&entry).await.unwrap();
+        wait_for_text(&b, "1 ô đã nhập trước đó không được khôi phục").await;
+        assert_eq!(value_of(&b, "#v-6-1-num-male").await, "1.250");
 
-    // The contrast check sees pale text when there is some (#999 on the page's #f6f7f9 is 2.66:1).
-    js(&b, "var p = document.createElement('p'); p.id = 'pale'; p.style.color = '#999'; p.textContent = 'nhạt'; document.querySelector('main').appendChild(p); return true;").await;
-    let pale = low_contrast(&b).await;
-    assert_eq!(pale.len(), 1, "{pale:?}");
-    assert!(pale[0].starts_with("p#pale 'nhạt' 2.66:1"), "{pale:?}");
-    sign_out(&b).await;
-    b.close().await;
+        // The contrast check sees pale text when there is some (#999 on the page's #f6f7f9 is 2.66:1).
+        js(&b, "var p = document.createElement('p'); p.id = 'pale'; p.style.color = '#999'; p.textContent = 'nhạt'; document.querySelector('main').appendChild(p); return true;").await;
+        let pale = low_contrast(&b).await;
+        assert_eq!(pale.len(), 1, "{pale:?}");
+        assert!(pale[0].starts_with("p#pale 'nhạt' 2.66:1"), "{pale:?}");
+        sign_out(&b).await;
+        b.close().await;
+    }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_admin_adds_a_user_on_the_users_page() {
-    let server = Server::start().await;
-    server.user("quan.tri", Role::Admin, "VN").await;
-    let b = Browser::start(1024, 900).await;
-    sign_in(&b, &server, "quan.tri", TEST_PASSWORD).await;
-    wait_for_text(&b, "Quản trị").await;
-    click(&b, "nav a[href='/quan-tri']").await;
-    wait_for_text(&b, "Lịch báo cáo").await;
-    click(&b, "a[href='/quan-tri/nguoi-dung']").await;
-    wait_for_text(&b, "Thêm tài khoản").await;
-    type_into(&b, "#add-username", "can.bo.doanket").await;
-    // The unit is named as its code is typed (htmx).
-    type_into(&b, "#add-unit", "03388").await;
-    let started = Instant::now();
-    while text_of(&b, "#add-unit-name").await != "Phường Đoàn Kết" {
+on_both_backends! {
+    async fn an_admin_adds_a_user_on_the_users_page(backend: Backend) {
+        let server = Server::start(backend).await;
+        server.user("quan.tri", Role::Admin, "VN").await;
+        let b = Browser::start(1024, 900).await;
+        sign_in(&b, &server, "quan.tri", TEST_PASSWORD).await;
+        wait_for_text(&b, "Quản trị").await;
+        click(&b, "nav a[href='/quan-tri']").await;
+        wait_for_text(&b, "Lịch báo cáo").await;
+        click(&b, "a[href='/quan-tri/nguoi-dung']").await;
+        wait_for_text(&b, "Thêm tài khoản").await;
+        type_into(&b, "#add-username", "can.bo.doanket").await;
+        // The unit is named as its code is typed (htmx).
+        type_into(&b, "#add-unit", "03388").await;
+        let started = Instant::now();
+        while text_of(&b, "#add-unit-name").await != "Phường Đoàn Kết" {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "the unit's name never appeared"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        click(&b, "#add-user-submit").await;
+        wait_for_text(&b, "Mật khẩu chỉ hiện một lần").await;
+        let password = text_of(&b, "#one-time-password").await;
+        assert_eq!(password.len(), 16, "{password}");
+        let row = text_of(&b, "#user-can\\.bo\\.doanket").await;
         assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "the unit's name never appeared"
+            row.contains("Phường Đoàn Kết (03388)") && row.contains("Phải đổi mật khẩu"),
+            "{row}"
         );
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        let user = server.db.store.user_by_name("can.bo.doanket").await.unwrap().unwrap();
+        assert!(user.must_change_password);
+        screenshot(&b, "admin-users.png").await;
+        assert_contrast(&b, "users page").await;
+        sign_out(&b).await;
+        b.close().await;
     }
-    click(&b, "#add-user-submit").await;
-    wait_for_text(&b, "Mật khẩu chỉ hiện một lần").await;
-    let password = text_of(&b, "#one-time-password").await;
-    assert_eq!(password.len(), 16, "{password}");
-    let row = text_of(&b, "#user-can\\.bo\\.doanket").await;
-    assert!(
-        row.contains("Phường Đoàn Kết (03388)") && row.contains("Phải đổi mật khẩu"),
-        "{row}"
-    );
-    let user = server.db.store.user_by_name("can.bo.doanket").await.unwrap().unwrap();
-    assert!(user.must_change_password);
-    screenshot(&b, "admin-users.png").await;
-    assert_contrast(&b, "users page").await;
-    sign_out(&b).await;
-    b.close().await;
 }
