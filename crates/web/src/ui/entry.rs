@@ -102,6 +102,8 @@ struct EntryPage {
     unit_name: String,
     period_id: String,
     period_label: String,
+    template_href: String,
+    upload_href: String,
     periods: Vec<PeriodChoice>,
     choose_unit: bool,
     show_all: bool,
@@ -139,7 +141,7 @@ fn dom_id(name: &str) -> String {
     name.replace('.', "-")
 }
 
-fn d_label(d: Disaggregation, lang: Lang) -> &'static str {
+pub(crate) fn d_label(d: Disaggregation, lang: Lang) -> &'static str {
     match (d, lang) {
         (Disaggregation::Male, Lang::Vi) => "Nam",
         (Disaggregation::Female, Lang::Vi) => "Nữ",
@@ -150,7 +152,7 @@ fn d_label(d: Disaggregation, lang: Lang) -> &'static str {
     }
 }
 
-fn role_label(role: ElementRole, lang: Lang) -> &'static str {
+pub(crate) fn role_label(role: ElementRole, lang: Lang) -> &'static str {
     match (role, lang) {
         (ElementRole::Numerator, Lang::Vi) => "Tử số",
         (ElementRole::Denominator, Lang::Vi) => "Mẫu số",
@@ -185,6 +187,32 @@ fn collection_level(indicator: &Indicator, period: &Period) -> Option<UnitLevel>
     .into_iter()
     .filter(|l| *l <= indicator.lowest_level)
     .find(|l| *l != UnitLevel::District || districts_exist)
+}
+
+/// The indicators the form shows a user for a unit and period, in catalogue order: those
+/// collected at the unit's level (every one with `show_all`), and for an officer of an
+/// agency only those the agency answers for.
+pub(crate) async fn form_indicators(
+    store: &binhdang_store::Store,
+    user: &binhdang_store::User,
+    unit: &UnitSummary,
+    period: &Period,
+    show_all: bool,
+) -> Result<Vec<Indicator>, StoreError> {
+    let agency = user.agency_code.clone().filter(|_| user.role == Role::Officer);
+    let mut out = Vec::new();
+    for indicator in store.indicators().await? {
+        if !show_all && collection_level(&indicator, period) != Some(unit.level) {
+            continue;
+        }
+        if let Some(a) = &agency
+            && !store.agency_covers(a, &indicator.code).await?
+        {
+            continue;
+        }
+        out.push(indicator);
+    }
+    Ok(out)
 }
 
 /// The unit and period a request names, or the user's unit and its current report.
@@ -279,7 +307,6 @@ async fn build(
     let lang = session.lang;
     let user = &session.caller.user;
     let objectives = store.objectives().await?;
-    let indicators = store.indicators().await?;
     let elements = store.data_elements().await?;
     let stored: HashMap<(String, Disaggregation), binhdang_store::StoredValue> = store
         .values(unit, period)
@@ -305,20 +332,12 @@ async fn build(
     };
     let workflow_state = submission.as_ref().map(|s| s.state).unwrap_or(WorkflowState::Draft);
     let locked = workflow_state.locks_data();
-    let agency = user.agency_code.clone().filter(|_| user.role == Role::Officer);
 
+    let indicators = form_indicators(store, user, unit, period, show_all).await?;
     let mut views: Vec<ObjectiveView> = Vec::new();
     for objective in &objectives {
         let mut list = Vec::new();
         for indicator in indicators.iter().filter(|i| i.objective == objective.number) {
-            if !show_all && collection_level(indicator, period) != Some(unit.level) {
-                continue;
-            }
-            if let Some(a) = &agency
-                && !store.agency_covers(a, &indicator.code).await?
-            {
-                continue;
-            }
             let own: Vec<&DataElement> = elements
                 .iter()
                 .filter(|e| e.indicator.as_deref() == Some(indicator.code.as_str()))
@@ -385,6 +404,8 @@ async fn build(
         unit_name: unit.full_name.clone(),
         period_id: period.to_string(),
         period_label: format::period(period, lang),
+        template_href: format!("/api/v1/templates/entry.xlsx?unit={}&period={period}", unit.code),
+        upload_href: format!("{}?unit={}&period={period}", super::upload::PATH, unit.code),
         periods,
         choose_unit: user.role == Role::Admin,
         show_all,
