@@ -60,15 +60,36 @@ impl Sheets {
     }
 }
 
+/// How much of a too-large body is read (and dropped) before answering, so that the client
+/// gets the refusal instead of a connection reset in the middle of sending.
+const MAX_DRAINED_BYTES: usize = 64 * 1024 * 1024;
+
 /// The whole body, or a clear refusal when it is larger than [`MAX_UPLOAD_BYTES`].
-pub(crate) async fn read_body(body: Body) -> Result<Bytes, ApiError> {
-    axum::body::to_bytes(body, MAX_UPLOAD_BYTES).await.map_err(|_| {
+pub(crate) async fn read_body(mut body: Body) -> Result<Bytes, ApiError> {
+    use axum::body::HttpBody;
+    let mut out = Vec::new();
+    let mut seen = 0usize;
+    while let Some(frame) = std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await {
+        let frame = frame.map_err(|e| ApiError::BadRequest {
+            message_en: format!("the upload was interrupted: {e}"),
+            message_vi: format!("Tải lên bị gián đoạn: {e}"),
+        })?;
+        let Ok(data) = frame.into_data() else { continue };
+        seen = seen.saturating_add(data.len());
+        if seen <= MAX_UPLOAD_BYTES {
+            out.extend_from_slice(&data);
+        } else if seen > MAX_DRAINED_BYTES {
+            break;
+        }
+    }
+    if seen > MAX_UPLOAD_BYTES {
         let mib = MAX_UPLOAD_BYTES / (1024 * 1024);
-        ApiError::TooLarge {
+        return Err(ApiError::TooLarge {
             message_en: format!("the file is larger than the {mib} MiB an upload may be"),
             message_vi: format!("Tệp lớn hơn giới hạn {mib} MiB cho phép tải lên"),
-        }
-    })
+        });
+    }
+    Ok(Bytes::from(out))
 }
 
 fn file_response(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
