@@ -180,7 +180,10 @@ fn write_column_rows(ws: &mut Worksheet, labels: &[String], codes: &[&str]) -> R
         .set_align(FormatAlign::Center)
         .set_align(FormatAlign::VerticalCenter)
         .set_background_color("#E8EEF4");
-    let code = base().set_font_size(9).set_font_color("#555555").set_border(FormatBorder::Thin);
+    let code = base()
+        .set_font_size(9)
+        .set_font_color("#555555")
+        .set_border(FormatBorder::Thin);
     for (c, (label, name)) in labels.iter().zip(codes).enumerate() {
         ws.write_string_with_format(LABEL_ROW, c as u16, label, &header)?;
         ws.write_string_with_format(CODE_ROW, c as u16, *name, &code)?;
@@ -227,10 +230,16 @@ fn write_entry_sheet(ws: &mut Worksheet, t: &Template) -> Result<(), XlsxError> 
     ]
     .map(String::from);
     write_column_rows(ws, &labels, &ENTRY_COLUMNS)?;
-    for (c, w) in [10.0, 48.0, 12.0, 12.0, 10.0, 9.0, 16.0, 30.0, 16.0, 36.0].iter().enumerate() {
+    for (c, w) in [10.0, 48.0, 12.0, 12.0, 10.0, 9.0, 16.0, 30.0, 16.0, 36.0]
+        .iter()
+        .enumerate()
+    {
         ws.set_column_width(c as u16, *w)?;
     }
-    let fixed = base().set_border(FormatBorder::Thin).set_text_wrap().set_align(FormatAlign::Top);
+    let fixed = base()
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap()
+        .set_align(FormatAlign::Top);
     let small = fixed.clone().set_font_size(10).set_font_color("#444444");
     for (i, line) in t.lines.iter().enumerate() {
         let row = FIRST_DATA_ROW + i as u32;
@@ -546,7 +555,12 @@ fn read_number(d: &Data, at: &CellRef) -> Result<Option<Decimal>, FieldProblem> 
         Data::Int(_) | Data::Float(_) => {
             let text = cell_text(d).unwrap_or_default();
             vn::parse_canonical(&text).map(Some).map_err(|e| {
-                cell_problem(at, "not_a_number", &format!("{text}: {e}"), &format!("{text}: {}", e.message_vi()))
+                cell_problem(
+                    at,
+                    "not_a_number",
+                    &format!("{text}: {e}"),
+                    &format!("{text}: {}", e.message_vi()),
+                )
             })
         }
         Data::String(s) if s.trim().is_empty() => Ok(None),
@@ -594,7 +608,9 @@ fn read_date(d: &Data, at: &CellRef) -> Result<Option<time::Date>, FieldProblem>
     };
     match d {
         Data::Empty => Ok(None),
-        Data::DateTime(dt) => excel_date(dt.as_f64()).map(Some).ok_or_else(|| bad(&float_text(dt.as_f64()))),
+        Data::DateTime(dt) => excel_date(dt.as_f64())
+            .map(Some)
+            .ok_or_else(|| bad(&float_text(dt.as_f64()))),
         Data::Float(f) => excel_date(*f).map(Some).ok_or_else(|| bad(&float_text(*f))),
         Data::Int(i) => excel_date(*i as f64).map(Some).ok_or_else(|| bad(&i.to_string())),
         other => {
@@ -683,9 +699,11 @@ pub fn read_upload(bytes: &[u8], elements: &[DataElement], lists: &Lists) -> Res
         };
         match kind {
             None => {
-                let (Some(&element_col), Some(&d_col), Some(&value_col)) =
-                    (columns.get("element"), columns.get("disaggregation"), columns.get("value"))
-                else {
+                let (Some(&element_col), Some(&d_col), Some(&value_col)) = (
+                    columns.get("element"),
+                    columns.get("disaggregation"),
+                    columns.get("value"),
+                ) else {
                     upload.problems.push(cell_problem(
                         &at(CODE_ROW, 0),
                         "not_a_template",
@@ -792,9 +810,127 @@ pub fn read_upload(bytes: &[u8], elements: &[DataElement], lists: &Lists) -> Res
     }
     if known == 0 {
         return Err(unreadable(
-            format!("the workbook has none of the template's sheets ({ENTRY_SHEET}, Sổ hoạt động, …); download the template and fill it in"),
-            format!("Bảng tính không có trang nào của biểu mẫu ({ENTRY_SHEET}, Sổ hoạt động, …); hãy tải biểu mẫu về và điền vào đó"),
+            format!(
+                "the workbook has none of the template's sheets ({ENTRY_SHEET}, Sổ hoạt động, …); download the template and fill it in"
+            ),
+            format!(
+                "Bảng tính không có trang nào của biểu mẫu ({ENTRY_SHEET}, Sổ hoạt động, …); hãy tải biểu mẫu về và điền vào đó"
+            ),
         ));
     }
     Ok(upload)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, data) in files {
+            zip.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
+            zip.write_all(data).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn spreadsheet_numbers_read_as_the_decimals_they_show() {
+        assert_eq!(float_text(1260.0), "1260");
+        assert_eq!(float_text(63.6), "63.6");
+        assert_eq!(float_text(0.1 + 0.2), "0.30000000000000004");
+        assert_eq!(float_text(-3.0), "-3");
+        let at = CellRef {
+            sheet: ENTRY_SHEET.into(),
+            row: 11,
+            col: 6,
+        };
+        assert_eq!(at.to_string(), "Số liệu!G12");
+        let n = |d: Data| read_number(&d, &at);
+        assert_eq!(n(Data::Float(63.6)).unwrap(), Some(Decimal::new(636, 1)));
+        assert_eq!(n(Data::String("1.260".into())).unwrap(), Some(Decimal::from(1260)));
+        assert_eq!(
+            n(Data::String(" 15.000.000 đ ".into())).unwrap(),
+            Some(Decimal::from(15_000_000))
+        );
+        assert_eq!(n(Data::String("63,6".into())).unwrap(), Some(Decimal::new(636, 1)));
+        assert_eq!(n(Data::String("  ".into())).unwrap(), None);
+        let wrong = n(Data::String("mười".into())).unwrap_err();
+        assert_eq!(wrong.field, "Số liệu!G12");
+        assert_eq!(
+            wrong.message_vi,
+            "Số liệu!G12: 'mười' không phải số (nhập như 1.260 hoặc 63,6)"
+        );
+        assert_eq!(n(Data::Bool(true)).unwrap_err().code, "not_a_number");
+    }
+
+    #[test]
+    fn dates_are_read_from_date_cells_and_vietnamese_text() {
+        let at = CellRef {
+            sheet: "Sổ hoạt động".into(),
+            row: 7,
+            col: 7,
+        };
+        let d = |data: Data| read_date(&data, &at);
+        // 45359 is 08/03/2024 in Excel's 1900 system.
+        assert_eq!(
+            d(Data::Float(45359.0)).unwrap(),
+            Some(time::macros::date!(2024 - 03 - 08))
+        );
+        assert_eq!(
+            d(Data::String("08/03/2024".into())).unwrap(),
+            Some(time::macros::date!(2024 - 03 - 08))
+        );
+        assert_eq!(
+            d(Data::String("2024-03-08".into())).unwrap(),
+            Some(time::macros::date!(2024 - 03 - 08))
+        );
+        assert_eq!(d(Data::String("hôm qua".into())).unwrap_err().code, "bad_date");
+        assert_eq!(d(Data::Float(-5.0)).unwrap_err().code, "bad_date");
+    }
+
+    #[test]
+    fn what_is_not_a_workbook_is_refused_before_it_is_inflated() {
+        let read = |bytes: &[u8]| read_upload(bytes, &[], &Lists::seeded()).unwrap_err().message_vi;
+        assert!(read(b"").contains("rỗng"));
+        assert!(read(b"PK\x03\x04 not really").contains("không phải bảng tính XLSX"));
+        assert!(read(&zip_of(&[("word/document.xml", b"<w/>")])).contains("không phải bảng tính XLSX"));
+        // 80 MiB of zeros packs into a few hundred KiB: refused on its declared size.
+        let zeros = vec![0u8; 80 * 1024 * 1024];
+        let bomb = zip_of(&[
+            ("xl/workbook.xml", b"<workbook/>"),
+            ("xl/worksheets/sheet1.xml", &zeros),
+        ]);
+        assert!(bomb.len() < 1024 * 1024, "{} bytes", bomb.len());
+        assert!(read(&bomb).contains("vượt giới hạn 64 MiB"), "{}", read(&bomb));
+    }
+
+    #[test]
+    fn a_template_reads_back_its_headings_and_nothing_to_store() {
+        let template = Template {
+            heading: Heading {
+                unit_code: "03388".into(),
+                unit_name: "Phường Đoàn Kết".into(),
+                period: "2025H1".into(),
+                period_label: "6 tháng đầu năm 2025".into(),
+                programme: Some(("NS-H1".into(), "Báo cáo 6 tháng".into())),
+            },
+            lines: Vec::new(),
+            registers: vec![RegisterKind::Activities, RegisterKind::Staff],
+            lists: Lists::seeded(),
+        };
+        let bytes = write_template(&template).unwrap();
+        let upload = read_upload(&bytes, &[], &template.lists).unwrap();
+        let headings: Vec<(&str, &str, &str)> = upload
+            .headings
+            .iter()
+            .map(|h| (h.sheet.as_str(), h.unit_code.as_str(), h.period.as_str()))
+            .collect();
+        assert_eq!(
+            headings,
+            [("Sổ hoạt động", "03388", "2025H1"), ("Sổ cán bộ", "03388", "2025H1")]
+        );
+        assert!(upload.values.is_empty() && upload.rows.is_empty() && upload.problems.is_empty());
+    }
 }

@@ -14,7 +14,7 @@
 use crate::registers::{checked as check_record, insert_row, load_lists};
 use crate::values::{CheckedValue, check_inputs, write_checked};
 use crate::{Actor, FieldProblem, Store, StoreError, UnitSummary, ValueInput, WriteSummary, text_to_decimal};
-use binhdang_domain::register::{Record, RegisterKind, Register};
+use binhdang_domain::register::{Record, Register, RegisterKind};
 use binhdang_domain::rules::{DataSet, Scope, Severity, builtin_rules};
 use binhdang_domain::{DataElement, Disaggregation, Indicator, Period};
 use serde::Serialize;
@@ -193,7 +193,9 @@ async fn rule_errors(
     let elements: Vec<DataElement> = elements.values().cloned().collect();
     let mut out = Vec::new();
     for rule in builtin_rules(indicators, &elements) {
-        let Some(finding) = rule.check(&unit.code, &scope) else { continue };
+        let Some(finding) = rule.check(&unit.code, &scope) else {
+            continue;
+        };
         if finding.severity != Severity::Error {
             continue;
         }

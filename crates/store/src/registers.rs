@@ -119,7 +119,11 @@ fn problem(p: RegisterProblem) -> FieldProblem {
 }
 
 /// Runs the record's checks: the errors refuse it, the warnings come back.
-pub(crate) fn checked<T: Register>(record: &T, period: &Period, lists: &Lists) -> Result<Vec<FieldProblem>, StoreError> {
+pub(crate) fn checked<T: Register>(
+    record: &T,
+    period: &Period,
+    lists: &Lists,
+) -> Result<Vec<FieldProblem>, StoreError> {
     let (errors, warnings): (Vec<_>, Vec<_>) = record
         .check(&CheckContext { period, lists })
         .into_iter()

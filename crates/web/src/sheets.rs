@@ -271,7 +271,11 @@ pub(crate) async fn store_upload(
                 &at(2),
                 "wrong_period",
                 &format!("this template is for period '{}', not {period}", h.period),
-                &format!("biểu mẫu này của kỳ '{}', không phải kỳ {}", h.period, period.label_vi()),
+                &format!(
+                    "biểu mẫu này của kỳ '{}', không phải kỳ {}",
+                    h.period,
+                    period.label_vi()
+                ),
             ));
         }
     }
@@ -294,6 +298,9 @@ pub(crate) async fn store_upload(
                     .map(|p| cell_problem(&row.cell(&p.field), p.code, &p.message_en, &p.message_vi)),
             ),
         }
+    }
+    if !problems.is_empty() && inputs.is_empty() && records.is_empty() {
+        return Err(ApiError::Invalid(problems));
     }
     let actor = file_actor(caller, "xlsx");
     let outcome = if problems.is_empty() {
@@ -333,8 +340,10 @@ pub(crate) fn summary_json(s: &BatchSummary, lang: Lang) -> Value {
     let warnings: Vec<Value> = s
         .warnings
         .iter()
-        .map(|p| json!({ "field": p.field, "code": p.code, "message": crate::ui::message_in(p, lang),
-                         "message_en": p.message_en, "message_vi": p.message_vi }))
+        .map(|p| {
+            json!({ "field": p.field, "code": p.code, "message": crate::ui::message_in(p, lang),
+                         "message_en": p.message_en, "message_vi": p.message_vi })
+        })
         .collect();
     json!({
         "values": { "written": s.values.written, "deleted": s.values.deleted, "unchanged": s.values.unchanged },
@@ -380,7 +389,9 @@ pub async fn post_template(
         let (unit, period) = unit_period(&state, &p).await?;
         let bytes = read_body(body).await?;
         let summary = store_upload(&state, &caller, &unit, &period, &bytes).await?;
-        Ok(Json(json!({ "unit": unit, "period": period.to_string(), "stored": summary_json(&summary, lang) })))
+        Ok(Json(
+            json!({ "unit": unit, "period": period.to_string(), "stored": summary_json(&summary, lang) }),
+        ))
     }
     .await;
     ApiResult(lang, result)

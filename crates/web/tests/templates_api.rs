@@ -120,6 +120,9 @@ impl Book {
     }
 }
 
+/// What is wrong, where (sheet, row, column), what is typed there, the problem codes expected.
+type BadCase = (&'static str, (String, u32, u16), Cell, Vec<&'static str>);
+
 /// One line of the entry sheet.
 struct Line {
     row: u32,
@@ -173,7 +176,9 @@ fn fill(line: &Line, by_sex: bool) -> Option<(Cell, String)> {
 async fn communes(app: &App) -> (String, String) {
     let (_, districts) = app.get("/api/v1/units?date=2024-06-30&parent=12").await;
     let district = districts["units"][0]["code"].as_str().unwrap().to_string();
-    let (_, communes) = app.get(&format!("/api/v1/units?date=2024-06-30&parent={district}")).await;
+    let (_, communes) = app
+        .get(&format!("/api/v1/units?date=2024-06-30&parent={district}"))
+        .await;
     let code = |i: usize| communes["units"][i]["code"].as_str().unwrap().to_string();
     (code(0), code(1))
 }
@@ -229,7 +234,13 @@ async fn rows(app: &App, q: &str, register: &str) -> Vec<Value> {
 }
 
 /// Values, rows and both audit trails, to show that a refused upload changed nothing.
-type Everything = (BTreeMap<(String, String), (String, Option<String>)>, usize, usize, i64, i64);
+type Everything = (
+    BTreeMap<(String, String), (String, Option<String>)>,
+    usize,
+    usize,
+    i64,
+    i64,
+);
 
 async fn everything(app: &App, unit: &str) -> Everything {
     let q = format!("unit={unit}&period=2024");
@@ -269,7 +280,11 @@ fn filled(book: &Book) -> (Book, BTreeMap<(String, String), String>) {
     let mut expected = BTreeMap::new();
     let value_col = book.column(ENTRY, "value");
     let all = lines(&book);
-    let sexed: Vec<&str> = all.iter().filter(|l| l.d == "male").map(|l| l.element.as_str()).collect();
+    let sexed: Vec<&str> = all
+        .iter()
+        .filter(|l| l.d == "male")
+        .map(|l| l.element.as_str())
+        .collect();
     for line in &all {
         if let Some((typed, canonical)) = fill(line, sexed.contains(&line.element.as_str())) {
             book.set(ENTRY, line.row, value_col, typed);
@@ -372,7 +387,7 @@ on_both_backends! {
         let female_col = book.column(ACTIVITIES, "participants_female");
         let type_col = book.column(ACTIVITIES, "activity_type");
         let sexed_total = by_sex(&sexed.element, "total");
-        let cases: Vec<(&str, (String, u32, u16), Cell, Vec<&str>)> = vec![
+        let cases: Vec<BadCase> = vec![
             ("text in a number cell", (ENTRY.into(), count_line.row, value_col), Cell::Text("mười".into()), vec!["not_a_number"]),
             // The total follows (400 + 661), so only the numerator breaks a rule.
             ("numerator above denominator", (ENTRY.into(), sexed.row, value_col), Cell::Num(661.0), vec![]),

@@ -56,14 +56,20 @@ fn form_parts<'a>(body: &'a [u8], content_type: &str) -> HashMap<String, &'a [u8
     let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
     let first = format!("--{boundary}");
     let next = format!("\r\n--{boundary}");
-    let Some(start) = find(body, first.as_bytes()) else { return out };
+    let Some(start) = find(body, first.as_bytes()) else {
+        return out;
+    };
     let mut rest = &body[start + first.len()..];
     while !rest.starts_with(b"--") {
         rest = rest.strip_prefix(b"\r\n").unwrap_or(rest);
-        let Some(headers_end) = find(rest, b"\r\n\r\n") else { break };
+        let Some(headers_end) = find(rest, b"\r\n\r\n") else {
+            break;
+        };
         let headers = String::from_utf8_lossy(&rest[..headers_end]);
         let content = &rest[headers_end + 4..];
-        let Some(end) = find(content, next.as_bytes()) else { break };
+        let Some(end) = find(content, next.as_bytes()) else {
+            break;
+        };
         let name = headers.lines().find_map(|l| {
             let l = l.trim();
             l.to_ascii_lowercase().starts_with("content-disposition:").then(|| {
@@ -111,7 +117,11 @@ pub async fn submit(
             _ => format!("/nhap-lieu?unit={}&period={period}", unit.code),
         };
         let lang = session.lang;
-        let title = format!("{} — {}", session.t("Tải lên biểu mẫu", "Template upload"), unit.full_name);
+        let title = format!(
+            "{} — {}",
+            session.t("Tải lên biểu mẫu", "Template upload"),
+            unit.full_name
+        );
         let mut page = UploadPage {
             c: session.chrome(title, "/nhap-lieu"),
             unit_code: unit.code.clone(),
@@ -131,7 +141,11 @@ pub async fn submit(
                 for kind in RegisterKind::ALL {
                     let n = summary.rows.iter().filter(|(k, _)| *k == kind).count();
                     if n > 0 {
-                        let name = if lang == Lang::En { kind.name_en() } else { kind.name_vi() };
+                        let name = if lang == Lang::En {
+                            kind.name_en()
+                        } else {
+                            kind.name_vi()
+                        };
                         page.rows.push((name.to_string(), n));
                     }
                 }
@@ -169,5 +183,24 @@ pub async fn submit(
     match result {
         Ok(r) => r,
         Err(e) => session.api_error(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::form_parts;
+
+    #[test]
+    fn a_browsers_multipart_form_is_read_by_field() {
+        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nabc123\r\n\
+            --XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.xlsx\"\r\n\
+            Content-Type: application/octet-stream\r\n\r\nPK\x03\x04\r\n\r\nbinary--XyZ\r\n--XyZ--\r\n";
+        let parts = form_parts(body, "multipart/form-data; boundary=XyZ");
+        assert_eq!(parts["csrf"], b"abc123");
+        assert_eq!(parts["file"], b"PK\x03\x04\r\n\r\nbinary--XyZ");
+        assert!(form_parts(body, "multipart/form-data").is_empty());
+        assert!(form_parts(b"garbage", "multipart/form-data; boundary=XyZ").is_empty());
+        let truncated = &body[..40];
+        assert!(!form_parts(truncated, "multipart/form-data; boundary=XyZ").contains_key("file"));
     }
 }
