@@ -215,7 +215,7 @@ fn write_entry_sheet(ws: &mut Worksheet, t: &Template) -> Result<(), XlsxError> 
          Enter figures in the \"Giá trị\" (value) column; a blank cell leaves the stored value as it is.",
         &base().set_italic().set_text_wrap(),
     )?;
-    ws.set_row_height(4, 32)?;
+    ws.set_row_height(4, 36)?;
     let labels = [
         "Mã chỉ tiêu",
         "Tên chỉ tiêu",
@@ -230,7 +230,8 @@ fn write_entry_sheet(ws: &mut Worksheet, t: &Template) -> Result<(), XlsxError> 
     ]
     .map(String::from);
     write_column_rows(ws, &labels, &ENTRY_COLUMNS)?;
-    for (c, w) in [10.0, 48.0, 12.0, 12.0, 10.0, 9.0, 16.0, 30.0, 16.0, 36.0]
+    // Column A also holds the heading's labels.
+    for (c, w) in [22.0, 48.0, 12.0, 12.0, 10.0, 9.0, 16.0, 30.0, 16.0, 36.0]
         .iter()
         .enumerate()
     {
@@ -246,6 +247,9 @@ fn write_entry_sheet(ws: &mut Worksheet, t: &Template) -> Result<(), XlsxError> 
         let t = line.element.value_type;
         ws.write_string_with_format(row, 0, &line.indicator, &fixed)?;
         ws.write_string_with_format(row, 1, &line.indicator_name, &fixed)?;
+        // Tall enough for the wrapped name (LibreOffice does not fit rows on opening).
+        let lines = (line.indicator_name.chars().count() as f64 / 58.0).ceil().max(1.0);
+        ws.set_row_height(row, lines * 15.0 + 3.0)?;
         ws.write_string_with_format(row, 2, &line.element.code, &fixed)?;
         ws.write_string_with_format(row, 3, &line.part, &fixed)?;
         ws.write_string_with_format(row, 4, line.disaggregation.as_str(), &small)?;
@@ -279,6 +283,7 @@ fn write_entry_sheet(ws: &mut Worksheet, t: &Template) -> Result<(), XlsxError> 
     protect(ws);
     ws.set_landscape();
     ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
     Ok(())
 }
 
@@ -337,7 +342,7 @@ fn write_register_sheet(ws: &mut Worksheet, kind: RegisterKind, t: &Template) ->
          Each row is added as a new row; (*) is required; list codes are on the \"Danh mục\" sheet.",
         &base().set_italic().set_text_wrap(),
     )?;
-    ws.set_row_height(4, 32)?;
+    ws.set_row_height(4, 36)?;
     let labels: Vec<String> = fields
         .iter()
         .map(|f| {
@@ -383,6 +388,7 @@ fn write_register_sheet(ws: &mut Worksheet, kind: RegisterKind, t: &Template) ->
     protect(ws);
     ws.set_landscape();
     ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
     Ok(())
 }
 

@@ -12,13 +12,13 @@
 //! `rows[i].<field>` for a field of the `i`-th row, so the caller can point at the cell.
 
 use crate::registers::{checked as check_record, insert_row, load_lists};
+use crate::rules::add_cell;
 use crate::values::{CheckedValue, check_inputs, write_checked};
-use crate::{Actor, FieldProblem, Store, StoreError, UnitSummary, ValueInput, WriteSummary, text_to_decimal};
+use crate::{Actor, FieldProblem, Store, StoreError, UnitSummary, ValueInput, WriteSummary};
 use binhdang_domain::register::{Record, Register, RegisterKind};
 use binhdang_domain::rules::{DataSet, Scope, Severity, builtin_rules};
 use binhdang_domain::{DataElement, Disaggregation, Indicator, Period};
 use serde::Serialize;
-use sqlx::Row;
 use std::collections::{BTreeMap, HashMap};
 
 /// What a batch stored.
@@ -172,12 +172,7 @@ async fn rule_errors(
     .fetch_all(&mut **tx)
     .await?
     {
-        let d: String = r.try_get("disaggregation")?;
-        let d: Disaggregation = d
-            .parse()
-            .map_err(|_| StoreError::Corrupt(format!("disaggregation `{d}`")))?;
-        let value = text_to_decimal(&r.try_get::<String, _>("number_value")?)?;
-        data.insert(r.try_get::<String, _>("element_code")?, d, value, r.try_get("comment")?);
+        add_cell(&mut data, &r)?;
     }
     let batch: HashMap<(&str, Disaggregation), usize> = checked
         .iter()

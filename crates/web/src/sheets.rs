@@ -127,7 +127,15 @@ pub(crate) async fn template_file(
     authorize(state, caller, unit, Action::Write).await?;
     let store = &state.store;
     let programme = match programme {
-        Some(code) => Some(store.programme(code).await?),
+        Some(code) => Some(store.programme(code).await.map_err(|e| match e {
+            StoreError::NotFound { .. } => ApiError::invalid(
+                "programme",
+                "unknown_programme",
+                format!("there is no reporting programme `{code}`; see GET /api/v1/programmes"),
+                format!("Không có chế độ báo cáo `{code}`; xem GET /api/v1/programmes"),
+            ),
+            other => other.into(),
+        })?),
         None => store.programme_for(period).await?,
     };
     let lines = if which == Sheets::Registers {
@@ -165,12 +173,7 @@ async fn entry_lines(
     let store = &state.store;
     let indicators = crate::ui::form_indicators(store, &caller.user, unit, period, false).await?;
     let elements = store.data_elements().await?;
-    let stored: HashMap<(String, Disaggregation), binhdang_store::StoredValue> = store
-        .values(unit, period)
-        .await?
-        .into_iter()
-        .map(|v| ((v.element.clone(), v.disaggregation), v))
-        .collect();
+    let stored = crate::ui::stored_values(store, unit, period).await?;
     let mut lines = Vec::new();
     for indicator in &indicators {
         for e in elements

@@ -444,6 +444,8 @@ on_both_backends! {
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         let found = fields(&body);
         assert!(found.iter().any(|(f, c, m)| f == "Số liệu!B2" && c == "wrong_unit" && m.contains(&format!("'{commune}'"))), "{found:?}");
+        let (s, body) = download(&app, &format!("{q}&programme=KHONG-CO")).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{}", String::from_utf8_lossy(&body));
         let (s, body) = upload(&app, &format!("unit={commune}&period=2023"), file.clone()).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         assert!(fields(&body).iter().any(|(f, c, _)| f == "Số liệu!B3" && c == "wrong_period"), "{body}");

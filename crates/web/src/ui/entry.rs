@@ -141,7 +141,7 @@ fn dom_id(name: &str) -> String {
     name.replace('.', "-")
 }
 
-pub(crate) fn d_label(d: Disaggregation, lang: Lang) -> &'static str {
+fn d_label(d: Disaggregation, lang: Lang) -> &'static str {
     match (d, lang) {
         (Disaggregation::Male, Lang::Vi) => "Nam",
         (Disaggregation::Female, Lang::Vi) => "Nữ",
@@ -213,6 +213,20 @@ pub(crate) async fn form_indicators(
         out.push(indicator);
     }
     Ok(out)
+}
+
+/// A unit's stored values for a period, by element and breakdown.
+pub(crate) async fn stored_values(
+    store: &binhdang_store::Store,
+    unit: &UnitSummary,
+    period: &Period,
+) -> Result<HashMap<(String, Disaggregation), binhdang_store::StoredValue>, StoreError> {
+    Ok(store
+        .values(unit, period)
+        .await?
+        .into_iter()
+        .map(|v| ((v.element.clone(), v.disaggregation), v))
+        .collect())
 }
 
 /// The unit and period a request names, or the user's unit and its current report.
@@ -308,12 +322,7 @@ async fn build(
     let user = &session.caller.user;
     let objectives = store.objectives().await?;
     let elements = store.data_elements().await?;
-    let stored: HashMap<(String, Disaggregation), binhdang_store::StoredValue> = store
-        .values(unit, period)
-        .await?
-        .into_iter()
-        .map(|v| ((v.element.clone(), v.disaggregation), v))
-        .collect();
+    let stored = stored_values(store, unit, period).await?;
     let findings = store.validate(unit, period).await?;
     let (errors, _, unexplained) = binhdang_domain::rules::tally(&findings);
     let assessment = store.assessment(unit, period).await?;
@@ -772,12 +781,7 @@ async fn read_form(
 ) -> Result<(Vec<ValueInput>, Vec<String>, Problems), ApiError> {
     let lang = session.lang;
     let store = &state.store;
-    let stored: HashMap<(String, Disaggregation), binhdang_store::StoredValue> = store
-        .values(unit, period)
-        .await?
-        .into_iter()
-        .map(|v| ((v.element.clone(), v.disaggregation), v))
-        .collect();
+    let stored = stored_values(store, unit, period).await?;
     let user = &session.caller.user;
     let agency = user.agency_code.clone().filter(|_| user.role == Role::Officer);
     let mut inputs = Vec::new();
