@@ -95,7 +95,7 @@ pub struct EntryLine {
 #[derive(Debug, Clone)]
 pub struct Template {
     pub heading: Heading,
-    /// Empty: no entry sheet (a template of registers only).
+    /// Empty, with registers: no entry sheet (a template of registers only).
     pub lines: Vec<EntryLine>,
     pub registers: Vec<RegisterKind>,
     pub lists: Lists,
@@ -397,7 +397,8 @@ pub fn write_template(t: &Template) -> Result<Vec<u8>, ReportError> {
     let mut wb = Workbook::new();
     let title = format!("Biểu nhập số liệu {} {}", t.heading.unit_code, t.heading.period);
     wb.set_properties(&DocProperties::new().set_title(&title).set_author("binhdang"));
-    if !t.lines.is_empty() {
+    // The entry sheet, also when it has no lines but is the only sheet asked for.
+    if !t.lines.is_empty() || t.registers.is_empty() {
         write_entry_sheet(wb.add_worksheet(), t).map_err(err)?;
     }
     for kind in &t.registers {
