@@ -1889,6 +1889,46 @@ impl Summarise for Inspection {
     }
 }
 
+/// A record of any register, for writes that carry rows of several registers at once
+/// (a spreadsheet upload).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Record {
+    Activity(Activity),
+    Budget(Budget),
+    Document(Document),
+    CommitteeMember(CommitteeMember),
+    Staff(Staff),
+    GbvCase(GbvCase),
+    Inspection(Inspection),
+}
+
+impl Record {
+    /// Reads a record of register `kind` from raw fields, as [`Register::from_raw`] does.
+    pub fn from_raw(kind: RegisterKind, raw: &RawRecord) -> Result<Record, Vec<RegisterProblem>> {
+        Ok(match kind {
+            RegisterKind::Activities => Record::Activity(Activity::from_raw(raw)?),
+            RegisterKind::Budgets => Record::Budget(Budget::from_raw(raw)?),
+            RegisterKind::Documents => Record::Document(Document::from_raw(raw)?),
+            RegisterKind::CommitteeMembers => Record::CommitteeMember(CommitteeMember::from_raw(raw)?),
+            RegisterKind::Staff => Record::Staff(Staff::from_raw(raw)?),
+            RegisterKind::GbvCases => Record::GbvCase(GbvCase::from_raw(raw)?),
+            RegisterKind::Inspections => Record::Inspection(Inspection::from_raw(raw)?),
+        })
+    }
+
+    pub fn kind(&self) -> RegisterKind {
+        match self {
+            Record::Activity(_) => RegisterKind::Activities,
+            Record::Budget(_) => RegisterKind::Budgets,
+            Record::Document(_) => RegisterKind::Documents,
+            Record::CommitteeMember(_) => RegisterKind::CommitteeMembers,
+            Record::Staff(_) => RegisterKind::Staff,
+            Record::GbvCase(_) => RegisterKind::GbvCases,
+            Record::Inspection(_) => RegisterKind::Inspections,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

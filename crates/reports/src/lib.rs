@@ -11,6 +11,7 @@ mod build;
 mod docx;
 pub mod model;
 mod pdf;
+pub mod sheets;
 pub mod template;
 pub mod words;
 mod xlsx;

@@ -21,14 +21,20 @@ fn err(e: XlsxError) -> ReportError {
     }
 }
 
-fn num_format(f: NumFormat) -> &'static str {
+/// A number format shown the Vietnamese way (locale 0x042A: `1.260`, `63,6`) whatever the
+/// reader's settings in LibreOffice, and with the reader's separators in Excel.
+pub(crate) fn vietnamese(code: &str) -> String {
+    format!("[$-42A]{code}")
+}
+
+fn num_format(f: NumFormat) -> String {
     match f {
-        NumFormat::Integer | NumFormat::Money => "[$-42A]#,##0",
-        NumFormat::Percent => "[$-42A]0.0%",
-        NumFormat::Decimal1 => "[$-42A]#,##0.0",
-        NumFormat::Decimal2 => "[$-42A]#,##0.00",
-        NumFormat::Date => "[$-42A]dd/mm/yyyy",
-        NumFormat::Year => "0",
+        NumFormat::Integer | NumFormat::Money => vietnamese("#,##0"),
+        NumFormat::Percent => vietnamese("0.0%"),
+        NumFormat::Decimal1 => vietnamese("#,##0.0"),
+        NumFormat::Decimal2 => vietnamese("#,##0.00"),
+        NumFormat::Date => vietnamese("dd/mm/yyyy"),
+        NumFormat::Year => "0".into(),
     }
 }
 

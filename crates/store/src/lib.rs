@@ -11,6 +11,7 @@
 
 pub mod access;
 mod audit;
+mod batch;
 pub mod bulk;
 mod catalogue;
 mod error;
@@ -28,6 +29,7 @@ mod workflow;
 
 pub use access::{AuditEntry, NewUser, Session, SignInError, User};
 pub use audit::AuditRecord;
+pub use batch::BatchSummary;
 pub use catalogue::{CatalogueData, IndicatorDetail, LocalTarget};
 pub use error::{FieldProblem, StoreError};
 pub use figures::{Assessment, BySex, Completeness, Figure, MappingUsed, Part, TargetUsed};

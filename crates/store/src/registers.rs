@@ -119,7 +119,11 @@ fn problem(p: RegisterProblem) -> FieldProblem {
 }
 
 /// Runs the record's checks: the errors refuse it, the warnings come back.
-fn checked<T: Register>(record: &T, period: &Period, lists: &Lists) -> Result<Vec<FieldProblem>, StoreError> {
+pub(crate) fn checked<T: Register>(
+    record: &T,
+    period: &Period,
+    lists: &Lists,
+) -> Result<Vec<FieldProblem>, StoreError> {
     let (errors, warnings): (Vec<_>, Vec<_>) = record
         .check(&CheckContext { period, lists })
         .into_iter()
@@ -200,7 +204,7 @@ fn not_found(kind: RegisterKind, id: i64) -> StoreError {
     }
 }
 
-async fn load_lists(conn: &mut sqlx::AnyConnection) -> Result<Lists, StoreError> {
+pub(crate) async fn load_lists(conn: &mut sqlx::AnyConnection) -> Result<Lists, StoreError> {
     let mut lists = Lists::default();
     for (list, out) in [
         (RegisterList::ActivityTypes, &mut lists.activity_types),
@@ -262,6 +266,48 @@ async fn audit<T: StoredRegister>(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// Inserts a checked, normalised record and its audit entry on `conn` (inside the caller's
+/// transaction).
+pub(crate) async fn insert_row<T: StoredRegister>(
+    conn: &mut sqlx::AnyConnection,
+    unit: &UnitSummary,
+    period: &Period,
+    record: T,
+    actor: &Actor,
+) -> Result<RegisterRow<T>, StoreError> {
+    let now = now_text();
+    let sql = format!(
+        "INSERT INTO {} (unit_id, period, {}, updated_at, updated_by) VALUES ({}) RETURNING id",
+        T::TABLE,
+        T::COLUMNS.join(", "),
+        placeholders(1, T::COLUMNS.len() + 4)
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(unit.id)
+        .bind(period.to_string());
+    for c in record.to_columns()? {
+        q = bind(q, c);
+    }
+    let id: i64 = q
+        .bind(now.clone())
+        .bind(actor.name.clone())
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("id")?;
+    let row = RegisterRow {
+        id,
+        unit: unit.code.clone(),
+        unit_id: unit.id,
+        period: *period,
+        year: (T::KIND == RegisterKind::Budgets).then(|| period.milestone_year()),
+        record,
+        updated_at: now.clone(),
+        updated_by: actor.name.clone(),
+    };
+    audit(conn, "create", None, Some(&row), actor, &now).await?;
+    Ok(row)
 }
 
 impl Store {
@@ -352,36 +398,7 @@ impl Store {
         let lists = load_lists(&mut tx).await?;
         let warnings = checked(&record, period, &lists)?;
         record.normalise();
-        let now = now_text();
-        let sql = format!(
-            "INSERT INTO {} (unit_id, period, {}, updated_at, updated_by) VALUES ({}) RETURNING id",
-            T::TABLE,
-            T::COLUMNS.join(", "),
-            placeholders(1, T::COLUMNS.len() + 4)
-        );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(unit.id)
-            .bind(period.to_string());
-        for c in record.to_columns()? {
-            q = bind(q, c);
-        }
-        let id: i64 = q
-            .bind(now.clone())
-            .bind(actor.name.clone())
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("id")?;
-        let row = RegisterRow {
-            id,
-            unit: unit.code.clone(),
-            unit_id: unit.id,
-            period: *period,
-            year: (T::KIND == RegisterKind::Budgets).then(|| period.milestone_year()),
-            record,
-            updated_at: now.clone(),
-            updated_by: actor.name.clone(),
-        };
-        audit(&mut tx, "create", None, Some(&row), actor, &now).await?;
+        let row = insert_row(&mut tx, unit, period, record, actor).await?;
         tx.commit().await?;
         Ok(Saved {
             row,

@@ -323,7 +323,7 @@ impl Store {
     }
 }
 
-fn add_cell(data: &mut DataSet, row: &AnyRow) -> Result<(), StoreError> {
+pub(crate) fn add_cell(data: &mut DataSet, row: &AnyRow) -> Result<(), StoreError> {
     let d: String = row.try_get("disaggregation")?;
     let d = d
         .parse()

@@ -64,9 +64,9 @@ pub struct WriteSummary {
 }
 
 /// An input that passed every check, ready to store.
-struct CheckedValue {
-    element: String,
-    disaggregation: Disaggregation,
+pub(crate) struct CheckedValue {
+    pub(crate) element: String,
+    pub(crate) disaggregation: Disaggregation,
     entry: Option<Entry>,
     comment: Option<String>,
 }
@@ -187,141 +187,25 @@ impl Store {
         inputs: &[ValueInput],
         actor: &Actor,
     ) -> Result<WriteSummary, StoreError> {
-        let elements: BTreeMap<String, DataElement> = self
-            .data_elements()
-            .await?
-            .into_iter()
-            .map(|e| (e.code.clone(), e))
-            .collect();
+        let elements = self.element_map().await?;
         let checked = check_inputs(&elements, inputs)?;
         self.check_entry_open(unit, period, time::OffsetDateTime::now_utc().date())
             .await?;
 
         let mut tx = self.begin_write().await?;
-        let mut summary = WriteSummary::default();
-        let now = now_text();
-        let period_text = period.to_string();
-        // The unit's stored values for the period, before and (updated as we go) after.
-        let mut stored: BTreeMap<(String, Disaggregation), (String, Option<String>, bool)> = BTreeMap::new();
-        for r in sqlx::query(
-            "SELECT element_code, disaggregation, number_value, text_value, comment FROM data_values
-             WHERE unit_id = $1 AND period = $2",
-        )
-        .bind(unit.id)
-        .bind(&period_text)
-        .fetch_all(&mut *tx)
-        .await?
-        {
-            let d: String = r.try_get("disaggregation")?;
-            let d: Disaggregation = d
-                .parse()
-                .map_err(|_| StoreError::Corrupt(format!("disaggregation `{d}`")))?;
-            let number: Option<String> = r.try_get("number_value")?;
-            let is_number = number.is_some();
-            let text = number
-                .or(r.try_get::<Option<String>, _>("text_value")?)
-                .unwrap_or_default();
-            stored.insert(
-                (r.try_get("element_code")?, d),
-                (text, r.try_get("comment")?, is_number),
-            );
-        }
-        let touched: BTreeSet<String> = checked.iter().map(|v| v.element.clone()).collect();
-        let numbers_before = numbers_by_element(&stored, &touched)?;
-        for v in &checked {
-            let key = (v.element.clone(), v.disaggregation);
-            let (old_value, old_comment) = match stored.get(&key) {
-                Some((value, comment, _)) => (Some(value.clone()), comment.clone()),
-                None => (None, None),
-            };
-            let new_value = v.stored_text();
-            let new_comment = if new_value.is_some() { v.comment.clone() } else { None };
-            if old_value == new_value && (old_comment == new_comment || new_value.is_none()) {
-                summary.unchanged += 1;
-                continue;
-            }
-            match &v.entry {
-                None => {
-                    sqlx::query(
-                        "DELETE FROM data_values WHERE unit_id = $1 AND period = $2 AND element_code = $3 AND disaggregation = $4",
-                    )
-                    .bind(unit.id)
-                    .bind(&period_text)
-                    .bind(&v.element)
-                    .bind(v.disaggregation.as_str())
-                    .execute(&mut *tx)
-                    .await?;
-                    summary.deleted += 1;
-                }
-                Some(entry) => {
-                    let (number, text) = match entry {
-                        Entry::Number(d) => (Some(d.to_string()), None),
-                        Entry::Text(t) => (None, Some(t.clone())),
-                    };
-                    sqlx::query(
-                        "INSERT INTO data_values (unit_id, period, element_code, disaggregation, number_value, text_value,
-                            comment, updated_at, updated_by)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-                         ON CONFLICT (unit_id, period, element_code, disaggregation) DO UPDATE SET
-                            number_value = excluded.number_value, text_value = excluded.text_value,
-                            comment = excluded.comment, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-                    )
-                    .bind(unit.id)
-                    .bind(&period_text)
-                    .bind(&v.element)
-                    .bind(v.disaggregation.as_str())
-                    .bind(number)
-                    .bind(text)
-                    .bind(new_comment.clone())
-                    .bind(&now)
-                    .bind(&actor.name)
-                    .execute(&mut *tx)
-                    .await?;
-                    summary.written += 1;
-                }
-            }
-            sqlx::query(
-                "INSERT INTO data_value_audit (unit_id, period, element_code, disaggregation, old_value, new_value,
-                    old_comment, new_comment, changed_by, changed_at, origin)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-            )
-            .bind(unit.id)
-            .bind(&period_text)
-            .bind(&v.element)
-            .bind(v.disaggregation.as_str())
-            .bind(old_value)
-            .bind(new_value)
-            .bind(old_comment)
-            .bind(new_comment.clone())
-            .bind(&actor.name)
-            .bind(&now)
-            .bind(&actor.origin)
-            .execute(&mut *tx)
-            .await?;
-            match &v.entry {
-                Some(entry) => {
-                    let is_number = matches!(entry, Entry::Number(_));
-                    stored.insert(key, (entry_text(entry), new_comment, is_number));
-                }
-                None => {
-                    stored.remove(&key);
-                }
-            }
-        }
-        let numbers_after = numbers_by_element(&stored, &touched)?;
-        let mut changes = Vec::new();
-        for code in &touched {
-            let Some(element) = elements.get(code) else { continue };
-            let none = BTreeMap::new();
-            let before = contributions(element, numbers_before.get(code).unwrap_or(&none));
-            let after = contributions(element, numbers_after.get(code).unwrap_or(&none));
-            for (d, delta) in deltas(&before, &after) {
-                changes.push((code.clone(), d, delta));
-            }
-        }
-        apply_deltas(&mut tx, self.backend, Sums::All, unit.id, &period_text, &changes).await?;
+        let summary = write_checked(&mut tx, self.backend, &elements, unit, period, &checked, actor).await?;
         tx.commit().await?;
         Ok(summary)
+    }
+
+    /// The catalogue's data elements by code.
+    pub(crate) async fn element_map(&self) -> Result<BTreeMap<String, DataElement>, StoreError> {
+        Ok(self
+            .data_elements()
+            .await?
+            .into_iter()
+            .map(|e| (e.code.clone(), e))
+            .collect())
     }
 
     /// Number of audit rows for a unit and period (all elements).
@@ -333,6 +217,142 @@ impl Store {
             .await?;
         Ok(row.try_get("n")?)
     }
+}
+
+/// Writes values that passed [`check_inputs`] in `tx`: the rows, their audit entries and the
+/// live sums of the unit's ancestors. The caller commits.
+pub(crate) async fn write_checked(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    backend: crate::Backend,
+    elements: &BTreeMap<String, DataElement>,
+    unit: &UnitSummary,
+    period: &Period,
+    checked: &[CheckedValue],
+    actor: &Actor,
+) -> Result<WriteSummary, StoreError> {
+    let mut summary = WriteSummary::default();
+    let now = now_text();
+    let period_text = period.to_string();
+    // The unit's stored values for the period, before and (updated as we go) after.
+    let mut stored: BTreeMap<(String, Disaggregation), (String, Option<String>, bool)> = BTreeMap::new();
+    for r in sqlx::query(
+        "SELECT element_code, disaggregation, number_value, text_value, comment FROM data_values
+         WHERE unit_id = $1 AND period = $2",
+    )
+    .bind(unit.id)
+    .bind(&period_text)
+    .fetch_all(&mut **tx)
+    .await?
+    {
+        let d: String = r.try_get("disaggregation")?;
+        let d: Disaggregation = d
+            .parse()
+            .map_err(|_| StoreError::Corrupt(format!("disaggregation `{d}`")))?;
+        let number: Option<String> = r.try_get("number_value")?;
+        let is_number = number.is_some();
+        let text = number
+            .or(r.try_get::<Option<String>, _>("text_value")?)
+            .unwrap_or_default();
+        stored.insert(
+            (r.try_get("element_code")?, d),
+            (text, r.try_get("comment")?, is_number),
+        );
+    }
+    let touched: BTreeSet<String> = checked.iter().map(|v| v.element.clone()).collect();
+    let numbers_before = numbers_by_element(&stored, &touched)?;
+    for v in checked {
+        let key = (v.element.clone(), v.disaggregation);
+        let (old_value, old_comment) = match stored.get(&key) {
+            Some((value, comment, _)) => (Some(value.clone()), comment.clone()),
+            None => (None, None),
+        };
+        let new_value = v.stored_text();
+        let new_comment = if new_value.is_some() { v.comment.clone() } else { None };
+        if old_value == new_value && (old_comment == new_comment || new_value.is_none()) {
+            summary.unchanged += 1;
+            continue;
+        }
+        match &v.entry {
+            None => {
+                sqlx::query(
+                    "DELETE FROM data_values WHERE unit_id = $1 AND period = $2 AND element_code = $3 AND disaggregation = $4",
+                )
+                .bind(unit.id)
+                .bind(&period_text)
+                .bind(&v.element)
+                .bind(v.disaggregation.as_str())
+                .execute(&mut **tx)
+                .await?;
+                summary.deleted += 1;
+            }
+            Some(entry) => {
+                let (number, text) = match entry {
+                    Entry::Number(d) => (Some(d.to_string()), None),
+                    Entry::Text(t) => (None, Some(t.clone())),
+                };
+                sqlx::query(
+                    "INSERT INTO data_values (unit_id, period, element_code, disaggregation, number_value, text_value,
+                        comment, updated_at, updated_by)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                     ON CONFLICT (unit_id, period, element_code, disaggregation) DO UPDATE SET
+                        number_value = excluded.number_value, text_value = excluded.text_value,
+                        comment = excluded.comment, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+                )
+                .bind(unit.id)
+                .bind(&period_text)
+                .bind(&v.element)
+                .bind(v.disaggregation.as_str())
+                .bind(number)
+                .bind(text)
+                .bind(new_comment.clone())
+                .bind(&now)
+                .bind(&actor.name)
+                .execute(&mut **tx)
+                .await?;
+                summary.written += 1;
+            }
+        }
+        sqlx::query(
+            "INSERT INTO data_value_audit (unit_id, period, element_code, disaggregation, old_value, new_value,
+                old_comment, new_comment, changed_by, changed_at, origin)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(unit.id)
+        .bind(&period_text)
+        .bind(&v.element)
+        .bind(v.disaggregation.as_str())
+        .bind(old_value)
+        .bind(new_value)
+        .bind(old_comment)
+        .bind(new_comment.clone())
+        .bind(&actor.name)
+        .bind(&now)
+        .bind(&actor.origin)
+        .execute(&mut **tx)
+        .await?;
+        match &v.entry {
+            Some(entry) => {
+                let is_number = matches!(entry, Entry::Number(_));
+                stored.insert(key, (entry_text(entry), new_comment, is_number));
+            }
+            None => {
+                stored.remove(&key);
+            }
+        }
+    }
+    let numbers_after = numbers_by_element(&stored, &touched)?;
+    let mut changes = Vec::new();
+    for code in &touched {
+        let Some(element) = elements.get(code) else { continue };
+        let none = BTreeMap::new();
+        let before = contributions(element, numbers_before.get(code).unwrap_or(&none));
+        let after = contributions(element, numbers_after.get(code).unwrap_or(&none));
+        for (d, delta) in deltas(&before, &after) {
+            changes.push((code.clone(), d, delta));
+        }
+    }
+    apply_deltas(tx, backend, Sums::All, unit.id, &period_text, &changes).await?;
+    Ok(summary)
 }
 
 /// The numeric values among `stored`, for the elements in `codes`.
@@ -350,7 +370,7 @@ fn numbers_by_element(
 }
 
 /// Checks every input against the catalogue; all problems are collected, not just the first.
-fn check_inputs(
+pub(crate) fn check_inputs(
     elements: &BTreeMap<String, DataElement>,
     inputs: &[ValueInput],
 ) -> Result<Vec<CheckedValue>, StoreError> {

@@ -34,6 +34,8 @@ pub enum ApiError {
         message_en: String,
         message_vi: String,
     },
+    /// The body is larger than the route accepts.
+    TooLarge { message_en: String, message_vi: String },
     /// Too many failed sign-ins; try again later.
     TooManyRequests { retry_after_seconds: i64 },
     /// The database is unreachable or failed: not the caller's fault.
@@ -90,6 +92,11 @@ impl ApiError {
             ApiError::BadRequest { message_en, message_vi } => (
                 StatusCode::BAD_REQUEST,
                 json!({ "error": { "code": "bad_request", "message": pick(&message_en, &message_vi),
+                    "message_en": message_en, "message_vi": message_vi, "problems": [] } }),
+            ),
+            ApiError::TooLarge { message_en, message_vi } => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                json!({ "error": { "code": "too_large", "message": pick(&message_en, &message_vi),
                     "message_en": message_en, "message_vi": message_vi, "problems": [] } }),
             ),
             ApiError::Unauthenticated => {

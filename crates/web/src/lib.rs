@@ -11,6 +11,7 @@ mod openapi;
 mod registers;
 mod reports;
 mod rules;
+mod sheets;
 mod ui;
 mod workflow;
 
@@ -49,6 +50,14 @@ pub fn router(store: Store) -> Router {
         .route(
             "/registers/{register}/{id}",
             axum::routing::put(registers::update).delete(registers::delete),
+        )
+        .route(
+            "/templates/entry.xlsx",
+            get(sheets::get_template).post(sheets::post_template),
+        )
+        .route(
+            "/values.csv",
+            get(sheets::get_csv).put(sheets::put_csv).post(sheets::put_csv),
         )
         .route("/openapi.json", get(openapi::serve))
         .route("/auth/sign-in", post(auth::sign_in))

@@ -14,6 +14,11 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/indicators/{code}"),
     ("get", "/api/v1/values"),
     ("put", "/api/v1/values"),
+    ("get", "/api/v1/values.csv"),
+    ("put", "/api/v1/values.csv"),
+    ("post", "/api/v1/values.csv"),
+    ("get", "/api/v1/templates/entry.xlsx"),
+    ("post", "/api/v1/templates/entry.xlsx"),
     ("get", "/api/v1/aggregates"),
     ("get", "/api/v1/assessment"),
     ("post", "/api/v1/validate"),
@@ -409,5 +414,6 @@ pub fn openapi_document() -> Value {
     workflow_paths(&mut doc);
     crate::registers::extend_openapi(&mut doc);
     crate::reports::extend_openapi(&mut doc);
+    crate::sheets::extend_openapi(&mut doc);
     doc
 }

@@ -437,8 +437,8 @@ on_both_backends! {
     }
 }
 
-/// What was typed and not saved survives losing the page (a lost connection, an expired
-/// session, a closed tab), without ever overwriting figures saved since.
+// What was typed and not saved survives losing the page (a lost connection, an expired
+// session, a closed tab), without ever overwriting figures saved since.
 on_both_backends! {
     async fn typed_figures_not_yet_saved_come_back_after_the_page_is_lost(backend: Backend) {
         let server = Server::start(backend).await;

@@ -102,6 +102,8 @@ struct EntryPage {
     unit_name: String,
     period_id: String,
     period_label: String,
+    template_href: String,
+    upload_href: String,
     periods: Vec<PeriodChoice>,
     choose_unit: bool,
     show_all: bool,
@@ -152,7 +154,7 @@ fn d_label(d: Disaggregation, lang: Lang) -> &'static str {
     }
 }
 
-fn role_label(role: ElementRole, lang: Lang) -> &'static str {
+pub(crate) fn role_label(role: ElementRole, lang: Lang) -> &'static str {
     match (role, lang) {
         (ElementRole::Numerator, Lang::Vi) => "Tử số",
         (ElementRole::Denominator, Lang::Vi) => "Mẫu số",
@@ -187,6 +189,46 @@ fn collection_level(indicator: &Indicator, period: &Period) -> Option<UnitLevel>
     .into_iter()
     .filter(|l| *l <= indicator.lowest_level)
     .find(|l| *l != UnitLevel::District || districts_exist)
+}
+
+/// The indicators the form shows a user for a unit and period, in catalogue order: those
+/// collected at the unit's level (every one with `show_all`), and for an officer of an
+/// agency only those the agency answers for.
+pub(crate) async fn form_indicators(
+    store: &binhdang_store::Store,
+    user: &binhdang_store::User,
+    unit: &UnitSummary,
+    period: &Period,
+    show_all: bool,
+) -> Result<Vec<Indicator>, StoreError> {
+    let agency = user.agency_code.clone().filter(|_| user.role == Role::Officer);
+    let mut out = Vec::new();
+    for indicator in store.indicators().await? {
+        if !show_all && collection_level(&indicator, period) != Some(unit.level) {
+            continue;
+        }
+        if let Some(a) = &agency
+            && !store.agency_covers(a, &indicator.code).await?
+        {
+            continue;
+        }
+        out.push(indicator);
+    }
+    Ok(out)
+}
+
+/// A unit's stored values for a period, by element and breakdown.
+pub(crate) async fn stored_values(
+    store: &binhdang_store::Store,
+    unit: &UnitSummary,
+    period: &Period,
+) -> Result<HashMap<(String, Disaggregation), binhdang_store::StoredValue>, StoreError> {
+    Ok(store
+        .values(unit, period)
+        .await?
+        .into_iter()
+        .map(|v| ((v.element.clone(), v.disaggregation), v))
+        .collect())
 }
 
 /// The unit and period a request names, or the user's unit and its current report.
@@ -281,14 +323,8 @@ async fn build(
     let lang = session.lang;
     let user = &session.caller.user;
     let objectives = store.objectives().await?;
-    let indicators = store.indicators().await?;
     let elements = store.data_elements().await?;
-    let stored: HashMap<(String, Disaggregation), binhdang_store::StoredValue> = store
-        .values(unit, period)
-        .await?
-        .into_iter()
-        .map(|v| ((v.element.clone(), v.disaggregation), v))
-        .collect();
+    let stored = stored_values(store, unit, period).await?;
     let findings = store.validate(unit, period).await?;
     let (errors, _, unexplained) = binhdang_domain::rules::tally(&findings);
     let assessment = store.assessment(unit, period).await?;
@@ -307,20 +343,12 @@ async fn build(
     };
     let workflow_state = submission.as_ref().map(|s| s.state).unwrap_or(WorkflowState::Draft);
     let locked = workflow_state.locks_data();
-    let agency = user.agency_code.clone().filter(|_| user.role == Role::Officer);
 
+    let indicators = form_indicators(store, user, unit, period, show_all).await?;
     let mut views: Vec<ObjectiveView> = Vec::new();
     for objective in &objectives {
         let mut list = Vec::new();
         for indicator in indicators.iter().filter(|i| i.objective == objective.number) {
-            if !show_all && collection_level(indicator, period) != Some(unit.level) {
-                continue;
-            }
-            if let Some(a) = &agency
-                && !store.agency_covers(a, &indicator.code).await?
-            {
-                continue;
-            }
             let own: Vec<&DataElement> = elements
                 .iter()
                 .filter(|e| e.indicator.as_deref() == Some(indicator.code.as_str()))
@@ -387,6 +415,8 @@ async fn build(
         unit_name: unit.full_name.clone(),
         period_id: period.to_string(),
         period_label: format::period(period, lang),
+        template_href: format!("/api/v1/templates/entry.xlsx?unit={}&period={period}", unit.code),
+        upload_href: format!("{}?unit={}&period={period}", super::upload::PATH, unit.code),
         periods,
         choose_unit: user.role == Role::Admin,
         show_all,
@@ -754,12 +784,7 @@ async fn read_form(
 ) -> Result<(Vec<ValueInput>, Vec<String>, Problems), ApiError> {
     let lang = session.lang;
     let store = &state.store;
-    let stored: HashMap<(String, Disaggregation), binhdang_store::StoredValue> = store
-        .values(unit, period)
-        .await?
-        .into_iter()
-        .map(|v| ((v.element.clone(), v.disaggregation), v))
-        .collect();
+    let stored = stored_values(store, unit, period).await?;
     let user = &session.caller.user;
     let agency = user.agency_code.clone().filter(|_| user.role == Role::Officer);
     let mut inputs = Vec::new();

@@ -17,6 +17,7 @@ mod registers;
 mod report;
 mod reporting;
 mod review;
+mod upload;
 
 use crate::AppState;
 use crate::auth::{Caller, SESSION_COOKIE, constant_time_eq, cookie_value};
@@ -36,6 +37,7 @@ use std::net::SocketAddr;
 use tower_http::compression::CompressionLayer;
 
 pub use assets::asset_url;
+pub(crate) use entry::{form_indicators, role_label as element_role_label, stored_values};
 
 /// Where a visitor without a session is sent.
 pub const SIGN_IN_PATH: &str = "/dang-nhap";
@@ -51,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         .route("/dang-xuat", post(login::sign_out))
         .route(PASSWORD_PATH, get(login::password_form).post(login::password_submit))
         .route("/nhap-lieu", get(entry::page).post(entry::save))
+        .route(upload::PATH, post(upload::submit))
         .route("/xet-duyet", get(review::page))
         .route("/quy-trinh", post(review::transition))
         .route("/lich-su", get(review::history))
@@ -313,6 +316,12 @@ impl Session {
                 StatusCode::BAD_REQUEST,
                 "Yêu cầu không hợp lệ",
                 "Invalid request",
+                pick(message_en, message_vi),
+            ),
+            ApiError::TooLarge { message_en, message_vi } => self.error_page(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Tệp quá lớn",
+                "File too large",
                 pick(message_en, message_vi),
             ),
             ApiError::Unauthenticated => sign_in_redirect(&self.path),

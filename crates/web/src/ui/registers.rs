@@ -104,6 +104,8 @@ struct RegisterPage {
     unit_code: String,
     unit_name: String,
     period_label: String,
+    template_href: String,
+    upload_href: String,
     tabs: Vec<Tab>,
     periods: Vec<Choice>,
     choose_unit: bool,
@@ -574,6 +576,16 @@ async fn build<T: Summarised>(
         unit_code: unit.code.clone(),
         unit_name: unit.full_name.clone(),
         period_label: format::period(period, lang),
+        template_href: format!(
+            "/api/v1/templates/entry.xlsx?unit={}&period={period}&sheets=registers",
+            unit.code
+        ),
+        upload_href: format!(
+            "{}?unit={}&period={period}&back=registers&kind={}",
+            super::upload::PATH,
+            unit.code,
+            T::KIND.slug()
+        ),
         tabs: RegisterKind::ALL
             .iter()
             .map(|k| Tab {
