@@ -33,6 +33,8 @@ pub struct ValueInput {
     pub disaggregation: Option<String>,
     pub value: RawValue,
     pub comment: Option<String>,
+    /// Where the value was read from, for the audit trail (an imported report: "file — quote").
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -69,6 +71,7 @@ struct CheckedValue {
     disaggregation: Disaggregation,
     entry: Option<Entry>,
     comment: Option<String>,
+    source: Option<String>,
 }
 
 impl CheckedValue {
@@ -187,6 +190,22 @@ impl Store {
         inputs: &[ValueInput],
         actor: &Actor,
     ) -> Result<WriteSummary, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let summary = self.write_values_in(&mut tx, unit, period, inputs, actor).await?;
+        tx.commit().await?;
+        Ok(summary)
+    }
+
+    /// [`Store::write_values`] inside `tx`, so that a caller can make more changes in the
+    /// same transaction; when any input is refused, nothing has been written.
+    pub(crate) async fn write_values_in(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        unit: &UnitSummary,
+        period: &Period,
+        inputs: &[ValueInput],
+        actor: &Actor,
+    ) -> Result<WriteSummary, StoreError> {
         let elements: BTreeMap<String, DataElement> = self
             .data_elements()
             .await?
@@ -196,8 +215,18 @@ impl Store {
         let checked = check_inputs(&elements, inputs)?;
         self.check_entry_open(unit, period, time::OffsetDateTime::now_utc().date())
             .await?;
+        self.write_checked(tx, &elements, unit, period, &checked, actor).await
+    }
 
-        let mut tx = self.begin_write().await?;
+    async fn write_checked(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        elements: &BTreeMap<String, DataElement>,
+        unit: &UnitSummary,
+        period: &Period,
+        checked: &[CheckedValue],
+        actor: &Actor,
+    ) -> Result<WriteSummary, StoreError> {
         let mut summary = WriteSummary::default();
         let now = now_text();
         let period_text = period.to_string();
@@ -209,7 +238,7 @@ impl Store {
         )
         .bind(unit.id)
         .bind(&period_text)
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut **tx)
         .await?
         {
             let d: String = r.try_get("disaggregation")?;
@@ -228,7 +257,7 @@ impl Store {
         }
         let touched: BTreeSet<String> = checked.iter().map(|v| v.element.clone()).collect();
         let numbers_before = numbers_by_element(&stored, &touched)?;
-        for v in &checked {
+        for v in checked {
             let key = (v.element.clone(), v.disaggregation);
             let (old_value, old_comment) = match stored.get(&key) {
                 Some((value, comment, _)) => (Some(value.clone()), comment.clone()),
@@ -249,7 +278,7 @@ impl Store {
                     .bind(&period_text)
                     .bind(&v.element)
                     .bind(v.disaggregation.as_str())
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await?;
                     summary.deleted += 1;
                 }
@@ -275,15 +304,15 @@ impl Store {
                     .bind(new_comment.clone())
                     .bind(&now)
                     .bind(&actor.name)
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await?;
                     summary.written += 1;
                 }
             }
             sqlx::query(
                 "INSERT INTO data_value_audit (unit_id, period, element_code, disaggregation, old_value, new_value,
-                    old_comment, new_comment, changed_by, changed_at, origin)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                    old_comment, new_comment, changed_by, changed_at, origin, source)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
             )
             .bind(unit.id)
             .bind(&period_text)
@@ -296,7 +325,8 @@ impl Store {
             .bind(&actor.name)
             .bind(&now)
             .bind(&actor.origin)
-            .execute(&mut *tx)
+            .bind(v.source.clone())
+            .execute(&mut **tx)
             .await?;
             match &v.entry {
                 Some(entry) => {
@@ -319,8 +349,7 @@ impl Store {
                 changes.push((code.clone(), d, delta));
             }
         }
-        apply_deltas(&mut tx, self.backend, Sums::All, unit.id, &period_text, &changes).await?;
-        tx.commit().await?;
+        apply_deltas(tx, self.backend, Sums::All, unit.id, &period_text, &changes).await?;
         Ok(summary)
     }
 
@@ -454,6 +483,7 @@ fn check_inputs(
             disaggregation,
             entry,
             comment,
+            source: input.source.clone().filter(|s| !s.trim().is_empty()),
         });
     }
     if problems.is_empty() {

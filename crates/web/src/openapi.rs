@@ -49,6 +49,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/reports/{kind}"),
     ("get", "/api/v1/reports/narrative"),
     ("put", "/api/v1/reports/narrative"),
+    ("post", "/api/v1/imports"),
+    ("get", "/api/v1/imports/{id}"),
+    ("post", "/api/v1/imports/{id}/decisions"),
 ];
 
 pub async fn serve() -> Json<Value> {
@@ -409,5 +412,6 @@ pub fn openapi_document() -> Value {
     workflow_paths(&mut doc);
     crate::registers::extend_openapi(&mut doc);
     crate::reports::extend_openapi(&mut doc);
+    crate::imports::extend_openapi(&mut doc);
     doc
 }

@@ -372,6 +372,7 @@ async fn enter(app: &App, unit: &str, period: &str, by: &str) {
             disaggregation: None,
             value: binhdang_store::RawValue::Text(v.into()),
             comment: None,
+            source: None,
         })
         .collect();
     app.db
@@ -661,6 +662,7 @@ on_both_backends! {
             disaggregation: None,
             value: binhdang_store::RawValue::Text("2".into()),
             comment: Some("Bổ sung chủ tịch UBND là nữ".into()),
+            source: None,
         }];
         app.db.store.write_values(&unit, &period, &fix, &actor("can.bo.xa")).await.unwrap();
         move_report(&app, "03388", &h1, "submit", None, "can.bo.xa").await;
@@ -760,6 +762,7 @@ on_both_backends! {
                     disaggregation: Some(d.into()),
                     value: binhdang_store::RawValue::Text(v.to_string()),
                     comment: None,
+                    source: None,
                 })
                 .collect()
         };
