@@ -72,8 +72,12 @@ pub async fn run(store: &Store, command: ImportCommand) -> ExitCode {
 }
 
 async fn report(store: &Store, args: &ReportArgs) -> Result<(), Failure> {
-    let bytes = std::fs::read(&args.file)
-        .map_err(|e| Failure(2, format!("không đọc được {} (cannot read it): {e}", args.file.display())))?;
+    let bytes = std::fs::read(&args.file).map_err(|e| {
+        Failure(
+            2,
+            format!("không đọc được {} (cannot read it): {e}", args.file.display()),
+        )
+    })?;
     let (unit, period) = store
         .resolve_unit_period(&args.unit, &args.period)
         .await
@@ -154,8 +158,8 @@ fn cut(s: &str, n: usize) -> String {
 
 fn print_table(batch: &ImportBatch) {
     println!(
-        "{:>4}  {:<6} {:<48} {:<7} {:<12} {:<8} {:>10}  {}",
-        "#", "dòng", "trích dẫn (quote)", "chỉ tiêu", "phần tử", "phân tổ", "giá trị", "tin cậy"
+        "{:>4}  {:<6} {:<48} {:<7} {:<12} {:<8} {:>10}  tin cậy",
+        "#", "dòng", "trích dẫn (quote)", "chỉ tiêu", "phần tử", "phân tổ", "giá trị"
     );
     for p in &batch.proposals {
         println!(
@@ -168,7 +172,10 @@ fn print_table(batch: &ImportBatch) {
             p.disaggregation,
             vn_value(&p.value),
             p.confidence,
-            p.flag_vi.as_deref().map(|f| format!(" ⚠ {}", cut(f, 60))).unwrap_or_default()
+            p.flag_vi
+                .as_deref()
+                .map(|f| format!(" ⚠ {}", cut(f, 60)))
+                .unwrap_or_default()
         );
     }
 }

@@ -61,22 +61,52 @@ on_both_backends! {
 #[tokio::test]
 async fn unreadable_files_and_unknown_units_exit_with_status_2() {
     let db = TestDb::with_provinces(binhdang_store::Backend::Sqlite, &["12"]).await;
-    let out = import(&["/nonexistent/bao-cao.docx", "--unit", "12", "--period", "2024", "--database-url", &db.url]);
+    let out = import(&[
+        "/nonexistent/bao-cao.docx",
+        "--unit",
+        "12",
+        "--period",
+        "2024",
+        "--database-url",
+        &db.url,
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("không đọc được /nonexistent/bao-cao.docx"));
     let binary = std::env::temp_dir().join(format!("binhdang-import-{}.bin", std::process::id()));
     std::fs::write(&binary, [0u8, 159, 146, 150, 0, 0, 1, 2]).unwrap();
-    let out = import(&[binary.to_str().unwrap(), "--unit", "12", "--period", "2024", "--database-url", &db.url]);
+    let out = import(&[
+        binary.to_str().unwrap(),
+        "--unit",
+        "12",
+        "--period",
+        "2024",
+        "--database-url",
+        &db.url,
+    ]);
     let _ = std::fs::remove_file(&binary);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("Không đọc được tệp"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Không đọc được tệp"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let file = sample_002();
     for (unit, period) in [("99", "2024"), ("12", "2024Q9")] {
         let out = import(&[&file, "--unit", unit, "--period", period, "--database-url", &db.url]);
         assert_eq!(out.status.code(), Some(2), "{unit} {period}");
         assert!(!out.stderr.is_empty());
     }
-    let out = import(&[&file, "--unit", "12", "--period", "2024", "--username", "ai.do", "--database-url", &db.url]);
+    let out = import(&[
+        &file,
+        "--unit",
+        "12",
+        "--period",
+        "2024",
+        "--username",
+        "ai.do",
+        "--database-url",
+        &db.url,
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("ai.do"));
 }

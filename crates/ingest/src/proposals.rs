@@ -142,14 +142,26 @@ fn contexts(doc: &Document, seg: &Segment, item: &Item) -> Vec<(String, &'static
     let (cs, ce) = clause_span(seg, item.first, item.last);
     let (ss, se) = seg.sentence_span(item.first);
     let mut out = vec![
-        (seg.text[cs..ce].to_string(), "mệnh đề chứa số liệu", "the clause of the figure"),
-        (seg.text[ss..se].to_string(), "câu chứa số liệu", "the sentence of the figure"),
+        (
+            seg.text[cs..ce].to_string(),
+            "mệnh đề chứa số liệu",
+            "the clause of the figure",
+        ),
+        (
+            seg.text[ss..se].to_string(),
+            "câu chứa số liệu",
+            "the sentence of the figure",
+        ),
     ];
     if seg.cell.is_some()
         && let Some(block) = doc.blocks.get(seg.block)
         && let BlockKind::Row { cells } = &block.kind
     {
-        out.push((cells.join(" | "), "dòng bảng chứa số liệu", "the table row of the figure"));
+        out.push((
+            cells.join(" | "),
+            "dòng bảng chứa số liệu",
+            "the table row of the figure",
+        ));
     }
     out
 }
@@ -288,7 +300,7 @@ fn propose(
                 && o.last < item.first
                 && seg.toks[o.first].start >= cs
         })
-        .last()
+        .max_by_key(|o| o.first)
     {
         doubts_vi.push(format!("số liệu ghi cho {}", year.fig.text));
         doubts_en.push(format!("the figure is given for {}", year.fig.text));
@@ -351,7 +363,9 @@ fn settle_repeats(out: &mut Vec<Proposal>) {
         }
     }
     let mut remove: Vec<(usize, String, Disaggregation)> = Vec::new();
-    let mut conflicts: Vec<(usize, String, Vec<(Decimal, usize)>)> = Vec::new();
+    // (proposal, element, the other values with their lines)
+    type Conflict = (usize, String, Vec<(Decimal, usize)>);
+    let mut conflicts: Vec<Conflict> = Vec::new();
     for ((element, d), seen) in &by_key {
         if seen.len() < 2 {
             continue;
@@ -378,7 +392,9 @@ fn settle_repeats(out: &mut Vec<Proposal>) {
         }
     }
     for (i, element, d) in remove {
-        out[i].values.retain(|v| !(v.element == element && v.disaggregation == d));
+        out[i]
+            .values
+            .retain(|v| !(v.element == element && v.disaggregation == d));
     }
     for (i, element, others) in conflicts {
         let listed = |line_word: &str| {

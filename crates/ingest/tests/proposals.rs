@@ -14,7 +14,12 @@ fn proposals_of(name: &str) -> Vec<Proposal> {
         .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(name))
         .unwrap();
     let catalogue = shipped_catalogue().unwrap();
-    proposals_bytes(&std::fs::read(path).unwrap(), &catalogue.indicators, &catalogue.elements).unwrap()
+    proposals_bytes(
+        &std::fs::read(path).unwrap(),
+        &catalogue.indicators,
+        &catalogue.elements,
+    )
+    .unwrap()
 }
 
 /// The proposal whose quote holds `quote` and whose figure is `figure`.
@@ -72,7 +77,10 @@ fn percentages_alone_give_the_stated_rate_of_the_indicator_their_words_name() {
     }
     // "còn 1,7 lần": the ratio of women's to men's unpaid hours.
     let p = find(&all, "nội trợ và chăm sóc gia đình", "1,7");
-    assert_eq!((p.indicator.as_str(), values(p)), ("3.1", vec![total("3.1.rate", "1.7")]));
+    assert_eq!(
+        (p.indicator.as_str(), values(p)),
+        ("3.1", vec![total("3.1.rate", "1.7")])
+    );
 }
 
 #[test]
@@ -83,9 +91,15 @@ fn doubtful_figures_are_proposed_with_low_confidence_and_say_why() {
     assert_eq!((p.indicator.as_str(), p.confidence), ("4.1", Confidence::Low));
     assert!(p.reason_en.contains("bound"), "{}", p.reason_en);
     // "trung học cơ sở đạt trên 100%": qualified, and the check says it cannot be.
-    let in_cell: Vec<_> = all.iter().filter(|p| p.quote.contains("trung học cơ sở đạt trên 100%")).collect();
+    let in_cell: Vec<_> = all
+        .iter()
+        .filter(|p| p.quote.contains("trung học cơ sở đạt trên 100%"))
+        .collect();
     assert_eq!(in_cell.len(), 2, "{in_cell:#?}");
-    assert_eq!((in_cell[0].indicator.as_str(), in_cell[0].confidence), ("5.2a", Confidence::High));
+    assert_eq!(
+        (in_cell[0].indicator.as_str(), in_cell[0].confidence),
+        ("5.2a", Confidence::High)
+    );
     let p = in_cell[1];
     assert_eq!(p.indicator, "5.2b");
     assert_eq!(values(p), [total("5.2b.rate", "100")]);
@@ -109,9 +123,17 @@ fn contradictions_are_flagged_and_never_confident() {
     let text = find(&all, "Tỷ lệ nữ thạc sĩ có 12/18", "12/18");
     assert_eq!(
         values(text),
-        [total("5.4a.num", "12"), total("5.4a.den", "18"), total("5.4a.rate", "66.67")]
+        [
+            total("5.4a.num", "12"),
+            total("5.4a.den", "18"),
+            total("5.4a.rate", "66.67")
+        ]
     );
-    assert_eq!(text.confidence, Confidence::Low, "the two rates disagree: a person chooses");
+    assert_eq!(
+        text.confidence,
+        Confidence::Low,
+        "the two rates disagree: a person chooses"
+    );
     // 8/9 = 88,88% (88,89%) beside 13/17 for the same indicator 1.1.
     let p = find(&all, "Chủ tịch, Phó Chủ tịch", "8/9");
     assert_eq!(p.indicator, "1.1");
@@ -123,7 +145,8 @@ fn targets_are_not_results() {
     let all = proposals_of("002");
     // The assessment table's target columns ("Chỉ tiêu: Đến năm 2025 đạt 60% …") give nothing.
     assert!(
-        all.iter().all(|p| !p.quote.contains("Chỉ tiêu") && !p.quote.contains("vào năm 2025")),
+        all.iter()
+            .all(|p| !p.quote.contains("Chỉ tiêu") && !p.quote.contains("vào năm 2025")),
         "{all:#?}"
     );
     // High confidence only where nothing is in doubt.
@@ -164,6 +187,10 @@ fn a_count_of_one_sex_goes_to_that_breakdown_of_a_disaggregated_numerator() {
     .unwrap();
     assert_eq!(
         values(&all[0]),
-        [total("5.4a.num", "7"), total("5.4a.den", "11"), total("5.4a.rate", "63.6")]
+        [
+            total("5.4a.num", "7"),
+            total("5.4a.den", "11"),
+            total("5.4a.rate", "63.6")
+        ]
     );
 }

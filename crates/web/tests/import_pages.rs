@@ -23,7 +23,9 @@ async fn upload(v: &mut Visitor, csrf: &str, file_name: &str, bytes: &[u8]) -> P
     let boundary = "----binhdangtest7d1";
     let mut body = Vec::new();
     for (name, value) in [("csrf", csrf), ("unit", "12"), ("period", "2024")] {
-        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes());
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes(),
+        );
     }
     body.extend(
         format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
@@ -44,7 +46,13 @@ async fn upload(v: &mut Visitor, csrf: &str, file_name: &str, bytes: &[u8]) -> P
 }
 
 fn proposal(batch: &Value, element: &str) -> String {
-    batch["proposals"].as_array().unwrap().iter().find(|p| p["element"] == element).unwrap()["id"].to_string()
+    batch["proposals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["element"] == element)
+        .unwrap()["id"]
+        .to_string()
 }
 
 async fn stored(app: &App) -> Vec<(String, String)> {
@@ -53,7 +61,12 @@ async fn stored(app: &App) -> Vec<(String, String)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|v| (v["element"].as_str().unwrap().to_string(), v["value"].as_str().unwrap().to_string()))
+        .map(|v| {
+            (
+                v["element"].as_str().unwrap().to_string(),
+                v["value"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     out.sort();
     out

@@ -51,7 +51,12 @@ async fn stored_values(app: &App) -> Vec<(String, String)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|v| (v["element"].as_str().unwrap().to_string(), v["value"].as_str().unwrap().to_string()))
+        .map(|v| {
+            (
+                v["element"].as_str().unwrap().to_string(),
+                v["value"].as_str().unwrap().to_string(),
+            )
+        })
         .collect()
 }
 

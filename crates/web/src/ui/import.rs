@@ -9,8 +9,8 @@ use super::{Chrome, Session, format, render, see_other};
 use crate::AppState;
 use crate::auth::authorize;
 use crate::error::ApiError;
-use crate::lang::Lang;
 use crate::imports::{MAX_UPLOAD_BYTES, import_report, too_large, writable_batch};
+use crate::lang::Lang;
 use askama::Template;
 use axum::Form;
 use axum::body::Bytes;
@@ -148,7 +148,17 @@ pub async fn upload(
                 "choose the report file to import".into(),
                 "Hãy chọn tệp báo cáo cần nhập".into(),
             )),
-            Some(f) => import_report(&state.store, &unit, &period, &f.file_name, &f.data, &session.caller.actor()).await,
+            Some(f) => {
+                import_report(
+                    &state.store,
+                    &unit,
+                    &period,
+                    &f.file_name,
+                    &f.data,
+                    &session.caller.actor(),
+                )
+                .await
+            }
         };
         match outcome {
             Ok(batch) => Ok(see_other(&format!("{PATH}/{}", batch.id))),
@@ -174,10 +184,19 @@ fn body_too_large(headers: &HeaderMap) -> bool {
         .is_some_and(|n| n > MAX_UPLOAD_BYTES)
 }
 
-fn build(session: &Session, batch: &ImportBatch, problems: &HashMap<i64, String>, notice: Option<(&'static str, String)>) -> BatchPage {
+fn build(
+    session: &Session,
+    batch: &ImportBatch,
+    problems: &HashMap<i64, String>,
+    notice: Option<(&'static str, String)>,
+) -> BatchPage {
     let lang = session.lang;
     let en = lang == Lang::En;
-    let vn_value = |s: &str| Decimal::from_str(s).map(|d| vn::format_number(d, None)).unwrap_or_else(|_| s.to_string());
+    let vn_value = |s: &str| {
+        Decimal::from_str(s)
+            .map(|d| vn::format_number(d, None))
+            .unwrap_or_else(|_| s.to_string())
+    };
     let rows = batch
         .proposals
         .iter()
@@ -273,7 +292,10 @@ pub async fn batch_page(
             )),
             _ => None,
         };
-        Ok(render(StatusCode::OK, &build(&session, &batch, &HashMap::new(), notice)))
+        Ok(render(
+            StatusCode::OK,
+            &build(&session, &batch, &HashMap::new(), notice),
+        ))
     }
     .await;
     result.unwrap_or_else(|e: ApiError| session.api_error(e))
@@ -297,7 +319,9 @@ pub async fn decide(
         let mut problems: HashMap<i64, String> = HashMap::new();
         let mut decisions = Vec::new();
         for p in &batch.proposals {
-            let Some(decision) = get(format!("d-{}", p.id)).and_then(Decision::parse) else { continue };
+            let Some(decision) = get(format!("d-{}", p.id)).and_then(Decision::parse) else {
+                continue;
+            };
             let mut input = DecisionInput {
                 proposal: p.id,
                 decision,
@@ -311,7 +335,11 @@ pub async fn decide(
                 match get(format!("v-{}", p.id)).map(vn::parse_number) {
                     Some(Ok(d)) => input.value = Some(d.to_string()),
                     Some(Err(e)) => {
-                        let text = if session.lang == Lang::En { e.to_string() } else { e.message_vi() };
+                        let text = if session.lang == Lang::En {
+                            e.to_string()
+                        } else {
+                            e.message_vi()
+                        };
                         problems.insert(p.id, text);
                     }
                     None => {}
@@ -321,7 +349,10 @@ pub async fn decide(
         }
         if !problems.is_empty() {
             let text = session
-                .t("Có giá trị không đọc được; chưa lưu gì.", "Some values cannot be read; nothing was saved.")
+                .t(
+                    "Có giá trị không đọc được; chưa lưu gì.",
+                    "Some values cannot be read; nothing was saved.",
+                )
                 .to_string();
             return Ok(render(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -330,7 +361,9 @@ pub async fn decide(
         }
         let actor = session.caller.actor();
         let refused = |e: StoreError, batch: &ImportBatch| -> Result<Response, ApiError> {
-            let StoreError::Invalid(list) = e else { return Err(e.into()) };
+            let StoreError::Invalid(list) = e else {
+                return Err(e.into());
+            };
             let mut by_row = HashMap::new();
             let mut general = Vec::new();
             for p in list {
@@ -346,15 +379,16 @@ pub async fn decide(
                     None => general.push(p),
                 }
             }
-            let mut text = session
-                .t("Chưa ghi số liệu nào.", "No value was stored.")
-                .to_string();
+            let mut text = session.t("Chưa ghi số liệu nào.", "No value was stored.").to_string();
             if !general.is_empty() {
                 text = format!("{} {text}", super::messages_in(general, session.lang));
             } else {
                 text = format!(
                     "{} {text}",
-                    session.t("Có số liệu bị từ chối (xem từng dòng).", "Some values were refused (see each row).")
+                    session.t(
+                        "Có số liệu bị từ chối (xem từng dòng).",
+                        "Some values were refused (see each row)."
+                    )
                 );
             }
             Ok(render(
@@ -410,7 +444,9 @@ fn multipart_parts(body: &[u8], boundary: &str) -> Vec<Part> {
             break;
         }
         let chunk = chunk.strip_prefix(b"\r\n").unwrap_or(chunk);
-        let Some(split) = find(chunk, b"\r\n\r\n") else { continue };
+        let Some(split) = find(chunk, b"\r\n\r\n") else {
+            continue;
+        };
         let head = String::from_utf8_lossy(&chunk[..split]);
         let mut data = &chunk[split + 4..];
         data = data.strip_suffix(b"\r\n").unwrap_or(data);
@@ -464,7 +500,10 @@ mod tests {
 ------x42\r\nContent-Disposition: form-data; name=\"file\"; filename=\"C:\\\\bao cao\\\\2024.txt\"\r\nContent-Type: text/plain\r\n\r\nT\xe1\xbb\xb7 l\xe1\xbb\x87 7/11\r\n--\r\n\r\n------x42--\r\n";
         let parts = multipart_parts(body, &b);
         assert_eq!(parts.len(), 2, "{parts:?}");
-        assert_eq!((parts[0].name.as_str(), parts[0].data.as_slice()), ("csrf", &b"abc"[..]));
+        assert_eq!(
+            (parts[0].name.as_str(), parts[0].data.as_slice()),
+            ("csrf", &b"abc"[..])
+        );
         assert_eq!(parts[1].file_name, "2024.txt");
         assert_eq!(String::from_utf8_lossy(&parts[1].data), "Tỷ lệ 7/11\r\n--\r\n");
         assert_eq!(boundary("application/x-www-form-urlencoded"), None);

@@ -60,7 +60,9 @@ pub fn routes() -> Router<AppState> {
             import::PATH,
             get(import::upload_form)
                 .post(import::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(crate::imports::MAX_UPLOAD_BYTES + 64 * 1024)),
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::imports::MAX_UPLOAD_BYTES + 64 * 1024,
+                )),
         )
         .route("/nhap-bao-cao-cu/{id}", get(import::batch_page).post(import::decide))
         .route("/bang-dieu-khien", get(dashboard::page))
