@@ -122,7 +122,7 @@ async fn report(store: &Store, args: &ReportArgs) -> Result<(), Failure> {
         );
         return Ok(());
     }
-    if !batch.proposals.iter().any(|p| p.confidence == "high") {
+    if !batch.proposals.iter().any(|p| p.proposed.confidence == "high") {
         println!("Không có đề xuất độ tin cậy cao; chưa ghi số liệu nào (no high-confidence proposal; nothing stored)");
         return Ok(());
     }
@@ -165,14 +165,15 @@ fn print_table(batch: &ImportBatch) {
         println!(
             "{:>4}  {:<6} {:<48} {:<7} {:<12} {:<8} {:>10}  {}{}",
             p.id,
-            p.line,
-            cut(&p.quote, 48),
-            p.indicator,
-            p.element,
-            p.disaggregation,
-            vn_value(&p.value),
-            p.confidence,
-            p.flag_vi
+            p.proposed.line,
+            cut(&p.proposed.quote, 48),
+            p.proposed.indicator,
+            p.proposed.element,
+            p.proposed.disaggregation,
+            vn_value(&p.proposed.value),
+            p.proposed.confidence,
+            p.proposed
+                .flag_vi
                 .as_deref()
                 .map(|f| format!(" ⚠ {}", cut(f, 60)))
                 .unwrap_or_default()

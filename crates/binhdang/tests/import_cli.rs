@@ -54,7 +54,7 @@ on_both_backends! {
         assert!(trail[0].source.as_deref().unwrap().contains("002_93d48c82f63ec0bd.txt — Trong gia đình nam giới"));
         let batch = db.store.import_batch(2).await.unwrap();
         assert_eq!(batch.state, "stored");
-        assert!(batch.proposals.iter().filter(|p| p.confidence == "low").all(|p| !p.decision.stores()));
+        assert!(batch.proposals.iter().filter(|p| p.proposed.confidence == "low").all(|p| !p.decision.stores()));
     }
 }
 

@@ -11,8 +11,8 @@ use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
 
-/// A proposed value as the proposer made it, before it is stored.
-#[derive(Debug, Clone, PartialEq)]
+/// A proposed value as the proposer made it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NewProposal {
     /// Proposals made from the same figure share a group.
     pub group: i64,
@@ -20,6 +20,7 @@ pub struct NewProposal {
     pub figure: String,
     pub quote: String,
     pub line: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cell: Option<i64>,
     pub column: i64,
     pub element: String,
@@ -30,7 +31,9 @@ pub struct NewProposal {
     pub confidence: String,
     pub reason_vi: String,
     pub reason_en: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flag_vi: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flag_en: Option<String>,
 }
 
@@ -92,24 +95,8 @@ impl Decision {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ImportProposal {
     pub id: i64,
-    pub group: i64,
-    pub indicator: String,
-    pub figure: String,
-    pub quote: String,
-    pub line: i64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cell: Option<i64>,
-    pub column: i64,
-    pub element: String,
-    pub disaggregation: String,
-    pub value: String,
-    pub confidence: String,
-    pub reason_vi: String,
-    pub reason_en: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub flag_vi: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub flag_en: Option<String>,
+    #[serde(flatten)]
+    pub proposed: NewProposal,
     pub decision: Decision,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub corrected_element: Option<String>,
@@ -127,15 +114,17 @@ impl ImportProposal {
     /// The element, breakdown and value that would be stored: the correction, else the proposal.
     pub fn effective(&self) -> (&str, &str, &str) {
         (
-            self.corrected_element.as_deref().unwrap_or(&self.element),
-            self.corrected_disaggregation.as_deref().unwrap_or(&self.disaggregation),
-            self.corrected_value.as_deref().unwrap_or(&self.value),
+            self.corrected_element.as_deref().unwrap_or(&self.proposed.element),
+            self.corrected_disaggregation
+                .as_deref()
+                .unwrap_or(&self.proposed.disaggregation),
+            self.corrected_value.as_deref().unwrap_or(&self.proposed.value),
         )
     }
 
     /// The audit trail's source of a value from this proposal.
     pub fn source(&self, file_name: &str) -> String {
-        format!("{file_name} — {}", self.quote)
+        format!("{file_name} — {}", self.proposed.quote)
     }
 }
 
@@ -290,21 +279,23 @@ impl Store {
             let decision: String = r.try_get("decision")?;
             Ok(ImportProposal {
                 id: r.try_get("id")?,
-                group: r.try_get("figure_group")?,
-                indicator: r.try_get("indicator_code")?,
-                figure: r.try_get("figure")?,
-                quote: r.try_get("quote")?,
-                line: r.try_get("line")?,
-                cell: r.try_get("cell")?,
-                column: r.try_get("col")?,
-                element: r.try_get("element_code")?,
-                disaggregation: r.try_get("disaggregation")?,
-                value: r.try_get("value")?,
-                confidence: r.try_get("confidence")?,
-                reason_vi: r.try_get("reason_vi")?,
-                reason_en: r.try_get("reason_en")?,
-                flag_vi: r.try_get("flag_vi")?,
-                flag_en: r.try_get("flag_en")?,
+                proposed: NewProposal {
+                    group: r.try_get("figure_group")?,
+                    indicator: r.try_get("indicator_code")?,
+                    figure: r.try_get("figure")?,
+                    quote: r.try_get("quote")?,
+                    line: r.try_get("line")?,
+                    cell: r.try_get("cell")?,
+                    column: r.try_get("col")?,
+                    element: r.try_get("element_code")?,
+                    disaggregation: r.try_get("disaggregation")?,
+                    value: r.try_get("value")?,
+                    confidence: r.try_get("confidence")?,
+                    reason_vi: r.try_get("reason_vi")?,
+                    reason_en: r.try_get("reason_en")?,
+                    flag_vi: r.try_get("flag_vi")?,
+                    flag_en: r.try_get("flag_en")?,
+                },
                 decision: Decision::parse(&decision)
                     .ok_or_else(|| StoreError::Corrupt(format!("import decision `{decision}`")))?,
                 corrected_element: r.try_get("corrected_element")?,

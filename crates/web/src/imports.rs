@@ -5,7 +5,7 @@
 
 use crate::AppState;
 use crate::api::{Params, param, params, required};
-use crate::auth::{Authenticated, Caller, authorize};
+use crate::auth::{Authenticated, Caller, authorize, body_json};
 use crate::error::{ApiError, ApiResult};
 use crate::lang::Lang;
 use axum::Json;
@@ -84,7 +84,7 @@ pub async fn accept_confident(store: &Store, batch: &ImportBatch, actor: &Actor)
     let decisions: Vec<DecisionInput> = batch
         .proposals
         .iter()
-        .filter(|p| p.confidence == "high")
+        .filter(|p| p.proposed.confidence == "high")
         .map(|p| DecisionInput {
             proposal: p.id,
             decision: Decision::Confirmed,
@@ -180,10 +180,7 @@ pub async fn decide(
     body: Result<Json<Value>, JsonRejection>,
 ) -> ApiResult<Json<Value>> {
     let result = async {
-        let Json(body) = body.map_err(|e| ApiError::BadRequest {
-            message_en: format!("the body is not valid JSON: {}", e.body_text()),
-            message_vi: format!("Nội dung gửi lên không phải JSON hợp lệ: {}", e.body_text()),
-        })?;
+        let body = body_json(body)?;
         let batch = writable_batch(&state, &caller, &id).await?;
         let decisions = decision_inputs(&body)?;
         let actor = caller.actor();

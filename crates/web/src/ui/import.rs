@@ -204,22 +204,36 @@ fn build(
             let (element, disaggregation, value) = p.effective();
             Row {
                 id: p.id,
-                line: p.line,
-                quote: p.quote.clone(),
-                figure: p.figure.clone(),
-                indicator: p.indicator.clone(),
+                line: p.proposed.line,
+                quote: p.proposed.quote.clone(),
+                figure: p.proposed.figure.clone(),
+                indicator: p.proposed.indicator.clone(),
                 element: element.to_string(),
                 disaggregation: disaggregation.to_string(),
                 value: vn_value(value),
-                proposed: format!("{} {} = {}", p.element, p.disaggregation, vn_value(&p.value)),
-                high: p.confidence == "high",
-                confidence: match (p.confidence.as_str(), en) {
+                proposed: format!(
+                    "{} {} = {}",
+                    p.proposed.element,
+                    p.proposed.disaggregation,
+                    vn_value(&p.proposed.value)
+                ),
+                high: p.proposed.confidence == "high",
+                confidence: match (p.proposed.confidence.as_str(), en) {
                     ("high", false) => "cao".into(),
                     ("low", false) => "thấp".into(),
                     (c, _) => c.to_string(),
                 },
-                reason: if en { p.reason_en.clone() } else { p.reason_vi.clone() },
-                flag: if en { p.flag_en.clone() } else { p.flag_vi.clone() }.unwrap_or_default(),
+                reason: if en {
+                    p.proposed.reason_en.clone()
+                } else {
+                    p.proposed.reason_vi.clone()
+                },
+                flag: if en {
+                    p.proposed.flag_en.clone()
+                } else {
+                    p.proposed.flag_vi.clone()
+                }
+                .unwrap_or_default(),
                 decision: p.decision.as_str(),
                 problem: problems.get(&p.id).cloned().unwrap_or_default(),
             }
