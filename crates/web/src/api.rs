@@ -256,7 +256,7 @@ pub async fn put_values(
 }
 
 /// An officer tied to an agency enters only the indicators that agency answers for.
-async fn check_agency(state: &AppState, caller: &Caller, inputs: &[ValueInput]) -> Result<(), ApiError> {
+pub(crate) async fn check_agency(state: &AppState, caller: &Caller, inputs: &[ValueInput]) -> Result<(), ApiError> {
     let Some(agency) = caller
         .user
         .agency_code

@@ -128,6 +128,29 @@ pub(crate) async fn writable_batch(state: &AppState, caller: &Caller, id: &str) 
     Ok(batch)
 }
 
+/// Stores the confirmed values of a batch for a caller: an officer tied to an agency stores
+/// only that agency's indicators, as on the data-entry form.
+pub(crate) async fn store_for(
+    state: &AppState,
+    caller: &Caller,
+    batch: &ImportBatch,
+) -> Result<Result<WriteSummary, binhdang_store::StoreError>, ApiError> {
+    let elements: Vec<binhdang_store::ValueInput> = batch
+        .proposals
+        .iter()
+        .filter(|p| p.decision.stores())
+        .map(|p| binhdang_store::ValueInput {
+            element: p.effective().0.to_string(),
+            disaggregation: None,
+            value: binhdang_store::RawValue::Null,
+            comment: None,
+            source: None,
+        })
+        .collect();
+    crate::api::check_agency(state, caller, &elements).await?;
+    Ok(state.store.store_import(batch, &caller.actor()).await)
+}
+
 fn batch_json(batch: &ImportBatch) -> Result<Value, ApiError> {
     serde_json::to_value(batch).map_err(|e| ApiError::Internal(e.to_string()))
 }
@@ -188,7 +211,7 @@ pub async fn decide(
         let mut batch = state.store.import_batch(batch.id).await?;
         let mut written = None;
         if body.get("store").and_then(Value::as_bool) == Some(true) {
-            written = Some(state.store.store_import(&batch, &actor).await?);
+            written = Some(store_for(&state, &caller, &batch).await??);
             batch = state.store.import_batch(batch.id).await?;
         }
         let mut out = batch_json(&batch)?;

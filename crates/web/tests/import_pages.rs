@@ -141,6 +141,9 @@ on_both_backends! {
         let (_, audit) = app.get("/api/v1/audit?unit=12&period=2024&element=6.1.rate").await;
         assert_eq!(audit["records"][0]["actor"], "can.bo.tinh");
         assert!(audit["records"][0]["source"].as_str().unwrap().starts_with("bac-kan-2024.txt — + 95% dân số"));
+        // The value's history in the interface shows the source too.
+        let history = v.get("/lich-su?unit=12&period=2024&element=6.1.rate").await;
+        assert!(history.body.contains("<td>bac-kan-2024.txt — + 95% dân số"), "{}", history.body);
 
         // A viewer may not import.
         app.user("nguoi.xem", Role::Viewer, "12").await;

@@ -9,7 +9,7 @@ use super::{Chrome, Session, format, render, see_other};
 use crate::AppState;
 use crate::auth::authorize;
 use crate::error::ApiError;
-use crate::imports::{MAX_UPLOAD_BYTES, import_report, too_large, writable_batch};
+use crate::imports::{MAX_UPLOAD_BYTES, import_report, store_for, too_large, writable_batch};
 use crate::lang::Lang;
 use askama::Template;
 use axum::Form;
@@ -417,7 +417,7 @@ pub async fn decide(
         if super::field(&form, "action") != Some("store") {
             return Ok(see_other(&format!("{PATH}/{}?msg=saved", batch.id)));
         }
-        match state.store.store_import(&batch, &actor).await {
+        match store_for(&state, &session.caller, &batch).await? {
             Ok(_) => Ok(see_other(&format!("{PATH}/{}?msg=stored", batch.id))),
             Err(e) => refused(e, &batch),
         }
