@@ -192,6 +192,10 @@ fn build(
 ) -> BatchPage {
     let lang = session.lang;
     let en = lang == Lang::En;
+    let breakdown_label = |d: &str| match d.parse::<Disaggregation>() {
+        Ok(d) if !en => d.name_vi().to_string(),
+        _ => d.to_string(),
+    };
     let vn_value = |s: &str| {
         Decimal::from_str(s)
             .map(|d| vn::format_number(d, None))
@@ -212,9 +216,9 @@ fn build(
                 disaggregation: disaggregation.to_string(),
                 value: vn_value(value),
                 proposed: format!(
-                    "{} {} = {}",
+                    "{} ({}) = {}",
                     p.proposed.element,
-                    p.proposed.disaggregation,
+                    breakdown_label(&p.proposed.disaggregation),
                     vn_value(&p.proposed.value)
                 ),
                 high: p.proposed.confidence == "high",
