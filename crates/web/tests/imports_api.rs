@@ -179,33 +179,7 @@ on_both_backends! {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_agency_officer_stores_only_the_agencys_indicators() {
     let app = App::spawn(binhdang_store::Backend::Sqlite).await;
-    let store = &app.db.store;
-    let province = store
-        .unit_on("12", time::OffsetDateTime::now_utc().date())
-        .await
-        .unwrap();
-    let agency = binhdang_domain::Agency {
-        code: "12-SLD".into(),
-        unit: binhdang_domain::UnitCode::parse("12").unwrap(),
-        name_vi: "Sở Lao động".into(),
-        name_en: None,
-    };
-    store.put_agency(&province, &agency).await.unwrap();
-    let seed = binhdang_store::Actor {
-        name: "seed".into(),
-        origin: "test".into(),
-    };
-    store.set_agency_indicators("12-SLD", &["2.1"], &seed).await.unwrap();
-    let new = binhdang_store::NewUser {
-        username: "so.lao.dong",
-        role: Role::Officer,
-        unit_code: "12",
-        agency_code: Some("12-SLD"),
-        password: binhdang_store::testing::TEST_PASSWORD,
-        must_change_password: false,
-    };
-    store.add_user(&new, "test", "test").await.unwrap();
-    let officer = support::client_with_token(&store.create_token("so.lao.dong", "test", "test", "test").await.unwrap());
+    let officer = app.agency_officer("so.lao.dong", "12-SLD", &["2.1"]).await;
     let (s, batch) = upload(&app, &officer, "unit=12&period=2024&file=002.txt", sample_002()).await;
     assert_eq!(s, StatusCode::CREATED, "{batch}");
     let path = format!("/api/v1/imports/{}/decisions", batch["id"]);
