@@ -697,6 +697,7 @@ fn probe_input(v: Decimal) -> ValueInput {
         disaggregation: Some("total".into()),
         value: RawValue::Text(v.to_string()),
         comment: None,
+        source: None,
     }
 }
 

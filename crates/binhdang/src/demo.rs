@@ -55,6 +55,7 @@ impl Batch {
             disaggregation: Some(disaggregation.to_string()),
             value: RawValue::Text(value.to_string()),
             comment: None,
+            source: None,
         });
     }
 
@@ -64,6 +65,7 @@ impl Batch {
             disaggregation: Some("total".into()),
             value: RawValue::Text(value.to_string()),
             comment: None,
+            source: None,
         });
     }
 

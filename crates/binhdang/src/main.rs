@@ -6,6 +6,7 @@ mod bench;
 mod check;
 mod demo;
 mod demo_annex;
+mod import;
 mod report;
 
 use anyhow::Context;
@@ -94,6 +95,15 @@ enum Command {
     /// Check reports (text, DOCX, PDF): extract their figures and list every
     /// inconsistency. Exit status 0: nothing found, 1: findings, 2: a file is unreadable.
     Check(check::CheckArgs),
+    /// Import the figures of a legacy report into the store, after confirmation.
+    /// Exit status 0: done, 1: values refused (nothing stored), 2: unreadable file or
+    /// unknown unit or period.
+    Import {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[command(subcommand)]
+        action: import::ImportCommand,
+    },
     /// Official documents (Nghị định 30/2020 layout) of a unit for a period: DOCX, PDF, XLSX.
     Report {
         #[command(flatten)]
@@ -109,6 +119,20 @@ async fn main() -> std::process::ExitCode {
     // `check` has exit codes of its own (0, 1, 2) and needs no database.
     let cli = match cli.command {
         Command::Check(args) => return check::run(args),
+        // `import` has exit codes of its own too (0, 1, 2).
+        Command::Import { db, action } => {
+            return match open(&db.database_url).await {
+                Ok(store) => {
+                    let status = import::run(&store, action).await;
+                    store.close().await;
+                    status
+                }
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    std::process::ExitCode::from(2)
+                }
+            };
+        }
         command => Cli { command },
     };
     // Errors are printed as sentences, without a backtrace: they are for the operator.
@@ -163,7 +187,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Bench(args) => bench::run(args).await?,
         // Dispatched in `main`, before any logging or database.
-        Command::Check(_) => unreachable!("check runs from main"),
+        Command::Check(_) | Command::Import { .. } => unreachable!("check and import run from main"),
         Command::Report { db, args } => {
             let store = open(&db.database_url).await?;
             report::run(&store, args).await?;

@@ -86,40 +86,48 @@ const KEYWORDS: &[(&str, &[&[&[&str]]])] = &[
 
 /// The indicator a text is about, if one clearly matches. `text` need not be folded.
 pub fn identify(text: &str) -> Option<&'static str> {
+    let found = weighed(text);
+    match found.as_slice() {
+        [] => None,
+        [(code, _)] => Some(code),
+        [(code, w), (_, w2), ..] => (w > w2).then_some(code),
+    }
+}
+
+/// Every indicator whose words all appear in `text`, the most specific (longest match)
+/// first; equally specific ones in catalogue order.
+pub fn matches(text: &str) -> Vec<&'static str> {
+    weighed(text).into_iter().map(|(c, _)| c).collect()
+}
+
+/// Each matching indicator with the weight of its best alternative, heaviest first.
+fn weighed(text: &str) -> Vec<(&'static str, usize)> {
     let f = fold(text);
-    let mut best: Option<(&'static str, usize)> = None;
-    let mut tie = false;
+    let mut out: Vec<(&'static str, usize)> = Vec::new();
     for (code, alternatives) in KEYWORDS {
-        for groups in alternatives.iter() {
-            let mut weight = 0;
-            let all = groups.iter().all(|spellings| {
-                spellings
-                    .iter()
-                    .filter(|s| contains_words(&f, s))
-                    .map(|s| s.len())
-                    .max()
-                    .inspect(|len| weight += len)
-                    .is_some()
-            });
-            if !all {
-                continue;
-            }
-            match best {
-                Some((c, w)) if c == *code => {
-                    if weight > w {
-                        best = Some((code, weight));
-                    }
-                }
-                Some((_, w)) if weight == w => tie = true,
-                Some((_, w)) if weight < w => {}
-                _ => {
-                    best = Some((code, weight));
-                    tie = false;
-                }
-            }
+        let best = alternatives
+            .iter()
+            .filter_map(|groups| {
+                let mut weight = 0;
+                let all = groups.iter().all(|spellings| {
+                    spellings
+                        .iter()
+                        .filter(|s| contains_words(&f, s))
+                        .map(|s| s.len())
+                        .max()
+                        .inspect(|len| weight += len)
+                        .is_some()
+                });
+                all.then_some(weight)
+            })
+            .max();
+        if let Some(w) = best {
+            out.push((code, w));
         }
     }
-    if tie { None } else { best.map(|(c, _)| c) }
+    // Stable: equal weights keep catalogue order.
+    out.sort_by_key(|(_, w)| std::cmp::Reverse(*w));
+    out
 }
 
 /// `needle` occurs in `haystack` on word boundaries.

@@ -13,6 +13,9 @@
 //! 100%, parts that do not add up, results said to be met that miss the national target,
 //! and the same quantity given twice with different values.
 //!
+//! For importing a report into the store, [`proposals`] suggests the catalogue's data
+//! values each figure states, for a person to confirm.
+//!
 //! The catalogue of indicators comes in as data ([`binhdang_domain::Indicator`]); the
 //! command line passes the shipped one.
 //!
@@ -32,6 +35,7 @@ pub mod document;
 pub mod figures;
 pub mod indicators;
 pub mod normalize;
+pub mod proposals;
 pub mod read;
 pub mod tables;
 pub mod tokens;
@@ -39,6 +43,7 @@ pub mod tokens;
 pub use check::{Finding, FindingKind, Severity};
 pub use document::{Document, structure};
 pub use figures::{Figure, FigureKind, Position, Sex};
+pub use proposals::{Confidence, Proposal, ProposedValue, proposals, proposals_bytes};
 pub use read::{Format, ReadError, read_bytes, read_path};
 
 use binhdang_domain::Indicator;

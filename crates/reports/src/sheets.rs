@@ -756,6 +756,7 @@ pub fn read_upload(bytes: &[u8], elements: &[DataElement], lists: &Lists) -> Res
                             disaggregation: cell_text(get(row, d_col)),
                             value,
                             comment: comment_col.and_then(|c| cell_text(get(row, c))),
+                            source: None,
                         },
                         value_at,
                         element_at,

@@ -27,6 +27,7 @@ fn value(element: &str, disaggregation: &str, v: &str) -> ValueInput {
         disaggregation: Some(disaggregation.into()),
         value: RawValue::Text(v.into()),
         comment: None,
+        source: None,
     }
 }
 

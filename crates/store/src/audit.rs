@@ -22,6 +22,9 @@ pub struct AuditRecord {
     pub new_value: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Where an imported value was read from: "file — quote".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 impl Store {
@@ -35,7 +38,7 @@ impl Store {
         let mut out = Vec::new();
         let values = sqlx::query(
             "SELECT changed_at, changed_by, origin, period, element_code, disaggregation, old_value, new_value,
-                    old_comment, new_comment
+                    old_comment, new_comment, source
              FROM data_value_audit WHERE unit_id = $1 AND ($2 IS NULL OR period = $2)
                AND ($3 IS NULL OR element_code = $3) ORDER BY id",
         )
@@ -58,6 +61,7 @@ impl Store {
                 new_value: r.try_get("new_value")?,
                 reason: new_comment
                     .filter(|c| Some(c) != r.try_get::<Option<String>, _>("old_comment").ok().flatten().as_ref()),
+                source: r.try_get("source")?,
             });
         }
         if element.is_none() {
@@ -85,6 +89,7 @@ impl Store {
                     old_value: r.try_get("old_json")?,
                     new_value: r.try_get("new_json")?,
                     reason: None,
+                    source: None,
                 });
             }
             let events = sqlx::query(
@@ -107,6 +112,7 @@ impl Store {
                     old_value: r.try_get("old_value")?,
                     new_value: r.try_get("new_value")?,
                     reason: r.try_get("reason")?,
+                    source: None,
                 });
             }
         }

@@ -33,6 +33,8 @@ pub struct ValueInput {
     pub disaggregation: Option<String>,
     pub value: RawValue,
     pub comment: Option<String>,
+    /// Where the value was read from, for the audit trail (an imported report: "file — quote").
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -69,6 +71,7 @@ pub(crate) struct CheckedValue {
     pub(crate) disaggregation: Disaggregation,
     entry: Option<Entry>,
     comment: Option<String>,
+    source: Option<String>,
 }
 
 impl CheckedValue {
@@ -187,15 +190,27 @@ impl Store {
         inputs: &[ValueInput],
         actor: &Actor,
     ) -> Result<WriteSummary, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let summary = self.write_values_in(&mut tx, unit, period, inputs, actor).await?;
+        tx.commit().await?;
+        Ok(summary)
+    }
+
+    /// [`Store::write_values`] inside `tx`, so that a caller can make more changes in the
+    /// same transaction; when any input is refused, nothing has been written.
+    pub(crate) async fn write_values_in(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        unit: &UnitSummary,
+        period: &Period,
+        inputs: &[ValueInput],
+        actor: &Actor,
+    ) -> Result<WriteSummary, StoreError> {
         let elements = self.element_map().await?;
         let checked = check_inputs(&elements, inputs)?;
         self.check_entry_open(unit, period, time::OffsetDateTime::now_utc().date())
             .await?;
-
-        let mut tx = self.begin_write().await?;
-        let summary = write_checked(&mut tx, self.backend, &elements, unit, period, &checked, actor).await?;
-        tx.commit().await?;
-        Ok(summary)
+        write_checked(tx, self.backend, &elements, unit, period, &checked, actor).await
     }
 
     /// The catalogue's data elements by code.
@@ -314,8 +329,8 @@ pub(crate) async fn write_checked(
         }
         sqlx::query(
             "INSERT INTO data_value_audit (unit_id, period, element_code, disaggregation, old_value, new_value,
-                old_comment, new_comment, changed_by, changed_at, origin)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                old_comment, new_comment, changed_by, changed_at, origin, source)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(unit.id)
         .bind(&period_text)
@@ -328,6 +343,7 @@ pub(crate) async fn write_checked(
         .bind(&actor.name)
         .bind(&now)
         .bind(&actor.origin)
+        .bind(v.source.clone())
         .execute(&mut **tx)
         .await?;
         match &v.entry {
@@ -474,6 +490,7 @@ pub(crate) fn check_inputs(
             disaggregation,
             entry,
             comment,
+            source: input.source.clone().filter(|s| !s.trim().is_empty()),
         });
     }
     if problems.is_empty() {

@@ -114,6 +114,7 @@ on_both_backends! {
                     disaggregation: Some(v.disaggregation.as_str().into()),
                     value: RawValue::Text(v.value.to_string()),
                     comment: None,
+                    source: None,
                 })
                 .collect();
             written.store.write_values(&unit, &period, &inputs, &actor).await.unwrap();

@@ -21,6 +21,7 @@ fn input(element: &str, disaggregation: &str, value: RawValue) -> ValueInput {
         disaggregation: Some(disaggregation.into()),
         value,
         comment: None,
+        source: None,
     }
 }
 

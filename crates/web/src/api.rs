@@ -360,6 +360,7 @@ fn value_inputs(body: &Value) -> Result<Vec<ValueInput>, ApiError> {
             disaggregation: text("disaggregation"),
             value,
             comment: text("comment"),
+            source: None,
         });
     }
     if problems.is_empty() {

@@ -195,7 +195,7 @@ pub fn require_admin(caller: &Caller) -> Result<(), ApiError> {
     }
 }
 
-fn body_json(body: Result<Json<Value>, JsonRejection>) -> Result<Value, ApiError> {
+pub(crate) fn body_json(body: Result<Json<Value>, JsonRejection>) -> Result<Value, ApiError> {
     body.map(|Json(v)| v).map_err(|e| ApiError::BadRequest {
         message_en: format!("the body is not valid JSON: {}", e.body_text()),
         message_vi: format!("Nội dung gửi lên không phải JSON hợp lệ: {}", e.body_text()),

@@ -175,6 +175,7 @@ fn what_vi(what: &str) -> &str {
         "programme" => "chế độ báo cáo",
         "rule" => "quy tắc",
         "register row" => "dòng sổ theo dõi",
+        "import" => "lần nhập",
         _ => "mục",
     }
 }

@@ -5,6 +5,7 @@
 mod api;
 mod auth;
 mod error;
+mod imports;
 mod lang;
 mod monitoring;
 mod openapi;
@@ -16,6 +17,7 @@ mod ui;
 mod workflow;
 
 pub use error::ApiError;
+pub use imports::{MAX_UPLOAD_BYTES, accept_confident, import_report};
 pub use lang::Lang;
 pub use openapi::{ROUTES, openapi_document};
 
@@ -83,6 +85,12 @@ pub fn router(store: Store) -> Router {
             get(reports::get_narrative).put(reports::put_narrative),
         )
         .route("/reports/{kind}", get(reports::get_report))
+        .route(
+            "/imports",
+            post(imports::create).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
+        .route("/imports/{id}", get(imports::get))
+        .route("/imports/{id}/decisions", post(imports::decide))
         .fallback(api::not_found);
     Router::new()
         .nest("/api/v1", api)

@@ -54,6 +54,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/reports/{kind}"),
     ("get", "/api/v1/reports/narrative"),
     ("put", "/api/v1/reports/narrative"),
+    ("post", "/api/v1/imports"),
+    ("get", "/api/v1/imports/{id}"),
+    ("post", "/api/v1/imports/{id}/decisions"),
 ];
 
 pub async fn serve() -> Json<Value> {
@@ -415,5 +418,6 @@ pub fn openapi_document() -> Value {
     crate::registers::extend_openapi(&mut doc);
     crate::reports::extend_openapi(&mut doc);
     crate::sheets::extend_openapi(&mut doc);
+    crate::imports::extend_openapi(&mut doc);
     doc
 }

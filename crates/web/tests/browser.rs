@@ -136,6 +136,7 @@ async fn seed(server: &Server, unit: &str, period: &str, values: &[(&str, &str, 
             disaggregation: Some(d.to_string()),
             value: RawValue::Text(v.to_string()),
             comment: None,
+            source: None,
         })
         .collect();
     let actor = Actor {

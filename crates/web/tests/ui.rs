@@ -372,6 +372,7 @@ async fn enter(app: &App, unit: &str, period: &str, by: &str) {
             disaggregation: None,
             value: binhdang_store::RawValue::Text(v.into()),
             comment: None,
+            source: None,
         })
         .collect();
     app.db
@@ -661,6 +662,7 @@ on_both_backends! {
             disaggregation: None,
             value: binhdang_store::RawValue::Text("2".into()),
             comment: Some("Bổ sung chủ tịch UBND là nữ".into()),
+            source: None,
         }];
         app.db.store.write_values(&unit, &period, &fix, &actor("can.bo.xa")).await.unwrap();
         move_report(&app, "03388", &h1, "submit", None, "can.bo.xa").await;
@@ -760,6 +762,7 @@ on_both_backends! {
                     disaggregation: Some(d.into()),
                     value: binhdang_store::RawValue::Text(v.to_string()),
                     comment: None,
+                    source: None,
                 })
                 .collect()
         };
@@ -836,31 +839,7 @@ on_both_backends! {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_agency_officer_sees_and_writes_only_the_agencys_indicators() {
     let app = App::spawn(Backend::Sqlite).await;
-    let store = &app.db.store;
-    let province = store
-        .unit_on("12", time::OffsetDateTime::now_utc().date())
-        .await
-        .unwrap();
-    let agency = binhdang_domain::Agency {
-        code: "12-SYT".into(),
-        unit: binhdang_domain::UnitCode::parse("12").unwrap(),
-        name_vi: "Sở Y tế".into(),
-        name_en: None,
-    };
-    store.put_agency(&province, &agency).await.unwrap();
-    store
-        .set_agency_indicators("12-SYT", &["4.2"], &actor("seed"))
-        .await
-        .unwrap();
-    let new = NewUser {
-        username: "so.y.te",
-        role: Role::Officer,
-        unit_code: "12",
-        agency_code: Some("12-SYT"),
-        password: TEST_PASSWORD,
-        must_change_password: false,
-    };
-    store.add_user(&new, "test", "test").await.unwrap();
+    app.agency_officer("so.y.te", "12-SYT", &["4.2"]).await;
     let mut v = Visitor::new(&app);
     v.sign_in("so.y.te", TEST_PASSWORD).await;
     let year = this_year() - 1;

@@ -843,6 +843,7 @@ async fn read_form(
                 disaggregation: Some(d.as_str().to_string()),
                 value,
                 comment: comment.clone(),
+                source: None,
             });
             names.push(name);
         }

@@ -12,6 +12,7 @@ mod dashboard;
 mod entry;
 mod format;
 mod home;
+mod import;
 mod login;
 mod registers;
 mod report;
@@ -59,6 +60,15 @@ pub fn routes() -> Router<AppState> {
         .route("/lich-su", get(review::history))
         .route("/bao-cao", get(report::page).post(report::save))
         .route("/bao-cao/tai-ve", get(report::download))
+        .route(
+            import::PATH,
+            get(import::upload_form)
+                .post(import::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::imports::MAX_UPLOAD_BYTES + 64 * 1024,
+                )),
+        )
+        .route("/nhap-bao-cao-cu/{id}", get(import::batch_page).post(import::decide))
         .route("/bang-dieu-khien", get(dashboard::page))
         .route("/bang-dieu-khien/csv", get(dashboard::csv))
         .route("/bang-dieu-khien/xlsx", get(dashboard::xlsx))

@@ -413,6 +413,8 @@ pub struct HistoryRow {
     pub old: String,
     pub new: String,
     pub comment: String,
+    /// Where an imported value was read from: "file — quote".
+    pub source: String,
 }
 
 #[derive(Template)]
@@ -469,6 +471,7 @@ pub async fn history(
                 old: shown(r.old_value),
                 new: shown(r.new_value),
                 comment: r.reason.unwrap_or_default(),
+                source: r.source.unwrap_or_default(),
             })
             .collect();
         let title = format!("{} {element}", session.t("Lịch sử giá trị", "History of"));

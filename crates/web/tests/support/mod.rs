@@ -47,6 +47,38 @@ impl App {
         client_with_token(&self.db.token_for(username, role, unit).await)
     }
 
+    /// A client signed in as a new officer of Lai Châu (12) tied to a new agency of the
+    /// province that answers for `indicators` only.
+    pub async fn agency_officer(&self, username: &str, agency: &str, indicators: &[&str]) -> reqwest::Client {
+        let store = &self.db.store;
+        let province = store
+            .unit_on("12", time::OffsetDateTime::now_utc().date())
+            .await
+            .unwrap();
+        let record = binhdang_domain::Agency {
+            code: agency.into(),
+            unit: binhdang_domain::UnitCode::parse("12").unwrap(),
+            name_vi: format!("Cơ quan {agency}"),
+            name_en: None,
+        };
+        store.put_agency(&province, &record).await.unwrap();
+        let seed = binhdang_store::Actor {
+            name: "seed".into(),
+            origin: "test".into(),
+        };
+        store.set_agency_indicators(agency, indicators, &seed).await.unwrap();
+        let new = binhdang_store::NewUser {
+            username,
+            role: Role::Officer,
+            unit_code: "12",
+            agency_code: Some(agency),
+            password: binhdang_store::testing::TEST_PASSWORD,
+            must_change_password: false,
+        };
+        store.add_user(&new, "test", "test").await.unwrap();
+        client_with_token(&store.create_token(username, "test", "test", "test").await.unwrap())
+    }
+
     pub async fn send(
         &self,
         client: &reqwest::Client,

@@ -1,0 +1,323 @@
+//! Importing a legacy report's figures: reading the file and keeping what its figures
+//! propose as a pending batch ([`import_report`], also used by `binhdang import report`),
+//! and the API routes that show a batch, record decisions and store the confirmed values.
+//! Nothing reaches the data values before the store call.
+
+use crate::AppState;
+use crate::api::{Params, param, params, required};
+use crate::auth::{Authenticated, Caller, authorize, body_json};
+use crate::error::{ApiError, ApiResult};
+use crate::lang::Lang;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, JsonRejection};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use binhdang_domain::Period;
+use binhdang_domain::access::Action;
+use binhdang_store::{
+    Actor, Decision, DecisionInput, ImportBatch, NewImport, NewProposal, Store, UnitSummary, WriteSummary,
+};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+/// Largest file accepted for import (a DOCX with pictures can be large; its text is limited
+/// separately by the reader).
+pub const MAX_UPLOAD_BYTES: usize = 16 * 1024 * 1024;
+
+/// Reads `bytes` as a report, proposes the data values its figures state and keeps them as
+/// a pending batch for `unit` and `period`. Stores no data value.
+pub async fn import_report(
+    store: &Store,
+    unit: &UnitSummary,
+    period: &Period,
+    file_name: &str,
+    bytes: &[u8],
+    actor: &Actor,
+) -> Result<ImportBatch, ApiError> {
+    if bytes.len() > MAX_UPLOAD_BYTES {
+        return Err(too_large(bytes.len()));
+    }
+    let indicators = store.indicators().await?;
+    let elements = store.data_elements().await?;
+    let proposals = binhdang_ingest::proposals_bytes(bytes, &indicators, &elements).map_err(|e| {
+        ApiError::invalid(
+            "file",
+            "unreadable",
+            format!("{file_name} cannot be read: {e}"),
+            format!("Không đọc được tệp {file_name}: {}", e.message_vi()),
+        )
+    })?;
+    let mut rows = Vec::new();
+    for (group, p) in proposals.iter().enumerate() {
+        for v in &p.values {
+            rows.push(NewProposal {
+                group: group as i64 + 1,
+                indicator: p.indicator.clone(),
+                figure: p.figure.clone(),
+                quote: p.quote.clone(),
+                line: p.position.line as i64,
+                cell: p.position.cell.map(|c| c as i64),
+                column: p.position.column as i64,
+                element: v.element.clone(),
+                disaggregation: v.disaggregation.as_str().to_string(),
+                value: v.value.to_string(),
+                confidence: p.confidence.as_str().to_string(),
+                reason_vi: p.reason_vi.clone(),
+                reason_en: p.reason_en.clone(),
+                flag_vi: p.flag.as_ref().map(|f| f.message_vi.clone()),
+                flag_en: p.flag.as_ref().map(|f| f.message_en.clone()),
+            });
+        }
+    }
+    let import = NewImport {
+        file_name: file_name.to_string(),
+        sha256: hex::encode(Sha256::digest(bytes)),
+        proposals: rows,
+    };
+    let id = store.create_import(unit, period, &import, actor).await?;
+    Ok(store.import_batch(id).await?)
+}
+
+/// Confirms every high-confidence proposal of a batch and stores the confirmed values.
+pub async fn accept_confident(store: &Store, batch: &ImportBatch, actor: &Actor) -> Result<WriteSummary, ApiError> {
+    let decisions: Vec<DecisionInput> = batch
+        .proposals
+        .iter()
+        .filter(|p| p.proposed.confidence == "high")
+        .map(|p| DecisionInput {
+            proposal: p.id,
+            decision: Decision::Confirmed,
+            element: None,
+            disaggregation: None,
+            value: None,
+        })
+        .collect();
+    store.decide_import(batch, &decisions, actor).await?;
+    let batch = store.import_batch(batch.id).await?;
+    Ok(store.store_import(&batch, actor).await?)
+}
+
+pub(crate) fn too_large(size: usize) -> ApiError {
+    let mib = |b: usize| b / (1024 * 1024);
+    ApiError::invalid(
+        "file",
+        "too_large",
+        format!(
+            "the file is too large ({} MiB; at most {} MiB)",
+            mib(size).max(1),
+            mib(MAX_UPLOAD_BYTES)
+        ),
+        format!(
+            "Tệp quá lớn ({} MiB; tối đa {} MiB)",
+            mib(size).max(1),
+            mib(MAX_UPLOAD_BYTES)
+        ),
+    )
+}
+
+/// A batch the caller may write the data of.
+pub(crate) async fn writable_batch(state: &AppState, caller: &Caller, id: &str) -> Result<ImportBatch, ApiError> {
+    let id: i64 = id.trim().parse().map_err(|_| ApiError::NotFound {
+        code: "not_found",
+        message_en: format!("import `{id}` not found"),
+        message_vi: format!("Không tìm thấy lần nhập `{id}`"),
+    })?;
+    let batch = state.store.import_batch(id).await?;
+    authorize(state, caller, &batch.unit, Action::Write).await?;
+    Ok(batch)
+}
+
+/// Stores the confirmed values of a batch for a caller: an officer tied to an agency stores
+/// only that agency's indicators, as on the data-entry form.
+pub(crate) async fn store_for(
+    state: &AppState,
+    caller: &Caller,
+    batch: &ImportBatch,
+) -> Result<Result<WriteSummary, binhdang_store::StoreError>, ApiError> {
+    let elements: Vec<binhdang_store::ValueInput> = batch
+        .proposals
+        .iter()
+        .filter(|p| p.decision.stores())
+        .map(|p| binhdang_store::ValueInput {
+            element: p.effective().0.to_string(),
+            disaggregation: None,
+            value: binhdang_store::RawValue::Null,
+            comment: None,
+            source: None,
+        })
+        .collect();
+    crate::api::check_agency(state, caller, &elements).await?;
+    Ok(state.store.store_import(batch, &caller.actor()).await)
+}
+
+fn batch_json(batch: &ImportBatch) -> Result<Value, ApiError> {
+    serde_json::to_value(batch).map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// `POST /api/v1/imports?unit=&period=&file=NAME` with the file's bytes as the body.
+pub async fn create(
+    State(state): State<AppState>,
+    lang: Lang,
+    Authenticated(caller): Authenticated,
+    q: Params,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let result = async {
+        let p = params(q)?;
+        let unit = required(&p, "unit", "12")?;
+        let period = required(&p, "period", "2024")?;
+        let file_name = param(&p, "file").unwrap_or("report.txt").to_string();
+        let (unit, period) = state.store.resolve_unit_period(unit, period).await?;
+        authorize(&state, &caller, &unit, Action::Write).await?;
+        let bytes = body.map_err(|_| too_large(MAX_UPLOAD_BYTES + 1))?;
+        let batch = import_report(&state.store, &unit, &period, &file_name, &bytes, &caller.actor()).await?;
+        Ok((StatusCode::CREATED, Json(batch_json(&batch)?)))
+    }
+    .await;
+    ApiResult(lang, result)
+}
+
+/// `GET /api/v1/imports/{id}`
+pub async fn get(
+    State(state): State<AppState>,
+    lang: Lang,
+    Authenticated(caller): Authenticated,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let result = async {
+        let batch = writable_batch(&state, &caller, &id).await?;
+        Ok(Json(batch_json(&batch)?))
+    }
+    .await;
+    ApiResult(lang, result)
+}
+
+/// `POST /api/v1/imports/{id}/decisions` with `{"decisions": [{"proposal", "decision", "element", "disaggregation", "value"}]}`;
+/// `"store": true` then stores the confirmed values.
+pub async fn decide(
+    State(state): State<AppState>,
+    lang: Lang,
+    Authenticated(caller): Authenticated,
+    Path(id): Path<String>,
+    body: Result<Json<Value>, JsonRejection>,
+) -> ApiResult<Json<Value>> {
+    let result = async {
+        let body = body_json(body)?;
+        let batch = writable_batch(&state, &caller, &id).await?;
+        let decisions = decision_inputs(&body)?;
+        let actor = caller.actor();
+        state.store.decide_import(&batch, &decisions, &actor).await?;
+        let mut batch = state.store.import_batch(batch.id).await?;
+        let mut written = None;
+        if body.get("store").and_then(Value::as_bool) == Some(true) {
+            written = Some(store_for(&state, &caller, &batch).await??);
+            batch = state.store.import_batch(batch.id).await?;
+        }
+        let mut out = batch_json(&batch)?;
+        if let Some(w) = written {
+            out["written"] = json!(w.written);
+            out["unchanged"] = json!(w.unchanged);
+        }
+        Ok(Json(out))
+    }
+    .await;
+    ApiResult(lang, result)
+}
+
+/// Reads `{"decisions": [...]}`; a corrected value is a number as text (`"1260"`, `"63.6"`).
+fn decision_inputs(body: &Value) -> Result<Vec<DecisionInput>, ApiError> {
+    let items = body.get("decisions").and_then(Value::as_array).ok_or_else(|| {
+        ApiError::invalid(
+            "decisions",
+            "bad_shape",
+            "the body must be {\"decisions\": [{\"proposal\": 1, \"decision\": \"confirmed\"}]}".into(),
+            "Nội dung phải có dạng {\"decisions\": [{\"proposal\": 1, \"decision\": \"confirmed\"}]}".into(),
+        )
+    })?;
+    let mut problems = Vec::new();
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let text = |k: &str| item.get(k).and_then(Value::as_str).map(str::to_string);
+        let proposal = item.get("proposal").and_then(Value::as_i64);
+        let decision = text("decision").as_deref().and_then(Decision::parse);
+        let (Some(proposal), Some(decision)) = (proposal, decision) else {
+            problems.push(binhdang_store::FieldProblem::new(
+                format!("decisions[{i}]"),
+                "bad_shape",
+                "each decision has a proposal id and a decision: confirmed, corrected, dropped or pending".into(),
+                "Mỗi quyết định gồm số đề xuất và quyết định: confirmed, corrected, dropped hoặc pending".into(),
+            ));
+            continue;
+        };
+        let value = match text("value") {
+            None => None,
+            Some(v) => match binhdang_domain::vn::parse_canonical(&v) {
+                Ok(d) => Some(d.to_string()),
+                Err(e) => {
+                    problems.push(binhdang_store::FieldProblem::new(
+                        format!("decisions[{i}].value"),
+                        "not_a_number",
+                        e.to_string(),
+                        e.message_vi(),
+                    ));
+                    continue;
+                }
+            },
+        };
+        out.push(DecisionInput {
+            proposal,
+            decision,
+            element: text("element"),
+            disaggregation: text("disaggregation"),
+            value,
+        });
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(ApiError::Invalid(problems))
+    }
+}
+
+/// The import routes in the OpenAPI document.
+pub(crate) fn extend_openapi(doc: &mut Value) {
+    let id = json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" }, "example": 1 }]);
+    let batch = json!({ "description": "The batch with its proposals and decisions",
+        "content": { "application/json": { "schema": { "type": "object" } } } });
+    let paths = doc["paths"].as_object_mut().expect("paths");
+    paths.insert(
+        "/api/v1/imports".into(),
+        json!({ "post": {
+            "summary": "Read a legacy report (TXT, DOCX, PDF) and keep the data values its figures propose, each pending, for the unit and period; writes no data value",
+            "parameters": [
+                { "name": "unit", "in": "query", "required": true, "schema": { "type": "string" }, "example": "12" },
+                { "name": "period", "in": "query", "required": true, "schema": { "type": "string" }, "example": "2024" },
+                { "name": "file", "in": "query", "required": false, "schema": { "type": "string" }, "example": "bao-cao-2024.docx",
+                  "description": "The file's name, kept as the source of the values" } ],
+            "requestBody": { "required": true, "content": { "application/octet-stream": { "schema": { "type": "string", "format": "binary" } } } },
+            "responses": { "201": batch.clone(),
+                "422": { "description": "Unknown unit or period, or a file that cannot be read (empty, binary, not UTF-8, damaged, too large)" } } } }),
+    );
+    paths.insert(
+        "/api/v1/imports/{id}".into(),
+        json!({ "get": { "summary": "An import batch: file, sha256, state (open, stored) and every proposal (quote, position, element, breakdown, value, confidence, reason, finding, decision)",
+            "parameters": id.clone(), "responses": { "200": batch.clone(), "404": { "description": "No such import" } } } }),
+    );
+    paths.insert(
+        "/api/v1/imports/{id}/decisions".into(),
+        json!({ "post": { "summary": "Confirm, correct or drop proposals; with \"store\": true, then write the confirmed and corrected values in one validated, audited batch (source: file — quote). A refusal writes nothing and leaves the batch open",
+            "parameters": id,
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object",
+                "required": ["decisions"], "properties": {
+                    "decisions": { "type": "array", "items": { "type": "object", "required": ["proposal", "decision"], "properties": {
+                        "proposal": { "type": "integer" },
+                        "decision": { "enum": ["confirmed", "corrected", "dropped", "pending"] },
+                        "element": { "type": "string", "example": "5.4a.num" },
+                        "disaggregation": { "enum": ["total", "male", "female"] },
+                        "value": { "type": "string", "example": "12" } } } },
+                    "store": { "type": "boolean", "default": false } } } } } },
+            "responses": { "200": batch, "404": { "description": "No such import" },
+                "422": { "description": "A decision names an unknown proposal, a correction changes nothing, nothing is confirmed, a value is refused, or the batch is already stored; nothing was changed" } } } }),
+    );
+}

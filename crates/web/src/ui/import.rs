@@ -1,0 +1,530 @@
+//! Importing a legacy report from the interface: `GET /nhap-bao-cao-cu?unit=&period=` offers
+//! the upload (`POST /nhap-bao-cao-cu`, multipart); the batch page
+//! `GET /nhap-bao-cao-cu/{id}` lists every proposal with its quote, indicator, element, value
+//! and confidence, and `POST /nhap-bao-cao-cu/{id}` records each decision (confirm, correct,
+//! drop) and, with the store button, writes the confirmed values. Nothing is stored before.
+
+use super::entry::target;
+use super::{Chrome, Session, format, render, see_other};
+use crate::AppState;
+use crate::auth::authorize;
+use crate::error::ApiError;
+use crate::imports::{MAX_UPLOAD_BYTES, import_report, store_for, too_large, writable_batch};
+use crate::lang::Lang;
+use askama::Template;
+use axum::Form;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use binhdang_domain::access::Action;
+use binhdang_domain::vn;
+use binhdang_domain::{Disaggregation, Period};
+use binhdang_store::{Decision, DecisionInput, ImportBatch, StoreError, UnitSummary};
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use std::str::FromStr;
+
+pub const PATH: &str = "/nhap-bao-cao-cu";
+
+#[derive(Template)]
+#[template(path = "import_upload.html")]
+struct UploadPage {
+    c: Chrome,
+    unit_code: String,
+    unit_name: String,
+    period_id: String,
+    period_label: String,
+    max_mib: usize,
+}
+
+pub struct Row {
+    pub id: i64,
+    pub line: i64,
+    pub quote: String,
+    pub figure: String,
+    pub indicator: String,
+    pub element: String,
+    pub disaggregation: String,
+    /// The value as Vietnamese write it (1.260; 63,6).
+    pub value: String,
+    pub proposed: String,
+    pub high: bool,
+    pub confidence: String,
+    pub reason: String,
+    pub flag: String,
+    pub decision: &'static str,
+    pub problem: String,
+}
+
+#[derive(Template)]
+#[template(path = "import_batch.html")]
+struct BatchPage {
+    c: Chrome,
+    id: i64,
+    file_name: String,
+    sha256: String,
+    unit_code: String,
+    unit_name: String,
+    period_id: String,
+    period_label: String,
+    open: bool,
+    rows: Vec<Row>,
+    breakdowns: Vec<(&'static str, &'static str)>,
+    decisions: Vec<(&'static str, &'static str)>,
+}
+
+fn upload_page(session: &Session, unit: &UnitSummary, period: &Period, notice: Option<String>) -> UploadPage {
+    let mut c = session.chrome(session.t("Nhập báo cáo cũ", "Import a past report"), "/nhap-lieu");
+    if let Some(text) = notice {
+        c = c.with_notice("error", text);
+    }
+    UploadPage {
+        c,
+        unit_code: unit.code.clone(),
+        unit_name: unit.full_name.clone(),
+        period_id: period.to_string(),
+        period_label: format::period(period, session.lang),
+        max_mib: MAX_UPLOAD_BYTES / (1024 * 1024),
+    }
+}
+
+/// `GET /nhap-bao-cao-cu?unit=&period=`
+pub async fn upload_form(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let result = async {
+        let (unit, period) = target(&state, &session, &q).await?;
+        authorize(&state, &session.caller, &unit, Action::Write).await?;
+        Ok(render(StatusCode::OK, &upload_page(&session, &unit, &period, None)))
+    }
+    .await;
+    result.unwrap_or_else(|e: ApiError| session.api_error(e))
+}
+
+/// `POST /nhap-bao-cao-cu` (multipart: csrf, unit, period, file): keeps the proposals as a
+/// pending batch and opens it; an unreadable file shows the form again saying why.
+pub async fn upload(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let parts = match body {
+        Ok(bytes) => headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(boundary)
+            .map(|b| multipart_parts(&bytes, &b))
+            .unwrap_or_default(),
+        Err(_) => Vec::new(),
+    };
+    let text = |name: &str| {
+        parts
+            .iter()
+            .find(|p| p.name == name)
+            .map(|p| String::from_utf8_lossy(&p.data).trim().to_string())
+    };
+    if let Some(r) = session.csrf_refusal(text("csrf").as_deref()) {
+        return r;
+    }
+    let result = async {
+        let q: HashMap<String, String> = ["unit", "period"]
+            .iter()
+            .filter_map(|k| text(k).map(|v| (k.to_string(), v)))
+            .collect();
+        let (unit, period) = target(&state, &session, &q).await?;
+        authorize(&state, &session.caller, &unit, Action::Write).await?;
+        let file = parts.iter().find(|p| p.name == "file" && !p.file_name.is_empty());
+        let outcome = match file {
+            None if body_too_large(&headers) => Err(too_large(MAX_UPLOAD_BYTES + 1)),
+            None => Err(ApiError::invalid(
+                "file",
+                "missing",
+                "choose the report file to import".into(),
+                "Hãy chọn tệp báo cáo cần nhập".into(),
+            )),
+            Some(f) => {
+                import_report(
+                    &state.store,
+                    &unit,
+                    &period,
+                    &f.file_name,
+                    &f.data,
+                    &session.caller.actor(),
+                )
+                .await
+            }
+        };
+        match outcome {
+            Ok(batch) => Ok(see_other(&format!("{PATH}/{}", batch.id))),
+            Err(ApiError::Invalid(problems)) => {
+                let text = super::messages_in(problems, session.lang);
+                Ok(render(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &upload_page(&session, &unit, &period, Some(text)),
+                ))
+            }
+            Err(e) => Err(e),
+        }
+    }
+    .await;
+    result.unwrap_or_else(|e| session.api_error(e))
+}
+
+fn body_too_large(headers: &HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        .is_some_and(|n| n > MAX_UPLOAD_BYTES)
+}
+
+fn build(
+    session: &Session,
+    batch: &ImportBatch,
+    problems: &HashMap<i64, String>,
+    notice: Option<(&'static str, String)>,
+) -> BatchPage {
+    let lang = session.lang;
+    let en = lang == Lang::En;
+    let breakdown_label = |d: &str| match d.parse::<Disaggregation>() {
+        Ok(d) if !en => d.name_vi().to_string(),
+        _ => d.to_string(),
+    };
+    let vn_value = |s: &str| {
+        Decimal::from_str(s)
+            .map(|d| vn::format_number(d, None))
+            .unwrap_or_else(|_| s.to_string())
+    };
+    let rows = batch
+        .proposals
+        .iter()
+        .map(|p| {
+            let (element, disaggregation, value) = p.effective();
+            Row {
+                id: p.id,
+                line: p.proposed.line,
+                quote: p.proposed.quote.clone(),
+                figure: p.proposed.figure.clone(),
+                indicator: p.proposed.indicator.clone(),
+                element: element.to_string(),
+                disaggregation: disaggregation.to_string(),
+                value: vn_value(value),
+                proposed: format!(
+                    "{} ({}) = {}",
+                    p.proposed.element,
+                    breakdown_label(&p.proposed.disaggregation),
+                    vn_value(&p.proposed.value)
+                ),
+                high: p.proposed.confidence == "high",
+                confidence: match (p.proposed.confidence.as_str(), en) {
+                    ("high", false) => "cao".into(),
+                    ("low", false) => "thấp".into(),
+                    (c, _) => c.to_string(),
+                },
+                reason: if en {
+                    p.proposed.reason_en.clone()
+                } else {
+                    p.proposed.reason_vi.clone()
+                },
+                flag: if en {
+                    p.proposed.flag_en.clone()
+                } else {
+                    p.proposed.flag_vi.clone()
+                }
+                .unwrap_or_default(),
+                decision: p.decision.as_str(),
+                problem: problems.get(&p.id).cloned().unwrap_or_default(),
+            }
+        })
+        .collect();
+    let period_label = batch
+        .period
+        .parse::<Period>()
+        .map(|p| format::period(&p, lang))
+        .unwrap_or_else(|_| batch.period.clone());
+    let mut c = session.chrome(session.t("Nhập báo cáo cũ", "Import a past report"), "/nhap-lieu");
+    if let Some((kind, text)) = notice {
+        c = c.with_notice(kind, text);
+    }
+    let t = |vi: &'static str, en_text: &'static str| if en { en_text } else { vi };
+    BatchPage {
+        c,
+        id: batch.id,
+        file_name: batch.file_name.clone(),
+        sha256: batch.sha256.clone(),
+        unit_code: batch.unit.code.clone(),
+        unit_name: batch.unit.full_name.clone(),
+        period_id: batch.period.clone(),
+        period_label,
+        open: batch.is_open(),
+        rows,
+        breakdowns: [Disaggregation::Total, Disaggregation::Male, Disaggregation::Female]
+            .iter()
+            .map(|d| (d.as_str(), if en { d.as_str() } else { d.name_vi() }))
+            .collect(),
+        decisions: [
+            (Decision::Pending, t("Chưa quyết định", "Undecided")),
+            (Decision::Confirmed, t("Xác nhận", "Confirm")),
+            (Decision::Corrected, t("Sửa", "Correct")),
+            (Decision::Dropped, t("Bỏ", "Drop")),
+        ]
+        .iter()
+        .map(|(d, label)| (d.as_str(), *label))
+        .collect(),
+    }
+}
+
+/// `GET /nhap-bao-cao-cu/{id}`
+pub async fn batch_page(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let result = async {
+        let batch = writable_batch(&state, &session.caller, &id).await?;
+        let notice = match q.get("msg").map(String::as_str) {
+            Some("stored") => Some((
+                "ok",
+                session
+                    .t(
+                        "Đã lưu các số liệu đã xác nhận vào cơ sở dữ liệu, kèm trích dẫn làm nguồn.",
+                        "The confirmed values are stored, each with its quote as the source.",
+                    )
+                    .to_string(),
+            )),
+            Some("saved") => Some((
+                "ok",
+                session
+                    .t(
+                        "Đã lưu các quyết định; chưa ghi số liệu nào.",
+                        "The decisions are saved; no value is stored yet.",
+                    )
+                    .to_string(),
+            )),
+            _ => None,
+        };
+        Ok(render(
+            StatusCode::OK,
+            &build(&session, &batch, &HashMap::new(), notice),
+        ))
+    }
+    .await;
+    result.unwrap_or_else(|e: ApiError| session.api_error(e))
+}
+
+/// `POST /nhap-bao-cao-cu/{id}`: fields `d-ID` (pending, confirmed, corrected, dropped) and,
+/// for a correction, `e-ID`, `g-ID`, `v-ID` (a Vietnamese number); `action=store` then writes
+/// the confirmed values. A refusal shows the page again with each problem by its row.
+pub async fn decide(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    if let Some(r) = session.csrf_refusal(super::field(&form, "csrf")) {
+        return r;
+    }
+    let result = async {
+        let batch = writable_batch(&state, &session.caller, &id).await?;
+        let get = |k: String| super::field(&form, &k).map(str::trim).filter(|s| !s.is_empty());
+        let mut problems: HashMap<i64, String> = HashMap::new();
+        let mut decisions = Vec::new();
+        for p in &batch.proposals {
+            let Some(decision) = get(format!("d-{}", p.id)).and_then(Decision::parse) else {
+                continue;
+            };
+            let mut input = DecisionInput {
+                proposal: p.id,
+                decision,
+                element: None,
+                disaggregation: None,
+                value: None,
+            };
+            if decision == Decision::Corrected {
+                input.element = get(format!("e-{}", p.id)).map(str::to_string);
+                input.disaggregation = get(format!("g-{}", p.id)).map(str::to_string);
+                match get(format!("v-{}", p.id)).map(vn::parse_number) {
+                    Some(Ok(d)) => input.value = Some(d.to_string()),
+                    Some(Err(e)) => {
+                        let text = if session.lang == Lang::En {
+                            e.to_string()
+                        } else {
+                            e.message_vi()
+                        };
+                        problems.insert(p.id, text);
+                    }
+                    None => {}
+                }
+            }
+            decisions.push(input);
+        }
+        if !problems.is_empty() {
+            let text = session
+                .t(
+                    "Có giá trị không đọc được; chưa lưu gì.",
+                    "Some values cannot be read; nothing was saved.",
+                )
+                .to_string();
+            return Ok(render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &build(&session, &batch, &problems, Some(("error", text))),
+            ));
+        }
+        let actor = session.caller.actor();
+        let refused = |e: StoreError, batch: &ImportBatch| -> Result<Response, ApiError> {
+            let StoreError::Invalid(list) = e else {
+                return Err(e.into());
+            };
+            let mut by_row = HashMap::new();
+            let mut general = Vec::new();
+            for p in list {
+                let row = p
+                    .field
+                    .strip_prefix("proposals[")
+                    .and_then(|r| r.split_once(']'))
+                    .and_then(|(id, _)| id.parse::<i64>().ok());
+                match row {
+                    Some(row) => {
+                        by_row.insert(row, super::message_in(&p, session.lang));
+                    }
+                    None => general.push(p),
+                }
+            }
+            let mut text = session.t("Chưa ghi số liệu nào.", "No value was stored.").to_string();
+            if !general.is_empty() {
+                text = format!("{} {text}", super::messages_in(general, session.lang));
+            } else {
+                text = format!(
+                    "{} {text}",
+                    session.t(
+                        "Có số liệu bị từ chối (xem từng dòng).",
+                        "Some values were refused (see each row)."
+                    )
+                );
+            }
+            Ok(render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &build(&session, batch, &by_row, Some(("error", text))),
+            ))
+        };
+        if let Err(e) = state.store.decide_import(&batch, &decisions, &actor).await {
+            return refused(e, &batch);
+        }
+        let batch = state.store.import_batch(batch.id).await?;
+        if super::field(&form, "action") != Some("store") {
+            return Ok(see_other(&format!("{PATH}/{}?msg=saved", batch.id)));
+        }
+        match store_for(&state, &session.caller, &batch).await? {
+            Ok(_) => Ok(see_other(&format!("{PATH}/{}?msg=stored", batch.id))),
+            Err(e) => refused(e, &batch),
+        }
+    }
+    .await;
+    result.unwrap_or_else(|e| session.api_error(e))
+}
+
+/// One part of a `multipart/form-data` body.
+#[derive(Debug, PartialEq)]
+struct Part {
+    name: String,
+    file_name: String,
+    data: Vec<u8>,
+}
+
+/// The boundary of a `multipart/form-data` content type.
+fn boundary(content_type: &str) -> Option<String> {
+    let (kind, params) = content_type.split_once(';')?;
+    if !kind.trim().eq_ignore_ascii_case("multipart/form-data") {
+        return None;
+    }
+    params.split(';').find_map(|p| {
+        let (k, v) = p.trim().split_once('=')?;
+        k.eq_ignore_ascii_case("boundary")
+            .then(|| v.trim_matches('"').to_string())
+    })
+}
+
+/// The parts of a multipart body (RFC 7578): the upload form has a few small fields and
+/// one file, so a whole-body split is enough and needs no streaming parser.
+fn multipart_parts(body: &[u8], boundary: &str) -> Vec<Part> {
+    let delimiter = format!("--{boundary}").into_bytes();
+    let mut out = Vec::new();
+    let mut chunks = split_on(body, &delimiter).into_iter().skip(1);
+    for chunk in chunks.by_ref() {
+        if chunk.starts_with(b"--") {
+            break;
+        }
+        let chunk = chunk.strip_prefix(b"\r\n").unwrap_or(chunk);
+        let Some(split) = find(chunk, b"\r\n\r\n") else {
+            continue;
+        };
+        let head = String::from_utf8_lossy(&chunk[..split]);
+        let mut data = &chunk[split + 4..];
+        data = data.strip_suffix(b"\r\n").unwrap_or(data);
+        let disposition = head
+            .lines()
+            .find(|l| l.to_ascii_lowercase().starts_with("content-disposition:"))
+            .unwrap_or("");
+        let param = |key: &str| {
+            disposition.split(';').find_map(|p| {
+                let (k, v) = p.trim().split_once('=')?;
+                (k.trim() == key).then(|| v.trim().trim_matches('"').to_string())
+            })
+        };
+        let Some(name) = param("name") else { continue };
+        // Some browsers send a path; keep the file's own name.
+        let file_name = param("filename")
+            .map(|f| f.rsplit(['/', '\\']).next().unwrap_or("").to_string())
+            .unwrap_or_default();
+        out.push(Part {
+            name,
+            file_name,
+            data: data.to_vec(),
+        });
+    }
+    out
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn split_on<'a>(mut body: &'a [u8], delimiter: &[u8]) -> Vec<&'a [u8]> {
+    let mut out = Vec::new();
+    while let Some(i) = find(body, delimiter) {
+        out.push(&body[..i]);
+        body = &body[i + delimiter.len()..];
+    }
+    out.push(body);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_fields_and_the_file_of_a_multipart_body() {
+        let ct = "multipart/form-data; boundary=----x42";
+        let b = boundary(ct).unwrap();
+        let body = b"------x42\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nabc\r\n\
+------x42\r\nContent-Disposition: form-data; name=\"file\"; filename=\"C:\\\\bao cao\\\\2024.txt\"\r\nContent-Type: text/plain\r\n\r\nT\xe1\xbb\xb7 l\xe1\xbb\x87 7/11\r\n--\r\n\r\n------x42--\r\n";
+        let parts = multipart_parts(body, &b);
+        assert_eq!(parts.len(), 2, "{parts:?}");
+        assert_eq!(
+            (parts[0].name.as_str(), parts[0].data.as_slice()),
+            ("csrf", &b"abc"[..])
+        );
+        assert_eq!(parts[1].file_name, "2024.txt");
+        assert_eq!(String::from_utf8_lossy(&parts[1].data), "Tỷ lệ 7/11\r\n--\r\n");
+        assert_eq!(boundary("application/x-www-form-urlencoded"), None);
+        assert_eq!(boundary("multipart/form-data; boundary=\"q\""), Some("q".into()));
+    }
+}

@@ -1,0 +1,155 @@
+//! The import pages (`/nhap-bao-cao-cu`) over plain HTTP against the real server, on SQLite
+//! and PostgreSQL: an officer uploads sample 002 from the data-entry page, sees each
+//! proposal with its quote and confidence, corrects one with a Vietnamese number, drops
+//! another, and only then are the confirmed values stored.
+
+mod support;
+
+use binhdang_domain::access::Role;
+use binhdang_store::on_both_backends;
+use binhdang_store::testing::TEST_PASSWORD;
+use reqwest::StatusCode;
+use serde_json::Value;
+use support::App;
+use support::visitor::{Page, Visitor};
+
+fn sample_002() -> Vec<u8> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/samples");
+    std::fs::read(dir.join("002_93d48c82f63ec0bd.txt")).unwrap()
+}
+
+/// Posts the upload form as a browser does (multipart/form-data).
+async fn upload(v: &mut Visitor, csrf: &str, file_name: &str, bytes: &[u8]) -> Page {
+    let boundary = "----binhdangtest7d1";
+    let mut body = Vec::new();
+    for (name, value) in [("csrf", csrf), ("unit", "12"), ("period", "2024")] {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes(),
+        );
+    }
+    body.extend(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+            .bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend(format!("\r\n--{boundary}--\r\n").bytes());
+    let r = v
+        .http
+        .post(format!("{}/nhap-bao-cao-cu", v.base))
+        .header("cookie", v.cookie_header())
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    v.finish(r).await
+}
+
+fn proposal(batch: &Value, element: &str) -> String {
+    batch["proposals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["element"] == element)
+        .unwrap()["id"]
+        .to_string()
+}
+
+async fn stored(app: &App) -> Vec<(String, String)> {
+    let (_, body) = app.get("/api/v1/values?unit=12&period=2024").await;
+    let mut out: Vec<(String, String)> = body["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["element"].as_str().unwrap().to_string(),
+                v["value"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+on_both_backends! {
+    async fn an_officer_uploads_confirms_corrects_and_drops_before_anything_is_stored(backend: Backend) {
+        let app = App::spawn(backend).await;
+        app.user("can.bo.tinh", Role::Officer, "12").await;
+        let mut v = Visitor::new(&app);
+        v.sign_in("can.bo.tinh", TEST_PASSWORD).await;
+        let entry = v.get("/nhap-lieu?unit=12&period=2024").await;
+        assert!(entry.body.contains("href=\"/nhap-bao-cao-cu?unit=12&amp;period=2024\""), "the entry page links the import");
+        let form = v.get("/nhap-bao-cao-cu?unit=12&period=2024").await;
+        assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+        assert!(form.body.contains("enctype=\"multipart/form-data\"") && form.body.contains("<label for=\"import-file\">"));
+        let csrf = form.csrf();
+
+        // Without the form's token: refused.
+        assert_eq!(upload(&mut v, "wrong", "a.txt", b"x").await.status, StatusCode::FORBIDDEN);
+        // An old .doc: the form again, saying what to do.
+        let page = upload(&mut v, &csrf, "cu.doc", &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0]).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.body.contains("Không đọc được tệp cu.doc") && page.body.contains(".docx"), "{}", page.body);
+
+        let page = upload(&mut v, &csrf, "bac-kan-2024.txt", &sample_002()).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        let location = page.location().to_string();
+        assert!(location.starts_with("/nhap-bao-cao-cu/"), "{location}");
+        let batch_page = v.get(&location).await;
+        assert_eq!(batch_page.status, StatusCode::OK);
+        for text in ["do nữ làm chủ", "2.3.num", "cao", "thấp", "Lưu số liệu đã xác nhận", "không khớp với 8/9"] {
+            assert!(batch_page.body.contains(text), "{text}");
+        }
+        assert_eq!(stored(&app).await, [], "nothing is stored on upload");
+
+        let id = location.rsplit('/').next().unwrap();
+        let (_, batch) = app.get(&format!("/api/v1/imports/{id}")).await;
+        let (num, rate, times) = (proposal(&batch, "2.3.num"), proposal(&batch, "6.1.rate"), proposal(&batch, "3.1.rate"));
+        let csrf = batch_page.csrf();
+        let decide = |value: &'static str| {
+            vec![
+                ("csrf".to_string(), csrf.clone()),
+                (format!("d-{num}"), "confirmed".to_string()),
+                (format!("d-{rate}"), "corrected".to_string()),
+                (format!("e-{rate}"), "6.1.rate".to_string()),
+                (format!("g-{rate}"), "total".to_string()),
+                (format!("v-{rate}"), value.to_string()),
+                (format!("d-{times}"), "dropped".to_string()),
+                ("action".to_string(), "store".to_string()),
+            ]
+        };
+        // A value that is not a Vietnamese number: refused on its row, nothing stored.
+        let form = decide("95,5,1");
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let page = v.post(&location, &form).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.body.contains("role=\"alert\""), "{}", page.body);
+        assert_eq!(stored(&app).await, []);
+
+        let form = decide("95,5");
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let page = v.post(&location, &form).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        assert!(page.location().ends_with("?msg=stored"));
+        assert_eq!(
+            stored(&app).await,
+            [("2.3.num".to_string(), "48".to_string()), ("6.1.rate".to_string(), "95.5".to_string())]
+        );
+        let done = v.get(page.location()).await;
+        assert!(done.body.contains("đã lưu vào số liệu") && !done.body.contains("id=\"store-confirmed\""));
+        let (_, audit) = app.get("/api/v1/audit?unit=12&period=2024&element=6.1.rate").await;
+        assert_eq!(audit["records"][0]["actor"], "can.bo.tinh");
+        assert!(audit["records"][0]["source"].as_str().unwrap().starts_with("bac-kan-2024.txt — + 95% dân số"));
+        // The value's history in the interface shows the source too.
+        let history = v.get("/lich-su?unit=12&period=2024&element=6.1.rate").await;
+        assert!(history.body.contains("<td>bac-kan-2024.txt — + 95% dân số"), "{}", history.body);
+
+        // A viewer may not import.
+        app.user("nguoi.xem", Role::Viewer, "12").await;
+        let mut viewer = Visitor::new(&app);
+        viewer.sign_in("nguoi.xem", TEST_PASSWORD).await;
+        assert_eq!(viewer.get("/nhap-bao-cao-cu?unit=12&period=2024").await.status, StatusCode::FORBIDDEN);
+        assert_eq!(viewer.get(&location).await.status, StatusCode::FORBIDDEN);
+    }
+}
