@@ -5,7 +5,7 @@
 //! drop) and, with the store button, writes the confirmed values. Nothing is stored before.
 
 use super::entry::target;
-use super::{Chrome, Session, format, render, see_other};
+use super::{Chrome, Session, format, multipart, render, see_other};
 use crate::AppState;
 use crate::auth::authorize;
 use crate::error::ApiError;
@@ -115,20 +115,13 @@ pub async fn upload(
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let parts = match body {
-        Ok(bytes) => headers
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(boundary)
-            .map(|b| multipart_parts(&bytes, &b))
-            .unwrap_or_default(),
+        Ok(bytes) => {
+            let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+            multipart::parts(content_type, bytes).await
+        }
         Err(_) => Vec::new(),
     };
-    let text = |name: &str| {
-        parts
-            .iter()
-            .find(|p| p.name == name)
-            .map(|p| String::from_utf8_lossy(&p.data).trim().to_string())
-    };
+    let text = |name: &str| multipart::text(&parts, name);
     if let Some(r) = session.csrf_refusal(text("csrf").as_deref()) {
         return r;
     }
@@ -139,7 +132,7 @@ pub async fn upload(
             .collect();
         let (unit, period) = target(&state, &session, &q).await?;
         authorize(&state, &session.caller, &unit, Action::Write).await?;
-        let file = parts.iter().find(|p| p.name == "file" && !p.file_name.is_empty());
+        let file = multipart::file(&parts, "file");
         let outcome = match file {
             None if body_too_large(&headers) => Err(too_large(MAX_UPLOAD_BYTES + 1)),
             None => Err(ApiError::invalid(
@@ -428,103 +421,4 @@ pub async fn decide(
     }
     .await;
     result.unwrap_or_else(|e| session.api_error(e))
-}
-
-/// One part of a `multipart/form-data` body.
-#[derive(Debug, PartialEq)]
-struct Part {
-    name: String,
-    file_name: String,
-    data: Vec<u8>,
-}
-
-/// The boundary of a `multipart/form-data` content type.
-fn boundary(content_type: &str) -> Option<String> {
-    let (kind, params) = content_type.split_once(';')?;
-    if !kind.trim().eq_ignore_ascii_case("multipart/form-data") {
-        return None;
-    }
-    params.split(';').find_map(|p| {
-        let (k, v) = p.trim().split_once('=')?;
-        k.eq_ignore_ascii_case("boundary")
-            .then(|| v.trim_matches('"').to_string())
-    })
-}
-
-/// The parts of a multipart body (RFC 7578): the upload form has a few small fields and
-/// one file, so a whole-body split is enough and needs no streaming parser.
-fn multipart_parts(body: &[u8], boundary: &str) -> Vec<Part> {
-    let delimiter = format!("--{boundary}").into_bytes();
-    let mut out = Vec::new();
-    let mut chunks = split_on(body, &delimiter).into_iter().skip(1);
-    for chunk in chunks.by_ref() {
-        if chunk.starts_with(b"--") {
-            break;
-        }
-        let chunk = chunk.strip_prefix(b"\r\n").unwrap_or(chunk);
-        let Some(split) = find(chunk, b"\r\n\r\n") else {
-            continue;
-        };
-        let head = String::from_utf8_lossy(&chunk[..split]);
-        let mut data = &chunk[split + 4..];
-        data = data.strip_suffix(b"\r\n").unwrap_or(data);
-        let disposition = head
-            .lines()
-            .find(|l| l.to_ascii_lowercase().starts_with("content-disposition:"))
-            .unwrap_or("");
-        let param = |key: &str| {
-            disposition.split(';').find_map(|p| {
-                let (k, v) = p.trim().split_once('=')?;
-                (k.trim() == key).then(|| v.trim().trim_matches('"').to_string())
-            })
-        };
-        let Some(name) = param("name") else { continue };
-        // Some browsers send a path; keep the file's own name.
-        let file_name = param("filename")
-            .map(|f| f.rsplit(['/', '\\']).next().unwrap_or("").to_string())
-            .unwrap_or_default();
-        out.push(Part {
-            name,
-            file_name,
-            data: data.to_vec(),
-        });
-    }
-    out
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-fn split_on<'a>(mut body: &'a [u8], delimiter: &[u8]) -> Vec<&'a [u8]> {
-    let mut out = Vec::new();
-    while let Some(i) = find(body, delimiter) {
-        out.push(&body[..i]);
-        body = &body[i + delimiter.len()..];
-    }
-    out.push(body);
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_the_fields_and_the_file_of_a_multipart_body() {
-        let ct = "multipart/form-data; boundary=----x42";
-        let b = boundary(ct).unwrap();
-        let body = b"------x42\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nabc\r\n\
-------x42\r\nContent-Disposition: form-data; name=\"file\"; filename=\"C:\\\\bao cao\\\\2024.txt\"\r\nContent-Type: text/plain\r\n\r\nT\xe1\xbb\xb7 l\xe1\xbb\x87 7/11\r\n--\r\n\r\n------x42--\r\n";
-        let parts = multipart_parts(body, &b);
-        assert_eq!(parts.len(), 2, "{parts:?}");
-        assert_eq!(
-            (parts[0].name.as_str(), parts[0].data.as_slice()),
-            ("csrf", &b"abc"[..])
-        );
-        assert_eq!(parts[1].file_name, "2024.txt");
-        assert_eq!(String::from_utf8_lossy(&parts[1].data), "Tỷ lệ 7/11\r\n--\r\n");
-        assert_eq!(boundary("application/x-www-form-urlencoded"), None);
-        assert_eq!(boundary("multipart/form-data; boundary=\"q\""), Some("q".into()));
-    }
 }

@@ -14,6 +14,7 @@ mod format;
 mod home;
 mod import;
 mod login;
+mod multipart;
 mod registers;
 mod report;
 mod reporting;

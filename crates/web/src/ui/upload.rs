@@ -4,7 +4,7 @@
 //! `POST /api/v1/templates/entry.xlsx` ([`crate::sheets::store_upload`]); the page then lists
 //! what was stored, or every problem by sheet and cell.
 
-use super::{Chrome, Session, format, render};
+use super::{Chrome, Session, format, multipart, render};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::lang::Lang;
@@ -41,51 +41,6 @@ struct UploadPage {
     back_href: String,
 }
 
-/// The parts of a `multipart/form-data` body, by field name. Browsers send a file this
-/// way; the form has two fields, so a small reader does (axum's needs another crate).
-fn form_parts<'a>(body: &'a [u8], content_type: &str) -> HashMap<String, &'a [u8]> {
-    let mut out = HashMap::new();
-    let Some(boundary) = content_type
-        .split(';')
-        .find_map(|p| p.trim().strip_prefix("boundary="))
-        .map(|b| b.trim_matches('"'))
-        .filter(|b| !b.is_empty())
-    else {
-        return out;
-    };
-    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
-    let first = format!("--{boundary}");
-    let next = format!("\r\n--{boundary}");
-    let Some(start) = find(body, first.as_bytes()) else {
-        return out;
-    };
-    let mut rest = &body[start + first.len()..];
-    while !rest.starts_with(b"--") {
-        rest = rest.strip_prefix(b"\r\n").unwrap_or(rest);
-        let Some(headers_end) = find(rest, b"\r\n\r\n") else {
-            break;
-        };
-        let headers = String::from_utf8_lossy(&rest[..headers_end]);
-        let content = &rest[headers_end + 4..];
-        let Some(end) = find(content, next.as_bytes()) else {
-            break;
-        };
-        let name = headers.lines().find_map(|l| {
-            let l = l.trim();
-            l.to_ascii_lowercase().starts_with("content-disposition:").then(|| {
-                l.split(';')
-                    .find_map(|p| p.trim().strip_prefix("name="))
-                    .map(|n| n.trim_matches('"').to_string())
-            })?
-        });
-        if let Some(name) = name {
-            out.insert(name, &content[..end]);
-        }
-        rest = &content[end + next.len()..];
-    }
-    out
-}
-
 /// `POST /nhap-lieu/tai-len?unit=&period=`
 pub async fn submit(
     State(state): State<AppState>,
@@ -99,14 +54,13 @@ pub async fn submit(
         Err(e) => return session.api_error(e),
     };
     let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let parts = form_parts(&bytes, content_type);
-    let csrf = parts.get("csrf").map(|c| String::from_utf8_lossy(c).to_string());
-    if let Some(r) = session.csrf_refusal(csrf.as_deref()) {
+    let parts = multipart::parts(content_type, bytes).await;
+    if let Some(r) = session.csrf_refusal(multipart::text(&parts, "csrf").as_deref()) {
         return r;
     }
     let result = async {
         let (unit, period) = super::entry::target(&state, &session, &q).await?;
-        let file = parts.get("file").copied().unwrap_or_default();
+        let file = multipart::file(&parts, "file").map(|f| &f.data[..]).unwrap_or_default();
         let back_href = match q.get("back").map(String::as_str) {
             Some("registers") => format!(
                 "{}?unit={}&period={period}&kind={}",
@@ -183,24 +137,5 @@ pub async fn submit(
     match result {
         Ok(r) => r,
         Err(e) => session.api_error(e),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::form_parts;
-
-    #[test]
-    fn a_browsers_multipart_form_is_read_by_field() {
-        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nabc123\r\n\
-            --XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.xlsx\"\r\n\
-            Content-Type: application/octet-stream\r\n\r\nPK\x03\x04\r\n\r\nbinary--XyZ\r\n--XyZ--\r\n";
-        let parts = form_parts(body, "multipart/form-data; boundary=XyZ");
-        assert_eq!(parts["csrf"], b"abc123");
-        assert_eq!(parts["file"], b"PK\x03\x04\r\n\r\nbinary--XyZ");
-        assert!(form_parts(body, "multipart/form-data").is_empty());
-        assert!(form_parts(b"garbage", "multipart/form-data; boundary=XyZ").is_empty());
-        let truncated = &body[..40];
-        assert!(!form_parts(truncated, "multipart/form-data; boundary=XyZ").contains_key("file"));
     }
 }
