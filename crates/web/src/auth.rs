@@ -195,6 +195,28 @@ pub fn require_admin(caller: &Caller) -> Result<(), ApiError> {
     }
 }
 
+/// Only administrators, a refusal recorded in the audit log (against the caller's unit,
+/// `subject` naming what was refused) as [`authorize`] records one.
+pub async fn require_admin_recorded(state: &AppState, caller: &Caller, subject: &str) -> Result<(), ApiError> {
+    let refused = require_admin(caller);
+    if refused.is_err() {
+        tracing::warn!(user = %caller.user.username, subject, "administrators only: refused");
+        let entry = AuditEntry {
+            actor: &caller.user.username,
+            origin: &caller.origin,
+            action: "access.denied",
+            unit_id: Some(caller.user.unit.id),
+            period: None,
+            subject,
+            old_value: None,
+            new_value: None,
+            reason: None,
+        };
+        state.store.audit(&entry).await?;
+    }
+    refused
+}
+
 fn body_json(body: Result<Json<Value>, JsonRejection>) -> Result<Value, ApiError> {
     body.map(|Json(v)| v).map_err(|e| ApiError::BadRequest {
         message_en: format!("the body is not valid JSON: {}", e.body_text()),
