@@ -2,7 +2,7 @@
 //! store, and answer JSON; every refusal goes through [`ApiError`].
 
 use crate::AppState;
-use crate::auth::{Authenticated, Caller, authorize, require_admin_recorded};
+use crate::auth::{Authenticated, Caller, authorize, body_json, require_admin_recorded};
 use crate::error::{ApiError, ApiResult};
 use crate::lang::Lang;
 use axum::Json;
@@ -206,10 +206,7 @@ pub async fn put_local_target(
 ) -> ApiResult<Json<Value>> {
     let result = async {
         require_admin_recorded(&state, &caller, "target.set").await?;
-        let Json(body) = body.map_err(|e| ApiError::BadRequest {
-            message_en: format!("the body is not valid JSON: {}", e.body_text()),
-            message_vi: format!("Nội dung gửi lên không phải JSON hợp lệ: {}", e.body_text()),
-        })?;
+        let body = body_json(body)?;
         // A figure may come as a JSON number or as text; an absent field reads as empty and
         // is refused with the others.
         let field = |name: &str| match body.get(name) {

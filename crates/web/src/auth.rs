@@ -217,7 +217,7 @@ pub async fn require_admin_recorded(state: &AppState, caller: &Caller, subject: 
     refused
 }
 
-fn body_json(body: Result<Json<Value>, JsonRejection>) -> Result<Value, ApiError> {
+pub(crate) fn body_json(body: Result<Json<Value>, JsonRejection>) -> Result<Value, ApiError> {
     body.map(|Json(v)| v).map_err(|e| ApiError::BadRequest {
         message_en: format!("the body is not valid JSON: {}", e.body_text()),
         message_vi: format!("Nội dung gửi lên không phải JSON hợp lệ: {}", e.body_text()),

@@ -406,6 +406,13 @@ on_both_backends! {
     }
 }
 
+/// Ticks `indicators` for `agency` of `unit` on the catalogue page, as an administrator.
+async fn assign(admin: &mut Visitor, unit: &str, agency: &str, indicators: &[&str]) -> Page {
+    let mut form = vec![("do", "agency"), ("unit", unit), ("agency", agency)];
+    form.extend(indicators.iter().map(|code| ("indicator", *code)));
+    post_form(admin, "/quan-tri/danh-muc?unit=12", &form).await
+}
+
 /// Gives the province the health and home affairs departments.
 async fn provincial_agencies(app: &App) {
     let store = &app.db.store;
@@ -432,9 +439,7 @@ on_both_backends! {
         assert_eq!(error_text_until(&page, "agency-12-SYT-covers", "</span>"), "chưa phụ trách chỉ tiêu nào");
         assert!(page.body.contains("<label for=\"agency-12-SYT-4.1\"><input type=\"checkbox\" id=\"agency-12-SYT-4.1\" name=\"indicator\" value=\"4.1\">"), "{}", page.body);
 
-        let saved = post_form(&mut admin, "/quan-tri/danh-muc?unit=12", &[
-            ("do", "agency"), ("unit", "12"), ("agency", "12-SYT"), ("indicator", "4.1"), ("indicator", "4.2"),
-        ]).await;
+        let saved = assign(&mut admin, "12", "12-SYT", &["4.1", "4.2"]).await;
         assert_eq!(saved.location(), "/quan-tri/danh-muc?unit=12&msg=agency#agency-12-SYT", "{}", saved.body);
         assert_eq!(store.agency_indicators("12-SYT").await.unwrap(), ["4.1", "4.2"]);
         assert!(store.agency_indicators("12-SNV").await.unwrap().is_empty(), "only that agency's list changes");
@@ -464,21 +469,15 @@ on_both_backends! {
         assert!(body["error"]["message"].as_str().unwrap().contains("không phụ trách chỉ tiêu 6.1"), "{body}");
 
         // Refused, beside the agency, in the page's language; the list stays as it was.
-        let unknown = post_form(&mut admin, "/quan-tri/danh-muc?unit=12", &[
-            ("do", "agency"), ("unit", "12"), ("agency", "12-SYT"), ("indicator", "4.3"), ("indicator", "9.9"),
-        ]).await;
+        let unknown = assign(&mut admin, "12", "12-SYT", &["4.3", "9.9"]).await;
         assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(unknown.body.contains("<li>Không có các chỉ tiêu: 9.9</li>"), "{}", unknown.body);
         assert!(unknown.body.contains("id=\"agency-12-SYT-4.3\" name=\"indicator\" value=\"4.3\" checked>"), "what was ticked is kept");
-        let other_unit = post_form(&mut admin, "/quan-tri/danh-muc?unit=12", &[
-            ("do", "agency"), ("unit", "03388"), ("agency", "12-SYT"), ("indicator", "4.3"),
-        ]).await;
+        let other_unit = assign(&mut admin, "03388", "12-SYT", &["4.3"]).await;
         assert_eq!(other_unit.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(other_unit.body.contains("Phường Đoàn Kết không có cơ quan `12-SYT`"), "{}", other_unit.body);
         admin.get("/quan-tri/danh-muc?unit=12&lang=en").await;
-        let english = post_form(&mut admin, "/quan-tri/danh-muc?unit=12", &[
-            ("do", "agency"), ("unit", "12"), ("agency", "12-XYZ"), ("indicator", "4.3"),
-        ]).await;
+        let english = assign(&mut admin, "12", "12-XYZ", &["4.3"]).await;
         assert_eq!(english.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(english.body.contains("<li>Tỉnh Lai Châu has no agency `12-XYZ`</li>"), "{}", english.body);
         admin.get("/quan-tri/danh-muc?lang=vi").await;
