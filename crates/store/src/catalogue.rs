@@ -382,6 +382,18 @@ impl Store {
         Ok(())
     }
 
+    /// The indicators an agency answers for, by code in catalogue order.
+    pub async fn agency_indicators(&self, agency_code: &str) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT a.indicator_code FROM agency_indicators a JOIN indicators i ON i.code = a.indicator_code
+             WHERE a.agency_code = $1 ORDER BY i.sort_order",
+        )
+        .bind(agency_code)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok(r.try_get("indicator_code")?)).collect()
+    }
+
     /// Says which indicators an agency answers for (replacing what was set), audited.
     pub async fn set_agency_indicators(
         &self,
@@ -412,6 +424,7 @@ impl Store {
                 key: agency_code.to_string(),
             });
         };
+        let old = self.agency_indicators(agency_code).await?;
         let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM agency_indicators WHERE agency_code = $1")
             .bind(agency_code)
@@ -431,7 +444,7 @@ impl Store {
             unit_id: Some(unit_id),
             period: None,
             subject: agency_code,
-            old_value: None,
+            old_value: Some(serde_json::json!(old)),
             new_value: Some(serde_json::json!(indicators)),
             reason: None,
         };

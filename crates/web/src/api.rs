@@ -2,7 +2,7 @@
 //! store, and answer JSON; every refusal goes through [`ApiError`].
 
 use crate::AppState;
-use crate::auth::{Authenticated, Caller, authorize};
+use crate::auth::{Authenticated, Caller, authorize, body_json, require_admin};
 use crate::error::{ApiError, ApiResult};
 use crate::lang::Lang;
 use axum::Json;
@@ -11,8 +11,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use binhdang_domain::access::{Action, Role};
-use binhdang_domain::{Period, UnitCode, UnitLevel};
+use binhdang_domain::catalogue::{Target, TargetOp};
+use binhdang_domain::{Period, UnitCode, UnitLevel, vn};
 use binhdang_store::{RawValue, UnitSummary, ValueInput};
+use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use time::Date;
@@ -190,6 +192,110 @@ pub async fn get_indicator(
     }
     .await;
     ApiResult(lang, result)
+}
+
+/// `PUT /api/v1/indicators/{code}/local-targets` with `{"unit": "12", "phase": "2021-2025",
+/// "op": ">=", "value": "50"}` (administrators): sets or replaces a unit's own target for a
+/// phase and answers the indicator as `GET /api/v1/indicators/{code}` does.
+pub async fn put_local_target(
+    State(state): State<AppState>,
+    lang: Lang,
+    Authenticated(caller): Authenticated,
+    Path(code): Path<String>,
+    body: Result<Json<Value>, JsonRejection>,
+) -> ApiResult<Json<Value>> {
+    let result = async {
+        require_admin(&state, &caller, "target.set").await?;
+        let body = body_json(body)?;
+        // A figure may come as a JSON number or as text; an absent field reads as empty and
+        // is refused with the others.
+        let field = |name: &str| match body.get(name) {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Number(n)) => n.to_string(),
+            _ => String::new(),
+        };
+        let (unit, phase, op, value) = (field("unit"), field("phase"), field("op"), field("value"));
+        let typed = LocalTargetInput {
+            unit: &unit,
+            indicator: code.trim(),
+            phase: &phase,
+            op: &op,
+            value: &value,
+        };
+        set_local_target(&state, &caller, &typed, vn::parse_canonical).await?;
+        let detail = state.store.indicator_detail(code.trim()).await?;
+        Ok(Json(
+            serde_json::to_value(detail).map_err(|e| ApiError::Internal(e.to_string()))?,
+        ))
+    }
+    .await;
+    ApiResult(lang, result)
+}
+
+/// A local target as typed on the catalogue page or sent to the API.
+pub(crate) struct LocalTargetInput<'a> {
+    pub unit: &'a str,
+    pub indicator: &'a str,
+    pub phase: &'a str,
+    pub op: &'a str,
+    pub value: &'a str,
+}
+
+/// Reads a local target (the figure with `read_number`: Vietnamese on the page, canonical in
+/// the API; a known comparison; a phase) and stores it, administrators only. What the form
+/// cannot say is refused together; the store then refuses an unknown indicator, a unit that
+/// did not exist during the phase and a figure the indicator cannot have, and audits the rest.
+pub(crate) async fn set_local_target(
+    state: &AppState,
+    caller: &Caller,
+    typed: &LocalTargetInput<'_>,
+    read_number: fn(&str) -> Result<Decimal, vn::NumberError>,
+) -> Result<(), ApiError> {
+    require_admin(state, caller, "target.set").await?;
+    let mut problems = Vec::new();
+    let value = match read_number(typed.value) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            problems.push(binhdang_store::FieldProblem::new(
+                "value",
+                "not_a_number",
+                e.to_string(),
+                e.message_vi(),
+            ));
+            None
+        }
+    };
+    let op = typed.op.trim().parse::<TargetOp>().ok();
+    if op.is_none() {
+        problems.push(binhdang_store::FieldProblem::new(
+            "op",
+            "bad_operator",
+            "choose a comparison: >=, >, <=, <, = or ~".into(),
+            "Hãy chọn cách so sánh: >=, >, <=, <, = hoặc ~".into(),
+        ));
+    }
+    let phase = match typed.phase.trim().parse::<Period>() {
+        Ok(p) => Some(p),
+        Err(e) => {
+            let mut p = binhdang_store::bad_period(&e);
+            p.field = "phase".into();
+            problems.push(p);
+            None
+        }
+    };
+    let (Some(value), Some(op), Some(phase), true) = (value, op, phase, problems.is_empty()) else {
+        return Err(ApiError::Invalid(problems));
+    };
+    Ok(state
+        .store
+        .set_local_target(
+            typed.unit.trim(),
+            typed.indicator.trim(),
+            &phase,
+            Target { op, value },
+            &caller.actor(),
+        )
+        .await?)
 }
 
 async fn unit_and_period(state: &AppState, p: &HashMap<String, String>) -> Result<(UnitSummary, Period), ApiError> {

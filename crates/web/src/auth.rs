@@ -182,11 +182,25 @@ pub async fn authorize(state: &AppState, caller: &Caller, unit: &UnitSummary, ac
     })
 }
 
-/// Only administrators.
-pub fn require_admin(caller: &Caller) -> Result<(), ApiError> {
+/// Only administrators; a refusal is recorded in the audit log (against the caller's unit,
+/// `subject` naming what was refused) as [`authorize`] records one.
+pub async fn require_admin(state: &AppState, caller: &Caller, subject: &str) -> Result<(), ApiError> {
     if caller.user.role == Role::Admin {
         Ok(())
     } else {
+        tracing::warn!(user = %caller.user.username, subject, "administrators only: refused");
+        let entry = AuditEntry {
+            actor: &caller.user.username,
+            origin: &caller.origin,
+            action: "access.denied",
+            unit_id: Some(caller.user.unit.id),
+            period: None,
+            subject,
+            old_value: None,
+            new_value: None,
+            reason: None,
+        };
+        state.store.audit(&entry).await?;
         Err(ApiError::Forbidden {
             code: "admin_only",
             message_en: "only an administrator may do this".into(),
@@ -331,7 +345,7 @@ pub async fn list_users(
     Authenticated(caller): Authenticated,
 ) -> ApiResult<Json<Value>> {
     let result = async {
-        require_admin(&caller)?;
+        require_admin(&state, &caller, "users.list").await?;
         let users: Vec<Value> = state.store.users().await?.iter().map(user_json).collect();
         Ok(Json(json!({ "users": users })))
     }
@@ -354,7 +368,7 @@ pub async fn add_user(
     body: Result<Json<Value>, JsonRejection>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let result = async {
-        require_admin(&caller)?;
+        require_admin(&state, &caller, "user.add").await?;
         let body = body_json(body)?;
         let role = parse_role(text_field(&body, "role")?)?;
         let new = NewUser {
@@ -383,7 +397,7 @@ pub async fn disable_user(
     axum::extract::Path(username): axum::extract::Path<String>,
 ) -> ApiResult<StatusCode> {
     let result = async {
-        require_admin(&caller)?;
+        require_admin(&state, &caller, "user.disable").await?;
         state
             .store
             .disable_user(&username, &caller.user.username, &caller.origin)
@@ -403,7 +417,7 @@ pub async fn reset_password(
     body: Result<Json<Value>, JsonRejection>,
 ) -> ApiResult<StatusCode> {
     let result = async {
-        require_admin(&caller)?;
+        require_admin(&state, &caller, "user.reset_password").await?;
         let body = body_json(body)?;
         let password = text_field(&body, "password")?;
         state

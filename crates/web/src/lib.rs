@@ -40,6 +40,7 @@ pub fn router(store: Store) -> Router {
         .route("/units/{code}", get(api::get_unit))
         .route("/indicators", get(api::list_indicators))
         .route("/indicators/{code}", get(api::get_indicator))
+        .route("/indicators/{code}/local-targets", put(api::put_local_target))
         .route("/values", get(api::get_values).put(api::put_values))
         .route("/aggregates", get(monitoring::aggregates))
         .route("/assessment", get(monitoring::assessment))

@@ -12,6 +12,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/units/{code}"),
     ("get", "/api/v1/indicators"),
     ("get", "/api/v1/indicators/{code}"),
+    ("put", "/api/v1/indicators/{code}/local-targets"),
     ("get", "/api/v1/values"),
     ("put", "/api/v1/values"),
     ("get", "/api/v1/values.csv"),
@@ -112,6 +113,25 @@ fn workflow_paths(doc: &mut Value) {
         json!({ "get": { "summary": "Reporting programmes with period type and deadlines per level",
         "responses": { "200": ok(json!({ "type": "object" })) } } }),
     );
+    let mut local_target_responses = error_responses(&["400", "422"]);
+    local_target_responses["200"] = ok(json!({ "$ref": "#/components/schemas/IndicatorDetail" }));
+    local_target_responses["403"] =
+        json!({ "description": "Not an administrator (the refusal is in the audit trail as access.denied)" });
+    paths.insert("/api/v1/indicators/{code}/local-targets".into(), json!({ "put": {
+        "summary": "Set or replace a unit's own target for an indicator and a phase (administrators)",
+        "description": "The assessment of the unit and of the units below it then uses this target (source `local`) \
+            for periods in the phase. Refused with every problem (422) and nothing stored: an unknown indicator, \
+            a unit that did not exist during the phase, a phase other than 2021-2025 style, an unknown comparison, \
+            a figure that is not a number (`63.5`), negative, a percentage above 100, a yes/no target other than \
+            0 or 1, or any target for an indicator assessed in words. Audited as `target.set`.",
+        "parameters": [{ "name": "code", "in": "path", "required": true, "schema": { "type": "string" }, "example": "6.1" }],
+        "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object",
+            "required": ["unit", "phase", "op", "value"], "properties": {
+                "unit": { "type": "string", "example": "12" },
+                "phase": { "type": "string", "example": "2021-2025" },
+                "op": { "enum": [">=", ">", "<=", "<", "=", "~"] },
+                "value": { "type": ["string", "number"], "example": "50" } } } } } },
+        "responses": local_target_responses } }));
     paths.insert("/api/v1/programmes/{code}".into(), json!({ "put": { "summary": "Create or change a reporting programme and its deadlines (administrators)",
         "parameters": [{ "name": "code", "in": "path", "required": true, "schema": { "type": "string" }, "example": "NS-H1" }],
         "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object",

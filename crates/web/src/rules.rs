@@ -135,7 +135,7 @@ pub async fn add(
     body: Body,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let result = async {
-        require_admin(&caller)?;
+        require_admin(&state, &caller, "rule.add").await?;
         let body = json_body(body)?;
         let rule = add_rule(&state, &caller, &rule_draft(&body)?).await?;
         Ok((StatusCode::CREATED, Json(to_json(&rule)?)))
@@ -147,7 +147,7 @@ pub async fn add(
 /// Stores a checked rule (administrators), audited; the API and the rules page add rules
 /// through this.
 pub(crate) async fn add_rule(state: &AppState, caller: &Caller, draft: &RuleDraft) -> Result<Rule, ApiError> {
-    require_admin(caller)?;
+    require_admin(state, caller, "rule.add").await?;
     let rule = state.store.add_rule(draft).await?;
     let entry = AuditEntry {
         actor: &caller.user.username,
@@ -171,7 +171,7 @@ pub(crate) async fn switch_rule(
     code: &str,
     enabled: bool,
 ) -> Result<Rule, ApiError> {
-    require_admin(caller)?;
+    require_admin(state, caller, "rule.enable").await?;
     let rule = state.store.set_rule_enabled(code, enabled).await?;
     let entry = AuditEntry {
         actor: &caller.user.username,
@@ -197,7 +197,7 @@ pub async fn set_enabled(
     body: Body,
 ) -> ApiResult<Json<Value>> {
     let result = async {
-        require_admin(&caller)?;
+        require_admin(&state, &caller, "rule.enable").await?;
         let body = json_body(body)?;
         let Some(enabled) = body.get("enabled").and_then(Value::as_bool) else {
             return Err(ApiError::invalid(

@@ -84,7 +84,7 @@ pub async fn put_programme(
     body: Result<Json<Value>, JsonRejection>,
 ) -> ApiResult<Json<Value>> {
     let result = async {
-        require_admin(&caller)?;
+        require_admin(&state, &caller, "programme.put").await?;
         let mut body = body_object(body)?;
         body["code"] = json!(code.trim());
         let programme: Programme = serde_json::from_value(body).map_err(|e| {
@@ -105,7 +105,7 @@ pub async fn put_programme(
 /// Creates or replaces a programme (administrators), refusing deadlines that are not a
 /// day of every year (`deadlines[i]`) and a missing Vietnamese name; audited by the store.
 pub(crate) async fn save_programme(state: &AppState, caller: &Caller, programme: &Programme) -> Result<(), ApiError> {
-    require_admin(caller)?;
+    require_admin(state, caller, "programme.put").await?;
     let mut problems = Vec::new();
     for (i, (_, day)) in programme.deadlines.iter().enumerate() {
         if day.in_year(2024).is_none() || day.in_year(2025).is_none() {
@@ -289,7 +289,7 @@ pub(crate) async fn close(
     period: &Period,
     closes_on: time::Date,
 ) -> Result<(), ApiError> {
-    require_admin(caller)?;
+    require_admin(state, caller, "period.close").await?;
     Ok(state
         .store
         .close_period(programme, period, closes_on, &caller.actor())
@@ -304,7 +304,7 @@ pub async fn close_period(
     body: Result<Json<Value>, JsonRejection>,
 ) -> ApiResult<Json<Value>> {
     let result = async {
-        require_admin(&caller)?;
+        require_admin(&state, &caller, "period.close").await?;
         let body = body_object(body)?;
         let text = |k: &str| {
             body.get(k)

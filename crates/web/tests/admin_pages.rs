@@ -3,7 +3,8 @@
 //! in and must change the password; other roles are refused with a sentence; a bad form
 //! says what is wrong beside the box and changes nothing; a local target set on the page is
 //! what the unit is assessed against; closing a period blocks entry until a reviewer
-//! unlocks it; the units page shows the 2025 mapping.
+//! unlocks it; the units page shows the 2025 mapping; an agency's indicators set on the
+//! catalogue page bound what its officers enter; the API sets local targets as the page does.
 
 mod support;
 
@@ -402,5 +403,150 @@ on_both_backends! {
         // Unit data is public: an officer may look too.
         let mut officer = signed_in(&app, "can.bo", Role::Officer, "03388").await;
         assert_eq!(officer.get("/quan-tri/don-vi?code=02&date=30/06/2025").await.status, StatusCode::OK);
+    }
+}
+
+/// Ticks `indicators` for `agency` of `unit` on the catalogue page, as an administrator.
+async fn assign(admin: &mut Visitor, unit: &str, agency: &str, indicators: &[&str]) -> Page {
+    let mut form = vec![("do", "agency"), ("unit", unit), ("agency", agency)];
+    form.extend(indicators.iter().map(|code| ("indicator", *code)));
+    post_form(admin, "/quan-tri/danh-muc?unit=12", &form).await
+}
+
+/// Gives the province the health and home affairs departments.
+async fn provincial_agencies(app: &App) {
+    let store = &app.db.store;
+    let province = store.unit_on("12", time::macros::date!(2026 - 01 - 01)).await.unwrap();
+    for (code, name_vi) in [("12-SYT", "Sở Y tế"), ("12-SNV", "Sở Nội vụ")] {
+        let agency = binhdang_domain::Agency {
+            code: code.into(),
+            unit: binhdang_domain::UnitCode::parse("12").unwrap(),
+            name_vi: name_vi.into(),
+            name_en: None,
+        };
+        store.put_agency(&province, &agency).await.unwrap();
+    }
+}
+
+on_both_backends! {
+    async fn an_admin_says_which_indicators_an_agency_answers_for_and_its_officer_enters_only_those(backend: Backend) {
+        let app = App::spawn(backend).await;
+        provincial_agencies(&app).await;
+        let store = &app.db.store;
+        let mut admin = admin(&app).await;
+        let page = admin.get("/quan-tri/danh-muc?unit=12").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert_eq!(error_text_until(&page, "agency-12-SYT-covers", "</span>"), "chưa phụ trách chỉ tiêu nào");
+        assert!(page.body.contains("<label for=\"agency-12-SYT-4.1\"><input type=\"checkbox\" id=\"agency-12-SYT-4.1\" name=\"indicator\" value=\"4.1\">"), "{}", page.body);
+
+        let saved = assign(&mut admin, "12", "12-SYT", &["4.1", "4.2"]).await;
+        assert_eq!(saved.location(), "/quan-tri/danh-muc?unit=12&msg=agency#agency-12-SYT", "{}", saved.body);
+        assert_eq!(store.agency_indicators("12-SYT").await.unwrap(), ["4.1", "4.2"]);
+        assert!(store.agency_indicators("12-SNV").await.unwrap().is_empty(), "only that agency's list changes");
+        let page = admin.get("/quan-tri/danh-muc?unit=12&msg=agency").await;
+        assert!(page.body.contains("Đã lưu các chỉ tiêu cơ quan phụ trách."));
+        assert_eq!(error_text_until(&page, "agency-12-SYT-covers", "</span>"), "4.1, 4.2");
+        assert!(page.body.contains("id=\"agency-12-SYT-4.2\" name=\"indicator\" value=\"4.2\" checked>"));
+        assert!(!page.body.contains("id=\"agency-12-SYT-4.3\" name=\"indicator\" value=\"4.3\" checked>"));
+        let (_, trail) = app.get("/api/v1/audit?unit=12").await;
+        assert!(trail["records"].as_array().unwrap().iter()
+            .any(|r| r["action"] == "agency.indicators" && r["actor"] == "tester" && r["subject"] == "12-SYT"), "{trail}");
+
+        // The officer of that agency writes 4.1 and is refused 6.1.
+        let new = binhdang_store::NewUser {
+            username: "so.y.te", role: Role::Officer, unit_code: "12", agency_code: Some("12-SYT"),
+            password: TEST_PASSWORD, must_change_password: false,
+        };
+        store.add_user(&new, "tester", "test").await.unwrap();
+        let token = store.create_token("so.y.te", "test", "tester", "test").await.unwrap();
+        let officer = support::client_with_token(&token);
+        let health = json!({ "values": [{ "element": "4.1.num", "value": "107" }, { "element": "4.1.den", "value": "100" }] });
+        let (s, body) = app.send(&officer, Method::PUT, "/api/v1/values?unit=12&period=2025", Some(&health)).await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+        let other = json!({ "values": [{ "element": "6.1.num", "disaggregation": "female", "value": "10" }] });
+        let (s, body) = app.send(&officer, Method::PUT, "/api/v1/values?unit=12&period=2025", Some(&other)).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        assert!(body["error"]["message"].as_str().unwrap().contains("không phụ trách chỉ tiêu 6.1"), "{body}");
+
+        // Refused, beside the agency, in the page's language; the list stays as it was.
+        let unknown = assign(&mut admin, "12", "12-SYT", &["4.3", "9.9"]).await;
+        assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(unknown.body.contains("<li>Không có các chỉ tiêu: 9.9</li>"), "{}", unknown.body);
+        assert!(unknown.body.contains("id=\"agency-12-SYT-4.3\" name=\"indicator\" value=\"4.3\" checked>"), "what was ticked is kept");
+        let other_unit = assign(&mut admin, "03388", "12-SYT", &["4.3"]).await;
+        assert_eq!(other_unit.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(other_unit.body.contains("Phường Đoàn Kết không có cơ quan `12-SYT`"), "{}", other_unit.body);
+        admin.get("/quan-tri/danh-muc?unit=12&lang=en").await;
+        let english = assign(&mut admin, "12", "12-XYZ", &["4.3"]).await;
+        assert_eq!(english.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(english.body.contains("<li>Tỉnh Lai Châu has no agency `12-XYZ`</li>"), "{}", english.body);
+        admin.get("/quan-tri/danh-muc?lang=vi").await;
+        assert_eq!(store.agency_indicators("12-SYT").await.unwrap(), ["4.1", "4.2"]);
+
+        // A reviewer may open the administration but not change what an agency answers for.
+        let mut reviewer = signed_in(&app, "tong.hop", Role::Reviewer, "12").await;
+        let csrf = reviewer.get("/quan-tri").await.csrf();
+        let refused = reviewer.post("/quan-tri/danh-muc", &[("csrf", &csrf), ("do", "agency"), ("unit", "12"),
+            ("agency", "12-SYT"), ("indicator", "6.1")]).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        assert!(refused.body.contains("Chỉ quản trị hệ thống được thực hiện thao tác này"), "{}", refused.body);
+        assert_eq!(store.agency_indicators("12-SYT").await.unwrap(), ["4.1", "4.2"]);
+        assert_eq!(reviewer.get("/quan-tri/danh-muc?unit=12").await.status, StatusCode::FORBIDDEN);
+    }
+}
+
+on_both_backends! {
+    async fn the_api_sets_a_local_target_that_the_assessment_uses_and_refuses_bad_ones(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let six_one = |body: &Value| body["indicators"].as_array().or(body["assessment"].as_array()).unwrap()
+            .iter().find(|a| a["indicator"] == "6.1").cloned().unwrap();
+        let (_, before) = app.get("/api/v1/assessment?unit=12&period=2024").await;
+        assert_eq!(six_one(&before)["target"]["source"], "national", "{before}");
+
+        let path = "/api/v1/indicators/6.1/local-targets";
+        let target = json!({ "unit": "12", "phase": "2021-2025", "op": ">=", "value": "50" });
+        let (s, body) = app.send(&app.client, Method::PUT, path, Some(&target)).await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+        assert_eq!(body["local_targets"], json!([{ "unit_code": "12", "unit_name": "Tỉnh Lai Châu", "phase": "2021-2025",
+            "op": ">=", "value": "50" }]), "{body}");
+        let (_, shown) = app.get("/api/v1/indicators/6.1").await;
+        assert_eq!(shown["local_targets"], body["local_targets"]);
+        let (_, after) = app.get("/api/v1/assessment?unit=12&period=2024").await;
+        let applied = &six_one(&after)["target"];
+        assert_eq!((applied["source"].as_str(), applied["value"].as_str()), (Some("local"), Some("50")), "{applied}");
+        let (_, trail) = app.get("/api/v1/audit?unit=12").await;
+        assert!(trail["records"].as_array().unwrap().iter().any(|r| r["action"] == "target.set" && r["subject"] == "6.1"), "{trail}");
+
+        // Every refusal says what is wrong and changes nothing.
+        let refusals = [
+            ("/api/v1/indicators/9.9/local-targets", json!({ "unit": "12", "phase": "2021-2025", "op": ">=", "value": "50" }), vec!["unknown_indicator"]),
+            (path, json!({ "unit": "99999", "phase": "2021-2025", "op": ">=", "value": "50" }), vec!["unknown_unit"]),
+            (path, json!({ "unit": "02", "phase": "2026-2030", "op": ">=", "value": "50" }), vec!["unit_not_in_phase"]),
+            (path, json!({ "unit": "12", "phase": "2024", "op": ">=", "value": "50" }), vec!["not_a_phase"]),
+            (path, json!({ "unit": "12", "phase": "2021-2025", "op": ">=", "value": "-5" }), vec!["negative_target"]),
+            (path, json!({ "unit": "12", "phase": "2021-2025", "op": ">=", "value": 150 }), vec!["over_100"]),
+            (path, json!({ "unit": "12", "phase": "giai đoạn", "op": "=>", "value": "50,5" }), vec!["not_a_number", "bad_operator", "bad_period"]),
+            (path, json!({ "unit": "12" }), vec!["not_a_number", "bad_operator", "bad_period"]),
+        ];
+        for (at, body, codes) in refusals {
+            let (s, answer) = app.send(&app.client, Method::PUT, at, Some(&body)).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {answer}");
+            let got: Vec<&str> = answer["error"]["problems"].as_array().unwrap().iter().map(|p| p["code"].as_str().unwrap()).collect();
+            assert_eq!(got, codes, "{body}: {answer}");
+        }
+        let (_, shown) = app.get("/api/v1/indicators/6.1").await;
+        assert_eq!(shown["local_targets"], body["local_targets"], "nothing changed");
+
+        // Someone else: 403 with a sentence, and the refusal in the audit trail.
+        let reviewer = app.user("tong.hop", Role::Reviewer, "12").await;
+        let other = json!({ "unit": "12", "phase": "2021-2025", "op": ">=", "value": "60" });
+        let (s, answer) = app.send(&reviewer, Method::PUT, path, Some(&other)).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{answer}");
+        assert_eq!(answer["error"]["message"], "Chỉ quản trị hệ thống được thực hiện thao tác này", "{answer}");
+        let (_, trail) = app.get("/api/v1/audit?unit=12").await;
+        assert!(trail["records"].as_array().unwrap().iter()
+            .any(|r| r["action"] == "access.denied" && r["actor"] == "tong.hop" && r["subject"] == "target.set"), "{trail}");
+        let (_, shown) = app.get("/api/v1/indicators/6.1").await;
+        assert_eq!(shown["local_targets"], body["local_targets"]);
     }
 }

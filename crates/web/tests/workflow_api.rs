@@ -101,6 +101,15 @@ on_both_backends! {
         let refused_on_02 = trail["records"].as_array().unwrap().iter().filter(|r| r["action"] == "access.denied").count();
         assert_eq!(refused_on_02, 4 * actions.len(), "four non-admin roles, each refused every action on 02");
         assert!(denials > 0);
+        // Refusals of administrators' work are recorded too, against the caller's own unit.
+        let (_, trail) = app.get("/api/v1/audit?unit=109").await;
+        let refused_listing = trail["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["action"] == "access.denied" && r["subject"] == "users.list")
+            .count();
+        assert_eq!(refused_listing, 4, "four non-admin roles refused the list of users");
     }
 }
 

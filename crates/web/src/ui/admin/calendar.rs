@@ -544,7 +544,7 @@ fn date_in(form: &[(String, String)], name: &str, lang: Lang) -> Result<time::Da
 }
 
 async fn close_period(state: &AppState, session: &Session, form: &[(String, String)]) -> Result<(), ApiError> {
-    require_admin(&session.caller)?;
+    require_admin(state, &session.caller, "period.close").await?;
     let mut problems = Vec::new();
     let programme = match state.store.programme(sent(form, "programme")).await {
         Ok(p) => Some(p),

@@ -2,10 +2,14 @@
 //! objective with their measure, direction, responsible agency and national 2025/2030
 //! targets, the targets units set for themselves, and a form to set one for a unit and a
 //! phase ([`binhdang_store::Store::set_local_target`], which checks and audits it). The
-//! assessment of that unit (and of the units below it) then uses the local target.
+//! assessment of that unit (and of the units below it) then uses the local target. Beside
+//! them, a unit's agencies with the indicators each answers for
+//! ([`binhdang_store::Store::set_agency_indicators`]): an officer tied to an agency enters
+//! only those.
 
 use super::{Form, Input, Refused, sent};
 use crate::AppState;
+use crate::api::{LocalTargetInput, set_local_target};
 use crate::auth::require_admin;
 use crate::error::ApiError;
 use crate::lang::Lang;
@@ -14,15 +18,16 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use binhdang_domain::catalogue::{Direction, MeasureKind, Target, TargetOp};
+use binhdang_domain::catalogue::{Direction, Indicator, MeasureKind, Objective, TargetOp};
 use binhdang_domain::{Period, vn};
-use binhdang_store::FieldProblem;
 use std::collections::HashMap;
 
 pub const PATH: &str = "/quan-tri/danh-muc";
 const FIELDS: [&str; 5] = ["unit", "indicator", "phase", "op", "value"];
 /// The phases of the strategy a local target is set for.
 const PHASES: [&str; 2] = ["2021-2025", "2026-2030"];
+/// The key of the form that says which indicators an agency answers for.
+const AGENCY_FORM: &str = "agency";
 
 pub struct IndicatorRow {
     pub code: String,
@@ -41,6 +46,32 @@ pub struct ObjectiveGroup {
     pub indicators: Vec<IndicatorRow>,
 }
 
+/// One indicator's check box in an agency's form.
+pub struct AgencyBox {
+    pub id: String,
+    pub code: String,
+    pub label: String,
+    pub checked: bool,
+}
+
+/// An objective's check boxes in an agency's form.
+pub struct AgencyObjective {
+    pub heading: String,
+    pub boxes: Vec<AgencyBox>,
+}
+
+/// An agency of the chosen unit, with what it answers for and the form to change it.
+pub struct AgencyForm {
+    pub code: String,
+    pub name: String,
+    pub unit: String,
+    /// "4.1, 4.2" or a sentence saying none.
+    pub covers: String,
+    /// Open when it answers for something or its form was refused.
+    pub open: bool,
+    pub objectives: Vec<AgencyObjective>,
+}
+
 #[derive(Template)]
 #[template(path = "admin_catalogue.html")]
 struct CataloguePage {
@@ -48,6 +79,10 @@ struct CataloguePage {
     objectives: Vec<ObjectiveGroup>,
     inputs: Vec<Input>,
     general: Vec<String>,
+    agency_unit: Input,
+    agencies: Vec<AgencyForm>,
+    /// What is wrong with the agency form refused.
+    agency_general: Vec<String>,
 }
 
 fn measure(m: MeasureKind, lang: Lang) -> &'static str {
@@ -135,36 +170,71 @@ fn op_label(op: TargetOp, lang: Lang) -> String {
     format!("{} ({words})", op.as_str())
 }
 
-/// `GET /quan-tri/danh-muc[?msg=saved]`
+/// `GET /quan-tri/danh-muc[?unit=12][&msg=saved|agency]`: `unit` chooses whose agencies
+/// are shown (the administrator's own unit by default).
 pub async fn page(
     State(state): State<AppState>,
     session: Session,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let done = (q.get("msg").map(String::as_str) == Some("saved")).then(|| {
-        session
-            .t("Đã lưu chỉ tiêu của địa phương.", "The local target has been saved.")
-            .to_string()
-    });
+    let done = match q.get("msg").map(String::as_str) {
+        Some("saved") => Some(session.t("Đã lưu chỉ tiêu của địa phương.", "The local target has been saved.")),
+        Some("agency") => Some(session.t(
+            "Đã lưu các chỉ tiêu cơ quan phụ trách.",
+            "The indicators the agency answers for have been saved.",
+        )),
+        _ => None,
+    }
+    .map(str::to_string);
+    let agency_unit = q
+        .get("unit")
+        .map(|u| u.trim().to_string())
+        .unwrap_or_else(|| session.caller.user.unit.code.clone());
     super::shown(
         &session,
         StatusCode::OK,
-        build(&state, &session, Refused::default(), done).await,
+        build(&state, &session, Refused::default(), done, &agency_unit, &[]).await,
     )
 }
 
+fn heading(session: &Session, objective: &Objective) -> String {
+    format!(
+        "{} {}: {}",
+        session.t("Mục tiêu", "Objective"),
+        objective.number,
+        if session.lang == Lang::En {
+            &objective.name_en
+        } else {
+            &objective.name_vi
+        }
+    )
+}
+
+fn indicator_name(indicator: &Indicator, lang: Lang) -> &str {
+    if lang == Lang::En {
+        &indicator.name_en
+    } else {
+        &indicator.name_vi
+    }
+}
+
+/// `typed` is the agency form that was refused (empty otherwise): its boxes are shown as
+/// they were sent.
 async fn build(
     state: &AppState,
     session: &Session,
     refused: Refused,
     done: Option<String>,
+    agency_unit: &str,
+    typed: &[(String, String)],
 ) -> Result<CataloguePage, ApiError> {
-    require_admin(&session.caller)?;
+    require_admin(state, &session.caller, "catalogue.page").await?;
     let lang = session.lang;
     let store = &state.store;
     let indicators = store.indicators().await?;
+    let all_objectives = store.objectives().await?;
     let mut objectives = Vec::new();
-    for objective in store.objectives().await? {
+    for objective in &all_objectives {
         let mut rows = Vec::new();
         for i in indicators.iter().filter(|i| i.objective == objective.number) {
             let local = store
@@ -193,11 +263,7 @@ async fn build(
             };
             rows.push(IndicatorRow {
                 code: i.code.clone(),
-                name: if lang == Lang::En {
-                    i.name_en.clone()
-                } else {
-                    i.name_vi.clone()
-                },
+                name: indicator_name(i, lang).to_string(),
                 measure: measure(i.measure, lang),
                 direction: direction(i.direction, lang),
                 target_2025: national(2025),
@@ -207,16 +273,7 @@ async fn build(
             });
         }
         objectives.push(ObjectiveGroup {
-            heading: format!(
-                "{} {}: {}",
-                session.t("Mục tiêu", "Objective"),
-                objective.number,
-                if lang == Lang::En {
-                    &objective.name_en
-                } else {
-                    &objective.name_vi
-                }
-            ),
+            heading: heading(session, objective),
             indicators: rows,
         });
     }
@@ -224,10 +281,7 @@ async fn build(
     let indicator_choices = indicators
         .iter()
         .filter(|i| i.measure != MeasureKind::Narrative)
-        .map(|i| {
-            let name = if lang == Lang::En { &i.name_en } else { &i.name_vi };
-            (i.code.clone(), format!("{} {name}", i.code))
-        })
+        .map(|i| (i.code.clone(), format!("{} {}", i.code, indicator_name(i, lang))))
         .collect();
     let phases = PHASES
         .iter()
@@ -268,13 +322,109 @@ async fn build(
                 "In the indicator's unit, written the Vietnamese way: 60 or 63,5 (percent), 1.200 (count).",
             )),
     ];
+    let (agency_unit, agencies) = agency_forms(
+        state,
+        session,
+        &indicators,
+        &all_objectives,
+        agency_unit,
+        &refused,
+        typed,
+    )
+    .await?;
     let c = super::frame(session, "Danh mục chỉ tiêu", "Catalogue", &refused, done);
     Ok(CataloguePage {
         c,
         objectives,
         inputs,
         general: refused.general("target"),
+        agency_unit,
+        agencies,
+        agency_general: refused.general(AGENCY_FORM),
     })
+}
+
+/// The box choosing the unit, and a form per agency of that unit with a check box per
+/// indicator, by objective.
+async fn agency_forms(
+    state: &AppState,
+    session: &Session,
+    indicators: &[Indicator],
+    objectives: &[Objective],
+    unit_code: &str,
+    refused: &Refused,
+    typed: &[(String, String)],
+) -> Result<(Input, Vec<AgencyForm>), ApiError> {
+    let lang = session.lang;
+    let mut unit_box = Form::new("agencies", &Refused::default())
+        .text("unit", session.t("Mã đơn vị", "Unit code"), unit_code)
+        .optional()
+        .naming_unit(state, lang)
+        .await?;
+    let unit = match state.store.unit_on(unit_code, today()).await {
+        Ok(unit) => unit,
+        Err(_) => {
+            unit_box.error = crate::ui::message_in(&binhdang_store::unknown_unit("unit", unit_code), lang);
+            return Ok((unit_box, Vec::new()));
+        }
+    };
+    let mut forms = Vec::new();
+    for agency in state.store.agencies_of(&unit).await? {
+        let stored = state.store.agency_indicators(&agency.code).await?;
+        let was_refused = refused.is(AGENCY_FORM) && sent(typed, "agency") == agency.code;
+        let checked: Vec<&str> = if was_refused {
+            chosen_indicators(typed)
+        } else {
+            stored.iter().map(String::as_str).collect()
+        };
+        let boxes = objectives
+            .iter()
+            .map(|o| AgencyObjective {
+                heading: heading(session, o),
+                boxes: indicators
+                    .iter()
+                    .filter(|i| i.objective == o.number)
+                    .map(|i| AgencyBox {
+                        id: format!("agency-{}-{}", agency.code, i.code),
+                        code: i.code.clone(),
+                        label: format!("{} {}", i.code, indicator_name(i, lang)),
+                        checked: checked.contains(&i.code.as_str()),
+                    })
+                    .collect(),
+            })
+            .collect();
+        let name = match (&agency.name_en, lang) {
+            (Some(en), Lang::En) => en.clone(),
+            _ => agency.name_vi.clone(),
+        };
+        forms.push(AgencyForm {
+            covers: if stored.is_empty() {
+                session
+                    .t("chưa phụ trách chỉ tiêu nào", "no indicators yet")
+                    .to_string()
+            } else {
+                stored.join(", ")
+            },
+            open: was_refused || !stored.is_empty(),
+            code: agency.code,
+            name,
+            unit: unit.code.clone(),
+            objectives: boxes,
+        });
+    }
+    Ok((unit_box, forms))
+}
+
+fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+/// The indicators ticked in an agency's form.
+fn chosen_indicators(form: &[(String, String)]) -> Vec<&str> {
+    form.iter()
+        .filter(|(name, _)| name == "indicator")
+        .map(|(_, code)| code.trim())
+        .collect()
 }
 
 /// `POST /quan-tri/danh-muc`: sets a unit's target for an indicator and a phase.
@@ -283,9 +433,13 @@ pub async fn submit(
     session: Session,
     axum::Form(form): axum::Form<Vec<(String, String)>>,
 ) -> Response {
-    if let Some(refusal) = super::refuse_unless_admin(&session, &form) {
+    if let Some(refusal) = super::refuse_unless_admin(&state, &session, &form, "catalogue.page").await {
         return refusal;
     }
+    if sent(&form, "do") == AGENCY_FORM {
+        return submit_agency(&state, &session, &form).await;
+    }
+    let agency_unit = &session.caller.user.unit.code;
     match set_target(&state, &session, &form).await {
         Ok(()) => see_other(&format!("{PATH}?msg=saved")),
         Err(ApiError::Invalid(problems)) => {
@@ -293,54 +447,67 @@ pub async fn submit(
             super::shown(
                 &session,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                build(&state, &session, refused, None).await,
+                build(&state, &session, refused, None, agency_unit, &[]).await,
             )
         }
         Err(e) => session.api_error(e),
     }
 }
 
-/// Reads the form (a Vietnamese number, a known comparison and phase) and stores the target.
-async fn set_target(state: &AppState, session: &Session, form: &[(String, String)]) -> Result<(), ApiError> {
-    let mut problems = Vec::new();
-    let value = match vn::parse_number(sent(form, "value")) {
-        Ok(v) => Some(v),
-        Err(e) => {
-            problems.push(FieldProblem::new(
-                "value",
-                "not_a_number",
-                e.to_string(),
-                e.message_vi(),
-            ));
-            None
+/// `POST /quan-tri/danh-muc` with `do=agency`: replaces the indicators an agency of `unit`
+/// answers for with the ticked ones.
+async fn submit_agency(state: &AppState, session: &Session, form: &[(String, String)]) -> Response {
+    let (unit_code, agency) = (sent(form, "unit"), sent(form, "agency"));
+    match assign_indicators(state, session, unit_code, agency, &chosen_indicators(form)).await {
+        Ok(()) => see_other(&format!("{PATH}?unit={unit_code}&msg=agency#agency-{agency}")),
+        Err(ApiError::Invalid(problems)) => {
+            let refused = Refused::new(AGENCY_FORM, form, problems, &[], session.lang);
+            super::shown(
+                session,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                build(state, session, refused, None, unit_code, form).await,
+            )
         }
-    };
-    let op = sent(form, "op").parse::<TargetOp>().ok();
-    if op.is_none() {
-        problems.push(FieldProblem::new(
-            "op",
-            "bad_operator",
-            "choose a comparison".into(),
-            "Hãy chọn cách so sánh".into(),
+        Err(e) => session.api_error(e),
+    }
+}
+
+/// Refuses an agency that is not the unit's (a code typed by hand), then stores the list,
+/// which the store checks against the catalogue and audits.
+async fn assign_indicators(
+    state: &AppState,
+    session: &Session,
+    unit_code: &str,
+    agency: &str,
+    indicators: &[&str],
+) -> Result<(), ApiError> {
+    let unit = state
+        .store
+        .unit_on(unit_code, today())
+        .await
+        .map_err(|_| ApiError::Invalid(vec![binhdang_store::unknown_unit("unit", unit_code)]))?;
+    if !state.store.agencies_of(&unit).await?.iter().any(|a| a.code == agency) {
+        return Err(ApiError::invalid(
+            "agency",
+            "unknown_agency",
+            format!("{} has no agency `{agency}`", unit.full_name),
+            format!("{} không có cơ quan `{agency}`", unit.full_name),
         ));
     }
-    let phase = match sent(form, "phase").parse::<Period>() {
-        Ok(p) => Some(p),
-        Err(e) => {
-            let mut p = binhdang_store::bad_period(&e);
-            p.field = "phase".into();
-            problems.push(p);
-            None
-        }
-    };
-    let (Some(value), Some(op), Some(phase), true) = (value, op, phase, problems.is_empty()) else {
-        return Err(ApiError::Invalid(problems));
-    };
-    let target = Target { op, value };
-    let actor = session.caller.actor();
-    let (unit, indicator) = (sent(form, "unit"), sent(form, "indicator"));
     Ok(state
         .store
-        .set_local_target(unit, indicator, &phase, target, &actor)
+        .set_agency_indicators(agency, indicators, &session.caller.actor())
         .await?)
+}
+
+/// Reads the form (a Vietnamese number) and stores the target, as the API does.
+async fn set_target(state: &AppState, session: &Session, form: &[(String, String)]) -> Result<(), ApiError> {
+    let typed = LocalTargetInput {
+        unit: sent(form, "unit"),
+        indicator: sent(form, "indicator"),
+        phase: sent(form, "phase"),
+        op: sent(form, "op"),
+        value: sent(form, "value"),
+    };
+    set_local_target(state, &session.caller, &typed, vn::parse_number).await
 }

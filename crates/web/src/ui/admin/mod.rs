@@ -353,12 +353,19 @@ pub fn frame(session: &Session, title_vi: &str, title_en: &str, refused: &Refuse
 
 /// The refusal of an administrators' form: without this session's CSRF token, or from
 /// someone else.
-pub fn refuse_unless_admin(session: &Session, form: &[(String, String)]) -> Option<Response> {
-    session.csrf_refusal(super::field(form, "csrf")).or_else(|| {
-        crate::auth::require_admin(&session.caller)
-            .err()
-            .map(|e| session.api_error(e))
-    })
+pub async fn refuse_unless_admin(
+    state: &AppState,
+    session: &Session,
+    form: &[(String, String)],
+    subject: &str,
+) -> Option<Response> {
+    if let Some(refusal) = session.csrf_refusal(super::field(form, "csrf")) {
+        return Some(refusal);
+    }
+    crate::auth::require_admin(state, &session.caller, subject)
+        .await
+        .err()
+        .map(|e| session.api_error(e))
 }
 
 /// A page with its status, or the refusal to build it as an error page.

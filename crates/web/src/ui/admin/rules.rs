@@ -82,7 +82,7 @@ async fn build(
     refused: Refused,
     done: Option<String>,
 ) -> Result<RulesPage, ApiError> {
-    require_admin(&session.caller)?;
+    require_admin(state, &session.caller, "rules.page").await?;
     let lang = session.lang;
     let pick = |vi: &str, en: &str| {
         if lang == Lang::En && !en.is_empty() {

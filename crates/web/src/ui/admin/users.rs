@@ -77,7 +77,7 @@ async fn build(
     done: Option<String>,
     issued: Option<Issued>,
 ) -> Result<UsersPage, ApiError> {
-    require_admin(&session.caller)?;
+    require_admin(state, &session.caller, "users.page").await?;
     let lang = session.lang;
     let users = state
         .store
@@ -144,7 +144,7 @@ pub async fn submit(
     session: Session,
     axum::Form(form): axum::Form<Vec<(String, String)>>,
 ) -> Response {
-    if let Some(refusal) = super::refuse_unless_admin(&session, &form) {
+    if let Some(refusal) = super::refuse_unless_admin(&state, &session, &form, "users.page").await {
         return refusal;
     }
     let caller = &session.caller;
