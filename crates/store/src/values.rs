@@ -88,7 +88,6 @@ fn entry_text(e: &Entry) -> String {
 }
 
 /// Resolves the unit reporting under `code` for `period`, or explains why there is none.
-/// Resolves the unit reporting under `code` for `period`, or explains why there is none.
 ///
 /// A period's figures come from the units that exist on its last day: old units report up to
 /// the first half of 2025, the units created by the 2025 reform from then on, so the two never
