@@ -4,107 +4,10 @@
 //! dashboard shows the province's figure built from them — nothing prepared by the test but
 //! the command line. Chromium and chromedriver come from `scripts/ensure-chromium.sh`.
 
-#[path = "../../web/tests/support/chromium.rs"]
-mod chromium;
+mod support;
 
-use chromium::*;
-use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
-/// The served binary, ended when dropped; what it printed on standard error is kept.
-struct Served {
-    child: Child,
-    base: String,
-    printed: Arc<Mutex<Vec<String>>>,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Served {
-    fn start() -> Served {
-        let dir = tempfile::tempdir().unwrap();
-        let port = {
-            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-            l.local_addr().unwrap().port()
-        };
-        let url = format!("sqlite://{}/newcomer.db", dir.path().display());
-        let mut child = Command::new(env!("CARGO_BIN_EXE_binhdang"))
-            .args([
-                "serve",
-                "--demo",
-                "--addr",
-                &format!("127.0.0.1:{port}"),
-                "--database-url",
-                &url,
-            ])
-            .env_remove("BINHDANG_DATABASE_URL")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start binhdang serve --demo");
-        let printed = Arc::new(Mutex::new(Vec::new()));
-        let lines = BufReader::new(child.stderr.take().unwrap());
-        let sink = printed.clone();
-        std::thread::spawn(move || {
-            for line in lines.lines().map_while(Result::ok) {
-                sink.lock().unwrap().push(line);
-            }
-        });
-        let served = Served {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-            printed,
-            _dir: dir,
-        };
-        let started = Instant::now();
-        while !served.said("binhdang: serving on") {
-            assert!(
-                started.elapsed() < Duration::from_secs(240),
-                "the server did not start; it printed:\n{}",
-                served.printed.lock().unwrap().join("\n")
-            );
-            std::thread::sleep(Duration::from_millis(200));
-        }
-        served
-    }
-
-    fn said(&self, what: &str) -> bool {
-        self.printed.lock().unwrap().iter().any(|l| l.contains(what))
-    }
-
-    /// The one-time passwords printed at the first start, by username.
-    fn passwords(&self) -> HashMap<String, String> {
-        let mut found = HashMap::new();
-        for line in self.printed.lock().unwrap().iter() {
-            let Some(rest) = line.split("sign in as `").nth(1) else {
-                continue;
-            };
-            let Some((user, after)) = rest.split_once('`') else {
-                continue;
-            };
-            let Some(password) = after.split("one-time password ").nth(1) else {
-                continue;
-            };
-            let password = password.split_whitespace().next().unwrap_or_default();
-            found.insert(user.to_string(), password.to_string());
-        }
-        found
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-}
+use support::chromium::*;
+use support::served::Served;
 
 /// Signs in with a printed one-time password and sets a new one, as the interface demands.
 async fn first_sign_in(b: &Browser, served: &Served, username: &str, password: &str) {
@@ -128,7 +31,7 @@ async fn sign_out(b: &Browser) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_newcomer_enters_submits_approves_and_reads_the_dashboard_with_the_printed_passwords() {
-    let served = Served::start();
+    let served = Served::demo();
     let passwords = served.passwords();
     for user in ["admin", "can.bo.doanket", "tong.hop.laichau", "lanh.dao.laichau"] {
         assert!(

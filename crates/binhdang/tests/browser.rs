@@ -1,6 +1,7 @@
 //! The web interface in a real browser: Debian's Chromium, headless, driven through
-//! chromedriver (WebDriver) with fantoccini, against the server running in this process on a
-//! fresh database with the units of Lai Châu, each test on SQLite and on PostgreSQL.
+//! chromedriver (WebDriver) with fantoccini, against the built binary (`binhdang serve`) on a
+//! fresh database with the units of Lai Châu, each test on SQLite and on PostgreSQL; the test
+//! adds its accounts and earlier figures to that database directly.
 //! `scripts/ensure-chromium.sh` installs both; a missing browser fails these tests rather
 //! than skipping them.
 //!
@@ -8,30 +9,30 @@
 //! administration's users page are written to `$BINHDANG_SCREENSHOTS` when set
 //! (`docs/screenshots` refreshes the committed ones), else to a temporary folder.
 
-#[path = "support/chromium.rs"]
-mod chromium;
+mod support;
 
 use binhdang_domain::access::Role;
 use binhdang_store::testing::{TEST_PASSWORD, TestDb};
 use binhdang_store::{Actor, Backend, RawValue, ValueInput, on_both_backends};
-use chromium::*;
 use fantoccini::Locator;
 use serde_json::json;
 use std::time::{Duration, Instant};
+use support::chromium::*;
+use support::served::Served;
 
-/// The server under test: a fresh database with the units of Lai Châu.
+/// The server under test: the binary on a fresh database with the units of Lai Châu.
 struct Server {
-    base: String,
+    // Declared first, so the server stops before its database is dropped.
+    served: Served,
     db: TestDb,
 }
 
 impl Server {
     async fn start(backend: Backend) -> Server {
         let db = TestDb::with_provinces(backend, &["12"]).await;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(binhdang_web::serve(listener, db.store.clone()));
-        Server { base, db }
+        let url = db.url.clone();
+        let served = tokio::task::spawn_blocking(move || Served::on(&url)).await.unwrap();
+        Server { served, db }
     }
 
     async fn user(&self, username: &str, role: Role, unit: &str) {
@@ -39,7 +40,7 @@ impl Server {
     }
 
     fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
+        self.served.url(path)
     }
 }
 

@@ -1,7 +1,7 @@
 //! A headless Chromium driven through chromedriver (WebDriver) with fantoccini, and the page
 //! steps the browser tests share. Debian's `chromium` and `chromium-driver` are required
 //! (`scripts/ensure-chromium.sh` installs them); a missing browser fails the tests rather than
-//! skipping them. Standalone, so that the binary's tests include it too (`#[path]`).
+//! skipping them.
 #![allow(dead_code)]
 
 use fantoccini::{Client, ClientBuilder, Locator};

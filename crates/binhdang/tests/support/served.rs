@@ -1,0 +1,107 @@
+//! The built `binhdang` binary serving on a free loopback port, for the tests that drive it
+//! as people do (in a browser). It is ended when dropped; what it printed is kept.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// The served binary, ended when dropped; what it printed on standard error is kept.
+pub struct Served {
+    child: Child,
+    pub base: String,
+    printed: Arc<Mutex<Vec<String>>>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Served {
+    /// `binhdang serve --demo` on a fresh SQLite file.
+    pub fn demo() -> Served {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/newcomer.db", dir.path().display());
+        Served::start(&url, &["--demo"], Some(dir))
+    }
+
+    /// `binhdang serve` on the database at `url` (which a test may have filled already).
+    pub fn on(url: &str) -> Served {
+        Served::start(url, &[], None)
+    }
+
+    fn start(url: &str, extra: &[&str], dir: Option<tempfile::TempDir>) -> Served {
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let addr = format!("127.0.0.1:{port}");
+        let mut args = vec!["serve", "--addr", addr.as_str(), "--database-url", url];
+        args.extend_from_slice(extra);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_binhdang"))
+            .args(&args)
+            .env_remove("BINHDANG_DATABASE_URL")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start binhdang serve");
+        let printed = Arc::new(Mutex::new(Vec::new()));
+        let lines = BufReader::new(child.stderr.take().unwrap());
+        let sink = printed.clone();
+        std::thread::spawn(move || {
+            for line in lines.lines().map_while(Result::ok) {
+                sink.lock().unwrap().push(line);
+            }
+        });
+        let served = Served {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            printed,
+            _dir: dir,
+        };
+        let started = Instant::now();
+        while !served.said("binhdang: serving on") {
+            assert!(
+                started.elapsed() < Duration::from_secs(240),
+                "the server did not start; it printed:\n{}",
+                served.printed.lock().unwrap().join("\n")
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        served
+    }
+
+    pub fn said(&self, what: &str) -> bool {
+        self.printed.lock().unwrap().iter().any(|l| l.contains(what))
+    }
+
+    /// The one-time passwords printed at the first start, by username.
+    pub fn passwords(&self) -> HashMap<String, String> {
+        let mut found = HashMap::new();
+        for line in self.printed.lock().unwrap().iter() {
+            let Some(rest) = line.split("sign in as `").nth(1) else {
+                continue;
+            };
+            let Some((user, after)) = rest.split_once('`') else {
+                continue;
+            };
+            let Some(password) = after.split("one-time password ").nth(1) else {
+                continue;
+            };
+            let password = password.split_whitespace().next().unwrap_or_default();
+            found.insert(user.to_string(), password.to_string());
+        }
+        found
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
