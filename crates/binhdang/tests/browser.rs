@@ -65,14 +65,7 @@ on_both_backends! {
         // A visitor is sent to the sign-in page, in Vietnamese.
         b.client.goto(&server.url("/")).await.unwrap();
         assert!(b.client.current_url().await.unwrap().path().ends_with("/dang-nhap"));
-        let lang = b
-            .client
-            .find(Locator::Css("html"))
-            .await
-            .unwrap()
-            .attr("lang")
-            .await
-            .unwrap();
+        let lang = attr_of(&b, "html", "lang").await;
         assert_eq!(lang.as_deref(), Some("vi"));
 
         // The box with the focus shows it plainly.
@@ -88,15 +81,7 @@ on_both_backends! {
         sign_in(&b, &server, "can.bo", "sai-mat-khau").await;
         let text = wait_for_text(&b, "Sai tên đăng nhập hoặc mật khẩu.").await;
         assert!(text.contains("Đăng nhập"));
-        let kept = b
-            .client
-            .find(Locator::Css("#username"))
-            .await
-            .unwrap()
-            .prop("value")
-            .await
-            .unwrap();
-        assert_eq!(kept.as_deref(), Some("can.bo"));
+        assert_eq!(value_of(&b, "#username").await, "can.bo", "what was typed is kept");
         screenshot(&b, "sign-in-failed.png").await;
 
         // The right one: the home page names the user and the unit.
@@ -109,14 +94,7 @@ on_both_backends! {
         click(&b, "#lang-switch").await;
         let text = wait_for_text(&b, "Your unit's reports").await;
         assert!(text.contains("Sign out"));
-        let lang = b
-            .client
-            .find(Locator::Css("html"))
-            .await
-            .unwrap()
-            .attr("lang")
-            .await
-            .unwrap();
+        let lang = attr_of(&b, "html", "lang").await;
         assert_eq!(lang.as_deref(), Some("en"));
         b.client.goto(&server.url("/nhap-lieu")).await.unwrap();
         wait_for_text(&b, "Type numbers the Vietnamese way").await;
@@ -234,14 +212,7 @@ on_both_backends! {
             "typed input is kept"
         );
         assert_eq!(value_of(&b, "#v-6-1-num-male").await, "1.260");
-        let invalid = b
-            .client
-            .find(Locator::Css("#v-6-1-num-female"))
-            .await
-            .unwrap()
-            .attr("aria-invalid")
-            .await
-            .unwrap();
+        let invalid = attr_of(&b, "#v-6-1-num-female", "aria-invalid").await;
         assert_eq!(invalid.as_deref(), Some("true"));
         assert_contrast(&b, "entry form with an error").await;
         // Nothing spills sideways at 360 px.
@@ -352,15 +323,7 @@ on_both_backends! {
         click(&b, "#bieu-do details summary").await;
         let table = text_of(&b, "#table-series").await;
         assert!(table.contains(&format!("6 tháng đầu năm {year}")), "{table}");
-        let href = b
-            .client
-            .find(Locator::Css("#csv-children"))
-            .await
-            .unwrap()
-            .attr("href")
-            .await
-            .unwrap()
-            .unwrap();
+        let href = attr_of(&b, "#csv-children", "href").await.unwrap();
         assert!(href.contains("chart=children"));
         b.client.set_window_size(1280, 1000).await.unwrap();
         js(&b, "window.scrollTo(0, 0); return true;").await;

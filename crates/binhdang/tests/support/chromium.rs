@@ -192,6 +192,17 @@ pub async fn js(b: &Browser, script: &str) -> serde_json::Value {
     b.client.execute(script, vec![]).await.unwrap()
 }
 
+/// An attribute of the first element `css` finds.
+pub async fn attr_of(b: &Browser, css: &str, name: &str) -> Option<String> {
+    b.client
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .attr(name)
+        .await
+        .unwrap()
+}
+
 pub async fn value_of(b: &Browser, css: &str) -> String {
     b.client
         .find(Locator::Css(css))
