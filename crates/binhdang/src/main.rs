@@ -10,8 +10,8 @@ mod import;
 mod report;
 
 use anyhow::Context;
-use binhdang_store::Store;
 use binhdang_store::seed::{UnitFiles, shipped_catalogue};
+use binhdang_store::{Clock, Store, TODAY_VARIABLE};
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
 
@@ -28,6 +28,10 @@ const DEFAULT_DATABASE: &str = "sqlite://binhdang.db";
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Pins the date the system takes as today (YYYY-MM-DD), for tests and rehearsals of a
+    /// deadline; hidden because no real deployment should set it.
+    #[arg(long, env = TODAY_VARIABLE, global = true, hide = true, value_parser = Clock::parse_pinned)]
+    today: Option<Clock>,
 }
 
 #[derive(clap::Args, Clone)]
@@ -116,12 +120,13 @@ enum Command {
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    let clock = cli.today.unwrap_or(Clock::System);
     // `check` has exit codes of its own (0, 1, 2) and needs no database.
     let cli = match cli.command {
         Command::Check(args) => return check::run(args),
         // `import` has exit codes of its own too (0, 1, 2).
         Command::Import { db, action } => {
-            return match open(&db.database_url).await {
+            return match open(&db.database_url, clock).await {
                 Ok(store) => {
                     let status = import::run(&store, action).await;
                     store.close().await;
@@ -133,7 +138,10 @@ async fn main() -> std::process::ExitCode {
                 }
             };
         }
-        command => Cli { command },
+        command => Cli {
+            command,
+            today: Some(clock),
+        },
     };
     // Errors are printed as sentences, without a backtrace: they are for the operator.
     match run(cli).await {
@@ -153,14 +161,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         )
         .with_writer(std::io::stderr)
         .init();
+    let clock = cli.today.unwrap_or(Clock::System);
     match cli.command {
         Command::Init { db, demo } => {
-            let store = open(&db.database_url).await?;
+            let store = open(&db.database_url, clock).await?;
             init(&store, demo).await?;
             store.close().await;
         }
         Command::Serve { db, addr, demo } => {
-            let store = open(&db.database_url).await?;
+            let store = open(&db.database_url, clock).await?;
             init(&store, demo).await?;
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
@@ -169,11 +178,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             binhdang_web::serve(listener, store).await?;
         }
         Command::User { db, action } => {
-            let store = open(&db.database_url).await?;
+            let store = open(&db.database_url, clock).await?;
             accounts::user(&store, action).await?;
         }
         Command::Token { db, action } => {
-            let store = open(&db.database_url).await?;
+            let store = open(&db.database_url, clock).await?;
             accounts::token(&store, action).await?;
         }
         Command::Status {
@@ -182,24 +191,25 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             period,
             programme,
         } => {
-            let store = open(&db.database_url).await?;
+            let store = open(&db.database_url, clock).await?;
             status(&store, &unit, &period, programme.as_deref()).await?;
         }
         Command::Bench(args) => bench::run(args).await?,
         // Dispatched in `main`, before any logging or database.
         Command::Check(_) | Command::Import { .. } => unreachable!("check and import run from main"),
         Command::Report { db, args } => {
-            let store = open(&db.database_url).await?;
+            let store = open(&db.database_url, clock).await?;
             report::run(&store, args).await?;
         }
     }
     Ok(())
 }
 
-async fn open(url: &str) -> anyhow::Result<Store> {
+async fn open(url: &str, clock: Clock) -> anyhow::Result<Store> {
     let store = Store::connect(url)
         .await
-        .with_context(|| format!("cannot open the database {url}"))?;
+        .with_context(|| format!("cannot open the database {url}"))?
+        .with_clock(clock);
     store
         .migrate()
         .await
@@ -265,8 +275,7 @@ async fn status(store: &Store, unit: &str, period: &str, programme: Option<&str>
             .await?
             .with_context(|| format!("no programme reports on {period}"))?,
     };
-    let today = time::OffsetDateTime::now_utc().date();
-    let report = store.status(&unit, &programme, &period, today).await?;
+    let report = store.status(&unit, &programme, &period, store.today()).await?;
     println!("{} — {} — {}", unit.full_name, programme.name_vi, period.label_vi());
     println!(
         "{:<7} {:<36} {:<10} {:<12} {:<11} timeliness",

@@ -62,7 +62,7 @@ pub async fn run(store: &Store, args: ReportArgs) -> anyhow::Result<()> {
     let date = match &args.date {
         Some(d) => time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]"))
             .with_context(|| format!("`{d}` is not a date: write YYYY-MM-DD"))?,
-        None => time::OffsetDateTime::now_utc().date(),
+        None => store.today(),
     };
     let dir = args.templates.unwrap_or_else(binhdang_reports::template::default_dir);
     let template = Template::for_unit(Some(&dir), &unit.code)?;

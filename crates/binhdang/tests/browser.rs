@@ -12,8 +12,8 @@
 mod support;
 
 use binhdang_domain::access::Role;
-use binhdang_store::testing::{TEST_PASSWORD, TestDb};
-use binhdang_store::{Actor, Backend, RawValue, ValueInput, on_both_backends};
+use binhdang_store::testing::{ACTION_MONTH_DAY, Date, TEST_PASSWORD, TestDb};
+use binhdang_store::{Actor, Backend, RawValue, ValueInput, on_both_backends_and_days};
 use fantoccini::Locator;
 use serde_json::json;
 use std::time::{Duration, Instant};
@@ -28,10 +28,13 @@ struct Server {
 }
 
 impl Server {
-    async fn start(backend: Backend) -> Server {
+    /// The server takes `today` as the date: the pages open on the periods of that day.
+    async fn start(backend: Backend, today: Date) -> Server {
         let db = TestDb::with_provinces(backend, &["12"]).await;
         let url = db.url.clone();
-        let served = tokio::task::spawn_blocking(move || Served::on(&url)).await.unwrap();
+        let served = tokio::task::spawn_blocking(move || Served::on(&url, today))
+            .await
+            .unwrap();
         Server { served, db }
     }
 
@@ -56,9 +59,9 @@ async fn sign_out(b: &Browser) {
     wait_for_text(b, "Bạn đã đăng xuất.").await;
 }
 
-on_both_backends! {
-    async fn sign_in_fails_then_succeeds_and_english_is_one_click_away(backend: Backend) {
-        let server = Server::start(backend).await;
+on_both_backends_and_days! {
+    async fn sign_in_fails_then_succeeds_and_english_is_one_click_away(backend: Backend, today: Date) {
+        let server = Server::start(backend, today).await;
         server.user("can.bo", Role::Officer, "03388").await;
         let b = Browser::start(1024, 768).await;
 
@@ -149,18 +152,14 @@ async fn seed_six_one(server: &Server, unit: &str, period: &str, male: (i64, i64
     seed(server, unit, period, &refs).await;
 }
 
-fn this_year() -> i32 {
-    time::OffsetDateTime::now_utc().year()
-}
-
-on_both_backends! {
-    async fn an_officer_enters_on_a_phone_a_reviewer_returns_then_approves_and_the_dashboard_follows(backend: Backend) {
+on_both_backends_and_days! {
+    async fn an_officer_enters_on_a_phone_a_reviewer_returns_then_approves_and_the_dashboard_follows(backend: Backend, today: Date) {
         let started = Instant::now();
-        let server = Server::start(backend).await;
+        let server = Server::start(backend, today).await;
         server.user("can.bo.xa", Role::Officer, "03388").await;
         server.user("tong.hop", Role::Reviewer, "12").await;
         server.user("lanh.dao", Role::Leader, "12").await;
-        let year = this_year();
+        let year = today.year();
         let h1 = format!("{year}H1");
         // History for the charts: the province's own figures for the first halves since 2021,
         // and two other communes this half-year.
@@ -356,16 +355,23 @@ async fn sign_out_en(b: &Browser) {
     wait_for_text(b, "You have signed out.").await;
 }
 
-on_both_backends! {
-    async fn an_officer_adds_an_activity_on_a_phone(backend: Backend) {
-        let server = Server::start(backend).await;
+on_both_backends_and_days! {
+    async fn an_officer_adds_an_activity_on_a_phone(backend: Backend, today: Date) {
+        let server = Server::start(backend, today).await;
         server.user("can.bo.xa", Role::Officer, "03388").await;
-        let year = this_year();
         let b = Browser::start(360, 780).await;
         sign_in(&b, &server, "can.bo.xa", TEST_PASSWORD).await;
         wait_for_text(&b, "Kỳ báo cáo của đơn vị").await;
         click(&b, "#registers-link").await;
         wait_for_text(&b, "Thêm dòng mới").await;
+        // The page opens on the report of the day: on the pinned Action Month day, after the
+        // annual report's deadline (5/12), that is the Action Month's (the case that once
+        // broke this test). The activity is dated on the first day of that period.
+        let period: binhdang_domain::Period = value_of(&b, "#pick-period").await.parse().unwrap();
+        let action_month: binhdang_domain::Period = format!("{}AM", today.year()).parse().unwrap();
+        assert_eq!(period == action_month, today == ACTION_MONTH_DAY, "the registers page opens on {period} on {today}");
+        assert!(period.start() <= today, "the registers page opens on {period}, which has not begun on {today}");
+        let activity_date = binhdang_domain::vn::format_date(period.start());
         let width = js(&b, "return window.innerWidth;").await.as_i64().unwrap();
         assert!(width <= 360, "the viewport is a phone's: {width}px");
         // The parts above the total are refused in place, with what was typed kept.
@@ -378,7 +384,7 @@ on_both_backends! {
         type_into(&b, "#rf-participants-male", "40").await;
         type_into(&b, "#rf-participants-female", "45").await;
         type_into(&b, "#rf-participants-total", "80").await;
-        type_into(&b, "#rf-date", &format!("08/03/{year}")).await;
+        type_into(&b, "#rf-date", &activity_date).await;
         click(&b, "#save-row").await;
         wait_for_text(&b, "lớn hơn tổng số người tham gia (80)").await;
         assert_eq!(value_of(&b, "#rf-participants-female").await, "45");
@@ -390,7 +396,7 @@ on_both_backends! {
         let text = wait_for_text(&b, "Đã lưu dòng sổ theo dõi.").await;
         assert_contrast(&b, "register page").await;
         assert!(
-            text.contains("1.085") && text.contains(&format!("08/03/{year}")),
+            text.contains("1.085") && text.contains(&activity_date),
             "{text}"
         );
         let overflow = js(&b, "return document.documentElement.scrollWidth - window.innerWidth;").await;
@@ -404,11 +410,11 @@ on_both_backends! {
 
 // What was typed and not saved survives losing the page (a lost connection, an expired
 // session, a closed tab), without ever overwriting figures saved since.
-on_both_backends! {
-    async fn typed_figures_not_yet_saved_come_back_after_the_page_is_lost(backend: Backend) {
-        let server = Server::start(backend).await;
+on_both_backends_and_days! {
+    async fn typed_figures_not_yet_saved_come_back_after_the_page_is_lost(backend: Backend, today: Date) {
+        let server = Server::start(backend, today).await;
         server.user("can.bo.xa", Role::Officer, "03388").await;
-        let period = format!("{}H1", this_year());
+        let period = format!("{}H1", today.year());
         let entry = server.url(&format!("/nhap-lieu?unit=03388&period={period}"));
         let b = Browser::start(360, 780).await;
         sign_in(&b, &server, "can.bo.xa", TEST_PASSWORD).await;
@@ -481,9 +487,9 @@ on_both_backends! {
     }
 }
 
-on_both_backends! {
-    async fn an_admin_adds_a_user_on_the_users_page(backend: Backend) {
-        let server = Server::start(backend).await;
+on_both_backends_and_days! {
+    async fn an_admin_adds_a_user_on_the_users_page(backend: Backend, today: Date) {
+        let server = Server::start(backend, today).await;
         server.user("quan.tri", Role::Admin, "VN").await;
         let b = Browser::start(1024, 900).await;
         sign_in(&b, &server, "quan.tri", TEST_PASSWORD).await;

@@ -1,7 +1,7 @@
 //! Accounts, passwords, sessions, personal access tokens, sign-in rate limits, the reach of a
 //! user's scope, and the general audit log.
 
-use crate::{FieldProblem, Store, StoreError, UnitSummary, now_text};
+use crate::{FieldProblem, Store, StoreError, UnitSummary};
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
 use binhdang_domain::access::{Reach, Role};
 use serde::Serialize;
@@ -160,7 +160,7 @@ impl Store {
         }
         // The version of the code valid today, or its latest one: accounts for units that
         // ended in 2025 still exist for the periods those units reported.
-        let today = OffsetDateTime::now_utc().date();
+        let today = self.clock.today();
         let unit = match self.unit_on(new.unit_code, today).await {
             Ok(u) => Some(u),
             Err(_) => {
@@ -212,7 +212,7 @@ impl Store {
         .bind(new.agency_code.map(str::to_string))
         .bind(hash)
         .bind(i64::from(new.must_change_password))
-        .bind(now_text())
+        .bind(self.now_text())
         .execute(&mut *tx)
         .await?;
         let entry = AuditEntry {
@@ -226,7 +226,7 @@ impl Store {
             new_value: Some(serde_json::json!({"role": new.role, "unit": unit.code, "agency": new.agency_code})),
             reason: None,
         };
-        audit_in(&mut tx, &entry).await?;
+        audit_in(&mut tx, &entry, &self.now_text()).await?;
         tx.commit().await?;
         self.user_by_name(username)
             .await?
@@ -271,7 +271,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         sqlx::query("UPDATE access_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
-            .bind(now_text())
+            .bind(self.now_text())
             .bind(user.id)
             .execute(&mut *tx)
             .await?;
@@ -286,7 +286,7 @@ impl Store {
             new_value: Some(serde_json::json!({"disabled": true})),
             reason: None,
         };
-        audit_in(&mut tx, &entry).await?;
+        audit_in(&mut tx, &entry, &self.now_text()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -339,7 +339,7 @@ impl Store {
             new_value: None,
             reason: None,
         };
-        audit_in(&mut tx, &entry).await?;
+        audit_in(&mut tx, &entry, &self.now_text()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -374,7 +374,7 @@ impl Store {
     /// Checks a password, with rate limits per account and per address; on success opens a
     /// session. Every attempt is recorded.
     pub async fn sign_in(&self, username: &str, password: &str, address: &str) -> Result<(User, Session), SignInError> {
-        let now = OffsetDateTime::now_utc();
+        let now = self.clock.now();
         let since = rfc3339(now - Duration::minutes(RATE_WINDOW_MINUTES));
         let failures = |column: &'static str, key: String| {
             let since = since.clone();
@@ -454,7 +454,7 @@ impl Store {
             .await?;
         let Some(r) = row else { return Ok(None) };
         let expires: String = r.try_get("expires_at")?;
-        if expires < rfc3339(OffsetDateTime::now_utc()) {
+        if expires < rfc3339(self.clock.now()) {
             return Ok(None);
         }
         let user_id: i64 = r.try_get("user_id")?;
@@ -495,7 +495,7 @@ impl Store {
             .bind(user.id)
             .bind(name)
             .bind(secret_hash(&token))
-            .bind(now_text())
+            .bind(self.now_text())
             .execute(&mut *tx)
             .await?;
         let entry = AuditEntry {
@@ -509,7 +509,7 @@ impl Store {
             new_value: Some(serde_json::json!({"name": name})),
             reason: None,
         };
-        audit_in(&mut tx, &entry).await?;
+        audit_in(&mut tx, &entry, &self.now_text()).await?;
         tx.commit().await?;
         Ok(token)
     }
@@ -540,7 +540,7 @@ impl Store {
         })?;
         let mut tx = self.begin_write().await?;
         let done = sqlx::query("UPDATE access_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
-            .bind(now_text())
+            .bind(self.now_text())
             .bind(user.id)
             .execute(&mut *tx)
             .await?
@@ -556,7 +556,7 @@ impl Store {
             new_value: Some(serde_json::json!({"revoked": done})),
             reason: None,
         };
-        audit_in(&mut tx, &entry).await?;
+        audit_in(&mut tx, &entry, &self.now_text()).await?;
         tx.commit().await?;
         Ok(done as usize)
     }
@@ -593,7 +593,7 @@ impl Store {
     /// Records an event in the audit log (outside any other transaction).
     pub async fn audit(&self, entry: &AuditEntry<'_>) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        audit_in(&mut tx, entry).await?;
+        audit_in(&mut tx, entry, &self.now_text()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -611,12 +611,16 @@ const DUMMY_HASH: &str =
 
 /// Writes an audit row inside the caller's transaction, so the change and its record land
 /// together or not at all.
-pub(crate) async fn audit_in(tx: &mut sqlx::Transaction<'_, sqlx::Any>, e: &AuditEntry<'_>) -> Result<(), StoreError> {
+pub(crate) async fn audit_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    e: &AuditEntry<'_>,
+    at: &str,
+) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO audit_log (at, actor, origin, action, unit_id, period, subject, old_value, new_value, reason)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
-    .bind(now_text())
+    .bind(at)
     .bind(e.actor)
     .bind(e.origin)
     .bind(e.action)

@@ -104,10 +104,7 @@ impl Store {
             [] => Vec::new(),
             _ => check_inputs(&elements, values).or_else(|e| keep(e).map(|()| Vec::new()))?,
         };
-        if let Err(e) = self
-            .check_entry_open(unit, period, time::OffsetDateTime::now_utc().date())
-            .await
-        {
+        if let Err(e) = self.check_entry_open(unit, period, self.clock.today()).await {
             keep(e)?;
         }
         if values.is_empty() && rows.is_empty() {
@@ -130,7 +127,8 @@ impl Store {
             }
         }
         if !checked.is_empty() {
-            summary.values = write_checked(&mut tx, self.backend, &elements, unit, period, &checked, actor).await?;
+            crate::values::lock_unit_period(&mut tx, self.backend, unit, period).await?;
+            summary.values = write_checked(&mut tx, self, &elements, unit, period, &checked, actor).await?;
             problems.extend(rule_errors(&mut tx, unit, period, &indicators, &elements, &checked).await?);
         }
         if !problems.is_empty() {
@@ -141,7 +139,7 @@ impl Store {
             let id = with_record!(row.clone(), r => {
                 let mut r = r;
                 r.normalise();
-                insert_row(&mut tx, unit, period, r, actor).await?.id
+                insert_row(&mut tx, unit, period, r, actor, &self.now_text()).await?.id
             });
             summary.rows.push((row.kind(), id));
         }

@@ -9,7 +9,7 @@
 //! period, so a bulk-loaded database is one the normal write path could have produced.
 //! Every value entered by an officer goes through [`Store::write_values`], unchanged.
 
-use crate::{Backend, FieldProblem, Store, StoreError, now_text};
+use crate::{Backend, FieldProblem, Store, StoreError};
 use binhdang_domain::{
     CategoryCombo, DataElement, Disaggregation, ElementRole, Entry, Period, UnitLevel, ValueType, check_entry,
 };
@@ -98,7 +98,7 @@ impl BulkLoader<'_> {
         let store = self.store;
         let mut tx = store.begin_write().await?;
         let previous_cache = bigger_sqlite_cache(store.backend, &mut tx).await?;
-        let now = now_text();
+        let now = store.now_text();
         for chunk in rows.chunks(ROWS_PER_STATEMENT) {
             let mut sql = String::from(
                 "INSERT INTO data_values (unit_id, period, element_code, disaggregation, number_value, updated_at, updated_by) VALUES ",

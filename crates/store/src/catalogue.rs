@@ -110,7 +110,7 @@ impl Store {
     /// Loads the shipped catalogue. Rows already present are kept as they are, so that an
     /// administrator's corrections survive a second `init`.
     pub async fn load_catalogue(&self, data: &CatalogueData) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for o in &data.objectives {
             sqlx::query(
                 "INSERT INTO objectives (number, name_vi, name_en) VALUES ($1, $2, $3) ON CONFLICT (number) DO NOTHING",
@@ -291,10 +291,7 @@ impl Store {
     }
 
     pub async fn data_elements(&self) -> Result<Vec<DataElement>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM data_elements ORDER BY sort_order")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(element).collect()
+        data_elements_on(&mut *self.pool.acquire().await?).await
     }
 
     /// Sets (or replaces) a unit's own target for a phase such as `2021-2025`.
@@ -377,7 +374,7 @@ impl Store {
             new_value: Some(serde_json::json!(target)),
             reason: None,
         };
-        crate::access::audit_in(&mut tx, &entry).await?;
+        crate::access::audit_in(&mut tx, &entry, &self.now_text()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -448,8 +445,17 @@ impl Store {
             new_value: Some(serde_json::json!(indicators)),
             reason: None,
         };
-        crate::access::audit_in(&mut tx, &entry).await?;
+        crate::access::audit_in(&mut tx, &entry, &self.now_text()).await?;
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// The catalogue's data elements, on `conn` (a write transaction reads them on its own
+/// connection, never on a second one from the pool).
+pub(crate) async fn data_elements_on(conn: &mut sqlx::AnyConnection) -> Result<Vec<DataElement>, StoreError> {
+    let rows = sqlx::query("SELECT * FROM data_elements ORDER BY sort_order")
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(element).collect()
 }

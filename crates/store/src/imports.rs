@@ -5,7 +5,7 @@
 //! and quote as their source, and closes the batch in the same transaction.
 
 use crate::access::{AuditEntry, audit_in};
-use crate::{Actor, FieldProblem, RawValue, Store, StoreError, UnitSummary, ValueInput, WriteSummary, now_text};
+use crate::{Actor, FieldProblem, RawValue, Store, StoreError, UnitSummary, ValueInput, WriteSummary};
 use binhdang_domain::Period;
 use serde::Serialize;
 use serde_json::json;
@@ -183,7 +183,7 @@ impl Store {
         actor: &Actor,
     ) -> Result<i64, StoreError> {
         let mut tx = self.begin_write().await?;
-        let now = now_text();
+        let now = self.now_text();
         let id: i64 = sqlx::query(
             "INSERT INTO import_batches (unit_id, period, file_name, file_sha256, created_by, created_at, state)
              VALUES ($1, $2, $3, $4, $5, $6, 'open') RETURNING id",
@@ -241,6 +241,7 @@ impl Store {
                 })),
                 reason: None,
             },
+            &self.now_text(),
         )
         .await?;
         tx.commit().await?;
@@ -356,7 +357,7 @@ impl Store {
             return Err(StoreError::Invalid(problems));
         }
         let mut tx = self.begin_write().await?;
-        let now = now_text();
+        let now = self.now_text();
         for d in decisions {
             let corrected = d.decision == Decision::Corrected;
             let keep = |v: &Option<String>| if corrected { v.clone() } else { None };
@@ -436,7 +437,7 @@ impl Store {
                 ),
                 other => other,
             })?;
-        let now = now_text();
+        let now = self.now_text();
         let closed_now = sqlx::query(
             "UPDATE import_batches SET state = 'stored', stored_by = $1, stored_at = $2 WHERE id = $3 AND state = 'open'",
         )

@@ -14,6 +14,7 @@ mod audit;
 mod batch;
 pub mod bulk;
 mod catalogue;
+mod clock;
 mod error;
 mod figures;
 pub mod imports;
@@ -32,6 +33,7 @@ pub use access::{AuditEntry, NewUser, Session, SignInError, User};
 pub use audit::AuditRecord;
 pub use batch::BatchSummary;
 pub use catalogue::{CatalogueData, IndicatorDetail, LocalTarget};
+pub use clock::{Clock, TODAY_VARIABLE};
 pub use error::{FieldProblem, StoreError};
 pub use figures::{Assessment, BySex, Completeness, Figure, MappingUsed, Part, TargetUsed};
 pub use imports::{Decision, DecisionInput, ImportBatch, ImportProposal, NewImport, NewProposal};
@@ -77,15 +79,27 @@ impl Backend {
     }
 }
 
+/// How long a request may wait for a database connection before it is told to come back.
+const QUEUE_WAIT: Duration = Duration::from_secs(10);
+
+/// Connections to PostgreSQL: enough that saves of different communes run side by side on a
+/// small server, well under PostgreSQL's default limit of 100.
+const POSTGRES_CONNECTIONS: u32 = 24;
+
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// A connection pool to one binhdang database.
 #[derive(Clone, Debug)]
 pub struct Store {
+    /// Readers (and, on PostgreSQL, writers too).
     pool: AnyPool,
+    /// Where write transactions run: on SQLite a pool of one connection, so writers queue
+    /// here in order instead of fighting over the file lock; on PostgreSQL the same pool.
+    writer: AnyPool,
     backend: Backend,
     cache: std::sync::Arc<Cache>,
+    clock: Clock,
 }
 
 /// Facts derived from the unit tree that are read often and change only when units do.
@@ -125,25 +139,39 @@ impl Store {
             }
             _ => url.to_string(),
         };
-        let mut options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
-        if backend == Backend::Sqlite {
-            // WAL lets readers run beside the single writer; the busy timeout makes a
-            // second writer wait instead of failing at once.
-            options = options.max_connections(4).after_connect(|conn, _| {
-                Box::pin(async move {
-                    conn.execute("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
-                        .await?;
-                    Ok(())
-                })
-            });
-        } else {
-            options = options.max_connections(8);
-        }
-        let pool = options.connect(&url).await?;
+        // A request that cannot get a connection within this time is answered "busy, try
+        // again" (503) rather than left waiting: see `StoreError::Busy`.
+        let options = || AnyPoolOptions::new().acquire_timeout(QUEUE_WAIT);
+        let (pool, writer) = match backend {
+            Backend::Sqlite => {
+                // WAL lets readers run beside the one writer. Every write transaction takes
+                // the writer pool's single connection, so writers wait in line in the pool
+                // (fairly, without polling the file lock); the busy timeout covers the
+                // few autocommit writes made on reader connections.
+                let sqlite = |max: u32| {
+                    options().max_connections(max).after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+                                .await?;
+                            Ok(())
+                        })
+                    })
+                };
+                let writer = sqlite(1).connect(&url).await?;
+                let pool = sqlite(8).connect(&url).await?;
+                (pool, writer)
+            }
+            Backend::Postgres => {
+                let pool = options().max_connections(POSTGRES_CONNECTIONS).connect(&url).await?;
+                (pool.clone(), pool)
+            }
+        };
         Ok(Store {
             pool,
+            writer,
             backend,
             cache: Default::default(),
+            clock: Clock::System,
         })
     }
 
@@ -155,6 +183,26 @@ impl Store {
         };
         migrator.run(&self.pool).await?;
         Ok(())
+    }
+
+    /// The same store, taking "now" from `clock` (a test or `binhdang --today` pins it).
+    pub fn with_clock(mut self, clock: Clock) -> Store {
+        self.clock = clock;
+        self
+    }
+
+    pub fn clock(&self) -> Clock {
+        self.clock
+    }
+
+    /// Today's date by the store's clock: what decides which periods are open and late.
+    pub fn today(&self) -> time::Date {
+        self.clock.today()
+    }
+
+    /// The current moment as stored in timestamps (RFC 3339).
+    pub(crate) fn now_text(&self) -> String {
+        self.clock.now_text()
     }
 
     pub fn backend(&self) -> Backend {
@@ -173,6 +221,7 @@ impl Store {
 
     pub async fn close(&self) {
         self.pool.close().await;
+        self.writer.close().await;
     }
 }
 
@@ -192,10 +241,4 @@ pub(crate) fn text_to_decimal(s: &str) -> Result<rust_decimal::Decimal, StoreErr
 
 pub(crate) fn vn_date(d: time::Date) -> String {
     binhdang_domain::vn::format_date(d)
-}
-
-pub(crate) fn now_text() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
 }

@@ -3,7 +3,7 @@
 //! unit × period × section; each change is written with its audit entry in one transaction.
 
 use crate::access::{AuditEntry, audit_in};
-use crate::{Actor, FieldProblem, Store, StoreError, UnitSummary, now_text};
+use crate::{Actor, FieldProblem, Store, StoreError, UnitSummary};
 use binhdang_domain::Period;
 use serde_json::json;
 use sqlx::Row;
@@ -100,7 +100,7 @@ impl Store {
         }
         let period_text = period.to_string();
         let mut tx = self.begin_write().await?;
-        let now = now_text();
+        let now = self.now_text();
         for (section, body) in &changes {
             let old: Option<String> =
                 sqlx::query("SELECT body FROM report_narratives WHERE unit_id = $1 AND period = $2 AND section = $3")
@@ -152,7 +152,7 @@ impl Store {
                 new_value: body.as_ref().map(|b| json!(b)),
                 reason: None,
             };
-            audit_in(&mut tx, &entry).await?;
+            audit_in(&mut tx, &entry, &self.now_text()).await?;
         }
         tx.commit().await?;
         self.report_narrative(unit, period).await

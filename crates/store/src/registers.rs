@@ -11,9 +11,7 @@
 //! `unit_ancestors` closure) include the unit asked about, so the rows of pre-2025 units
 //! count in the post-2025 unit that inherited them. Money is summed exactly in [`Decimal`].
 
-use crate::{
-    Actor, FieldProblem, Store, StoreError, UnitSummary, date_to_text, now_text, text_to_date, text_to_decimal,
-};
+use crate::{Actor, FieldProblem, Store, StoreError, UnitSummary, date_to_text, text_to_date, text_to_decimal};
 use binhdang_domain::register::{
     Activity, Budget, BudgetSource, CheckContext, CommitteeMember, Document, GbvCase, Inspection, Lists, Register,
     RegisterKind, RegisterProblem, Sex, Staff, Summarise, Term,
@@ -276,8 +274,8 @@ pub(crate) async fn insert_row<T: StoredRegister>(
     period: &Period,
     record: T,
     actor: &Actor,
+    now: &str,
 ) -> Result<RegisterRow<T>, StoreError> {
-    let now = now_text();
     let sql = format!(
         "INSERT INTO {} (unit_id, period, {}, updated_at, updated_by) VALUES ({}) RETURNING id",
         T::TABLE,
@@ -291,7 +289,7 @@ pub(crate) async fn insert_row<T: StoredRegister>(
         q = bind(q, c);
     }
     let id: i64 = q
-        .bind(now.clone())
+        .bind(now.to_string())
         .bind(actor.name.clone())
         .fetch_one(&mut *conn)
         .await?
@@ -303,10 +301,10 @@ pub(crate) async fn insert_row<T: StoredRegister>(
         period: *period,
         year: (T::KIND == RegisterKind::Budgets).then(|| period.milestone_year()),
         record,
-        updated_at: now.clone(),
+        updated_at: now.to_string(),
         updated_by: actor.name.clone(),
     };
-    audit(conn, "create", None, Some(&row), actor, &now).await?;
+    audit(conn, "create", None, Some(&row), actor, now).await?;
     Ok(row)
 }
 
@@ -398,7 +396,7 @@ impl Store {
         let lists = load_lists(&mut tx).await?;
         let warnings = checked(&record, period, &lists)?;
         record.normalise();
-        let row = insert_row(&mut tx, unit, period, record, actor).await?;
+        let row = insert_row(&mut tx, unit, period, record, actor, &self.now_text()).await?;
         tx.commit().await?;
         Ok(Saved {
             row,
@@ -427,7 +425,7 @@ impl Store {
                 warnings,
             });
         }
-        let now = now_text();
+        let now = self.now_text();
         let sets = T::COLUMNS
             .iter()
             .enumerate()
@@ -453,7 +451,7 @@ impl Store {
             .await?;
         let row = RegisterRow {
             record,
-            updated_at: now.clone(),
+            updated_at: now.to_string(),
             updated_by: actor.name.clone(),
             ..old.clone()
         };
@@ -478,7 +476,7 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        audit(&mut tx, "delete", Some(&old), None, actor, &now_text()).await?;
+        audit(&mut tx, "delete", Some(&old), None, actor, &self.now_text()).await?;
         tx.commit().await?;
         Ok(old)
     }

@@ -6,7 +6,7 @@
 //! takes effect on the next call, without a restart. The rules themselves and the checks
 //! live in [`binhdang_domain::rules`]; this module only reads what they need.
 
-use crate::{FieldProblem, Store, StoreError, UnitSummary, date_to_text, now_text, text_to_decimal};
+use crate::{FieldProblem, Store, StoreError, UnitSummary, date_to_text, text_to_decimal};
 use binhdang_domain::Period;
 use binhdang_domain::rules::{BuiltinRule, DataSet, Expr, Finding, Rule, RuleDraft, RuleSet, Subject};
 use sqlx::Row;
@@ -110,7 +110,7 @@ impl Store {
                     .collect(),
             )
         })?;
-        let now = now_text();
+        let now = self.now_text();
         let inserted = sqlx::query(
             "INSERT INTO validation_rules (code, name_vi, name_en, left_expr, operator, right_expr, severity,
                 message_vi, message_en, enabled, created_at, updated_at)
@@ -153,7 +153,7 @@ impl Store {
         }
         sqlx::query("UPDATE validation_rules SET enabled = $1, updated_at = $2 WHERE code = $3")
             .bind(i64::from(enabled))
-            .bind(now_text())
+            .bind(self.now_text())
             .bind(code)
             .execute(&self.pool)
             .await?;

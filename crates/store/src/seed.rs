@@ -229,7 +229,7 @@ impl Store {
         };
         let always = Validity::default();
 
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut report = UnitLoadReport {
             continuing_provinces: continuing.len(),
             ..Default::default()

@@ -8,7 +8,30 @@ use crate::seed::{UnitFiles, shipped, shipped_catalogue};
 use crate::{Backend, Store};
 use sqlx::Connection;
 
+pub use time::Date;
+
 pub const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+/// An ordinary working day, outside the Action Month (15/11–15/12): what tests take as today
+/// unless they pin another day.
+pub const ORDINARY_DAY: Date = time::macros::date!(2026 - 03 - 20);
+
+/// A day inside the Action Month (15/11–15/12) and after the annual report's deadline (5/12),
+/// when the pages open on the Action Month's period.
+pub const ACTION_MONTH_DAY: Date = time::macros::date!(2026 - 12 - 08);
+
+/// The day tests take as today: [`ORDINARY_DAY`], or `BINHDANG_TEST_TODAY` (YYYY-MM-DD) when
+/// set, so that the whole suite can be run on any other day to show that it does not depend
+/// on the date it runs on.
+pub fn test_today() -> Date {
+    match std::env::var("BINHDANG_TEST_TODAY") {
+        Ok(text) => match crate::Clock::parse_pinned(&text) {
+            Ok(clock) => clock.today(),
+            Err(e) => panic!("BINHDANG_TEST_TODAY: {e}"),
+        },
+        Err(_) => ORDINARY_DAY,
+    }
+}
 
 /// A database that exists for one test.
 pub struct TestDb {
@@ -55,7 +78,10 @@ impl TestDb {
                 (format!("{base}/{name}"), Cleanup::Database { admin_url: admin, name })
             }
         };
-        let store = Store::connect(&url).await.expect("connect to test database");
+        let store = Store::connect(&url)
+            .await
+            .expect("connect to test database")
+            .with_clock(crate::Clock::pinned(test_today()));
         store.migrate().await.expect("migrate test database");
         TestDb { store, url, cleanup }
     }
@@ -209,6 +235,32 @@ fn filter(text: &str, keep: impl Fn(&Vec<String>) -> bool) -> String {
         }
     }
     String::from_utf8(writer.into_inner().expect("flush")).expect("utf-8")
+}
+
+/// Runs a test body on each database on two days, [`ORDINARY_DAY`] and [`ACTION_MONTH_DAY`],
+/// as four tests named `NAME::ordinary_day::sqlite`, `NAME::action_month::postgres`, …: for
+/// the flows whose pages open on a period chosen by the date.
+#[macro_export]
+macro_rules! on_both_backends_and_days {
+    ($(#[$meta:meta])* async fn $name:ident($backend:ident : Backend, $today:ident : Date) $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            async fn run($backend: $crate::Backend, $today: $crate::testing::Date) $body
+            mod ordinary_day {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() { super::run($crate::Backend::Sqlite, $crate::testing::ORDINARY_DAY).await }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() { super::run($crate::Backend::Postgres, $crate::testing::ORDINARY_DAY).await }
+            }
+            mod action_month {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() { super::run($crate::Backend::Sqlite, $crate::testing::ACTION_MONTH_DAY).await }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() { super::run($crate::Backend::Postgres, $crate::testing::ACTION_MONTH_DAY).await }
+            }
+        }
+    };
 }
 
 /// Runs a test body once on SQLite and once on PostgreSQL, as two tests named

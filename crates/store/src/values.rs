@@ -1,7 +1,7 @@
 //! Data values of a unit for a period: read, and written as a validated, audited batch.
 
 use crate::rollup::{Sums, apply_deltas, contributions, deltas};
-use crate::{FieldProblem, Store, StoreError, UnitSummary, now_text, text_to_decimal};
+use crate::{FieldProblem, Store, StoreError, UnitSummary, text_to_decimal};
 use binhdang_domain::{DataElement, Disaggregation, Entry, Period, ValueType, check_entry, vn};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -205,11 +205,17 @@ impl Store {
         inputs: &[ValueInput],
         actor: &Actor,
     ) -> Result<WriteSummary, StoreError> {
-        let elements = self.element_map().await?;
+        // Everything the save reads runs on its own transaction: a save never waits for a
+        // second connection while holding one, so a busy pool cannot deadlock itself.
+        let elements: BTreeMap<String, DataElement> = crate::catalogue::data_elements_on(tx)
+            .await?
+            .into_iter()
+            .map(|e| (e.code.clone(), e))
+            .collect();
         let checked = check_inputs(&elements, inputs)?;
-        self.check_entry_open(unit, period, time::OffsetDateTime::now_utc().date())
-            .await?;
-        write_checked(tx, self.backend, &elements, unit, period, &checked, actor).await
+        lock_unit_period(tx, self.backend, unit, period).await?;
+        crate::workflow::check_entry_open_on(tx, unit, period, self.clock.today()).await?;
+        write_checked(tx, self, &elements, unit, period, &checked, actor).await
     }
 
     /// The catalogue's data elements by code.
@@ -233,11 +239,38 @@ impl Store {
     }
 }
 
+/// Makes saves of one unit and period take turns until their transactions end.
+///
+/// A save reads the values it replaces, then writes the new ones, their audit rows (old →
+/// new) and the deltas of every ancestor's sums. Two saves of the same cells must not both
+/// read the same "old" value: each delta and each audit row would then be computed against a
+/// value that was no longer there, and the sums would drift. On PostgreSQL a transaction-
+/// scoped advisory lock on (unit, period) orders them (READ COMMITTED then shows the second
+/// save what the first committed); saves of other units still run side by side, and the
+/// ancestor sums they share are updated with atomic upserts in one global order. On SQLite
+/// every write transaction already runs alone (one writer connection, `BEGIN IMMEDIATE`).
+pub(crate) async fn lock_unit_period(
+    tx: &mut sqlx::AnyConnection,
+    backend: crate::Backend,
+    unit: &UnitSummary,
+    period: &Period,
+) -> Result<(), StoreError> {
+    if backend == crate::Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock(CAST($1 AS INTEGER), hashtext($2))")
+            .bind(unit.id)
+            .bind(period.to_string())
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Writes values that passed [`check_inputs`] in `tx`: the rows, their audit entries and the
-/// live sums of the unit's ancestors. The caller commits.
+/// live sums of the unit's ancestors. The caller commits, and has taken
+/// [`lock_unit_period`] first.
 pub(crate) async fn write_checked(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    backend: crate::Backend,
+    store: &Store,
     elements: &BTreeMap<String, DataElement>,
     unit: &UnitSummary,
     period: &Period,
@@ -245,7 +278,7 @@ pub(crate) async fn write_checked(
     actor: &Actor,
 ) -> Result<WriteSummary, StoreError> {
     let mut summary = WriteSummary::default();
-    let now = now_text();
+    let now = store.now_text();
     let period_text = period.to_string();
     // The unit's stored values for the period, before and (updated as we go) after.
     let mut stored: BTreeMap<(String, Disaggregation), (String, Option<String>, bool)> = BTreeMap::new();
@@ -366,7 +399,7 @@ pub(crate) async fn write_checked(
             changes.push((code.clone(), d, delta));
         }
     }
-    apply_deltas(tx, backend, Sums::All, unit.id, &period_text, &changes).await?;
+    apply_deltas(tx, store.backend, Sums::All, unit.id, &period_text, &changes).await?;
     Ok(summary)
 }
 

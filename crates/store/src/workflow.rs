@@ -3,9 +3,7 @@
 
 use crate::access::{AuditEntry, audit_in};
 use crate::rollup::{Sums, apply_deltas, contributions, deltas};
-use crate::{
-    Actor, FieldProblem, Store, StoreError, UnitSummary, date_to_text, now_text, text_to_date, text_to_decimal,
-};
+use crate::{Actor, FieldProblem, Store, StoreError, UnitSummary, date_to_text, text_to_date, text_to_decimal};
 use binhdang_domain::calendar::{Programme, Timeliness, timeliness};
 use binhdang_domain::workflow::{self, Checks, State, Transition};
 use binhdang_domain::{DataElement, Disaggregation, Period, UnitLevel};
@@ -139,30 +137,13 @@ impl Store {
             new_value: Some(serde_json::json!(p)),
             reason: None,
         };
-        audit_in(&mut tx, &entry).await?;
+        audit_in(&mut tx, &entry, &self.now_text()).await?;
         tx.commit().await?;
         Ok(())
     }
 
     pub async fn programmes(&self) -> Result<Vec<Programme>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM programmes ORDER BY code")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|r| {
-                let period_type: String = r.try_get("period_type")?;
-                let deadlines: String = r.try_get("deadlines")?;
-                Ok(Programme {
-                    code: r.try_get("code")?,
-                    name_vi: r.try_get("name_vi")?,
-                    name_en: r.try_get("name_en")?,
-                    period_type: serde_json::from_value(serde_json::Value::String(period_type.clone()))
-                        .map_err(|_| StoreError::Corrupt(format!("period type `{period_type}`")))?,
-                    half: r.try_get::<Option<i64>, _>("half")?.and_then(|h| u8::try_from(h).ok()),
-                    deadlines: serde_json::from_str(&deadlines).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                })
-            })
-            .collect()
+        programmes_on(&mut *self.pool.acquire().await?).await
     }
 
     pub async fn programme(&self, code: &str) -> Result<Programme, StoreError> {
@@ -187,39 +168,7 @@ impl Store {
         programme: &str,
         period: &Period,
     ) -> Result<Submission, StoreError> {
-        let row = sqlx::query(
-            "SELECT state, first_submitted_at, comment, updated_at, updated_by FROM submissions
-             WHERE unit_id = $1 AND programme_code = $2 AND period = $3",
-        )
-        .bind(unit.id)
-        .bind(programme)
-        .bind(period.to_string())
-        .fetch_optional(&self.pool)
-        .await?;
-        let (state, first, comment, updated_at, updated_by) = match row {
-            Some(r) => {
-                let s: String = r.try_get("state")?;
-                (
-                    s.parse::<State>().map_err(StoreError::Corrupt)?,
-                    r.try_get("first_submitted_at")?,
-                    r.try_get("comment")?,
-                    Some(r.try_get("updated_at")?),
-                    Some(r.try_get("updated_by")?),
-                )
-            }
-            None => (State::Draft, None, None, None, None),
-        };
-        Ok(Submission {
-            unit: unit.code.clone(),
-            programme: programme.to_string(),
-            period: period.to_string(),
-            state_vi: state.label_vi(),
-            state,
-            first_submitted_at: first,
-            comment,
-            updated_at,
-            updated_by,
-        })
+        submission_on(&mut *self.pool.acquire().await?, unit, programme, period).await
     }
 
     /// Units directly below `unit` that report for `period` (valid on its last day).
@@ -263,10 +212,15 @@ impl Store {
                 ),
             ));
         }
-        let current = self.submission(unit, &programme.code, period).await?;
         if transition == Transition::Approve {
             checks.children_pending = self.pending_children(unit, &programme.code, period).await?;
         }
+        // The state is read under the unit-period lock that saves take too: two clicks on
+        // "approve" cannot both add the report to the approved sums, and a save cannot slip
+        // in between a submission's check and its lock.
+        let mut tx = self.begin_write().await?;
+        crate::values::lock_unit_period(&mut tx, self.backend, unit, period).await?;
+        let current = submission_on(&mut tx, unit, &programme.code, period).await?;
         let next = workflow::apply(current.state, transition, reason, &checks).map_err(|r| {
             StoreError::Invalid(vec![FieldProblem::new(
                 "action",
@@ -275,9 +229,8 @@ impl Store {
                 r.message_vi(),
             )])
         })?;
-        let now = now_text();
+        let now = self.now_text();
         let period_text = period.to_string();
-        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO submissions (unit_id, programme_code, period, state, first_submitted_at, comment, updated_at, updated_by)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -321,7 +274,7 @@ impl Store {
             new_value: Some(serde_json::json!({"state": next})),
             reason,
         };
-        audit_in(&mut tx, &entry).await?;
+        audit_in(&mut tx, &entry, &self.now_text()).await?;
         tx.commit().await?;
         self.submission(unit, &programme.code, period).await
     }
@@ -334,8 +287,7 @@ impl Store {
         period: &str,
         adding: bool,
     ) -> Result<Vec<(String, Disaggregation, crate::rollup::Delta)>, StoreError> {
-        let elements: HashMap<String, DataElement> = self
-            .data_elements()
+        let elements: HashMap<String, DataElement> = crate::catalogue::data_elements_on(tx)
             .await?
             .into_iter()
             .map(|e| (e.code.clone(), e))
@@ -426,7 +378,7 @@ impl Store {
         .bind(period.to_string())
         .bind(reason.trim())
         .bind(&actor.name)
-        .bind(now_text())
+        .bind(self.now_text())
         .execute(&mut *tx)
         .await?;
         let period_text = period.to_string();
@@ -441,7 +393,7 @@ impl Store {
             new_value: None,
             reason: Some(reason.trim()),
         };
-        audit_in(&mut tx, &entry).await?;
+        audit_in(&mut tx, &entry, &self.now_text()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -476,7 +428,7 @@ impl Store {
             new_value: Some(serde_json::json!({"closes_on": closes_on.to_string()})),
             reason: None,
         };
-        audit_in(&mut tx, &entry).await?;
+        audit_in(&mut tx, &entry, &self.now_text()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -516,7 +468,7 @@ impl Store {
             .bind(date_to_text(until))
             .bind(reason.trim())
             .bind(&actor.name)
-            .bind(now_text())
+            .bind(self.now_text())
             .execute(&mut *tx)
             .await?;
         let period_text = period.to_string();
@@ -531,7 +483,7 @@ impl Store {
             new_value: Some(serde_json::json!({"until": until.to_string()})),
             reason: Some(reason.trim()),
         };
-        audit_in(&mut tx, &entry).await?;
+        audit_in(&mut tx, &entry, &self.now_text()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -539,57 +491,7 @@ impl Store {
     /// Refuses entry into a unit's period when its report is submitted or approved, or when
     /// the period is closed and the unit has no unlock running on `today`.
     pub async fn check_entry_open(&self, unit: &UnitSummary, period: &Period, today: Date) -> Result<(), StoreError> {
-        let Some(programme) = self.programme_for(period).await? else {
-            return Ok(());
-        };
-        let submission = self.submission(unit, &programme.code, period).await?;
-        if submission.state.locks_data() {
-            return Err(entry_problem(
-                "report_locked",
-                format!(
-                    "the {period} report of {} is {}; it must be returned or reopened before its data can change",
-                    unit.full_name, submission.state
-                ),
-                format!(
-                    "Báo cáo kỳ {} của {} đang ở trạng thái \"{}\"; cần trả lại hoặc mở lại trước khi sửa số liệu",
-                    period.label_vi(),
-                    unit.full_name,
-                    submission.state.label_vi()
-                ),
-            ));
-        }
-        let closes: Option<String> =
-            sqlx::query("SELECT closes_on FROM period_closures WHERE programme_code = $1 AND period = $2")
-                .bind(&programme.code)
-                .bind(period.to_string())
-                .fetch_optional(&self.pool)
-                .await?
-                .map(|r| r.try_get("closes_on"))
-                .transpose()?;
-        let Some(closes) = closes else { return Ok(()) };
-        if today < text_to_date(&closes)? {
-            return Ok(());
-        }
-        let unlocked =
-            sqlx::query("SELECT COUNT(*) AS n FROM unlocks WHERE unit_id = $1 AND period = $2 AND until >= $3")
-                .bind(unit.id)
-                .bind(period.to_string())
-                .bind(date_to_text(today))
-                .fetch_one(&self.pool)
-                .await?
-                .try_get::<i64, _>("n")?;
-        if unlocked > 0 {
-            return Ok(());
-        }
-        Err(entry_problem(
-            "period_closed",
-            format!("the period {period} closed for entry on {closes}; ask a reviewer to unlock it"),
-            format!(
-                "Kỳ {} đã khóa nhập liệu từ ngày {}; đề nghị chuyên viên tổng hợp mở khóa",
-                period.label_vi(),
-                crate::vn_date(text_to_date(&closes)?)
-            ),
-        ))
+        check_entry_open_on(&mut *self.pool.acquire().await?, unit, period, today).await
     }
 
     /// Each child's state and timeliness for a programme and period, and the rates.
@@ -711,4 +613,126 @@ impl Store {
         .await?;
         Ok(row.try_get("n")?)
     }
+}
+
+/// The reporting programmes, on `conn` (a write transaction reads them on its own connection).
+pub(crate) async fn programmes_on(conn: &mut sqlx::AnyConnection) -> Result<Vec<Programme>, StoreError> {
+    let rows = sqlx::query("SELECT * FROM programmes ORDER BY code")
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let period_type: String = r.try_get("period_type")?;
+            let deadlines: String = r.try_get("deadlines")?;
+            Ok(Programme {
+                code: r.try_get("code")?,
+                name_vi: r.try_get("name_vi")?,
+                name_en: r.try_get("name_en")?,
+                period_type: serde_json::from_value(serde_json::Value::String(period_type.clone()))
+                    .map_err(|_| StoreError::Corrupt(format!("period type `{period_type}`")))?,
+                half: r.try_get::<Option<i64>, _>("half")?.and_then(|h| u8::try_from(h).ok()),
+                deadlines: serde_json::from_str(&deadlines).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            })
+        })
+        .collect()
+}
+
+pub(crate) async fn submission_on(
+    conn: &mut sqlx::AnyConnection,
+    unit: &UnitSummary,
+    programme: &str,
+    period: &Period,
+) -> Result<Submission, StoreError> {
+    let row = sqlx::query(
+        "SELECT state, first_submitted_at, comment, updated_at, updated_by FROM submissions
+         WHERE unit_id = $1 AND programme_code = $2 AND period = $3",
+    )
+    .bind(unit.id)
+    .bind(programme)
+    .bind(period.to_string())
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (state, first, comment, updated_at, updated_by) = match row {
+        Some(r) => {
+            let s: String = r.try_get("state")?;
+            (
+                s.parse::<State>().map_err(StoreError::Corrupt)?,
+                r.try_get("first_submitted_at")?,
+                r.try_get("comment")?,
+                Some(r.try_get("updated_at")?),
+                Some(r.try_get("updated_by")?),
+            )
+        }
+        None => (State::Draft, None, None, None, None),
+    };
+    Ok(Submission {
+        unit: unit.code.clone(),
+        programme: programme.to_string(),
+        period: period.to_string(),
+        state_vi: state.label_vi(),
+        state,
+        first_submitted_at: first,
+        comment,
+        updated_at,
+        updated_by,
+    })
+}
+
+/// [`Store::check_entry_open`] on `conn`, so that a save checks inside its own transaction.
+pub(crate) async fn check_entry_open_on(
+    conn: &mut sqlx::AnyConnection,
+    unit: &UnitSummary,
+    period: &Period,
+    today: Date,
+) -> Result<(), StoreError> {
+    let Some(programme) = programmes_on(conn).await?.into_iter().find(|p| p.covers(period)) else {
+        return Ok(());
+    };
+    let submission = submission_on(conn, unit, &programme.code, period).await?;
+    if submission.state.locks_data() {
+        return Err(entry_problem(
+            "report_locked",
+            format!(
+                "the {period} report of {} is {}; it must be returned or reopened before its data can change",
+                unit.full_name, submission.state
+            ),
+            format!(
+                "Báo cáo kỳ {} của {} đang ở trạng thái \"{}\"; cần trả lại hoặc mở lại trước khi sửa số liệu",
+                period.label_vi(),
+                unit.full_name,
+                submission.state.label_vi()
+            ),
+        ));
+    }
+    let closes: Option<String> =
+        sqlx::query("SELECT closes_on FROM period_closures WHERE programme_code = $1 AND period = $2")
+            .bind(&programme.code)
+            .bind(period.to_string())
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|r| r.try_get("closes_on"))
+            .transpose()?;
+    let Some(closes) = closes else { return Ok(()) };
+    if today < text_to_date(&closes)? {
+        return Ok(());
+    }
+    let unlocked = sqlx::query("SELECT COUNT(*) AS n FROM unlocks WHERE unit_id = $1 AND period = $2 AND until >= $3")
+        .bind(unit.id)
+        .bind(period.to_string())
+        .bind(date_to_text(today))
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get::<i64, _>("n")?;
+    if unlocked > 0 {
+        return Ok(());
+    }
+    Err(entry_problem(
+        "period_closed",
+        format!("the period {period} closed for entry on {closes}; ask a reviewer to unlock it"),
+        format!(
+            "Kỳ {} đã khóa nhập liệu từ ngày {}; đề nghị chuyên viên tổng hợp mở khóa",
+            period.label_vi(),
+            crate::vn_date(text_to_date(&closes)?)
+        ),
+    ))
 }

@@ -55,10 +55,6 @@ pub(crate) fn parse_iso_date(field: &str, s: &str) -> Result<Date, ApiError> {
     })
 }
 
-fn today() -> Date {
-    time::OffsetDateTime::now_utc().date()
-}
-
 pub(crate) fn period_json(p: &Period) -> Value {
     let (cut_from, cut_to) = p.data_cutoff();
     json!({
@@ -109,10 +105,10 @@ async fn list_units_inner(state: &AppState, q: Params) -> Result<Json<Value>, Ap
     let date = match param(&p, "date").map(|s| parse_iso_date("date", s)) {
         Some(Err(ApiError::Invalid(mut ps))) => {
             problems.append(&mut ps);
-            today()
+            state.store.today()
         }
         Some(Ok(d)) => d,
-        _ => today(),
+        _ => state.store.today(),
     };
     let parent = match param(&p, "parent").map(UnitCode::parse) {
         Some(Err(e)) => {
@@ -155,7 +151,7 @@ pub async fn get_unit(
         let date = param(&p, "date")
             .map(|s| parse_iso_date("date", s))
             .transpose()?
-            .unwrap_or_else(today);
+            .unwrap_or_else(|| state.store.today());
         let detail = state.store.unit_detail(code.trim(), date).await?;
         Ok(Json(
             serde_json::to_value(detail).map_err(|e| ApiError::Internal(e.to_string()))?,

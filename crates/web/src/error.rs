@@ -8,6 +8,9 @@ use axum::response::{IntoResponse, Response};
 use binhdang_store::{FieldProblem, StoreError};
 use serde_json::json;
 
+/// What a busy server asks a client to wait before sending the same request again.
+pub(crate) const BUSY_RETRY_AFTER_SECONDS: &str = "5";
+
 #[derive(Debug)]
 pub enum ApiError {
     /// The thing named in the path does not exist.
@@ -38,6 +41,9 @@ pub enum ApiError {
     TooLarge { message_en: String, message_vi: String },
     /// Too many failed sign-ins; try again later.
     TooManyRequests { retry_after_seconds: i64 },
+    /// The server is saturated (deadline day): the request waited its bounded time for the
+    /// database and was not carried out; nothing was written.
+    Busy,
     /// The database is unreachable or failed: not the caller's fault.
     Internal(String),
 }
@@ -138,6 +144,18 @@ impl ApiError {
                 }
                 return response;
             }
+            ApiError::Busy => {
+                let en = "the server is busy with many saves at once and did not save this; nothing was lost — send it again in a few seconds";
+                let vi = "Máy chủ đang bận vì nhiều đơn vị cùng lưu số liệu nên chưa lưu yêu cầu này; dữ liệu đã lưu trước đó không bị mất — vui lòng gửi lại sau vài giây";
+                let body = json!({ "error": { "code": "busy", "message": pick(en, vi),
+                    "message_en": en, "message_vi": vi, "problems": [] } });
+                let mut response = (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response();
+                response.headers_mut().insert(
+                    axum::http::header::RETRY_AFTER,
+                    axum::http::HeaderValue::from_static(BUSY_RETRY_AFTER_SECONDS),
+                );
+                return response;
+            }
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "request failed");
                 let en = "the server could not complete the request; it has been logged";
@@ -162,6 +180,10 @@ impl From<StoreError> for ApiError {
                 message_en: format!("{what} `{key}` not found"),
                 message_vi: format!("Không tìm thấy {} `{key}`", what_vi(what)),
             },
+            StoreError::Busy(detail) => {
+                tracing::warn!(%detail, "database busy; answered 503");
+                ApiError::Busy
+            }
             other => ApiError::Internal(other.to_string()),
         }
     }

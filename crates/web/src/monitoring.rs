@@ -42,7 +42,7 @@ async fn figure_target(state: &AppState, p: &HashMap<String, String>) -> Result<
             Some(u) => u,
             None => state
                 .store
-                .unit_on(code, time::OffsetDateTime::now_utc().date())
+                .unit_on(code, state.store.today())
                 .await
                 .map_err(|_| unknown())?,
         },

@@ -214,10 +214,6 @@ fn raw_record(body: Result<Json<Value>, JsonRejection>) -> Result<RawRecord, Api
         .collect())
 }
 
-fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
-}
-
 /// A row may change when the caller may write its unit's data and the unit's report for the
 /// period is open.
 async fn may_change(state: &AppState, caller: &Caller, unit_id: i64, period: &Period) -> Result<(), ApiError> {
@@ -227,7 +223,7 @@ async fn may_change(state: &AppState, caller: &Caller, unit_id: i64, period: &Pe
         .await?
         .ok_or_else(|| ApiError::Internal(format!("register row of unknown unit id {unit_id}")))?;
     authorize(state, caller, &unit, Action::Write).await?;
-    state.store.check_entry_open(&unit, period, today()).await?;
+    state.store.check_entry_open(&unit, period, state.store.today()).await?;
     Ok(())
 }
 
@@ -241,7 +237,7 @@ pub(crate) async fn add_row<T: StoredRegister>(
     record: T,
 ) -> Result<Saved<T>, ApiError> {
     authorize(state, caller, unit, Action::Write).await?;
-    state.store.check_entry_open(unit, period, today()).await?;
+    state.store.check_entry_open(unit, period, state.store.today()).await?;
     Ok(state
         .store
         .create_register_row(unit, period, record, &caller.actor())

@@ -18,10 +18,6 @@ use binhdang_store::{NARRATIVE_SECTIONS, UnitSummary, unknown_unit};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
-pub fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
-}
-
 /// The unit and period asked for: the version of the code that reports in the period.
 async fn target(state: &AppState, p: &HashMap<String, String>) -> Result<(UnitSummary, Period), ApiError> {
     let code = required(p, "unit", "12")?;
@@ -85,7 +81,7 @@ pub async fn get_report(
         let format = parse_format(param(&p, "format"))?;
         let date = match param(&p, "date") {
             Some(d) => parse_iso_date("date", d)?,
-            None => today(),
+            None => state.store.today(),
         };
         document(&state, &caller, kind, &unit, period, format, date).await
     }
@@ -208,7 +204,10 @@ pub async fn put_narrative(
         if !problems.is_empty() {
             return Err(ApiError::Invalid(problems));
         }
-        state.store.check_entry_open(&unit, &period, today()).await?;
+        state
+            .store
+            .check_entry_open(&unit, &period, state.store.today())
+            .await?;
         let narrative = state
             .store
             .put_report_narrative(&unit, &period, &changes, &caller.actor())

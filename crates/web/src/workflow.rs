@@ -18,10 +18,6 @@ use binhdang_store::{TransitionRequest, UnitSummary};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
-fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
-}
-
 fn body_object(body: Result<Json<Value>, JsonRejection>) -> Result<Value, ApiError> {
     match body {
         Ok(Json(v)) => Ok(v),
@@ -337,7 +333,10 @@ pub async fn status(
         let p = params(q)?;
         let (unit, period, programme) = report_target(&state, &p).await?;
         authorize(&state, &caller, &unit, Action::Read).await?;
-        let report = state.store.status(&unit, &programme, &period, today()).await?;
+        let report = state
+            .store
+            .status(&unit, &programme, &period, state.store.today())
+            .await?;
         Ok(Json(
             serde_json::to_value(report).map_err(|e| ApiError::Internal(e.to_string()))?,
         ))
@@ -375,7 +374,7 @@ pub async fn inbox(
 /// The caller's unit's deadlines from today to 60 days ahead, with the report's state.
 async fn upcoming(state: &AppState, caller: &Caller) -> Result<Vec<Value>, ApiError> {
     let unit = &caller.user.unit;
-    let today = today();
+    let today = state.store.today();
     let horizon = today + time::Duration::days(60);
     let mut out = Vec::new();
     for programme in state.store.programmes().await? {
@@ -424,7 +423,7 @@ pub async fn audit(
         let code = required(&p, "unit", "12")?;
         let unit = state
             .store
-            .unit_on(code, today())
+            .unit_on(code, state.store.today())
             .await
             .map_err(|_| ApiError::Invalid(vec![binhdang_store::unknown_unit("unit", code)]))?;
         if let Some(period) = param(&p, "period") {

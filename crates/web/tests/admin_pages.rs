@@ -17,7 +17,7 @@ use support::App;
 use support::visitor::{Page, Visitor};
 
 fn this_year() -> i32 {
-    time::OffsetDateTime::now_utc().year()
+    binhdang_store::testing::test_today().year()
 }
 
 async fn signed_in(app: &App, username: &str, role: Role, unit: &str) -> Visitor {
@@ -331,7 +331,7 @@ on_both_backends! {
         assert_eq!(write("5").await.0, StatusCode::OK);
 
         let mut admin = admin(&app).await;
-        let today = binhdang_domain::vn::format_date(time::OffsetDateTime::now_utc().date());
+        let today = binhdang_domain::vn::format_date(binhdang_store::testing::test_today());
         let closed = post_form(&mut admin, "/quan-tri/lich-bao-cao", &[("do", "close"), ("programme", "NS-H1"),
             ("period", &h1), ("closes_on", &today)]).await;
         assert_eq!(closed.location(), "/quan-tri/lich-bao-cao?msg=closed", "{}", closed.body);

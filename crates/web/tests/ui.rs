@@ -397,7 +397,7 @@ async fn move_report(app: &App, unit: &str, period: &str, transition: &str, reas
 }
 
 fn this_year() -> i32 {
-    time::OffsetDateTime::now_utc().year()
+    binhdang_store::testing::test_today().year()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

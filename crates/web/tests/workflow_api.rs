@@ -255,7 +255,7 @@ on_both_backends! {
         assert_eq!(app.send(&officer, Method::POST, &format!("/api/v1/workflow/submit?{q}"), None).await.0, StatusCode::OK);
         let (_, status) = app.get("/api/v1/status?unit=12&period=2026").await;
         let line = status["children"].as_array().unwrap().iter().find(|c| c["unit"]["code"] == commune.as_str()).unwrap().clone();
-        let today = time::OffsetDateTime::now_utc().date();
+        let today = binhdang_store::testing::test_today();
         let expected = if today <= time::macros::date!(2026 - 12 - 05) { "on_time" } else { "late" };
         assert_eq!(line["timeliness"], expected);
         assert_eq!(line["deadline"], "2026-12-05");

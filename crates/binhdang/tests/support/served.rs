@@ -25,28 +25,39 @@ impl Drop for Served {
 
 impl Served {
     /// `binhdang serve --demo` on a fresh SQLite file.
-    pub fn demo() -> Served {
+    pub fn demo(today: time::Date) -> Served {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}/newcomer.db", dir.path().display());
-        Served::start(&url, &["--demo"], Some(dir))
+        Served::start(&url, today, &["--demo"], Some(dir))
     }
 
     /// `binhdang serve` on the database at `url` (which a test may have filled already).
-    pub fn on(url: &str) -> Served {
-        Served::start(url, &[], None)
+    pub fn on(url: &str, today: time::Date) -> Served {
+        Served::start(url, today, &[], None)
     }
 
-    fn start(url: &str, extra: &[&str], dir: Option<tempfile::TempDir>) -> Served {
+    /// Starts the server with its clock pinned to `today` (the hidden `--today` flag).
+    fn start(url: &str, today: time::Date, extra: &[&str], dir: Option<tempfile::TempDir>) -> Served {
         let port = {
             let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
             l.local_addr().unwrap().port()
         };
         let addr = format!("127.0.0.1:{port}");
-        let mut args = vec!["serve", "--addr", addr.as_str(), "--database-url", url];
+        let today = today.to_string();
+        let mut args = vec![
+            "serve",
+            "--addr",
+            addr.as_str(),
+            "--database-url",
+            url,
+            "--today",
+            &today,
+        ];
         args.extend_from_slice(extra);
         let mut child = Command::new(env!("CARGO_BIN_EXE_binhdang"))
             .args(&args)
             .env_remove("BINHDANG_DATABASE_URL")
+            .env_remove("BINHDANG_TODAY")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())

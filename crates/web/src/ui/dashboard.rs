@@ -5,7 +5,7 @@
 //! the completeness and timeliness of those units. Every chart has its table and a CSV file
 //! of its figures (`/bang-dieu-khien/csv?…&chart=series|children|assessment|completeness`).
 
-use super::reporting::{self, today};
+use super::reporting;
 use super::{Chrome, Session, format, render};
 use crate::AppState;
 use crate::auth::authorize;
@@ -142,7 +142,7 @@ fn timeline(period: &Period) -> Vec<Period> {
 async fn load(state: &AppState, session: &Session, q: &HashMap<String, String>) -> Result<Data, ApiError> {
     let store = &state.store;
     let user = &session.caller.user;
-    let today = today();
+    let today = state.store.today();
     let programmes = store.programmes().await?;
     let code = q
         .get("unit")
@@ -300,7 +300,7 @@ async fn build(
 ) -> Result<DashboardPage, ApiError> {
     let store = &state.store;
     let lang = session.lang;
-    let today = today();
+    let today = state.store.today();
     let indicators = store.indicators().await?;
     let Data {
         unit,

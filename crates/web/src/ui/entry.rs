@@ -8,8 +8,8 @@
 //! apply; a warning asks for an explanation in the indicator's comment box. The same form
 //! submits the report.
 
+use super::reporting;
 use super::reporting::PeriodChoice;
-use super::reporting::{self, today};
 use super::{Chrome, Session, field, format, render, see_other};
 use crate::AppState;
 use crate::auth::authorize;
@@ -252,13 +252,13 @@ pub(super) async fn target(
                 user.unit.clone()
             } else {
                 store
-                    .unit_on(&code, today())
+                    .unit_on(&code, state.store.today())
                     .await
                     .map_err(|_| ApiError::Invalid(vec![binhdang_store::unknown_unit("unit", &code)]))?
             };
-            reporting::default_period(&programmes, &unit, today())
+            reporting::default_period(&programmes, &unit, state.store.today())
                 .map(|p| p.to_string())
-                .unwrap_or_else(|| today().year().to_string())
+                .unwrap_or_else(|| state.store.today().year().to_string())
         }
     };
     Ok(store.resolve_unit_period(&code, &period).await?)
@@ -406,7 +406,7 @@ async fn build(
             ),
         );
     }
-    let periods = reporting::period_choices(&programmes, unit, period, lang);
+    let periods = reporting::period_choices(&programmes, unit, period, store.today(), lang);
     let can_submit =
         programme.is_some() && !locked && matches!(user.role, Role::Officer | Role::Reviewer | Role::Admin);
     Ok(EntryPage {

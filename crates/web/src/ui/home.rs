@@ -2,7 +2,7 @@
 //! forms sent back to them; a reviewer also the reports waiting for review below their unit
 //! and how complete the units below are; leaders and viewers go to the dashboard.
 
-use super::reporting::{self, today};
+use super::reporting;
 use super::{Chrome, Session, format, render, see_other};
 use crate::AppState;
 use crate::error::ApiError;
@@ -93,7 +93,7 @@ async fn build(state: &AppState, session: &Session, q: &HashMap<String, String>)
     let lang = session.lang;
     let user = &session.caller.user;
     let unit = &user.unit;
-    let today = today();
+    let today = state.store.today();
     let programmes = store.programmes().await?;
 
     let mut reports = Vec::new();

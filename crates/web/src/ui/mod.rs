@@ -350,6 +350,23 @@ impl Session {
                 "Too many requests",
                 format!("{}s", retry_after_seconds),
             ),
+            ApiError::Busy => {
+                let mut response = self.error_page(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Máy chủ đang bận",
+                    "The server is busy",
+                    self.t(
+                        "Nhiều đơn vị đang lưu số liệu cùng lúc nên yêu cầu này chưa được thực hiện; số liệu đã lưu không bị mất. Vui lòng thử lại sau vài giây.",
+                        "Many units are saving at once, so this request was not carried out; nothing saved was lost. Please try again in a few seconds.",
+                    )
+                    .to_string(),
+                );
+                response.headers_mut().insert(
+                    axum::http::header::RETRY_AFTER,
+                    axum::http::HeaderValue::from_static(crate::error::BUSY_RETRY_AFTER_SECONDS),
+                );
+                response
+            }
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "page failed");
                 self.error_page(

@@ -472,7 +472,7 @@ async fn build<T: Summarised>(
     let lists = store.register_lists().await?;
     let rows: Vec<RegisterRow<T>> = store.register_rows::<T>(unit, period).await?;
     let may_write = permits(user.role, store.reach(user, unit).await?, Action::Write);
-    let locked_reason = match store.check_entry_open(unit, period, super::reporting::today()).await {
+    let locked_reason = match store.check_entry_open(unit, period, state.store.today()).await {
         Ok(()) => None,
         Err(binhdang_store::StoreError::Invalid(problems)) => Some(super::messages_in(problems, lang)),
         Err(e) => return Err(e.into()),
@@ -541,7 +541,7 @@ async fn build<T: Summarised>(
 
     let programmes = store.programmes().await?;
     let mut periods: Vec<Period> = Vec::new();
-    for p in super::reporting::choices(&programmes, unit, super::reporting::today())
+    for p in super::reporting::choices(&programmes, unit, state.store.today())
         .iter()
         .chain(std::iter::once(period))
     {

@@ -11,7 +11,7 @@ use crate::AppState;
 use crate::auth::authorize;
 use crate::error::ApiError;
 use crate::lang::Lang;
-use crate::reports::{document, parse_format, parse_kind, today};
+use crate::reports::{document, parse_format, parse_kind};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
@@ -100,7 +100,7 @@ async fn build(
         None => WorkflowState::Draft,
     };
     let may_write = authorize(state, &session.caller, unit, Action::Write).await.is_ok();
-    let open = store.check_entry_open(unit, period, today()).await;
+    let open = store.check_entry_open(unit, period, state.store.today()).await;
     let (can_edit, locked_reason) = match (may_write, open) {
         (false, _) => (
             false,
@@ -159,7 +159,7 @@ async fn build(
         unit_name: unit.full_name.clone(),
         period_id: period.to_string(),
         period_label: format::period(period, lang),
-        periods: reporting::period_choices(&programmes, unit, period, lang),
+        periods: reporting::period_choices(&programmes, unit, period, store.today(), lang),
         choose_unit: session.caller.user.role != binhdang_domain::access::Role::Officer,
         state: format::state(workflow_state, lang).to_string(),
         state_class: super::home::state_class(workflow_state),
@@ -189,7 +189,7 @@ pub async fn save(
             .iter()
             .filter_map(|(key, _, _)| field(&form, key).map(|v| (key.to_string(), Some(v.to_string()))))
             .collect();
-        let outcome = match state.store.check_entry_open(&unit, &period, today()).await {
+        let outcome = match state.store.check_entry_open(&unit, &period, state.store.today()).await {
             Ok(()) => {
                 state
                     .store
@@ -230,7 +230,16 @@ pub async fn download(
         let kind = parse_kind(q.get("kind").map(String::as_str).unwrap_or(""))?;
         let format = parse_format(q.get("format").map(String::as_str))?;
         let (unit, period) = target(&state, &session, &q).await?;
-        document(&state, &session.caller, kind, &unit, period, format, today()).await
+        document(
+            &state,
+            &session.caller,
+            kind,
+            &unit,
+            period,
+            format,
+            state.store.today(),
+        )
+        .await
     }
     .await;
     match result {

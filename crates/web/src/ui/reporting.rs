@@ -6,10 +6,6 @@ use binhdang_domain::calendar::Programme;
 use binhdang_store::UnitSummary;
 use time::Date;
 
-pub fn today() -> Date {
-    time::OffsetDateTime::now_utc().date()
-}
-
 /// Whether the unit reports for the period: it exists on the period's last day.
 pub fn reports_in(unit: &UnitSummary, period: &Period) -> bool {
     let end = period.end();
@@ -72,9 +68,10 @@ pub fn period_choices(
     programmes: &[Programme],
     unit: &UnitSummary,
     selected: &Period,
+    today: Date,
     lang: Lang,
 ) -> Vec<PeriodChoice> {
-    choices(programmes, unit, today())
+    choices(programmes, unit, today)
         .into_iter()
         .map(|p| PeriodChoice {
             id: p.to_string(),

@@ -52,7 +52,7 @@ impl App {
     pub async fn agency_officer(&self, username: &str, agency: &str, indicators: &[&str]) -> reqwest::Client {
         let store = &self.db.store;
         let province = store
-            .unit_on("12", time::OffsetDateTime::now_utc().date())
+            .unit_on("12", binhdang_store::testing::test_today())
             .await
             .unwrap();
         let record = binhdang_domain::Agency {

@@ -11,7 +11,7 @@ use crate::AppState;
 use crate::auth::require_admin;
 use crate::error::ApiError;
 use crate::lang::Lang;
-use crate::ui::{Chrome, Session, field, format, reporting::today, see_other};
+use crate::ui::{Chrome, Session, field, format, see_other};
 use crate::workflow::{close, excuse_unit, save_programme, unlock_unit};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -322,7 +322,7 @@ async fn build(
                 .text(
                     "closes_on",
                     session.t("Khóa từ ngày", "Closed from"),
-                    format::date(today()),
+                    format::date(state.store.today()),
                 )
                 .with_hint(session.t("Ngày/tháng/năm, ví dụ 15/07/2025.", "Day/month/year, e.g. 15/07/2025.")),
         ],

@@ -361,7 +361,7 @@ async fn agency_forms(
         .optional()
         .naming_unit(state, lang)
         .await?;
-    let unit = match state.store.unit_on(unit_code, today()).await {
+    let unit = match state.store.unit_on(unit_code, state.store.today()).await {
         Ok(unit) => unit,
         Err(_) => {
             unit_box.error = crate::ui::message_in(&binhdang_store::unknown_unit("unit", unit_code), lang);
@@ -413,10 +413,6 @@ async fn agency_forms(
         });
     }
     Ok((unit_box, forms))
-}
-
-fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
 }
 
 /// The indicators ticked in an agency's form.
@@ -483,7 +479,7 @@ async fn assign_indicators(
 ) -> Result<(), ApiError> {
     let unit = state
         .store
-        .unit_on(unit_code, today())
+        .unit_on(unit_code, state.store.today())
         .await
         .map_err(|_| ApiError::Invalid(vec![binhdang_store::unknown_unit("unit", unit_code)]))?;
     if !state.store.agencies_of(&unit).await?.iter().any(|a| a.code == agency) {

@@ -8,7 +8,7 @@ use crate::AppState;
 use crate::api::parse_iso_date;
 use crate::error::ApiError;
 use crate::lang::Lang;
-use crate::ui::{Chrome, Session, format, render, reporting::today};
+use crate::ui::{Chrome, Session, format, render};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -141,9 +141,9 @@ pub async fn page(
         .unwrap_or_else(|| session.caller.user.unit.code.clone());
     let typed_date = q.get("date").map(|s| s.trim()).filter(|s| !s.is_empty());
     let (date, mut error) = match typed_date.map(|t| read_date(t, lang)) {
-        None => (today(), String::new()),
+        None => (state.store.today(), String::new()),
         Some(Ok(d)) => (d, String::new()),
-        Some(Err(e)) => (today(), e),
+        Some(Err(e)) => (state.store.today(), e),
     };
     let found = if error.is_empty() {
         match find(&state, &code, date, lang).await {
@@ -216,7 +216,7 @@ pub async fn unit_name_of(state: &AppState, code: &str, lang: Lang) -> Result<St
     if code.is_empty() {
         return Ok(String::new());
     }
-    match state.store.unit_on(code, today()).await {
+    match state.store.unit_on(code, state.store.today()).await {
         Ok(unit) => Ok(unit.full_name),
         Err(StoreError::NotFound { .. }) => {
             Ok(crate::ui::message_in(&binhdang_store::unknown_unit("unit", code), lang))
