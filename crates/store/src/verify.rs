@@ -587,10 +587,11 @@ async fn check_audit(conn: &mut AnyConnection, out: &mut Collector<'_>) -> Resul
              WHERE unit_id IN ({ids}) ORDER BY id"
         );
         for r in sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *conn).await? {
-            trails
-                .entry(value_key(&r)?)
-                .or_default()
-                .push((r.try_get("id")?, r.try_get("old_value")?, r.try_get("new_value")?));
+            trails.entry(value_key(&r)?).or_default().push((
+                r.try_get("id")?,
+                r.try_get("old_value")?,
+                r.try_get("new_value")?,
+            ));
         }
         for (key, trail) in trails {
             let current = stored.remove(&key).flatten();

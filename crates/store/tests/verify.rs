@@ -34,9 +34,18 @@ async fn communes(store: &Store) -> (Vec<UnitSummary>, Vec<UnitSummary>) {
     let province = UnitCode::parse("12").unwrap();
     let on = date!(2024 - 06 - 30);
     let mut before = Vec::new();
-    for d in store.units_valid_on(on, Some(UnitLevel::District), Some(&province)).await.unwrap() {
+    for d in store
+        .units_valid_on(on, Some(UnitLevel::District), Some(&province))
+        .await
+        .unwrap()
+    {
         let district = UnitCode::parse(&d.code).unwrap();
-        before.extend(store.units_valid_on(on, Some(UnitLevel::Commune), Some(&district)).await.unwrap());
+        before.extend(
+            store
+                .units_valid_on(on, Some(UnitLevel::Commune), Some(&district))
+                .await
+                .unwrap(),
+        );
     }
     let after = store
         .units_valid_on(date!(2026 - 01 - 01), Some(UnitLevel::Commune), Some(&province))
@@ -79,14 +88,27 @@ async fn fill(store: &Store) -> (UnitSummary, UnitSummary) {
             .unwrap();
     }
     // An overwrite and a deletion.
-    store.write_values(&before[1], &y2024, &[put("6.1.num", "female", Some("9"))], &actor()).await.unwrap();
     store
-        .write_values(&before[2], &y2024, &[put("6.1.num", "female", None), put("6.1.den", "female", None)], &actor())
+        .write_values(&before[1], &y2024, &[put("6.1.num", "female", Some("9"))], &actor())
+        .await
+        .unwrap();
+    store
+        .write_values(
+            &before[2],
+            &y2024,
+            &[put("6.1.num", "female", None), put("6.1.den", "female", None)],
+            &actor(),
+        )
         .await
         .unwrap();
     for c in after.iter().take(2) {
         store
-            .write_values(c, &y2025, &[put("6.1.num", "total", Some("3")), put("6.1.den", "total", Some("8"))], &actor())
+            .write_values(
+                c,
+                &y2025,
+                &[put("6.1.num", "total", Some("3")), put("6.1.den", "total", Some("8"))],
+                &actor(),
+            )
             .await
             .unwrap();
     }
@@ -94,7 +116,16 @@ async fn fill(store: &Store) -> (UnitSummary, UnitSummary) {
     let programme = store.programme_for(&y2024).await.unwrap().unwrap();
     for transition in [Transition::Submit, Transition::Approve] {
         store
-            .transition(&before[0], &programme, &y2024, TransitionRequest { transition, reason: None }, &actor())
+            .transition(
+                &before[0],
+                &programme,
+                &y2024,
+                TransitionRequest {
+                    transition,
+                    reason: None,
+                },
+                &actor(),
+            )
             .await
             .unwrap();
     }
@@ -295,7 +326,7 @@ on_both_backends! {
         store.rebuild_aggregates().await.unwrap();
         let report = store.verify(50).await.unwrap();
         assert_eq!(report.mismatch_count(), 0, "{report:#?}");
-        let breaks: Vec<(&str, &str, AuditProblem, Option<&str>, Option<&str>)> = report
+        let breaks: Vec<_> = report
             .breaks
             .iter()
             .map(|b| (b.element.as_str(), b.disaggregation.as_str(), b.problem, b.expected.as_deref(), b.found.as_deref()))
