@@ -346,10 +346,7 @@ impl Collector<'_> {
     }
 
     fn mismatch(&mut self, sums: Sums, m: CellMismatch) {
-        let check = match sums {
-            Sums::All => &mut self.report.aggregates,
-            Sums::Approved => &mut self.report.approved_aggregates,
-        };
+        let check = self.report_check(sums);
         check.mismatches += 1;
         match m.problem {
             CellProblem::Missing => check.missing += 1,
