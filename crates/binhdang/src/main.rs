@@ -8,6 +8,7 @@ mod demo;
 mod demo_annex;
 mod import;
 mod report;
+mod verify;
 
 use anyhow::Context;
 use binhdang_store::seed::{UnitFiles, shipped_catalogue};
@@ -115,6 +116,15 @@ enum Command {
         #[command(flatten)]
         args: report::ReportArgs,
     },
+    /// Recompute the live sums from the stored values and replay the audit trail, in one
+    /// read-only snapshot, and list what disagrees. Exit status 0: all agree, 1: a mismatch
+    /// or an audit break, 2: the database cannot be read.
+    Verify {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[command(flatten)]
+        args: verify::VerifyArgs,
+    },
 }
 
 #[tokio::main]
@@ -138,6 +148,8 @@ async fn main() -> std::process::ExitCode {
                 }
             };
         }
+        // `verify` too (0, 1, 2), and it opens the database as it is, without migrating.
+        Command::Verify { db, args } => return verify::run(&db.database_url, args).await,
         command => Cli {
             command,
             today: Some(clock),
@@ -196,7 +208,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Bench(args) => bench::run(args).await?,
         // Dispatched in `main`, before any logging or database.
-        Command::Check(_) | Command::Import { .. } => unreachable!("check and import run from main"),
+        Command::Check(_) | Command::Import { .. } | Command::Verify { .. } => {
+            unreachable!("check, import and verify run from main")
+        }
         Command::Report { db, args } => {
             let store = open(&db.database_url, clock).await?;
             report::run(&store, args).await?;

@@ -27,6 +27,7 @@ pub mod seed;
 pub mod testing;
 mod units;
 mod values;
+mod verify;
 mod workflow;
 
 pub use access::{AuditEntry, NewUser, Session, SignInError, User};
@@ -42,6 +43,7 @@ pub use rollup::{Cell, Sums};
 pub use rules::HISTORY_WINDOW;
 pub use units::{Succession, UnitDetail, UnitSummary};
 pub use values::{Actor, RawValue, StoredValue, ValueInput, WriteSummary, bad_period, unknown_unit};
+pub use verify::{AuditBreak, AuditProblem, CellMismatch, CellProblem, SumsCheck, UnauditedValue, VerifyReport};
 pub use workflow::{ChildStatus, StatusReport, Submission, TransitionRequest};
 
 use binhdang_domain::UnitLevel;
