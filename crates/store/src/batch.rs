@@ -13,8 +13,9 @@
 
 use crate::registers::{checked as check_record, insert_row, load_lists};
 use crate::rules::add_cell;
-use crate::values::{CheckedValue, check_inputs, write_checked};
+use crate::values::write_checked;
 use crate::{Actor, FieldProblem, Store, StoreError, UnitSummary, ValueInput, WriteSummary};
+use binhdang_domain::input::{CheckedValue, check_inputs};
 use binhdang_domain::register::{Record, Register, RegisterKind};
 use binhdang_domain::rules::{DataSet, Scope, Severity, builtin_rules};
 use binhdang_domain::{DataElement, Disaggregation, Indicator, Period};
@@ -102,7 +103,7 @@ impl Store {
         };
         let checked = match values {
             [] => Vec::new(),
-            _ => check_inputs(&elements, values).or_else(|e| keep(e).map(|()| Vec::new()))?,
+            _ => check_inputs(&elements, values).or_else(|ps| keep(StoreError::Invalid(ps)).map(|()| Vec::new()))?,
         };
         if let Err(e) = self.check_entry_open(unit, period, self.clock.today()).await {
             keep(e)?;

@@ -1,25 +1,4 @@
-use serde::Serialize;
-
-/// One thing wrong with a request, named by the field it concerns (`values[3].value`), in
-/// both languages so the interface can show either.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FieldProblem {
-    pub field: String,
-    pub code: String,
-    pub message_en: String,
-    pub message_vi: String,
-}
-
-impl FieldProblem {
-    pub fn new(field: impl Into<String>, code: &str, message_en: String, message_vi: String) -> Self {
-        FieldProblem {
-            field: field.into(),
-            code: code.to_string(),
-            message_en,
-            message_vi,
-        }
-    }
-}
+pub use binhdang_domain::input::FieldProblem;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

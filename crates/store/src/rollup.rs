@@ -11,7 +11,8 @@
 //! is generated), so provincial and national figures are exact either way.
 
 use crate::{Backend, Store, StoreError, text_to_decimal};
-use binhdang_domain::{CategoryCombo, DataElement, Disaggregation, ElementRole, ValueType};
+use binhdang_domain::rollup::{Cell, Delta, contributions, rolls_up};
+use binhdang_domain::{DataElement, Disaggregation};
 use rust_decimal::Decimal;
 use sqlx::Row;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -92,62 +93,6 @@ pub(crate) async fn rebuild_unit_ancestors(tx: &mut sqlx::Transaction<'_, sqlx::
         q.execute(&mut **tx).await?;
     }
     Ok(pairs.len())
-}
-
-/// One cell of an aggregate: a sum and how many units contributed to it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Cell {
-    pub sum: Decimal,
-    pub reporting: i64,
-}
-
-/// What one unit's entered values contribute to its ancestors' cells for one element:
-/// each entered part, and the total (entered, or else the sum of the entered parts).
-pub(crate) fn contributions(
-    element: &DataElement,
-    entered: &BTreeMap<Disaggregation, Decimal>,
-) -> BTreeMap<Disaggregation, Decimal> {
-    let mut out = BTreeMap::new();
-    if !rolls_up(element) || entered.is_empty() {
-        return out;
-    }
-    for (d, v) in entered {
-        out.insert(*d, *v);
-    }
-    if element.category_combo == CategoryCombo::Sex && !entered.contains_key(&Disaggregation::Total) {
-        out.insert(Disaggregation::Total, entered.values().copied().sum());
-    }
-    out
-}
-
-/// Stated rates and text are not summed.
-pub(crate) fn rolls_up(element: &DataElement) -> bool {
-    element.role != ElementRole::Rate && element.value_type != ValueType::Text
-}
-
-/// The change of one cell, to apply to every ancestor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Delta {
-    pub sum: Decimal,
-    pub reporting: i64,
-}
-
-/// Differences between two contribution maps.
-pub(crate) fn deltas(
-    before: &BTreeMap<Disaggregation, Decimal>,
-    after: &BTreeMap<Disaggregation, Decimal>,
-) -> Vec<(Disaggregation, Delta)> {
-    let keys: BTreeSet<_> = before.keys().chain(after.keys()).copied().collect();
-    keys.into_iter()
-        .filter_map(|d| {
-            let (b, a) = (before.get(&d), after.get(&d));
-            let delta = Delta {
-                sum: a.copied().unwrap_or_default() - b.copied().unwrap_or_default(),
-                reporting: i64::from(a.is_some()) - i64::from(b.is_some()),
-            };
-            (delta.sum != Decimal::ZERO || delta.reporting != 0).then_some((d, delta))
-        })
-        .collect()
 }
 
 /// Which sums: of all entered data, or of approved reports only.

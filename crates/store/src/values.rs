@@ -1,40 +1,21 @@
 //! Data values of a unit for a period: read, and written as a validated, audited batch.
 
-use crate::rollup::{Sums, apply_deltas, contributions, deltas};
+use crate::rollup::{Sums, apply_deltas};
 use crate::{FieldProblem, Store, StoreError, UnitSummary, text_to_decimal};
-use binhdang_domain::{DataElement, Disaggregation, Entry, Period, ValueType, check_entry, vn};
+use binhdang_domain::input::{CheckedValue, entry_text};
+pub use binhdang_domain::input::{RawValue, ValueInput, check_inputs};
+use binhdang_domain::rollup::{contributions, deltas};
+use binhdang_domain::{DataElement, Disaggregation, Entry, Period};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use sqlx::Row;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Who makes a change and from where, for the audit trail.
 #[derive(Debug, Clone)]
 pub struct Actor {
     pub name: String,
     pub origin: String,
-}
-
-/// A value as it arrived, before it is known whether it fits its element.
-#[derive(Debug, Clone, PartialEq)]
-pub enum RawValue {
-    /// Remove the stored value.
-    Null,
-    /// A JSON number, as its text.
-    Number(String),
-    /// A JSON string: a narrative, or a number sent as text (exact decimals travel as text).
-    Text(String),
-}
-
-/// One value to write.
-#[derive(Debug, Clone)]
-pub struct ValueInput {
-    pub element: String,
-    pub disaggregation: Option<String>,
-    pub value: RawValue,
-    pub comment: Option<String>,
-    /// Where the value was read from, for the audit trail (an imported report: "file — quote").
-    pub source: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -63,28 +44,6 @@ pub struct WriteSummary {
     pub written: usize,
     pub deleted: usize,
     pub unchanged: usize,
-}
-
-/// An input that passed every check, ready to store.
-pub(crate) struct CheckedValue {
-    pub(crate) element: String,
-    pub(crate) disaggregation: Disaggregation,
-    entry: Option<Entry>,
-    comment: Option<String>,
-    source: Option<String>,
-}
-
-impl CheckedValue {
-    fn stored_text(&self) -> Option<String> {
-        self.entry.as_ref().map(entry_text)
-    }
-}
-
-fn entry_text(e: &Entry) -> String {
-    match e {
-        Entry::Number(d) => d.to_string(),
-        Entry::Text(t) => t.clone(),
-    }
 }
 
 /// Resolves the unit reporting under `code` for `period`, or explains why there is none.
@@ -212,7 +171,7 @@ impl Store {
             .into_iter()
             .map(|e| (e.code.clone(), e))
             .collect();
-        let checked = check_inputs(&elements, inputs)?;
+        let checked = check_inputs(&elements, inputs).map_err(StoreError::Invalid)?;
         lock_unit_period(tx, self.backend, unit, period).await?;
         crate::workflow::check_entry_open_on(tx, unit, period, self.clock.today()).await?;
         write_checked(tx, self, &elements, unit, period, &checked, actor).await
@@ -415,119 +374,4 @@ fn numbers_by_element(
         }
     }
     Ok(out)
-}
-
-/// Checks every input against the catalogue; all problems are collected, not just the first.
-pub(crate) fn check_inputs(
-    elements: &BTreeMap<String, DataElement>,
-    inputs: &[ValueInput],
-) -> Result<Vec<CheckedValue>, StoreError> {
-    let mut problems = Vec::new();
-    let mut checked = Vec::with_capacity(inputs.len());
-    let mut seen = HashSet::new();
-    if inputs.is_empty() {
-        problems.push(FieldProblem::new(
-            "values",
-            "empty",
-            "the request holds no values to write".into(),
-            "Yêu cầu không có giá trị nào để ghi".into(),
-        ));
-    }
-    for (i, input) in inputs.iter().enumerate() {
-        let field = |name: &str| format!("values[{i}].{name}");
-        let Some(element) = elements.get(input.element.trim()) else {
-            problems.push(FieldProblem::new(
-                field("element"),
-                "unknown_element",
-                format!("there is no data element `{}` in the catalogue", input.element),
-                format!("Không có chỉ tiêu dữ liệu `{}` trong danh mục", input.element),
-            ));
-            continue;
-        };
-        let disaggregation = match input.disaggregation.as_deref().map(str::parse::<Disaggregation>) {
-            None => Disaggregation::Total,
-            Some(Ok(d)) => d,
-            Some(Err(_)) => {
-                let raw = input.disaggregation.clone().unwrap_or_default();
-                problems.push(FieldProblem::new(
-                    field("disaggregation"),
-                    "unknown_disaggregation",
-                    format!("`{raw}` is not a disaggregation: use total, male or female"),
-                    format!("`{raw}` không phải cách phân tổ: dùng total (tổng), male (nam) hoặc female (nữ)"),
-                ));
-                continue;
-            }
-        };
-        if !seen.insert((element.code.clone(), disaggregation)) {
-            problems.push(FieldProblem::new(
-                field("element"),
-                "duplicate",
-                format!(
-                    "{} ({disaggregation}) appears more than once in the request",
-                    element.code
-                ),
-                format!(
-                    "{} ({}) xuất hiện nhiều lần trong yêu cầu",
-                    element.code,
-                    disaggregation.name_vi()
-                ),
-            ));
-            continue;
-        }
-        let entry = match (&input.value, element.value_type) {
-            (RawValue::Null, _) => None,
-            (RawValue::Text(t), ValueType::Text) => Some(Entry::Text(t.clone())),
-            // Any number stands in here: check_entry refuses numbers for text elements.
-            (RawValue::Number(_), ValueType::Text) => Some(Entry::Number(Decimal::ZERO)),
-            (RawValue::Number(s) | RawValue::Text(s), _) => match vn::parse_canonical(s) {
-                Ok(d) => Some(Entry::Number(d)),
-                Err(e) => {
-                    problems.push(FieldProblem::new(
-                        field("value"),
-                        "not_a_number",
-                        format!("{}: {e}", element.name_en),
-                        format!("{}: {}", element.name_vi, e.message_vi()),
-                    ));
-                    continue;
-                }
-            },
-        };
-        let entry = match entry {
-            None => None,
-            Some(entry) => match check_entry(element, disaggregation, entry) {
-                Ok(e) => Some(e),
-                Err(p) => {
-                    let name = if p.code() == "disaggregation_not_allowed" {
-                        "disaggregation"
-                    } else {
-                        "value"
-                    };
-                    problems.push(FieldProblem::new(
-                        field(name),
-                        p.code(),
-                        p.message_en(element),
-                        p.message_vi(element),
-                    ));
-                    continue;
-                }
-            },
-        };
-        let comment = input
-            .comment
-            .as_ref()
-            .map(|c| c.trim().to_string())
-            .filter(|c| !c.is_empty());
-        checked.push(CheckedValue {
-            element: element.code.clone(),
-            disaggregation,
-            entry,
-            comment,
-            source: input.source.clone().filter(|s| !s.trim().is_empty()),
-        });
-    }
-    if problems.is_empty() {
-        Ok(checked)
-    } else {
-        Err(StoreError::Invalid(problems))
-    }
 }

@@ -39,8 +39,9 @@
 //! Neither takes a lock that a writer waits for; writes go on meanwhile and are simply not
 //! seen. The catalogue (which elements roll up) is read just before the snapshot.
 
-use crate::rollup::{Cell, Sums, contributions, rolls_up};
+use crate::rollup::Sums;
 use crate::{Backend, Store, StoreError, text_to_decimal};
+use binhdang_domain::rollup::{Cell, contributions, rolls_up};
 use binhdang_domain::{DataElement, Disaggregation};
 use rust_decimal::Decimal;
 use serde::Serialize;

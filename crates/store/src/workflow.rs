@@ -2,9 +2,10 @@
 //! completeness and timeliness, and the sums of approved data.
 
 use crate::access::{AuditEntry, audit_in};
-use crate::rollup::{Sums, apply_deltas, contributions, deltas};
+use crate::rollup::{Sums, apply_deltas};
 use crate::{Actor, FieldProblem, Store, StoreError, UnitSummary, date_to_text, text_to_date, text_to_decimal};
 use binhdang_domain::calendar::{Programme, Timeliness, timeliness};
+use binhdang_domain::rollup::{Delta, contributions, deltas};
 use binhdang_domain::workflow::{self, Checks, State, Transition};
 use binhdang_domain::{DataElement, Disaggregation, Period, UnitLevel};
 use rust_decimal::Decimal;
@@ -286,7 +287,7 @@ impl Store {
         unit: &UnitSummary,
         period: &str,
         adding: bool,
-    ) -> Result<Vec<(String, Disaggregation, crate::rollup::Delta)>, StoreError> {
+    ) -> Result<Vec<(String, Disaggregation, Delta)>, StoreError> {
         let elements: HashMap<String, DataElement> = crate::catalogue::data_elements_on(tx)
             .await?
             .into_iter()

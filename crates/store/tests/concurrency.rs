@@ -71,7 +71,6 @@ on_both_backends! {
         for writer in 0..WRITERS {
             let store = store.clone();
             let unit = if writer % 2 == 0 { busy.clone() } else { communes[1 + writer % 3].clone() };
-            let period = period;
             tasks.push(tokio::spawn(async move {
                 let mut saved = 0;
                 for i in 0..SAVES_PER_WRITER {

@@ -10,7 +10,7 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use binhdang_domain::access::{Action, Role};
+use binhdang_domain::access::Action;
 use binhdang_domain::catalogue::{Target, TargetOp};
 use binhdang_domain::{Period, UnitCode, UnitLevel, vn};
 use binhdang_store::{RawValue, UnitSummary, ValueInput};
@@ -339,62 +339,36 @@ pub async fn put_values(
         let p = params(q)?;
         let (unit, period) = unit_and_period(&state, &p).await?;
         authorize(&state, &caller, &unit, Action::Write).await?;
-        check_agency(&state, &caller, &inputs).await?;
-        let actor = caller.actor();
-        let summary = state.store.write_values(&unit, &period, &inputs, &actor).await?;
-        let mut out = values_body(&state, &unit, &period).await?;
-        out["written"] = json!(summary.written);
-        out["deleted"] = json!(summary.deleted);
-        out["unchanged"] = json!(summary.unchanged);
         // Validation runs on every save: errors block submission, warnings need a comment.
-        let findings = state.store.validate(&unit, &period).await?;
-        let (errors, warnings, unexplained) = binhdang_domain::rules::tally(&findings);
-        out["validation"] =
-            json!({ "errors": errors, "warnings": warnings, "unexplained_warnings": unexplained, "findings": findings });
+        let saved = binhdang_engine::save::save_and_validate(
+            &state.store,
+            &caller.user,
+            &unit,
+            &period,
+            &inputs,
+            &caller.actor(),
+        )
+        .await?;
+        let mut out = values_body(&state, &unit, &period).await?;
+        out["written"] = json!(saved.summary.written);
+        out["deleted"] = json!(saved.summary.deleted);
+        out["unchanged"] = json!(saved.summary.unchanged);
+        out["validation"] = json!({ "errors": saved.errors, "warnings": saved.warnings,
+            "unexplained_warnings": saved.unexplained_warnings, "findings": saved.findings });
         Ok(Json(out))
     }
     .await;
     ApiResult(lang, result)
 }
 
-/// An officer tied to an agency enters only the indicators that agency answers for.
+/// An officer tied to an agency enters only the indicators that agency answers for (the
+/// engine's rule); for the channels that write through the store's batch path.
 pub(crate) async fn check_agency(state: &AppState, caller: &Caller, inputs: &[ValueInput]) -> Result<(), ApiError> {
-    let Some(agency) = caller
-        .user
-        .agency_code
-        .as_deref()
-        .filter(|_| caller.user.role == Role::Officer)
-    else {
-        return Ok(());
-    };
-    let mut problems = Vec::new();
-    for (i, input) in inputs.iter().enumerate() {
-        let indicator = input.element.rsplit_once('.').map(|(i, _)| i).unwrap_or(&input.element);
-        if !state.store.agency_covers(agency, indicator).await? {
-            problems.push(binhdang_store::FieldProblem::new(
-                format!("values[{i}].element"),
-                "outside_agency",
-                format!("agency {agency} does not answer for indicator {indicator}"),
-                format!("Cơ quan {agency} không phụ trách chỉ tiêu {indicator}"),
-            ));
-        }
-    }
+    let problems = binhdang_engine::scope::refuse_outside_agency(&state.store, &caller.user, inputs).await?;
     if problems.is_empty() {
         Ok(())
     } else {
-        Err(ApiError::Forbidden {
-            code: "outside_agency",
-            message_en: problems
-                .iter()
-                .map(|p| p.message_en.clone())
-                .collect::<Vec<_>>()
-                .join("; "),
-            message_vi: problems
-                .iter()
-                .map(|p| p.message_vi.clone())
-                .collect::<Vec<_>>()
-                .join("; "),
-        })
+        Err(binhdang_engine::Refusal::OutsideScope(problems).into())
     }
 }
 

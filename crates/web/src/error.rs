@@ -213,3 +213,24 @@ impl<T: IntoResponse> IntoResponse for ApiResult<T> {
         }
     }
 }
+
+impl From<binhdang_engine::Refusal> for ApiError {
+    fn from(r: binhdang_engine::Refusal) -> Self {
+        match r {
+            binhdang_engine::Refusal::OutsideScope(problems) => ApiError::Forbidden {
+                code: "outside_agency",
+                message_en: problems
+                    .iter()
+                    .map(|p| p.message_en.clone())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                message_vi: problems
+                    .iter()
+                    .map(|p| p.message_vi.clone())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            },
+            binhdang_engine::Refusal::Store(e) => e.into(),
+        }
+    }
+}

@@ -171,7 +171,7 @@ async fn entry_lines(
     period: &Period,
 ) -> Result<Vec<EntryLine>, ApiError> {
     let store = &state.store;
-    let indicators = crate::ui::form_indicators(store, &caller.user, unit, period, false).await?;
+    let indicators = binhdang_engine::form::form_indicators(store, &caller.user, unit, period, false).await?;
     let elements = store.data_elements().await?;
     let stored = crate::ui::stored_values(store, unit, period).await?;
     let mut lines = Vec::new();

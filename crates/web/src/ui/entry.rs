@@ -24,8 +24,9 @@ use binhdang_domain::access::{Action, Role};
 use binhdang_domain::rules::Severity;
 use binhdang_domain::workflow::{State as WorkflowState, Transition};
 use binhdang_domain::{
-    CategoryCombo, DataElement, Disaggregation, ElementRole, Indicator, MeasureKind, Period, UnitLevel, ValueType, vn,
+    CategoryCombo, DataElement, Disaggregation, ElementRole, Indicator, MeasureKind, Period, ValueType, vn,
 };
+use binhdang_engine::Refusal;
 use binhdang_store::{RawValue, StoreError, TransitionRequest, UnitSummary, ValueInput};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
@@ -176,47 +177,6 @@ fn short_role(role: ElementRole) -> &'static str {
     }
 }
 
-/// The level an indicator is collected at for a period: its lowest level, or the nearest
-/// level above it that exists then (districts ended on 30 June 2025).
-fn collection_level(indicator: &Indicator, period: &Period) -> Option<UnitLevel> {
-    let districts_exist = period.end() < time::macros::date!(2025 - 07 - 01);
-    [
-        UnitLevel::Commune,
-        UnitLevel::District,
-        UnitLevel::Province,
-        UnitLevel::Country,
-    ]
-    .into_iter()
-    .filter(|l| *l <= indicator.lowest_level)
-    .find(|l| *l != UnitLevel::District || districts_exist)
-}
-
-/// The indicators the form shows a user for a unit and period, in catalogue order: those
-/// collected at the unit's level (every one with `show_all`), and for an officer of an
-/// agency only those the agency answers for.
-pub(crate) async fn form_indicators(
-    store: &binhdang_store::Store,
-    user: &binhdang_store::User,
-    unit: &UnitSummary,
-    period: &Period,
-    show_all: bool,
-) -> Result<Vec<Indicator>, StoreError> {
-    let agency = user.agency_code.clone().filter(|_| user.role == Role::Officer);
-    let mut out = Vec::new();
-    for indicator in store.indicators().await? {
-        if !show_all && collection_level(&indicator, period) != Some(unit.level) {
-            continue;
-        }
-        if let Some(a) = &agency
-            && !store.agency_covers(a, &indicator.code).await?
-        {
-            continue;
-        }
-        out.push(indicator);
-    }
-    Ok(out)
-}
-
 /// A unit's stored values for a period, by element and breakdown.
 pub(crate) async fn stored_values(
     store: &binhdang_store::Store,
@@ -344,7 +304,7 @@ async fn build(
     let workflow_state = submission.as_ref().map(|s| s.state).unwrap_or(WorkflowState::Draft);
     let locked = workflow_state.locks_data();
 
-    let indicators = form_indicators(store, user, unit, period, show_all).await?;
+    let indicators = binhdang_engine::form::form_indicators(store, user, unit, period, show_all).await?;
     let mut views: Vec<ObjectiveView> = Vec::new();
     for objective in &objectives {
         let mut list = Vec::new();
@@ -699,13 +659,19 @@ pub async fn save(
             return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
         }
         if !inputs.is_empty() {
-            match state
-                .store
-                .write_values(&unit, &period, &inputs, &session.caller.actor())
-                .await
+            // The form's page validates the report when it is shown again after the save.
+            match binhdang_engine::save::write(
+                &state.store,
+                &session.caller.user,
+                &unit,
+                &period,
+                &inputs,
+                &session.caller.actor(),
+            )
+            .await
             {
                 Ok(_) => {}
-                Err(StoreError::Invalid(found)) => {
+                Err(Refusal::Store(StoreError::Invalid(found))) => {
                     let mut problems = Problems::default();
                     for p in found {
                         let text = super::message_in(&p, session.lang);
@@ -723,7 +689,7 @@ pub async fn save(
                     let page = build(&state, &session, &unit, &period, show_all, Some(&typed), problems, None).await?;
                     return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
                 }
-                Err(e) => return Err(e.into()),
+                Err(refusal) => return Err(refusal.into()),
             }
         }
         if field(&form, "do") != Some("submit") {
@@ -786,15 +752,12 @@ async fn read_form(
     let store = &state.store;
     let stored = stored_values(store, unit, period).await?;
     let user = &session.caller.user;
-    let agency = user.agency_code.clone().filter(|_| user.role == Role::Officer);
     let mut inputs = Vec::new();
     let mut names = Vec::new();
     let mut problems = Problems::default();
     for e in store.data_elements().await? {
         let indicator = e.indicator.clone().unwrap_or_default();
-        if let Some(a) = &agency
-            && !store.agency_covers(a, &indicator).await?
-        {
+        if !binhdang_engine::scope::may_enter(store, user, &indicator).await? {
             continue;
         }
         let comment = typed

@@ -39,7 +39,7 @@ use std::net::SocketAddr;
 use tower_http::compression::CompressionLayer;
 
 pub use assets::asset_url;
-pub(crate) use entry::{form_indicators, role_label as element_role_label, stored_values};
+pub(crate) use entry::{role_label as element_role_label, stored_values};
 
 /// Where a visitor without a session is sent.
 pub const SIGN_IN_PATH: &str = "/dang-nhap";
