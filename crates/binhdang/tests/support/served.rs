@@ -89,6 +89,18 @@ impl Served {
         served
     }
 
+    /// Ends the server at once with SIGKILL (what `Child::kill` sends on Unix), as a power
+    /// cut or the out-of-memory killer would: no shutdown, no flush; waits until it is gone.
+    pub fn kill(&mut self) {
+        self.child.kill().expect("send SIGKILL to binhdang serve");
+        self.child.wait().expect("wait for the killed server");
+    }
+
+    /// Everything the server printed on standard error so far, one line after another.
+    pub fn printed(&self) -> String {
+        self.printed.lock().unwrap().join("\n")
+    }
+
     pub fn said(&self, what: &str) -> bool {
         self.printed.lock().unwrap().iter().any(|l| l.contains(what))
     }
