@@ -680,6 +680,13 @@ impl DataSet {
             .try_fold(Decimal::ZERO, |acc, (_, c)| acc.checked_add(c.value))
     }
 
+    /// What the outlier test compares for `element` and `d`: the entered male or female
+    /// value, and for the total the effective total ([`DataSet::total`]), so that a unit
+    /// that entered only the parts still has a total to compare.
+    pub fn outlier_value(&self, element: &str, d: Disaggregation) -> Option<Decimal> {
+        self.resolve(element, (d != Disaggregation::Total).then_some(d))
+    }
+
     /// The entered cells a reference reads.
     fn sources(&self, element: &str, d: Option<Disaggregation>) -> Vec<(Disaggregation, &Cell)> {
         let get = |d| self.get(element, d).map(|c| (d, c));
@@ -1569,6 +1576,31 @@ pub struct Subject<'a> {
     pub siblings: &'a [DataSet],
 }
 
+/// Where the outlier test finds the siblings' values to compare a unit's value with.
+///
+/// [`RuleSet::validate`] reads them from the siblings' data sets ([`Subject::siblings`]); a
+/// caller that keeps them ready per element and disaggregation (the store keeps them sorted,
+/// so that a save does not read every sibling again) passes its own to
+/// [`RuleSet::validate_with_siblings`]. Either way the test itself is the same
+/// [`outlier_test`] on the same values.
+pub trait SiblingValues {
+    /// The [`DataSet::outlier_value`] of `element` and `d` of every sibling that has one.
+    /// [`outlier_test`] sorts them (stably), so their order matters only between values
+    /// that compare equal, which differ at most in their scale (`4` and `4.0`).
+    fn sibling_values(&self, element: &str, d: Disaggregation) -> Vec<Decimal>;
+}
+
+impl SiblingValues for [DataSet] {
+    fn sibling_values(&self, element: &str, d: Disaggregation) -> Vec<Decimal> {
+        outlier_values(self, element, d)
+    }
+}
+
+/// The [`DataSet::outlier_value`]s of `element` and `d` in `sets`, in their order.
+fn outlier_values(sets: &[DataSet], element: &str, d: Disaggregation) -> Vec<Decimal> {
+    sets.iter().filter_map(|s| s.outlier_value(element, d)).collect()
+}
+
 /// Everything that is checked: built-in rules, configured rules and the outlier checks.
 #[derive(Debug, Clone)]
 pub struct RuleSet {
@@ -1601,6 +1633,16 @@ impl RuleSet {
     /// Every finding for the subject: built-in rules, enabled configured rules (by code),
     /// then outliers against history and siblings (in catalogue order).
     pub fn validate(&self, subject: &Subject<'_>) -> Vec<Finding> {
+        self.validate_with_siblings(subject, subject.siblings)
+    }
+
+    /// [`RuleSet::validate`] with the siblings' values taken from `siblings`;
+    /// [`Subject::siblings`] is not read.
+    pub fn validate_with_siblings<S: SiblingValues + ?Sized>(
+        &self,
+        subject: &Subject<'_>,
+        siblings: &S,
+    ) -> Vec<Finding> {
         let scope = Scope {
             period: subject.period,
             current: subject.current,
@@ -1626,17 +1668,10 @@ impl RuleSet {
                     (OutlierSource::History, MIN_HISTORY),
                     (OutlierSource::Siblings, MIN_SIBLINGS),
                 ] {
-                    let sets = match source {
-                        OutlierSource::History => subject.history,
-                        OutlierSource::Siblings => subject.siblings,
+                    let reference: Vec<Decimal> = match source {
+                        OutlierSource::History => outlier_values(subject.history, &element.code, *d),
+                        OutlierSource::Siblings => siblings.sibling_values(&element.code, *d),
                     };
-                    let reference: Vec<Decimal> = sets
-                        .iter()
-                        .filter_map(|s| {
-                            let d = (*d != Disaggregation::Total).then_some(*d);
-                            s.resolve(&element.code, d)
-                        })
-                        .collect();
                     if reference.len() < minimum {
                         continue;
                     }

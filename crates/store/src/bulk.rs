@@ -15,7 +15,7 @@ use binhdang_domain::{
 };
 use rust_decimal::Decimal;
 use sqlx::Row;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use time::Date;
 
@@ -37,6 +37,7 @@ pub struct BulkLoader<'a> {
     store: &'a Store,
     elements: HashMap<String, DataElement>,
     validity: HashMap<i64, (Option<Date>, Option<Date>)>,
+    parents: HashMap<i64, i64>,
     updated_by: String,
 }
 
@@ -51,12 +52,16 @@ impl Store {
             .map(|e| (e.code.clone(), e))
             .collect();
         let mut validity = HashMap::new();
-        for r in sqlx::query("SELECT id, valid_from, valid_to FROM units")
+        let mut parents = HashMap::new();
+        for r in sqlx::query("SELECT id, parent_id, valid_from, valid_to FROM units")
             .fetch_all(&self.pool)
             .await?
         {
             let from: Option<String> = r.try_get("valid_from")?;
             let to: Option<String> = r.try_get("valid_to")?;
+            if let Some(parent) = r.try_get::<Option<i64>, _>("parent_id")? {
+                parents.insert(r.try_get::<i64, _>("id")?, parent);
+            }
             validity.insert(
                 r.try_get::<i64, _>("id")?,
                 (
@@ -69,6 +74,7 @@ impl Store {
             store: self,
             elements,
             validity,
+            parents,
             updated_by: updated_by.to_string(),
         })
     }
@@ -77,6 +83,8 @@ impl Store {
 impl BulkLoader<'_> {
     /// Checks and inserts `values` in one transaction (replacing any value stored under the
     /// same key). Nothing is written when any value is refused. Returns the rows written.
+    /// The versions of the outlier test's lists under the parents it touches are bumped in the
+    /// same transaction, so that every server process reads those lists again.
     pub async fn insert(&self, values: &[BulkValue]) -> Result<usize, StoreError> {
         let mut rows = Vec::with_capacity(values.len());
         let mut problems = Vec::new();
@@ -122,6 +130,12 @@ impl BulkLoader<'_> {
             }
             q.execute(&mut *tx).await?;
         }
+        // The siblings' values of the outlier test changed under these parents.
+        let touched: BTreeSet<(i64, Period)> = rows
+            .iter()
+            .filter_map(|(v, _)| Some((*self.parents.get(&v.unit_id)?, v.period)))
+            .collect();
+        crate::outliers::note_bulk_write(&mut tx, &touched).await?;
         restore_sqlite_cache(store.backend, &mut tx, previous_cache).await?;
         tx.commit().await?;
         Ok(rows.len())

@@ -19,6 +19,7 @@ mod error;
 mod figures;
 pub mod imports;
 mod narratives;
+mod outliers;
 pub mod registers;
 mod rollup;
 mod rules;
@@ -106,10 +107,14 @@ pub struct Store {
     clock: Clock,
 }
 
-/// Facts derived from the unit tree that are read often and change only when units do.
+/// Facts read often: some derived from the unit tree, which change only when units do, and
+/// the outlier test's lists of values, checked against the database on every use.
 #[derive(Debug, Default)]
 pub(crate) struct Cache {
     subtree_levels: std::sync::Mutex<HashMap<(i64, time::Date), HashMap<UnitLevel, i64>>>,
+    /// The values under each parent unit and period for the outlier test against siblings,
+    /// checked against versions in the database (see [`outliers`]).
+    pub(crate) children: outliers::ChildrenCache,
 }
 
 impl Cache {
@@ -128,6 +133,7 @@ impl Cache {
         if let Ok(mut map) = self.subtree_levels.lock() {
             map.clear();
         }
+        self.children.clear();
     }
 }
 

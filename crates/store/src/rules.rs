@@ -6,12 +6,14 @@
 //! takes effect on the next call, without a restart. The rules themselves and the checks
 //! live in [`binhdang_domain::rules`]; this module only reads what they need.
 
+use crate::outliers::Children;
 use crate::{FieldProblem, Store, StoreError, UnitSummary, date_to_text, text_to_decimal};
 use binhdang_domain::Period;
 use binhdang_domain::rules::{BuiltinRule, DataSet, Expr, Finding, Rule, RuleDraft, RuleSet, Subject};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// How many earlier periods of the same type make up a unit's history for outliers.
 pub const HISTORY_WINDOW: usize = 10;
@@ -44,21 +46,21 @@ fn rule_from_row(row: &AnyRow) -> Result<Rule, StoreError> {
 
 /// Which units' values a query reads: one unit, or every unit below (and including) one.
 #[derive(Clone, Copy)]
-enum Reach {
+pub(crate) enum Reach {
     Unit(i64),
     Subtree(i64),
 }
 
 impl Reach {
     /// A condition on `column` (a unit id) binding the id as `$1`.
-    fn condition(&self, column: &str) -> String {
+    pub(crate) fn condition(&self, column: &str) -> String {
         match self {
             Reach::Unit(_) => format!("{column} = $1"),
             Reach::Subtree(_) => format!("{column} IN (SELECT unit_id FROM unit_ancestors WHERE ancestor_id = $1)"),
         }
     }
 
-    fn id(&self) -> i64 {
+    pub(crate) fn id(&self) -> i64 {
         match self {
             Reach::Unit(id) | Reach::Subtree(id) => *id,
         }
@@ -66,10 +68,10 @@ impl Reach {
 }
 
 /// A unit to validate: id, code and parent.
-struct Target {
-    id: i64,
-    code: String,
-    parent_id: Option<i64>,
+pub(crate) struct Target {
+    pub(crate) id: i64,
+    pub(crate) code: String,
+    pub(crate) parent_id: Option<i64>,
 }
 
 impl Store {
@@ -166,18 +168,32 @@ impl Store {
     /// Every finding for a unit's values in a period: built-in rules, enabled configured
     /// rules (read from the database now), and outliers against the unit's last
     /// [`HISTORY_WINDOW`] periods of the same type and against its siblings.
+    ///
+    /// The siblings' values come from the store's cache, brought up to date with the writes
+    /// since it was filled ([`crate::outliers`]), so a validation reads the unit's own values
+    /// and not every sibling's.
     pub async fn validate(&self, unit: &UnitSummary, period: &Period) -> Result<Vec<Finding>, StoreError> {
-        let parent_id: Option<i64> = sqlx::query("SELECT parent_id FROM units WHERE id = $1")
-            .bind(unit.id)
-            .fetch_one(&self.pool)
-            .await?
-            .try_get("parent_id")?;
+        let row = sqlx::query(
+            "SELECT u.parent_id, s.version FROM units u
+             LEFT JOIN sibling_versions s ON s.parent_id = u.parent_id AND s.period = $2
+             WHERE u.id = $1",
+        )
+        .bind(unit.id)
+        .bind(period.to_string())
+        .fetch_one(&self.pool)
+        .await?;
         let target = Target {
             id: unit.id,
             code: unit.code.clone(),
-            parent_id,
+            parent_id: row.try_get("parent_id")?,
         };
-        self.validate_targets(&[target], period, Reach::Unit(unit.id)).await
+        let mut children = HashMap::new();
+        if let Some(parent) = target.parent_id {
+            let version: Option<i64> = row.try_get("version")?;
+            children.insert(parent, self.children(parent, period, version.unwrap_or(0)).await?);
+        }
+        self.validate_targets(&[target], period, Reach::Unit(unit.id), &children)
+            .await
     }
 
     /// [`Store::validate`] for the unit and every unit below it, by unit code. The units
@@ -185,6 +201,15 @@ impl Store {
     /// ended within the period (a district validated for 2025 brings its communes of
     /// 30/06/2025).
     pub async fn validate_subtree(&self, unit: &UnitSummary, period: &Period) -> Result<Vec<Finding>, StoreError> {
+        let targets = self.subtree_targets(unit, period).await?;
+        let reach = Reach::Subtree(unit.id);
+        // Most of the siblings are targets too: read them all at once rather than by parent.
+        let children = self.children_by_scan(reach, period).await?;
+        self.validate_targets(&targets, period, reach, &children).await
+    }
+
+    /// The units [`Store::validate_subtree`] validates, by code.
+    pub(crate) async fn subtree_targets(&self, unit: &UnitSummary, period: &Period) -> Result<Vec<Target>, StoreError> {
         let on = match unit.valid_to {
             Some(to) if to < period.end() => to,
             _ => period.end(),
@@ -199,8 +224,7 @@ impl Store {
         .bind(date_to_text(on))
         .fetch_all(&self.pool)
         .await?;
-        let targets = rows
-            .iter()
+        rows.iter()
             .map(|r| {
                 Ok(Target {
                     id: r.try_get("id")?,
@@ -208,56 +232,13 @@ impl Store {
                     parent_id: r.try_get("parent_id")?,
                 })
             })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        self.validate_targets(&targets, period, Reach::Subtree(unit.id)).await
+            .collect()
     }
 
-    async fn validate_targets(
-        &self,
-        targets: &[Target],
-        period: &Period,
-        reach: Reach,
-    ) -> Result<Vec<Finding>, StoreError> {
-        let indicators = self.indicators().await?;
-        let elements = self.data_elements().await?;
-        let rules = RuleSet::new(&indicators, &elements, self.rules().await?);
-
-        // The period and up to HISTORY_WINDOW earlier periods of the same type.
-        let mut periods = vec![*period];
-        let mut p = *period;
-        for _ in 0..HISTORY_WINDOW {
-            p = p.previous();
-            if p.validate().is_err() {
-                break;
-            }
-            periods.push(p);
-        }
-        let placeholders: Vec<String> = (0..periods.len()).map(|i| format!("${}", i + 2)).collect();
-        let sql = format!(
-            "SELECT v.unit_id, v.period, v.element_code, v.disaggregation, v.number_value, v.comment
-             FROM data_values v WHERE {} AND v.number_value IS NOT NULL AND v.period IN ({})",
-            reach.condition("v.unit_id"),
-            placeholders.join(", ")
-        );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(reach.id());
-        for p in &periods {
-            query = query.bind(p.to_string());
-        }
-        let mut own: HashMap<i64, BTreeMap<Period, DataSet>> = HashMap::new();
-        for row in query.fetch_all(&self.pool).await? {
-            let period_text: String = row.try_get("period")?;
-            let p: Period = period_text
-                .parse()
-                .map_err(|_| StoreError::Corrupt(format!("period `{period_text}`")))?;
-            add_cell(
-                own.entry(row.try_get("unit_id")?).or_default().entry(p).or_default(),
-                &row,
-            )?;
-        }
-
-        // Values of every unit that shares a parent with a target, for the period. The
-        // siblings are found first and their values read by primary key: a join on the period
-        // alone lets the planner scan every value of the period in the country.
+    /// The values for `period` of every unit that shares a parent with a unit in `reach`,
+    /// by parent. The siblings are found first and their values read by primary key: a join
+    /// on the period alone lets the planner scan every value of the period in the country.
+    async fn children_by_scan(&self, reach: Reach, period: &Period) -> Result<HashMap<i64, Arc<Children>>, StoreError> {
         let sql = format!(
             "SELECT u.id, u.parent_id FROM units u
              WHERE u.parent_id IN (SELECT p.parent_id FROM units p WHERE {})",
@@ -289,8 +270,32 @@ impl Store {
                 add_cell(by_parent.entry(parent).or_default().entry(unit).or_default(), &row)?;
             }
         }
+        Ok(by_parent
+            .into_iter()
+            .map(|(parent, units)| {
+                (
+                    parent,
+                    Arc::new(Children::new(units.iter().map(|(id, data)| (*id, data)))),
+                )
+            })
+            .collect())
+    }
+
+    /// The findings of `targets`, whose siblings' values `children` holds by parent.
+    async fn validate_targets(
+        &self,
+        targets: &[Target],
+        period: &Period,
+        reach: Reach,
+        children: &HashMap<i64, Arc<Children>>,
+    ) -> Result<Vec<Finding>, StoreError> {
+        let indicators = self.indicators().await?;
+        let elements = self.data_elements().await?;
+        let rules = RuleSet::new(&indicators, &elements, self.rules().await?);
+        let (periods, own) = self.own_values(reach, period).await?;
 
         let empty = DataSet::new();
+        let no_siblings: &[DataSet] = &[];
         let mut findings = Vec::new();
         for target in targets {
             let mine = own.get(&target.id);
@@ -299,27 +304,63 @@ impl Store {
                 .iter()
                 .filter_map(|p| mine.and_then(|m| m.get(p)).cloned())
                 .collect();
-            let siblings: Vec<DataSet> = target
-                .parent_id
-                .and_then(|p| by_parent.get(&p))
-                .map(|units| {
-                    units
-                        .iter()
-                        .filter(|(id, _)| **id != target.id)
-                        .map(|(_, data)| data.clone())
-                        .collect()
-                })
-                .unwrap_or_default();
-            findings.extend(rules.validate(&Subject {
+            let subject = Subject {
                 unit: &target.code,
                 period: *period,
                 current: get(period),
                 previous: get(&period.previous()),
                 history: &history,
-                siblings: &siblings,
-            }));
+                siblings: no_siblings,
+            };
+            match target.parent_id.and_then(|p| children.get(&p)) {
+                Some(children) => {
+                    findings.extend(rules.validate_with_siblings(&subject, &children.siblings_of(target.id)))
+                }
+                None => findings.extend(rules.validate(&subject)),
+            }
         }
         Ok(findings)
+    }
+
+    /// The period and up to [`HISTORY_WINDOW`] earlier periods of the same type, and the
+    /// values of the units in `reach` for them, by unit and period.
+    async fn own_values(
+        &self,
+        reach: Reach,
+        period: &Period,
+    ) -> Result<(Vec<Period>, HashMap<i64, BTreeMap<Period, DataSet>>), StoreError> {
+        let mut periods = vec![*period];
+        let mut p = *period;
+        for _ in 0..HISTORY_WINDOW {
+            p = p.previous();
+            if p.validate().is_err() {
+                break;
+            }
+            periods.push(p);
+        }
+        let placeholders: Vec<String> = (0..periods.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "SELECT v.unit_id, v.period, v.element_code, v.disaggregation, v.number_value, v.comment
+             FROM data_values v WHERE {} AND v.number_value IS NOT NULL AND v.period IN ({})",
+            reach.condition("v.unit_id"),
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(reach.id());
+        for p in &periods {
+            query = query.bind(p.to_string());
+        }
+        let mut own: HashMap<i64, BTreeMap<Period, DataSet>> = HashMap::new();
+        for row in query.fetch_all(&self.pool).await? {
+            let period_text: String = row.try_get("period")?;
+            let p: Period = period_text
+                .parse()
+                .map_err(|_| StoreError::Corrupt(format!("period `{period_text}`")))?;
+            add_cell(
+                own.entry(row.try_get("unit_id")?).or_default().entry(p).or_default(),
+                &row,
+            )?;
+        }
+        Ok((periods, own))
     }
 }
 
