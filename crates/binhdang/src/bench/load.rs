@@ -725,7 +725,7 @@ impl Auth {
 struct Round {
     client: reqwest::Client,
     base: String,
-    form: Form,
+    form: Arc<Form>,
     number: usize,
     saves: usize,
     deadline: Instant,
@@ -1251,7 +1251,7 @@ async fn measure(args: &LoadArgs, url: &str, result: &mut DatabaseResult) -> Res
         .timeout(REQUEST_TIMEOUT)
         .connect_timeout(Duration::from_secs(10))
         .build()?;
-    let mut form = Some(form);
+    let form = Arc::new(form);
     for (i, officers) in plan.rounds.iter().enumerate() {
         let mut note = None;
         if !server.alive() {
@@ -1276,7 +1276,7 @@ async fn measure(args: &LoadArgs, url: &str, result: &mut DatabaseResult) -> Res
         let round = Arc::new(Round {
             client: client.clone(),
             base: server.base.clone(),
-            form: form.take().context("the form")?,
+            form: form.clone(),
             number: i + 1,
             saves: args.saves_per_officer,
             deadline: Instant::now() + Duration::from_secs_f64(args.seconds),
@@ -1310,10 +1310,6 @@ async fn measure(args: &LoadArgs, url: &str, result: &mut DatabaseResult) -> Res
         abandoned |= finish(&mut reader_tasks, hard).await;
         let elapsed = start.elapsed();
         let samples = round.rec.take();
-        form = Arc::try_unwrap(round).ok().map(|r| r.form);
-        if form.is_none() {
-            bail!("a task of the round outlived it");
-        }
         let kinds: Vec<(Kind, Figures)> = Kind::ROUND
             .iter()
             .map(|k| (*k, Figures::of(&samples, |x| x == *k, elapsed)))
@@ -1359,22 +1355,18 @@ fn round_lines(name: &str, r: &RoundResult) -> Vec<String> {
     let save = r.figures(Kind::Save);
     vec![
         format!(
-            "{name}, {} officers in {}: {}/{} forms saved ({}), {} submitted, {} requests ({}, {} health); save p50 {}, p95 {}, p99 {}; read p50 {}, p95 {}, p99 {}; errors {}; verify {}",
+            "{name}, {} officers in {}: {}/{} forms saved ({}), {} submitted, {} requests ({}, {} health); save p50 / p95 / p99 {}; read {}; errors {}; verify {}",
             r.officers,
             secs(r.elapsed),
             r.totals.saves_ok,
             r.saves_planned,
-            rate(save.answered as f64 / r.elapsed.as_secs_f64().max(1e-9)),
+            rate(forms_per_second(r)),
             r.totals.submitted,
             r.all.answered,
             rate(r.all.per_second),
             times(r.all.per_second, r.health.per_second),
-            latency_vs(save.p50, r.health.p50),
-            latency_vs(save.p95, r.health.p95),
-            latency_vs(save.p99, r.health.p99),
-            latency_vs(r.reads.p50, r.health.p50),
-            latency_vs(r.reads.p95, r.health.p95),
-            latency_vs(r.reads.p99, r.health.p99),
+            triple(&save, &r.health),
+            triple(&r.reads, &r.health),
             r.all.errors(),
             r.verify.text()
         ),
