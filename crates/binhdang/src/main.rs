@@ -95,8 +95,8 @@ enum Command {
     /// The national-scale benchmark: a synthetic national dataset loaded into fresh SQLite
     /// and PostgreSQL databases, roll-up timed against DuckDB, write-to-national latency and
     /// server memory; writes docs/PERFORMANCE.md. Run it in release:
-    /// `cargo run --release -p binhdang -- bench`.
-    Bench(bench::BenchArgs),
+    /// `cargo run --release -p binhdang -- bench`. `bench load`: the deadline-day load test.
+    Bench(bench::BenchCli),
     /// Check reports (text, DOCX, PDF): extract their figures and list every
     /// inconsistency. Exit status 0: nothing found, 1: findings, 2: a file is unreadable.
     Check(check::CheckArgs),
@@ -206,7 +206,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let store = open(&db.database_url, clock).await?;
             status(&store, &unit, &period, programme.as_deref()).await?;
         }
-        Command::Bench(args) => bench::run(args).await?,
+        Command::Bench(cli) => bench::main(cli).await?,
         // Dispatched in `main`, before any logging or database.
         Command::Check(_) | Command::Import { .. } | Command::Verify { .. } => {
             unreachable!("check, import and verify run from main")
@@ -233,6 +233,18 @@ async fn open(url: &str, clock: Clock) -> anyhow::Result<Store> {
 
 /// Loads what is missing: the catalogue, the units, and the demo when asked.
 async fn init(store: &Store, demo: bool) -> anyhow::Result<()> {
+    prepare(store, &UnitFiles::shipped()).await?;
+    if demo {
+        demo::load(store).await?;
+        demo_annex::load(store).await?;
+    }
+    accounts::first_admin(store).await?;
+    Ok(())
+}
+
+/// What `init` loads but the demo and the first administrator: the catalogue, the units
+/// (`units`: the official lists, or a part of them), the programmes and the derived tables.
+async fn prepare(store: &Store, units: &UnitFiles<'_>) -> anyhow::Result<()> {
     let catalogue = shipped_catalogue()?;
     store.load_catalogue(&catalogue).await?;
     eprintln!(
@@ -242,7 +254,7 @@ async fn init(store: &Store, demo: bool) -> anyhow::Result<()> {
         catalogue.elements.len()
     );
     eprintln!("units: loading the official lists (before and after 1 July 2025)…");
-    let report = store.load_units(&UnitFiles::shipped()).await?;
+    let report = store.load_units(units).await?;
     if report.already_loaded {
         eprintln!("units: already loaded");
     } else {
@@ -265,11 +277,6 @@ async fn init(store: &Store, demo: bool) -> anyhow::Result<()> {
     for table in store.ensure_derived().await? {
         eprintln!("rebuilt {table}");
     }
-    if demo {
-        demo::load(store).await?;
-        demo_annex::load(store).await?;
-    }
-    accounts::first_admin(store).await?;
     Ok(())
 }
 

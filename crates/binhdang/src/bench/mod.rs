@@ -25,13 +25,42 @@ use std::time::{Duration, Instant};
 
 /// The DuckDB release the comparison runs on (from PyPI, in a venv under the work dir).
 const DUCKDB_VERSION: &str = "1.5.6";
-const DUCKDB_SCRIPT: &str = include_str!("../../../scripts/bench_duckdb.py");
+const DUCKDB_SCRIPT: &str = include_str!("../../../../scripts/bench_duckdb.py");
 /// The element written to measure how fast a saved value reaches the national figure.
 const PROBE_ELEMENT: &str = "4.3.num";
 const PROBE_INDICATOR: &str = "4.3";
 const SEED: u64 = 2021_2030;
 /// Values per bulk-load transaction.
 const VALUES_PER_TRANSACTION: usize = 200_000;
+
+mod load;
+
+/// `binhdang bench` (the national benchmark) and `binhdang bench load` (deadline day).
+#[derive(clap::Args, Clone)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct BenchCli {
+    #[command(subcommand)]
+    command: Option<BenchCommand>,
+    #[command(flatten)]
+    national: BenchArgs,
+}
+
+#[derive(clap::Subcommand, Clone)]
+enum BenchCommand {
+    /// Deadline day: many commune officers save and submit their forms at once over HTTP
+    /// while provincial reviewers read, against `binhdang serve` on fresh SQLite and
+    /// PostgreSQL databases; writes the section "Deadline day (bench load)" of
+    /// docs/PERFORMANCE.md. Quick: `bench load --officers 5 --seconds 3 --provinces 12`.
+    Load(load::LoadArgs),
+}
+
+/// Runs the benchmark the command line names.
+pub async fn main(cli: BenchCli) -> Result<()> {
+    match cli.command {
+        Some(BenchCommand::Load(args)) => load::run(args).await,
+        None => run(cli.national).await,
+    }
+}
 
 #[derive(clap::Args, Clone)]
 pub struct BenchArgs {
@@ -240,7 +269,14 @@ pub async fn run(args: BenchArgs) -> Result<()> {
     if let Some(dir) = args.out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
-    std::fs::write(&args.out, &report.markdown).with_context(|| format!("cannot write {}", args.out.display()))?;
+    // The section `bench load` writes survives a new national report.
+    let mut markdown = report.markdown;
+    if let Ok(old) = std::fs::read_to_string(&args.out)
+        && let Some(section) = load::section_of(&old)
+    {
+        markdown = load::replace_section(&markdown, section);
+    }
+    std::fs::write(&args.out, &markdown).with_context(|| format!("cannot write {}", args.out.display()))?;
     println!("{}", report.summary);
     println!("report written to {}", args.out.display());
     Ok(())
