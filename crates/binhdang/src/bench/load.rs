@@ -1202,7 +1202,7 @@ async fn measure(args: &LoadArgs, url: &str, result: &mut DatabaseResult) -> Res
     let name = result.backend.name();
     progress(format!("{name}: {url}"));
     let t = Instant::now();
-    let store = crate::open(url).await?;
+    let store = crate::open(url, binhdang_store::Clock::System).await?;
     result.version = version(&store).await;
     let subset = if args.provinces.is_empty() {
         None
