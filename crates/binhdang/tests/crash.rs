@@ -369,9 +369,15 @@ on_both_backends! {
             })
             .collect();
 
-        // The kill comes 1.5–3 s into the load (a different moment each run), once every
-        // commune has an acknowledged save and while saves are in flight.
-        let jitter = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos() % 1500;
+        // The kill comes 1.5–3 s into the load (a different moment each run, drawn from the
+        // test database's random name, not from the clock), once every commune has an
+        // acknowledged save and while saves are in flight.
+        let jitter = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            db.url.hash(&mut h);
+            (h.finish() % 1500) as u32
+        };
         let kill_after = Duration::from_millis(1500 + u64::from(jitter));
         let load_started = Instant::now();
         loop {

@@ -236,6 +236,35 @@ pub(crate) async fn apply_deltas(
     Ok(())
 }
 
+/// Every unit's entered numbers for one element and period, by breakdown: what the sums are
+/// made of (read through the `(period, element_code)` index; the rebuild and `verify` share it).
+pub(crate) async fn entered_numbers(
+    conn: &mut sqlx::AnyConnection,
+    period: &str,
+    element: &str,
+) -> Result<HashMap<i64, BTreeMap<Disaggregation, Decimal>>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT unit_id, disaggregation, number_value FROM data_values
+         WHERE period = $1 AND element_code = $2 AND number_value IS NOT NULL",
+    )
+    .bind(period)
+    .bind(element)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut entered: HashMap<i64, BTreeMap<Disaggregation, Decimal>> = HashMap::new();
+    for r in &rows {
+        let d: String = r.try_get("disaggregation")?;
+        let d: Disaggregation = d
+            .parse()
+            .map_err(|_| StoreError::Corrupt(format!("disaggregation `{d}`")))?;
+        entered
+            .entry(r.try_get("unit_id")?)
+            .or_default()
+            .insert(d, text_to_decimal(&r.try_get::<String, _>("number_value")?)?);
+    }
+    Ok(entered)
+}
+
 /// Writes cells (replacing what is there) in multi-row statements.
 async fn upsert_cells(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
@@ -388,25 +417,7 @@ impl Store {
             // (unit, element index, disaggregation) → cell, for this period.
             let mut cells: HashMap<(i64, usize, Disaggregation), Cell> = HashMap::new();
             for (index, element) in elements.iter().enumerate() {
-                let rows = sqlx::query(
-                    "SELECT unit_id, disaggregation, number_value FROM data_values
-                     WHERE period = $1 AND element_code = $2 AND number_value IS NOT NULL",
-                )
-                .bind(period)
-                .bind(&element.code)
-                .fetch_all(&mut *tx)
-                .await?;
-                let mut entered: HashMap<i64, BTreeMap<Disaggregation, Decimal>> = HashMap::new();
-                for r in &rows {
-                    let d: String = r.try_get("disaggregation")?;
-                    let d: Disaggregation = d
-                        .parse()
-                        .map_err(|_| StoreError::Corrupt(format!("disaggregation `{d}`")))?;
-                    entered
-                        .entry(r.try_get("unit_id")?)
-                        .or_default()
-                        .insert(d, text_to_decimal(&r.try_get::<String, _>("number_value")?)?);
-                }
+                let entered = entered_numbers(&mut tx, period, &element.code).await?;
                 for (unit, values) in &entered {
                     for (d, v) in contributions(element, values) {
                         for a in ancestors.get(unit).map(Vec::as_slice).unwrap_or(&[]) {

@@ -262,21 +262,7 @@ impl Derivation {
     async fn all_cells(&self, conn: &mut AnyConnection, period: &str) -> Result<Expected, StoreError> {
         let mut cells = Expected::new();
         for (index, element) in self.elements.iter().enumerate() {
-            let rows = sqlx::query(
-                "SELECT unit_id, disaggregation, number_value FROM data_values
-                 WHERE period = $1 AND element_code = $2 AND number_value IS NOT NULL",
-            )
-            .bind(period)
-            .bind(&element.code)
-            .fetch_all(&mut *conn)
-            .await?;
-            let mut entered: HashMap<i64, BTreeMap<Disaggregation, Decimal>> = HashMap::new();
-            for r in &rows {
-                entered.entry(r.try_get("unit_id")?).or_default().insert(
-                    disaggregation(&r.try_get::<String, _>("disaggregation")?)?,
-                    text_to_decimal(&r.try_get::<String, _>("number_value")?)?,
-                );
-            }
+            let entered = crate::rollup::entered_numbers(conn, period, &element.code).await?;
             for (unit, values) in &entered {
                 self.add(&mut cells, *unit, index, values, 1);
             }
