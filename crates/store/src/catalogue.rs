@@ -11,6 +11,40 @@ use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+/// The catalogue as read at one version of `catalogue_version`.
+#[derive(Debug)]
+pub(crate) struct Catalogue {
+    pub(crate) version: i64,
+    pub(crate) indicators: Vec<Indicator>,
+    pub(crate) elements: Vec<DataElement>,
+}
+
+impl Catalogue {
+    /// The data elements by code.
+    pub(crate) fn element_map(&self) -> BTreeMap<String, DataElement> {
+        self.elements.iter().map(|e| (e.code.clone(), e.clone())).collect()
+    }
+}
+
+/// The last catalogue a process read; the database's version counter (raised by triggers on
+/// every change to the catalogue's tables) says whether it still holds.
+#[derive(Debug, Default)]
+pub(crate) struct CatalogueCache(Mutex<Option<Arc<Catalogue>>>);
+
+impl CatalogueCache {
+    fn get(&self, version: i64) -> Option<Arc<Catalogue>> {
+        let kept = self.0.lock().ok()?;
+        kept.as_ref().filter(|c| c.version == version).cloned()
+    }
+
+    fn keep(&self, catalogue: Arc<Catalogue>) {
+        if let Ok(mut kept) = self.0.lock() {
+            *kept = Some(catalogue);
+        }
+    }
+}
 
 /// Everything `init` loads into the catalogue tables.
 #[derive(Debug, Clone)]
@@ -194,45 +228,29 @@ impl Store {
 
     /// Every indicator with its national targets, in catalogue order.
     pub async fn indicators(&self) -> Result<Vec<Indicator>, StoreError> {
-        let mut targets: BTreeMap<String, Vec<NationalTarget>> = BTreeMap::new();
-        for r in sqlx::query("SELECT indicator_code, year, op, value FROM national_targets ORDER BY year")
-            .fetch_all(&self.pool)
+        let mut conn = self.pool.acquire().await?;
+        Ok(self.catalogue_on(&mut conn).await?.indicators.clone())
+    }
+
+    /// The catalogue's indicators and data elements as `conn` sees them: from memory while
+    /// the catalogue's version in the database is the one they were read at.
+    pub(crate) async fn catalogue_on(&self, conn: &mut sqlx::AnyConnection) -> Result<Arc<Catalogue>, StoreError> {
+        // The version is read before the tables, so a copy is never newer than its tag says
+        // it is older than: a change made in between only makes the next call read again.
+        let version: i64 = sqlx::query("SELECT version FROM catalogue_version WHERE id = 1")
+            .fetch_one(&mut *conn)
             .await?
-        {
-            let year = i32::try_from(r.try_get::<i64, _>("year")?).map_err(|_| StoreError::Corrupt("year".into()))?;
-            targets
-                .entry(r.try_get("indicator_code")?)
-                .or_default()
-                .push(NationalTarget {
-                    year,
-                    target: target(&r)?,
-                });
+            .try_get("version")?;
+        if let Some(found) = self.cache.catalogue.get(version) {
+            return Ok(found);
         }
-        let rows = sqlx::query("SELECT * FROM indicators ORDER BY sort_order")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|r| {
-                let code: String = r.try_get("code")?;
-                Ok(Indicator {
-                    national_targets: targets.remove(&code).unwrap_or_default(),
-                    code,
-                    objective: u32::try_from(r.try_get::<i64, _>("objective")?)
-                        .map_err(|_| StoreError::Corrupt("objective".into()))?,
-                    name_vi: r.try_get("name_vi")?,
-                    name_en: r.try_get("name_en")?,
-                    measure: parse(r, "measure")?,
-                    factor: text_to_decimal(&r.try_get::<String, _>("factor")?)?,
-                    direction: parse(r, "direction")?,
-                    aggregation: parse(r, "aggregation")?,
-                    lowest_level: parse(r, "lowest_level")?,
-                    numerator_vi: r.try_get("numerator_vi")?,
-                    denominator_vi: r.try_get("denominator_vi")?,
-                    responsible_agency: r.try_get("responsible_agency")?,
-                    confidence: r.try_get("confidence")?,
-                })
-            })
-            .collect()
+        let catalogue = Arc::new(Catalogue {
+            version,
+            indicators: indicators_on(conn).await?,
+            elements: data_elements_on(conn).await?,
+        });
+        self.cache.catalogue.keep(catalogue.clone());
+        Ok(catalogue)
     }
 
     pub async fn indicator_detail(&self, code: &str) -> Result<IndicatorDetail, StoreError> {
@@ -290,8 +308,10 @@ impl Store {
         })
     }
 
+    /// Every data element, in catalogue order.
     pub async fn data_elements(&self) -> Result<Vec<DataElement>, StoreError> {
-        data_elements_on(&mut *self.pool.acquire().await?).await
+        let mut conn = self.pool.acquire().await?;
+        Ok(self.catalogue_on(&mut conn).await?.elements.clone())
     }
 
     /// Sets (or replaces) a unit's own target for a phase such as `2021-2025`.
@@ -451,9 +471,51 @@ impl Store {
     }
 }
 
-/// The catalogue's data elements, on `conn` (a write transaction reads them on its own
-/// connection, never on a second one from the pool).
-pub(crate) async fn data_elements_on(conn: &mut sqlx::AnyConnection) -> Result<Vec<DataElement>, StoreError> {
+/// Every indicator with its national targets, in catalogue order, read on `conn`.
+async fn indicators_on(conn: &mut sqlx::AnyConnection) -> Result<Vec<Indicator>, StoreError> {
+    let mut targets: BTreeMap<String, Vec<NationalTarget>> = BTreeMap::new();
+    for r in sqlx::query("SELECT indicator_code, year, op, value FROM national_targets ORDER BY year")
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        let year = i32::try_from(r.try_get::<i64, _>("year")?).map_err(|_| StoreError::Corrupt("year".into()))?;
+        targets
+            .entry(r.try_get("indicator_code")?)
+            .or_default()
+            .push(NationalTarget {
+                year,
+                target: target(&r)?,
+            });
+    }
+    let rows = sqlx::query("SELECT * FROM indicators ORDER BY sort_order")
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let code: String = r.try_get("code")?;
+            Ok(Indicator {
+                national_targets: targets.remove(&code).unwrap_or_default(),
+                code,
+                objective: u32::try_from(r.try_get::<i64, _>("objective")?)
+                    .map_err(|_| StoreError::Corrupt("objective".into()))?,
+                name_vi: r.try_get("name_vi")?,
+                name_en: r.try_get("name_en")?,
+                measure: parse(r, "measure")?,
+                factor: text_to_decimal(&r.try_get::<String, _>("factor")?)?,
+                direction: parse(r, "direction")?,
+                aggregation: parse(r, "aggregation")?,
+                lowest_level: parse(r, "lowest_level")?,
+                numerator_vi: r.try_get("numerator_vi")?,
+                denominator_vi: r.try_get("denominator_vi")?,
+                responsible_agency: r.try_get("responsible_agency")?,
+                confidence: r.try_get("confidence")?,
+            })
+        })
+        .collect()
+}
+
+/// The catalogue's data elements in catalogue order, read on `conn`.
+async fn data_elements_on(conn: &mut sqlx::AnyConnection) -> Result<Vec<DataElement>, StoreError> {
     let rows = sqlx::query("SELECT * FROM data_elements ORDER BY sort_order")
         .fetch_all(&mut *conn)
         .await?;

@@ -115,6 +115,8 @@ pub(crate) struct Cache {
     /// The values under each parent unit and period for the outlier test against siblings,
     /// checked against versions in the database (see [`outliers`]).
     pub(crate) children: outliers::ChildrenCache,
+    /// The catalogue, checked against its version in the database on every use.
+    pub(crate) catalogue: catalogue::CatalogueCache,
 }
 
 impl Cache {

@@ -226,6 +226,11 @@ pub(crate) async fn apply_deltas(
             upsert_cells(tx, sums, period, &rows).await?;
         }
     }
+    // A cell empties only when values leave it; saves that only add or change values (most
+    // of them) skip the sweep.
+    if changes.iter().all(|(_, _, delta)| delta.reporting >= 0) {
+        return Ok(());
+    }
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "DELETE FROM {} WHERE period = $1 AND unit_id IN ({ids}) AND reporting <= 0",
         sums.table()

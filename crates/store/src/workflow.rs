@@ -7,11 +7,11 @@ use crate::{Actor, FieldProblem, Store, StoreError, UnitSummary, date_to_text, t
 use binhdang_domain::calendar::{Programme, Timeliness, timeliness};
 use binhdang_domain::rollup::{Delta, contributions, deltas};
 use binhdang_domain::workflow::{self, Checks, State, Transition};
-use binhdang_domain::{DataElement, Disaggregation, Period, UnitLevel};
+use binhdang_domain::{Disaggregation, Period, UnitLevel};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use sqlx::Row;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use time::Date;
 
 /// The workflow record of one unit × programme × period.
@@ -288,11 +288,7 @@ impl Store {
         period: &str,
         adding: bool,
     ) -> Result<Vec<(String, Disaggregation, Delta)>, StoreError> {
-        let elements: HashMap<String, DataElement> = crate::catalogue::data_elements_on(tx)
-            .await?
-            .into_iter()
-            .map(|e| (e.code.clone(), e))
-            .collect();
+        let elements = self.catalogue_on(tx).await?.element_map();
         let mut entered: BTreeMap<String, BTreeMap<Disaggregation, Decimal>> = BTreeMap::new();
         for r in sqlx::query(
             "SELECT element_code, disaggregation, number_value FROM data_values

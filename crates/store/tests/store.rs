@@ -300,3 +300,39 @@ async fn sqlite_files_run_in_wal_mode_with_foreign_keys() {
         .get(0);
     assert_eq!(fk, 1);
 }
+
+on_both_backends! {
+    async fn a_catalogue_changed_by_another_process_is_read_again(backend: Backend) {
+        // Each server keeps the catalogue in memory; a change made through another connection
+        // (another server process, an administrator's SQL) must reach it before its next use.
+        let db = TestDb::with_provinces(backend, &["12"]).await;
+        let name_of = |indicators: Vec<binhdang_domain::Indicator>| {
+            indicators.into_iter().find(|i| i.code == "2.1").map(|i| i.name_en).unwrap()
+        };
+        let before = name_of(db.store.indicators().await.unwrap());
+        let other = binhdang_store::Store::connect(&db.url).await.unwrap();
+        sqlx::query("UPDATE indicators SET name_en = 'Renamed elsewhere' WHERE code = '2.1'")
+            .execute(other.pool())
+            .await
+            .unwrap();
+        assert_ne!(before, "Renamed elsewhere");
+        assert_eq!(name_of(db.store.indicators().await.unwrap()), "Renamed elsewhere");
+
+        // A data element added elsewhere can be saved at once: the write path checks inputs
+        // against the catalogue it reads in its own transaction.
+        let (unit, period) = db.store.resolve_unit_period("12", "2024").await.unwrap();
+        let extra = vec![input("2.1.extra", "total", text("7"))];
+        assert!(db.store.write_values(&unit, &period, &extra, &actor()).await.is_err());
+        sqlx::query(
+            "INSERT INTO data_elements (code, indicator_code, sort_order, role, name_vi, name_en, value_type, category_combo)
+             VALUES ('2.1.extra', '2.1', 999, 'value', 'Thêm', 'Extra', 'count', 'none')",
+        )
+        .execute(other.pool())
+        .await
+        .unwrap();
+        assert!(db.store.data_elements().await.unwrap().iter().any(|e| e.code == "2.1.extra"));
+        let saved = db.store.write_values(&unit, &period, &extra, &actor()).await.unwrap();
+        assert_eq!(saved.written, 1);
+        other.close().await;
+    }
+}
