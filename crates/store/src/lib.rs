@@ -87,9 +87,14 @@ impl Backend {
 /// How long a request may wait for a database connection before it is told to come back.
 const QUEUE_WAIT: Duration = Duration::from_secs(10);
 
-/// Connections to PostgreSQL: enough that saves of different communes run side by side on a
-/// small server, well under PostgreSQL's default limit of 100.
-const POSTGRES_CONNECTIONS: u32 = 24;
+/// Connections to PostgreSQL for write transactions: enough that saves of different communes
+/// run side by side on a small server; the others wait their turn for one of these, so that
+/// however many save at once, readers still find a connection of their own.
+const POSTGRES_WRITERS: u32 = 8;
+
+/// Connections to PostgreSQL for everything else (reads, and the checks a save makes before
+/// its transaction); with the writers, well under PostgreSQL's default limit of 100.
+const POSTGRES_READERS: u32 = 16;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -100,7 +105,8 @@ pub struct Store {
     /// Readers (and, on PostgreSQL, writers too).
     pool: AnyPool,
     /// Where write transactions run: on SQLite a pool of one connection, so writers queue
-    /// here in order instead of fighting over the file lock; on PostgreSQL the same pool.
+    /// here in order instead of fighting over the file lock; on PostgreSQL a few connections,
+    /// so that a crowd of saves queues here and not in front of the readers.
     writer: AnyPool,
     backend: Backend,
     cache: std::sync::Arc<Cache>,
@@ -174,8 +180,9 @@ impl Store {
                 (pool, writer)
             }
             Backend::Postgres => {
-                let pool = options().max_connections(POSTGRES_CONNECTIONS).connect(&url).await?;
-                (pool.clone(), pool)
+                let writer = options().max_connections(POSTGRES_WRITERS).connect(&url).await?;
+                let pool = options().max_connections(POSTGRES_READERS).connect(&url).await?;
+                (pool, writer)
             }
         };
         Ok(Store {
