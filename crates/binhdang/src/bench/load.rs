@@ -58,8 +58,9 @@ pub struct LoadArgs {
     /// Length of a round in seconds: no request starts after it.
     #[arg(long, default_value_t = 20.0)]
     seconds: f64,
-    /// How many times each officer saves its form (new figures each time) before submitting.
-    #[arg(long, default_value_t = 3)]
+    /// How many times each officer saves its form (new figures each time) before submitting:
+    /// enough by default that the server, not this plan, bounds the forms saved per second.
+    #[arg(long, default_value_t = 10)]
     saves_per_officer: usize,
     /// Provincial reviewers and leaders reading aggregates and the dashboard during each round.
     #[arg(long, default_value_t = 4)]
