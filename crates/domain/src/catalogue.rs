@@ -375,6 +375,25 @@ pub enum ElementRole {
 }
 
 impl ElementRole {
+    /// What the entry form calls a box of this role.
+    pub fn label_vi(&self) -> &'static str {
+        match self {
+            ElementRole::Numerator => "Tử số",
+            ElementRole::Denominator => "Mẫu số",
+            ElementRole::Rate => "Tỷ lệ đã báo cáo (nếu có)",
+            ElementRole::Value => "Giá trị",
+        }
+    }
+
+    pub fn label_en(&self) -> &'static str {
+        match self {
+            ElementRole::Numerator => "Numerator",
+            ElementRole::Denominator => "Denominator",
+            ElementRole::Rate => "Stated rate (if reported)",
+            ElementRole::Value => "Value",
+        }
+    }
+
     pub fn as_str(&self) -> &'static str {
         match self {
             ElementRole::Numerator => "numerator",

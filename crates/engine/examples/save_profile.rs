@@ -52,7 +52,9 @@ async fn main() -> Result<()> {
         .into_iter()
         .filter(|e| e.indicator.as_ref().is_some_and(|i| indicators.contains(i)))
         .collect();
-    let communes = store.units_valid_on(REFORM_DATE, Some(UnitLevel::Commune), None).await?;
+    let communes = store
+        .units_valid_on(REFORM_DATE, Some(UnitLevel::Commune), None)
+        .await?;
     let step = communes.len() / COMMUNES;
     let actor = Actor {
         name: "profile".into(),
@@ -86,7 +88,11 @@ async fn main() -> Result<()> {
             reread.push(t.elapsed());
         }
     }
-    println!("{} ({values_per_form} values per form, {} saves)", store.backend().name(), write.len());
+    println!(
+        "{} ({values_per_form} values per form, {} saves)",
+        store.backend().name(),
+        write.len()
+    );
     for (what, times) in [("write", write), ("validate", validate), ("re-read", reread)] {
         println!("{what:<10} {}", quantiles(times));
     }
@@ -96,5 +102,10 @@ async fn main() -> Result<()> {
 fn quantiles(mut v: Vec<Duration>) -> String {
     v.sort();
     let at = |q: f64| v[((v.len() - 1) as f64 * q) as usize].as_secs_f64() * 1e3;
-    format!("p50 {:>7.2} ms   p95 {:>7.2} ms   max {:>7.2} ms", at(0.5), at(0.95), at(1.0))
+    format!(
+        "p50 {:>7.2} ms   p95 {:>7.2} ms   max {:>7.2} ms",
+        at(0.5),
+        at(0.95),
+        at(1.0)
+    )
 }

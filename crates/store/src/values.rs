@@ -138,6 +138,20 @@ impl Store {
             .collect()
     }
 
+    /// [`Store::values`] by element and disaggregation.
+    pub async fn values_by_key(
+        &self,
+        unit: &UnitSummary,
+        period: &Period,
+    ) -> Result<std::collections::HashMap<(String, Disaggregation), StoredValue>, StoreError> {
+        Ok(self
+            .values(unit, period)
+            .await?
+            .into_iter()
+            .map(|v| ((v.element.clone(), v.disaggregation), v))
+            .collect())
+    }
+
     /// Writes a batch of values for one unit and period. Every input is checked first; if
     /// any is wrong, all problems are returned and nothing is written. Otherwise the batch is
     /// written in one transaction, and every change lands in the audit trail.
@@ -334,7 +348,11 @@ pub(crate) async fn write_checked(
             .bind(&actor.name);
         for key in chunk {
             let (value, comment, is_number) = &stored[*key];
-            let (number, text) = if *is_number { (Some(value), None) } else { (None, Some(value)) };
+            let (number, text) = if *is_number {
+                (Some(value), None)
+            } else {
+                (None, Some(value))
+            };
             q = q
                 .bind(key.0.as_str())
                 .bind(key.1.as_str())

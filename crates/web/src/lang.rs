@@ -14,6 +14,16 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// The Vietnamese or the English of a pair.
+    pub fn pick<T>(self, vi: T, en: T) -> T {
+        if self == Lang::En { en } else { vi }
+    }
+
+    /// A refusal's message in this language.
+    pub fn message(self, problem: &binhdang_store::FieldProblem) -> String {
+        self.pick(&problem.message_vi, &problem.message_en).clone()
+    }
+
     pub fn from_parts(parts: &Parts) -> Lang {
         let query = parts.uri.query().unwrap_or("");
         for pair in query.split('&') {

@@ -173,7 +173,7 @@ async fn entry_lines(
     let store = &state.store;
     let indicators = binhdang_engine::form::form_indicators(store, &caller.user, unit, period, false).await?;
     let elements = store.data_elements().await?;
-    let stored = crate::ui::stored_values(store, unit, period).await?;
+    let stored = store.values_by_key(unit, period).await?;
     let mut lines = Vec::new();
     for indicator in &indicators {
         for e in elements
@@ -190,7 +190,7 @@ async fn entry_lines(
                     indicator: indicator.code.clone(),
                     indicator_name: indicator.name_vi.clone(),
                     element: e.clone(),
-                    part: crate::ui::element_role_label(e.role, Lang::Vi).to_string(),
+                    part: e.role.label_vi().to_string(),
                     disaggregation: d,
                     stored: value.and_then(|v| v.value.clone().or(v.text.clone())),
                     comment: value.and_then(|v| v.comment.clone()),
@@ -344,7 +344,7 @@ pub(crate) fn summary_json(s: &BatchSummary, lang: Lang) -> Value {
         .warnings
         .iter()
         .map(|p| {
-            json!({ "field": p.field, "code": p.code, "message": crate::ui::message_in(p, lang),
+            json!({ "field": p.field, "code": p.code, "message": lang.message(p),
                          "message_en": p.message_en, "message_vi": p.message_vi })
         })
         .collect();

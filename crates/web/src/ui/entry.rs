@@ -155,17 +155,8 @@ fn d_label(d: Disaggregation, lang: Lang) -> &'static str {
     }
 }
 
-pub(crate) fn role_label(role: ElementRole, lang: Lang) -> &'static str {
-    match (role, lang) {
-        (ElementRole::Numerator, Lang::Vi) => "Tử số",
-        (ElementRole::Denominator, Lang::Vi) => "Mẫu số",
-        (ElementRole::Rate, Lang::Vi) => "Tỷ lệ đã báo cáo (nếu có)",
-        (ElementRole::Value, Lang::Vi) => "Giá trị",
-        (ElementRole::Numerator, Lang::En) => "Numerator",
-        (ElementRole::Denominator, Lang::En) => "Denominator",
-        (ElementRole::Rate, Lang::En) => "Stated rate (if reported)",
-        (ElementRole::Value, Lang::En) => "Value",
-    }
+fn role_label(role: ElementRole, lang: Lang) -> &'static str {
+    lang.pick(role.label_vi(), role.label_en())
 }
 
 fn short_role(role: ElementRole) -> &'static str {
@@ -178,19 +169,6 @@ fn short_role(role: ElementRole) -> &'static str {
 }
 
 /// A unit's stored values for a period, by element and breakdown.
-pub(crate) async fn stored_values(
-    store: &binhdang_store::Store,
-    unit: &UnitSummary,
-    period: &Period,
-) -> Result<HashMap<(String, Disaggregation), binhdang_store::StoredValue>, StoreError> {
-    Ok(store
-        .values(unit, period)
-        .await?
-        .into_iter()
-        .map(|v| ((v.element.clone(), v.disaggregation), v))
-        .collect())
-}
-
 /// The unit and period a request names, or the user's unit and its current report.
 pub(super) async fn target(
     state: &AppState,
@@ -284,7 +262,7 @@ async fn build(
     let user = &session.caller.user;
     let objectives = store.objectives().await?;
     let elements = store.data_elements().await?;
-    let stored = stored_values(store, unit, period).await?;
+    let stored = store.values_by_key(unit, period).await?;
     let findings = store.validate(unit, period).await?;
     let (errors, _, unexplained) = binhdang_domain::rules::tally(&findings);
     let assessment = store.assessment(unit, period).await?;
@@ -750,7 +728,7 @@ async fn read_form(
 ) -> Result<(Vec<ValueInput>, Vec<String>, Problems), ApiError> {
     let lang = session.lang;
     let store = &state.store;
-    let stored = stored_values(store, unit, period).await?;
+    let stored = store.values_by_key(unit, period).await?;
     let user = &session.caller.user;
     let mut inputs = Vec::new();
     let mut names = Vec::new();

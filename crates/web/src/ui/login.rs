@@ -47,10 +47,6 @@ struct LoginPage {
     error: Option<String>,
 }
 
-fn t(lang: Lang, vi: &'static str, en: &'static str) -> &'static str {
-    if lang == Lang::En { en } else { vi }
-}
-
 /// The sign-in form with its anti-forgery token in a cookie and a hidden field. The token of
 /// an earlier visit is kept, so that a second tab or a background request for the page does
 /// not invalidate a form already shown.
@@ -66,7 +62,7 @@ fn login_page(
     let token = cookie_value(headers, LOGIN_COOKIE)
         .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
         .unwrap_or_else(binhdang_store::access::new_secret);
-    let mut c = Chrome::anonymous(visitor.lang, t(visitor.lang, "Đăng nhập", "Sign in"), &visitor.path);
+    let mut c = Chrome::anonymous(visitor.lang, visitor.lang.pick("Đăng nhập", "Sign in"), &visitor.path);
     if let Some(text) = notice {
         c = c.with_notice("ok", text);
     }
@@ -99,7 +95,7 @@ pub async fn form(
         return see_other(&next);
     }
     let notice = match q.get("msg").map(String::as_str) {
-        Some("signed_out") => Some(t(visitor.lang, "Bạn đã đăng xuất.", "You have signed out.")),
+        Some("signed_out") => Some(visitor.lang.pick("Bạn đã đăng xuất.", "You have signed out.")),
         _ => None,
     };
     login_page(&visitor, &headers, StatusCode::OK, &next, "", None, notice)
@@ -130,8 +126,7 @@ pub async fn submit(
     let username = f.username.trim();
     let expected = cookie_value(&headers, LOGIN_COOKIE).unwrap_or_default();
     if expected.is_empty() || !constant_time_eq(expected.as_bytes(), f.csrf.as_bytes()) {
-        let message = t(
-            lang,
+        let message = lang.pick(
             "Biểu mẫu đăng nhập đã hết hạn. Hãy nhập lại và đăng nhập.",
             "The sign-in form has expired. Please enter your details again.",
         );
@@ -146,8 +141,7 @@ pub async fn submit(
         );
     }
     if username.is_empty() || f.password.is_empty() {
-        let message = t(
-            lang,
+        let message = lang.pick(
             "Hãy nhập tên đăng nhập và mật khẩu.",
             "Enter your username and password.",
         );
@@ -203,7 +197,7 @@ pub async fn submit(
             r
         }
         Err(SignInError::Invalid) => {
-            let message = t(lang, "Sai tên đăng nhập hoặc mật khẩu.", "Wrong username or password.");
+            let message = lang.pick("Sai tên đăng nhập hoặc mật khẩu.", "Wrong username or password.");
             login_page(
                 &visitor,
                 &headers,
@@ -216,8 +210,7 @@ pub async fn submit(
         }
         Err(SignInError::Store(e)) => {
             tracing::error!(error = %e, "sign-in failed");
-            let message = t(
-                lang,
+            let message = lang.pick(
                 "Máy chủ không xử lý được yêu cầu; lỗi đã được ghi lại.",
                 "The server could not complete the request; it has been logged.",
             );

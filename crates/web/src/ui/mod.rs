@@ -39,7 +39,6 @@ use std::net::SocketAddr;
 use tower_http::compression::CompressionLayer;
 
 pub use assets::asset_url;
-pub(crate) use entry::{role_label as element_role_label, stored_values};
 
 /// Where a visitor without a session is sent.
 pub const SIGN_IN_PATH: &str = "/dang-nhap";
@@ -95,11 +94,7 @@ pub fn ui_lang(parts: &Parts) -> Lang {
 
 /// A refusal's message in the page's language.
 pub(crate) fn message_in(problem: &binhdang_store::FieldProblem, lang: Lang) -> String {
-    if lang == Lang::En {
-        problem.message_en.clone()
-    } else {
-        problem.message_vi.clone()
-    }
+    lang.message(problem)
 }
 
 /// All of a refusal's messages in the page's language, as one sentence run.

@@ -638,11 +638,11 @@ fn count(rows: i64) -> String {
 }
 
 fn total_label(lang: Lang) -> String {
-    (if lang == Lang::En { "Total" } else { "Tổng cộng" }).to_string()
+    lang.pick("Tổng cộng", "Total").to_string()
 }
 
 fn pick(lang: Lang, vi: &str, en: &str) -> String {
-    (if lang == Lang::En { en } else { vi }).to_string()
+    lang.pick(vi, en).to_string()
 }
 
 fn row(label: String, cells: Vec<String>) -> SummaryRow {
