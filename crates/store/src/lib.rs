@@ -24,6 +24,7 @@ pub mod registers;
 mod rollup;
 mod rules;
 pub mod seed;
+mod sql;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod units;

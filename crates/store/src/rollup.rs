@@ -223,7 +223,7 @@ pub(crate) async fn apply_deltas(
                     ));
                 }
             }
-            upsert_cells(tx, sums, period, &rows).await?;
+            upsert_cells(tx, backend, sums, period, &rows).await?;
         }
     }
     // A cell empties only when values leave it; saves that only add or change values (most
@@ -273,40 +273,26 @@ pub(crate) async fn entered_numbers(
 /// Writes cells (replacing what is there) in multi-row statements.
 async fn upsert_cells(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    backend: Backend,
     sums: Sums,
     period: &str,
     rows: &[(i64, &str, &str, Decimal, i64)],
 ) -> Result<(), StoreError> {
-    for chunk in rows.chunks(150) {
-        let mut sql = format!(
-            "INSERT INTO {} (unit_id, period, element_code, disaggregation, value, reporting) VALUES ",
-            sums.table()
+    for chunk in rows.chunks(500) {
+        let sql = format!(
+            "INSERT INTO {} (unit_id, period, element_code, disaggregation, value, reporting) VALUES {}
+             ON CONFLICT (unit_id, period, element_code, disaggregation) DO UPDATE SET
+                value = excluded.value, reporting = excluded.reporting",
+            sums.table(),
+            crate::sql::placeholders(backend, chunk.len(), 6)
         );
-        for i in 0..chunk.len() {
-            let b = i * 5 + 1;
-            if i > 0 {
-                sql.push(',');
-            }
-            sql.push_str(&format!(
-                "(${},${},${},${},${},${})",
-                b + 1,
-                1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5
-            ));
-        }
-        sql.push_str(
-            " ON CONFLICT (unit_id, period, element_code, disaggregation) DO UPDATE SET
-              value = excluded.value, reporting = excluded.reporting",
-        );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(period.to_string());
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for (unit, element, d, sum, reporting) in chunk {
             q = q
                 .bind(*unit)
-                .bind(element.to_string())
-                .bind(d.to_string())
+                .bind(period)
+                .bind(*element)
+                .bind(*d)
                 .bind(sum.normalize().to_string())
                 .bind(*reporting);
         }
@@ -327,7 +313,7 @@ async fn insert_new_cells(
         let mut sql = String::from(
             "INSERT INTO aggregates (unit_id, period, element_code, disaggregation, value, reporting) VALUES ",
         );
-        sql.push_str(&crate::bulk::placeholders(backend, chunk.len(), 6));
+        sql.push_str(&crate::sql::placeholders(backend, chunk.len(), 6));
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for (unit, element, d, sum, reporting) in chunk {
             q = q
@@ -415,7 +401,7 @@ impl Store {
                 .map(|r| r.try_get("period"))
                 .collect::<Result<_, _>>()?;
         let mut tx = self.begin_write().await?;
-        let previous_cache = crate::bulk::bigger_sqlite_cache(self.backend, &mut tx).await?;
+        let previous_cache = crate::sql::bigger_sqlite_cache(self.backend, &mut tx).await?;
         sqlx::query("DELETE FROM aggregates").execute(&mut *tx).await?;
         let mut written = 0;
         for period in &periods {
@@ -441,7 +427,7 @@ impl Store {
             insert_new_cells(&mut tx, self.backend, period, &rows).await?;
             written += rows.len();
         }
-        crate::bulk::restore_sqlite_cache(self.backend, &mut tx, previous_cache).await?;
+        crate::sql::restore_sqlite_cache(self.backend, &mut tx, previous_cache).await?;
         tx.commit().await?;
         Ok(written)
     }

@@ -1,6 +1,7 @@
 //! Data values of a unit for a period: read, and written as a validated, audited batch.
 
 use crate::rollup::{Sums, apply_deltas};
+use crate::sql::placeholders;
 use crate::{FieldProblem, Store, StoreError, UnitSummary, text_to_decimal};
 use binhdang_domain::input::{CheckedValue, entry_text};
 pub use binhdang_domain::input::{RawValue, ValueInput, check_inputs};
@@ -318,34 +319,32 @@ pub(crate) async fn write_checked(
         changed.insert(key);
     }
     let (upserts, deletes): (Vec<_>, Vec<_>) = changed.iter().partition(|key| stored.contains_key(*key));
+    let backend = store.backend;
     for chunk in deletes.chunks(ROWS_PER_STATEMENT) {
-        let mut sql = String::from(
-            "DELETE FROM data_values WHERE unit_id = $1 AND period = $2 AND (element_code, disaggregation) IN (VALUES ",
+        let sql = format!(
+            "DELETE FROM data_values WHERE (unit_id, period, element_code, disaggregation) IN (VALUES {})",
+            placeholders(backend, chunk.len(), 4)
         );
-        push_rows(&mut sql, 0, 3, chunk.len(), 2);
-        sql.push(')');
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(unit.id).bind(&period_text);
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for (element, d) in chunk {
-            q = q.bind(element.as_str()).bind(d.as_str());
+            q = q
+                .bind(unit.id)
+                .bind(&period_text)
+                .bind(element.as_str())
+                .bind(d.as_str());
         }
         q.execute(&mut **tx).await?;
     }
     for chunk in upserts.chunks(ROWS_PER_STATEMENT) {
-        let mut sql = String::from(
+        let sql = format!(
             "INSERT INTO data_values (unit_id, period, updated_at, updated_by, element_code, disaggregation,
-                number_value, text_value, comment) VALUES ",
-        );
-        push_rows(&mut sql, 4, 5, chunk.len(), 5);
-        sql.push_str(
-            " ON CONFLICT (unit_id, period, element_code, disaggregation) DO UPDATE SET
+                number_value, text_value, comment) VALUES {}
+             ON CONFLICT (unit_id, period, element_code, disaggregation) DO UPDATE SET
                 number_value = excluded.number_value, text_value = excluded.text_value,
                 comment = excluded.comment, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+            placeholders(backend, chunk.len(), 9)
         );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(unit.id)
-            .bind(&period_text)
-            .bind(&now)
-            .bind(&actor.name);
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for key in chunk {
             let (value, comment, is_number) = &stored[*key];
             let (number, text) = if *is_number {
@@ -354,6 +353,10 @@ pub(crate) async fn write_checked(
                 (None, Some(value))
             };
             q = q
+                .bind(unit.id)
+                .bind(&period_text)
+                .bind(&now)
+                .bind(&actor.name)
                 .bind(key.0.as_str())
                 .bind(key.1.as_str())
                 .bind(number)
@@ -365,19 +368,19 @@ pub(crate) async fn write_checked(
     // The audit rows in the order the changes were made: each row's old value is the one
     // before it (identifiers follow the order of the VALUES list on both databases).
     for chunk in audit.chunks(ROWS_PER_STATEMENT) {
-        let mut sql = String::from(
+        let sql = format!(
             "INSERT INTO data_value_audit (unit_id, period, changed_by, changed_at, origin, element_code,
-                disaggregation, old_value, new_value, old_comment, new_comment, source) VALUES ",
+                disaggregation, old_value, new_value, old_comment, new_comment, source) VALUES {}",
+            placeholders(backend, chunk.len(), 12)
         );
-        push_rows(&mut sql, 5, 6, chunk.len(), 7);
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(unit.id)
-            .bind(&period_text)
-            .bind(&actor.name)
-            .bind(&now)
-            .bind(&actor.origin);
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for row in chunk {
             q = q
+                .bind(unit.id)
+                .bind(&period_text)
+                .bind(&actor.name)
+                .bind(&now)
+                .bind(&actor.origin)
                 .bind(row.element)
                 .bind(row.disaggregation.as_str())
                 .bind(row.old_value.as_deref())
@@ -405,7 +408,7 @@ pub(crate) async fn write_checked(
 }
 
 /// Rows per multi-row statement: well under both databases' limit on bound parameters
-/// (SQLite 32,766; PostgreSQL 65,535) at seven per row.
+/// (SQLite 32,766; PostgreSQL 65,535) at twelve per row.
 const ROWS_PER_STATEMENT: usize = 500;
 
 /// One change, as the audit trail records it.
@@ -417,22 +420,6 @@ struct AuditRow<'a> {
     old_comment: Option<String>,
     new_comment: Option<String>,
     source: Option<&'a str>,
-}
-
-/// Appends the placeholders of `rows` rows to a multi-row statement: each row repeats the
-/// `shared` parameters `$1…$shared`, then takes `width` of its own numbered from `first`
-/// (`shared = 1, first = 2, width = 2`: `($1,$2,$3),($1,$4,$5)`).
-fn push_rows(sql: &mut String, shared: usize, first: usize, rows: usize, width: usize) {
-    for i in 0..rows {
-        if i > 0 {
-            sql.push(',');
-        }
-        let own = (0..width).map(|j| first + i * width + j);
-        let numbers: Vec<String> = (1..=shared).chain(own).map(|n| format!("${n}")).collect();
-        sql.push('(');
-        sql.push_str(&numbers.join(","));
-        sql.push(')');
-    }
 }
 
 /// The numeric values among `stored`, for the elements in `codes`.

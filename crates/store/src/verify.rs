@@ -734,7 +734,7 @@ impl Store {
             for chunk in rows.chunks(1000) {
                 let sql = format!(
                     "INSERT INTO approved_aggregates (unit_id, period, element_code, disaggregation, value, reporting) VALUES {}",
-                    crate::bulk::placeholders(self.backend, chunk.len(), 6)
+                    crate::sql::placeholders(self.backend, chunk.len(), 6)
                 );
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
                 for (unit, element, d, cell) in chunk {
