@@ -128,7 +128,7 @@ impl Store {
             }
         }
         if !checked.is_empty() {
-            crate::values::lock_unit_period(&mut tx, self.backend, unit, period).await?;
+            crate::rollup::lock_unit_period(&mut tx, self.backend, unit, period).await?;
             summary.values = write_checked(&mut tx, self, &elements, unit, period, &checked, actor).await?;
             problems.extend(rule_errors(&mut tx, unit, period, &indicators, &elements, &checked).await?);
         }

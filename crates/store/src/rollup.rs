@@ -10,9 +10,9 @@
 //! twice; all of a split commune's successors lie in one province (checked when the mapping
 //! is generated), so provincial and national figures are exact either way.
 
-use crate::{Backend, Store, StoreError, text_to_decimal};
+use crate::{Backend, Store, StoreError, UnitSummary, text_to_decimal};
 use binhdang_domain::rollup::{Cell, Delta, contributions, rolls_up};
-use binhdang_domain::{DataElement, Disaggregation};
+use binhdang_domain::{DataElement, Disaggregation, Period};
 use rust_decimal::Decimal;
 use sqlx::Row;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -474,4 +474,30 @@ impl Store {
         self.cache.clear();
         Ok(n)
     }
+}
+
+/// Makes saves of one unit and period take turns until their transactions end.
+///
+/// A save reads the values it replaces, then writes the new ones, their audit rows (old →
+/// new) and the deltas of every ancestor's sums. Two saves of the same cells must not both
+/// read the same "old" value: each delta and each audit row would then be computed against a
+/// value that was no longer there, and the sums would drift. On PostgreSQL a transaction-
+/// scoped advisory lock on (unit, period) orders them (READ COMMITTED then shows the second
+/// save what the first committed); saves of other units still run side by side, and the
+/// ancestor sums they share are updated with atomic upserts in one global order. On SQLite
+/// every write transaction already runs alone (one writer connection, `BEGIN IMMEDIATE`).
+pub(crate) async fn lock_unit_period(
+    tx: &mut sqlx::AnyConnection,
+    backend: crate::Backend,
+    unit: &UnitSummary,
+    period: &Period,
+) -> Result<(), StoreError> {
+    if backend == crate::Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock(CAST($1 AS INTEGER), hashtext($2))")
+            .bind(unit.id)
+            .bind(period.to_string())
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
 }

@@ -183,7 +183,7 @@ impl Store {
         // second connection while holding one, so a busy pool cannot deadlock itself.
         let elements = self.catalogue_on(tx).await?.element_map();
         let checked = check_inputs(&elements, inputs).map_err(StoreError::Invalid)?;
-        lock_unit_period(tx, self.backend, unit, period).await?;
+        crate::rollup::lock_unit_period(tx, self.backend, unit, period).await?;
         crate::workflow::check_entry_open_on(tx, unit, period, self.clock.today()).await?;
         write_checked(tx, self, &elements, unit, period, &checked, actor).await
     }
@@ -209,35 +209,9 @@ impl Store {
     }
 }
 
-/// Makes saves of one unit and period take turns until their transactions end.
-///
-/// A save reads the values it replaces, then writes the new ones, their audit rows (old →
-/// new) and the deltas of every ancestor's sums. Two saves of the same cells must not both
-/// read the same "old" value: each delta and each audit row would then be computed against a
-/// value that was no longer there, and the sums would drift. On PostgreSQL a transaction-
-/// scoped advisory lock on (unit, period) orders them (READ COMMITTED then shows the second
-/// save what the first committed); saves of other units still run side by side, and the
-/// ancestor sums they share are updated with atomic upserts in one global order. On SQLite
-/// every write transaction already runs alone (one writer connection, `BEGIN IMMEDIATE`).
-pub(crate) async fn lock_unit_period(
-    tx: &mut sqlx::AnyConnection,
-    backend: crate::Backend,
-    unit: &UnitSummary,
-    period: &Period,
-) -> Result<(), StoreError> {
-    if backend == crate::Backend::Postgres {
-        sqlx::query("SELECT pg_advisory_xact_lock(CAST($1 AS INTEGER), hashtext($2))")
-            .bind(unit.id)
-            .bind(period.to_string())
-            .execute(&mut *tx)
-            .await?;
-    }
-    Ok(())
-}
-
 /// Writes values that passed [`check_inputs`] in `tx`: the rows, their audit entries and the
 /// live sums of the unit's ancestors. The caller commits, and has taken
-/// [`lock_unit_period`] first.
+/// [`crate::rollup::lock_unit_period`] first.
 pub(crate) async fn write_checked(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     store: &Store,

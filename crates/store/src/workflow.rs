@@ -220,7 +220,7 @@ impl Store {
         // "approve" cannot both add the report to the approved sums, and a save cannot slip
         // in between a submission's check and its lock.
         let mut tx = self.begin_write().await?;
-        crate::values::lock_unit_period(&mut tx, self.backend, unit, period).await?;
+        crate::rollup::lock_unit_period(&mut tx, self.backend, unit, period).await?;
         let current = submission_on(&mut tx, unit, &programme.code, period).await?;
         let next = workflow::apply(current.state, transition, reason, &checks).map_err(|r| {
             StoreError::Invalid(vec![FieldProblem::new(

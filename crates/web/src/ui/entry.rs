@@ -168,40 +168,6 @@ fn short_role(role: ElementRole) -> &'static str {
     }
 }
 
-/// A unit's stored values for a period, by element and breakdown.
-/// The unit and period a request names, or the user's unit and its current report.
-pub(super) async fn target(
-    state: &AppState,
-    session: &Session,
-    q: &HashMap<String, String>,
-) -> Result<(UnitSummary, Period), ApiError> {
-    let store = &state.store;
-    let user = &session.caller.user;
-    let code = q
-        .get("unit")
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| user.unit.code.clone());
-    let period = match q.get("period").map(|s| s.trim()).filter(|s| !s.is_empty()) {
-        Some(p) => p.to_string(),
-        None => {
-            let programmes = store.programmes().await?;
-            let unit = if code == user.unit.code {
-                user.unit.clone()
-            } else {
-                store
-                    .unit_on(&code, state.store.today())
-                    .await
-                    .map_err(|_| ApiError::Invalid(vec![binhdang_store::unknown_unit("unit", &code)]))?
-            };
-            reporting::default_period(&programmes, &unit, state.store.today())
-                .map(|p| p.to_string())
-                .unwrap_or_else(|| state.store.today().year().to_string())
-        }
-    };
-    Ok(store.resolve_unit_period(&code, &period).await?)
-}
-
 /// `GET /nhap-lieu?unit=&period=[&all=1]`
 pub async fn page(
     State(state): State<AppState>,
@@ -209,7 +175,7 @@ pub async fn page(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let result = async {
-        let (unit, period) = target(&state, &session, &q).await?;
+        let (unit, period) = super::request::target(&state, &session, &q).await?;
         authorize(&state, &session.caller, &unit, Action::Write).await?;
         let notice = match q.get("msg").map(String::as_str) {
             Some("saved") => Some((
@@ -354,7 +320,7 @@ async fn build(
         period_id: period.to_string(),
         period_label: format::period(period, lang),
         template_href: format!("/api/v1/templates/entry.xlsx?unit={}&period={period}", unit.code),
-        upload_href: format!("{}?unit={}&period={period}", super::upload::PATH, unit.code),
+        upload_href: format!("{}?unit={}&period={period}", super::paths::UPLOAD, unit.code),
         periods,
         choose_unit: user.role == Role::Admin,
         show_all,
@@ -624,7 +590,7 @@ pub async fn save(
     }
     let show_all = q.contains_key("all");
     let result = async {
-        let (unit, period) = target(&state, &session, &q).await?;
+        let (unit, period) = super::request::target(&state, &session, &q).await?;
         authorize(&state, &session.caller, &unit, Action::Write).await?;
         let typed: Typed = form.iter().cloned().collect();
         let (inputs, names, problems) = read_form(&state, &session, &unit, &period, &typed).await?;

@@ -4,7 +4,7 @@
 //! and confidence, and `POST /nhap-bao-cao-cu/{id}` records each decision (confirm, correct,
 //! drop) and, with the store button, writes the confirmed values. Nothing is stored before.
 
-use super::entry::target;
+use super::request::target;
 use super::{Chrome, Session, format, multipart, render, see_other};
 use crate::AppState;
 use crate::auth::authorize;

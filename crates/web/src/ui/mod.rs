@@ -15,9 +15,11 @@ mod home;
 mod import;
 mod login;
 mod multipart;
+mod paths;
 mod registers;
 mod report;
 mod reporting;
+mod request;
 mod review;
 mod upload;
 
@@ -54,7 +56,7 @@ pub fn routes() -> Router<AppState> {
         .route("/dang-xuat", post(login::sign_out))
         .route(PASSWORD_PATH, get(login::password_form).post(login::password_submit))
         .route("/nhap-lieu", get(entry::page).post(entry::save))
-        .route(upload::PATH, post(upload::submit))
+        .route(paths::UPLOAD, post(upload::submit))
         .route("/xet-duyet", get(review::page))
         .route("/quy-trinh", post(review::transition))
         .route("/lich-su", get(review::history))
@@ -72,7 +74,7 @@ pub fn routes() -> Router<AppState> {
         .route("/bang-dieu-khien", get(dashboard::page))
         .route("/bang-dieu-khien/csv", get(dashboard::csv))
         .route("/bang-dieu-khien/xlsx", get(dashboard::xlsx))
-        .route(registers::PATH, get(registers::page).post(registers::save))
+        .route(paths::REGISTERS, get(registers::page).post(registers::save))
         .merge(admin::routes())
         .route("/static/{file}", get(assets::serve))
         .fallback(not_found)
@@ -245,7 +247,7 @@ impl Session {
         }
         nav.push(NavItem::new("/bao-cao", self.t("Báo cáo", "Reports"), current));
         nav.push(NavItem::new(
-            registers::PATH,
+            paths::REGISTERS,
             self.t("Sổ theo dõi", "Registers"),
             current,
         ));

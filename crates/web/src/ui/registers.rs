@@ -30,8 +30,6 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 
-pub const PATH: &str = "/so-theo-doi";
-
 pub struct Tab {
     pub href: String,
     pub label: String,
@@ -155,7 +153,8 @@ fn kind_name(kind: RegisterKind, lang: Lang) -> &'static str {
 
 fn page_href(kind: RegisterKind, unit: &str, period: &Period) -> String {
     format!(
-        "{PATH}?unit={unit}&period={}&kind={}",
+        "{}?unit={unit}&period={}&kind={}",
+        super::paths::REGISTERS,
         register_period(kind, period),
         kind.slug()
     )
@@ -186,7 +185,7 @@ async fn target(
     q: &HashMap<String, String>,
     kind: RegisterKind,
 ) -> Result<(UnitSummary, Period), ApiError> {
-    let (unit, period) = super::entry::target(state, session, q).await?;
+    let (unit, period) = super::request::target(state, session, q).await?;
     let wanted = register_period(kind, &period);
     if wanted == period {
         return Ok((unit, period));
@@ -557,7 +556,7 @@ async fn build<T: Summarised>(
         unit.full_name,
         format::period(period, lang)
     );
-    let mut c = session.chrome(title, PATH);
+    let mut c = session.chrome(title, super::paths::REGISTERS);
     if !entry.general.is_empty() {
         c = c.with_notice("error", entry.general.join(" "));
     } else if form_errors > 0 {
@@ -582,7 +581,7 @@ async fn build<T: Summarised>(
         ),
         upload_href: format!(
             "{}?unit={}&period={period}&back=registers&kind={}",
-            super::upload::PATH,
+            super::paths::UPLOAD,
             unit.code,
             T::KIND.slug()
         ),

@@ -4,8 +4,8 @@
 //! (`/bao-cao/tai-ve?unit=&period=&kind=&format=`). The figures are never typed here: the
 //! documents take them from the store.
 
-use super::entry::target;
 use super::reporting::PeriodChoice;
+use super::request::target;
 use super::{Chrome, Session, field, format, render, reporting, see_other};
 use crate::AppState;
 use crate::auth::authorize;

@@ -18,8 +18,6 @@ use axum::response::Response;
 use binhdang_domain::register::RegisterKind;
 use std::collections::HashMap;
 
-pub const PATH: &str = "/nhap-lieu/tai-len";
-
 pub struct ProblemView {
     pub sheet: String,
     pub cell: String,
@@ -59,12 +57,12 @@ pub async fn submit(
         return r;
     }
     let result = async {
-        let (unit, period) = super::entry::target(&state, &session, &q).await?;
+        let (unit, period) = super::request::target(&state, &session, &q).await?;
         let file = multipart::file(&parts, "file").map(|f| &f.data[..]).unwrap_or_default();
         let back_href = match q.get("back").map(String::as_str) {
             Some("registers") => format!(
                 "{}?unit={}&period={period}&kind={}",
-                super::registers::PATH,
+                super::paths::REGISTERS,
                 unit.code,
                 q.get("kind").map(String::as_str).unwrap_or("activities")
             ),
