@@ -18,14 +18,10 @@ use std::sync::{Arc, Mutex};
 pub(crate) struct Catalogue {
     pub(crate) version: i64,
     pub(crate) indicators: Vec<Indicator>,
+    /// In catalogue order.
     pub(crate) elements: Vec<DataElement>,
-}
-
-impl Catalogue {
-    /// The data elements by code.
-    pub(crate) fn element_map(&self) -> BTreeMap<String, DataElement> {
-        self.elements.iter().map(|e| (e.code.clone(), e.clone())).collect()
-    }
+    /// The same, by code: what every save checks its inputs against.
+    pub(crate) elements_by_code: BTreeMap<String, DataElement>,
 }
 
 /// The last catalogue a process read; the database's version counter (raised by triggers on
@@ -244,10 +240,14 @@ impl Store {
         if let Some(found) = self.cache.catalogue.get(version) {
             return Ok(found);
         }
+        let indicators = indicators_on(conn).await?;
+        let elements = data_elements_on(conn).await?;
+        let elements_by_code = elements.iter().map(|e| (e.code.clone(), e.clone())).collect();
         let catalogue = Arc::new(Catalogue {
             version,
-            indicators: indicators_on(conn).await?,
-            elements: data_elements_on(conn).await?,
+            indicators,
+            elements,
+            elements_by_code,
         });
         self.cache.catalogue.keep(catalogue.clone());
         Ok(catalogue)

@@ -488,11 +488,11 @@ impl Store {
 /// every write transaction already runs alone (one writer connection, `BEGIN IMMEDIATE`).
 pub(crate) async fn lock_unit_period(
     tx: &mut sqlx::AnyConnection,
-    backend: crate::Backend,
+    backend: Backend,
     unit: &UnitSummary,
     period: &Period,
 ) -> Result<(), StoreError> {
-    if backend == crate::Backend::Postgres {
+    if backend == Backend::Postgres {
         sqlx::query("SELECT pg_advisory_xact_lock(CAST($1 AS INTEGER), hashtext($2))")
             .bind(unit.id)
             .bind(period.to_string())

@@ -181,21 +181,18 @@ impl Store {
     ) -> Result<WriteSummary, StoreError> {
         // Everything the save reads runs on its own transaction: a save never waits for a
         // second connection while holding one, so a busy pool cannot deadlock itself.
-        let elements = self.catalogue_on(tx).await?.element_map();
-        let checked = check_inputs(&elements, inputs).map_err(StoreError::Invalid)?;
+        let catalogue = self.catalogue_on(tx).await?;
+        let elements = &catalogue.elements_by_code;
+        let checked = check_inputs(elements, inputs).map_err(StoreError::Invalid)?;
         crate::rollup::lock_unit_period(tx, self.backend, unit, period).await?;
         crate::workflow::check_entry_open_on(tx, unit, period, self.clock.today()).await?;
-        write_checked(tx, self, &elements, unit, period, &checked, actor).await
+        write_checked(tx, self, elements, unit, period, &checked, actor).await
     }
 
     /// The catalogue's data elements by code.
     pub(crate) async fn element_map(&self) -> Result<BTreeMap<String, DataElement>, StoreError> {
-        Ok(self
-            .data_elements()
-            .await?
-            .into_iter()
-            .map(|e| (e.code.clone(), e))
-            .collect())
+        let mut conn = self.pool.acquire().await?;
+        Ok(self.catalogue_on(&mut conn).await?.elements_by_code.clone())
     }
 
     /// Number of audit rows for a unit and period (all elements).
@@ -294,20 +291,18 @@ pub(crate) async fn write_checked(
     }
     let (upserts, deletes): (Vec<_>, Vec<_>) = changed.iter().partition(|key| stored.contains_key(*key));
     let backend = store.backend;
-    for chunk in deletes.chunks(ROWS_PER_STATEMENT) {
-        let sql = format!(
-            "DELETE FROM data_values WHERE (unit_id, period, element_code, disaggregation) IN (VALUES {})",
-            placeholders(backend, chunk.len(), 4)
-        );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (element, d) in chunk {
-            q = q
-                .bind(unit.id)
-                .bind(&period_text)
-                .bind(element.as_str())
-                .bind(d.as_str());
-        }
-        q.execute(&mut **tx).await?;
+    // Removals are rare (a value cleared) and go one by one: a row-value `IN (VALUES …)` over
+    // the key makes SQLite scan the whole table instead of using its primary key.
+    for (element, d) in deletes {
+        sqlx::query(
+            "DELETE FROM data_values WHERE unit_id = $1 AND period = $2 AND element_code = $3 AND disaggregation = $4",
+        )
+        .bind(unit.id)
+        .bind(&period_text)
+        .bind(element.as_str())
+        .bind(d.as_str())
+        .execute(&mut **tx)
+        .await?;
     }
     for chunk in upserts.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(

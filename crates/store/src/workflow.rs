@@ -288,7 +288,8 @@ impl Store {
         period: &str,
         adding: bool,
     ) -> Result<Vec<(String, Disaggregation, Delta)>, StoreError> {
-        let elements = self.catalogue_on(tx).await?.element_map();
+        let catalogue = self.catalogue_on(tx).await?;
+        let elements = &catalogue.elements_by_code;
         let mut entered: BTreeMap<String, BTreeMap<Disaggregation, Decimal>> = BTreeMap::new();
         for r in sqlx::query(
             "SELECT element_code, disaggregation, number_value FROM data_values
