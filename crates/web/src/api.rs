@@ -4,7 +4,6 @@
 use crate::AppState;
 use crate::auth::{Authenticated, Caller, authorize, body_json, require_admin};
 use crate::error::{ApiError, ApiResult};
-use crate::lang::Lang;
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
@@ -83,8 +82,8 @@ pub async fn health(State(state): State<AppState>) -> impl IntoResponse {
 }
 
 /// `GET /api/v1/units?level=&date=&parent=`
-pub async fn list_units(State(state): State<AppState>, lang: Lang, q: Params) -> ApiResult<Json<Value>> {
-    ApiResult(lang, list_units_inner(&state, q).await)
+pub async fn list_units(State(state): State<AppState>, q: Params) -> ApiResult<Json<Value>> {
+    list_units_inner(&state, q).await
 }
 
 async fn list_units_inner(state: &AppState, q: Params) -> Result<Json<Value>, ApiError> {
@@ -140,54 +139,33 @@ async fn list_units_inner(state: &AppState, q: Params) -> Result<Json<Value>, Ap
 }
 
 /// `GET /api/v1/units/{code}?date=`
-pub async fn get_unit(
-    State(state): State<AppState>,
-    lang: Lang,
-    Path(code): Path<String>,
-    q: Params,
-) -> ApiResult<Json<Value>> {
-    let result = async {
-        let p = params(q)?;
-        let date = param(&p, "date")
-            .map(|s| parse_iso_date("date", s))
-            .transpose()?
-            .unwrap_or_else(|| state.store.today());
-        let detail = state.store.unit_detail(code.trim(), date).await?;
-        Ok(Json(
-            serde_json::to_value(detail).map_err(|e| ApiError::Internal(e.to_string()))?,
-        ))
-    }
-    .await;
-    ApiResult(lang, result)
+pub async fn get_unit(State(state): State<AppState>, Path(code): Path<String>, q: Params) -> ApiResult<Json<Value>> {
+    let p = params(q)?;
+    let date = param(&p, "date")
+        .map(|s| parse_iso_date("date", s))
+        .transpose()?
+        .unwrap_or_else(|| state.store.today());
+    let detail = state.store.unit_detail(code.trim(), date).await?;
+    Ok(Json(
+        serde_json::to_value(detail).map_err(|e| ApiError::Internal(e.to_string()))?,
+    ))
 }
 
 /// `GET /api/v1/indicators`
-pub async fn list_indicators(State(state): State<AppState>, lang: Lang) -> ApiResult<Json<Value>> {
-    let result = async {
-        let objectives = state.store.objectives().await?;
-        let indicators = state.store.indicators().await?;
-        Ok(Json(
-            json!({ "count": indicators.len(), "objectives": objectives, "indicators": indicators }),
-        ))
-    }
-    .await;
-    ApiResult(lang, result)
+pub async fn list_indicators(State(state): State<AppState>) -> ApiResult<Json<Value>> {
+    let objectives = state.store.objectives().await?;
+    let indicators = state.store.indicators().await?;
+    Ok(Json(
+        json!({ "count": indicators.len(), "objectives": objectives, "indicators": indicators }),
+    ))
 }
 
 /// `GET /api/v1/indicators/{code}`
-pub async fn get_indicator(
-    State(state): State<AppState>,
-    lang: Lang,
-    Path(code): Path<String>,
-) -> ApiResult<Json<Value>> {
-    let result = async {
-        let detail = state.store.indicator_detail(code.trim()).await?;
-        Ok(Json(
-            serde_json::to_value(detail).map_err(|e| ApiError::Internal(e.to_string()))?,
-        ))
-    }
-    .await;
-    ApiResult(lang, result)
+pub async fn get_indicator(State(state): State<AppState>, Path(code): Path<String>) -> ApiResult<Json<Value>> {
+    let detail = state.store.indicator_detail(code.trim()).await?;
+    Ok(Json(
+        serde_json::to_value(detail).map_err(|e| ApiError::Internal(e.to_string()))?,
+    ))
 }
 
 /// `PUT /api/v1/indicators/{code}/local-targets` with `{"unit": "12", "phase": "2021-2025",
@@ -195,37 +173,32 @@ pub async fn get_indicator(
 /// phase and answers the indicator as `GET /api/v1/indicators/{code}` does.
 pub async fn put_local_target(
     State(state): State<AppState>,
-    lang: Lang,
     Authenticated(caller): Authenticated,
     Path(code): Path<String>,
     body: Result<Json<Value>, JsonRejection>,
 ) -> ApiResult<Json<Value>> {
-    let result = async {
-        require_admin(&state, &caller, "target.set").await?;
-        let body = body_json(body)?;
-        // A figure may come as a JSON number or as text; an absent field reads as empty and
-        // is refused with the others.
-        let field = |name: &str| match body.get(name) {
-            Some(Value::String(s)) => s.clone(),
-            Some(Value::Number(n)) => n.to_string(),
-            _ => String::new(),
-        };
-        let (unit, phase, op, value) = (field("unit"), field("phase"), field("op"), field("value"));
-        let typed = LocalTargetInput {
-            unit: &unit,
-            indicator: code.trim(),
-            phase: &phase,
-            op: &op,
-            value: &value,
-        };
-        set_local_target(&state, &caller, &typed, vn::parse_canonical).await?;
-        let detail = state.store.indicator_detail(code.trim()).await?;
-        Ok(Json(
-            serde_json::to_value(detail).map_err(|e| ApiError::Internal(e.to_string()))?,
-        ))
-    }
-    .await;
-    ApiResult(lang, result)
+    require_admin(&state, &caller, "target.set").await?;
+    let body = body_json(body)?;
+    // A figure may come as a JSON number or as text; an absent field reads as empty and
+    // is refused with the others.
+    let field = |name: &str| match body.get(name) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    };
+    let (unit, phase, op, value) = (field("unit"), field("phase"), field("op"), field("value"));
+    let typed = LocalTargetInput {
+        unit: &unit,
+        indicator: code.trim(),
+        phase: &phase,
+        op: &op,
+        value: &value,
+    };
+    set_local_target(&state, &caller, &typed, vn::parse_canonical).await?;
+    let detail = state.store.indicator_detail(code.trim()).await?;
+    Ok(Json(
+        serde_json::to_value(detail).map_err(|e| ApiError::Internal(e.to_string()))?,
+    ))
 }
 
 /// A local target as typed on the catalogue page or sent to the API.
@@ -308,57 +281,41 @@ async fn values_body(state: &AppState, unit: &UnitSummary, period: &Period) -> R
 /// `GET /api/v1/values?unit=&period=`
 pub async fn get_values(
     State(state): State<AppState>,
-    lang: Lang,
     Authenticated(caller): Authenticated,
     q: Params,
 ) -> ApiResult<Json<Value>> {
-    let result = async {
-        let p = params(q)?;
-        let (unit, period) = unit_and_period(&state, &p).await?;
-        authorize(&state, &caller, &unit, Action::Read).await?;
-        Ok(Json(values_body(&state, &unit, &period).await?))
-    }
-    .await;
-    ApiResult(lang, result)
+    let p = params(q)?;
+    let (unit, period) = unit_and_period(&state, &p).await?;
+    authorize(&state, &caller, &unit, Action::Read).await?;
+    Ok(Json(values_body(&state, &unit, &period).await?))
 }
 
 /// `PUT /api/v1/values?unit=&period=` with `{"values": [{"element", "disaggregation", "value", "comment"}]}`.
 pub async fn put_values(
     State(state): State<AppState>,
-    lang: Lang,
     Authenticated(caller): Authenticated,
     q: Params,
     body: Result<Json<Value>, JsonRejection>,
 ) -> ApiResult<Json<Value>> {
-    let result = async {
-        let Json(body) = body.map_err(|e| ApiError::BadRequest {
-            message_en: format!("the body is not valid JSON: {}", e.body_text()),
-            message_vi: format!("Nội dung gửi lên không phải JSON hợp lệ: {}", e.body_text()),
-        })?;
-        let inputs = value_inputs(&body)?;
-        let p = params(q)?;
-        let (unit, period) = unit_and_period(&state, &p).await?;
-        authorize(&state, &caller, &unit, Action::Write).await?;
-        // Validation runs on every save: errors block submission, warnings need a comment.
-        let saved = binhdang_engine::save::save_and_validate(
-            &state.store,
-            &caller.user,
-            &unit,
-            &period,
-            &inputs,
-            &caller.actor(),
-        )
-        .await?;
-        let mut out = values_body(&state, &unit, &period).await?;
-        out["written"] = json!(saved.summary.written);
-        out["deleted"] = json!(saved.summary.deleted);
-        out["unchanged"] = json!(saved.summary.unchanged);
-        out["validation"] = json!({ "errors": saved.errors, "warnings": saved.warnings,
+    let Json(body) = body.map_err(|e| ApiError::BadRequest {
+        message_en: format!("the body is not valid JSON: {}", e.body_text()),
+        message_vi: format!("Nội dung gửi lên không phải JSON hợp lệ: {}", e.body_text()),
+    })?;
+    let inputs = value_inputs(&body)?;
+    let p = params(q)?;
+    let (unit, period) = unit_and_period(&state, &p).await?;
+    authorize(&state, &caller, &unit, Action::Write).await?;
+    // Validation runs on every save: errors block submission, warnings need a comment.
+    let saved =
+        binhdang_engine::save::save_and_validate(&state.store, &caller.user, &unit, &period, &inputs, &caller.actor())
+            .await?;
+    let mut out = values_body(&state, &unit, &period).await?;
+    out["written"] = json!(saved.summary.written);
+    out["deleted"] = json!(saved.summary.deleted);
+    out["unchanged"] = json!(saved.summary.unchanged);
+    out["validation"] = json!({ "errors": saved.errors, "warnings": saved.warnings,
             "unexplained_warnings": saved.unexplained_warnings, "findings": saved.findings });
-        Ok(Json(out))
-    }
-    .await;
-    ApiResult(lang, result)
+    Ok(Json(out))
 }
 
 /// An officer tied to an agency enters only the indicators that agency answers for (the
@@ -447,11 +404,10 @@ fn value_inputs(body: &Value) -> Result<Vec<ValueInput>, ApiError> {
 }
 
 /// Unknown paths under the API answer JSON too.
-pub async fn not_found(lang: Lang) -> axum::response::Response {
+pub async fn not_found() -> ApiError {
     ApiError::NotFound {
         code: "no_route",
         message_en: "no such API route; see /api/v1/openapi.json".into(),
         message_vi: "Không có đường dẫn API này; xem /api/v1/openapi.json".into(),
     }
-    .into_response_in(lang)
 }

@@ -5,7 +5,6 @@
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::lang::Lang;
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
@@ -127,17 +126,13 @@ pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Extracts the caller, answering 401/403 in the caller's language when there is none.
+/// Extracts the caller, answering 401/403 when there is none.
 pub struct Authenticated(pub Caller);
 
 impl FromRequestParts<AppState> for Authenticated {
-    type Rejection = Response;
+    type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let lang = Lang::from_parts(parts);
-        caller_from(parts, state)
-            .await
-            .map(Authenticated)
-            .map_err(|e| e.into_response_in(lang))
+        caller_from(parts, state).await.map(Authenticated)
     }
 }
 
@@ -245,112 +240,83 @@ pub(crate) fn over_tls(headers: &HeaderMap) -> bool {
 /// `POST /api/v1/auth/sign-in` with `{"username", "password"}`.
 pub async fn sign_in(
     State(state): State<AppState>,
-    lang: Lang,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Result<Json<Value>, JsonRejection>,
-) -> Response {
-    let result = async {
-        let body = body_json(body)?;
-        let username = text_field(&body, "username")?;
-        let password = text_field(&body, "password")?;
-        match state.store.sign_in(username, password, &addr.ip().to_string()).await {
-            Ok((user, session)) => {
-                let secure = if over_tls(&headers) { "; Secure" } else { "" };
-                let cookie = format!(
-                    "{SESSION_COOKIE}={}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
-                    session.id,
-                    binhdang_store::access::SESSION_HOURS * 3600
-                );
-                let mut response =
-                    Json(json!({ "user": user_json(&user), "csrf_token": session.csrf_token })).into_response();
-                if let Ok(v) = HeaderValue::from_str(&cookie) {
-                    response.headers_mut().insert(SET_COOKIE, v);
-                }
-                Ok(response)
+) -> ApiResult<Response> {
+    let body = body_json(body)?;
+    let username = text_field(&body, "username")?;
+    let password = text_field(&body, "password")?;
+    match state.store.sign_in(username, password, &addr.ip().to_string()).await {
+        Ok((user, session)) => {
+            let secure = if over_tls(&headers) { "; Secure" } else { "" };
+            let cookie = format!(
+                "{SESSION_COOKIE}={}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
+                session.id,
+                binhdang_store::access::SESSION_HOURS * 3600
+            );
+            let mut response =
+                Json(json!({ "user": user_json(&user), "csrf_token": session.csrf_token })).into_response();
+            if let Ok(v) = HeaderValue::from_str(&cookie) {
+                response.headers_mut().insert(SET_COOKIE, v);
             }
-            Err(SignInError::RateLimited { retry_after_seconds }) => {
-                Err(ApiError::TooManyRequests { retry_after_seconds })
-            }
-            Err(SignInError::Invalid) => Err(ApiError::Unauthorized {
-                code: "bad_credentials",
-                message_en: "wrong username or password".into(),
-                message_vi: "Sai tên đăng nhập hoặc mật khẩu".into(),
-            }),
-            Err(SignInError::Store(e)) => Err(e.into()),
+            Ok(response)
         }
-    }
-    .await;
-    match result {
-        Ok(r) => r,
-        Err(e) => e.into_response_in(lang),
+        Err(SignInError::RateLimited { retry_after_seconds }) => Err(ApiError::TooManyRequests { retry_after_seconds }),
+        Err(SignInError::Invalid) => Err(ApiError::Unauthorized {
+            code: "bad_credentials",
+            message_en: "wrong username or password".into(),
+            message_vi: "Sai tên đăng nhập hoặc mật khẩu".into(),
+        }),
+        Err(SignInError::Store(e)) => Err(e.into()),
     }
 }
 
 /// `POST /api/v1/auth/sign-out`
 pub async fn sign_out(
     State(state): State<AppState>,
-    lang: Lang,
     headers: HeaderMap,
     Authenticated(_): Authenticated,
-) -> Response {
-    if let Some(session) = cookie_value(&headers, SESSION_COOKIE)
-        && let Err(e) = state.store.sign_out(&session).await
-    {
-        return ApiError::from(e).into_response_in(lang);
+) -> ApiResult<Response> {
+    if let Some(session) = cookie_value(&headers, SESSION_COOKIE) {
+        state.store.sign_out(&session).await?;
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
     let expired = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
     if let Ok(v) = HeaderValue::from_str(&expired) {
         response.headers_mut().insert(SET_COOKIE, v);
     }
-    response
+    Ok(response)
 }
 
 /// `GET /api/v1/auth/me`
-pub async fn me(lang: Lang, Authenticated(caller): Authenticated) -> ApiResult<Json<Value>> {
-    ApiResult(
-        lang,
-        Ok(Json(
-            json!({ "user": user_json(&caller.user), "csrf_token": caller.csrf_token }),
-        )),
-    )
+pub async fn me(Authenticated(caller): Authenticated) -> ApiResult<Json<Value>> {
+    Ok(Json(
+        json!({ "user": user_json(&caller.user), "csrf_token": caller.csrf_token }),
+    ))
 }
 
 /// `POST /api/v1/auth/password` with `{"old_password", "new_password"}`.
 pub async fn change_password(
     State(state): State<AppState>,
-    lang: Lang,
     Authenticated(caller): Authenticated,
     body: Result<Json<Value>, JsonRejection>,
 ) -> ApiResult<StatusCode> {
-    let result = async {
-        let body = body_json(body)?;
-        let old = text_field(&body, "old_password")?;
-        let new = text_field(&body, "new_password")?;
-        state
-            .store
-            .change_password(&caller.user, old, new, &caller.origin)
-            .await?;
-        Ok(StatusCode::NO_CONTENT)
-    }
-    .await;
-    ApiResult(lang, result)
+    let body = body_json(body)?;
+    let old = text_field(&body, "old_password")?;
+    let new = text_field(&body, "new_password")?;
+    state
+        .store
+        .change_password(&caller.user, old, new, &caller.origin)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// `GET /api/v1/users` (administrators)
-pub async fn list_users(
-    State(state): State<AppState>,
-    lang: Lang,
-    Authenticated(caller): Authenticated,
-) -> ApiResult<Json<Value>> {
-    let result = async {
-        require_admin(&state, &caller, "users.list").await?;
-        let users: Vec<Value> = state.store.users().await?.iter().map(user_json).collect();
-        Ok(Json(json!({ "users": users })))
-    }
-    .await;
-    ApiResult(lang, result)
+pub async fn list_users(State(state): State<AppState>, Authenticated(caller): Authenticated) -> ApiResult<Json<Value>> {
+    require_admin(&state, &caller, "users.list").await?;
+    let users: Vec<Value> = state.store.users().await?.iter().map(user_json).collect();
+    Ok(Json(json!({ "users": users })))
 }
 
 /// A role by its name (`officer`, `reviewer`, …), or the problem naming the field `role`.
@@ -363,89 +329,69 @@ pub(crate) fn parse_role(text: &str) -> Result<Role, ApiError> {
 /// the user must change the password at the first sign-in.
 pub async fn add_user(
     State(state): State<AppState>,
-    lang: Lang,
     Authenticated(caller): Authenticated,
     body: Result<Json<Value>, JsonRejection>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    let result = async {
-        require_admin(&state, &caller, "user.add").await?;
-        let body = body_json(body)?;
-        let role = parse_role(text_field(&body, "role")?)?;
-        let new = NewUser {
-            username: text_field(&body, "username")?,
-            role,
-            unit_code: text_field(&body, "unit")?,
-            agency_code: body.get("agency").and_then(Value::as_str),
-            password: text_field(&body, "password")?,
-            must_change_password: true,
-        };
-        let user = state
-            .store
-            .add_user(&new, &caller.user.username, &caller.origin)
-            .await?;
-        Ok((StatusCode::CREATED, Json(json!({ "user": user_json(&user) }))))
-    }
-    .await;
-    ApiResult(lang, result)
+    require_admin(&state, &caller, "user.add").await?;
+    let body = body_json(body)?;
+    let role = parse_role(text_field(&body, "role")?)?;
+    let new = NewUser {
+        username: text_field(&body, "username")?,
+        role,
+        unit_code: text_field(&body, "unit")?,
+        agency_code: body.get("agency").and_then(Value::as_str),
+        password: text_field(&body, "password")?,
+        must_change_password: true,
+    };
+    let user = state
+        .store
+        .add_user(&new, &caller.user.username, &caller.origin)
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!({ "user": user_json(&user) }))))
 }
 
 /// `POST /api/v1/users/{username}/disable` (administrators)
 pub async fn disable_user(
     State(state): State<AppState>,
-    lang: Lang,
     Authenticated(caller): Authenticated,
     axum::extract::Path(username): axum::extract::Path<String>,
 ) -> ApiResult<StatusCode> {
-    let result = async {
-        require_admin(&state, &caller, "user.disable").await?;
-        state
-            .store
-            .disable_user(&username, &caller.user.username, &caller.origin)
-            .await?;
-        Ok(StatusCode::NO_CONTENT)
-    }
-    .await;
-    ApiResult(lang, result)
+    require_admin(&state, &caller, "user.disable").await?;
+    state
+        .store
+        .disable_user(&username, &caller.user.username, &caller.origin)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// `POST /api/v1/users/{username}/reset-password` (administrators) with `{"password"}`.
 pub async fn reset_password(
     State(state): State<AppState>,
-    lang: Lang,
     Authenticated(caller): Authenticated,
     axum::extract::Path(username): axum::extract::Path<String>,
     body: Result<Json<Value>, JsonRejection>,
 ) -> ApiResult<StatusCode> {
-    let result = async {
-        require_admin(&state, &caller, "user.reset_password").await?;
-        let body = body_json(body)?;
-        let password = text_field(&body, "password")?;
-        state
-            .store
-            .set_password(&username, password, true, &caller.user.username, &caller.origin)
-            .await?;
-        Ok(StatusCode::NO_CONTENT)
-    }
-    .await;
-    ApiResult(lang, result)
+    require_admin(&state, &caller, "user.reset_password").await?;
+    let body = body_json(body)?;
+    let password = text_field(&body, "password")?;
+    state
+        .store
+        .set_password(&username, password, true, &caller.user.username, &caller.origin)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// `POST /api/v1/tokens` with `{"name"}`: a token for the caller, shown once.
 pub async fn create_token(
     State(state): State<AppState>,
-    lang: Lang,
     Authenticated(caller): Authenticated,
     body: Result<Json<Value>, JsonRejection>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    let result = async {
-        let body = body_json(body)?;
-        let name = body.get("name").and_then(Value::as_str).unwrap_or("api");
-        let token = state
-            .store
-            .create_token(&caller.user.username, name, &caller.user.username, &caller.origin)
-            .await?;
-        Ok((StatusCode::CREATED, Json(json!({ "token": token, "name": name }))))
-    }
-    .await;
-    ApiResult(lang, result)
+    let body = body_json(body)?;
+    let name = body.get("name").and_then(Value::as_str).unwrap_or("api");
+    let token = state
+        .store
+        .create_token(&caller.user.username, name, &caller.user.username, &caller.origin)
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!({ "token": token, "name": name }))))
 }

@@ -11,7 +11,7 @@ use serde_json::json;
 /// What a busy server asks a client to wait before sending the same request again.
 pub(crate) const BUSY_RETRY_AFTER_SECONDS: &str = "5";
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum ApiError {
     /// The thing named in the path does not exist.
     NotFound {
@@ -202,16 +202,42 @@ fn what_vi(what: &str) -> &str {
     }
 }
 
-/// A handler's result together with the language to report errors in.
-pub struct ApiResult<T>(pub Lang, pub Result<T, ApiError>);
+/// What every handler returns: the answer, or the refusal. Handlers do not need the
+/// request's language for it: [`in_callers_language`] renders the refusal afterwards.
+pub type ApiResult<T> = Result<T, ApiError>;
 
-impl<T: IntoResponse> IntoResponse for ApiResult<T> {
+/// The refusal itself, kept on the response so that [`in_callers_language`] can render it
+/// again in the language the request asked for.
+#[derive(Clone)]
+struct Unrendered(ApiError);
+
+impl IntoResponse for ApiError {
+    /// Renders in Vietnamese (the default language); the layer re-renders for English callers.
     fn into_response(self) -> Response {
-        match self.1 {
-            Ok(t) => t.into_response(),
-            Err(e) => e.into_response_in(self.0),
-        }
+        let mut response = self.clone().into_response_in(Lang::Vi);
+        response.extensions_mut().insert(Unrendered(self));
+        response
     }
+}
+
+/// The layer that gives every refusal the caller's language (`?lang=en` or
+/// `Accept-Language`), so that no handler has to carry the language around for its errors.
+pub async fn in_callers_language(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let lang = Lang::from_parts(&parts);
+    let mut response = next.run(axum::extract::Request::from_parts(parts, body)).await;
+    match take_refusal(&mut response) {
+        Some(error) if lang != Lang::Vi => error.into_response_in(lang),
+        _ => response,
+    }
+}
+
+/// The refusal a response was made from, if it was made from one.
+pub(crate) fn take_refusal(response: &mut Response) -> Option<ApiError> {
+    response
+        .extensions_mut()
+        .remove::<Unrendered>()
+        .map(|Unrendered(error)| error)
 }
 
 impl From<binhdang_engine::Refusal> for ApiError {

@@ -7,7 +7,6 @@ use crate::AppState;
 use crate::api::{Params, param, params, required};
 use crate::auth::{Authenticated, Caller, authorize, body_json};
 use crate::error::{ApiError, ApiResult};
-use crate::lang::Lang;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, JsonRejection};
@@ -158,71 +157,56 @@ fn batch_json(batch: &ImportBatch) -> Result<Value, ApiError> {
 /// `POST /api/v1/imports?unit=&period=&file=NAME` with the file's bytes as the body.
 pub async fn create(
     State(state): State<AppState>,
-    lang: Lang,
     Authenticated(caller): Authenticated,
     q: Params,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    let result = async {
-        let p = params(q)?;
-        let unit = required(&p, "unit", "12")?;
-        let period = required(&p, "period", "2024")?;
-        let file_name = param(&p, "file").unwrap_or("report.txt").to_string();
-        let (unit, period) = state.store.resolve_unit_period(unit, period).await?;
-        authorize(&state, &caller, &unit, Action::Write).await?;
-        let bytes = body.map_err(|_| too_large(MAX_UPLOAD_BYTES + 1))?;
-        let batch = import_report(&state.store, &unit, &period, &file_name, &bytes, &caller.actor()).await?;
-        Ok((StatusCode::CREATED, Json(batch_json(&batch)?)))
-    }
-    .await;
-    ApiResult(lang, result)
+    let p = params(q)?;
+    let unit = required(&p, "unit", "12")?;
+    let period = required(&p, "period", "2024")?;
+    let file_name = param(&p, "file").unwrap_or("report.txt").to_string();
+    let (unit, period) = state.store.resolve_unit_period(unit, period).await?;
+    authorize(&state, &caller, &unit, Action::Write).await?;
+    let bytes = body.map_err(|_| too_large(MAX_UPLOAD_BYTES + 1))?;
+    let batch = import_report(&state.store, &unit, &period, &file_name, &bytes, &caller.actor()).await?;
+    Ok((StatusCode::CREATED, Json(batch_json(&batch)?)))
 }
 
 /// `GET /api/v1/imports/{id}`
 pub async fn get(
     State(state): State<AppState>,
-    lang: Lang,
     Authenticated(caller): Authenticated,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let result = async {
-        let batch = writable_batch(&state, &caller, &id).await?;
-        Ok(Json(batch_json(&batch)?))
-    }
-    .await;
-    ApiResult(lang, result)
+    let batch = writable_batch(&state, &caller, &id).await?;
+    Ok(Json(batch_json(&batch)?))
 }
 
 /// `POST /api/v1/imports/{id}/decisions` with `{"decisions": [{"proposal", "decision", "element", "disaggregation", "value"}]}`;
 /// `"store": true` then stores the confirmed values.
 pub async fn decide(
     State(state): State<AppState>,
-    lang: Lang,
     Authenticated(caller): Authenticated,
     Path(id): Path<String>,
     body: Result<Json<Value>, JsonRejection>,
 ) -> ApiResult<Json<Value>> {
-    let result = async {
-        let body = body_json(body)?;
-        let batch = writable_batch(&state, &caller, &id).await?;
-        let decisions = decision_inputs(&body)?;
-        let actor = caller.actor();
-        state.store.decide_import(&batch, &decisions, &actor).await?;
-        let mut batch = state.store.import_batch(batch.id).await?;
-        let mut written = None;
-        if body.get("store").and_then(Value::as_bool) == Some(true) {
-            written = Some(store_for(&state, &caller, &batch).await??);
-            batch = state.store.import_batch(batch.id).await?;
-        }
-        let mut out = batch_json(&batch)?;
-        if let Some(w) = written {
-            out["written"] = json!(w.written);
-            out["unchanged"] = json!(w.unchanged);
-        }
-        Ok(Json(out))
+    let body = body_json(body)?;
+    let batch = writable_batch(&state, &caller, &id).await?;
+    let decisions = decision_inputs(&body)?;
+    let actor = caller.actor();
+    state.store.decide_import(&batch, &decisions, &actor).await?;
+    let mut batch = state.store.import_batch(batch.id).await?;
+    let mut written = None;
+    if body.get("store").and_then(Value::as_bool) == Some(true) {
+        written = Some(store_for(&state, &caller, &batch).await??);
+        batch = state.store.import_batch(batch.id).await?;
     }
-    .await;
-    ApiResult(lang, result)
+    let mut out = batch_json(&batch)?;
+    if let Some(w) = written {
+        out["written"] = json!(w.written);
+        out["unchanged"] = json!(w.unchanged);
+    }
+    Ok(Json(out))
 }
 
 /// Reads `{"decisions": [...]}`; a corrected value is a number as text (`"1260"`, `"63.6"`).

@@ -34,6 +34,7 @@ pub struct AppState {
 
 /// The application's routes on a store.
 pub fn router(store: Store) -> Router {
+    let state = AppState { store };
     let api = Router::new()
         .route("/health", get(api::health))
         .route("/units", get(api::list_units))
@@ -95,9 +96,10 @@ pub fn router(store: Store) -> Router {
         .fallback(api::not_found);
     Router::new()
         .nest("/api/v1", api)
-        .merge(ui::routes())
+        .merge(ui::routes(state.clone()))
+        .layer(axum::middleware::from_fn(error::in_callers_language))
         .layer(TraceLayer::new_for_http())
-        .with_state(AppState { store })
+        .with_state(state)
 }
 
 /// Serves until the process receives Ctrl-C or SIGTERM.

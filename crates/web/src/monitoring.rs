@@ -4,7 +4,6 @@ use crate::AppState;
 use crate::api::{Params, param, params, parse_iso_date, period_json, required};
 use crate::auth::{Authenticated, authorize};
 use crate::error::{ApiError, ApiResult};
-use crate::lang::Lang;
 use axum::Json;
 use axum::extract::State;
 use binhdang_domain::Period;
@@ -53,65 +52,55 @@ async fn figure_target(state: &AppState, p: &HashMap<String, String>) -> Result<
 /// `GET /api/v1/aggregates?unit=&period=[&indicator=1.1,6.1][&as_of=][&data=approved]`
 pub async fn aggregates(
     State(state): State<AppState>,
-    lang: Lang,
     Authenticated(caller): Authenticated,
     q: Params,
 ) -> ApiResult<Json<Value>> {
-    let result = async {
-        let p = params(q)?;
-        let (unit, period) = figure_target(&state, &p).await?;
-        authorize(&state, &caller, &unit, Action::Read).await?;
-        let sums = sums_param(&p)?;
-        let only: Vec<String> = param(&p, "indicator")
-            .map(|s| {
-                s.split(',')
-                    .map(|c| c.trim().to_string())
-                    .filter(|c| !c.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default();
-        if !only.is_empty() {
-            let known: Vec<String> = state.store.indicators().await?.into_iter().map(|i| i.code).collect();
-            let unknown: Vec<&String> = only.iter().filter(|c| !known.contains(c)).collect();
-            if let Some(first) = unknown.first() {
-                return Err(ApiError::invalid(
-                    "indicator",
-                    "unknown_indicator",
-                    format!("there is no indicator `{first}` in the catalogue"),
-                    format!("Không có chỉ tiêu `{first}` trong danh mục"),
-                ));
-            }
+    let p = params(q)?;
+    let (unit, period) = figure_target(&state, &p).await?;
+    authorize(&state, &caller, &unit, Action::Read).await?;
+    let sums = sums_param(&p)?;
+    let only: Vec<String> = param(&p, "indicator")
+        .map(|s| {
+            s.split(',')
+                .map(|c| c.trim().to_string())
+                .filter(|c| !c.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    if !only.is_empty() {
+        let known: Vec<String> = state.store.indicators().await?.into_iter().map(|i| i.code).collect();
+        let unknown: Vec<&String> = only.iter().filter(|c| !known.contains(c)).collect();
+        if let Some(first) = unknown.first() {
+            return Err(ApiError::invalid(
+                "indicator",
+                "unknown_indicator",
+                format!("there is no indicator `{first}` in the catalogue"),
+                format!("Không có chỉ tiêu `{first}` trong danh mục"),
+            ));
         }
-        let figures = state.store.figures_of(sums, &unit, &period, &only).await?;
-        let mapping = state.store.mapping_used(&unit, &period).await?;
-        Ok(Json(json!({
-            "unit": unit, "period": period_json(&period), "mapping": mapping, "aggregates": figures,
-        })))
     }
-    .await;
-    ApiResult(lang, result)
+    let figures = state.store.figures_of(sums, &unit, &period, &only).await?;
+    let mapping = state.store.mapping_used(&unit, &period).await?;
+    Ok(Json(json!({
+        "unit": unit, "period": period_json(&period), "mapping": mapping, "aggregates": figures,
+    })))
 }
 
 /// `GET /api/v1/assessment?unit=&period=[&as_of=][&data=approved]`
 pub async fn assessment(
     State(state): State<AppState>,
-    lang: Lang,
     Authenticated(caller): Authenticated,
     q: Params,
 ) -> ApiResult<Json<Value>> {
-    let result = async {
-        let p = params(q)?;
-        let (unit, period) = figure_target(&state, &p).await?;
-        authorize(&state, &caller, &unit, Action::Read).await?;
-        let rows = state.store.assessment_of(sums_param(&p)?, &unit, &period).await?;
-        let mapping = state.store.mapping_used(&unit, &period).await?;
-        let summary = summarise(&rows);
-        Ok(Json(json!({
-            "unit": unit, "period": period_json(&period), "mapping": mapping, "summary": summary, "indicators": rows,
-        })))
-    }
-    .await;
-    ApiResult(lang, result)
+    let p = params(q)?;
+    let (unit, period) = figure_target(&state, &p).await?;
+    authorize(&state, &caller, &unit, Action::Read).await?;
+    let rows = state.store.assessment_of(sums_param(&p)?, &unit, &period).await?;
+    let mapping = state.store.mapping_used(&unit, &period).await?;
+    let summary = summarise(&rows);
+    Ok(Json(json!({
+        "unit": unit, "period": period_json(&period), "mapping": mapping, "summary": summary, "indicators": rows,
+    })))
 }
 
 /// `data=all` (default) or `data=approved`: figures from all entered data or from approved

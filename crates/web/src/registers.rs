@@ -279,37 +279,28 @@ fn saved_json<T: serde::Serialize>(saved: &Saved<T>, kind: RegisterKind, lang: L
 }
 
 /// `GET /api/v1/registers`
-pub async fn overview(
-    State(state): State<AppState>,
-    lang: Lang,
-    Authenticated(_): Authenticated,
-) -> ApiResult<Json<Value>> {
-    let result = async {
-        let lists = state.store.register_lists().await?;
-        let registers: Vec<Value> = RegisterKind::ALL
-            .iter()
-            .map(|k| json!({ "register": k, "name_vi": k.name_vi(), "name_en": k.name_en(), "fields": k.fields() }))
-            .collect();
-        let sources: Vec<Value> = BudgetSource::ALL
-            .iter()
-            .map(|s| json!({ "code": s.as_str(), "name_vi": s.name_vi(), "name_en": s.name_en() }))
-            .collect();
-        Ok(Json(json!({
-            "registers": registers,
-            "lists": to_value(&lists)?,
-            "budget_sources": sources,
-            "sexes": Sex::ALL.map(|s| s.as_str()),
-            "levels": UnitLevel::ALL.map(|l| l.as_str()),
-        })))
-    }
-    .await;
-    ApiResult(lang, result)
+pub async fn overview(State(state): State<AppState>, Authenticated(_): Authenticated) -> ApiResult<Json<Value>> {
+    let lists = state.store.register_lists().await?;
+    let registers: Vec<Value> = RegisterKind::ALL
+        .iter()
+        .map(|k| json!({ "register": k, "name_vi": k.name_vi(), "name_en": k.name_en(), "fields": k.fields() }))
+        .collect();
+    let sources: Vec<Value> = BudgetSource::ALL
+        .iter()
+        .map(|s| json!({ "code": s.as_str(), "name_vi": s.name_vi(), "name_en": s.name_en() }))
+        .collect();
+    Ok(Json(json!({
+        "registers": registers,
+        "lists": to_value(&lists)?,
+        "budget_sources": sources,
+        "sexes": Sex::ALL.map(|s| s.as_str()),
+        "levels": UnitLevel::ALL.map(|l| l.as_str()),
+    })))
 }
 
 /// `GET /api/v1/registers/{register}?unit=&period=`
 pub async fn list(
     State(state): State<AppState>,
-    lang: Lang,
     Authenticated(caller): Authenticated,
     Path(register): Path<String>,
     q: Params,
@@ -325,15 +316,11 @@ pub async fn list(
                    "count": rows.len(), "rows": to_value(&rows)? }),
         )
     }
-    let result = async {
-        let kind = kind(&register)?;
-        let p = params(q)?;
-        let (unit, period) = unit_and_period(&state, &p, false).await?;
-        authorize(&state, &caller, &unit, Action::Read).await?;
-        Ok(Json(dispatch!(kind, rows_of(&state, &unit, &period))?))
-    }
-    .await;
-    ApiResult(lang, result)
+    let kind = kind(&register)?;
+    let p = params(q)?;
+    let (unit, period) = unit_and_period(&state, &p, false).await?;
+    authorize(&state, &caller, &unit, Action::Read).await?;
+    Ok(Json(dispatch!(kind, rows_of(&state, &unit, &period))?))
 }
 
 /// `POST /api/v1/registers/{register}?unit=&period=` with the row's fields.
@@ -370,15 +357,11 @@ pub async fn create(
         let saved = add_row(state, caller, &unit, &period, record).await?;
         saved_json(&saved, T::KIND, lang)
     }
-    let result = async {
-        let kind = kind(&register)?;
-        let raw = raw_record(body)?;
-        let p = params(q)?;
-        let out = dispatch!(kind, create_row(&state, &p, &raw, &caller, lang))?;
-        Ok((StatusCode::CREATED, Json(out)))
-    }
-    .await;
-    ApiResult(lang, result)
+    let kind = kind(&register)?;
+    let raw = raw_record(body)?;
+    let p = params(q)?;
+    let out = dispatch!(kind, create_row(&state, &p, &raw, &caller, lang))?;
+    Ok((StatusCode::CREATED, Json(out)))
 }
 
 /// `PUT /api/v1/registers/{register}/{id}` with the row's fields.
@@ -399,20 +382,15 @@ pub async fn update(
         let saved = change_row::<T>(state, caller, id, raw).await?;
         saved_json(&saved, T::KIND, lang)
     }
-    let result = async {
-        let kind = kind(&register)?;
-        let id = row_id(kind, &id)?;
-        let raw = raw_record(body)?;
-        Ok(Json(dispatch!(kind, update_row(&state, id, &raw, &caller, lang))?))
-    }
-    .await;
-    ApiResult(lang, result)
+    let kind = kind(&register)?;
+    let id = row_id(kind, &id)?;
+    let raw = raw_record(body)?;
+    Ok(Json(dispatch!(kind, update_row(&state, id, &raw, &caller, lang))?))
 }
 
 /// `DELETE /api/v1/registers/{register}/{id}`
 pub async fn delete(
     State(state): State<AppState>,
-    lang: Lang,
     Authenticated(caller): Authenticated,
     Path((register, id)): Path<(String, String)>,
 ) -> ApiResult<Json<Value>> {
@@ -420,19 +398,14 @@ pub async fn delete(
         let row = remove_row::<T>(state, caller, id).await?;
         Ok(json!({ "register": T::KIND, "deleted": to_value(&row)? }))
     }
-    let result = async {
-        let kind = kind(&register)?;
-        let id = row_id(kind, &id)?;
-        Ok(Json(dispatch!(kind, delete_row(&state, id, &caller))?))
-    }
-    .await;
-    ApiResult(lang, result)
+    let kind = kind(&register)?;
+    let id = row_id(kind, &id)?;
+    Ok(Json(dispatch!(kind, delete_row(&state, id, &caller))?))
 }
 
 /// `GET /api/v1/registers/{register}/summary?unit=&period=&date=`
 pub async fn summary(
     State(state): State<AppState>,
-    lang: Lang,
     Authenticated(caller): Authenticated,
     Path(register): Path<String>,
     q: Params,
@@ -448,15 +421,11 @@ pub async fn summary(
         out["period"] = period_json(period);
         Ok(out)
     }
-    let result = async {
-        let kind = kind(&register)?;
-        let p = params(q)?;
-        let (unit, period) = unit_and_period(&state, &p, true).await?;
-        authorize(&state, &caller, &unit, Action::Read).await?;
-        Ok(Json(dispatch!(kind, summary_of(&state, &unit, &period))?))
-    }
-    .await;
-    ApiResult(lang, result)
+    let kind = kind(&register)?;
+    let p = params(q)?;
+    let (unit, period) = unit_and_period(&state, &p, true).await?;
+    authorize(&state, &caller, &unit, Action::Read).await?;
+    Ok(Json(dispatch!(kind, summary_of(&state, &unit, &period))?))
 }
 
 // --- OpenAPI ----------------------------------------------------------------------------

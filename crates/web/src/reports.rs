@@ -5,7 +5,6 @@ use crate::AppState;
 use crate::api::{Params, param, params, parse_iso_date, period_json, required};
 use crate::auth::{Authenticated, Caller, authorize};
 use crate::error::{ApiError, ApiResult};
-use crate::lang::Lang;
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
@@ -69,27 +68,19 @@ pub fn parse_format(name: Option<&str>) -> Result<Format, ApiError> {
 /// `GET /api/v1/reports/{kind}?unit=&period=&format=docx|pdf|xlsx[&date=YYYY-MM-DD]`
 pub async fn get_report(
     State(state): State<AppState>,
-    lang: Lang,
     Authenticated(caller): Authenticated,
     Path(kind): Path<String>,
     q: Params,
-) -> Response {
-    let result = async {
-        let kind = parse_kind(&kind)?;
-        let p = params(q)?;
-        let (unit, period) = target(&state, &p).await?;
-        let format = parse_format(param(&p, "format"))?;
-        let date = match param(&p, "date") {
-            Some(d) => parse_iso_date("date", d)?,
-            None => state.store.today(),
-        };
-        document(&state, &caller, kind, &unit, period, format, date).await
-    }
-    .await;
-    match result {
-        Ok(r) => r,
-        Err(e) => e.into_response_in(lang),
-    }
+) -> ApiResult<Response> {
+    let kind = parse_kind(&kind)?;
+    let p = params(q)?;
+    let (unit, period) = target(&state, &p).await?;
+    let format = parse_format(param(&p, "format"))?;
+    let date = match param(&p, "date") {
+        Some(d) => parse_iso_date("date", d)?,
+        None => state.store.today(),
+    };
+    document(&state, &caller, kind, &unit, period, format, date).await
 }
 
 /// A unit's document for a period as a download, once the caller may read the unit: what both
@@ -149,73 +140,63 @@ fn narrative_json(
 /// `GET /api/v1/reports/narrative?unit=&period=`
 pub async fn get_narrative(
     State(state): State<AppState>,
-    lang: Lang,
     Authenticated(caller): Authenticated,
     q: Params,
 ) -> ApiResult<Json<Value>> {
-    let result = async {
-        let p = params(q)?;
-        let (unit, period) = target(&state, &p).await?;
-        authorize(&state, &caller, &unit, Action::Read).await?;
-        let narrative = state.store.report_narrative(&unit, &period).await?;
-        Ok(Json(narrative_json(&unit, &period, &narrative)))
-    }
-    .await;
-    ApiResult(lang, result)
+    let p = params(q)?;
+    let (unit, period) = target(&state, &p).await?;
+    authorize(&state, &caller, &unit, Action::Read).await?;
+    let narrative = state.store.report_narrative(&unit, &period).await?;
+    Ok(Json(narrative_json(&unit, &period, &narrative)))
 }
 
 /// `PUT /api/v1/reports/narrative?unit=&period=` with `{"difficulties": "…", "tasks": null}`:
 /// sets or (with null or "") removes sections; the others stay as they are.
 pub async fn put_narrative(
     State(state): State<AppState>,
-    lang: Lang,
     Authenticated(caller): Authenticated,
     q: Params,
     body: Result<Json<Value>, JsonRejection>,
 ) -> ApiResult<Json<Value>> {
-    let result = async {
-        let p = params(q)?;
-        let (unit, period) = target(&state, &p).await?;
-        authorize(&state, &caller, &unit, Action::Write).await?;
-        let Json(body) = body.map_err(|e| ApiError::BadRequest {
-            message_en: format!("the body is not valid JSON: {}", e.body_text()),
-            message_vi: format!("Nội dung gửi lên không phải JSON hợp lệ: {}", e.body_text()),
-        })?;
-        let Some(object) = body.as_object() else {
-            return Err(ApiError::BadRequest {
-                message_en: "send an object of sections: {\"difficulties\": \"…\"}".into(),
-                message_vi: "Cần gửi một đối tượng gồm các mục: {\"difficulties\": \"…\"}".into(),
-            });
-        };
-        let mut changes = Vec::new();
-        let mut problems = Vec::new();
-        for (key, value) in object {
-            match value {
-                Value::Null => changes.push((key.clone(), None)),
-                Value::String(s) => changes.push((key.clone(), Some(s.clone()))),
-                _ => problems.push(binhdang_store::FieldProblem::new(
-                    key,
-                    "not_text",
-                    "a section is text, or null to remove it".into(),
-                    "Mỗi mục là một đoạn văn bản, hoặc null để xóa".into(),
-                )),
-            }
+    let p = params(q)?;
+    let (unit, period) = target(&state, &p).await?;
+    authorize(&state, &caller, &unit, Action::Write).await?;
+    let Json(body) = body.map_err(|e| ApiError::BadRequest {
+        message_en: format!("the body is not valid JSON: {}", e.body_text()),
+        message_vi: format!("Nội dung gửi lên không phải JSON hợp lệ: {}", e.body_text()),
+    })?;
+    let Some(object) = body.as_object() else {
+        return Err(ApiError::BadRequest {
+            message_en: "send an object of sections: {\"difficulties\": \"…\"}".into(),
+            message_vi: "Cần gửi một đối tượng gồm các mục: {\"difficulties\": \"…\"}".into(),
+        });
+    };
+    let mut changes = Vec::new();
+    let mut problems = Vec::new();
+    for (key, value) in object {
+        match value {
+            Value::Null => changes.push((key.clone(), None)),
+            Value::String(s) => changes.push((key.clone(), Some(s.clone()))),
+            _ => problems.push(binhdang_store::FieldProblem::new(
+                key,
+                "not_text",
+                "a section is text, or null to remove it".into(),
+                "Mỗi mục là một đoạn văn bản, hoặc null để xóa".into(),
+            )),
         }
-        if !problems.is_empty() {
-            return Err(ApiError::Invalid(problems));
-        }
-        state
-            .store
-            .check_entry_open(&unit, &period, state.store.today())
-            .await?;
-        let narrative = state
-            .store
-            .put_report_narrative(&unit, &period, &changes, &caller.actor())
-            .await?;
-        Ok(Json(narrative_json(&unit, &period, &narrative)))
     }
-    .await;
-    ApiResult(lang, result)
+    if !problems.is_empty() {
+        return Err(ApiError::Invalid(problems));
+    }
+    state
+        .store
+        .check_entry_open(&unit, &period, state.store.today())
+        .await?;
+    let narrative = state
+        .store
+        .put_report_narrative(&unit, &period, &changes, &caller.actor())
+        .await?;
+    Ok(Json(narrative_json(&unit, &period, &narrative)))
 }
 
 /// The OpenAPI paths of the report routes.

@@ -6,7 +6,6 @@
 use crate::AppState;
 use crate::auth::{Authenticated, Caller, authorize, require_admin};
 use crate::error::{ApiError, ApiResult};
-use crate::lang::Lang;
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
@@ -62,86 +61,68 @@ fn to_json<T: serde::Serialize>(t: &T) -> Result<Value, ApiError> {
 /// `POST /api/v1/validate?unit=&period=[&subtree=true]`
 pub async fn validate(
     State(state): State<AppState>,
-    lang: Lang,
     Authenticated(caller): Authenticated,
     q: Params,
 ) -> ApiResult<Json<Value>> {
-    let result = async {
-        let p = params(q)?;
-        let mut problems = Vec::new();
-        let unit = required(&p, "unit", "12").map_err(|e| problems.push(e)).ok();
-        let period = required(&p, "period", "2024").map_err(|e| problems.push(e)).ok();
-        let subtree = match p.get("subtree").map(|s| s.trim().to_ascii_lowercase()) {
-            None => false,
-            Some(s) if ["true", "1", "yes"].contains(&s.as_str()) => true,
-            Some(s) if ["false", "0", "no", ""].contains(&s.as_str()) => false,
-            Some(s) => {
-                problems.push(FieldProblem::new(
-                    "subtree",
-                    "bad_flag",
-                    format!("`subtree` must be true or false, not `{s}`"),
-                    format!("`subtree` phải là true hoặc false, không phải `{s}`"),
-                ));
-                false
-            }
-        };
-        let (Some(unit), Some(period), true) = (unit, period, problems.is_empty()) else {
-            return Err(ApiError::Invalid(problems));
-        };
-        let (unit, period) = state.store.resolve_unit_period(unit, period).await?;
-        authorize(&state, &caller, &unit, Action::Read).await?;
-        let findings = if subtree {
-            state.store.validate_subtree(&unit, &period).await?
-        } else {
-            state.store.validate(&unit, &period).await?
-        };
-        let (errors, warnings, unexplained) = tally(&findings);
-        Ok(Json(json!({
-            "unit": unit,
-            "period": period,
-            "subtree": subtree,
-            "findings": findings,
-            "errors": errors,
-            "warnings": warnings,
-            "unexplained_warnings": unexplained,
-        })))
-    }
-    .await;
-    ApiResult(lang, result)
+    let p = params(q)?;
+    let mut problems = Vec::new();
+    let unit = required(&p, "unit", "12").map_err(|e| problems.push(e)).ok();
+    let period = required(&p, "period", "2024").map_err(|e| problems.push(e)).ok();
+    let subtree = match p.get("subtree").map(|s| s.trim().to_ascii_lowercase()) {
+        None => false,
+        Some(s) if ["true", "1", "yes"].contains(&s.as_str()) => true,
+        Some(s) if ["false", "0", "no", ""].contains(&s.as_str()) => false,
+        Some(s) => {
+            problems.push(FieldProblem::new(
+                "subtree",
+                "bad_flag",
+                format!("`subtree` must be true or false, not `{s}`"),
+                format!("`subtree` phải là true hoặc false, không phải `{s}`"),
+            ));
+            false
+        }
+    };
+    let (Some(unit), Some(period), true) = (unit, period, problems.is_empty()) else {
+        return Err(ApiError::Invalid(problems));
+    };
+    let (unit, period) = state.store.resolve_unit_period(unit, period).await?;
+    authorize(&state, &caller, &unit, Action::Read).await?;
+    let findings = if subtree {
+        state.store.validate_subtree(&unit, &period).await?
+    } else {
+        state.store.validate(&unit, &period).await?
+    };
+    let (errors, warnings, unexplained) = tally(&findings);
+    Ok(Json(json!({
+        "unit": unit,
+        "period": period,
+        "subtree": subtree,
+        "findings": findings,
+        "errors": errors,
+        "warnings": warnings,
+        "unexplained_warnings": unexplained,
+    })))
 }
 
 /// `GET /api/v1/rules`: the configured rules and the built-in ones.
-pub async fn list(
-    State(state): State<AppState>,
-    lang: Lang,
-    Authenticated(_): Authenticated,
-) -> ApiResult<Json<Value>> {
-    let result = async {
-        let rules = state.store.rules().await?;
-        let builtin = state.store.builtin_rules().await?;
-        Ok(Json(
-            json!({ "count": rules.len(), "rules": rules, "builtin": builtin }),
-        ))
-    }
-    .await;
-    ApiResult(lang, result)
+pub async fn list(State(state): State<AppState>, Authenticated(_): Authenticated) -> ApiResult<Json<Value>> {
+    let rules = state.store.rules().await?;
+    let builtin = state.store.builtin_rules().await?;
+    Ok(Json(
+        json!({ "count": rules.len(), "rules": rules, "builtin": builtin }),
+    ))
 }
 
 /// `POST /api/v1/rules` with the rule as JSON; 201 with the stored rule.
 pub async fn add(
     State(state): State<AppState>,
-    lang: Lang,
     Authenticated(caller): Authenticated,
     body: Body,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    let result = async {
-        require_admin(&state, &caller, "rule.add").await?;
-        let body = json_body(body)?;
-        let rule = add_rule(&state, &caller, &rule_draft(&body)?).await?;
-        Ok((StatusCode::CREATED, Json(to_json(&rule)?)))
-    }
-    .await;
-    ApiResult(lang, result)
+    require_admin(&state, &caller, "rule.add").await?;
+    let body = json_body(body)?;
+    let rule = add_rule(&state, &caller, &rule_draft(&body)?).await?;
+    Ok((StatusCode::CREATED, Json(to_json(&rule)?)))
 }
 
 /// Stores a checked rule (administrators), audited; the API and the rules page add rules
@@ -191,31 +172,26 @@ pub(crate) async fn switch_rule(
 /// `PATCH /api/v1/rules/{code}` with `{"enabled": bool}`.
 pub async fn set_enabled(
     State(state): State<AppState>,
-    lang: Lang,
     Authenticated(caller): Authenticated,
     Path(code): Path<String>,
     body: Body,
 ) -> ApiResult<Json<Value>> {
-    let result = async {
-        require_admin(&state, &caller, "rule.enable").await?;
-        let body = json_body(body)?;
-        let Some(enabled) = body.get("enabled").and_then(Value::as_bool) else {
-            return Err(ApiError::invalid(
-                "enabled",
-                if body.contains_key("enabled") {
-                    "not_a_boolean"
-                } else {
-                    "missing"
-                },
-                "send {\"enabled\": true} or {\"enabled\": false}".into(),
-                "Gửi {\"enabled\": true} (bật) hoặc {\"enabled\": false} (tắt)".into(),
-            ));
-        };
-        let rule = switch_rule(&state, &caller, code.trim(), enabled).await?;
-        Ok(Json(to_json(&rule)?))
-    }
-    .await;
-    ApiResult(lang, result)
+    require_admin(&state, &caller, "rule.enable").await?;
+    let body = json_body(body)?;
+    let Some(enabled) = body.get("enabled").and_then(Value::as_bool) else {
+        return Err(ApiError::invalid(
+            "enabled",
+            if body.contains_key("enabled") {
+                "not_a_boolean"
+            } else {
+                "missing"
+            },
+            "send {\"enabled\": true} or {\"enabled\": false}".into(),
+            "Gửi {\"enabled\": true} (bật) hoặc {\"enabled\": false} (tắt)".into(),
+        ));
+    };
+    let rule = switch_rule(&state, &caller, code.trim(), enabled).await?;
+    Ok(Json(to_json(&rule)?))
 }
 
 /// A rule from its fields as `text` reads them by name (a JSON body, a form), enabled.

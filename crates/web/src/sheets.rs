@@ -364,19 +364,14 @@ async fn unit_period(state: &AppState, p: &HashMap<String, String>) -> Result<(U
 /// `GET /api/v1/templates/entry.xlsx?unit=&period=[&programme=][&sheets=]`
 pub async fn get_template(
     State(state): State<AppState>,
-    lang: Lang,
     Authenticated(caller): Authenticated,
     q: Params,
-) -> Response {
-    let result = async {
-        let p = params(q)?;
-        let which = Sheets::parse(param(&p, "sheets"))?;
-        let (unit, period) = unit_period(&state, &p).await?;
-        let bytes = template_file(&state, &caller, &unit, &period, param(&p, "programme"), which).await?;
-        Ok(file_response(bytes, XLSX_TYPE, &template_name(&unit, &period)))
-    }
-    .await;
-    ApiResult(lang, result).into_response()
+) -> ApiResult<Response> {
+    let p = params(q)?;
+    let which = Sheets::parse(param(&p, "sheets"))?;
+    let (unit, period) = unit_period(&state, &p).await?;
+    let bytes = template_file(&state, &caller, &unit, &period, param(&p, "programme"), which).await?;
+    Ok(file_response(bytes, XLSX_TYPE, &template_name(&unit, &period)))
 }
 
 /// `POST /api/v1/templates/entry.xlsx?unit=&period=` with the workbook as the body.
@@ -387,17 +382,13 @@ pub async fn post_template(
     q: Params,
     body: Body,
 ) -> ApiResult<Json<Value>> {
-    let result = async {
-        let p = params(q)?;
-        let (unit, period) = unit_period(&state, &p).await?;
-        let bytes = read_body(body).await?;
-        let summary = store_upload(&state, &caller, &unit, &period, &bytes).await?;
-        Ok(Json(
-            json!({ "unit": unit, "period": period.to_string(), "stored": summary_json(&summary, lang) }),
-        ))
-    }
-    .await;
-    ApiResult(lang, result)
+    let p = params(q)?;
+    let (unit, period) = unit_period(&state, &p).await?;
+    let bytes = read_body(body).await?;
+    let summary = store_upload(&state, &caller, &unit, &period, &bytes).await?;
+    Ok(Json(
+        json!({ "unit": unit, "period": period.to_string(), "stored": summary_json(&summary, lang) }),
+    ))
 }
 
 const CSV_COLUMNS: [&str; 4] = ["element", "disaggregation", "value", "comment"];
@@ -405,36 +396,31 @@ const CSV_COLUMNS: [&str; 4] = ["element", "disaggregation", "value", "comment"]
 /// `GET /api/v1/values.csv?unit=&period=`
 pub async fn get_csv(
     State(state): State<AppState>,
-    lang: Lang,
     Authenticated(caller): Authenticated,
     q: Params,
-) -> Response {
-    let result = async {
-        let p = params(q)?;
-        let (unit, period) = unit_period(&state, &p).await?;
-        authorize(&state, &caller, &unit, Action::Read).await?;
-        let mut out = csv::Writer::from_writer(Vec::new());
-        let internal = |e: csv::Error| ApiError::Internal(e.to_string());
-        out.write_record(CSV_COLUMNS).map_err(internal)?;
-        for v in state.store.values(&unit, &period).await? {
-            let value = v.value.clone().or(v.text.clone()).unwrap_or_default();
-            out.write_record([
-                v.element.as_str(),
-                v.disaggregation.as_str(),
-                value.as_str(),
-                v.comment.as_deref().unwrap_or(""),
-            ])
-            .map_err(internal)?;
-        }
-        let bytes = out.into_inner().map_err(|e| ApiError::Internal(e.to_string()))?;
-        Ok(file_response(
-            bytes,
-            "text/csv; charset=utf-8",
-            &format!("so-lieu-{}-{period}.csv", unit.code),
-        ))
+) -> ApiResult<Response> {
+    let p = params(q)?;
+    let (unit, period) = unit_period(&state, &p).await?;
+    authorize(&state, &caller, &unit, Action::Read).await?;
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let internal = |e: csv::Error| ApiError::Internal(e.to_string());
+    out.write_record(CSV_COLUMNS).map_err(internal)?;
+    for v in state.store.values(&unit, &period).await? {
+        let value = v.value.clone().or(v.text.clone()).unwrap_or_default();
+        out.write_record([
+            v.element.as_str(),
+            v.disaggregation.as_str(),
+            value.as_str(),
+            v.comment.as_deref().unwrap_or(""),
+        ])
+        .map_err(internal)?;
     }
-    .await;
-    ApiResult(lang, result).into_response()
+    let bytes = out.into_inner().map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(file_response(
+        bytes,
+        "text/csv; charset=utf-8",
+        &format!("so-lieu-{}-{period}.csv", unit.code),
+    ))
 }
 
 /// A problem at a line and column of a CSV file.
@@ -530,39 +516,35 @@ pub async fn put_csv(
     q: Params,
     body: Body,
 ) -> ApiResult<Json<Value>> {
-    let result = async {
-        let p = params(q)?;
-        let (unit, period) = unit_period(&state, &p).await?;
-        authorize(&state, &caller, &unit, Action::Write).await?;
-        let bytes = read_body(body).await?;
-        let (inputs, lines) = read_csv(&bytes)?;
-        check_agency(&state, &caller, &inputs).await?;
-        let actor = file_actor(&caller, "csv");
-        match state.store.write_batch(&unit, &period, &inputs, &[], &actor).await {
-            Ok(summary) => Ok(Json(
-                json!({ "unit": unit, "period": period.to_string(), "stored": summary_json(&summary, lang) }),
-            )),
-            Err(StoreError::Invalid(found)) => Err(ApiError::Invalid(
-                found
-                    .into_iter()
-                    .map(|p| {
-                        let at = p
-                            .field
-                            .strip_prefix("values[")
-                            .and_then(|r| r.split_once("]."))
-                            .and_then(|(i, f)| Some((lines.get(i.parse::<usize>().ok()?)?, f)));
-                        match at {
-                            Some((line, field)) => line_problem(*line, field, &p.code, &p.message_en, &p.message_vi),
-                            None => p,
-                        }
-                    })
-                    .collect(),
-            )),
-            Err(e) => Err(e.into()),
-        }
+    let p = params(q)?;
+    let (unit, period) = unit_period(&state, &p).await?;
+    authorize(&state, &caller, &unit, Action::Write).await?;
+    let bytes = read_body(body).await?;
+    let (inputs, lines) = read_csv(&bytes)?;
+    check_agency(&state, &caller, &inputs).await?;
+    let actor = file_actor(&caller, "csv");
+    match state.store.write_batch(&unit, &period, &inputs, &[], &actor).await {
+        Ok(summary) => Ok(Json(
+            json!({ "unit": unit, "period": period.to_string(), "stored": summary_json(&summary, lang) }),
+        )),
+        Err(StoreError::Invalid(found)) => Err(ApiError::Invalid(
+            found
+                .into_iter()
+                .map(|p| {
+                    let at = p
+                        .field
+                        .strip_prefix("values[")
+                        .and_then(|r| r.split_once("]."))
+                        .and_then(|(i, f)| Some((lines.get(i.parse::<usize>().ok()?)?, f)));
+                    match at {
+                        Some((line, field)) => line_problem(*line, field, &p.code, &p.message_en, &p.message_vi),
+                        None => p,
+                    }
+                })
+                .collect(),
+        )),
+        Err(e) => Err(e.into()),
     }
-    .await;
-    ApiResult(lang, result)
 }
 
 // --- OpenAPI ----------------------------------------------------------------------------

@@ -6,7 +6,6 @@ use crate::AppState;
 use crate::api::{Params, param, params, parse_iso_date, period_json, required};
 use crate::auth::{Authenticated, Caller, authorize, require_admin};
 use crate::error::{ApiError, ApiResult};
-use crate::lang::Lang;
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
@@ -61,41 +60,31 @@ async fn report_target(
 }
 
 /// `GET /api/v1/programmes`
-pub async fn programmes(
-    State(state): State<AppState>,
-    lang: Lang,
-    Authenticated(_): Authenticated,
-) -> ApiResult<Json<Value>> {
-    let result = async { Ok(Json(json!({ "programmes": state.store.programmes().await? }))) }.await;
-    ApiResult(lang, result)
+pub async fn programmes(State(state): State<AppState>, Authenticated(_): Authenticated) -> ApiResult<Json<Value>> {
+    Ok(Json(json!({ "programmes": state.store.programmes().await? })))
 }
 
 /// `PUT /api/v1/programmes/{code}` (administrators): the programme as JSON, e.g.
 /// `{"name_vi", "name_en", "period_type": "half_year", "half": 1, "deadlines": [["district", {"month": 6, "day": 5}]]}`.
 pub async fn put_programme(
     State(state): State<AppState>,
-    lang: Lang,
     Authenticated(caller): Authenticated,
     Path(code): Path<String>,
     body: Result<Json<Value>, JsonRejection>,
 ) -> ApiResult<Json<Value>> {
-    let result = async {
-        require_admin(&state, &caller, "programme.put").await?;
-        let mut body = body_object(body)?;
-        body["code"] = json!(code.trim());
-        let programme: Programme = serde_json::from_value(body).map_err(|e| {
-            ApiError::invalid(
-                "programme",
-                "bad_programme",
-                format!("the programme does not read: {e}"),
-                format!("Chế độ báo cáo không hợp lệ: {e}"),
-            )
-        })?;
-        save_programme(&state, &caller, &programme).await?;
-        Ok(Json(json!({ "programme": programme })))
-    }
-    .await;
-    ApiResult(lang, result)
+    require_admin(&state, &caller, "programme.put").await?;
+    let mut body = body_object(body)?;
+    body["code"] = json!(code.trim());
+    let programme: Programme = serde_json::from_value(body).map_err(|e| {
+        ApiError::invalid(
+            "programme",
+            "bad_programme",
+            format!("the programme does not read: {e}"),
+            format!("Chế độ báo cáo không hợp lệ: {e}"),
+        )
+    })?;
+    save_programme(&state, &caller, &programme).await?;
+    Ok(Json(json!({ "programme": programme })))
 }
 
 /// Creates or replaces a programme (administrators), refusing deadlines that are not a
@@ -131,23 +120,18 @@ pub(crate) async fn save_programme(state: &AppState, caller: &Caller, programme:
 /// `GET /api/v1/workflow?unit=&period=[&programme=]`
 pub async fn state_of(
     State(state): State<AppState>,
-    lang: Lang,
     Authenticated(caller): Authenticated,
     q: Params,
 ) -> ApiResult<Json<Value>> {
-    let result = async {
-        let p = params(q)?;
-        let (unit, period, programme) = report_target(&state, &p).await?;
-        authorize(&state, &caller, &unit, Action::Read).await?;
-        let submission = state.store.submission(&unit, &programme.code, &period).await?;
-        let deadline = programme.deadline(&period, unit.level);
-        Ok(Json(
-            json!({ "unit": unit, "period": period_json(&period), "programme": programme.code,
+    let p = params(q)?;
+    let (unit, period, programme) = report_target(&state, &p).await?;
+    authorize(&state, &caller, &unit, Action::Read).await?;
+    let submission = state.store.submission(&unit, &programme.code, &period).await?;
+    let deadline = programme.deadline(&period, unit.level);
+    Ok(Json(
+        json!({ "unit": unit, "period": period_json(&period), "programme": programme.code,
             "submission": submission, "deadline": deadline }),
-        ))
-    }
-    .await;
-    ApiResult(lang, result)
+    ))
 }
 
 /// The permission a transition needs on the unit whose report moves.
@@ -163,53 +147,51 @@ pub(crate) fn needed(transition: Transition) -> Action {
 /// return and reopen.
 pub async fn transition(
     State(state): State<AppState>,
-    lang: Lang,
     Authenticated(caller): Authenticated,
     Path(action): Path<String>,
     q: Params,
     body: Result<Json<Value>, JsonRejection>,
 ) -> ApiResult<Json<Value>> {
-    let result = async {
-        let transition: Transition = action.parse().map_err(|_| ApiError::NotFound {
-            code: "unknown_action",
-            message_en: format!("`{action}` is not a workflow action: submit, approve, return or reopen"),
-            message_vi: format!("`{action}` không phải thao tác hợp lệ: submit, approve, return hoặc reopen"),
-        })?;
-        let body = body_object(body)?;
-        let p = params(q)?;
-        let (unit, period, programme) = report_target(&state, &p).await?;
-        authorize(&state, &caller, &unit, needed(transition)).await?;
-        let reason = body.get("reason").and_then(Value::as_str);
-        let submission = state
-            .store
-            .transition(&unit, &programme, &period, TransitionRequest { transition, reason }, &caller.actor())
-            .await?;
-        Ok(Json(json!({ "unit": unit, "period": period_json(&period), "programme": programme.code, "submission": submission })))
-    }
-    .await;
-    ApiResult(lang, result)
+    let transition: Transition = action.parse().map_err(|_| ApiError::NotFound {
+        code: "unknown_action",
+        message_en: format!("`{action}` is not a workflow action: submit, approve, return or reopen"),
+        message_vi: format!("`{action}` không phải thao tác hợp lệ: submit, approve, return hoặc reopen"),
+    })?;
+    let body = body_object(body)?;
+    let p = params(q)?;
+    let (unit, period, programme) = report_target(&state, &p).await?;
+    authorize(&state, &caller, &unit, needed(transition)).await?;
+    let reason = body.get("reason").and_then(Value::as_str);
+    let submission = state
+        .store
+        .transition(
+            &unit,
+            &programme,
+            &period,
+            TransitionRequest { transition, reason },
+            &caller.actor(),
+        )
+        .await?;
+    Ok(Json(
+        json!({ "unit": unit, "period": period_json(&period), "programme": programme.code, "submission": submission }),
+    ))
 }
 
 /// `POST /api/v1/excuse?unit=&period=[&programme=]` with `{"reason"}`: the unit's parent
 /// may be approved without it.
 pub async fn excuse(
     State(state): State<AppState>,
-    lang: Lang,
     Authenticated(caller): Authenticated,
     q: Params,
     body: Result<Json<Value>, JsonRejection>,
 ) -> ApiResult<Json<Value>> {
-    let result = async {
-        let body = body_object(body)?;
-        let p = params(q)?;
-        let reason = body.get("reason").and_then(Value::as_str).unwrap_or("");
-        let (unit, period, programme) = excuse_unit(&state, &caller, &p, reason).await?;
-        Ok(Json(
-            json!({ "unit": unit, "period": period_json(&period), "programme": programme.code, "excused": reason }),
-        ))
-    }
-    .await;
-    ApiResult(lang, result)
+    let body = body_object(body)?;
+    let p = params(q)?;
+    let reason = body.get("reason").and_then(Value::as_str).unwrap_or("");
+    let (unit, period, programme) = excuse_unit(&state, &caller, &p, reason).await?;
+    Ok(Json(
+        json!({ "unit": unit, "period": period_json(&period), "programme": programme.code, "excused": reason }),
+    ))
 }
 
 /// Excuses the unit `p` names (`unit`, `period`, optional `programme`) from its parent's
@@ -232,35 +214,30 @@ pub(crate) async fn excuse_unit(
 /// `POST /api/v1/unlock?unit=&period=` with `{"until": "YYYY-MM-DD", "reason"}`.
 pub async fn unlock(
     State(state): State<AppState>,
-    lang: Lang,
     Authenticated(caller): Authenticated,
     q: Params,
     body: Result<Json<Value>, JsonRejection>,
 ) -> ApiResult<Json<Value>> {
-    let result = async {
-        let body = body_object(body)?;
-        let p = params(q)?;
-        let (unit, period) = state
-            .store
-            .resolve_unit_period(required(&p, "unit", "12")?, required(&p, "period", "2025H1")?)
-            .await?;
-        let until = body.get("until").and_then(Value::as_str).ok_or_else(|| {
-            ApiError::invalid(
-                "until",
-                "missing",
-                "`until` (YYYY-MM-DD) is required".into(),
-                "Thiếu `until` (YYYY-MM-DD)".into(),
-            )
-        })?;
-        let until = parse_iso_date("until", until)?;
-        let reason = body.get("reason").and_then(Value::as_str).unwrap_or("");
-        unlock_unit(&state, &caller, &unit, &period, until, reason).await?;
-        Ok(Json(
-            json!({ "unit": unit, "period": period_json(&period), "until": until }),
-        ))
-    }
-    .await;
-    ApiResult(lang, result)
+    let body = body_object(body)?;
+    let p = params(q)?;
+    let (unit, period) = state
+        .store
+        .resolve_unit_period(required(&p, "unit", "12")?, required(&p, "period", "2025H1")?)
+        .await?;
+    let until = body.get("until").and_then(Value::as_str).ok_or_else(|| {
+        ApiError::invalid(
+            "until",
+            "missing",
+            "`until` (YYYY-MM-DD) is required".into(),
+            "Thiếu `until` (YYYY-MM-DD)".into(),
+        )
+    })?;
+    let until = parse_iso_date("until", until)?;
+    let reason = body.get("reason").and_then(Value::as_str).unwrap_or("");
+    unlock_unit(&state, &caller, &unit, &period, until, reason).await?;
+    Ok(Json(
+        json!({ "unit": unit, "period": period_json(&period), "until": until }),
+    ))
 }
 
 /// Lets a unit enter data into its closed period until a date, for whoever may unlock the
@@ -295,80 +272,62 @@ pub(crate) async fn close(
 /// `POST /api/v1/periods/close` (administrators) with `{"programme", "period", "closes_on"}`.
 pub async fn close_period(
     State(state): State<AppState>,
-    lang: Lang,
     Authenticated(caller): Authenticated,
     body: Result<Json<Value>, JsonRejection>,
 ) -> ApiResult<Json<Value>> {
-    let result = async {
-        require_admin(&state, &caller, "period.close").await?;
-        let body = body_object(body)?;
-        let text = |k: &str| {
-            body.get(k)
-                .and_then(Value::as_str)
-                .map(str::to_string)
-                .ok_or_else(|| ApiError::invalid(k, "missing", format!("`{k}` is required"), format!("Thiếu `{k}`")))
-        };
-        let programme = state.store.programme(&text("programme")?).await?;
-        let period: Period = text("period")?.parse().map_err(|e: binhdang_domain::PeriodError| {
-            ApiError::invalid("period", "bad_period", e.to_string(), e.message_vi())
-        })?;
-        let closes_on = parse_iso_date("closes_on", &text("closes_on")?)?;
-        close(&state, &caller, &programme.code, &period, closes_on).await?;
-        Ok(Json(
-            json!({ "programme": programme.code, "period": period.to_string(), "closes_on": closes_on }),
-        ))
-    }
-    .await;
-    ApiResult(lang, result)
+    require_admin(&state, &caller, "period.close").await?;
+    let body = body_object(body)?;
+    let text = |k: &str| {
+        body.get(k)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .ok_or_else(|| ApiError::invalid(k, "missing", format!("`{k}` is required"), format!("Thiếu `{k}`")))
+    };
+    let programme = state.store.programme(&text("programme")?).await?;
+    let period: Period = text("period")?.parse().map_err(|e: binhdang_domain::PeriodError| {
+        ApiError::invalid("period", "bad_period", e.to_string(), e.message_vi())
+    })?;
+    let closes_on = parse_iso_date("closes_on", &text("closes_on")?)?;
+    close(&state, &caller, &programme.code, &period, closes_on).await?;
+    Ok(Json(
+        json!({ "programme": programme.code, "period": period.to_string(), "closes_on": closes_on }),
+    ))
 }
 
 /// `GET /api/v1/status?unit=&period=[&programme=]`: each child's state and timeliness.
 pub async fn status(
     State(state): State<AppState>,
-    lang: Lang,
     Authenticated(caller): Authenticated,
     q: Params,
 ) -> ApiResult<Json<Value>> {
-    let result = async {
-        let p = params(q)?;
-        let (unit, period, programme) = report_target(&state, &p).await?;
-        authorize(&state, &caller, &unit, Action::Read).await?;
-        let report = state
-            .store
-            .status(&unit, &programme, &period, state.store.today())
-            .await?;
-        Ok(Json(
-            serde_json::to_value(report).map_err(|e| ApiError::Internal(e.to_string()))?,
-        ))
-    }
-    .await;
-    ApiResult(lang, result)
+    let p = params(q)?;
+    let (unit, period, programme) = report_target(&state, &p).await?;
+    authorize(&state, &caller, &unit, Action::Read).await?;
+    let report = state
+        .store
+        .status(&unit, &programme, &period, state.store.today())
+        .await?;
+    Ok(Json(
+        serde_json::to_value(report).map_err(|e| ApiError::Internal(e.to_string()))?,
+    ))
 }
 
 /// `GET /api/v1/inbox`: for a reviewer, submissions waiting below their unit; for everyone,
 /// their unit's returned reports and the deadlines of the next 60 days.
-pub async fn inbox(
-    State(state): State<AppState>,
-    lang: Lang,
-    Authenticated(caller): Authenticated,
-) -> ApiResult<Json<Value>> {
-    let result = async {
-        let unit = &caller.user.unit;
-        let waiting = if matches!(caller.user.role, Role::Reviewer | Role::Admin) {
-            state.store.inbox(unit).await?
-        } else {
-            Vec::new()
-        };
-        let returned = state.store.returned(unit).await?;
-        Ok(Json(json!({
-            "user": caller.user.username,
-            "waiting_for_review": waiting,
-            "returned": returned,
-            "upcoming_deadlines": upcoming(&state, &caller).await?,
-        })))
-    }
-    .await;
-    ApiResult(lang, result)
+pub async fn inbox(State(state): State<AppState>, Authenticated(caller): Authenticated) -> ApiResult<Json<Value>> {
+    let unit = &caller.user.unit;
+    let waiting = if matches!(caller.user.role, Role::Reviewer | Role::Admin) {
+        state.store.inbox(unit).await?
+    } else {
+        Vec::new()
+    };
+    let returned = state.store.returned(unit).await?;
+    Ok(Json(json!({
+        "user": caller.user.username,
+        "waiting_for_review": waiting,
+        "returned": returned,
+        "upcoming_deadlines": upcoming(&state, &caller).await?,
+    })))
 }
 
 /// The caller's unit's deadlines from today to 60 days ahead, with the report's state.
@@ -414,32 +373,27 @@ async fn upcoming(state: &AppState, caller: &Caller) -> Result<Vec<Value>, ApiEr
 /// `GET /api/v1/audit?unit=[&period=][&element=]`: the unit's audit trail.
 pub async fn audit(
     State(state): State<AppState>,
-    lang: Lang,
     Authenticated(caller): Authenticated,
     q: Params,
 ) -> ApiResult<Json<Value>> {
-    let result = async {
-        let p = params(q)?;
-        let code = required(&p, "unit", "12")?;
-        let unit = state
-            .store
-            .unit_on(code, state.store.today())
-            .await
-            .map_err(|_| ApiError::Invalid(vec![binhdang_store::unknown_unit("unit", code)]))?;
-        if let Some(period) = param(&p, "period") {
-            period
-                .parse::<Period>()
-                .map_err(|e| ApiError::invalid("period", "bad_period", e.to_string(), e.message_vi()))?;
-        }
-        authorize(&state, &caller, &unit, Action::Read).await?;
-        let records = state
-            .store
-            .audit_trail(&unit, param(&p, "period"), param(&p, "element"))
-            .await?;
-        Ok(Json(
-            json!({ "unit": unit, "count": records.len(), "records": records }),
-        ))
+    let p = params(q)?;
+    let code = required(&p, "unit", "12")?;
+    let unit = state
+        .store
+        .unit_on(code, state.store.today())
+        .await
+        .map_err(|_| ApiError::Invalid(vec![binhdang_store::unknown_unit("unit", code)]))?;
+    if let Some(period) = param(&p, "period") {
+        period
+            .parse::<Period>()
+            .map_err(|e| ApiError::invalid("period", "bad_period", e.to_string(), e.message_vi()))?;
     }
-    .await;
-    ApiResult(lang, result)
+    authorize(&state, &caller, &unit, Action::Read).await?;
+    let records = state
+        .store
+        .audit_trail(&unit, param(&p, "period"), param(&p, "element"))
+        .await?;
+    Ok(Json(
+        json!({ "unit": unit, "count": records.len(), "records": records }),
+    ))
 }

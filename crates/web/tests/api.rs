@@ -65,6 +65,36 @@ on_both_backends! {
 }
 
 on_both_backends! {
+    async fn every_refusal_speaks_the_callers_language(backend: Backend) {
+        // Handlers return plain errors; one layer renders them in the request's language,
+        // including refusals raised before the handler runs (no session) and unknown routes.
+        let app = App::spawn(backend).await;
+        let (s, vi) = app.get("/api/v1/units?parent=99").await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(vi["error"]["message"], vi["error"]["message_vi"]);
+        let (s, en) = app.get("/api/v1/units?parent=99&lang=en").await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(en["error"]["message"], en["error"]["message_en"]);
+        assert_eq!(en["error"]["problems"][0]["message"], en["error"]["problems"][0]["message_en"]);
+        assert_ne!(en["error"]["message"], vi["error"]["message"]);
+
+        let anonymous = reqwest::Client::new();
+        let english = anonymous
+            .get(format!("{}/api/v1/auth/me", app.base))
+            .header("Accept-Language", "en-GB,en;q=0.9")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(english.status(), StatusCode::UNAUTHORIZED);
+        let body: Value = english.json().await.unwrap();
+        assert_eq!(body["error"]["message"], body["error"]["message_en"]);
+        let (s, missing) = app.get("/api/v1/no-such-route?lang=en").await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        assert_eq!(missing["error"]["message"], "no such API route; see /api/v1/openapi.json");
+    }
+}
+
+on_both_backends! {
     async fn a_unit_shows_its_place_in_the_hierarchy_and_in_time(backend: Backend) {
         let app = App::spawn(backend).await;
         let (s, new) = app.get("/api/v1/units/08?date=2026-01-01").await;

@@ -628,6 +628,15 @@ async fn the_entry_form_checks_scope_and_the_csrf_token() {
     // A bad unit or period: a readable 422 page.
     let bad = v.get("/nhap-lieu?unit=03388&period=2026X9").await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("Yêu cầu không hợp lệ"), "{}", bad.body);
+    assert!(
+        bad.body.contains("/dang-xuat"),
+        "the refusal is shown in the signed-in frame"
+    );
+    let bad = v.get("/nhap-lieu?unit=03388&period=2026X9&lang=en").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("Invalid request"), "{}", bad.body);
+    let _ = v.get("/nhap-lieu?lang=vi").await;
     // Without the form's token nothing is saved.
     let path = format!("/nhap-lieu?unit=03388&period={h1}");
     let r = v

@@ -9,7 +9,7 @@ use super::reporting;
 use super::{Chrome, Session, format, render};
 use crate::AppState;
 use crate::auth::authorize;
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResult};
 use crate::lang::Lang;
 use askama::Template;
 use axum::extract::{Query, State};
@@ -280,16 +280,10 @@ pub async fn page(
     State(state): State<AppState>,
     session: Session,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let result = async {
-        let data = load(&state, &session, &q).await?;
-        build(&state, &session, &q, data).await
-    }
-    .await;
-    match result {
-        Ok(page) => render(StatusCode::OK, &page),
-        Err(e) => session.api_error(e),
-    }
+) -> ApiResult<Response> {
+    let data = load(&state, &session, &q).await?;
+    let page = build(&state, &session, &q, data).await?;
+    Ok(render(StatusCode::OK, &page))
 }
 
 async fn build(
@@ -937,7 +931,7 @@ pub async fn csv(
     State(state): State<AppState>,
     session: Session,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
+) -> ApiResult<Response> {
     download(&state, &session, &q, Download::Csv).await
 }
 
@@ -946,7 +940,7 @@ pub async fn xlsx(
     State(state): State<AppState>,
     session: Session,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
+) -> ApiResult<Response> {
     download(&state, &session, &q, Download::Xlsx).await
 }
 
@@ -956,37 +950,35 @@ enum Download {
     Xlsx,
 }
 
-async fn download(state: &AppState, session: &Session, q: &HashMap<String, String>, kind: Download) -> Response {
-    let result = async {
-        let data = load(state, session, q).await?;
-        let chart = q.get("chart").map(String::as_str).unwrap_or("series");
-        let f = figures(&data, chart, session.lang)?;
-        let approved = if data.sums == Sums::Approved { "-approved" } else { "" };
-        let stem = format!(
-            "binhdang-{}-{}-{}-{}{approved}",
-            data.unit.code, data.period, data.indicator.code, f.chart
-        );
-        let (body, content_type, ext) = if kind == Download::Xlsx {
-            let format = binhdang_reports::Format::Xlsx;
-            (
-                xlsx_bytes(&f, &stem, session.lang)?,
-                format.content_type(),
-                format.extension(),
-            )
-        } else {
-            (csv_text(&f).into_bytes(), "text/csv; charset=utf-8", "csv")
-        };
-        let mut r = body.into_response();
-        let h = r.headers_mut();
-        h.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
-        if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{stem}.{ext}\"")) {
-            h.insert(CONTENT_DISPOSITION, v);
-        }
-        Ok(r)
+async fn download(
+    state: &AppState,
+    session: &Session,
+    q: &HashMap<String, String>,
+    kind: Download,
+) -> ApiResult<Response> {
+    let data = load(state, session, q).await?;
+    let chart = q.get("chart").map(String::as_str).unwrap_or("series");
+    let f = figures(&data, chart, session.lang)?;
+    let approved = if data.sums == Sums::Approved { "-approved" } else { "" };
+    let stem = format!(
+        "binhdang-{}-{}-{}-{}{approved}",
+        data.unit.code, data.period, data.indicator.code, f.chart
+    );
+    let (body, content_type, ext) = if kind == Download::Xlsx {
+        let format = binhdang_reports::Format::Xlsx;
+        (
+            xlsx_bytes(&f, &stem, session.lang)?,
+            format.content_type(),
+            format.extension(),
+        )
+    } else {
+        (csv_text(&f).into_bytes(), "text/csv; charset=utf-8", "csv")
+    };
+    let mut r = body.into_response();
+    let h = r.headers_mut();
+    h.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{stem}.{ext}\"")) {
+        h.insert(CONTENT_DISPOSITION, v);
     }
-    .await;
-    match result {
-        Ok(r) => r,
-        Err(e) => session.api_error(e),
-    }
+    Ok(r)
 }

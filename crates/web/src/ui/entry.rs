@@ -13,7 +13,7 @@ use super::reporting::PeriodChoice;
 use super::{Chrome, Session, field, format, render, see_other};
 use crate::AppState;
 use crate::auth::authorize;
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResult};
 use crate::lang::Lang;
 use askama::Template;
 use axum::Form;
@@ -173,43 +173,37 @@ pub async fn page(
     State(state): State<AppState>,
     session: Session,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let result = async {
-        let (unit, period) = super::request::target(&state, &session, &q).await?;
-        authorize(&state, &session.caller, &unit, Action::Write).await?;
-        let notice = match q.get("msg").map(String::as_str) {
-            Some("saved") => Some((
-                "ok",
-                session.t("Đã lưu số liệu.", "The figures have been saved.").to_string(),
-            )),
-            Some("submitted") => Some((
-                "ok",
-                session
-                    .t(
-                        "Đã gửi báo cáo lên cấp trên để xét duyệt.",
-                        "The report has been submitted for review.",
-                    )
-                    .to_string(),
-            )),
-            _ => None,
-        };
-        build(
-            &state,
-            &session,
-            &unit,
-            &period,
-            q.contains_key("all"),
-            None,
-            Problems::default(),
-            notice,
-        )
-        .await
-    }
-    .await;
-    match result {
-        Ok(page) => render(StatusCode::OK, &page),
-        Err(e) => session.api_error(e),
-    }
+) -> ApiResult<Response> {
+    let (unit, period) = super::request::target(&state, &session, &q).await?;
+    authorize(&state, &session.caller, &unit, Action::Write).await?;
+    let notice = match q.get("msg").map(String::as_str) {
+        Some("saved") => Some((
+            "ok",
+            session.t("Đã lưu số liệu.", "The figures have been saved.").to_string(),
+        )),
+        Some("submitted") => Some((
+            "ok",
+            session
+                .t(
+                    "Đã gửi báo cáo lên cấp trên để xét duyệt.",
+                    "The report has been submitted for review.",
+                )
+                .to_string(),
+        )),
+        _ => None,
+    };
+    let page = build(
+        &state,
+        &session,
+        &unit,
+        &period,
+        q.contains_key("all"),
+        None,
+        Problems::default(),
+        notice,
+    )
+    .await?;
+    Ok(render(StatusCode::OK, &page))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -584,102 +578,95 @@ pub async fn save(
     session: Session,
     Query(q): Query<HashMap<String, String>>,
     Form(form): Form<Vec<(String, String)>>,
-) -> Response {
+) -> ApiResult<Response> {
     if let Some(r) = session.csrf_refusal(field(&form, "csrf")) {
-        return r;
+        return Ok(r);
     }
     let show_all = q.contains_key("all");
-    let result = async {
-        let (unit, period) = super::request::target(&state, &session, &q).await?;
-        authorize(&state, &session.caller, &unit, Action::Write).await?;
-        let typed: Typed = form.iter().cloned().collect();
-        let (inputs, names, problems) = read_form(&state, &session, &unit, &period, &typed).await?;
-        let back = |msg: &str| {
-            let all = if show_all { "&all=1" } else { "" };
-            see_other(&format!("/nhap-lieu?unit={}&period={period}{all}&msg={msg}", unit.code))
-        };
-        if !problems.by_field.is_empty() || !problems.general.is_empty() {
-            let page = build(&state, &session, &unit, &period, show_all, Some(&typed), problems, None).await?;
-            return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
-        }
-        if !inputs.is_empty() {
-            // The form's page validates the report when it is shown again after the save.
-            match binhdang_engine::save::write(
-                &state.store,
-                &session.caller.user,
-                &unit,
-                &period,
-                &inputs,
-                &session.caller.actor(),
-            )
-            .await
-            {
-                Ok(_) => {}
-                Err(Refusal::Store(StoreError::Invalid(found))) => {
-                    let mut problems = Problems::default();
-                    for p in found {
-                        let text = super::message_in(&p, session.lang);
-                        // `values[3].value` names the fourth input.
-                        let index = p
-                            .field
-                            .strip_prefix("values[")
-                            .and_then(|r| r.split(']').next())
-                            .and_then(|i| i.parse::<usize>().ok());
-                        match index.and_then(|i| names.get(i)) {
-                            Some(name) => problems.by_field.entry(name.clone()).or_default().push(text),
-                            None => problems.general.push(text),
-                        }
-                    }
-                    let page = build(&state, &session, &unit, &period, show_all, Some(&typed), problems, None).await?;
-                    return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
-                }
-                Err(refusal) => return Err(refusal.into()),
-            }
-        }
-        if field(&form, "do") != Some("submit") {
-            return Ok(back("saved"));
-        }
-        // Save, then submit.
-        authorize(&state, &session.caller, &unit, Action::Submit).await?;
-        let Some(programme) = state.store.programme_for(&period).await? else {
-            return Ok(back("saved"));
-        };
-        let request = TransitionRequest {
-            transition: Transition::Submit,
-            reason: None,
-        };
-        match state
-            .store
-            .transition(&unit, &programme, &period, request, &session.caller.actor())
-            .await
+    let (unit, period) = super::request::target(&state, &session, &q).await?;
+    authorize(&state, &session.caller, &unit, Action::Write).await?;
+    let typed: Typed = form.iter().cloned().collect();
+    let (inputs, names, problems) = read_form(&state, &session, &unit, &period, &typed).await?;
+    let back = |msg: &str| {
+        let all = if show_all { "&all=1" } else { "" };
+        see_other(&format!("/nhap-lieu?unit={}&period={period}{all}&msg={msg}", unit.code))
+    };
+    if !problems.by_field.is_empty() || !problems.general.is_empty() {
+        let page = build(&state, &session, &unit, &period, show_all, Some(&typed), problems, None).await?;
+        return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
+    }
+    if !inputs.is_empty() {
+        // The form's page validates the report when it is shown again after the save.
+        match binhdang_engine::save::write(
+            &state.store,
+            &session.caller.user,
+            &unit,
+            &period,
+            &inputs,
+            &session.caller.actor(),
+        )
+        .await
         {
-            Ok(_) => Ok(back("submitted")),
-            Err(StoreError::Invalid(found)) => {
-                let text = super::messages_in(found, session.lang);
-                let saved = session.t(
-                    "Đã lưu số liệu, nhưng chưa gửi được báo cáo:",
-                    "Saved, but not submitted:",
-                );
-                let page = build(
-                    &state,
-                    &session,
-                    &unit,
-                    &period,
-                    show_all,
-                    None,
-                    Problems::default(),
-                    Some(("error", format!("{saved} {text}"))),
-                )
-                .await?;
-                Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+            Ok(_) => {}
+            Err(Refusal::Store(StoreError::Invalid(found))) => {
+                let mut problems = Problems::default();
+                for p in found {
+                    let text = super::message_in(&p, session.lang);
+                    // `values[3].value` names the fourth input.
+                    let index = p
+                        .field
+                        .strip_prefix("values[")
+                        .and_then(|r| r.split(']').next())
+                        .and_then(|i| i.parse::<usize>().ok());
+                    match index.and_then(|i| names.get(i)) {
+                        Some(name) => problems.by_field.entry(name.clone()).or_default().push(text),
+                        None => problems.general.push(text),
+                    }
+                }
+                let page = build(&state, &session, &unit, &period, show_all, Some(&typed), problems, None).await?;
+                return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
             }
-            Err(e) => Err(e.into()),
+            Err(refusal) => return Err(refusal.into()),
         }
     }
-    .await;
-    match result {
-        Ok(r) => r,
-        Err(e) => session.api_error(e),
+    if field(&form, "do") != Some("submit") {
+        return Ok(back("saved"));
+    }
+    // Save, then submit.
+    authorize(&state, &session.caller, &unit, Action::Submit).await?;
+    let Some(programme) = state.store.programme_for(&period).await? else {
+        return Ok(back("saved"));
+    };
+    let request = TransitionRequest {
+        transition: Transition::Submit,
+        reason: None,
+    };
+    match state
+        .store
+        .transition(&unit, &programme, &period, request, &session.caller.actor())
+        .await
+    {
+        Ok(_) => Ok(back("submitted")),
+        Err(StoreError::Invalid(found)) => {
+            let text = super::messages_in(found, session.lang);
+            let saved = session.t(
+                "Đã lưu số liệu, nhưng chưa gửi được báo cáo:",
+                "Saved, but not submitted:",
+            );
+            let page = build(
+                &state,
+                &session,
+                &unit,
+                &period,
+                show_all,
+                None,
+                Problems::default(),
+                Some(("error", format!("{saved} {text}"))),
+            )
+            .await?;
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -8,7 +8,7 @@ use super::request::target;
 use super::{Chrome, Session, format, multipart, render, see_other};
 use crate::AppState;
 use crate::auth::authorize;
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResult};
 use crate::imports::{MAX_UPLOAD_BYTES, import_report, store_for, too_large, writable_batch};
 use crate::lang::Lang;
 use askama::Template;
@@ -96,14 +96,10 @@ pub async fn upload_form(
     State(state): State<AppState>,
     session: Session,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let result = async {
-        let (unit, period) = target(&state, &session, &q).await?;
-        authorize(&state, &session.caller, &unit, Action::Write).await?;
-        Ok(render(StatusCode::OK, &upload_page(&session, &unit, &period, None)))
-    }
-    .await;
-    result.unwrap_or_else(|e: ApiError| session.api_error(e))
+) -> ApiResult<Response> {
+    let (unit, period) = target(&state, &session, &q).await?;
+    authorize(&state, &session.caller, &unit, Action::Write).await?;
+    Ok(render(StatusCode::OK, &upload_page(&session, &unit, &period, None)))
 }
 
 /// `POST /nhap-bao-cao-cu` (multipart: csrf, unit, period, file): keeps the proposals as a
@@ -113,7 +109,7 @@ pub async fn upload(
     session: Session,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Response {
+) -> ApiResult<Response> {
     let parts = match body {
         Ok(bytes) => {
             let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -123,50 +119,46 @@ pub async fn upload(
     };
     let text = |name: &str| multipart::text(&parts, name);
     if let Some(r) = session.csrf_refusal(text("csrf").as_deref()) {
-        return r;
+        return Ok(r);
     }
-    let result = async {
-        let q: HashMap<String, String> = ["unit", "period"]
-            .iter()
-            .filter_map(|k| text(k).map(|v| (k.to_string(), v)))
-            .collect();
-        let (unit, period) = target(&state, &session, &q).await?;
-        authorize(&state, &session.caller, &unit, Action::Write).await?;
-        let file = multipart::file(&parts, "file");
-        let outcome = match file {
-            None if body_too_large(&headers) => Err(too_large(MAX_UPLOAD_BYTES + 1)),
-            None => Err(ApiError::invalid(
-                "file",
-                "missing",
-                "choose the report file to import".into(),
-                "Hãy chọn tệp báo cáo cần nhập".into(),
-            )),
-            Some(f) => {
-                import_report(
-                    &state.store,
-                    &unit,
-                    &period,
-                    &f.file_name,
-                    &f.data,
-                    &session.caller.actor(),
-                )
-                .await
-            }
-        };
-        match outcome {
-            Ok(batch) => Ok(see_other(&format!("{PATH}/{}", batch.id))),
-            Err(ApiError::Invalid(problems)) => {
-                let text = super::messages_in(problems, session.lang);
-                Ok(render(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    &upload_page(&session, &unit, &period, Some(text)),
-                ))
-            }
-            Err(e) => Err(e),
+    let q: HashMap<String, String> = ["unit", "period"]
+        .iter()
+        .filter_map(|k| text(k).map(|v| (k.to_string(), v)))
+        .collect();
+    let (unit, period) = target(&state, &session, &q).await?;
+    authorize(&state, &session.caller, &unit, Action::Write).await?;
+    let file = multipart::file(&parts, "file");
+    let outcome = match file {
+        None if body_too_large(&headers) => Err(too_large(MAX_UPLOAD_BYTES + 1)),
+        None => Err(ApiError::invalid(
+            "file",
+            "missing",
+            "choose the report file to import".into(),
+            "Hãy chọn tệp báo cáo cần nhập".into(),
+        )),
+        Some(f) => {
+            import_report(
+                &state.store,
+                &unit,
+                &period,
+                &f.file_name,
+                &f.data,
+                &session.caller.actor(),
+            )
+            .await
         }
+    };
+    match outcome {
+        Ok(batch) => Ok(see_other(&format!("{PATH}/{}", batch.id))),
+        Err(ApiError::Invalid(problems)) => {
+            let text = super::messages_in(problems, session.lang);
+            Ok(render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &upload_page(&session, &unit, &period, Some(text)),
+            ))
+        }
+        Err(e) => Err(e),
     }
-    .await;
-    result.unwrap_or_else(|e| session.api_error(e))
 }
 
 fn body_too_large(headers: &HeaderMap) -> bool {
@@ -279,37 +271,33 @@ pub async fn batch_page(
     session: Session,
     Path(id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let result = async {
-        let batch = writable_batch(&state, &session.caller, &id).await?;
-        let notice = match q.get("msg").map(String::as_str) {
-            Some("stored") => Some((
-                "ok",
-                session
-                    .t(
-                        "Đã lưu các số liệu đã xác nhận vào cơ sở dữ liệu, kèm trích dẫn làm nguồn.",
-                        "The confirmed values are stored, each with its quote as the source.",
-                    )
-                    .to_string(),
-            )),
-            Some("saved") => Some((
-                "ok",
-                session
-                    .t(
-                        "Đã lưu các quyết định; chưa ghi số liệu nào.",
-                        "The decisions are saved; no value is stored yet.",
-                    )
-                    .to_string(),
-            )),
-            _ => None,
-        };
-        Ok(render(
-            StatusCode::OK,
-            &build(&session, &batch, &HashMap::new(), notice),
-        ))
-    }
-    .await;
-    result.unwrap_or_else(|e: ApiError| session.api_error(e))
+) -> ApiResult<Response> {
+    let batch = writable_batch(&state, &session.caller, &id).await?;
+    let notice = match q.get("msg").map(String::as_str) {
+        Some("stored") => Some((
+            "ok",
+            session
+                .t(
+                    "Đã lưu các số liệu đã xác nhận vào cơ sở dữ liệu, kèm trích dẫn làm nguồn.",
+                    "The confirmed values are stored, each with its quote as the source.",
+                )
+                .to_string(),
+        )),
+        Some("saved") => Some((
+            "ok",
+            session
+                .t(
+                    "Đã lưu các quyết định; chưa ghi số liệu nào.",
+                    "The decisions are saved; no value is stored yet.",
+                )
+                .to_string(),
+        )),
+        _ => None,
+    };
+    Ok(render(
+        StatusCode::OK,
+        &build(&session, &batch, &HashMap::new(), notice),
+    ))
 }
 
 /// `POST /nhap-bao-cao-cu/{id}`: fields `d-ID` (pending, confirmed, corrected, dropped) and,
@@ -320,105 +308,101 @@ pub async fn decide(
     session: Session,
     Path(id): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
-) -> Response {
+) -> ApiResult<Response> {
     if let Some(r) = session.csrf_refusal(super::field(&form, "csrf")) {
-        return r;
+        return Ok(r);
     }
-    let result = async {
-        let batch = writable_batch(&state, &session.caller, &id).await?;
-        let get = |k: String| super::field(&form, &k).map(str::trim).filter(|s| !s.is_empty());
-        let mut problems: HashMap<i64, String> = HashMap::new();
-        let mut decisions = Vec::new();
-        for p in &batch.proposals {
-            let Some(decision) = get(format!("d-{}", p.id)).and_then(Decision::parse) else {
-                continue;
-            };
-            let mut input = DecisionInput {
-                proposal: p.id,
-                decision,
-                element: None,
-                disaggregation: None,
-                value: None,
-            };
-            if decision == Decision::Corrected {
-                input.element = get(format!("e-{}", p.id)).map(str::to_string);
-                input.disaggregation = get(format!("g-{}", p.id)).map(str::to_string);
-                match get(format!("v-{}", p.id)).map(vn::parse_number) {
-                    Some(Ok(d)) => input.value = Some(d.to_string()),
-                    Some(Err(e)) => {
-                        let text = if session.lang == Lang::En {
-                            e.to_string()
-                        } else {
-                            e.message_vi()
-                        };
-                        problems.insert(p.id, text);
-                    }
-                    None => {}
-                }
-            }
-            decisions.push(input);
-        }
-        if !problems.is_empty() {
-            let text = session
-                .t(
-                    "Có giá trị không đọc được; chưa lưu gì.",
-                    "Some values cannot be read; nothing was saved.",
-                )
-                .to_string();
-            return Ok(render(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &build(&session, &batch, &problems, Some(("error", text))),
-            ));
-        }
-        let actor = session.caller.actor();
-        let refused = |e: StoreError, batch: &ImportBatch| -> Result<Response, ApiError> {
-            let StoreError::Invalid(list) = e else {
-                return Err(e.into());
-            };
-            let mut by_row = HashMap::new();
-            let mut general = Vec::new();
-            for p in list {
-                let row = p
-                    .field
-                    .strip_prefix("proposals[")
-                    .and_then(|r| r.split_once(']'))
-                    .and_then(|(id, _)| id.parse::<i64>().ok());
-                match row {
-                    Some(row) => {
-                        by_row.insert(row, super::message_in(&p, session.lang));
-                    }
-                    None => general.push(p),
-                }
-            }
-            let mut text = session.t("Chưa ghi số liệu nào.", "No value was stored.").to_string();
-            if !general.is_empty() {
-                text = format!("{} {text}", super::messages_in(general, session.lang));
-            } else {
-                text = format!(
-                    "{} {text}",
-                    session.t(
-                        "Có số liệu bị từ chối (xem từng dòng).",
-                        "Some values were refused (see each row)."
-                    )
-                );
-            }
-            Ok(render(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &build(&session, batch, &by_row, Some(("error", text))),
-            ))
+    let batch = writable_batch(&state, &session.caller, &id).await?;
+    let get = |k: String| super::field(&form, &k).map(str::trim).filter(|s| !s.is_empty());
+    let mut problems: HashMap<i64, String> = HashMap::new();
+    let mut decisions = Vec::new();
+    for p in &batch.proposals {
+        let Some(decision) = get(format!("d-{}", p.id)).and_then(Decision::parse) else {
+            continue;
         };
-        if let Err(e) = state.store.decide_import(&batch, &decisions, &actor).await {
-            return refused(e, &batch);
+        let mut input = DecisionInput {
+            proposal: p.id,
+            decision,
+            element: None,
+            disaggregation: None,
+            value: None,
+        };
+        if decision == Decision::Corrected {
+            input.element = get(format!("e-{}", p.id)).map(str::to_string);
+            input.disaggregation = get(format!("g-{}", p.id)).map(str::to_string);
+            match get(format!("v-{}", p.id)).map(vn::parse_number) {
+                Some(Ok(d)) => input.value = Some(d.to_string()),
+                Some(Err(e)) => {
+                    let text = if session.lang == Lang::En {
+                        e.to_string()
+                    } else {
+                        e.message_vi()
+                    };
+                    problems.insert(p.id, text);
+                }
+                None => {}
+            }
         }
-        let batch = state.store.import_batch(batch.id).await?;
-        if super::field(&form, "action") != Some("store") {
-            return Ok(see_other(&format!("{PATH}/{}?msg=saved", batch.id)));
-        }
-        match store_for(&state, &session.caller, &batch).await? {
-            Ok(_) => Ok(see_other(&format!("{PATH}/{}?msg=stored", batch.id))),
-            Err(e) => refused(e, &batch),
-        }
+        decisions.push(input);
     }
-    .await;
-    result.unwrap_or_else(|e| session.api_error(e))
+    if !problems.is_empty() {
+        let text = session
+            .t(
+                "Có giá trị không đọc được; chưa lưu gì.",
+                "Some values cannot be read; nothing was saved.",
+            )
+            .to_string();
+        return Ok(render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &build(&session, &batch, &problems, Some(("error", text))),
+        ));
+    }
+    let actor = session.caller.actor();
+    let refused = |e: StoreError, batch: &ImportBatch| -> Result<Response, ApiError> {
+        let StoreError::Invalid(list) = e else {
+            return Err(e.into());
+        };
+        let mut by_row = HashMap::new();
+        let mut general = Vec::new();
+        for p in list {
+            let row = p
+                .field
+                .strip_prefix("proposals[")
+                .and_then(|r| r.split_once(']'))
+                .and_then(|(id, _)| id.parse::<i64>().ok());
+            match row {
+                Some(row) => {
+                    by_row.insert(row, super::message_in(&p, session.lang));
+                }
+                None => general.push(p),
+            }
+        }
+        let mut text = session.t("Chưa ghi số liệu nào.", "No value was stored.").to_string();
+        if !general.is_empty() {
+            text = format!("{} {text}", super::messages_in(general, session.lang));
+        } else {
+            text = format!(
+                "{} {text}",
+                session.t(
+                    "Có số liệu bị từ chối (xem từng dòng).",
+                    "Some values were refused (see each row)."
+                )
+            );
+        }
+        Ok(render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &build(&session, batch, &by_row, Some(("error", text))),
+        ))
+    };
+    if let Err(e) = state.store.decide_import(&batch, &decisions, &actor).await {
+        return refused(e, &batch);
+    }
+    let batch = state.store.import_batch(batch.id).await?;
+    if super::field(&form, "action") != Some("store") {
+        return Ok(see_other(&format!("{PATH}/{}?msg=saved", batch.id)));
+    }
+    match store_for(&state, &session.caller, &batch).await? {
+        Ok(_) => Ok(see_other(&format!("{PATH}/{}?msg=stored", batch.id))),
+        Err(e) => refused(e, &batch),
+    }
 }

@@ -29,11 +29,11 @@ use crate::error::ApiError;
 use crate::lang::Lang;
 use askama::Template;
 use axum::Router;
-use axum::extract::{ConnectInfo, FromRequestParts, Request};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::header::{CACHE_CONTROL, LOCATION, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
-use axum::middleware::{Next, from_fn};
+use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use binhdang_domain::access::Role;
@@ -49,7 +49,7 @@ pub const PASSWORD_PATH: &str = "/doi-mat-khau";
 pub const LANG_COOKIE: &str = "binhdang_lang";
 
 /// The interface's routes.
-pub fn routes() -> Router<AppState> {
+pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/", get(home::home))
         .route(SIGN_IN_PATH, get(login::form).post(login::submit))
@@ -78,6 +78,7 @@ pub fn routes() -> Router<AppState> {
         .merge(admin::routes())
         .route("/static/{file}", get(assets::serve))
         .fallback(not_found)
+        .layer(from_fn_with_state(state, refusals_as_pages))
         .layer(from_fn(page_headers))
         .layer(CompressionLayer::new())
 }
@@ -114,6 +115,28 @@ fn query_lang(query: Option<&str>) -> Option<Lang> {
         "lang=vi" => Some(Lang::Vi),
         _ => None,
     })
+}
+
+/// Page handlers return `Result<Response, ApiError>` like the API's; this layer shows a
+/// refusal as a page in the visitor's frame and language. The session is looked up again
+/// only when there is a refusal to show, so a page that succeeds pays nothing for it.
+async fn refusals_as_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let mut asked = Request::new(());
+    *asked.method_mut() = request.method().clone();
+    *asked.uri_mut() = request.uri().clone();
+    *asked.headers_mut() = request.headers().clone();
+    if let Some(peer) = request.extensions().get::<ConnectInfo<SocketAddr>>() {
+        asked.extensions_mut().insert(*peer);
+    }
+    let mut response = next.run(request).await;
+    let Some(error) = crate::error::take_refusal(&mut response) else {
+        return response;
+    };
+    let (mut parts, ()) = asked.into_parts();
+    match Session::from_request_parts(&mut parts, &state).await {
+        Ok(session) => session.api_error(error),
+        Err(_) => error.into_response_in(ui_lang(&parts)),
+    }
 }
 
 /// Remembers a language chosen with `?lang=`, and adds the headers every page wants: no

@@ -10,7 +10,7 @@
 use super::{Chrome, Session, field, format, render, see_other};
 use crate::AppState;
 use crate::auth::authorize;
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResult};
 use crate::lang::Lang;
 use crate::registers::{add_row, change_row, dispatch, field_problem, remove_row};
 use askama::Template;
@@ -198,33 +198,25 @@ pub async fn page(
     State(state): State<AppState>,
     session: Session,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let result = async {
-        let kind = kind_of(&q)?;
-        let (unit, period) = target(&state, &session, &q, kind).await?;
-        authorize(&state, &session.caller, &unit, Action::Read).await?;
-        let notice = match q.get("msg").map(String::as_str) {
-            Some("saved") => Some(session.t("Đã lưu dòng sổ theo dõi.", "The row has been saved.")),
-            Some("deleted") => Some(session.t("Đã xóa dòng sổ theo dõi.", "The row has been removed.")),
-            _ => None,
-        };
-        let entry = Entry {
-            id: q.get("edit").and_then(|id| id.trim().parse().ok()),
-            ..Entry::default()
-        };
-        let page = dispatch!(kind, build(&state, &session, &unit, &period, entry))?;
-        Ok((page, notice.map(str::to_string)))
+) -> ApiResult<Response> {
+    let kind = kind_of(&q)?;
+    let (unit, period) = target(&state, &session, &q, kind).await?;
+    authorize(&state, &session.caller, &unit, Action::Read).await?;
+    let notice = match q.get("msg").map(String::as_str) {
+        Some("saved") => Some(session.t("Đã lưu dòng sổ theo dõi.", "The row has been saved.")),
+        Some("deleted") => Some(session.t("Đã xóa dòng sổ theo dõi.", "The row has been removed.")),
+        _ => None,
+    };
+    let entry = Entry {
+        id: q.get("edit").and_then(|id| id.trim().parse().ok()),
+        ..Entry::default()
+    };
+    let page = dispatch!(kind, build(&state, &session, &unit, &period, entry))?;
+    let mut page = page;
+    if let Some(text) = notice {
+        page.c = page.c.with_notice("ok", text.to_string());
     }
-    .await;
-    match result {
-        Ok((mut page, notice)) => {
-            if let Some(text) = notice {
-                page.c = page.c.with_notice("ok", text);
-            }
-            render(StatusCode::OK, &page)
-        }
-        Err(e) => session.api_error(e),
-    }
+    Ok(render(StatusCode::OK, &page))
 }
 
 /// `POST /so-theo-doi?unit=&period=&kind=` with the row's boxes, `csrf`, `id` (a row to
@@ -234,20 +226,13 @@ pub async fn save(
     session: Session,
     Query(q): Query<HashMap<String, String>>,
     Form(form): Form<Vec<(String, String)>>,
-) -> Response {
+) -> ApiResult<Response> {
     if let Some(r) = session.csrf_refusal(field(&form, "csrf")) {
-        return r;
+        return Ok(r);
     }
-    let result = async {
-        let kind = kind_of(&q)?;
-        let (unit, period) = target(&state, &session, &q, kind).await?;
-        dispatch!(kind, submit(&state, &session, &unit, &period, &form))
-    }
-    .await;
-    match result {
-        Ok(r) => r,
-        Err(e) => session.api_error(e),
-    }
+    let kind = kind_of(&q)?;
+    let (unit, period) = target(&state, &session, &q, kind).await?;
+    dispatch!(kind, submit(&state, &session, &unit, &period, &form))
 }
 
 async fn submit<T: Summarised>(

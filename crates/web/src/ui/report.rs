@@ -9,7 +9,7 @@ use super::request::target;
 use super::{Chrome, Session, field, format, render, reporting, see_other};
 use crate::AppState;
 use crate::auth::authorize;
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResult};
 use crate::lang::Lang;
 use crate::reports::{document, parse_format, parse_kind};
 use askama::Template;
@@ -62,26 +62,20 @@ pub async fn page(
     State(state): State<AppState>,
     session: Session,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let result = async {
-        let (unit, period) = target(&state, &session, &q).await?;
-        authorize(&state, &session.caller, &unit, Action::Read).await?;
-        let notice = (q.get("msg").map(String::as_str) == Some("saved")).then(|| {
-            (
-                "ok",
-                session
-                    .t("Đã lưu nội dung báo cáo.", "The report's text has been saved.")
-                    .to_string(),
-            )
-        });
-        let narrative = state.store.report_narrative(&unit, &period).await?;
-        build(&state, &session, &unit, &period, &narrative, notice).await
-    }
-    .await;
-    match result {
-        Ok(page) => render(StatusCode::OK, &page),
-        Err(e) => session.api_error(e),
-    }
+) -> ApiResult<Response> {
+    let (unit, period) = target(&state, &session, &q).await?;
+    authorize(&state, &session.caller, &unit, Action::Read).await?;
+    let notice = (q.get("msg").map(String::as_str) == Some("saved")).then(|| {
+        (
+            "ok",
+            session
+                .t("Đã lưu nội dung báo cáo.", "The report's text has been saved.")
+                .to_string(),
+        )
+    });
+    let narrative = state.store.report_narrative(&unit, &period).await?;
+    let page = build(&state, &session, &unit, &period, &narrative, notice).await?;
+    Ok(render(StatusCode::OK, &page))
 }
 
 async fn build(
@@ -177,46 +171,39 @@ pub async fn save(
     State(state): State<AppState>,
     session: Session,
     Form(form): Form<Vec<(String, String)>>,
-) -> Response {
+) -> ApiResult<Response> {
     if let Some(r) = session.csrf_refusal(field(&form, "csrf")) {
-        return r;
+        return Ok(r);
     }
-    let result = async {
-        let q: HashMap<String, String> = form.iter().cloned().collect();
-        let (unit, period) = target(&state, &session, &q).await?;
-        authorize(&state, &session.caller, &unit, Action::Write).await?;
-        let changes: Vec<(String, Option<String>)> = NARRATIVE_SECTIONS
-            .iter()
-            .filter_map(|(key, _, _)| field(&form, key).map(|v| (key.to_string(), Some(v.to_string()))))
-            .collect();
-        let outcome = match state.store.check_entry_open(&unit, &period, state.store.today()).await {
-            Ok(()) => {
-                state
-                    .store
-                    .put_report_narrative(&unit, &period, &changes, &session.caller.actor())
-                    .await
-            }
-            Err(e) => Err(e),
-        };
-        match outcome {
-            Ok(_) => Ok(see_other(&format!(
-                "/bao-cao?unit={}&period={period}&msg=saved",
-                unit.code
-            ))),
-            Err(StoreError::Invalid(problems)) => {
-                let typed: BTreeMap<String, String> =
-                    changes.into_iter().map(|(k, v)| (k, v.unwrap_or_default())).collect();
-                let text = super::messages_in(problems, session.lang);
-                let page = build(&state, &session, &unit, &period, &typed, Some(("error", text))).await?;
-                Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
-            }
-            Err(e) => Err(e.into()),
+    let q: HashMap<String, String> = form.iter().cloned().collect();
+    let (unit, period) = target(&state, &session, &q).await?;
+    authorize(&state, &session.caller, &unit, Action::Write).await?;
+    let changes: Vec<(String, Option<String>)> = NARRATIVE_SECTIONS
+        .iter()
+        .filter_map(|(key, _, _)| field(&form, key).map(|v| (key.to_string(), Some(v.to_string()))))
+        .collect();
+    let outcome = match state.store.check_entry_open(&unit, &period, state.store.today()).await {
+        Ok(()) => {
+            state
+                .store
+                .put_report_narrative(&unit, &period, &changes, &session.caller.actor())
+                .await
         }
-    }
-    .await;
-    match result {
-        Ok(r) => r,
-        Err(e) => session.api_error(e),
+        Err(e) => Err(e),
+    };
+    match outcome {
+        Ok(_) => Ok(see_other(&format!(
+            "/bao-cao?unit={}&period={period}&msg=saved",
+            unit.code
+        ))),
+        Err(StoreError::Invalid(problems)) => {
+            let typed: BTreeMap<String, String> =
+                changes.into_iter().map(|(k, v)| (k, v.unwrap_or_default())).collect();
+            let text = super::messages_in(problems, session.lang);
+            let page = build(&state, &session, &unit, &period, &typed, Some(("error", text))).await?;
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -225,25 +212,18 @@ pub async fn download(
     State(state): State<AppState>,
     session: Session,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let result = async {
-        let kind = parse_kind(q.get("kind").map(String::as_str).unwrap_or(""))?;
-        let format = parse_format(q.get("format").map(String::as_str))?;
-        let (unit, period) = target(&state, &session, &q).await?;
-        document(
-            &state,
-            &session.caller,
-            kind,
-            &unit,
-            period,
-            format,
-            state.store.today(),
-        )
-        .await
-    }
-    .await;
-    match result {
-        Ok(r) => r,
-        Err(e) => session.api_error(e),
-    }
+) -> ApiResult<Response> {
+    let kind = parse_kind(q.get("kind").map(String::as_str).unwrap_or(""))?;
+    let format = parse_format(q.get("format").map(String::as_str))?;
+    let (unit, period) = target(&state, &session, &q).await?;
+    document(
+        &state,
+        &session.caller,
+        kind,
+        &unit,
+        period,
+        format,
+        state.store.today(),
+    )
+    .await
 }

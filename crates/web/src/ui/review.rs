@@ -6,7 +6,7 @@
 use super::{Chrome, Session, field, format, render, see_other};
 use crate::AppState;
 use crate::auth::authorize;
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResult};
 use crate::lang::Lang;
 use askama::Template;
 use axum::Form;
@@ -86,40 +86,34 @@ pub async fn page(
     State(state): State<AppState>,
     session: Session,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let result = async {
-        let (unit, period) = target(&state, &q).await?;
-        authorize(&state, &session.caller, &unit, Action::Read).await?;
-        let notice = match q.get("msg").map(String::as_str) {
-            Some("approved") => Some((
-                "ok",
-                session.t("Đã phê duyệt báo cáo.", "The report has been approved."),
-            )),
-            Some("returned") => Some((
-                "ok",
-                session.t(
-                    "Đã trả lại báo cáo cho đơn vị để sửa.",
-                    "The report has been sent back for correction.",
-                ),
-            )),
-            Some("reopened") => Some(("ok", session.t("Đã mở lại báo cáo.", "The report has been reopened."))),
-            _ => None,
-        };
-        build(
-            &state,
-            &session,
-            &unit,
-            &period,
-            notice.map(|(k, t)| (k, t.to_string())),
-            "",
-        )
-        .await
-    }
-    .await;
-    match result {
-        Ok(page) => render(StatusCode::OK, &page),
-        Err(e) => session.api_error(e),
-    }
+) -> ApiResult<Response> {
+    let (unit, period) = target(&state, &q).await?;
+    authorize(&state, &session.caller, &unit, Action::Read).await?;
+    let notice = match q.get("msg").map(String::as_str) {
+        Some("approved") => Some((
+            "ok",
+            session.t("Đã phê duyệt báo cáo.", "The report has been approved."),
+        )),
+        Some("returned") => Some((
+            "ok",
+            session.t(
+                "Đã trả lại báo cáo cho đơn vị để sửa.",
+                "The report has been sent back for correction.",
+            ),
+        )),
+        Some("reopened") => Some(("ok", session.t("Đã mở lại báo cáo.", "The report has been reopened."))),
+        _ => None,
+    };
+    let page = build(
+        &state,
+        &session,
+        &unit,
+        &period,
+        notice.map(|(k, t)| (k, t.to_string())),
+        "",
+    )
+    .await?;
+    Ok(render(StatusCode::OK, &page))
 }
 
 fn d_label(d: Disaggregation, lang: Lang) -> &'static str {
@@ -342,66 +336,59 @@ pub async fn transition(
     State(state): State<AppState>,
     session: Session,
     Form(form): Form<Vec<(String, String)>>,
-) -> Response {
+) -> ApiResult<Response> {
     if let Some(r) = session.csrf_refusal(field(&form, "csrf")) {
-        return r;
+        return Ok(r);
     }
-    let result = async {
-        let q: HashMap<String, String> = form.iter().cloned().collect();
-        let (unit, period) = target(&state, &q).await?;
-        let action = field(&form, "action").unwrap_or("");
-        let transition: Transition = action.parse().map_err(|e: String| ApiError::BadRequest {
-            message_en: e.clone(),
-            message_vi: format!("`{action}` không phải thao tác hợp lệ"),
-        })?;
-        authorize(&state, &session.caller, &unit, crate::workflow::needed(transition)).await?;
-        let programme = state.store.programme_for(&period).await?.ok_or_else(|| {
-            ApiError::invalid(
-                "period",
-                "no_programme",
-                format!("no reporting programme reports on {period}"),
-                format!("Không có chế độ báo cáo nào cho kỳ {}", period.label_vi()),
-            )
-        })?;
-        let reason = field(&form, "reason").map(str::trim).filter(|r| !r.is_empty());
-        let request = TransitionRequest { transition, reason };
-        match state
-            .store
-            .transition(&unit, &programme, &period, request, &session.caller.actor())
-            .await
-        {
-            Ok(_) => {
-                let msg = match transition {
-                    Transition::Approve => "approved",
-                    Transition::Return => "returned",
-                    Transition::Reopen => "reopened",
-                    Transition::Submit => "submitted",
-                };
-                Ok(see_other(&format!(
-                    "/xet-duyet?unit={}&period={period}&msg={msg}",
-                    unit.code
-                )))
-            }
-            Err(StoreError::Invalid(problems)) => {
-                let text = super::messages_in(problems, session.lang);
-                let page = build(
-                    &state,
-                    &session,
-                    &unit,
-                    &period,
-                    Some(("error", text)),
-                    reason.unwrap_or(""),
-                )
-                .await?;
-                Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
-            }
-            Err(e) => Err(e.into()),
+    let q: HashMap<String, String> = form.iter().cloned().collect();
+    let (unit, period) = target(&state, &q).await?;
+    let action = field(&form, "action").unwrap_or("");
+    let transition: Transition = action.parse().map_err(|e: String| ApiError::BadRequest {
+        message_en: e.clone(),
+        message_vi: format!("`{action}` không phải thao tác hợp lệ"),
+    })?;
+    authorize(&state, &session.caller, &unit, crate::workflow::needed(transition)).await?;
+    let programme = state.store.programme_for(&period).await?.ok_or_else(|| {
+        ApiError::invalid(
+            "period",
+            "no_programme",
+            format!("no reporting programme reports on {period}"),
+            format!("Không có chế độ báo cáo nào cho kỳ {}", period.label_vi()),
+        )
+    })?;
+    let reason = field(&form, "reason").map(str::trim).filter(|r| !r.is_empty());
+    let request = TransitionRequest { transition, reason };
+    match state
+        .store
+        .transition(&unit, &programme, &period, request, &session.caller.actor())
+        .await
+    {
+        Ok(_) => {
+            let msg = match transition {
+                Transition::Approve => "approved",
+                Transition::Return => "returned",
+                Transition::Reopen => "reopened",
+                Transition::Submit => "submitted",
+            };
+            Ok(see_other(&format!(
+                "/xet-duyet?unit={}&period={period}&msg={msg}",
+                unit.code
+            )))
         }
-    }
-    .await;
-    match result {
-        Ok(r) => r,
-        Err(e) => session.api_error(e),
+        Err(StoreError::Invalid(problems)) => {
+            let text = super::messages_in(problems, session.lang);
+            let page = build(
+                &state,
+                &session,
+                &unit,
+                &period,
+                Some(("error", text)),
+                reason.unwrap_or(""),
+            )
+            .await?;
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -443,57 +430,50 @@ pub async fn history(
     session: Session,
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let result = async {
-        let (unit, period) = target(&state, &q).await?;
-        authorize(&state, &session.caller, &unit, Action::Read).await?;
-        let element = q.get("element").map(|s| s.trim().to_string()).unwrap_or_default();
-        let lang = session.lang;
-        let shown = |v: Option<String>| match v {
-            None => format::NONE.to_string(),
-            Some(t) => Decimal::from_str_exact(&t).map(format::number).unwrap_or(t),
-        };
-        let rows = state
-            .store
-            .audit_trail(&unit, Some(&period.to_string()), Some(&element))
-            .await?
-            .into_iter()
-            .map(|r| HistoryRow {
-                when: format::timestamp(&r.at),
-                who: r.actor,
-                origin: r.origin,
-                breakdown: r
-                    .disaggregation
-                    .as_deref()
-                    .and_then(|d| d.parse::<Disaggregation>().ok())
-                    .map(|d| d_label(d, lang).to_string())
-                    .unwrap_or_default(),
-                old: shown(r.old_value),
-                new: shown(r.new_value),
-                comment: r.reason.unwrap_or_default(),
-                source: r.source.unwrap_or_default(),
-            })
-            .collect();
-        let title = format!("{} {element}", session.t("Lịch sử giá trị", "History of"));
-        let c = session.chrome(title, "");
-        if headers.contains_key("hx-request") {
-            return Ok(render(StatusCode::OK, &HistoryFragment { c, element, rows }));
-        }
-        Ok(render(
-            StatusCode::OK,
-            &HistoryPage {
-                c,
-                back_href: format!("/xet-duyet?unit={}&period={period}", unit.code),
-                element,
-                unit_name: unit.full_name.clone(),
-                period_label: format::period(&period, lang),
-                rows,
-            },
-        ))
+) -> ApiResult<Response> {
+    let (unit, period) = target(&state, &q).await?;
+    authorize(&state, &session.caller, &unit, Action::Read).await?;
+    let element = q.get("element").map(|s| s.trim().to_string()).unwrap_or_default();
+    let lang = session.lang;
+    let shown = |v: Option<String>| match v {
+        None => format::NONE.to_string(),
+        Some(t) => Decimal::from_str_exact(&t).map(format::number).unwrap_or(t),
+    };
+    let rows = state
+        .store
+        .audit_trail(&unit, Some(&period.to_string()), Some(&element))
+        .await?
+        .into_iter()
+        .map(|r| HistoryRow {
+            when: format::timestamp(&r.at),
+            who: r.actor,
+            origin: r.origin,
+            breakdown: r
+                .disaggregation
+                .as_deref()
+                .and_then(|d| d.parse::<Disaggregation>().ok())
+                .map(|d| d_label(d, lang).to_string())
+                .unwrap_or_default(),
+            old: shown(r.old_value),
+            new: shown(r.new_value),
+            comment: r.reason.unwrap_or_default(),
+            source: r.source.unwrap_or_default(),
+        })
+        .collect();
+    let title = format!("{} {element}", session.t("Lịch sử giá trị", "History of"));
+    let c = session.chrome(title, "");
+    if headers.contains_key("hx-request") {
+        return Ok(render(StatusCode::OK, &HistoryFragment { c, element, rows }));
     }
-    .await;
-    match result {
-        Ok(r) => r,
-        Err(e) => session.api_error(e),
-    }
+    Ok(render(
+        StatusCode::OK,
+        &HistoryPage {
+            c,
+            back_href: format!("/xet-duyet?unit={}&period={period}", unit.code),
+            element,
+            unit_name: unit.full_name.clone(),
+            period_label: format::period(&period, lang),
+            rows,
+        },
+    ))
 }

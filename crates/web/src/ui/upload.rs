@@ -6,7 +6,7 @@
 
 use super::{Chrome, Session, format, multipart, render};
 use crate::AppState;
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResult};
 use crate::lang::Lang;
 use crate::sheets::{read_body, store_upload};
 use askama::Template;
@@ -46,94 +46,84 @@ pub async fn submit(
     Query(q): Query<HashMap<String, String>>,
     headers: HeaderMap,
     body: Body,
-) -> Response {
-    let bytes = match read_body(body).await {
-        Ok(b) => b,
-        Err(e) => return session.api_error(e),
-    };
+) -> ApiResult<Response> {
+    let bytes = read_body(body).await?;
     let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let parts = multipart::parts(content_type, bytes).await;
     if let Some(r) = session.csrf_refusal(multipart::text(&parts, "csrf").as_deref()) {
-        return r;
+        return Ok(r);
     }
-    let result = async {
-        let (unit, period) = super::request::target(&state, &session, &q).await?;
-        let file = multipart::file(&parts, "file").map(|f| &f.data[..]).unwrap_or_default();
-        let back_href = match q.get("back").map(String::as_str) {
-            Some("registers") => format!(
-                "{}?unit={}&period={period}&kind={}",
-                super::paths::REGISTERS,
-                unit.code,
-                q.get("kind").map(String::as_str).unwrap_or("activities")
-            ),
-            _ => format!("/nhap-lieu?unit={}&period={period}", unit.code),
-        };
-        let lang = session.lang;
-        let title = format!(
-            "{} — {}",
-            session.t("Tải lên biểu mẫu", "Template upload"),
-            unit.full_name
-        );
-        let mut page = UploadPage {
-            c: session.chrome(title, "/nhap-lieu"),
-            unit_code: unit.code.clone(),
-            unit_name: unit.full_name.clone(),
-            period_label: format::period(&period, lang),
-            written: 0,
-            unchanged: 0,
-            rows: Vec::new(),
-            warnings: Vec::new(),
-            problems: Vec::new(),
-            back_href,
-        };
-        match store_upload(&state, &session.caller, &unit, &period, file).await {
-            Ok(summary) => {
-                page.written = summary.values.written + summary.values.deleted;
-                page.unchanged = summary.values.unchanged;
-                for kind in RegisterKind::ALL {
-                    let n = summary.rows.iter().filter(|(k, _)| *k == kind).count();
-                    if n > 0 {
-                        let name = if lang == Lang::En {
-                            kind.name_en()
-                        } else {
-                            kind.name_vi()
-                        };
-                        page.rows.push((name.to_string(), n));
-                    }
+    let (unit, period) = super::request::target(&state, &session, &q).await?;
+    let file = multipart::file(&parts, "file").map(|f| &f.data[..]).unwrap_or_default();
+    let back_href = match q.get("back").map(String::as_str) {
+        Some("registers") => format!(
+            "{}?unit={}&period={period}&kind={}",
+            super::paths::REGISTERS,
+            unit.code,
+            q.get("kind").map(String::as_str).unwrap_or("activities")
+        ),
+        _ => format!("/nhap-lieu?unit={}&period={period}", unit.code),
+    };
+    let lang = session.lang;
+    let title = format!(
+        "{} — {}",
+        session.t("Tải lên biểu mẫu", "Template upload"),
+        unit.full_name
+    );
+    let mut page = UploadPage {
+        c: session.chrome(title, "/nhap-lieu"),
+        unit_code: unit.code.clone(),
+        unit_name: unit.full_name.clone(),
+        period_label: format::period(&period, lang),
+        written: 0,
+        unchanged: 0,
+        rows: Vec::new(),
+        warnings: Vec::new(),
+        problems: Vec::new(),
+        back_href,
+    };
+    match store_upload(&state, &session.caller, &unit, &period, file).await {
+        Ok(summary) => {
+            page.written = summary.values.written + summary.values.deleted;
+            page.unchanged = summary.values.unchanged;
+            for kind in RegisterKind::ALL {
+                let n = summary.rows.iter().filter(|(k, _)| *k == kind).count();
+                if n > 0 {
+                    let name = if lang == Lang::En {
+                        kind.name_en()
+                    } else {
+                        kind.name_vi()
+                    };
+                    page.rows.push((name.to_string(), n));
                 }
-                page.warnings = summary.warnings.iter().map(|p| super::message_in(p, lang)).collect();
-                Ok(render(StatusCode::OK, &page))
             }
-            Err(ApiError::Invalid(problems)) => {
-                page.problems = problems
-                    .iter()
-                    .map(|p| {
-                        let message = super::message_in(p, lang);
-                        match p.field.rsplit_once('!') {
-                            Some((sheet, cell)) => ProblemView {
-                                sheet: sheet.to_string(),
-                                cell: cell.to_string(),
-                                message: message
-                                    .strip_prefix(&format!("{}: ", p.field))
-                                    .map(str::to_string)
-                                    .unwrap_or(message),
-                            },
-                            None => ProblemView {
-                                sheet: format::NONE.into(),
-                                cell: format::NONE.into(),
-                                message,
-                            },
-                        }
-                    })
-                    .collect();
-                Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
-            }
-            Err(e) => Err(e),
+            page.warnings = summary.warnings.iter().map(|p| super::message_in(p, lang)).collect();
+            Ok(render(StatusCode::OK, &page))
         }
-    }
-    .await;
-    match result {
-        Ok(r) => r,
-        Err(e) => session.api_error(e),
+        Err(ApiError::Invalid(problems)) => {
+            page.problems = problems
+                .iter()
+                .map(|p| {
+                    let message = super::message_in(p, lang);
+                    match p.field.rsplit_once('!') {
+                        Some((sheet, cell)) => ProblemView {
+                            sheet: sheet.to_string(),
+                            cell: cell.to_string(),
+                            message: message
+                                .strip_prefix(&format!("{}: ", p.field))
+                                .map(str::to_string)
+                                .unwrap_or(message),
+                        },
+                        None => ProblemView {
+                            sheet: format::NONE.into(),
+                            cell: format::NONE.into(),
+                            message,
+                        },
+                    }
+                })
+                .collect();
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e),
     }
 }
