@@ -1,6 +1,8 @@
 use super::*;
-use crate::IndicatorRecord;
+use crate::{DataElement, Disaggregation, ElementRole, Indicator, IndicatorRecord, Period};
 use Disaggregation::{Female, Male, Total};
+use rust_decimal::Decimal;
+use std::str::FromStr;
 
 fn d(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap()
