@@ -110,7 +110,19 @@ enum Pre {
 
 /// Cleans, classifies and mends the raw blocks, then finds the sections.
 pub fn structure(raw: &RawDocument) -> Document {
-    // 1. Clean every line; split lines that HTML turned into several.
+    let mut pre = clean_lines(raw);
+    number_text_tables(raw, &mut pre);
+    let mut blocks = mend(pre);
+    let sections = find_sections(&mut blocks);
+    Document {
+        format: raw.format,
+        blocks,
+        sections,
+    }
+}
+
+/// 1. Clean every line; split lines that HTML turned into several.
+fn clean_lines(raw: &RawDocument) -> Vec<Pre> {
     let mut pre: Vec<Pre> = Vec::new();
     for b in &raw.blocks {
         match b {
@@ -143,8 +155,11 @@ pub fn structure(raw: &RawDocument) -> Document {
             }
         }
     }
+    pre
+}
 
-    // 2. Tables: consecutive text rows (blank lines allowed between) form one table.
+/// 2. Tables: consecutive text rows (blank lines allowed between) form one table.
+fn number_text_tables(raw: &RawDocument, pre: &mut [Pre]) {
     let mut next_table = raw
         .blocks
         .iter()
@@ -173,8 +188,10 @@ pub fn structure(raw: &RawDocument) -> Document {
             }
         }
     }
+}
 
-    // 3. Mend: continuation rows into the row above; broken paragraphs into the one above.
+/// 3. Mend: continuation rows into the row above; broken paragraphs into the one above.
+fn mend(pre: Vec<Pre>) -> Vec<Block> {
     let mut blocks: Vec<Block> = Vec::new();
     for p in pre {
         match p {
@@ -233,8 +250,11 @@ pub fn structure(raw: &RawDocument) -> Document {
             }
         }
     }
+    blocks
+}
 
-    // 4. Sections.
+/// 4. Sections: each block gets the section of the nearest heading above it.
+fn find_sections(blocks: &mut [Block]) -> Vec<Section> {
     let mut sections = vec![Section {
         title: String::new(),
         path: Vec::new(),
@@ -275,11 +295,7 @@ pub fn structure(raw: &RawDocument) -> Document {
         }
         b.section = sections.len() - 1;
     }
-    Document {
-        format: raw.format,
-        blocks,
-        sections,
-    }
+    sections
 }
 
 fn collapse_spaces(s: &str) -> String {

@@ -201,6 +201,49 @@ fn propose(
     })?;
     let code = codes[0];
     let indicator = indicators.iter().find(|i| i.code == code)?;
+    let mut doubts = Doubts::default();
+    let (values, kind_vi, kind_en) = implied_values(fig, indicator, code, elements, &mut doubts)?;
+    context_doubts(seg, item, items, &codes, &mut doubts);
+    let confidence = if doubts.vi.is_empty() {
+        Confidence::High
+    } else {
+        Confidence::Low
+    };
+    let mut reason_vi = format!("Chỉ tiêu {code} nhận ra từ {where_vi}; {kind_vi}");
+    let mut reason_en = format!("Indicator {code} recognised in {where_en}; {kind_en}");
+    if !doubts.vi.is_empty() {
+        reason_vi = format!("{reason_vi}; nhưng {}", doubts.vi.join("; "));
+        reason_en = format!("{reason_en}; but {}", doubts.en.join("; "));
+    }
+    Some(Proposal {
+        indicator: code.to_string(),
+        values,
+        confidence,
+        reason_vi,
+        reason_en,
+        figure: fig.text.clone(),
+        quote: fig.quote.clone(),
+        position: fig.position.clone(),
+        flag: None,
+    })
+}
+
+/// What makes a proposal uncertain, in both languages.
+#[derive(Default)]
+struct Doubts {
+    vi: Vec<String>,
+    en: Vec<String>,
+}
+
+/// The data values a figure implies for the indicator `code`, and what kind of figure it
+/// was taken as; `None` when its kind does not fit the indicator's measure.
+fn implied_values(
+    fig: &Figure,
+    indicator: &Indicator,
+    code: &str,
+    elements: &[DataElement],
+    doubts: &mut Doubts,
+) -> Option<(Vec<ProposedValue>, &'static str, &'static str)> {
     let element = |role: ElementRole| {
         elements
             .iter()
@@ -217,9 +260,7 @@ fn propose(
         value: v.normalize(),
     };
     let stated_rate = |v: Decimal| element(ElementRole::Rate).map(|e| value_of(e, v));
-    let mut doubts_vi: Vec<String> = Vec::new();
-    let mut doubts_en: Vec<String> = Vec::new();
-    let (values, kind_vi, kind_en) = match (fig.kind, indicator.measure) {
+    let implied = match (fig.kind, indicator.measure) {
         (FigureKind::Fraction, m) if m.is_quotient() => {
             let (n, d) = (fig.numerator?, fig.denominator?);
             if n > d && m == MeasureKind::Percent {
@@ -267,8 +308,12 @@ fn propose(
         // numerator, but a person must say so.
         (FigureKind::Count, m) if m.is_quotient() && fig.sex.is_some() => {
             let num = element(ElementRole::Numerator).filter(|e| e.category_combo == CategoryCombo::Sex)?;
-            doubts_vi.push("số đếm theo giới tính, có thể là tử số hoặc mẫu số".into());
-            doubts_en.push("a count by sex may be the numerator or the denominator".into());
+            doubts
+                .vi
+                .push("số đếm theo giới tính, có thể là tử số hoặc mẫu số".into());
+            doubts
+                .en
+                .push("a count by sex may be the numerator or the denominator".into());
             (
                 vec![value_of(num, fig.value?)],
                 "số đếm theo giới tính: tử số",
@@ -277,19 +322,28 @@ fn propose(
         }
         _ => return None,
     };
+    Some(implied)
+}
+
+/// Doubts from the figure's surroundings: other indicators matched, a qualifier, a bound,
+/// a year or period written before it.
+fn context_doubts(seg: &Segment, item: &Item, items: &[Item], codes: &[&str], doubts: &mut Doubts) {
+    let fig = &item.fig;
     if codes.len() > 1 {
-        doubts_vi.push(format!("cũng khớp chỉ tiêu {}", codes[1..].join(", ")));
-        doubts_en.push(format!("also matches indicator {}", codes[1..].join(", ")));
+        doubts.vi.push(format!("cũng khớp chỉ tiêu {}", codes[1..].join(", ")));
+        doubts
+            .en
+            .push(format!("also matches indicator {}", codes[1..].join(", ")));
     }
     if let Some(q) = &fig.qualifier {
-        doubts_vi.push(format!("số liệu ghi kèm \"{q}\""));
-        doubts_en.push(format!("the figure is qualified by \"{q}\""));
+        doubts.vi.push(format!("số liệu ghi kèm \"{q}\""));
+        doubts.en.push(format!("the figure is qualified by \"{q}\""));
     }
     let (cs, _) = clause_span(seg, item.first, item.last);
     let before = fold(&seg.text[cs..seg.toks[item.first].start]);
     if BOUND_WORDS.iter().any(|w| contains_words(&before, w)) {
-        doubts_vi.push("số liệu là một giới hạn, không phải kết quả".into());
-        doubts_en.push("the figure is a bound, not a result".into());
+        doubts.vi.push("số liệu là một giới hạn, không phải kết quả".into());
+        doubts.en.push("the figure is a bound, not a result".into());
     }
     // The nearest year or period written before the figure in its clause.
     if let Some(year) = items
@@ -302,31 +356,9 @@ fn propose(
         })
         .max_by_key(|o| o.first)
     {
-        doubts_vi.push(format!("số liệu ghi cho {}", year.fig.text));
-        doubts_en.push(format!("the figure is given for {}", year.fig.text));
+        doubts.vi.push(format!("số liệu ghi cho {}", year.fig.text));
+        doubts.en.push(format!("the figure is given for {}", year.fig.text));
     }
-    let confidence = if doubts_vi.is_empty() {
-        Confidence::High
-    } else {
-        Confidence::Low
-    };
-    let mut reason_vi = format!("Chỉ tiêu {code} nhận ra từ {where_vi}; {kind_vi}");
-    let mut reason_en = format!("Indicator {code} recognised in {where_en}; {kind_en}");
-    if !doubts_vi.is_empty() {
-        reason_vi = format!("{reason_vi}; nhưng {}", doubts_vi.join("; "));
-        reason_en = format!("{reason_en}; but {}", doubts_en.join("; "));
-    }
-    Some(Proposal {
-        indicator: code.to_string(),
-        values,
-        confidence,
-        reason_vi,
-        reason_en,
-        figure: fig.text.clone(),
-        quote: fig.quote.clone(),
-        position: fig.position.clone(),
-        flag: None,
-    })
 }
 
 /// The finding the checks made on this figure: at its place, or on its sentence quoting it.

@@ -405,15 +405,8 @@ fn docx_blocks(xml: &[u8]) -> Result<Vec<RawBlock>, String> {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_reader(xml);
     reader.config_mut().trim_text(false);
-    let mut out = Vec::new();
+    let mut walk = DocxWalk::default();
     let mut buf = Vec::new();
-    let mut number = 0usize;
-    let mut tables = 0usize;
-    let mut depth = 0usize; // table nesting
-    let mut para: Option<String> = None;
-    let mut row: Option<Vec<Cell>> = None;
-    let mut in_text = false;
-    let mut skip = 0usize; // inside deleted text or field instructions
     let mut fallback = 0usize; // inside mc:Fallback
     loop {
         let event = reader
@@ -441,128 +434,163 @@ fn docx_blocks(xml: &[u8]) -> Result<Vec<RawBlock>, String> {
         match event {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let empty = matches!(event, Event::Empty(_));
-                let name = e.name();
-                match local_name(name.as_ref()) {
-                    "tbl" if !empty => {
-                        depth += 1;
-                        if depth == 1 {
-                            tables += 1;
-                        }
-                    }
-                    "tr" if depth == 1 && !empty => row = Some(Vec::new()),
-                    "tc" if depth == 1 && !empty => {
-                        if let Some(r) = row.as_mut() {
-                            r.push(Cell {
-                                span: 1,
-                                ..Cell::default()
-                            });
-                        }
-                    }
-                    "gridSpan" if depth == 1 => {
-                        let span = e
-                            .attributes()
-                            .flatten()
-                            .find(|a| local_name(a.key.as_ref()) == "val")
-                            .and_then(|a| a.value.parse::<usize>().ok())
-                            .unwrap_or(1);
-                        if let Some(c) = row.as_mut().and_then(|r| r.last_mut()) {
-                            c.span = span.clamp(1, 64);
-                        }
-                    }
-                    "vMerge" if depth == 1 => {
-                        let restart = e
-                            .attributes()
-                            .flatten()
-                            .any(|a| local_name(a.key.as_ref()) == "val" && a.value == "restart");
-                        if let Some(c) = row.as_mut().and_then(|r| r.last_mut()) {
-                            c.merged_continue = !restart;
-                        }
-                    }
-                    "p" if !empty && depth == 0 => para = Some(String::new()),
-                    "p" if !empty => {
-                        if let Some(c) = row.as_mut().and_then(|r| r.last_mut())
-                            && !c.text.is_empty()
-                        {
-                            c.text.push(' ');
-                        }
-                    }
-                    "t" if !empty => in_text = true,
-                    "delText" | "instrText" if !empty => skip += 1,
-                    "tab" | "ptab" => push_text(&mut para, &mut row, depth, "\t"),
-                    "br" | "cr" => push_text(&mut para, &mut row, depth, "\n"),
-                    "noBreakHyphen" => push_text(&mut para, &mut row, depth, "-"),
-                    _ => {}
-                }
+                walk.start(e, empty);
             }
-            Event::Text(t) if in_text && skip == 0 => {
+            Event::Text(t) if walk.in_text && walk.skip == 0 => {
                 let text = t.xml10_content();
-                push_text(&mut para, &mut row, depth, &text);
+                walk.push_text(&text);
             }
-            Event::GeneralRef(r) if in_text && skip == 0 => {
-                let name: &str = &r;
-                let s = match name {
-                    "amp" => "&".to_string(),
-                    "lt" => "<".to_string(),
-                    "gt" => ">".to_string(),
-                    "quot" => "\"".to_string(),
-                    "apos" => "'".to_string(),
-                    other => other
-                        .strip_prefix("#x")
-                        .and_then(|h| u32::from_str_radix(h, 16).ok())
-                        .or_else(|| other.strip_prefix('#').and_then(|d| d.parse().ok()))
-                        .and_then(char::from_u32)
-                        .map(String::from)
-                        .unwrap_or_default(),
-                };
-                push_text(&mut para, &mut row, depth, &s);
+            Event::GeneralRef(r) if walk.in_text && walk.skip == 0 => {
+                let s = general_ref(&r);
+                walk.push_text(&s);
             }
-            Event::End(ref e) => match local_name(e.name().as_ref()) {
-                "t" => in_text = false,
-                "delText" | "instrText" => skip = skip.saturating_sub(1),
-                "p" if depth == 0 => {
-                    if let Some(text) = para.take() {
-                        number += 1;
-                        for line in text.split('\n') {
-                            out.push(RawBlock::Line {
-                                number,
-                                text: line.to_string(),
-                            });
-                        }
-                    }
-                }
-                "tr" if depth == 1 => {
-                    if let Some(cells) = row.take() {
-                        number += 1;
-                        let mut flat = Vec::new();
-                        for c in cells {
-                            flat.push(if c.merged_continue {
-                                String::new()
-                            } else {
-                                c.text.split_whitespace().collect::<Vec<_>>().join(" ")
-                            });
-                            for _ in 1..c.span {
-                                flat.push(String::new());
-                            }
-                        }
-                        out.push(RawBlock::Row {
-                            number,
-                            cells: flat,
-                            table: tables,
-                        });
-                    }
-                }
-                "tbl" => depth = depth.saturating_sub(1),
-                _ => {}
-            },
+            Event::End(ref e) => walk.end(local_name(e.name().as_ref())),
             Event::Eof => break,
             _ => {}
         }
         buf.clear();
     }
-    if out.is_empty() {
+    if walk.out.is_empty() {
         return Err("it has no document body".into());
     }
-    Ok(out)
+    Ok(walk.out)
+}
+
+/// Where [`docx_blocks`] is in `document.xml`, and the blocks read so far.
+#[derive(Default)]
+struct DocxWalk {
+    out: Vec<RawBlock>,
+    number: usize,
+    tables: usize,
+    depth: usize, // table nesting
+    para: Option<String>,
+    row: Option<Vec<Cell>>,
+    in_text: bool,
+    skip: usize, // inside deleted text or field instructions
+}
+
+impl DocxWalk {
+    fn push_text(&mut self, text: &str) {
+        push_text(&mut self.para, &mut self.row, self.depth, text);
+    }
+
+    /// An opening (or, with `empty`, self-closing) element.
+    fn start(&mut self, e: &quick_xml::events::BytesStart<'_>, empty: bool) {
+        let depth = self.depth;
+        let name = e.name();
+        match local_name(name.as_ref()) {
+            "tbl" if !empty => {
+                self.depth += 1;
+                if self.depth == 1 {
+                    self.tables += 1;
+                }
+            }
+            "tr" if depth == 1 && !empty => self.row = Some(Vec::new()),
+            "tc" if depth == 1 && !empty => {
+                if let Some(r) = self.row.as_mut() {
+                    r.push(Cell {
+                        span: 1,
+                        ..Cell::default()
+                    });
+                }
+            }
+            "gridSpan" if depth == 1 => {
+                let span = e
+                    .attributes()
+                    .flatten()
+                    .find(|a| local_name(a.key.as_ref()) == "val")
+                    .and_then(|a| a.value.parse::<usize>().ok())
+                    .unwrap_or(1);
+                if let Some(c) = self.row.as_mut().and_then(|r| r.last_mut()) {
+                    c.span = span.clamp(1, 64);
+                }
+            }
+            "vMerge" if depth == 1 => {
+                let restart = e
+                    .attributes()
+                    .flatten()
+                    .any(|a| local_name(a.key.as_ref()) == "val" && a.value == "restart");
+                if let Some(c) = self.row.as_mut().and_then(|r| r.last_mut()) {
+                    c.merged_continue = !restart;
+                }
+            }
+            "p" if !empty && depth == 0 => self.para = Some(String::new()),
+            "p" if !empty => {
+                if let Some(c) = self.row.as_mut().and_then(|r| r.last_mut())
+                    && !c.text.is_empty()
+                {
+                    c.text.push(' ');
+                }
+            }
+            "t" if !empty => self.in_text = true,
+            "delText" | "instrText" if !empty => self.skip += 1,
+            "tab" | "ptab" => self.push_text("\t"),
+            "br" | "cr" => self.push_text("\n"),
+            "noBreakHyphen" => self.push_text("-"),
+            _ => {}
+        }
+    }
+
+    /// A closing element, by its local name.
+    fn end(&mut self, name: &str) {
+        match name {
+            "t" => self.in_text = false,
+            "delText" | "instrText" => self.skip = self.skip.saturating_sub(1),
+            "p" if self.depth == 0 => {
+                if let Some(text) = self.para.take() {
+                    self.number += 1;
+                    for line in text.split('\n') {
+                        self.out.push(RawBlock::Line {
+                            number: self.number,
+                            text: line.to_string(),
+                        });
+                    }
+                }
+            }
+            "tr" if self.depth == 1 => {
+                if let Some(cells) = self.row.take() {
+                    self.number += 1;
+                    let mut flat = Vec::new();
+                    for c in cells {
+                        flat.push(if c.merged_continue {
+                            String::new()
+                        } else {
+                            c.text.split_whitespace().collect::<Vec<_>>().join(" ")
+                        });
+                        for _ in 1..c.span {
+                            flat.push(String::new());
+                        }
+                    }
+                    self.out.push(RawBlock::Row {
+                        number: self.number,
+                        cells: flat,
+                        table: self.tables,
+                    });
+                }
+            }
+            "tbl" => self.depth = self.depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+}
+
+/// The text of an entity or character reference (`amp`, `#x1EA1`, `#7913`); empty when
+/// unknown.
+fn general_ref(name: &str) -> String {
+    match name {
+        "amp" => "&".to_string(),
+        "lt" => "<".to_string(),
+        "gt" => ">".to_string(),
+        "quot" => "\"".to_string(),
+        "apos" => "'".to_string(),
+        other => other
+            .strip_prefix("#x")
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+            .or_else(|| other.strip_prefix('#').and_then(|d| d.parse().ok()))
+            .and_then(char::from_u32)
+            .map(String::from)
+            .unwrap_or_default(),
+    }
 }
 
 fn push_text(para: &mut Option<String>, row: &mut Option<Vec<Cell>>, depth: usize, text: &str) {

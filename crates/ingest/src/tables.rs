@@ -187,43 +187,39 @@ fn check_table(
     figures: &mut Vec<Figure>,
     findings: &mut Vec<Finding>,
 ) {
-    let width = t.rows.iter().map(|(_, b)| b.cells().unwrap().len()).max().unwrap_or(0);
-    if width == 0 {
-        return;
-    }
-    let cells = |r: usize| -> Vec<String> {
-        let mut c = t.rows[r].1.cells().unwrap().to_vec();
-        c.resize(width, String::new());
-        c
-    };
-    let nums: Vec<Vec<Option<CellNum>>> = (0..t.rows.len())
-        .map(|r| cells(r).iter().map(|c| cell_number(c)).collect())
-        .collect();
-    // Order column: a first column of small integers, Roman numerals or sub-item marks.
-    let order_col = {
-        let col: Vec<String> = (0..t.rows.len()).map(|r| cells(r)[0].clone()).collect();
-        let marked = col.iter().filter(|c| order_depth(c).is_some()).count();
-        let label = role_of(&col[0]) == Role::Order;
-        (label || marked * 2 > col.len()) && col.iter().all(|c| c.chars().count() <= 6)
-    };
-    // Header rows: before the first row with a number outside the order column that is
-    // not a year heading.
-    let data_row = |r: usize| -> bool {
-        let row = &nums[r];
-        let numeric: Vec<&CellNum> = row
-            .iter()
-            .enumerate()
-            .filter(|(c, _)| !(order_col && *c == 0))
-            .filter_map(|(_, n)| n.as_ref())
-            .collect();
-        !(numeric.is_empty() || (numeric.len() >= 2 && numeric.iter().all(|n| n.year_like)))
-    };
-    let first_data = (0..t.rows.len()).find(|&r| data_row(r));
-    let Some(first_data) = first_data else { return };
-    let header: Vec<Vec<String>> = (0..first_data).map(&cells).collect();
-    // A column's label: its deepest non-empty heading; the role comes from that one,
-    // with the group headings above it kept for display.
-    let labels: Vec<String> = (0..width)
+    let Some(g) = Grid::new(doc, t) else { return };
+    g.row_figures(figures);
+    g.check_rows(findings);
+    g.check_total_rows(findings);
+    g.check_assessments(indicators, year, findings);
+}
+
+/// A table read for checking: its rows' cells padded to one width, their numbers, and the
+/// label and role of each column.
+struct Grid<'a> {
+    doc: &'a Document,
+    t: &'a Table<'a>,
+    width: usize,
+    nums: Vec<Vec<Option<CellNum>>>,
+    order_col: bool,
+    labels: Vec<String>,
+    roles: Vec<Role>,
+    label_col: usize,
+    /// The rows after the header rows.
+    data: Vec<usize>,
+}
+
+/// The cells of row `r`, padded to `width`.
+fn padded_cells(t: &Table, width: usize, r: usize) -> Vec<String> {
+    let mut c = t.rows[r].1.cells().unwrap().to_vec();
+    c.resize(width, String::new());
+    c
+}
+
+/// A column's label: its deepest non-empty heading; the role comes from that one, with
+/// the group headings above it kept for display.
+fn column_labels(header: &[Vec<String>], width: usize) -> Vec<String> {
+    (0..width)
         .map(|c| {
             header
                 .iter()
@@ -232,7 +228,10 @@ fn check_table(
                 .collect::<Vec<_>>()
                 .join(" / ")
         })
-        .collect();
+        .collect()
+}
+
+fn column_roles(header: &[Vec<String>], labels: &[String], width: usize, order_col: bool) -> Vec<Role> {
     let roles: Vec<Role> = (0..width)
         .map(|c| {
             let deepest = header
@@ -262,94 +261,171 @@ fn check_table(
     {
         roles[c] = Role::Total;
     }
-    let label_col = (0..width).find(|&c| !(order_col && c == 0)).unwrap_or(0);
+    roles
+}
 
-    let data: Vec<usize> = (first_data..t.rows.len()).collect();
-    let row_label = |r: usize| -> String {
-        let c = cells(r);
+impl<'a> Grid<'a> {
+    /// Reads the header rows and the columns; `None` for a table without cells or without
+    /// a data row.
+    fn new(doc: &'a Document, t: &'a Table<'a>) -> Option<Grid<'a>> {
+        let width = t.rows.iter().map(|(_, b)| b.cells().unwrap().len()).max().unwrap_or(0);
+        if width == 0 {
+            return None;
+        }
+        let cells = |r: usize| padded_cells(t, width, r);
+        let nums: Vec<Vec<Option<CellNum>>> = (0..t.rows.len())
+            .map(|r| cells(r).iter().map(|c| cell_number(c)).collect())
+            .collect();
+        // Order column: a first column of small integers, Roman numerals or sub-item marks.
+        let order_col = {
+            let col: Vec<String> = (0..t.rows.len()).map(|r| cells(r)[0].clone()).collect();
+            let marked = col.iter().filter(|c| order_depth(c).is_some()).count();
+            let label = role_of(&col[0]) == Role::Order;
+            (label || marked * 2 > col.len()) && col.iter().all(|c| c.chars().count() <= 6)
+        };
+        // Header rows: before the first row with a number outside the order column that is
+        // not a year heading.
+        let data_row = |r: usize| -> bool {
+            let row = &nums[r];
+            let numeric: Vec<&CellNum> = row
+                .iter()
+                .enumerate()
+                .filter(|(c, _)| !(order_col && *c == 0))
+                .filter_map(|(_, n)| n.as_ref())
+                .collect();
+            !(numeric.is_empty() || (numeric.len() >= 2 && numeric.iter().all(|n| n.year_like)))
+        };
+        let first_data = (0..t.rows.len()).find(|&r| data_row(r));
+        let first_data = first_data?;
+        let header: Vec<Vec<String>> = (0..first_data).map(&cells).collect();
+        let labels = column_labels(&header, width);
+        let roles = column_roles(&header, &labels, width, order_col);
+        let label_col = (0..width).find(|&c| !(order_col && c == 0)).unwrap_or(0);
+
+        let data: Vec<usize> = (first_data..t.rows.len()).collect();
+        Some(Grid {
+            doc,
+            t,
+            width,
+            nums,
+            order_col,
+            labels,
+            roles,
+            label_col,
+            data,
+        })
+    }
+
+    fn cells(&self, r: usize) -> Vec<String> {
+        padded_cells(self.t, self.width, r)
+    }
+
+    fn row_label(&self, r: usize) -> String {
+        let c = self.cells(r);
         c.iter()
             .enumerate()
-            .filter(|(i, _)| !(order_col && *i == 0))
+            .filter(|(i, _)| !(self.order_col && *i == 0))
             .map(|(_, s)| s.trim())
             .find(|s| !s.is_empty() && cell_number(s).is_none())
             .unwrap_or("")
             .to_string()
-    };
-    let position = |r: usize, col: Option<usize>| Position {
-        line: t.rows[r].1.line,
-        cell: col.map(|c| c + 1),
-        column: 0,
-    };
-    let section = |r: usize| doc.sections[t.rows[r].1.section].label();
-    let quote = |r: usize| {
-        let text = row_text(&cells(r));
-        quote_window(&text, (0, text.len()), (0, text.len().min(250)))
-    };
-
-    // Figures: each row with numbers.
-    for &r in &data {
-        let values: Vec<LabelledValue> = nums[r]
-            .iter()
-            .enumerate()
-            .filter(|(c, _)| !(order_col && *c == 0))
-            .filter_map(|(c, n)| {
-                n.map(|n| LabelledValue {
-                    label: if labels[c].is_empty() {
-                        format!("cột {}", c + 1)
-                    } else {
-                        labels[c].clone()
-                    },
-                    value: n.value,
-                })
-            })
-            .collect();
-        if values.is_empty() {
-            continue;
-        }
-        figures.push(Figure {
-            kind: FigureKind::TableRow,
-            text: row_label(r),
-            value: None,
-            numerator: None,
-            denominator: None,
-            stated_percent: None,
-            per: None,
-            qualifier: None,
-            unit: None,
-            sex: None,
-            values,
-            section: section(r),
-            quote: quote(r),
-            position: position(r, None),
-        });
     }
 
-    let rate_row = |r: usize| -> bool {
-        cells(r)
+    fn position(&self, r: usize, col: Option<usize>) -> Position {
+        Position {
+            line: self.t.rows[r].1.line,
+            cell: col.map(|c| c + 1),
+            column: 0,
+        }
+    }
+
+    fn section(&self, r: usize) -> String {
+        self.doc.sections[self.t.rows[r].1.section].label()
+    }
+
+    fn quote(&self, r: usize) -> String {
+        let text = row_text(&self.cells(r));
+        quote_window(&text, (0, text.len()), (0, text.len().min(250)))
+    }
+
+    /// Figures: each row with numbers.
+    fn row_figures(&self, figures: &mut Vec<Figure>) {
+        let (nums, labels) = (&self.nums, &self.labels);
+        for &r in &self.data {
+            let values: Vec<LabelledValue> = nums[r]
+                .iter()
+                .enumerate()
+                .filter(|(c, _)| !(self.order_col && *c == 0))
+                .filter_map(|(c, n)| {
+                    n.map(|n| LabelledValue {
+                        label: if labels[c].is_empty() {
+                            format!("cột {}", c + 1)
+                        } else {
+                            labels[c].clone()
+                        },
+                        value: n.value,
+                    })
+                })
+                .collect();
+            if values.is_empty() {
+                continue;
+            }
+            figures.push(Figure {
+                kind: FigureKind::TableRow,
+                text: self.row_label(r),
+                value: None,
+                numerator: None,
+                denominator: None,
+                stated_percent: None,
+                per: None,
+                qualifier: None,
+                unit: None,
+                sex: None,
+                values,
+                section: self.section(r),
+                quote: self.quote(r),
+                position: self.position(r, None),
+            });
+        }
+    }
+
+    fn rate_row(&self, r: usize) -> bool {
+        self.cells(r)
             .iter()
             .enumerate()
-            .any(|(c, text)| nums[r][c].is_none() && is_rate_text(text))
-    };
-    let val = |r: usize, c: usize| -> Option<Decimal> {
-        match nums[r][c] {
+            .any(|(c, text)| self.nums[r][c].is_none() && is_rate_text(text))
+    }
+
+    fn val(&self, r: usize, c: usize) -> Option<Decimal> {
+        match self.nums[r][c] {
             Some(n) => Some(n.value),
-            None if is_empty_cell(&cells(r)[c]) => Some(Decimal::ZERO),
+            None if is_empty_cell(&self.cells(r)[c]) => Some(Decimal::ZERO),
             None => None,
         }
-    };
-    let parts_finding = |r: usize, col: usize, stated: Decimal, terms: &[Decimal], what_vi: &str, what_en: &str| {
+    }
+
+    fn parts_finding(
+        &self,
+        r: usize,
+        col: usize,
+        stated: Decimal,
+        terms: &[Decimal],
+        what_vi: &str,
+        what_en: &str,
+    ) -> Finding {
+        let labels = &self.labels;
         let sum: Decimal = terms.iter().copied().sum();
         let terms_vi: Vec<String> = terms.iter().map(|v| format_number(*v, None)).collect();
         let terms_en: Vec<String> = terms.iter().map(|v| v.normalize().to_string()).collect();
         Finding {
             kind: FindingKind::PartsTotal,
             severity: Severity::Error,
-            quote: quote(r),
+            quote: self.quote(r),
             stated: format!("{} ({})", format_number(stated, None), labels[col]),
             expected: format!("{} ({})", format_number(sum, None), terms_vi.join(" + ")),
             message_vi: format!(
                 "Bảng, dòng \"{}\": cột \"{}\" ghi {} nhưng {what_vi} cộng lại được {} = {}",
-                row_label(r),
+                self.row_label(r),
                 labels[col],
                 format_number(stated, None),
                 terms_vi.join(" + "),
@@ -357,227 +433,260 @@ fn check_table(
             ),
             message_en: format!(
                 "Table, row \"{}\": column \"{}\" gives {} but {what_en} add up to {} = {}",
-                row_label(r),
+                self.row_label(r),
                 labels[col],
                 stated.normalize(),
                 terms_en.join(" + "),
                 sum.normalize()
             ),
-            section: section(r),
-            position: position(r, Some(col)),
+            section: self.section(r),
+            position: self.position(r, Some(col)),
             indicator: None,
         }
-    };
+    }
 
-    // Row checks: total = male + female; total = sum of years; percentage = part / total.
-    let totals: Vec<usize> = (0..width).filter(|&c| roles[c] == Role::Total).collect();
-    for (ti, &tc) in totals.iter().enumerate() {
-        let end = totals.get(ti + 1).copied().unwrap_or(width);
-        let male = (tc + 1..end).find(|&c| roles[c] == Role::Male);
-        let female = (tc + 1..end).find(|&c| roles[c] == Role::Female);
-        let (male, female) = match (male, female) {
-            (Some(m), Some(f)) => (Some(m), Some(f)),
-            _ if totals.len() == 1 => (
-                (0..width).find(|&c| roles[c] == Role::Male),
-                (0..width).find(|&c| roles[c] == Role::Female),
-            ),
-            _ => (None, None),
-        };
-        let years: Vec<usize> = (0..tc).filter(|&c| roles[c] == Role::Year).collect();
-        for &r in &data {
-            let Some(total) = nums[r][tc].map(|n| n.value) else {
+    /// Row checks: total = male + female; total = sum of years; percentage = part / total.
+    fn check_rows(&self, findings: &mut Vec<Finding>) {
+        let (width, roles, nums) = (self.width, &self.roles, &self.nums);
+        let totals: Vec<usize> = (0..width).filter(|&c| roles[c] == Role::Total).collect();
+        for (ti, &tc) in totals.iter().enumerate() {
+            let end = totals.get(ti + 1).copied().unwrap_or(width);
+            let male = (tc + 1..end).find(|&c| roles[c] == Role::Male);
+            let female = (tc + 1..end).find(|&c| roles[c] == Role::Female);
+            let (male, female) = match (male, female) {
+                (Some(m), Some(f)) => (Some(m), Some(f)),
+                _ if totals.len() == 1 => (
+                    (0..width).find(|&c| roles[c] == Role::Male),
+                    (0..width).find(|&c| roles[c] == Role::Female),
+                ),
+                _ => (None, None),
+            };
+            let years: Vec<usize> = (0..tc).filter(|&c| roles[c] == Role::Year).collect();
+            for &r in &self.data {
+                let Some(total) = nums[r][tc].map(|n| n.value) else {
+                    continue;
+                };
+                // Rates and averages by sex do not add up; counts are whole.
+                if self.rate_row(r) || is_rate_text(&self.labels[tc]) {
+                    continue;
+                }
+                if let (Some(m), Some(f)) = (male, female) {
+                    if let (Some(a), Some(b)) = (self.val(r, m), self.val(r, f))
+                        && nums[r][m].is_some_and(|n| !n.percent)
+                        && [a, b, total].iter().all(|v| v.fract().is_zero())
+                        && a + b != total
+                    {
+                        findings.push(self.parts_finding(r, tc, total, &[a, b], "số nam và số nữ", "men and women"));
+                    }
+                } else if male.is_none() && female.is_none() && years.len() >= 2 {
+                    let terms: Option<Vec<Decimal>> = years.iter().map(|&c| self.val(r, c)).collect();
+                    if let Some(terms) = terms
+                        && terms.iter().copied().sum::<Decimal>() != total
+                    {
+                        findings.push(self.parts_finding(r, tc, total, &terms, "các năm", "the years"));
+                    }
+                }
+                self.check_percents(r, (tc, end), (male, female), total, findings);
+            }
+        }
+    }
+
+    /// Percentage column of this group (the total column `tc`, up to `end`) in row `r`.
+    fn check_percents(
+        &self,
+        r: usize,
+        (tc, end): (usize, usize),
+        (male, female): (Option<usize>, Option<usize>),
+        total: Decimal,
+        findings: &mut Vec<Finding>,
+    ) {
+        let (roles, nums, labels) = (&self.roles, &self.nums, &self.labels);
+        for pc in (tc + 1..end).filter(|&c| roles[c] == Role::Percent) {
+            let pl = fold(&labels[pc]);
+            let part = if contains_words(&pl, "nam") {
+                male
+            } else if contains_words(&pl, "nư") || male.is_none() {
+                female
+            } else {
+                None
+            };
+            let (Some(part), Some(stated)) = (part, nums[r][pc]) else {
                 continue;
             };
-            // Rates and averages by sex do not add up; counts are whole.
-            if rate_row(r) || is_rate_text(&labels[tc]) {
+            let Some(p) = nums[r][part].map(|n| n.value) else {
+                continue;
+            };
+            if total.is_zero() {
                 continue;
             }
-            if let (Some(m), Some(f)) = (male, female) {
-                if let (Some(a), Some(b)) = (val(r, m), val(r, f))
-                    && nums[r][m].is_some_and(|n| !n.percent)
-                    && [a, b, total].iter().all(|v| v.fract().is_zero())
-                    && a + b != total
-                {
-                    findings.push(parts_finding(r, tc, total, &[a, b], "số nam và số nữ", "men and women"));
+            let exact = p * Decimal::from(100) / total;
+            let scale = stated.value.scale();
+            if (exact - stated.value).abs() > Decimal::new(5, scale + 1) {
+                let expected = format!("{}%", format_number(exact, Some(scale)));
+                findings.push(Finding {
+                    kind: FindingKind::PercentMismatch,
+                    severity: Severity::Error,
+                    quote: self.quote(r),
+                    stated: format!("{}%", format_number(stated.value, Some(scale))),
+                    expected: expected.clone(),
+                    message_vi: format!(
+                        "Bảng, dòng \"{}\": tỷ lệ ghi {}% nhưng {}/{} × 100 = {}",
+                        self.row_label(r),
+                        format_number(stated.value, Some(scale)),
+                        format_number(p, None),
+                        format_number(total, None),
+                        expected
+                    ),
+                    message_en: format!(
+                        "Table, row \"{}\": the stated {}% does not match {}/{} = {}%",
+                        self.row_label(r),
+                        stated.value.normalize(),
+                        p.normalize(),
+                        total.normalize(),
+                        exact.round_dp(scale)
+                    ),
+                    section: self.section(r),
+                    position: self.position(r, Some(pc)),
+                    indicator: None,
+                });
+            }
+        }
+    }
+
+    /// Column checks: a total row against the rows it closes.
+    fn check_total_rows(&self, findings: &mut Vec<Finding>) {
+        let (width, roles, nums, labels, data) = (self.width, &self.roles, &self.nums, &self.labels, &self.data);
+        let order_col = self.order_col;
+        let uniform = data.iter().all(|&r| self.t.rows[r].1.cells().unwrap().len() == width);
+        if uniform {
+            let value_cols: Vec<usize> = (0..width)
+                .filter(|&c| !(matches!(roles[c], Role::Percent | Role::Year | Role::Order) || (order_col && c == 0)))
+                .filter(|&c| data.iter().any(|&r| nums[r][c].is_some_and(|n| !n.percent)))
+                .filter(|&c| !is_rate_text(&labels[c]))
+                .collect();
+            let is_total_row =
+                |r: usize| is_total_label(&self.row_label(r)) || (order_col && is_total_label(&self.cells(r)[0]));
+            let total_rows: Vec<usize> = data.iter().copied().filter(|&r| is_total_row(r)).collect();
+            for (k, &tr) in total_rows.iter().enumerate() {
+                // The rows it sums: after the previous total row (or the header) up to it; a
+                // total row first in the table sums the rows below it up to the next total.
+                let above: Vec<usize> = data
+                    .iter()
+                    .copied()
+                    .filter(|&r| r < tr && k.checked_sub(1).is_none_or(|p| r > total_rows[p]))
+                    .collect();
+                let members: Vec<usize> = if above.is_empty() {
+                    let next = total_rows.get(k + 1).copied().unwrap_or(usize::MAX);
+                    data.iter().copied().filter(|&r| r > tr && r < next).collect()
+                } else {
+                    above
+                };
+                if members.len() < 2 || members.iter().any(|&r| self.rate_row(r)) {
+                    continue;
                 }
-            } else if male.is_none() && female.is_none() && years.len() >= 2 {
-                let terms: Option<Vec<Decimal>> = years.iter().map(|&c| val(r, c)).collect();
-                if let Some(terms) = terms
-                    && terms.iter().copied().sum::<Decimal>() != total
-                {
-                    findings.push(parts_finding(r, tc, total, &terms, "các năm", "the years"));
+                for &c in &value_cols {
+                    self.check_total_cell(tr, c, &members, findings);
                 }
             }
-            // Percentage column of this group.
-            for pc in (tc + 1..end).filter(|&c| roles[c] == Role::Percent) {
-                let pl = fold(&labels[pc]);
-                let part = if contains_words(&pl, "nam") {
-                    male
-                } else if contains_words(&pl, "nư") || male.is_none() {
-                    female
+        }
+    }
+
+    /// The cell of total row `tr` in column `c` against the same cells of `members`.
+    fn check_total_cell(&self, tr: usize, c: usize, members: &[usize], findings: &mut Vec<Finding>) {
+        let Some(stated) = self.nums[tr][c].filter(|n| !n.percent).map(|n| n.value) else {
+            return;
+        };
+        let values: Option<Vec<(usize, Decimal)>> = members.iter().map(|&r| self.val(r, c).map(|v| (r, v))).collect();
+        let Some(values) = values else { return };
+        let all: Decimal = values.iter().map(|(_, v)| *v).sum();
+        if all == stated {
+            return;
+        }
+        // Sub-items counted once: top level only, or leaves only.
+        let depths: Vec<Option<usize>> = members
+            .iter()
+            .map(|&r| {
+                if self.order_col {
+                    order_depth(&self.cells(r)[0])
                 } else {
                     None
-                };
-                let (Some(part), Some(stated)) = (part, nums[r][pc]) else {
-                    continue;
-                };
-                let Some(p) = nums[r][part].map(|n| n.value) else {
-                    continue;
-                };
-                if total.is_zero() {
-                    continue;
                 }
-                let exact = p * Decimal::from(100) / total;
-                let scale = stated.value.scale();
-                if (exact - stated.value).abs() > Decimal::new(5, scale + 1) {
-                    let expected = format!("{}%", format_number(exact, Some(scale)));
-                    findings.push(Finding {
-                        kind: FindingKind::PercentMismatch,
-                        severity: Severity::Error,
-                        quote: quote(r),
-                        stated: format!("{}%", format_number(stated.value, Some(scale))),
-                        expected: expected.clone(),
-                        message_vi: format!(
-                            "Bảng, dòng \"{}\": tỷ lệ ghi {}% nhưng {}/{} × 100 = {}",
-                            row_label(r),
-                            format_number(stated.value, Some(scale)),
-                            format_number(p, None),
-                            format_number(total, None),
-                            expected
-                        ),
-                        message_en: format!(
-                            "Table, row \"{}\": the stated {}% does not match {}/{} = {}%",
-                            row_label(r),
-                            stated.value.normalize(),
-                            p.normalize(),
-                            total.normalize(),
-                            exact.round_dp(scale)
-                        ),
-                        section: section(r),
-                        position: position(r, Some(pc)),
-                        indicator: None,
-                    });
-                }
-            }
-        }
-    }
-
-    // Column checks: a total row against the rows it closes.
-    let uniform = data.iter().all(|&r| t.rows[r].1.cells().unwrap().len() == width);
-    if uniform {
-        let value_cols: Vec<usize> = (0..width)
-            .filter(|&c| !(matches!(roles[c], Role::Percent | Role::Year | Role::Order) || (order_col && c == 0)))
-            .filter(|&c| data.iter().any(|&r| nums[r][c].is_some_and(|n| !n.percent)))
-            .filter(|&c| !is_rate_text(&labels[c]))
+            })
             .collect();
-        let is_total_row = |r: usize| is_total_label(&row_label(r)) || (order_col && is_total_label(&cells(r)[0]));
-        let total_rows: Vec<usize> = data.iter().copied().filter(|&r| is_total_row(r)).collect();
-        for (k, &tr) in total_rows.iter().enumerate() {
-            // The rows it sums: after the previous total row (or the header) up to it; a
-            // total row first in the table sums the rows below it up to the next total.
-            let above: Vec<usize> = data
-                .iter()
-                .copied()
-                .filter(|&r| r < tr && k.checked_sub(1).is_none_or(|p| r > total_rows[p]))
-                .collect();
-            let members: Vec<usize> = if above.is_empty() {
-                let next = total_rows.get(k + 1).copied().unwrap_or(usize::MAX);
-                data.iter().copied().filter(|&r| r > tr && r < next).collect()
-            } else {
-                above
-            };
-            if members.len() < 2 || members.iter().any(|&r| rate_row(r)) {
-                continue;
-            }
-            for &c in &value_cols {
-                let Some(stated) = nums[tr][c].filter(|n| !n.percent).map(|n| n.value) else {
-                    continue;
-                };
-                let values: Option<Vec<(usize, Decimal)>> =
-                    members.iter().map(|&r| val(r, c).map(|v| (r, v))).collect();
-                let Some(values) = values else { continue };
-                let all: Decimal = values.iter().map(|(_, v)| *v).sum();
-                if all == stated {
-                    continue;
-                }
-                // Sub-items counted once: top level only, or leaves only.
-                let depths: Vec<Option<usize>> = members
-                    .iter()
-                    .map(|&r| if order_col { order_depth(&cells(r)[0]) } else { None })
-                    .collect();
-                let top: Decimal = values
-                    .iter()
-                    .zip(&depths)
-                    .filter(|(_, d)| d.is_none_or(|d| d == 0))
-                    .map(|((_, v), _)| *v)
-                    .sum();
-                let leaves: Decimal = values
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| {
-                        let d = depths[*i].unwrap_or(0);
-                        depths.get(i + 1).copied().flatten().is_none_or(|next| next <= d)
-                    })
-                    .map(|(_, (_, v))| *v)
-                    .sum();
-                let hierarchical = depths.iter().any(|d| d.is_some_and(|d| d > 0));
-                if hierarchical && (top == stated || leaves == stated) {
-                    continue;
-                }
-                if hierarchical {
-                    // Which level was meant is unclear: report only when no reading fits.
-                }
-                let terms: Vec<Decimal> = if hierarchical {
-                    values
-                        .iter()
-                        .zip(&depths)
-                        .filter(|(_, d)| d.is_none_or(|d| d == 0))
-                        .map(|((_, v), _)| *v)
-                        .collect()
-                } else {
-                    values.iter().map(|(_, v)| *v).collect()
-                };
-                findings.push(parts_finding(tr, c, stated, &terms, "các dòng", "the rows"));
-            }
+        let top: Decimal = values
+            .iter()
+            .zip(&depths)
+            .filter(|(_, d)| d.is_none_or(|d| d == 0))
+            .map(|((_, v), _)| *v)
+            .sum();
+        let leaves: Decimal = values
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| {
+                let d = depths[*i].unwrap_or(0);
+                depths.get(i + 1).copied().flatten().is_none_or(|next| next <= d)
+            })
+            .map(|(_, (_, v))| *v)
+            .sum();
+        let hierarchical = depths.iter().any(|d| d.is_some_and(|d| d > 0));
+        if hierarchical && (top == stated || leaves == stated) {
+            return;
         }
+        if hierarchical {
+            // Which level was meant is unclear: report only when no reading fits.
+        }
+        let terms: Vec<Decimal> = if hierarchical {
+            values
+                .iter()
+                .zip(&depths)
+                .filter(|(_, d)| d.is_none_or(|d| d == 0))
+                .map(|((_, v), _)| *v)
+                .collect()
+        } else {
+            values.iter().map(|(_, v)| *v).collect()
+        };
+        findings.push(self.parts_finding(tr, c, stated, &terms, "các dòng", "the rows"));
     }
 
-    // Assessment column: "Đạt" against the national target.
-    if let Some(ac) = (0..width).find(|&c| roles[c] == Role::Assessment) {
-        let rc = (0..width).find(|&c| roles[c] == Role::Result);
-        for &r in &data {
-            let a = fold(cells(r)[ac].trim());
-            let a = a.trim_end_matches('.');
-            let claim = match a {
-                "đat" => "Đạt",
-                "vươt" => "Vượt",
-                "cơ ban đat" => "Cơ bản đạt",
-                "hoan thanh" => "Hoàn thành",
-                "đat chi tiêu" => "Đạt chỉ tiêu",
-                _ => continue,
-            };
-            let _ = label_col;
-            let text = row_text(&cells(r));
-            let Some(code) = identify(&text) else { continue };
-            let Some(ind) = indicators.iter().find(|i| i.code == code) else {
-                continue;
-            };
-            let result_cell = rc.map(|c| cells(r)[c].clone()).unwrap_or_default();
-            if let Some((value, value_text)) = single_result(ind, &result_cell) {
-                let quote = quote(r);
-                if let Some(f) = claim_finding(
-                    ind,
-                    year,
-                    value,
-                    &value_text,
-                    claim,
-                    Place {
-                        quote,
-                        section: section(r),
-                        position: position(r, Some(ac)),
-                    },
-                ) {
-                    findings.push(f);
+    /// Assessment column: "Đạt" against the national target.
+    fn check_assessments(&self, indicators: &[Indicator], year: i32, findings: &mut Vec<Finding>) {
+        let (width, roles) = (self.width, &self.roles);
+        if let Some(ac) = (0..width).find(|&c| roles[c] == Role::Assessment) {
+            let rc = (0..width).find(|&c| roles[c] == Role::Result);
+            for &r in &self.data {
+                let a = fold(self.cells(r)[ac].trim());
+                let a = a.trim_end_matches('.');
+                let claim = match a {
+                    "đat" => "Đạt",
+                    "vươt" => "Vượt",
+                    "cơ ban đat" => "Cơ bản đạt",
+                    "hoan thanh" => "Hoàn thành",
+                    "đat chi tiêu" => "Đạt chỉ tiêu",
+                    _ => continue,
+                };
+                let _ = self.label_col;
+                let text = row_text(&self.cells(r));
+                let Some(code) = identify(&text) else { continue };
+                let Some(ind) = indicators.iter().find(|i| i.code == code) else {
+                    continue;
+                };
+                let result_cell = rc.map(|c| self.cells(r)[c].clone()).unwrap_or_default();
+                if let Some((value, value_text)) = single_result(ind, &result_cell) {
+                    let quote = self.quote(r);
+                    if let Some(f) = claim_finding(
+                        ind,
+                        year,
+                        value,
+                        &value_text,
+                        claim,
+                        Place {
+                            quote,
+                            section: self.section(r),
+                            position: self.position(r, Some(ac)),
+                        },
+                    ) {
+                        findings.push(f);
+                    }
                 }
             }
         }
