@@ -4,8 +4,10 @@
 //! Nothing reaches the data values before the store call.
 
 use crate::AppState;
-use crate::api::{Params, param, params, required};
-use crate::auth::{Authenticated, Caller, authorize, body_json};
+use crate::api::body_json;
+use crate::api::target::UnitPeriod;
+use crate::api::{Params, param, params};
+use crate::auth::{Authenticated, Caller, authorize};
 use crate::error::{ApiError, ApiResult};
 use axum::Json;
 use axum::body::Bytes;
@@ -146,7 +148,7 @@ pub(crate) async fn store_for(
             source: None,
         })
         .collect();
-    crate::api::check_agency(state, caller, &elements).await?;
+    crate::api::values::check_agency(state, caller, &elements).await?;
     Ok(state.store.store_import(batch, &caller.actor()).await)
 }
 
@@ -162,10 +164,8 @@ pub async fn create(
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let p = params(q)?;
-    let unit = required(&p, "unit", "12")?;
-    let period = required(&p, "period", "2024")?;
     let file_name = param(&p, "file").unwrap_or("report.txt").to_string();
-    let (unit, period) = state.store.resolve_unit_period(unit, period).await?;
+    let UnitPeriod { unit, period } = UnitPeriod::named_in(&state, &p).await?;
     authorize(&state, &caller, &unit, Action::Write).await?;
     let bytes = body.map_err(|_| too_large(MAX_UPLOAD_BYTES + 1))?;
     let batch = import_report(&state.store, &unit, &period, &file_name, &bytes, &caller.actor()).await?;

@@ -433,11 +433,11 @@ pub fn openapi_document() -> Value {
                     "comment": { "type": "string" } } } } } }
         } }
     });
-    crate::rules::extend_openapi(&mut doc);
+    crate::api::rules::extend_openapi(&mut doc);
     workflow_paths(&mut doc);
-    crate::registers::extend_openapi(&mut doc);
-    crate::reports::extend_openapi(&mut doc);
-    crate::sheets::extend_openapi(&mut doc);
-    crate::imports::extend_openapi(&mut doc);
+    crate::api::registers::extend_openapi(&mut doc);
+    crate::api::reports::extend_openapi(&mut doc);
+    crate::api::templates::extend_openapi(&mut doc);
+    crate::api::imports::extend_openapi(&mut doc);
     doc
 }

@@ -15,12 +15,14 @@
 //! client's address.
 
 use crate::AppState;
+use crate::api::target::{self, UnitPeriod};
+use crate::api::{Params, param, params, period_json};
 use crate::auth::{Authenticated, Caller, authorize};
 use crate::error::{ApiError, ApiResult};
 use crate::lang::Lang;
 use axum::Json;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use binhdang_domain::access::Action;
 use binhdang_domain::register::{BudgetSource, RawField, RawRecord, RegisterKind, RegisterProblem, Sex};
@@ -29,8 +31,6 @@ use binhdang_store::registers::{RegisterRow, Saved, StoredRegister};
 use binhdang_store::{FieldProblem, StoreError, UnitSummary, unknown_unit};
 use serde_json::{Value, json};
 use std::collections::HashMap;
-
-type Params = Result<Query<HashMap<String, String>>, QueryRejection>;
 
 /// Calls `$f::<Record>(args…)` for the record type of a register.
 macro_rules! dispatch {
@@ -49,26 +49,6 @@ macro_rules! dispatch {
 }
 pub(crate) use dispatch;
 
-fn params(q: Params) -> Result<HashMap<String, String>, ApiError> {
-    q.map(|Query(m)| m).map_err(|e| ApiError::BadRequest {
-        message_en: format!("the query string cannot be read: {e}"),
-        message_vi: format!("Không đọc được tham số truy vấn: {e}"),
-    })
-}
-
-fn param<'a>(p: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
-    p.get(name).map(|s| s.trim()).filter(|s| !s.is_empty())
-}
-
-fn missing(name: &str, example: &str) -> FieldProblem {
-    FieldProblem::new(
-        name,
-        "missing",
-        format!("the query parameter `{name}` is required (e.g. {name}={example})"),
-        format!("Thiếu tham số `{name}` (ví dụ {name}={example})"),
-    )
-}
-
 pub(crate) fn kind(slug: &str) -> Result<RegisterKind, ApiError> {
     RegisterKind::from_slug(slug.trim()).ok_or_else(|| {
         let all = RegisterKind::ALL.map(|k| k.slug()).join(", ");
@@ -85,17 +65,6 @@ fn row_id(kind: RegisterKind, id: &str) -> Result<i64, ApiError> {
         code: "not_found",
         message_en: format!("register row `{kind}/{id}` not found"),
         message_vi: format!("Không tìm thấy dòng sổ theo dõi `{kind}/{id}`"),
-    })
-}
-
-fn period_json(p: &Period) -> Value {
-    json!({
-        "id": p.to_string(),
-        "type": p.period_type().as_str(),
-        "label_vi": p.label_vi(),
-        "label_en": p.label_en(),
-        "start": p.start().to_string(),
-        "end": p.end().to_string(),
     })
 }
 
@@ -126,22 +95,11 @@ async fn unit_and_period(
     p: &HashMap<String, String>,
     with_date: bool,
 ) -> Result<(UnitSummary, Period), ApiError> {
-    let (unit, period) = match (param(p, "unit"), param(p, "period")) {
-        (Some(u), Some(p)) => (u, p),
-        (u, p) => {
-            let mut problems = Vec::new();
-            if u.is_none() {
-                problems.push(missing("unit", "12"));
-            }
-            if p.is_none() {
-                problems.push(missing("period", "2024"));
-            }
-            return Err(ApiError::Invalid(problems));
-        }
-    };
+    let (unit, period) = target::named(p).map_err(ApiError::Invalid)?;
     let date = if with_date { param(p, "date") } else { None };
     let Some(date) = date else {
-        return Ok(state.store.resolve_unit_period(unit, period).await?);
+        let UnitPeriod { unit, period } = UnitPeriod::resolve(state, unit, period).await?;
+        return Ok((unit, period));
     };
     let mut problems = Vec::new();
     let period = match period.parse::<Period>() {

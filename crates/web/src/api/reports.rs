@@ -2,7 +2,8 @@
 //! narrative blocks a report prints, `GET/PUT /api/v1/reports/narrative?unit=&period=`.
 
 use crate::AppState;
-use crate::api::{Params, param, params, parse_iso_date, period_json, required};
+use crate::api::target::FigureTarget;
+use crate::api::{Params, param, params, parse_iso_date, period_json};
 use crate::auth::{Authenticated, Caller, authorize};
 use crate::error::{ApiError, ApiResult};
 use axum::Json;
@@ -13,24 +14,8 @@ use axum::response::{IntoResponse, Response};
 use binhdang_domain::Period;
 use binhdang_domain::access::Action;
 use binhdang_reports::{Format, Kind, ReportError, Request, Template};
-use binhdang_store::{NARRATIVE_SECTIONS, UnitSummary, unknown_unit};
+use binhdang_store::{NARRATIVE_SECTIONS, UnitSummary};
 use serde_json::{Value, json};
-use std::collections::HashMap;
-
-/// The unit and period asked for: the version of the code that reports in the period.
-async fn target(state: &AppState, p: &HashMap<String, String>) -> Result<(UnitSummary, Period), ApiError> {
-    let code = required(p, "unit", "12")?;
-    let period_text = required(p, "period", "2024")?;
-    let period: Period = period_text.parse().map_err(|e: binhdang_domain::PeriodError| {
-        ApiError::invalid("period", "bad_period", e.to_string(), e.message_vi())
-    })?;
-    let unit = state
-        .store
-        .unit_for_period(code, &period)
-        .await?
-        .ok_or_else(|| ApiError::Invalid(vec![unknown_unit("unit", code)]))?;
-    Ok((unit, period))
-}
 
 impl From<ReportError> for ApiError {
     fn from(e: ReportError) -> ApiError {
@@ -74,7 +59,7 @@ pub async fn get_report(
 ) -> ApiResult<Response> {
     let kind = parse_kind(&kind)?;
     let p = params(q)?;
-    let (unit, period) = target(&state, &p).await?;
+    let FigureTarget { unit, period } = FigureTarget::named_in(&state, &p).await?;
     let format = parse_format(param(&p, "format"))?;
     let date = match param(&p, "date") {
         Some(d) => parse_iso_date("date", d)?,
@@ -144,7 +129,7 @@ pub async fn get_narrative(
     q: Params,
 ) -> ApiResult<Json<Value>> {
     let p = params(q)?;
-    let (unit, period) = target(&state, &p).await?;
+    let FigureTarget { unit, period } = FigureTarget::named_in(&state, &p).await?;
     authorize(&state, &caller, &unit, Action::Read).await?;
     let narrative = state.store.report_narrative(&unit, &period).await?;
     Ok(Json(narrative_json(&unit, &period, &narrative)))
@@ -159,7 +144,7 @@ pub async fn put_narrative(
     body: Result<Json<Value>, JsonRejection>,
 ) -> ApiResult<Json<Value>> {
     let p = params(q)?;
-    let (unit, period) = target(&state, &p).await?;
+    let FigureTarget { unit, period } = FigureTarget::named_in(&state, &p).await?;
     authorize(&state, &caller, &unit, Action::Write).await?;
     let Json(body) = body.map_err(|e| ApiError::BadRequest {
         message_en: format!("the body is not valid JSON: {}", e.body_text()),

@@ -4,39 +4,21 @@
 //! effect on the next call.
 
 use crate::AppState;
+use crate::api::target::{self, UnitPeriod};
+use crate::api::{Params, params};
 use crate::auth::{Authenticated, Caller, authorize, require_admin};
 use crate::error::{ApiError, ApiResult};
 use axum::Json;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use binhdang_domain::access::Action;
 use binhdang_domain::rules::{Rule, RuleDraft, tally};
 use binhdang_store::AuditEntry;
 use binhdang_store::FieldProblem;
 use serde_json::{Map, Value, json};
-use std::collections::HashMap;
 
-type Params = Result<Query<HashMap<String, String>>, QueryRejection>;
 type Body = Result<Json<Value>, JsonRejection>;
-
-fn params(q: Params) -> Result<HashMap<String, String>, ApiError> {
-    q.map(|Query(m)| m).map_err(|e| ApiError::BadRequest {
-        message_en: format!("the query string cannot be read: {e}"),
-        message_vi: format!("Không đọc được tham số truy vấn: {e}"),
-    })
-}
-
-fn required<'a>(p: &'a HashMap<String, String>, name: &str, example: &str) -> Result<&'a str, FieldProblem> {
-    p.get(name).map(|s| s.trim()).filter(|s| !s.is_empty()).ok_or_else(|| {
-        FieldProblem::new(
-            name,
-            "missing",
-            format!("the query parameter `{name}` is required (e.g. {name}={example})"),
-            format!("Thiếu tham số `{name}` (ví dụ {name}={example})"),
-        )
-    })
-}
 
 fn json_body(body: Body) -> Result<Map<String, Value>, ApiError> {
     let Json(body) = body.map_err(|e| ApiError::BadRequest {
@@ -66,8 +48,7 @@ pub async fn validate(
 ) -> ApiResult<Json<Value>> {
     let p = params(q)?;
     let mut problems = Vec::new();
-    let unit = required(&p, "unit", "12").map_err(|e| problems.push(e)).ok();
-    let period = required(&p, "period", "2024").map_err(|e| problems.push(e)).ok();
+    let names = target::named(&p).map_err(|mut e| problems.append(&mut e)).ok();
     let subtree = match p.get("subtree").map(|s| s.trim().to_ascii_lowercase()) {
         None => false,
         Some(s) if ["true", "1", "yes"].contains(&s.as_str()) => true,
@@ -82,10 +63,10 @@ pub async fn validate(
             false
         }
     };
-    let (Some(unit), Some(period), true) = (unit, period, problems.is_empty()) else {
+    let (Some((unit, period)), true) = (names, problems.is_empty()) else {
         return Err(ApiError::Invalid(problems));
     };
-    let (unit, period) = state.store.resolve_unit_period(unit, period).await?;
+    let UnitPeriod { unit, period } = UnitPeriod::resolve(&state, unit, period).await?;
     authorize(&state, &caller, &unit, Action::Read).await?;
     let findings = if subtree {
         state.store.validate_subtree(&unit, &period).await?

@@ -13,7 +13,9 @@
 //! where the change came from (`xlsx upload, <address>` or `csv upload, <address>`).
 
 use crate::AppState;
-use crate::api::{Params, check_agency, param, params, required};
+use crate::api::target::UnitPeriod;
+use crate::api::values::check_agency;
+use crate::api::{Params, param, params};
 use crate::auth::{Authenticated, Caller, authorize};
 use crate::error::{ApiError, ApiResult};
 use crate::lang::Lang;
@@ -29,7 +31,7 @@ use binhdang_domain::{CategoryCombo, Disaggregation, ElementRole, Period};
 use binhdang_reports::sheets::{self, EntryLine, Heading, ReadRow, Template, Upload, cell_problem};
 use binhdang_store::{Actor, BatchSummary, FieldProblem, RawValue, StoreError, UnitSummary, ValueInput};
 use serde_json::{Value, json};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// Largest file accepted by an upload.
 pub const MAX_UPLOAD_BYTES: usize = 5 * 1024 * 1024;
@@ -355,12 +357,6 @@ pub(crate) fn summary_json(s: &BatchSummary, lang: Lang) -> Value {
     })
 }
 
-async fn unit_period(state: &AppState, p: &HashMap<String, String>) -> Result<(UnitSummary, Period), ApiError> {
-    let unit = required(p, "unit", "12")?;
-    let period = required(p, "period", "2024H1")?;
-    Ok(state.store.resolve_unit_period(unit, period).await?)
-}
-
 /// `GET /api/v1/templates/entry.xlsx?unit=&period=[&programme=][&sheets=]`
 pub async fn get_template(
     State(state): State<AppState>,
@@ -369,7 +365,7 @@ pub async fn get_template(
 ) -> ApiResult<Response> {
     let p = params(q)?;
     let which = Sheets::parse(param(&p, "sheets"))?;
-    let (unit, period) = unit_period(&state, &p).await?;
+    let UnitPeriod { unit, period } = UnitPeriod::named_in(&state, &p).await?;
     let bytes = template_file(&state, &caller, &unit, &period, param(&p, "programme"), which).await?;
     Ok(file_response(bytes, XLSX_TYPE, &template_name(&unit, &period)))
 }
@@ -383,7 +379,7 @@ pub async fn post_template(
     body: Body,
 ) -> ApiResult<Json<Value>> {
     let p = params(q)?;
-    let (unit, period) = unit_period(&state, &p).await?;
+    let UnitPeriod { unit, period } = UnitPeriod::named_in(&state, &p).await?;
     let bytes = read_body(body).await?;
     let summary = store_upload(&state, &caller, &unit, &period, &bytes).await?;
     Ok(Json(
@@ -400,7 +396,7 @@ pub async fn get_csv(
     q: Params,
 ) -> ApiResult<Response> {
     let p = params(q)?;
-    let (unit, period) = unit_period(&state, &p).await?;
+    let UnitPeriod { unit, period } = UnitPeriod::named_in(&state, &p).await?;
     authorize(&state, &caller, &unit, Action::Read).await?;
     let mut out = csv::Writer::from_writer(Vec::new());
     let internal = |e: csv::Error| ApiError::Internal(e.to_string());
@@ -517,7 +513,7 @@ pub async fn put_csv(
     body: Body,
 ) -> ApiResult<Json<Value>> {
     let p = params(q)?;
-    let (unit, period) = unit_period(&state, &p).await?;
+    let UnitPeriod { unit, period } = UnitPeriod::named_in(&state, &p).await?;
     authorize(&state, &caller, &unit, Action::Write).await?;
     let bytes = read_body(body).await?;
     let (inputs, lines) = read_csv(&bytes)?;

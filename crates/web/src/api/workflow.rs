@@ -3,6 +3,7 @@
 //! audit trail.
 
 use crate::AppState;
+use crate::api::target::UnitPeriod;
 use crate::api::{Params, param, params, parse_iso_date, period_json, required};
 use crate::auth::{Authenticated, Caller, authorize, require_admin};
 use crate::error::{ApiError, ApiResult};
@@ -34,10 +35,7 @@ async fn report_target(
     state: &AppState,
     p: &HashMap<String, String>,
 ) -> Result<(UnitSummary, Period, Programme), ApiError> {
-    let (unit, period) = state
-        .store
-        .resolve_unit_period(required(p, "unit", "12")?, required(p, "period", "2025H1")?)
-        .await?;
+    let UnitPeriod { unit, period } = UnitPeriod::named_in(state, p).await?;
     let programme = match param(p, "programme") {
         Some(code) => state.store.programme(code).await.map_err(|_| {
             ApiError::invalid(
@@ -220,10 +218,7 @@ pub async fn unlock(
 ) -> ApiResult<Json<Value>> {
     let body = body_object(body)?;
     let p = params(q)?;
-    let (unit, period) = state
-        .store
-        .resolve_unit_period(required(&p, "unit", "12")?, required(&p, "period", "2025H1")?)
-        .await?;
+    let UnitPeriod { unit, period } = UnitPeriod::named_in(&state, &p).await?;
     let until = body.get("until").and_then(Value::as_str).ok_or_else(|| {
         ApiError::invalid(
             "until",

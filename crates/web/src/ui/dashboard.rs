@@ -178,7 +178,7 @@ async fn load(state: &AppState, session: &Session, q: &HashMap<String, String>) 
             .map_err(|_| ApiError::Invalid(vec![binhdang_store::unknown_unit("unit", &code)]))?,
     };
     authorize(state, &session.caller, &unit, Action::Read).await?;
-    let sums = crate::monitoring::sums_param(q)?;
+    let sums = crate::api::monitoring::sums_param(q)?;
     let indicators = store.indicators().await?;
     let assessment = store.assessment_of(sums, &unit, &period).await?;
     let previous = reporting::previous_report(&programmes, &period);

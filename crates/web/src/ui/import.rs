@@ -7,9 +7,9 @@
 use super::request::target;
 use super::{Chrome, Session, format, multipart, render, see_other};
 use crate::AppState;
+use crate::api::imports::{MAX_UPLOAD_BYTES, import_report, store_for, too_large, writable_batch};
 use crate::auth::authorize;
 use crate::error::{ApiError, ApiResult};
-use crate::imports::{MAX_UPLOAD_BYTES, import_report, store_for, too_large, writable_batch};
 use crate::lang::Lang;
 use askama::Template;
 use axum::Form;

@@ -67,7 +67,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
             get(import::upload_form)
                 .post(import::upload)
                 .layer(axum::extract::DefaultBodyLimit::max(
-                    crate::imports::MAX_UPLOAD_BYTES + 64 * 1024,
+                    crate::api::imports::MAX_UPLOAD_BYTES + 64 * 1024,
                 )),
         )
         .route("/nhap-bao-cao-cu/{id}", get(import::batch_page).post(import::decide))

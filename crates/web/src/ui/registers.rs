@@ -9,10 +9,10 @@
 
 use super::{Chrome, Session, field, format, render, see_other};
 use crate::AppState;
+use crate::api::registers::{add_row, change_row, dispatch, field_problem, remove_row};
 use crate::auth::authorize;
 use crate::error::{ApiError, ApiResult};
 use crate::lang::Lang;
-use crate::registers::{add_row, change_row, dispatch, field_problem, remove_row};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
@@ -173,7 +173,7 @@ fn register_period(kind: RegisterKind, period: &Period) -> Period {
 fn kind_of(q: &HashMap<String, String>) -> Result<RegisterKind, ApiError> {
     match q.get("kind").map(|s| s.trim()).filter(|s| !s.is_empty()) {
         None => Ok(RegisterKind::Activities),
-        Some(slug) => crate::registers::kind(slug),
+        Some(slug) => crate::api::registers::kind(slug),
     }
 }
 

@@ -347,7 +347,7 @@ pub async fn transition(
         message_en: e.clone(),
         message_vi: format!("`{action}` không phải thao tác hợp lệ"),
     })?;
-    authorize(&state, &session.caller, &unit, crate::workflow::needed(transition)).await?;
+    authorize(&state, &session.caller, &unit, crate::api::workflow::needed(transition)).await?;
     let programme = state.store.programme_for(&period).await?.ok_or_else(|| {
         ApiError::invalid(
             "period",

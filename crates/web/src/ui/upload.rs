@@ -1,14 +1,14 @@
 //! Uploading a filled spreadsheet template from the data-entry or registers page
 //! (`POST /nhap-lieu/tai-len?unit=&period=[&back=registers&kind=]`, a multipart form with
 //! `csrf` and `file`). The file goes through the same reading and all-or-nothing store as
-//! `POST /api/v1/templates/entry.xlsx` ([`crate::sheets::store_upload`]); the page then lists
+//! `POST /api/v1/templates/entry.xlsx` ([`crate::api::templates::store_upload`]); the page then lists
 //! what was stored, or every problem by sheet and cell.
 
 use super::{Chrome, Session, format, multipart, render};
 use crate::AppState;
+use crate::api::templates::{read_body, store_upload};
 use crate::error::{ApiError, ApiResult};
 use crate::lang::Lang;
-use crate::sheets::{read_body, store_upload};
 use askama::Template;
 use axum::body::Body;
 use axum::extract::{Query, State};

@@ -8,11 +8,11 @@
 use super::units::read_date;
 use super::{Form, Input, Refused, sent};
 use crate::AppState;
+use crate::api::workflow::{close, excuse_unit, save_programme, unlock_unit};
 use crate::auth::require_admin;
 use crate::error::ApiError;
 use crate::lang::Lang;
 use crate::ui::{Chrome, Session, field, format, see_other};
-use crate::workflow::{close, excuse_unit, save_programme, unlock_unit};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;

@@ -9,7 +9,7 @@
 
 use super::{Form, Input, Refused, sent};
 use crate::AppState;
-use crate::api::{LocalTargetInput, set_local_target};
+use crate::api::catalogue::{LocalTargetInput, set_local_target};
 use crate::auth::require_admin;
 use crate::error::ApiError;
 use crate::lang::Lang;

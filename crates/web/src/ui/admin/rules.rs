@@ -1,15 +1,15 @@
 //! Validation rules (`/quan-tri/quy-tac`, administrators): the configured rules with a
 //! button to switch each on or off, the built-in checks the catalogue implies, and a form
 //! to add a rule with the fields of `POST /api/v1/rules`. The rule is checked by the same
-//! code as the API's ([`crate::rules::add_rule`]); what is wrong with an expression (its
+//! code as the API's ([`crate::api::rules::add_rule`]); what is wrong with an expression (its
 //! position, an unknown data element, …) is said beside the box in the page's language.
 
 use super::{Form, Input, Refused, sent};
 use crate::AppState;
+use crate::api::rules::{add_rule, draft_from, switch_rule};
 use crate::auth::require_admin;
 use crate::error::ApiError;
 use crate::lang::Lang;
-use crate::rules::{add_rule, draft_from, switch_rule};
 use crate::ui::{Chrome, Session, field, see_other};
 use askama::Template;
 use axum::extract::{Query, State};

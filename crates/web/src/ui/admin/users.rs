@@ -5,7 +5,8 @@
 
 use super::{Form, Input, Refused, sent, unit_label};
 use crate::AppState;
-use crate::auth::{parse_role, require_admin};
+use crate::api::users::parse_role;
+use crate::auth::require_admin;
 use crate::error::ApiError;
 use crate::ui::{Chrome, Session, role_label, see_other};
 use askama::Template;

@@ -1,0 +1,137 @@
+//! The indicator catalogue and local targets: `GET /indicators`, `GET /indicators/{code}`,
+//! `PUT /indicators/{code}/local-targets`.
+
+use crate::AppState;
+use crate::api::body_json;
+use crate::auth::Authenticated;
+use crate::auth::Caller;
+use crate::auth::require_admin;
+use crate::error::ApiError;
+use crate::error::ApiResult;
+use axum::Json;
+use axum::extract::Path;
+use axum::extract::State;
+use axum::extract::rejection::JsonRejection;
+use binhdang_domain::Period;
+use binhdang_domain::catalogue::Target;
+use binhdang_domain::catalogue::TargetOp;
+use binhdang_domain::vn;
+use rust_decimal::Decimal;
+use serde_json::Value;
+use serde_json::json;
+
+/// `GET /api/v1/indicators`
+pub async fn list_indicators(State(state): State<AppState>) -> ApiResult<Json<Value>> {
+    let objectives = state.store.objectives().await?;
+    let indicators = state.store.indicators().await?;
+    Ok(Json(
+        json!({ "count": indicators.len(), "objectives": objectives, "indicators": indicators }),
+    ))
+}
+
+/// `GET /api/v1/indicators/{code}`
+pub async fn get_indicator(State(state): State<AppState>, Path(code): Path<String>) -> ApiResult<Json<Value>> {
+    let detail = state.store.indicator_detail(code.trim()).await?;
+    Ok(Json(
+        serde_json::to_value(detail).map_err(|e| ApiError::Internal(e.to_string()))?,
+    ))
+}
+
+/// `PUT /api/v1/indicators/{code}/local-targets` with `{"unit": "12", "phase": "2021-2025",
+/// "op": ">=", "value": "50"}` (administrators): sets or replaces a unit's own target for a
+/// phase and answers the indicator as `GET /api/v1/indicators/{code}` does.
+pub async fn put_local_target(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(code): Path<String>,
+    body: Result<Json<Value>, JsonRejection>,
+) -> ApiResult<Json<Value>> {
+    require_admin(&state, &caller, "target.set").await?;
+    let body = body_json(body)?;
+    // A figure may come as a JSON number or as text; an absent field reads as empty and
+    // is refused with the others.
+    let field = |name: &str| match body.get(name) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    };
+    let (unit, phase, op, value) = (field("unit"), field("phase"), field("op"), field("value"));
+    let typed = LocalTargetInput {
+        unit: &unit,
+        indicator: code.trim(),
+        phase: &phase,
+        op: &op,
+        value: &value,
+    };
+    set_local_target(&state, &caller, &typed, vn::parse_canonical).await?;
+    let detail = state.store.indicator_detail(code.trim()).await?;
+    Ok(Json(
+        serde_json::to_value(detail).map_err(|e| ApiError::Internal(e.to_string()))?,
+    ))
+}
+
+/// A local target as typed on the catalogue page or sent to the API.
+pub(crate) struct LocalTargetInput<'a> {
+    pub unit: &'a str,
+    pub indicator: &'a str,
+    pub phase: &'a str,
+    pub op: &'a str,
+    pub value: &'a str,
+}
+
+/// Reads a local target (the figure with `read_number`: Vietnamese on the page, canonical in
+/// the API; a known comparison; a phase) and stores it, administrators only. What the form
+/// cannot say is refused together; the store then refuses an unknown indicator, a unit that
+/// did not exist during the phase and a figure the indicator cannot have, and audits the rest.
+pub(crate) async fn set_local_target(
+    state: &AppState,
+    caller: &Caller,
+    typed: &LocalTargetInput<'_>,
+    read_number: fn(&str) -> Result<Decimal, vn::NumberError>,
+) -> Result<(), ApiError> {
+    require_admin(state, caller, "target.set").await?;
+    let mut problems = Vec::new();
+    let value = match read_number(typed.value) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            problems.push(binhdang_store::FieldProblem::new(
+                "value",
+                "not_a_number",
+                e.to_string(),
+                e.message_vi(),
+            ));
+            None
+        }
+    };
+    let op = typed.op.trim().parse::<TargetOp>().ok();
+    if op.is_none() {
+        problems.push(binhdang_store::FieldProblem::new(
+            "op",
+            "bad_operator",
+            "choose a comparison: >=, >, <=, <, = or ~".into(),
+            "Hãy chọn cách so sánh: >=, >, <=, <, = hoặc ~".into(),
+        ));
+    }
+    let phase = match typed.phase.trim().parse::<Period>() {
+        Ok(p) => Some(p),
+        Err(e) => {
+            let mut p = binhdang_store::bad_period(&e);
+            p.field = "phase".into();
+            problems.push(p);
+            None
+        }
+    };
+    let (Some(value), Some(op), Some(phase), true) = (value, op, phase, problems.is_empty()) else {
+        return Err(ApiError::Invalid(problems));
+    };
+    Ok(state
+        .store
+        .set_local_target(
+            typed.unit.trim(),
+            typed.indicator.trim(),
+            &phase,
+            Target { op, value },
+            &caller.actor(),
+        )
+        .await?)
+}

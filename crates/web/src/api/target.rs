@@ -1,0 +1,123 @@
+//! The unit and period a request is about, named in its query as `unit=12&period=2025H1`:
+//! the one place the API resolves them. Two rules, because writing and reading differ:
+//!
+//! - [`UnitPeriod`] — a report's unit: the unit that exists on the period's last day (a
+//!   period is reported by the units that exist at its end). Entry, workflow, validation,
+//!   registers, templates and imports use it.
+//! - [`FigureTarget`] — a figure's unit: the version of the code that reported during the
+//!   period, or, with `as_of=YYYY-MM-DD`, the version valid on that date (so a merged
+//!   province reads its predecessors' 2024 figures), or else today's version. Aggregates,
+//!   assessment and reports use it.
+//!
+//! Both report a missing `unit` and `period` together, with an example of each.
+
+use super::{param, parse_iso_date};
+use crate::AppState;
+use crate::error::ApiError;
+use axum::extract::{FromRequestParts, Query};
+use axum::http::request::Parts;
+use binhdang_domain::Period;
+use binhdang_store::{FieldProblem, UnitSummary, unknown_unit};
+use std::collections::HashMap;
+
+/// A report's unit and period (see the module doc); an extractor, refusing with 422.
+pub(crate) struct UnitPeriod {
+    pub unit: UnitSummary,
+    pub period: Period,
+}
+
+/// A figure's unit and period (see the module doc); an extractor, refusing with 422.
+pub(crate) struct FigureTarget {
+    pub unit: UnitSummary,
+    pub period: Period,
+}
+
+fn missing(name: &str, example: &str) -> FieldProblem {
+    FieldProblem::new(
+        name,
+        "missing",
+        format!("the query parameter `{name}` is required (e.g. {name}={example})"),
+        format!("Thiếu tham số `{name}` (ví dụ {name}={example})"),
+    )
+}
+
+/// The `unit` and `period` texts of a query, or a problem for each that is missing.
+pub(crate) fn named(p: &HashMap<String, String>) -> Result<(&str, &str), Vec<FieldProblem>> {
+    match (param(p, "unit"), param(p, "period")) {
+        (Some(unit), Some(period)) => Ok((unit, period)),
+        (unit, period) => {
+            let mut problems = Vec::new();
+            if unit.is_none() {
+                problems.push(missing("unit", "12"));
+            }
+            if period.is_none() {
+                problems.push(missing("period", "2025H1"));
+            }
+            Err(problems)
+        }
+    }
+}
+
+fn query(parts: &Parts) -> Result<HashMap<String, String>, ApiError> {
+    super::params(Query::try_from_uri(&parts.uri))
+}
+
+impl UnitPeriod {
+    pub(crate) async fn named_in(state: &AppState, p: &HashMap<String, String>) -> Result<Self, ApiError> {
+        let (unit, period) = named(p).map_err(ApiError::Invalid)?;
+        Self::resolve(state, unit, period).await
+    }
+
+    pub(crate) async fn resolve(state: &AppState, unit: &str, period: &str) -> Result<Self, ApiError> {
+        let (unit, period) = state.store.resolve_unit_period(unit, period).await?;
+        Ok(UnitPeriod { unit, period })
+    }
+}
+
+impl FromRequestParts<AppState> for UnitPeriod {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        UnitPeriod::named_in(state, &query(parts)?).await
+    }
+}
+
+impl FigureTarget {
+    pub(crate) async fn named_in(state: &AppState, p: &HashMap<String, String>) -> Result<Self, ApiError> {
+        let (code, period_text) = named(p).map_err(ApiError::Invalid)?;
+        let period: Period = period_text
+            .parse()
+            .map_err(|e: binhdang_domain::PeriodError| ApiError::Invalid(vec![binhdang_store::bad_period(&e)]))?;
+        let unknown = || ApiError::Invalid(vec![unknown_unit("unit", code)]);
+        let unit = match param(p, "as_of") {
+            Some(d) => {
+                let date = parse_iso_date("as_of", d)?;
+                let unit = state.store.unit_on(code, date).await.map_err(|_| unknown())?;
+                if !(unit.valid_from.is_none_or(|f| f <= date) && unit.valid_to.is_none_or(|t| date <= t)) {
+                    return Err(ApiError::invalid(
+                        "as_of",
+                        "unit_not_valid_on_date",
+                        format!("unit {code} did not exist on {d}"),
+                        format!("Đơn vị {code} không tồn tại vào ngày {d}"),
+                    ));
+                }
+                unit
+            }
+            None => match state.store.unit_for_period(code, &period).await? {
+                Some(u) => u,
+                None => state
+                    .store
+                    .unit_on(code, state.store.today())
+                    .await
+                    .map_err(|_| unknown())?,
+            },
+        };
+        Ok(FigureTarget { unit, period })
+    }
+}
+
+impl FromRequestParts<AppState> for FigureTarget {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        FigureTarget::named_in(state, &query(parts)?).await
+    }
+}

@@ -1,0 +1,94 @@
+//! Accounts, administrators only: `GET/POST /users`, disable, reset a password.
+
+use crate::AppState;
+use crate::api::body_json;
+use crate::api::text_field;
+use crate::auth::Authenticated;
+use crate::auth::require_admin;
+use crate::error::ApiError;
+use crate::error::ApiResult;
+use axum::Json;
+use axum::extract::State;
+use axum::extract::rejection::JsonRejection;
+use axum::http::StatusCode;
+use binhdang_domain::access::Role;
+use binhdang_store::NewUser;
+use binhdang_store::User;
+use serde_json::Value;
+use serde_json::json;
+
+pub(super) fn user_json(user: &User) -> Value {
+    json!({
+        "username": user.username, "role": user.role, "role_vi": user.role.name_vi(), "unit": user.unit,
+        "agency": user.agency_code, "must_change_password": user.must_change_password,
+    })
+}
+
+/// `GET /api/v1/users` (administrators)
+pub async fn list_users(State(state): State<AppState>, Authenticated(caller): Authenticated) -> ApiResult<Json<Value>> {
+    require_admin(&state, &caller, "users.list").await?;
+    let users: Vec<Value> = state.store.users().await?.iter().map(user_json).collect();
+    Ok(Json(json!({ "users": users })))
+}
+
+/// A role by its name (`officer`, `reviewer`, …), or the problem naming the field `role`.
+pub(crate) fn parse_role(text: &str) -> Result<Role, ApiError> {
+    text.parse()
+        .map_err(|e: String| ApiError::invalid("role", "bad_role", e.clone(), format!("Vai trò không hợp lệ: {e}")))
+}
+
+/// `POST /api/v1/users` (administrators) with `{"username", "role", "unit", "agency"?, "password"}`;
+/// the user must change the password at the first sign-in.
+pub async fn add_user(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    body: Result<Json<Value>, JsonRejection>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    require_admin(&state, &caller, "user.add").await?;
+    let body = body_json(body)?;
+    let role = parse_role(text_field(&body, "role")?)?;
+    let new = NewUser {
+        username: text_field(&body, "username")?,
+        role,
+        unit_code: text_field(&body, "unit")?,
+        agency_code: body.get("agency").and_then(Value::as_str),
+        password: text_field(&body, "password")?,
+        must_change_password: true,
+    };
+    let user = state
+        .store
+        .add_user(&new, &caller.user.username, &caller.origin)
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!({ "user": user_json(&user) }))))
+}
+
+/// `POST /api/v1/users/{username}/disable` (administrators)
+pub async fn disable_user(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    axum::extract::Path(username): axum::extract::Path<String>,
+) -> ApiResult<StatusCode> {
+    require_admin(&state, &caller, "user.disable").await?;
+    state
+        .store
+        .disable_user(&username, &caller.user.username, &caller.origin)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /api/v1/users/{username}/reset-password` (administrators) with `{"password"}`.
+pub async fn reset_password(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    axum::extract::Path(username): axum::extract::Path<String>,
+    body: Result<Json<Value>, JsonRejection>,
+) -> ApiResult<StatusCode> {
+    require_admin(&state, &caller, "user.reset_password").await?;
+    let body = body_json(body)?;
+    let password = text_field(&body, "password")?;
+    state
+        .store
+        .set_password(&username, password, true, &caller.user.username, &caller.origin)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
