@@ -23,6 +23,7 @@ mod outliers;
 pub mod registers;
 mod rollup;
 mod rules;
+pub mod scratch;
 pub mod seed;
 mod sql;
 #[cfg(feature = "testing")]

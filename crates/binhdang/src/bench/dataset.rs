@@ -36,22 +36,14 @@ pub(super) async fn fresh_postgres(url: &str) -> Result<String> {
     if !name.contains("bench") || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         bail!("refusing to drop `{name}`: the benchmark database's name must contain `bench` (letters, digits, _)");
     }
-    sqlx::any::install_default_drivers();
-    use sqlx::Connection;
     let admin = format!("{base}/postgres");
-    let mut conn = sqlx::AnyConnection::connect(&admin)
-        .await
-        .with_context(|| format!("cannot reach PostgreSQL at {admin}"))?;
     progress(format!("PostgreSQL: DROP DATABASE {name} and create it anew"));
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-    )))
-    .execute(&mut conn)
-    .await?;
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut conn)
-        .await?;
-    let _ = conn.close().await;
+    binhdang_store::scratch::drop_postgres_database(&admin, name)
+        .await
+        .with_context(|| format!("cannot drop {name} on {admin}"))?;
+    binhdang_store::scratch::create_postgres_database(&admin, name)
+        .await
+        .with_context(|| format!("cannot create {name} on {admin}"))?;
     Ok(url.to_string())
 }
 

@@ -124,7 +124,6 @@ pub async fn run(args: LoadArgs) -> Result<()> {
         })
         .collect::<Result<Vec<_>>>()?;
     std::fs::create_dir_all(&args.work_dir).with_context(|| format!("cannot create {}", args.work_dir.display()))?;
-    sqlx::any::install_default_drivers();
     let started = Instant::now();
     let load_at_start = loadavg();
     let mut results = Vec::new();

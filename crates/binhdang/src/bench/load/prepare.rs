@@ -5,6 +5,7 @@ use anyhow::{Context, Result, bail};
 use binhdang_domain::access::Role;
 use binhdang_domain::{Period, UnitLevel};
 use binhdang_store::bulk::{BulkValue, Synthetic};
+use binhdang_store::scratch::BulkAccount;
 use binhdang_store::seed::{UnitFiles, shipped};
 use binhdang_store::{Backend, Store, UnitSummary};
 use std::collections::{BTreeMap, VecDeque};
@@ -26,21 +27,11 @@ impl Fresh {
                 Ok((Fresh::Sqlite(path), url))
             }
             Backend::Postgres => {
-                use sqlx::Connection;
                 let admin = args.postgres_url.clone();
-                let (base, _) = admin
-                    .rsplit_once('/')
-                    .context("the PostgreSQL URL must end with /DATABASE")?;
                 let name = format!("binhdang_load_{suffix}");
-                let mut conn = sqlx::AnyConnection::connect(&admin)
+                let url = binhdang_store::scratch::create_postgres_database(&admin, &name)
                     .await
-                    .with_context(|| format!("cannot reach PostgreSQL at {admin}"))?;
-                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                    .execute(&mut conn)
-                    .await
-                    .with_context(|| format!("cannot create the database {name}"))?;
-                let _ = conn.close().await;
-                let url = format!("{base}/{name}");
+                    .with_context(|| format!("cannot create the database {name} on {admin}"))?;
                 Ok((Fresh::Postgres { admin, name }, url))
             }
         }
@@ -54,13 +45,8 @@ impl Fresh {
                 }
             }
             Fresh::Postgres { admin, name } => {
-                use sqlx::Connection;
-                if let Ok(mut conn) = sqlx::AnyConnection::connect(admin).await {
-                    let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                    if let Err(e) = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await {
-                        progress(format!("could not drop {name}: {e}"));
-                    }
-                    let _ = conn.close().await;
+                if let Err(e) = binhdang_store::scratch::drop_postgres_database(admin, name).await {
+                    progress(format!("could not drop {name}: {e}"));
                 }
             }
         }
@@ -281,9 +267,6 @@ pub(super) async fn plan(args: &LoadArgs, store: &Store) -> Result<Plan> {
 /// administrator is made too, so that `serve` does not make and print one.
 pub(super) async fn accounts(store: &Store, plan: &mut Plan) -> Result<()> {
     let hash = binhdang_store::access::hash_password(PASSWORD)?;
-    let now = time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default();
     let country = store.unit_on("VN", COMMUNES_ON).await?;
     let admin = Person {
         username: "load.admin".into(),
@@ -292,23 +275,22 @@ pub(super) async fn accounts(store: &Store, plan: &mut Plan) -> Result<()> {
         password: true,
         token: None,
     };
-    let mut tx = store.pool().begin().await?;
-    let everyone = plan.rounds.iter().flatten().chain(&plan.readers).chain([&admin]);
-    for p in everyone {
-        sqlx::query(
-            "INSERT INTO users (username, role, unit_id, agency_code, password_hash, must_change_password, disabled, created_at)
-             VALUES ($1, $2, $3, NULL, $4, 0, 0, $5)",
-        )
-        .bind(&p.username)
-        .bind(p.role.as_str())
-        .bind(p.unit.id)
-        .bind(&hash)
-        .bind(&now)
-        .execute(&mut *tx)
+    let everyone: Vec<_> = plan
+        .rounds
+        .iter()
+        .flatten()
+        .chain(&plan.readers)
+        .chain([&admin])
+        .map(|p| BulkAccount {
+            username: &p.username,
+            role: p.role,
+            unit_id: p.unit.id,
+        })
+        .collect();
+    store
+        .add_accounts_sharing_a_password(&everyone, &hash)
         .await
-        .with_context(|| format!("cannot create the account {}", p.username))?;
-    }
-    tx.commit().await?;
+        .context("cannot create the accounts")?;
     for p in plan.rounds.iter_mut().flatten().filter(|p| !p.password) {
         p.token = Some(
             store

@@ -11,7 +11,7 @@ use super::{GRACE, LoadArgs, REQUEST_TIMEOUT, progress};
 use crate::bench::stats::secs;
 use anyhow::Result;
 use binhdang_store::seed::UnitFiles;
-use binhdang_store::{Backend, Store};
+use binhdang_store::Backend;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -112,19 +112,6 @@ pub(super) async fn database(args: &LoadArgs, backend: Backend) -> DatabaseResul
     result
 }
 
-/// The database server's version, for the report.
-async fn version(store: &Store) -> String {
-    use sqlx::Row;
-    let sql = match store.backend() {
-        Backend::Sqlite => "SELECT sqlite_version() AS v",
-        Backend::Postgres => "SELECT current_setting('server_version') AS v",
-    };
-    match sqlx::query(sql).fetch_one(store.pool()).await {
-        Ok(r) => r.try_get::<String, _>("v").unwrap_or_default(),
-        Err(_) => String::new(),
-    }
-}
-
 /// Prepares the database at `url`, starts `binhdang serve` on it (again if it stops), and
 /// runs every round.
 async fn measure(args: &LoadArgs, url: &str, result: &mut DatabaseResult) -> Result<()> {
@@ -178,7 +165,7 @@ async fn prepare(args: &LoadArgs, url: &str, result: &mut DatabaseResult) -> Res
     let name = result.backend.name();
     let t = Instant::now();
     let store = crate::open(url, binhdang_store::Clock::System).await?;
-    result.version = version(&store).await;
+    result.version = store.server_version().await;
     let subset = if args.provinces.is_empty() {
         None
     } else {
