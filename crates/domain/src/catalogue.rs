@@ -513,6 +513,53 @@ impl FromStr for CategoryCombo {
     }
 }
 
+/// Sex of a person counted or named: the two parts of a value entered by sex (see
+/// [`Disaggregation`], which adds the total).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sex {
+    Male,
+    Female,
+}
+
+impl Sex {
+    pub const ALL: [Sex; 2] = [Sex::Male, Sex::Female];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Sex::Male => "male",
+            Sex::Female => "female",
+        }
+    }
+
+    pub fn name_vi(&self) -> &'static str {
+        match self {
+            Sex::Male => "nam",
+            Sex::Female => "nữ",
+        }
+    }
+}
+
+impl FromStr for Sex {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Sex, ()> {
+        match s.trim().to_lowercase().as_str() {
+            "male" | "nam" => Ok(Sex::Male),
+            "female" | "nữ" | "nu" => Ok(Sex::Female),
+            _ => Err(()),
+        }
+    }
+}
+
+impl From<Sex> for Disaggregation {
+    fn from(sex: Sex) -> Disaggregation {
+        match sex {
+            Sex::Male => Disaggregation::Male,
+            Sex::Female => Disaggregation::Female,
+        }
+    }
+}
+
 /// One cell of an element's disaggregation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -15,6 +15,7 @@ pub mod period;
 pub mod register;
 pub mod rollup;
 pub mod rules;
+pub mod severity;
 pub mod unit;
 pub mod value;
 pub mod vn;
@@ -22,5 +23,6 @@ pub mod workflow;
 
 pub use catalogue::*;
 pub use period::{Period, PeriodError, PeriodType};
+pub use severity::Severity;
 pub use unit::*;
 pub use value::*;

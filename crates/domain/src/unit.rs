@@ -9,6 +9,13 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 use time::Date;
+use time::macros::date;
+
+/// The day the 2025 reform of the administrative map took effect (Nghị quyết 202/2025/QH15):
+/// provinces merged, and districts ended the day before.
+pub const REFORM_DATE: Date = date!(2025 - 07 - 01);
+/// The last day of the pre-reform hierarchy (with districts).
+pub const LAST_DAY_BEFORE_REFORM: Date = date!(2025 - 06 - 30);
 
 /// Level in the hierarchy. Since 1 July 2025 there are only provinces and communes under
 /// the country; the country itself is the root every national figure is summed into.

@@ -1,12 +1,12 @@
 //! The entry form of a unit for a period: which indicators it holds for a user.
 
-use binhdang_domain::{Indicator, Period, UnitLevel};
+use binhdang_domain::{Indicator, Period, REFORM_DATE, UnitLevel};
 use binhdang_store::{Store, StoreError, UnitSummary, User};
 
 /// The level an indicator is collected at for a period: its lowest level, or the nearest
 /// level above it that exists then (districts ended on 30 June 2025).
 pub fn collection_level(indicator: &Indicator, period: &Period) -> Option<UnitLevel> {
-    let districts_exist = period.end() < time::macros::date!(2025 - 07 - 01);
+    let districts_exist = period.end() < REFORM_DATE;
     [
         UnitLevel::Commune,
         UnitLevel::District,

@@ -65,12 +65,7 @@ impl FindingKind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    Error,
-    Warning,
-}
+pub use binhdang_domain::Severity;
 
 /// An inconsistency, with the words it was found in.
 #[derive(Debug, Clone, PartialEq, Serialize)]

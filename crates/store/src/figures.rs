@@ -50,7 +50,7 @@ pub struct Assessment {
 /// built from the old units mapped to it; this says so.
 #[derive(Debug, Clone, Serialize)]
 pub struct MappingUsed {
-    pub reform: &'static str,
+    pub reform: String,
     pub description_en: &'static str,
     pub description_vi: &'static str,
     pub source: &'static str,
@@ -101,7 +101,7 @@ impl Store {
         .fetch_one(&self.pool)
         .await?;
         Ok(Some(MappingUsed {
-            reform: "2025-07-01",
+            reform: binhdang_domain::REFORM_DATE.to_string(),
             description_en: "Built from the pre-reform units mapped to this unit: each old commune counts in the new \
                 commune that inherits it (the one that kept its code, else the lowest code, when it was split) and \
                 in that commune's province; merged provinces count in the province they joined.",

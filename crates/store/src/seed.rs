@@ -12,13 +12,8 @@ use binhdang_domain::{
 use serde::Deserialize;
 use sqlx::Row;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use time::Date;
-use time::macros::date;
 
-/// The day the 2025 reform took effect: districts ended the day before.
-pub const REFORM_DATE: Date = date!(2025 - 07 - 01);
-/// The last day of the pre-reform hierarchy.
-pub const LAST_DAY_BEFORE_REFORM: Date = date!(2025 - 06 - 30);
+pub use binhdang_domain::{LAST_DAY_BEFORE_REFORM, REFORM_DATE};
 
 /// The shipped files, compiled in.
 pub mod shipped {

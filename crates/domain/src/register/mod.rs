@@ -41,6 +41,8 @@ mod read;
 mod staff;
 mod summary;
 
+pub use crate::Severity;
+pub use crate::catalogue::Sex;
 pub use activity::{Activity, ActivitySummary, ActivityTotals, ActivityTypeTotals};
 pub use budget::{Budget, BudgetSource, BudgetSourceTotals, BudgetSummary, BudgetTotals, BudgetYearTotals};
 pub use committee::{CommitteeMember, CommitteeSummary, PositionCounts};
@@ -56,7 +58,6 @@ use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
 use std::fmt;
-use std::str::FromStr;
 
 /// Largest count accepted in one row (participants, cases, sessions): 10¹².
 pub const MAX_COUNT: i64 = 1_000_000_000_000;
@@ -154,16 +155,6 @@ impl Serialize for RegisterKind {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.slug())
     }
-}
-
-/// Whether a problem blocks the write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    /// The row is refused.
-    Error,
-    /// The row is stored; the problem is shown for someone to explain.
-    Warning,
 }
 
 /// One thing wrong with a record, named by its field, in both languages.
@@ -434,43 +425,6 @@ pub struct CheckContext<'a> {
     /// The period the row is reported for.
     pub period: &'a Period,
     pub lists: &'a Lists,
-}
-
-/// Sex of a person counted or named.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Sex {
-    Male,
-    Female,
-}
-
-impl Sex {
-    pub const ALL: [Sex; 2] = [Sex::Male, Sex::Female];
-
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Sex::Male => "male",
-            Sex::Female => "female",
-        }
-    }
-
-    pub fn name_vi(&self) -> &'static str {
-        match self {
-            Sex::Male => "nam",
-            Sex::Female => "nữ",
-        }
-    }
-}
-
-impl FromStr for Sex {
-    type Err = ();
-    fn from_str(s: &str) -> Result<Sex, ()> {
-        match s.trim().to_lowercase().as_str() {
-            "male" | "nam" => Ok(Sex::Male),
-            "female" | "nữ" | "nu" => Ok(Sex::Female),
-            _ => Err(()),
-        }
-    }
 }
 
 /// A field as a client sent it, before it is known to fit.

@@ -43,6 +43,7 @@ mod parse;
 mod rule;
 mod ruleset;
 
+pub use crate::Severity;
 pub use builtin::{BuiltinRule, StatedRateRule, builtin_rules};
 pub use data::{Cell, DataSet, Scope};
 pub use draft::{MAX_CODE_CHARS, MAX_MESSAGE_CHARS, MAX_NAME_CHARS, RESERVED_PREFIXES, RuleDraft, RuleProblem};
@@ -50,7 +51,7 @@ pub use expr::{BinOp, Expr, Outcome, Reference};
 pub use finding::{Finding, FindingKind, FindingValue, tally};
 pub use outlier::{MIN_HISTORY, MIN_SIBLINGS, OUTLIER_THRESHOLD, OutlierTest, outlier_test};
 pub use parse::{MAX_EXPRESSION_CHARS, ParseError, ParseErrorKind};
-pub use rule::{Operator, Rule, Severity};
+pub use rule::{Operator, Rule};
 pub use ruleset::{RuleSet, SiblingValues, Subject};
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Rules: the comparison operators, severities, and a [`Rule`] checked on a [`Scope`] (with
 //! its message filled in).
 
-use super::{Expr, Finding, FindingKind, Outcome, Scope};
+use super::{Expr, Finding, FindingKind, Outcome, Scope, Severity};
 use crate::vn;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
@@ -83,34 +83,6 @@ impl FromStr for Operator {
             "both_or_neither" => Operator::BothOrNeither,
             _ => return Err(()),
         })
-    }
-}
-
-/// An error blocks submission; a warning needs a written explanation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    Error,
-    Warning,
-}
-
-impl Severity {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        }
-    }
-}
-
-impl FromStr for Severity {
-    type Err = ();
-    fn from_str(s: &str) -> Result<Self, ()> {
-        match s.trim() {
-            "error" => Ok(Severity::Error),
-            "warning" => Ok(Severity::Warning),
-            _ => Err(()),
-        }
     }
 }
 

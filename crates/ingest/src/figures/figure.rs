@@ -28,12 +28,7 @@ pub enum FigureKind {
 }
 
 /// Sex of a count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Sex {
-    Male,
-    Female,
-}
+pub use binhdang_domain::Sex;
 
 /// Where a figure or finding is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
