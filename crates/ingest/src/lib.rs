@@ -42,7 +42,7 @@ pub mod tokens;
 
 pub use check::{Finding, FindingKind, Severity};
 pub use document::{Document, structure};
-pub use figures::{Figure, FigureKind, Position, Sex};
+pub use figures::{FigureKind, Position, Sex, StatedFigure};
 pub use proposals::{Confidence, Proposal, ProposedValue, proposals, proposals_bytes};
 pub use read::{Format, ReadError, read_bytes, read_path};
 
@@ -57,7 +57,7 @@ pub struct Report {
     pub format: Format,
     /// The year the document reports on, which picks the national milestone (2025 or 2030).
     pub year: i32,
-    pub figures: Vec<Figure>,
+    pub figures: Vec<StatedFigure>,
     pub findings: Vec<Finding>,
 }
 
@@ -89,7 +89,7 @@ pub fn analyse(file: &str, doc: &Document, indicators: &[Indicator]) -> Report {
         ))
     });
     findings.dedup_by(|a, b| a.kind == b.kind && a.position == b.position && a.stated == b.stated);
-    let mut figures: Vec<Figure> = items.into_iter().map(|i| i.fig).collect();
+    let mut figures: Vec<StatedFigure> = items.into_iter().map(|i| i.fig).collect();
     figures.extend(table_figures);
     figures.sort_by_key(|f| (f.position.line, f.position.cell, f.position.column));
     Report {

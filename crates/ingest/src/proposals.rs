@@ -10,7 +10,7 @@
 //! a figure the checks found inconsistent carries that finding.
 
 use crate::document::{BlockKind, Document};
-use crate::figures::{Figure, FigureKind, Item, Position, Segment, Sex, extract, segments};
+use crate::figures::{FigureKind, Item, Position, Segment, Sex, StatedFigure, extract, segments};
 use crate::indicators::{contains_words, matches};
 use crate::normalize::fold;
 use crate::{Finding, FindingKind, analyse};
@@ -238,7 +238,7 @@ struct Doubts {
 /// The data values a figure implies for the indicator `code`, and what kind of figure it
 /// was taken as; `None` when its kind does not fit the indicator's measure.
 fn implied_values(
-    fig: &Figure,
+    fig: &StatedFigure,
     indicator: &Indicator,
     code: &str,
     elements: &[DataElement],
@@ -362,7 +362,7 @@ fn context_doubts(seg: &Segment, item: &Item, items: &[Item], codes: &[&str], do
 }
 
 /// The finding the checks made on this figure: at its place, or on its sentence quoting it.
-fn flag_of(fig: &Figure, findings: &[Finding]) -> Option<Flag> {
+fn flag_of(fig: &StatedFigure, findings: &[Finding]) -> Option<Flag> {
     let same_cell = |f: &&Finding| f.position.line == fig.position.line && f.position.cell == fig.position.cell;
     let on_figure = findings
         .iter()

@@ -7,7 +7,7 @@
 
 use crate::check::{Finding, FindingKind, Place, Severity, claim_finding};
 use crate::document::{Block, Document, row_text};
-use crate::figures::{Figure, FigureKind, LabelledValue, Position, quote_window};
+use crate::figures::{FigureKind, LabelledValue, Position, StatedFigure, quote_window};
 use crate::indicators::{contains_words, identify};
 use crate::normalize::fold;
 use crate::tokens::{TokKind, tokenize};
@@ -157,7 +157,7 @@ struct Table<'a> {
 }
 
 /// Checks every table of the document; returns the table-row figures and the findings.
-pub fn check_tables(doc: &Document, indicators: &[Indicator], year: i32) -> (Vec<Figure>, Vec<Finding>) {
+pub fn check_tables(doc: &Document, indicators: &[Indicator], year: i32) -> (Vec<StatedFigure>, Vec<Finding>) {
     let mut tables: Vec<Table> = Vec::new();
     let mut last_table = None;
     for (i, b) in doc.blocks.iter().enumerate() {
@@ -184,7 +184,7 @@ fn check_table(
     t: &Table,
     indicators: &[Indicator],
     year: i32,
-    figures: &mut Vec<Figure>,
+    figures: &mut Vec<StatedFigure>,
     findings: &mut Vec<Finding>,
 ) {
     let Some(g) = Grid::new(doc, t) else { return };
@@ -349,7 +349,7 @@ impl<'a> Grid<'a> {
     }
 
     /// Figures: each row with numbers.
-    fn row_figures(&self, figures: &mut Vec<Figure>) {
+    fn row_figures(&self, figures: &mut Vec<StatedFigure>) {
         let (nums, labels) = (&self.nums, &self.labels);
         for &r in &self.data {
             let values: Vec<LabelledValue> = nums[r]
@@ -370,7 +370,7 @@ impl<'a> Grid<'a> {
             if values.is_empty() {
                 continue;
             }
-            figures.push(Figure {
+            figures.push(StatedFigure {
                 kind: FigureKind::TableRow,
                 text: self.row_label(r),
                 value: None,

@@ -17,7 +17,7 @@ use crate::values::write_checked;
 use crate::{Actor, FieldProblem, Store, StoreError, UnitSummary, ValueInput, WriteSummary};
 use binhdang_domain::input::{CheckedValue, check_inputs};
 use binhdang_domain::register::{Record, Register, RegisterKind};
-use binhdang_domain::rules::{DataSet, Scope, Severity, builtin_rules};
+use binhdang_domain::rules::{Cells, Scope, Severity, builtin_rules};
 use binhdang_domain::{DataElement, Disaggregation, Indicator, Period};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -161,7 +161,7 @@ async fn rule_errors(
     elements: &BTreeMap<String, DataElement>,
     checked: &[CheckedValue],
 ) -> Result<Vec<FieldProblem>, StoreError> {
-    let mut data = DataSet::new();
+    let mut data = Cells::new();
     for r in sqlx::query(
         "SELECT element_code, disaggregation, number_value, comment FROM data_values
          WHERE unit_id = $1 AND period = $2 AND number_value IS NOT NULL",
@@ -178,7 +178,7 @@ async fn rule_errors(
         .enumerate()
         .map(|(i, v)| ((v.element.as_str(), v.disaggregation), i))
         .collect();
-    let previous = DataSet::new();
+    let previous = Cells::new();
     let scope = Scope {
         period: *period,
         current: &data,

@@ -50,7 +50,7 @@
 //! 0.23 M values for a period after the 2025 reform and 0.69 M for one before.
 
 use crate::{Store, StoreError, WriteSummary, text_to_decimal};
-use binhdang_domain::rules::{DataSet, SiblingValues};
+use binhdang_domain::rules::{Cells, SiblingValues};
 use binhdang_domain::{Disaggregation, Period};
 use rust_decimal::Decimal;
 use sqlx::Row;
@@ -78,7 +78,7 @@ fn slot(d: Disaggregation) -> usize {
 
 /// The values of the units under one parent for one period, as the outlier test compares
 /// them: per element and disaggregation, each unit's
-/// [`DataSet::outlier_value`] with the unit's id, sorted by value and then by unit id — the
+/// [`Cells::outlier_value`] with the unit's id, sorted by value and then by unit id — the
 /// order in which the test's stable sort puts the siblings' values when they are read in
 /// unit id order.
 #[derive(Debug, Clone, Default)]
@@ -88,7 +88,7 @@ pub(crate) struct Children {
 }
 
 impl Children {
-    pub(crate) fn new<'a>(units: impl IntoIterator<Item = (i64, &'a DataSet)>) -> Children {
+    pub(crate) fn new<'a>(units: impl IntoIterator<Item = (i64, &'a Cells)>) -> Children {
         let mut children = Children::default();
         for (unit, data) in units {
             children.add(unit, data);
@@ -102,7 +102,7 @@ impl Children {
     }
 
     /// Adds the values of `unit`, which has none here.
-    fn add(&mut self, unit: i64, data: &DataSet) {
+    fn add(&mut self, unit: i64, data: &Cells) {
         let mut last: Option<&str> = None;
         for (element, _, _) in data.cells() {
             // Cells come by element, then disaggregation: each element once.
@@ -123,7 +123,7 @@ impl Children {
     }
 
     /// Replaces the values of `unit` by those of `data` (empty when it has none now).
-    pub(crate) fn replace(&mut self, unit: i64, data: &DataSet) {
+    pub(crate) fn replace(&mut self, unit: i64, data: &Cells) {
         let mut removed = 0;
         self.cells.retain(|_, lists| {
             for list in lists.iter_mut() {
@@ -377,11 +377,7 @@ impl Store {
     }
 
     /// The numeric values of `units` for `period`, by unit (units without any are absent).
-    async fn values_of_units(
-        &self,
-        units: &BTreeSet<i64>,
-        period: &Period,
-    ) -> Result<HashMap<i64, DataSet>, StoreError> {
+    async fn values_of_units(&self, units: &BTreeSet<i64>, period: &Period) -> Result<HashMap<i64, Cells>, StoreError> {
         // Unit ids are integers: listing them in the text is safe.
         let list = units.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
         let sql = format!(
@@ -398,8 +394,8 @@ impl Store {
 
 /// Rows of `unit_id, element_code, disaggregation, number_value` as data sets by unit (no
 /// comments: the siblings' comments play no part in the test).
-fn data_sets(rows: &[sqlx::any::AnyRow]) -> Result<HashMap<i64, DataSet>, StoreError> {
-    let mut out: HashMap<i64, DataSet> = HashMap::new();
+fn data_sets(rows: &[sqlx::any::AnyRow]) -> Result<HashMap<i64, Cells>, StoreError> {
+    let mut out: HashMap<i64, Cells> = HashMap::new();
     for row in rows {
         let d: String = row.try_get("disaggregation")?;
         let d: Disaggregation = d
@@ -486,7 +482,7 @@ pub(crate) async fn note_bulk_write(
 mod tests {
     use super::*;
     use crate::bulk::BulkValue;
-    use crate::rules::{Reach, Target, add_cell};
+    use crate::rules::{Reach, UnitToValidate, add_cell};
     use crate::testing::TestDb;
     use crate::{Actor, HISTORY_WINDOW, RawValue, UnitSummary, ValueInput};
     use binhdang_domain::rules::{Finding, RuleSet, Subject};
@@ -499,7 +495,7 @@ mod tests {
     /// cached path must match.
     async fn validate_by_scan(
         store: &Store,
-        targets: &[Target],
+        targets: &[UnitToValidate],
         period: &Period,
         reach: Reach,
     ) -> Result<Vec<Finding>, StoreError> {
@@ -527,7 +523,7 @@ mod tests {
         for p in &periods {
             query = query.bind(p.to_string());
         }
-        let mut own: HashMap<i64, BTreeMap<Period, DataSet>> = HashMap::new();
+        let mut own: HashMap<i64, BTreeMap<Period, Cells>> = HashMap::new();
         for row in query.fetch_all(&store.pool).await? {
             let period_text: String = row.try_get("period")?;
             let p: Period = period_text
@@ -552,7 +548,7 @@ mod tests {
         {
             parent_of.insert(row.try_get("id")?, row.try_get("parent_id")?);
         }
-        let mut by_parent: HashMap<i64, BTreeMap<i64, DataSet>> = HashMap::new();
+        let mut by_parent: HashMap<i64, BTreeMap<i64, Cells>> = HashMap::new();
         let ids: Vec<i64> = parent_of.keys().copied().collect();
         for chunk in ids.chunks(500) {
             let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
@@ -571,16 +567,16 @@ mod tests {
             }
         }
 
-        let empty = DataSet::new();
+        let empty = Cells::new();
         let mut findings = Vec::new();
         for target in targets {
             let mine = own.get(&target.id);
             let get = |p: &Period| mine.and_then(|m| m.get(p)).unwrap_or(&empty);
-            let history: Vec<DataSet> = periods[1..]
+            let history: Vec<Cells> = periods[1..]
                 .iter()
                 .filter_map(|p| mine.and_then(|m| m.get(p)).cloned())
                 .collect();
-            let siblings: Vec<DataSet> = target
+            let siblings: Vec<Cells> = target
                 .parent_id
                 .and_then(|p| by_parent.get(&p))
                 .map(|units| {
@@ -612,7 +608,7 @@ mod tests {
             .unwrap()
             .try_get("parent_id")
             .unwrap();
-        let target = Target {
+        let target = UnitToValidate {
             id: unit.id,
             code: unit.code.clone(),
             parent_id,
@@ -812,8 +808,8 @@ mod tests {
         }
     }
 
-    fn data(rng: &mut Rng) -> DataSet {
-        let mut data = DataSet::new();
+    fn data(rng: &mut Rng) -> Cells {
+        let mut data = Cells::new();
         for element in ["a", "b", "c"] {
             for d in DISAGGREGATIONS {
                 if rng.below(3) > 0 {
@@ -828,12 +824,12 @@ mod tests {
     #[test]
     fn replacing_a_units_values_gives_the_lists_built_afresh() {
         let mut rng = Rng(7);
-        let mut units: BTreeMap<i64, DataSet> = (1..=9).map(|u| (u, data(&mut rng))).collect();
+        let mut units: BTreeMap<i64, Cells> = (1..=9).map(|u| (u, data(&mut rng))).collect();
         let mut children = Children::new(units.iter().map(|(u, d)| (*u, d)));
         for _ in 0..300 {
             let unit = 1 + rng.below(10) as i64;
             let new = if rng.below(5) == 0 {
-                DataSet::new()
+                Cells::new()
             } else {
                 data(&mut rng)
             };
@@ -849,7 +845,7 @@ mod tests {
             }
             assert!(children.cells.keys().all(|e| fresh.cells.contains_key(e)));
             // The siblings of a unit are the data sets of the others, in unit order.
-            let others: Vec<DataSet> = units
+            let others: Vec<Cells> = units
                 .iter()
                 .filter(|(u, _)| **u != unit)
                 .map(|(_, d)| d.clone())
@@ -874,8 +870,8 @@ mod tests {
         let cache = ChildrenCache::holding(10);
         let period = Period::from_str("2026").unwrap();
         let list = |n: i64| {
-            let sets: Vec<DataSet> = (0..n)
-                .map(|i| DataSet::new().with("a", Disaggregation::Total, Decimal::from(i)))
+            let sets: Vec<Cells> = (0..n)
+                .map(|i| Cells::new().with("a", Disaggregation::Total, Decimal::from(i)))
                 .collect();
             Arc::new(Children::new(sets.iter().enumerate().map(|(i, d)| (i as i64, d))))
         };

@@ -9,7 +9,7 @@
 use crate::outliers::Children;
 use crate::{FieldProblem, Store, StoreError, UnitSummary, date_to_text, text_to_decimal};
 use binhdang_domain::Period;
-use binhdang_domain::rules::{BuiltinRule, DataSet, Expr, Finding, Rule, RuleDraft, RuleSet, Subject};
+use binhdang_domain::rules::{BuiltinRule, Cells, Expr, Finding, Rule, RuleDraft, RuleSet, Subject};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use std::collections::{BTreeMap, HashMap};
@@ -68,7 +68,7 @@ impl Reach {
 }
 
 /// A unit to validate: id, code and parent.
-pub(crate) struct Target {
+pub(crate) struct UnitToValidate {
     pub(crate) id: i64,
     pub(crate) code: String,
     pub(crate) parent_id: Option<i64>,
@@ -182,7 +182,7 @@ impl Store {
         .bind(period.to_string())
         .fetch_one(&self.pool)
         .await?;
-        let target = Target {
+        let target = UnitToValidate {
             id: unit.id,
             code: unit.code.clone(),
             parent_id: row.try_get("parent_id")?,
@@ -209,7 +209,11 @@ impl Store {
     }
 
     /// The units [`Store::validate_subtree`] validates, by code.
-    pub(crate) async fn subtree_targets(&self, unit: &UnitSummary, period: &Period) -> Result<Vec<Target>, StoreError> {
+    pub(crate) async fn subtree_targets(
+        &self,
+        unit: &UnitSummary,
+        period: &Period,
+    ) -> Result<Vec<UnitToValidate>, StoreError> {
         let on = match unit.valid_to {
             Some(to) if to < period.end() => to,
             _ => period.end(),
@@ -226,7 +230,7 @@ impl Store {
         .await?;
         rows.iter()
             .map(|r| {
-                Ok(Target {
+                Ok(UnitToValidate {
                     id: r.try_get("id")?,
                     code: r.try_get("code")?,
                     parent_id: r.try_get("parent_id")?,
@@ -252,7 +256,7 @@ impl Store {
         {
             parent_of.insert(row.try_get("id")?, row.try_get("parent_id")?);
         }
-        let mut by_parent: HashMap<i64, BTreeMap<i64, DataSet>> = HashMap::new();
+        let mut by_parent: HashMap<i64, BTreeMap<i64, Cells>> = HashMap::new();
         let ids: Vec<i64> = parent_of.keys().copied().collect();
         for chunk in ids.chunks(500) {
             let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
@@ -284,7 +288,7 @@ impl Store {
     /// The findings of `targets`, whose siblings' values `children` holds by parent.
     async fn validate_targets(
         &self,
-        targets: &[Target],
+        targets: &[UnitToValidate],
         period: &Period,
         reach: Reach,
         children: &HashMap<i64, Arc<Children>>,
@@ -294,13 +298,13 @@ impl Store {
         let rules = RuleSet::new(&indicators, &elements, self.rules().await?);
         let (periods, own) = self.own_values(reach, period).await?;
 
-        let empty = DataSet::new();
-        let no_siblings: &[DataSet] = &[];
+        let empty = Cells::new();
+        let no_siblings: &[Cells] = &[];
         let mut findings = Vec::new();
         for target in targets {
             let mine = own.get(&target.id);
             let get = |p: &Period| mine.and_then(|m| m.get(p)).unwrap_or(&empty);
-            let history: Vec<DataSet> = periods[1..]
+            let history: Vec<Cells> = periods[1..]
                 .iter()
                 .filter_map(|p| mine.and_then(|m| m.get(p)).cloned())
                 .collect();
@@ -328,7 +332,7 @@ impl Store {
         &self,
         reach: Reach,
         period: &Period,
-    ) -> Result<(Vec<Period>, HashMap<i64, BTreeMap<Period, DataSet>>), StoreError> {
+    ) -> Result<(Vec<Period>, HashMap<i64, BTreeMap<Period, Cells>>), StoreError> {
         let mut periods = vec![*period];
         let mut p = *period;
         for _ in 0..HISTORY_WINDOW {
@@ -349,7 +353,7 @@ impl Store {
         for p in &periods {
             query = query.bind(p.to_string());
         }
-        let mut own: HashMap<i64, BTreeMap<Period, DataSet>> = HashMap::new();
+        let mut own: HashMap<i64, BTreeMap<Period, Cells>> = HashMap::new();
         for row in query.fetch_all(&self.pool).await? {
             let period_text: String = row.try_get("period")?;
             let p: Period = period_text
@@ -364,7 +368,7 @@ impl Store {
     }
 }
 
-pub(crate) fn add_cell(data: &mut DataSet, row: &AnyRow) -> Result<(), StoreError> {
+pub(crate) fn add_cell(data: &mut Cells, row: &AnyRow) -> Result<(), StoreError> {
     let d: String = row.try_get("disaggregation")?;
     let d = d
         .parse()

@@ -1,4 +1,4 @@
-//! Data as rules see it: the cells entered for one unit and period ([`DataSet`]) and the
+//! Data as rules see it: the cells entered for one unit and period ([`Cells`]) and the
 //! [`Scope`] an expression is evaluated on.
 
 use super::{FindingValue, Reference};
@@ -15,13 +15,13 @@ pub struct Cell {
 
 /// The numbers entered for one unit and one period, by element and disaggregation.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct DataSet {
+pub struct Cells {
     cells: BTreeMap<(String, Disaggregation), Cell>,
 }
 
-impl DataSet {
-    pub fn new() -> DataSet {
-        DataSet::default()
+impl Cells {
+    pub fn new() -> Cells {
+        Cells::default()
     }
 
     pub fn insert(&mut self, element: impl Into<String>, d: Disaggregation, value: Decimal, comment: Option<String>) {
@@ -29,8 +29,8 @@ impl DataSet {
         self.cells.insert((element.into(), d), Cell { value, comment });
     }
 
-    /// Builder form of [`DataSet::insert`] without a comment.
-    pub fn with(mut self, element: &str, d: Disaggregation, value: Decimal) -> DataSet {
+    /// Builder form of [`Cells::insert`] without a comment.
+    pub fn with(mut self, element: &str, d: Disaggregation, value: Decimal) -> Cells {
         self.insert(element, d, value, None);
         self
     }
@@ -64,7 +64,7 @@ impl DataSet {
     }
 
     /// What the outlier test compares for `element` and `d`: the entered male or female
-    /// value, and for the total the effective total ([`DataSet::total`]), so that a unit
+    /// value, and for the total the effective total ([`Cells::total`]), so that a unit
     /// that entered only the parts still has a total to compare.
     pub fn outlier_value(&self, element: &str, d: Disaggregation) -> Option<Decimal> {
         self.resolve(element, (d != Disaggregation::Total).then_some(d))
@@ -90,8 +90,8 @@ impl DataSet {
 #[derive(Debug, Clone, Copy)]
 pub struct Scope<'a> {
     pub period: Period,
-    pub current: &'a DataSet,
-    pub previous: &'a DataSet,
+    pub current: &'a Cells,
+    pub previous: &'a Cells,
 }
 
 impl Scope<'_> {
@@ -99,7 +99,7 @@ impl Scope<'_> {
         self.data(r).resolve(&r.element, r.disaggregation)
     }
 
-    fn data(&self, r: &Reference) -> &DataSet {
+    fn data(&self, r: &Reference) -> &Cells {
         if r.previous { self.previous } else { self.current }
     }
 

@@ -3,7 +3,7 @@
 
 use super::outlier::{OutlierSource, outlier_finding};
 use super::{
-    BuiltinRule, DataSet, Finding, FindingKind, MIN_HISTORY, MIN_SIBLINGS, Rule, Scope, builtin_rules, outlier_test,
+    BuiltinRule, Cells, Finding, FindingKind, MIN_HISTORY, MIN_SIBLINGS, Rule, Scope, builtin_rules, outlier_test,
 };
 use crate::{DataElement, Disaggregation, ElementRole, Indicator, Period, ValueType};
 use rust_decimal::Decimal;
@@ -15,12 +15,12 @@ pub struct Subject<'a> {
     /// The unit's code, copied into findings.
     pub unit: &'a str,
     pub period: Period,
-    pub current: &'a DataSet,
-    pub previous: &'a DataSet,
+    pub current: &'a Cells,
+    pub previous: &'a Cells,
     /// The unit's values in earlier periods of the same type (any order; empty ones ignored).
-    pub history: &'a [DataSet],
+    pub history: &'a [Cells],
     /// The values of the other units with the same parent, for the same period.
-    pub siblings: &'a [DataSet],
+    pub siblings: &'a [Cells],
 }
 
 /// Where the outlier test finds the siblings' values to compare a unit's value with.
@@ -31,20 +31,20 @@ pub struct Subject<'a> {
 /// [`RuleSet::validate_with_siblings`]. Either way the test itself is the same
 /// [`outlier_test`] on the same values.
 pub trait SiblingValues {
-    /// The [`DataSet::outlier_value`] of `element` and `d` of every sibling that has one.
+    /// The [`Cells::outlier_value`] of `element` and `d` of every sibling that has one.
     /// [`outlier_test`] sorts them (stably), so their order matters only between values
     /// that compare equal, which differ at most in their scale (`4` and `4.0`).
     fn sibling_values(&self, element: &str, d: Disaggregation) -> Vec<Decimal>;
 }
 
-impl SiblingValues for [DataSet] {
+impl SiblingValues for [Cells] {
     fn sibling_values(&self, element: &str, d: Disaggregation) -> Vec<Decimal> {
         outlier_values(self, element, d)
     }
 }
 
-/// The [`DataSet::outlier_value`]s of `element` and `d` in `sets`, in their order.
-fn outlier_values(sets: &[DataSet], element: &str, d: Disaggregation) -> Vec<Decimal> {
+/// The [`Cells::outlier_value`]s of `element` and `d` in `sets`, in their order.
+fn outlier_values(sets: &[Cells], element: &str, d: Disaggregation) -> Vec<Decimal> {
     sets.iter().filter_map(|s| s.outlier_value(element, d)).collect()
 }
 

@@ -61,12 +61,12 @@ fn period() -> Period {
     "2024".parse().unwrap()
 }
 
-fn validate(rules: &RuleSet, current: &DataSet) -> Vec<Finding> {
+fn validate(rules: &RuleSet, current: &Cells) -> Vec<Finding> {
     rules.validate(&Subject {
         unit: "03386",
         period: period(),
         current,
-        previous: &DataSet::new(),
+        previous: &Cells::new(),
         history: &[],
         siblings: &[],
     })
@@ -165,12 +165,12 @@ fn parse_errors_say_where_and_what_in_both_languages() {
 
 #[test]
 fn references_read_entered_values_effective_totals_and_the_previous_period() {
-    let current = DataSet::new()
+    let current = Cells::new()
         .with("6.1.num", Male, d("40"))
         .with("6.1.num", Female, d("60"))
         .with("6.1.den", Total, d("250"))
         .with("5.4a.den", Total, d("0"));
-    let previous = DataSet::new().with("6.1.num", Total, d("90"));
+    let previous = Cells::new().with("6.1.num", Total, d("90"));
     let scope = Scope {
         period: period(),
         current: &current,
@@ -192,7 +192,7 @@ fn references_read_entered_values_effective_totals_and_the_previous_period() {
     // With both the total and parts entered, the entered total is what counts.
     let both = current.clone().with("6.1.num", Total, d("99"));
     assert_eq!(both.total("6.1.num"), Some(d("99")));
-    assert_eq!(DataSet::new().total("6.1.num"), None);
+    assert_eq!(Cells::new().total("6.1.num"), None);
 }
 
 fn configured(left: &str, op: Operator, right: &str, severity: Severity) -> Rule {
@@ -212,9 +212,9 @@ fn configured(left: &str, op: Operator, right: &str, severity: Severity) -> Rule
 
 #[test]
 fn comparisons_find_what_does_not_hold_and_skip_what_is_missing() {
-    let mut current = DataSet::new().with("6.1.den", Male, d("1260.5"));
+    let mut current = Cells::new().with("6.1.den", Male, d("1260.5"));
     current.insert("6.1.num", Male, d("1300"), Some("  đã kiểm tra ".into()));
-    let previous = DataSet::new();
+    let previous = Cells::new();
     let scope = Scope {
         period: period(),
         current: &current,
@@ -274,8 +274,8 @@ fn comparisons_find_what_does_not_hold_and_skip_what_is_missing() {
 #[test]
 fn both_or_neither_is_about_presence() {
     let rule = configured("#{5.4a.num}", Operator::BothOrNeither, "#{5.4a.den}", Severity::Error);
-    let previous = DataSet::new();
-    let check = |current: &DataSet| {
+    let previous = Cells::new();
+    let check = |current: &Cells| {
         rule.check(
             "03386",
             FindingKind::Configured,
@@ -286,12 +286,12 @@ fn both_or_neither_is_about_presence() {
             },
         )
     };
-    assert_eq!(check(&DataSet::new()), None);
-    let both = DataSet::new()
+    assert_eq!(check(&Cells::new()), None);
+    let both = Cells::new()
         .with("5.4a.num", Total, d("3"))
         .with("5.4a.den", Total, d("0"));
     assert_eq!(check(&both), None, "a zero denominator is data too");
-    let f = check(&DataSet::new().with("5.4a.num", Total, d("3"))).unwrap();
+    let f = check(&Cells::new().with("5.4a.num", Total, d("3"))).unwrap();
     assert_eq!(
         (f.expected.as_str(), f.found.as_str()),
         ("both or neither", "left only")
@@ -299,15 +299,15 @@ fn both_or_neither_is_about_presence() {
     assert_eq!(f.values, [value("5.4a.num", Total, "3")]);
     assert_eq!(f.message_vi, "Trái 3, phải chưa có số liệu");
     assert_eq!(f.message_en, "Left 3, right missing");
-    let f = check(&DataSet::new().with("5.4a.den", Total, d("7"))).unwrap();
+    let f = check(&Cells::new().with("5.4a.den", Total, d("7"))).unwrap();
     assert_eq!(f.found, "right only");
 }
 
 #[test]
 fn prev_values_are_listed_with_their_period() {
     let rule = configured("#{6.1.num}", Operator::Le, "prev(#{6.1.num}) * 2", Severity::Warning);
-    let current = DataSet::new().with("6.1.num", Total, d("500"));
-    let previous = DataSet::new().with("6.1.num", Total, d("100"));
+    let current = Cells::new().with("6.1.num", Total, d("500"));
+    let previous = Cells::new().with("6.1.num", Total, d("100"));
     let f = rule
         .check(
             "03386",
@@ -501,7 +501,7 @@ fn built_in_rules_follow_the_catalogue() {
 fn sample_error_12_of_18_masters_stated_as_66_66_percent() {
     // "12/18 thạc sĩ, đạt 66,66%": 12/18 = 66,666…%, which is 66,67% at two decimals.
     let rules = rule_set(vec![]);
-    let data = DataSet::new()
+    let data = Cells::new()
         .with("5.4a.num", Total, d("12"))
         .with("5.4a.den", Total, d("18"))
         .with("5.4a.rate", Total, d("66.66"));
@@ -535,7 +535,7 @@ fn sample_error_12_of_18_masters_stated_as_66_66_percent() {
     }
     // 7/11 = 63,63…%: 63,6 is right at one decimal, 63,7 is not.
     let seven = |stated: &str| {
-        DataSet::new()
+        Cells::new()
             .with("5.4a.num", Total, d("7"))
             .with("5.4a.den", Total, d("11"))
             .with("5.4a.rate", Total, d(stated))
@@ -545,7 +545,7 @@ fn sample_error_12_of_18_masters_stated_as_66_66_percent() {
     assert_eq!((f[0].expected.as_str(), f[0].found.as_str()), ("63.6", "63.7"));
     // An exact half may be rounded either way: 1/8 = 12,5%.
     let eighth = |stated: &str| {
-        DataSet::new()
+        Cells::new()
             .with("5.4a.num", Total, d("1"))
             .with("5.4a.den", Total, d("8"))
             .with("5.4a.rate", Total, d(stated))
@@ -557,7 +557,7 @@ fn sample_error_12_of_18_masters_stated_as_66_66_percent() {
     assert_eq!(validate(&rules, &eighth("12.50")), []);
     assert_eq!(validate(&rules, &eighth("12.60"))[0].expected, "12.50");
     // No denominator (or a zero one): nothing to compare with.
-    let lone = DataSet::new().with("5.4a.rate", Total, d("40"));
+    let lone = Cells::new().with("5.4a.rate", Total, d("40"));
     assert_eq!(validate(&rules, &lone), []);
     let zero = lone.with("5.4a.num", Total, d("0")).with("5.4a.den", Total, d("0"));
     assert_eq!(validate(&rules, &zero), []);
@@ -567,7 +567,7 @@ fn sample_error_12_of_18_masters_stated_as_66_66_percent() {
 fn sample_error_an_enrolment_rate_above_100_percent() {
     // "THCS ... đạt trên 100%": more completions than pupils in the final year.
     let rules = rule_set(vec![]);
-    let data = DataSet::new()
+    let data = Cells::new()
         .with("5.2b.num", Male, d("51"))
         .with("5.2b.num", Female, d("50"))
         .with("5.2b.den", Male, d("50"))
@@ -627,7 +627,7 @@ fn sample_error_an_enrolment_rate_above_100_percent() {
         "Indicator 5.2b: the numerator (101) must not exceed the denominator (100)"
     );
     // The sex ratio at birth is 111 boys per 100 girls and that is no error.
-    let srb = DataSet::new()
+    let srb = Cells::new()
         .with("4.1.num", Total, d("111"))
         .with("4.1.den", Total, d("100"))
         .with("4.1.rate", Total, d("111"));
@@ -637,7 +637,7 @@ fn sample_error_an_enrolment_rate_above_100_percent() {
 #[test]
 fn parts_must_add_up_to_the_total_when_all_three_are_entered() {
     let rules = rule_set(vec![]);
-    let parts = DataSet::new()
+    let parts = Cells::new()
         .with("6.1.num", Male, d("1190"))
         .with("6.1.num", Female, d("1260"));
     assert_eq!(validate(&rules, &parts), [], "no total entered: nothing to compare");
@@ -666,7 +666,7 @@ fn disabled_configured_rules_are_not_run_and_enabled_ones_run_by_code() {
     off.code = "0-off".into();
     off.enabled = false;
     let rules = rule_set(vec![b, off, a]);
-    let data = DataSet::new().with("5.4a.num", Total, d("3"));
+    let data = Cells::new().with("5.4a.num", Total, d("3"));
     let found: Vec<String> = validate(&rules, &data).into_iter().map(|f| f.rule).collect();
     assert_eq!(found, ["a", "b"]);
 }
@@ -725,12 +725,12 @@ fn extreme_decimals_never_panic() {
     assert!(outlier_test(tiny, &[huge, huge, huge, -huge, -huge]).is_some());
     // A rate typed with 28 decimals, against a quotient it cannot match exactly.
     let rules = rule_set(vec![]);
-    let data = DataSet::new()
+    let data = Cells::new()
         .with("5.4a.num", Total, d("1"))
         .with("5.4a.den", Total, d("3"))
         .with("5.4a.rate", Total, d("33.3333333333333333333333333333"));
     assert!(validate(&rules, &data).len() <= 1);
-    let data = DataSet::new()
+    let data = Cells::new()
         .with("5.4a.num", Total, huge)
         .with("5.4a.den", Total, tiny)
         .with("5.4a.rate", Total, d("50"));
@@ -741,26 +741,26 @@ fn extreme_decimals_never_panic() {
     );
 }
 
-fn history(values: &[&str]) -> Vec<DataSet> {
+fn history(values: &[&str]) -> Vec<Cells> {
     values
         .iter()
-        .map(|v| DataSet::new().with("5.4a.den", Total, d(v)))
+        .map(|v| Cells::new().with("5.4a.den", Total, d(v)))
         .collect()
 }
 
 #[test]
 fn outliers_against_history_and_siblings_are_warnings_to_explain() {
     let rules = rule_set(vec![]);
-    let mut current = DataSet::new();
+    let mut current = Cells::new();
     current.insert("5.4a.den", Total, d("500"), None);
     let past = history(&["100", "104", "98", "102"]);
     let siblings = history(&["90", "110", "95", "105", "100"]);
-    let subject = |current: &DataSet, history: &[DataSet], siblings: &[DataSet]| {
+    let subject = |current: &Cells, history: &[Cells], siblings: &[Cells]| {
         rules.validate(&Subject {
             unit: "03390",
             period: period(),
             current,
-            previous: &DataSet::new(),
+            previous: &Cells::new(),
             history,
             siblings,
         })
@@ -813,7 +813,7 @@ fn outliers_against_history_and_siblings_are_warnings_to_explain() {
     // Too little to compare with: three earlier periods, four siblings.
     assert_eq!(subject(&current, &past[..3], &siblings[..4]), []);
     // A commented value counts as explained.
-    let mut explained = DataSet::new();
+    let mut explained = Cells::new();
     explained.insert("5.4a.den", Total, d("500"), Some("Sáp nhập trường".into()));
     let found = subject(&explained, &past, &[]);
     assert_eq!(found.len(), 1);
@@ -821,18 +821,18 @@ fn outliers_against_history_and_siblings_are_warnings_to_explain() {
     assert_eq!(tally(&found), (0, 1, 0));
     assert_eq!(tally(&subject(&current, &past, &siblings)), (0, 2, 2));
     // A value like the others is no outlier.
-    let usual = DataSet::new().with("5.4a.den", Total, d("103"));
+    let usual = Cells::new().with("5.4a.den", Total, d("103"));
     assert_eq!(subject(&usual, &past, &siblings), []);
 }
 
 #[test]
 fn outliers_compare_parts_with_parts_and_totals_with_effective_totals() {
     let rules = rule_set(vec![]);
-    let current = DataSet::new()
+    let current = Cells::new()
         .with("6.1.num", Female, d("900"))
         .with("6.1.num", Male, d("100"));
     // Siblings entered parts only; their effective totals are compared with a total.
-    let sibling = |f: &str, m: &str| DataSet::new().with("6.1.num", Female, d(f)).with("6.1.num", Male, d(m));
+    let sibling = |f: &str, m: &str| Cells::new().with("6.1.num", Female, d(f)).with("6.1.num", Male, d(m));
     let siblings = [
         sibling("100", "100"),
         sibling("110", "95"),
@@ -844,7 +844,7 @@ fn outliers_compare_parts_with_parts_and_totals_with_effective_totals() {
         unit: "03390",
         period: period(),
         current: &current,
-        previous: &DataSet::new(),
+        previous: &Cells::new(),
         history: &[],
         siblings: &siblings,
     });
@@ -858,15 +858,13 @@ fn outliers_compare_parts_with_parts_and_totals_with_effective_totals() {
         "only the female value stands out"
     );
     // Yes/no answers and stated rates are not checked for outliers.
-    let flags: Vec<DataSet> = (0..5)
-        .map(|_| DataSet::new().with("5.1.value", Total, d("0")))
-        .collect();
-    let yes = DataSet::new().with("5.1.value", Total, d("1"));
+    let flags: Vec<Cells> = (0..5).map(|_| Cells::new().with("5.1.value", Total, d("0"))).collect();
+    let yes = Cells::new().with("5.1.value", Total, d("1"));
     let found = rules.validate(&Subject {
         unit: "03390",
         period: period(),
         current: &yes,
-        previous: &DataSet::new(),
+        previous: &Cells::new(),
         history: &flags,
         siblings: &flags,
     });

@@ -1,7 +1,7 @@
 //! Counts: a number with its unit and sex, told apart from labels, codes and list marks.
 
 use super::reading::{adjacent, is_sex_word, num_at, qualifier_before, unit_after};
-use super::{Figure, FigureKind, Item, Segment, Sex};
+use super::{FigureKind, Item, Segment, Sex, StatedFigure};
 use crate::normalize::fold;
 use crate::tokens::{Tok, TokKind};
 
@@ -107,7 +107,7 @@ pub(super) fn count_at(seg: &Segment, i: usize, section: &str) -> Option<Item> {
         .and_then(|u| u.split_whitespace().next().map(str::to_string))
         .filter(|h| is_sex_word(h).is_none());
     let period_label = period_label_before(seg, i);
-    let fig = Figure {
+    let fig = StatedFigure {
         kind: FigureKind::Count,
         text: seg.text[span.0..span.1].to_string(),
         value: Some(num.value),

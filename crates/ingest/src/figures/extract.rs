@@ -6,12 +6,12 @@ use super::reading::{
     qualifier_before, unit_after,
 };
 use super::shares::{shares_after_trong_do, shares_of_a_sex};
-use super::{Figure, FigureKind, Item, Segment};
+use super::{FigureKind, Item, Segment, StatedFigure};
 use crate::tokens::{Num, Tok, TokKind};
 use rust_decimal::Decimal;
 
 /// Adds a figure of `kind` spanning tokens `[first, last]`, filled in by the last argument.
-pub(super) type PushFn<'a> = dyn Fn(&mut Vec<Item>, FigureKind, usize, usize, &dyn Fn(&mut Figure)) + 'a;
+pub(super) type PushFn<'a> = dyn Fn(&mut Vec<Item>, FigureKind, usize, usize, &dyn Fn(&mut StatedFigure)) + 'a;
 
 /// Extracts the figures of one segment.
 pub fn extract_segment(seg: &Segment, seg_index: usize, section: &str) -> Vec<Item> {
@@ -19,9 +19,9 @@ pub fn extract_segment(seg: &Segment, seg_index: usize, section: &str) -> Vec<It
     let n = toks.len();
     let mut used = vec![false; n];
     let mut items: Vec<Item> = Vec::new();
-    let push = |items: &mut Vec<Item>, kind: FigureKind, first: usize, last: usize, f: &dyn Fn(&mut Figure)| {
+    let push = |items: &mut Vec<Item>, kind: FigureKind, first: usize, last: usize, f: &dyn Fn(&mut StatedFigure)| {
         let span = (toks[first].start, toks[last].end);
-        let mut fig = Figure {
+        let mut fig = StatedFigure {
             kind,
             text: seg.text[span.0..span.1].to_string(),
             value: None,

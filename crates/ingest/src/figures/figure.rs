@@ -52,7 +52,7 @@ pub struct LabelledValue {
 
 /// A figure found in the document.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Figure {
+pub struct StatedFigure {
     pub kind: FigureKind,
     /// The figure as written.
     pub text: String,
@@ -101,7 +101,7 @@ mod opt_decimal {
 /// A figure with what the checks need to know about where it came from.
 #[derive(Debug, Clone)]
 pub struct Item {
-    pub fig: Figure,
+    pub fig: StatedFigure,
     pub seg: usize,
     /// Token range `[first, last]`.
     pub first: usize,

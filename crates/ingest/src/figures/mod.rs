@@ -21,7 +21,7 @@ mod shares;
 
 pub use counts::{period_label_before, sex_of_count};
 pub use extract::extract_segment;
-pub use figure::{Figure, FigureKind, Item, LabelledValue, Position, Sex};
+pub use figure::{FigureKind, Item, LabelledValue, Position, Sex, StatedFigure};
 pub use reading::qualifier_before;
 pub use segment::{Segment, quote_window, segments};
 

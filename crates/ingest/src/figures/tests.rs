@@ -4,7 +4,7 @@ use super::*;
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
-fn figs(text: &str) -> Vec<Figure> {
+fn figs(text: &str) -> Vec<StatedFigure> {
     let seg = Segment::new(0, None, text.to_string(), 1, 0);
     extract_segment(&seg, 0, "").into_iter().map(|i| i.fig).collect()
 }

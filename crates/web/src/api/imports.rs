@@ -5,7 +5,7 @@
 
 use crate::AppState;
 use crate::api::body_json;
-use crate::api::target::UnitPeriod;
+use crate::api::unit_period::UnitPeriod;
 use crate::api::{Params, param, params};
 use crate::auth::{Authenticated, Caller, authorize};
 use crate::error::{ApiError, ApiResult};

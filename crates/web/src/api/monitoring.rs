@@ -1,7 +1,7 @@
 //! Figures and their assessment: `/api/v1/aggregates` and `/api/v1/assessment`.
 
 use crate::AppState;
-use crate::api::target::FigureTarget;
+use crate::api::unit_period::FigureUnitPeriod;
 use crate::api::{Params, param, params, period_json};
 use crate::auth::{Authenticated, authorize};
 use crate::error::{ApiError, ApiResult};
@@ -19,7 +19,7 @@ pub async fn aggregates(
     q: Params,
 ) -> ApiResult<Json<Value>> {
     let p = params(q)?;
-    let FigureTarget { unit, period } = FigureTarget::named_in(&state, &p).await?;
+    let FigureUnitPeriod { unit, period } = FigureUnitPeriod::named_in(&state, &p).await?;
     authorize(&state, &caller, &unit, Action::Read).await?;
     let sums = sums_param(&p)?;
     let only: Vec<String> = param(&p, "indicator")
@@ -56,7 +56,7 @@ pub async fn assessment(
     q: Params,
 ) -> ApiResult<Json<Value>> {
     let p = params(q)?;
-    let FigureTarget { unit, period } = FigureTarget::named_in(&state, &p).await?;
+    let FigureUnitPeriod { unit, period } = FigureUnitPeriod::named_in(&state, &p).await?;
     authorize(&state, &caller, &unit, Action::Read).await?;
     let rows = state.store.assessment_of(sums_param(&p)?, &unit, &period).await?;
     let mapping = state.store.mapping_used(&unit, &period).await?;

@@ -15,7 +15,7 @@
 //! client's address.
 
 use crate::AppState;
-use crate::api::target::{self, UnitPeriod};
+use crate::api::unit_period::{self, UnitPeriod};
 use crate::api::{Params, param, params, period_json};
 use crate::auth::{Authenticated, Caller, authorize};
 use crate::error::{ApiError, ApiResult};
@@ -95,7 +95,7 @@ async fn unit_and_period(
     p: &HashMap<String, String>,
     with_date: bool,
 ) -> Result<(UnitSummary, Period), ApiError> {
-    let (unit, period) = target::named(p).map_err(ApiError::Invalid)?;
+    let (unit, period) = unit_period::named(p).map_err(ApiError::Invalid)?;
     let date = if with_date { param(p, "date") } else { None };
     let Some(date) = date else {
         let UnitPeriod { unit, period } = UnitPeriod::resolve(state, unit, period).await?;

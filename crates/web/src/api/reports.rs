@@ -2,7 +2,7 @@
 //! narrative blocks a report prints, `GET/PUT /api/v1/reports/narrative?unit=&period=`.
 
 use crate::AppState;
-use crate::api::target::FigureTarget;
+use crate::api::unit_period::FigureUnitPeriod;
 use crate::api::{Params, param, params, parse_iso_date, period_json};
 use crate::auth::{Authenticated, Caller, authorize};
 use crate::error::{ApiError, ApiResult};
@@ -59,7 +59,7 @@ pub async fn get_report(
 ) -> ApiResult<Response> {
     let kind = parse_kind(&kind)?;
     let p = params(q)?;
-    let FigureTarget { unit, period } = FigureTarget::named_in(&state, &p).await?;
+    let FigureUnitPeriod { unit, period } = FigureUnitPeriod::named_in(&state, &p).await?;
     let format = parse_format(param(&p, "format"))?;
     let date = match param(&p, "date") {
         Some(d) => parse_iso_date("date", d)?,
@@ -129,7 +129,7 @@ pub async fn get_narrative(
     q: Params,
 ) -> ApiResult<Json<Value>> {
     let p = params(q)?;
-    let FigureTarget { unit, period } = FigureTarget::named_in(&state, &p).await?;
+    let FigureUnitPeriod { unit, period } = FigureUnitPeriod::named_in(&state, &p).await?;
     authorize(&state, &caller, &unit, Action::Read).await?;
     let narrative = state.store.report_narrative(&unit, &period).await?;
     Ok(Json(narrative_json(&unit, &period, &narrative)))
@@ -144,7 +144,7 @@ pub async fn put_narrative(
     body: Result<Json<Value>, JsonRejection>,
 ) -> ApiResult<Json<Value>> {
     let p = params(q)?;
-    let FigureTarget { unit, period } = FigureTarget::named_in(&state, &p).await?;
+    let FigureUnitPeriod { unit, period } = FigureUnitPeriod::named_in(&state, &p).await?;
     authorize(&state, &caller, &unit, Action::Write).await?;
     let Json(body) = body.map_err(|e| ApiError::BadRequest {
         message_en: format!("the body is not valid JSON: {}", e.body_text()),

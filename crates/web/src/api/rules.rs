@@ -4,7 +4,7 @@
 //! effect on the next call.
 
 use crate::AppState;
-use crate::api::target::{self, UnitPeriod};
+use crate::api::unit_period::{self, UnitPeriod};
 use crate::api::{Params, params};
 use crate::auth::{Authenticated, Caller, authorize, require_admin};
 use crate::error::{ApiError, ApiResult};
@@ -48,7 +48,7 @@ pub async fn validate(
 ) -> ApiResult<Json<Value>> {
     let p = params(q)?;
     let mut problems = Vec::new();
-    let names = target::named(&p).map_err(|mut e| problems.append(&mut e)).ok();
+    let names = unit_period::named(&p).map_err(|mut e| problems.append(&mut e)).ok();
     let subtree = match p.get("subtree").map(|s| s.trim().to_ascii_lowercase()) {
         None => false,
         Some(s) if ["true", "1", "yes"].contains(&s.as_str()) => true,

@@ -13,7 +13,7 @@
 //! where the change came from (`xlsx upload, <address>` or `csv upload, <address>`).
 
 use crate::AppState;
-use crate::api::target::UnitPeriod;
+use crate::api::unit_period::UnitPeriod;
 use crate::api::values::check_agency;
 use crate::api::{Params, param, params};
 use crate::auth::{Authenticated, Caller, authorize};

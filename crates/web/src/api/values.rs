@@ -1,7 +1,7 @@
 //! A unit's values for a period: `GET /values` and `PUT /values` (saved through the engine).
 
 use crate::AppState;
-use crate::api::target::UnitPeriod;
+use crate::api::unit_period::UnitPeriod;
 use crate::api::{Params, params, period_json};
 use crate::auth::Authenticated;
 use crate::auth::Caller;

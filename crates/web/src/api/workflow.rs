@@ -3,7 +3,7 @@
 //! audit trail.
 
 use crate::AppState;
-use crate::api::target::UnitPeriod;
+use crate::api::unit_period::UnitPeriod;
 use crate::api::{Params, param, params, parse_iso_date, period_json, required};
 use crate::auth::{Authenticated, Caller, authorize, require_admin};
 use crate::error::{ApiError, ApiResult};

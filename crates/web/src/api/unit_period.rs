@@ -4,7 +4,7 @@
 //! - [`UnitPeriod`] — a report's unit: the unit that exists on the period's last day (a
 //!   period is reported by the units that exist at its end). Entry, workflow, validation,
 //!   registers, templates and imports use it.
-//! - [`FigureTarget`] — a figure's unit: the version of the code that reported during the
+//! - [`FigureUnitPeriod`] — a figure's unit: the version of the code that reported during the
 //!   period, or, with `as_of=YYYY-MM-DD`, the version valid on that date (so a merged
 //!   province reads its predecessors' 2024 figures), or else today's version. Aggregates,
 //!   assessment and reports use it.
@@ -27,7 +27,7 @@ pub(crate) struct UnitPeriod {
 }
 
 /// A figure's unit and period (see the module doc); an extractor, refusing with 422.
-pub(crate) struct FigureTarget {
+pub(crate) struct FigureUnitPeriod {
     pub unit: UnitSummary,
     pub period: Period,
 }
@@ -81,7 +81,7 @@ impl FromRequestParts<AppState> for UnitPeriod {
     }
 }
 
-impl FigureTarget {
+impl FigureUnitPeriod {
     pub(crate) async fn named_in(state: &AppState, p: &HashMap<String, String>) -> Result<Self, ApiError> {
         let (code, period_text) = named(p).map_err(ApiError::Invalid)?;
         let period: Period = period_text
@@ -111,13 +111,13 @@ impl FigureTarget {
                     .map_err(|_| unknown())?,
             },
         };
-        Ok(FigureTarget { unit, period })
+        Ok(FigureUnitPeriod { unit, period })
     }
 }
 
-impl FromRequestParts<AppState> for FigureTarget {
+impl FromRequestParts<AppState> for FigureUnitPeriod {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        FigureTarget::named_in(state, &query(parts)?).await
+        FigureUnitPeriod::named_in(state, &query(parts)?).await
     }
 }
