@@ -3,7 +3,7 @@
 //! English beside it. Exit status: 0 nothing found, 1 findings, 2 a file could not be read.
 
 use binhdang_ingest::{Finding, Report, Severity};
-use binhdang_store::seed::shipped_catalogue;
+use binhdang_domain::shipped::catalogue as shipped_catalogue;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;

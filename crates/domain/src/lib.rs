@@ -16,6 +16,7 @@ pub mod register;
 pub mod rollup;
 pub mod rules;
 pub mod severity;
+pub mod shipped;
 pub mod unit;
 pub mod value;
 pub mod vn;

@@ -47,7 +47,7 @@ mod tests {
 
     #[test]
     fn district_indicators_move_up_to_the_province_after_the_reform() {
-        let catalogue = binhdang_store::seed::shipped_catalogue().unwrap();
+        let catalogue = binhdang_domain::shipped::catalogue().unwrap();
         let district_level = catalogue
             .indicators
             .iter()

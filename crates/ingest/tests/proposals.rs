@@ -5,7 +5,7 @@ mod common;
 
 use binhdang_domain::Disaggregation;
 use binhdang_ingest::{Confidence, FindingKind, Proposal, proposals_bytes};
-use binhdang_store::seed::shipped_catalogue;
+use binhdang_domain::shipped::catalogue as shipped_catalogue;
 
 fn proposals_of(name: &str) -> Vec<Proposal> {
     let path = std::fs::read_dir(common::samples_dir())

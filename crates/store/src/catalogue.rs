@@ -42,13 +42,7 @@ impl CatalogueCache {
     }
 }
 
-/// Everything `init` loads into the catalogue tables.
-#[derive(Debug, Clone)]
-pub struct CatalogueData {
-    pub objectives: Vec<Objective>,
-    pub indicators: Vec<Indicator>,
-    pub elements: Vec<DataElement>,
-}
+pub use binhdang_domain::shipped::CatalogueData;
 
 /// A target a unit set for itself for a phase (e.g. Bắc Kạn's 20% where the nation asks 27%).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -6,9 +6,7 @@
 
 use crate::units::{NewUnit, insert_units};
 use crate::{CatalogueData, Store, StoreError};
-use binhdang_domain::{
-    AdminUnit, CategoryCombo, ElementRole, IndicatorRecord, Objective, SuccessionKind, UnitCode, Validity,
-};
+use binhdang_domain::{AdminUnit, SuccessionKind, UnitCode, Validity};
 use serde::Deserialize;
 use sqlx::Row;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -17,9 +15,7 @@ pub use binhdang_domain::{LAST_DAY_BEFORE_REFORM, REFORM_DATE};
 
 /// The shipped files, compiled in.
 pub mod shipped {
-    pub const INDICATORS: &str = include_str!("../../../data/catalogue/indicators.csv");
-    pub const OBJECTIVES: &str = include_str!("../../../data/catalogue/objectives.csv");
-    pub const DISAGGREGATIONS: &str = include_str!("../../../data/catalogue/disaggregations.csv");
+    pub use binhdang_domain::shipped::{DISAGGREGATIONS, INDICATORS, OBJECTIVES};
     pub const UNITS_BEFORE_2025: &str = include_str!("../../../data/units/units_before_2025.csv");
     pub const UNITS_2025: &str = include_str!("../../../data/units/units_2025.csv");
     pub const PROVINCE_MAPPING_2025: &str = include_str!("../../../data/units/province_mapping_2025.csv");
@@ -34,76 +30,9 @@ fn read_csv<T: for<'de> Deserialize<'de>>(name: &str, text: &str) -> Result<Vec<
         .collect()
 }
 
-#[derive(Debug, Deserialize)]
-struct ObjectiveRecord {
-    number: u32,
-    name_vi: String,
-    name_en: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct DisaggregationRecord {
-    indicator_code: String,
-    role: String,
-    category_combo: String,
-}
-
-/// Builds the catalogue from the three catalogue files.
-pub fn parse_catalogue(indicators: &str, objectives: &str, disaggregations: &str) -> Result<CatalogueData, StoreError> {
-    let records: Vec<IndicatorRecord> = read_csv("indicators.csv", indicators)?;
-    let objectives: Vec<Objective> = read_csv::<ObjectiveRecord>("objectives.csv", objectives)?
-        .into_iter()
-        .map(|o| Objective {
-            number: o.number,
-            name_vi: o.name_vi,
-            name_en: o.name_en,
-        })
-        .collect();
-    let mut sex_roles: HashMap<String, Vec<ElementRole>> = HashMap::new();
-    for d in read_csv::<DisaggregationRecord>("disaggregations.csv", disaggregations)? {
-        let role: ElementRole = d
-            .role
-            .parse()
-            .map_err(|e| StoreError::DataFile(format!("disaggregations.csv: {e}")))?;
-        let combo: CategoryCombo = d
-            .category_combo
-            .parse()
-            .map_err(|e| StoreError::DataFile(format!("disaggregations.csv: {e}")))?;
-        if combo == CategoryCombo::Sex {
-            sex_roles.entry(d.indicator_code).or_default().push(role);
-        }
-    }
-    let mut indicators = Vec::new();
-    let mut elements = Vec::new();
-    for r in &records {
-        let ind = r
-            .parse()
-            .map_err(|e| StoreError::DataFile(format!("indicators.csv: {e}")))?;
-        if !objectives.iter().any(|o| o.number == ind.objective) {
-            return Err(StoreError::DataFile(format!(
-                "indicators.csv: indicator {} names objective {}, which objectives.csv lacks",
-                ind.code, ind.objective
-            )));
-        }
-        elements.extend(ind.data_elements(sex_roles.get(&ind.code).map(Vec::as_slice).unwrap_or(&[])));
-        indicators.push(ind);
-    }
-    for code in sex_roles.keys() {
-        if !indicators.iter().any(|i| &i.code == code) {
-            return Err(StoreError::DataFile(format!(
-                "disaggregations.csv names unknown indicator {code}"
-            )));
-        }
-    }
-    Ok(CatalogueData {
-        objectives,
-        indicators,
-        elements,
-    })
-}
-
+/// The shipped catalogue (parsed in `binhdang_domain::shipped`, which needs no database).
 pub fn shipped_catalogue() -> Result<CatalogueData, StoreError> {
-    parse_catalogue(shipped::INDICATORS, shipped::OBJECTIVES, shipped::DISAGGREGATIONS)
+    binhdang_domain::shipped::catalogue().map_err(|e| StoreError::DataFile(e.0))
 }
 
 #[derive(Debug, Clone, Deserialize)]
