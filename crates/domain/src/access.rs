@@ -1,4 +1,4 @@
-//! Who may do what, where (SPEC section 1). A user holds one role for one unit (an officer
+//! Who may do what, where. A user holds one role for one unit (an officer
 //! may be narrowed to one agency of that unit); what they may do with another unit depends on
 //! where that unit stands relative to theirs. The relation is computed by the store through
 //! the ancestors table, so scopes follow units through the 2025 reform: a reviewer of a merged

@@ -1,4 +1,4 @@
-//! The reporting workflow of one unit × programme × period (SPEC section 8):
+//! The reporting workflow of one unit × programme × period:
 //! draft → submitted → approved, or returned with a comment and submitted again; an approved
 //! report can be reopened with a reason. Submitted and approved data are locked.
 

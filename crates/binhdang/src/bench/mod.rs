@@ -1,4 +1,4 @@
-//! `binhdang bench`: the national-scale benchmark (issue 4).
+//! `binhdang bench`: the national-scale benchmark (every commune of Vietnam, ten years of values).
 //!
 //! Builds fresh databases (SQLite in the work directory, PostgreSQL `binhdang_bench`),
 //! loads the catalogue and the official units, bulk-loads a synthetic national dataset (every

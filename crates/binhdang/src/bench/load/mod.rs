@@ -1,4 +1,4 @@
-//! `binhdang bench load`: deadline day (issue 13, item 5).
+//! `binhdang bench load`: deadline day — hundreds of commune officers saving at once.
 //!
 //! For each database (a fresh SQLite file, a fresh PostgreSQL database) it prepares the
 //! catalogue and the units as `binhdang init` does, creates one officer account per commune
