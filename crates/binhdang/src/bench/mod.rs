@@ -155,12 +155,14 @@ pub async fn run(args: BenchArgs) -> Result<()> {
     if let Some(dir) = args.out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
-    // The section `bench load` writes survives a new national report.
+    // The sections `bench load` writes survive a new national report.
     let mut markdown = report.markdown;
-    if let Ok(old) = std::fs::read_to_string(&args.out)
-        && let Some(section) = load::section_of(&old)
-    {
-        markdown = load::replace_section(&markdown, section);
+    if let Ok(old) = std::fs::read_to_string(&args.out) {
+        for heading in load::SECTIONS {
+            if let Some(section) = load::section_of(&old, heading) {
+                markdown = load::replace_section(&markdown, section);
+            }
+        }
     }
     std::fs::write(&args.out, &markdown).with_context(|| format!("cannot write {}", args.out.display()))?;
     println!("{}", report.summary);

@@ -30,8 +30,12 @@ mod verify;
 
 pub(in crate::bench) use report::{replace_section, section_of};
 
-/// The heading of the section this benchmark owns in the report.
-pub(super) const SECTION: &str = "## Deadline day (bench load)";
+/// The headings of the sections this benchmark owns in the report: the closed loop (the
+/// server's capacity) and the run at a person's pace (`--fill-seconds`).
+pub(in crate::bench) const SECTIONS: [&str; 2] = [
+    "## Deadline day (bench load)",
+    "## Deadline day at a person's pace (bench load --fill-seconds)",
+];
 /// The half-year whose report is due: open for entry on [`TODAY`].
 const PERIOD: &str = "2026H1";
 /// The date the server is told it is (`BINHDANG_TODAY`): a day in the entry window of [`PERIOD`].
@@ -65,6 +69,13 @@ pub struct LoadArgs {
     /// enough by default that the server, not this plan, bounds the forms saved per second.
     #[arg(long, default_value_t = 10)]
     saves_per_officer: usize,
+    /// Seconds an officer spends filling in the form between loading it and saving it (each
+    /// pause uniformly 0.5–1.5 × this, different for every officer and save). 0, the default,
+    /// saves as soon as the form has loaded: a closed loop that measures the server's capacity,
+    /// where a save's latency is the queue in front of it. A pause models the deadline day's
+    /// real offered load, where latency is what an officer waits.
+    #[arg(long, default_value_t = 0.0)]
+    fill_seconds: f64,
     /// Provincial reviewers and leaders reading aggregates and the dashboard during each round.
     #[arg(long, default_value_t = 4)]
     readers: usize,
@@ -111,6 +122,9 @@ pub async fn run(args: LoadArgs) -> Result<()> {
     if !(0.0..=1.0).contains(&args.busy_share) {
         bail!("--busy-share must be between 0 and 1");
     }
+    if !(args.fill_seconds >= 0.0 && args.fill_seconds.is_finite()) {
+        bail!("--fill-seconds must be 0 or more");
+    }
     if args.saves_per_officer == 0 {
         bail!("--saves-per-officer must be at least 1");
     }
@@ -150,7 +164,7 @@ pub async fn run(args: LoadArgs) -> Result<()> {
     println!(
         "report written to {} (section \"{}\")",
         args.out.display(),
-        &SECTION[3..]
+        &report::heading(&args)[3..]
     );
     Ok(())
 }

@@ -13,6 +13,8 @@ pub(super) struct Round {
     pub(super) form: Arc<Form>,
     pub(super) number: usize,
     pub(super) saves: usize,
+    /// The mean time an officer spends filling in the form before each save (see `--fill-seconds`).
+    pub(super) fill: Duration,
     pub(super) deadline: Instant,
     pub(super) rec: Recorder,
 }
@@ -24,6 +26,20 @@ impl Round {
 
     fn open(&self) -> bool {
         Instant::now() < self.deadline
+    }
+
+    /// Waits while `who` fills in the form for save number `save`: 0.5–1.5 × the mean fill
+    /// time, spread by a hash so that officers do not save in step; never past the deadline.
+    async fn fill_in(&self, who: &str, save: usize) {
+        if self.fill.is_zero() {
+            return;
+        }
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (who, save).hash(&mut h);
+        let spread = 0.5 + (h.finish() % 1000) as f64 / 1000.0;
+        let until = (Instant::now() + self.fill.mul_f64(spread)).min(self.deadline);
+        tokio::time::sleep_until(until.into()).await;
     }
 
     /// Signs in with the password, trying again (three times at most) while the round lasts.
@@ -92,6 +108,7 @@ pub(super) async fn officer(round: Arc<Round>, person: Person) -> Done {
             Auth::Session { .. } => round.client.get(format!("{}/nhap-lieu", round.base)),
         };
         timed(&round.rec, Kind::Form, auth.apply(form.query(&query), false)).await;
+        round.fill_in(&person.username, save).await;
         if !round.open() {
             break;
         }

@@ -3,7 +3,7 @@
 use super::figures::{Figures, latency_vs, rate, times};
 use super::requests::Kind;
 use super::rounds::{DatabaseResult, RoundResult};
-use super::{GRACE, LoadArgs, PERIOD, REQUEST_TIMEOUT, SECTION, TODAY};
+use super::{GRACE, LoadArgs, PERIOD, REQUEST_TIMEOUT, SECTIONS, TODAY};
 use crate::bench::machine::{loadavg, machine};
 use crate::bench::stats::{ms, secs};
 use binhdang_store::Backend;
@@ -98,7 +98,7 @@ fn write_intro(w: &mut String, args: &LoadArgs, elapsed: Duration, load_at_start
         .unwrap_or_default();
     let cli: Vec<String> = std::env::args().skip_while(|a| a != "bench").collect();
     let build = if cfg!(debug_assertions) { "debug" } else { "release" };
-    let _ = writeln!(w, "{SECTION}\n");
+    let _ = writeln!(w, "{}\n", heading(args));
     let _ = writeln!(
         w,
         "Written by `binhdang bench load` (crates/binhdang/src/bench/load/, {build} build). Measured {date}, in {} \
@@ -117,7 +117,7 @@ fn write_intro(w: &mut String, args: &LoadArgs, elapsed: Duration, load_at_start
          valid on 30/06/2026; {:.0}% of them in the busy province, the one with most communes, the others in turn \
          from the other provinces), and all start at once: each loads its entry form (`GET /api/v1/values`; the \
          first {} of a round sign in with their password and load the page `/nhap-lieu` with the session \
-         cookie), saves the whole commune form — every data element of the indicators collected at commune \
+         cookie), {}saves the whole commune form — every data element of the indicators collected at commune \
          level, by sex where the catalogue asks for it, numerators within denominators — in one \
          `PUT /api/v1/values`, up to {} times with new figures, and then submits the report \
          (`POST /api/v1/workflow/submit`). Meanwhile {} provincial reviewers and leaders, signed in with their \
@@ -131,12 +131,37 @@ fn write_intro(w: &mut String, args: &LoadArgs, elapsed: Duration, load_at_start
         officers.join(", "),
         args.busy_share * 100.0,
         args.password_officers,
+        fill_text(args.fill_seconds),
         args.saves_per_officer,
         args.readers,
         args.seconds,
         REQUEST_TIMEOUT.as_secs(),
         args.baseline_seconds
     );
+}
+
+/// The heading of the section a run writes: the closed loop and the paced run each have one.
+pub(super) fn heading(args: &LoadArgs) -> &'static str {
+    if args.fill_seconds > 0.0 {
+        SECTIONS[1]
+    } else {
+        SECTIONS[0]
+    }
+}
+
+/// How long an officer takes to fill in the form, as the report says it.
+fn fill_text(fill_seconds: f64) -> String {
+    if fill_seconds > 0.0 {
+        format!(
+            "fills it in for {:.1}–{:.1} s (as a person would; the offered load is below the server's capacity) and ",
+            fill_seconds * 0.5,
+            fill_seconds * 1.5
+        )
+    } else {
+        "at once (no time to fill it in: a closed loop, so the server's capacity bounds the rate and a save's \
+         latency is mostly the queue in front of it) "
+            .to_string()
+    }
 }
 
 /// The table of every round of every database, one line a round.
@@ -295,7 +320,7 @@ fn round_facts(r: &RoundResult) -> Vec<String> {
 
 /// Where the section starts and ends in `doc` (ending at the next heading of level 1 or
 /// 2 outside a code block, or at the end).
-fn section_range(doc: &str) -> Option<(usize, usize)> {
+fn section_range(doc: &str, heading: &str) -> Option<(usize, usize)> {
     let mut offset = 0;
     let mut fenced = false;
     let mut start = None;
@@ -304,7 +329,7 @@ fn section_range(doc: &str) -> Option<(usize, usize)> {
         if text.trim_start().starts_with("```") {
             fenced = !fenced;
         } else if !fenced {
-            if start.is_none() && text == SECTION {
+            if start.is_none() && text == heading {
                 start = Some(offset);
             } else if let Some(s) = start
                 && (text.starts_with("## ") || text.starts_with("# "))
@@ -317,11 +342,12 @@ fn section_range(doc: &str) -> Option<(usize, usize)> {
     start.map(|s| (s, doc.len()))
 }
 
-/// `doc` with its section "Deadline day (bench load)" replaced by `section`, or with
-/// `section` added at the end; the rest is left as it was.
+/// `doc` with the section `section` starts with (its heading, e.g. "Deadline day (bench
+/// load)") replaced by `section`, or with `section` added at the end; the rest is left as it was.
 pub(in crate::bench) fn replace_section(doc: &str, section: &str) -> String {
     let section = section.trim_end();
-    match section_range(doc) {
+    let heading = section.lines().next().unwrap_or_default().trim_end();
+    match section_range(doc, heading) {
         Some((start, end)) => {
             let mut out = format!("{}{section}\n", &doc[..start]);
             if end < doc.len() {
@@ -335,9 +361,9 @@ pub(in crate::bench) fn replace_section(doc: &str, section: &str) -> String {
     }
 }
 
-/// The section "Deadline day (bench load)" of `doc`, if it has one.
-pub(in crate::bench) fn section_of(doc: &str) -> Option<&str> {
-    section_range(doc).map(|(s, e)| doc[s..e].trim_end())
+/// The section of `doc` under `heading` (one of [`SECTIONS`]), if it has one.
+pub(in crate::bench) fn section_of<'a>(doc: &'a str, heading: &str) -> Option<&'a str> {
+    section_range(doc, heading).map(|(s, e)| doc[s..e].trim_end())
 }
 
 #[cfg(test)]
@@ -353,7 +379,18 @@ mod tests {
             "# Performance\n\nintro\n\n## Deadline day (bench load)\n\nnew\n\n## Later\n\nkept\n"
         );
         assert_eq!(replace_section(&new, "## Deadline day (bench load)\n\nnew\n"), new);
-        assert_eq!(section_of(&new), Some("## Deadline day (bench load)\n\nnew"));
+        assert_eq!(
+            section_of(&new, SECTIONS[0]),
+            Some("## Deadline day (bench load)\n\nnew")
+        );
+        // The paced run's section is another one, kept beside the first.
+        let paced = format!("{}\n\npaced", SECTIONS[1]);
+        let both = replace_section(&new, &paced);
+        assert_eq!(
+            section_of(&both, SECTIONS[0]),
+            Some("## Deadline day (bench load)\n\nnew")
+        );
+        assert_eq!(section_of(&both, SECTIONS[1]), Some(paced.as_str()));
     }
 
     #[test]
@@ -364,7 +401,7 @@ mod tests {
             new,
             "# Performance\n\n## Machine\n\nx\n\n## Deadline day (bench load)\n\nnew\n"
         );
-        assert_eq!(section_of(doc), None);
+        assert_eq!(section_of(doc, SECTIONS[0]), None);
         assert_eq!(
             replace_section("", "## Deadline day (bench load)\n\nnew"),
             "# Performance\n\n## Deadline day (bench load)\n\nnew\n"

@@ -10,8 +10,8 @@ use super::verify::{Verify, verify};
 use super::{GRACE, LoadArgs, REQUEST_TIMEOUT, progress};
 use crate::bench::stats::secs;
 use anyhow::Result;
-use binhdang_store::seed::UnitFiles;
 use binhdang_store::Backend;
+use binhdang_store::seed::UnitFiles;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -237,6 +237,7 @@ async fn run_round(stage: &Stage<'_>, base: &str, i: usize, officers: &[Person],
         form: stage.form.clone(),
         number: i + 1,
         saves: args.saves_per_officer,
+        fill: Duration::from_secs_f64(args.fill_seconds),
         deadline: Instant::now() + Duration::from_secs_f64(args.seconds),
         rec: Recorder::default(),
     });
