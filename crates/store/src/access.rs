@@ -1,6 +1,7 @@
 //! Accounts, passwords, sessions, personal access tokens, sign-in rate limits, the reach of a
 //! user's scope, and the general audit log.
 
+use crate::error::{OnUnique, Unique};
 use crate::{FieldProblem, Store, StoreError, UnitSummary};
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
 use binhdang_domain::access::{Reach, Role};
@@ -123,6 +124,12 @@ fn password_problems(password: &str) -> Vec<FieldProblem> {
     problems
 }
 
+/// `users.username` is `UNIQUE` (migrations `0005_access_workflow.sql`).
+const USERNAME: Unique = Unique {
+    sqlite: "users.username",
+    postgres: "users_username_key",
+};
+
 const USER_COLUMNS: &str = "id, username, role, unit_id, agency_code, password_hash, must_change_password, disabled";
 
 impl Store {
@@ -187,20 +194,9 @@ impl Store {
             return Err(StoreError::Invalid(problems));
         }
         let unit = unit.expect("checked above");
-        let exists = sqlx::query("SELECT COUNT(*) AS n FROM users WHERE username = $1")
-            .bind(username)
-            .fetch_one(&self.pool)
-            .await?
-            .try_get::<i64, _>("n")?;
-        if exists > 0 {
-            return Err(StoreError::Invalid(vec![FieldProblem::new(
-                "username",
-                "username_taken",
-                format!("the username `{username}` is taken"),
-                format!("Tên đăng nhập `{username}` đã có người dùng"),
-            )]));
-        }
         let hash = hash_password(new.password)?;
+        // The insert is the check that the username is free: a look beforehand could find it
+        // free for two administrators adding the same account at once.
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO users (username, role, unit_id, agency_code, password_hash, must_change_password, disabled, created_at)
@@ -214,7 +210,15 @@ impl Store {
         .bind(i64::from(new.must_change_password))
         .bind(self.now_text())
         .execute(&mut *tx)
-        .await?;
+        .await
+        .on_unique(USERNAME, || {
+            FieldProblem::new(
+                "username",
+                "username_taken",
+                format!("the username `{username}` is taken"),
+                format!("Tên đăng nhập `{username}` đã có người dùng"),
+            )
+        })?;
         let entry = AuditEntry {
             actor,
             origin,
