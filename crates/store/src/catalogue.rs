@@ -435,13 +435,20 @@ impl Store {
                 key: agency_code.to_string(),
             });
         };
+        // A code listed twice is listed once (the table's key would refuse the second).
+        let mut listed: Vec<&str> = Vec::with_capacity(indicators.len());
+        for code in indicators {
+            if !listed.contains(code) {
+                listed.push(code);
+            }
+        }
         let old = self.agency_indicators(agency_code).await?;
         let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM agency_indicators WHERE agency_code = $1")
             .bind(agency_code)
             .execute(&mut *tx)
             .await?;
-        for code in indicators {
+        for code in &listed {
             sqlx::query("INSERT INTO agency_indicators (agency_code, indicator_code) VALUES ($1, $2)")
                 .bind(agency_code)
                 .bind(*code)
@@ -456,7 +463,7 @@ impl Store {
             period: None,
             subject: agency_code,
             old_value: Some(serde_json::json!(old)),
-            new_value: Some(serde_json::json!(indicators)),
+            new_value: Some(serde_json::json!(listed)),
             reason: None,
         };
         crate::access::audit_in(&mut tx, &entry, &self.now_text()).await?;

@@ -426,7 +426,9 @@ on_both_backends! {
         };
         store.put_agency(&province, &agency).await.unwrap();
         let admin = binhdang_store::Actor { name: "tester".into(), origin: "test".into() };
-        store.set_agency_indicators("12-SYT", &["4.1", "4.2"], &admin).await.unwrap();
+        // A code listed twice is kept once (the table's key would otherwise answer 500).
+        store.set_agency_indicators("12-SYT", &["4.1", "4.2", "4.1"], &admin).await.unwrap();
+        assert_eq!(store.agency_indicators("12-SYT").await.unwrap(), ["4.1", "4.2"]);
         let new = binhdang_store::NewUser {
             username: "syt-officer",
             role: Role::Officer,
