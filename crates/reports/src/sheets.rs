@@ -653,19 +653,195 @@ fn read_choice(text: &str, list: ChoiceList, lists: &Lists) -> String {
         .unwrap_or_else(|| text.to_string())
 }
 
-/// Reads an uploaded workbook: the heading of each sheet, the values typed on the entry
-/// sheet, the rows of the register sheets, and every cell that could not be read.
-pub fn read_upload(bytes: &[u8], elements: &[DataElement], lists: &Lists) -> Result<Upload, Unreadable> {
+/// One sheet of an uploaded workbook being read: its cells, where its data ends, and its
+/// columns by the machine names of [`CODE_ROW`].
+struct SheetReader<'a> {
+    name: &'a str,
+    range: &'a calamine::Range<Data>,
+    last_row: u32,
+    columns: BTreeMap<String, u16>,
+}
+
+impl<'a> SheetReader<'a> {
+    /// Reads the sheet's extent and column names; refuses a sheet longer than [`MAX_ROWS`].
+    fn new(name: &'a str, range: &'a calamine::Range<Data>) -> Result<Self, Unreadable> {
+        let last_row = range.end().map(|(r, _)| r).unwrap_or(0);
+        if last_row >= FIRST_DATA_ROW + MAX_ROWS {
+            return Err(unreadable(
+                format!("the sheet {name} has more than {MAX_ROWS} rows"),
+                format!("Trang {name} có hơn {MAX_ROWS} dòng"),
+            ));
+        }
+        let mut sheet = SheetReader {
+            name,
+            range,
+            last_row,
+            columns: BTreeMap::new(),
+        };
+        // Columns by their machine names.
+        let width = range.end().map(|(_, c)| c).unwrap_or(0).min(64) as u16;
+        sheet.columns = (0..=width)
+            .filter_map(|c| cell_text(sheet.get(CODE_ROW, c)).map(|t| (t, c)))
+            .collect();
+        Ok(sheet)
+    }
+
+    /// The cell at a row and column, empty outside the used range.
+    fn get(&self, row: u32, col: u16) -> &'a Data {
+        self.range.get_value((row, u32::from(col))).unwrap_or(&Data::Empty)
+    }
+
+    /// The reference of a cell of this sheet, for messages.
+    fn at(&self, row: u32, col: u16) -> CellRef {
+        CellRef {
+            sheet: self.name.to_string(),
+            row,
+            col,
+        }
+    }
+
+    /// The unit and period the sheet's heading names.
+    fn heading(&self) -> SheetHeading {
+        SheetHeading {
+            sheet: self.name.to_string(),
+            unit_code: cell_text(self.get(UNIT_ROW, 1)).unwrap_or_default(),
+            period: cell_text(self.get(PERIOD_ROW, 1)).unwrap_or_default(),
+        }
+    }
+
+    /// Reads the values typed on the entry sheet into `upload`.
+    fn read_entry(&self, elements: &HashMap<&str, &DataElement>, upload: &mut Upload) {
+        let (Some(&element_col), Some(&d_col), Some(&value_col)) = (
+            self.columns.get("element"),
+            self.columns.get("disaggregation"),
+            self.columns.get("value"),
+        ) else {
+            upload.problems.push(cell_problem(
+                &self.at(CODE_ROW, 0),
+                "not_a_template",
+                "the row of column names (element, disaggregation, value) is missing; download the template again",
+                "thiếu dòng tên cột (element, disaggregation, value); hãy tải lại biểu mẫu",
+            ));
+            return;
+        };
+        let comment_col = self.columns.get("comment").copied();
+        for row in FIRST_DATA_ROW..=self.last_row {
+            let value_at = self.at(row, value_col);
+            let cell = self.get(row, value_col);
+            if cell_text(cell).is_none() {
+                continue;
+            }
+            let element_at = self.at(row, element_col);
+            let code = cell_text(self.get(row, element_col)).unwrap_or_default();
+            let Some(element) = elements.get(code.as_str()) else {
+                upload.problems.push(cell_problem(
+                    &element_at,
+                    "unknown_element",
+                    &format!("there is no data element '{code}' in the catalogue"),
+                    &format!("không có mã dữ liệu '{code}' trong danh mục"),
+                ));
+                continue;
+            };
+            let value = if element.value_type == ValueType::Text {
+                RawValue::Text(cell_text(cell).unwrap_or_default())
+            } else {
+                match read_number(cell, &value_at) {
+                    Ok(Some(n)) => RawValue::Text(n.to_string()),
+                    Ok(None) => continue,
+                    Err(p) => {
+                        upload.problems.push(p);
+                        continue;
+                    }
+                }
+            };
+            upload.values.push(ReadValue {
+                input: ValueInput {
+                    element: element.code.clone(),
+                    disaggregation: cell_text(self.get(row, d_col)),
+                    value,
+                    comment: comment_col.and_then(|c| cell_text(self.get(row, c))),
+                    source: None,
+                },
+                value_at,
+                element_at,
+            });
+        }
+    }
+
+    /// Reads the rows of a register's sheet into `upload`.
+    fn read_register(&self, kind: RegisterKind, lists: &Lists, upload: &mut Upload) {
+        let fields: BTreeMap<String, u16> = self
+            .columns
+            .iter()
+            .filter(|(f, _)| kind.fields().contains(&f.as_str()))
+            .map(|(f, c)| (f.clone(), *c))
+            .collect();
+        if fields.is_empty() {
+            upload.problems.push(cell_problem(
+                &self.at(CODE_ROW, 0),
+                "not_a_template",
+                "the row of field names is missing; download the template again",
+                "thiếu dòng tên trường; hãy tải lại biểu mẫu",
+            ));
+            return;
+        }
+        for row in FIRST_DATA_ROW..=self.last_row {
+            if fields.values().all(|c| cell_text(self.get(row, *c)).is_none()) {
+                continue;
+            }
+            let mut raw = RawRecord::new();
+            for (field, col) in &fields {
+                match read_field(field, self.get(row, *col), &self.at(row, *col), lists) {
+                    Ok(Some(v)) => {
+                        raw.insert(field.clone(), v);
+                    }
+                    Ok(None) => {}
+                    Err(p) => upload.problems.push(p),
+                }
+            }
+            upload.rows.push(ReadRow {
+                kind,
+                raw,
+                sheet: self.name.to_string(),
+                row,
+                columns: fields.clone(),
+            });
+        }
+    }
+}
+
+/// One cell of a register row as the field it is in reads it: numbers and dates made
+/// canonical, list entries as their codes; `None` for an empty cell.
+fn read_field(field: &str, cell: &Data, here: &CellRef, lists: &Lists) -> Result<Option<RawField>, FieldProblem> {
+    match field_kind(field) {
+        FieldKind::Count | FieldKind::Money => {
+            read_number(cell, here).map(|n| n.map(|n| RawField::Number(n.to_string())))
+        }
+        FieldKind::Date => read_date(cell, here).map(|d| d.map(|d| RawField::Text(d.to_string()))),
+        FieldKind::Choice(list) => Ok(cell_text(cell).map(|t| RawField::Text(read_choice(&t, list, lists)))),
+        FieldKind::Text | FieldKind::LongText | FieldKind::Term => Ok(cell_text(cell).map(RawField::Text)),
+    }
+}
+
+/// Opens an uploaded file as a workbook, refusing an empty file and what
+/// [`check_archive`] refuses.
+fn open_workbook(bytes: &[u8]) -> Result<Xlsx<Cursor<&[u8]>>, Unreadable> {
     if bytes.is_empty() {
         return Err(unreadable("the file is empty", "Tệp rỗng, không có nội dung"));
     }
     check_archive(Cursor::new(bytes))?;
-    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| {
+    Xlsx::new(Cursor::new(bytes)).map_err(|e| {
         unreadable(
             format!("the workbook cannot be read: {e}"),
             format!("Không đọc được bảng tính: {e}"),
         )
-    })?;
+    })
+}
+
+/// Reads an uploaded workbook: the heading of each sheet, the values typed on the entry
+/// sheet, the rows of the register sheets, and every cell that could not be read.
+pub fn read_upload(bytes: &[u8], elements: &[DataElement], lists: &Lists) -> Result<Upload, Unreadable> {
+    let mut workbook = open_workbook(bytes)?;
     let mut upload = Upload::default();
     let names = workbook.sheet_names();
     let elements: HashMap<&str, &DataElement> = elements.iter().map(|e| (e.code.as_str(), e)).collect();
@@ -682,139 +858,11 @@ pub fn read_upload(bytes: &[u8], elements: &[DataElement], lists: &Lists) -> Res
                 format!("Không đọc được trang {name}: {e}"),
             )
         })?;
-        let get = |row: u32, col: u16| range.get_value((row, u32::from(col))).unwrap_or(&Data::Empty);
-        let last_row = range.end().map(|(r, _)| r).unwrap_or(0);
-        if last_row >= FIRST_DATA_ROW + MAX_ROWS {
-            return Err(unreadable(
-                format!("the sheet {name} has more than {MAX_ROWS} rows"),
-                format!("Trang {name} có hơn {MAX_ROWS} dòng"),
-            ));
-        }
-        upload.headings.push(SheetHeading {
-            sheet: name.clone(),
-            unit_code: cell_text(get(UNIT_ROW, 1)).unwrap_or_default(),
-            period: cell_text(get(PERIOD_ROW, 1)).unwrap_or_default(),
-        });
-        // Columns by their machine names.
-        let width = range.end().map(|(_, c)| c).unwrap_or(0).min(64) as u16;
-        let columns: BTreeMap<String, u16> = (0..=width)
-            .filter_map(|c| cell_text(get(CODE_ROW, c)).map(|t| (t, c)))
-            .collect();
-        let at = |row: u32, col: u16| CellRef {
-            sheet: name.clone(),
-            row,
-            col,
-        };
+        let sheet = SheetReader::new(&name, &range)?;
+        upload.headings.push(sheet.heading());
         match kind {
-            None => {
-                let (Some(&element_col), Some(&d_col), Some(&value_col)) = (
-                    columns.get("element"),
-                    columns.get("disaggregation"),
-                    columns.get("value"),
-                ) else {
-                    upload.problems.push(cell_problem(
-                        &at(CODE_ROW, 0),
-                        "not_a_template",
-                        "the row of column names (element, disaggregation, value) is missing; download the template again",
-                        "thiếu dòng tên cột (element, disaggregation, value); hãy tải lại biểu mẫu",
-                    ));
-                    continue;
-                };
-                let comment_col = columns.get("comment").copied();
-                for row in FIRST_DATA_ROW..=last_row {
-                    let value_at = at(row, value_col);
-                    let cell = get(row, value_col);
-                    if cell_text(cell).is_none() {
-                        continue;
-                    }
-                    let element_at = at(row, element_col);
-                    let code = cell_text(get(row, element_col)).unwrap_or_default();
-                    let Some(element) = elements.get(code.as_str()) else {
-                        upload.problems.push(cell_problem(
-                            &element_at,
-                            "unknown_element",
-                            &format!("there is no data element '{code}' in the catalogue"),
-                            &format!("không có mã dữ liệu '{code}' trong danh mục"),
-                        ));
-                        continue;
-                    };
-                    let value = if element.value_type == ValueType::Text {
-                        RawValue::Text(cell_text(cell).unwrap_or_default())
-                    } else {
-                        match read_number(cell, &value_at) {
-                            Ok(Some(n)) => RawValue::Text(n.to_string()),
-                            Ok(None) => continue,
-                            Err(p) => {
-                                upload.problems.push(p);
-                                continue;
-                            }
-                        }
-                    };
-                    upload.values.push(ReadValue {
-                        input: ValueInput {
-                            element: element.code.clone(),
-                            disaggregation: cell_text(get(row, d_col)),
-                            value,
-                            comment: comment_col.and_then(|c| cell_text(get(row, c))),
-                            source: None,
-                        },
-                        value_at,
-                        element_at,
-                    });
-                }
-            }
-            Some(kind) => {
-                let fields: BTreeMap<String, u16> = columns
-                    .iter()
-                    .filter(|(f, _)| kind.fields().contains(&f.as_str()))
-                    .map(|(f, c)| (f.clone(), *c))
-                    .collect();
-                if fields.is_empty() {
-                    upload.problems.push(cell_problem(
-                        &at(CODE_ROW, 0),
-                        "not_a_template",
-                        "the row of field names is missing; download the template again",
-                        "thiếu dòng tên trường; hãy tải lại biểu mẫu",
-                    ));
-                    continue;
-                }
-                for row in FIRST_DATA_ROW..=last_row {
-                    if fields.values().all(|c| cell_text(get(row, *c)).is_none()) {
-                        continue;
-                    }
-                    let mut raw = RawRecord::new();
-                    for (field, col) in &fields {
-                        let cell = get(row, *col);
-                        let here = at(row, *col);
-                        let read = match field_kind(field) {
-                            FieldKind::Count | FieldKind::Money => {
-                                read_number(cell, &here).map(|n| n.map(|n| RawField::Number(n.to_string())))
-                            }
-                            FieldKind::Date => read_date(cell, &here).map(|d| d.map(|d| RawField::Text(d.to_string()))),
-                            FieldKind::Choice(list) => {
-                                Ok(cell_text(cell).map(|t| RawField::Text(read_choice(&t, list, lists))))
-                            }
-                            FieldKind::Text | FieldKind::LongText | FieldKind::Term => {
-                                Ok(cell_text(cell).map(RawField::Text))
-                            }
-                        };
-                        match read {
-                            Ok(Some(v)) => {
-                                raw.insert(field.clone(), v);
-                            }
-                            Ok(None) => {}
-                            Err(p) => upload.problems.push(p),
-                        }
-                    }
-                    upload.rows.push(ReadRow {
-                        kind,
-                        raw,
-                        sheet: name.clone(),
-                        row,
-                        columns: fields.clone(),
-                    });
-                }
-            }
+            None => sheet.read_entry(&elements, &mut upload),
+            Some(kind) => sheet.read_register(kind, lists, &mut upload),
         }
     }
     if known == 0 {

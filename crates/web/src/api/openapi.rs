@@ -91,6 +91,24 @@ fn ok(schema: Value) -> Value {
     json!({ "description": "OK", "content": { "application/json": { "schema": schema } } })
 }
 
+/// The responses of an operation: `200` with `schema`, and the errors of `codes`.
+fn ok_or_errors(schema: Value, codes: &[&str]) -> Value {
+    let mut responses = error_responses(codes);
+    responses["200"] = ok(schema);
+    responses
+}
+
+/// One object holding the members of all of `objects`, in order.
+fn merged(objects: impl IntoIterator<Item = Value>) -> Value {
+    let mut out = serde_json::Map::new();
+    for object in objects {
+        if let Value::Object(members) = object {
+            out.extend(members);
+        }
+    }
+    Value::Object(out)
+}
+
 /// The workflow, calendar and audit routes.
 fn workflow_paths(doc: &mut Value) {
     let report = || {
@@ -187,7 +205,50 @@ fn workflow_paths(doc: &mut Value) {
     );
 }
 
-pub fn openapi_document() -> Value {
+/// The catalogue routes: health, units and indicators.
+fn catalogue_paths() -> Value {
+    let units_responses = ok_or_errors(
+        json!({ "type": "object", "properties": {
+            "date": { "type": "string", "format": "date" }, "count": { "type": "integer" },
+            "units": { "type": "array", "items": { "$ref": "#/components/schemas/Unit" } } } }),
+        &["422"],
+    );
+    let unit_responses = ok_or_errors(json!({ "$ref": "#/components/schemas/UnitDetail" }), &["404", "422"]);
+    let indicator_responses = ok_or_errors(json!({ "$ref": "#/components/schemas/IndicatorDetail" }), &["404"]);
+    json!({
+        "/api/v1/health": { "get": { "security": [], "summary": "Liveness and database reachability",
+            "responses": { "200": ok(json!({ "type": "object" })), "503": { "description": "Database unreachable" } } } },
+        "/api/v1/units": { "get": { "security": [],
+            "summary": "Administrative units valid on a date",
+            "parameters": [
+                query("level", false, "province, district or commune", "province"),
+                query("date", false, "YYYY-MM-DD; default today", "2026-01-01"),
+                query("parent", false, "GSO code of the parent unit", "12"),
+            ],
+            "responses": units_responses } },
+        "/api/v1/units/{code}": { "get": { "security": [],
+            "summary": "One unit with parent, children, predecessors and successors",
+            "description": "A code may name different units over time (a merged province that kept its code); \
+                the version valid on `date` is returned, or else the latest.",
+            "parameters": [
+                { "name": "code", "in": "path", "required": true, "schema": { "type": "string" }, "example": "12" },
+                query("date", false, "YYYY-MM-DD; default today", "2024-01-01"),
+            ],
+            "responses": unit_responses } },
+        "/api/v1/indicators": { "get": { "security": [], "summary": "The indicator catalogue with national targets",
+            "responses": { "200": ok(json!({ "type": "object", "properties": {
+                "count": { "type": "integer" },
+                "objectives": { "type": "array", "items": { "type": "object" } },
+                "indicators": { "type": "array", "items": { "$ref": "#/components/schemas/Indicator" } } } })) } } },
+        "/api/v1/indicators/{code}": { "get": { "security": [],
+            "summary": "One indicator with its data elements and local targets",
+            "parameters": [{ "name": "code", "in": "path", "required": true, "schema": { "type": "string" }, "example": "1.1" }],
+            "responses": indicator_responses } },
+    })
+}
+
+/// The routes of data values and the figures worked out from them.
+fn figure_paths() -> Value {
     let unit_period = vec![
         query("unit", true, "GSO code of the unit", "12"),
         query(
@@ -197,16 +258,8 @@ pub fn openapi_document() -> Value {
             "2024H1",
         ),
     ];
-    let mut get_values_responses = error_responses(&["422"]);
-    get_values_responses["200"] = ok(json!({ "$ref": "#/components/schemas/Values" }));
-    let mut put_values_responses = error_responses(&["400", "422"]);
-    put_values_responses["200"] = ok(json!({ "$ref": "#/components/schemas/Values" }));
-    let mut units_responses = error_responses(&["422"]);
-    units_responses["200"] = ok(json!({ "type": "object", "properties": {
-        "date": { "type": "string", "format": "date" }, "count": { "type": "integer" },
-        "units": { "type": "array", "items": { "$ref": "#/components/schemas/Unit" } } } }));
-    let mut unit_responses = error_responses(&["404", "422"]);
-    unit_responses["200"] = ok(json!({ "$ref": "#/components/schemas/UnitDetail" }));
+    let get_values_responses = ok_or_errors(json!({ "$ref": "#/components/schemas/Values" }), &["422"]);
+    let put_values_responses = ok_or_errors(json!({ "$ref": "#/components/schemas/Values" }), &["400", "422"]);
     let figure_params = vec![
         query("unit", true, "GSO code of the unit, or VN for the whole country", "12"),
         query("period", true, "Period identifier", "2024"),
@@ -230,20 +283,184 @@ pub fn openapi_document() -> Value {
         "Indicator codes, comma-separated; default all",
         "1.1,6.1",
     ));
-    let mut aggregates_responses = error_responses(&["422"]);
-    aggregates_responses["200"] = ok(json!({ "type": "object", "properties": {
-        "unit": { "$ref": "#/components/schemas/Unit" }, "period": { "type": "object" },
-        "mapping": { "oneOf": [{ "$ref": "#/components/schemas/Mapping" }, { "type": "null" }] },
-        "aggregates": { "type": "array", "items": { "$ref": "#/components/schemas/Figure" } } } }));
-    let mut assessment_responses = error_responses(&["422"]);
-    assessment_responses["200"] = ok(json!({ "type": "object", "properties": {
-        "unit": { "$ref": "#/components/schemas/Unit" }, "period": { "type": "object" },
-        "mapping": { "oneOf": [{ "$ref": "#/components/schemas/Mapping" }, { "type": "null" }] },
-        "summary": { "type": "object", "additionalProperties": { "type": "integer" } },
-        "indicators": { "type": "array", "items": { "$ref": "#/components/schemas/Assessment" } } } }));
-    let mut indicator_responses = error_responses(&["404"]);
-    indicator_responses["200"] = ok(json!({ "$ref": "#/components/schemas/IndicatorDetail" }));
+    let aggregates_responses = ok_or_errors(
+        json!({ "type": "object", "properties": {
+            "unit": { "$ref": "#/components/schemas/Unit" }, "period": { "type": "object" },
+            "mapping": { "oneOf": [{ "$ref": "#/components/schemas/Mapping" }, { "type": "null" }] },
+            "aggregates": { "type": "array", "items": { "$ref": "#/components/schemas/Figure" } } } }),
+        &["422"],
+    );
+    let assessment_responses = ok_or_errors(
+        json!({ "type": "object", "properties": {
+            "unit": { "$ref": "#/components/schemas/Unit" }, "period": { "type": "object" },
+            "mapping": { "oneOf": [{ "$ref": "#/components/schemas/Mapping" }, { "type": "null" }] },
+            "summary": { "type": "object", "additionalProperties": { "type": "integer" } },
+            "indicators": { "type": "array", "items": { "$ref": "#/components/schemas/Assessment" } } } }),
+        &["422"],
+    );
+    json!({
+        "/api/v1/values": {
+            "get": { "summary": "A unit's data values for a period", "parameters": unit_period.clone(),
+                "responses": get_values_responses },
+            "put": { "summary": "Write a batch of a unit's data values for a period",
+                "description": "All values are checked first; if any is wrong, every problem is returned (422) and \
+                    nothing is written. Otherwise the batch is written in one transaction and every change is audited. \
+                    Send numbers as JSON strings to keep them exact; `null` removes a value.",
+                "parameters": unit_period,
+                "requestBody": { "required": true, "content": { "application/json": {
+                    "schema": { "$ref": "#/components/schemas/ValuesWrite" } } } },
+                "responses": put_values_responses } },
+        "/api/v1/aggregates": { "get": {
+            "summary": "Indicator figures of a unit's subtree for a period, live",
+            "description": "Counts are summed; ratios are recomputed from summed numerators and denominators \
+                (never averaged); yes/no indicators count units answering yes over units answering; survey \
+                indicators use the unit's own figure. Each figure carries its completeness.",
+            "parameters": aggregate_params, "responses": aggregates_responses } },
+        "/api/v1/assessment": { "get": {
+            "summary": "Status of every catalogue indicator against the target that applies",
+            "description": "The target is the most local one set for a phase containing the period, else the \
+                national target for the milestone (2025 for periods ending up to 2025, else 2030). Status is \
+                met, exceeded, not_met, no_data or no_numeric_result; progress follows Open SDG's measure.",
+            "parameters": figure_params, "responses": assessment_responses } },
+    })
+}
 
+/// The session, account and token routes, and this document's own.
+fn account_paths() -> Value {
+    json!({
+        "/api/v1/auth/sign-in": { "post": { "summary": "Sign in; sets an HttpOnly session cookie and returns the CSRF token",
+            "description": "Five failures for one account, or twenty from one address, within 15 minutes lock sign-in \
+                for the rest of that window (429 with Retry-After).",
+            "security": [],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object",
+                "required": ["username", "password"], "properties": {
+                    "username": { "type": "string" }, "password": { "type": "string", "format": "password" } } } } } },
+            "responses": { "200": ok(json!({ "type": "object" })),
+                "401": { "description": "Wrong username or password" }, "429": { "description": "Too many failures" } } } },
+        "/api/v1/auth/sign-out": { "post": { "summary": "End the session", "responses": { "204": { "description": "Signed out" } } } },
+        "/api/v1/auth/me": { "get": { "summary": "The signed-in user", "responses": { "200": ok(json!({ "type": "object" })) } } },
+        "/api/v1/auth/password": { "post": { "summary": "Change one's own password",
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object",
+                "required": ["old_password", "new_password"], "properties": {
+                    "old_password": { "type": "string" }, "new_password": { "type": "string", "minLength": 10 } } } } } },
+            "responses": { "204": { "description": "Changed" }, "422": { "description": "Wrong old password or too short" } } } },
+        "/api/v1/users": {
+            "get": { "summary": "Accounts (administrators)", "responses": { "200": ok(json!({ "type": "object" })), "403": { "description": "Not an administrator" } } },
+            "post": { "summary": "Create an account (administrators); the password must be changed at first sign-in",
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object",
+                    "required": ["username", "role", "unit", "password"], "properties": {
+                        "username": { "type": "string" }, "role": { "enum": ["admin", "officer", "reviewer", "leader", "viewer"] },
+                        "unit": { "type": "string" }, "agency": { "type": "string" }, "password": { "type": "string" } } } } } },
+                "responses": { "201": ok(json!({ "type": "object" })), "422": { "description": "Refused" } } } },
+        "/api/v1/users/{username}/disable": { "post": { "summary": "Disable an account (administrators)",
+            "parameters": [{ "name": "username", "in": "path", "required": true, "schema": { "type": "string" } }],
+            "responses": { "204": { "description": "Disabled" } } } },
+        "/api/v1/users/{username}/reset-password": { "post": { "summary": "Reset a password (administrators); it must be changed at the next sign-in",
+            "parameters": [{ "name": "username", "in": "path", "required": true, "schema": { "type": "string" } }],
+            "responses": { "204": { "description": "Reset" } } } },
+        "/api/v1/tokens": { "post": { "summary": "Create a personal access token for the caller (shown once)",
+            "responses": { "201": ok(json!({ "type": "object" })) } } },
+        "/api/v1/openapi.json": { "get": { "security": [], "summary": "This document",
+            "responses": { "200": ok(json!({ "type": "object" })) } } }
+    })
+}
+
+/// The schemas of errors, figures and the assessment.
+fn figure_schemas() -> Value {
+    json!({
+        "Error": { "type": "object", "required": ["error"], "properties": { "error": { "type": "object",
+            "required": ["code", "message", "message_en", "message_vi", "problems"],
+            "properties": {
+                "code": { "type": "string" }, "message": { "type": "string" },
+                "message_en": { "type": "string" }, "message_vi": { "type": "string" },
+                "problems": { "type": "array", "items": { "type": "object", "properties": {
+                    "field": { "type": "string", "example": "values[0].value" }, "code": { "type": "string" },
+                    "message": { "type": "string" }, "message_en": { "type": "string" },
+                    "message_vi": { "type": "string" } } } } } } } },
+        "Part": { "type": "object", "properties": {
+            "numerator": { "type": ["string", "null"] }, "denominator": { "type": ["string", "null"] },
+            "value": { "type": ["string", "null"] } } },
+        "Figure": { "type": "object", "required": ["indicator", "unit", "period", "numerator", "denominator", "value", "completeness"],
+            "properties": {
+            "indicator": { "type": "string" }, "unit": { "type": "string" }, "period": { "type": "string" },
+            "numerator": { "type": ["string", "null"] }, "denominator": { "type": ["string", "null"] },
+            "value": { "type": ["string", "null"], "description": "numerator / denominator × factor, 4 decimals" },
+            "by_sex": { "type": "object", "properties": {
+                "male": { "$ref": "#/components/schemas/Part" }, "female": { "$ref": "#/components/schemas/Part" } } },
+            "method": { "enum": ["sum_of_parts_then_divide", "share_of_reporting_units", "own_survey_value", "narrative"] },
+            "data": { "enum": ["all", "approved"] },
+            "completeness": { "type": "object", "properties": {
+                "level": { "type": ["string", "null"] }, "expected": { "type": "integer" },
+                "reported": { "type": "integer" }, "approved": { "type": "integer" } } } } },
+        "Assessment": { "type": "object", "properties": {
+            "indicator": { "type": "string" }, "objective": { "type": "integer" },
+            "name_vi": { "type": "string" }, "name_en": { "type": "string" },
+            "figure": { "$ref": "#/components/schemas/Figure" },
+            "target": { "type": ["object", "null"], "properties": {
+                "source": { "enum": ["local", "national"] }, "op": { "type": "string" }, "value": { "type": "string" },
+                "applies_to": { "type": "string" }, "set_by": { "type": "string" },
+                "national": { "$ref": "#/components/schemas/Target" } } },
+            "status": { "enum": ["met", "exceeded", "not_met", "no_data", "no_numeric_result"] },
+            "status_vi": { "type": "string" }, "distance": { "type": ["string", "null"] },
+            "baseline": { "type": "object" },
+            "progress": { "enum": ["target_achieved", "on_track", "moderate", "insufficient", "deterioration", "not_assessable"] },
+            "progress_vi": { "type": "string" } } },
+    })
+}
+
+/// The schemas of units, indicators and values.
+fn catalogue_schemas() -> Value {
+    json!({
+        "Mapping": { "type": "object", "properties": {
+            "reform": { "type": "string" }, "description_en": { "type": "string" },
+            "description_vi": { "type": "string" }, "source": { "type": "string" },
+            "predecessor_units": { "type": "integer" } } },
+        "Unit": { "type": "object", "properties": {
+            "code": { "type": "string" }, "level": { "enum": ["province", "district", "commune"] },
+            "name": { "type": "string" }, "kind": { "type": "string" }, "full_name": { "type": "string" },
+            "parent_code": { "type": ["string", "null"] },
+            "valid_from": { "type": ["string", "null"], "format": "date" },
+            "valid_to": { "type": ["string", "null"], "format": "date" } } },
+        "UnitDetail": { "allOf": [{ "$ref": "#/components/schemas/Unit" }, { "type": "object", "properties": {
+            "as_of": { "type": "string", "format": "date" },
+            "parent": { "oneOf": [{ "$ref": "#/components/schemas/Unit" }, { "type": "null" }] },
+            "children": { "type": "array", "items": { "$ref": "#/components/schemas/Unit" } },
+            "predecessors": { "type": "array", "items": { "$ref": "#/components/schemas/Succession" } },
+            "successors": { "type": "array", "items": { "$ref": "#/components/schemas/Succession" } } } }] },
+        "Succession": { "type": "object", "properties": {
+            "unit": { "$ref": "#/components/schemas/Unit" }, "kind": { "enum": ["merge", "split"] },
+            "effective": { "type": "string", "format": "date" } } },
+        "Target": { "type": "object", "properties": {
+            "op": { "enum": [">=", ">", "<=", "<", "=", "~"] }, "value": { "type": "string" } } },
+        "Indicator": { "type": "object", "properties": {
+            "code": { "type": "string" }, "objective": { "type": "integer" },
+            "name_vi": { "type": "string" }, "name_en": { "type": "string" },
+            "measure": { "type": "string" }, "factor": { "type": "string" },
+            "direction": { "enum": ["higher", "lower"] },
+            "aggregation": { "enum": ["sum_ratio", "share_of_units", "survey"] },
+            "lowest_level": { "type": "string" }, "responsible_agency": { "type": "string" },
+            "national_targets": { "type": "array", "items": { "allOf": [{ "$ref": "#/components/schemas/Target" },
+                { "type": "object", "properties": { "year": { "type": "integer" } } }] } } } },
+        "IndicatorDetail": { "allOf": [{ "$ref": "#/components/schemas/Indicator" }, { "type": "object", "properties": {
+            "data_elements": { "type": "array", "items": { "type": "object" } },
+            "local_targets": { "type": "array", "items": { "type": "object" } } } }] },
+        "Values": { "type": "object", "properties": {
+            "unit": { "$ref": "#/components/schemas/Unit" }, "period": { "type": "object" },
+            "values": { "type": "array", "items": { "type": "object", "properties": {
+                "element": { "type": "string" }, "disaggregation": { "enum": ["total", "male", "female"] },
+                "value": { "type": "string" }, "text": { "type": "string" }, "comment": { "type": "string" },
+                "updated_at": { "type": "string" }, "updated_by": { "type": "string" } } } },
+            "written": { "type": "integer" }, "deleted": { "type": "integer" }, "unchanged": { "type": "integer" } } },
+        "ValuesWrite": { "type": "object", "required": ["values"], "properties": { "values": { "type": "array",
+            "items": { "type": "object", "required": ["element", "value"], "properties": {
+                "element": { "type": "string", "example": "6.1.num" },
+                "disaggregation": { "enum": ["total", "male", "female"], "default": "total" },
+                "value": { "type": ["string", "number", "null"], "example": "1260" },
+                "comment": { "type": "string" } } } } } }
+    })
+}
+
+pub fn openapi_document() -> Value {
     let mut doc = json!({
         "openapi": "3.1.0",
         "info": {
@@ -253,185 +470,16 @@ pub fn openapi_document() -> Value {
                 Errors carry a stable code and messages in Vietnamese and English; send `Accept-Language: en` or \
                 `?lang=en` to get `message` in English (Vietnamese is the default)."
         },
-        "paths": {
-            "/api/v1/health": { "get": { "security": [], "summary": "Liveness and database reachability",
-                "responses": { "200": ok(json!({ "type": "object" })), "503": { "description": "Database unreachable" } } } },
-            "/api/v1/units": { "get": { "security": [],
-                "summary": "Administrative units valid on a date",
-                "parameters": [
-                    query("level", false, "province, district or commune", "province"),
-                    query("date", false, "YYYY-MM-DD; default today", "2026-01-01"),
-                    query("parent", false, "GSO code of the parent unit", "12"),
-                ],
-                "responses": units_responses } },
-            "/api/v1/units/{code}": { "get": { "security": [],
-                "summary": "One unit with parent, children, predecessors and successors",
-                "description": "A code may name different units over time (a merged province that kept its code); \
-                    the version valid on `date` is returned, or else the latest.",
-                "parameters": [
-                    { "name": "code", "in": "path", "required": true, "schema": { "type": "string" }, "example": "12" },
-                    query("date", false, "YYYY-MM-DD; default today", "2024-01-01"),
-                ],
-                "responses": unit_responses } },
-            "/api/v1/indicators": { "get": { "security": [], "summary": "The indicator catalogue with national targets",
-                "responses": { "200": ok(json!({ "type": "object", "properties": {
-                    "count": { "type": "integer" },
-                    "objectives": { "type": "array", "items": { "type": "object" } },
-                    "indicators": { "type": "array", "items": { "$ref": "#/components/schemas/Indicator" } } } })) } } },
-            "/api/v1/indicators/{code}": { "get": { "security": [],
-                "summary": "One indicator with its data elements and local targets",
-                "parameters": [{ "name": "code", "in": "path", "required": true, "schema": { "type": "string" }, "example": "1.1" }],
-                "responses": indicator_responses } },
-            "/api/v1/values": {
-                "get": { "summary": "A unit's data values for a period", "parameters": unit_period.clone(),
-                    "responses": get_values_responses },
-                "put": { "summary": "Write a batch of a unit's data values for a period",
-                    "description": "All values are checked first; if any is wrong, every problem is returned (422) and \
-                        nothing is written. Otherwise the batch is written in one transaction and every change is audited. \
-                        Send numbers as JSON strings to keep them exact; `null` removes a value.",
-                    "parameters": unit_period,
-                    "requestBody": { "required": true, "content": { "application/json": {
-                        "schema": { "$ref": "#/components/schemas/ValuesWrite" } } } },
-                    "responses": put_values_responses } },
-            "/api/v1/aggregates": { "get": {
-                "summary": "Indicator figures of a unit's subtree for a period, live",
-                "description": "Counts are summed; ratios are recomputed from summed numerators and denominators \
-                    (never averaged); yes/no indicators count units answering yes over units answering; survey \
-                    indicators use the unit's own figure. Each figure carries its completeness.",
-                "parameters": aggregate_params, "responses": aggregates_responses } },
-            "/api/v1/assessment": { "get": {
-                "summary": "Status of every catalogue indicator against the target that applies",
-                "description": "The target is the most local one set for a phase containing the period, else the \
-                    national target for the milestone (2025 for periods ending up to 2025, else 2030). Status is \
-                    met, exceeded, not_met, no_data or no_numeric_result; progress follows Open SDG's measure.",
-                "parameters": figure_params, "responses": assessment_responses } },
-            "/api/v1/auth/sign-in": { "post": { "summary": "Sign in; sets an HttpOnly session cookie and returns the CSRF token",
-                "description": "Five failures for one account, or twenty from one address, within 15 minutes lock sign-in \
-                    for the rest of that window (429 with Retry-After).",
-                "security": [],
-                "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object",
-                    "required": ["username", "password"], "properties": {
-                        "username": { "type": "string" }, "password": { "type": "string", "format": "password" } } } } } },
-                "responses": { "200": ok(json!({ "type": "object" })),
-                    "401": { "description": "Wrong username or password" }, "429": { "description": "Too many failures" } } } },
-            "/api/v1/auth/sign-out": { "post": { "summary": "End the session", "responses": { "204": { "description": "Signed out" } } } },
-            "/api/v1/auth/me": { "get": { "summary": "The signed-in user", "responses": { "200": ok(json!({ "type": "object" })) } } },
-            "/api/v1/auth/password": { "post": { "summary": "Change one's own password",
-                "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object",
-                    "required": ["old_password", "new_password"], "properties": {
-                        "old_password": { "type": "string" }, "new_password": { "type": "string", "minLength": 10 } } } } } },
-                "responses": { "204": { "description": "Changed" }, "422": { "description": "Wrong old password or too short" } } } },
-            "/api/v1/users": {
-                "get": { "summary": "Accounts (administrators)", "responses": { "200": ok(json!({ "type": "object" })), "403": { "description": "Not an administrator" } } },
-                "post": { "summary": "Create an account (administrators); the password must be changed at first sign-in",
-                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object",
-                        "required": ["username", "role", "unit", "password"], "properties": {
-                            "username": { "type": "string" }, "role": { "enum": ["admin", "officer", "reviewer", "leader", "viewer"] },
-                            "unit": { "type": "string" }, "agency": { "type": "string" }, "password": { "type": "string" } } } } } },
-                    "responses": { "201": ok(json!({ "type": "object" })), "422": { "description": "Refused" } } } },
-            "/api/v1/users/{username}/disable": { "post": { "summary": "Disable an account (administrators)",
-                "parameters": [{ "name": "username", "in": "path", "required": true, "schema": { "type": "string" } }],
-                "responses": { "204": { "description": "Disabled" } } } },
-            "/api/v1/users/{username}/reset-password": { "post": { "summary": "Reset a password (administrators); it must be changed at the next sign-in",
-                "parameters": [{ "name": "username", "in": "path", "required": true, "schema": { "type": "string" } }],
-                "responses": { "204": { "description": "Reset" } } } },
-            "/api/v1/tokens": { "post": { "summary": "Create a personal access token for the caller (shown once)",
-                "responses": { "201": ok(json!({ "type": "object" })) } } },
-            "/api/v1/openapi.json": { "get": { "security": [], "summary": "This document",
-                "responses": { "200": ok(json!({ "type": "object" })) } } }
-        },
+        "paths": merged([catalogue_paths(), figure_paths(), account_paths()]),
         "security": [{ "bearer": [] }, { "session": [] }],
         "components": {
-        "securitySchemes": {
-            "bearer": { "type": "http", "scheme": "bearer", "description": "A personal access token (binhdang token create)" },
-            "session": { "type": "apiKey", "in": "cookie", "name": "binhdang_session",
-                "description": "Browser session; state-changing requests also send X-CSRF-Token" }
-        },
-        "schemas": {
-            "Error": { "type": "object", "required": ["error"], "properties": { "error": { "type": "object",
-                "required": ["code", "message", "message_en", "message_vi", "problems"],
-                "properties": {
-                    "code": { "type": "string" }, "message": { "type": "string" },
-                    "message_en": { "type": "string" }, "message_vi": { "type": "string" },
-                    "problems": { "type": "array", "items": { "type": "object", "properties": {
-                        "field": { "type": "string", "example": "values[0].value" }, "code": { "type": "string" },
-                        "message": { "type": "string" }, "message_en": { "type": "string" },
-                        "message_vi": { "type": "string" } } } } } } } },
-            "Part": { "type": "object", "properties": {
-                "numerator": { "type": ["string", "null"] }, "denominator": { "type": ["string", "null"] },
-                "value": { "type": ["string", "null"] } } },
-            "Figure": { "type": "object", "required": ["indicator", "unit", "period", "numerator", "denominator", "value", "completeness"],
-                "properties": {
-                "indicator": { "type": "string" }, "unit": { "type": "string" }, "period": { "type": "string" },
-                "numerator": { "type": ["string", "null"] }, "denominator": { "type": ["string", "null"] },
-                "value": { "type": ["string", "null"], "description": "numerator / denominator × factor, 4 decimals" },
-                "by_sex": { "type": "object", "properties": {
-                    "male": { "$ref": "#/components/schemas/Part" }, "female": { "$ref": "#/components/schemas/Part" } } },
-                "method": { "enum": ["sum_of_parts_then_divide", "share_of_reporting_units", "own_survey_value", "narrative"] },
-                "data": { "enum": ["all", "approved"] },
-                "completeness": { "type": "object", "properties": {
-                    "level": { "type": ["string", "null"] }, "expected": { "type": "integer" },
-                    "reported": { "type": "integer" }, "approved": { "type": "integer" } } } } },
-            "Assessment": { "type": "object", "properties": {
-                "indicator": { "type": "string" }, "objective": { "type": "integer" },
-                "name_vi": { "type": "string" }, "name_en": { "type": "string" },
-                "figure": { "$ref": "#/components/schemas/Figure" },
-                "target": { "type": ["object", "null"], "properties": {
-                    "source": { "enum": ["local", "national"] }, "op": { "type": "string" }, "value": { "type": "string" },
-                    "applies_to": { "type": "string" }, "set_by": { "type": "string" },
-                    "national": { "$ref": "#/components/schemas/Target" } } },
-                "status": { "enum": ["met", "exceeded", "not_met", "no_data", "no_numeric_result"] },
-                "status_vi": { "type": "string" }, "distance": { "type": ["string", "null"] },
-                "baseline": { "type": "object" },
-                "progress": { "enum": ["target_achieved", "on_track", "moderate", "insufficient", "deterioration", "not_assessable"] },
-                "progress_vi": { "type": "string" } } },
-            "Mapping": { "type": "object", "properties": {
-                "reform": { "type": "string" }, "description_en": { "type": "string" },
-                "description_vi": { "type": "string" }, "source": { "type": "string" },
-                "predecessor_units": { "type": "integer" } } },
-            "Unit": { "type": "object", "properties": {
-                "code": { "type": "string" }, "level": { "enum": ["province", "district", "commune"] },
-                "name": { "type": "string" }, "kind": { "type": "string" }, "full_name": { "type": "string" },
-                "parent_code": { "type": ["string", "null"] },
-                "valid_from": { "type": ["string", "null"], "format": "date" },
-                "valid_to": { "type": ["string", "null"], "format": "date" } } },
-            "UnitDetail": { "allOf": [{ "$ref": "#/components/schemas/Unit" }, { "type": "object", "properties": {
-                "as_of": { "type": "string", "format": "date" },
-                "parent": { "oneOf": [{ "$ref": "#/components/schemas/Unit" }, { "type": "null" }] },
-                "children": { "type": "array", "items": { "$ref": "#/components/schemas/Unit" } },
-                "predecessors": { "type": "array", "items": { "$ref": "#/components/schemas/Succession" } },
-                "successors": { "type": "array", "items": { "$ref": "#/components/schemas/Succession" } } } }] },
-            "Succession": { "type": "object", "properties": {
-                "unit": { "$ref": "#/components/schemas/Unit" }, "kind": { "enum": ["merge", "split"] },
-                "effective": { "type": "string", "format": "date" } } },
-            "Target": { "type": "object", "properties": {
-                "op": { "enum": [">=", ">", "<=", "<", "=", "~"] }, "value": { "type": "string" } } },
-            "Indicator": { "type": "object", "properties": {
-                "code": { "type": "string" }, "objective": { "type": "integer" },
-                "name_vi": { "type": "string" }, "name_en": { "type": "string" },
-                "measure": { "type": "string" }, "factor": { "type": "string" },
-                "direction": { "enum": ["higher", "lower"] },
-                "aggregation": { "enum": ["sum_ratio", "share_of_units", "survey"] },
-                "lowest_level": { "type": "string" }, "responsible_agency": { "type": "string" },
-                "national_targets": { "type": "array", "items": { "allOf": [{ "$ref": "#/components/schemas/Target" },
-                    { "type": "object", "properties": { "year": { "type": "integer" } } }] } } } },
-            "IndicatorDetail": { "allOf": [{ "$ref": "#/components/schemas/Indicator" }, { "type": "object", "properties": {
-                "data_elements": { "type": "array", "items": { "type": "object" } },
-                "local_targets": { "type": "array", "items": { "type": "object" } } } }] },
-            "Values": { "type": "object", "properties": {
-                "unit": { "$ref": "#/components/schemas/Unit" }, "period": { "type": "object" },
-                "values": { "type": "array", "items": { "type": "object", "properties": {
-                    "element": { "type": "string" }, "disaggregation": { "enum": ["total", "male", "female"] },
-                    "value": { "type": "string" }, "text": { "type": "string" }, "comment": { "type": "string" },
-                    "updated_at": { "type": "string" }, "updated_by": { "type": "string" } } } },
-                "written": { "type": "integer" }, "deleted": { "type": "integer" }, "unchanged": { "type": "integer" } } },
-            "ValuesWrite": { "type": "object", "required": ["values"], "properties": { "values": { "type": "array",
-                "items": { "type": "object", "required": ["element", "value"], "properties": {
-                    "element": { "type": "string", "example": "6.1.num" },
-                    "disaggregation": { "enum": ["total", "male", "female"], "default": "total" },
-                    "value": { "type": ["string", "number", "null"], "example": "1260" },
-                    "comment": { "type": "string" } } } } } }
-        } }
+            "securitySchemes": {
+                "bearer": { "type": "http", "scheme": "bearer", "description": "A personal access token (binhdang token create)" },
+                "session": { "type": "apiKey", "in": "cookie", "name": "binhdang_session",
+                    "description": "Browser session; state-changing requests also send X-CSRF-Token" }
+            },
+            "schemas": merged([figure_schemas(), catalogue_schemas()])
+        }
     });
     crate::api::rules::extend_openapi(&mut doc);
     workflow_paths(&mut doc);

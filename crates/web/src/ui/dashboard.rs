@@ -294,7 +294,6 @@ async fn build(
 ) -> Result<DashboardPage, ApiError> {
     let store = &state.store;
     let lang = session.lang;
-    let today = state.store.today();
     let indicators = store.indicators().await?;
     let Data {
         unit,
@@ -312,232 +311,24 @@ async fn build(
     let data_q = data_query(sums);
     let base = format!("/bang-dieu-khien?unit={}&period={period}{data_q}", unit.code);
 
-    let mut counts: HashMap<&'static str, usize> = HashMap::new();
-    let rows: Vec<AssessmentRow> = assessment
-        .iter()
-        .map(|a| {
-            let ind = indicators.iter().find(|i| i.code == a.indicator);
-            *counts.entry(format::status(a.status, lang)).or_default() += 1;
-            let value = ind.map(|i| format::value(i, a.figure.value)).unwrap_or_default();
-            let (target, source) = match (&a.target, ind) {
-                (Some(t), Some(i)) => (
-                    format::target(i, &t.target),
-                    match (t.source, lang) {
-                        ("local", Lang::Vi) => format!(
-                            "địa phương ({}, {})",
-                            t.set_by.clone().unwrap_or_default(),
-                            t.applies_to
-                        ),
-                        ("local", Lang::En) => {
-                            format!("local ({}, {})", t.set_by.clone().unwrap_or_default(), t.applies_to)
-                        }
-                        (_, Lang::Vi) => format!("quốc gia {}", t.applies_to),
-                        (_, Lang::En) => format!("national {}", t.applies_to),
-                    },
-                ),
-                _ => (format::NONE.into(), String::new()),
-            };
-            let before = previous_figures.get(&a.indicator).copied().flatten();
-            let (trend_arrow, trend_text, trend_class) = match (a.figure.value, before, ind) {
-                (Some(now), Some(then), Some(i)) => {
-                    let delta = now - then;
-                    let better = match i.direction {
-                        Direction::Higher => delta > Decimal::ZERO,
-                        Direction::Lower => delta < Decimal::ZERO,
-                    };
-                    let arrow = if delta > Decimal::ZERO {
-                        "↑"
-                    } else if delta < Decimal::ZERO {
-                        "↓"
-                    } else {
-                        "→"
-                    };
-                    let sign = if delta > Decimal::ZERO { "+" } else { "" };
-                    let words = match (delta.is_zero(), better, lang) {
-                        (true, _, Lang::Vi) => "không đổi",
-                        (true, _, Lang::En) => "unchanged",
-                        (false, true, Lang::Vi) => "tốt hơn",
-                        (false, false, Lang::Vi) => "kém hơn",
-                        (false, true, Lang::En) => "better",
-                        (false, false, Lang::En) => "worse",
-                    };
-                    (
-                        arrow,
-                        format!("{sign}{} ({words})", binhdang_domain::vn::format_number(delta, Some(1))),
-                        if delta.is_zero() {
-                            ""
-                        } else if better {
-                            "trend-better"
-                        } else {
-                            "trend-worse"
-                        },
-                    )
-                }
-                _ => ("", format::NONE.into(), ""),
-            };
-            AssessmentRow {
-                code: a.indicator.clone(),
-                name: if lang == Lang::En {
-                    a.name_en.clone()
-                } else {
-                    a.name_vi.clone()
-                },
-                value,
-                target,
-                source,
-                status: format::status(a.status, lang).to_string(),
-                status_class: format::status_class(a.status),
-                trend_arrow,
-                trend_text,
-                trend_class,
-                chart_href: format!("{base}&indicator={}#bieu-do", a.indicator),
-                selected: a.indicator == indicator.code,
-            }
-        })
-        .collect();
-    let mut summary: Vec<String> = counts.into_iter().map(|(k, n)| format!("{k}: {n}")).collect();
-    summary.sort();
-
-    let name = if lang == Lang::En {
-        indicator.name_en.clone()
-    } else {
-        indicator.name_vi.clone()
+    let table = AssessmentTable {
+        indicators: &indicators,
+        previous_figures: &previous_figures,
+        base: &base,
+        chosen: &indicator.code,
+        lang,
     };
-    let suffix = unit_suffix(&indicator, lang);
-    let mut targets = Vec::new();
-    for year in [2025, 2030] {
-        if let Some(t) = indicator.national_target(year) {
-            let label = format!(
-                "{} {year}: {}",
-                session.t("Mục tiêu", "Target"),
-                format::target(&indicator, &t)
-            );
-            targets
-                .push(json!({ "label": label, "value": format::plain(Some(t.value)).parse::<f64>().unwrap_or(0.0) }));
-        }
-    }
-    let as_number = |v: Option<Decimal>| -> serde_json::Value {
-        v.and_then(|d| format::plain(Some(d)).parse::<f64>().ok())
-            .map(|f| json!(f))
-            .unwrap_or(serde_json::Value::Null)
-    };
-    let series_spec = json!({
-        "kind": "series",
-        "name": format!("{} {}", indicator.code, name),
-        "unit": suffix,
-        "labels": series.iter().map(|(p, _)| short_label(p, lang)).collect::<Vec<_>>(),
-        "values": series.iter().map(|(_, f)| as_number(f.as_ref().and_then(|f| f.value))).collect::<Vec<_>>(),
-        "targets": targets,
-    })
-    .to_string();
-    // The chart compares the units that have a value; the table lists them all.
-    let with_value: Vec<&(UnitSummary, Option<Figure>)> = children
-        .iter()
-        .filter(|(_, f)| f.as_ref().and_then(|f| f.value).is_some())
-        .collect();
-    let children_missing = children.len() - with_value.len();
-    let children_spec = json!({
-        "kind": "bars",
-        "name": format!("{} {}", indicator.code, name),
-        "unit": suffix,
-        "labels": with_value.iter().map(|(u, _)| u.full_name.clone()).collect::<Vec<_>>(),
-        "values": with_value.iter().map(|(_, f)| as_number(f.as_ref().and_then(|f| f.value))).collect::<Vec<_>>(),
-    })
-    .to_string();
-    let series_rows = series
-        .iter()
-        .map(|(p, f)| SeriesRow {
-            period: format::period(p, lang),
-            value: format::value(&indicator, f.as_ref().and_then(|f| f.value)),
-            numerator: number_or_dash(f.as_ref().and_then(|f| f.numerator)),
-            denominator: number_or_dash(f.as_ref().and_then(|f| f.denominator)),
-        })
-        .collect();
-    let child_rows = children
-        .iter()
-        .map(|(u, f)| ChildRow {
-            unit: u.full_name.clone(),
-            href: format!(
-                "/bang-dieu-khien?unit={}&period={period}{data_q}&indicator={}",
-                u.code, indicator.code
-            ),
-            value: format::value(&indicator, f.as_ref().and_then(|f| f.value)),
-            numerator: number_or_dash(f.as_ref().and_then(|f| f.numerator)),
-            denominator: number_or_dash(f.as_ref().and_then(|f| f.denominator)),
-        })
-        .collect();
+    let (rows, summary) = table.rows(&assessment);
+    let name = lang.pick(&indicator.name_vi, &indicator.name_en).to_string();
+    let charts = Charts::new(session, &indicator, &name, &series, &children);
+    let series_rows = series_rows(&series, &indicator, lang);
+    let child_rows = child_rows(&children, &indicator, &period, data_q);
     let (completeness, completeness_summary) = match &status {
-        Some(report) => (
-            report
-                .children
-                .iter()
-                .map(|c| CompletenessRow {
-                    unit: c.unit.full_name.clone(),
-                    state: format::child_state(c.state, lang).to_string(),
-                    state_class: format!("st-{}", c.state),
-                    deadline: c.deadline.map(format::date).unwrap_or_else(|| format::NONE.into()),
-                    submitted: c
-                        .first_submitted_at
-                        .as_deref()
-                        .map(format::timestamp)
-                        .unwrap_or_else(|| format::NONE.into()),
-                    timeliness: format::timeliness(c.timeliness, lang).to_string(),
-                })
-                .collect(),
-            if lang == Lang::En {
-                format!(
-                    "{} units: {} submitted ({}), {} approved ({}), {} on time ({}), {} late, {} overdue.",
-                    report.expected,
-                    report.submitted,
-                    format::percent(report.submitted_rate),
-                    report.approved,
-                    format::percent(report.approved_rate),
-                    report.on_time,
-                    format::percent(report.on_time_rate),
-                    report.late,
-                    report.overdue
-                )
-            } else {
-                format!(
-                    "{} đơn vị: {} đã gửi ({}), {} đã phê duyệt ({}), {} đúng hạn ({}), {} muộn, {} quá hạn.",
-                    report.expected,
-                    report.submitted,
-                    format::percent(report.submitted_rate),
-                    report.approved,
-                    format::percent(report.approved_rate),
-                    report.on_time,
-                    format::percent(report.on_time_rate),
-                    report.late,
-                    report.overdue
-                )
-            },
-        ),
+        Some(report) => (completeness_rows(report, lang), completeness_summary(report, lang)),
         None => (Vec::new(), String::new()),
     };
-    // The parent, when the caller may see it.
-    let parent = match &unit.parent_code {
-        Some(code) => match store.unit_for_period(code, &period).await? {
-            Some(p) if store.reach(&session.caller.user, &p).await? != Reach::Outside => Some((
-                format!("/bang-dieu-khien?unit={}&period={period}{data_q}", p.code),
-                p.full_name,
-            )),
-            _ => None,
-        },
-        None => None,
-    };
-    let programmes = store.programmes().await?;
-    let unit_now = store.unit_on(&unit.code, today).await.unwrap_or_else(|_| unit.clone());
-    let mut period_choices: Vec<Period> = reporting::choices(&programmes, &unit_now, today);
-    if unit_now.id != unit.id {
-        for p in reporting::choices(&programmes, &unit, today) {
-            if !period_choices.contains(&p) {
-                period_choices.push(p);
-            }
-        }
-    }
-    if !period_choices.contains(&period) {
-        period_choices.insert(0, period);
-    }
+    let parent = parent_link(state, session, &unit, &period, data_q).await?;
+    let period_choices = period_choices(state, &unit, &period).await?;
     let title = format!(
         "{} — {} — {}",
         session.t("Bảng điều khiển", "Dashboard"),
@@ -548,24 +339,7 @@ async fn build(
     if q.get("msg").map(String::as_str) == Some("password_changed") {
         c = c.with_notice("ok", session.t("Đã đổi mật khẩu.", "Your password has been changed."));
     }
-    let children_level = children
-        .first()
-        .map(|(u, _)| match (u.level, lang) {
-            (binhdang_domain::UnitLevel::Province, Lang::Vi) => "tỉnh, thành phố",
-            (binhdang_domain::UnitLevel::District, Lang::Vi) => "huyện",
-            (binhdang_domain::UnitLevel::Commune, Lang::Vi) => "xã, phường",
-            (binhdang_domain::UnitLevel::Province, Lang::En) => "provinces",
-            (binhdang_domain::UnitLevel::District, Lang::En) => "districts",
-            (_, _) => {
-                if lang == Lang::En {
-                    "communes"
-                } else {
-                    "đơn vị"
-                }
-            }
-        })
-        .unwrap_or_default()
-        .to_string();
+    let children_level = children_level(&children, lang);
     Ok(DashboardPage {
         c,
         unit_code: unit.code.clone(),
@@ -590,7 +364,7 @@ async fn build(
             })
             .collect(),
         rows,
-        summary: summary.join(" · "),
+        summary,
         mapping: mapping
             .map(|m| {
                 if lang == Lang::En {
@@ -602,11 +376,11 @@ async fn build(
             .unwrap_or_default(),
         chart_code: indicator.code.clone(),
         chart_name: name,
-        series_spec,
+        series_spec: charts.series_spec,
         series: series_rows,
-        children_spec,
-        children_drawn: !with_value.is_empty(),
-        children_missing,
+        children_spec: charts.children_spec,
+        children_drawn: charts.children_drawn,
+        children_missing: charts.children_missing,
         children: child_rows,
         children_level,
         completeness,
@@ -616,6 +390,341 @@ async fn build(
         approved_only: sums == Sums::Approved,
         echarts: super::asset_url(super::assets::ECHARTS),
     })
+}
+
+/// The table under the time series: a row per period.
+fn series_rows(series: &[(Period, Option<Figure>)], indicator: &Indicator, lang: Lang) -> Vec<SeriesRow> {
+    series
+        .iter()
+        .map(|(p, f)| SeriesRow {
+            period: format::period(p, lang),
+            value: format::value(indicator, f.as_ref().and_then(|f| f.value)),
+            numerator: number_or_dash(f.as_ref().and_then(|f| f.numerator)),
+            denominator: number_or_dash(f.as_ref().and_then(|f| f.denominator)),
+        })
+        .collect()
+}
+
+/// The table under the bar chart: a row per unit below, linking to its dashboard.
+fn child_rows(
+    children: &[(UnitSummary, Option<Figure>)],
+    indicator: &Indicator,
+    period: &Period,
+    data_q: &str,
+) -> Vec<ChildRow> {
+    children
+        .iter()
+        .map(|(u, f)| ChildRow {
+            unit: u.full_name.clone(),
+            href: format!(
+                "/bang-dieu-khien?unit={}&period={period}{data_q}&indicator={}",
+                u.code, indicator.code
+            ),
+            value: format::value(indicator, f.as_ref().and_then(|f| f.value)),
+            numerator: number_or_dash(f.as_ref().and_then(|f| f.numerator)),
+            denominator: number_or_dash(f.as_ref().and_then(|f| f.denominator)),
+        })
+        .collect()
+}
+
+/// What the assessment table's rows are made with besides the assessment itself.
+struct AssessmentTable<'a> {
+    indicators: &'a [Indicator],
+    previous_figures: &'a HashMap<String, Option<Decimal>>,
+    /// The dashboard's address, to which a row's link adds its indicator.
+    base: &'a str,
+    /// The indicator whose charts are shown.
+    chosen: &'a str,
+    lang: Lang,
+}
+
+impl AssessmentTable<'_> {
+    /// A row per assessed indicator, and the count of indicators by status (`met: 3 · …`).
+    fn rows(&self, assessment: &[binhdang_store::Assessment]) -> (Vec<AssessmentRow>, String) {
+        let lang = self.lang;
+        let mut counts: HashMap<&'static str, usize> = HashMap::new();
+        let rows: Vec<AssessmentRow> = assessment
+            .iter()
+            .map(|a| {
+                *counts.entry(format::status(a.status, lang)).or_default() += 1;
+                self.row(a)
+            })
+            .collect();
+        let mut summary: Vec<String> = counts.into_iter().map(|(k, n)| format!("{k}: {n}")).collect();
+        summary.sort();
+        (rows, summary.join(" · "))
+    }
+
+    /// The row of one indicator's assessment.
+    fn row(&self, a: &binhdang_store::Assessment) -> AssessmentRow {
+        let lang = self.lang;
+        let ind = self.indicators.iter().find(|i| i.code == a.indicator);
+        let value = ind.map(|i| format::value(i, a.figure.value)).unwrap_or_default();
+        let (target, source) = match (&a.target, ind) {
+            (Some(t), Some(i)) => (format::target(i, &t.target), target_source(t, lang)),
+            _ => (format::NONE.into(), String::new()),
+        };
+        let before = self.previous_figures.get(&a.indicator).copied().flatten();
+        let (trend_arrow, trend_text, trend_class) = match (a.figure.value, before, ind) {
+            (Some(now), Some(then), Some(i)) => trend(now - then, i.direction, lang),
+            _ => ("", format::NONE.into(), ""),
+        };
+        AssessmentRow {
+            code: a.indicator.clone(),
+            name: if lang == Lang::En {
+                a.name_en.clone()
+            } else {
+                a.name_vi.clone()
+            },
+            value,
+            target,
+            source,
+            status: format::status(a.status, lang).to_string(),
+            status_class: format::status_class(a.status),
+            trend_arrow,
+            trend_text,
+            trend_class,
+            chart_href: format!("{}&indicator={}#bieu-do", self.base, a.indicator),
+            selected: a.indicator == self.chosen,
+        }
+    }
+}
+
+/// Where the target used comes from: `địa phương (set by, phase)` or `quốc gia 2025`.
+fn target_source(t: &binhdang_store::TargetUsed, lang: Lang) -> String {
+    match (t.source, lang) {
+        ("local", Lang::Vi) => format!(
+            "địa phương ({}, {})",
+            t.set_by.clone().unwrap_or_default(),
+            t.applies_to
+        ),
+        ("local", Lang::En) => {
+            format!("local ({}, {})", t.set_by.clone().unwrap_or_default(), t.applies_to)
+        }
+        (_, Lang::Vi) => format!("quốc gia {}", t.applies_to),
+        (_, Lang::En) => format!("national {}", t.applies_to),
+    }
+}
+
+/// The change since the previous report: its arrow, its text (`+2,5 (tốt hơn)`) and its
+/// class, better or worse by the indicator's direction.
+fn trend(delta: Decimal, direction: Direction, lang: Lang) -> (&'static str, String, &'static str) {
+    let better = match direction {
+        Direction::Higher => delta > Decimal::ZERO,
+        Direction::Lower => delta < Decimal::ZERO,
+    };
+    let arrow = if delta > Decimal::ZERO {
+        "↑"
+    } else if delta < Decimal::ZERO {
+        "↓"
+    } else {
+        "→"
+    };
+    let sign = if delta > Decimal::ZERO { "+" } else { "" };
+    let words = match (delta.is_zero(), better, lang) {
+        (true, _, Lang::Vi) => "không đổi",
+        (true, _, Lang::En) => "unchanged",
+        (false, true, Lang::Vi) => "tốt hơn",
+        (false, false, Lang::Vi) => "kém hơn",
+        (false, true, Lang::En) => "better",
+        (false, false, Lang::En) => "worse",
+    };
+    (
+        arrow,
+        format!("{sign}{} ({words})", binhdang_domain::vn::format_number(delta, Some(1))),
+        if delta.is_zero() {
+            ""
+        } else if better {
+            "trend-better"
+        } else {
+            "trend-worse"
+        },
+    )
+}
+
+/// The specifications of the two charts (as JSON for the page's script), and how many of
+/// the units below are left off the bar chart for want of a value.
+struct Charts {
+    series_spec: String,
+    children_spec: String,
+    children_drawn: bool,
+    children_missing: usize,
+}
+
+impl Charts {
+    /// The time series with the 2025 and 2030 targets, and the bars of the units below.
+    fn new(
+        session: &Session,
+        indicator: &Indicator,
+        name: &str,
+        series: &[(Period, Option<Figure>)],
+        children: &[(UnitSummary, Option<Figure>)],
+    ) -> Charts {
+        let lang = session.lang;
+        let suffix = unit_suffix(indicator, lang);
+        let mut targets = Vec::new();
+        for year in [2025, 2030] {
+            if let Some(t) = indicator.national_target(year) {
+                let label = format!(
+                    "{} {year}: {}",
+                    session.t("Mục tiêu", "Target"),
+                    format::target(indicator, &t)
+                );
+                targets.push(
+                    json!({ "label": label, "value": format::plain(Some(t.value)).parse::<f64>().unwrap_or(0.0) }),
+                );
+            }
+        }
+        let as_number = |v: Option<Decimal>| -> serde_json::Value {
+            v.and_then(|d| format::plain(Some(d)).parse::<f64>().ok())
+                .map(|f| json!(f))
+                .unwrap_or(serde_json::Value::Null)
+        };
+        let series_spec = json!({
+            "kind": "series",
+            "name": format!("{} {}", indicator.code, name),
+            "unit": suffix,
+            "labels": series.iter().map(|(p, _)| short_label(p, lang)).collect::<Vec<_>>(),
+            "values": series.iter().map(|(_, f)| as_number(f.as_ref().and_then(|f| f.value))).collect::<Vec<_>>(),
+            "targets": targets,
+        })
+        .to_string();
+        // The chart compares the units that have a value; the table lists them all.
+        let with_value: Vec<&(UnitSummary, Option<Figure>)> = children
+            .iter()
+            .filter(|(_, f)| f.as_ref().and_then(|f| f.value).is_some())
+            .collect();
+        let children_spec = json!({
+            "kind": "bars",
+            "name": format!("{} {}", indicator.code, name),
+            "unit": suffix,
+            "labels": with_value.iter().map(|(u, _)| u.full_name.clone()).collect::<Vec<_>>(),
+            "values": with_value.iter().map(|(_, f)| as_number(f.as_ref().and_then(|f| f.value))).collect::<Vec<_>>(),
+        })
+        .to_string();
+        Charts {
+            series_spec,
+            children_spec,
+            children_drawn: !with_value.is_empty(),
+            children_missing: children.len() - with_value.len(),
+        }
+    }
+}
+
+/// A row per unit below: its report's state, deadline, first submission and timeliness.
+fn completeness_rows(report: &binhdang_store::StatusReport, lang: Lang) -> Vec<CompletenessRow> {
+    report
+        .children
+        .iter()
+        .map(|c| CompletenessRow {
+            unit: c.unit.full_name.clone(),
+            state: format::child_state(c.state, lang).to_string(),
+            state_class: format!("st-{}", c.state),
+            deadline: c.deadline.map(format::date).unwrap_or_else(|| format::NONE.into()),
+            submitted: c
+                .first_submitted_at
+                .as_deref()
+                .map(format::timestamp)
+                .unwrap_or_else(|| format::NONE.into()),
+            timeliness: format::timeliness(c.timeliness, lang).to_string(),
+        })
+        .collect()
+}
+
+/// The completeness and timeliness of the units below in a sentence.
+fn completeness_summary(report: &binhdang_store::StatusReport, lang: Lang) -> String {
+    if lang == Lang::En {
+        format!(
+            "{} units: {} submitted ({}), {} approved ({}), {} on time ({}), {} late, {} overdue.",
+            report.expected,
+            report.submitted,
+            format::percent(report.submitted_rate),
+            report.approved,
+            format::percent(report.approved_rate),
+            report.on_time,
+            format::percent(report.on_time_rate),
+            report.late,
+            report.overdue
+        )
+    } else {
+        format!(
+            "{} đơn vị: {} đã gửi ({}), {} đã phê duyệt ({}), {} đúng hạn ({}), {} muộn, {} quá hạn.",
+            report.expected,
+            report.submitted,
+            format::percent(report.submitted_rate),
+            report.approved,
+            format::percent(report.approved_rate),
+            report.on_time,
+            format::percent(report.on_time_rate),
+            report.late,
+            report.overdue
+        )
+    }
+}
+
+/// The link to the parent's dashboard and the parent's name.
+async fn parent_link(
+    state: &AppState,
+    session: &Session,
+    unit: &UnitSummary,
+    period: &Period,
+    data_q: &str,
+) -> Result<Option<(String, String)>, ApiError> {
+    let store = &state.store;
+    // The parent, when the caller may see it.
+    Ok(match &unit.parent_code {
+        Some(code) => match store.unit_for_period(code, period).await? {
+            Some(p) if store.reach(&session.caller.user, &p).await? != Reach::Outside => Some((
+                format!("/bang-dieu-khien?unit={}&period={period}{data_q}", p.code),
+                p.full_name,
+            )),
+            _ => None,
+        },
+        None => None,
+    })
+}
+
+/// The periods to choose from: those the unit (as it is today, and as it was) reports in,
+/// and the period shown.
+async fn period_choices(state: &AppState, unit: &UnitSummary, period: &Period) -> Result<Vec<Period>, ApiError> {
+    let store = &state.store;
+    let today = store.today();
+    let programmes = store.programmes().await?;
+    let unit_now = store.unit_on(&unit.code, today).await.unwrap_or_else(|_| unit.clone());
+    let mut period_choices: Vec<Period> = reporting::choices(&programmes, &unit_now, today);
+    if unit_now.id != unit.id {
+        for p in reporting::choices(&programmes, unit, today) {
+            if !period_choices.contains(&p) {
+                period_choices.push(p);
+            }
+        }
+    }
+    if !period_choices.contains(period) {
+        period_choices.insert(0, *period);
+    }
+    Ok(period_choices)
+}
+
+/// What the units below are called, from the first one's level: `huyện`, `districts`.
+fn children_level(children: &[(UnitSummary, Option<Figure>)], lang: Lang) -> String {
+    children
+        .first()
+        .map(|(u, _)| match (u.level, lang) {
+            (binhdang_domain::UnitLevel::Province, Lang::Vi) => "tỉnh, thành phố",
+            (binhdang_domain::UnitLevel::District, Lang::Vi) => "huyện",
+            (binhdang_domain::UnitLevel::Commune, Lang::Vi) => "xã, phường",
+            (binhdang_domain::UnitLevel::Province, Lang::En) => "provinces",
+            (binhdang_domain::UnitLevel::District, Lang::En) => "districts",
+            (_, _) => {
+                if lang == Lang::En {
+                    "communes"
+                } else {
+                    "đơn vị"
+                }
+            }
+        })
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// The query that keeps the choice of approved data only on the links of a page.
@@ -657,145 +766,12 @@ struct Figures {
 /// names in the page's language.
 fn figures(data: &Data, chart: &str, lang: Lang) -> Result<Figures, ApiError> {
     let en = lang == Lang::En;
-    let pick = |vi: &'static str, en_name: &'static str| if en { en_name } else { vi };
-    let name = |vi: &str, en_name: &str| if en { en_name.to_string() } else { vi.to_string() };
     let unit = &data.unit;
-    let indicator = format!(
-        "{} {}",
-        data.indicator.code,
-        name(&data.indicator.name_vi, &data.indicator.name_en)
-    );
-    let (chart, heading, head, rows): (&'static str, String, Vec<&'static str>, Vec<Vec<Item>>) = match chart {
-        "series" => (
-            "series",
-            format!("{}: {indicator}", pick("Diễn biến qua các kỳ", "Over time")),
-            vec![
-                pick("don_vi", "unit"),
-                pick("chi_tieu", "indicator"),
-                pick("ky_bao_cao", "period"),
-                pick("tu_so", "numerator"),
-                pick("mau_so", "denominator"),
-                pick("gia_tri", "value"),
-            ],
-            data.series
-                .iter()
-                .map(|(p, f)| {
-                    let f = f.as_ref();
-                    vec![
-                        Item::Text(unit.code.clone()),
-                        Item::Text(data.indicator.code.clone()),
-                        Item::Text(p.to_string()),
-                        Item::Amount(f.and_then(|f| f.numerator)),
-                        Item::Amount(f.and_then(|f| f.denominator)),
-                        Item::Value(f.and_then(|f| f.value)),
-                    ]
-                })
-                .collect(),
-        ),
-        "children" => (
-            "children",
-            format!(
-                "{}: {indicator}",
-                pick("So sánh các đơn vị cấp dưới", "The units below compared")
-            ),
-            vec![
-                pick("ma_don_vi", "unit"),
-                pick("ten_don_vi", "unit_name"),
-                pick("chi_tieu", "indicator"),
-                pick("ky_bao_cao", "period"),
-                pick("tu_so", "numerator"),
-                pick("mau_so", "denominator"),
-                pick("gia_tri", "value"),
-            ],
-            data.children
-                .iter()
-                .map(|(u, f)| {
-                    let f = f.as_ref();
-                    vec![
-                        Item::Text(u.code.clone()),
-                        Item::Text(u.full_name.clone()),
-                        Item::Text(data.indicator.code.clone()),
-                        Item::Text(data.period.to_string()),
-                        Item::Amount(f.and_then(|f| f.numerator)),
-                        Item::Amount(f.and_then(|f| f.denominator)),
-                        Item::Value(f.and_then(|f| f.value)),
-                    ]
-                })
-                .collect(),
-        ),
-        "assessment" => (
-            "assessment",
-            pick("Đánh giá thực hiện các chỉ tiêu", "Indicators against their targets").to_string(),
-            vec![
-                pick("chi_tieu", "indicator"),
-                pick("ten", "name"),
-                pick("ky_bao_cao", "period"),
-                pick("gia_tri", "value"),
-                pick("phep_so_sanh", "target_op"),
-                pick("muc_tieu", "target"),
-                pick("nguon_muc_tieu", "target_source"),
-                pick("danh_gia", "status"),
-                pick("gia_tri_ky_truoc", "previous_value"),
-            ],
-            data.assessment
-                .iter()
-                .map(|a| {
-                    vec![
-                        Item::Text(a.indicator.clone()),
-                        Item::Text(name(&a.name_vi, &a.name_en)),
-                        Item::Text(data.period.to_string()),
-                        Item::Value(a.figure.value),
-                        Item::Text(
-                            a.target
-                                .as_ref()
-                                .map(|t| t.target.op.as_str().to_string())
-                                .unwrap_or_default(),
-                        ),
-                        Item::Value(a.target.as_ref().map(|t| t.target.value)),
-                        Item::Text(
-                            a.target
-                                .as_ref()
-                                .map(|t| format!("{} {}", t.source, t.applies_to))
-                                .unwrap_or_default(),
-                        ),
-                        Item::Text(format::status(a.status, lang).to_string()),
-                        Item::Value(data.previous_figures.get(&a.indicator).copied().flatten()),
-                    ]
-                })
-                .collect(),
-        ),
-        "completeness" => (
-            "completeness",
-            pick(
-                "Tính đầy đủ và kịp thời của báo cáo cấp dưới",
-                "Completeness and timeliness of the units below",
-            )
-            .to_string(),
-            vec![
-                pick("ma_don_vi", "unit"),
-                pick("ten_don_vi", "unit_name"),
-                pick("ky_bao_cao", "period"),
-                pick("trang_thai", "state"),
-                pick("han_nop", "deadline"),
-                pick("gui_lan_dau", "first_submitted_at"),
-                pick("dung_han", "timeliness"),
-            ],
-            data.status
-                .iter()
-                .flat_map(|s| s.children.iter())
-                .map(|c| {
-                    vec![
-                        Item::Text(c.unit.code.clone()),
-                        Item::Text(c.unit.full_name.clone()),
-                        Item::Text(data.period.to_string()),
-                        Item::Text(c.state.to_string()),
-                        Item::Day(c.deadline),
-                        Item::Text(c.first_submitted_at.clone().unwrap_or_default()),
-                        Item::Text(format::timeliness(c.timeliness, lang).to_string()),
-                    ]
-                })
-                .collect(),
-        ),
+    let mut figures = match chart {
+        "series" => series_figures(data, lang),
+        "children" => children_figures(data, lang),
+        "assessment" => assessment_figures(data, lang),
+        "completeness" => completeness_figures(data, lang),
         other => {
             return Err(ApiError::invalid(
                 "chart",
@@ -810,16 +786,182 @@ fn figures(data: &Data, chart: &str, lang: Lang) -> Result<Figures, ApiError> {
         (Sums::Approved, false) => " (chỉ số liệu đã phê duyệt)",
         (Sums::Approved, true) => " (approved data only)",
     };
-    Ok(Figures {
-        chart,
+    figures.title = format!(
+        "{} — {} — {}{data_note}",
+        figures.title,
+        unit.full_name,
+        format::period(&data.period, lang)
+    );
+    Ok(figures)
+}
+
+/// The chosen indicator's code and name, for the headings of its charts.
+fn indicator_heading(data: &Data, lang: Lang) -> String {
+    format!(
+        "{} {}",
+        data.indicator.code,
+        lang.pick(&data.indicator.name_vi, &data.indicator.name_en)
+    )
+}
+
+/// The time series of the chosen indicator; the title is the heading alone, which
+/// [`figures`] completes.
+fn series_figures(data: &Data, lang: Lang) -> Figures {
+    let pick = |vi: &'static str, en: &'static str| lang.pick(vi, en);
+    Figures {
+        chart: "series",
         title: format!(
-            "{heading} — {} — {}{data_note}",
-            unit.full_name,
-            format::period(&data.period, lang)
+            "{}: {}",
+            pick("Diễn biến qua các kỳ", "Over time"),
+            indicator_heading(data, lang)
         ),
-        head,
-        rows,
-    })
+        head: vec![
+            pick("don_vi", "unit"),
+            pick("chi_tieu", "indicator"),
+            pick("ky_bao_cao", "period"),
+            pick("tu_so", "numerator"),
+            pick("mau_so", "denominator"),
+            pick("gia_tri", "value"),
+        ],
+        rows: data
+            .series
+            .iter()
+            .map(|(p, f)| {
+                let f = f.as_ref();
+                vec![
+                    Item::Text(data.unit.code.clone()),
+                    Item::Text(data.indicator.code.clone()),
+                    Item::Text(p.to_string()),
+                    Item::Amount(f.and_then(|f| f.numerator)),
+                    Item::Amount(f.and_then(|f| f.denominator)),
+                    Item::Value(f.and_then(|f| f.value)),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// The chosen indicator's figures of the units below; the title is the heading alone.
+fn children_figures(data: &Data, lang: Lang) -> Figures {
+    let pick = |vi: &'static str, en: &'static str| lang.pick(vi, en);
+    Figures {
+        chart: "children",
+        title: format!(
+            "{}: {}",
+            pick("So sánh các đơn vị cấp dưới", "The units below compared"),
+            indicator_heading(data, lang)
+        ),
+        head: vec![
+            pick("ma_don_vi", "unit"),
+            pick("ten_don_vi", "unit_name"),
+            pick("chi_tieu", "indicator"),
+            pick("ky_bao_cao", "period"),
+            pick("tu_so", "numerator"),
+            pick("mau_so", "denominator"),
+            pick("gia_tri", "value"),
+        ],
+        rows: data
+            .children
+            .iter()
+            .map(|(u, f)| {
+                let f = f.as_ref();
+                vec![
+                    Item::Text(u.code.clone()),
+                    Item::Text(u.full_name.clone()),
+                    Item::Text(data.indicator.code.clone()),
+                    Item::Text(data.period.to_string()),
+                    Item::Amount(f.and_then(|f| f.numerator)),
+                    Item::Amount(f.and_then(|f| f.denominator)),
+                    Item::Value(f.and_then(|f| f.value)),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// Every indicator against its target; the title is the heading alone.
+fn assessment_figures(data: &Data, lang: Lang) -> Figures {
+    let pick = |vi: &'static str, en: &'static str| lang.pick(vi, en);
+    Figures {
+        chart: "assessment",
+        title: pick("Đánh giá thực hiện các chỉ tiêu", "Indicators against their targets").to_string(),
+        head: vec![
+            pick("chi_tieu", "indicator"),
+            pick("ten", "name"),
+            pick("ky_bao_cao", "period"),
+            pick("gia_tri", "value"),
+            pick("phep_so_sanh", "target_op"),
+            pick("muc_tieu", "target"),
+            pick("nguon_muc_tieu", "target_source"),
+            pick("danh_gia", "status"),
+            pick("gia_tri_ky_truoc", "previous_value"),
+        ],
+        rows: data
+            .assessment
+            .iter()
+            .map(|a| {
+                vec![
+                    Item::Text(a.indicator.clone()),
+                    Item::Text(lang.pick(&a.name_vi, &a.name_en).to_string()),
+                    Item::Text(data.period.to_string()),
+                    Item::Value(a.figure.value),
+                    Item::Text(
+                        a.target
+                            .as_ref()
+                            .map(|t| t.target.op.as_str().to_string())
+                            .unwrap_or_default(),
+                    ),
+                    Item::Value(a.target.as_ref().map(|t| t.target.value)),
+                    Item::Text(
+                        a.target
+                            .as_ref()
+                            .map(|t| format!("{} {}", t.source, t.applies_to))
+                            .unwrap_or_default(),
+                    ),
+                    Item::Text(format::status(a.status, lang).to_string()),
+                    Item::Value(data.previous_figures.get(&a.indicator).copied().flatten()),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// The completeness and timeliness of the units below; the title is the heading alone.
+fn completeness_figures(data: &Data, lang: Lang) -> Figures {
+    let pick = |vi: &'static str, en: &'static str| lang.pick(vi, en);
+    Figures {
+        chart: "completeness",
+        title: pick(
+            "Tính đầy đủ và kịp thời của báo cáo cấp dưới",
+            "Completeness and timeliness of the units below",
+        )
+        .to_string(),
+        head: vec![
+            pick("ma_don_vi", "unit"),
+            pick("ten_don_vi", "unit_name"),
+            pick("ky_bao_cao", "period"),
+            pick("trang_thai", "state"),
+            pick("han_nop", "deadline"),
+            pick("gui_lan_dau", "first_submitted_at"),
+            pick("dung_han", "timeliness"),
+        ],
+        rows: data
+            .status
+            .iter()
+            .flat_map(|s| s.children.iter())
+            .map(|c| {
+                vec![
+                    Item::Text(c.unit.code.clone()),
+                    Item::Text(c.unit.full_name.clone()),
+                    Item::Text(data.period.to_string()),
+                    Item::Text(c.state.to_string()),
+                    Item::Day(c.deadline),
+                    Item::Text(c.first_submitted_at.clone().unwrap_or_default()),
+                    Item::Text(format::timeliness(c.timeliness, lang).to_string()),
+                ]
+            })
+            .collect(),
+    }
 }
 
 /// Quotes a CSV field when it needs it.

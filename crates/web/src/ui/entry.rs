@@ -361,121 +361,25 @@ fn indicator_view(
     } else {
         vec![Disaggregation::Total]
     };
-    let shown = |name: &str, element: &str, d: Disaggregation| -> String {
-        match typed {
-            Some(t) => t.get(name).cloned().unwrap_or_default(),
-            None => stored
-                .get(&(element.to_string(), d))
-                .map(|v| match (&v.value, &v.text) {
-                    (Some(n), _) => match Decimal::from_str_exact(n) {
-                        Ok(d) => format::number(d),
-                        Err(_) => n.clone(),
-                    },
-                    (None, Some(t)) => t.clone(),
-                    _ => String::new(),
-                })
-                .unwrap_or_default(),
-        }
-    };
-
-    let mut messages = Vec::new();
-    let mut invalid_fields: HashMap<String, Vec<String>> = HashMap::new();
-    let mut has_error = false;
-    let mut has_warning = false;
-    let mut comment_prompt = false;
-    // Problems with what was typed, said first.
-    for e in elements {
-        for d in e.category_combo.options() {
-            let name = value_name(&e.code, *d);
-            if let Some(list) = problems.by_field.get(&name) {
-                for text in list {
-                    let id = format!("m-{}-{}", dom_id(&name), messages.len());
-                    invalid_fields.entry(name.clone()).or_default().push(id.clone());
-                    messages.push(Message {
-                        id,
-                        class: "error-text",
-                        text: text.clone(),
-                    });
-                    has_error = true;
-                }
-            }
-        }
-    }
-    // Then what the validation rules found in the saved figures.
-    for f in findings {
-        let concerns = f
-            .values
-            .iter()
-            .any(|v| v.element.rsplit_once('.').map(|(i, _)| i) == Some(code.as_str()));
-        if !concerns {
-            continue;
-        }
-        let id = format!("m-{anchor}-{}", messages.len());
-        for v in &f.values {
-            invalid_fields
-                .entry(value_name(&v.element, v.disaggregation))
-                .or_default()
-                .push(id.clone());
-        }
-        let mut text = if lang == Lang::En {
-            f.message_en.clone()
-        } else {
-            f.message_vi.clone()
-        };
-        let class = if f.severity == Severity::Error {
-            has_error = true;
-            "error-text"
-        } else {
-            has_warning = true;
-            if f.needs_explanation && !f.explained {
-                comment_prompt = true;
-                text.push_str(if lang == Lang::En {
-                    " — explain it in the comment box below before submitting."
-                } else {
-                    " — hãy ghi giải trình vào ô bên dưới trước khi gửi báo cáo."
-                });
-            }
-            "warn-text"
-        };
-        messages.push(Message { id, class, text });
-    }
-
-    let cell = |e: &DataElement, d: Disaggregation| -> Cell {
-        let name = value_name(&e.code, d);
-        let ids = invalid_fields.get(&name).cloned().unwrap_or_default();
-        let kind = match e.value_type {
-            ValueType::YesNo => "yesno",
-            ValueType::Text => "text",
-            _ => "number",
-        };
-        let row = role_label(e.role, lang);
-        let label = if by_sex && e.role != ElementRole::Rate {
-            format!("{code} {row}, {}", d_label(d, lang).to_lowercase())
-        } else {
-            format!("{code} {row}")
-        };
-        Cell {
-            id: dom_id(&name),
-            value: shown(&name, &e.code, d),
-            invalid: !ids.is_empty(),
-            described_by: ids.join(" "),
-            name,
-            d: d.as_str(),
-            role: short_role(e.role),
-            kind,
-            label,
-        }
+    let notes = Notes::of(code, &anchor, elements, problems, findings, lang);
+    let boxes = Boxes {
+        code,
+        by_sex,
+        lang,
+        invalid_fields: &notes.invalid_fields,
+        typed,
+        stored,
     };
     let mut rows = Vec::new();
     let mut rate = None;
     for e in elements {
         match e.role {
-            ElementRole::Rate => rate = Some(cell(e, Disaggregation::Total)),
+            ElementRole::Rate => rate = Some(boxes.cell(e, Disaggregation::Total)),
             _ => {
                 let cells = order
                     .iter()
                     .filter(|d| e.category_combo.allows(**d))
-                    .map(|d| cell(e, *d))
+                    .map(|d| boxes.cell(e, *d))
                     .collect::<Vec<_>>();
                 rows.push(Row {
                     label: role_label(e.role, lang).to_string(),
@@ -490,36 +394,13 @@ fn indicator_view(
         ""
     };
     let computed = if quotient {
-        order
-            .iter()
-            .map(|d| Computed {
-                d: d.as_str(),
-                text: computed_text(indicator, &rows, d.as_str(), suffix),
-                label: if by_sex {
-                    format!(
-                        "{} {}",
-                        if lang == Lang::En { "Value," } else { "Tỷ lệ," },
-                        d_label(*d, lang).to_lowercase()
-                    )
-                } else {
-                    (if lang == Lang::En { "Value" } else { "Tỷ lệ" }).to_string()
-                },
-            })
-            .collect()
+        computed_values(indicator, &rows, &order, by_sex, suffix, lang)
     } else {
         Vec::new()
     };
     let parts = match (&indicator.numerator_vi, &indicator.denominator_vi, lang) {
         (Some(n), Some(d), Lang::Vi) => format!("Tử số: {n}. Mẫu số: {d}."),
         _ => String::new(),
-    };
-    let comment = match typed {
-        Some(t) => t.get(&comment_name(code)).cloned().unwrap_or_default(),
-        None => stored
-            .iter()
-            .filter(|((el, _), _)| el.rsplit_once('.').map(|(i, _)| i) == Some(code.as_str()))
-            .find_map(|(_, v)| v.comment.clone())
-            .unwrap_or_default(),
     };
     IndicatorView {
         code: code.clone(),
@@ -542,11 +423,208 @@ fn indicator_view(
         previous,
         comment_id: dom_id(&comment_name(code)),
         comment_name: comment_name(code),
-        comment,
-        comment_prompt,
-        messages,
-        has_error,
-        has_warning,
+        comment: indicator_comment(code, stored, typed),
+        comment_prompt: notes.comment_prompt,
+        messages: notes.messages,
+        has_error: notes.has_error,
+        has_warning: notes.has_warning,
+    }
+}
+
+/// The messages shown with an indicator, the boxes they concern, and what they add up to.
+#[derive(Default)]
+struct Notes {
+    messages: Vec<Message>,
+    /// The ids of the messages about a box, by the box's name.
+    invalid_fields: HashMap<String, Vec<String>>,
+    has_error: bool,
+    has_warning: bool,
+    /// A warning asks for an explanation in the comment box.
+    comment_prompt: bool,
+}
+
+impl Notes {
+    /// The notes of the indicator `code` (its boxes being `elements`).
+    fn of(
+        code: &str,
+        anchor: &str,
+        elements: &[&DataElement],
+        problems: &Problems,
+        findings: &[binhdang_domain::rules::Finding],
+        lang: Lang,
+    ) -> Notes {
+        let mut notes = Notes::default();
+        // Problems with what was typed, said first.
+        notes.add_typed_problems(elements, problems);
+        // Then what the validation rules found in the saved figures.
+        for f in findings {
+            notes.add_finding(code, anchor, f, lang);
+        }
+        notes
+    }
+
+    /// Adds the problems with what was typed into the boxes of `elements`.
+    fn add_typed_problems(&mut self, elements: &[&DataElement], problems: &Problems) {
+        for e in elements {
+            for d in e.category_combo.options() {
+                let name = value_name(&e.code, *d);
+                if let Some(list) = problems.by_field.get(&name) {
+                    for text in list {
+                        let id = format!("m-{}-{}", dom_id(&name), self.messages.len());
+                        self.invalid_fields.entry(name.clone()).or_default().push(id.clone());
+                        self.messages.push(Message {
+                            id,
+                            class: "error-text",
+                            text: text.clone(),
+                        });
+                        self.has_error = true;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds a validation finding, if it concerns the indicator `code`.
+    fn add_finding(&mut self, code: &str, anchor: &str, f: &binhdang_domain::rules::Finding, lang: Lang) {
+        let concerns = f
+            .values
+            .iter()
+            .any(|v| v.element.rsplit_once('.').map(|(i, _)| i) == Some(code));
+        if !concerns {
+            return;
+        }
+        let id = format!("m-{anchor}-{}", self.messages.len());
+        for v in &f.values {
+            self.invalid_fields
+                .entry(value_name(&v.element, v.disaggregation))
+                .or_default()
+                .push(id.clone());
+        }
+        let mut text = if lang == Lang::En {
+            f.message_en.clone()
+        } else {
+            f.message_vi.clone()
+        };
+        let class = if f.severity == Severity::Error {
+            self.has_error = true;
+            "error-text"
+        } else {
+            self.has_warning = true;
+            if f.needs_explanation && !f.explained {
+                self.comment_prompt = true;
+                text.push_str(if lang == Lang::En {
+                    " — explain it in the comment box below before submitting."
+                } else {
+                    " — hãy ghi giải trình vào ô bên dưới trước khi gửi báo cáo."
+                });
+            }
+            "warn-text"
+        };
+        self.messages.push(Message { id, class, text });
+    }
+}
+
+/// Makes the input boxes of one indicator.
+struct Boxes<'a> {
+    code: &'a str,
+    by_sex: bool,
+    lang: Lang,
+    invalid_fields: &'a HashMap<String, Vec<String>>,
+    typed: Option<&'a Typed>,
+    stored: &'a HashMap<(String, Disaggregation), binhdang_store::StoredValue>,
+}
+
+impl Boxes<'_> {
+    /// The box of an element's breakdown, with what was typed or is stored in it.
+    fn cell(&self, e: &DataElement, d: Disaggregation) -> Cell {
+        let lang = self.lang;
+        let code = self.code;
+        let name = value_name(&e.code, d);
+        let ids = self.invalid_fields.get(&name).cloned().unwrap_or_default();
+        let kind = match e.value_type {
+            ValueType::YesNo => "yesno",
+            ValueType::Text => "text",
+            _ => "number",
+        };
+        let row = role_label(e.role, lang);
+        let label = if self.by_sex && e.role != ElementRole::Rate {
+            format!("{code} {row}, {}", d_label(d, lang).to_lowercase())
+        } else {
+            format!("{code} {row}")
+        };
+        Cell {
+            id: dom_id(&name),
+            value: self.shown(&name, &e.code, d),
+            invalid: !ids.is_empty(),
+            described_by: ids.join(" "),
+            name,
+            d: d.as_str(),
+            role: short_role(e.role),
+            kind,
+            label,
+        }
+    }
+
+    /// What a box shows: what was typed, else the stored value the Vietnamese way.
+    fn shown(&self, name: &str, element: &str, d: Disaggregation) -> String {
+        match self.typed {
+            Some(t) => t.get(name).cloned().unwrap_or_default(),
+            None => self
+                .stored
+                .get(&(element.to_string(), d))
+                .map(|v| match (&v.value, &v.text) {
+                    (Some(n), _) => match Decimal::from_str_exact(n) {
+                        Ok(d) => format::number(d),
+                        Err(_) => n.clone(),
+                    },
+                    (None, Some(t)) => t.clone(),
+                    _ => String::new(),
+                })
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// The value worked out for each breakdown of a quotient indicator, with its label.
+fn computed_values(
+    indicator: &Indicator,
+    rows: &[Row],
+    order: &[Disaggregation],
+    by_sex: bool,
+    suffix: &str,
+    lang: Lang,
+) -> Vec<Computed> {
+    order
+        .iter()
+        .map(|d| Computed {
+            d: d.as_str(),
+            text: computed_text(indicator, rows, d.as_str(), suffix),
+            label: if by_sex {
+                format!(
+                    "{} {}",
+                    if lang == Lang::En { "Value," } else { "Tỷ lệ," },
+                    d_label(*d, lang).to_lowercase()
+                )
+            } else {
+                (if lang == Lang::En { "Value" } else { "Tỷ lệ" }).to_string()
+            },
+        })
+        .collect()
+}
+
+/// The indicator's comment: as typed, else the one stored with any of its values.
+fn indicator_comment(
+    code: &str,
+    stored: &HashMap<(String, Disaggregation), binhdang_store::StoredValue>,
+    typed: Option<&Typed>,
+) -> String {
+    match typed {
+        Some(t) => t.get(&comment_name(code)).cloned().unwrap_or_default(),
+        None => stored
+            .iter()
+            .filter(|((el, _), _)| el.rsplit_once('.').map(|(i, _)| i) == Some(code))
+            .find_map(|(_, v)| v.comment.clone())
+            .unwrap_or_default(),
     }
 }
 

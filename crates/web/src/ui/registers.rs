@@ -464,38 +464,7 @@ async fn build<T: Summarised>(
     let writable = may_write && locked_reason.is_none();
     let href = page_href(T::KIND, &unit.code, period);
     let editing = entry.id.filter(|id| rows.iter().any(|r| r.id == *id));
-    let mut stored = None;
-    let mut row_views = Vec::new();
-    for row in &rows {
-        let record = serde_json::to_value(&row.record).map_err(|e| ApiError::Internal(e.to_string()))?;
-        let cells = T::FIELDS
-            .iter()
-            .map(|f| CellView {
-                text: shown(field_kind(f), &record[*f], &lists, lang),
-                numeric: is_numeric(f),
-            })
-            .collect();
-        let warnings = row
-            .record
-            .check(&CheckContext {
-                period: &row.period,
-                lists: &lists,
-            })
-            .into_iter()
-            .filter(|p| p.severity == Severity::Warning)
-            .map(|p| super::message_in(&field_problem(p), lang))
-            .collect();
-        if editing == Some(row.id) {
-            stored = Some(record);
-        }
-        row_views.push(RowView {
-            id: row.id,
-            cells,
-            warnings,
-            edit_href: format!("{href}&edit={}#bieu-mau", row.id),
-            editing: editing == Some(row.id),
-        });
-    }
+    let (row_views, stored) = row_views(&rows, editing, &href, &lists, lang)?;
     let entry = Entry { id: editing, ..entry };
     let fields = fields_of::<T>(&entry, stored.as_ref(), &lists, lang);
     let form_errors = entry.by_field.values().map(Vec::len).sum::<usize>();
@@ -504,37 +473,10 @@ async fn build<T: Summarised>(
     let (summary, summary_note) = if user.role == Role::Officer {
         (None, String::new())
     } else {
-        let s = store.register_summary::<T>(unit, period).await?;
-        let note = if lang == Lang::En {
-            format!(
-                "{} rows from {} unit(s) of {} and the units below it.",
-                format::number(s.rows.into()),
-                format::number(s.units_reporting.into()),
-                unit.full_name
-            )
-        } else {
-            format!(
-                "{} dòng của {} đơn vị thuộc {} (gồm cả đơn vị cấp dưới).",
-                format::number(s.rows.into()),
-                format::number(s.units_reporting.into()),
-                unit.full_name
-            )
-        };
-        (Some(T::table(&s.summary, lang)), note)
+        subtree_summary::<T>(state, unit, period, lang).await?
     };
 
-    let programmes = store.programmes().await?;
-    let mut periods: Vec<Period> = Vec::new();
-    for p in super::reporting::choices(&programmes, unit, state.store.today())
-        .iter()
-        .chain(std::iter::once(period))
-    {
-        let p = register_period(T::KIND, p);
-        if !periods.contains(&p) {
-            periods.push(p);
-        }
-    }
-    periods.sort_by_key(|p| std::cmp::Reverse(p.end()));
+    let periods = period_choices::<T>(state, unit, period).await?;
     let title = format!(
         "{} — {} — {}",
         kind_name(T::KIND, lang),
@@ -604,6 +546,98 @@ async fn build<T: Summarised>(
         action: href.clone(),
         cancel_href: href,
     })
+}
+
+/// The table's rows with their warnings, and the stored record of the row being changed.
+fn row_views<T: StoredRegister>(
+    rows: &[RegisterRow<T>],
+    editing: Option<i64>,
+    href: &str,
+    lists: &Lists,
+    lang: Lang,
+) -> Result<(Vec<RowView>, Option<Value>), ApiError> {
+    let mut stored = None;
+    let mut row_views = Vec::new();
+    for row in rows {
+        let record = serde_json::to_value(&row.record).map_err(|e| ApiError::Internal(e.to_string()))?;
+        let cells = T::FIELDS
+            .iter()
+            .map(|f| CellView {
+                text: shown(field_kind(f), &record[*f], lists, lang),
+                numeric: is_numeric(f),
+            })
+            .collect();
+        let warnings = row
+            .record
+            .check(&CheckContext {
+                period: &row.period,
+                lists,
+            })
+            .into_iter()
+            .filter(|p| p.severity == Severity::Warning)
+            .map(|p| super::message_in(&field_problem(p), lang))
+            .collect();
+        if editing == Some(row.id) {
+            stored = Some(record);
+        }
+        row_views.push(RowView {
+            id: row.id,
+            cells,
+            warnings,
+            edit_href: format!("{href}&edit={}#bieu-mau", row.id),
+            editing: editing == Some(row.id),
+        });
+    }
+    Ok((row_views, stored))
+}
+
+/// The register summed over the unit's subtree, and a sentence saying over how many rows
+/// and units.
+async fn subtree_summary<T: Summarised>(
+    state: &AppState,
+    unit: &UnitSummary,
+    period: &Period,
+    lang: Lang,
+) -> Result<(Option<SummaryTable>, String), ApiError> {
+    let s = state.store.register_summary::<T>(unit, period).await?;
+    let note = if lang == Lang::En {
+        format!(
+            "{} rows from {} unit(s) of {} and the units below it.",
+            format::number(s.rows.into()),
+            format::number(s.units_reporting.into()),
+            unit.full_name
+        )
+    } else {
+        format!(
+            "{} dòng của {} đơn vị thuộc {} (gồm cả đơn vị cấp dưới).",
+            format::number(s.rows.into()),
+            format::number(s.units_reporting.into()),
+            unit.full_name
+        )
+    };
+    Ok((Some(T::table(&s.summary, lang)), note))
+}
+
+/// The periods the register can be shown for, latest first: the unit's reports' periods
+/// and the one shown, each as the register keeps its rows.
+async fn period_choices<T: StoredRegister>(
+    state: &AppState,
+    unit: &UnitSummary,
+    period: &Period,
+) -> Result<Vec<Period>, ApiError> {
+    let programmes = state.store.programmes().await?;
+    let mut periods: Vec<Period> = Vec::new();
+    for p in super::reporting::choices(&programmes, unit, state.store.today())
+        .iter()
+        .chain(std::iter::once(period))
+    {
+        let p = register_period(T::KIND, p);
+        if !periods.contains(&p) {
+            periods.push(p);
+        }
+    }
+    periods.sort_by_key(|p| std::cmp::Reverse(p.end()));
+    Ok(periods)
 }
 
 // --- Summaries ---------------------------------------------------------------------------

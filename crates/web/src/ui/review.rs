@@ -165,11 +165,16 @@ async fn build(
     let store = &state.store;
     let lang = session.lang;
     let indicators = store.indicators().await?;
-    let elements = store.data_elements().await?;
-    let values = store.values(unit, period).await?;
-    let figures = store.figures(unit, period, &[]).await?;
-    let findings = store.validate(unit, period).await?;
-    let (errors, warnings, unexplained) = binhdang_domain::rules::tally(&findings);
+    let report = Report {
+        unit,
+        period,
+        lang,
+        elements: store.data_elements().await?,
+        values: store.values(unit, period).await?,
+        figures: store.figures(unit, period, &[]).await?,
+        findings: store.validate(unit, period).await?,
+    };
+    let (errors, warnings, unexplained) = binhdang_domain::rules::tally(&report.findings);
     let programme = store.programme_for(period).await?;
     let submission = match &programme {
         Some(p) => Some(store.submission(unit, &p.code, period).await?),
@@ -179,118 +184,19 @@ async fn build(
     let reach = store.reach(&session.caller.user, unit).await?;
     let role = session.caller.user.role;
 
-    let mut rows = Vec::new();
-    let mut placed = vec![false; findings.len()];
-    for indicator in &indicators {
-        let mut own: Vec<_> = values
-            .iter()
-            .filter(|v| v.element.rsplit_once('.').map(|(i, _)| i) == Some(indicator.code.as_str()))
-            .collect();
-        // Catalogue order, and men before women before the total, as on the entry form.
-        let rank = |d: Disaggregation| match d {
-            Disaggregation::Male => 0,
-            Disaggregation::Female => 1,
-            Disaggregation::Total => 2,
-        };
-        own.sort_by_key(|v| {
-            (
-                elements.iter().position(|e| e.code == v.element).unwrap_or(usize::MAX),
-                rank(v.disaggregation),
-            )
-        });
-        let mut found = Vec::new();
-        for (i, f) in findings.iter().enumerate() {
-            if f.values
-                .iter()
-                .any(|v| v.element.rsplit_once('.').map(|(i, _)| i) == Some(indicator.code.as_str()))
-            {
-                placed[i] = true;
-                found.push(finding_row(f, lang));
-            }
-        }
-        if own.is_empty() && found.is_empty() {
-            continue;
-        }
-        let figure = figures
-            .iter()
-            .find(|f| f.indicator == indicator.code)
-            .and_then(|f| f.value);
-        let value_rows = own
-            .iter()
-            .map(|v| {
-                let element = elements.iter().find(|e| e.code == v.element);
-                let label = element
-                    .map(|e| {
-                        let role = match (e.role, lang) {
-                            (ElementRole::Numerator, Lang::Vi) => "Tử số: ",
-                            (ElementRole::Denominator, Lang::Vi) => "Mẫu số: ",
-                            (ElementRole::Rate, Lang::Vi) => "Tỷ lệ ghi trong báo cáo: ",
-                            _ => "",
-                        };
-                        let name = if lang == Lang::En { &e.name_en } else { &e.name_vi };
-                        format!("{role}{name}")
-                    })
-                    .unwrap_or_else(|| v.element.clone());
-                let shown = match (&v.value, &v.text) {
-                    (Some(n), _) => Decimal::from_str_exact(n)
-                        .map(format::number)
-                        .unwrap_or_else(|_| n.clone()),
-                    (None, Some(t)) => t.clone(),
-                    _ => String::new(),
-                };
-                let target_id = format!("h-{}-{}", v.element.replace('.', "-"), v.disaggregation.as_str());
-                ValueRow {
-                    history_href: format!("/lich-su?unit={}&period={period}&element={}", unit.code, v.element),
-                    history_target: target_id,
-                    element: v.element.clone(),
-                    label,
-                    breakdown: d_label(v.disaggregation, lang).to_string(),
-                    value: shown,
-                    comment: v.comment.clone().unwrap_or_default(),
-                }
-            })
-            .collect();
-        rows.push(IndicatorRow {
-            code: indicator.code.clone(),
-            name: if lang == Lang::En {
-                indicator.name_en.clone()
-            } else {
-                indicator.name_vi.clone()
-            },
-            figure: format::value(indicator, figure),
-            values: value_rows,
-            findings: found,
-        });
-    }
-    let other_findings = findings
+    let mut placed = vec![false; report.findings.len()];
+    let rows = indicators
+        .iter()
+        .filter_map(|indicator| report.indicator_row(indicator, &mut placed))
+        .collect();
+    let other_findings = report
+        .findings
         .iter()
         .zip(&placed)
         .filter(|(_, p)| !**p)
         .map(|(f, _)| finding_row(f, lang))
         .collect();
-    let events = store
-        .audit_trail(unit, Some(&period.to_string()), None)
-        .await?
-        .into_iter()
-        .filter(|r| r.action.starts_with("workflow."))
-        .map(|r| EventRow {
-            when: format::timestamp(&r.at),
-            who: r.actor.clone(),
-            what: match (r.action.as_str(), lang) {
-                ("workflow.submit", Lang::Vi) => "Gửi báo cáo",
-                ("workflow.approve", Lang::Vi) => "Phê duyệt",
-                ("workflow.return", Lang::Vi) => "Trả lại",
-                ("workflow.reopen", Lang::Vi) => "Mở lại",
-                ("workflow.submit", Lang::En) => "Submitted",
-                ("workflow.approve", Lang::En) => "Approved",
-                ("workflow.return", Lang::En) => "Returned",
-                ("workflow.reopen", Lang::En) => "Reopened",
-                _ => "",
-            }
-            .to_string(),
-            reason: r.reason.clone().unwrap_or_default(),
-        })
-        .collect();
+    let events = workflow_events(state, unit, period, lang).await?;
     let title = format!(
         "{} — {} — {}",
         session.t("Xét duyệt báo cáo", "Report review"),
@@ -329,6 +235,145 @@ async fn build(
         events,
         reason: reason.to_string(),
     })
+}
+
+/// What a report holds, to be shown indicator by indicator.
+struct Report<'a> {
+    unit: &'a UnitSummary,
+    period: &'a Period,
+    lang: Lang,
+    elements: Vec<binhdang_domain::DataElement>,
+    values: Vec<binhdang_store::StoredValue>,
+    figures: Vec<binhdang_store::Figure>,
+    findings: Vec<binhdang_domain::rules::Finding>,
+}
+
+impl Report<'_> {
+    /// The indicator's values and findings, marking in `placed` the findings shown with it;
+    /// `None` when it has neither.
+    fn indicator_row(&self, indicator: &binhdang_domain::Indicator, placed: &mut [bool]) -> Option<IndicatorRow> {
+        let lang = self.lang;
+        let mut own: Vec<_> = self
+            .values
+            .iter()
+            .filter(|v| v.element.rsplit_once('.').map(|(i, _)| i) == Some(indicator.code.as_str()))
+            .collect();
+        // Catalogue order, and men before women before the total, as on the entry form.
+        let rank = |d: Disaggregation| match d {
+            Disaggregation::Male => 0,
+            Disaggregation::Female => 1,
+            Disaggregation::Total => 2,
+        };
+        own.sort_by_key(|v| {
+            (
+                self.elements
+                    .iter()
+                    .position(|e| e.code == v.element)
+                    .unwrap_or(usize::MAX),
+                rank(v.disaggregation),
+            )
+        });
+        let mut found = Vec::new();
+        for (i, f) in self.findings.iter().enumerate() {
+            if f.values
+                .iter()
+                .any(|v| v.element.rsplit_once('.').map(|(i, _)| i) == Some(indicator.code.as_str()))
+            {
+                placed[i] = true;
+                found.push(finding_row(f, lang));
+            }
+        }
+        if own.is_empty() && found.is_empty() {
+            return None;
+        }
+        let figure = self
+            .figures
+            .iter()
+            .find(|f| f.indicator == indicator.code)
+            .and_then(|f| f.value);
+        Some(IndicatorRow {
+            code: indicator.code.clone(),
+            name: if lang == Lang::En {
+                indicator.name_en.clone()
+            } else {
+                indicator.name_vi.clone()
+            },
+            figure: format::value(indicator, figure),
+            values: own.iter().map(|v| self.value_row(v)).collect(),
+            findings: found,
+        })
+    }
+
+    /// One stored value with its element's name and the link to its history.
+    fn value_row(&self, v: &binhdang_store::StoredValue) -> ValueRow {
+        let lang = self.lang;
+        let element = self.elements.iter().find(|e| e.code == v.element);
+        let label = element
+            .map(|e| {
+                let role = match (e.role, lang) {
+                    (ElementRole::Numerator, Lang::Vi) => "Tử số: ",
+                    (ElementRole::Denominator, Lang::Vi) => "Mẫu số: ",
+                    (ElementRole::Rate, Lang::Vi) => "Tỷ lệ ghi trong báo cáo: ",
+                    _ => "",
+                };
+                let name = if lang == Lang::En { &e.name_en } else { &e.name_vi };
+                format!("{role}{name}")
+            })
+            .unwrap_or_else(|| v.element.clone());
+        let shown = match (&v.value, &v.text) {
+            (Some(n), _) => Decimal::from_str_exact(n)
+                .map(format::number)
+                .unwrap_or_else(|_| n.clone()),
+            (None, Some(t)) => t.clone(),
+            _ => String::new(),
+        };
+        let target_id = format!("h-{}-{}", v.element.replace('.', "-"), v.disaggregation.as_str());
+        ValueRow {
+            history_href: format!(
+                "/lich-su?unit={}&period={}&element={}",
+                self.unit.code, self.period, v.element
+            ),
+            history_target: target_id,
+            element: v.element.clone(),
+            label,
+            breakdown: d_label(v.disaggregation, lang).to_string(),
+            value: shown,
+            comment: v.comment.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// The report's workflow events (submitted, approved, returned, reopened), oldest first.
+async fn workflow_events(
+    state: &AppState,
+    unit: &UnitSummary,
+    period: &Period,
+    lang: Lang,
+) -> Result<Vec<EventRow>, ApiError> {
+    Ok(state
+        .store
+        .audit_trail(unit, Some(&period.to_string()), None)
+        .await?
+        .into_iter()
+        .filter(|r| r.action.starts_with("workflow."))
+        .map(|r| EventRow {
+            when: format::timestamp(&r.at),
+            who: r.actor.clone(),
+            what: match (r.action.as_str(), lang) {
+                ("workflow.submit", Lang::Vi) => "Gửi báo cáo",
+                ("workflow.approve", Lang::Vi) => "Phê duyệt",
+                ("workflow.return", Lang::Vi) => "Trả lại",
+                ("workflow.reopen", Lang::Vi) => "Mở lại",
+                ("workflow.submit", Lang::En) => "Submitted",
+                ("workflow.approve", Lang::En) => "Approved",
+                ("workflow.return", Lang::En) => "Returned",
+                ("workflow.reopen", Lang::En) => "Reopened",
+                _ => "",
+            }
+            .to_string(),
+            reason: r.reason.clone().unwrap_or_default(),
+        })
+        .collect())
 }
 
 /// `POST /quy-trinh` with `unit`, `period`, `action` (approve, return, reopen) and `reason`.
