@@ -2,8 +2,8 @@
 //! figures and prints every inconsistency found, grouped by section, in Vietnamese with
 //! English beside it. Exit status: 0 nothing found, 1 findings, 2 a file could not be read.
 
-use binhdang_ingest::{Finding, Report, Severity};
 use binhdang_domain::shipped::catalogue as shipped_catalogue;
+use binhdang_ingest::{Finding, Report, Severity};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;

@@ -4,8 +4,8 @@
 
 mod common;
 
-use binhdang_ingest::{FindingKind, ReadError, check_bytes, check_path};
 use binhdang_domain::shipped::catalogue as shipped_catalogue;
+use binhdang_ingest::{FindingKind, ReadError, check_bytes, check_path};
 use common::{blank_pdf, compare, convert, fixtures, windows_1258_text};
 use proptest::prelude::*;
 use std::io::Write;

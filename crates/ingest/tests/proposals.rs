@@ -4,8 +4,8 @@
 mod common;
 
 use binhdang_domain::Disaggregation;
-use binhdang_ingest::{Confidence, FindingKind, Proposal, proposals_bytes};
 use binhdang_domain::shipped::catalogue as shipped_catalogue;
+use binhdang_ingest::{Confidence, FindingKind, Proposal, proposals_bytes};
 
 fn proposals_of(name: &str) -> Vec<Proposal> {
     let path = std::fs::read_dir(common::samples_dir())
