@@ -1,0 +1,401 @@
+//! The figures behind each chart, as CSV and XLSX downloads (`/bang-dieu-khien/csv`, `/xlsx`).
+
+use super::Data;
+use super::load;
+use crate::AppState;
+use crate::error::ApiError;
+use crate::error::ApiResult;
+use crate::lang::Lang;
+use crate::ui::Session;
+use crate::ui::format;
+use axum::extract::Query;
+use axum::extract::State;
+use axum::http::HeaderValue;
+use axum::http::header::CONTENT_DISPOSITION;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::IntoResponse;
+use axum::response::Response;
+use binhdang_store::Sums;
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+
+/// One cell of a download.
+pub(super) enum Item {
+    Text(String),
+    /// A numerator, a denominator: a count or an amount.
+    Amount(Option<Decimal>),
+    /// An indicator's value or target, in its own unit (percent points for a percentage).
+    Value(Option<Decimal>),
+    Day(Option<time::Date>),
+}
+
+/// The figures behind one chart or table: what both the CSV and the XLSX file hold.
+pub(super) struct Figures {
+    pub(super) chart: &'static str,
+    pub(super) title: String,
+    pub(super) head: Vec<&'static str>,
+    pub(super) rows: Vec<Vec<Item>>,
+}
+
+/// The figures of `chart` (series, children, assessment or completeness), with column
+/// names in the page's language.
+pub(super) fn figures(data: &Data, chart: &str, lang: Lang) -> Result<Figures, ApiError> {
+    let en = lang == Lang::En;
+    let unit = &data.unit;
+    let mut figures = match chart {
+        "series" => series_figures(data, lang),
+        "children" => children_figures(data, lang),
+        "assessment" => assessment_figures(data, lang),
+        "completeness" => completeness_figures(data, lang),
+        other => {
+            return Err(ApiError::invalid(
+                "chart",
+                "unknown_chart",
+                format!("`{other}` is not a chart: series, children, assessment or completeness"),
+                format!("`{other}` không phải biểu đồ: series, children, assessment hoặc completeness"),
+            ));
+        }
+    };
+    let data_note = match (data.sums, en) {
+        (Sums::All, _) => "",
+        (Sums::Approved, false) => " (chỉ số liệu đã phê duyệt)",
+        (Sums::Approved, true) => " (approved data only)",
+    };
+    figures.title = format!(
+        "{} — {} — {}{data_note}",
+        figures.title,
+        unit.full_name,
+        format::period(&data.period, lang)
+    );
+    Ok(figures)
+}
+
+/// The chosen indicator's code and name, for the headings of its charts.
+pub(super) fn indicator_heading(data: &Data, lang: Lang) -> String {
+    format!(
+        "{} {}",
+        data.indicator.code,
+        lang.pick(&data.indicator.name_vi, &data.indicator.name_en)
+    )
+}
+
+/// The time series of the chosen indicator; the title is the heading alone, which
+/// [`figures`] completes.
+pub(super) fn series_figures(data: &Data, lang: Lang) -> Figures {
+    let pick = |vi: &'static str, en: &'static str| lang.pick(vi, en);
+    Figures {
+        chart: "series",
+        title: format!(
+            "{}: {}",
+            pick("Diễn biến qua các kỳ", "Over time"),
+            indicator_heading(data, lang)
+        ),
+        head: vec![
+            pick("don_vi", "unit"),
+            pick("chi_tieu", "indicator"),
+            pick("ky_bao_cao", "period"),
+            pick("tu_so", "numerator"),
+            pick("mau_so", "denominator"),
+            pick("gia_tri", "value"),
+        ],
+        rows: data
+            .series
+            .iter()
+            .map(|(p, f)| {
+                let f = f.as_ref();
+                vec![
+                    Item::Text(data.unit.code.clone()),
+                    Item::Text(data.indicator.code.clone()),
+                    Item::Text(p.to_string()),
+                    Item::Amount(f.and_then(|f| f.numerator)),
+                    Item::Amount(f.and_then(|f| f.denominator)),
+                    Item::Value(f.and_then(|f| f.value)),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// The chosen indicator's figures of the units below; the title is the heading alone.
+pub(super) fn children_figures(data: &Data, lang: Lang) -> Figures {
+    let pick = |vi: &'static str, en: &'static str| lang.pick(vi, en);
+    Figures {
+        chart: "children",
+        title: format!(
+            "{}: {}",
+            pick("So sánh các đơn vị cấp dưới", "The units below compared"),
+            indicator_heading(data, lang)
+        ),
+        head: vec![
+            pick("ma_don_vi", "unit"),
+            pick("ten_don_vi", "unit_name"),
+            pick("chi_tieu", "indicator"),
+            pick("ky_bao_cao", "period"),
+            pick("tu_so", "numerator"),
+            pick("mau_so", "denominator"),
+            pick("gia_tri", "value"),
+        ],
+        rows: data
+            .children
+            .iter()
+            .map(|(u, f)| {
+                let f = f.as_ref();
+                vec![
+                    Item::Text(u.code.clone()),
+                    Item::Text(u.full_name.clone()),
+                    Item::Text(data.indicator.code.clone()),
+                    Item::Text(data.period.to_string()),
+                    Item::Amount(f.and_then(|f| f.numerator)),
+                    Item::Amount(f.and_then(|f| f.denominator)),
+                    Item::Value(f.and_then(|f| f.value)),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// Every indicator against its target; the title is the heading alone.
+pub(super) fn assessment_figures(data: &Data, lang: Lang) -> Figures {
+    let pick = |vi: &'static str, en: &'static str| lang.pick(vi, en);
+    Figures {
+        chart: "assessment",
+        title: pick("Đánh giá thực hiện các chỉ tiêu", "Indicators against their targets").to_string(),
+        head: vec![
+            pick("chi_tieu", "indicator"),
+            pick("ten", "name"),
+            pick("ky_bao_cao", "period"),
+            pick("gia_tri", "value"),
+            pick("phep_so_sanh", "target_op"),
+            pick("muc_tieu", "target"),
+            pick("nguon_muc_tieu", "target_source"),
+            pick("danh_gia", "status"),
+            pick("gia_tri_ky_truoc", "previous_value"),
+        ],
+        rows: data
+            .assessment
+            .iter()
+            .map(|a| {
+                vec![
+                    Item::Text(a.indicator.clone()),
+                    Item::Text(lang.pick(&a.name_vi, &a.name_en).to_string()),
+                    Item::Text(data.period.to_string()),
+                    Item::Value(a.figure.value),
+                    Item::Text(
+                        a.target
+                            .as_ref()
+                            .map(|t| t.target.op.as_str().to_string())
+                            .unwrap_or_default(),
+                    ),
+                    Item::Value(a.target.as_ref().map(|t| t.target.value)),
+                    Item::Text(
+                        a.target
+                            .as_ref()
+                            .map(|t| format!("{} {}", t.source, t.applies_to))
+                            .unwrap_or_default(),
+                    ),
+                    Item::Text(format::status(a.status, lang).to_string()),
+                    Item::Value(data.previous_figures.get(&a.indicator).copied().flatten()),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// The completeness and timeliness of the units below; the title is the heading alone.
+pub(super) fn completeness_figures(data: &Data, lang: Lang) -> Figures {
+    let pick = |vi: &'static str, en: &'static str| lang.pick(vi, en);
+    Figures {
+        chart: "completeness",
+        title: pick(
+            "Tính đầy đủ và kịp thời của báo cáo cấp dưới",
+            "Completeness and timeliness of the units below",
+        )
+        .to_string(),
+        head: vec![
+            pick("ma_don_vi", "unit"),
+            pick("ten_don_vi", "unit_name"),
+            pick("ky_bao_cao", "period"),
+            pick("trang_thai", "state"),
+            pick("han_nop", "deadline"),
+            pick("gui_lan_dau", "first_submitted_at"),
+            pick("dung_han", "timeliness"),
+        ],
+        rows: data
+            .status
+            .iter()
+            .flat_map(|s| s.children.iter())
+            .map(|c| {
+                vec![
+                    Item::Text(c.unit.code.clone()),
+                    Item::Text(c.unit.full_name.clone()),
+                    Item::Text(data.period.to_string()),
+                    Item::Text(c.state.to_string()),
+                    Item::Day(c.deadline),
+                    Item::Text(c.first_submitted_at.clone().unwrap_or_default()),
+                    Item::Text(format::timeliness(c.timeliness, lang).to_string()),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// Quotes a CSV field when it needs it.
+pub(super) fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+pub(super) fn csv_line(fields: &[String]) -> String {
+    let mut line = fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(",");
+    line.push_str("\r\n");
+    line
+}
+
+/// CSV: UTF-8 with a byte-order mark so that spreadsheet programs read Vietnamese letters;
+/// numbers with `.` as decimal point, to 4 decimals; dates as YYYY-MM-DD.
+pub(super) fn csv_text(f: &Figures) -> String {
+    let mut out = String::from("\u{feff}");
+    out.push_str(&csv_line(&f.head.iter().map(|h| h.to_string()).collect::<Vec<_>>()));
+    for row in &f.rows {
+        let fields: Vec<String> = row
+            .iter()
+            .map(|item| match item {
+                Item::Text(s) => s.clone(),
+                Item::Amount(d) | Item::Value(d) => format::plain(*d),
+                Item::Day(d) => d.map(|d| d.to_string()).unwrap_or_default(),
+            })
+            .collect();
+        out.push_str(&csv_line(&fields));
+    }
+    out
+}
+
+/// XLSX: the same figures as real numbers (the CSV's, to 4 decimals) with display
+/// formats (`#,##0`, `#,##0.0`, `dd/mm/yyyy`, tagged Vietnamese: `1.260`, `63,6`), the
+/// heading row frozen; drawn by the reports' XLSX writer.
+pub(super) fn xlsx_bytes(f: &Figures, file_stem: &str, lang: Lang) -> Result<Vec<u8>, ApiError> {
+    use binhdang_reports::model::{Align, Block, Cell, Column, NumFormat, Row, Table};
+    let number = |d: Decimal, nf: NumFormat| -> Cell {
+        let plain = format::plain(Some(d));
+        Cell::number(format::number(d), plain.parse::<f64>().unwrap_or_default(), nf)
+    };
+    let mut numeric = vec![false; f.head.len()];
+    let rows = f
+        .rows
+        .iter()
+        .map(|row| {
+            let cells = row
+                .iter()
+                .enumerate()
+                .map(|(i, item)| match item {
+                    Item::Text(s) => Cell::text(s.clone()),
+                    Item::Amount(None) | Item::Value(None) | Item::Day(None) => Cell::text(""),
+                    Item::Amount(Some(d)) => {
+                        numeric[i] = true;
+                        let nf = if d.fract().is_zero() {
+                            NumFormat::Integer
+                        } else {
+                            NumFormat::Decimal2
+                        };
+                        number(*d, nf)
+                    }
+                    Item::Value(Some(d)) => {
+                        numeric[i] = true;
+                        number(*d, NumFormat::Decimal1)
+                    }
+                    Item::Day(Some(d)) => {
+                        Cell::number(format::date(*d), binhdang_reports::serial_date(*d), NumFormat::Date)
+                    }
+                })
+                .collect();
+            Row::Cells(cells)
+        })
+        .collect();
+    let columns = f
+        .head
+        .iter()
+        .zip(&numeric)
+        .map(|(h, n)| Column::new(*h, 1.0, if *n { Align::Right } else { Align::Left }))
+        .collect();
+    let doc = binhdang_reports::Document {
+        title: f.title.clone(),
+        file_stem: file_stem.to_string(),
+        draft: false,
+        header: None,
+        blocks: vec![Block::Table(Table {
+            sheet: f.chart.to_string(),
+            title: f.title.clone(),
+            columns,
+            rows,
+            empty_text: (if lang == Lang::En {
+                "No figures."
+            } else {
+                "Không có số liệu."
+            })
+            .to_string(),
+            size: 11.0,
+        })],
+    };
+    binhdang_reports::render(&doc, binhdang_reports::Format::Xlsx).map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// `GET /bang-dieu-khien/csv?unit=&period=&indicator=&chart=series|children|assessment|completeness[&data=approved]`:
+/// the figures of a chart or table as CSV.
+pub async fn csv(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    download(&state, &session, &q, Download::Csv).await
+}
+
+/// `GET /bang-dieu-khien/xlsx?…` with the parameters of the CSV: the same figures as XLSX.
+pub async fn xlsx(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    download(&state, &session, &q, Download::Xlsx).await
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Download {
+    Csv,
+    Xlsx,
+}
+
+pub(super) async fn download(
+    state: &AppState,
+    session: &Session,
+    q: &HashMap<String, String>,
+    kind: Download,
+) -> ApiResult<Response> {
+    let data = load(state, session, q).await?;
+    let chart = q.get("chart").map(String::as_str).unwrap_or("series");
+    let f = figures(&data, chart, session.lang)?;
+    let approved = if data.sums == Sums::Approved { "-approved" } else { "" };
+    let stem = format!(
+        "binhdang-{}-{}-{}-{}{approved}",
+        data.unit.code, data.period, data.indicator.code, f.chart
+    );
+    let (body, content_type, ext) = if kind == Download::Xlsx {
+        let format = binhdang_reports::Format::Xlsx;
+        (
+            xlsx_bytes(&f, &stem, session.lang)?,
+            format.content_type(),
+            format.extension(),
+        )
+    } else {
+        (csv_text(&f).into_bytes(), "text/csv; charset=utf-8", "csv")
+    };
+    let mut r = body.into_response();
+    let h = r.headers_mut();
+    h.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{stem}.{ext}\"")) {
+        h.insert(CONTENT_DISPOSITION, v);
+    }
+    Ok(r)
+}

@@ -1,0 +1,450 @@
+//! The dashboard of a unit in the caller's scope for a period (`/bang-dieu-khien?unit=&period=
+//! &indicator=`): every indicator's assessment (status, the target used and where it comes
+//! from, the value, the change since the previous report), for one chosen indicator a time
+//! series with the 2025 and 2030 targets and a bar chart of the units below (sorted), and
+//! the completeness and timeliness of those units. Every chart has its table and a CSV file
+//! of its figures (`/bang-dieu-khien/csv?…&chart=series|children|assessment|completeness`).
+
+mod downloads;
+mod tables;
+
+pub use downloads::{csv, xlsx};
+
+use super::Chrome;
+use super::Session;
+use super::format;
+use super::render;
+use super::reporting;
+use crate::AppState;
+use crate::auth::authorize;
+use crate::error::ApiError;
+use crate::error::ApiResult;
+use crate::lang::Lang;
+use askama::Template;
+use axum::extract::Query;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use binhdang_domain::Indicator;
+use binhdang_domain::MeasureKind;
+use binhdang_domain::Period;
+use binhdang_domain::PeriodType;
+use binhdang_domain::access::Action;
+use binhdang_domain::catalogue::Direction;
+use binhdang_store::Figure;
+use binhdang_store::Sums;
+use binhdang_store::UnitSummary;
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use tables::AssessmentTable;
+use tables::Charts;
+use tables::children_level;
+use tables::completeness_rows;
+use tables::completeness_summary;
+use tables::data_query;
+use tables::download_base;
+use tables::parent_link;
+use tables::period_choices;
+
+pub struct AssessmentRow {
+    pub code: String,
+    pub name: String,
+    pub value: String,
+    pub target: String,
+    pub source: String,
+    pub status: String,
+    pub status_class: &'static str,
+    pub trend_arrow: &'static str,
+    pub trend_text: String,
+    pub trend_class: &'static str,
+    pub chart_href: String,
+    pub selected: bool,
+}
+
+pub struct SeriesRow {
+    pub period: String,
+    pub value: String,
+    pub numerator: String,
+    pub denominator: String,
+}
+
+pub struct ChildRow {
+    pub unit: String,
+    pub href: String,
+    pub value: String,
+    pub numerator: String,
+    pub denominator: String,
+}
+
+pub struct CompletenessRow {
+    pub unit: String,
+    pub state: String,
+    pub state_class: String,
+    pub deadline: String,
+    pub submitted: String,
+    pub timeliness: String,
+}
+
+pub struct Choice {
+    pub id: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+pub(super) struct DashboardPage {
+    c: Chrome,
+    unit_code: String,
+    unit_name: String,
+    period_label: String,
+    previous_label: String,
+    parent: Option<(String, String)>,
+    periods: Vec<Choice>,
+    indicators: Vec<Choice>,
+    rows: Vec<AssessmentRow>,
+    summary: String,
+    mapping: String,
+    chart_code: String,
+    chart_name: String,
+    series_spec: String,
+    series: Vec<SeriesRow>,
+    children_spec: String,
+    children_drawn: bool,
+    children_missing: usize,
+    children: Vec<ChildRow>,
+    children_level: String,
+    completeness: Vec<CompletenessRow>,
+    completeness_summary: String,
+    csv_base: String,
+    xlsx_base: String,
+    approved_only: bool,
+    echarts: String,
+}
+
+/// Everything the dashboard and its CSV files are made of.
+pub(super) struct Data {
+    unit: UnitSummary,
+    period: Period,
+    previous: Period,
+    indicator: Indicator,
+    assessment: Vec<binhdang_store::Assessment>,
+    previous_figures: HashMap<String, Option<Decimal>>,
+    series: Vec<(Period, Option<Figure>)>,
+    children: Vec<(UnitSummary, Option<Figure>)>,
+    status: Option<binhdang_store::StatusReport>,
+    mapping: Option<binhdang_store::MappingUsed>,
+    /// All entered data, or approved reports only (`data=approved`).
+    sums: Sums,
+}
+
+/// The periods of the same kind as `period`, from 2021 up to it.
+fn timeline(period: &Period) -> Vec<Period> {
+    let mut out = vec![*period];
+    let mut p = *period;
+    if matches!(
+        period.period_type(),
+        PeriodType::Year | PeriodType::HalfYear | PeriodType::ActionMonth
+    ) {
+        loop {
+            p = match p {
+                Period::HalfYear { year, half } => Period::HalfYear { year: year - 1, half },
+                other => other.previous(),
+            };
+            if p.milestone_year() < 2021 {
+                break;
+            }
+            out.push(p);
+        }
+    }
+    out.reverse();
+    out
+}
+
+async fn load(state: &AppState, session: &Session, q: &HashMap<String, String>) -> Result<Data, ApiError> {
+    let store = &state.store;
+    let user = &session.caller.user;
+    let today = state.store.today();
+    let programmes = store.programmes().await?;
+    let code = q
+        .get("unit")
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| user.unit.code.clone());
+    let period: Period = match q.get("period").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        Some(p) => p.parse().map_err(|e: binhdang_domain::PeriodError| {
+            ApiError::invalid("period", "bad_period", e.to_string(), e.message_vi())
+        })?,
+        None => {
+            // The last full year, where the unit reported in it.
+            let last_year = Period::Year(today.year() - 1);
+            let unit_now = store
+                .unit_on(&code, today)
+                .await
+                .map_err(|_| ApiError::Invalid(vec![binhdang_store::unknown_unit("unit", &code)]))?;
+            if reporting::reports_in(&unit_now, &last_year) {
+                last_year
+            } else {
+                reporting::choices(&programmes, &unit_now, today)
+                    .first()
+                    .copied()
+                    .unwrap_or(last_year)
+            }
+        }
+    };
+    let unit = match store.unit_for_period(&code, &period).await? {
+        Some(u) => u,
+        None => store
+            .unit_on(&code, today)
+            .await
+            .map_err(|_| ApiError::Invalid(vec![binhdang_store::unknown_unit("unit", &code)]))?,
+    };
+    authorize(state, &session.caller, &unit, Action::Read).await?;
+    let sums = crate::api::monitoring::sums_param(q)?;
+    let indicators = store.indicators().await?;
+    let assessment = store.assessment_of(sums, &unit, &period).await?;
+    let previous = reporting::previous_report(&programmes, &period);
+    let previous_figures = store
+        .figures_of(sums, &unit, &previous, &[])
+        .await?
+        .into_iter()
+        .map(|f| (f.indicator.clone(), f.value))
+        .collect();
+    let chosen = q.get("indicator").map(|s| s.trim().to_string());
+    let indicator = chosen
+        .as_ref()
+        .and_then(|c| indicators.iter().find(|i| &i.code == c))
+        .or_else(|| {
+            // The first indicator with a value, else the first one.
+            assessment
+                .iter()
+                .find(|a| a.figure.value.is_some())
+                .and_then(|a| indicators.iter().find(|i| i.code == a.indicator))
+        })
+        .or(indicators.first())
+        .cloned()
+        .ok_or_else(|| ApiError::Internal("the catalogue is empty".into()))?;
+    let only = [indicator.code.clone()];
+    let mut series = Vec::new();
+    for p in timeline(&period) {
+        let figure = store.figures_of(sums, &unit, &p, &only).await?.into_iter().next();
+        series.push((p, figure));
+    }
+    let mut children = Vec::new();
+    for child in store.reporting_children(&unit, &period).await? {
+        let figure = store.figures_of(sums, &child, &period, &only).await?.into_iter().next();
+        children.push((child, figure));
+    }
+    // Highest value first (lowest first where lower is better); units without a value last.
+    children.sort_by(|(_, a), (_, b)| {
+        let (a, b) = (a.as_ref().and_then(|f| f.value), b.as_ref().and_then(|f| f.value));
+        match (a, b) {
+            (Some(x), Some(y)) if indicator.direction == Direction::Lower => x.cmp(&y),
+            (Some(x), Some(y)) => y.cmp(&x),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        }
+    });
+    let status = match store.programme_for(&period).await? {
+        Some(programme) => Some(store.status(&unit, &programme, &period, today).await?),
+        None => None,
+    };
+    let mapping = store.mapping_used(&unit, &period).await?;
+    Ok(Data {
+        unit,
+        period,
+        previous,
+        indicator,
+        assessment,
+        previous_figures,
+        series,
+        children,
+        status,
+        mapping,
+        sums,
+    })
+}
+
+fn unit_suffix(indicator: &Indicator, lang: Lang) -> &'static str {
+    match (indicator.measure, lang) {
+        (MeasureKind::Percent, _) => "%",
+        (MeasureKind::Per100, Lang::Vi) => "/100",
+        (MeasureKind::Per1000, Lang::Vi) => "‰",
+        (MeasureKind::Per100000, Lang::Vi) => "/100.000",
+        (MeasureKind::Per100, Lang::En) => "per 100",
+        (MeasureKind::Per1000, Lang::En) => "‰",
+        (MeasureKind::Per100000, Lang::En) => "per 100,000",
+        (MeasureKind::Hours | MeasureKind::Ratio, _) => "",
+        _ => "",
+    }
+}
+
+/// A period's name on a chart axis: `2024`, `6T đầu 2024` / `H1 2024`.
+fn short_label(p: &Period, lang: Lang) -> String {
+    match (p, lang) {
+        (Period::Year(y), _) => y.to_string(),
+        (Period::HalfYear { year, half: 1 }, Lang::Vi) => format!("6T đầu {year}"),
+        (Period::HalfYear { year, .. }, Lang::Vi) => format!("6T cuối {year}"),
+        (Period::HalfYear { year, half }, Lang::En) => format!("H{half} {year}"),
+        (Period::ActionMonth(y), Lang::Vi) => format!("THĐ {y}"),
+        (Period::ActionMonth(y), Lang::En) => format!("AM {y}"),
+        (other, _) => format::period(other, lang),
+    }
+}
+
+fn number_or_dash(d: Option<Decimal>) -> String {
+    d.map(format::number).unwrap_or_else(|| format::NONE.into())
+}
+
+/// `GET /bang-dieu-khien?unit=&period=&indicator=`
+pub async fn page(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    let data = load(&state, &session, &q).await?;
+    let page = build(&state, &session, &q, data).await?;
+    Ok(render(StatusCode::OK, &page))
+}
+
+async fn build(
+    state: &AppState,
+    session: &Session,
+    q: &HashMap<String, String>,
+    data: Data,
+) -> Result<DashboardPage, ApiError> {
+    let store = &state.store;
+    let lang = session.lang;
+    let indicators = store.indicators().await?;
+    let Data {
+        unit,
+        period,
+        previous,
+        indicator,
+        assessment,
+        previous_figures,
+        series,
+        children,
+        status,
+        mapping,
+        sums,
+    } = data;
+    let data_q = data_query(sums);
+    let base = format!("/bang-dieu-khien?unit={}&period={period}{data_q}", unit.code);
+
+    let table = AssessmentTable {
+        indicators: &indicators,
+        previous_figures: &previous_figures,
+        base: &base,
+        chosen: &indicator.code,
+        lang,
+    };
+    let (rows, summary) = table.rows(&assessment);
+    let name = lang.pick(&indicator.name_vi, &indicator.name_en).to_string();
+    let charts = Charts::new(session, &indicator, &name, &series, &children);
+    let series_rows = series_rows(&series, &indicator, lang);
+    let child_rows = child_rows(&children, &indicator, &period, data_q);
+    let (completeness, completeness_summary) = match &status {
+        Some(report) => (completeness_rows(report, lang), completeness_summary(report, lang)),
+        None => (Vec::new(), String::new()),
+    };
+    let parent = parent_link(state, session, &unit, &period, data_q).await?;
+    let period_choices = period_choices(state, &unit, &period).await?;
+    let title = format!(
+        "{} — {} — {}",
+        session.t("Bảng điều khiển", "Dashboard"),
+        unit.full_name,
+        format::period(&period, lang)
+    );
+    let mut c = session.chrome(title, "/bang-dieu-khien");
+    if q.get("msg").map(String::as_str) == Some("password_changed") {
+        c = c.with_notice("ok", session.t("Đã đổi mật khẩu.", "Your password has been changed."));
+    }
+    let children_level = children_level(&children, lang);
+    Ok(DashboardPage {
+        c,
+        unit_code: unit.code.clone(),
+        unit_name: unit.full_name.clone(),
+        period_label: format::period(&period, lang),
+        previous_label: format::period(&previous, lang),
+        parent,
+        periods: period_choices
+            .iter()
+            .map(|p| Choice {
+                id: p.to_string(),
+                label: format::period(p, lang),
+                selected: *p == period,
+            })
+            .collect(),
+        indicators: indicators
+            .iter()
+            .map(|i| Choice {
+                id: i.code.clone(),
+                label: format!("{} {}", i.code, if lang == Lang::En { &i.name_en } else { &i.name_vi }),
+                selected: i.code == indicator.code,
+            })
+            .collect(),
+        rows,
+        summary,
+        mapping: mapping
+            .map(|m| {
+                if lang == Lang::En {
+                    m.description_en.to_string()
+                } else {
+                    m.description_vi.to_string()
+                }
+            })
+            .unwrap_or_default(),
+        chart_code: indicator.code.clone(),
+        chart_name: name,
+        series_spec: charts.series_spec,
+        series: series_rows,
+        children_spec: charts.children_spec,
+        children_drawn: charts.children_drawn,
+        children_missing: charts.children_missing,
+        children: child_rows,
+        children_level,
+        completeness,
+        completeness_summary,
+        csv_base: download_base("csv", &unit, &period, &indicator, sums),
+        xlsx_base: download_base("xlsx", &unit, &period, &indicator, sums),
+        approved_only: sums == Sums::Approved,
+        echarts: super::asset_url(super::assets::ECHARTS),
+    })
+}
+
+/// The table under the time series: a row per period.
+fn series_rows(series: &[(Period, Option<Figure>)], indicator: &Indicator, lang: Lang) -> Vec<SeriesRow> {
+    series
+        .iter()
+        .map(|(p, f)| SeriesRow {
+            period: format::period(p, lang),
+            value: format::value(indicator, f.as_ref().and_then(|f| f.value)),
+            numerator: number_or_dash(f.as_ref().and_then(|f| f.numerator)),
+            denominator: number_or_dash(f.as_ref().and_then(|f| f.denominator)),
+        })
+        .collect()
+}
+
+/// The table under the bar chart: a row per unit below, linking to its dashboard.
+fn child_rows(
+    children: &[(UnitSummary, Option<Figure>)],
+    indicator: &Indicator,
+    period: &Period,
+    data_q: &str,
+) -> Vec<ChildRow> {
+    children
+        .iter()
+        .map(|(u, f)| ChildRow {
+            unit: u.full_name.clone(),
+            href: format!(
+                "/bang-dieu-khien?unit={}&period={period}{data_q}&indicator={}",
+                u.code, indicator.code
+            ),
+            value: format::value(indicator, f.as_ref().and_then(|f| f.value)),
+            numerator: number_or_dash(f.as_ref().and_then(|f| f.numerator)),
+            denominator: number_or_dash(f.as_ref().and_then(|f| f.denominator)),
+        })
+        .collect()
+}

@@ -1,0 +1,350 @@
+//! The dashboard page's parts: the assessment table, the charts' data, completeness, the
+//! links to the unit above and to other periods.
+
+use super::AssessmentRow;
+use super::CompletenessRow;
+use super::short_label;
+use super::unit_suffix;
+use crate::AppState;
+use crate::error::ApiError;
+use crate::lang::Lang;
+use crate::ui::Session;
+use crate::ui::format;
+use crate::ui::reporting;
+use binhdang_domain::Indicator;
+use binhdang_domain::Period;
+use binhdang_domain::access::Reach;
+use binhdang_domain::catalogue::Direction;
+use binhdang_store::Figure;
+use binhdang_store::Sums;
+use binhdang_store::UnitSummary;
+use rust_decimal::Decimal;
+use serde_json::json;
+use std::collections::HashMap;
+
+/// What the assessment table's rows are made with besides the assessment itself.
+pub(super) struct AssessmentTable<'a> {
+    pub(super) indicators: &'a [Indicator],
+    pub(super) previous_figures: &'a HashMap<String, Option<Decimal>>,
+    /// The dashboard's address, to which a row's link adds its indicator.
+    pub(super) base: &'a str,
+    /// The indicator whose charts are shown.
+    pub(super) chosen: &'a str,
+    pub(super) lang: Lang,
+}
+
+impl AssessmentTable<'_> {
+    /// A row per assessed indicator, and the count of indicators by status (`met: 3 · …`).
+    pub(super) fn rows(&self, assessment: &[binhdang_store::Assessment]) -> (Vec<AssessmentRow>, String) {
+        let lang = self.lang;
+        let mut counts: HashMap<&'static str, usize> = HashMap::new();
+        let rows: Vec<AssessmentRow> = assessment
+            .iter()
+            .map(|a| {
+                *counts.entry(format::status(a.status, lang)).or_default() += 1;
+                self.row(a)
+            })
+            .collect();
+        let mut summary: Vec<String> = counts.into_iter().map(|(k, n)| format!("{k}: {n}")).collect();
+        summary.sort();
+        (rows, summary.join(" · "))
+    }
+
+    /// The row of one indicator's assessment.
+    pub(super) fn row(&self, a: &binhdang_store::Assessment) -> AssessmentRow {
+        let lang = self.lang;
+        let ind = self.indicators.iter().find(|i| i.code == a.indicator);
+        let value = ind.map(|i| format::value(i, a.figure.value)).unwrap_or_default();
+        let (target, source) = match (&a.target, ind) {
+            (Some(t), Some(i)) => (format::target(i, &t.target), target_source(t, lang)),
+            _ => (format::NONE.into(), String::new()),
+        };
+        let before = self.previous_figures.get(&a.indicator).copied().flatten();
+        let (trend_arrow, trend_text, trend_class) = match (a.figure.value, before, ind) {
+            (Some(now), Some(then), Some(i)) => trend(now - then, i.direction, lang),
+            _ => ("", format::NONE.into(), ""),
+        };
+        AssessmentRow {
+            code: a.indicator.clone(),
+            name: if lang == Lang::En {
+                a.name_en.clone()
+            } else {
+                a.name_vi.clone()
+            },
+            value,
+            target,
+            source,
+            status: format::status(a.status, lang).to_string(),
+            status_class: format::status_class(a.status),
+            trend_arrow,
+            trend_text,
+            trend_class,
+            chart_href: format!("{}&indicator={}#bieu-do", self.base, a.indicator),
+            selected: a.indicator == self.chosen,
+        }
+    }
+}
+
+/// Where the target used comes from: `địa phương (set by, phase)` or `quốc gia 2025`.
+pub(super) fn target_source(t: &binhdang_store::TargetUsed, lang: Lang) -> String {
+    match (t.source, lang) {
+        ("local", Lang::Vi) => format!(
+            "địa phương ({}, {})",
+            t.set_by.clone().unwrap_or_default(),
+            t.applies_to
+        ),
+        ("local", Lang::En) => {
+            format!("local ({}, {})", t.set_by.clone().unwrap_or_default(), t.applies_to)
+        }
+        (_, Lang::Vi) => format!("quốc gia {}", t.applies_to),
+        (_, Lang::En) => format!("national {}", t.applies_to),
+    }
+}
+
+/// The change since the previous report: its arrow, its text (`+2,5 (tốt hơn)`) and its
+/// class, better or worse by the indicator's direction.
+pub(super) fn trend(delta: Decimal, direction: Direction, lang: Lang) -> (&'static str, String, &'static str) {
+    let better = match direction {
+        Direction::Higher => delta > Decimal::ZERO,
+        Direction::Lower => delta < Decimal::ZERO,
+    };
+    let arrow = if delta > Decimal::ZERO {
+        "↑"
+    } else if delta < Decimal::ZERO {
+        "↓"
+    } else {
+        "→"
+    };
+    let sign = if delta > Decimal::ZERO { "+" } else { "" };
+    let words = match (delta.is_zero(), better, lang) {
+        (true, _, Lang::Vi) => "không đổi",
+        (true, _, Lang::En) => "unchanged",
+        (false, true, Lang::Vi) => "tốt hơn",
+        (false, false, Lang::Vi) => "kém hơn",
+        (false, true, Lang::En) => "better",
+        (false, false, Lang::En) => "worse",
+    };
+    (
+        arrow,
+        format!("{sign}{} ({words})", binhdang_domain::vn::format_number(delta, Some(1))),
+        if delta.is_zero() {
+            ""
+        } else if better {
+            "trend-better"
+        } else {
+            "trend-worse"
+        },
+    )
+}
+
+/// The specifications of the two charts (as JSON for the page's script), and how many of
+/// the units below are left off the bar chart for want of a value.
+pub(super) struct Charts {
+    pub(super) series_spec: String,
+    pub(super) children_spec: String,
+    pub(super) children_drawn: bool,
+    pub(super) children_missing: usize,
+}
+
+impl Charts {
+    /// The time series with the 2025 and 2030 targets, and the bars of the units below.
+    pub(super) fn new(
+        session: &Session,
+        indicator: &Indicator,
+        name: &str,
+        series: &[(Period, Option<Figure>)],
+        children: &[(UnitSummary, Option<Figure>)],
+    ) -> Charts {
+        let lang = session.lang;
+        let suffix = unit_suffix(indicator, lang);
+        let mut targets = Vec::new();
+        for year in [2025, 2030] {
+            if let Some(t) = indicator.national_target(year) {
+                let label = format!(
+                    "{} {year}: {}",
+                    session.t("Mục tiêu", "Target"),
+                    format::target(indicator, &t)
+                );
+                targets.push(
+                    json!({ "label": label, "value": format::plain(Some(t.value)).parse::<f64>().unwrap_or(0.0) }),
+                );
+            }
+        }
+        let as_number = |v: Option<Decimal>| -> serde_json::Value {
+            v.and_then(|d| format::plain(Some(d)).parse::<f64>().ok())
+                .map(|f| json!(f))
+                .unwrap_or(serde_json::Value::Null)
+        };
+        let series_spec = json!({
+            "kind": "series",
+            "name": format!("{} {}", indicator.code, name),
+            "unit": suffix,
+            "labels": series.iter().map(|(p, _)| short_label(p, lang)).collect::<Vec<_>>(),
+            "values": series.iter().map(|(_, f)| as_number(f.as_ref().and_then(|f| f.value))).collect::<Vec<_>>(),
+            "targets": targets,
+        })
+        .to_string();
+        // The chart compares the units that have a value; the table lists them all.
+        let with_value: Vec<&(UnitSummary, Option<Figure>)> = children
+            .iter()
+            .filter(|(_, f)| f.as_ref().and_then(|f| f.value).is_some())
+            .collect();
+        let children_spec = json!({
+            "kind": "bars",
+            "name": format!("{} {}", indicator.code, name),
+            "unit": suffix,
+            "labels": with_value.iter().map(|(u, _)| u.full_name.clone()).collect::<Vec<_>>(),
+            "values": with_value.iter().map(|(_, f)| as_number(f.as_ref().and_then(|f| f.value))).collect::<Vec<_>>(),
+        })
+        .to_string();
+        Charts {
+            series_spec,
+            children_spec,
+            children_drawn: !with_value.is_empty(),
+            children_missing: children.len() - with_value.len(),
+        }
+    }
+}
+
+/// A row per unit below: its report's state, deadline, first submission and timeliness.
+pub(super) fn completeness_rows(report: &binhdang_store::StatusReport, lang: Lang) -> Vec<CompletenessRow> {
+    report
+        .children
+        .iter()
+        .map(|c| CompletenessRow {
+            unit: c.unit.full_name.clone(),
+            state: format::child_state(c.state, lang).to_string(),
+            state_class: format!("st-{}", c.state),
+            deadline: c.deadline.map(format::date).unwrap_or_else(|| format::NONE.into()),
+            submitted: c
+                .first_submitted_at
+                .as_deref()
+                .map(format::timestamp)
+                .unwrap_or_else(|| format::NONE.into()),
+            timeliness: format::timeliness(c.timeliness, lang).to_string(),
+        })
+        .collect()
+}
+
+/// The completeness and timeliness of the units below in a sentence.
+pub(super) fn completeness_summary(report: &binhdang_store::StatusReport, lang: Lang) -> String {
+    if lang == Lang::En {
+        format!(
+            "{} units: {} submitted ({}), {} approved ({}), {} on time ({}), {} late, {} overdue.",
+            report.expected,
+            report.submitted,
+            format::percent(report.submitted_rate),
+            report.approved,
+            format::percent(report.approved_rate),
+            report.on_time,
+            format::percent(report.on_time_rate),
+            report.late,
+            report.overdue
+        )
+    } else {
+        format!(
+            "{} đơn vị: {} đã gửi ({}), {} đã phê duyệt ({}), {} đúng hạn ({}), {} muộn, {} quá hạn.",
+            report.expected,
+            report.submitted,
+            format::percent(report.submitted_rate),
+            report.approved,
+            format::percent(report.approved_rate),
+            report.on_time,
+            format::percent(report.on_time_rate),
+            report.late,
+            report.overdue
+        )
+    }
+}
+
+/// The link to the parent's dashboard and the parent's name.
+pub(super) async fn parent_link(
+    state: &AppState,
+    session: &Session,
+    unit: &UnitSummary,
+    period: &Period,
+    data_q: &str,
+) -> Result<Option<(String, String)>, ApiError> {
+    let store = &state.store;
+    // The parent, when the caller may see it.
+    Ok(match &unit.parent_code {
+        Some(code) => match store.unit_for_period(code, period).await? {
+            Some(p) if store.reach(&session.caller.user, &p).await? != Reach::Outside => Some((
+                format!("/bang-dieu-khien?unit={}&period={period}{data_q}", p.code),
+                p.full_name,
+            )),
+            _ => None,
+        },
+        None => None,
+    })
+}
+
+/// The periods to choose from: those the unit (as it is today, and as it was) reports in,
+/// and the period shown.
+pub(super) async fn period_choices(
+    state: &AppState,
+    unit: &UnitSummary,
+    period: &Period,
+) -> Result<Vec<Period>, ApiError> {
+    let store = &state.store;
+    let today = store.today();
+    let programmes = store.programmes().await?;
+    let unit_now = store.unit_on(&unit.code, today).await.unwrap_or_else(|_| unit.clone());
+    let mut period_choices: Vec<Period> = reporting::choices(&programmes, &unit_now, today);
+    if unit_now.id != unit.id {
+        for p in reporting::choices(&programmes, unit, today) {
+            if !period_choices.contains(&p) {
+                period_choices.push(p);
+            }
+        }
+    }
+    if !period_choices.contains(period) {
+        period_choices.insert(0, *period);
+    }
+    Ok(period_choices)
+}
+
+/// What the units below are called, from the first one's level: `huyện`, `districts`.
+pub(super) fn children_level(children: &[(UnitSummary, Option<Figure>)], lang: Lang) -> String {
+    children
+        .first()
+        .map(|(u, _)| match (u.level, lang) {
+            (binhdang_domain::UnitLevel::Province, Lang::Vi) => "tỉnh, thành phố",
+            (binhdang_domain::UnitLevel::District, Lang::Vi) => "huyện",
+            (binhdang_domain::UnitLevel::Commune, Lang::Vi) => "xã, phường",
+            (binhdang_domain::UnitLevel::Province, Lang::En) => "provinces",
+            (binhdang_domain::UnitLevel::District, Lang::En) => "districts",
+            (_, _) => {
+                if lang == Lang::En {
+                    "communes"
+                } else {
+                    "đơn vị"
+                }
+            }
+        })
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The query that keeps the choice of approved data only on the links of a page.
+pub(super) fn data_query(sums: Sums) -> &'static str {
+    match sums {
+        Sums::All => "",
+        Sums::Approved => "&data=approved",
+    }
+}
+
+pub(super) fn download_base(
+    ext: &str,
+    unit: &UnitSummary,
+    period: &Period,
+    indicator: &Indicator,
+    sums: Sums,
+) -> String {
+    format!(
+        "/bang-dieu-khien/{ext}?unit={}&period={period}&indicator={}{}",
+        unit.code,
+        indicator.code,
+        data_query(sums)
+    )
+}
