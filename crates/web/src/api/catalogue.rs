@@ -2,7 +2,7 @@
 //! `PUT /indicators/{code}/local-targets`.
 
 use crate::AppState;
-use crate::api::body_json;
+use crate::api::JsonBody;
 use crate::auth::Authenticated;
 use crate::auth::Caller;
 use crate::auth::require_admin;
@@ -11,12 +11,12 @@ use crate::error::ApiResult;
 use axum::Json;
 use axum::extract::Path;
 use axum::extract::State;
-use axum::extract::rejection::JsonRejection;
 use binhdang_domain::Period;
 use binhdang_domain::catalogue::Target;
 use binhdang_domain::catalogue::TargetOp;
 use binhdang_domain::vn;
 use rust_decimal::Decimal;
+use serde::Deserialize;
 use serde_json::Value;
 use serde_json::json;
 
@@ -37,6 +37,25 @@ pub async fn get_indicator(State(state): State<AppState>, Path(code): Path<Strin
     ))
 }
 
+/// The body of `PUT /indicators/{code}/local-targets`. Each field may be text or a JSON
+/// number; anything else reads as empty and is refused with the others (422 naming it).
+#[derive(Deserialize)]
+pub struct LocalTargetBody {
+    unit: Option<Value>,
+    phase: Option<Value>,
+    op: Option<Value>,
+    value: Option<Value>,
+}
+
+/// A local target's field as text: a string, a number's digits, or empty.
+fn figure_text(field: &Option<Value>) -> String {
+    match field {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
 /// `PUT /api/v1/indicators/{code}/local-targets` with `{"unit": "12", "phase": "2021-2025",
 /// "op": ">=", "value": "50"}` (administrators): sets or replaces a unit's own target for a
 /// phase and answers the indicator as `GET /api/v1/indicators/{code}` does.
@@ -44,18 +63,11 @@ pub async fn put_local_target(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     Path(code): Path<String>,
-    body: Result<Json<Value>, JsonRejection>,
+    body: Result<JsonBody<LocalTargetBody>, ApiError>,
 ) -> ApiResult<Json<Value>> {
     require_admin(&state, &caller, "target.set").await?;
-    let body = body_json(body)?;
-    // A figure may come as a JSON number or as text; an absent field reads as empty and
-    // is refused with the others.
-    let field = |name: &str| match body.get(name) {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => String::new(),
-    };
-    let (unit, phase, op, value) = (field("unit"), field("phase"), field("op"), field("value"));
+    let JsonBody(body) = body?;
+    let [unit, phase, op, value] = [&body.unit, &body.phase, &body.op, &body.value].map(figure_text);
     let typed = LocalTargetInput {
         unit: &unit,
         indicator: code.trim(),

@@ -4,14 +4,13 @@
 //! Nothing reaches the data values before the store call.
 
 use crate::AppState;
-use crate::api::body_json;
 use crate::api::unit_period::UnitPeriod;
-use crate::api::{Params, param, params};
+use crate::api::{JsonBody, Query, given};
 use crate::auth::{Authenticated, Caller, authorize};
 use crate::error::{ApiError, ApiResult};
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, JsonRejection};
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use binhdang_domain::Period;
@@ -19,6 +18,7 @@ use binhdang_domain::access::Action;
 use binhdang_store::{
     Actor, Decision, DecisionInput, ImportBatch, NewImport, NewProposal, Store, UnitSummary, WriteSummary,
 };
+use serde::Deserialize;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -156,16 +156,25 @@ fn batch_json(batch: &ImportBatch) -> Result<Value, ApiError> {
     serde_json::to_value(batch).map_err(|e| ApiError::Internal(e.to_string()))
 }
 
-/// `POST /api/v1/imports?unit=&period=&file=NAME` with the file's bytes as the body.
+/// The query of `POST /imports` besides the unit and period.
+#[derive(Deserialize)]
+pub struct ImportQuery {
+    /// The file's name, kept as the source of the values (default `report.txt`).
+    file: Option<String>,
+}
+
+/// `POST /api/v1/imports?unit=&period=&file=NAME` with the file's bytes as the body. The
+/// unit and period are refused only once the body has been read (a refusal sent while the
+/// client is still uploading would cut its connection).
 pub async fn create(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    q: Params,
+    target: Result<UnitPeriod, ApiError>,
+    Query(q): Query<ImportQuery>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    let p = params(q)?;
-    let file_name = param(&p, "file").unwrap_or("report.txt").to_string();
-    let UnitPeriod { unit, period } = UnitPeriod::named_in(&state, &p).await?;
+    let file_name = given(&q.file).unwrap_or("report.txt").to_string();
+    let UnitPeriod { unit, period } = target?;
     authorize(&state, &caller, &unit, Action::Write).await?;
     let bytes = body.map_err(|_| too_large(MAX_UPLOAD_BYTES + 1))?;
     let batch = import_report(&state.store, &unit, &period, &file_name, &bytes, &caller.actor()).await?;
@@ -184,13 +193,15 @@ pub async fn get(
 
 /// `POST /api/v1/imports/{id}/decisions` with `{"decisions": [{"proposal", "decision", "element", "disaggregation", "value"}]}`;
 /// `"store": true` then stores the confirmed values.
+///
+/// The body stays a `Value`: [`decision_inputs`] names each decision that does not read
+/// (`decisions[2]`, `decisions[2].value`) in one 422, which a typed body would turn into a 400.
 pub async fn decide(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     Path(id): Path<String>,
-    body: Result<Json<Value>, JsonRejection>,
+    JsonBody(body): JsonBody<Value>,
 ) -> ApiResult<Json<Value>> {
-    let body = body_json(body)?;
     let batch = writable_batch(&state, &caller, &id).await?;
     let decisions = decision_inputs(&body)?;
     let actor = caller.actor();

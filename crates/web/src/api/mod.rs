@@ -21,36 +21,58 @@ pub(crate) mod workflow;
 
 use crate::AppState;
 use crate::error::ApiError;
-use axum::Json;
 use axum::Router;
-use axum::extract::Query;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::rejection::QueryRejection;
+use axum::extract::{FromRequest, FromRequestParts, OptionalFromRequest, Request};
+use axum::http::request::Parts;
 use axum::routing::get;
 use axum::routing::patch;
 use axum::routing::post;
 use axum::routing::put;
 use binhdang_domain::Period;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 use serde_json::json;
 use std::collections::HashMap;
 use time::Date;
 
-pub(crate) type Params = Result<Query<HashMap<String, String>>, QueryRejection>;
+/// The query string read into `T` (a `#[derive(Deserialize)]` struct of `Option<String>`
+/// fields, one per parameter; unknown parameters are ignored): an extractor refusing with
+/// 400 when the query string cannot be read. Read a field with [`given`].
+pub(crate) struct Query<T>(pub T);
 
-pub(crate) fn params(q: Params) -> Result<HashMap<String, String>, ApiError> {
-    q.map(|Query(m)| m).map_err(|e| ApiError::BadRequest {
-        message_en: format!("the query string cannot be read: {e}"),
-        message_vi: format!("Không đọc được tham số truy vấn: {e}"),
-    })
+impl<T: DeserializeOwned> Query<T> {
+    /// The query of `uri` (what the extractor reads; for other extractors).
+    pub(crate) fn from_uri(uri: &axum::http::Uri) -> Result<Self, ApiError> {
+        axum::extract::Query::try_from_uri(uri)
+            .map(|axum::extract::Query(t)| Query(t))
+            .map_err(|e| ApiError::BadRequest {
+                message_en: format!("the query string cannot be read: {e}"),
+                message_vi: format!("Không đọc được tham số truy vấn: {e}"),
+            })
+    }
 }
 
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        Query::from_uri(&parts.uri)
+    }
+}
+
+/// A query parameter as the API reads it: trimmed, and absent when empty.
+pub(crate) fn given(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// [`given`] for a query read as a map (the pages' queries).
 pub(crate) fn param<'a>(p: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
     p.get(name).map(|s| s.trim()).filter(|s| !s.is_empty())
 }
 
-pub(crate) fn required<'a>(p: &'a HashMap<String, String>, name: &str, example: &str) -> Result<&'a str, ApiError> {
-    param(p, name).ok_or_else(|| {
+/// A required query parameter, or the problem naming it with an example.
+pub(crate) fn required<'a>(name: &str, value: Option<&'a str>, example: &str) -> Result<&'a str, ApiError> {
+    value.ok_or_else(|| {
         ApiError::invalid(
             name,
             "missing",
@@ -58,6 +80,56 @@ pub(crate) fn required<'a>(p: &'a HashMap<String, String>, name: &str, example: 
             format!("Thiếu tham số `{name}` (ví dụ {name}={example})"),
         )
     })
+}
+
+/// A JSON body read into `T`: an extractor refusing with 400 what is not JSON of that shape
+/// (no JSON content type, bad syntax, a field of the wrong type). Bodies whose fields are
+/// checked one by one (a 422 naming each field) keep those fields loose (`Option<Value>`).
+/// As `Option<JsonBody<T>>`, a request without a JSON content type reads as `None` (no body).
+pub(crate) struct JsonBody<T>(pub T);
+
+fn unreadable_body(e: JsonRejection) -> ApiError {
+    ApiError::BadRequest {
+        message_en: format!("the body is not valid JSON: {}", e.body_text()),
+        message_vi: format!("Nội dung gửi lên không phải JSON hợp lệ: {}", e.body_text()),
+    }
+}
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        match <axum::Json<T> as FromRequest<S>>::from_request(req, state).await {
+            Ok(axum::Json(t)) => Ok(JsonBody(t)),
+            Err(e) => Err(unreadable_body(e)),
+        }
+    }
+}
+
+impl<T: DeserializeOwned, S: Send + Sync> OptionalFromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+    async fn from_request(req: Request, state: &S) -> Result<Option<Self>, ApiError> {
+        match <axum::Json<T> as FromRequest<S>>::from_request(req, state).await {
+            Ok(axum::Json(t)) => Ok(Some(JsonBody(t))),
+            Err(JsonRejection::MissingJsonContentType(_)) => Ok(None),
+            Err(e) => Err(unreadable_body(e)),
+        }
+    }
+}
+
+/// A body field that must be a non-empty string, or the problem naming it.
+fn text_field<'a>(name: &str, value: &'a Option<Value>) -> Result<&'a str, ApiError> {
+    value
+        .as_ref()
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| {
+            ApiError::invalid(
+                name,
+                "missing",
+                format!("`{name}` is required"),
+                format!("Thiếu `{name}`"),
+            )
+        })
 }
 
 pub(crate) fn parse_iso_date(field: &str, s: &str) -> Result<Date, ApiError> {
@@ -83,27 +155,6 @@ pub(crate) fn period_json(p: &Period) -> Value {
         "end": p.end().to_string(),
         "data_cutoff": { "from": cut_from.to_string(), "to": cut_to.to_string() },
     })
-}
-
-pub(crate) fn body_json(body: Result<Json<Value>, JsonRejection>) -> Result<Value, ApiError> {
-    body.map(|Json(v)| v).map_err(|e| ApiError::BadRequest {
-        message_en: format!("the body is not valid JSON: {}", e.body_text()),
-        message_vi: format!("Nội dung gửi lên không phải JSON hợp lệ: {}", e.body_text()),
-    })
-}
-
-fn text_field<'a>(body: &'a Value, name: &str) -> Result<&'a str, ApiError> {
-    body.get(name)
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| {
-            ApiError::invalid(
-                name,
-                "missing",
-                format!("`{name}` is required"),
-                format!("Thiếu `{name}`"),
-            )
-        })
 }
 
 /// The API's routes, mounted under `/api/v1`; `openapi.rs` describes each of them (a test
@@ -176,5 +227,86 @@ pub async fn not_found() -> ApiError {
         code: "no_route",
         message_en: "no such API route; see /api/v1/openapi.json".into(),
         message_vi: "Không có đường dẫn API này; xem /api/v1/openapi.json".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::header::CONTENT_TYPE;
+
+    #[derive(serde::Deserialize)]
+    struct Q {
+        unit: Option<String>,
+        period: Option<String>,
+    }
+
+    fn message(e: ApiError) -> String {
+        match e {
+            ApiError::BadRequest { message_en, .. } => message_en,
+            other => panic!("not a 400: {other:?}"),
+        }
+    }
+
+    fn request(content_type: Option<&str>, body: &'static str) -> Request {
+        let mut r = Request::builder().method("POST").uri("/x");
+        if let Some(ct) = content_type {
+            r = r.header(CONTENT_TYPE, ct);
+        }
+        r.body(Body::from(body)).unwrap()
+    }
+
+    #[test]
+    fn a_query_parameter_is_trimmed_and_empty_is_absent() {
+        let Query(q) = Query::<Q>::from_uri(&"/x?unit=+12+&period=&lang=en".parse().unwrap()).unwrap();
+        assert_eq!((given(&q.unit), given(&q.period)), (Some("12"), None));
+        let Query(q) = Query::<Q>::from_uri(&"/x".parse().unwrap()).unwrap();
+        assert_eq!((given(&q.unit), given(&q.period)), (None, None));
+    }
+
+    #[test]
+    fn a_query_that_does_not_read_is_a_400() {
+        let e = Query::<Q>::from_uri(&"/x?unit=1&unit=2".parse().unwrap())
+            .err()
+            .unwrap();
+        assert!(message(e).starts_with("the query string cannot be read: "));
+    }
+
+    #[tokio::test]
+    async fn a_body_that_is_not_json_of_its_shape_is_a_400() {
+        for (ct, body) in [
+            (None, "{}"),
+            (Some("application/json"), "{\"values\": ["),
+            (Some("application/json"), "{\"unit\": 12}"),
+        ] {
+            let e = <JsonBody<Q> as FromRequest<()>>::from_request(request(ct, body), &())
+                .await
+                .err()
+                .unwrap();
+            assert!(message(e).starts_with("the body is not valid JSON: "), "{body}");
+        }
+        let JsonBody(q) = <JsonBody<Q> as FromRequest<()>>::from_request(
+            request(Some("application/json"), "{\"unit\": \"12\"}"),
+            &(),
+        )
+        .await
+        .ok()
+        .unwrap();
+        assert_eq!(q.unit.as_deref(), Some("12"));
+    }
+
+    #[tokio::test]
+    async fn an_optional_body_may_be_left_out_but_not_broken() {
+        let none = <JsonBody<Q> as OptionalFromRequest<()>>::from_request(request(None, ""), &()).await;
+        assert!(matches!(none, Ok(None)));
+        let plain = <JsonBody<Q> as OptionalFromRequest<()>>::from_request(request(Some("text/plain"), "x"), &()).await;
+        assert!(
+            matches!(plain, Ok(None)),
+            "as before: any body that is not JSON-typed is no body"
+        );
+        let broken =
+            <JsonBody<Q> as OptionalFromRequest<()>>::from_request(request(Some("application/json"), "{"), &()).await;
+        assert!(message(broken.err().unwrap()).starts_with("the body is not valid JSON: "));
     }
 }

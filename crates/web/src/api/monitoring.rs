@@ -2,27 +2,36 @@
 
 use crate::AppState;
 use crate::api::unit_period::FigureUnitPeriod;
-use crate::api::{Params, param, params, period_json};
+use crate::api::{Query, given, param, period_json};
 use crate::auth::{Authenticated, authorize};
 use crate::error::{ApiError, ApiResult};
 use axum::Json;
 use axum::extract::State;
 use binhdang_domain::access::Action;
 use binhdang_store::Sums;
+use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
+
+/// The query of the figures' routes besides `unit`, `period` and `as_of`.
+#[derive(Deserialize)]
+pub struct FiguresQuery {
+    /// `all` (default) or `approved`: see [`sums`].
+    data: Option<String>,
+    /// Indicator codes separated by commas (aggregates only).
+    indicator: Option<String>,
+}
 
 /// `GET /api/v1/aggregates?unit=&period=[&indicator=1.1,6.1][&as_of=][&data=approved]`
 pub async fn aggregates(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    q: Params,
+    FigureUnitPeriod { unit, period }: FigureUnitPeriod,
+    Query(q): Query<FiguresQuery>,
 ) -> ApiResult<Json<Value>> {
-    let p = params(q)?;
-    let FigureUnitPeriod { unit, period } = FigureUnitPeriod::named_in(&state, &p).await?;
     authorize(&state, &caller, &unit, Action::Read).await?;
-    let sums = sums_param(&p)?;
-    let only: Vec<String> = param(&p, "indicator")
+    let sums = sums(given(&q.data))?;
+    let only: Vec<String> = given(&q.indicator)
         .map(|s| {
             s.split(',')
                 .map(|c| c.trim().to_string())
@@ -53,12 +62,11 @@ pub async fn aggregates(
 pub async fn assessment(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    q: Params,
+    FigureUnitPeriod { unit, period }: FigureUnitPeriod,
+    Query(q): Query<FiguresQuery>,
 ) -> ApiResult<Json<Value>> {
-    let p = params(q)?;
-    let FigureUnitPeriod { unit, period } = FigureUnitPeriod::named_in(&state, &p).await?;
     authorize(&state, &caller, &unit, Action::Read).await?;
-    let rows = state.store.assessment_of(sums_param(&p)?, &unit, &period).await?;
+    let rows = state.store.assessment_of(sums(given(&q.data))?, &unit, &period).await?;
     let mapping = state.store.mapping_used(&unit, &period).await?;
     let summary = summarise(&rows);
     Ok(Json(json!({
@@ -66,10 +74,15 @@ pub async fn assessment(
     })))
 }
 
+/// [`sums`] of the `data` parameter of a query read as a map (the dashboard's).
+pub(crate) fn sums_param(p: &HashMap<String, String>) -> Result<Sums, ApiError> {
+    sums(param(p, "data"))
+}
+
 /// `data=all` (default) or `data=approved`: figures from all entered data or from approved
 /// reports only.
-pub(crate) fn sums_param(p: &HashMap<String, String>) -> Result<Sums, ApiError> {
-    match param(p, "data") {
+pub(crate) fn sums(data: Option<&str>) -> Result<Sums, ApiError> {
+    match data {
         None | Some("all") => Ok(Sums::All),
         Some("approved") => Ok(Sums::Approved),
         Some(other) => Err(ApiError::invalid(

@@ -16,12 +16,11 @@
 
 use crate::AppState;
 use crate::api::unit_period::{self, UnitPeriod};
-use crate::api::{Params, param, params, period_json};
+use crate::api::{JsonBody, Query, given, period_json};
 use crate::auth::{Authenticated, Caller, authorize};
 use crate::error::{ApiError, ApiResult};
 use crate::lang::Lang;
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use binhdang_domain::access::Action;
@@ -29,8 +28,8 @@ use binhdang_domain::register::{BudgetSource, RawField, RawRecord, RegisterKind,
 use binhdang_domain::{Period, UnitLevel};
 use binhdang_store::registers::{RegisterRow, Saved, StoredRegister};
 use binhdang_store::{FieldProblem, StoreError, UnitSummary, unknown_unit};
+use serde::Deserialize;
 use serde_json::{Value, json};
-use std::collections::HashMap;
 
 /// Calls `$f::<Record>(args…)` for the record type of a register.
 macro_rules! dispatch {
@@ -88,15 +87,26 @@ fn to_value<T: serde::Serialize>(v: &T) -> Result<Value, ApiError> {
     serde_json::to_value(v).map_err(|e| ApiError::Internal(e.to_string()))
 }
 
+/// The query naming the unit and period of a new row or of a summary, read here rather than by
+/// [`UnitPeriod`]: a new row's problems come with the unit's and period's in one 422, and a
+/// summary's `date` changes how the unit is found.
+#[derive(Deserialize)]
+pub struct RegisterQuery {
+    unit: Option<String>,
+    period: Option<String>,
+    /// Summaries only: the day whose version of the unit code to use (YYYY-MM-DD).
+    date: Option<String>,
+}
+
 /// The unit and period named by `unit` and `period` (and, for summaries, `date`), or every
 /// problem with them (422).
 async fn unit_and_period(
     state: &AppState,
-    p: &HashMap<String, String>,
+    q: &RegisterQuery,
     with_date: bool,
 ) -> Result<(UnitSummary, Period), ApiError> {
-    let (unit, period) = unit_period::named(p).map_err(ApiError::Invalid)?;
-    let date = if with_date { param(p, "date") } else { None };
+    let (unit, period) = unit_period::named(given(&q.unit), given(&q.period)).map_err(ApiError::Invalid)?;
+    let date = if with_date { given(&q.date) } else { None };
     let Some(date) = date else {
         let UnitPeriod { unit, period } = UnitPeriod::resolve(state, unit, period).await?;
         return Ok((unit, period));
@@ -140,12 +150,12 @@ async fn unit_and_period(
     }
 }
 
-/// The JSON object of a write body as raw fields.
-fn raw_record(body: Result<Json<Value>, JsonRejection>) -> Result<RawRecord, ApiError> {
-    let Json(body) = body.map_err(|e| ApiError::BadRequest {
-        message_en: format!("the body is not valid JSON: {}", e.body_text()),
-        message_vi: format!("Nội dung gửi lên không phải JSON hợp lệ: {}", e.body_text()),
-    })?;
+/// The JSON object of a write body as raw fields. The body is a `Value`: its fields are the
+/// row's data, different for each register and each checked by the record's own reading
+/// (`T::from_raw`, shared with the pages), so a field of the wrong type is a 422 naming it,
+/// and a body that is not an object is a 422 too.
+fn raw_record(body: Result<JsonBody<Value>, ApiError>) -> Result<RawRecord, ApiError> {
+    let JsonBody(body) = body?;
     let Value::Object(fields) = body else {
         return Err(ApiError::invalid(
             "body",
@@ -256,12 +266,13 @@ pub async fn overview(State(state): State<AppState>, Authenticated(_): Authentic
     })))
 }
 
-/// `GET /api/v1/registers/{register}?unit=&period=`
+/// `GET /api/v1/registers/{register}?unit=&period=`; an unknown register is refused before
+/// the unit and period.
 pub async fn list(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     Path(register): Path<String>,
-    q: Params,
+    target: Result<UnitPeriod, ApiError>,
 ) -> ApiResult<Json<Value>> {
     async fn rows_of<T: StoredRegister>(
         state: &AppState,
@@ -275,8 +286,7 @@ pub async fn list(
         )
     }
     let kind = kind(&register)?;
-    let p = params(q)?;
-    let (unit, period) = unit_and_period(&state, &p, false).await?;
+    let UnitPeriod { unit, period } = target?;
     authorize(&state, &caller, &unit, Action::Read).await?;
     Ok(Json(dispatch!(kind, rows_of(&state, &unit, &period))?))
 }
@@ -287,18 +297,18 @@ pub async fn create(
     lang: Lang,
     Authenticated(caller): Authenticated,
     Path(register): Path<String>,
-    q: Params,
-    body: Result<Json<Value>, JsonRejection>,
+    Query(q): Query<RegisterQuery>,
+    body: Result<JsonBody<Value>, ApiError>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     async fn create_row<T: StoredRegister>(
         state: &AppState,
-        p: &HashMap<String, String>,
+        q: &RegisterQuery,
         raw: &RawRecord,
         caller: &Caller,
         lang: Lang,
     ) -> Result<Value, ApiError> {
         let record = T::from_raw(raw);
-        let unit = unit_and_period(state, p, false).await;
+        let unit = unit_and_period(state, q, false).await;
         // Problems with the unit or period and with the row are reported together.
         let (record, (unit, period)) = match (record, unit) {
             (Ok(r), Ok(u)) => (r, u),
@@ -317,8 +327,7 @@ pub async fn create(
     }
     let kind = kind(&register)?;
     let raw = raw_record(body)?;
-    let p = params(q)?;
-    let out = dispatch!(kind, create_row(&state, &p, &raw, &caller, lang))?;
+    let out = dispatch!(kind, create_row(&state, &q, &raw, &caller, lang))?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 
@@ -328,7 +337,7 @@ pub async fn update(
     lang: Lang,
     Authenticated(caller): Authenticated,
     Path((register, id)): Path<(String, String)>,
-    body: Result<Json<Value>, JsonRejection>,
+    body: Result<JsonBody<Value>, ApiError>,
 ) -> ApiResult<Json<Value>> {
     async fn update_row<T: StoredRegister>(
         state: &AppState,
@@ -366,7 +375,7 @@ pub async fn summary(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     Path(register): Path<String>,
-    q: Params,
+    Query(q): Query<RegisterQuery>,
 ) -> ApiResult<Json<Value>> {
     async fn summary_of<T: StoredRegister>(
         state: &AppState,
@@ -380,8 +389,7 @@ pub async fn summary(
         Ok(out)
     }
     let kind = kind(&register)?;
-    let p = params(q)?;
-    let (unit, period) = unit_and_period(&state, &p, true).await?;
+    let (unit, period) = unit_and_period(&state, &q, true).await?;
     authorize(&state, &caller, &unit, Action::Read).await?;
     Ok(Json(dispatch!(kind, summary_of(&state, &unit, &period))?))
 }

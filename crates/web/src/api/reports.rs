@@ -3,11 +3,10 @@
 
 use crate::AppState;
 use crate::api::unit_period::FigureUnitPeriod;
-use crate::api::{Params, param, params, parse_iso_date, period_json};
+use crate::api::{JsonBody, Query, given, parse_iso_date, period_json};
 use crate::auth::{Authenticated, Caller, authorize};
 use crate::error::{ApiError, ApiResult};
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
@@ -15,6 +14,7 @@ use binhdang_domain::Period;
 use binhdang_domain::access::Action;
 use binhdang_reports::{Format, Kind, ReportError, Request, Template};
 use binhdang_store::{NARRATIVE_SECTIONS, UnitSummary};
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 impl From<ReportError> for ApiError {
@@ -50,18 +50,28 @@ pub fn parse_format(name: Option<&str>) -> Result<Format, ApiError> {
     })
 }
 
-/// `GET /api/v1/reports/{kind}?unit=&period=&format=docx|pdf|xlsx[&date=YYYY-MM-DD]`
+/// The query of `GET /reports/{kind}` besides the unit and period.
+#[derive(Deserialize)]
+pub struct ReportQuery {
+    /// `docx`, `pdf` (default) or `xlsx`.
+    format: Option<String>,
+    /// The document's date, YYYY-MM-DD (default today).
+    date: Option<String>,
+}
+
+/// `GET /api/v1/reports/{kind}?unit=&period=&format=docx|pdf|xlsx[&date=YYYY-MM-DD]`; an
+/// unknown kind is refused before the unit and period.
 pub async fn get_report(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     Path(kind): Path<String>,
-    q: Params,
+    target: Result<FigureUnitPeriod, ApiError>,
+    Query(q): Query<ReportQuery>,
 ) -> ApiResult<Response> {
     let kind = parse_kind(&kind)?;
-    let p = params(q)?;
-    let FigureUnitPeriod { unit, period } = FigureUnitPeriod::named_in(&state, &p).await?;
-    let format = parse_format(param(&p, "format"))?;
-    let date = match param(&p, "date") {
+    let FigureUnitPeriod { unit, period } = target?;
+    let format = parse_format(given(&q.format))?;
+    let date = match given(&q.date) {
         Some(d) => parse_iso_date("date", d)?,
         None => state.store.today(),
     };
@@ -126,10 +136,8 @@ fn narrative_json(
 pub async fn get_narrative(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    q: Params,
+    FigureUnitPeriod { unit, period }: FigureUnitPeriod,
 ) -> ApiResult<Json<Value>> {
-    let p = params(q)?;
-    let FigureUnitPeriod { unit, period } = FigureUnitPeriod::named_in(&state, &p).await?;
     authorize(&state, &caller, &unit, Action::Read).await?;
     let narrative = state.store.report_narrative(&unit, &period).await?;
     Ok(Json(narrative_json(&unit, &period, &narrative)))
@@ -137,19 +145,20 @@ pub async fn get_narrative(
 
 /// `PUT /api/v1/reports/narrative?unit=&period=` with `{"difficulties": "…", "tasks": null}`:
 /// sets or (with null or "") removes sections; the others stay as they are.
+///
+/// The body stays a `Value`: its keys are data (the store refuses an unknown section, 422), a
+/// section that is not text is a 422 naming it, and a body that is not an object has its own
+/// 400 showing the expected shape — all checked here, after the unit, period and scope (which
+/// are refused once the body has been read).
 pub async fn put_narrative(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    q: Params,
-    body: Result<Json<Value>, JsonRejection>,
+    target: Result<FigureUnitPeriod, ApiError>,
+    body: Result<JsonBody<Value>, ApiError>,
 ) -> ApiResult<Json<Value>> {
-    let p = params(q)?;
-    let FigureUnitPeriod { unit, period } = FigureUnitPeriod::named_in(&state, &p).await?;
+    let FigureUnitPeriod { unit, period } = target?;
     authorize(&state, &caller, &unit, Action::Write).await?;
-    let Json(body) = body.map_err(|e| ApiError::BadRequest {
-        message_en: format!("the body is not valid JSON: {}", e.body_text()),
-        message_vi: format!("Nội dung gửi lên không phải JSON hợp lệ: {}", e.body_text()),
-    })?;
+    let JsonBody(body) = body?;
     let Some(object) = body.as_object() else {
         return Err(ApiError::BadRequest {
             message_en: "send an object of sections: {\"difficulties\": \"…\"}".into(),

@@ -5,26 +5,26 @@
 
 use crate::AppState;
 use crate::api::unit_period::{self, UnitPeriod};
-use crate::api::{Params, params};
+use crate::api::{JsonBody, Query, given};
 use crate::auth::{Authenticated, Caller, authorize, require_admin};
 use crate::error::{ApiError, ApiResult};
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use binhdang_domain::access::Action;
 use binhdang_domain::rules::{Rule, RuleDraft, tally};
 use binhdang_store::AuditEntry;
 use binhdang_store::FieldProblem;
+use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-type Body = Result<Json<Value>, JsonRejection>;
+/// The rules' bodies are read as `Value`: a body that is not an object is a 422 (`body`), and
+/// every field of the wrong JSON type is a 422 naming it, all of them at once ([`rule_draft`]),
+/// which a typed body would turn into one 400.
+type Body = Result<JsonBody<Value>, ApiError>;
 
 fn json_body(body: Body) -> Result<Map<String, Value>, ApiError> {
-    let Json(body) = body.map_err(|e| ApiError::BadRequest {
-        message_en: format!("the body is not valid JSON: {}", e.body_text()),
-        message_vi: format!("Nội dung gửi lên không phải JSON hợp lệ: {}", e.body_text()),
-    })?;
+    let JsonBody(body) = body?;
     match body {
         Value::Object(map) => Ok(map),
         _ => Err(ApiError::invalid(
@@ -40,16 +40,27 @@ fn to_json<T: serde::Serialize>(t: &T) -> Result<Value, ApiError> {
     serde_json::to_value(t).map_err(|e| ApiError::Internal(e.to_string()))
 }
 
+/// The query of `POST /validate`. The unit and period are read here, not by [`UnitPeriod`], so
+/// that their problems and `subtree`'s come in one 422.
+#[derive(Deserialize)]
+pub struct ValidateQuery {
+    unit: Option<String>,
+    period: Option<String>,
+    /// true, 1, yes / false, 0, no (default false).
+    subtree: Option<String>,
+}
+
 /// `POST /api/v1/validate?unit=&period=[&subtree=true]`
 pub async fn validate(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    q: Params,
+    Query(q): Query<ValidateQuery>,
 ) -> ApiResult<Json<Value>> {
-    let p = params(q)?;
     let mut problems = Vec::new();
-    let names = unit_period::named(&p).map_err(|mut e| problems.append(&mut e)).ok();
-    let subtree = match p.get("subtree").map(|s| s.trim().to_ascii_lowercase()) {
+    let names = unit_period::named(given(&q.unit), given(&q.period))
+        .map_err(|mut e| problems.append(&mut e))
+        .ok();
+    let subtree = match q.subtree.as_deref().map(|s| s.trim().to_ascii_lowercase()) {
         None => false,
         Some(s) if ["true", "1", "yes"].contains(&s.as_str()) => true,
         Some(s) if ["false", "0", "no", ""].contains(&s.as_str()) => false,

@@ -1,7 +1,7 @@
 //! Signing in and out, the caller's own account and tokens: `/auth/*` and `POST /tokens`.
 
 use crate::AppState;
-use crate::api::body_json;
+use crate::api::JsonBody;
 use crate::api::text_field;
 use crate::api::users::user_json;
 use crate::auth::Authenticated;
@@ -13,7 +13,6 @@ use crate::error::ApiResult;
 use axum::Json;
 use axum::extract::ConnectInfo;
 use axum::extract::State;
-use axum::extract::rejection::JsonRejection;
 use axum::http::HeaderMap;
 use axum::http::HeaderValue;
 use axum::http::StatusCode;
@@ -21,20 +20,28 @@ use axum::http::header::SET_COOKIE;
 use axum::response::IntoResponse;
 use axum::response::Response;
 use binhdang_store::SignInError;
+use serde::Deserialize;
 use serde_json::Value;
 use serde_json::json;
 use std::net::SocketAddr;
+
+/// The body of `POST /auth/sign-in`. The fields are loose: anything but non-empty text is
+/// refused as missing (422 naming the field).
+#[derive(Deserialize)]
+pub struct SignIn {
+    username: Option<Value>,
+    password: Option<Value>,
+}
 
 /// `POST /api/v1/auth/sign-in` with `{"username", "password"}`.
 pub async fn sign_in(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    body: Result<Json<Value>, JsonRejection>,
+    JsonBody(body): JsonBody<SignIn>,
 ) -> ApiResult<Response> {
-    let body = body_json(body)?;
-    let username = text_field(&body, "username")?;
-    let password = text_field(&body, "password")?;
+    let username = text_field("username", &body.username)?;
+    let password = text_field("password", &body.password)?;
     match state.store.sign_in(username, password, &addr.ip().to_string()).await {
         Ok((user, session)) => {
             let secure = if over_tls(&headers) { "; Secure" } else { "" };
@@ -84,15 +91,21 @@ pub async fn me(Authenticated(caller): Authenticated) -> ApiResult<Json<Value>> 
     ))
 }
 
+/// The body of `POST /auth/password`; loose fields, as [`SignIn`]'s.
+#[derive(Deserialize)]
+pub struct NewPassword {
+    old_password: Option<Value>,
+    new_password: Option<Value>,
+}
+
 /// `POST /api/v1/auth/password` with `{"old_password", "new_password"}`.
 pub async fn change_password(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    body: Result<Json<Value>, JsonRejection>,
+    JsonBody(body): JsonBody<NewPassword>,
 ) -> ApiResult<StatusCode> {
-    let body = body_json(body)?;
-    let old = text_field(&body, "old_password")?;
-    let new = text_field(&body, "new_password")?;
+    let old = text_field("old_password", &body.old_password)?;
+    let new = text_field("new_password", &body.new_password)?;
     state
         .store
         .change_password(&caller.user, old, new, &caller.origin)
@@ -100,14 +113,19 @@ pub async fn change_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The body of `POST /tokens`: a name, `api` when it is absent or not text.
+#[derive(Deserialize)]
+pub struct NewToken {
+    name: Option<Value>,
+}
+
 /// `POST /api/v1/tokens` with `{"name"}`: a token for the caller, shown once.
 pub async fn create_token(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    body: Result<Json<Value>, JsonRejection>,
+    JsonBody(body): JsonBody<NewToken>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    let body = body_json(body)?;
-    let name = body.get("name").and_then(Value::as_str).unwrap_or("api");
+    let name = body.name.as_ref().and_then(Value::as_str).unwrap_or("api");
     let token = state
         .store
         .create_token(&caller.user.username, name, &caller.user.username, &caller.origin)

@@ -15,7 +15,7 @@
 use crate::AppState;
 use crate::api::unit_period::UnitPeriod;
 use crate::api::values::check_agency;
-use crate::api::{Params, param, params};
+use crate::api::{Query, given};
 use crate::auth::{Authenticated, Caller, authorize};
 use crate::error::{ApiError, ApiResult};
 use crate::lang::Lang;
@@ -30,6 +30,7 @@ use binhdang_domain::register::{Record, RegisterKind};
 use binhdang_domain::{CategoryCombo, Disaggregation, ElementRole, Period};
 use binhdang_reports::sheets::{self, EntryLine, Heading, ReadRow, Template, Upload, cell_problem};
 use binhdang_store::{Actor, BatchSummary, FieldProblem, RawValue, StoreError, UnitSummary, ValueInput};
+use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -357,16 +358,26 @@ pub(crate) fn summary_json(s: &BatchSummary, lang: Lang) -> Value {
     })
 }
 
-/// `GET /api/v1/templates/entry.xlsx?unit=&period=[&programme=][&sheets=]`
+/// The query of `GET /templates/entry.xlsx` besides the unit and period.
+#[derive(Deserialize)]
+pub struct TemplateQuery {
+    /// The programme named in the heading (default: the one reporting on the period).
+    programme: Option<String>,
+    /// `all` (default), `entry` or `registers`.
+    sheets: Option<String>,
+}
+
+/// `GET /api/v1/templates/entry.xlsx?unit=&period=[&programme=][&sheets=]`; a bad `sheets`
+/// is refused before the unit and period.
 pub async fn get_template(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    q: Params,
+    target: Result<UnitPeriod, ApiError>,
+    Query(q): Query<TemplateQuery>,
 ) -> ApiResult<Response> {
-    let p = params(q)?;
-    let which = Sheets::parse(param(&p, "sheets"))?;
-    let UnitPeriod { unit, period } = UnitPeriod::named_in(&state, &p).await?;
-    let bytes = template_file(&state, &caller, &unit, &period, param(&p, "programme"), which).await?;
+    let which = Sheets::parse(given(&q.sheets))?;
+    let UnitPeriod { unit, period } = target?;
+    let bytes = template_file(&state, &caller, &unit, &period, given(&q.programme), which).await?;
     Ok(file_response(bytes, XLSX_TYPE, &template_name(&unit, &period)))
 }
 
@@ -375,11 +386,9 @@ pub async fn post_template(
     State(state): State<AppState>,
     lang: Lang,
     Authenticated(caller): Authenticated,
-    q: Params,
+    UnitPeriod { unit, period }: UnitPeriod,
     body: Body,
 ) -> ApiResult<Json<Value>> {
-    let p = params(q)?;
-    let UnitPeriod { unit, period } = UnitPeriod::named_in(&state, &p).await?;
     let bytes = read_body(body).await?;
     let summary = store_upload(&state, &caller, &unit, &period, &bytes).await?;
     Ok(Json(
@@ -393,10 +402,8 @@ const CSV_COLUMNS: [&str; 4] = ["element", "disaggregation", "value", "comment"]
 pub async fn get_csv(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    q: Params,
+    UnitPeriod { unit, period }: UnitPeriod,
 ) -> ApiResult<Response> {
-    let p = params(q)?;
-    let UnitPeriod { unit, period } = UnitPeriod::named_in(&state, &p).await?;
     authorize(&state, &caller, &unit, Action::Read).await?;
     let mut out = csv::Writer::from_writer(Vec::new());
     let internal = |e: csv::Error| ApiError::Internal(e.to_string());
@@ -509,11 +516,9 @@ pub async fn put_csv(
     State(state): State<AppState>,
     lang: Lang,
     Authenticated(caller): Authenticated,
-    q: Params,
+    UnitPeriod { unit, period }: UnitPeriod,
     body: Body,
 ) -> ApiResult<Json<Value>> {
-    let p = params(q)?;
-    let UnitPeriod { unit, period } = UnitPeriod::named_in(&state, &p).await?;
     authorize(&state, &caller, &unit, Action::Write).await?;
     let bytes = read_body(body).await?;
     let (inputs, lines) = read_csv(&bytes)?;

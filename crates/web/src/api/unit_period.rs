@@ -11,14 +11,14 @@
 //!
 //! Both report a missing `unit` and `period` together, with an example of each.
 
-use super::{param, parse_iso_date};
+use super::{Query, given, parse_iso_date};
 use crate::AppState;
 use crate::error::ApiError;
-use axum::extract::{FromRequestParts, Query};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use binhdang_domain::Period;
 use binhdang_store::{FieldProblem, UnitSummary, unknown_unit};
-use std::collections::HashMap;
+use serde::Deserialize;
 
 /// A report's unit and period (see the module doc); an extractor, refusing with 422.
 pub(crate) struct UnitPeriod {
@@ -32,6 +32,14 @@ pub(crate) struct FigureUnitPeriod {
     pub period: Period,
 }
 
+/// The query parameters the two extractors read.
+#[derive(Deserialize)]
+struct Named {
+    unit: Option<String>,
+    period: Option<String>,
+    as_of: Option<String>,
+}
+
 fn missing(name: &str, example: &str) -> FieldProblem {
     FieldProblem::new(
         name,
@@ -41,9 +49,13 @@ fn missing(name: &str, example: &str) -> FieldProblem {
     )
 }
 
-/// The `unit` and `period` texts of a query, or a problem for each that is missing.
-pub(crate) fn named(p: &HashMap<String, String>) -> Result<(&str, &str), Vec<FieldProblem>> {
-    match (param(p, "unit"), param(p, "period")) {
+/// The `unit` and `period` texts of a query (as [`given`] reads them), or a problem for each
+/// that is missing.
+pub(crate) fn named<'a>(
+    unit: Option<&'a str>,
+    period: Option<&'a str>,
+) -> Result<(&'a str, &'a str), Vec<FieldProblem>> {
+    match (unit, period) {
         (Some(unit), Some(period)) => Ok((unit, period)),
         (unit, period) => {
             let mut problems = Vec::new();
@@ -58,13 +70,10 @@ pub(crate) fn named(p: &HashMap<String, String>) -> Result<(&str, &str), Vec<Fie
     }
 }
 
-fn query(parts: &Parts) -> Result<HashMap<String, String>, ApiError> {
-    super::params(Query::try_from_uri(&parts.uri))
-}
-
 impl UnitPeriod {
-    pub(crate) async fn named_in(state: &AppState, p: &HashMap<String, String>) -> Result<Self, ApiError> {
-        let (unit, period) = named(p).map_err(ApiError::Invalid)?;
+    /// The unit and period named by the texts of `unit` and `period`.
+    pub(crate) async fn named_in(state: &AppState, unit: Option<&str>, period: Option<&str>) -> Result<Self, ApiError> {
+        let (unit, period) = named(unit, period).map_err(ApiError::Invalid)?;
         Self::resolve(state, unit, period).await
     }
 
@@ -77,18 +86,19 @@ impl UnitPeriod {
 impl FromRequestParts<AppState> for UnitPeriod {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        UnitPeriod::named_in(state, &query(parts)?).await
+        let Query(q) = Query::<Named>::from_uri(&parts.uri)?;
+        UnitPeriod::named_in(state, given(&q.unit), given(&q.period)).await
     }
 }
 
 impl FigureUnitPeriod {
-    pub(crate) async fn named_in(state: &AppState, p: &HashMap<String, String>) -> Result<Self, ApiError> {
-        let (code, period_text) = named(p).map_err(ApiError::Invalid)?;
+    async fn named_in(state: &AppState, q: &Named) -> Result<Self, ApiError> {
+        let (code, period_text) = named(given(&q.unit), given(&q.period)).map_err(ApiError::Invalid)?;
         let period: Period = period_text
             .parse()
             .map_err(|e: binhdang_domain::PeriodError| ApiError::Invalid(vec![binhdang_store::bad_period(&e)]))?;
         let unknown = || ApiError::Invalid(vec![unknown_unit("unit", code)]);
-        let unit = match param(p, "as_of") {
+        let unit = match given(&q.as_of) {
             Some(d) => {
                 let date = parse_iso_date("as_of", d)?;
                 let unit = state.store.unit_on(code, date).await.map_err(|_| unknown())?;
@@ -118,6 +128,7 @@ impl FigureUnitPeriod {
 impl FromRequestParts<AppState> for FigureUnitPeriod {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        FigureUnitPeriod::named_in(state, &query(parts)?).await
+        let Query(q) = Query::<Named>::from_uri(&parts.uri)?;
+        FigureUnitPeriod::named_in(state, &q).await
     }
 }

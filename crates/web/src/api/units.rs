@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::api::parse_iso_date;
-use crate::api::{Params, param, params};
+use crate::api::{Query, given};
 use crate::error::ApiError;
 use crate::error::ApiResult;
 use axum::Json;
@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use binhdang_domain::UnitCode;
 use binhdang_domain::UnitLevel;
+use serde::Deserialize;
 use serde_json::Value;
 use serde_json::json;
 
@@ -29,15 +30,24 @@ pub async fn health(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-/// `GET /api/v1/units?level=&date=&parent=`
-pub async fn list_units(State(state): State<AppState>, q: Params) -> ApiResult<Json<Value>> {
-    list_units_inner(&state, q).await
+/// The query of `GET /units`.
+#[derive(Deserialize)]
+pub struct UnitsQuery {
+    level: Option<String>,
+    date: Option<String>,
+    parent: Option<String>,
 }
 
-async fn list_units_inner(state: &AppState, q: Params) -> Result<Json<Value>, ApiError> {
-    let p = params(q)?;
+/// The query of `GET /units/{code}`.
+#[derive(Deserialize)]
+pub struct UnitQuery {
+    date: Option<String>,
+}
+
+/// `GET /api/v1/units?level=&date=&parent=`
+pub async fn list_units(State(state): State<AppState>, Query(q): Query<UnitsQuery>) -> ApiResult<Json<Value>> {
     let mut problems = Vec::new();
-    let level = match param(&p, "level").map(str::parse::<UnitLevel>) {
+    let level = match given(&q.level).map(str::parse::<UnitLevel>) {
         Some(Err(e)) => {
             problems.push(binhdang_store::FieldProblem::new(
                 "level",
@@ -49,7 +59,7 @@ async fn list_units_inner(state: &AppState, q: Params) -> Result<Json<Value>, Ap
         }
         other => other.and_then(Result::ok),
     };
-    let date = match param(&p, "date").map(|s| parse_iso_date("date", s)) {
+    let date = match given(&q.date).map(|s| parse_iso_date("date", s)) {
         Some(Err(ApiError::Invalid(mut ps))) => {
             problems.append(&mut ps);
             state.store.today()
@@ -57,7 +67,7 @@ async fn list_units_inner(state: &AppState, q: Params) -> Result<Json<Value>, Ap
         Some(Ok(d)) => d,
         _ => state.store.today(),
     };
-    let parent = match param(&p, "parent").map(UnitCode::parse) {
+    let parent = match given(&q.parent).map(UnitCode::parse) {
         Some(Err(e)) => {
             problems.push(binhdang_store::FieldProblem::new(
                 "parent",
@@ -87,9 +97,12 @@ async fn list_units_inner(state: &AppState, q: Params) -> Result<Json<Value>, Ap
 }
 
 /// `GET /api/v1/units/{code}?date=`
-pub async fn get_unit(State(state): State<AppState>, Path(code): Path<String>, q: Params) -> ApiResult<Json<Value>> {
-    let p = params(q)?;
-    let date = param(&p, "date")
+pub async fn get_unit(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(q): Query<UnitQuery>,
+) -> ApiResult<Json<Value>> {
+    let date = given(&q.date)
         .map(|s| parse_iso_date("date", s))
         .transpose()?
         .unwrap_or_else(|| state.store.today());

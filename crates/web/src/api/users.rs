@@ -1,7 +1,7 @@
 //! Accounts, administrators only: `GET/POST /users`, disable, reset a password.
 
 use crate::AppState;
-use crate::api::body_json;
+use crate::api::JsonBody;
 use crate::api::text_field;
 use crate::auth::Authenticated;
 use crate::auth::require_admin;
@@ -9,11 +9,11 @@ use crate::error::ApiError;
 use crate::error::ApiResult;
 use axum::Json;
 use axum::extract::State;
-use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use binhdang_domain::access::Role;
 use binhdang_store::NewUser;
 use binhdang_store::User;
+use serde::Deserialize;
 use serde_json::Value;
 use serde_json::json;
 
@@ -37,22 +37,39 @@ pub(crate) fn parse_role(text: &str) -> Result<Role, ApiError> {
         .map_err(|e: String| ApiError::invalid("role", "bad_role", e.clone(), format!("Vai trò không hợp lệ: {e}")))
 }
 
+/// The body of `POST /users`. The fields are loose: anything but non-empty text is refused
+/// as missing (422 naming the field); an `agency` that is not text is no agency.
+#[derive(Deserialize)]
+pub struct NewUserBody {
+    username: Option<Value>,
+    role: Option<Value>,
+    unit: Option<Value>,
+    agency: Option<Value>,
+    password: Option<Value>,
+}
+
+/// The body of `POST /users/{username}/reset-password`; a loose field, as [`NewUserBody`]'s.
+#[derive(Deserialize)]
+pub struct ResetPassword {
+    password: Option<Value>,
+}
+
 /// `POST /api/v1/users` (administrators) with `{"username", "role", "unit", "agency"?, "password"}`;
 /// the user must change the password at the first sign-in.
 pub async fn add_user(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    body: Result<Json<Value>, JsonRejection>,
+    body: Result<JsonBody<NewUserBody>, ApiError>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     require_admin(&state, &caller, "user.add").await?;
-    let body = body_json(body)?;
-    let role = parse_role(text_field(&body, "role")?)?;
+    let JsonBody(body) = body?;
+    let role = parse_role(text_field("role", &body.role)?)?;
     let new = NewUser {
-        username: text_field(&body, "username")?,
+        username: text_field("username", &body.username)?,
         role,
-        unit_code: text_field(&body, "unit")?,
-        agency_code: body.get("agency").and_then(Value::as_str),
-        password: text_field(&body, "password")?,
+        unit_code: text_field("unit", &body.unit)?,
+        agency_code: body.agency.as_ref().and_then(Value::as_str),
+        password: text_field("password", &body.password)?,
         must_change_password: true,
     };
     let user = state
@@ -81,11 +98,11 @@ pub async fn reset_password(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     axum::extract::Path(username): axum::extract::Path<String>,
-    body: Result<Json<Value>, JsonRejection>,
+    body: Result<JsonBody<ResetPassword>, ApiError>,
 ) -> ApiResult<StatusCode> {
     require_admin(&state, &caller, "user.reset_password").await?;
-    let body = body_json(body)?;
-    let password = text_field(&body, "password")?;
+    let JsonBody(body) = body?;
+    let password = text_field("password", &body.password)?;
     state
         .store
         .set_password(&username, password, true, &caller.user.username, &caller.origin)

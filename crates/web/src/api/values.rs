@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::api::unit_period::UnitPeriod;
-use crate::api::{Params, params, period_json};
+use crate::api::{JsonBody, period_json};
 use crate::auth::Authenticated;
 use crate::auth::Caller;
 use crate::auth::authorize;
@@ -10,7 +10,6 @@ use crate::error::ApiError;
 use crate::error::ApiResult;
 use axum::Json;
 use axum::extract::State;
-use axum::extract::rejection::JsonRejection;
 use binhdang_domain::Period;
 use binhdang_domain::access::Action;
 use binhdang_store::RawValue;
@@ -35,19 +34,18 @@ pub async fn get_values(
 }
 
 /// `PUT /api/v1/values?unit=&period=` with `{"values": [{"element", "disaggregation", "value", "comment"}]}`.
+///
+/// The body stays a `Value`: every shape problem, a body that is not an object included, is a
+/// 422 naming its field (`values`, `values[3].value`), which [`value_inputs`] reads one by one;
+/// and those come before the unit and period's problems.
 pub async fn put_values(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    q: Params,
-    body: Result<Json<Value>, JsonRejection>,
+    unit_period: Result<UnitPeriod, ApiError>,
+    JsonBody(body): JsonBody<Value>,
 ) -> ApiResult<Json<Value>> {
-    let Json(body) = body.map_err(|e| ApiError::BadRequest {
-        message_en: format!("the body is not valid JSON: {}", e.body_text()),
-        message_vi: format!("Nội dung gửi lên không phải JSON hợp lệ: {}", e.body_text()),
-    })?;
     let inputs = value_inputs(&body)?;
-    let p = params(q)?;
-    let UnitPeriod { unit, period } = UnitPeriod::named_in(&state, &p).await?;
+    let UnitPeriod { unit, period } = unit_period?;
     authorize(&state, &caller, &unit, Action::Write).await?;
     // Validation runs on every save: errors block submission, warnings need a comment.
     let saved =

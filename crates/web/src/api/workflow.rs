@@ -4,39 +4,68 @@
 
 use crate::AppState;
 use crate::api::unit_period::UnitPeriod;
-use crate::api::{Params, param, params, parse_iso_date, period_json, required};
+use crate::api::{JsonBody, Query, given, param, parse_iso_date, period_json, required};
 use crate::auth::{Authenticated, Caller, authorize, require_admin};
 use crate::error::{ApiError, ApiResult};
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use binhdang_domain::access::{Action, Role};
 use binhdang_domain::calendar::Programme;
 use binhdang_domain::workflow::Transition;
 use binhdang_domain::{Period, UnitLevel};
 use binhdang_store::{TransitionRequest, UnitSummary};
+use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
-fn body_object(body: Result<Json<Value>, JsonRejection>) -> Result<Value, ApiError> {
-    match body {
-        Ok(Json(v)) => Ok(v),
-        // No body at all is fine for actions that need no reason.
-        Err(JsonRejection::MissingJsonContentType(_)) => Ok(json!({})),
-        Err(e) => Err(ApiError::BadRequest {
-            message_en: format!("the body is not valid JSON: {}", e.body_text()),
-            message_vi: format!("Nội dung gửi lên không phải JSON hợp lệ: {}", e.body_text()),
-        }),
-    }
+// The workflow's bodies are optional (`Option<JsonBody<…>>`): a request without a JSON
+// content type reads as an empty object, so actions that need no reason need no body. Their
+// fields are loose (`Option<Value>`): one that is not text reads as absent, as it always has.
+
+/// The query naming a report's programme, besides its unit and period ([`UnitPeriod`]).
+#[derive(Deserialize)]
+pub struct ProgrammeQuery {
+    /// A programme code; default: the programme reporting on the period.
+    programme: Option<String>,
 }
 
-/// The unit, period and programme a workflow request names.
-async fn report_target(
-    state: &AppState,
-    p: &HashMap<String, String>,
-) -> Result<(UnitSummary, Period, Programme), ApiError> {
-    let UnitPeriod { unit, period } = UnitPeriod::named_in(state, p).await?;
-    let programme = match param(p, "programme") {
+/// The body of a transition and of `POST /excuse`: `{"reason"}`, needed to return or reopen.
+#[derive(Deserialize, Default)]
+pub struct ReasonBody {
+    reason: Option<Value>,
+}
+
+/// The body of `POST /unlock`: `{"until": "YYYY-MM-DD", "reason"}`.
+#[derive(Deserialize, Default)]
+pub struct UnlockBody {
+    until: Option<Value>,
+    reason: Option<Value>,
+}
+
+/// The body of `POST /periods/close`: `{"programme", "period", "closes_on"}`, each text.
+#[derive(Deserialize, Default)]
+pub struct ClosePeriodBody {
+    programme: Option<Value>,
+    period: Option<Value>,
+    closes_on: Option<Value>,
+}
+
+/// The query of `GET /audit`.
+#[derive(Deserialize)]
+pub struct AuditQuery {
+    unit: Option<String>,
+    period: Option<String>,
+    element: Option<String>,
+}
+
+/// A body field as text, if it is text.
+fn text(field: &Option<Value>) -> Option<&str> {
+    field.as_ref().and_then(Value::as_str)
+}
+
+/// The programme a workflow request names (`code`), else the one reporting on the period.
+async fn programme_of(state: &AppState, period: &Period, code: Option<&str>) -> Result<Programme, ApiError> {
+    Ok(match code {
         Some(code) => state.store.programme(code).await.map_err(|_| {
             ApiError::invalid(
                 "programme",
@@ -45,7 +74,7 @@ async fn report_target(
                 format!("Không có chế độ báo cáo `{code}`"),
             )
         })?,
-        None => state.store.programme_for(&period).await?.ok_or_else(|| {
+        None => state.store.programme_for(period).await?.ok_or_else(|| {
             ApiError::invalid(
                 "period",
                 "no_programme",
@@ -53,8 +82,7 @@ async fn report_target(
                 format!("Không có chế độ báo cáo nào cho kỳ {}", period.label_vi()),
             )
         })?,
-    };
-    Ok((unit, period, programme))
+    })
 }
 
 /// `GET /api/v1/programmes`
@@ -64,14 +92,17 @@ pub async fn programmes(State(state): State<AppState>, Authenticated(_): Authent
 
 /// `PUT /api/v1/programmes/{code}` (administrators): the programme as JSON, e.g.
 /// `{"name_vi", "name_en", "period_type": "half_year", "half": 1, "deadlines": [["district", {"month": 6, "day": 5}]]}`.
+///
+/// The body stays a `Value`: the programme is the domain's own type, read with the code from
+/// the path put in, and what does not read is a 422 `bad_programme` quoting serde (not a 400).
 pub async fn put_programme(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     Path(code): Path<String>,
-    body: Result<Json<Value>, JsonRejection>,
+    body: Result<Option<JsonBody<Value>>, ApiError>,
 ) -> ApiResult<Json<Value>> {
     require_admin(&state, &caller, "programme.put").await?;
-    let mut body = body_object(body)?;
+    let mut body = body?.map_or_else(|| json!({}), |JsonBody(v)| v);
     body["code"] = json!(code.trim());
     let programme: Programme = serde_json::from_value(body).map_err(|e| {
         ApiError::invalid(
@@ -119,10 +150,10 @@ pub(crate) async fn save_programme(state: &AppState, caller: &Caller, programme:
 pub async fn state_of(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    q: Params,
+    UnitPeriod { unit, period }: UnitPeriod,
+    Query(q): Query<ProgrammeQuery>,
 ) -> ApiResult<Json<Value>> {
-    let p = params(q)?;
-    let (unit, period, programme) = report_target(&state, &p).await?;
+    let programme = programme_of(&state, &period, given(&q.programme)).await?;
     authorize(&state, &caller, &unit, Action::Read).await?;
     let submission = state.store.submission(&unit, &programme.code, &period).await?;
     let deadline = programme.deadline(&period, unit.level);
@@ -142,24 +173,26 @@ pub(crate) fn needed(transition: Transition) -> Action {
 }
 
 /// `POST /api/v1/workflow/{action}?unit=&period=[&programme=]` with `{"reason": "…"}` for
-/// return and reopen.
+/// return and reopen. An unknown action is refused first, then the body, then the unit and
+/// period.
 pub async fn transition(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     Path(action): Path<String>,
-    q: Params,
-    body: Result<Json<Value>, JsonRejection>,
+    target: Result<UnitPeriod, ApiError>,
+    Query(q): Query<ProgrammeQuery>,
+    body: Result<Option<JsonBody<ReasonBody>>, ApiError>,
 ) -> ApiResult<Json<Value>> {
     let transition: Transition = action.parse().map_err(|_| ApiError::NotFound {
         code: "unknown_action",
         message_en: format!("`{action}` is not a workflow action: submit, approve, return or reopen"),
         message_vi: format!("`{action}` không phải thao tác hợp lệ: submit, approve, return hoặc reopen"),
     })?;
-    let body = body_object(body)?;
-    let p = params(q)?;
-    let (unit, period, programme) = report_target(&state, &p).await?;
+    let body = body?.map(|JsonBody(b)| b).unwrap_or_default();
+    let UnitPeriod { unit, period } = target?;
+    let programme = programme_of(&state, &period, given(&q.programme)).await?;
     authorize(&state, &caller, &unit, needed(transition)).await?;
-    let reason = body.get("reason").and_then(Value::as_str);
+    let reason = text(&body.reason);
     let submission = state
         .store
         .transition(
@@ -180,13 +213,13 @@ pub async fn transition(
 pub async fn excuse(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    q: Params,
-    body: Result<Json<Value>, JsonRejection>,
+    target: Result<UnitPeriod, ApiError>,
+    Query(q): Query<ProgrammeQuery>,
+    body: Option<JsonBody<ReasonBody>>,
 ) -> ApiResult<Json<Value>> {
-    let body = body_object(body)?;
-    let p = params(q)?;
-    let reason = body.get("reason").and_then(Value::as_str).unwrap_or("");
-    let (unit, period, programme) = excuse_unit(&state, &caller, &p, reason).await?;
+    let body = body.map(|JsonBody(b)| b).unwrap_or_default();
+    let reason = text(&body.reason).unwrap_or("");
+    let (unit, period, programme) = excuse_target(&state, &caller, target?, given(&q.programme), reason).await?;
     Ok(Json(
         json!({ "unit": unit, "period": period_json(&period), "programme": programme.code, "excused": reason }),
     ))
@@ -200,7 +233,20 @@ pub(crate) async fn excuse_unit(
     p: &HashMap<String, String>,
     reason: &str,
 ) -> Result<(UnitSummary, Period, Programme), ApiError> {
-    let (unit, period, programme) = report_target(state, p).await?;
+    let target = UnitPeriod::named_in(state, param(p, "unit"), param(p, "period")).await?;
+    excuse_target(state, caller, target, param(p, "programme"), reason).await
+}
+
+/// Excuses a unit from its parent's approval for a period and programme (`programme`, else
+/// the one reporting on the period).
+async fn excuse_target(
+    state: &AppState,
+    caller: &Caller,
+    UnitPeriod { unit, period }: UnitPeriod,
+    programme: Option<&str>,
+    reason: &str,
+) -> Result<(UnitSummary, Period, Programme), ApiError> {
+    let programme = programme_of(state, &period, programme).await?;
     authorize(state, caller, &unit, Action::Approve).await?;
     state
         .store
@@ -213,13 +259,12 @@ pub(crate) async fn excuse_unit(
 pub async fn unlock(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    q: Params,
-    body: Result<Json<Value>, JsonRejection>,
+    target: Result<UnitPeriod, ApiError>,
+    body: Option<JsonBody<UnlockBody>>,
 ) -> ApiResult<Json<Value>> {
-    let body = body_object(body)?;
-    let p = params(q)?;
-    let UnitPeriod { unit, period } = UnitPeriod::named_in(&state, &p).await?;
-    let until = body.get("until").and_then(Value::as_str).ok_or_else(|| {
+    let body = body.map(|JsonBody(b)| b).unwrap_or_default();
+    let UnitPeriod { unit, period } = target?;
+    let until = text(&body.until).ok_or_else(|| {
         ApiError::invalid(
             "until",
             "missing",
@@ -228,7 +273,7 @@ pub async fn unlock(
         )
     })?;
     let until = parse_iso_date("until", until)?;
-    let reason = body.get("reason").and_then(Value::as_str).unwrap_or("");
+    let reason = text(&body.reason).unwrap_or("");
     unlock_unit(&state, &caller, &unit, &period, until, reason).await?;
     Ok(Json(
         json!({ "unit": unit, "period": period_json(&period), "until": until }),
@@ -268,21 +313,26 @@ pub(crate) async fn close(
 pub async fn close_period(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    body: Result<Json<Value>, JsonRejection>,
+    body: Result<Option<JsonBody<ClosePeriodBody>>, ApiError>,
 ) -> ApiResult<Json<Value>> {
     require_admin(&state, &caller, "period.close").await?;
-    let body = body_object(body)?;
-    let text = |k: &str| {
-        body.get(k)
-            .and_then(Value::as_str)
+    let body = body?.map(|JsonBody(b)| b).unwrap_or_default();
+    let required_text = |k: &str, v: &Option<Value>| {
+        text(v)
             .map(str::to_string)
             .ok_or_else(|| ApiError::invalid(k, "missing", format!("`{k}` is required"), format!("Thiếu `{k}`")))
     };
-    let programme = state.store.programme(&text("programme")?).await?;
-    let period: Period = text("period")?.parse().map_err(|e: binhdang_domain::PeriodError| {
-        ApiError::invalid("period", "bad_period", e.to_string(), e.message_vi())
-    })?;
-    let closes_on = parse_iso_date("closes_on", &text("closes_on")?)?;
+    let programme = state
+        .store
+        .programme(&required_text("programme", &body.programme)?)
+        .await?;
+    let period: Period =
+        required_text("period", &body.period)?
+            .parse()
+            .map_err(|e: binhdang_domain::PeriodError| {
+                ApiError::invalid("period", "bad_period", e.to_string(), e.message_vi())
+            })?;
+    let closes_on = parse_iso_date("closes_on", &required_text("closes_on", &body.closes_on)?)?;
     close(&state, &caller, &programme.code, &period, closes_on).await?;
     Ok(Json(
         json!({ "programme": programme.code, "period": period.to_string(), "closes_on": closes_on }),
@@ -293,10 +343,10 @@ pub async fn close_period(
 pub async fn status(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    q: Params,
+    UnitPeriod { unit, period }: UnitPeriod,
+    Query(q): Query<ProgrammeQuery>,
 ) -> ApiResult<Json<Value>> {
-    let p = params(q)?;
-    let (unit, period, programme) = report_target(&state, &p).await?;
+    let programme = programme_of(&state, &period, given(&q.programme)).await?;
     authorize(&state, &caller, &unit, Action::Read).await?;
     let report = state
         .store
@@ -369,16 +419,15 @@ async fn upcoming(state: &AppState, caller: &Caller) -> Result<Vec<Value>, ApiEr
 pub async fn audit(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    q: Params,
+    Query(q): Query<AuditQuery>,
 ) -> ApiResult<Json<Value>> {
-    let p = params(q)?;
-    let code = required(&p, "unit", "12")?;
+    let code = required("unit", given(&q.unit), "12")?;
     let unit = state
         .store
         .unit_on(code, state.store.today())
         .await
         .map_err(|_| ApiError::Invalid(vec![binhdang_store::unknown_unit("unit", code)]))?;
-    if let Some(period) = param(&p, "period") {
+    if let Some(period) = given(&q.period) {
         period
             .parse::<Period>()
             .map_err(|e| ApiError::invalid("period", "bad_period", e.to_string(), e.message_vi()))?;
@@ -386,7 +435,7 @@ pub async fn audit(
     authorize(&state, &caller, &unit, Action::Read).await?;
     let records = state
         .store
-        .audit_trail(&unit, param(&p, "period"), param(&p, "element"))
+        .audit_trail(&unit, given(&q.period), given(&q.element))
         .await?;
     Ok(Json(
         json!({ "unit": unit, "count": records.len(), "records": records }),
