@@ -1,5 +1,6 @@
 //! In-process measurements: the national roll-up (live against SQL from scratch) and save-to-national latency.
 
+use super::probe::{Latency, PROBE_ELEMENT, PROBE_INDICATOR, Probe};
 use super::stats::{Stats, ms, stats, thousands};
 use super::{BenchArgs, Run, progress};
 use anyhow::{Context, Result, bail};
@@ -10,10 +11,6 @@ use sqlx::Row;
 use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Instant;
-
-/// The element written to measure how fast a saved value reaches the national figure.
-pub(super) const PROBE_ELEMENT: &str = "4.3.num";
-pub(super) const PROBE_INDICATOR: &str = "4.3";
 
 /// A roll-up measurement for one period on one database.
 #[derive(Debug, Clone)]
@@ -27,20 +24,6 @@ pub(super) struct Rollup {
     /// float rounding on SQLite).
     pub(super) sql_matches_live: bool,
 }
-
-/// How long saving a commune value takes, alone and until the national figure shows it.
-#[derive(Debug, Clone)]
-pub(super) struct Latency {
-    pub(super) period: String,
-    pub(super) commune: String,
-    pub(super) ancestors: i64,
-    pub(super) write: Stats,
-    pub(super) write_then_figure: Stats,
-}
-
-/// A commune whose probe value is saved again and again: its code, the period, the value it
-/// had, and the national numerator before.
-pub(super) type Probe = (String, Period, Decimal, Decimal);
 
 /// The country as it is at the end of `period`.
 pub(super) async fn country(store: &Store, period: &Period) -> Result<UnitSummary> {

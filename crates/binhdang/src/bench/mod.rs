@@ -21,6 +21,7 @@ mod duckdb;
 mod load;
 mod machine;
 mod measure;
+mod probe;
 mod report;
 mod serve;
 mod stats;
@@ -116,7 +117,7 @@ struct Run {
     bench_hwm_after_rebuild_kb: u64,
     national_cells: HashMap<String, HashMap<(String, Disaggregation), Cell>>,
     rollups: Vec<measure::Rollup>,
-    in_process: Vec<measure::Latency>,
+    in_process: Vec<probe::Latency>,
     server: serve::Server,
 }
 

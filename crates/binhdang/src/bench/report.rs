@@ -5,8 +5,9 @@ use super::Run;
 use super::dataset::{SEED, VALUES_PER_TRANSACTION};
 use super::duckdb::{Duck, DuckPeriod};
 use super::machine::{args_load_start, loadavg, machine};
-use super::measure::{PROBE_ELEMENT, PROBE_INDICATOR};
+use super::probe::{PROBE_ELEMENT, PROBE_INDICATOR};
 use super::stats::{mib, ms, secs, thousands};
+use super::summary::Goals;
 use anyhow::{Context, Result};
 use binhdang_domain::Disaggregation;
 use binhdang_store::{Backend, Cell};
@@ -24,13 +25,6 @@ pub(super) struct Report {
 
 /// A roll-up time as a multiple of DuckDB's, per database and period: `(database, period, ×)`.
 type Ratios = Vec<(&'static str, String, f64)>;
-
-/// What the goals section concluded, repeated in the summary.
-pub(super) struct Goals {
-    pub(super) live_ok: bool,
-    pub(super) latency_ok: bool,
-    pub(super) latency_med_ok: bool,
-}
 
 fn ratio(a: f64, b: f64) -> String {
     if b > 0.0 && a.is_finite() {

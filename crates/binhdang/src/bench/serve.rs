@@ -2,7 +2,7 @@
 
 use super::BenchArgs;
 use super::machine::proc_status_kb;
-use super::measure::{Latency, PROBE_ELEMENT, PROBE_INDICATOR, Probe};
+use super::probe::{Latency, PROBE_ELEMENT, PROBE_INDICATOR, Probe};
 use super::progress;
 use super::stats::{Stats, ms, secs, stats};
 use anyhow::{Context, Result, bail};

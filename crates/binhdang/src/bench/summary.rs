@@ -1,11 +1,17 @@
 //! The summary `binhdang bench` prints when it is done, one block per database and the goals.
 
 use super::duckdb::Duck;
-use super::report::Goals;
 use super::stats::{mib, ms, secs, thousands};
 use super::{BenchArgs, Run};
 use std::fmt::Write as _;
 use std::time::Duration;
+
+/// What the goals section concluded, repeated in the summary.
+pub(super) struct Goals {
+    pub(super) live_ok: bool,
+    pub(super) latency_ok: bool,
+    pub(super) latency_med_ok: bool,
+}
 
 /// The summary printed at the end of the run.
 pub(super) fn summary(

@@ -1,6 +1,7 @@
 //! Extracting the figures of one segment, kind by kind, each step leaving alone the tokens taken before.
 
 use super::counts::count_at;
+use super::figure::PushFn;
 use super::reading::{
     adjacent, is_percent_at, is_percent_link_candidate, num_at, percent_after, percent_before, percent_end,
     qualifier_before, unit_after,
@@ -9,9 +10,6 @@ use super::shares::{shares_after_trong_do, shares_of_a_sex};
 use super::{FigureKind, Item, Segment, StatedFigure};
 use crate::tokens::{Num, Tok, TokKind};
 use rust_decimal::Decimal;
-
-/// Adds a figure of `kind` spanning tokens `[first, last]`, filled in by the last argument.
-pub(super) type PushFn<'a> = dyn Fn(&mut Vec<Item>, FigureKind, usize, usize, &dyn Fn(&mut StatedFigure)) + 'a;
 
 /// Extracts the figures of one segment.
 pub fn extract_segment(seg: &Segment, seg_index: usize, section: &str) -> Vec<Item> {

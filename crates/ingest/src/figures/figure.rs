@@ -111,3 +111,6 @@ pub struct Item {
     /// For counts: whether a period label (`năm 2021:`) stands right before it.
     pub period_label: bool,
 }
+
+/// Adds a figure of `kind` spanning tokens `[first, last]`, filled in by the last argument.
+pub(super) type PushFn<'a> = dyn Fn(&mut Vec<Item>, FigureKind, usize, usize, &dyn Fn(&mut StatedFigure)) + 'a;

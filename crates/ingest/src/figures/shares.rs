@@ -1,7 +1,7 @@
 //! Shares written as a part of a total with its percentage: after "trong đó", or of one sex.
 
 use super::counts::sex_of_count;
-use super::extract::PushFn;
+use super::figure::PushFn;
 use super::reading::{
     LINK_BREAKERS, PERCENT_OF_SOMETHING_ELSE, is_percent_at, is_sex_word, num_at, percent_end, qualifier_before,
     unit_after,

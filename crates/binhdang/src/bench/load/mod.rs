@@ -24,6 +24,7 @@ mod officers;
 mod prepare;
 mod report;
 mod requests;
+mod results;
 mod rounds;
 mod server;
 mod verify;

@@ -2,7 +2,7 @@
 
 use super::figures::{Figures, latency_vs, rate, times};
 use super::requests::Kind;
-use super::rounds::{DatabaseResult, RoundResult};
+use super::results::{DatabaseResult, RoundResult};
 use super::{GRACE, LoadArgs, PERIOD, REQUEST_TIMEOUT, SECTIONS, TODAY};
 use crate::bench::machine::{loadavg, machine};
 use crate::bench::stats::{ms, secs};

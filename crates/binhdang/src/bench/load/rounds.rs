@@ -1,12 +1,13 @@
 //! One database's deadline day: preparing it, starting the server, and running and recording every round.
 
 use super::figures::Figures;
-use super::officers::{Done, Round, baseline, finish, officer, reader};
+use super::officers::{Round, baseline, finish, officer, reader};
 use super::prepare::{Form, Fresh, Person, Plan, Subset, accounts, plan};
 use super::report::round_lines;
 use super::requests::{Kind, Recorder};
+use super::results::{DatabaseResult, RoundResult, Totals};
 use super::server::Server;
-use super::verify::{Verify, verify};
+use super::verify::verify;
 use super::{GRACE, LoadArgs, REQUEST_TIMEOUT, progress};
 use crate::bench::stats::secs;
 use anyhow::Result;
@@ -14,71 +15,6 @@ use binhdang_store::Backend;
 use binhdang_store::seed::UnitFiles;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-/// What the officers of a round got done, together.
-#[derive(Debug, Default, Clone, Copy)]
-pub(super) struct Totals {
-    pub(super) saves_ok: usize,
-    pub(super) unchanged: usize,
-    pub(super) with_errors: usize,
-    pub(super) submitted: usize,
-    /// Officers who saved at least once.
-    pub(super) officers_saved: usize,
-}
-
-impl Totals {
-    fn add(&mut self, d: &Done) {
-        self.saves_ok += d.saves_ok;
-        self.unchanged += d.unchanged;
-        self.with_errors += d.with_errors;
-        self.submitted += usize::from(d.submitted);
-        self.officers_saved += usize::from(d.saves_ok > 0);
-    }
-}
-
-/// One round: its officers, what they did, and the verification after it.
-#[derive(Debug, Clone)]
-pub(super) struct RoundResult {
-    pub(super) officers: usize,
-    pub(super) busy: usize,
-    pub(super) password_officers: usize,
-    pub(super) readers: usize,
-    pub(super) elapsed: Duration,
-    pub(super) abandoned: bool,
-    pub(super) health: Figures,
-    pub(super) kinds: Vec<(Kind, Figures)>,
-    pub(super) all: Figures,
-    pub(super) reads: Figures,
-    pub(super) saves_planned: usize,
-    pub(super) totals: Totals,
-    pub(super) verify: Verify,
-    pub(super) note: Option<String>,
-}
-
-impl RoundResult {
-    pub(super) fn figures(&self, kind: Kind) -> Figures {
-        self.kinds
-            .iter()
-            .find(|(k, _)| *k == kind)
-            .map(|(_, f)| f.clone())
-            .unwrap_or_default()
-    }
-}
-
-/// One database: how it was prepared and its rounds.
-#[derive(Debug, Clone)]
-pub(super) struct DatabaseResult {
-    pub(super) backend: Backend,
-    pub(super) version: String,
-    pub(super) prepare: Duration,
-    pub(super) accounts: Duration,
-    pub(super) units: String,
-    pub(super) busy_province: String,
-    pub(super) server_start: Duration,
-    pub(super) rounds: Vec<RoundResult>,
-    pub(super) server_peak_kb: u64,
-    pub(super) failure: Option<String>,
-}
 
 /// Makes a fresh database, runs deadline day on it, and removes it (unless `--keep`).
 pub(super) async fn database(args: &LoadArgs, backend: Backend) -> DatabaseResult {
