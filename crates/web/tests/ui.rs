@@ -111,6 +111,11 @@ async fn pages_need_a_session_and_sign_in_works_through_the_form() {
         )
         .await;
     assert_eq!(r.location(), "/");
+    // Nor with a tab the browser would drop (`/%09/evil.example` read as `/\t/evil.example`):
+    // signed in now, the sign-in page sends the visitor on at once.
+    let tab = other.get("/dang-nhap?next=/%09/evil.example").await;
+    assert_eq!(tab.status, StatusCode::SEE_OTHER);
+    assert_eq!(tab.location(), "/");
 
     // Signing out needs the session's token; then the session is gone.
     let refused = v.post("/dang-xuat", &[("csrf", "nope")]).await;

@@ -196,14 +196,42 @@ pub fn encode(value: &str) -> String {
     out
 }
 
-/// A local path to go to after signing in: never another site (`//evil`, `https://…`).
+/// A local path to go to after signing in: never another site. Refused (the home page
+/// instead): anything not starting with one `/` (`//evil`, `https://…`), a backslash, any
+/// control character or space (browsers drop a tab or a newline, so `/\t/evil` would become
+/// `//evil`), and the same again once percent-decoded (`/%2F/evil`, `/%09/evil`).
 pub fn safe_next(next: Option<&str>) -> String {
+    fn local(path: &str) -> bool {
+        path.starts_with('/')
+            && !path.starts_with("//")
+            && !path.contains('\\')
+            && !path.chars().any(|c| c.is_control() || c.is_whitespace())
+    }
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.starts_with(SIGN_IN_PATH) => {
-            n.to_string()
-        }
+        Some(n) if local(n) && local(&percent_decoded(n)) && !n.starts_with(SIGN_IN_PATH) => n.to_string(),
         _ => "/".into(),
     }
+}
+
+/// `text` with every `%XX` replaced by its byte (invalid UTF-8 as U+FFFD).
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && let (Some(Some(hi)), Some(Some(lo))) =
+                (bytes.get(i + 1).map(|b| hex(*b)), bytes.get(i + 2).map(|b| hex(*b)))
+        {
+            out.push((hi * 16 + lo) as u8);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A 303 redirect (after a form POST the browser follows it with a GET).
@@ -628,4 +656,32 @@ pub struct ErrorPage {
 pub fn cookie(name: &str, value: &str, path: &str, max_age: i64, headers: &HeaderMap) -> String {
     let secure = if crate::auth::over_tls(headers) { "; Secure" } else { "" };
     format!("{name}={value}; HttpOnly; SameSite=Strict; Path={path}; Max-Age={max_age}{secure}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_a_local_path_is_a_place_to_go_after_signing_in() {
+        for good in ["/", "/nhap-lieu?unit=12&period=2026H1", "/bang-dieu-khien%3Funit%3D12"] {
+            assert_eq!(safe_next(Some(good)), good);
+        }
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/%09/evil.example",
+            "/%2F/evil.example",
+            "/%5Cevil.example",
+            "/ /evil",
+            "/x\ny",
+            "evil",
+            "/dang-nhap?next=/",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
 }
