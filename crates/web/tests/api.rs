@@ -88,6 +88,12 @@ on_both_backends! {
         assert_eq!(english.status(), StatusCode::UNAUTHORIZED);
         let body: Value = english.json().await.unwrap();
         assert_eq!(body["error"]["message"], body["error"]["message_en"]);
+        // Every API answer, refusals included, is neither cached nor sniffed nor framed.
+        let answer = anonymous.get(format!("{}/api/v1/units?parent=99", app.base)).send().await.unwrap();
+        let header = |name: &str| answer.headers().get(name).map(|v| v.to_str().unwrap().to_string());
+        assert_eq!(header("cache-control").as_deref(), Some("no-store"));
+        assert_eq!(header("x-content-type-options").as_deref(), Some("nosniff"));
+        assert!(header("content-security-policy").unwrap().contains("frame-ancestors 'none'"));
         let (s, missing) = app.get("/api/v1/no-such-route?lang=en").await;
         assert_eq!(s, StatusCode::NOT_FOUND);
         assert_eq!(missing["error"]["message"], "no such API route; see /api/v1/openapi.json");

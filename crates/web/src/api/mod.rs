@@ -219,6 +219,23 @@ pub fn routes() -> Router<AppState> {
         .route("/imports/{id}", get(imports::get))
         .route("/imports/{id}/decisions", post(imports::decide))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(api_headers))
+}
+
+/// Headers every API answer carries: its data is not cached by browsers or proxies (it is
+/// someone's, behind a session or token), not sniffed as another type, and not framed or
+/// run as a page if opened directly.
+async fn api_headers(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+    );
+    response
 }
 
 /// Unknown paths under the API answer JSON too.
