@@ -8,6 +8,10 @@ use axum::response::{IntoResponse, Response};
 use binhdang_store::{FieldProblem, StoreError};
 use serde_json::json;
 
+/// A refusal lists at most this many problems (and says how many there were), so that a
+/// file with thousands of bad lines gets a short answer.
+pub(crate) const MAX_LISTED_PROBLEMS: usize = 100;
+
 /// What a busy server asks a client to wait before sending the same request again.
 pub(crate) const BUSY_RETRY_AFTER_SECONDS: &str = "5";
 
@@ -74,16 +78,21 @@ impl ApiError {
                     "message_en": message_en, "message_vi": message_vi, "problems": [] } }),
             ),
             ApiError::Invalid(problems) => {
-                let (en, vi) = if problems.len() == 1 {
-                    (problems[0].message_en.clone(), problems[0].message_vi.clone())
-                } else {
-                    (
-                        format!("{} problems; nothing was saved", problems.len()),
-                        format!("Có {} lỗi; chưa lưu dữ liệu nào", problems.len()),
-                    )
+                let total = problems.len();
+                let (en, vi) = match total {
+                    1 => (problems[0].message_en.clone(), problems[0].message_vi.clone()),
+                    n if n > MAX_LISTED_PROBLEMS => (
+                        format!("{n} problems (the first {MAX_LISTED_PROBLEMS} are listed); nothing was saved"),
+                        format!("Có {n} lỗi ({MAX_LISTED_PROBLEMS} lỗi đầu được liệt kê); chưa lưu dữ liệu nào"),
+                    ),
+                    n => (
+                        format!("{n} problems; nothing was saved"),
+                        format!("Có {n} lỗi; chưa lưu dữ liệu nào"),
+                    ),
                 };
                 let problems: Vec<_> = problems
                     .iter()
+                    .take(MAX_LISTED_PROBLEMS)
                     .map(|p| {
                         json!({ "field": p.field, "code": p.code, "message": pick(&p.message_en, &p.message_vi),
                             "message_en": p.message_en, "message_vi": p.message_vi })
@@ -92,7 +101,7 @@ impl ApiError {
                 (
                     StatusCode::UNPROCESSABLE_ENTITY,
                     json!({ "error": { "code": "invalid_request", "message": pick(&en, &vi),
-                        "message_en": en, "message_vi": vi, "problems": problems } }),
+                        "message_en": en, "message_vi": vi, "problems": problems, "problems_total": total } }),
                 )
             }
             ApiError::BadRequest { message_en, message_vi } => (

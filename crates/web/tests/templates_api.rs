@@ -546,6 +546,21 @@ on_both_backends! {
         assert!(fields(&body).iter().any(|(f, c, _)| f == "line 2, value" && c.starts_with("builtin.")), "{body}");
         let (s, body) = put("code;value\n").await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        // Many bad lines: a short answer listing the first 100 and saying how many there were.
+        let many_bad: &'static str =
+            Box::leak(format!("element,disaggregation,value\n{}", "6.1.num,male,bảy\n".repeat(300)).into_boxed_str());
+        let (s, body) = put(many_bad).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(body["error"]["problems"].as_array().unwrap().len(), 100);
+        assert_eq!(body["error"]["problems_total"], 300);
+        assert!(body["error"]["message"].as_str().unwrap().contains("300"), "{}", body["error"]["message"]);
+        // A file far longer than any unit's values is refused as such, in a few hundred bytes.
+        let huge: &'static str =
+            Box::leak(format!("element,disaggregation,value\n{}", "6.1.num,male,4\n".repeat(20_000)).into_boxed_str());
+        let (s, body) = put(huge).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(body["error"]["problems"][0]["code"], "too_many_lines");
+        assert!(body.to_string().len() < 2_000, "{} bytes", body.to_string().len());
         assert_eq!(everything(&app, &commune).await, before);
         // An empty value removes the stored one.
         let (s, body) = put("element,disaggregation,value\n6.1.num,male,\n").await;

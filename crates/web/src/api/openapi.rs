@@ -376,7 +376,9 @@ fn figure_schemas() -> Value {
                 "problems": { "type": "array", "items": { "type": "object", "properties": {
                     "field": { "type": "string", "example": "values[0].value" }, "code": { "type": "string" },
                     "message": { "type": "string" }, "message_en": { "type": "string" },
-                    "message_vi": { "type": "string" } } } } } } } },
+                    "message_vi": { "type": "string" } } },
+                    "description": "At most the first 100; `problems_total` says how many there were." },
+                "problems_total": { "type": "integer", "description": "How many problems a 422 found (only on 422)." } } } } },
         "Part": { "type": "object", "properties": {
             "numerator": { "type": ["string", "null"] }, "denominator": { "type": ["string", "null"] },
             "value": { "type": ["string", "null"] } } },

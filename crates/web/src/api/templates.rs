@@ -438,6 +438,10 @@ fn line_problem(line: u64, column: &str, code: &str, en: &str, vi: &str) -> Fiel
 
 /// Reads a CSV of values: a heading line naming the columns (`element` and `value`
 /// required), then one value a line; an empty value removes the stored one.
+/// Lines a values CSV may have: a unit's values for a period are a few hundred at most, so
+/// a longer file is a mistake, and refusing it early keeps its problems from filling memory.
+const MAX_CSV_LINES: usize = 10_000;
+
 fn read_csv(bytes: &[u8]) -> Result<(Vec<ValueInput>, Vec<u64>), ApiError> {
     let text = std::str::from_utf8(bytes).map_err(|_| {
         ApiError::invalid(
@@ -467,7 +471,18 @@ fn read_csv(bytes: &[u8]) -> Result<(Vec<ValueInput>, Vec<u64>), ApiError> {
     let mut inputs = Vec::new();
     let mut lines = Vec::new();
     let mut problems = Vec::new();
-    for record in reader.records() {
+    for (n, record) in reader.records().enumerate() {
+        if n >= MAX_CSV_LINES {
+            return Err(ApiError::invalid(
+                "file",
+                "too_many_lines",
+                format!("the file has more than {MAX_CSV_LINES} lines; a unit's values for a period fit in far fewer"),
+                format!(
+                    "Tệp có hơn {} dòng; số liệu của một đơn vị trong một kỳ ít hơn nhiều",
+                    binhdang_domain::vn::format_number(rust_decimal::Decimal::from(MAX_CSV_LINES), Some(0))
+                ),
+            ));
+        }
         let record = match record {
             Ok(r) => r,
             Err(e) => {
