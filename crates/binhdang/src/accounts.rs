@@ -32,8 +32,10 @@ pub enum UserCommand {
     },
     /// List accounts.
     List,
-    /// Disable an account, ending its sessions and tokens.
+    /// Disable an account, ending its sessions and tokens (not the last active administrator).
     Disable { username: String },
+    /// Let a disabled account sign in again.
+    Enable { username: String },
     /// Set a new password (read from standard input) that the user must change at the next sign-in.
     ResetPassword {
         username: String,
@@ -134,6 +136,13 @@ pub async fn user(store: &Store, command: UserCommand) -> anyhow::Result<()> {
                 .await
                 .map_err(explain)?;
             println!("disabled {username}");
+        }
+        UserCommand::Enable { username } => {
+            store
+                .enable_user(&username, CLI_ACTOR, CLI_ORIGIN)
+                .await
+                .map_err(explain)?;
+            println!("enabled {username}");
         }
         UserCommand::ResetPassword {
             username,

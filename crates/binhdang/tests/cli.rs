@@ -175,6 +175,10 @@ on_both_backends! {
         assert_eq!(user.username, "lc.review");
         binhdang(&["user", "disable", "lc.review", "--database-url", &db.url]);
         assert!(db.store.token_user(&token).await.unwrap().is_none(), "disabling ends the tokens");
+        assert!(db.store.user_by_name("lc.review").await.unwrap().unwrap().disabled);
+        let enabled = binhdang(&["user", "enable", "lc.review", "--database-url", &db.url]);
+        assert!(String::from_utf8_lossy(&enabled.stdout).contains("enabled lc.review"));
+        assert!(!db.store.user_by_name("lc.review").await.unwrap().unwrap().disabled);
         let status = String::from_utf8_lossy(&binhdang(&["status", "--unit", "12", "--period", "2025H1", "--database-url", &db.url]).stdout).into_owned();
         assert!(status.contains("Huyện Phong Thổ") && status.contains("expected 8, submitted 0"), "{status}");
     }

@@ -259,35 +259,62 @@ impl Store {
         Ok(out)
     }
 
-    /// Disables an account and ends its sessions and tokens.
+    /// Disables an account, ending its sessions and tokens. The last active administrator
+    /// cannot be disabled (nobody could then manage the accounts).
     pub async fn disable_user(&self, username: &str, actor: &str, origin: &str) -> Result<(), StoreError> {
+        self.set_disabled(username, true, actor, origin).await
+    }
+
+    /// Lets a disabled account sign in again (its password is the one it had; an
+    /// administrator may reset it too).
+    pub async fn enable_user(&self, username: &str, actor: &str, origin: &str) -> Result<(), StoreError> {
+        self.set_disabled(username, false, actor, origin).await
+    }
+
+    async fn set_disabled(&self, username: &str, disabled: bool, actor: &str, origin: &str) -> Result<(), StoreError> {
         let user = self.user_by_name(username).await?.ok_or_else(|| StoreError::NotFound {
             what: "user",
             key: username.to_string(),
         })?;
         let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE users SET disabled = 1 WHERE id = $1")
+        if disabled && user.role == Role::Admin && !user.disabled {
+            lock_administrators(&mut tx, self.backend).await?;
+            let others: i64 =
+                sqlx::query("SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND disabled = 0 AND id <> $1")
+                    .bind(user.id)
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .try_get("n")?;
+            if others == 0 {
+                return Err(StoreError::Invalid(vec![FieldProblem::new(
+                    "username",
+                    "last_admin",
+                    format!(
+                        "{username} is the last active administrator and cannot be disabled; make another administrator first"
+                    ),
+                    format!(
+                        "{username} là quản trị hệ thống duy nhất còn hoạt động nên không thể khóa; hãy tạo một quản trị khác trước"
+                    ),
+                )]));
+            }
+        }
+        sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+            .bind(i64::from(disabled))
             .bind(user.id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user.id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE access_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
-            .bind(self.now_text())
-            .bind(user.id)
-            .execute(&mut *tx)
-            .await?;
+        if disabled {
+            end_sessions_and_tokens(&mut tx, user.id, None, &self.now_text()).await?;
+        }
         let entry = AuditEntry {
             actor,
             origin,
-            action: "user.disable",
+            action: if disabled { "user.disable" } else { "user.enable" },
             unit_id: Some(user.unit.id),
             period: None,
             subject: &user.username,
             old_value: Some(serde_json::json!({"disabled": user.disabled})),
-            new_value: Some(serde_json::json!({"disabled": true})),
+            new_value: Some(serde_json::json!({"disabled": disabled})),
             reason: None,
         };
         audit_in(&mut tx, &entry, &self.now_text()).await?;
@@ -302,6 +329,21 @@ impl Store {
         username: &str,
         password: &str,
         must_change: bool,
+        actor: &str,
+        origin: &str,
+    ) -> Result<(), StoreError> {
+        self.set_password_keeping(username, password, must_change, None, actor, origin)
+            .await
+    }
+
+    /// [`Store::set_password`], keeping the session `keep_session` (the one the owner changed
+    /// their password in) while every other session and every token of the user ends.
+    async fn set_password_keeping(
+        &self,
+        username: &str,
+        password: &str,
+        must_change: bool,
+        keep_session: Option<&str>,
         actor: &str,
         origin: &str,
     ) -> Result<(), StoreError> {
@@ -321,12 +363,9 @@ impl Store {
             .bind(user.id)
             .execute(&mut *tx)
             .await?;
-        if must_change {
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                .bind(user.id)
-                .execute(&mut *tx)
-                .await?;
-        }
+        // A new password ends every other way in: an administrator's reset ends all sessions
+        // and tokens; the owner's own change keeps only the session it was made in.
+        end_sessions_and_tokens(&mut tx, user.id, keep_session, &self.now_text()).await?;
         let action = if must_change {
             "user.password_reset"
         } else {
@@ -348,8 +387,16 @@ impl Store {
         Ok(())
     }
 
-    /// A user changes their own password, proving the old one.
-    pub async fn change_password(&self, user: &User, old: &str, new: &str, origin: &str) -> Result<(), StoreError> {
+    /// A user changes their own password, proving the old one. Their other sessions and all
+    /// their tokens end; `session` (the session it is done in, if any) stays signed in.
+    pub async fn change_password(
+        &self,
+        user: &User,
+        old: &str,
+        new: &str,
+        session: Option<&str>,
+        origin: &str,
+    ) -> Result<(), StoreError> {
         let hash: String = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
             .bind(user.id)
             .fetch_one(&self.pool)
@@ -371,7 +418,7 @@ impl Store {
                 "Hãy chọn mật khẩu khác mật khẩu hiện tại".into(),
             )]));
         }
-        self.set_password(&user.username, new, false, &user.username, origin)
+        self.set_password_keeping(&user.username, new, false, session, &user.username, origin)
             .await
     }
 
@@ -636,5 +683,37 @@ pub(crate) async fn audit_in(
     .bind(e.reason.map(str::to_string))
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+/// Serialises the changes that could leave no active administrator: on PostgreSQL an
+/// advisory lock on a fixed key; on SQLite the single writer already does it.
+async fn lock_administrators(tx: &mut sqlx::AnyConnection, backend: crate::Backend) -> Result<(), StoreError> {
+    if backend == crate::Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext('binhdang.administrators'))")
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Ends a user's sessions (but `keep`, a session id) and revokes all their tokens.
+async fn end_sessions_and_tokens(
+    tx: &mut sqlx::AnyConnection,
+    user_id: i64,
+    keep: Option<&str>,
+    now: &str,
+) -> Result<(), StoreError> {
+    let kept = keep.map(secret_hash).unwrap_or_default();
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+        .bind(user_id)
+        .bind(kept)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE access_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+        .bind(now)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
     Ok(())
 }

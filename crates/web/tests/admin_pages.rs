@@ -134,6 +134,14 @@ on_both_backends! {
         assert!(error_text_until(&list, "user-can.bo.doanket", "</tr>").contains("Đã khóa"));
         assert_ne!(Visitor::new(&app).sign_in("can.bo.doanket", &second).await.status, StatusCode::SEE_OTHER);
         assert!(app.db.store.user_by_name("can.bo.doanket").await.unwrap().unwrap().disabled);
+
+        // Enabled again from the same page: it signs in with the password it had.
+        let list = admin.get("/quan-tri/nguoi-dung").await;
+        assert!(error_text_until(&list, "user-can.bo.doanket", "</tr>").contains("value=\"enable\""));
+        let enabled = post_form(&mut admin, "/quan-tri/nguoi-dung", &[("do", "enable"), ("username", "can.bo.doanket")]).await;
+        assert_eq!(enabled.location(), "/quan-tri/nguoi-dung?msg=enabled");
+        assert!(admin.get(enabled.location()).await.body.contains("Đã mở khóa tài khoản."));
+        assert_eq!(Visitor::new(&app).sign_in("can.bo.doanket", &second).await.location(), "/doi-mat-khau");
     }
 }
 

@@ -195,6 +195,7 @@ pub fn routes() -> Router<AppState> {
         .route("/auth/password", post(session::change_password))
         .route("/users", get(users::list_users).post(users::add_user))
         .route("/users/{username}/disable", post(users::disable_user))
+        .route("/users/{username}/enable", post(users::enable_user))
         .route("/users/{username}/reset-password", post(users::reset_password))
         .route("/tokens", post(session::create_token))
         .route("/programmes", get(workflow::programmes))

@@ -99,16 +99,24 @@ pub struct NewPassword {
 }
 
 /// `POST /api/v1/auth/password` with `{"old_password", "new_password"}`.
+/// The session it is sent in stays signed in; the user's other sessions and all their tokens end.
 pub async fn change_password(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Authenticated(caller): Authenticated,
     JsonBody(body): JsonBody<NewPassword>,
 ) -> ApiResult<StatusCode> {
     let old = text_field("old_password", &body.old_password)?;
     let new = text_field("new_password", &body.new_password)?;
+    // A caller signed in with a token has no session to keep (and its token ends).
+    let session = caller
+        .csrf_token
+        .is_some()
+        .then(|| cookie_value(&headers, SESSION_COOKIE))
+        .flatten();
     state
         .store
-        .change_password(&caller.user, old, new, &caller.origin)
+        .change_password(&caller.user, old, new, session.as_deref(), &caller.origin)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

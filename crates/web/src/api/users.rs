@@ -93,6 +93,20 @@ pub async fn disable_user(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// `POST /api/v1/users/{username}/enable` (administrators): a disabled account may sign in again.
+pub async fn enable_user(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    axum::extract::Path(username): axum::extract::Path<String>,
+) -> ApiResult<StatusCode> {
+    require_admin(&state, &caller, "user.enable").await?;
+    state
+        .store
+        .enable_user(&username, &caller.user.username, &caller.origin)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// `POST /api/v1/users/{username}/reset-password` (administrators) with `{"password"}`.
 pub async fn reset_password(
     State(state): State<AppState>,

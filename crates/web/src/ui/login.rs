@@ -316,7 +316,13 @@ pub async fn password_submit(
     }
     match state
         .store
-        .change_password(&session.caller.user, old, new, &session.caller.origin)
+        .change_password(
+            &session.caller.user,
+            old,
+            new,
+            Some(&session.id),
+            &session.caller.origin,
+        )
         .await
     {
         Ok(()) => see_other("/?msg=password_changed"),

@@ -53,17 +53,18 @@ fn one_time_password() -> String {
     binhdang_store::access::new_secret()[..16].to_string()
 }
 
-/// `GET /quan-tri/nguoi-dung[?msg=disabled]`
+/// `GET /quan-tri/nguoi-dung[?msg=disabled|enabled]`
 pub async fn page(
     State(state): State<AppState>,
     session: Session,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let done = (q.get("msg").map(String::as_str) == Some("disabled")).then(|| {
-        session
-            .t("Đã khóa tài khoản.", "The account has been disabled.")
-            .to_string()
-    });
+    let done = match q.get("msg").map(String::as_str) {
+        Some("disabled") => Some(session.t("Đã khóa tài khoản.", "The account has been disabled.")),
+        Some("enabled") => Some(session.t("Đã mở khóa tài khoản.", "The account has been enabled.")),
+        _ => None,
+    }
+    .map(str::to_string);
     super::shown(
         &session,
         StatusCode::OK,
@@ -138,8 +139,8 @@ async fn build(
     })
 }
 
-/// `POST /quan-tri/nguoi-dung` with `do` = `add` (the account's boxes), `disable` or
-/// `reset` (`username`).
+/// `POST /quan-tri/nguoi-dung` with `do` = `add` (the account's boxes), `disable`, `enable`
+/// or `reset` (`username`).
 pub async fn submit(
     State(state): State<AppState>,
     session: Session,
@@ -154,6 +155,10 @@ pub async fn submit(
     let outcome = match sent(&form, "do") {
         "disable" => match state.store.disable_user(username, actor, origin).await {
             Ok(()) => return see_other(&format!("{PATH}?msg=disabled")),
+            Err(e) => Err(ApiError::from(e)),
+        },
+        "enable" => match state.store.enable_user(username, actor, origin).await {
+            Ok(()) => return see_other(&format!("{PATH}?msg=enabled")),
             Err(e) => Err(ApiError::from(e)),
         },
         "reset" => {

@@ -1,0 +1,115 @@
+//! Accounts over the API: a new password ends the other ways in, the last administrator
+//! stays, and a disabled account can be enabled again.
+
+mod support;
+
+use binhdang_domain::access::Role;
+use binhdang_store::on_both_backends;
+use binhdang_store::testing::TEST_PASSWORD;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use support::{App, client_with_token, problems};
+
+/// Signs in with the password: a client sending the session cookie, and its CSRF token.
+async fn signed_in(app: &App, username: &str, password: &str) -> (reqwest::Client, String) {
+    let r = reqwest::Client::new()
+        .post(format!("{}/api/v1/auth/sign-in", app.base))
+        .json(&json!({ "username": username, "password": password }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let cookie = r.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let body: Value = r.json().await.unwrap();
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::COOKIE, cookie.parse().unwrap());
+    let client = reqwest::Client::builder().default_headers(headers).build().unwrap();
+    (client, body["csrf_token"].as_str().unwrap().to_string())
+}
+
+async fn me(app: &App, client: &reqwest::Client) -> StatusCode {
+    client
+        .get(format!("{}/api/v1/auth/me", app.base))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+on_both_backends! {
+    async fn a_new_password_ends_the_other_sessions_and_every_token(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let token = app.db.token_for("can.bo", Role::Officer, "12").await;
+        let by_token = client_with_token(&token);
+        let (here, csrf) = signed_in(&app, "can.bo", TEST_PASSWORD).await;
+        let (elsewhere, _) = signed_in(&app, "can.bo", TEST_PASSWORD).await;
+        for c in [&by_token, &here, &elsewhere] {
+            assert_eq!(me(&app, c).await, StatusCode::OK);
+        }
+        let changed = here
+            .post(format!("{}/api/v1/auth/password", app.base))
+            .header("x-csrf-token", &csrf)
+            .json(&json!({ "old_password": TEST_PASSWORD, "new_password": "mat-khau-moi-2026" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(changed.status(), StatusCode::NO_CONTENT);
+        assert_eq!(me(&app, &here).await, StatusCode::OK, "the session it was changed in stays");
+        assert_eq!(me(&app, &elsewhere).await, StatusCode::UNAUTHORIZED);
+        assert_eq!(me(&app, &by_token).await, StatusCode::UNAUTHORIZED);
+
+        // An administrator's reset ends that session too, and a token made after the change.
+        let later = client_with_token(&app.db.store.create_token("can.bo", "later", "test", "test").await.unwrap());
+        assert_eq!(me(&app, &later).await, StatusCode::OK);
+        let (s, _) = app
+            .post("/api/v1/users/can.bo/reset-password", &json!({ "password": "mot-lan-dung-1" }))
+            .await;
+        assert_eq!(s, StatusCode::NO_CONTENT);
+        assert_eq!(me(&app, &here).await, StatusCode::UNAUTHORIZED);
+        assert_eq!(me(&app, &later).await, StatusCode::UNAUTHORIZED);
+    }
+}
+
+on_both_backends! {
+    async fn the_last_administrator_stays_and_a_disabled_account_comes_back(backend: Backend) {
+        let app = App::spawn(backend).await;
+        // `tester` (the app's client) is the only administrator: it cannot disable itself.
+        let (s, body) = app.post("/api/v1/users/tester/disable", &json!({})).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(problems(&body), [("username".into(), "last_admin".into())]);
+        assert!(body["error"]["message"].as_str().unwrap().contains("quản trị"));
+        assert!(!app.db.store.user_by_name("tester").await.unwrap().unwrap().disabled);
+
+        // With a second administrator, one of them can go; then the other is the last.
+        let second = app.user("quan.tri.2", Role::Admin, "VN").await;
+        assert_eq!(app.post("/api/v1/users/tester/disable", &json!({})).await.0, StatusCode::NO_CONTENT);
+        let refused = second
+            .post(format!("{}/api/v1/users/quan.tri.2/disable", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let enabled = second
+            .post(format!("{}/api/v1/users/tester/enable", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(enabled.status(), StatusCode::NO_CONTENT);
+        assert!(!app.db.store.user_by_name("tester").await.unwrap().unwrap().disabled);
+        let trail: Value = second
+            .get(format!("{}/api/v1/audit?unit=VN", app.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(trail.to_string().contains("user.enable"), "{trail}");
+    }
+}
