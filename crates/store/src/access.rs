@@ -12,9 +12,16 @@ use time::{Duration, OffsetDateTime};
 
 /// How long a browser session lasts without signing in again.
 pub const SESSION_HOURS: i64 = 12;
-/// Failed sign-ins tolerated per account, and per address, within [`RATE_WINDOW_MINUTES`].
-pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+/// Failed sign-ins tolerated within [`RATE_WINDOW_MINUTES`]: for one account from one
+/// address (then that address may not try the account again), for one account from anywhere
+/// (a guess spread over many addresses), and from one address over all accounts (beyond it,
+/// every attempt from the address waits [`Store::sign_in_delay`], but correct credentials of
+/// another account still sign in: behind a shared proxy address, nobody is locked out).
+pub const MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS: i64 = 5;
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 25;
+pub const FAILURES_BEFORE_ADDRESS_DELAY: i64 = 20;
+/// The longest an address is made to wait before each attempt.
+pub const MAX_ADDRESS_DELAY_SECONDS: i64 = 10;
 pub const RATE_WINDOW_MINUTES: i64 = 15;
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
@@ -422,38 +429,31 @@ impl Store {
             .await
     }
 
-    /// Checks a password, with rate limits per account and per address; on success opens a
-    /// session. Every attempt is recorded.
+    /// How long an attempt from `address` waits first: nothing up to
+    /// [`FAILURES_BEFORE_ADDRESS_DELAY`] failures in the window, then a second more for each
+    /// failure beyond, at most [`MAX_ADDRESS_DELAY_SECONDS`].
+    pub async fn sign_in_delay(&self, address: &str) -> Result<std::time::Duration, StoreError> {
+        let since = rfc3339(self.clock.now() - Duration::minutes(RATE_WINDOW_MINUTES));
+        let failures: i64 =
+            sqlx::query("SELECT COUNT(*) AS n FROM sign_in_attempts WHERE address = $1 AND at >= $2 AND succeeded = 0")
+                .bind(address)
+                .bind(since)
+                .fetch_one(&self.pool)
+                .await?
+                .try_get("n")?;
+        let beyond = (failures - FAILURES_BEFORE_ADDRESS_DELAY + 1).clamp(0, MAX_ADDRESS_DELAY_SECONDS);
+        Ok(std::time::Duration::from_secs(beyond as u64))
+    }
+
+    /// Checks a password under the limits above; on success opens a session. Every attempt is
+    /// recorded, and recorded *before* the password is checked, in a transaction that counts
+    /// the earlier ones (PostgreSQL: under an advisory lock on the account; SQLite: the single
+    /// writer), so that many attempts at once cannot all pass the count: at most
+    /// [`MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS`] passwords are ever checked.
     pub async fn sign_in(&self, username: &str, password: &str, address: &str) -> Result<(User, Session), SignInError> {
         let now = self.clock.now();
-        let since = rfc3339(now - Duration::minutes(RATE_WINDOW_MINUTES));
-        let failures = |column: &'static str, key: String| {
-            let since = since.clone();
-            async move {
-                let sql = format!(
-                    "SELECT COUNT(*) AS n, MIN(at) AS first FROM sign_in_attempts WHERE {column} = $1 AND at >= $2 AND succeeded = 0"
-                );
-                let r = sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(key)
-                    .bind(since)
-                    .fetch_one(&self.pool)
-                    .await?;
-                Ok::<(i64, Option<String>), sqlx::Error>((r.try_get("n")?, r.try_get("first")?))
-            }
-        };
         let username = username.trim().to_lowercase();
-        let (by_account, first_a) = failures("username", username.clone()).await?;
-        let (by_address, first_b) = failures("address", address.to_string()).await?;
-        if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
-            let first = first_a.into_iter().chain(first_b).min().unwrap_or_default();
-            let first = OffsetDateTime::parse(&first, &time::format_description::well_known::Rfc3339).unwrap_or(now);
-            let retry = (first + Duration::minutes(RATE_WINDOW_MINUTES) - now)
-                .whole_seconds()
-                .max(1);
-            return Err(SignInError::RateLimited {
-                retry_after_seconds: retry,
-            });
-        }
+        let attempt = self.reserve_attempt(&username, address, now).await?;
         let row = sqlx::query("SELECT id, password_hash, disabled FROM users WHERE username = $1")
             .bind(&username)
             .fetch_optional(&self.pool)
@@ -469,16 +469,13 @@ impl Store {
                 false
             }
         };
-        sqlx::query("INSERT INTO sign_in_attempts (username, address, at, succeeded) VALUES ($1, $2, $3, $4)")
-            .bind(&username)
-            .bind(address)
-            .bind(rfc3339(now))
-            .bind(i64::from(ok))
-            .execute(&self.pool)
-            .await?;
         if !ok {
             return Err(SignInError::Invalid);
         }
+        sqlx::query("UPDATE sign_in_attempts SET succeeded = 1 WHERE id = $1")
+            .bind(attempt)
+            .execute(&self.writer)
+            .await?;
         let user = self.user_by_name(&username).await?.ok_or(SignInError::Invalid)?;
         let session = Session {
             id: new_secret(),
@@ -495,6 +492,59 @@ impl Store {
         .execute(&self.pool)
         .await?;
         Ok((user, session))
+    }
+
+    /// Counts the failures that limit an attempt and, if it may go ahead, records it as failed
+    /// (until [`Store::sign_in`] finds the password right), in one transaction.
+    async fn reserve_attempt(&self, username: &str, address: &str, now: OffsetDateTime) -> Result<i64, SignInError> {
+        let since = rfc3339(now - Duration::minutes(RATE_WINDOW_MINUTES));
+        let mut tx = self.begin_write().await?;
+        if self.backend == crate::Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtext('binhdang.sign_in'), hashtext($1))")
+                .bind(username)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let r = sqlx::query(
+            "SELECT COUNT(*) AS n, MIN(at) AS first,
+                    SUM(CASE WHEN address = $3 THEN 1 ELSE 0 END) AS here,
+                    MIN(CASE WHEN address = $3 THEN at END) AS first_here
+             FROM sign_in_attempts WHERE username = $1 AND at >= $2 AND succeeded = 0",
+        )
+        .bind(username)
+        .bind(&since)
+        .bind(address)
+        .fetch_one(&mut *tx)
+        .await?;
+        let (anywhere, first): (i64, Option<String>) = (r.try_get("n")?, r.try_get("first")?);
+        let (here, first_here): (Option<i64>, Option<String>) = (r.try_get("here")?, r.try_get("first_here")?);
+        let limited = if here.unwrap_or(0) >= MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS {
+            first_here
+        } else if anywhere >= MAX_FAILURES_PER_ACCOUNT {
+            first
+        } else {
+            None
+        };
+        if let Some(first) = limited {
+            let first = OffsetDateTime::parse(&first, &time::format_description::well_known::Rfc3339).unwrap_or(now);
+            let retry = (first + Duration::minutes(RATE_WINDOW_MINUTES) - now)
+                .whole_seconds()
+                .max(1);
+            return Err(SignInError::RateLimited {
+                retry_after_seconds: retry,
+            });
+        }
+        let id: i64 = sqlx::query(
+            "INSERT INTO sign_in_attempts (username, address, at, succeeded) VALUES ($1, $2, $3, 0) RETURNING id",
+        )
+        .bind(username)
+        .bind(address)
+        .bind(rfc3339(now))
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(id)
     }
 
     /// The user and CSRF token of a live session.

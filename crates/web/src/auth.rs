@@ -205,3 +205,24 @@ pub async fn require_admin(state: &AppState, caller: &Caller, subject: &str) -> 
 pub(crate) fn over_tls(headers: &HeaderMap) -> bool {
     headers.get("x-forwarded-proto").and_then(|h| h.to_str().ok()) == Some("https")
 }
+
+/// Signs in after the wait the caller's address has earned by its failures
+/// ([`binhdang_store::Store::sign_in_delay`]): an address that guesses is slowed, never locked,
+/// so the other people behind it still sign in.
+pub(crate) async fn sign_in_paced(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    address: &str,
+) -> Result<(binhdang_store::User, binhdang_store::Session), binhdang_store::SignInError> {
+    let wait = state.store.sign_in_delay(address).await?;
+    if !wait.is_zero() {
+        tracing::info!(
+            address,
+            seconds = wait.as_secs(),
+            "sign-in slowed for an address with many failures"
+        );
+        tokio::time::sleep(wait).await;
+    }
+    state.store.sign_in(username, password, address).await
+}

@@ -371,11 +371,16 @@ on_both_backends! {
         assert!(retry > 0 && retry <= 15 * 60, "{retry}");
         let body: Value = r.json().await.unwrap();
         assert!(body["error"]["message"].as_str().unwrap().starts_with("too many failed sign-ins"));
-        // From one address, failures across many accounts also stop at twenty.
+        // From one address, failures across many accounts slow the address down from the
+        // twentieth on, but lock nobody out: behind a shared proxy address, another officer
+        // with the right password still signs in (after the wait).
+        app.db.token_for("officer-s", Role::Officer, "03490").await;
         for i in 0..15 {
             sign_in(&format!("nobody-{i}"), "guess-guess-guess").await;
         }
-        assert_eq!(sign_in("someone-else", "whatever-whatever").await.status(), StatusCode::TOO_MANY_REQUESTS);
+        let started = std::time::Instant::now();
+        assert_eq!(sign_in("officer-s", binhdang_store::testing::TEST_PASSWORD).await.status(), StatusCode::OK);
+        assert!(started.elapsed() >= std::time::Duration::from_secs(1), "{:?}", started.elapsed());
     }
 }
 

@@ -42,7 +42,7 @@ pub async fn sign_in(
 ) -> ApiResult<Response> {
     let username = text_field("username", &body.username)?;
     let password = text_field("password", &body.password)?;
-    match state.store.sign_in(username, password, &addr.ip().to_string()).await {
+    match crate::auth::sign_in_paced(&state, username, password, &addr.ip().to_string()).await {
         Ok((user, session)) => {
             let secure = if over_tls(&headers) { "; Secure" } else { "" };
             let cookie = format!(

@@ -155,7 +155,7 @@ pub async fn submit(
             None,
         );
     }
-    match state.store.sign_in(username, &f.password, &addr.ip().to_string()).await {
+    match crate::auth::sign_in_paced(&state, username, &f.password, &addr.ip().to_string()).await {
         Ok((user, session)) => {
             let target = if user.must_change_password {
                 PASSWORD_PATH.to_string()
