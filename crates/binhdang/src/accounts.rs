@@ -52,6 +52,9 @@ pub enum TokenCommand {
         username: String,
         #[arg(long, default_value = "api")]
         name: String,
+        /// Days the token works (1–365).
+        #[arg(long, default_value_t = binhdang_store::access::DEFAULT_TOKEN_DAYS)]
+        days: i64,
     },
     /// Revoke every token of a user.
     Revoke {
@@ -161,9 +164,9 @@ pub async fn user(store: &Store, command: UserCommand) -> anyhow::Result<()> {
 
 pub async fn token(store: &Store, command: TokenCommand) -> anyhow::Result<()> {
     match command {
-        TokenCommand::Create { username, name } => {
+        TokenCommand::Create { username, name, days } => {
             let token = store
-                .create_token(&username, &name, CLI_ACTOR, CLI_ORIGIN)
+                .create_expiring_token(&username, &name, Some(days), CLI_ACTOR, CLI_ORIGIN)
                 .await
                 .map_err(explain)?;
             eprintln!("token for {username} (shown once; send it as `Authorization: Bearer <token>`):");

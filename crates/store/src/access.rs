@@ -23,6 +23,21 @@ pub const FAILURES_BEFORE_ADDRESS_DELAY: i64 = 20;
 /// The longest an address is made to wait before each attempt.
 pub const MAX_ADDRESS_DELAY_SECONDS: i64 = 10;
 pub const RATE_WINDOW_MINUTES: i64 = 15;
+/// How long a token made through the API or the command line lasts unless asked otherwise,
+/// and the longest it may.
+pub const DEFAULT_TOKEN_DAYS: i64 = 90;
+pub const MAX_TOKEN_DAYS: i64 = 365;
+
+/// A personal access token as its owner sees it: everything but the secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TokenInfo {
+    pub id: i64,
+    pub name: String,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+    pub expires_at: Option<String>,
+    pub revoked_at: Option<String>,
+}
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
 #[derive(Debug, Clone, Serialize)]
@@ -579,6 +594,8 @@ impl Store {
     }
 
     /// Creates a personal access token and returns it; only its hash is kept.
+    /// A token for `username` that does not expire (scripts' and tests' own tokens); people
+    /// get expiring ones through [`Store::create_expiring_token`].
     pub async fn create_token(
         &self,
         username: &str,
@@ -586,19 +603,45 @@ impl Store {
         actor: &str,
         origin: &str,
     ) -> Result<String, StoreError> {
+        self.create_expiring_token(username, name, None, actor, origin).await
+    }
+
+    /// A token for `username` that works until `days` days from now (none: no end).
+    pub async fn create_expiring_token(
+        &self,
+        username: &str,
+        name: &str,
+        days: Option<i64>,
+        actor: &str,
+        origin: &str,
+    ) -> Result<String, StoreError> {
+        if let Some(d) = days
+            && !(1..=MAX_TOKEN_DAYS).contains(&d)
+        {
+            return Err(StoreError::Invalid(vec![FieldProblem::new(
+                "expires_in_days",
+                "bad_days",
+                format!("a token lasts from 1 to {MAX_TOKEN_DAYS} days, not {d}"),
+                format!("Mã truy cập có hạn từ 1 đến {MAX_TOKEN_DAYS} ngày, không phải {d}"),
+            )]));
+        }
+        let expires_at = days.map(|d| rfc3339(self.clock.now() + Duration::days(d)));
         let user = self.user_by_name(username).await?.ok_or_else(|| StoreError::NotFound {
             what: "user",
             key: username.to_string(),
         })?;
         let token = format!("bd_{}", new_secret());
         let mut tx = self.begin_write().await?;
-        sqlx::query("INSERT INTO access_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(user.id)
-            .bind(name)
-            .bind(secret_hash(&token))
-            .bind(self.now_text())
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO access_tokens (user_id, name, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(user.id)
+        .bind(name)
+        .bind(secret_hash(&token))
+        .bind(self.now_text())
+        .bind(&expires_at)
+        .execute(&mut *tx)
+        .await?;
         let entry = AuditEntry {
             actor,
             origin,
@@ -607,7 +650,7 @@ impl Store {
             period: None,
             subject: &user.username,
             old_value: None,
-            new_value: Some(serde_json::json!({"name": name})),
+            new_value: Some(serde_json::json!({"name": name, "expires_at": expires_at})),
             reason: None,
         };
         audit_in(&mut tx, &entry, &self.now_text()).await?;
@@ -615,14 +658,30 @@ impl Store {
         Ok(token)
     }
 
-    /// The user a bearer token belongs to, if the token is live.
+    /// The user a bearer token belongs to, if the token is live (not revoked, not expired).
     pub async fn token_user(&self, token: &str) -> Result<Option<User>, StoreError> {
-        let row = sqlx::query("SELECT user_id FROM access_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
-            .bind(secret_hash(token))
-            .fetch_optional(&self.pool)
-            .await?;
+        let now = self.clock.now();
+        let row = sqlx::query(
+            "SELECT id, user_id, last_used_at FROM access_tokens WHERE token_hash = $1 AND revoked_at IS NULL
+               AND (expires_at IS NULL OR expires_at > $2)",
+        )
+        .bind(secret_hash(token))
+        .bind(rfc3339(now))
+        .fetch_optional(&self.pool)
+        .await?;
         let Some(r) = row else { return Ok(None) };
         let user_id: i64 = r.try_get("user_id")?;
+        // The last use is kept to the hour: a write on every request would queue behind the
+        // saves on deadline day for nothing.
+        let last_used: Option<String> = r.try_get("last_used_at")?;
+        let an_hour_ago = rfc3339(now - Duration::hours(1));
+        if last_used.is_none_or(|t| t < an_hour_ago) {
+            sqlx::query("UPDATE access_tokens SET last_used_at = $1 WHERE id = $2")
+                .bind(rfc3339(now))
+                .bind(r.try_get::<i64, _>("id")?)
+                .execute(&self.writer)
+                .await?;
+        }
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1 AND disabled = 0");
         match sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(user_id)
@@ -632,6 +691,67 @@ impl Store {
             Some(u) => Ok(Some(self.user_from_row(&u).await?)),
             None => Ok(None),
         }
+    }
+
+    /// A user's tokens, newest first (never the secret itself).
+    pub async fn tokens_of(&self, username: &str) -> Result<Vec<TokenInfo>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT t.id, t.name, t.created_at, t.last_used_at, t.expires_at, t.revoked_at
+             FROM access_tokens t JOIN users u ON u.id = t.user_id WHERE u.username = $1 ORDER BY t.id DESC",
+        )
+        .bind(username)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(TokenInfo {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                    created_at: r.try_get("created_at")?,
+                    last_used_at: r.try_get("last_used_at")?,
+                    expires_at: r.try_get("expires_at")?,
+                    revoked_at: r.try_get("revoked_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Revokes one token of `username` (audited); not found if it is not theirs.
+    pub async fn revoke_token(&self, username: &str, id: i64, actor: &str, origin: &str) -> Result<(), StoreError> {
+        let user = self.user_by_name(username).await?.ok_or_else(|| StoreError::NotFound {
+            what: "user",
+            key: username.to_string(),
+        })?;
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE access_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
+        )
+        .bind(self.now_text())
+        .bind(id)
+        .bind(user.id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if done == 0 {
+            return Err(StoreError::NotFound {
+                what: "token",
+                key: id.to_string(),
+            });
+        }
+        let entry = AuditEntry {
+            actor,
+            origin,
+            action: "token.revoke",
+            unit_id: Some(user.unit.id),
+            period: None,
+            subject: &user.username,
+            old_value: None,
+            new_value: Some(serde_json::json!({"token": id})),
+            reason: None,
+        };
+        audit_in(&mut tx, &entry, &self.now_text()).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     pub async fn revoke_tokens(&self, username: &str, actor: &str, origin: &str) -> Result<usize, StoreError> {

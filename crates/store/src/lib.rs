@@ -33,7 +33,7 @@ mod values;
 mod verify;
 mod workflow;
 
-pub use access::{AuditEntry, NewUser, Session, SignInError, User};
+pub use access::{AuditEntry, NewUser, Session, SignInError, TokenInfo, User};
 pub use audit::AuditRecord;
 pub use batch::BatchSummary;
 pub use binhdang_domain::figure::{BySex, Completeness, Figure, Part};

@@ -207,6 +207,7 @@ fn what_vi(what: &str) -> &str {
         "rule" => "quy tắc",
         "register row" => "dòng sổ theo dõi",
         "import" => "lần nhập",
+        "token" => "mã truy cập",
         _ => "mục",
     }
 }

@@ -113,3 +113,54 @@ on_both_backends! {
         assert!(trail.to_string().contains("user.enable"), "{trail}");
     }
 }
+
+on_both_backends! {
+    async fn tokens_are_listed_revoked_one_by_one_and_expire(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let officer = app.user("can.bo.t", Role::Officer, "12").await;
+        let create = |days: Value| {
+            let officer = officer.clone();
+            let url = format!("{}/api/v1/tokens", app.base);
+            async move {
+                let r = officer.post(url).json(&json!({ "name": "may-tinh-bang", "expires_in_days": days })).send().await.unwrap();
+                (r.status(), r.json::<Value>().await.unwrap())
+            }
+        };
+        let (s, body) = create(json!(400)).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(problems(&body), [("expires_in_days".into(), "bad_days".into())]);
+        let (s, made) = create(json!(30)).await;
+        assert_eq!(s, StatusCode::CREATED, "{made}");
+        let tablet = client_with_token(made["token"].as_str().unwrap());
+        assert_eq!(me(&app, &tablet).await, StatusCode::OK);
+        let (s, default) = create(Value::Null).await;
+        assert_eq!(s, StatusCode::CREATED);
+        let expires = |v: &Value| time::Date::parse(&v["expires_at"].as_str().unwrap()[..10], time::macros::format_description!("[year]-[month]-[day]")).unwrap();
+        let today = binhdang_store::testing::test_today();
+        assert_eq!(expires(&made), today + time::Duration::days(30));
+        assert_eq!(expires(&default), today + time::Duration::days(90));
+
+        // Listed without the secret, with their dates; the last use is recorded.
+        let list: Value = tablet.get(format!("{}/api/v1/tokens", app.base)).send().await.unwrap().json().await.unwrap();
+        let listed = list["tokens"].as_array().unwrap();
+        let entry = listed.iter().find(|t| t["id"] == made["id"]).expect("the new token is listed");
+        assert_eq!(entry["name"], "may-tinh-bang");
+        assert!(entry["last_used_at"].is_string(), "{entry}");
+        assert!(!list.to_string().contains(made["token"].as_str().unwrap()));
+
+        // Revoked one by one: that token stops, the others go on; another's token is not found.
+        let path = format!("{}/api/v1/tokens/{}", app.base, made["id"]);
+        assert_eq!(officer.delete(&path).send().await.unwrap().status(), StatusCode::NO_CONTENT);
+        assert_eq!(me(&app, &tablet).await, StatusCode::UNAUTHORIZED);
+        assert_eq!(me(&app, &officer).await, StatusCode::OK);
+        let (s, _) = app.send(&app.client, reqwest::Method::DELETE, &format!("/api/v1/tokens/{}", default["id"]), None).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "the administrator's own tokens do not include the officer's");
+
+        // A token made 100 days ago for 90 days has expired.
+        let long_ago = app.db.store.clone().with_clock(binhdang_store::Clock::pinned(today - time::Duration::days(100)));
+        let old = long_ago.create_expiring_token("can.bo.t", "cu", Some(90), "test", "test").await.unwrap();
+        assert_eq!(me(&app, &client_with_token(&old)).await, StatusCode::UNAUTHORIZED);
+        let recent = long_ago.create_expiring_token("can.bo.t", "moi", Some(120), "test", "test").await.unwrap();
+        assert_eq!(me(&app, &client_with_token(&recent)).await, StatusCode::OK);
+    }
+}

@@ -42,7 +42,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/users/{username}/disable"),
     ("post", "/api/v1/users/{username}/enable"),
     ("post", "/api/v1/users/{username}/reset-password"),
+    ("get", "/api/v1/tokens"),
     ("post", "/api/v1/tokens"),
+    ("delete", "/api/v1/tokens/{id}"),
     ("get", "/api/v1/programmes"),
     ("put", "/api/v1/programmes/{code}"),
     ("get", "/api/v1/workflow"),
@@ -363,8 +365,16 @@ fn account_paths() -> Value {
         "/api/v1/users/{username}/reset-password": { "post": { "summary": "Reset a password (administrators); it must be changed at the next sign-in, and every session and token of the account ends",
             "parameters": [{ "name": "username", "in": "path", "required": true, "schema": { "type": "string" } }],
             "responses": { "204": { "description": "Reset" } } } },
-        "/api/v1/tokens": { "post": { "summary": "Create a personal access token for the caller (shown once)",
-            "responses": { "201": ok(json!({ "type": "object" })) } } },
+        "/api/v1/tokens": {
+            "get": { "summary": "The caller's tokens: id, name, created, last used (to the hour), expiry, revocation",
+                "responses": { "200": ok(json!({ "type": "object" })) } },
+            "post": { "summary": "Create a personal access token for the caller (shown once); it lasts `expires_in_days` (1–365, default 90)",
+                "requestBody": { "content": { "application/json": { "schema": { "type": "object", "properties": {
+                    "name": { "type": "string" }, "expires_in_days": { "type": "integer", "minimum": 1, "maximum": 365 } } } } } },
+                "responses": { "201": ok(json!({ "type": "object" })), "422": { "description": "Refused" } } } },
+        "/api/v1/tokens/{id}": { "delete": { "summary": "Revoke one of the caller's tokens",
+            "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }],
+            "responses": { "204": { "description": "Revoked" }, "404": { "description": "Not the caller's token" } } } },
         "/api/v1/openapi.json": { "get": { "security": [], "summary": "This document",
             "responses": { "200": ok(json!({ "type": "object" })) } } }
     })

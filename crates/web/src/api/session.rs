@@ -20,6 +20,7 @@ use axum::http::header::SET_COOKIE;
 use axum::response::IntoResponse;
 use axum::response::Response;
 use binhdang_store::SignInError;
+use binhdang_store::access::DEFAULT_TOKEN_DAYS;
 use serde::Deserialize;
 use serde_json::Value;
 use serde_json::json;
@@ -121,22 +122,80 @@ pub async fn change_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The body of `POST /tokens`: a name, `api` when it is absent or not text.
+/// The body of `POST /tokens`: a name (`api` when it is absent or not text) and how many
+/// days the token lasts (default [`DEFAULT_TOKEN_DAYS`]).
 #[derive(Deserialize)]
 pub struct NewToken {
     name: Option<Value>,
+    expires_in_days: Option<Value>,
 }
 
-/// `POST /api/v1/tokens` with `{"name"}`: a token for the caller, shown once.
+/// `POST /api/v1/tokens` with `{"name", "expires_in_days"}`: a token for the caller, shown once.
 pub async fn create_token(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     JsonBody(body): JsonBody<NewToken>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let name = body.name.as_ref().and_then(Value::as_str).unwrap_or("api");
+    let days = match &body.expires_in_days {
+        None | Some(Value::Null) => DEFAULT_TOKEN_DAYS,
+        Some(v) => v.as_i64().ok_or_else(|| {
+            ApiError::invalid(
+                "expires_in_days",
+                "bad_days",
+                format!("`expires_in_days` is a whole number of days, not {v}"),
+                format!("`expires_in_days` phải là số ngày nguyên, không phải {v}"),
+            )
+        })?,
+    };
     let token = state
         .store
-        .create_token(&caller.user.username, name, &caller.user.username, &caller.origin)
+        .create_expiring_token(
+            &caller.user.username,
+            name,
+            Some(days),
+            &caller.user.username,
+            &caller.origin,
+        )
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({ "token": token, "name": name }))))
+    let listed = state.store.tokens_of(&caller.user.username).await?;
+    let info = listed.iter().find(|t| t.name == name && t.revoked_at.is_none());
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "token": token, "name": name, "id": info.map(|t| t.id),
+            "expires_at": info.and_then(|t| t.expires_at.clone()) })),
+    ))
+}
+
+/// `GET /api/v1/tokens`: the caller's tokens (name, dates; never the secret).
+pub async fn list_tokens(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(
+        json!({ "tokens": state.store.tokens_of(&caller.user.username).await? }),
+    ))
+}
+
+/// `DELETE /api/v1/tokens/{id}`: revokes one of the caller's tokens.
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> ApiResult<StatusCode> {
+    let not_found = || ApiError::NotFound {
+        code: "not_found",
+        message_en: format!("you have no token `{id}`"),
+        message_vi: format!("Bạn không có mã truy cập `{id}`"),
+    };
+    let id: i64 = id.trim().parse().map_err(|_| not_found())?;
+    state
+        .store
+        .revoke_token(&caller.user.username, id, &caller.user.username, &caller.origin)
+        .await
+        .map_err(|e| match e {
+            binhdang_store::StoreError::NotFound { .. } => not_found(),
+            other => other.into(),
+        })?;
+    Ok(StatusCode::NO_CONTENT)
 }
