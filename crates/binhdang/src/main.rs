@@ -63,6 +63,11 @@ enum Command {
         /// Load the Lai Châu demo if it is not there yet.
         #[arg(long)]
         demo: bool,
+        /// The address people reach the server at, e.g. https://binhdang.laichau.gov.vn (behind
+        /// a reverse proxy that ends TLS): when https, cookies are Secure and HSTS is sent, and
+        /// browser writes must come from this host.
+        #[arg(long, env = "BINHDANG_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Accounts: add, list, disable, reset a password.
     User {
@@ -180,14 +185,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             init(&store, demo).await?;
             store.close().await;
         }
-        Command::Serve { db, addr, demo } => {
+        Command::Serve {
+            db,
+            addr,
+            demo,
+            public_url,
+        } => {
             let store = open(&db.database_url, clock).await?;
             init(&store, demo).await?;
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
                 .with_context(|| format!("cannot listen on {addr}"))?;
             eprintln!("binhdang: serving on http://{addr}/ ({})", store.backend().name());
-            binhdang_web::serve(listener, store).await?;
+            binhdang_web::serve_with(listener, store, binhdang_web::Settings { public_url }).await?;
         }
         Command::User { db, action } => {
             let store = open(&db.database_url, clock).await?;

@@ -201,11 +201,6 @@ pub async fn require_admin(state: &AppState, caller: &Caller, subject: &str) -> 
     }
 }
 
-/// Whether the request reached us over TLS (directly or through a proxy that says so).
-pub(crate) fn over_tls(headers: &HeaderMap) -> bool {
-    headers.get("x-forwarded-proto").and_then(|h| h.to_str().ok()) == Some("https")
-}
-
 /// Signs in after the wait the caller's address has earned by its failures
 /// ([`binhdang_store::Store::sign_in_delay`]): an address that guesses is slowed, never locked,
 /// so the other people behind it still sign in.

@@ -164,3 +164,51 @@ on_both_backends! {
         assert_eq!(me(&app, &client_with_token(&recent)).await, StatusCode::OK);
     }
 }
+
+on_both_backends! {
+    async fn browser_writes_come_from_this_site_and_https_deployments_get_secure_cookies(backend: Backend) {
+        let app = App::spawn(backend).await;
+        app.db.token_for("can.bo.o", Role::Officer, "12").await;
+        let (browser, csrf) = signed_in(&app, "can.bo.o", TEST_PASSWORD).await;
+        let token_from = |origin: String| {
+            let (browser, csrf) = (browser.clone(), csrf.clone());
+            let url = format!("{}/api/v1/tokens", app.base);
+            async move {
+                browser.post(url).header("x-csrf-token", csrf).header("origin", origin).json(&json!({})).send().await.unwrap()
+            }
+        };
+        // With the right CSRF token but from another site: refused, whatever the route.
+        let r = token_from("http://evil.example".into()).await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        assert_eq!(r.json::<Value>().await.unwrap()["error"]["code"], "cross_origin");
+        assert_eq!(token_from(app.base.clone()).await.status(), StatusCode::CREATED);
+        // A plain http deployment: no Secure flag, whatever a client claims about TLS.
+        let r = reqwest::Client::new()
+            .post(format!("{}/api/v1/auth/sign-in", app.base))
+            .header("x-forwarded-proto", "https")
+            .json(&json!({ "username": "can.bo.o", "password": TEST_PASSWORD }))
+            .send()
+            .await
+            .unwrap();
+        assert!(!r.headers()["set-cookie"].to_str().unwrap().contains("Secure"));
+        assert!(r.headers().get("strict-transport-security").is_none());
+
+        // Behind a proxy at an https address: Secure cookies and HSTS, on pages and the API.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let settings = binhdang_web::Settings { public_url: Some("https://binhdang.example.vn".into()) };
+        tokio::spawn(binhdang_web::serve_with(listener, app.db.store.clone(), settings));
+        let r = reqwest::Client::new()
+            .post(format!("{base}/api/v1/auth/sign-in"))
+            .json(&json!({ "username": "can.bo.o", "password": TEST_PASSWORD }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert!(r.headers()["set-cookie"].to_str().unwrap().contains("; Secure"));
+        assert_eq!(r.headers()["strict-transport-security"], "max-age=31536000");
+        let page = reqwest::Client::new().get(format!("{base}/dang-nhap")).send().await.unwrap();
+        assert!(page.headers().get_all("set-cookie").iter().all(|c| c.to_str().unwrap().contains("; Secure")));
+        assert!(page.headers().contains_key("strict-transport-security"));
+    }
+}

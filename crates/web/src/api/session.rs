@@ -7,7 +7,6 @@ use crate::api::users::user_json;
 use crate::auth::Authenticated;
 use crate::auth::SESSION_COOKIE;
 use crate::auth::cookie_value;
-use crate::auth::over_tls;
 use crate::error::ApiError;
 use crate::error::ApiResult;
 use axum::Json;
@@ -38,16 +37,15 @@ pub struct SignIn {
 pub async fn sign_in(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
     JsonBody(body): JsonBody<SignIn>,
 ) -> ApiResult<Response> {
     let username = text_field("username", &body.username)?;
     let password = text_field("password", &body.password)?;
     match crate::auth::sign_in_paced(&state, username, password, &addr.ip().to_string()).await {
         Ok((user, session)) => {
-            let secure = if over_tls(&headers) { "; Secure" } else { "" };
+            // `Secure` is added by the transport layer when the public address is https.
             let cookie = format!(
-                "{SESSION_COOKIE}={}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
+                "{SESSION_COOKIE}={}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}",
                 session.id,
                 binhdang_store::access::SESSION_HOURS * 3600
             );

@@ -74,7 +74,7 @@ fn login_page(
         error,
     };
     let mut response = render(status, &page);
-    if let Ok(v) = HeaderValue::from_str(&cookie(LOGIN_COOKIE, &token, SIGN_IN_PATH, 3600, headers)) {
+    if let Ok(v) = HeaderValue::from_str(&cookie(LOGIN_COOKIE, &token, SIGN_IN_PATH, 3600)) {
         response.headers_mut().append(SET_COOKIE, v);
     }
     response
@@ -166,8 +166,8 @@ pub async fn submit(
             let h = r.headers_mut();
             let max_age = binhdang_store::access::SESSION_HOURS * 3600;
             for c in [
-                cookie(SESSION_COOKIE, &session.id, "/", max_age, &headers),
-                cookie(LOGIN_COOKIE, "", SIGN_IN_PATH, 0, &headers),
+                cookie(SESSION_COOKIE, &session.id, "/", max_age),
+                cookie(LOGIN_COOKIE, "", SIGN_IN_PATH, 0),
             ] {
                 if let Ok(v) = HeaderValue::from_str(&c) {
                     h.append(SET_COOKIE, v);
@@ -231,7 +231,6 @@ pub async fn submit(
 pub async fn sign_out(
     State(state): State<AppState>,
     session: Session,
-    headers: HeaderMap,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
     if let Some(r) = session.csrf_refusal(field(&form, "csrf")) {
@@ -241,7 +240,7 @@ pub async fn sign_out(
         return session.api_error(e.into());
     }
     let mut r = see_other(&format!("{SIGN_IN_PATH}?msg=signed_out"));
-    if let Ok(v) = HeaderValue::from_str(&cookie(SESSION_COOKIE, "", "/", 0, &headers)) {
+    if let Ok(v) = HeaderValue::from_str(&cookie(SESSION_COOKIE, "", "/", 0)) {
         r.headers_mut().insert(SET_COOKIE, v);
     }
     r

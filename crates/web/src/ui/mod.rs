@@ -32,7 +32,7 @@ use axum::Router;
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::header::{CACHE_CONTROL, LOCATION, SET_COOKIE};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -652,10 +652,10 @@ pub struct ErrorPage {
     pub problems: Vec<String>,
 }
 
-/// Builds a cookie header value.
-pub fn cookie(name: &str, value: &str, path: &str, max_age: i64, headers: &HeaderMap) -> String {
-    let secure = if crate::auth::over_tls(headers) { "; Secure" } else { "" };
-    format!("{name}={value}; HttpOnly; SameSite=Strict; Path={path}; Max-Age={max_age}{secure}")
+/// Builds a cookie header value (`Secure` is added by the transport layer when the public
+/// address is https: see [`crate::Settings`]).
+pub fn cookie(name: &str, value: &str, path: &str, max_age: i64) -> String {
+    format!("{name}={value}; HttpOnly; SameSite=Strict; Path={path}; Max-Age={max_age}")
 }
 
 #[cfg(test)]
