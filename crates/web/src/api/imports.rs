@@ -9,8 +9,6 @@ use crate::api::{JsonBody, Query, given};
 use crate::auth::{Authenticated, Caller, authorize};
 use crate::error::{ApiError, ApiResult};
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use binhdang_domain::Period;
@@ -171,12 +169,18 @@ pub async fn create(
     Authenticated(caller): Authenticated,
     target: Result<UnitPeriod, ApiError>,
     Query(q): Query<ImportQuery>,
-    body: Result<Bytes, BytesRejection>,
+    body: axum::body::Body,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let file_name = given(&q.file).unwrap_or("report.txt").to_string();
+    // Someone outside the unit's scope is refused before a byte of the file is read; a
+    // request that names no readable unit or period is answered after reading it (up to
+    // the limit), so that the client, still sending, sees the refusal.
+    if let Ok(UnitPeriod { unit, .. }) = &target {
+        authorize(&state, &caller, unit, Action::Write).await?;
+    }
+    let bytes = crate::api::templates::read_body_within(body, MAX_UPLOAD_BYTES).await;
     let UnitPeriod { unit, period } = target?;
-    authorize(&state, &caller, &unit, Action::Write).await?;
-    let bytes = body.map_err(|_| too_large(MAX_UPLOAD_BYTES + 1))?;
+    let bytes = bytes?;
     let batch = import_report(&state.store, &unit, &period, &file_name, &bytes, &caller.actor()).await?;
     Ok((StatusCode::CREATED, Json(batch_json(&batch)?)))
 }

@@ -68,7 +68,13 @@ impl Sheets {
 const MAX_DRAINED_BYTES: usize = 64 * 1024 * 1024;
 
 /// The whole body, or a clear refusal when it is larger than [`MAX_UPLOAD_BYTES`].
-pub(crate) async fn read_body(mut body: Body) -> Result<Bytes, ApiError> {
+pub(crate) async fn read_body(body: Body) -> Result<Bytes, ApiError> {
+    read_body_within(body, MAX_UPLOAD_BYTES).await
+}
+
+/// The whole body, or a clear refusal (413) when it is larger than `limit`. Routes call it
+/// only once they know who is asking and that they may: an upload is never read for nobody.
+pub(crate) async fn read_body_within(mut body: Body, limit: usize) -> Result<Bytes, ApiError> {
     use axum::body::HttpBody;
     let mut out = Vec::new();
     let mut seen = 0usize;
@@ -79,14 +85,14 @@ pub(crate) async fn read_body(mut body: Body) -> Result<Bytes, ApiError> {
         })?;
         let Ok(data) = frame.into_data() else { continue };
         seen = seen.saturating_add(data.len());
-        if seen <= MAX_UPLOAD_BYTES {
+        if seen <= limit {
             out.extend_from_slice(&data);
         } else if seen > MAX_DRAINED_BYTES {
             break;
         }
     }
-    if seen > MAX_UPLOAD_BYTES {
-        let mib = MAX_UPLOAD_BYTES / (1024 * 1024);
+    if seen > limit {
+        let mib = limit / (1024 * 1024);
         return Err(ApiError::TooLarge {
             message_en: format!("the file is larger than the {mib} MiB an upload may be"),
             message_vi: format!("Tệp lớn hơn giới hạn {mib} MiB cho phép tải lên"),
@@ -389,6 +395,7 @@ pub async fn post_template(
     UnitPeriod { unit, period }: UnitPeriod,
     body: Body,
 ) -> ApiResult<Json<Value>> {
+    authorize(&state, &caller, &unit, Action::Write).await?;
     let bytes = read_body(body).await?;
     let summary = store_upload(&state, &caller, &unit, &period, &bytes).await?;
     Ok(Json(

@@ -13,8 +13,6 @@ use crate::error::{ApiError, ApiResult};
 use crate::lang::Lang;
 use askama::Template;
 use axum::Form;
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
@@ -108,8 +106,21 @@ pub async fn upload(
     State(state): State<AppState>,
     session: Session,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: axum::body::Body,
 ) -> ApiResult<Response> {
+    // The unit is named inside the form, so the scope is checked after reading it; but a
+    // role that can write nowhere is refused before a byte of the file is read.
+    if matches!(
+        session.caller.user.role,
+        binhdang_domain::access::Role::Viewer | binhdang_domain::access::Role::Leader
+    ) {
+        return Err(ApiError::Forbidden {
+            code: "read_only_role",
+            message_en: "your role reads figures; it does not import reports".into(),
+            message_vi: "Vai trò của bạn chỉ xem số liệu, không nhập báo cáo".into(),
+        });
+    }
+    let body = crate::api::templates::read_body_within(body, MAX_UPLOAD_BYTES + 64 * 1024).await;
     let parts = match body {
         Ok(bytes) => {
             let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");

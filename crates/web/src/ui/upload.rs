@@ -47,13 +47,15 @@ pub async fn submit(
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult<Response> {
+    // Who may write where is known from the address; the file is read only after that.
+    let (unit, period) = super::request::target(&state, &session, &q).await?;
+    crate::auth::authorize(&state, &session.caller, &unit, binhdang_domain::access::Action::Write).await?;
     let bytes = read_body(body).await?;
     let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let parts = multipart::parts(content_type, bytes).await;
     if let Some(r) = session.csrf_refusal(multipart::text(&parts, "csrf").as_deref()) {
         return Ok(r);
     }
-    let (unit, period) = super::request::target(&state, &session, &q).await?;
     let file = multipart::file(&parts, "file").map(|f| &f.data[..]).unwrap_or_default();
     let back_href = match q.get("back").map(String::as_str) {
         Some("registers") => format!(

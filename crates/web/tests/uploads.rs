@@ -1,0 +1,46 @@
+//! Uploads are read only for someone who may make them: a caller outside the unit's scope is
+//! answered while the file is still on its way (the server does not wait for it, nor keep it).
+
+mod support;
+
+use binhdang_domain::access::Role;
+use binhdang_store::on_both_backends;
+use std::time::Duration;
+use support::App;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// Sends the head of a request announcing a 50 MB body, then only a few bytes of it, and
+/// returns the status line the server answers with (or None if it waits for the rest).
+async fn status_before_the_body(app: &App, path: &str, token: &str) -> Option<String> {
+    let address = app.base.trim_start_matches("http://");
+    let mut socket = tokio::net::TcpStream::connect(address).await.unwrap();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/octet-stream\r\nContent-Length: 50000000\r\n\r\n"
+    );
+    socket.write_all(head.as_bytes()).await.unwrap();
+    socket.write_all(&[0u8; 1024]).await.unwrap();
+    let mut answer = vec![0u8; 512];
+    let n = tokio::time::timeout(Duration::from_secs(5), socket.read(&mut answer))
+        .await
+        .ok()?
+        .ok()?;
+    let text = String::from_utf8_lossy(&answer[..n]).to_string();
+    text.lines().next().map(str::to_string)
+}
+
+on_both_backends! {
+    async fn an_upload_from_outside_the_scope_is_refused_before_the_file_is_read(backend: Backend) {
+        let app = App::spawn(backend).await;
+        // An officer of another province (02, Hà Giang before the reform) writes nowhere in 12.
+        let token = app.db.token_for("can.bo.khac", Role::Officer, "02").await;
+        for path in [
+            "/api/v1/templates/entry.xlsx?unit=12&period=2024",
+            "/api/v1/imports?unit=12&period=2024&file=bao-cao.docx",
+            "/api/v1/values.csv?unit=12&period=2024",
+        ] {
+            let status = status_before_the_body(&app, path, &token).await;
+            assert_eq!(status.as_deref(), Some("HTTP/1.1 403 Forbidden"), "{path}");
+        }
+    }
+}
