@@ -609,13 +609,33 @@ fn push_text(para: &mut Option<String>, row: &mut Option<Vec<Cell>>, depth: usiz
 
 // ----------------------------------------------------------------------------------- PDF
 
+thread_local! {
+    /// Set while this thread reads a PDF: a panic there is contained and not printed.
+    static READING_PDF: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Installs, once for the process, a panic hook that stays quiet on a thread reading a PDF
+/// and passes every other panic to the hook that was there. Swapping the hook around each
+/// read instead would race when several imports read at once.
+fn quiet_panics_while_reading_pdfs() {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !READING_PDF.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+}
+
 fn read_pdf(bytes: &[u8]) -> Result<Vec<RawBlock>, ReadError> {
-    // pdf-extract panics on some malformed files: contain it, and keep the default hook
-    // from printing a panic message the user would take for a crash.
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
+    // pdf-extract panics on some malformed files: contain it, and keep the panic message
+    // from being printed, where the user would take it for a crash.
+    quiet_panics_while_reading_pdfs();
+    READING_PDF.with(|r| r.set(true));
     let result = std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem_by_pages(bytes));
-    std::panic::set_hook(previous);
+    READING_PDF.with(|r| r.set(false));
     let pages = match result {
         Ok(Ok(pages)) => pages,
         Ok(Err(e)) => {

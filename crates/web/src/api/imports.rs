@@ -39,14 +39,16 @@ pub async fn import_report(
     }
     let indicators = store.indicators().await?;
     let elements = store.data_elements().await?;
-    let proposals = binhdang_ingest::proposals_bytes(bytes, &indicators, &elements).map_err(|e| {
-        ApiError::invalid(
-            "file",
-            "unreadable",
-            format!("{file_name} cannot be read: {e}"),
-            format!("Không đọc được tệp {file_name}: {}", e.message_vi()),
-        )
-    })?;
+    let proposals = read_in_the_background(bytes.to_vec(), indicators, elements, file_name)
+        .await?
+        .map_err(|e| {
+            ApiError::invalid(
+                "file",
+                "unreadable",
+                format!("{file_name} cannot be read: {e}"),
+                format!("Không đọc được tệp {file_name}: {}", e.message_vi()),
+            )
+        })?;
     let mut rows = Vec::new();
     for (group, p) in proposals.iter().enumerate() {
         for v in &p.values {
@@ -95,6 +97,51 @@ pub async fn accept_confident(store: &Store, batch: &ImportBatch, actor: &Actor)
     store.decide_import(batch, &decisions, actor).await?;
     let batch = store.import_batch(batch.id).await?;
     Ok(store.store_import(&batch, actor).await?)
+}
+
+/// How many documents are read at once, and how long one may take: reading a DOCX or PDF is
+/// CPU work that must not hold the server's request threads, nor pile up.
+const READERS_AT_ONCE: usize = 2;
+const READING_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Reads a legacy document on a blocking thread, at most [`READERS_AT_ONCE`] at a time and
+/// for at most [`READING_TIME_LIMIT`] (a reading that runs over is refused; its thread keeps
+/// its place among the readers until it ends, so slow files cannot pile up).
+async fn read_in_the_background(
+    bytes: Vec<u8>,
+    indicators: Vec<binhdang_domain::Indicator>,
+    elements: Vec<binhdang_domain::DataElement>,
+    file_name: &str,
+) -> Result<Result<Vec<binhdang_ingest::Proposal>, binhdang_ingest::ReadError>, ApiError> {
+    static READERS: std::sync::OnceLock<std::sync::Arc<tokio::sync::Semaphore>> = std::sync::OnceLock::new();
+    let readers = READERS.get_or_init(|| std::sync::Arc::new(tokio::sync::Semaphore::new(READERS_AT_ONCE)));
+    let slow = || {
+        ApiError::invalid(
+            "file",
+            "too_slow",
+            format!(
+                "{file_name} took longer than {} s to read",
+                READING_TIME_LIMIT.as_secs()
+            ),
+            format!("Đọc tệp {file_name} mất quá {} giây", READING_TIME_LIMIT.as_secs()),
+        )
+    };
+    let reading = async {
+        let permit = readers
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        tokio::task::spawn_blocking(move || {
+            let _held = permit;
+            binhdang_ingest::proposals_bytes(&bytes, &indicators, &elements)
+        })
+        .await
+        .map_err(|e| ApiError::Internal(format!("reading a document failed: {e}")))
+    };
+    tokio::time::timeout(READING_TIME_LIMIT, reading)
+        .await
+        .map_err(|_| slow())?
 }
 
 pub(crate) fn too_large(size: usize) -> ApiError {
