@@ -2,6 +2,7 @@
 //! web server (and prepares the database first if it is empty).
 
 mod accounts;
+mod backup;
 mod bench;
 mod check;
 mod demo;
@@ -130,6 +131,32 @@ enum Command {
         #[command(flatten)]
         args: verify::VerifyArgs,
     },
+    /// Write the whole database, from one consistent snapshot, to a file (safe while the
+    /// server runs; see the README for a schedule).
+    Backup {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// The file to write.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Put a backup into a new, empty database (SQLite or PostgreSQL).
+    Restore {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// The backup file.
+        file: std::path::PathBuf,
+    },
+    /// Copy a whole deployment from one database into a new, empty one: SQLite to
+    /// PostgreSQL, or back. Run `binhdang verify` on the new one afterwards.
+    Migrate {
+        /// The database in use now.
+        #[arg(long)]
+        from: String,
+        /// The new, empty database.
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[tokio::main]
@@ -220,6 +247,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         // Dispatched in `main`, before any logging or database.
         Command::Check(_) | Command::Import { .. } | Command::Verify { .. } => {
             unreachable!("check, import and verify run from main")
+        }
+        Command::Backup { db, out } => {
+            let store = open(&db.database_url, clock).await?;
+            backup::backup(&store, &out).await?;
+        }
+        Command::Restore { db, file } => {
+            let store = open(&db.database_url, clock).await?;
+            backup::restore(&store, &file).await?;
+        }
+        Command::Migrate { from, to } => {
+            let (from, to) = (open(&from, clock).await?, open(&to, clock).await?);
+            backup::migrate(&from, &to).await?;
         }
         Command::Report { db, args } => {
             let store = open(&db.database_url, clock).await?;

@@ -11,6 +11,7 @@
 
 pub mod access;
 mod audit;
+pub mod backup;
 mod batch;
 pub mod bulk;
 mod catalogue;
