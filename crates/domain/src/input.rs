@@ -8,6 +8,10 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 
+/// The longest comment (an officer's explanation of a value) stored with a value: ample for
+/// a few sentences, and a bound on what one save can write.
+pub const MAX_COMMENT_CHARS: usize = 2_000;
+
 /// One thing wrong with a request, named by the field it concerns (`values[3].value`), in
 /// both languages so the interface can show either.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -175,6 +179,17 @@ pub fn check_inputs(
             .as_ref()
             .map(|c| c.trim().to_string())
             .filter(|c| !c.is_empty());
+        if let Some(c) = &comment
+            && c.chars().count() > MAX_COMMENT_CHARS
+        {
+            problems.push(FieldProblem::new(
+                field("comment"),
+                "too_long",
+                format!("a comment is at most {MAX_COMMENT_CHARS} characters"),
+                format!("Ghi chú dài tối đa {MAX_COMMENT_CHARS} ký tự"),
+            ));
+            continue;
+        }
         checked.push(CheckedValue {
             element: element.code.clone(),
             disaggregation,

@@ -230,6 +230,11 @@ on_both_backends! {
         let (_, en) = app.put("/api/v1/values?unit=12&period=2024", &bad, "en-GB,en;q=0.8").await;
         assert_eq!(en["error"]["message"], "3 problems; nothing was saved");
         assert!(en["error"]["problems"][2]["message"].as_str().unwrap().contains("negative"));
+        // A comment is an explanation, not a document: a megabyte of it is refused.
+        let long = json!({ "values": [{ "element": "2.1.num", "value": "100", "comment": "x".repeat(1_000_000) }] });
+        let (s, body) = app.put("/api/v1/values?unit=12&period=2024", &long, "vi").await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(problems(&body), [("values[0].comment".into(), "too_long".into())]);
         let (_, after) = app.get("/api/v1/values?unit=12&period=2024").await;
         assert_eq!(after["values"], before["values"], "a refused write must leave the values as they were");
     }
