@@ -36,6 +36,8 @@ pub enum UserCommand {
     Disable { username: String },
     /// Let a disabled account sign in again.
     Enable { username: String },
+    /// Forget an account's failed sign-ins, so its owner may sign in at once.
+    Unlock { username: String },
     /// Set a new password (read from standard input) that the user must change at the next sign-in.
     ResetPassword {
         username: String,
@@ -146,6 +148,13 @@ pub async fn user(store: &Store, command: UserCommand) -> anyhow::Result<()> {
                 .await
                 .map_err(explain)?;
             println!("enabled {username}");
+        }
+        UserCommand::Unlock { username } => {
+            let n = store
+                .lift_sign_in_limit(&username, CLI_ACTOR, CLI_ORIGIN)
+                .await
+                .map_err(explain)?;
+            println!("forgot {n} failed sign-in(s) of {username}");
         }
         UserCommand::ResetPassword {
             username,

@@ -69,6 +69,10 @@ enum Command {
         /// browser writes must come from this host.
         #[arg(long, env = "BINHDANG_PUBLIC_URL")]
         public_url: Option<String>,
+        /// A reverse proxy (address or block, e.g. 10.0.0.0/8; repeat for several) whose
+        /// X-Forwarded-For names the client; from anyone else that header is ignored.
+        #[arg(long = "trusted-proxy", value_delimiter = ',', env = "BINHDANG_TRUSTED_PROXIES")]
+        trusted_proxies: Vec<binhdang_web::Cidr>,
     },
     /// Accounts: add, list, disable, reset a password.
     User {
@@ -217,6 +221,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             addr,
             demo,
             public_url,
+            trusted_proxies,
         } => {
             let store = open(&db.database_url, clock).await?;
             init(&store, demo).await?;
@@ -224,7 +229,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("cannot listen on {addr}"))?;
             eprintln!("binhdang: serving on http://{addr}/ ({})", store.backend().name());
-            binhdang_web::serve_with(listener, store, binhdang_web::Settings { public_url }).await?;
+            binhdang_web::serve_with(
+                listener,
+                store,
+                binhdang_web::Settings {
+                    public_url,
+                    trusted_proxies,
+                },
+            )
+            .await?;
         }
         Command::User { db, action } => {
             let store = open(&db.database_url, clock).await?;

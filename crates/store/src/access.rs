@@ -562,6 +562,35 @@ impl Store {
         Ok(id)
     }
 
+    /// Lifts the sign-in limit of an account (an administrator, once the owner is known to be
+    /// the one who failed): its failed attempts are forgotten; audited.
+    pub async fn lift_sign_in_limit(&self, username: &str, actor: &str, origin: &str) -> Result<u64, StoreError> {
+        let user = self.user_by_name(username).await?.ok_or_else(|| StoreError::NotFound {
+            what: "user",
+            key: username.to_string(),
+        })?;
+        let mut tx = self.begin_write().await?;
+        let forgotten = sqlx::query("DELETE FROM sign_in_attempts WHERE username = $1 AND succeeded = 0")
+            .bind(&user.username)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        let entry = AuditEntry {
+            actor,
+            origin,
+            action: "user.lift_sign_in_limit",
+            unit_id: Some(user.unit.id),
+            period: None,
+            subject: &user.username,
+            old_value: Some(serde_json::json!({"failed_attempts": forgotten})),
+            new_value: None,
+            reason: None,
+        };
+        audit_in(&mut tx, &entry, &self.now_text()).await?;
+        tx.commit().await?;
+        Ok(forgotten)
+    }
+
     /// The user and CSRF token of a live session.
     pub async fn session_user(&self, session_id: &str) -> Result<Option<(User, String)>, StoreError> {
         let row = sqlx::query("SELECT user_id, csrf_token, expires_at FROM sessions WHERE id_hash = $1")

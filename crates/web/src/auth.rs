@@ -5,13 +5,12 @@
 
 use crate::AppState;
 use crate::error::ApiError;
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method};
 use binhdang_domain::access::{Action, Role, permits};
 use binhdang_store::{Actor, AuditEntry, UnitSummary, User};
-use std::net::SocketAddr;
 
 pub const SESSION_COOKIE: &str = "binhdang_session";
 
@@ -49,11 +48,7 @@ pub(crate) fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 fn origin_of(parts: &Parts) -> String {
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip().to_string())
-        .unwrap_or_default()
+    crate::ClientAddress::of(parts)
 }
 
 fn unauthenticated() -> ApiError {

@@ -196,7 +196,10 @@ on_both_backends! {
         // Behind a proxy at an https address: Secure cookies and HSTS, on pages and the API.
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let settings = binhdang_web::Settings { public_url: Some("https://binhdang.example.vn".into()) };
+        let settings = binhdang_web::Settings {
+            public_url: Some("https://binhdang.example.vn".into()),
+            ..Default::default()
+        };
         tokio::spawn(binhdang_web::serve_with(listener, app.db.store.clone(), settings));
         let r = reqwest::Client::new()
             .post(format!("{base}/api/v1/auth/sign-in"))
@@ -210,5 +213,61 @@ on_both_backends! {
         let page = reqwest::Client::new().get(format!("{base}/dang-nhap")).send().await.unwrap();
         assert!(page.headers().get_all("set-cookie").iter().all(|c| c.to_str().unwrap().contains("; Secure")));
         assert!(page.headers().contains_key("strict-transport-security"));
+    }
+}
+
+on_both_backends! {
+    async fn behind_a_trusted_proxy_each_officer_has_their_own_address(backend: Backend) {
+        let app = App::spawn(backend).await;
+        app.db.token_for("can.bo.p", Role::Officer, "12").await;
+        let sign_in = |base: String, forwarded: &'static str, password: &'static str| async move {
+            reqwest::Client::new()
+                .post(format!("{base}/api/v1/auth/sign-in"))
+                .header("x-forwarded-for", forwarded)
+                .json(&json!({ "username": "can.bo.p", "password": password }))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        };
+        // Without a trusted proxy the header is the client's word, and ignored: five
+        // failures "from" one address stop the account for the real peer address.
+        for _ in 0..5 {
+            assert_eq!(sign_in(app.base.clone(), "203.0.113.5", "sai-mat-khau-1").await, StatusCode::UNAUTHORIZED);
+        }
+        assert_eq!(sign_in(app.base.clone(), "203.0.113.6", TEST_PASSWORD).await, StatusCode::TOO_MANY_REQUESTS);
+        // An administrator who knows it was the owner lifts the limit.
+        let (s, _) = app.post("/api/v1/users/can.bo.p/lift-sign-in-limit", &json!({})).await;
+        assert_eq!(s, StatusCode::NO_CONTENT);
+        assert_eq!(sign_in(app.base.clone(), "203.0.113.6", TEST_PASSWORD).await, StatusCode::OK);
+
+        // Behind a trusted proxy (loopback here), the forwarded address counts: another
+        // address's failures do not stop the officer at their own.
+        app.db.token_for("can.bo.q", Role::Officer, "12").await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let settings = binhdang_web::Settings {
+            trusted_proxies: vec!["127.0.0.0/8".parse().unwrap()],
+            ..Default::default()
+        };
+        tokio::spawn(binhdang_web::serve_with(listener, app.db.store.clone(), settings));
+        let sign_in_q = |forwarded: &'static str, password: &'static str| {
+            let base = base.clone();
+            async move {
+                reqwest::Client::new()
+                    .post(format!("{base}/api/v1/auth/sign-in"))
+                    .header("x-forwarded-for", forwarded)
+                    .json(&json!({ "username": "can.bo.q", "password": password }))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            }
+        };
+        for _ in 0..5 {
+            assert_eq!(sign_in_q("198.51.100.7", "sai-mat-khau-1").await, StatusCode::UNAUTHORIZED);
+        }
+        assert_eq!(sign_in_q("198.51.100.7", TEST_PASSWORD).await, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(sign_in_q("198.51.100.8, 127.0.0.1", TEST_PASSWORD).await, StatusCode::OK);
     }
 }

@@ -196,6 +196,7 @@ pub fn routes() -> Router<AppState> {
         .route("/users", get(users::list_users).post(users::add_user))
         .route("/users/{username}/disable", post(users::disable_user))
         .route("/users/{username}/enable", post(users::enable_user))
+        .route("/users/{username}/lift-sign-in-limit", post(users::lift_sign_in_limit))
         .route("/users/{username}/reset-password", post(users::reset_password))
         .route("/tokens", get(session::list_tokens).post(session::create_token))
         .route("/tokens/{id}", axum::routing::delete(session::revoke_token))

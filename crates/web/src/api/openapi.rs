@@ -41,6 +41,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/users"),
     ("post", "/api/v1/users/{username}/disable"),
     ("post", "/api/v1/users/{username}/enable"),
+    ("post", "/api/v1/users/{username}/lift-sign-in-limit"),
     ("post", "/api/v1/users/{username}/reset-password"),
     ("get", "/api/v1/tokens"),
     ("post", "/api/v1/tokens"),
@@ -362,6 +363,10 @@ fn account_paths() -> Value {
         "/api/v1/users/{username}/enable": { "post": { "summary": "Let a disabled account sign in again (administrators)",
             "parameters": [{ "name": "username", "in": "path", "required": true, "schema": { "type": "string" } }],
             "responses": { "204": { "description": "Enabled" } } } },
+        "/api/v1/users/{username}/lift-sign-in-limit": { "post": {
+            "summary": "Forget an account's failed sign-ins, so its owner may sign in at once (administrators)",
+            "parameters": [{ "name": "username", "in": "path", "required": true, "schema": { "type": "string" } }],
+            "responses": { "204": { "description": "Lifted" } } } },
         "/api/v1/users/{username}/reset-password": { "post": { "summary": "Reset a password (administrators); it must be changed at the next sign-in, and every session and token of the account ends",
             "parameters": [{ "name": "username", "in": "path", "required": true, "schema": { "type": "string" } }],
             "responses": { "204": { "description": "Reset" } } } },

@@ -10,7 +10,6 @@ use crate::auth::cookie_value;
 use crate::error::ApiError;
 use crate::error::ApiResult;
 use axum::Json;
-use axum::extract::ConnectInfo;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::http::HeaderValue;
@@ -23,7 +22,6 @@ use binhdang_store::access::DEFAULT_TOKEN_DAYS;
 use serde::Deserialize;
 use serde_json::Value;
 use serde_json::json;
-use std::net::SocketAddr;
 
 /// The body of `POST /auth/sign-in`. The fields are loose: anything but non-empty text is
 /// refused as missing (422 naming the field).
@@ -36,12 +34,12 @@ pub struct SignIn {
 /// `POST /api/v1/auth/sign-in` with `{"username", "password"}`.
 pub async fn sign_in(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    axum::Extension(crate::ClientAddress(address)): axum::Extension<crate::ClientAddress>,
     JsonBody(body): JsonBody<SignIn>,
 ) -> ApiResult<Response> {
     let username = text_field("username", &body.username)?;
     let password = text_field("password", &body.password)?;
-    match crate::auth::sign_in_paced(&state, username, password, &addr.ip().to_string()).await {
+    match crate::auth::sign_in_paced(&state, username, password, &address.to_string()).await {
         Ok((user, session)) => {
             // `Secure` is added by the transport layer when the public address is https.
             let cookie = format!(

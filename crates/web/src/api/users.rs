@@ -107,6 +107,21 @@ pub async fn enable_user(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// `POST /api/v1/users/{username}/lift-sign-in-limit` (administrators): the account's failed
+/// sign-ins are forgotten, so its owner may sign in at once.
+pub async fn lift_sign_in_limit(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    axum::extract::Path(username): axum::extract::Path<String>,
+) -> ApiResult<StatusCode> {
+    require_admin(&state, &caller, "user.lift_sign_in_limit").await?;
+    state
+        .store
+        .lift_sign_in_limit(&username, &caller.user.username, &caller.origin)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// `POST /api/v1/users/{username}/reset-password` (administrators) with `{"password"}`.
 pub async fn reset_password(
     State(state): State<AppState>,

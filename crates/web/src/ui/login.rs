@@ -8,7 +8,7 @@ use crate::auth::{SESSION_COOKIE, constant_time_eq, cookie_value};
 use crate::lang::Lang;
 use askama::Template;
 use axum::Form;
-use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
+use axum::extract::{FromRequestParts, Query, State};
 use axum::http::header::{RETRY_AFTER, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -16,7 +16,6 @@ use axum::response::Response;
 use binhdang_store::{SignInError, StoreError};
 use std::collections::HashMap;
 use std::convert::Infallible;
-use std::net::SocketAddr;
 
 /// The cookie holding the sign-in form's anti-forgery token (there is no session yet).
 const LOGIN_COOKIE: &str = "binhdang_login";
@@ -117,7 +116,7 @@ pub struct SignInForm {
 pub async fn submit(
     State(state): State<AppState>,
     visitor: Visitor,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    axum::Extension(crate::ClientAddress(address)): axum::Extension<crate::ClientAddress>,
     headers: HeaderMap,
     Form(f): Form<SignInForm>,
 ) -> Response {
@@ -155,7 +154,7 @@ pub async fn submit(
             None,
         );
     }
-    match crate::auth::sign_in_paced(&state, username, &f.password, &addr.ip().to_string()).await {
+    match crate::auth::sign_in_paced(&state, username, &f.password, &address.to_string()).await {
         Ok((user, session)) => {
             let target = if user.must_change_password {
                 PASSWORD_PATH.to_string()

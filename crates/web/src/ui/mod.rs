@@ -29,7 +29,7 @@ use crate::error::ApiError;
 use crate::lang::Lang;
 use askama::Template;
 use axum::Router;
-use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::header::{CACHE_CONTROL, LOCATION, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderName, HeaderValue, StatusCode};
@@ -37,7 +37,6 @@ use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use binhdang_domain::access::Role;
-use std::net::SocketAddr;
 use tower_http::compression::CompressionLayer;
 
 pub use assets::asset_url;
@@ -125,8 +124,8 @@ async fn refusals_as_pages(State(state): State<AppState>, request: Request, next
     *asked.method_mut() = request.method().clone();
     *asked.uri_mut() = request.uri().clone();
     *asked.headers_mut() = request.headers().clone();
-    if let Some(peer) = request.extensions().get::<ConnectInfo<SocketAddr>>() {
-        asked.extensions_mut().insert(*peer);
+    if let Some(client) = request.extensions().get::<crate::ClientAddress>() {
+        asked.extensions_mut().insert(*client);
     }
     let mut response = next.run(request).await;
     let Some(error) = crate::error::take_refusal(&mut response) else {
@@ -244,11 +243,7 @@ pub fn see_other(location: &str) -> Response {
 }
 
 fn origin_of(parts: &Parts) -> String {
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip().to_string())
-        .unwrap_or_default()
+    crate::ClientAddress::of(parts)
 }
 
 /// A signed-in visitor of the interface.
