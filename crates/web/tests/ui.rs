@@ -132,6 +132,52 @@ async fn pages_need_a_session_and_sign_in_works_through_the_form() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_account_page_lists_the_tokens_and_revokes_one() {
+    let app = App::spawn(Backend::Sqlite).await;
+    user(&app, "nguoi.dung.t", Role::Viewer, "12").await;
+    let store = &app.db.store;
+    let kept = store
+        .create_expiring_token("nguoi.dung.t", "bang-tinh", Some(30), "test", "test")
+        .await
+        .unwrap();
+    let gone = store
+        .create_expiring_token("nguoi.dung.t", "dien-thoai-cu", Some(30), "test", "test")
+        .await
+        .unwrap();
+    let mut v = Visitor::new(&app);
+    v.sign_in("nguoi.dung.t", TEST_PASSWORD).await;
+    let page = v.get("/doi-mat-khau").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("bang-tinh") && page.body.contains("dien-thoai-cu"),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains(&kept) && !page.body.contains(&gone),
+        "never the secret"
+    );
+    let id = store
+        .tokens_of("nguoi.dung.t")
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| t.name == "dien-thoai-cu")
+        .unwrap()
+        .id;
+    let csrf = page.csrf();
+    let r = v
+        .post("/doi-mat-khau/thu-hoi", &[("csrf", &csrf), ("id", &id.to_string())])
+        .await;
+    assert_eq!(r.location(), "/doi-mat-khau?msg=token_revoked");
+    let page = v.get(r.location()).await;
+    assert!(page.body.contains("Đã thu hồi mã truy cập."));
+    assert!(page.body.contains("Không còn hiệu lực"));
+    assert!(store.token_user(&gone).await.unwrap().is_none());
+    assert!(store.token_user(&kept).await.unwrap().is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn repeated_failures_are_rate_limited_with_a_message() {
     let app = App::spawn(Backend::Sqlite).await;
     user(&app, "nguoi.dung", Role::Viewer, "12").await;

@@ -250,14 +250,66 @@ pub async fn sign_out(
 struct PasswordPage {
     c: Chrome,
     forced: bool,
+    tokens: Vec<TokenRow>,
     old_error: Option<String>,
     new_error: Option<String>,
     confirm_error: Option<String>,
 }
 
-fn password_page(session: &Session, status: StatusCode, errors: [Option<String>; 3]) -> Response {
+/// One of the visitor's personal access tokens, as the account page lists it.
+pub struct TokenRow {
+    pub id: i64,
+    pub name: String,
+    pub created: String,
+    pub last_used: String,
+    pub expires: String,
+    pub live: bool,
+}
+
+/// `YYYY-MM-DD…` as dd/mm/yyyy, or "–".
+fn day(stamp: Option<&str>) -> String {
+    match stamp
+        .and_then(|s| s.get(..10))
+        .map(|d| d.split('-').collect::<Vec<_>>())
+    {
+        Some(p) if p.len() == 3 => format!("{}/{}/{}", p[2], p[1], p[0]),
+        _ => "–".into(),
+    }
+}
+
+/// The visitor's tokens, newest first.
+async fn token_rows(state: &AppState, session: &Session) -> Vec<TokenRow> {
+    let now = state.store.clock().now_text();
+    let tokens = state
+        .store
+        .tokens_of(&session.caller.user.username)
+        .await
+        .unwrap_or_default();
+    tokens
+        .into_iter()
+        .map(|t| TokenRow {
+            live: t.revoked_at.is_none() && t.expires_at.as_deref().is_none_or(|e| e > now.as_str()),
+            id: t.id,
+            created: day(Some(&t.created_at)),
+            last_used: day(t.last_used_at.as_deref()),
+            expires: day(t.expires_at.as_deref()),
+            name: t.name,
+        })
+        .collect()
+}
+
+fn password_page(
+    session: &Session,
+    status: StatusCode,
+    errors: [Option<String>; 3],
+    tokens: Vec<TokenRow>,
+    notice: Option<&str>,
+) -> Response {
     let [old_error, new_error, confirm_error] = errors;
     let mut c = session.chrome(session.t("Đổi mật khẩu", "Change password"), PASSWORD_PATH);
+    if let Some(text) = notice {
+        c = c.with_notice("ok", text.to_string());
+    }
     if session.caller.user.must_change_password {
         // Nowhere else to go until the password is changed.
         c.nav.clear();
@@ -265,6 +317,7 @@ fn password_page(session: &Session, status: StatusCode, errors: [Option<String>;
     let page = PasswordPage {
         c,
         forced: session.caller.user.must_change_password,
+        tokens,
         old_error,
         new_error,
         confirm_error,
@@ -272,9 +325,39 @@ fn password_page(session: &Session, status: StatusCode, errors: [Option<String>;
     render(status, &page)
 }
 
-/// `GET /doi-mat-khau`
-pub async fn password_form(session: Session) -> Response {
-    password_page(&session, StatusCode::OK, [None, None, None])
+/// `GET /doi-mat-khau[?msg=token_revoked]`: the password form and the visitor's tokens.
+pub async fn password_form(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let notice = (q.get("msg").map(String::as_str) == Some("token_revoked"))
+        .then(|| session.t("Đã thu hồi mã truy cập.", "The token has been revoked."));
+    let tokens = token_rows(&state, &session).await;
+    password_page(&session, StatusCode::OK, [None, None, None], tokens, notice)
+}
+
+/// `POST /doi-mat-khau/thu-hoi` with `csrf` and `id`: revokes one of the visitor's tokens.
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    session: Session,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    if let Some(r) = session.csrf_refusal(field(&form, "csrf")) {
+        return r;
+    }
+    let id = field(&form, "id")
+        .and_then(|i| i.trim().parse::<i64>().ok())
+        .unwrap_or(-1);
+    let caller = &session.caller;
+    match state
+        .store
+        .revoke_token(&caller.user.username, id, &caller.user.username, &caller.origin)
+        .await
+    {
+        Ok(()) => see_other(&format!("{PASSWORD_PATH}?msg=token_revoked")),
+        Err(e) => session.api_error(e.into()),
+    }
 }
 
 /// `POST /doi-mat-khau` with `old_password`, `new_password`, `confirm_password`.
@@ -310,7 +393,8 @@ pub async fn password_submit(
         );
     }
     if errors.iter().any(Option::is_some) {
-        return password_page(&session, StatusCode::UNPROCESSABLE_ENTITY, errors);
+        let tokens = token_rows(&state, &session).await;
+        return password_page(&session, StatusCode::UNPROCESSABLE_ENTITY, errors, tokens, None);
     }
     match state
         .store
@@ -330,7 +414,8 @@ pub async fn password_submit(
                 let slot = if p.field == "old_password" { 0 } else { 1 };
                 errors[slot] = Some(text);
             }
-            password_page(&session, StatusCode::UNPROCESSABLE_ENTITY, errors)
+            let tokens = token_rows(&state, &session).await;
+            password_page(&session, StatusCode::UNPROCESSABLE_ENTITY, errors, tokens, None)
         }
         Err(e) => session.api_error(e.into()),
     }

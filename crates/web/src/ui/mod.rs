@@ -54,6 +54,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route(SIGN_IN_PATH, get(login::form).post(login::submit))
         .route("/dang-xuat", post(login::sign_out))
         .route(PASSWORD_PATH, get(login::password_form).post(login::password_submit))
+        .route("/doi-mat-khau/thu-hoi", post(login::revoke_token))
         .route("/nhap-lieu", get(entry::page).post(entry::save))
         .route(paths::UPLOAD, post(upload::submit))
         .route("/xet-duyet", get(review::page))
