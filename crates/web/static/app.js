@@ -210,6 +210,13 @@
     });
   });
 
+  // A button with data-confirm asks before its form is sent (e.g. disabling an account).
+  document.addEventListener("submit", function (e) {
+    var button = e.submitter;
+    var question = button && button.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) e.preventDefault();
+  });
+
   function init(root) {
     initEntry(root);
     drawCharts(root);
