@@ -294,10 +294,7 @@ impl Store {
     }
 
     async fn set_disabled(&self, username: &str, disabled: bool, actor: &str, origin: &str) -> Result<(), StoreError> {
-        let user = self.user_by_name(username).await?.ok_or_else(|| StoreError::NotFound {
-            what: "user",
-            key: username.to_string(),
-        })?;
+        let user = self.existing_user(username).await?;
         let mut tx = self.begin_write().await?;
         if disabled && user.role == Role::Admin && !user.disabled {
             lock_administrators(&mut tx, self.backend).await?;
@@ -373,10 +370,7 @@ impl Store {
         if !problems.is_empty() {
             return Err(StoreError::Invalid(problems));
         }
-        let user = self.user_by_name(username).await?.ok_or_else(|| StoreError::NotFound {
-            what: "user",
-            key: username.to_string(),
-        })?;
+        let user = self.existing_user(username).await?;
         let hash = hash_password(password)?;
         let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3")
@@ -562,13 +556,18 @@ impl Store {
         Ok(id)
     }
 
+    /// The account named `username`, or not found (404).
+    async fn existing_user(&self, username: &str) -> Result<User, StoreError> {
+        self.user_by_name(username).await?.ok_or_else(|| StoreError::NotFound {
+            what: "user",
+            key: username.to_string(),
+        })
+    }
+
     /// Lifts the sign-in limit of an account (an administrator, once the owner is known to be
     /// the one who failed): its failed attempts are forgotten; audited.
     pub async fn lift_sign_in_limit(&self, username: &str, actor: &str, origin: &str) -> Result<u64, StoreError> {
-        let user = self.user_by_name(username).await?.ok_or_else(|| StoreError::NotFound {
-            what: "user",
-            key: username.to_string(),
-        })?;
+        let user = self.existing_user(username).await?;
         let mut tx = self.begin_write().await?;
         let forgotten = sqlx::query("DELETE FROM sign_in_attempts WHERE username = $1 AND succeeded = 0")
             .bind(&user.username)
@@ -655,10 +654,7 @@ impl Store {
             )]));
         }
         let expires_at = days.map(|d| rfc3339(self.clock.now() + Duration::days(d)));
-        let user = self.user_by_name(username).await?.ok_or_else(|| StoreError::NotFound {
-            what: "user",
-            key: username.to_string(),
-        })?;
+        let user = self.existing_user(username).await?;
         let token = format!("bd_{}", new_secret());
         let mut tx = self.begin_write().await?;
         sqlx::query(
@@ -747,10 +743,7 @@ impl Store {
 
     /// Revokes one token of `username` (audited); not found if it is not theirs.
     pub async fn revoke_token(&self, username: &str, id: i64, actor: &str, origin: &str) -> Result<(), StoreError> {
-        let user = self.user_by_name(username).await?.ok_or_else(|| StoreError::NotFound {
-            what: "user",
-            key: username.to_string(),
-        })?;
+        let user = self.existing_user(username).await?;
         let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE access_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
@@ -784,10 +777,7 @@ impl Store {
     }
 
     pub async fn revoke_tokens(&self, username: &str, actor: &str, origin: &str) -> Result<usize, StoreError> {
-        let user = self.user_by_name(username).await?.ok_or_else(|| StoreError::NotFound {
-            what: "user",
-            key: username.to_string(),
-        })?;
+        let user = self.existing_user(username).await?;
         let mut tx = self.begin_write().await?;
         let done = sqlx::query("UPDATE access_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
             .bind(self.now_text())
