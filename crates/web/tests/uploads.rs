@@ -12,11 +12,15 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 /// Sends the head of a request announcing a 50 MB body, then only a few bytes of it, and
 /// returns the status line the server answers with (or None if it waits for the rest).
 async fn status_before_the_body(app: &App, path: &str, token: &str) -> Option<String> {
+    status_before_the_body_with(app, path, &format!("Authorization: Bearer {token}")).await
+}
+
+async fn status_before_the_body_with(app: &App, path: &str, credentials: &str) -> Option<String> {
     let address = app.base.trim_start_matches("http://");
     let mut socket = tokio::net::TcpStream::connect(address).await.unwrap();
     let head = format!(
-        "POST {path} HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\n\
-         Content-Type: application/octet-stream\r\nContent-Length: 50000000\r\n\r\n"
+        "POST {path} HTTP/1.1\r\nHost: {address}\r\n{credentials}\r\n\
+         Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 50000000\r\n\r\n"
     );
     socket.write_all(head.as_bytes()).await.unwrap();
     socket.write_all(&[0u8; 1024]).await.unwrap();
@@ -40,6 +44,19 @@ on_both_backends! {
             "/api/v1/values.csv?unit=12&period=2024",
         ] {
             let status = status_before_the_body(&app, path, &token).await;
+            assert_eq!(status.as_deref(), Some("HTTP/1.1 403 Forbidden"), "{path}");
+        }
+        // The pages' upload forms carry their token in the address: a wrong one is refused
+        // before the file is read, as is a signed-in officer outside the unit's scope.
+        let signed_in = reqwest::Client::new()
+            .post(format!("{}/api/v1/auth/sign-in", app.base))
+            .json(&serde_json::json!({ "username": "can.bo.khac", "password": binhdang_store::testing::TEST_PASSWORD }))
+            .send()
+            .await
+            .unwrap();
+        let cookie = signed_in.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+        for path in ["/nhap-lieu/tai-len?unit=12&period=2024&csrf=sai", "/nhap-bao-cao-cu?csrf=sai"] {
+            let status = status_before_the_body_with(&app, path, &format!("Cookie: {cookie}")).await;
             assert_eq!(status.as_deref(), Some("HTTP/1.1 403 Forbidden"), "{path}");
         }
     }

@@ -106,10 +106,15 @@ pub async fn upload(
     State(state): State<AppState>,
     session: Session,
     headers: HeaderMap,
+    Query(address): Query<HashMap<String, String>>,
     body: axum::body::Body,
 ) -> ApiResult<Response> {
     // The unit is named inside the form, so the scope is checked after reading it; but a
     // role that can write nowhere is refused before a byte of the file is read.
+    if let Some(r) = session.csrf_refusal_in_address(&address) {
+        return Ok(r);
+    }
+    let token_in_address = address.contains_key("csrf");
     if matches!(
         session.caller.user.role,
         binhdang_domain::access::Role::Viewer | binhdang_domain::access::Role::Leader
@@ -129,7 +134,7 @@ pub async fn upload(
         Err(_) => Vec::new(),
     };
     let text = |name: &str| multipart::text(&parts, name);
-    if let Some(r) = session.csrf_refusal(text("csrf").as_deref()) {
+    if !token_in_address && let Some(r) = session.csrf_refusal(text("csrf").as_deref()) {
         return Ok(r);
     }
     let q: HashMap<String, String> = ["unit", "period"]

@@ -260,6 +260,13 @@ pub struct Session {
 
 impl Session {
     /// The refusal of a form whose hidden `csrf` field is not this session's token.
+    /// For a form that uploads a file: its token may come in the address (`?csrf=`), where it
+    /// is checked before a byte of the file is read. `Some(refusal)` when it is there and wrong;
+    /// `None` when it is right or absent (then the form's own field is checked after reading).
+    pub fn csrf_refusal_in_address(&self, q: &std::collections::HashMap<String, String>) -> Option<Response> {
+        q.get("csrf").and_then(|sent| self.csrf_refusal(Some(sent)))
+    }
+
     pub fn csrf_refusal(&self, sent: Option<&str>) -> Option<Response> {
         if constant_time_eq(sent.unwrap_or("").as_bytes(), self.csrf.as_bytes()) {
             None

@@ -47,13 +47,18 @@ pub async fn submit(
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult<Response> {
-    // Who may write where is known from the address; the file is read only after that.
+    // The form's token and who may write where are known from the address; the file is read
+    // only after both are checked.
+    if let Some(r) = session.csrf_refusal_in_address(&q) {
+        return Ok(r);
+    }
+    let token_in_address = q.contains_key("csrf");
     let (unit, period) = super::request::target(&state, &session, &q).await?;
     crate::auth::authorize(&state, &session.caller, &unit, binhdang_domain::access::Action::Write).await?;
     let bytes = read_body(body).await?;
     let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let parts = multipart::parts(content_type, bytes).await;
-    if let Some(r) = session.csrf_refusal(multipart::text(&parts, "csrf").as_deref()) {
+    if !token_in_address && let Some(r) = session.csrf_refusal(multipart::text(&parts, "csrf").as_deref()) {
         return Ok(r);
     }
     let file = multipart::file(&parts, "file").map(|f| &f.data[..]).unwrap_or_default();
