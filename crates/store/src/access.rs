@@ -574,18 +574,16 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-        let entry = AuditEntry {
+        self.audit_account(
+            &mut tx,
+            &user,
+            "user.lift_sign_in_limit",
+            Some(serde_json::json!({"failed_attempts": forgotten})),
+            None,
             actor,
             origin,
-            action: "user.lift_sign_in_limit",
-            unit_id: Some(user.unit.id),
-            period: None,
-            subject: &user.username,
-            old_value: Some(serde_json::json!({"failed_attempts": forgotten})),
-            new_value: None,
-            reason: None,
-        };
-        audit_in(&mut tx, &entry, &self.now_text()).await?;
+        )
+        .await?;
         tx.commit().await?;
         Ok(forgotten)
     }
@@ -643,6 +641,18 @@ impl Store {
         actor: &str,
         origin: &str,
     ) -> Result<String, StoreError> {
+        Ok(self.issue_token(username, name, days, actor, origin).await?.0)
+    }
+
+    /// [`Store::create_expiring_token`], answering the token's listing too (its id and expiry).
+    pub async fn issue_token(
+        &self,
+        username: &str,
+        name: &str,
+        days: Option<i64>,
+        actor: &str,
+        origin: &str,
+    ) -> Result<(String, TokenInfo), StoreError> {
         if let Some(d) = days
             && !(1..=MAX_TOKEN_DAYS).contains(&d)
         {
@@ -656,31 +666,60 @@ impl Store {
         let expires_at = days.map(|d| rfc3339(self.clock.now() + Duration::days(d)));
         let user = self.existing_user(username).await?;
         let token = format!("bd_{}", new_secret());
+        let created_at = self.now_text();
         let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO access_tokens (user_id, name, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        let id: i64 = sqlx::query(
+            "INSERT INTO access_tokens (user_id, name, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)
+             RETURNING id",
         )
         .bind(user.id)
         .bind(name)
         .bind(secret_hash(&token))
-        .bind(self.now_text())
+        .bind(&created_at)
         .bind(&expires_at)
-        .execute(&mut *tx)
-        .await?;
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+        let change = serde_json::json!({"name": name, "expires_at": expires_at});
+        self.audit_account(&mut tx, &user, "token.create", None, Some(change), actor, origin)
+            .await?;
+        tx.commit().await?;
+        let info = TokenInfo {
+            id,
+            name: name.to_string(),
+            created_at,
+            last_used_at: None,
+            expires_at,
+            revoked_at: None,
+        };
+        Ok((token, info))
+    }
+
+    /// Writes the audit row of a change to an account (or its tokens) on the change's own
+    /// transaction.
+    #[allow(clippy::too_many_arguments)]
+    async fn audit_account(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        user: &User,
+        action: &str,
+        old_value: Option<serde_json::Value>,
+        new_value: Option<serde_json::Value>,
+        actor: &str,
+        origin: &str,
+    ) -> Result<(), StoreError> {
         let entry = AuditEntry {
             actor,
             origin,
-            action: "token.create",
+            action,
             unit_id: Some(user.unit.id),
             period: None,
             subject: &user.username,
-            old_value: None,
-            new_value: Some(serde_json::json!({"name": name, "expires_at": expires_at})),
+            old_value,
+            new_value,
             reason: None,
         };
-        audit_in(&mut tx, &entry, &self.now_text()).await?;
-        tx.commit().await?;
-        Ok(token)
+        audit_in(tx, &entry, &self.now_text()).await
     }
 
     /// The user a bearer token belongs to, if the token is live (not revoked, not expired).
@@ -760,18 +799,16 @@ impl Store {
                 key: id.to_string(),
             });
         }
-        let entry = AuditEntry {
+        self.audit_account(
+            &mut tx,
+            &user,
+            "token.revoke",
+            None,
+            Some(serde_json::json!({"token": id})),
             actor,
             origin,
-            action: "token.revoke",
-            unit_id: Some(user.unit.id),
-            period: None,
-            subject: &user.username,
-            old_value: None,
-            new_value: Some(serde_json::json!({"token": id})),
-            reason: None,
-        };
-        audit_in(&mut tx, &entry, &self.now_text()).await?;
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -785,18 +822,16 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-        let entry = AuditEntry {
+        self.audit_account(
+            &mut tx,
+            &user,
+            "token.revoke",
+            None,
+            Some(serde_json::json!({"revoked": done})),
             actor,
             origin,
-            action: "token.revoke",
-            unit_id: Some(user.unit.id),
-            period: None,
-            subject: &user.username,
-            old_value: None,
-            new_value: Some(serde_json::json!({"revoked": done})),
-            reason: None,
-        };
-        audit_in(&mut tx, &entry, &self.now_text()).await?;
+        )
+        .await?;
         tx.commit().await?;
         Ok(done as usize)
     }

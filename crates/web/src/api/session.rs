@@ -144,9 +144,9 @@ pub async fn create_token(
             )
         })?,
     };
-    let token = state
+    let (token, info) = state
         .store
-        .create_expiring_token(
+        .issue_token(
             &caller.user.username,
             name,
             Some(days),
@@ -154,12 +154,9 @@ pub async fn create_token(
             &caller.origin,
         )
         .await?;
-    let listed = state.store.tokens_of(&caller.user.username).await?;
-    let info = listed.iter().find(|t| t.name == name && t.revoked_at.is_none());
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "token": token, "name": name, "id": info.map(|t| t.id),
-            "expires_at": info.and_then(|t| t.expires_at.clone()) })),
+        Json(json!({ "token": token, "name": name, "id": info.id, "expires_at": info.expires_at })),
     ))
 }
 
