@@ -247,6 +247,9 @@ mod tests {
                 year: 2025,
                 target: Target { op, value: d(target) },
             }],
+            time_aggregation: crate::TimeAggregation::Last,
+            time_aggregation_reason_vi: String::new(),
+            time_aggregation_reason_en: String::new(),
         }
     }
 

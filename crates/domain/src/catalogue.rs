@@ -155,6 +155,54 @@ impl FromStr for Aggregation {
     }
 }
 
+/// How data entered for several periods make one figure for a longer span (a year from its
+/// halves, a phase from its years), as DHIS2's aggregation type does over time. One choice per
+/// indicator, for all its data elements: a rate's numerator and denominator must come from the
+/// same periods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeAggregation {
+    /// A flow (births, cases, enrolments, spending): the periods' numerators add up and the
+    /// denominators add up, then the rate is taken.
+    Sum,
+    /// A stock (leaders, facilities, degree holders at a date): the last period with data.
+    Last,
+}
+
+impl TimeAggregation {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            TimeAggregation::Sum => "sum",
+            TimeAggregation::Last => "last",
+        }
+    }
+
+    pub fn label_vi(&self) -> &'static str {
+        match self {
+            TimeAggregation::Sum => "cộng các kỳ rồi tính tỷ lệ",
+            TimeAggregation::Last => "lấy kỳ cuối cùng có số liệu",
+        }
+    }
+
+    pub fn label_en(&self) -> &'static str {
+        match self {
+            TimeAggregation::Sum => "the periods added up, then divided",
+            TimeAggregation::Last => "the last period with data",
+        }
+    }
+}
+
+impl FromStr for TimeAggregation {
+    type Err = CatalogueError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "sum" => Ok(TimeAggregation::Sum),
+            "last" => Ok(TimeAggregation::Last),
+            other => Err(CatalogueError::Unknown("time aggregation", other.to_string())),
+        }
+    }
+}
+
 /// The comparison a target asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum TargetOp {
@@ -278,6 +326,11 @@ pub struct Indicator {
     /// Where the wording and targets were confirmed, and doubts to keep in mind.
     pub confidence: String,
     pub national_targets: Vec<NationalTarget>,
+    /// How the indicator's data of several periods make one figure (a phase, a range).
+    pub time_aggregation: TimeAggregation,
+    /// Why, in Vietnamese and in English (empty when nobody said).
+    pub time_aggregation_reason_vi: String,
+    pub time_aggregation_reason_en: String,
 }
 
 impl Indicator {
@@ -688,6 +741,11 @@ impl IndicatorRecord {
             responsible_agency: self.agency_example.trim().to_string(),
             confidence: self.confidence.trim().to_string(),
             national_targets,
+            // A stock unless `time_aggregation.csv` says otherwise: taking the last period
+            // never adds what should not be added.
+            time_aggregation: TimeAggregation::Last,
+            time_aggregation_reason_vi: String::new(),
+            time_aggregation_reason_en: String::new(),
         })
     }
 }

@@ -3,7 +3,10 @@
 
 use crate::assessment;
 use crate::rollup::Cell;
-use crate::{Aggregation, Disaggregation, Indicator, MeasureKind, Period, UnitLevel};
+use crate::window::substitutes;
+use crate::{
+    Aggregation, Disaggregation, ElementRole, Indicator, MeasureKind, Period, TimeAggregation, UnitLevel, Window,
+};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -56,12 +59,156 @@ pub struct Figure {
     /// The same by sex, where the indicator is entered by sex.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub by_sex: Option<BySex>,
-    /// How the figure was made: summed over the subtree, counted over reporting units, or
-    /// the unit's own survey figure.
+    /// How the figure was made: summed over the subtree (`sum_of_parts_then_divide`), counted
+    /// over reporting units, the unit's own survey figure, or — where the unit has no
+    /// numerator and denominator — the rate its report states (`stated_rate`, "theo số liệu
+    /// báo cáo"), which never enters a sum.
     pub method: &'static str,
     /// Whether approved data only, or all entered data, went into the figure.
     pub data: &'static str,
     pub completeness: Completeness,
+    /// For a phase, a range or a year built from its halves: which periods went in, and how.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub over_time: Option<OverTime>,
+}
+
+/// How a figure over several periods was made from the periods data is entered for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OverTime {
+    pub time_aggregation: TimeAggregation,
+    pub time_aggregation_vi: &'static str,
+    /// The periods the window is made of.
+    pub parts: Vec<String>,
+    /// The periods whose data made the figure (a year's halves where the year has none).
+    pub used: Vec<String>,
+    /// Parts with nothing entered for them or for their halves.
+    pub without_data: Vec<String>,
+    /// Days of the window that no period covers (a window ending inside a month).
+    pub uncovered_days: i64,
+}
+
+/// What was entered for one period: the unit's subtree cells and the unit's own values.
+#[derive(Debug, Clone, Default)]
+pub struct PeriodData {
+    pub cells: HashMap<(String, Disaggregation), Cell>,
+    pub own: HashMap<(String, Disaggregation), Decimal>,
+}
+
+impl PeriodData {
+    /// Whether anything of `indicator` was entered (in the subtree, or stated by the unit).
+    fn holds(&self, indicator: &Indicator) -> bool {
+        let prefix = format!("{}.", indicator.code);
+        self.cells
+            .keys()
+            .chain(self.own.keys())
+            .any(|(e, _)| e.starts_with(&prefix))
+    }
+
+    /// Adds `other`'s cells and own values to these; a stated rate is not a quantity and
+    /// is left out (the sum's rate is computed from the summed parts).
+    fn add(&mut self, other: &PeriodData) {
+        for (key, c) in &other.cells {
+            let cell = self.cells.entry(key.clone()).or_insert(Cell {
+                sum: Decimal::ZERO,
+                reporting: 0,
+            });
+            cell.sum += c.sum;
+            // Units that reported in any of the periods: at least the most of any one.
+            cell.reporting = cell.reporting.max(c.reporting);
+        }
+        let rate = format!(".{}", ElementRole::Rate.suffix());
+        for (key, v) in other.own.iter().filter(|((e, _), _)| !e.ends_with(&rate)) {
+            *self.own.entry(key.clone()).or_default() += v;
+        }
+    }
+}
+
+/// One indicator's figure for a unit over a window (a period, a phase, a range, dates): what
+/// was entered for the window itself when it is a period (a phase only when it has data of
+/// its own); else built from its parts (a year's halves standing in for a year without
+/// data) by the indicator's
+/// [`TimeAggregation`]: the parts summed then divided, or the last part with a figure.
+pub fn figure_over(
+    indicator: &Indicator,
+    unit_code: &str,
+    unit_level: UnitLevel,
+    window: &Window,
+    data: &HashMap<Period, PeriodData>,
+    levels: &HashMap<UnitLevel, i64>,
+) -> Figure {
+    let empty = PeriodData::default();
+    let of = |p: &Period| data.get(p).unwrap_or(&empty);
+    let direct = |p: Period| figure(indicator, unit_code, unit_level, &p, &of(&p).cells, &of(&p).own, levels);
+    // A period other than a phase is what was entered for it: a year's figure in the making
+    // is not its first half's.
+    if let Some(p) = window.period()
+        && (of(&p).holds(indicator) || !matches!(p, Period::Phase { .. }))
+    {
+        return direct(p);
+    }
+    let parts = window.parts();
+    let mut chosen = Vec::new();
+    let mut without_data = Vec::new();
+    for part in &parts {
+        if of(part).holds(indicator) {
+            chosen.push(*part);
+            continue;
+        }
+        let stand_ins: Vec<Period> = substitutes(part)
+            .into_iter()
+            .filter(|s| of(s).holds(indicator))
+            .collect();
+        if stand_ins.is_empty() {
+            without_data.push(part.to_string());
+        }
+        chosen.extend(stand_ins);
+    }
+    if chosen.is_empty()
+        && let Some(p) = window.period()
+    {
+        return direct(p);
+    }
+    let (merged, used) = match indicator.time_aggregation {
+        TimeAggregation::Sum if chosen.len() == 1 => (of(&chosen[0]).clone(), chosen),
+        TimeAggregation::Sum => {
+            let mut sum = PeriodData::default();
+            for p in &chosen {
+                sum.add(of(p));
+            }
+            (sum, chosen)
+        }
+        TimeAggregation::Last => {
+            let last = chosen
+                .iter()
+                .rev()
+                .find(|p| direct(**p).value.is_some())
+                .or(chosen.last());
+            match last {
+                Some(p) => (of(p).clone(), vec![*p]),
+                None => (PeriodData::default(), Vec::new()),
+            }
+        }
+    };
+    let stand_in = used.first().copied().unwrap_or(Period::Year(window.milestone_year()));
+    let mut f = figure(
+        indicator,
+        unit_code,
+        unit_level,
+        &stand_in,
+        &merged.cells,
+        &merged.own,
+        levels,
+    );
+    f.period = window.to_string();
+    f.over_time = Some(OverTime {
+        time_aggregation: indicator.time_aggregation,
+        time_aggregation_vi: indicator.time_aggregation.label_vi(),
+        parts: parts.iter().map(Period::to_string).collect(),
+        used: used.iter().map(Period::to_string).collect(),
+        without_data,
+        uncovered_days: window.uncovered_days(),
+    });
+    f
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -145,6 +292,18 @@ pub fn figure(
             cell(cells, &den_el, Disaggregation::Total).or_else(|| cell(cells, &num_el, Disaggregation::Total)),
         ),
     };
+    // Only a rate stated by the unit's report: it stands, said to be stated.
+    let stated = own.get(&(format!("{code}.{}", ElementRole::Rate.suffix()), Disaggregation::Total));
+    let (total, method) = match stated {
+        Some(rate) if total.value.is_none() && method == "sum_of_parts_then_divide" => (
+            Part {
+                value: Some(*rate),
+                ..total
+            },
+            "stated_rate",
+        ),
+        _ => (total, method),
+    };
     let entered_by_sex = [Disaggregation::Male, Disaggregation::Female]
         .iter()
         .any(|d| cells.contains_key(&(num_el.clone(), *d)) || cells.contains_key(&(den_el.clone(), *d)));
@@ -187,5 +346,173 @@ pub fn figure(
             reported: reported_cell.map(|c| c.reporting).unwrap_or(0),
             approved: 0,
         },
+        over_time: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shipped::catalogue;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn shipped(code: &str) -> Indicator {
+        catalogue()
+            .unwrap()
+            .indicators
+            .into_iter()
+            .find(|i| i.code == code)
+            .unwrap()
+    }
+
+    /// A commune's entry of `num`/`den` (reported by one unit) for an indicator.
+    fn entered(code: &str, num: &str, den: &str) -> PeriodData {
+        let mut data = PeriodData::default();
+        for (role, v) in [("num", num), ("den", den)] {
+            data.cells.insert(
+                (format!("{code}.{role}"), Disaggregation::Total),
+                Cell {
+                    sum: d(v),
+                    reporting: 1,
+                },
+            );
+        }
+        data
+    }
+
+    fn over(code: &str, window: &str, data: &[(&str, PeriodData)]) -> Figure {
+        let data: HashMap<Period, PeriodData> = data.iter().map(|(p, v)| (p.parse().unwrap(), v.clone())).collect();
+        let levels = HashMap::from([(UnitLevel::Commune, 1)]);
+        figure_over(
+            &shipped(code),
+            "12",
+            UnitLevel::Province,
+            &window.parse().unwrap(),
+            &data,
+            &levels,
+        )
+    }
+
+    #[test]
+    fn a_flow_adds_the_years_parts_then_divides() {
+        // 4.1, boys per 100 girls: (110 + 120) / (100 + 100) × 100, not the mean of 110 and 120
+        // weighted wrongly, nor the last year.
+        let f = over(
+            "4.1",
+            "2021-2025",
+            &[
+                ("2021", entered("4.1", "110", "100")),
+                ("2023", entered("4.1", "120", "100")),
+            ],
+        );
+        assert_eq!(
+            (f.numerator, f.denominator, f.value),
+            (Some(d("230")), Some(d("200")), Some(d("115")))
+        );
+        let how = f.over_time.unwrap();
+        assert_eq!(how.time_aggregation, TimeAggregation::Sum);
+        assert_eq!(how.used, ["2021", "2023"]);
+        assert_eq!(how.without_data, ["2022", "2024", "2025"]);
+        assert_eq!(f.period, "2021-2025");
+    }
+
+    #[test]
+    fn a_stock_takes_its_last_year_with_a_figure() {
+        let f = over(
+            "5.4a",
+            "2021-2025",
+            &[
+                ("2022", entered("5.4a", "30", "100")),
+                ("2024", entered("5.4a", "45", "100")),
+            ],
+        );
+        assert_eq!(f.value, Some(d("45")));
+        assert_eq!(f.over_time.unwrap().used, ["2024"]);
+    }
+
+    #[test]
+    fn in_a_phase_a_year_without_data_is_made_of_its_halves_never_both() {
+        // The year itself wins where it has data: its halves are not added to it.
+        let both = over(
+            "4.1",
+            "2021-2025",
+            &[
+                ("2024", entered("4.1", "105", "100")),
+                ("2024H1", entered("4.1", "50", "50")),
+            ],
+        );
+        assert_eq!(both.value, Some(d("105")));
+        assert_eq!(both.over_time.unwrap().used, ["2024"]);
+        let halves = over(
+            "4.1",
+            "2021-2025",
+            &[
+                ("2024H1", entered("4.1", "60", "50")),
+                ("2024H2", entered("4.1", "50", "50")),
+            ],
+        );
+        assert_eq!((halves.numerator, halves.value), (Some(d("110")), Some(d("110"))));
+        assert_eq!(halves.over_time.unwrap().used, ["2024H1", "2024H2"]);
+        let stock = over(
+            "5.4a",
+            "2021-2025",
+            &[
+                ("2024H1", entered("5.4a", "1", "4")),
+                ("2024H2", entered("5.4a", "3", "4")),
+            ],
+        );
+        assert_eq!(stock.value, Some(d("75")));
+        // A year asked for itself is what was entered for it: its first half is not its figure.
+        let year = over("4.1", "2024", &[("2024H1", entered("4.1", "60", "50"))]);
+        assert_eq!((year.value, year.over_time), (None, None));
+    }
+
+    #[test]
+    fn a_range_ending_in_a_half_reads_that_half() {
+        let f = over(
+            "4.1",
+            "2021..2024H1",
+            &[
+                ("2024H1", entered("4.1", "9", "10")),
+                ("2024H2", entered("4.1", "99", "10")),
+            ],
+        );
+        assert_eq!(f.value, Some(d("90")));
+    }
+
+    #[test]
+    fn a_stated_rate_counts_where_nothing_else_does_and_is_said_to_be_stated() {
+        let mut stated = PeriodData::default();
+        stated.own.insert(("6.1.rate".into(), Disaggregation::Total), d("95"));
+        let f = over("6.1", "2023", &[("2023", stated.clone())]);
+        assert_eq!((f.value, f.method, f.numerator), (Some(d("95")), "stated_rate", None));
+        let phase = over("6.1", "2021-2025", &[("2023", stated.clone())]);
+        assert_eq!((phase.value, phase.method), (Some(d("95")), "stated_rate"));
+        // Counted parts beat a stated rate.
+        let mut both = entered("6.1", "1", "2");
+        both.own = stated.own.clone();
+        assert_eq!(over("6.1", "2023", &[("2023", both)]).value, Some(d("50")));
+        // A flow's stated rates of several years are not added up.
+        let mut a = PeriodData::default();
+        a.own.insert(("4.1.rate".into(), Disaggregation::Total), d("110"));
+        let two = over("4.1", "2021-2025", &[("2021", a.clone()), ("2022", a)]);
+        assert_eq!(two.value, None);
+    }
+
+    #[test]
+    fn the_catalogue_says_why_each_indicator_aggregates_over_time_as_it_does() {
+        for i in catalogue().unwrap().indicators {
+            assert!(
+                !i.time_aggregation_reason_vi.is_empty() && !i.time_aggregation_reason_en.is_empty(),
+                "{}",
+                i.code
+            );
+        }
+        assert_eq!(shipped("4.1").time_aggregation, TimeAggregation::Sum);
+        assert_eq!(shipped("1.1").time_aggregation, TimeAggregation::Last);
     }
 }

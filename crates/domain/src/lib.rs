@@ -20,6 +20,7 @@ pub mod shipped;
 pub mod unit;
 pub mod value;
 pub mod vn;
+pub mod window;
 pub mod workflow;
 
 pub use catalogue::*;
@@ -27,3 +28,4 @@ pub use period::{Period, PeriodError, PeriodType};
 pub use severity::Severity;
 pub use unit::*;
 pub use value::*;
+pub use window::{Window, WindowError};

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 pub const INDICATORS: &str = include_str!("../../../data/catalogue/indicators.csv");
 pub const OBJECTIVES: &str = include_str!("../../../data/catalogue/objectives.csv");
 pub const DISAGGREGATIONS: &str = include_str!("../../../data/catalogue/disaggregations.csv");
+pub const TIME_AGGREGATION: &str = include_str!("../../../data/catalogue/time_aggregation.csv");
 
 /// A shipped or uploaded data file that does not read, with the file and row named.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,7 +23,7 @@ impl std::fmt::Display for DataFileError {
 
 impl std::error::Error for DataFileError {}
 
-/// The catalogue as read from its three files: what `init` loads into the catalogue tables.
+/// The catalogue as read from its four files: what `init` loads into the catalogue tables.
 #[derive(Debug, Clone)]
 pub struct CatalogueData {
     pub objectives: Vec<Objective>,
@@ -46,18 +47,32 @@ struct ObjectiveRecord {
 }
 
 #[derive(Debug, Deserialize)]
+struct TimeAggregationRecord {
+    indicator_code: String,
+    time_aggregation: String,
+    reason_en: String,
+    reason_vi: String,
+}
+
+#[derive(Debug, Deserialize)]
 struct DisaggregationRecord {
     indicator_code: String,
     role: String,
     category_combo: String,
 }
 
-/// Builds the catalogue from the three catalogue files.
+/// Builds the catalogue from the four catalogue files.
 pub fn parse_catalogue(
     indicators: &str,
     objectives: &str,
     disaggregations: &str,
+    time_aggregation: &str,
 ) -> Result<CatalogueData, DataFileError> {
+    let mut over_time: HashMap<String, TimeAggregationRecord> =
+        read_csv::<TimeAggregationRecord>("time_aggregation.csv", time_aggregation)?
+            .into_iter()
+            .map(|r| (r.indicator_code.trim().to_string(), r))
+            .collect();
     let records: Vec<IndicatorRecord> = read_csv("indicators.csv", indicators)?;
     let objectives: Vec<Objective> = read_csv::<ObjectiveRecord>("objectives.csv", objectives)?
         .into_iter()
@@ -84,7 +99,15 @@ pub fn parse_catalogue(
     let mut indicators = Vec::new();
     let mut elements = Vec::new();
     for r in &records {
-        let ind = r.parse().map_err(|e| DataFileError(format!("indicators.csv: {e}")))?;
+        let mut ind = r.parse().map_err(|e| DataFileError(format!("indicators.csv: {e}")))?;
+        if let Some(t) = over_time.remove(&ind.code) {
+            ind.time_aggregation = t
+                .time_aggregation
+                .parse()
+                .map_err(|e| DataFileError(format!("time_aggregation.csv: indicator {}: {e}", ind.code)))?;
+            ind.time_aggregation_reason_vi = t.reason_vi.trim().to_string();
+            ind.time_aggregation_reason_en = t.reason_en.trim().to_string();
+        }
         if !objectives.iter().any(|o| o.number == ind.objective) {
             return Err(DataFileError(format!(
                 "indicators.csv: indicator {} names objective {}, which objectives.csv lacks",
@@ -93,6 +116,11 @@ pub fn parse_catalogue(
         }
         elements.extend(ind.data_elements(sex_roles.get(&ind.code).map(Vec::as_slice).unwrap_or(&[])));
         indicators.push(ind);
+    }
+    if let Some(code) = over_time.keys().next() {
+        return Err(DataFileError(format!(
+            "time_aggregation.csv names unknown indicator {code}"
+        )));
     }
     for code in sex_roles.keys() {
         if !indicators.iter().any(|i| &i.code == code) {
@@ -110,5 +138,5 @@ pub fn parse_catalogue(
 
 /// The catalogue binhdang ships (`data/catalogue/`), compiled in.
 pub fn catalogue() -> Result<CatalogueData, DataFileError> {
-    parse_catalogue(INDICATORS, OBJECTIVES, DISAGGREGATIONS)
+    parse_catalogue(INDICATORS, OBJECTIVES, DISAGGREGATIONS, TIME_AGGREGATION)
 }

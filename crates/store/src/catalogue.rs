@@ -148,8 +148,13 @@ impl Store {
         for (order, i) in data.indicators.iter().enumerate() {
             sqlx::query(
                 "INSERT INTO indicators (code, objective, sort_order, name_vi, name_en, measure, factor, direction,
-                    aggregation, lowest_level, numerator_vi, denominator_vi, responsible_agency, confidence)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (code) DO NOTHING",
+                    aggregation, lowest_level, numerator_vi, denominator_vi, responsible_agency, confidence,
+                    time_aggregation, time_aggregation_reason_vi, time_aggregation_reason_en)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+                 ON CONFLICT (code) DO UPDATE SET time_aggregation = excluded.time_aggregation,
+                    time_aggregation_reason_vi = excluded.time_aggregation_reason_vi,
+                    time_aggregation_reason_en = excluded.time_aggregation_reason_en
+                 WHERE indicators.time_aggregation_reason_en = ''",
             )
             .bind(&i.code)
             .bind(i64::from(i.objective))
@@ -165,6 +170,9 @@ impl Store {
             .bind(i.denominator_vi.clone())
             .bind(&i.responsible_agency)
             .bind(&i.confidence)
+            .bind(i.time_aggregation.as_str())
+            .bind(&i.time_aggregation_reason_vi)
+            .bind(&i.time_aggregation_reason_en)
             .execute(&mut *tx)
             .await?;
             for t in &i.national_targets {
@@ -510,6 +518,9 @@ async fn indicators_on(conn: &mut sqlx::AnyConnection) -> Result<Vec<Indicator>,
                 denominator_vi: r.try_get("denominator_vi")?,
                 responsible_agency: r.try_get("responsible_agency")?,
                 confidence: r.try_get("confidence")?,
+                time_aggregation: parse(r, "time_aggregation")?,
+                time_aggregation_reason_vi: r.try_get("time_aggregation_reason_vi")?,
+                time_aggregation_reason_en: r.try_get("time_aggregation_reason_en")?,
             })
         })
         .collect()

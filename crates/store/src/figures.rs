@@ -3,8 +3,10 @@
 
 use crate::{Store, StoreError, Sums, UnitSummary, date_to_text, text_to_decimal};
 use binhdang_domain::assessment::{self, Observation, Progress, Status};
-use binhdang_domain::figure::{Figure, figure, opt_decimal};
-use binhdang_domain::{Disaggregation, MeasureKind, Period, PeriodType, Target, UnitLevel};
+use binhdang_domain::figure::{Figure, PeriodData, figure_over, opt_decimal};
+use binhdang_domain::rollup::Cell;
+use binhdang_domain::window::substitutes;
+use binhdang_domain::{Disaggregation, MeasureKind, Period, PeriodType, Target, UnitLevel, Window};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use sqlx::Row;
@@ -88,7 +90,16 @@ impl Store {
 
     /// Says whether `unit`'s figure for `period` is built through the 2025 mapping.
     pub async fn mapping_used(&self, unit: &UnitSummary, period: &Period) -> Result<Option<MappingUsed>, StoreError> {
-        let starts_later = unit.valid_from.is_some_and(|from| from > period.end());
+        self.mapping_used_until(unit, period.end()).await
+    }
+
+    /// Says whether `unit`'s figure for a span ending on `end` is built through the 2025 mapping.
+    pub async fn mapping_used_until(
+        &self,
+        unit: &UnitSummary,
+        end: time::Date,
+    ) -> Result<Option<MappingUsed>, StoreError> {
+        let starts_later = unit.valid_from.is_some_and(|from| from > end);
         if !starts_later {
             return Ok(None);
         }
@@ -97,7 +108,7 @@ impl Store {
              WHERE a.ancestor_id = $1 AND u.valid_to IS NOT NULL AND u.valid_to < $2",
         )
         .bind(unit.id)
-        .bind(date_to_text(unit.valid_from.unwrap_or(period.end())))
+        .bind(date_to_text(unit.valid_from.unwrap_or(end)))
         .fetch_one(&self.pool)
         .await?;
         Ok(Some(MappingUsed {
@@ -133,39 +144,128 @@ impl Store {
         period: &Period,
         only: &[String],
     ) -> Result<Vec<Figure>, StoreError> {
+        self.figures_over(sums, unit, &Window::from(*period), only).await
+    }
+
+    /// Figures over a window — a period, a phase, a range of periods or dates — built from
+    /// what was entered for the periods it is made of ([`figure_over`]).
+    pub async fn figures_over(
+        &self,
+        sums: Sums,
+        unit: &UnitSummary,
+        window: &Window,
+        only: &[String],
+    ) -> Result<Vec<Figure>, StoreError> {
         let indicators = self.indicators().await?;
-        let cells = self.sum_cells(sums, unit.id, &period.to_string()).await?;
-        let levels = self.subtree_levels(unit.id, period.end()).await?;
-        // The unit's own survey figures count among approved data once its report is.
-        let own_counts = match sums {
-            Sums::All => true,
-            Sums::Approved => self.approved_count(unit, period, unit.level).await? > 0,
-        };
-        let own: HashMap<(String, Disaggregation), Decimal> = if own_counts {
-            self.values(unit, period)
-                .await?
-                .into_iter()
-                .filter_map(|v| Some(((v.element.clone(), v.disaggregation), v.number()?)))
-                .collect()
-        } else {
-            HashMap::new()
-        };
+        let mut periods: Vec<Period> = window.period().into_iter().collect();
+        for part in window.parts() {
+            for p in std::iter::once(part).chain(substitutes(&part)) {
+                if !periods.contains(&p) {
+                    periods.push(p);
+                }
+            }
+        }
+        let data = self.period_data(sums, unit, &periods).await?;
+        let levels = self.subtree_levels(unit.id, window.end()).await?;
         let mut out = Vec::new();
-        let mut approved: HashMap<UnitLevel, i64> = HashMap::new();
+        let mut approved: HashMap<(UnitLevel, Period), i64> = HashMap::new();
         for i in indicators.iter().filter(|i| only.is_empty() || only.contains(&i.code)) {
-            let mut f = figure(i, &unit.code, unit.level, period, &cells, &own, &levels);
+            let mut f = figure_over(i, &unit.code, unit.level, window, &data, &levels);
             f.data = sums.as_str();
-            if let Some(level) = f.completeness.level {
-                f.completeness.approved = match approved.get(&level) {
+            // Approved reports of the period the figure was read from (the last, over time).
+            let counted = match &f.over_time {
+                Some(how) => how.used.last().and_then(|p| p.parse::<Period>().ok()),
+                None => window.period(),
+            };
+            if let (Some(level), Some(period)) = (f.completeness.level, counted) {
+                f.completeness.approved = match approved.get(&(level, period)) {
                     Some(n) => *n,
                     None => {
-                        let n = self.approved_count(unit, period, level).await?;
-                        approved.insert(level, n);
+                        let n = self.approved_count(unit, &period, level).await?;
+                        approved.insert((level, period), n);
                         n
                     }
                 };
             }
             out.push(f);
+        }
+        Ok(out)
+    }
+
+    /// The subtree's cells and the unit's own values for each of `periods`, read with one
+    /// query each.
+    async fn period_data(
+        &self,
+        sums: Sums,
+        unit: &UnitSummary,
+        periods: &[Period],
+    ) -> Result<HashMap<Period, PeriodData>, StoreError> {
+        let mut out: HashMap<Period, PeriodData> = HashMap::new();
+        if periods.is_empty() {
+            return Ok(out);
+        }
+        let by_id: HashMap<String, Period> = periods.iter().map(|p| (p.to_string(), *p)).collect();
+        let list = (0..periods.len())
+            .map(|i| format!("${}", i + 2))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let period_of = |r: &sqlx::any::AnyRow| -> Result<Period, StoreError> {
+            let id: String = r.try_get("period")?;
+            by_id
+                .get(&id)
+                .copied()
+                .ok_or_else(|| StoreError::Corrupt(format!("period `{id}`")))
+        };
+        let disaggregation = |r: &sqlx::any::AnyRow| -> Result<Disaggregation, StoreError> {
+            let d: String = r.try_get("disaggregation")?;
+            d.parse()
+                .map_err(|_| StoreError::Corrupt(format!("disaggregation `{d}`")))
+        };
+        let sql = format!(
+            "SELECT period, element_code, disaggregation, value, reporting FROM {} WHERE unit_id = $1 AND period IN ({list})",
+            sums.table()
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(unit.id);
+        for p in periods {
+            q = q.bind(p.to_string());
+        }
+        for r in q.fetch_all(&self.pool).await? {
+            out.entry(period_of(&r)?).or_default().cells.insert(
+                (r.try_get("element_code")?, disaggregation(&r)?),
+                Cell {
+                    sum: text_to_decimal(&r.try_get::<String, _>("value")?)?,
+                    reporting: r.try_get("reporting")?,
+                },
+            );
+        }
+        // The unit's own (survey, stated) values count among approved data once its report is.
+        let mut own_periods = Vec::new();
+        for p in periods {
+            if sums == Sums::All || self.approved_count(unit, p, unit.level).await? > 0 {
+                own_periods.push(p.to_string());
+            }
+        }
+        if own_periods.is_empty() {
+            return Ok(out);
+        }
+        let list = (0..own_periods.len())
+            .map(|i| format!("${}", i + 2))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT period, element_code, disaggregation, number_value FROM data_values
+             WHERE unit_id = $1 AND number_value IS NOT NULL AND period IN ({list})"
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(unit.id);
+        for p in &own_periods {
+            q = q.bind(p.as_str());
+        }
+        for r in q.fetch_all(&self.pool).await? {
+            let value: String = r.try_get("number_value")?;
+            out.entry(period_of(&r)?).or_default().own.insert(
+                (r.try_get("element_code")?, disaggregation(&r)?),
+                text_to_decimal(&value)?,
+            );
         }
         Ok(out)
     }
@@ -182,18 +282,28 @@ impl Store {
         unit: &UnitSummary,
         period: &Period,
     ) -> Result<Vec<Assessment>, StoreError> {
+        self.assessment_over(sums, unit, &Window::from(*period)).await
+    }
+
+    /// The assessment table over a window (a period, a phase, a range, dates).
+    pub async fn assessment_over(
+        &self,
+        sums: Sums,
+        unit: &UnitSummary,
+        window: &Window,
+    ) -> Result<Vec<Assessment>, StoreError> {
         let indicators = self.indicators().await?;
-        let figures = self.figures_of(sums, unit, period, &[]).await?;
+        let figures = self.figures_over(sums, unit, window, &[]).await?;
         let local = self.local_targets_for(unit).await?;
-        let baselines = self.baselines(sums, unit, period).await?;
+        let baselines = self.baselines(sums, unit, window).await?;
         let mut out = Vec::new();
         for (indicator, figure) in indicators.iter().zip(figures) {
-            let milestone = assessment::milestone_for(period);
+            let milestone = assessment::milestone_for(&Period::Year(window.milestone_year()));
             let national = indicator.national_target(milestone);
             let local = local
                 .iter()
                 .filter(|l| {
-                    l.indicator == indicator.code && l.phase.start() <= period.start() && period.end() <= l.phase.end()
+                    l.indicator == indicator.code && l.phase.start() <= window.start() && window.end() <= l.phase.end()
                 })
                 .max_by_key(|l| l.level_rank);
             let target = match (local, national) {
@@ -220,7 +330,7 @@ impl Store {
                 .map(|(v, t)| assessment::distance(indicator, v, &t.target));
             let baseline = baselines.get(&indicator.code).copied();
             let current = figure.value.map(|value| Observation {
-                year: period.milestone_year(),
+                year: window.milestone_year(),
                 value,
             });
             let progress_target = target.as_ref().map(|t| (milestone, &t.target));
@@ -253,18 +363,30 @@ impl Store {
     }
 
     /// Each indicator's earliest value from 2021 on, for periods of the same type (the
-    /// strategy's baseline when the first year has no data).
+    /// strategy's baseline when the first year has no data); over a phase or a range, the
+    /// earliest yearly value from the year before it starts (2020 for 2021-2025).
     async fn baselines(
         &self,
         sums: Sums,
         unit: &UnitSummary,
-        period: &Period,
+        window: &Window,
     ) -> Result<HashMap<String, Observation>, StoreError> {
         let mut out = HashMap::new();
-        if !matches!(period.period_type(), PeriodType::Year | PeriodType::HalfYear) {
-            return Ok(out);
-        }
-        let mut candidate = *period;
+        let period = match window.period() {
+            Some(p) if matches!(p.period_type(), PeriodType::Year | PeriodType::HalfYear) => p,
+            Some(p) if p.period_type() != PeriodType::Phase => return Ok(out),
+            _ => {
+                for year in window.start().year() - 1..window.end().year() {
+                    for f in self.figures_of(sums, unit, &Period::Year(year), &[]).await? {
+                        if let Some(value) = f.value {
+                            out.entry(f.indicator).or_insert(Observation { year, value });
+                        }
+                    }
+                }
+                return Ok(out);
+            }
+        };
+        let mut candidate = period;
         let mut earlier = Vec::new();
         while candidate.milestone_year() > 2021 {
             candidate = candidate.previous();

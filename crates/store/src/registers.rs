@@ -2,10 +2,13 @@
 //! a time, each checked first (nothing is stored when a row is refused) and written in one
 //! transaction with its audit row; and summaries of a register over a unit's whole subtree.
 //!
-//! A row belongs to exactly one period (a budget row's period is a year). A summary for a
-//! period sums the rows entered for that period — not those of its sub-periods: a six-month
-//! report and the annual report are separate forms, and summing them would count twice. A
-//! budget summary for a phase (`2021-2025`) sums the budget years it spans, year by year.
+//! A row is filed under exactly one period (a budget row's period is a year). A row with a
+//! date of its own (an activity, a document issued, an inspection) is entered once and
+//! counts, once, in every period that contains its date — the year, its half, the Action
+//! Month, the phase — whatever period it was filed under; an undated row of those registers
+//! counts in the period it was filed under and in every period containing that one. Rows of
+//! the undated registers (committee, staff, GBV counts) count in the period they were filed
+//! under. A budget summary for a phase (`2021-2025`) sums the budget years it spans.
 //!
 //! Summaries are computed live from the rows of every unit whose ancestors (the
 //! `unit_ancestors` closure) include the unit asked about, so the rows of pre-2025 units
@@ -38,6 +41,9 @@ pub trait StoredRegister: Summarise {
     const TABLE: &'static str;
     /// The record's columns, in the order of [`StoredRegister::to_columns`].
     const COLUMNS: &'static [&'static str];
+    /// The column holding the row's own date, for registers whose rows have one: such rows
+    /// count in every period that contains their date, whatever period they were filed under.
+    const DATE_COLUMN: Option<&'static str> = None;
     fn to_columns(&self) -> Result<Vec<Column>, StoreError>;
     fn from_row(row: &AnyRow) -> Result<Self, StoreError>;
 }
@@ -152,6 +158,39 @@ pub fn stored_periods(kind: RegisterKind, period: &Period) -> Result<Vec<String>
             ),
         )])),
     }
+}
+
+/// The condition (parameters from `$2` on) and its values choosing the rows a summary of
+/// `period` counts: for a dated register, every row dated inside the period — a directive
+/// filed under 2024 and dated 20/11 counts in the 2024 Action Month, a half-year's activities
+/// count in the year, and in the phase — and undated rows filed under the period or any
+/// period inside it; for the others, the rows filed under the period (budgets: its years).
+fn rows_of_period<T: StoredRegister>(period: &Period) -> Result<(String, Vec<String>), StoreError> {
+    let Some(column) = T::DATE_COLUMN else {
+        let periods = stored_periods(T::KIND, period)?;
+        return Ok((format!("t.period IN ({})", placeholders(2, periods.len())), periods));
+    };
+    let (start, end) = (period.start(), period.end());
+    let mut filed = vec![period.to_string()];
+    for year in start.year()..=end.year() {
+        let mut inside: Vec<Period> = vec![Period::Year(year), Period::ActionMonth(year)];
+        inside.extend((1..=2).map(|half| Period::HalfYear { year, half }));
+        inside.extend((1..=4).map(|quarter| Period::Quarter { year, quarter }));
+        inside.extend((1..=12).map(|month| Period::Month { year, month }));
+        filed.extend(
+            inside
+                .into_iter()
+                .filter(|p| start <= p.start() && p.end() <= end && p != period)
+                .map(|p| p.to_string()),
+        );
+    }
+    let condition = format!(
+        "((t.{column} >= $2 AND t.{column} <= $3) OR (t.{column} IS NULL AND t.period IN ({})))",
+        placeholders(4, filed.len())
+    );
+    let mut values = vec![crate::date_to_text(start), crate::date_to_text(end)];
+    values.extend(filed);
+    Ok((condition, values))
 }
 
 fn bind(q: Query<'_>, c: Column) -> Query<'_> {
@@ -488,14 +527,13 @@ impl Store {
         unit: &UnitSummary,
         period: &Period,
     ) -> Result<Vec<RegisterRow<T>>, StoreError> {
-        let periods = stored_periods(T::KIND, period)?;
+        let (condition, values) = rows_of_period::<T>(period)?;
         let sql = select_sql::<T>(&format!(
-            "t.unit_id IN (SELECT unit_id FROM unit_ancestors WHERE ancestor_id = $1) AND t.period IN ({})",
-            placeholders(2, periods.len())
+            "t.unit_id IN (SELECT unit_id FROM unit_ancestors WHERE ancestor_id = $1) AND {condition}"
         ));
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(unit.id);
-        for p in &periods {
-            q = q.bind(p.clone());
+        for v in &values {
+            q = q.bind(v.clone());
         }
         q.fetch_all(&self.pool).await?.iter().map(read_row).collect()
     }
@@ -507,21 +545,7 @@ impl Store {
         unit: &UnitSummary,
         period: &Period,
     ) -> Result<RegisterSummary<T::Summary>, StoreError> {
-        let periods = stored_periods(T::KIND, period)?;
-        let sql = select_sql::<T>(&format!(
-            "t.unit_id IN (SELECT unit_id FROM unit_ancestors WHERE ancestor_id = $1) AND t.period IN ({})",
-            placeholders(2, periods.len())
-        ));
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(unit.id);
-        for p in &periods {
-            q = q.bind(p.clone());
-        }
-        let rows: Vec<RegisterRow<T>> = q
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(read_row)
-            .collect::<Result<_, _>>()?;
+        let rows = self.register_rows_in_subtree::<T>(unit, period).await?;
         let lists = self.register_lists().await?;
         let units: BTreeSet<i64> = rows.iter().map(|r| r.unit_id).collect();
         let records: Vec<(Period, T)> = rows.into_iter().map(|r| (r.period, r.record)).collect();
@@ -640,6 +664,7 @@ fn get_sex(row: &AnyRow, col: &str) -> Result<Option<Sex>, StoreError> {
 
 impl StoredRegister for Activity {
     const TABLE: &'static str = "register_activities";
+    const DATE_COLUMN: Option<&'static str> = Some("activity_date");
     const COLUMNS: &'static [&'static str] = &[
         "activity_type",
         "content",
@@ -716,6 +741,7 @@ impl StoredRegister for Budget {
 
 impl StoredRegister for Document {
     const TABLE: &'static str = "register_documents";
+    const DATE_COLUMN: Option<&'static str> = Some("issued_on");
     const COLUMNS: &'static [&'static str] = &[
         "row_order",
         "summary",
@@ -844,6 +870,7 @@ impl StoredRegister for GbvCase {
 
 impl StoredRegister for Inspection {
     const TABLE: &'static str = "register_inspections";
+    const DATE_COLUMN: Option<&'static str> = Some("inspected_on");
     const COLUMNS: &'static [&'static str] = &[
         "quantity",
         "subject",

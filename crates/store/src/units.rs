@@ -136,13 +136,18 @@ impl Store {
     /// last day, or else the latest version that existed during the period. `None` when no
     /// version of the code existed during the period.
     pub async fn unit_for_period(&self, code: &str, period: &Period) -> Result<Option<UnitSummary>, StoreError> {
+        self.unit_for_span(code, period.start(), period.end()).await
+    }
+
+    /// [`Store::unit_for_period`] for any span of days (a range of periods, a date window).
+    pub async fn unit_for_span(&self, code: &str, start: Date, end: Date) -> Result<Option<UnitSummary>, StoreError> {
         let versions = self.unit_versions(code).await?;
-        if let Some(u) = versions.iter().find(|u| validity_of(u).contains(period.end())) {
+        if let Some(u) = versions.iter().find(|u| validity_of(u).contains(end)) {
             return Ok(Some(u.clone()));
         }
         let during = Validity {
-            from: Some(period.start()),
-            to: Some(period.end()),
+            from: Some(start),
+            to: Some(end),
         };
         Ok(versions.into_iter().rev().find(|u| validity_of(u).overlaps(&during)))
     }

@@ -325,7 +325,8 @@ on_both_backends! {
         let (c1, c2, c3) = (phong_tho[0].clone(), phong_tho[1].clone(), other_communes[0].clone());
 
         // Activities: two communes of Phong Thổ, the district itself, a commune elsewhere,
-        // the province; and rows of other periods that must not count.
+        // the province; a row of another year that must not count, and one of the first half
+        // that counts in the year too (once).
         add(s, &c1, "2024", activity("tap-huan", "2", Some("30"), Some("45"), None)).await;
         add(s, &c1, "2024", activity("tin-bai", "12", None, None, None)).await;
         add(s, &c2, "2024", activity("tap-huan", "1", Some("10"), Some("20"), Some("35"))).await;
@@ -337,9 +338,9 @@ on_both_backends! {
 
         let (province, y2024) = unit(s, "12", "2024").await;
         let sum = s.register_summary::<Activity>(&province, &y2024).await.unwrap();
-        assert_eq!((sum.rows, sum.units_reporting), (6, 5));
+        assert_eq!((sum.rows, sum.units_reporting), (7, 5));
         let t = &sum.summary.total;
-        assert_eq!((t.rows, t.count, t.participants_male, t.participants_female, t.participants_total), (6, d("19"), d("180"), d("275"), d("710")));
+        assert_eq!((t.rows, t.count, t.participants_male, t.participants_female, t.participants_total), (7, d("26"), d("181"), d("276"), d("712")));
         let by: Vec<(&str, i64, Decimal, Decimal)> = sum
             .summary
             .by_type
@@ -350,7 +351,7 @@ on_both_backends! {
             by,
             [
                 ("hoi-nghi", 2, d("3"), d("350")),
-                ("tap-huan", 2, d("3"), d("110")),
+                ("tap-huan", 3, d("10"), d("112")),
                 ("mit-tinh", 1, d("1"), d("250")),
                 ("tin-bai", 1, d("12"), d("0")),
             ]
@@ -358,7 +359,7 @@ on_both_backends! {
         // The district sums its own rows and its communes', nothing else.
         let (district, _) = unit(s, "109", "2024").await;
         let sum = s.register_summary::<Activity>(&district, &y2024).await.unwrap();
-        assert_eq!((sum.rows, sum.units_reporting, sum.summary.total.participants_total), (4, 3, d("210")));
+        assert_eq!((sum.rows, sum.units_reporting, sum.summary.total.participants_total), (5, 3, d("212")));
         // A commune's half-year is its own summary.
         let h1: Period = "2024H1".parse().unwrap();
         let sum = s.register_summary::<Activity>(&province, &h1).await.unwrap();
@@ -418,12 +419,22 @@ on_both_backends! {
         let st = s.register_summary::<Staff>(&province, &y2024).await.unwrap().summary;
         assert_eq!((st.full_time.male, st.full_time.female, st.part_time.male, st.part_time.female, st.total.total), (d("2"), d("2"), d("4"), d("7"), d("15")));
 
-        add(s, "109", "2024", document()).await;
-        add(s, "12", "2024", Document { document_type: "ke-hoach".into(), ..document() }).await;
-        add(s, &c2, "2024", Document { document_type: "ke-hoach".into(), ..document() }).await;
+        let in_2024 = |kind: &str| Document { document_type: kind.into(), date: Some(date!(2024 - 03 - 05)), ..document() };
+        add(s, "109", "2024", in_2024("cong-van")).await;
+        add(s, "12", "2024", in_2024("ke-hoach")).await;
+        add(s, &c2, "2024", in_2024("ke-hoach")).await;
         let docs = s.register_summary::<Document>(&province, &y2024).await.unwrap().summary;
         assert_eq!(docs.documents, 3);
         assert_eq!(docs.by_type.iter().map(|t| (t.document_type.as_str(), t.documents)).collect::<Vec<_>>(), [("ke-hoach", 2), ("cong-van", 1)]);
+        // Counted by their date: a directive filed under 2024 and dated in the Action Month
+        // counts there; one dated 2021 counts in 2021 and the phase, not in 2024.
+        add(s, "12", "2024", Document { document_type: "chi-thi".into(), date: Some(date!(2024 - 11 - 20)), ..document() }).await;
+        add(s, "12", "2024", document()).await;
+        let count = |p: &'static str| {
+            let province = &province;
+            async move { s.register_summary::<Document>(province, &p.parse().unwrap()).await.unwrap().summary.documents }
+        };
+        assert_eq!((count("2024").await, count("2024AM").await, count("2021").await, count("2021-2025").await), (4, 1, 1, 5));
 
         add(s, "12", "2024", member("A", "Trưởng ban", Sex::Male)).await;
         add(s, "12", "2024", member("B", "Thành viên", Sex::Female)).await;

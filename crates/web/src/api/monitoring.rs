@@ -1,12 +1,13 @@
 //! Figures and their assessment: `/api/v1/aggregates` and `/api/v1/assessment`.
 
 use crate::AppState;
-use crate::api::unit_period::FigureUnitPeriod;
+use crate::api::unit_period::FigureUnitWindow;
 use crate::api::{Query, given, param, period_json};
 use crate::auth::{Authenticated, authorize};
 use crate::error::{ApiError, ApiResult};
 use axum::Json;
 use axum::extract::State;
+use binhdang_domain::Window;
 use binhdang_domain::access::Action;
 use binhdang_store::Sums;
 use serde::Deserialize;
@@ -22,11 +23,12 @@ pub struct FiguresQuery {
     indicator: Option<String>,
 }
 
-/// `GET /api/v1/aggregates?unit=&period=[&indicator=1.1,6.1][&as_of=][&data=approved]`
+/// `GET /api/v1/aggregates?unit=&period=[&indicator=1.1,6.1][&as_of=][&data=approved]`;
+/// `period` may be a range (`2021..2024H1`) or dates (`2021-01-01..2024-07-31`).
 pub async fn aggregates(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    FigureUnitPeriod { unit, period }: FigureUnitPeriod,
+    FigureUnitWindow { unit, window }: FigureUnitWindow,
     Query(q): Query<FiguresQuery>,
 ) -> ApiResult<Json<Value>> {
     authorize(&state, &caller, &unit, Action::Read).await?;
@@ -51,27 +53,49 @@ pub async fn aggregates(
             ));
         }
     }
-    let figures = state.store.figures_of(sums, &unit, &period, &only).await?;
-    let mapping = state.store.mapping_used(&unit, &period).await?;
+    let figures = state.store.figures_over(sums, &unit, &window, &only).await?;
+    let mapping = state.store.mapping_used_until(&unit, window.end()).await?;
     Ok(Json(json!({
-        "unit": unit, "period": period_json(&period), "mapping": mapping, "aggregates": figures,
+        "unit": unit, "period": window_json(&window), "mapping": mapping, "aggregates": figures,
     })))
 }
 
-/// `GET /api/v1/assessment?unit=&period=[&as_of=][&data=approved]`
+/// `GET /api/v1/assessment?unit=&period=[&as_of=][&data=approved]`; `period` may be a phase
+/// (`2021-2025`, built from its years), a range (`2021..2024H1`) or dates.
 pub async fn assessment(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    FigureUnitPeriod { unit, period }: FigureUnitPeriod,
+    FigureUnitWindow { unit, window }: FigureUnitWindow,
     Query(q): Query<FiguresQuery>,
 ) -> ApiResult<Json<Value>> {
     authorize(&state, &caller, &unit, Action::Read).await?;
-    let rows = state.store.assessment_of(sums(given(&q.data))?, &unit, &period).await?;
-    let mapping = state.store.mapping_used(&unit, &period).await?;
+    let rows = state
+        .store
+        .assessment_over(sums(given(&q.data))?, &unit, &window)
+        .await?;
+    let mapping = state.store.mapping_used_until(&unit, window.end()).await?;
     let summary = summarise(&rows);
     Ok(Json(json!({
-        "unit": unit, "period": period_json(&period), "mapping": mapping, "summary": summary, "indicators": rows,
+        "unit": unit, "period": window_json(&window), "mapping": mapping, "summary": summary, "indicators": rows,
     })))
+}
+
+/// A window as the figures' answers show it: a period as [`period_json`] does; a range or
+/// dates with its first and last day and the periods it is read from.
+fn window_json(window: &Window) -> Value {
+    match window.period() {
+        Some(p) => period_json(&p),
+        None => json!({
+            "id": window.to_string(),
+            "type": "range",
+            "label_vi": window.label_vi(),
+            "label_en": window.label_en(),
+            "start": window.start().to_string(),
+            "end": window.end().to_string(),
+            "parts": window.parts().iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "uncovered_days": window.uncovered_days(),
+        }),
+    }
 }
 
 /// [`sums`] of the `data` parameter of a query read as a map (the dashboard's).

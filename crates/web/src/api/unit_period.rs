@@ -16,7 +16,7 @@ use crate::AppState;
 use crate::error::ApiError;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use binhdang_domain::Period;
+use binhdang_domain::{Period, Window, WindowError};
 use binhdang_store::{FieldProblem, UnitSummary, unknown_unit};
 use serde::Deserialize;
 
@@ -30,6 +30,13 @@ pub(crate) struct UnitPeriod {
 pub(crate) struct FigureUnitPeriod {
     pub unit: UnitSummary,
     pub period: Period,
+}
+
+/// A figure's unit and window: a period, a range of periods (`2021..2024H1`) or dates
+/// (`2021-01-01..2024-07-31`), its unit resolved as for [`FigureUnitPeriod`] over the span.
+pub(crate) struct FigureUnitWindow {
+    pub unit: UnitSummary,
+    pub window: Window,
 }
 
 /// The query parameters the two extractors read.
@@ -97,32 +104,57 @@ impl FigureUnitPeriod {
         let period: Period = period_text
             .parse()
             .map_err(|e: binhdang_domain::PeriodError| ApiError::Invalid(vec![binhdang_store::bad_period(&e)]))?;
-        let unknown = || ApiError::Invalid(vec![unknown_unit("unit", code)]);
-        let unit = match given(&q.as_of) {
-            Some(d) => {
-                let date = parse_iso_date("as_of", d)?;
-                let unit = state.store.unit_on(code, date).await.map_err(|_| unknown())?;
-                if !(unit.valid_from.is_none_or(|f| f <= date) && unit.valid_to.is_none_or(|t| date <= t)) {
-                    return Err(ApiError::invalid(
-                        "as_of",
-                        "unit_not_valid_on_date",
-                        format!("unit {code} did not exist on {d}"),
-                        format!("Đơn vị {code} không tồn tại vào ngày {d}"),
-                    ));
-                }
-                unit
-            }
-            None => match state.store.unit_for_period(code, &period).await? {
-                Some(u) => u,
-                None => state
-                    .store
-                    .unit_on(code, state.store.today())
-                    .await
-                    .map_err(|_| unknown())?,
-            },
-        };
+        let unit = figure_unit(state, code, q, &Window::from(period)).await?;
         Ok(FigureUnitPeriod { unit, period })
     }
+}
+
+impl FigureUnitWindow {
+    async fn named_in(state: &AppState, q: &Named) -> Result<Self, ApiError> {
+        let (code, text) = named(given(&q.unit), given(&q.period)).map_err(ApiError::Invalid)?;
+        let window: Window = text
+            .parse()
+            .map_err(|e: WindowError| ApiError::invalid("period", "bad_period", e.to_string(), e.message_vi()))?;
+        let unit = figure_unit(state, code, q, &window).await?;
+        Ok(FigureUnitWindow { unit, window })
+    }
+}
+
+impl FromRequestParts<AppState> for FigureUnitWindow {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let Query(q) = Query::<Named>::from_uri(&parts.uri)?;
+        FigureUnitWindow::named_in(state, &q).await
+    }
+}
+
+/// The version of unit `code` a figure over `window` is read for (see the module doc).
+async fn figure_unit(state: &AppState, code: &str, q: &Named, window: &Window) -> Result<UnitSummary, ApiError> {
+    let unknown = || ApiError::Invalid(vec![unknown_unit("unit", code)]);
+    let unit = match given(&q.as_of) {
+        Some(d) => {
+            let date = parse_iso_date("as_of", d)?;
+            let unit = state.store.unit_on(code, date).await.map_err(|_| unknown())?;
+            if !(unit.valid_from.is_none_or(|f| f <= date) && unit.valid_to.is_none_or(|t| date <= t)) {
+                return Err(ApiError::invalid(
+                    "as_of",
+                    "unit_not_valid_on_date",
+                    format!("unit {code} did not exist on {d}"),
+                    format!("Đơn vị {code} không tồn tại vào ngày {d}"),
+                ));
+            }
+            unit
+        }
+        None => match state.store.unit_for_span(code, window.start(), window.end()).await? {
+            Some(u) => u,
+            None => state
+                .store
+                .unit_on(code, state.store.today())
+                .await
+                .map_err(|_| unknown())?,
+        },
+    };
+    Ok(unit)
 }
 
 impl FromRequestParts<AppState> for FigureUnitPeriod {
