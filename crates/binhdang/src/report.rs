@@ -16,7 +16,7 @@ pub struct ReportArgs {
     #[arg(long)]
     period: String,
     /// Documents, comma-separated: strategy, assessment, activities, communication,
-    /// documents, budget, action-month; or all.
+    /// documents, budget, action-month, review (of a phase: 2021-2025); or all that fit the period.
     #[arg(long, default_value = "all")]
     kind: String,
     /// Formats, comma-separated: docx, pdf, xlsx.
@@ -53,7 +53,7 @@ pub async fn run(store: &Store, args: ReportArgs) -> anyhow::Result<()> {
     let kinds: Vec<Kind> = if args.kind.trim() == "all" {
         match period {
             Period::ActionMonth(_) => vec![Kind::ActionMonth, Kind::Activities, Kind::Communication],
-            _ => Kind::ALL.to_vec(),
+            _ => Kind::ALL.into_iter().filter(|k| k.fits(&period)).collect(),
         }
     } else {
         list(&args.kind)?

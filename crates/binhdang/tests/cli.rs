@@ -82,6 +82,22 @@ on_both_backends! {
             let expected = if ["1.1", "2.3", "6.1"].contains(&r.indicator.as_str()) { "local" } else { "national" };
             assert_eq!(target.source, expected, "{}", r.indicator);
         }
+        // The five-year review: Lai Châu of today, over the phase and over a range, has a
+        // status for every indicator, read from the years of its predecessors.
+        let today = store.unit_for_span("12", date!(2021 - 01 - 01), date!(2025 - 12 - 31)).await.unwrap().unwrap();
+        assert!(today.valid_from.is_some(), "the post-reform province answers for the phase");
+        for window in ["2021-2025", "2021..2024H1"] {
+            let rows = store.assessment_over(binhdang_store::Sums::All, &today, &window.parse().unwrap()).await.unwrap();
+            for r in &rows {
+                assert_ne!(r.status, binhdang_domain::assessment::Status::NoData, "{window}: {} has no status", r.indicator);
+                let how = r.figure.over_time.as_ref().unwrap_or_else(|| panic!("{window}: {} not built over time", r.indicator));
+                assert!(!how.used.is_empty(), "{window}: {}", r.indicator);
+            }
+        }
+        // A directive filed under 2024 and dated 20/11/2024 is in the 2024 Action Month.
+        let am: Period = "2024AM".parse().unwrap();
+        let docs = store.register_summary::<binhdang_domain::register::Document>(&province, &am).await.unwrap();
+        assert!(docs.summary.documents >= 1, "{docs:?}");
         let agencies = store.unit_detail("12", date!(2026 - 01 - 01)).await.unwrap().agencies;
         assert!(agencies.iter().any(|a| a.name_vi == "Sở Nội vụ"), "{agencies:?}");
         assert!(out.contains("one-time password"), "the demo's accounts do not replace the administrator: {out}");

@@ -48,3 +48,97 @@ on_both_backends! {
         let _ = std::fs::remove_dir_all(&out);
     }
 }
+
+/// Words of a PDF with their boxes, page by page, as `pdftotext -bbox` gives them.
+fn words_of(pdf: &std::path::Path) -> Vec<Vec<(String, [f64; 4])>> {
+    let out = Command::new("pdftotext")
+        .arg("-bbox")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let html = String::from_utf8(out.stdout).unwrap();
+    let mut pages = Vec::new();
+    for page in html.split("<page ").skip(1) {
+        let mut words = Vec::new();
+        for w in page.split("<word ").skip(1) {
+            let attr = |name: &str| -> f64 {
+                let start = w.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+                w[start..].split('"').next().unwrap().parse().unwrap()
+            };
+            let text = w
+                .split('>')
+                .nth(1)
+                .unwrap_or("")
+                .split('<')
+                .next()
+                .unwrap_or("")
+                .to_string();
+            words.push((text, [attr("xMin"), attr("yMin"), attr("xMax"), attr("yMax")]));
+        }
+        pages.push(words);
+    }
+    pages
+}
+
+/// Pairs of words on one page whose boxes overlap (by more than a hair: glyph boxes of
+/// neighbouring words may touch).
+fn overlapping(pdf: &std::path::Path) -> Vec<String> {
+    let mut found = Vec::new();
+    for (n, words) in words_of(pdf).iter().enumerate() {
+        for (i, (a, ba)) in words.iter().enumerate() {
+            for (b, bb) in &words[i + 1..] {
+                let dx = ba[2].min(bb[2]) - ba[0].max(bb[0]);
+                let dy = ba[3].min(bb[3]) - ba[1].max(bb[1]);
+                if dx > 0.5 && dy > 0.5 {
+                    found.push(format!("page {}: `{a}` over `{b}`", n + 1));
+                }
+            }
+        }
+    }
+    found
+}
+
+on_both_backends! {
+    async fn the_phase_review_prints_each_years_figure_as_the_engine_computes_it(backend: Backend) {
+        let db = TestDb::new(backend).await;
+        binhdang(&["init", "--demo", "--database-url", &db.url]);
+        let out = std::env::temp_dir().join(format!("binhdang-review-{}-{}", backend.name(), std::process::id()));
+        let templates = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/report-templates");
+        let printed = binhdang(&[
+            "report", "--unit", "12", "--period", "2021-2025", "--kind", "review", "--format", "docx,pdf,xlsx",
+            "--out", out.to_str().unwrap(), "--date", "2026-03-05", "--templates", templates,
+            "--database-url", &db.url,
+        ]);
+        assert_eq!(printed.lines().count(), 3, "{printed}");
+        let pdf = out.join("review-12-2021-2025.pdf");
+        for ext in ["docx", "pdf", "xlsx"] {
+            assert!(std::fs::metadata(out.join(format!("review-12-2021-2025.{ext}"))).unwrap().len() > 1000);
+        }
+        let text = Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap();
+        let text = String::from_utf8(text.stdout).unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(text.contains("TỔNG KẾT") || text.contains("Tổng kết"), "{text}");
+        // Each year's figure of each indicator is the engine's, as the report writes it.
+        let store = &db.store;
+        let phase: binhdang_domain::Period = "2021-2025".parse().unwrap();
+        let unit = store.unit_for_period("12", &phase).await.unwrap().unwrap();
+        let indicators = store.indicators().await.unwrap();
+        let mut checked = 0;
+        for code in ["6.1", "2.1", "4.1"] {
+            let indicator = indicators.iter().find(|i| i.code == code).unwrap();
+            for year in 2021..=2025 {
+                let f = store.figures(&unit, &binhdang_domain::Period::Year(year), &[code.to_string()]).await.unwrap().remove(0);
+                let Some(v) = f.value else { continue };
+                let shown = binhdang_reports::words::value_text(
+                    indicator.measure, v, binhdang_reports::words::places_for(indicator.measure, v, None));
+                assert!(text.contains(&format!("năm {year}: {shown}")), "{code} {year}: {shown} not in the review");
+                checked += 1;
+            }
+        }
+        assert!(checked >= 10, "only {checked} yearly figures to compare");
+        // No word of the review is printed over another (tables' columns fit their content).
+        let clashes = overlapping(&pdf);
+        assert!(clashes.is_empty(), "{} overlaps, e.g. {:?}", clashes.len(), &clashes[..clashes.len().min(5)]);
+        let _ = std::fs::remove_dir_all(&out);
+    }
+}

@@ -29,25 +29,25 @@ pub struct Request<'a> {
 }
 
 /// Everything a report reads from the store.
-struct Facts {
-    unit: UnitSummary,
-    period: Period,
-    indicators: Vec<Indicator>,
-    objectives: Vec<Objective>,
-    assessment: Vec<Assessment>,
+pub(crate) struct Facts {
+    pub(crate) unit: UnitSummary,
+    pub(crate) period: Period,
+    pub(crate) indicators: Vec<Indicator>,
+    pub(crate) objectives: Vec<Objective>,
+    pub(crate) assessment: Vec<Assessment>,
     /// Indicator → the unit's agencies that answer for it.
-    agencies: HashMap<String, Vec<String>>,
-    narrative: BTreeMap<String, String>,
-    approved: bool,
-    activities: Vec<RegisterRow<Activity>>,
-    documents: Vec<RegisterRow<DocRow>>,
-    budget: Option<BudgetSummary>,
+    pub(crate) agencies: HashMap<String, Vec<String>>,
+    pub(crate) narrative: BTreeMap<String, String>,
+    pub(crate) approved: bool,
+    pub(crate) activities: Vec<RegisterRow<Activity>>,
+    pub(crate) documents: Vec<RegisterRow<DocRow>>,
+    pub(crate) budget: Option<BudgetSummary>,
     /// The budget's year span, e.g. 2021–2024.
-    budget_years: (i32, i32),
-    gbv: Option<GbvSummary>,
+    pub(crate) budget_years: (i32, i32),
+    pub(crate) gbv: Option<GbvSummary>,
     /// Activity types in list order: (code, Vietnamese name).
-    activity_names: Vec<(String, String)>,
-    document_names: HashMap<String, String>,
+    pub(crate) activity_names: Vec<(String, String)>,
+    pub(crate) document_names: HashMap<String, String>,
 }
 
 /// The period whose budget rows a report sums: the phase from 2021 up to the report's year
@@ -92,7 +92,7 @@ async fn gather(
         None => false,
     };
     let activities = store.register_rows_in_subtree::<Activity>(unit, period).await?;
-    let mut documents = store.register_rows::<DocRow>(unit, period).await?;
+    let mut documents = store.register_rows_dated_in::<DocRow>(unit, period).await?;
     documents.sort_by_key(|a| (a.record.order, a.record.date, a.id));
     let bp = budget_period(period);
     let budget_years = match bp {
@@ -169,30 +169,38 @@ pub async fn build(store: &Store, req: &Request<'_>) -> Result<Document, ReportE
         (Kind::ActionMonth, Period::Year(y)) => Period::ActionMonth(y),
         (_, p) => p,
     };
-    let wants_assessment = matches!(req.kind, Kind::Strategy | Kind::Assessment);
+    let wants_assessment = matches!(req.kind, Kind::Strategy | Kind::Assessment | Kind::Review);
     let facts = gather(store, req.unit, &period, wants_assessment).await?;
+    let review = match (req.kind, period) {
+        (Kind::Review, Period::Phase { from, to }) => Some(crate::review::gather(store, req.unit, from, to).await?),
+        (Kind::Review, _) => return Err(ReportError::NotAPhase(period.to_string())),
+        _ => None,
+    };
     let ph = placeholders(req.unit, &period, req.template);
     let b = Builder {
         facts: &facts,
         t: req.template,
         ph: &ph,
         date: req.date,
+        review: review.as_ref(),
     };
     Ok(b.document(req.kind))
 }
 
-struct Builder<'a> {
-    facts: &'a Facts,
-    t: &'a Template,
+pub(crate) struct Builder<'a> {
+    pub(crate) facts: &'a Facts,
+    pub(crate) t: &'a Template,
     ph: &'a Placeholders,
     date: Date,
+    /// The phase review's own facts, for [`Kind::Review`].
+    pub(crate) review: Option<&'a crate::review::ReviewFacts>,
 }
 
-fn body(text: impl Into<String>) -> Block {
+pub(crate) fn body(text: impl Into<String>) -> Block {
     Block::Paragraph(Paragraph::new(ParaKind::Body, vec![Run::plain(text)]))
 }
 
-fn heading(text: impl Into<String>) -> Block {
+pub(crate) fn heading(text: impl Into<String>) -> Block {
     Block::Paragraph(Paragraph::new(ParaKind::Heading, vec![Run::bold(text)]))
 }
 
@@ -236,12 +244,13 @@ struct Tally {
 }
 
 impl<'a> Builder<'a> {
-    fn fill(&self, s: &str) -> String {
+    pub(crate) fn fill(&self, s: &str) -> String {
         self.ph.fill(s)
     }
 
-    fn doc_template(&self) -> &crate::template::DocTemplate {
+    pub(crate) fn doc_template(&self) -> &crate::template::DocTemplate {
         match self.facts.period {
+            _ if self.review.is_some() => self.t.review(),
             Period::ActionMonth(_) => &self.t.action_month,
             _ => &self.t.strategy,
         }
@@ -266,7 +275,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn signature(&self) -> Signature {
+    pub(crate) fn signature(&self) -> Signature {
         let s = &self.t.signature;
         Signature {
             recipients: s.recipients.iter().map(|r| format!("- {}", self.fill(r))).collect(),
@@ -299,6 +308,10 @@ impl<'a> Builder<'a> {
                     self.report_blocks(kind),
                 )
             }
+            Kind::Review => (
+                self.doc_template().summary.iter().map(|s| self.fill(s)).collect(),
+                self.review_blocks(),
+            ),
             Kind::Assessment => self.table_document(&self.t.tables.assessment_title, self.assessment_table()),
             Kind::Activities => self.table_document(&self.t.tables.activities_title, self.activities_table()),
             Kind::Communication => self.table_document(&self.t.tables.communication_title, self.communication_table()),
@@ -322,7 +335,7 @@ impl<'a> Builder<'a> {
         (summary, blocks)
     }
 
-    fn narrative(&self, key: &str, out: &mut Vec<Block>) {
+    pub(crate) fn narrative(&self, key: &str, out: &mut Vec<Block>) {
         match self.facts.narrative.get(key) {
             Some(text) => {
                 for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
@@ -336,7 +349,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn annex_heading(&self, number: usize, title: &str, out: &mut Vec<Block>) {
+    pub(crate) fn annex_heading(&self, number: usize, title: &str, out: &mut Vec<Block>) {
         out.push(Block::PageBreak);
         out.push(centered(vec![Run::bold(format!("Phụ lục {}", ROMAN[number]))]));
         out.push(centered(vec![Run::bold(self.fill(title).to_uppercase())]));
@@ -438,7 +451,7 @@ impl<'a> Builder<'a> {
         out
     }
 
-    fn indicator(&self, code: &str) -> Option<&Indicator> {
+    pub(crate) fn indicator(&self, code: &str) -> Option<&Indicator> {
         self.facts.indicators.iter().find(|i| i.code == code)
     }
 
@@ -516,7 +529,7 @@ impl<'a> Builder<'a> {
             .collect()
     }
 
-    fn activity_sentences(&self) -> Vec<Block> {
+    pub(crate) fn activity_sentences(&self) -> Vec<Block> {
         let mut out = Vec::new();
         let events = self.tallies(false);
         let mut by_type: BTreeMap<String, Tally> = BTreeMap::new();
@@ -585,7 +598,7 @@ impl<'a> Builder<'a> {
         out
     }
 
-    fn documents_sentences(&self) -> Vec<Block> {
+    pub(crate) fn documents_sentences(&self) -> Vec<Block> {
         let docs = &self.facts.documents;
         if docs.is_empty() {
             return vec![body(format!("Văn bản chỉ đạo, hướng dẫn đã ban hành: {NO_DATA}."))];
@@ -611,7 +624,7 @@ impl<'a> Builder<'a> {
         ))]
     }
 
-    fn budget_sentences(&self) -> Vec<Block> {
+    pub(crate) fn budget_sentences(&self) -> Vec<Block> {
         let Some(budget) = self.facts.budget.as_ref().filter(|b| !b.by_year.is_empty()) else {
             return vec![body(format!("Kinh phí thực hiện: {NO_DATA}."))];
         };
@@ -832,7 +845,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn activities_table(&self) -> Table {
+    pub(crate) fn activities_table(&self) -> Table {
         self.tally_table(false)
     }
 
@@ -840,7 +853,7 @@ impl<'a> Builder<'a> {
         self.tally_table(true)
     }
 
-    fn documents_table(&self) -> Table {
+    pub(crate) fn documents_table(&self) -> Table {
         let rows = self
             .facts
             .documents
@@ -891,7 +904,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn budget_table(&self) -> Table {
+    pub(crate) fn budget_table(&self) -> Table {
         let mut rows = Vec::new();
         let money = |d: Decimal| Cell::number(format_number(d, Some(0)), f64_of(d), NumFormat::Money);
         if let Some(b) = &self.facts.budget {

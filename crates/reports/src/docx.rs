@@ -215,10 +215,13 @@ fn cell(text: &str, bold: bool, align: Align, size: f32, width: usize) -> TableC
 
 fn table(t: &MTable) -> Table {
     let printed: Vec<usize> = (0..t.columns.len()).filter(|i| t.columns[*i].in_print).collect();
-    let total: f32 = printed.iter().map(|i| t.columns[*i].width).sum();
-    let widths: Vec<usize> = printed
-        .iter()
-        .map(|i| ((t.columns[*i].width / total) * TEXT_W as f32) as usize)
+    // Twips; a cell's default margins are 108 twips on each side.
+    let widths: Vec<usize> = t
+        .printed_widths(TEXT_W as f32, 2.0 * 108.0 + 40.0, |w, bold, size| {
+            crate::pdf::word_width(w, bold, size) * 20.0
+        })
+        .into_iter()
+        .map(|w| w as usize)
         .collect();
     let mut rows = vec![
         TableRow::new(

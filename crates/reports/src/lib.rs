@@ -11,6 +11,7 @@ mod build;
 mod docx;
 pub mod model;
 mod pdf;
+mod review;
 pub mod sheets;
 pub mod template;
 pub mod words;
@@ -43,10 +44,13 @@ pub enum Kind {
     Budget,
     /// The Action Month report (15/11–15/12); a year's period means that year's Action Month.
     ActionMonth,
+    /// The review of a phase (2021-2025): each year's figures, the registers over the phase,
+    /// the overall assessment and the next phase's targets.
+    Review,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 8] = [
         Kind::Strategy,
         Kind::Assessment,
         Kind::Activities,
@@ -54,6 +58,7 @@ impl Kind {
         Kind::Documents,
         Kind::Budget,
         Kind::ActionMonth,
+        Kind::Review,
     ];
 
     pub fn slug(&self) -> &'static str {
@@ -65,6 +70,7 @@ impl Kind {
             Kind::Documents => "documents",
             Kind::Budget => "budget",
             Kind::ActionMonth => "action-month",
+            Kind::Review => "review",
         }
     }
 
@@ -77,6 +83,7 @@ impl Kind {
             Kind::Documents => "Phụ lục văn bản chỉ đạo",
             Kind::Budget => "Phụ lục kinh phí",
             Kind::ActionMonth => "Báo cáo Tháng hành động vì bình đẳng giới",
+            Kind::Review => "Báo cáo tổng kết giai đoạn thực hiện Chiến lược quốc gia về bình đẳng giới",
         }
     }
 
@@ -89,6 +96,7 @@ impl Kind {
             Kind::Documents => "Annex: directive documents",
             Kind::Budget => "Annex: budget",
             Kind::ActionMonth => "Action Month report",
+            Kind::Review => "Phase review of the National Strategy",
         }
     }
 
@@ -97,6 +105,7 @@ impl Kind {
     pub fn fits(&self, period: &Period) -> bool {
         match self {
             Kind::ActionMonth => matches!(period, Period::Year(_) | Period::ActionMonth(_)),
+            Kind::Review => matches!(period, Period::Phase { .. }),
             _ => true,
         }
     }
@@ -164,6 +173,8 @@ pub enum ReportError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Template(#[from] TemplateError),
+    #[error("a review is written for a phase (e.g. 2021-2025), not for {0}")]
+    NotAPhase(String),
     #[error("cannot write the {format} file: {message}")]
     Render { format: &'static str, message: String },
 }

@@ -228,6 +228,49 @@ pub struct Table {
     pub size: f32,
 }
 
+impl Table {
+    /// The printed columns' widths, `total` wide in all: the relative widths, except that a
+    /// column is at least as wide as its longest word (measured by `measure(word, bold,
+    /// size)`) plus `pad`, the room taken from columns that have more than they need — so
+    /// that no document number, date or heading is broken or printed over its neighbour.
+    pub fn printed_widths(&self, total: f32, pad: f32, measure: impl Fn(&str, bool, f32) -> f32) -> Vec<f32> {
+        let printed: Vec<usize> = (0..self.columns.len()).filter(|i| self.columns[*i].in_print).collect();
+        let relative: f32 = printed.iter().map(|i| self.columns[*i].width).sum();
+        let mut widths: Vec<f32> = printed
+            .iter()
+            .map(|i| self.columns[*i].width / relative * total)
+            .collect();
+        let longest = |text: &str, bold: bool| {
+            text.split_whitespace()
+                .map(|w| measure(w, bold, self.size))
+                .fold(0.0_f32, f32::max)
+        };
+        let needed: Vec<f32> = printed
+            .iter()
+            .map(|&i| {
+                let cells = self.rows.iter().filter_map(|r| match r {
+                    Row::Cells(cells) => cells.get(i).map(|c| longest(&c.text, c.bold)),
+                    Row::Group(_) => None,
+                });
+                cells.fold(longest(&self.columns[i].header, true), f32::max) + pad
+            })
+            .collect();
+        let least: f32 = needed.iter().sum();
+        if least >= total {
+            // Nothing fits: every column gets its share of what its words need.
+            return needed.iter().map(|n| n / least * total).collect();
+        }
+        let deficit: f32 = widths.iter().zip(&needed).map(|(w, n)| (n - w).max(0.0)).sum();
+        if deficit > 0.0 {
+            let slack: f32 = widths.iter().zip(&needed).map(|(w, n)| (w - n).max(0.0)).sum();
+            for (w, n) in widths.iter_mut().zip(&needed) {
+                *w = if *w < *n { *n } else { *w - (*w - n) / slack * deficit };
+            }
+        }
+        widths
+    }
+}
+
 /// The bottom of the body: recipients on the left, the signing authority on the right.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Signature {

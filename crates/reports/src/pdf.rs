@@ -71,6 +71,12 @@ fn width(text: &str, style: Style, size: f32) -> f32 {
     FACES[face_index(style)].width(text, size)
 }
 
+/// A word's width in points in the report's font (Times New Roman's metrics), plain or bold:
+/// what a table column must leave room for.
+pub(crate) fn word_width(word: &str, bold: bool, size: f32) -> f32 {
+    width(word, if bold { Style::BOLD } else { Style::PLAIN }, size)
+}
+
 /// Millimetres to points.
 const MM: f32 = 72.0 / 25.4;
 const PAGE_W: f32 = 210.0 * MM;
@@ -406,8 +412,7 @@ impl Layout {
 
     fn table(&mut self, t: &Table) {
         let printed: Vec<usize> = (0..t.columns.len()).filter(|i| t.columns[*i].in_print).collect();
-        let total: f32 = printed.iter().map(|i| t.columns[*i].width).sum();
-        let widths: Vec<f32> = printed.iter().map(|i| t.columns[*i].width / total * TEXT_W).collect();
+        let widths = t.printed_widths(TEXT_W, 2.0 * CELL_PAD + 1.0, word_width);
         let size = t.size;
         let lh = size * LINE;
         // Each row as cells of (lines, align), and its height.

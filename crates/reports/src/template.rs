@@ -23,6 +23,9 @@ pub struct Template {
     pub header: HeaderTemplate,
     pub strategy: DocTemplate,
     pub action_month: DocTemplate,
+    /// The phase review; a template written before it existed takes the shipped one.
+    #[serde(default)]
+    pub review: Option<DocTemplate>,
     pub tables: TableTitles,
     pub signature: SignatureTemplate,
     pub registers: RegisterTemplate,
@@ -83,6 +86,19 @@ pub enum TemplateError {
 }
 
 impl Template {
+    /// The phase review's skeleton: the template's own, else the shipped one.
+    pub fn review(&self) -> &DocTemplate {
+        static SHIPPED: std::sync::OnceLock<DocTemplate> = std::sync::OnceLock::new();
+        match &self.review {
+            Some(r) => r,
+            None => SHIPPED.get_or_init(|| {
+                Template::builtin()
+                    .review
+                    .expect("the shipped default template has a [review]")
+            }),
+        }
+    }
+
     /// The compiled-in default.
     pub fn builtin() -> Template {
         toml::from_str(DEFAULT_TEMPLATE).expect("the shipped default template is valid")

@@ -104,8 +104,33 @@ pub fn result_text(indicator: &Indicator, a: &Assessment) -> String {
     let Some(value) = f.value else {
         return capitalise(NO_DATA);
     };
+    if indicator.measure == MeasureKind::YesNo {
+        // A yes/no indicator is a sentence: the unit's own answer, or how many units said yes.
+        return match (f.numerator, f.denominator) {
+            (Some(yes), Some(n)) if n == Decimal::ONE && yes >= Decimal::ONE => "Có (đạt yêu cầu)".into(),
+            (Some(_), Some(n)) if n == Decimal::ONE => "Chưa đạt yêu cầu".into(),
+            (Some(yes), Some(n)) => format!(
+                "{} trên {} đơn vị đạt yêu cầu",
+                format_number(yes, Some(0)),
+                format_number(n, Some(0))
+            ),
+            _ => capitalise(NO_DATA),
+        };
+    }
     let places = places_for(indicator.measure, value, a.target.as_ref().map(|t| &t.target));
     let mut out = value_text(indicator.measure, value, places);
+    if f.method == "stated_rate" {
+        out.push_str(" (theo số liệu báo cáo)");
+    }
+    if let Some(how) = &f.over_time {
+        match how.time_aggregation {
+            binhdang_domain::TimeAggregation::Last if !how.used.is_empty() => {
+                out.push_str(&format!(" (số liệu kỳ {})", how.used.join(", ")));
+            }
+            _ if !how.used.is_empty() => out.push_str(&format!(" (cộng các kỳ {})", how.used.join(", "))),
+            _ => {}
+        }
+    }
     let whole = Part {
         numerator: f.numerator,
         denominator: f.denominator,

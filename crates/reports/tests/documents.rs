@@ -525,8 +525,11 @@ on_both_backends! {
         let year = Period::Year(2023);
         let province = store.unit_for_period("12", &year).await.unwrap().unwrap();
         let template = Template::builtin();
+        let phase: Period = "2021-2025".parse().unwrap();
         for kind in Kind::ALL {
-            let doc = binhdang_reports::build(store, &Request { kind, unit: &province, period: year, date: date!(2024 - 01 - 05), template: &template })
+            let period = if kind.fits(&year) { year } else { phase };
+            assert!(kind.fits(&period), "{kind}");
+            let doc = binhdang_reports::build(store, &Request { kind, unit: &province, period, date: date!(2024 - 01 - 05), template: &template })
                 .await
                 .unwrap();
             let text = doc.plain_text();
@@ -536,5 +539,8 @@ on_both_backends! {
                 assert!(bytes.len() > 1000, "{kind} {format:?}");
             }
         }
+        // A review is of a phase; asked for a year it says so.
+        let refused = binhdang_reports::build(store, &Request { kind: Kind::Review, unit: &province, period: year, date: date!(2024 - 01 - 05), template: &template }).await;
+        assert!(matches!(refused, Err(binhdang_reports::ReportError::NotAPhase(_))));
     }
 }

@@ -405,6 +405,30 @@ impl Store {
         Ok(out)
     }
 
+    /// The local targets that apply to `unit` for exactly `phase`, by indicator: the most
+    /// local one set (the unit's own, else the nearest unit's above it), with who set it.
+    pub async fn local_targets_set(
+        &self,
+        unit: &UnitSummary,
+        phase: &Period,
+    ) -> Result<Vec<(String, Target, String)>, StoreError> {
+        let mut best: HashMap<String, ApplicableTarget> = HashMap::new();
+        for t in self
+            .local_targets_for(unit)
+            .await?
+            .into_iter()
+            .filter(|t| t.phase == *phase)
+        {
+            if best.get(&t.indicator).is_none_or(|b| b.level_rank < t.level_rank) {
+                best.insert(t.indicator.clone(), t);
+            }
+        }
+        Ok(best
+            .into_values()
+            .map(|t| (t.indicator, t.target, t.unit_code))
+            .collect())
+    }
+
     async fn local_targets_for(&self, unit: &UnitSummary) -> Result<Vec<ApplicableTarget>, StoreError> {
         let rows = sqlx::query(
             "SELECT t.indicator_code, t.phase, t.op, t.value, u.code, u.level FROM local_targets t

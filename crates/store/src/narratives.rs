@@ -20,6 +20,39 @@ pub const NARRATIVE_SECTIONS: &[(&str, &str, &str)] = &[
     ("causes", "Nguyên nhân", "Causes"),
     ("tasks", "Nhiệm vụ, giải pháp thời gian tới", "Tasks ahead"),
     ("proposals", "Đề xuất, kiến nghị", "Proposals"),
+    (
+        "achievements",
+        "Kết quả nổi bật (báo cáo tổng kết)",
+        "Achievements (review)",
+    ),
+    (
+        "limitations",
+        "Hạn chế, tồn tại (báo cáo tổng kết)",
+        "Limitations (review)",
+    ),
+    ("lessons", "Bài học kinh nghiệm (báo cáo tổng kết)", "Lessons (review)"),
+    ("objective_1", "Đánh giá Mục tiêu 1: chính trị", "Objective 1: politics"),
+    (
+        "objective_2",
+        "Đánh giá Mục tiêu 2: kinh tế, lao động",
+        "Objective 2: economy and labour",
+    ),
+    (
+        "objective_3",
+        "Đánh giá Mục tiêu 3: gia đình, phòng ngừa bạo lực trên cơ sở giới",
+        "Objective 3: family life and GBV",
+    ),
+    ("objective_4", "Đánh giá Mục tiêu 4: y tế", "Objective 4: health"),
+    (
+        "objective_5",
+        "Đánh giá Mục tiêu 5: giáo dục, đào tạo",
+        "Objective 5: education and training",
+    ),
+    (
+        "objective_6",
+        "Đánh giá Mục tiêu 6: thông tin, truyền thông",
+        "Objective 6: information and communication",
+    ),
     ("number", "Số văn bản", "Document number"),
     ("signer", "Người ký", "Signer"),
 ];

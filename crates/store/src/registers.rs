@@ -520,6 +520,22 @@ impl Store {
         Ok(old)
     }
 
+    /// The unit's own rows that count in `period` (a dated row by its date, as
+    /// [`Store::register_summary`] counts them), for a report's own lists (its documents).
+    pub async fn register_rows_dated_in<T: StoredRegister>(
+        &self,
+        unit: &UnitSummary,
+        period: &Period,
+    ) -> Result<Vec<RegisterRow<T>>, StoreError> {
+        let (condition, values) = rows_of_period::<T>(period)?;
+        let sql = select_sql::<T>(&format!("t.unit_id = $1 AND {condition}"));
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(unit.id);
+        for v in &values {
+            q = q.bind(v.clone());
+        }
+        q.fetch_all(&self.pool).await?.iter().map(read_row).collect()
+    }
+
     /// The rows of `unit` and every unit below it for `period` (as
     /// [`Store::register_summary`] reads them), for tables that list or group rows.
     pub async fn register_rows_in_subtree<T: StoredRegister>(

@@ -87,3 +87,53 @@ on_both_backends! {
         assert_eq!(bad["error"]["problems"][0]["code"], "unit_not_valid_on_date");
     }
 }
+
+on_both_backends! {
+    async fn a_phase_a_range_and_a_review_are_read_over_http(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let body = |code: &str, num: &str, den: &str| {
+            json!({"values": [{"element": format!("{code}.num"), "value": num}, {"element": format!("{code}.den"), "value": den}]})
+        };
+        // 5.4a (women among master's holders) is a stock; 4.2 (maternal deaths per 100,000
+        // live births) a flow.
+        for (period, (a, b), (c, d)) in [("2022", ("7", "11"), ("1", "20000")), ("2024", ("9", "12"), ("3", "20000"))] {
+            let path = format!("/api/v1/values?unit=12&period={period}");
+            assert_eq!(app.put_status(&path, body("5.4a", a, b)).await, StatusCode::OK);
+            assert_eq!(app.put_status(&path, body("4.2", c, d)).await, StatusCode::OK);
+        }
+        let row = |v: &Value, code: &str| v["indicators"].as_array().unwrap().iter().find(|r| r["indicator"] == code).unwrap().clone();
+        let (s, phase) = app.get("/api/v1/assessment?unit=12&period=2021-2025").await;
+        assert_eq!(s, StatusCode::OK, "{phase}");
+        assert_eq!(row(&phase, "5.4a")["figure"]["value"], "75");
+        assert_eq!(row(&phase, "5.4a")["figure"]["over_time"]["used"], json!(["2024"]));
+        assert_eq!(row(&phase, "4.2")["figure"]["value"], "10");
+        assert_eq!(row(&phase, "4.2")["figure"]["over_time"]["used"], json!(["2022", "2024"]));
+        assert_ne!(row(&phase, "4.2")["status"], "no_data");
+        let (s, range) = app.get("/api/v1/assessment?unit=12&period=2021..2024H1").await;
+        assert_eq!(s, StatusCode::OK, "{range}");
+        assert_eq!(range["period"]["type"], "range");
+        assert_eq!(row(&range, "4.2")["figure"]["value"], "5");
+        let (s, dates) = app.get("/api/v1/aggregates?unit=12&period=2022-01-01..2024-12-31&indicator=4.2").await;
+        assert_eq!(s, StatusCode::OK, "{dates}");
+        assert_eq!(dates["aggregates"][0]["value"], "10");
+        let (s, refused) = app.get("/api/v1/assessment?unit=12&period=2024..2021").await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+        assert!(refused.to_string().contains("kết thúc trước khi bắt đầu"), "{refused}");
+
+        // The review of the phase downloads; asked for a year it is refused, saying why.
+        let r = app.client.get(format!("{}/api/v1/reports/review?unit=12&period=2021-2025&format=pdf", app.base)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert!(r.bytes().await.unwrap().starts_with(b"%PDF"));
+        let (s, body) = app.get("/api/v1/reports/review?unit=12&period=2024&format=pdf").await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body.to_string().contains("review_needs_a_phase"), "{body}");
+
+        // A directive filed under 2024 and dated in the Action Month counts there.
+        let directive = json!({"summary": "Chỉ thị về Tháng hành động", "issuing_body": "UBND tỉnh", "document_type": "chi-thi", "number": "12/CT-UBND", "date": "2024-11-20"});
+        let (s, body) = app.post("/api/v1/registers/documents?unit=12&period=2024", &directive).await;
+        assert_eq!(s, StatusCode::CREATED, "{body}");
+        let (s, summary) = app.get("/api/v1/registers/documents/summary?unit=12&period=2024AM").await;
+        assert_eq!(s, StatusCode::OK, "{summary}");
+        assert_eq!(summary["summary"]["documents"], 1, "{summary}");
+    }
+}

@@ -266,7 +266,13 @@ fn figure_paths() -> Value {
     let put_values_responses = ok_or_errors(json!({ "$ref": "#/components/schemas/Values" }), &["400", "422"]);
     let figure_params = vec![
         query("unit", true, "GSO code of the unit, or VN for the whole country", "12"),
-        query("period", true, "Period identifier", "2024"),
+        query(
+            "period",
+            true,
+            "A period (2024, 2021-2025: a phase is built from its years), a range of periods (2021..2024H1) or \
+             of dates (2021-01-01..2024-07-31)",
+            "2021-2025",
+        ),
         query(
             "as_of",
             false,
@@ -409,7 +415,15 @@ fn figure_schemas() -> Value {
             "value": { "type": ["string", "null"], "description": "numerator / denominator × factor, 4 decimals" },
             "by_sex": { "type": "object", "properties": {
                 "male": { "$ref": "#/components/schemas/Part" }, "female": { "$ref": "#/components/schemas/Part" } } },
-            "method": { "enum": ["sum_of_parts_then_divide", "share_of_reporting_units", "own_survey_value", "narrative"] },
+            "method": { "enum": ["sum_of_parts_then_divide", "share_of_reporting_units", "own_survey_value", "stated_rate", "narrative"],
+                "description": "`stated_rate`: the unit's report states the rate without numerator and denominator (theo số liệu báo cáo); it never enters a sum." },
+            "over_time": { "type": "object", "description": "For a phase, a range or dates: how the periods entered made the figure.",
+                "properties": {
+                "time_aggregation": { "enum": ["sum", "last"] }, "time_aggregation_vi": { "type": "string" },
+                "parts": { "type": "array", "items": { "type": "string" } },
+                "used": { "type": "array", "items": { "type": "string" } },
+                "without_data": { "type": "array", "items": { "type": "string" } },
+                "uncovered_days": { "type": "integer" } } },
             "data": { "enum": ["all", "approved"] },
             "completeness": { "type": "object", "properties": {
                 "level": { "type": ["string", "null"] }, "expected": { "type": "integer" },

@@ -21,6 +21,12 @@ impl From<ReportError> for ApiError {
     fn from(e: ReportError) -> ApiError {
         match e {
             ReportError::Store(s) => s.into(),
+            ReportError::NotAPhase(period) => ApiError::invalid(
+                "period",
+                "review_needs_a_phase",
+                format!("a review is written for a phase (e.g. 2021-2025), not for {period}"),
+                format!("Báo cáo tổng kết được lập cho một giai đoạn (ví dụ 2021-2025), không cho kỳ {period}"),
+            ),
             other => ApiError::Internal(other.to_string()),
         }
     }

@@ -54,7 +54,14 @@ impl AssessmentTable<'_> {
     pub(super) fn row(&self, a: &binhdang_store::Assessment) -> AssessmentRow {
         let lang = self.lang;
         let ind = self.indicators.iter().find(|i| i.code == a.indicator);
-        let value = ind.map(|i| format::value(i, a.figure.value)).unwrap_or_default();
+        let mut value = ind.map(|i| format::value(i, a.figure.value)).unwrap_or_default();
+        if a.figure.method == "stated_rate" {
+            value.push_str(if lang == Lang::En {
+                " (as stated)"
+            } else {
+                " (theo số liệu báo cáo)"
+            });
+        }
         let (target, source) = match (&a.target, ind) {
             (Some(t), Some(i)) => (format::target(i, &t.target), target_source(t, lang)),
             _ => (format::NONE.into(), String::new()),

@@ -1,0 +1,385 @@
+//! The phase review (báo cáo tổng kết giai đoạn): the five-year review of the National
+//! Strategy a province or ministry owes at the end of 2021–2025, in the layout of Nghị định
+//! 30/2020 — direction, each objective's indicators year by year against the 2025 target,
+//! activities, budget and the other registers over the phase, the overall assessment, the
+//! targets set for the next phase, and the annexes.
+//!
+//! Every figure is read from the store: the phase's own figure is built from its years by each
+//! indicator's aggregation over time (summed for flows, the last year for stocks), and each
+//! year's figure is the year's own.
+
+use crate::build::{Builder, body, heading};
+use crate::model::*;
+use crate::words::{self, NO_DATA, capitalise};
+use binhdang_domain::assessment::Status;
+use binhdang_domain::register::{CommitteeMember, GbvCase, Inspection, Staff};
+use binhdang_domain::vn::format_number;
+use binhdang_domain::{Indicator, Period, Target};
+use binhdang_store::{Store, StoreError, UnitSummary};
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+
+/// What the review reads beyond what every report reads.
+pub(crate) struct ReviewFacts {
+    /// The years of the table: the one before the phase (the baseline), then the phase's.
+    pub years: Vec<i32>,
+    /// Indicator → its value in each of `years` (None where nothing was entered).
+    pub yearly: HashMap<String, Vec<Option<Decimal>>>,
+    /// The phase that follows (2026-2030 after 2021-2025).
+    pub next: Period,
+    /// Indicator → the target the unit (or the nearest unit above it) set for `next`.
+    pub next_targets: HashMap<String, (Target, String)>,
+    /// Committee members and staff as last filed in the phase (year), if ever.
+    pub committee: Option<(i32, binhdang_domain::register::CommitteeSummary)>,
+    pub staff: Option<(i32, binhdang_domain::register::StaffSummary)>,
+    /// GBV cases and those supported, year by year.
+    pub gbv: Vec<(i32, Decimal, Decimal)>,
+    pub inspections: Option<binhdang_domain::register::InspectionSummary>,
+}
+
+/// Reads the review's own facts for `unit` over the phase `from`–`to`.
+pub(crate) async fn gather(store: &Store, unit: &UnitSummary, from: i32, to: i32) -> Result<ReviewFacts, StoreError> {
+    let years: Vec<i32> = (from - 1..=to).collect();
+    let mut yearly: HashMap<String, Vec<Option<Decimal>>> = HashMap::new();
+    for (i, year) in years.iter().enumerate() {
+        for f in store.figures(unit, &Period::Year(*year), &[]).await? {
+            yearly.entry(f.indicator).or_insert_with(|| vec![None; years.len()])[i] = f.value;
+        }
+    }
+    let next = Period::Phase {
+        from: to + 1,
+        to: to + 1 + (to - from),
+    };
+    let next_targets = store
+        .local_targets_set(unit, &next)
+        .await?
+        .into_iter()
+        .map(|(code, target, set_by)| (code, (target, set_by)))
+        .collect();
+    let mut committee = None;
+    let mut staff = None;
+    let mut gbv = Vec::new();
+    for year in (from..=to).rev() {
+        let p = Period::Year(year);
+        if committee.is_none() {
+            let s = store.register_summary::<CommitteeMember>(unit, &p).await?;
+            committee = (s.rows > 0).then_some((year, s.summary));
+        }
+        if staff.is_none() {
+            let s = store.register_summary::<Staff>(unit, &p).await?;
+            staff = (s.rows > 0).then_some((year, s.summary));
+        }
+        let g = store.register_summary::<GbvCase>(unit, &p).await?;
+        if g.rows > 0 {
+            gbv.push((year, g.summary.total.cases, g.summary.total.supported));
+        }
+    }
+    gbv.reverse();
+    let phase = Period::Phase { from, to };
+    let inspections = store.register_summary::<Inspection>(unit, &phase).await?;
+    Ok(ReviewFacts {
+        years,
+        yearly,
+        next,
+        next_targets,
+        committee,
+        staff,
+        gbv,
+        inspections: (inspections.rows > 0).then_some(inspections.summary),
+    })
+}
+
+fn count(d: Decimal) -> String {
+    format_number(d, Some(0))
+}
+
+impl Builder<'_> {
+    fn review_facts(&self) -> &ReviewFacts {
+        self.review.expect("a review is built with its facts")
+    }
+
+    /// The indicator's value in its unit: `63,6%`, `108,2/100`.
+    fn shown(&self, indicator: &Indicator, v: Option<Decimal>) -> String {
+        match v {
+            Some(v) => words::value_text(indicator.measure, v, words::places_for(indicator.measure, v, None)),
+            None => String::new(),
+        }
+    }
+
+    /// The body of the review, its signature and its annexes.
+    pub(crate) fn review_blocks(&self) -> Vec<Block> {
+        let dt = self.doc_template();
+        let mut out = Vec::new();
+        for basis in &dt.legal_bases {
+            out.push(Block::Paragraph(Paragraph::new(
+                ParaKind::Body,
+                vec![Run::italic(self.fill(basis))],
+            )));
+        }
+        out.push(body(self.fill(&dt.opening)));
+        out.push(heading("I. CÔNG TÁC CHỈ ĐẠO, TỔ CHỨC THỰC HIỆN"));
+        self.narrative("situation", &mut out);
+        out.extend(self.documents_sentences());
+        out.extend(self.organisation_sentences());
+        out.push(heading("II. KẾT QUẢ THỰC HIỆN CÁC MỤC TIÊU, CHỈ TIÊU"));
+        out.extend(self.review_by_objective());
+        out.push(heading("III. KẾT QUẢ CÁC HOẠT ĐỘNG VÀ KINH PHÍ"));
+        out.push(heading("1. Truyền thông, tập huấn, hội nghị"));
+        out.extend(self.activity_sentences());
+        out.push(heading("2. Hỗ trợ người bị bạo lực trên cơ sở giới"));
+        out.extend(self.gbv_by_year());
+        out.push(heading("3. Kinh phí thực hiện"));
+        out.extend(self.budget_sentences());
+        out.push(heading("IV. ĐÁNH GIÁ CHUNG"));
+        for (n, (key, title)) in [
+            ("achievements", "Kết quả nổi bật"),
+            ("limitations", "Hạn chế, tồn tại"),
+            ("causes", "Nguyên nhân"),
+            ("lessons", "Bài học kinh nghiệm"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            out.push(heading(format!("{}. {title}", n + 1)));
+            self.narrative(key, &mut out);
+        }
+        let next = self.review_facts().next;
+        out.push(heading(format!(
+            "V. MỤC TIÊU, CHỈ TIÊU {}",
+            next.label_vi().to_uppercase()
+        )));
+        out.push(body(format!(
+            "Chỉ tiêu của địa phương {} so với chỉ tiêu quốc gia (chi tiết tại Phụ lục II).",
+            next.label_vi().to_lowercase()
+        )));
+        self.narrative("tasks", &mut out);
+        out.push(heading("VI. ĐỀ XUẤT, KIẾN NGHỊ"));
+        self.narrative("proposals", &mut out);
+        out.push(body(self.fill(&dt.closing)));
+        out.push(Block::Signature(self.signature()));
+        self.annex_heading(0, "Kết quả thực hiện các chỉ tiêu qua các năm {period}", &mut out);
+        out.push(Block::Table(self.review_table()));
+        self.annex_heading(1, "Chỉ tiêu giai đoạn tiếp theo", &mut out);
+        out.push(Block::Table(self.next_targets_table()));
+        self.annex_heading(2, &self.t.tables.documents_title, &mut out);
+        out.push(Block::Table(self.documents_table()));
+        self.annex_heading(3, &self.t.tables.activities_title, &mut out);
+        out.push(Block::Table(self.activities_table()));
+        self.annex_heading(4, &self.t.tables.budget_title, &mut out);
+        out.push(Block::Table(self.budget_table()));
+        out
+    }
+
+    fn organisation_sentences(&self) -> Vec<Block> {
+        let r = self.review_facts();
+        let mut out = Vec::new();
+        match &r.committee {
+            Some((year, c)) => out.push(body(format!(
+                "Ban vì sự tiến bộ của phụ nữ (năm {year}) có {} thành viên (nam {}, nữ {}).",
+                count(c.members.total),
+                count(c.members.male),
+                count(c.members.female)
+            ))),
+            None => out.push(body(format!("Ban vì sự tiến bộ của phụ nữ: {NO_DATA}."))),
+        }
+        match &r.staff {
+            Some((year, s)) => out.push(body(format!(
+                "Đội ngũ làm công tác bình đẳng giới (năm {year}): {} người, trong đó chuyên trách {} (nam {}, nữ {}), kiêm nhiệm {} (nam {}, nữ {}).",
+                count(s.total.total),
+                count(s.full_time.total),
+                count(s.full_time.male),
+                count(s.full_time.female),
+                count(s.part_time.total),
+                count(s.part_time.male),
+                count(s.part_time.female)
+            ))),
+            None => out.push(body(format!("Đội ngũ làm công tác bình đẳng giới: {NO_DATA}."))),
+        }
+        match &r.inspections {
+            Some(i) => out.push(body(format!(
+                "Đã tiến hành {} cuộc thanh tra, kiểm tra việc thực hiện pháp luật về bình đẳng giới; phát hiện {} vi phạm, đã xử lý {}.",
+                count(i.inspections),
+                count(i.violations_found),
+                count(i.violations_handled)
+            ))),
+            None => out.push(body(format!("Thanh tra, kiểm tra về bình đẳng giới: {NO_DATA}."))),
+        }
+        out
+    }
+
+    fn gbv_by_year(&self) -> Vec<Block> {
+        let r = self.review_facts();
+        if r.gbv.is_empty() {
+            return vec![body(format!(
+                "Các vụ bạo lực trên cơ sở giới được phát hiện: {NO_DATA}."
+            ))];
+        }
+        let (cases, supported) = r
+            .gbv
+            .iter()
+            .fold((Decimal::ZERO, Decimal::ZERO), |(c, s), (_, a, b)| (c + a, s + b));
+        let mut out = vec![body(format!(
+            "Trong giai đoạn đã phát hiện {} vụ bạo lực trên cơ sở giới, {} trường hợp được hỗ trợ:",
+            count(cases),
+            count(supported)
+        ))];
+        for (year, c, s) in &r.gbv {
+            out.push(body(format!(
+                "- Năm {year}: {} vụ, {} trường hợp được hỗ trợ;",
+                count(*c),
+                count(*s)
+            )));
+        }
+        out
+    }
+
+    fn review_by_objective(&self) -> Vec<Block> {
+        let r = self.review_facts();
+        let mut out = Vec::new();
+        for (n, objective) in self.facts.objectives.iter().enumerate() {
+            out.push(heading(format!(
+                "{}. Mục tiêu {}: {}",
+                n + 1,
+                objective.number,
+                objective.name_vi
+            )));
+            if let Some(text) = self.facts.narrative.get(&format!("objective_{}", objective.number)) {
+                out.extend(text.lines().map(str::trim).filter(|l| !l.is_empty()).map(body));
+            }
+            for a in self.facts.assessment.iter().filter(|a| a.objective == objective.number) {
+                let Some(indicator) = self.indicator(&a.indicator) else {
+                    continue;
+                };
+                let mut sentence = format!(
+                    "- Chỉ tiêu {}: {}",
+                    a.indicator,
+                    words::indicator_sentence(indicator, a)
+                );
+                let years: Vec<String> = r
+                    .years
+                    .iter()
+                    .zip(r.yearly.get(&a.indicator).into_iter().flatten())
+                    .filter_map(|(y, v)| v.map(|v| format!("năm {y}: {}", self.shown(indicator, Some(v)))))
+                    .collect();
+                if !years.is_empty() {
+                    sentence.push_str(&format!(" Qua các năm: {}.", years.join("; ")));
+                }
+                out.push(body(sentence));
+            }
+        }
+        let count = |f: &dyn Fn(Status) -> bool| self.facts.assessment.iter().filter(|a| f(a.status)).count();
+        out.push(body(format!(
+            "Tổng hợp giai đoạn: trong {} chỉ tiêu, {} chỉ tiêu đạt hoặc vượt, {} chỉ tiêu không đạt, {} chỉ tiêu chưa có số liệu hoặc chưa có chỉ tiêu để đánh giá (chi tiết tại Phụ lục I).",
+            self.facts.assessment.len(),
+            count(&|s| matches!(s, Status::Met | Status::Exceeded)),
+            count(&|s| s == Status::NotMet),
+            count(&|s| s == Status::NoData)
+        )));
+        out
+    }
+
+    /// Annex I: each indicator's baseline year, each year of the phase, the target, the
+    /// verdict over the phase and the trend.
+    fn review_table(&self) -> Table {
+        let r = self.review_facts();
+        let mut columns = vec![
+            Column::new("Mã", 5.0, Align::Center),
+            Column::new("Chỉ tiêu", 22.0, Align::Left),
+        ];
+        for year in &r.years {
+            let header = if *year == r.years[0] {
+                format!("Năm {year} (cơ sở)")
+            } else {
+                format!("Năm {year}")
+            };
+            columns.push(Column::new(header, 7.5, Align::Right));
+        }
+        columns.push(Column::new("Cả giai đoạn", 8.0, Align::Right));
+        columns.push(Column::new("Chỉ tiêu (địa phương; quốc gia)", 11.0, Align::Left));
+        columns.push(Column::new("Đánh giá", 8.0, Align::Center));
+        columns.push(Column::new("Xu hướng", 8.0, Align::Center));
+        let mut rows = Vec::new();
+        for objective in &self.facts.objectives {
+            rows.push(Row::Group(format!(
+                "MỤC TIÊU {}: {}",
+                objective.number,
+                objective.name_vi.to_uppercase()
+            )));
+            for a in self.facts.assessment.iter().filter(|a| a.objective == objective.number) {
+                let Some(indicator) = self.indicator(&a.indicator) else {
+                    continue;
+                };
+                let mut cells = vec![Cell::text(a.indicator.clone()), Cell::text(capitalise(&a.name_vi))];
+                let values = r.yearly.get(&a.indicator);
+                for i in 0..r.years.len() {
+                    let v = values.and_then(|v| v[i]);
+                    cells.push(Cell::text(self.shown(indicator, v)));
+                }
+                cells.push(Cell::text(self.shown(indicator, a.figure.value)));
+                let target = match &a.target {
+                    Some(t) => {
+                        let mine = words::target_text(indicator.measure, &t.target);
+                        match (t.source, &t.national) {
+                            ("local", Some(n)) => format!("{mine}; {}", words::target_text(indicator.measure, n)),
+                            _ => mine,
+                        }
+                    }
+                    None => String::new(),
+                };
+                cells.push(Cell::text(target));
+                cells.push(Cell::text(a.status_vi));
+                cells.push(Cell::text(a.progress_vi));
+                rows.push(Row::Cells(cells));
+            }
+        }
+        Table {
+            sheet: "Chỉ tiêu qua các năm".into(),
+            title: self.fill("Kết quả thực hiện các chỉ tiêu qua các năm {period}"),
+            columns,
+            rows,
+            empty_text: capitalise(NO_DATA),
+            size: 9.0,
+        }
+    }
+
+    /// Annex II: the next phase's national targets and those the unit set.
+    fn next_targets_table(&self) -> Table {
+        let r = self.review_facts();
+        let milestone = match r.next {
+            Period::Phase { to, .. } => to,
+            p => p.milestone_year(),
+        };
+        let mut rows = Vec::new();
+        for i in &self.facts.indicators {
+            let national = i
+                .national_target(milestone)
+                .map(|t| words::target_text(i.measure, &t))
+                .unwrap_or_default();
+            let (local, set_by) = match r.next_targets.get(&i.code) {
+                Some((t, by)) => (words::target_text(i.measure, t), by.clone()),
+                None => ("Chưa giao".to_string(), String::new()),
+            };
+            rows.push(Row::Cells(vec![
+                Cell::text(i.code.clone()),
+                Cell::text(capitalise(&i.name_vi)),
+                Cell::text(national),
+                Cell::text(local),
+                Cell::text(set_by),
+            ]));
+        }
+        Table {
+            sheet: "Chỉ tiêu giai đoạn tới".into(),
+            title: format!("Chỉ tiêu {}", r.next.label_vi().to_lowercase()),
+            columns: vec![
+                Column::new("Mã", 6.0, Align::Center),
+                Column::new("Chỉ tiêu", 40.0, Align::Left),
+                Column::new(format!("Chỉ tiêu quốc gia năm {milestone}"), 16.0, Align::Left),
+                Column::new("Chỉ tiêu của địa phương", 16.0, Align::Left),
+                Column::new("Đơn vị giao", 10.0, Align::Center),
+            ],
+            rows,
+            empty_text: capitalise(NO_DATA),
+            size: 11.0,
+        }
+    }
+}
