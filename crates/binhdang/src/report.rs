@@ -28,7 +28,8 @@ pub struct ReportArgs {
     /// The document's date, YYYY-MM-DD (default: today).
     #[arg(long)]
     date: Option<String>,
-    /// Folder of report templates (default: $BINHDANG_REPORT_TEMPLATES or data/report-templates).
+    /// Folder of the province's report templates (default: $BINHDANG_REPORT_TEMPLATES; the
+    /// shipped templates are built in).
     #[arg(long)]
     templates: Option<PathBuf>,
 }
@@ -64,8 +65,9 @@ pub async fn run(store: &Store, args: ReportArgs) -> anyhow::Result<()> {
             .with_context(|| format!("`{d}` is not a date: write YYYY-MM-DD"))?,
         None => store.today(),
     };
-    let dir = args.templates.unwrap_or_else(binhdang_reports::template::default_dir);
-    let template = Template::for_unit(Some(&dir), &unit.code)?;
+    let dir = args.templates.or_else(binhdang_reports::template::configured_dir);
+    let (template, source) = Template::find(dir.as_deref(), &unit.code)?;
+    eprintln!("template: {source}");
     std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
     for kind in kinds {
         let started = Instant::now();

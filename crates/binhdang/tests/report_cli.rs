@@ -45,6 +45,17 @@ on_both_backends! {
         let text = String::from_utf8(text.stdout).unwrap();
         assert!(text.contains("SỞ NỘI VỤ") && text.contains("UBND TỈNH LAI CHÂU"), "{text}");
         assert!(text.contains("Nguyễn Thị Demo"), "the demo's narrative names the signer: {text}");
+        // Started from another folder, without --templates, the province's template is found.
+        let elsewhere = Command::new(env!("CARGO_BIN_EXE_binhdang"))
+            .args(["report", "--unit", "12", "--period", "2024", "--kind", "strategy", "--format", "pdf", "--out", out.to_str().unwrap(), "--date", "2025-03-05", "--database-url", &db.url])
+            .current_dir(std::env::temp_dir())
+            .env_remove("BINHDANG_REPORT_TEMPLATES")
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&elsewhere.stderr);
+        assert!(elsewhere.status.success() && said.contains("the template shipped for unit 12"), "{said}");
+        let text = Command::new("pdftotext").arg(out.join("strategy-12-2024.pdf")).arg("-").output().unwrap();
+        assert!(String::from_utf8_lossy(&text.stdout).contains("SỞ NỘI VỤ"));
         let _ = std::fs::remove_dir_all(&out);
     }
 }

@@ -7,7 +7,10 @@ use crate::template::{Placeholders, Template};
 use crate::words::{self, NO_DATA, capitalise};
 use crate::{Kind, ReportError};
 use binhdang_domain::assessment::Status;
-use binhdang_domain::register::{Activity, Budget, BudgetSummary, Document as DocRow, GbvCase, GbvSummary};
+use binhdang_domain::register::{
+    Activity, Budget, BudgetSummary, CommitteeMember, CommitteeSummary, Document as DocRow, GbvCase, GbvSummary,
+    Inspection, InspectionSummary, Staff, StaffSummary,
+};
 use binhdang_domain::vn::{format_date, format_date_long, format_money, format_number};
 use binhdang_domain::workflow::State;
 use binhdang_domain::{Indicator, MeasureKind, Objective, Period, UnitLevel};
@@ -45,6 +48,12 @@ pub(crate) struct Facts {
     /// The budget's year span, e.g. 2021–2024.
     pub(crate) budget_years: (i32, i32),
     pub(crate) gbv: Option<GbvSummary>,
+    /// The committee and the staff as filed for the period (for a phase or a part of a year:
+    /// as last filed), with the period they were filed under.
+    pub(crate) committee: Option<(Period, CommitteeSummary)>,
+    pub(crate) staff: Option<(Period, StaffSummary)>,
+    /// Inspections dated in the period.
+    pub(crate) inspections: Option<InspectionSummary>,
     /// Activity types in list order: (code, Vietnamese name).
     pub(crate) activity_names: Vec<(String, String)>,
     pub(crate) document_names: HashMap<String, String>,
@@ -71,8 +80,17 @@ async fn gather(
 ) -> Result<Facts, ReportError> {
     let indicators = store.indicators().await?;
     let objectives = store.objectives().await?;
+    // A unit reports on the indicators collected at its level or below it: a ward's report
+    // does not list the province's survey indicators as missing.
     let assessment = if wants_assessment {
-        store.assessment(unit, period).await?
+        let collected: Vec<&str> = indicators
+            .iter()
+            .filter(|i| unit.level <= i.lowest_level)
+            .map(|i| i.code.as_str())
+            .collect();
+        let mut rows = store.assessment(unit, period).await?;
+        rows.retain(|a| collected.contains(&a.indicator.as_str()));
+        rows
     } else {
         Vec::new()
     };
@@ -110,7 +128,11 @@ async fn gather(
         .ok()
         .map(|s| s.summary);
     let lists = store.register_lists().await?;
+    let inspections = store.register_summary::<Inspection>(unit, period).await?;
     Ok(Facts {
+        committee: latest_filed::<CommitteeMember>(store, unit, period).await?,
+        staff: latest_filed::<Staff>(store, unit, period).await?,
+        inspections: (inspections.rows > 0).then_some(inspections.summary),
         unit: unit.clone(),
         period: *period,
         indicators,
@@ -135,6 +157,28 @@ async fn gather(
             .map(|t| (t.code.clone(), t.name_vi.clone()))
             .collect(),
     })
+}
+
+/// A register of stocks (committee, staff) as filed for `period`, else as last filed in it (a
+/// phase's years from the last) or for the year it is part of.
+async fn latest_filed<T: binhdang_store::registers::StoredRegister>(
+    store: &Store,
+    unit: &UnitSummary,
+    period: &Period,
+) -> Result<Option<(Period, T::Summary)>, ReportError> {
+    let mut candidates = vec![*period];
+    match *period {
+        Period::Phase { from, to } => candidates.extend((from..=to).rev().map(Period::Year)),
+        Period::Year(_) => {}
+        p => candidates.push(Period::Year(p.milestone_year())),
+    }
+    for p in candidates {
+        let s = store.register_summary::<T>(unit, &p).await?;
+        if s.rows > 0 {
+            return Ok(Some((p, s.summary)));
+        }
+    }
+    Ok(None)
 }
 
 fn lower_first(s: &str) -> String {
@@ -412,6 +456,11 @@ impl<'a> Builder<'a> {
         out.extend(self.activity_sentences());
         out.push(heading("3. Kinh phí thực hiện"));
         out.extend(self.budget_sentences());
+        out.push(heading(
+            "4. Tổ chức bộ máy, thanh tra, kiểm tra và hỗ trợ người bị bạo lực",
+        ));
+        out.extend(self.organisation_sentences());
+        out.extend(self.gbv_sentences());
         out.push(next("Kết quả thực hiện các mục tiêu, chỉ tiêu"));
         out.extend(self.results_by_objective());
         out.push(next("Khó khăn, vướng mắc và nguyên nhân"));
@@ -464,6 +513,9 @@ impl<'a> Builder<'a> {
                 objective.number,
                 objective.name_vi
             )));
+            if let Some(text) = self.facts.narrative.get(&format!("objective_{}", objective.number)) {
+                out.extend(text.lines().map(str::trim).filter(|l| !l.is_empty()).map(body));
+            }
             for a in self.facts.assessment.iter().filter(|a| a.objective == objective.number) {
                 let Some(indicator) = self.indicator(&a.indicator) else {
                     continue;
@@ -658,7 +710,8 @@ impl<'a> Builder<'a> {
     fn gbv_sentences(&self) -> Vec<Block> {
         let Some(gbv) = self.facts.gbv.as_ref().filter(|g| !g.by_type.is_empty()) else {
             return vec![body(format!(
-                "Các vụ bạo lực trên cơ sở giới được phát hiện trong Tháng hành động: {NO_DATA}."
+                "Các vụ bạo lực trên cơ sở giới được phát hiện trong {}: {NO_DATA}.",
+                self.ph.period
             ))];
         };
         let parts: Vec<String> = gbv
@@ -667,7 +720,8 @@ impl<'a> Builder<'a> {
             .map(|t| format!("{} {} vụ", lower_first(&t.name_vi), count(t.totals.cases)))
             .collect();
         vec![body(format!(
-            "Trong Tháng hành động đã phát hiện {} vụ bạo lực trên cơ sở giới ({}); {} trường hợp được hỗ trợ.",
+            "Trong {} đã phát hiện {} vụ bạo lực trên cơ sở giới ({}); {} trường hợp được hỗ trợ.",
+            self.ph.period,
             count(gbv.total.cases),
             parts.join(", "),
             count(gbv.total.supported)

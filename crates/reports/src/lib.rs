@@ -10,6 +10,7 @@
 mod build;
 mod docx;
 pub mod model;
+mod organisation;
 mod pdf;
 mod review;
 pub mod sheets;

@@ -12,7 +12,7 @@ use crate::build::{Builder, body, heading};
 use crate::model::*;
 use crate::words::{self, NO_DATA, capitalise};
 use binhdang_domain::assessment::Status;
-use binhdang_domain::register::{CommitteeMember, GbvCase, Inspection, Staff};
+use binhdang_domain::register::GbvCase;
 use binhdang_domain::vn::format_number;
 use binhdang_domain::{Indicator, Period, Target};
 use binhdang_store::{Store, StoreError, UnitSummary};
@@ -29,12 +29,8 @@ pub(crate) struct ReviewFacts {
     pub next: Period,
     /// Indicator → the target the unit (or the nearest unit above it) set for `next`.
     pub next_targets: HashMap<String, (Target, String)>,
-    /// Committee members and staff as last filed in the phase (year), if ever.
-    pub committee: Option<(i32, binhdang_domain::register::CommitteeSummary)>,
-    pub staff: Option<(i32, binhdang_domain::register::StaffSummary)>,
     /// GBV cases and those supported, year by year.
     pub gbv: Vec<(i32, Decimal, Decimal)>,
-    pub inspections: Option<binhdang_domain::register::InspectionSummary>,
 }
 
 /// Reads the review's own facts for `unit` over the phase `from`–`to`.
@@ -56,36 +52,19 @@ pub(crate) async fn gather(store: &Store, unit: &UnitSummary, from: i32, to: i32
         .into_iter()
         .map(|(code, target, set_by)| (code, (target, set_by)))
         .collect();
-    let mut committee = None;
-    let mut staff = None;
     let mut gbv = Vec::new();
-    for year in (from..=to).rev() {
-        let p = Period::Year(year);
-        if committee.is_none() {
-            let s = store.register_summary::<CommitteeMember>(unit, &p).await?;
-            committee = (s.rows > 0).then_some((year, s.summary));
-        }
-        if staff.is_none() {
-            let s = store.register_summary::<Staff>(unit, &p).await?;
-            staff = (s.rows > 0).then_some((year, s.summary));
-        }
-        let g = store.register_summary::<GbvCase>(unit, &p).await?;
+    for year in from..=to {
+        let g = store.register_summary::<GbvCase>(unit, &Period::Year(year)).await?;
         if g.rows > 0 {
             gbv.push((year, g.summary.total.cases, g.summary.total.supported));
         }
     }
-    gbv.reverse();
-    let phase = Period::Phase { from, to };
-    let inspections = store.register_summary::<Inspection>(unit, &phase).await?;
     Ok(ReviewFacts {
         years,
         yearly,
         next,
         next_targets,
-        committee,
-        staff,
         gbv,
-        inspections: (inspections.rows > 0).then_some(inspections.summary),
     })
 }
 
@@ -167,43 +146,6 @@ impl Builder<'_> {
         out.push(Block::Table(self.activities_table()));
         self.annex_heading(4, &self.t.tables.budget_title, &mut out);
         out.push(Block::Table(self.budget_table()));
-        out
-    }
-
-    fn organisation_sentences(&self) -> Vec<Block> {
-        let r = self.review_facts();
-        let mut out = Vec::new();
-        match &r.committee {
-            Some((year, c)) => out.push(body(format!(
-                "Ban vì sự tiến bộ của phụ nữ (năm {year}) có {} thành viên (nam {}, nữ {}).",
-                count(c.members.total),
-                count(c.members.male),
-                count(c.members.female)
-            ))),
-            None => out.push(body(format!("Ban vì sự tiến bộ của phụ nữ: {NO_DATA}."))),
-        }
-        match &r.staff {
-            Some((year, s)) => out.push(body(format!(
-                "Đội ngũ làm công tác bình đẳng giới (năm {year}): {} người, trong đó chuyên trách {} (nam {}, nữ {}), kiêm nhiệm {} (nam {}, nữ {}).",
-                count(s.total.total),
-                count(s.full_time.total),
-                count(s.full_time.male),
-                count(s.full_time.female),
-                count(s.part_time.total),
-                count(s.part_time.male),
-                count(s.part_time.female)
-            ))),
-            None => out.push(body(format!("Đội ngũ làm công tác bình đẳng giới: {NO_DATA}."))),
-        }
-        match &r.inspections {
-            Some(i) => out.push(body(format!(
-                "Đã tiến hành {} cuộc thanh tra, kiểm tra việc thực hiện pháp luật về bình đẳng giới; phát hiện {} vi phạm, đã xử lý {}.",
-                count(i.inspections),
-                count(i.violations_found),
-                count(i.violations_handled)
-            ))),
-            None => out.push(body(format!("Thanh tra, kiểm tra về bình đẳng giới: {NO_DATA}."))),
-        }
         out
     }
 

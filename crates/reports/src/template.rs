@@ -1,7 +1,8 @@
 //! The skeleton of a report that a province may change without recompiling: the names in
 //! the header, the summary lines, the legal bases, the opening and closing sentences, the
-//! signature and the recipients. Read at run time from `data/report-templates/<code>.toml`
-//! (or `default.toml`) under the folder given, with the shipped default compiled in.
+//! signature and the recipients. Read at run time from `<code>.toml` (or `default.toml`) in
+//! the folder configured (`--templates`, `BINHDANG_REPORT_TEMPLATES`); the shipped templates
+//! (`data/report-templates/`) are compiled in, so they are found wherever binhdang runs.
 
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -9,12 +10,41 @@ use std::path::{Path, PathBuf};
 /// The default template, as shipped in `data/report-templates/default.toml`.
 pub const DEFAULT_TEMPLATE: &str = include_str!("../../../data/report-templates/default.toml");
 
-/// Where templates are looked for when nothing else is said: `$BINHDANG_REPORT_TEMPLATES`,
-/// else `data/report-templates` under the working directory.
-pub fn default_dir() -> PathBuf {
-    std::env::var_os("BINHDANG_REPORT_TEMPLATES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("data/report-templates"))
+/// The province templates binhdang ships, compiled in so that they are found wherever it
+/// runs: (unit code, the file's text).
+const SHIPPED: &[(&str, &str)] = &[("12", include_str!("../../../data/report-templates/12.toml"))];
+
+/// The folder of a province's own templates, when one is configured
+/// (`BINHDANG_REPORT_TEMPLATES`); never the working directory, so that a report does not
+/// change with the folder binhdang was started from.
+pub fn configured_dir() -> Option<PathBuf> {
+    std::env::var_os("BINHDANG_REPORT_TEMPLATES").map(PathBuf::from)
+}
+
+/// Where the template of a report came from: said out loud, so that a province whose own
+/// template was not found knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TemplateSource {
+    /// A file of the configured folder.
+    File(PathBuf),
+    /// The template shipped for this unit.
+    Shipped(String),
+    /// No template for the unit: the shipped default.
+    Default(String),
+}
+
+impl std::fmt::Display for TemplateSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TemplateSource::File(path) => write!(f, "{}", path.display()),
+            TemplateSource::Shipped(code) => write!(f, "the template shipped for unit {code}"),
+            TemplateSource::Default(code) => write!(
+                f,
+                "no template for unit {code}: the shipped default (put {code}.toml in the folder of \
+                 BINHDANG_REPORT_TEMPLATES or --templates to use one)"
+            ),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -111,21 +141,35 @@ impl Template {
         })
     }
 
-    /// The template for a unit: `<dir>/<code>.toml`, else `<dir>/default.toml`, else the
-    /// compiled-in default. A file that exists but is broken is an error, not skipped.
+    /// The template for a unit (see [`Template::find`]).
     pub fn for_unit(dir: Option<&Path>, unit_code: &str) -> Result<Template, TemplateError> {
-        let Some(dir) = dir else {
-            return Ok(Template::builtin());
-        };
-        for name in [format!("{unit_code}.toml"), "default.toml".to_string()] {
+        Ok(Template::find(dir, unit_code)?.0)
+    }
+
+    /// The template for a unit and where it came from: `<dir>/<code>.toml`, else the one
+    /// shipped for the unit, else `<dir>/default.toml`, else the shipped default. A file that
+    /// exists but is broken is an error, not skipped.
+    pub fn find(dir: Option<&Path>, unit_code: &str) -> Result<(Template, TemplateSource), TemplateError> {
+        let read = |name: &str| -> Result<Option<(Template, TemplateSource)>, TemplateError> {
+            let Some(dir) = dir else { return Ok(None) };
             let path = dir.join(name);
             match std::fs::read_to_string(&path) {
-                Ok(text) => return Template::parse(&text, &path),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                Err(source) => return Err(TemplateError::Io { path, source }),
+                Ok(text) => Ok(Some((Template::parse(&text, &path)?, TemplateSource::File(path)))),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(source) => Err(TemplateError::Io { path, source }),
             }
+        };
+        if let Some(found) = read(&format!("{unit_code}.toml"))? {
+            return Ok(found);
         }
-        Ok(Template::builtin())
+        if let Some((_, text)) = SHIPPED.iter().find(|(code, _)| *code == unit_code) {
+            let shipped = Template::parse(text, Path::new(&format!("data/report-templates/{unit_code}.toml")))?;
+            return Ok((shipped, TemplateSource::Shipped(unit_code.to_string())));
+        }
+        if let Some(found) = read("default.toml")? {
+            return Ok(found);
+        }
+        Ok((Template::builtin(), TemplateSource::Default(unit_code.to_string())))
     }
 }
 
@@ -169,10 +213,11 @@ mod tests {
         let lai_chau = Template::for_unit(Some(&dir), "12").unwrap();
         assert_eq!(lai_chau.header.issuing_body, "SỞ NỘI VỤ");
         assert_eq!(Template::for_unit(Some(&dir), "01").unwrap(), builtin);
-        assert_eq!(
-            Template::for_unit(Some(Path::new("/nonexistent")), "12").unwrap(),
-            builtin
-        );
+        // Found wherever binhdang runs: the shipped province template needs no folder.
+        let (anywhere, source) = Template::find(None, "12").unwrap();
+        assert_eq!((anywhere, source), (lai_chau, TemplateSource::Shipped("12".into())));
+        let (_, source) = Template::find(Some(Path::new("/nonexistent")), "01").unwrap();
+        assert!(source.to_string().contains("no template for unit 01"), "{source}");
     }
 
     #[test]

@@ -153,6 +153,14 @@ fn target_source(a: &Assessment) -> String {
     }
 }
 
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
 pub fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
@@ -171,6 +179,9 @@ pub fn indicator_sentence(indicator: &Indicator, a: &Assessment) -> String {
     let Some(value) = f.value else {
         return format!("{name}: {NO_DATA}.");
     };
+    if indicator.measure == MeasureKind::YesNo {
+        return format!("{name}: {}.", lower_first(&result_text(indicator, a)));
+    }
     let target = a.target.as_ref().map(|t| &t.target);
     let places = places_for(indicator.measure, value, target);
     let verb = match indicator.direction {

@@ -544,3 +544,39 @@ on_both_backends! {
         assert!(matches!(refused, Err(binhdang_reports::ReportError::NotAPhase(_))));
     }
 }
+
+on_both_backends! {
+    async fn the_annual_report_carries_the_registers_the_objectives_narrative_and_only_the_units_indicators(backend: Backend) {
+        use binhdang_domain::register::{CommitteeMember, Inspection, Sex, Staff};
+        let db = TestDb::with_provinces(backend, &["12"]).await;
+        let store = &db.store;
+        let year = Period::Year(2024);
+        let province = store.unit_for_period("12", &year).await.unwrap().unwrap();
+        let member = |name: &str, sex| CommitteeMember { name: name.into(), position: "Thành viên".into(), sex, agency: None, term: None, notes: None };
+        store.create_register_row(&province, &year, member("A", Sex::Female), &actor()).await.unwrap();
+        store.create_register_row(&province, &year, member("B", Sex::Male), &actor()).await.unwrap();
+        let staff = Staff { agency: None, full_time_male: 1.into(), full_time_female: 2.into(), part_time_male: 3.into(), part_time_female: 4.into(), notes: None };
+        store.create_register_row(&province, &year, staff, &actor()).await.unwrap();
+        let inspection = Inspection { count: 2.into(), subject: None, findings: None, violations_found: Some(3.into()), violations_handled: Some(1.into()), date: Some(date!(2024 - 09 - 10)), notes: None };
+        // Filed under the first half, dated in it: it counts in the year.
+        store.create_register_row(&province, &"2024H1".parse().unwrap(), Inspection { date: Some(date!(2024 - 03 - 10)), ..inspection.clone() }, &actor()).await.unwrap();
+        store.create_register_row(&province, &year, inspection, &actor()).await.unwrap();
+        let narrative = vec![("objective_3".to_string(), Some("Công tác phòng chống bạo lực gia đình có chuyển biến.".to_string()))];
+        store.put_report_narrative(&province, &year, &narrative, &actor()).await.unwrap();
+        store.write_values(&province, &year, &[value("5.1.value", "total", "1")], &actor()).await.unwrap();
+
+        let text = strategy(store, &province, year).await.plain_text();
+        assert!(text.contains("Ban vì sự tiến bộ của phụ nữ (năm 2024) có 2 thành viên (nam 1, nữ 1)"), "{text}");
+        assert!(text.contains("10 người, trong đó chuyên trách 3 (nam 1, nữ 2), kiêm nhiệm 7 (nam 3, nữ 4)"), "{text}");
+        assert!(text.contains("Đã tiến hành 4 cuộc thanh tra, kiểm tra"), "{text}");
+        assert!(text.contains("Công tác phòng chống bạo lực gia đình có chuyển biến."), "{text}");
+        // 5.1 is a yes/no sentence, not "100,0% (1/1)".
+        let line = text.lines().find(|l| l.contains("Chỉ tiêu 5.1")).unwrap();
+        assert!(line.contains("có (đạt yêu cầu)") && !line.contains('%'), "{line}");
+        // A commune's report lists the indicators collected at commune level only.
+        let commune = store.units_valid_on(date!(2024 - 06 - 30), Some(UnitLevel::Commune), None).await.unwrap().remove(0);
+        let commune_text = strategy(store, &commune, year).await.plain_text();
+        assert!(commune_text.contains("Chỉ tiêu 6.1") && !commune_text.contains("Chỉ tiêu 2.1"), "{commune_text}");
+        assert!(text.contains("Chỉ tiêu 2.1"));
+    }
+}

@@ -96,8 +96,11 @@ pub async fn document(
     date: time::Date,
 ) -> Result<Response, ApiError> {
     authorize(state, caller, unit, Action::Read).await?;
-    let dir = binhdang_reports::template::default_dir();
-    let template = Template::for_unit(Some(&dir), &unit.code).map_err(ReportError::from)?;
+    let dir = binhdang_reports::template::configured_dir();
+    let (template, source) = Template::find(dir.as_deref(), &unit.code).map_err(ReportError::from)?;
+    if matches!(source, binhdang_reports::template::TemplateSource::Default(_)) {
+        tracing::info!("report {kind} of {}: {source}", unit.code);
+    }
     let doc = binhdang_reports::build(
         &state.store,
         &Request {
