@@ -52,6 +52,15 @@ on_both_backends! {
         let trail = db.store.audit_trail(&unit, Some("2024"), Some("3.1.rate")).await.unwrap();
         assert_eq!(trail[0].actor, "cli");
         assert!(trail[0].source.as_deref().unwrap().contains("002_93d48c82f63ec0bd.txt — Trong gia đình nam giới"));
+        // The stated percentages count in the assessment, said to be stated; parts beat them.
+        let rows = db.store.assessment(&unit, &period).await.unwrap();
+        let row = |code: &str| rows.iter().find(|r| r.indicator == code).unwrap();
+        for code in ["6.1", "3.1", "2.1"] {
+            assert_eq!(row(code).figure.method, "stated_rate", "{code}");
+            assert_ne!(row(code).status, binhdang_domain::assessment::Status::NoData, "{code}");
+        }
+        assert_eq!(row("6.1").figure.value, Some("95".parse().unwrap()));
+        assert_eq!(row("2.3").figure.method, "sum_of_parts_then_divide");
         let batch = db.store.import_batch(2).await.unwrap();
         assert_eq!(batch.state, "stored");
         assert!(batch.proposals.iter().filter(|p| p.proposed.confidence == "low").all(|p| !p.decision.stores()));

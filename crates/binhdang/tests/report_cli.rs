@@ -147,6 +147,16 @@ on_both_backends! {
             }
         }
         assert!(checked >= 10, "only {checked} yearly figures to compare");
+        // binhdang's own documents pass its own check.
+        for ext in ["docx", "pdf"] {
+            let checked = Command::new(env!("CARGO_BIN_EXE_binhdang"))
+                .args(["check", "--json"])
+                .arg(out.join(format!("review-12-2021-2025.{ext}")))
+                .output()
+                .unwrap();
+            let report = String::from_utf8_lossy(&checked.stdout);
+            assert_eq!(checked.status.code(), Some(0), "{ext}: {report}");
+        }
         // No word of the review is printed over another (tables' columns fit their content).
         let clashes = overlapping(&pdf);
         assert!(clashes.is_empty(), "{} overlaps, e.g. {:?}", clashes.len(), &clashes[..clashes.len().min(5)]);

@@ -295,7 +295,7 @@ pub fn figure(
     // Only a rate stated by the unit's report: it stands, said to be stated.
     let stated = own.get(&(format!("{code}.{}", ElementRole::Rate.suffix()), Disaggregation::Total));
     let (total, method) = match stated {
-        Some(rate) if total.value.is_none() && method == "sum_of_parts_then_divide" => (
+        Some(rate) if total.value.is_none() && matches!(method, "sum_of_parts_then_divide" | "own_survey_value") => (
             Part {
                 value: Some(*rate),
                 ..total

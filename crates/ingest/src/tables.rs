@@ -602,6 +602,9 @@ impl<'a> Grid<'a> {
         if all == stated {
             return;
         }
+        if self.closed_by_subtotals(&values, stated) {
+            return;
+        }
         // Sub-items counted once: top level only, or leaves only.
         let depths: Vec<Option<usize>> = members
             .iter()
@@ -646,6 +649,31 @@ impl<'a> Grid<'a> {
             values.iter().map(|(_, v)| *v).collect()
         };
         findings.push(self.parts_finding(tr, c, stated, &terms, "các dòng", "the rows"));
+    }
+
+    /// Whether `stated` is the total of rows some of which are subtotals ("Cộng năm 2024"
+    /// closing the rows above it): a row counts as a subtotal when its label begins with
+    /// "Cộng"/"Tổng" and its value is the sum of the rows since the previous subtotal. The total
+    /// is then the sum of the subtotals or, the same, of the other rows.
+    fn closed_by_subtotals(&self, values: &[(usize, Decimal)], stated: Decimal) -> bool {
+        let mut since = Decimal::ZERO;
+        let mut rows_since = 0;
+        let (mut subtotals, mut leaves, mut found) = (Decimal::ZERO, Decimal::ZERO, false);
+        for &(r, v) in values {
+            let label = fold(self.row_label(r).trim());
+            let named = label.starts_with("công") || label.starts_with("tông");
+            if named && rows_since > 0 && v == since {
+                subtotals += v;
+                found = true;
+                since = Decimal::ZERO;
+                rows_since = 0;
+            } else {
+                leaves += v;
+                since += v;
+                rows_since += 1;
+            }
+        }
+        found && (stated == subtotals + since || stated == leaves)
     }
 
     /// Assessment column: "Đạt" against the national target.

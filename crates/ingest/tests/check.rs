@@ -316,3 +316,21 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_grand_total_over_subtotal_rows_is_understood_and_a_wrong_one_still_found() {
+    // binhdang's own budget annex: each year's sources, "Cộng năm …", then "Tổng cộng".
+    let table = |grand: &str| {
+        format!(
+            "Phụ lục IV\n\nNăm\tNguồn kinh phí\tKinh phí được bố trí (đồng)\n\
+             2021\tNgân sách tỉnh\t150.000.000\n2021\tNgân sách xã\t20.000.000\n\tCộng năm 2021\t170.000.000\n\
+             2022\tNgân sách tỉnh\t160.000.000\n2022\tNgân sách xã\t25.000.000\n\tCộng năm 2022\t185.000.000\n\
+             \tTổng cộng\t{grand}\n"
+        )
+    };
+    let right = check_bytes("budget.txt", table("355.000.000").as_bytes(), &indicators()).unwrap();
+    assert!(right.findings.is_empty(), "{:#?}", right.findings);
+    let wrong = check_bytes("budget.txt", table("365.000.000").as_bytes(), &indicators()).unwrap();
+    assert_eq!(wrong.findings.len(), 1, "{:#?}", wrong.findings);
+    assert_eq!(wrong.findings[0].kind.as_str(), "parts_total");
+}
