@@ -30,6 +30,11 @@ pub enum UserCommand {
         #[arg(long, required = true)]
         password_stdin: bool,
     },
+    /// Create the accounts of a CSV list (heading `username,full_name,role,unit,agency,email,
+    /// phone`; full_name, agency, email and phone may be empty). The whole list is checked
+    /// first: one bad row refuses it all, naming the row and column. The new accounts' one-time
+    /// passwords are printed once; accounts that exist as listed are left as they are.
+    Import { file: std::path::PathBuf },
     /// List accounts.
     List,
     /// Disable an account, ending its sessions and tokens (not the last active administrator).
@@ -112,6 +117,29 @@ pub async fn user(store: &Store, command: UserCommand) -> anyhow::Result<()> {
             };
             let user = store.add_user(&new, CLI_ACTOR, CLI_ORIGIN).await.map_err(explain)?;
             println!("created {} ({}, {})", user.username, user.role, user.unit.full_name);
+        }
+        UserCommand::Import { file } => {
+            let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let mut rows = Vec::new();
+            for (i, r) in csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes())
+                .deserialize::<binhdang_store::accounts_in_bulk::AccountRow>()
+                .enumerate()
+            {
+                rows.push(r.with_context(|| format!("{}, row {}: not an account row", file.display(), i + 1))?);
+            }
+            let done = store
+                .import_accounts(&rows, CLI_ACTOR, CLI_ORIGIN)
+                .await
+                .map_err(explain)?;
+            println!("username\tone-time password (shown once; to be changed at the first sign-in)");
+            for a in &done.created {
+                println!("{}\t{}", a.username, a.one_time_password);
+            }
+            eprintln!(
+                "{} account(s) created, {} already there as listed (mật khẩu dùng một lần chỉ hiện một lần)",
+                done.created.len(),
+                done.unchanged.len()
+            );
         }
         UserCommand::List => {
             println!(

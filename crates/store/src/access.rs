@@ -50,6 +50,12 @@ pub struct User {
     pub agency_code: Option<String>,
     pub must_change_password: bool,
     pub disabled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub full_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
 }
 
 pub struct NewUser<'a> {
@@ -147,12 +153,29 @@ fn password_problems(password: &str) -> Vec<FieldProblem> {
 }
 
 /// `users.username` is `UNIQUE` (migrations `0005_access_workflow.sql`).
-const USERNAME: Unique = Unique {
+pub(crate) const USERNAME: Unique = Unique {
     sqlite: "users.username",
     postgres: "users_username_key",
 };
 
-const USER_COLUMNS: &str = "id, username, role, unit_id, agency_code, password_hash, must_change_password, disabled";
+/// Why `username` cannot be a username, if it cannot: reported under `field`.
+pub(crate) fn username_problem(field: &str, username: &str) -> Option<FieldProblem> {
+    let valid = (3..=64).contains(&username.len())
+        && username
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
+    (!valid).then(|| {
+        FieldProblem::new(
+            field,
+            "bad_username",
+            "a username has 3–64 characters: lower-case letters, digits, dot, dash or underscore".into(),
+            "Tên đăng nhập gồm 3–64 ký tự: chữ thường không dấu, chữ số, dấu chấm, gạch ngang hoặc gạch dưới".into(),
+        )
+    })
+}
+
+const USER_COLUMNS: &str =
+    "id, username, role, unit_id, agency_code, password_hash, must_change_password, disabled, full_name, email, phone";
 
 impl Store {
     async fn user_from_row(&self, r: &sqlx::any::AnyRow) -> Result<User, StoreError> {
@@ -167,6 +190,9 @@ impl Store {
             agency_code: r.try_get("agency_code")?,
             must_change_password: r.try_get::<i64, _>("must_change_password")? != 0,
             disabled: r.try_get::<i64, _>("disabled")? != 0,
+            full_name: r.try_get("full_name")?,
+            email: r.try_get("email")?,
+            phone: r.try_get("phone")?,
         })
     }
 
@@ -174,19 +200,7 @@ impl Store {
     pub async fn add_user(&self, new: &NewUser<'_>, actor: &str, origin: &str) -> Result<User, StoreError> {
         let mut problems = password_problems(new.password);
         let username = new.username.trim();
-        let valid_name = (3..=64).contains(&username.len())
-            && username
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
-        if !valid_name {
-            problems.push(FieldProblem::new(
-                "username",
-                "bad_username",
-                "a username has 3–64 characters: lower-case letters, digits, dot, dash or underscore".into(),
-                "Tên đăng nhập gồm 3–64 ký tự: chữ thường không dấu, chữ số, dấu chấm, gạch ngang hoặc gạch dưới"
-                    .into(),
-            ));
-        }
+        problems.extend(username_problem("username", username));
         // The version of the code valid today, or its latest one: accounts for units that
         // ended in 2025 still exist for the periods those units reported.
         let today = self.clock.today();

@@ -10,6 +10,7 @@
 //! one transaction, so a rejected request leaves the store as it was.
 
 pub mod access;
+pub mod accounts_in_bulk;
 mod audit;
 pub mod backup;
 mod batch;
