@@ -120,13 +120,7 @@ pub async fn user(store: &Store, command: UserCommand) -> anyhow::Result<()> {
         }
         UserCommand::Import { file } => {
             let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let mut rows = Vec::new();
-            for (i, r) in csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes())
-                .deserialize::<binhdang_store::accounts_in_bulk::AccountRow>()
-                .enumerate()
-            {
-                rows.push(r.with_context(|| format!("{}, row {}: not an account row", file.display(), i + 1))?);
-            }
+            let rows = binhdang_store::accounts_in_bulk::parse_account_list(&text).map_err(explain)?;
             let done = store
                 .import_accounts(&rows, CLI_ACTOR, CLI_ORIGIN)
                 .await

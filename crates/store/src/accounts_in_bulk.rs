@@ -31,6 +31,32 @@ pub struct AccountRow {
     pub phone: String,
 }
 
+/// Reads a list of accounts from CSV text (a heading row `username,full_name,role,unit,
+/// agency,email,phone`; a byte-order mark is allowed): all rows, or the first that does not
+/// read, named by its row.
+pub fn parse_account_list(text: &str) -> Result<Vec<AccountRow>, StoreError> {
+    csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes())
+        .deserialize::<AccountRow>()
+        .enumerate()
+        .map(|(i, r)| {
+            r.map_err(|e| {
+                StoreError::Invalid(vec![FieldProblem::new(
+                    format!("row {}", i + 1),
+                    "bad_row",
+                    format!(
+                        "row {} is not an account (username,full_name,role,unit,agency,email,phone): {e}",
+                        i + 1
+                    ),
+                    format!(
+                        "Dòng {} không phải một tài khoản (username,full_name,role,unit,agency,email,phone): {e}",
+                        i + 1
+                    ),
+                )])
+            })
+        })
+        .collect()
+}
+
 /// What a list did: the accounts it created with their one-time passwords (shown once), and
 /// those that already existed as listed.
 #[derive(Debug, Clone, Default, Serialize)]

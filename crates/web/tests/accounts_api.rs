@@ -271,3 +271,44 @@ on_both_backends! {
         assert_eq!(sign_in_q("198.51.100.8, 127.0.0.1", TEST_PASSWORD).await, StatusCode::OK);
     }
 }
+
+on_both_backends! {
+    async fn a_province_imports_its_accounts_from_a_csv_list(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let post = |client: &reqwest::Client, csv: String| {
+            let request = client.post(format!("{}/api/v1/users/import", app.base)).header("content-type", "text/csv").body(csv);
+            async move {
+                let r = request.send().await.unwrap();
+                (r.status(), r.json::<Value>().await.unwrap_or(Value::Null))
+            }
+        };
+        let heading = "username,full_name,role,unit,agency,email,phone\n";
+        let good = format!(
+            "{heading}cb.doanket,Lò Thị Hoa,officer,03388,,hoa@laichau.gov.vn,0912345678\n\
+             cb.phongtho,Vàng A Sử,officer,109,,,\ntong.hop.12,Nguyễn Văn Bình,reviewer,12,,,\n"
+        );
+        // One bad unit: nothing is written, the row and column are named.
+        let bad = good.replace("officer,109", "officer,99999");
+        let (s, body) = post(&app.client, bad).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(problems(&body).iter().any(|(field, _)| field == "row 2, column unit"), "{body}");
+        let (s, body) = app.get("/api/v1/users").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(!body.to_string().contains("cb.doanket"), "nothing written: {body}");
+
+        let (s, body) = post(&app.client, good.clone()).await;
+        assert_eq!(s, StatusCode::CREATED, "{body}");
+        let created = body["created"].as_array().unwrap();
+        assert_eq!(created.len(), 3);
+        let password = created[0]["one_time_password"].as_str().unwrap();
+        let (_, _) = signed_in(&app, created[0]["username"].as_str().unwrap(), password).await;
+        // Again: nothing new, nothing changed.
+        let (s, body) = post(&app.client, good).await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+        assert_eq!(body["unchanged"].as_array().unwrap().len(), 3);
+        // Only an administrator may.
+        let officer = app.user("cb.khac", Role::Officer, "03388").await;
+        let (s, _) = post(&officer, format!("{heading}x.y.z,,officer,03388,,,\n")).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+    }
+}

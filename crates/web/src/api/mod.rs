@@ -194,6 +194,7 @@ pub fn routes() -> Router<AppState> {
         .route("/auth/me", get(session::me))
         .route("/auth/password", post(session::change_password))
         .route("/users", get(users::list_users).post(users::add_user))
+        .route("/users/import", post(users::import_users))
         .route("/users/{username}/disable", post(users::disable_user))
         .route("/users/{username}/enable", post(users::enable_user))
         .route("/users/{username}/lift-sign-in-limit", post(users::lift_sign_in_limit))

@@ -39,6 +39,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/auth/password"),
     ("get", "/api/v1/users"),
     ("post", "/api/v1/users"),
+    ("post", "/api/v1/users/import"),
     ("post", "/api/v1/users/{username}/disable"),
     ("post", "/api/v1/users/{username}/enable"),
     ("post", "/api/v1/users/{username}/lift-sign-in-limit"),
@@ -362,6 +363,17 @@ fn account_paths() -> Value {
                         "username": { "type": "string" }, "role": { "enum": ["admin", "officer", "reviewer", "leader", "viewer"] },
                         "unit": { "type": "string" }, "agency": { "type": "string" }, "password": { "type": "string" } } } } } },
                 "responses": { "201": ok(json!({ "type": "object" })), "422": { "description": "Refused" } } } },
+        "/api/v1/users/import": { "post": { "summary": "Create accounts from a CSV list (administrators)",
+            "description": "Heading username,full_name,role,unit,agency,email,phone. The whole list is checked first: \
+                one bad row refuses it all (422, each problem naming its row and column). New accounts get one-time \
+                passwords, returned once; accounts that exist as listed are left as they are (200 when nothing new).",
+            "requestBody": { "required": true, "content": { "text/csv": { "schema": { "type": "string" } } } },
+            "responses": { "201": ok(json!({ "type": "object", "properties": {
+                "created": { "type": "array", "items": { "type": "object", "properties": {
+                    "username": { "type": "string" }, "one_time_password": { "type": "string" } } } },
+                "unchanged": { "type": "array", "items": { "type": "string" } } } })),
+                "200": { "description": "Every account existed as listed" },
+                "422": { "description": "Refused, nothing written" } } } },
         "/api/v1/users/{username}/disable": { "post": { "summary": "Disable an account (administrators)",
             "parameters": [{ "name": "username", "in": "path", "required": true, "schema": { "type": "string" } }],
             "responses": { "204": { "description": "Disabled; its sessions and tokens ended" },

@@ -79,6 +79,29 @@ pub async fn add_user(
     Ok((StatusCode::CREATED, Json(json!({ "user": user_json(&user) }))))
 }
 
+/// `POST /api/v1/users/import` (administrators) with a CSV list of accounts (`text/csv`:
+/// `username,full_name,role,unit,agency,email,phone`): checked whole, one bad row refuses it
+/// all (422 naming row and column); the new accounts' one-time passwords are in the answer,
+/// once; accounts that exist as listed are left as they are.
+pub async fn import_users(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    body: String,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    require_admin(&state, &caller, "users.import").await?;
+    let rows = binhdang_store::accounts_in_bulk::parse_account_list(&body)?;
+    let done = state
+        .store
+        .import_accounts(&rows, &caller.user.username, &caller.origin)
+        .await?;
+    let status = if done.created.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, Json(json!(done))))
+}
+
 /// `POST /api/v1/users/{username}/disable` (administrators)
 pub async fn disable_user(
     State(state): State<AppState>,
