@@ -32,29 +32,40 @@ pub struct AccountRow {
 }
 
 /// Reads a list of accounts from CSV text (a heading row `username,full_name,role,unit,
-/// agency,email,phone`; a byte-order mark is allowed): all rows, or the first that does not
-/// read, named by its row.
+/// agency,email,phone`; a byte-order mark is allowed; tab-separated as pasted from a
+/// spreadsheet too): all rows, or the first that does not read, named by its row.
 pub fn parse_account_list(text: &str) -> Result<Vec<AccountRow>, StoreError> {
-    csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes())
-        .deserialize::<AccountRow>()
-        .enumerate()
-        .map(|(i, r)| {
-            r.map_err(|e| {
-                StoreError::Invalid(vec![FieldProblem::new(
-                    format!("row {}", i + 1),
-                    "bad_row",
-                    format!(
-                        "row {} is not an account (username,full_name,role,unit,agency,email,phone): {e}",
-                        i + 1
-                    ),
-                    format!(
-                        "Dòng {} không phải một tài khoản (username,full_name,role,unit,agency,email,phone): {e}",
-                        i + 1
-                    ),
-                )])
-            })
-        })
-        .collect()
+    let text = text.trim_start_matches('\u{feff}').trim_matches(['\r', '\n']);
+    // Rows pasted from a spreadsheet come separated by tabs.
+    let heading = text.lines().next().unwrap_or("");
+    let delimiter = if heading.contains('\t') && !heading.contains(',') {
+        b'\t'
+    } else {
+        b','
+    };
+    let bad_row = |n: usize, e: &dyn std::fmt::Display| {
+        StoreError::Invalid(vec![FieldProblem::new(
+            format!("row {n}"),
+            "bad_row",
+            format!("row {n} is not an account (username,full_name,role,unit,agency,email,phone): {e}"),
+            format!("Dòng {n} không phải một tài khoản (username,full_name,role,unit,agency,email,phone): {e}"),
+        )])
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        // Empty cells at the end of a row may be left out (spreadsheets drop them).
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers = reader.headers().map_err(|e| bad_row(0, &e))?.clone();
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let mut record = record.map_err(|e| bad_row(i + 1, &e))?;
+        while record.len() < headers.len() {
+            record.push_field("");
+        }
+        rows.push(record.deserialize(Some(&headers)).map_err(|e| bad_row(i + 1, &e))?);
+    }
+    Ok(rows)
 }
 
 /// What a list did: the accounts it created with their one-time passwords (shown once), and

@@ -558,3 +558,30 @@ on_both_backends! {
         assert_eq!(shown["local_targets"], body["local_targets"]);
     }
 }
+
+on_both_backends! {
+    async fn an_admin_pastes_a_list_of_accounts_from_a_spreadsheet(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let mut admin = admin(&app).await;
+        let before = user_count(&app).await;
+        // Pasted from a spreadsheet: tab-separated; row 2 names an unknown role.
+        let list = "username\tfull_name\trole\tunit\tagency\temail\tphone\n\
+                    cb.a\tLò Thị A\tofficer\t03388\t\t\t\n\
+                    cb.b\tVàng Văn B\tchief\t03388\t\t\t\n";
+        let refused = post_form(&mut admin, "/quan-tri/nguoi-dung", &[("do", "import"), ("list", list)]).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+        let problems = error_text_until(&refused, "list-problems", "</div>");
+        assert!(problems.contains("Dòng 2, cột role"), "{problems}");
+        assert!(refused.body.contains("cb.a\tLò Thị A"), "the list is kept to be corrected");
+        assert_eq!(user_count(&app).await, before, "nothing written");
+
+        let fixed = list.replace("chief", "reviewer");
+        let done = post_form(&mut admin, "/quan-tri/nguoi-dung", &[("do", "import"), ("list", &fixed)]).await;
+        assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+        let shown = error_text_until(&done, "issued-list", "</table>");
+        assert!(shown.contains("cb.a") && shown.contains("cb.b"), "{shown}");
+        assert_eq!(user_count(&app).await, before + 2);
+        let again = post_form(&mut admin, "/quan-tri/nguoi-dung", &[("do", "import"), ("list", &fixed)]).await;
+        assert!(again.body.contains("0 tài khoản mới") && !again.body.contains("id=\"issued\""), "{}", again.body);
+    }
+}

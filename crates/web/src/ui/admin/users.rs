@@ -45,7 +45,11 @@ struct UsersPage {
     users: Vec<UserRow>,
     inputs: Vec<Input>,
     general: Vec<String>,
-    issued: Option<Issued>,
+    /// Passwords just issued: one account's, or a list's.
+    issued: Vec<Issued>,
+    /// What is wrong with a pasted list of accounts (nothing was written), and the list.
+    list_problems: Vec<String>,
+    list: String,
 }
 
 /// A one-time password that is easy to read out: 16 hexadecimal characters (64 random bits).
@@ -68,7 +72,7 @@ pub async fn page(
     super::shown(
         &session,
         StatusCode::OK,
-        build(&state, &session, Refused::default(), done, None).await,
+        build(&state, &session, Refused::default(), done, Vec::new()).await,
     )
 }
 
@@ -77,7 +81,7 @@ async fn build(
     session: &Session,
     refused: Refused,
     done: Option<String>,
-    issued: Option<Issued>,
+    issued: Vec<Issued>,
 ) -> Result<UsersPage, ApiError> {
     require_admin(state, &session.caller, "users.page").await?;
     let lang = session.lang;
@@ -136,6 +140,8 @@ async fn build(
         inputs,
         general,
         issued,
+        list_problems: Vec::new(),
+        list: String::new(),
     })
 }
 
@@ -164,14 +170,15 @@ pub async fn submit(
         "reset" => {
             let password = one_time_password();
             match state.store.set_password(username, &password, true, actor, origin).await {
-                Ok(()) => Ok(Issued {
+                Ok(()) => Ok(vec![Issued {
                     username: username.to_string(),
                     password,
-                }),
+                }]),
                 Err(e) => Err(e.into()),
             }
         }
-        _ => add(&state, &session, &form).await,
+        "import" => return import(&state, &session, sent(&form, "list")).await,
+        _ => add(&state, &session, &form).await.map(|i| vec![i]),
     };
     match outcome {
         Ok(issued) => {
@@ -181,7 +188,7 @@ pub async fn submit(
             super::shown(
                 &session,
                 StatusCode::OK,
-                build(&state, &session, Refused::default(), Some(done), Some(issued)).await,
+                build(&state, &session, Refused::default(), Some(done), issued).await,
             )
         }
         Err(ApiError::Invalid(problems)) => {
@@ -189,10 +196,63 @@ pub async fn submit(
             super::shown(
                 &session,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                build(&state, &session, refused, None, None).await,
+                build(&state, &session, refused, None, Vec::new()).await,
             )
         }
         Err(e) => session.api_error(e),
+    }
+}
+
+/// Creates the accounts of a pasted list (CSV, or tab-separated from a spreadsheet): all or
+/// none; the new one-time passwords are shown once, the problems with the rows that name them.
+async fn import(state: &AppState, session: &Session, list: &str) -> Response {
+    let caller = &session.caller;
+    let done = match binhdang_store::accounts_in_bulk::parse_account_list(list) {
+        Ok(rows) => {
+            state
+                .store
+                .import_accounts(&rows, &caller.user.username, &caller.origin)
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match done {
+        Ok(done) => {
+            let message = format!(
+                "{} {} · {} {}",
+                done.created.len(),
+                session.t("tài khoản mới", "new account(s)"),
+                done.unchanged.len(),
+                session.t("tài khoản đã có, giữ nguyên", "already there, left as they are"),
+            );
+            let issued = done
+                .created
+                .into_iter()
+                .map(|a| Issued {
+                    username: a.username,
+                    password: a.one_time_password,
+                })
+                .collect();
+            super::shown(
+                session,
+                StatusCode::OK,
+                build(state, session, Refused::default(), Some(message), issued).await,
+            )
+        }
+        Err(binhdang_store::StoreError::Invalid(problems)) => {
+            let page = build(state, session, Refused::default(), None, Vec::new())
+                .await
+                .map(|mut page| {
+                    page.list_problems = problems
+                        .iter()
+                        .map(|p| crate::ui::message_in(p, session.lang))
+                        .collect();
+                    page.list = list.to_string();
+                    page
+                });
+            super::shown(session, StatusCode::UNPROCESSABLE_ENTITY, page)
+        }
+        Err(e) => session.api_error(e.into()),
     }
 }
 
