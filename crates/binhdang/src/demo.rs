@@ -278,6 +278,7 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
     let actor = Actor {
         name: "demo".into(),
         origin: "binhdang init --demo".into(),
+        entered_from: None,
     };
     let total = jobs.len();
     let mut values = 0;

@@ -382,6 +382,7 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
     let actor = Actor {
         name: "demo".into(),
         origin: "binhdang init --demo".into(),
+        entered_from: None,
     };
     let lai_chau = UnitCode::parse("12")?;
     let districts = store

@@ -91,11 +91,13 @@ async fn report(store: &Store, args: &ReportArgs) -> Result<(), Failure> {
             Actor {
                 name: user.username,
                 origin: "command line".into(),
+                entered_from: None,
             }
         }
         None => Actor {
             name: "cli".into(),
             origin: "command line".into(),
+            entered_from: None,
         },
     };
     let file_name = args

@@ -124,6 +124,7 @@ async fn seed(server: &Server, unit: &str, period: &str, values: &[(&str, &str, 
     let actor = Actor {
         name: "seed".into(),
         origin: "test".into(),
+        entered_from: None,
     };
     server
         .db

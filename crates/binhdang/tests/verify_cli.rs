@@ -33,7 +33,7 @@ on_both_backends! {
             .units_valid_on(period.end(), Some(binhdang_domain::UnitLevel::Commune), Some(&binhdang_domain::UnitCode::parse("12").unwrap()))
             .await
             .unwrap();
-        let actor = Actor { name: "tester".into(), origin: "test".into() };
+        let actor = Actor { name: "tester".into(), origin: "test".into(), entered_from: None };
         for (i, c) in communes.iter().take(3).enumerate() {
             let put = |element: &str, v: String| ValueInput {
                 element: element.into(),

@@ -137,7 +137,9 @@ pub fn permits(role: Role, reach: Reach, action: Action) -> bool {
         (Role::Officer, Own, Read | Write | Submit) => true,
         (Role::Officer, _, _) => false,
         (Role::Reviewer, Own, Read | Write | Submit) => true,
-        (Role::Reviewer, Below, Read | Approve | Unlock) => true,
+        // Below, a reviewer also keys in and submits a unit's paper report on its behalf (the
+        // audit says so); approving stays a separate step.
+        (Role::Reviewer, Below, Read | Write | Submit | Approve | Unlock) => true,
         (Role::Reviewer, _, _) => false,
         (Role::Leader, Own | Below, Read) => true,
         (Role::Leader, Own, Approve) => true,
@@ -175,7 +177,11 @@ mod tests {
             !permits(Role::Reviewer, Reach::Own, Action::Approve),
             "nobody approves their own submission"
         );
-        assert!(!permits(Role::Reviewer, Reach::Below, Action::Write));
+        assert!(
+            permits(Role::Reviewer, Reach::Below, Action::Write),
+            "entry on a unit's behalf"
+        );
+        assert!(permits(Role::Reviewer, Reach::Below, Action::Submit));
         assert!(permits(Role::Leader, Reach::Own, Action::Approve));
         assert!(!permits(Role::Leader, Reach::Own, Action::Write));
         assert!(permits(Role::Viewer, Reach::Below, Action::Read));

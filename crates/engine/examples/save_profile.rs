@@ -59,6 +59,7 @@ async fn main() -> Result<()> {
     let actor = Actor {
         name: "profile".into(),
         origin: "example".into(),
+        entered_from: None,
     };
     let (mut write, mut validate, mut reread) = (Vec::new(), Vec::new(), Vec::new());
     let mut values_per_form = 0;

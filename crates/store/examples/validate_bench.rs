@@ -111,6 +111,7 @@ async fn measure(url: &str) -> Result<()> {
     let actor = Actor {
         name: "bench".into(),
         origin: "validate_bench".into(),
+        entered_from: None,
     };
     let timed_validate = |store: Store, unit: UnitSummary| async move {
         let t = Instant::now();

@@ -25,6 +25,9 @@ pub struct AuditRecord {
     /// Where an imported value was read from: "file — quote".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// The unit of whoever entered the value, when it was entered on the unit's behalf.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entered_from: Option<String>,
 }
 
 impl Store {
@@ -38,7 +41,7 @@ impl Store {
         let mut out = Vec::new();
         let values = sqlx::query(
             "SELECT changed_at, changed_by, origin, period, element_code, disaggregation, old_value, new_value,
-                    old_comment, new_comment, source
+                    old_comment, new_comment, source, entered_from
              FROM data_value_audit WHERE unit_id = $1 AND ($2 IS NULL OR period = $2)
                AND ($3 IS NULL OR element_code = $3) ORDER BY id",
         )
@@ -62,6 +65,7 @@ impl Store {
                 reason: new_comment
                     .filter(|c| Some(c) != r.try_get::<Option<String>, _>("old_comment").ok().flatten().as_ref()),
                 source: r.try_get("source")?,
+                entered_from: r.try_get("entered_from")?,
             });
         }
         if element.is_none() {
@@ -90,6 +94,7 @@ impl Store {
                     new_value: r.try_get("new_json")?,
                     reason: None,
                     source: None,
+                    entered_from: None,
                 });
             }
             let events = sqlx::query(
@@ -113,6 +118,7 @@ impl Store {
                     new_value: r.try_get("new_value")?,
                     reason: r.try_get("reason")?,
                     source: None,
+                    entered_from: None,
                 });
             }
         }

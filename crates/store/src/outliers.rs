@@ -698,6 +698,7 @@ mod tests {
         Actor {
             name: "tester".into(),
             origin: "test".into(),
+            entered_from: None,
         }
     }
 

@@ -17,6 +17,9 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct Actor {
     pub name: String,
     pub origin: String,
+    /// The code of the unit the person belongs to, when it is not the unit whose data they
+    /// write: a reviewer keying in a commune's paper report enters it on the commune's behalf.
+    pub entered_from: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -339,8 +342,8 @@ pub(crate) async fn write_checked(
     for chunk in audit.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
             "INSERT INTO data_value_audit (unit_id, period, changed_by, changed_at, origin, element_code,
-                disaggregation, old_value, new_value, old_comment, new_comment, source) VALUES {}",
-            placeholders(backend, chunk.len(), 12)
+                disaggregation, old_value, new_value, old_comment, new_comment, source, entered_from) VALUES {}",
+            placeholders(backend, chunk.len(), 13)
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for row in chunk {
@@ -356,7 +359,8 @@ pub(crate) async fn write_checked(
                 .bind(row.new_value.as_deref())
                 .bind(row.old_comment.as_deref())
                 .bind(row.new_comment.as_deref())
-                .bind(row.source);
+                .bind(row.source)
+                .bind(actor.entered_from.as_deref());
         }
         q.execute(&mut **tx).await?;
     }

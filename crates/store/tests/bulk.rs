@@ -99,7 +99,7 @@ on_both_backends! {
         assert_eq!(loader.insert(first).await.unwrap() + loader.insert(rest).await.unwrap(), values.len());
         bulk.store.rebuild_aggregates().await.unwrap();
 
-        let actor = Actor { name: "tester".into(), origin: "test".into() };
+        let actor = Actor { name: "tester".into(), origin: "test".into(), entered_from: None };
         let mut forms_of: BTreeMap<(i64, String), Vec<&BulkValue>> = BTreeMap::new();
         for v in &values {
             forms_of.entry((v.unit_id, v.period.to_string())).or_default().push(v);

@@ -42,6 +42,7 @@ async fn save(store: &Store, unit: &UnitSummary, period: &Period, seed: u64, wri
     let actor = Actor {
         name: format!("writer-{writer}"),
         origin: "test".into(),
+        entered_from: None,
     };
     for _ in 0..20 {
         match store.write_values(unit, period, &form(seed), &actor).await {
@@ -84,7 +85,7 @@ on_both_backends! {
         // Meanwhile a neighbour's report is submitted, approved, reopened and approved again:
         // the "approved only" sums move with it.
         let neighbour = communes[1].clone();
-        let reviewer = Actor { name: "reviewer".into(), origin: "test".into() };
+        let reviewer = Actor { name: "reviewer".into(), origin: "test".into(), entered_from: None };
         let programme = store.programme_for(&period).await.unwrap().unwrap();
         let step = |t: Transition, reason: Option<&'static str>| {
             let (store, neighbour, programme, reviewer) = (store.clone(), neighbour.clone(), programme.clone(), reviewer.clone());

@@ -14,6 +14,7 @@ fn actor() -> Actor {
     Actor {
         name: "tester".into(),
         origin: "test".into(),
+        entered_from: None,
     }
 }
 

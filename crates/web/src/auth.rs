@@ -31,6 +31,16 @@ impl Caller {
         Actor {
             name: self.user.username.clone(),
             origin: self.origin.clone(),
+            entered_from: None,
+        }
+    }
+
+    /// The caller writing the data of `unit`: on that unit's behalf when the caller belongs
+    /// to another (a provincial reviewer keying in a commune's paper report).
+    pub fn actor_for(&self, unit: &binhdang_store::UnitSummary) -> Actor {
+        Actor {
+            entered_from: (self.user.unit.code != unit.code).then(|| self.user.unit.code.clone()),
+            ..self.actor()
         }
     }
 }

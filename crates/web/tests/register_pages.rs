@@ -167,11 +167,11 @@ on_both_backends! {
         let total = summary_row(&province, "Tổng cộng");
         // Counts 2 + 3; participants 1.200 + 1.000 men, 60 + 1.260 women, 1.260 + 2.260 in all.
         assert!(total.contains("<td class=\"num\">5</td><td class=\"num\">2.200</td><td class=\"num\">1.320</td><td class=\"num\">3.520</td>"), "{total}");
-        // The reviewer reads the commune's rows but may not change them.
+        // The reviewer reads the commune's rows and may key in its paper annex on its behalf.
         let commune = reviewer.get(&page).await;
         assert_eq!(commune.status, StatusCode::OK);
         assert!(commune.body.contains("Hội nghị triển khai"));
-        assert!(!commune.body.contains("id=\"register-form\""));
+        assert!(commune.body.contains("id=\"register-form\""));
 
         // An officer of another commune is refused, reading and writing.
         let mut other = signed_in(&app, "can.bo.khac", Role::Officer, "03390").await;

@@ -410,6 +410,7 @@ fn actor(name: &str) -> binhdang_store::Actor {
     binhdang_store::Actor {
         name: name.into(),
         origin: "test".into(),
+        entered_from: None,
     }
 }
 

@@ -430,7 +430,7 @@ on_both_backends! {
             name_en: Some("Department of Health".into()),
         };
         store.put_agency(&province, &agency).await.unwrap();
-        let admin = binhdang_store::Actor { name: "tester".into(), origin: "test".into() };
+        let admin = binhdang_store::Actor { name: "tester".into(), origin: "test".into(), entered_from: None };
         // A code listed twice is kept once (the table's key would otherwise answer 500).
         store.set_agency_indicators("12-SYT", &["4.1", "4.2", "4.1"], &admin).await.unwrap();
         assert_eq!(store.agency_indicators("12-SYT").await.unwrap(), ["4.1", "4.2"]);
@@ -477,5 +477,31 @@ on_both_backends! {
         assert_eq!(body["error"]["problems"][0]["code"], "bad_day");
         let (_, status) = app.get("/api/v1/status?unit=109&period=2025H1").await;
         assert_eq!(status["children"][0]["deadline"], "2025-06-01", "a refused change leaves the deadline as it was");
+    }
+}
+
+on_both_backends! {
+    async fn a_reviewer_keys_in_a_communes_paper_report_on_its_behalf(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let reviewer = app.user("tong.hop.12", Role::Reviewer, "12").await;
+        let officer = app.user("can.bo.doanket", Role::Officer, "03388").await;
+        let q = "unit=03388&period=2025H2";
+        let (s, body) = app.send(&reviewer, Method::PUT, &format!("/api/v1/values?{q}"), Some(&one_value(60))).await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+        let (s, body) = app.send(&reviewer, Method::POST, &format!("/api/v1/workflow/submit?{q}"), Some(&json!({}))).await;
+        assert_ne!(s, StatusCode::FORBIDDEN, "{body}");
+        // The commune's own officer sees the value, and the trail says who entered it for them.
+        let (s, values) = app.send(&officer, Method::GET, &format!("/api/v1/values?{q}"), None).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(values.to_string().contains("tong.hop.12"), "{values}");
+        let (_, trail) = app.get("/api/v1/audit?unit=03388&period=2025H2").await;
+        let change = trail["records"].as_array().unwrap().iter().find(|r| r["action"] == "value.change").unwrap().clone();
+        assert_eq!((change["actor"].as_str(), change["entered_from"].as_str()), (Some("tong.hop.12"), Some("12")), "{change}");
+        // The officer's own entry is not "on behalf".
+        let (s, _) = app.send(&officer, Method::PUT, &format!("/api/v1/values?{q}"), Some(&one_value(61))).await;
+        assert_eq!(s, StatusCode::OK);
+        let (_, trail) = app.get("/api/v1/audit?unit=03388&period=2025H2").await;
+        let own = trail["records"].as_array().unwrap().iter().filter(|r| r["action"] == "value.change").last().unwrap().clone();
+        assert_eq!((own["actor"].as_str(), own.get("entered_from")), (Some("can.bo.doanket"), None), "{own}");
     }
 }

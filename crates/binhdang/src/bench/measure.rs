@@ -137,6 +137,7 @@ pub(super) async fn measure(
     let actor = Actor {
         name: "bench".into(),
         origin: "binhdang bench".into(),
+        entered_from: None,
     };
     let mut probes = Vec::new();
     for period in periods {

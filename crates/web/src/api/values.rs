@@ -48,9 +48,15 @@ pub async fn put_values(
     let UnitPeriod { unit, period } = unit_period?;
     authorize(&state, &caller, &unit, Action::Write).await?;
     // Validation runs on every save: errors block submission, warnings need a comment.
-    let saved =
-        binhdang_engine::save::save_and_validate(&state.store, &caller.user, &unit, &period, &inputs, &caller.actor())
-            .await?;
+    let saved = binhdang_engine::save::save_and_validate(
+        &state.store,
+        &caller.user,
+        &unit,
+        &period,
+        &inputs,
+        &caller.actor_for(&unit),
+    )
+    .await?;
     let mut out = values_body(&state, &unit, &period).await?;
     out["written"] = json!(saved.summary.written);
     out["deleted"] = json!(saved.summary.deleted);

@@ -681,7 +681,7 @@ pub async fn save(
             &unit,
             &period,
             &inputs,
-            &session.caller.actor(),
+            &session.caller.actor_for(&unit),
         )
         .await
         {

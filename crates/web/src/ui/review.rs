@@ -491,7 +491,11 @@ pub async fn history(
         .into_iter()
         .map(|r| HistoryRow {
             when: format::timestamp(&r.at),
-            who: r.actor,
+            who: match &r.entered_from {
+                Some(from) if lang == Lang::En => format!("{} (unit {from}, on the unit's behalf)", r.actor),
+                Some(from) => format!("{} (đơn vị {from}, nhập thay)", r.actor),
+                None => r.actor,
+            },
             origin: r.origin,
             breakdown: r
                 .disaggregation

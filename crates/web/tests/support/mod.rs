@@ -65,6 +65,7 @@ impl App {
         let seed = binhdang_store::Actor {
             name: "seed".into(),
             origin: "test".into(),
+            entered_from: None,
         };
         store.set_agency_indicators(agency, indicators, &seed).await.unwrap();
         let new = binhdang_store::NewUser {
