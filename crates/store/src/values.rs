@@ -337,33 +337,7 @@ pub(crate) async fn write_checked(
         }
         q.execute(&mut **tx).await?;
     }
-    // The audit rows in the order the changes were made: each row's old value is the one
-    // before it (identifiers follow the order of the VALUES list on both databases).
-    for chunk in audit.chunks(ROWS_PER_STATEMENT) {
-        let sql = format!(
-            "INSERT INTO data_value_audit (unit_id, period, changed_by, changed_at, origin, element_code,
-                disaggregation, old_value, new_value, old_comment, new_comment, source, entered_from) VALUES {}",
-            placeholders(backend, chunk.len(), 13)
-        );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for row in chunk {
-            q = q
-                .bind(unit.id)
-                .bind(&period_text)
-                .bind(&actor.name)
-                .bind(&now)
-                .bind(&actor.origin)
-                .bind(row.element)
-                .bind(row.disaggregation.as_str())
-                .bind(row.old_value.as_deref())
-                .bind(row.new_value.as_deref())
-                .bind(row.old_comment.as_deref())
-                .bind(row.new_comment.as_deref())
-                .bind(row.source)
-                .bind(actor.entered_from.as_deref());
-        }
-        q.execute(&mut **tx).await?;
-    }
+    insert_audit_rows(tx, backend, unit.id, &period_text, &now, actor, &audit).await?;
     let numbers_after = numbers_by_element(&stored, &touched)?;
     let mut changes = Vec::new();
     for code in &touched {
@@ -383,6 +357,45 @@ pub(crate) async fn write_checked(
 /// Rows per multi-row statement: well under both databases' limit on bound parameters
 /// (SQLite 32,766; PostgreSQL 65,535) at twelve per row.
 const ROWS_PER_STATEMENT: usize = 500;
+
+/// Writes a save's audit rows in the order the changes were made: each row's old value is
+/// the one before it (identifiers follow the order of the VALUES list on both databases).
+async fn insert_audit_rows(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    backend: crate::Backend,
+    unit_id: i64,
+    period_text: &str,
+    now: &str,
+    actor: &Actor,
+    audit: &[AuditRow<'_>],
+) -> Result<(), StoreError> {
+    for chunk in audit.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO data_value_audit (unit_id, period, changed_by, changed_at, origin, element_code,
+                disaggregation, old_value, new_value, old_comment, new_comment, source, entered_from) VALUES {}",
+            placeholders(backend, chunk.len(), 13)
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for row in chunk {
+            q = q
+                .bind(unit_id)
+                .bind(period_text)
+                .bind(&actor.name)
+                .bind(now)
+                .bind(&actor.origin)
+                .bind(row.element)
+                .bind(row.disaggregation.as_str())
+                .bind(row.old_value.as_deref())
+                .bind(row.new_value.as_deref())
+                .bind(row.old_comment.as_deref())
+                .bind(row.new_comment.as_deref())
+                .bind(row.source)
+                .bind(actor.entered_from.as_deref());
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
 
 /// One change, as the audit trail records it.
 struct AuditRow<'a> {

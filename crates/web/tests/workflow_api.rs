@@ -501,7 +501,7 @@ on_both_backends! {
         let (s, _) = app.send(&officer, Method::PUT, &format!("/api/v1/values?{q}"), Some(&one_value(61))).await;
         assert_eq!(s, StatusCode::OK);
         let (_, trail) = app.get("/api/v1/audit?unit=03388&period=2025H2").await;
-        let own = trail["records"].as_array().unwrap().iter().filter(|r| r["action"] == "value.change").last().unwrap().clone();
+        let own = trail["records"].as_array().unwrap().iter().rfind(|r| r["action"] == "value.change").unwrap().clone();
         assert_eq!((own["actor"].as_str(), own.get("entered_from")), (Some("can.bo.doanket"), None), "{own}");
     }
 }
