@@ -114,8 +114,11 @@ impl Store {
     pub async fn put_programme(&self, p: &Programme, actor: &Actor) -> Result<(), StoreError> {
         let old = self.programmes().await?.into_iter().find(|o| o.code == p.code);
         let mut tx = self.begin_write().await?;
+        // A new programme comes after those already there: the default of its period type
+        // (the first added) stays as it was.
         sqlx::query(
-            "INSERT INTO programmes (code, name_vi, name_en, period_type, half, deadlines) VALUES ($1, $2, $3, $4, $5, $6)
+            "INSERT INTO programmes (code, name_vi, name_en, period_type, half, deadlines, added_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
              ON CONFLICT (code) DO UPDATE SET name_vi = excluded.name_vi, name_en = excluded.name_en,
                 period_type = excluded.period_type, half = excluded.half, deadlines = excluded.deadlines",
         )
@@ -125,6 +128,7 @@ impl Store {
         .bind(p.period_type.as_str())
         .bind(p.half.map(i64::from))
         .bind(serde_json::to_string(&p.deadlines).map_err(|e| StoreError::Config(e.to_string()))?)
+        .bind(self.now_text())
         .execute(&mut *tx)
         .await?;
         let entry = AuditEntry {
@@ -143,8 +147,36 @@ impl Store {
         Ok(())
     }
 
+    /// The programmes in use (not archived), in the order they were added.
     pub async fn programmes(&self) -> Result<Vec<Programme>, StoreError> {
         programmes_on(&mut *self.pool.acquire().await?).await
+    }
+
+    /// Archives a programme: it is no longer reported under nor shown in calendars, and its
+    /// submissions and history stay. Audited.
+    pub async fn archive_programme(&self, code: &str, actor: &Actor) -> Result<(), StoreError> {
+        let programme = self.programme(code).await?;
+        let today = crate::date_to_text(self.clock.today());
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE programmes SET archived_on = $1 WHERE code = $2")
+            .bind(&today)
+            .bind(code)
+            .execute(&mut *tx)
+            .await?;
+        let entry = AuditEntry {
+            actor: &actor.name,
+            origin: &actor.origin,
+            action: "programme.archive",
+            unit_id: None,
+            period: None,
+            subject: code,
+            old_value: Some(serde_json::json!(programme)),
+            new_value: Some(serde_json::json!({ "archived_on": today })),
+            reason: None,
+        };
+        audit_in(&mut tx, &entry, &self.now_text()).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     pub async fn programme(&self, code: &str) -> Result<Programme, StoreError> {
@@ -158,7 +190,7 @@ impl Store {
             })
     }
 
-    /// The programme that reports on `period`, if any.
+    /// The programme a period is reported under by default: the first added that covers it.
     pub async fn programme_for(&self, period: &Period) -> Result<Option<Programme>, StoreError> {
         Ok(self.programmes().await?.into_iter().find(|p| p.covers(period)))
     }
@@ -615,9 +647,13 @@ impl Store {
 
 /// The reporting programmes, on `conn` (a write transaction reads them on its own connection).
 pub(crate) async fn programmes_on(conn: &mut sqlx::AnyConnection) -> Result<Vec<Programme>, StoreError> {
-    let rows = sqlx::query("SELECT * FROM programmes ORDER BY code")
-        .fetch_all(&mut *conn)
-        .await?;
+    // Those there from the start (no date) first, then in the order they were added.
+    let rows = sqlx::query(
+        "SELECT * FROM programmes WHERE archived_on IS NULL
+         ORDER BY CASE WHEN added_at IS NULL THEN 0 ELSE 1 END, added_at, code",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
     rows.iter()
         .map(|r| {
             let period_type: String = r.try_get("period_type")?;

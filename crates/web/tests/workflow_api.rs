@@ -505,3 +505,36 @@ on_both_backends! {
         assert_eq!((own["actor"].as_str(), own.get("entered_from")), (Some("can.bo.doanket"), None), "{own}");
     }
 }
+
+on_both_backends! {
+    async fn a_second_annual_programme_changes_neither_the_default_nor_the_national_status(backend: Backend) {
+        let app = App::spawn(backend).await;
+        // Under the national annual programme: one commune of Phong Thổ submits and is approved.
+        let q = "unit=03490&period=2024";
+        assert_eq!(app.put_status(&format!("/api/v1/values?{q}"), one_value(105)).await, StatusCode::OK);
+        let (s, body) = app.post(&format!("/api/v1/workflow/submit?{q}"), &json!({})).await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+        let (s, body) = app.post(&format!("/api/v1/workflow/approve?{q}"), &json!({})).await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+        let status_path = "/api/v1/status?unit=109&period=2024";
+        let before = app.get(status_path).await.1;
+        assert_eq!(before["programme"], "NS-Y", "{before}");
+
+        // The labour federation adds its own annual programme (code sorting before NS-Y).
+        let federation = json!({"name_vi": "Báo cáo năm của Liên đoàn Lao động", "name_en": "Labour federation annual report",
+            "period_type": "year", "deadlines": [["commune", {"month": 12, "day": 5}]]});
+        let (s, body) = app.send(&app.client, Method::PUT, "/api/v1/programmes/LDLD-Y", Some(&federation)).await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+        let after = app.get(status_path).await.1;
+        assert_eq!(after["programme"], "NS-Y", "the default did not change: {after}");
+        for key in ["expected", "submitted", "approved", "overdue", "late"] {
+            assert_eq!(after[key], before[key], "{key}: {before} → {after}");
+        }
+        // Archived, it is no longer offered; its history stays in the audit.
+        let (s, body) = app.post("/api/v1/programmes/LDLD-Y/archive", &json!({})).await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+        let (_, programmes) = app.get("/api/v1/programmes").await;
+        assert!(!programmes.to_string().contains("LDLD-Y"), "{programmes}");
+        assert!(programmes.to_string().contains("NS-Y"));
+    }
+}

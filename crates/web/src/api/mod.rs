@@ -203,6 +203,7 @@ pub fn routes() -> Router<AppState> {
         .route("/tokens/{id}", axum::routing::delete(session::revoke_token))
         .route("/programmes", get(workflow::programmes))
         .route("/programmes/{code}", put(workflow::put_programme))
+        .route("/programmes/{code}/archive", post(workflow::archive_programme))
         .route("/workflow", get(workflow::state_of))
         .route("/workflow/{action}", post(workflow::transition))
         .route("/excuse", post(workflow::excuse))

@@ -49,6 +49,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("delete", "/api/v1/tokens/{id}"),
     ("get", "/api/v1/programmes"),
     ("put", "/api/v1/programmes/{code}"),
+    ("post", "/api/v1/programmes/{code}/archive"),
     ("get", "/api/v1/workflow"),
     ("post", "/api/v1/workflow/{action}"),
     ("post", "/api/v1/excuse"),
@@ -167,6 +168,10 @@ fn workflow_paths(doc: &mut Value) {
                     { "type": "object", "properties": { "month": { "type": "integer" }, "day": { "type": "integer" },
                         "year_offset": { "type": "integer" } } }] } } } } } } },
         "responses": { "200": ok(json!({ "type": "object" })), "422": { "description": "Refused" } } } }));
+    paths.insert("/api/v1/programmes/{code}/archive".into(), json!({ "post": {
+        "summary": "Archive a reporting programme (administrators): no longer reported under, its history kept",
+        "parameters": [{ "name": "code", "in": "path", "required": true, "schema": { "type": "string" }, "example": "LDLD-Y" }],
+        "responses": { "200": ok(json!({ "type": "object" })), "404": { "description": "No such programme" } } } }));
     paths.insert(
         "/api/v1/workflow".into(),
         json!({ "get": { "summary": "The state of a unit's report for a period",

@@ -116,6 +116,18 @@ pub async fn put_programme(
     Ok(Json(json!({ "programme": programme })))
 }
 
+/// `POST /api/v1/programmes/{code}/archive` (administrators): the programme is no longer
+/// reported under; its submissions and history stay.
+pub async fn archive_programme(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(code): Path<String>,
+) -> ApiResult<Json<Value>> {
+    require_admin(&state, &caller, "programme.archive").await?;
+    state.store.archive_programme(code.trim(), &caller.actor()).await?;
+    Ok(Json(json!({ "archived": code.trim() })))
+}
+
 /// Creates or replaces a programme (administrators), refusing deadlines that are not a
 /// day of every year (`deadlines[i]`) and a missing Vietnamese name; audited by the store.
 pub(crate) async fn save_programme(state: &AppState, caller: &Caller, programme: &Programme) -> Result<(), ApiError> {
