@@ -142,6 +142,45 @@ impl Store {
             .collect()
     }
 
+    /// The stored values of `unit` and of every unit below it for `period`, with each value's
+    /// unit code, in unit and catalogue order (what a dataValueSet export sends).
+    pub async fn values_in_subtree(
+        &self,
+        unit: &UnitSummary,
+        period: &Period,
+    ) -> Result<Vec<(String, StoredValue)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT u.code, v.element_code, v.disaggregation, v.number_value, v.text_value, v.comment, v.updated_at,
+                    v.updated_by
+             FROM data_values v JOIN units u ON u.id = v.unit_id JOIN data_elements e ON e.code = v.element_code
+             WHERE v.period = $2 AND v.unit_id IN (SELECT unit_id FROM unit_ancestors WHERE ancestor_id = $1)
+             ORDER BY u.code, e.sort_order, v.disaggregation",
+        )
+        .bind(unit.id)
+        .bind(period.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let d: String = r.try_get("disaggregation")?;
+                Ok((
+                    r.try_get("code")?,
+                    StoredValue {
+                        element: r.try_get("element_code")?,
+                        disaggregation: d
+                            .parse()
+                            .map_err(|_| StoreError::Corrupt(format!("disaggregation `{d}`")))?,
+                        value: r.try_get("number_value")?,
+                        text: r.try_get("text_value")?,
+                        comment: r.try_get("comment")?,
+                        updated_at: r.try_get("updated_at")?,
+                        updated_by: r.try_get("updated_by")?,
+                    },
+                ))
+            })
+            .collect()
+    }
+
     /// [`Store::values`] by element and disaggregation.
     pub async fn values_by_key(
         &self,
@@ -190,6 +229,18 @@ impl Store {
         crate::rollup::lock_unit_period(tx, self.backend, unit, period).await?;
         crate::workflow::check_entry_open_on(tx, unit, period, self.clock.today()).await?;
         write_checked(tx, self, elements, unit, period, &checked, actor).await
+    }
+
+    /// What [`Store::write_values`] would refuse of these inputs, without writing: the
+    /// values against the catalogue, and whether entry is open (a dry run).
+    pub async fn check_values(
+        &self,
+        unit: &UnitSummary,
+        period: &Period,
+        inputs: &[ValueInput],
+    ) -> Result<(), StoreError> {
+        check_inputs(&self.element_map().await?, inputs).map_err(StoreError::Invalid)?;
+        self.check_entry_open(unit, period, self.clock.today()).await
     }
 
     /// The catalogue's data elements by code.

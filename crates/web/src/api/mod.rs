@@ -5,6 +5,7 @@
 //! language by [`crate::error::in_callers_language`]. Nothing here imports the pages (`ui/`).
 
 pub(crate) mod catalogue;
+pub(crate) mod exchange;
 pub(crate) mod imports;
 pub(crate) mod monitoring;
 pub(crate) mod openapi;
@@ -201,6 +202,7 @@ pub fn routes() -> Router<AppState> {
         .route("/users/{username}/reset-password", post(users::reset_password))
         .route("/tokens", get(session::list_tokens).post(session::create_token))
         .route("/tokens/{id}", axum::routing::delete(session::revoke_token))
+        .route("/dataValueSets", get(exchange::export).post(exchange::import))
         .route("/programmes", get(workflow::programmes))
         .route("/programmes/{code}", put(workflow::put_programme))
         .route("/programmes/{code}/archive", post(workflow::archive_programme))

@@ -47,6 +47,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/tokens"),
     ("post", "/api/v1/tokens"),
     ("delete", "/api/v1/tokens/{id}"),
+    ("get", "/api/v1/dataValueSets"),
+    ("post", "/api/v1/dataValueSets"),
     ("get", "/api/v1/programmes"),
     ("put", "/api/v1/programmes/{code}"),
     ("post", "/api/v1/programmes/{code}/archive"),
@@ -168,6 +170,25 @@ fn workflow_paths(doc: &mut Value) {
                     { "type": "object", "properties": { "month": { "type": "integer" }, "day": { "type": "integer" },
                         "year_offset": { "type": "integer" } } }] } } } } } } },
         "responses": { "200": ok(json!({ "type": "object" })), "422": { "description": "Refused" } } } }));
+    paths.insert("/api/v1/dataValueSets".into(), json!({
+        "get": { "summary": "A unit's values as a DHIS2 dataValueSet (idScheme CODE); children=true adds every unit below",
+            "description": "orgUnit: GSO code; dataElement: binhdang's element code (6.1.num); categoryOptionCombo: male or \
+                female, none for the total; period: DHIS2 ids (2024, 2024S1, 2024Q3, 202403) or binhdang's. Phases and the \
+                Action Month have no DHIS2 period type (422).",
+            "parameters": [
+                { "name": "orgUnit", "in": "query", "required": true, "schema": { "type": "string" }, "example": "12" },
+                { "name": "period", "in": "query", "required": true, "schema": { "type": "string" }, "example": "2025S1" },
+                { "name": "children", "in": "query", "required": false, "schema": { "type": "boolean" } }],
+            "responses": { "200": ok(json!({ "type": "object", "properties": {
+                "dataValues": { "type": "array", "items": { "type": "object" } } } })),
+                "422": { "description": "Refused" } } },
+        "post": { "summary": "Import a DHIS2 dataValueSet (JSON, idScheme CODE); dryRun=true checks without writing",
+            "description": "Values are grouped by org unit and period; each group is saved as a form is (checked, audited, \
+                rolled up), all or nothing. The answer is DHIS2's import summary: importCount, conflicts, rejectedIndexes; \
+                409 when nothing could be imported.",
+            "parameters": [{ "name": "dryRun", "in": "query", "required": false, "schema": { "type": "boolean" } }],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object" } } } },
+            "responses": { "200": ok(json!({ "type": "object" })), "409": { "description": "Nothing imported" } } } }));
     paths.insert("/api/v1/programmes/{code}/archive".into(), json!({ "post": {
         "summary": "Archive a reporting programme (administrators): no longer reported under, its history kept",
         "parameters": [{ "name": "code", "in": "path", "required": true, "schema": { "type": "string" }, "example": "LDLD-Y" }],

@@ -1,0 +1,84 @@
+//! Exchange with DHIS2-family systems over HTTP, on SQLite and PostgreSQL: a district's values
+//! with its communes' go out as a dataValueSet, come back in unchanged, and a set from another
+//! system is saved through the form's write path with DHIS2's import summary.
+
+mod support;
+
+use binhdang_store::on_both_backends;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use support::App;
+
+async fn post_set(app: &App, query: &str, set: &Value) -> (StatusCode, Value) {
+    let r = app
+        .client
+        .post(format!("{}/api/v1/dataValueSets{query}", app.base))
+        .json(set)
+        .send()
+        .await
+        .unwrap();
+    (r.status(), r.json().await.unwrap())
+}
+
+on_both_backends! {
+    async fn a_district_and_its_communes_go_out_and_come_back_as_a_data_value_set(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let body = json!({"values": [
+            {"element": "6.1.num", "disaggregation": "male", "value": "12"}, {"element": "6.1.den", "disaggregation": "male", "value": "15"},
+            {"element": "6.1.num", "disaggregation": "female", "value": "8"}, {"element": "6.1.den", "disaggregation": "female", "value": "10"}]});
+        assert_eq!(app.put_status("/api/v1/values?unit=03490&period=2025H1", body).await, StatusCode::OK);
+        let district = json!({"values": [{"element": "2.3.num", "value": "3"}, {"element": "2.3.den", "value": "10"}]});
+        assert_eq!(app.put_status("/api/v1/values?unit=109&period=2025H1", district).await, StatusCode::OK);
+
+        let (s, own) = app.get("/api/v1/dataValueSets?orgUnit=109&period=2025S1").await;
+        assert_eq!(s, StatusCode::OK, "{own}");
+        assert_eq!(own["dataValues"].as_array().unwrap().len(), 2, "the district's own values only: {own}");
+        let (s, set) = app.get("/api/v1/dataValueSets?orgUnit=109&period=2025S1&children=true").await;
+        assert_eq!(s, StatusCode::OK);
+        let values = set["dataValues"].as_array().unwrap();
+        assert_eq!(values.len(), 6, "{set}");
+        let female = values.iter().find(|v| v["orgUnit"] == "03490" && v["dataElement"] == "6.1.num" && v["categoryOptionCombo"] == "female").unwrap();
+        assert_eq!((female["value"].as_str(), female["period"].as_str()), (Some("8"), Some("2025S1")));
+        assert!(values.iter().filter(|v| v["orgUnit"] == "109").all(|v| v.get("categoryOptionCombo").is_none()), "totals use the default combo");
+
+        // The same set back: nothing changes.
+        let (s, summary) = post_set(&app, "", &set).await;
+        assert_eq!(s, StatusCode::OK, "{summary}");
+        assert_eq!(summary["response"]["status"], "SUCCESS");
+        assert_eq!(summary["response"]["importCount"], json!({"imported": 0, "updated": 0, "ignored": 6, "deleted": 0}));
+
+        // From another system: a new commune's values, one changed value, and two refused groups.
+        let (_, communes) = app.get("/api/v1/units?date=2025-01-01&parent=109").await;
+        let others: Vec<String> = communes["units"].as_array().unwrap().iter()
+            .map(|u| u["code"].as_str().unwrap().to_string()).filter(|c| c != "03490").collect();
+        let (new, third) = (others[0].as_str(), others[1].as_str());
+        let incoming = json!({"period": "2025S1", "dataValues": [
+            {"dataElement": "4.1.num", "orgUnit": new, "value": "52", "followup": false},
+            {"dataElement": "4.1.den", "orgUnit": new, "value": "48", "categoryOptionCombo": "HllvX50cXC0"},
+            {"dataElement": "6.1.num", "orgUnit": "03490", "categoryOptionCombo": "female", "value": "9"},
+            {"dataElement": "no.such.element", "orgUnit": third, "value": "1"},
+            {"dataElement": "4.1.num", "orgUnit": "99999", "value": "1"}]});
+        let (s, dry) = post_set(&app, "?dryRun=true", &incoming).await;
+        assert_eq!(s, StatusCode::OK, "{dry}");
+        assert_eq!(dry["response"]["importCount"]["imported"], 2, "{dry}");
+        let (_, untouched) = app.get(&format!("/api/v1/values?unit={new}&period=2025H1")).await;
+        assert_eq!(untouched["values"].as_array().unwrap().len(), 0, "a dry run writes nothing");
+        let (s, summary) = post_set(&app, "", &incoming).await;
+        assert_eq!(s, StatusCode::OK, "{summary}");
+        let response = &summary["response"];
+        assert_eq!(response["status"], "WARNING", "{summary}");
+        assert_eq!(response["importCount"], json!({"imported": 2, "updated": 1, "ignored": 2, "deleted": 0}), "{summary}");
+        assert_eq!(response["rejectedIndexes"], json!([3, 4]), "{summary}");
+        // Saved through the form's path: rolled up and audited with its source.
+        let (_, figure) = app.get("/api/v1/aggregates?unit=109&period=2025H1&indicator=6.1").await;
+        assert_eq!(figure["aggregates"][0]["numerator"], "21", "{figure}");
+        let (_, trail) = app.get(&format!("/api/v1/audit?unit={new}&period=2025H1")).await;
+        assert!(trail.to_string().contains("DHIS2 dataValueSet"), "{trail}");
+
+        // Nothing importable: 409. A phase is no DHIS2 period: 422.
+        let (s, summary) = post_set(&app, "", &json!({"dataValues": [{"dataElement": "4.1.num", "orgUnit": new, "period": "2025W1", "value": "1"}]})).await;
+        assert_eq!((s, summary["response"]["status"].as_str()), (StatusCode::CONFLICT, Some("ERROR")), "{summary}");
+        let (s, _) = app.get("/api/v1/dataValueSets?orgUnit=12&period=2021-2025").await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+}
