@@ -505,6 +505,16 @@ impl<'a> Builder<'a> {
     }
 
     fn results_by_objective(&self) -> Vec<Block> {
+        self.results_by_objective_with("Tổng hợp", |_, _| String::new())
+    }
+
+    /// Each objective's narrative and its indicators' sentences (each followed by what `more`
+    /// adds), then the count of verdicts under `summary`.
+    pub(crate) fn results_by_objective_with(
+        &self,
+        summary: &str,
+        more: impl Fn(&Indicator, &Assessment) -> String,
+    ) -> Vec<Block> {
         let mut out = Vec::new();
         for (n, objective) in self.facts.objectives.iter().enumerate() {
             out.push(heading(format!(
@@ -521,22 +531,20 @@ impl<'a> Builder<'a> {
                     continue;
                 };
                 out.push(body(format!(
-                    "- Chỉ tiêu {}: {}",
+                    "- Chỉ tiêu {}: {}{}",
                     a.indicator,
-                    words::indicator_sentence(indicator, a)
+                    words::indicator_sentence(indicator, a),
+                    more(indicator, a)
                 )));
             }
         }
         let count = |f: &dyn Fn(Status) -> bool| self.facts.assessment.iter().filter(|a| f(a.status)).count();
-        let met = count(&|s| matches!(s, Status::Met | Status::Exceeded));
-        let missed = count(&|s| s == Status::NotMet);
-        let no_data = count(&|s| s == Status::NoData);
         out.push(body(format!(
-            "Tổng hợp: trong {} chỉ tiêu, {} chỉ tiêu đạt hoặc vượt, {} chỉ tiêu không đạt, {} chỉ tiêu chưa có số liệu hoặc chưa có chỉ tiêu để đánh giá (chi tiết tại Phụ lục I).",
+            "{summary}: trong {} chỉ tiêu, {} chỉ tiêu đạt hoặc vượt, {} chỉ tiêu không đạt, {} chỉ tiêu chưa có số liệu hoặc chưa có chỉ tiêu để đánh giá (chi tiết tại Phụ lục I).",
             self.facts.assessment.len(),
-            met,
-            missed,
-            no_data
+            count(&|s| matches!(s, Status::Met | Status::Exceeded)),
+            count(&|s| s == Status::NotMet),
+            count(&|s| s == Status::NoData)
         )));
         out
     }

@@ -11,7 +11,6 @@
 use crate::build::{Builder, body, heading};
 use crate::model::*;
 use crate::words::{self, NO_DATA, capitalise};
-use binhdang_domain::assessment::Status;
 use binhdang_domain::register::GbvCase;
 use binhdang_domain::vn::format_number;
 use binhdang_domain::{Indicator, Period, Target};
@@ -177,47 +176,19 @@ impl Builder<'_> {
 
     fn review_by_objective(&self) -> Vec<Block> {
         let r = self.review_facts();
-        let mut out = Vec::new();
-        for (n, objective) in self.facts.objectives.iter().enumerate() {
-            out.push(heading(format!(
-                "{}. Mục tiêu {}: {}",
-                n + 1,
-                objective.number,
-                objective.name_vi
-            )));
-            if let Some(text) = self.facts.narrative.get(&format!("objective_{}", objective.number)) {
-                out.extend(text.lines().map(str::trim).filter(|l| !l.is_empty()).map(body));
+        self.results_by_objective_with("Tổng hợp giai đoạn", |indicator, a| {
+            let years: Vec<String> = r
+                .years
+                .iter()
+                .zip(r.yearly.get(&a.indicator).into_iter().flatten())
+                .filter_map(|(y, v)| v.map(|v| format!("năm {y}: {}", self.shown(indicator, Some(v)))))
+                .collect();
+            if years.is_empty() {
+                String::new()
+            } else {
+                format!(" Qua các năm: {}.", years.join("; "))
             }
-            for a in self.facts.assessment.iter().filter(|a| a.objective == objective.number) {
-                let Some(indicator) = self.indicator(&a.indicator) else {
-                    continue;
-                };
-                let mut sentence = format!(
-                    "- Chỉ tiêu {}: {}",
-                    a.indicator,
-                    words::indicator_sentence(indicator, a)
-                );
-                let years: Vec<String> = r
-                    .years
-                    .iter()
-                    .zip(r.yearly.get(&a.indicator).into_iter().flatten())
-                    .filter_map(|(y, v)| v.map(|v| format!("năm {y}: {}", self.shown(indicator, Some(v)))))
-                    .collect();
-                if !years.is_empty() {
-                    sentence.push_str(&format!(" Qua các năm: {}.", years.join("; ")));
-                }
-                out.push(body(sentence));
-            }
-        }
-        let count = |f: &dyn Fn(Status) -> bool| self.facts.assessment.iter().filter(|a| f(a.status)).count();
-        out.push(body(format!(
-            "Tổng hợp giai đoạn: trong {} chỉ tiêu, {} chỉ tiêu đạt hoặc vượt, {} chỉ tiêu không đạt, {} chỉ tiêu chưa có số liệu hoặc chưa có chỉ tiêu để đánh giá (chi tiết tại Phụ lục I).",
-            self.facts.assessment.len(),
-            count(&|s| matches!(s, Status::Met | Status::Exceeded)),
-            count(&|s| s == Status::NotMet),
-            count(&|s| s == Status::NoData)
-        )));
-        out
+        })
     }
 
     /// Annex I: each indicator's baseline year, each year of the phase, the target, the

@@ -50,6 +50,23 @@ pub struct WriteSummary {
     pub unchanged: usize,
 }
 
+/// A row of `data_values` (element_code, disaggregation, number_value, text_value, comment,
+/// updated_at, updated_by) as a stored value.
+fn stored_value(r: &sqlx::any::AnyRow) -> Result<StoredValue, StoreError> {
+    let d: String = r.try_get("disaggregation")?;
+    Ok(StoredValue {
+        element: r.try_get("element_code")?,
+        disaggregation: d
+            .parse()
+            .map_err(|_| StoreError::Corrupt(format!("disaggregation `{d}`")))?,
+        value: r.try_get("number_value")?,
+        text: r.try_get("text_value")?,
+        comment: r.try_get("comment")?,
+        updated_at: r.try_get("updated_at")?,
+        updated_by: r.try_get("updated_by")?,
+    })
+}
+
 /// Resolves the unit reporting under `code` for `period`, or explains why there is none.
 ///
 /// A period's figures come from the units that exist on its last day: old units report up to
@@ -124,22 +141,7 @@ impl Store {
         .bind(period.to_string())
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                let d: String = r.try_get("disaggregation")?;
-                Ok(StoredValue {
-                    element: r.try_get("element_code")?,
-                    disaggregation: d
-                        .parse()
-                        .map_err(|_| StoreError::Corrupt(format!("disaggregation `{d}`")))?,
-                    value: r.try_get("number_value")?,
-                    text: r.try_get("text_value")?,
-                    comment: r.try_get("comment")?,
-                    updated_at: r.try_get("updated_at")?,
-                    updated_by: r.try_get("updated_by")?,
-                })
-            })
-            .collect()
+        rows.iter().map(stored_value).collect()
     }
 
     /// The stored values of `unit` and of every unit below it for `period`, with each value's
@@ -161,23 +163,7 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
-            .map(|r| {
-                let d: String = r.try_get("disaggregation")?;
-                Ok((
-                    r.try_get("code")?,
-                    StoredValue {
-                        element: r.try_get("element_code")?,
-                        disaggregation: d
-                            .parse()
-                            .map_err(|_| StoreError::Corrupt(format!("disaggregation `{d}`")))?,
-                        value: r.try_get("number_value")?,
-                        text: r.try_get("text_value")?,
-                        comment: r.try_get("comment")?,
-                        updated_at: r.try_get("updated_at")?,
-                        updated_by: r.try_get("updated_by")?,
-                    },
-                ))
-            })
+            .map(|r| Ok((r.try_get("code")?, stored_value(r)?)))
             .collect()
     }
 
