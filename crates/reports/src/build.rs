@@ -2,23 +2,18 @@
 //! workflow state for a period, and lays them out as the report of the asked kind. No number
 //! is typed here: each one is read from the store and formatted the Vietnamese way.
 
+use crate::facts::Facts;
 use crate::model::*;
 use crate::template::{Placeholders, Template};
 use crate::words::{self, NO_DATA, capitalise};
 use crate::{Kind, ReportError};
 use binhdang_domain::assessment::Status;
-use binhdang_domain::register::{
-    Activity, Budget, BudgetSummary, CommitteeMember, CommitteeSummary, Document as DocRow, GbvCase, GbvSummary,
-    Inspection, InspectionSummary, Staff, StaffSummary,
-};
 use binhdang_domain::vn::{format_date, format_date_long, format_money, format_number};
-use binhdang_domain::workflow::State;
-use binhdang_domain::{Indicator, MeasureKind, Objective, Period, UnitLevel};
-use binhdang_store::registers::RegisterRow;
+use binhdang_domain::{Indicator, MeasureKind, Period, UnitLevel};
 use binhdang_store::{Assessment, Store, UnitSummary};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use time::Date;
 
 /// What is asked: a kind of report for a unit and period, dated, on a template.
@@ -29,156 +24,6 @@ pub struct Request<'a> {
     /// The date in "Lai Châu, ngày 05 tháng 3 năm 2024".
     pub date: Date,
     pub template: &'a Template,
-}
-
-/// Everything a report reads from the store.
-pub(crate) struct Facts {
-    pub(crate) unit: UnitSummary,
-    pub(crate) period: Period,
-    pub(crate) indicators: Vec<Indicator>,
-    pub(crate) objectives: Vec<Objective>,
-    pub(crate) assessment: Vec<Assessment>,
-    /// Indicator → the unit's agencies that answer for it.
-    pub(crate) agencies: HashMap<String, Vec<String>>,
-    pub(crate) narrative: BTreeMap<String, String>,
-    pub(crate) approved: bool,
-    pub(crate) activities: Vec<RegisterRow<Activity>>,
-    pub(crate) documents: Vec<RegisterRow<DocRow>>,
-    pub(crate) budget: Option<BudgetSummary>,
-    /// The budget's year span, e.g. 2021–2024.
-    pub(crate) budget_years: (i32, i32),
-    pub(crate) gbv: Option<GbvSummary>,
-    /// The committee and the staff as filed for the period (for a phase or a part of a year:
-    /// as last filed), with the period they were filed under.
-    pub(crate) committee: Option<(Period, CommitteeSummary)>,
-    pub(crate) staff: Option<(Period, StaffSummary)>,
-    /// Inspections dated in the period.
-    pub(crate) inspections: Option<InspectionSummary>,
-    /// Activity types in list order: (code, Vietnamese name).
-    pub(crate) activity_names: Vec<(String, String)>,
-    pub(crate) document_names: HashMap<String, String>,
-}
-
-/// The period whose budget rows a report sums: the phase from 2021 up to the report's year
-/// for an annual report, the year itself for shorter periods, the phase for a phase.
-fn budget_period(period: &Period) -> Period {
-    match *period {
-        Period::Year(y) if y > 2021 => Period::Phase {
-            from: 2021.min(y),
-            to: y,
-        },
-        Period::Phase { from, to } => Period::Phase { from, to },
-        _ => Period::Year(period.milestone_year()),
-    }
-}
-
-async fn gather(
-    store: &Store,
-    unit: &UnitSummary,
-    period: &Period,
-    wants_assessment: bool,
-) -> Result<Facts, ReportError> {
-    let indicators = store.indicators().await?;
-    let objectives = store.objectives().await?;
-    // A unit reports on the indicators collected at its level or below it: a ward's report
-    // does not list the province's survey indicators as missing.
-    let assessment = if wants_assessment {
-        let collected: Vec<&str> = indicators
-            .iter()
-            .filter(|i| unit.level <= i.lowest_level)
-            .map(|i| i.code.as_str())
-            .collect();
-        let mut rows = store.assessment(unit, period).await?;
-        rows.retain(|a| collected.contains(&a.indicator.as_str()));
-        rows
-    } else {
-        Vec::new()
-    };
-    let mut agencies: HashMap<String, Vec<String>> = HashMap::new();
-    if wants_assessment {
-        for agency in store.agencies_of(unit).await? {
-            for i in &indicators {
-                if store.agency_covers(&agency.code, &i.code).await? {
-                    agencies.entry(i.code.clone()).or_default().push(agency.name_vi.clone());
-                }
-            }
-        }
-    }
-    let narrative = store.report_narrative(unit, period).await?;
-    let approved = match store.programme_for(period).await? {
-        Some(p) => store.submission(unit, &p.code, period).await?.state == State::Approved,
-        None => false,
-    };
-    let activities = store.register_rows_in_subtree::<Activity>(unit, period).await?;
-    let mut documents = store.register_rows_dated_in::<DocRow>(unit, period).await?;
-    documents.sort_by_key(|a| (a.record.order, a.record.date, a.id));
-    let bp = budget_period(period);
-    let budget_years = match bp {
-        Period::Phase { from, to } => (from, to),
-        p => (p.milestone_year(), p.milestone_year()),
-    };
-    let budget = store
-        .register_summary::<Budget>(unit, &bp)
-        .await
-        .ok()
-        .map(|s| s.summary);
-    let gbv = store
-        .register_summary::<GbvCase>(unit, period)
-        .await
-        .ok()
-        .map(|s| s.summary);
-    let lists = store.register_lists().await?;
-    let inspections = store.register_summary::<Inspection>(unit, period).await?;
-    Ok(Facts {
-        committee: latest_filed::<CommitteeMember>(store, unit, period).await?,
-        staff: latest_filed::<Staff>(store, unit, period).await?,
-        inspections: (inspections.rows > 0).then_some(inspections.summary),
-        unit: unit.clone(),
-        period: *period,
-        indicators,
-        objectives,
-        assessment,
-        agencies,
-        narrative,
-        approved,
-        activities,
-        documents,
-        budget,
-        budget_years,
-        gbv,
-        activity_names: lists
-            .activity_types
-            .iter()
-            .map(|t| (t.code.clone(), t.name_vi.clone()))
-            .collect(),
-        document_names: lists
-            .document_types
-            .iter()
-            .map(|t| (t.code.clone(), t.name_vi.clone()))
-            .collect(),
-    })
-}
-
-/// A register of stocks (committee, staff) as filed for `period`, else as last filed in it (a
-/// phase's years from the last) or for the year it is part of.
-async fn latest_filed<T: binhdang_store::registers::StoredRegister>(
-    store: &Store,
-    unit: &UnitSummary,
-    period: &Period,
-) -> Result<Option<(Period, T::Summary)>, ReportError> {
-    let mut candidates = vec![*period];
-    match *period {
-        Period::Phase { from, to } => candidates.extend((from..=to).rev().map(Period::Year)),
-        Period::Year(_) => {}
-        p => candidates.push(Period::Year(p.milestone_year())),
-    }
-    for p in candidates {
-        let s = store.register_summary::<T>(unit, &p).await?;
-        if s.rows > 0 {
-            return Ok(Some((p, s.summary)));
-        }
-    }
-    Ok(None)
 }
 
 fn lower_first(s: &str) -> String {
@@ -214,9 +59,11 @@ pub async fn build(store: &Store, req: &Request<'_>) -> Result<Document, ReportE
         (_, p) => p,
     };
     let wants_assessment = matches!(req.kind, Kind::Strategy | Kind::Assessment | Kind::Review);
-    let facts = gather(store, req.unit, &period, wants_assessment).await?;
+    let facts = crate::facts::gather(store, req.unit, &period, wants_assessment).await?;
     let review = match (req.kind, period) {
-        (Kind::Review, Period::Phase { from, to }) => Some(crate::review::gather(store, req.unit, from, to).await?),
+        (Kind::Review, Period::Phase { from, to }) => {
+            Some(crate::facts::gather_review(store, req.unit, from, to).await?)
+        }
         (Kind::Review, _) => return Err(ReportError::NotAPhase(period.to_string())),
         _ => None,
     };
@@ -237,7 +84,7 @@ pub(crate) struct Builder<'a> {
     ph: &'a Placeholders,
     date: Date,
     /// The phase review's own facts, for [`Kind::Review`].
-    pub(crate) review: Option<&'a crate::review::ReviewFacts>,
+    pub(crate) review: Option<&'a crate::facts::ReviewFacts>,
 }
 
 pub(crate) fn body(text: impl Into<String>) -> Block {

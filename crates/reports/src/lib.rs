@@ -9,6 +9,7 @@
 
 mod build;
 mod docx;
+mod facts;
 pub mod model;
 mod organisation;
 mod pdf;

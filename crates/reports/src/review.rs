@@ -9,63 +9,12 @@
 //! year's figure is the year's own.
 
 use crate::build::{Builder, body, heading};
+use crate::facts::ReviewFacts;
 use crate::model::*;
 use crate::words::{self, NO_DATA, capitalise};
-use binhdang_domain::register::GbvCase;
 use binhdang_domain::vn::format_number;
-use binhdang_domain::{Indicator, Period, Target};
-use binhdang_store::{Store, StoreError, UnitSummary};
+use binhdang_domain::{Indicator, Period};
 use rust_decimal::Decimal;
-use std::collections::HashMap;
-
-/// What the review reads beyond what every report reads.
-pub(crate) struct ReviewFacts {
-    /// The years of the table: the one before the phase (the baseline), then the phase's.
-    pub years: Vec<i32>,
-    /// Indicator → its value in each of `years` (None where nothing was entered).
-    pub yearly: HashMap<String, Vec<Option<Decimal>>>,
-    /// The phase that follows (2026-2030 after 2021-2025).
-    pub next: Period,
-    /// Indicator → the target the unit (or the nearest unit above it) set for `next`.
-    pub next_targets: HashMap<String, (Target, String)>,
-    /// GBV cases and those supported, year by year.
-    pub gbv: Vec<(i32, Decimal, Decimal)>,
-}
-
-/// Reads the review's own facts for `unit` over the phase `from`–`to`.
-pub(crate) async fn gather(store: &Store, unit: &UnitSummary, from: i32, to: i32) -> Result<ReviewFacts, StoreError> {
-    let years: Vec<i32> = (from - 1..=to).collect();
-    let mut yearly: HashMap<String, Vec<Option<Decimal>>> = HashMap::new();
-    for (i, year) in years.iter().enumerate() {
-        for f in store.figures(unit, &Period::Year(*year), &[]).await? {
-            yearly.entry(f.indicator).or_insert_with(|| vec![None; years.len()])[i] = f.value;
-        }
-    }
-    let next = Period::Phase {
-        from: to + 1,
-        to: to + 1 + (to - from),
-    };
-    let next_targets = store
-        .local_targets_set(unit, &next)
-        .await?
-        .into_iter()
-        .map(|(code, target, set_by)| (code, (target, set_by)))
-        .collect();
-    let mut gbv = Vec::new();
-    for year in from..=to {
-        let g = store.register_summary::<GbvCase>(unit, &Period::Year(year)).await?;
-        if g.rows > 0 {
-            gbv.push((year, g.summary.total.cases, g.summary.total.supported));
-        }
-    }
-    Ok(ReviewFacts {
-        years,
-        yearly,
-        next,
-        next_targets,
-        gbv,
-    })
-}
 
 fn count(d: Decimal) -> String {
     format_number(d, Some(0))
