@@ -40,6 +40,13 @@ on_both_backends! {
             }
         }
         assert!(out.join("action-month-12-2024am.pdf").exists());
+        // binhdang's own documents pass its own check: every kind, DOCX and PDF.
+        let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "docx" || e == "pdf")).collect();
+        files.sort();
+        assert_eq!(files.len(), 14, "{files:?}");
+        let checked = Command::new(env!("CARGO_BIN_EXE_binhdang")).arg("check").args(&files).env("NO_COLOR", "1").output().unwrap();
+        assert_eq!(checked.status.code(), Some(0), "{}", String::from_utf8_lossy(&checked.stdout));
         // The province's template (data/report-templates/12.toml) names its department.
         let text = Command::new("pdftotext").arg(out.join("strategy-12-2024.pdf")).arg("-").output().unwrap();
         let text = String::from_utf8(text.stdout).unwrap();
