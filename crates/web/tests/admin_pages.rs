@@ -310,6 +310,10 @@ on_both_backends! {
         let page = admin.get("/quan-tri/danh-muc?msg=saved").await;
         let row = error_text_until(&page, "indicator-6.1", "</tr>");
         assert!(row.contains("Tỉnh Lai Châu (12), Giai đoạn 2021-2025: ≥ 72,5%"), "{row}");
+        // How a phase's figure is made, and why, beside each indicator.
+        assert!(row.contains("lấy kỳ cuối cùng có số liệu") && row.contains("Dân số được tiếp cận"), "{row}");
+        let births = error_text_until(&page, "indicator-4.1", "</tr>");
+        assert!(births.contains("cộng các kỳ rồi tính tỷ lệ"), "{births}");
 
         for unit in ["12", "03388"] {
             let (_, after) = app.get(&format!("/api/v1/assessment?unit={unit}&period=2024")).await;

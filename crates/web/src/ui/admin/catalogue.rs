@@ -39,6 +39,9 @@ pub struct IndicatorRow {
     pub agency: String,
     /// "Tỉnh Lai Châu (12), giai đoạn 2021–2025: ≥ 60,0 %"
     pub local: Vec<String>,
+    /// How a phase's figure is made of its years, and why.
+    pub over_time: String,
+    pub over_time_reason: String,
 }
 
 pub struct ObjectiveGroup {
@@ -269,6 +272,17 @@ async fn build(
                 target_2025: national(2025),
                 target_2030: national(2030),
                 agency: i.responsible_agency.clone(),
+                over_time: if lang == Lang::En {
+                    i.time_aggregation.label_en()
+                } else {
+                    i.time_aggregation.label_vi()
+                }
+                .to_string(),
+                over_time_reason: if lang == Lang::En {
+                    i.time_aggregation_reason_en.clone()
+                } else {
+                    i.time_aggregation_reason_vi.clone()
+                },
                 local,
             });
         }
