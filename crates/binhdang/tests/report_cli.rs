@@ -47,6 +47,12 @@ on_both_backends! {
         assert_eq!(files.len(), 14, "{files:?}");
         let checked = Command::new(env!("CARGO_BIN_EXE_binhdang")).arg("check").args(&files).env("NO_COLOR", "1").output().unwrap();
         assert_eq!(checked.status.code(), Some(0), "{}", String::from_utf8_lossy(&checked.stdout));
+        // No word printed over another in any of the PDFs (the directive register's
+        // "1876/SLĐTBXH-BĐG" beside its date included).
+        for pdf in files.iter().filter(|p| p.extension().is_some_and(|e| e == "pdf")) {
+            let clashes = overlapping(pdf);
+            assert!(clashes.is_empty(), "{}: {:?}", pdf.display(), &clashes[..clashes.len().min(5)]);
+        }
         // The province's template (data/report-templates/12.toml) names its department.
         let text = Command::new("pdftotext").arg(out.join("strategy-12-2024.pdf")).arg("-").output().unwrap();
         let text = String::from_utf8(text.stdout).unwrap();
