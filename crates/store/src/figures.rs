@@ -158,7 +158,9 @@ impl Store {
     ) -> Result<Vec<Figure>, StoreError> {
         let indicators = self.indicators().await?;
         let mut periods: Vec<Period> = window.period().into_iter().collect();
-        for part in window.parts() {
+        // A period other than a phase is read as entered (see `figure_over`): nothing else.
+        let composed = !matches!(window.period(), Some(p) if !matches!(p, Period::Phase { .. }));
+        for part in window.parts().into_iter().filter(|_| composed) {
             for p in std::iter::once(part).chain(substitutes(&part)) {
                 if !periods.contains(&p) {
                     periods.push(p);
