@@ -52,6 +52,42 @@ pub enum UserCommand {
 }
 
 #[derive(Subcommand)]
+pub enum AgencyCommand {
+    /// Create an agency beside a unit (codes are never reused).
+    Add {
+        /// GSO code of the unit, e.g. 12.
+        #[arg(long)]
+        unit: String,
+        /// The agency's code: lower-case letters, digits, dashes (e.g. so-y-te).
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        name_en: Option<String>,
+    },
+    /// Give an agency a new name; the old one stays in its audited history.
+    Rename {
+        code: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        name_en: Option<String>,
+    },
+    /// Close an agency from a date (YYYY-MM-DD; default today).
+    Close {
+        code: String,
+        #[arg(long)]
+        on: Option<String>,
+    },
+    /// The open agencies of a unit.
+    List {
+        #[arg(long)]
+        unit: String,
+    },
+}
+
+#[derive(Subcommand)]
 pub enum TokenCommand {
     /// Create a personal access token for API clients; it is printed once.
     Create {
@@ -188,6 +224,52 @@ pub async fn user(store: &Store, command: UserCommand) -> anyhow::Result<()> {
                 .await
                 .map_err(explain)?;
             println!("password of {username} reset; it must be changed at the next sign-in");
+        }
+    }
+    Ok(())
+}
+
+pub async fn agency(store: &Store, command: AgencyCommand) -> anyhow::Result<()> {
+    let actor = binhdang_store::Actor {
+        name: CLI_ACTOR.into(),
+        origin: CLI_ORIGIN.into(),
+        entered_from: None,
+    };
+    match command {
+        AgencyCommand::Add {
+            unit,
+            code,
+            name,
+            name_en,
+        } => {
+            let unit = store.unit_on(&unit, store.today()).await.map_err(explain)?;
+            store
+                .create_agency(&unit, &code, &name, name_en.as_deref(), &actor)
+                .await
+                .map_err(explain)?;
+            println!("created {code} ({name}) beside {}", unit.full_name);
+        }
+        AgencyCommand::Rename { code, name, name_en } => {
+            store
+                .rename_agency(&code, &name, name_en.as_deref(), &actor)
+                .await
+                .map_err(explain)?;
+            println!("renamed {code}: {name}");
+        }
+        AgencyCommand::Close { code, on } => {
+            let on = match on {
+                Some(d) => time::Date::parse(&d, time::macros::format_description!("[year]-[month]-[day]"))
+                    .with_context(|| format!("`{d}` is not a date: write YYYY-MM-DD"))?,
+                None => store.today(),
+            };
+            store.close_agency(&code, on, &actor).await.map_err(explain)?;
+            println!("closed {code} from {on}");
+        }
+        AgencyCommand::List { unit } => {
+            let unit = store.unit_on(&unit, store.today()).await.map_err(explain)?;
+            for a in store.agencies_of(&unit).await? {
+                println!("{}\t{}", a.code, a.name_vi);
+            }
         }
     }
     Ok(())

@@ -81,6 +81,13 @@ enum Command {
         #[command(subcommand)]
         action: accounts::UserCommand,
     },
+    /// Agencies beside a unit (departments, mass organisations): add, rename, close, list.
+    Agency {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[command(subcommand)]
+        action: accounts::AgencyCommand,
+    },
     /// Personal access tokens for API clients.
     Token {
         #[command(flatten)]
@@ -246,6 +253,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token { db, action } => {
             let store = open(&db.database_url, clock).await?;
             accounts::token(&store, action).await?;
+        }
+        Command::Agency { db, action } => {
+            let store = open(&db.database_url, clock).await?;
+            accounts::agency(&store, action).await?;
         }
         Command::Status {
             db,

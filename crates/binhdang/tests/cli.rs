@@ -199,3 +199,45 @@ on_both_backends! {
         assert!(status.contains("Huyện Phong Thổ") && status.contains("expected 8, submitted 0"), "{status}");
     }
 }
+
+on_both_backends! {
+    async fn a_province_sets_up_its_agencies_and_a_hundred_accounts_from_the_command_line(backend: Backend) {
+        let db = TestDb::new(backend).await;
+        binhdang(&["init", "--database-url", &db.url]);
+        for (code, name) in [("so-noi-vu", "Sở Nội vụ"), ("so-y-te", "Sở Y tế"), ("hoi-lhpn", "Hội Liên hiệp Phụ nữ tỉnh")] {
+            let out = binhdang(&["agency", "add", "--unit", "12", "--code", code, "--name", name, "--database-url", &db.url]);
+            assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("created {code}")));
+        }
+        let list = String::from_utf8_lossy(&binhdang(&["agency", "list", "--unit", "12", "--database-url", &db.url]).stdout).into_owned();
+        assert_eq!(list.lines().count(), 3, "{list}");
+
+        // A hundred accounts: 99 commune officers and the province's reviewer, one of them of an agency.
+        let today = db.store.today();
+        let communes = db.store.units_valid_on(today, Some(UnitLevel::Commune), None).await.unwrap();
+        let mut csv = String::from("username,full_name,role,unit,agency,email,phone\n");
+        for c in communes.iter().take(99) {
+            csv.push_str(&format!("cb.{},Cán bộ {},officer,{},,,\n", c.code, c.name, c.code));
+        }
+        csv.push_str("yte.12,Chuyên viên Sở Y tế,officer,12,so-y-te,yte@laichau.gov.vn,\n");
+        let dir = std::env::temp_dir().join(format!("binhdang-accounts-{}-{}", backend.name(), std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (good, bad) = (dir.join("good.csv"), dir.join("bad.csv"));
+        std::fs::write(&good, &csv).unwrap();
+        std::fs::write(&bad, csv.replace("officer,12,so-y-te", "officer,12,so-khong-co")).unwrap();
+        let before = db.store.users().await.unwrap().len();
+        let out = Command::new(env!("CARGO_BIN_EXE_binhdang"))
+            .args(["user", "import", bad.to_str().unwrap(), "--database-url", &db.url])
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        assert!(stderr(&out).contains("row 100, column agency"), "{}", stderr(&out));
+        assert_eq!(db.store.users().await.unwrap().len(), before, "one bad row: nothing written");
+        let out = binhdang(&["user", "import", good.to_str().unwrap(), "--database-url", &db.url]);
+        let printed = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert_eq!(printed.lines().count(), 101, "a heading and 100 one-time passwords");
+        assert_eq!(db.store.users().await.unwrap().len(), before + 100);
+        let again = binhdang(&["user", "import", good.to_str().unwrap(), "--database-url", &db.url]);
+        assert!(stderr(&again).contains("0 account(s) created, 100 already there"), "{}", stderr(&again));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

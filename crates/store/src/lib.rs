@@ -11,6 +11,7 @@
 
 pub mod access;
 pub mod accounts_in_bulk;
+mod agencies;
 mod audit;
 pub mod backup;
 mod batch;

@@ -207,10 +207,15 @@ impl Store {
     }
 
     pub async fn agencies_of(&self, unit: &UnitSummary) -> Result<Vec<Agency>, StoreError> {
-        let rows = sqlx::query("SELECT code, name_vi, name_en FROM agencies WHERE unit_id = $1 ORDER BY code")
-            .bind(unit.id)
-            .fetch_all(&self.pool)
-            .await?;
+        // Open agencies only: one closed on or before today is history.
+        let rows = sqlx::query(
+            "SELECT code, name_vi, name_en FROM agencies WHERE unit_id = $1 AND (closed_on IS NULL OR closed_on > $2)
+             ORDER BY code",
+        )
+        .bind(unit.id)
+        .bind(crate::date_to_text(self.clock.today()))
+        .fetch_all(&self.pool)
+        .await?;
         let unit_code = UnitCode::parse(&unit.code).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         rows.iter()
             .map(|r| {

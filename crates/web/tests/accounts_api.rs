@@ -312,3 +312,44 @@ on_both_backends! {
         assert_eq!(s, StatusCode::FORBIDDEN);
     }
 }
+
+on_both_backends! {
+    async fn a_province_creates_renames_and_closes_its_agencies(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let names = |unit: Value| -> Vec<String> {
+            unit["agencies"].as_array().unwrap().iter().map(|a| a["name_vi"].as_str().unwrap().to_string()).collect()
+        };
+        for (code, name) in [("so-y-te", "Sở Y tế"), ("hoi-lhpn", "Hội Liên hiệp Phụ nữ tỉnh"), ("phong-ldtbxh-x", "Phòng Lao động - Thương binh và Xã hội")] {
+            let (s, body) = app.post("/api/v1/units/12/agencies", &json!({ "code": code, "name_vi": name })).await;
+            assert_eq!(s, StatusCode::CREATED, "{body}");
+        }
+        let (s, body) = app.post("/api/v1/units/12/agencies", &json!({ "code": "so-y-te", "name_vi": "Trùng" })).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(problems(&body).iter().any(|(f, c)| f == "code" && c == "code_taken"), "{body}");
+        let (s, body) = app.post("/api/v1/units/12/agencies", &json!({ "code": "Sở Y Tế", "name_vi": "" })).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(problems(&body).len(), 2, "the code and the name, at once: {body}");
+        let (_, unit) = app.get("/api/v1/units/12").await;
+        assert!(names(unit).contains(&"Sở Y tế".to_string()));
+
+        // The 2025 reform: the department is renamed, then closed; its history stays.
+        let r = app.client.put(format!("{}/api/v1/agencies/phong-ldtbxh-x", app.base))
+            .json(&json!({ "name_vi": "Phòng Nội vụ" })).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let (_, unit) = app.get("/api/v1/units/12").await;
+        assert!(names(unit).contains(&"Phòng Nội vụ".to_string()));
+        let (s, body) = app.post("/api/v1/agencies/phong-ldtbxh-x/close", &json!({ "on": "2025-07-01" })).await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+        let (_, unit) = app.get("/api/v1/units/12").await;
+        let listed = names(unit);
+        assert!(!listed.contains(&"Phòng Nội vụ".to_string()) && listed.contains(&"Sở Y tế".to_string()), "{listed:?}");
+        let (_, trail) = app.get("/api/v1/audit?unit=12").await;
+        let rename = trail["records"].as_array().unwrap().iter().find(|r| r["action"] == "agency.rename").unwrap().clone();
+        assert!(rename["old_value"].to_string().contains("Lao động - Thương binh"), "{rename}");
+        assert!(trail["records"].as_array().unwrap().iter().any(|r| r["action"] == "agency.close"));
+        // Only administrators.
+        let reviewer = app.user("tong.hop", binhdang_domain::access::Role::Reviewer, "12").await;
+        let r = reviewer.post(format!("{}/api/v1/units/12/agencies", app.base)).json(&json!({ "code": "x-y", "name_vi": "X" })).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    }
+}

@@ -4,6 +4,7 @@
 //! the store, and answer JSON; every refusal is an [`ApiError`], rendered in the caller's
 //! language by [`crate::error::in_callers_language`]. Nothing here imports the pages (`ui/`).
 
+pub(crate) mod agencies;
 pub(crate) mod catalogue;
 pub(crate) mod exchange;
 pub(crate) mod imports;
@@ -165,6 +166,9 @@ pub fn routes() -> Router<AppState> {
         .route("/health", get(units::health))
         .route("/units", get(units::list_units))
         .route("/units/{code}", get(units::get_unit))
+        .route("/units/{code}/agencies", post(agencies::create_agency))
+        .route("/agencies/{code}", put(agencies::rename_agency))
+        .route("/agencies/{code}/close", post(agencies::close_agency))
         .route("/indicators", get(catalogue::list_indicators))
         .route("/indicators/{code}", get(catalogue::get_indicator))
         .route("/indicators/{code}/local-targets", put(catalogue::put_local_target))

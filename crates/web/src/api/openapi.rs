@@ -47,6 +47,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/tokens"),
     ("post", "/api/v1/tokens"),
     ("delete", "/api/v1/tokens/{id}"),
+    ("post", "/api/v1/units/{code}/agencies"),
+    ("put", "/api/v1/agencies/{code}"),
+    ("post", "/api/v1/agencies/{code}/close"),
     ("get", "/api/v1/dataValueSets"),
     ("post", "/api/v1/dataValueSets"),
     ("get", "/api/v1/programmes"),
@@ -170,6 +173,36 @@ fn workflow_paths(doc: &mut Value) {
                     { "type": "object", "properties": { "month": { "type": "integer" }, "day": { "type": "integer" },
                         "year_offset": { "type": "integer" } } }] } } } } } } },
         "responses": { "200": ok(json!({ "type": "object" })), "422": { "description": "Refused" } } } }));
+    let agency_body = |required: Value| {
+        json!({ "required": true, "content": { "application/json": { "schema": {
+        "type": "object", "required": required, "properties": {
+            "code": { "type": "string", "example": "so-y-te" }, "name_vi": { "type": "string", "example": "Sở Y tế" },
+            "name_en": { "type": "string" } } } } } })
+    };
+    let code_param = |example: &str| json!([{ "name": "code", "in": "path", "required": true, "schema": { "type": "string" }, "example": example }]);
+    paths.insert(
+        "/api/v1/units/{code}/agencies".into(),
+        json!({ "post": {
+        "summary": "Create an agency beside a unit (administrators); codes are never reused",
+        "parameters": code_param("12"), "requestBody": agency_body(json!(["code", "name_vi"])),
+        "responses": { "201": ok(json!({ "type": "object" })), "422": { "description": "Refused" } } } }),
+    );
+    paths.insert(
+        "/api/v1/agencies/{code}".into(),
+        json!({ "put": {
+        "summary": "Rename an agency (administrators); the old name stays in its audited history",
+        "parameters": code_param("so-y-te"), "requestBody": agency_body(json!(["name_vi"])),
+        "responses": { "200": ok(json!({ "type": "object" })), "404": { "description": "No such agency" } } } }),
+    );
+    paths.insert(
+        "/api/v1/agencies/{code}/close".into(),
+        json!({ "post": {
+        "summary": "Close an agency from a date (administrators): no longer listed; its rows and history stay",
+        "parameters": code_param("so-y-te"),
+        "requestBody": { "required": false, "content": { "application/json": { "schema": { "type": "object",
+            "properties": { "on": { "type": "string", "format": "date" } } } } } },
+        "responses": { "200": ok(json!({ "type": "object" })), "404": { "description": "No such agency" } } } }),
+    );
     paths.insert("/api/v1/dataValueSets".into(), json!({
         "get": { "summary": "A unit's values as a DHIS2 dataValueSet (idScheme CODE); children=true adds every unit below",
             "description": "orgUnit: GSO code; dataElement: binhdang's element code (6.1.num); categoryOptionCombo: male or \
