@@ -116,6 +116,164 @@ pub fn disaggregation_of(combo: Option<&str>) -> Option<Disaggregation> {
     }
 }
 
+/// A period as ADX writes it: its first day and an ISO 8601 duration (`2024-01-01/P6M`).
+pub fn adx_period(period: &Period) -> Option<String> {
+    let duration = match period {
+        Period::Year(_) => "P1Y",
+        Period::HalfYear { .. } => "P6M",
+        Period::Quarter { .. } => "P3M",
+        Period::Month { .. } => "P1M",
+        Period::Phase { .. } | Period::ActionMonth(_) => return None,
+    };
+    Some(format!("{}/{duration}", period.start()))
+}
+
+/// The columns of DHIS2's CSV export (2.43), in order.
+pub const CSV_COLUMNS: [&str; 11] = [
+    "dataelement",
+    "period",
+    "orgunit",
+    "categoryoptioncombo",
+    "attributeoptioncombo",
+    "value",
+    "storedby",
+    "lastupdated",
+    "comment",
+    "followup",
+    "deleted",
+];
+
+/// A dataValueSet as DHIS2's CSV (a heading row, then one value a row).
+pub fn to_csv(set: &DataValueSet) -> String {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    // Writing into memory cannot fail.
+    let _ = out.write_record(CSV_COLUMNS);
+    for v in &set.data_values {
+        let period = v.period.as_deref().or(set.period.as_deref()).unwrap_or("");
+        let org_unit = v.org_unit.as_deref().or(set.org_unit.as_deref()).unwrap_or("");
+        let flag = |b: Option<bool>| if b.unwrap_or(false) { "true" } else { "" };
+        let _ = out.write_record([
+            v.data_element.as_str(),
+            period,
+            org_unit,
+            v.category_option_combo.as_deref().unwrap_or(""),
+            "",
+            v.value.as_deref().unwrap_or(""),
+            v.stored_by.as_deref().unwrap_or(""),
+            v.last_updated.as_deref().unwrap_or(""),
+            v.comment.as_deref().unwrap_or(""),
+            flag(v.follow_up),
+            flag(v.deleted),
+        ]);
+    }
+    String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// Values from DHIS2's CSV: columns found by their heading (the 2.43 names or the older short
+/// ones: `catoptcombo`, `cmt`); data element, period and org unit are required.
+pub fn from_csv(text: &str) -> Result<DataValueSet, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| format!("the CSV has no heading row: {e}"))?
+        .iter()
+        .map(|h| h.trim().to_ascii_lowercase())
+        .collect();
+    let column = |names: &[&str]| headers.iter().position(|h| names.contains(&h.as_str()));
+    let (Some(de), Some(pe), Some(ou)) = (
+        column(&["dataelement", "de"]),
+        column(&["period", "pe"]),
+        column(&["orgunit", "ou"]),
+    ) else {
+        return Err("the heading must name dataelement, period and orgunit".into());
+    };
+    let (coc, value) = (
+        column(&["categoryoptioncombo", "catoptcombo", "co"]),
+        column(&["value"]),
+    );
+    let (comment, deleted) = (column(&["comment", "cmt"]), column(&["deleted"]));
+    let mut set = DataValueSet::default();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| format!("row {}: {e}", i + 1))?;
+        let cell = |c: Option<usize>| c.and_then(|c| record.get(c)).map(str::trim).filter(|t| !t.is_empty());
+        set.data_values.push(DataValue {
+            data_element: cell(Some(de)).unwrap_or("").to_string(),
+            period: cell(Some(pe)).map(str::to_string),
+            org_unit: cell(Some(ou)).map(str::to_string),
+            category_option_combo: cell(coc).map(str::to_string),
+            value: cell(value).map(str::to_string),
+            comment: cell(comment).map(str::to_string),
+            deleted: cell(deleted).map(|d| d.eq_ignore_ascii_case("true")),
+            ..DataValue::default()
+        });
+    }
+    Ok(set)
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A dataValueSet as ADX (IHE QRPH, `urn:ihe:qrph:adx:2015`): one group per org unit and
+/// period, the sex as the `SEX` category (`M`, `F`; none for the total); a value that is not a
+/// number goes in an annotation, with `value="0"`, as DHIS2 writes it.
+pub fn to_adx(set: &DataValueSet, exported: &str) -> String {
+    let mut groups: Vec<((String, String), Vec<&DataValue>)> = Vec::new();
+    for v in &set.data_values {
+        let org_unit = v.org_unit.clone().or(set.org_unit.clone()).unwrap_or_default();
+        let period = v.period.clone().or(set.period.clone()).unwrap_or_default();
+        let key = (org_unit, period);
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, list)) => list.push(v),
+            None => groups.push((key, vec![v])),
+        }
+    }
+    let mut out = format!(
+        "<adx xmlns=\"urn:ihe:qrph:adx:2015\" exported=\"{}\">\n",
+        xml_escape(exported)
+    );
+    for ((org_unit, period), values) in groups {
+        let adx = from_dhis2_period(&period)
+            .and_then(|p| adx_period(&p))
+            .unwrap_or(period);
+        out.push_str(&format!(
+            "  <group orgUnit=\"{}\" period=\"{}\">\n",
+            xml_escape(&org_unit),
+            xml_escape(&adx)
+        ));
+        for v in values {
+            let sex = match disaggregation_of(v.category_option_combo.as_deref()) {
+                Some(Disaggregation::Male) => " SEX=\"M\"",
+                Some(Disaggregation::Female) => " SEX=\"F\"",
+                _ => "",
+            };
+            let value = v.value.as_deref().unwrap_or("");
+            let numeric = !value.is_empty() && value.parse::<f64>().is_ok();
+            if numeric {
+                out.push_str(&format!(
+                    "    <dataValue dataElement=\"{}\"{sex} value=\"{}\"/>\n",
+                    xml_escape(&v.data_element),
+                    xml_escape(value)
+                ));
+            } else {
+                out.push_str(&format!(
+                    "    <dataValue dataElement=\"{}\"{sex} value=\"0\"><annotation>{}</annotation></dataValue>\n",
+                    xml_escape(&v.data_element),
+                    xml_escape(value)
+                ));
+            }
+        }
+        out.push_str("  </group>\n");
+    }
+    out.push_str("</adx>\n");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,6 +308,60 @@ mod tests {
         }
         assert_eq!(disaggregation_of(Some("MALE")), Some(Disaggregation::Male));
         assert_eq!(disaggregation_of(Some("unknown")), None);
+    }
+
+    #[test]
+    fn csv_goes_out_and_comes_back_and_adx_groups_by_unit_and_period() {
+        let set = DataValueSet {
+            data_values: vec![
+                DataValue {
+                    data_element: "6.1.num".into(),
+                    period: Some("2025S1".into()),
+                    org_unit: Some("03490".into()),
+                    category_option_combo: Some("female".into()),
+                    value: Some("8".into()),
+                    comment: Some("theo sổ, \"đã kiểm tra\"".into()),
+                    ..DataValue::default()
+                },
+                DataValue {
+                    data_element: "2.3.num".into(),
+                    period: Some("2025S1".into()),
+                    org_unit: Some("109".into()),
+                    value: Some("3".into()),
+                    ..DataValue::default()
+                },
+            ],
+            ..DataValueSet::default()
+        };
+        let csv = to_csv(&set);
+        assert!(
+            csv.starts_with("dataelement,period,orgunit,categoryoptioncombo,"),
+            "{csv}"
+        );
+        let back = from_csv(&csv).unwrap();
+        assert_eq!(back.data_values.len(), 2);
+        assert_eq!(back.data_values[0].comment.as_deref(), Some("theo sổ, \"đã kiểm tra\""));
+        assert_eq!(back.data_values[1].category_option_combo, None);
+        let short = from_csv("de,pe,ou,catoptcombo,value\n4.1.num,2024,12,,5\n").unwrap();
+        assert_eq!(short.data_values[0].value.as_deref(), Some("5"));
+        assert!(from_csv("value\n5\n").is_err());
+        let adx = to_adx(&set, "2026-01-01T00:00:00Z");
+        assert!(
+            adx.contains("<group orgUnit=\"03490\" period=\"2025-01-01/P6M\">"),
+            "{adx}"
+        );
+        assert!(
+            adx.contains("<dataValue dataElement=\"6.1.num\" SEX=\"F\" value=\"8\"/>"),
+            "{adx}"
+        );
+        assert!(
+            adx.contains("<dataValue dataElement=\"2.3.num\" value=\"3\"/>"),
+            "{adx}"
+        );
+        assert_eq!(
+            adx_period(&"2024Q3".parse().unwrap()).as_deref(),
+            Some("2024-07-01/P3M")
+        );
     }
 
     #[test]

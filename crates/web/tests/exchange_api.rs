@@ -41,6 +41,30 @@ on_both_backends! {
         assert_eq!((female["value"].as_str(), female["period"].as_str()), (Some("8"), Some("2025S1")));
         assert!(values.iter().filter(|v| v["orgUnit"] == "109").all(|v| v.get("categoryOptionCombo").is_none()), "totals use the default combo");
 
+        // The same values as DHIS2's CSV and as ADX.
+        let get_text = |path: String| {
+            let request = app.client.get(format!("{}{path}", app.base));
+            async move {
+                let r = request.send().await.unwrap();
+                let content_type = r.headers()["content-type"].to_str().unwrap().to_string();
+                (r.status(), content_type, r.text().await.unwrap())
+            }
+        };
+        let (s, content_type, csv) = get_text("/api/v1/dataValueSets?orgUnit=109&period=2025S1&children=true&format=csv".into()).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(content_type.starts_with("application/csv"), "{content_type}");
+        assert_eq!(csv.lines().count(), 7, "{csv}");
+        assert!(csv.lines().any(|l| l.starts_with("6.1.num,2025S1,03490,female,,8,")), "{csv}");
+        let (s, content_type, adx) = get_text("/api/v1/dataValueSets?orgUnit=109&period=2025S1&children=true&format=adx".into()).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(content_type.starts_with("application/adx+xml"), "{content_type}");
+        assert!(adx.contains("<group orgUnit=\"03490\" period=\"2025-01-01/P6M\">") && adx.contains("SEX=\"F\" value=\"8\""), "{adx}");
+        // CSV back in: nothing changes either.
+        let r = app.client.post(format!("{}/api/v1/dataValueSets", app.base)).header("content-type", "application/csv").body(csv).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let summary: Value = r.json().await.unwrap();
+        assert_eq!(summary["response"]["importCount"], json!({"imported": 0, "updated": 0, "ignored": 6, "deleted": 0}), "{summary}");
+
         // The same set back: nothing changes.
         let (s, summary) = post_set(&app, "", &set).await;
         assert_eq!(s, StatusCode::OK, "{summary}");

@@ -9,11 +9,13 @@ use crate::auth::{Authenticated, Caller, authorize};
 use crate::error::{ApiError, ApiResult};
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::header::{ACCEPT, CONTENT_TYPE};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use binhdang_domain::Period;
 use binhdang_domain::access::Action;
 use binhdang_domain::exchange::{
-    DataValue, DataValueSet, combo_of, dhis2_period, disaggregation_of, from_dhis2_period,
+    DataValue, DataValueSet, combo_of, dhis2_period, disaggregation_of, from_csv, from_dhis2_period, to_adx, to_csv,
 };
 use binhdang_store::{RawValue, ValueInput};
 use serde::Deserialize;
@@ -26,6 +28,8 @@ pub struct ExportQuery {
     org_unit: Option<String>,
     period: Option<String>,
     children: Option<bool>,
+    /// `json` (default), `csv` or `adx`; else the `Accept` header decides.
+    format: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -48,12 +52,45 @@ fn missing(name: &str) -> ApiError {
     )
 }
 
-/// `GET /api/v1/dataValueSets?orgUnit=&period=[&children=true]`
+/// `GET /api/v1/dataValueSets?orgUnit=&period=[&children=true][&format=json|csv|adx]`
 pub async fn export(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
+    headers: HeaderMap,
     Query(q): Query<ExportQuery>,
-) -> ApiResult<Json<DataValueSet>> {
+) -> ApiResult<Response> {
+    let accept = headers.get(ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let format = match q.format.as_deref() {
+        Some(f) => f.to_ascii_lowercase(),
+        None if accept.contains("adx") => "adx".into(),
+        None if accept.contains("csv") => "csv".into(),
+        None => "json".into(),
+    };
+    if !["json", "csv", "adx"].contains(&format.as_str()) {
+        return Err(ApiError::invalid(
+            "format",
+            "bad_format",
+            format!("`{format}` is not an exchange format: json, csv or adx"),
+            format!("`{format}` không phải định dạng trao đổi: json, csv hoặc adx"),
+        ));
+    }
+    let set = value_set(&state, &caller, &q).await?;
+    Ok(match format.as_str() {
+        "csv" => ([(CONTENT_TYPE, "application/csv; charset=utf-8")], to_csv(&set)).into_response(),
+        "adx" => {
+            let exported = state.store.clock().now_text();
+            (
+                [(CONTENT_TYPE, "application/adx+xml; charset=utf-8")],
+                to_adx(&set, &exported),
+            )
+                .into_response()
+        }
+        _ => Json(set).into_response(),
+    })
+}
+
+/// The values a request names, as a dataValueSet.
+async fn value_set(state: &AppState, caller: &Caller, q: &ExportQuery) -> Result<DataValueSet, ApiError> {
     let code = q.org_unit.as_deref().ok_or_else(|| missing("orgUnit"))?;
     let text = q.period.as_deref().ok_or_else(|| missing("period"))?;
     let bad_period = || {
@@ -71,7 +108,7 @@ pub async fn export(
     let period = period_of(text).ok_or_else(bad_period)?;
     let id = dhis2_period(&period).ok_or_else(bad_period)?;
     let (unit, period) = state.store.resolve_unit_period(code, &period.to_string()).await?;
-    authorize(&state, &caller, &unit, Action::Read).await?;
+    authorize(state, caller, &unit, Action::Read).await?;
     let values = if q.children.unwrap_or(false) {
         state.store.values_in_subtree(&unit, &period).await?
     } else {
@@ -92,12 +129,12 @@ pub async fn export(
             ..DataValue::default()
         })
         .collect();
-    Ok(Json(DataValueSet {
+    Ok(DataValueSet {
         period: Some(id),
         org_unit: Some(unit.code),
         data_values,
         ..DataValueSet::default()
-    }))
+    })
 }
 
 /// What an import did, counted as DHIS2 counts it.
@@ -120,15 +157,27 @@ impl Counts {
     }
 }
 
-/// `POST /api/v1/dataValueSets[?dryRun=true]` with a dataValueSet (JSON). Values are grouped
+/// `POST /api/v1/dataValueSets[?dryRun=true]` with a dataValueSet (JSON, or DHIS2's CSV with
+/// `Content-Type: application/csv` or `text/csv`). Values are grouped
 /// by org unit and period; each group is saved as one form would be — all or nothing, so a
 /// group with a refused value is ignored whole, and the summary names why.
 pub async fn import(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     Query(q): Query<ImportQuery>,
-    Json(set): Json<DataValueSet>,
+    headers: HeaderMap,
+    body: String,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
+    let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let unreadable = |what: &str, e: String| ApiError::BadRequest {
+        message_en: format!("the body is not a dataValueSet ({what}): {e}"),
+        message_vi: format!("Nội dung gửi không phải dataValueSet ({what}): {e}"),
+    };
+    let set: DataValueSet = if content_type.contains("csv") {
+        from_csv(&body).map_err(|e| unreadable("CSV", e))?
+    } else {
+        serde_json::from_str(&body).map_err(|e| unreadable("JSON", e.to_string()))?
+    };
     let dry_run = q.dry_run.or(set.dry_run).unwrap_or(false);
     let mut counts = Counts::default();
     let mut groups: BTreeMap<(String, String), Vec<(usize, ValueInput)>> = BTreeMap::new();

@@ -211,7 +211,9 @@ fn workflow_paths(doc: &mut Value) {
             "parameters": [
                 { "name": "orgUnit", "in": "query", "required": true, "schema": { "type": "string" }, "example": "12" },
                 { "name": "period", "in": "query", "required": true, "schema": { "type": "string" }, "example": "2025S1" },
-                { "name": "children", "in": "query", "required": false, "schema": { "type": "boolean" } }],
+                { "name": "children", "in": "query", "required": false, "schema": { "type": "boolean" } },
+                { "name": "format", "in": "query", "required": false, "schema": { "enum": ["json", "csv", "adx"] },
+                  "description": "DHIS2 JSON (default), DHIS2 CSV, or ADX (IHE, SEX = M/F); else the Accept header decides" }],
             "responses": { "200": ok(json!({ "type": "object", "properties": {
                 "dataValues": { "type": "array", "items": { "type": "object" } } } })),
                 "422": { "description": "Refused" } } },
@@ -220,8 +222,10 @@ fn workflow_paths(doc: &mut Value) {
                 rolled up), all or nothing. The answer is DHIS2's import summary: importCount, conflicts, rejectedIndexes; \
                 409 when nothing could be imported.",
             "parameters": [{ "name": "dryRun", "in": "query", "required": false, "schema": { "type": "boolean" } }],
-            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object" } } } },
-            "responses": { "200": ok(json!({ "type": "object" })), "409": { "description": "Nothing imported" } } } }));
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object" } },
+                "application/csv": { "schema": { "type": "string" } } } },
+            "responses": { "200": ok(json!({ "type": "object" })), "400": { "description": "Not a dataValueSet" },
+                "409": { "description": "Nothing imported" } } } }));
     paths.insert("/api/v1/programmes/{code}/archive".into(), json!({ "post": {
         "summary": "Archive a reporting programme (administrators): no longer reported under, its history kept",
         "parameters": [{ "name": "code", "in": "path", "required": true, "schema": { "type": "string" }, "example": "LDLD-Y" }],
