@@ -211,20 +211,17 @@ impl Store {
                 None
             }
         };
-        if let Some(agency) = new.agency_code {
-            let row = sqlx::query("SELECT COUNT(*) AS n FROM agencies WHERE code = $1 AND unit_id = $2")
-                .bind(agency)
-                .bind(unit.as_ref().map(|u| u.id).unwrap_or(-1))
-                .fetch_one(&self.pool)
-                .await?;
-            if row.try_get::<i64, _>("n")? == 0 {
-                problems.push(FieldProblem::new(
-                    "agency",
-                    "unknown_agency",
-                    format!("the unit has no agency `{agency}`"),
-                    format!("Đơn vị không có cơ quan `{agency}`"),
-                ));
-            }
+        if let Some(agency) = new.agency_code
+            && !self
+                .agency_is_open(unit.as_ref().map(|u| u.id).unwrap_or(-1), agency)
+                .await?
+        {
+            problems.push(FieldProblem::new(
+                "agency",
+                "unknown_agency",
+                format!("the unit has no agency `{agency}`"),
+                format!("Đơn vị không có cơ quan `{agency}`"),
+            ));
         }
         if !problems.is_empty() {
             return Err(StoreError::Invalid(problems));

@@ -9,7 +9,6 @@ use crate::error::OnUnique;
 use crate::{FieldProblem, Store, StoreError};
 use binhdang_domain::access::Role;
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 use std::collections::HashMap;
 
 /// Most accounts one list may hold (a province has a few hundred communes).
@@ -300,7 +299,7 @@ impl Store {
         }
         let agency = non_empty(&r.agency);
         if let (Some(a), Some(u)) = (&agency, &unit)
-            && !self.agency_exists(u.id, a).await?
+            && !self.agency_is_open(u.id, a).await?
         {
             problems.push(at(
                 n,
@@ -336,14 +335,5 @@ impl Store {
             _ => None,
         };
         Ok((problems, checked))
-    }
-
-    async fn agency_exists(&self, unit_id: i64, code: &str) -> Result<bool, StoreError> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM agencies WHERE code = $1 AND unit_id = $2")
-            .bind(code)
-            .bind(unit_id)
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(row.try_get::<i64, _>("n")? > 0)
     }
 }

@@ -144,6 +144,20 @@ impl Store {
         Ok(())
     }
 
+    /// Whether `unit` has an open agency with this code (one closed on or before today is
+    /// history: no account is made for it).
+    pub(crate) async fn agency_is_open(&self, unit_id: i64, code: &str) -> Result<bool, StoreError> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM agencies WHERE code = $1 AND unit_id = $2 AND (closed_on IS NULL OR closed_on > $3)",
+        )
+        .bind(code)
+        .bind(unit_id)
+        .bind(date_to_text(self.clock.today()))
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get::<i64, _>("n")? > 0)
+    }
+
     async fn agency_row(&self, code: &str) -> Result<(i64, String, Option<String>), StoreError> {
         let row = sqlx::query("SELECT unit_id, name_vi, name_en FROM agencies WHERE code = $1")
             .bind(code.trim())
