@@ -9,8 +9,8 @@ use clap::Subcommand;
 use std::io::Read;
 
 /// Every CLI action is audited under this name, with the machine as its origin.
-const CLI_ACTOR: &str = "cli";
-const CLI_ORIGIN: &str = "command line";
+pub(crate) const CLI_ACTOR: &str = "cli";
+pub(crate) const CLI_ORIGIN: &str = "command line";
 
 #[derive(Subcommand)]
 pub enum UserCommand {
@@ -119,7 +119,7 @@ fn read_password() -> anyhow::Result<String> {
 }
 
 /// Turns refusals into readable lines.
-fn explain(e: StoreError) -> anyhow::Error {
+pub(crate) fn explain(e: StoreError) -> anyhow::Error {
     match e {
         StoreError::Invalid(problems) => {
             let lines: Vec<String> = problems

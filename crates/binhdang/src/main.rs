@@ -4,6 +4,7 @@
 mod accounts;
 mod backup;
 mod bench;
+mod catalogue;
 mod check;
 mod demo;
 mod demo_annex;
@@ -87,6 +88,13 @@ enum Command {
         db: DatabaseArgs,
         #[command(subcommand)]
         action: accounts::AgencyCommand,
+    },
+    /// The indicator catalogue: add a programme's indicators from a CSV, remove, list.
+    Catalogue {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[command(subcommand)]
+        action: catalogue::CatalogueCommand,
     },
     /// Personal access tokens for API clients.
     Token {
@@ -254,6 +262,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let store = open(&db.database_url, clock).await?;
             accounts::token(&store, action).await?;
         }
+        Command::Catalogue { db, action } => {
+            let store = open(&db.database_url, clock).await?;
+            catalogue::catalogue(&store, action).await?;
+        }
         Command::Agency { db, action } => {
             let store = open(&db.database_url, clock).await?;
             accounts::agency(&store, action).await?;
@@ -386,6 +398,19 @@ async fn status(store: &Store, unit: &str, period: &str, programme: Option<&str>
             deadline,
             submitted,
             c.timeliness.label_vi()
+        );
+    }
+    for a in &report.agencies {
+        let deadline = a.deadline.map(binhdang_domain::vn::format_date).unwrap_or_default();
+        let submitted = a.first_submitted_at.as_deref().and_then(|t| t.get(..10)).unwrap_or("");
+        println!(
+            "{:<7} {:<36} {:<10} {:<12} {:<11} {}",
+            "agency",
+            a.name_vi,
+            a.state,
+            deadline,
+            submitted,
+            a.timeliness.label_vi()
         );
     }
     println!(

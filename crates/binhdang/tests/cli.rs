@@ -201,7 +201,7 @@ on_both_backends! {
 }
 
 on_both_backends! {
-    async fn a_province_sets_up_its_agencies_and_a_hundred_accounts_from_the_command_line(backend: Backend) {
+    async fn a_province_sets_up_its_agencies_a_hundred_accounts_and_a_programme_catalogue_from_the_command_line(backend: Backend) {
         let db = TestDb::new(backend).await;
         binhdang(&["init", "--database-url", &db.url]);
         for (code, name) in [("so-noi-vu", "Sở Nội vụ"), ("so-y-te", "Sở Y tế"), ("hoi-lhpn", "Hội Liên hiệp Phụ nữ tỉnh")] {
@@ -238,6 +238,30 @@ on_both_backends! {
         assert_eq!(db.store.users().await.unwrap().len(), before + 100);
         let again = binhdang(&["user", "import", good.to_str().unwrap(), "--database-url", &db.url]);
         assert!(stderr(&again).contains("0 account(s) created, 100 already there"), "{}", stderr(&again));
+
+        // The optional second catalogue: women in Party committees and elected bodies.
+        let programme = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/catalogue/programmes/women-in-elected-bodies.csv");
+        let out = binhdang(&["catalogue", "import", programme, "--database-url", &db.url]);
+        assert!(String::from_utf8_lossy(&out.stdout).contains("added 4 indicator(s): 7.1, 7.2, 7.3, 7.4"));
+        let indicators = db.store.indicators().await.unwrap();
+        assert_eq!(indicators.len(), 27);
+        let women_in_committees = indicators.iter().find(|i| i.code == "7.1").unwrap();
+        assert_eq!(women_in_committees.national_target(2025).map(|t| t.value.to_string()), Some("15".into()));
+        let admitted = db.store.indicator_detail("7.4").await.unwrap();
+        assert_eq!(admitted.objective_name_vi, "Phụ nữ trong cấp ủy đảng và cơ quan dân cử");
+        assert_eq!(admitted.data_elements.len(), 1);
+        assert_eq!(admitted.data_elements[0].category_combo, binhdang_domain::CategoryCombo::Sex);
+        let listed = String::from_utf8_lossy(&binhdang(&["catalogue", "list", "--database-url", &db.url]).stdout).into_owned();
+        assert!(listed.lines().any(|l| l.starts_with("7.4\tcount\tSố đảng viên mới được kết nạp")), "{listed}");
+        // Imported twice, or a national indicator removed: refused, saying why.
+        for (args, says) in [
+            (vec!["catalogue", "import", programme], "row 1, column code"),
+            (vec!["catalogue", "remove", "1.1"], "part of the national catalogue"),
+        ] {
+            let out = Command::new(env!("CARGO_BIN_EXE_binhdang")).args(&args).args(["--database-url", &db.url]).output().unwrap();
+            assert!(!out.status.success() && stderr(&out).contains(says), "{}", stderr(&out));
+        }
+        assert_eq!(db.store.indicators().await.unwrap().len(), 27);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

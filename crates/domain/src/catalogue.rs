@@ -147,7 +147,8 @@ impl FromStr for Aggregation {
     type Err = CatalogueError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim() {
-            "sum_ratio" => Ok(Aggregation::SumRatio),
+            // A count's values add up as a quotient's parts do.
+            "sum_ratio" | "sum" => Ok(Aggregation::SumRatio),
             "share_of_units" => Ok(Aggregation::ShareOfUnits),
             "survey" => Ok(Aggregation::Survey),
             other => Err(CatalogueError::Unknown("aggregation", other.to_string())),
@@ -672,7 +673,9 @@ pub struct DataElement {
 }
 
 /// A row of the shipped catalogue file (`indicators.csv`), as text.
-#[derive(Debug, Clone, Deserialize)]
+/// A missing column reads as empty, which `parse` then refuses where a value is needed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct IndicatorRecord {
     pub code: String,
     pub objective: u32,
@@ -692,6 +695,15 @@ pub struct IndicatorRecord {
     pub lowest_level: String,
     pub agency_example: String,
     pub confidence: String,
+    /// The objective's English name, for a row that opens a new objective or programme.
+    #[serde(default)]
+    pub objective_en: String,
+    /// Which elements are entered by sex: `numerator;denominator`, `value`, or empty.
+    #[serde(default)]
+    pub sex_disaggregated: String,
+    /// `sum` or `last` (empty: `last`, which never adds what should not be added).
+    #[serde(default)]
+    pub time_aggregation: String,
 }
 
 impl IndicatorRecord {
@@ -741,23 +753,100 @@ impl IndicatorRecord {
             responsible_agency: self.agency_example.trim().to_string(),
             confidence: self.confidence.trim().to_string(),
             national_targets,
-            // A stock unless `time_aggregation.csv` says otherwise: taking the last period
-            // never adds what should not be added.
-            time_aggregation: TimeAggregation::Last,
+            // A stock unless the row (or `time_aggregation.csv`) says otherwise: taking the
+            // last period never adds what should not be added.
+            time_aggregation: match self.time_aggregation.trim() {
+                "" => TimeAggregation::Last,
+                other => other.parse().map_err(at)?,
+            },
             time_aggregation_reason_vi: String::new(),
             time_aggregation_reason_en: String::new(),
         })
+    }
+
+    /// The elements the row asks to be entered by sex, checked against its measure: a
+    /// quotient's numerator and denominator, or a count's value; never a stated rate, a
+    /// yes/no or a sentence (they have no sum by sex).
+    pub fn sex_roles(&self, measure: MeasureKind) -> Result<Vec<ElementRole>, CatalogueError> {
+        let mut roles = Vec::new();
+        for word in self
+            .sex_disaggregated
+            .split([';', ',', ' ', '|', '+'])
+            .filter(|w| !w.trim().is_empty())
+        {
+            let role: ElementRole = word.parse()?;
+            let fits = match role {
+                ElementRole::Numerator | ElementRole::Denominator => measure.is_quotient(),
+                ElementRole::Value => matches!(measure, MeasureKind::Count | MeasureKind::Hours),
+                ElementRole::Rate => false,
+            };
+            if !fits {
+                return Err(CatalogueError::NotBySex { role, measure });
+            }
+            if !roles.contains(&role) {
+                roles.push(role);
+            }
+        }
+        Ok(roles)
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CatalogueError {
-    #[error("unknown {0}: `{1}`")]
+    #[error("a {} indicator has no {} element to enter by sex", measure.as_str(), role.as_str())]
+    NotBySex { role: ElementRole, measure: MeasureKind },
+    #[error("unknown {0}: `{1}`{accepted}", accepted = accepted_values(.0))]
     Unknown(&'static str, String),
     #[error("factor {factor} does not fit measure {}", measure.as_str())]
     FactorMismatch { measure: MeasureKind, factor: Decimal },
     #[error("indicator {0}: {1}")]
     InRow(String, Box<CatalogueError>),
+}
+
+/// What a field of the catalogue accepts, said after an unknown value.
+fn accepted_values(what: &str) -> &'static str {
+    match what {
+        "measure" => " (percent, ratio, per_100, per_1000, per_100000, count, hours, yes_no, narrative)",
+        "direction" => " (higher, lower)",
+        "aggregation" => " (sum_ratio, share_of_units, survey)",
+        "time aggregation" => " (sum, last)",
+        "target operator" => " (>=, >, <=, <, =, ~)",
+        "level" => " (province, district, commune)",
+        "element role" => " (numerator, denominator, value)",
+        _ => "",
+    }
+}
+
+impl CatalogueError {
+    /// The same in Vietnamese, for the person who typed the row.
+    pub fn message_vi(&self) -> String {
+        match self {
+            CatalogueError::NotBySex { role, measure } => format!(
+                "chỉ tiêu đo bằng {} không có ô {} để nhập theo giới tính",
+                measure.as_str(),
+                role.label_vi().to_lowercase()
+            ),
+            CatalogueError::Unknown(what, value) => {
+                let field = match *what {
+                    "measure" => "cách đo",
+                    "direction" => "chiều tốt lên",
+                    "aggregation" => "cách cộng dồn",
+                    "time aggregation" => "cách gộp qua các kỳ",
+                    "target operator" => "phép so sánh của mục tiêu",
+                    "target" => "mức mục tiêu",
+                    "level" => "cấp thu thập",
+                    "factor" => "hệ số",
+                    "element role" => "ô số liệu",
+                    other => other,
+                };
+                format!("không hiểu {field} `{value}`{}", accepted_values(what))
+            }
+            CatalogueError::FactorMismatch { measure, factor } => {
+                format!("hệ số {factor} không khớp cách đo {}", measure.as_str())
+            }
+            CatalogueError::InRow(code, inner) => format!("chỉ tiêu {code}: {}", inner.message_vi()),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -784,6 +873,7 @@ mod tests {
             lowest_level: "commune".into(),
             agency_example: "Phòng Giáo dục và Đào tạo".into(),
             confidence: "confirmed".into(),
+            ..IndicatorRecord::default()
         }
     }
 
@@ -799,6 +889,43 @@ mod tests {
         );
         assert_eq!(ind.national_target(2030).unwrap().op, TargetOp::About);
         assert_eq!(ind.national_target(2027), None);
+    }
+
+    #[test]
+    fn a_row_says_which_elements_are_entered_by_sex_and_how_it_adds_over_time() {
+        let row = IndicatorRecord {
+            sex_disaggregated: "numerator; den".into(),
+            time_aggregation: "sum".into(),
+            ..record()
+        };
+        let ind = row.parse().unwrap();
+        assert_eq!(ind.time_aggregation, TimeAggregation::Sum);
+        assert_eq!(
+            row.sex_roles(ind.measure).unwrap(),
+            [ElementRole::Numerator, ElementRole::Denominator]
+        );
+        // A percentage has no value element; a stated rate has no sum by sex.
+        for wrong in ["value", "rate"] {
+            let row = IndicatorRecord {
+                sex_disaggregated: wrong.into(),
+                ..record()
+            };
+            let err = row.sex_roles(MeasureKind::Percent).unwrap_err();
+            assert!(matches!(err, CatalogueError::NotBySex { .. }), "{err}");
+        }
+        let count = IndicatorRecord {
+            sex_disaggregated: "value".into(),
+            ..record()
+        };
+        assert_eq!(count.sex_roles(MeasureKind::Count).unwrap(), [ElementRole::Value]);
+        assert!(
+            IndicatorRecord {
+                time_aggregation: "average".into(),
+                ..record()
+            }
+            .parse()
+            .is_err()
+        );
     }
 
     #[test]

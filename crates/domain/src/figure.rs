@@ -235,6 +235,11 @@ pub fn figure(
 ) -> Figure {
     let code = &indicator.code;
     let (num_el, den_el, value_el) = (format!("{code}.num"), format!("{code}.den"), format!("{code}.value"));
+    let count_part = |d: Disaggregation| Part {
+        numerator: None,
+        denominator: None,
+        value: cell(cells, &value_el, d).map(|c| c.sum),
+    };
     let part = |d: Disaggregation| {
         let numerator = cell(cells, &num_el, d).map(|c| c.sum);
         let denominator = cell(cells, &den_el, d).map(|c| c.sum);
@@ -286,6 +291,10 @@ pub fn figure(
                 c,
             )
         }
+        (_, MeasureKind::Count | MeasureKind::Hours) => {
+            let c = cell(cells, &value_el, Disaggregation::Total);
+            (count_part(Disaggregation::Total), "sum_of_values", c)
+        }
         _ => (
             part(Disaggregation::Total),
             "sum_of_parts_then_divide",
@@ -307,10 +316,20 @@ pub fn figure(
     let entered_by_sex = [Disaggregation::Male, Disaggregation::Female]
         .iter()
         .any(|d| cells.contains_key(&(num_el.clone(), *d)) || cells.contains_key(&(den_el.clone(), *d)));
-    let by_sex = (method == "sum_of_parts_then_divide" && entered_by_sex).then(|| BySex {
-        male: part(Disaggregation::Male),
-        female: part(Disaggregation::Female),
-    });
+    let counted_by_sex = [Disaggregation::Male, Disaggregation::Female]
+        .iter()
+        .any(|d| cells.contains_key(&(value_el.clone(), *d)));
+    let by_sex = match method {
+        "sum_of_parts_then_divide" if entered_by_sex => Some(BySex {
+            male: part(Disaggregation::Male),
+            female: part(Disaggregation::Female),
+        }),
+        "sum_of_values" if counted_by_sex => Some(BySex {
+            male: count_part(Disaggregation::Male),
+            female: count_part(Disaggregation::Female),
+        }),
+        _ => None,
+    };
     // The level the indicator is collected at here: its own, or the nearest existing above.
     let collection_level = [
         UnitLevel::Commune,
@@ -418,6 +437,55 @@ mod tests {
         assert_eq!(how.used, ["2021", "2023"]);
         assert_eq!(how.without_data, ["2022", "2024", "2025"]);
         assert_eq!(f.period, "2021-2025");
+    }
+
+    #[test]
+    fn a_count_is_the_sum_of_its_values_by_sex_too() {
+        let count = Indicator {
+            code: "7.2".into(),
+            measure: MeasureKind::Count,
+            aggregation: Aggregation::SumRatio,
+            ..shipped("5.4a")
+        };
+        let cells = HashMap::from([
+            (
+                ("7.2.value".to_string(), Disaggregation::Total),
+                Cell {
+                    sum: d("9"),
+                    reporting: 2,
+                },
+            ),
+            (
+                ("7.2.value".to_string(), Disaggregation::Male),
+                Cell {
+                    sum: d("4"),
+                    reporting: 2,
+                },
+            ),
+            (
+                ("7.2.value".to_string(), Disaggregation::Female),
+                Cell {
+                    sum: d("5"),
+                    reporting: 2,
+                },
+            ),
+        ]);
+        let period: Period = "2024".parse().unwrap();
+        let levels = HashMap::from([(UnitLevel::Commune, 3)]);
+        let f = figure(
+            &count,
+            "12",
+            UnitLevel::Province,
+            &period,
+            &cells,
+            &HashMap::new(),
+            &levels,
+        );
+        assert_eq!((f.value, f.method), (Some(d("9")), "sum_of_values"));
+        assert_eq!((f.numerator, f.denominator), (None, None));
+        let by_sex = f.by_sex.unwrap();
+        assert_eq!((by_sex.male.value, by_sex.female.value), (Some(d("4")), Some(d("5"))));
+        assert_eq!(f.completeness.reported, 2);
     }
 
     #[test]

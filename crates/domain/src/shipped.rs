@@ -100,6 +100,15 @@ pub fn parse_catalogue(
     let mut elements = Vec::new();
     for r in &records {
         let mut ind = r.parse().map_err(|e| DataFileError(format!("indicators.csv: {e}")))?;
+        let by_sex = sex_roles.entry(ind.code.clone()).or_default();
+        for role in r
+            .sex_roles(ind.measure)
+            .map_err(|e| DataFileError(format!("indicators.csv: indicator {}: {e}", ind.code)))?
+        {
+            if !by_sex.contains(&role) {
+                by_sex.push(role);
+            }
+        }
         if let Some(t) = over_time.remove(&ind.code) {
             ind.time_aggregation = t
                 .time_aggregation

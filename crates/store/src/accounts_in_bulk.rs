@@ -6,6 +6,7 @@
 
 use crate::access::{AuditEntry, USERNAME, audit_in, hash_password, new_secret, username_problem};
 use crate::error::OnUnique;
+use crate::lists::{problem_at as at, read_rows};
 use crate::{FieldProblem, Store, StoreError};
 use binhdang_domain::access::Role;
 use serde::{Deserialize, Serialize};
@@ -34,37 +35,7 @@ pub struct AccountRow {
 /// agency,email,phone`; a byte-order mark is allowed; tab-separated as pasted from a
 /// spreadsheet too): all rows, or the first that does not read, named by its row.
 pub fn parse_account_list(text: &str) -> Result<Vec<AccountRow>, StoreError> {
-    let text = text.trim_start_matches('\u{feff}').trim_matches(['\r', '\n']);
-    // Rows pasted from a spreadsheet come separated by tabs.
-    let heading = text.lines().next().unwrap_or("");
-    let delimiter = if heading.contains('\t') && !heading.contains(',') {
-        b'\t'
-    } else {
-        b','
-    };
-    let bad_row = |n: usize, e: &dyn std::fmt::Display| {
-        StoreError::Invalid(vec![FieldProblem::new(
-            format!("row {n}"),
-            "bad_row",
-            format!("row {n} is not an account (username,full_name,role,unit,agency,email,phone): {e}"),
-            format!("Dòng {n} không phải một tài khoản (username,full_name,role,unit,agency,email,phone): {e}"),
-        )])
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        // Empty cells at the end of a row may be left out (spreadsheets drop them).
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(|e| bad_row(0, &e))?.clone();
-    let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let mut record = record.map_err(|e| bad_row(i + 1, &e))?;
-        while record.len() < headers.len() {
-            record.push_field("");
-        }
-        rows.push(record.deserialize(Some(&headers)).map_err(|e| bad_row(i + 1, &e))?);
-    }
-    Ok(rows)
+    read_rows(text, "username,full_name,role,unit,agency,email,phone")
 }
 
 /// What a list did: the accounts it created with their one-time passwords (shown once), and
@@ -79,16 +50,6 @@ pub struct AccountsImported {
 pub struct CreatedAccount {
     pub username: String,
     pub one_time_password: String,
-}
-
-/// A problem of row `row` (1 = the first account, below the heading) in `column`.
-fn at(row: usize, column: &str, code: &str, en: String, vi: String) -> FieldProblem {
-    FieldProblem::new(
-        format!("row {row}, column {column}"),
-        code,
-        en,
-        format!("Dòng {row}, cột {column}: {vi}"),
-    )
 }
 
 fn non_empty(s: &str) -> Option<String> {

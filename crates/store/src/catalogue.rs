@@ -83,7 +83,7 @@ fn element(row: &AnyRow) -> Result<DataElement, StoreError> {
 
 /// What is wrong with a target for an indicator: a negative figure, a share above 100%, a
 /// yes/no target other than 0 or 1, or any target for a narrative indicator.
-fn target_problems(indicator: &Indicator, target: &Target) -> Vec<crate::FieldProblem> {
+pub(crate) fn target_problems(indicator: &Indicator, target: &Target) -> Vec<crate::FieldProblem> {
     let problem = |code: &str, en: String, vi: String| vec![crate::FieldProblem::new("value", code, en, vi)];
     let value = target.value;
     match indicator.measure {
@@ -130,6 +130,81 @@ fn target(row: &AnyRow) -> Result<Target, StoreError> {
     })
 }
 
+/// Writes an indicator and its national targets at `order`. One already there is kept as it
+/// is (an administrator's corrections survive a second `init`), except that a reason for its
+/// aggregation over time is filled in where none was given.
+pub(crate) async fn insert_indicator(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    i: &Indicator,
+    order: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO indicators (code, objective, sort_order, name_vi, name_en, measure, factor, direction,
+            aggregation, lowest_level, numerator_vi, denominator_vi, responsible_agency, confidence,
+            time_aggregation, time_aggregation_reason_vi, time_aggregation_reason_en)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+         ON CONFLICT (code) DO UPDATE SET time_aggregation = excluded.time_aggregation,
+            time_aggregation_reason_vi = excluded.time_aggregation_reason_vi,
+            time_aggregation_reason_en = excluded.time_aggregation_reason_en
+         WHERE indicators.time_aggregation_reason_en = ''",
+    )
+    .bind(&i.code)
+    .bind(i64::from(i.objective))
+    .bind(order)
+    .bind(&i.name_vi)
+    .bind(&i.name_en)
+    .bind(i.measure.as_str())
+    .bind(i.factor.to_string())
+    .bind(i.direction.as_str())
+    .bind(i.aggregation.as_str())
+    .bind(i.lowest_level.as_str())
+    .bind(i.numerator_vi.clone())
+    .bind(i.denominator_vi.clone())
+    .bind(&i.responsible_agency)
+    .bind(&i.confidence)
+    .bind(i.time_aggregation.as_str())
+    .bind(&i.time_aggregation_reason_vi)
+    .bind(&i.time_aggregation_reason_en)
+    .execute(&mut **tx)
+    .await?;
+    for t in &i.national_targets {
+        sqlx::query(
+            "INSERT INTO national_targets (indicator_code, year, op, value) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (indicator_code, year) DO NOTHING",
+        )
+        .bind(&i.code)
+        .bind(i64::from(t.year))
+        .bind(t.target.op.as_str())
+        .bind(t.target.value.to_string())
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Writes a data element at `order`, keeping one already there.
+pub(crate) async fn insert_element(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    e: &DataElement,
+    order: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO data_elements (code, indicator_code, sort_order, role, name_vi, name_en, value_type, category_combo)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (code) DO NOTHING",
+    )
+    .bind(&e.code)
+    .bind(e.indicator.clone())
+    .bind(order)
+    .bind(e.role.as_str())
+    .bind(&e.name_vi)
+    .bind(&e.name_en)
+    .bind(e.value_type.as_str())
+    .bind(e.category_combo.as_str())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 impl Store {
     /// Loads the shipped catalogue. Rows already present are kept as they are, so that an
     /// administrator's corrections survive a second `init`.
@@ -146,63 +221,10 @@ impl Store {
             .await?;
         }
         for (order, i) in data.indicators.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO indicators (code, objective, sort_order, name_vi, name_en, measure, factor, direction,
-                    aggregation, lowest_level, numerator_vi, denominator_vi, responsible_agency, confidence,
-                    time_aggregation, time_aggregation_reason_vi, time_aggregation_reason_en)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-                 ON CONFLICT (code) DO UPDATE SET time_aggregation = excluded.time_aggregation,
-                    time_aggregation_reason_vi = excluded.time_aggregation_reason_vi,
-                    time_aggregation_reason_en = excluded.time_aggregation_reason_en
-                 WHERE indicators.time_aggregation_reason_en = ''",
-            )
-            .bind(&i.code)
-            .bind(i64::from(i.objective))
-            .bind(order as i64)
-            .bind(&i.name_vi)
-            .bind(&i.name_en)
-            .bind(i.measure.as_str())
-            .bind(i.factor.to_string())
-            .bind(i.direction.as_str())
-            .bind(i.aggregation.as_str())
-            .bind(i.lowest_level.as_str())
-            .bind(i.numerator_vi.clone())
-            .bind(i.denominator_vi.clone())
-            .bind(&i.responsible_agency)
-            .bind(&i.confidence)
-            .bind(i.time_aggregation.as_str())
-            .bind(&i.time_aggregation_reason_vi)
-            .bind(&i.time_aggregation_reason_en)
-            .execute(&mut *tx)
-            .await?;
-            for t in &i.national_targets {
-                sqlx::query(
-                    "INSERT INTO national_targets (indicator_code, year, op, value) VALUES ($1, $2, $3, $4)
-                     ON CONFLICT (indicator_code, year) DO NOTHING",
-                )
-                .bind(&i.code)
-                .bind(i64::from(t.year))
-                .bind(t.target.op.as_str())
-                .bind(t.target.value.to_string())
-                .execute(&mut *tx)
-                .await?;
-            }
+            insert_indicator(&mut tx, i, order as i64).await?;
         }
         for (order, e) in data.elements.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO data_elements (code, indicator_code, sort_order, role, name_vi, name_en, value_type, category_combo)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (code) DO NOTHING",
-            )
-            .bind(&e.code)
-            .bind(e.indicator.clone())
-            .bind(order as i64)
-            .bind(e.role.as_str())
-            .bind(&e.name_vi)
-            .bind(&e.name_en)
-            .bind(e.value_type.as_str())
-            .bind(e.category_combo.as_str())
-            .execute(&mut *tx)
-            .await?;
+            insert_element(&mut tx, e, order as i64).await?;
         }
         tx.commit().await?;
         Ok(())

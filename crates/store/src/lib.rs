@@ -12,15 +12,18 @@
 pub mod access;
 pub mod accounts_in_bulk;
 mod agencies;
+mod agency_parts;
 mod audit;
 pub mod backup;
 mod batch;
 pub mod bulk;
 mod catalogue;
+pub mod catalogue_changes;
 mod clock;
 mod error;
 mod figures;
 pub mod imports;
+mod lists;
 mod narratives;
 mod outliers;
 pub mod registers;
@@ -37,6 +40,7 @@ mod verify;
 mod workflow;
 
 pub use access::{AuditEntry, NewUser, Session, SignInError, TokenInfo, User};
+pub use agency_parts::AgencyPart;
 pub use audit::AuditRecord;
 pub use batch::BatchSummary;
 pub use binhdang_domain::figure::{BySex, Completeness, Figure, Part};

@@ -54,6 +54,8 @@ pub struct StatusReport {
     pub programme: String,
     pub period: String,
     pub children: Vec<ChildStatus>,
+    /// The parts of the unit's own agencies (who has sent theirs, who has not).
+    pub agencies: Vec<crate::AgencyPart>,
     pub expected: usize,
     pub submitted: usize,
     pub approved: usize,
@@ -573,6 +575,7 @@ impl Store {
             submitted_rate: percent(submitted, expected),
             approved_rate: percent(approved, expected),
             on_time_rate: percent(on_time, expected),
+            agencies: self.agency_parts(unit, programme, period, today).await?,
             children: lines,
             expected,
             submitted,

@@ -589,3 +589,27 @@ on_both_backends! {
         assert!(again.body.contains("0 tài khoản mới") && !again.body.contains("id=\"issued\""), "{}", again.body);
     }
 }
+
+on_both_backends! {
+    async fn an_administrator_adds_a_programmes_indicators_by_pasting_them_on_the_catalogue_page(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let mut admin = admin(&app).await;
+        let programme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/catalogue/programmes/women-in-elected-bodies.csv")).unwrap();
+        // Pasted from a spreadsheet with one wrong cell: nothing is added, the row and column are named.
+        let pasted = programme.replace(",percent,100,higher,>=,15,", ",percent,100,higher,>=,150,").replace(',', "\t");
+        let refused = post_form(&mut admin, "/quan-tri/danh-muc", &[("do", "add_indicators"), ("indicators", &pasted)]).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+        let problems = error_text_until(&refused, "add-indicators-problems", "</div>");
+        assert!(problems.contains("Dòng 1, cột target_2025") && problems.contains("không được lớn hơn 100"), "{problems}");
+        assert!(refused.body.contains("Tỷ lệ nữ cấp ủy viên các cấp\t"), "the list is kept to be corrected");
+        assert_eq!(app.get("/api/v1/indicators/7.1").await.0, StatusCode::NOT_FOUND);
+
+        let added = post_form(&mut admin, "/quan-tri/danh-muc", &[("do", "add_indicators"), ("indicators", &programme)]).await;
+        assert_eq!(added.location(), "/quan-tri/danh-muc?msg=added", "{}", added.body);
+        let page = admin.get("/quan-tri/danh-muc?msg=added").await;
+        assert!(page.body.contains("Phụ nữ trong cấp ủy đảng và cơ quan dân cử"), "the programme is a heading of its own");
+        let row = error_text_until(&page, "indicator-7.1", "</tr>");
+        assert!(row.contains("Tỷ lệ nữ cấp ủy viên các cấp") && row.contains("15"), "{row}");
+        assert!(error_text_until(&page, "indicator-7.4", "</tr>").contains("cộng các kỳ"), "7.4 adds up over time");
+    }
+}

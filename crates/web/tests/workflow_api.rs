@@ -538,3 +538,51 @@ on_both_backends! {
         assert!(programmes.to_string().contains("NS-Y"));
     }
 }
+
+on_both_backends! {
+    async fn agencies_send_their_parts_and_the_province_sees_who_has_not(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let health = app.agency_officer("yte.12", "so-y-te", &["4.1"]).await;
+        let _labour = app.agency_officer("ldld.12", "lien-doan-lao-dong", &["2.3"]).await;
+        let province = app.user("lc-review", Role::Reviewer, "12").await;
+        let q = "unit=12&period=2025";
+        let parts = |status: &Value| -> Vec<(String, String)> {
+            status["agencies"].as_array().unwrap().iter()
+                .map(|a| (a["agency"].as_str().unwrap().to_string(), a["state"].as_str().unwrap().to_string())).collect()
+        };
+        let pair = |a: &str, s: &str| (a.to_string(), s.to_string());
+        let (s, status) = app.send(&province, Method::GET, &format!("/api/v1/status?{q}"), None).await;
+        assert_eq!(s, StatusCode::OK, "{status}");
+        assert_eq!(parts(&status), [pair("lien-doan-lao-dong", "missing"), pair("so-y-te", "missing")]);
+
+        // The health department enters and submits its part: the province's own report stays a draft.
+        assert_eq!(app.send(&health, Method::PUT, &format!("/api/v1/values?{q}"), Some(&one_value(107))).await.0, StatusCode::OK);
+        let (_, status) = app.send(&province, Method::GET, &format!("/api/v1/status?{q}"), None).await;
+        assert_eq!(parts(&status)[1], pair("so-y-te", "draft"));
+        let (s, body) = app.send(&health, Method::POST, &format!("/api/v1/workflow/submit?{q}"), None).await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+        assert_eq!(body["agency_part"]["state"], "submitted", "{body}");
+        assert!(body["agency_part"]["first_submitted_at"].is_string());
+        let (_, own) = app.get(&format!("/api/v1/workflow?{q}")).await;
+        assert_eq!(own["submission"]["state"], "draft", "an agency never submits the province's whole report");
+        let (_, status) = app.send(&province, Method::GET, &format!("/api/v1/status?{q}"), None).await;
+        assert_eq!(parts(&status), [pair("lien-doan-lao-dong", "missing"), pair("so-y-te", "submitted")]);
+
+        // The province's reviewer returns it, saying why (required), and sees it returned.
+        let back = format!("/api/v1/workflow/return?{q}&agency=so-y-te");
+        let (s, body) = app.send(&province, Method::POST, &back, Some(&json!({}))).await;
+        assert_eq!((s, body["error"]["problems"][0]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("reason_required")));
+        // An agency officer cannot return parts (its return would be the province's, which it may not do).
+        let (s, _) = app.send(&health, Method::POST, &back, Some(&json!({"reason": "x"}))).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (_, status) = app.send(&province, Method::GET, &format!("/api/v1/status?{q}"), None).await;
+        assert_eq!(parts(&status)[1], pair("so-y-te", "submitted"), "{status}");
+        let reason = json!({"reason": "Thiếu số trẻ sinh ra của huyện Sìn Hồ"});
+        let (s, body) = app.send(&province, Method::POST, &back, Some(&reason)).await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+        assert_eq!((body["agency_part"]["state"].as_str(), body["agency_part"]["comment"].as_str()), (Some("returned"), Some("Thiếu số trẻ sinh ra của huyện Sìn Hồ")));
+        let (_, trail) = app.get("/api/v1/audit?unit=12").await;
+        let actions: Vec<&str> = trail["records"].as_array().unwrap().iter().filter_map(|r| r["action"].as_str()).filter(|a| a.starts_with("agency.s") || a.starts_with("agency.r")).collect();
+        assert_eq!(actions, ["agency.submit", "agency.return"]);
+    }
+}

@@ -28,6 +28,7 @@ fn indicator(code: &str, measure: &str, factor: &str) -> Indicator {
         lowest_level: "commune".into(),
         agency_example: String::new(),
         confidence: String::new(),
+        ..IndicatorRecord::default()
     }
     .parse()
     .unwrap()

@@ -1,5 +1,5 @@
 //! The indicator catalogue and local targets: `GET /indicators`, `GET /indicators/{code}`,
-//! `PUT /indicators/{code}/local-targets`.
+//! `POST /indicators` (add), `DELETE /indicators/{code}`, `PUT /indicators/{code}/local-targets`.
 
 use crate::AppState;
 use crate::api::JsonBody;
@@ -11,10 +11,15 @@ use crate::error::ApiResult;
 use axum::Json;
 use axum::extract::Path;
 use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::http::StatusCode;
+use axum::http::header;
+use binhdang_domain::IndicatorRecord;
 use binhdang_domain::Period;
 use binhdang_domain::catalogue::Target;
 use binhdang_domain::catalogue::TargetOp;
 use binhdang_domain::vn;
+use binhdang_store::catalogue_changes;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::Value;
@@ -35,6 +40,53 @@ pub async fn get_indicator(State(state): State<AppState>, Path(code): Path<Strin
     Ok(Json(
         serde_json::to_value(detail).map_err(|e| ApiError::Internal(e.to_string()))?,
     ))
+}
+
+/// `POST /api/v1/indicators` (administrators): adds indicators in the shape of a row of the
+/// shipped `indicators.csv` (columns in `catalogue_changes::INDICATOR_COLUMNS`), as one JSON
+/// object, a JSON array of them, or a CSV or tab-separated list (`Content-Type: text/csv`).
+/// All or none; answers 201 with the codes added, or 422 naming each row and column wrong.
+pub async fn add_indicators(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    headers: HeaderMap,
+    body: String,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    require_admin(&state, &caller, "indicator.create").await?;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let rows: Vec<IndicatorRecord> = if content_type.contains("csv") || content_type.contains("tab-separated") {
+        catalogue_changes::parse_indicator_list(&body)?
+    } else {
+        let unreadable = |e: serde_json::Error| ApiError::BadRequest {
+            message_en: format!("the body is not an indicator (JSON object or array of them): {e}"),
+            message_vi: format!("Nội dung gửi lên không phải chỉ tiêu (đối tượng JSON hoặc mảng): {e}"),
+        };
+        match serde_json::from_str::<Value>(&body).map_err(unreadable)? {
+            Value::Array(items) => items
+                .into_iter()
+                .map(serde_json::from_value)
+                .collect::<Result<_, _>>()
+                .map_err(unreadable)?,
+            one => vec![serde_json::from_value(one).map_err(unreadable)?],
+        }
+    };
+    let added = state.store.add_indicators(&rows, &caller.actor()).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "added": added }))))
+}
+
+/// `DELETE /api/v1/indicators/{code}` (administrators): removes an indicator that was added
+/// and holds no data; the national catalogue's stay (422).
+pub async fn remove_indicator(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(code): Path<String>,
+) -> ApiResult<StatusCode> {
+    require_admin(&state, &caller, "indicator.remove").await?;
+    state.store.remove_indicator(code.trim(), &caller.actor()).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The body of `PUT /indicators/{code}/local-targets`. Each field may be text or a JSON

@@ -169,8 +169,14 @@ pub fn routes() -> Router<AppState> {
         .route("/units/{code}/agencies", post(agencies::create_agency))
         .route("/agencies/{code}", put(agencies::rename_agency))
         .route("/agencies/{code}/close", post(agencies::close_agency))
-        .route("/indicators", get(catalogue::list_indicators))
-        .route("/indicators/{code}", get(catalogue::get_indicator))
+        .route(
+            "/indicators",
+            get(catalogue::list_indicators).post(catalogue::add_indicators),
+        )
+        .route(
+            "/indicators/{code}",
+            get(catalogue::get_indicator).delete(catalogue::remove_indicator),
+        )
         .route("/indicators/{code}/local-targets", put(catalogue::put_local_target))
         .route("/values", get(values::get_values).put(values::put_values))
         .route("/aggregates", get(monitoring::aggregates))

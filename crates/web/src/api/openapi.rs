@@ -11,7 +11,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/units"),
     ("get", "/api/v1/units/{code}"),
     ("get", "/api/v1/indicators"),
+    ("post", "/api/v1/indicators"),
     ("get", "/api/v1/indicators/{code}"),
+    ("delete", "/api/v1/indicators/{code}"),
     ("put", "/api/v1/indicators/{code}/local-targets"),
     ("get", "/api/v1/values"),
     ("put", "/api/v1/values"),
@@ -239,9 +241,10 @@ fn workflow_paths(doc: &mut Value) {
         "summary": "Move a report: submit (its unit's officer or reviewer), approve or return (a reviewer above it, or its leader), reopen (a reviewer above it)",
         "description": "Submission is refused while validation errors remain or warnings lack an explanation; approval \
             while units below are neither approved nor excused. Submitted and approved data are locked. Every \
-            transition is in the audit trail.",
+            transition is in the audit trail. An agency's officer (Sở Y tế beside the province) submits the agency's part of its unit's report (answered as `agency_part`), never the unit's whole report; `return` with `agency=` sends such a part back (by whoever submits the unit's report, with a reason); `GET /status` lists each part under `agencies` (submitted, returned, draft, missing).",
         "parameters": [{ "name": "action", "in": "path", "required": true, "schema": { "enum": ["submit", "approve", "return", "reopen"] } },
-            query("unit", true, "GSO code", "03490"), query("period", true, "Period", "2025H1"), query("programme", false, "Programme", "NS-H1")],
+            query("unit", true, "GSO code", "03490"), query("period", true, "Period", "2025H1"), query("programme", false, "Programme", "NS-H1"),
+            query("agency", false, "An agency of the unit, whose part is returned", "so-y-te")],
         "requestBody": reason_body.clone(),
         "responses": { "200": ok(json!({ "type": "object" })), "403": { "description": "Outside the caller's role or scope" },
             "422": { "description": "Refused: the message says why" } } } }));
@@ -307,11 +310,30 @@ fn catalogue_paths() -> Value {
             "responses": { "200": ok(json!({ "type": "object", "properties": {
                 "count": { "type": "integer" },
                 "objectives": { "type": "array", "items": { "type": "object" } },
-                "indicators": { "type": "array", "items": { "$ref": "#/components/schemas/Indicator" } } } })) } } },
+                "indicators": { "type": "array", "items": { "$ref": "#/components/schemas/Indicator" } } } })) } },
+            "post": { "summary": "Add indicators (administrators), all or none",
+                "description": "Each indicator is a row of the shipped indicators.csv: code, objective, objective_vi, name_vi, \
+                    name_en, measure, factor, direction, target_2025_op, target_2025, target_2030_op, target_2030, \
+                    numerator_vi, denominator_vi, aggregation, lowest_level, agency_example, confidence, and optionally \
+                    objective_en (to open a new objective or programme), sex_disaggregated (`numerator;denominator` or \
+                    `value`) and time_aggregation (`sum` or `last`). Send one JSON object, an array of them, or a CSV or \
+                    tab-separated list with that heading (Content-Type text/csv). Its data elements are made from it; \
+                    entry, validation, roll-up, assessment and reports follow. Audited as `indicator.create`.",
+                "requestBody": { "required": true, "content": {
+                    "application/json": { "schema": { "type": "object", "required": ["code", "objective", "name_vi", "name_en", "measure", "factor", "direction", "aggregation", "lowest_level"] } },
+                    "text/csv": { "schema": { "type": "string" } } } },
+                "responses": { "201": ok(json!({ "type": "object", "properties": { "added": { "type": "array", "items": { "type": "string" } } } })),
+                    "403": { "description": "Not an administrator" },
+                    "422": { "description": "Refused, naming each row and column; nothing added" } } } },
         "/api/v1/indicators/{code}": { "get": { "security": [],
             "summary": "One indicator with its data elements and local targets",
             "parameters": [{ "name": "code", "in": "path", "required": true, "schema": { "type": "string" }, "example": "1.1" }],
-            "responses": indicator_responses } },
+            "responses": indicator_responses },
+            "delete": { "summary": "Remove an added indicator that holds no data (administrators); the national catalogue's stay",
+                "parameters": [{ "name": "code", "in": "path", "required": true, "schema": { "type": "string" }, "example": "7.1" }],
+                "responses": { "204": { "description": "Removed; audited as indicator.remove" },
+                    "404": { "description": "No such indicator" },
+                    "422": { "description": "A shipped indicator, or one holding values" } } } },
     })
 }
 

@@ -27,6 +27,8 @@ use std::collections::HashMap;
 pub struct ProgrammeQuery {
     /// A programme code; default: the programme reporting on the period.
     programme: Option<String>,
+    /// An agency of the unit, whose part a reviewer returns.
+    agency: Option<String>,
 }
 
 /// The body of a transition and of `POST /excuse`: `{"reason"}`, needed to return or reopen.
@@ -203,6 +205,11 @@ pub async fn transition(
     let body = body?.map(|JsonBody(b)| b).unwrap_or_default();
     let UnitPeriod { unit, period } = target?;
     let programme = programme_of(&state, &period, given(&q.programme)).await?;
+    if let Some(part) =
+        agency_part_transition(&state, &caller, transition, &unit, &programme, &period, &q, &body).await?
+    {
+        return Ok(part);
+    }
     authorize(&state, &caller, &unit, needed(transition)).await?;
     let reason = text(&body.reason);
     let submission = state
@@ -218,6 +225,51 @@ pub async fn transition(
     Ok(Json(
         json!({ "unit": unit, "period": period_json(&period), "programme": programme.code, "submission": submission }),
     ))
+}
+
+/// An agency's part of its unit's report: an agency officer's submit sends the agency's part
+/// (never the unit's whole report); `return` with `agency=` sends a part back, by someone who
+/// may submit the unit's report and is not tied to an agency. Anything else is the unit's own.
+#[allow(clippy::too_many_arguments)]
+async fn agency_part_transition(
+    state: &AppState,
+    caller: &Caller,
+    transition: Transition,
+    unit: &UnitSummary,
+    programme: &Programme,
+    period: &Period,
+    q: &ProgrammeQuery,
+    body: &ReasonBody,
+) -> Result<Option<Json<Value>>, ApiError> {
+    let own_agency = binhdang_engine::scope::agency_of(&caller.user);
+    let actor = caller.actor();
+    let agency = match (transition, own_agency, given(&q.agency)) {
+        (Transition::Submit, Some(agency), _) => {
+            authorize(state, caller, unit, Action::Submit).await?;
+            state
+                .store
+                .submit_agency_part(agency, unit, programme, period, &actor)
+                .await?;
+            agency
+        }
+        (Transition::Return, None, Some(agency)) => {
+            authorize(state, caller, unit, Action::Submit).await?;
+            let reason = text(&body.reason).unwrap_or("");
+            state
+                .store
+                .return_agency_part(agency, unit, programme, period, reason, &actor)
+                .await?;
+            agency
+        }
+        _ => return Ok(None),
+    };
+    let parts = state
+        .store
+        .agency_parts(unit, programme, period, state.store.today())
+        .await?;
+    let part = parts.into_iter().find(|p| p.agency == agency);
+    Ok(Some(Json(json!({ "unit": unit, "period": period_json(period),
+        "programme": programme.code, "agency_part": part }))))
 }
 
 /// `POST /api/v1/excuse?unit=&period=[&programme=]` with `{"reason"}`: the unit's parent

@@ -86,6 +86,9 @@ struct CataloguePage {
     agencies: Vec<AgencyForm>,
     /// What is wrong with the agency form refused.
     agency_general: Vec<String>,
+    /// A list of indicators to add, kept when it was refused, and what is wrong with it.
+    new_indicators: String,
+    new_indicator_problems: Vec<String>,
 }
 
 fn measure(m: MeasureKind, lang: Lang) -> &'static str {
@@ -182,6 +185,10 @@ pub async fn page(
 ) -> Response {
     let done = match q.get("msg").map(String::as_str) {
         Some("saved") => Some(session.t("Đã lưu chỉ tiêu của địa phương.", "The local target has been saved.")),
+        Some("added") => Some(session.t(
+            "Đã thêm các chỉ tiêu vào danh mục.",
+            "The indicators have been added to the catalogue.",
+        )),
         Some("agency") => Some(session.t(
             "Đã lưu các chỉ tiêu cơ quan phụ trách.",
             "The indicators the agency answers for have been saved.",
@@ -355,6 +362,8 @@ async fn build(
         agency_unit,
         agencies,
         agency_general: refused.general(AGENCY_FORM),
+        new_indicators: String::new(),
+        new_indicator_problems: Vec::new(),
     })
 }
 
@@ -449,6 +458,9 @@ pub async fn submit(
     if sent(&form, "do") == AGENCY_FORM {
         return submit_agency(&state, &session, &form).await;
     }
+    if sent(&form, "do") == "add_indicators" {
+        return add_indicators(&state, &session, sent(&form, "indicators")).await;
+    }
     let agency_unit = &session.caller.user.unit.code;
     match set_target(&state, &session, &form).await {
         Ok(()) => see_other(&format!("{PATH}?msg=saved")),
@@ -461,6 +473,35 @@ pub async fn submit(
             )
         }
         Err(e) => session.api_error(e),
+    }
+}
+
+/// `POST /quan-tri/danh-muc` with `do=add_indicators`: adds the pasted indicators (CSV in the
+/// shape of `indicators.csv`, or tab-separated from a spreadsheet), all or none; a refused
+/// list comes back with the problems naming rows and columns.
+async fn add_indicators(state: &AppState, session: &Session, list: &str) -> Response {
+    let actor = session.caller.actor();
+    let done = match binhdang_store::catalogue_changes::parse_indicator_list(list) {
+        Ok(rows) => state.store.add_indicators(&rows, &actor).await,
+        Err(e) => Err(e),
+    };
+    match done {
+        Ok(_) => see_other(&format!("{PATH}?msg=added")),
+        Err(binhdang_store::StoreError::Invalid(problems)) => {
+            let unit = &session.caller.user.unit.code;
+            let page = build(state, session, Refused::default(), None, unit, &[])
+                .await
+                .map(|mut page| {
+                    page.new_indicator_problems = problems
+                        .iter()
+                        .map(|p| crate::ui::message_in(p, session.lang))
+                        .collect();
+                    page.new_indicators = list.to_string();
+                    page
+                });
+            super::shown(session, StatusCode::UNPROCESSABLE_ENTITY, page)
+        }
+        Err(e) => session.api_error(e.into()),
     }
 }
 

@@ -1,0 +1,145 @@
+//! An open catalogue over HTTP, on SQLite and PostgreSQL: an administrator adds an indicator
+//! of a programme beyond Resolution 28, and everything downstream follows it with no code
+//! change: the entry form, validation, roll-up, assessment and the annual report.
+
+mod support;
+
+use binhdang_domain::access::Role;
+use binhdang_store::on_both_backends;
+use binhdang_store::testing::TEST_PASSWORD;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use support::visitor::Visitor;
+use support::{App, problems};
+
+/// A programme indicator entered by sex, in the JSON shape of a row of `indicators.csv`.
+fn gbv_support_indicator() -> Value {
+    json!({
+        "code": "7.1", "objective": 7,
+        "objective_vi": "Chương trình phòng ngừa, ứng phó với bạo lực trên cơ sở giới",
+        "objective_en": "Programme on preventing and responding to gender-based violence",
+        "name_vi": "Tỷ lệ nạn nhân bạo lực trên cơ sở giới được phát hiện được tư vấn pháp lý",
+        "name_en": "Detected GBV victims who received legal counselling",
+        "measure": "percent", "factor": "100", "direction": "higher",
+        "target_2025_op": ">=", "target_2025": "80", "target_2030_op": ">=", "target_2030": "90",
+        "numerator_vi": "Số nạn nhân được tư vấn pháp lý", "denominator_vi": "Số nạn nhân được phát hiện",
+        "aggregation": "sum_ratio", "lowest_level": "commune", "agency_example": "Sở Tư pháp",
+        "confidence": "test", "sex_disaggregated": "numerator;denominator", "time_aggregation": "last"
+    })
+}
+
+fn by_sex(element: &str, male: &str, female: &str) -> [Value; 2] {
+    [
+        json!({"element": element, "disaggregation": "male", "value": male}),
+        json!({"element": element, "disaggregation": "female", "value": female}),
+    ]
+}
+
+on_both_backends! {
+    async fn an_indicator_added_through_the_api_is_entered_validated_rolled_up_assessed_and_reported(backend: Backend) {
+        let app = App::spawn(backend).await;
+        // A list with one bad row is refused whole, naming the row and the column.
+        let csv = "code,objective,objective_vi,name_vi,name_en,measure,factor,direction,target_2025_op,target_2025,aggregation,lowest_level\n\
+                   7.9,7,Chương trình thử,Chỉ tiêu tốt,Good one,count,1,higher,>=,5,sum,commune\n\
+                   7.8,7,Chương trình thử,Chỉ tiêu sai,Bad one,percentage,100,higher,>=,5,sum_ratio,commune\n";
+        let r = app.client.post(format!("{}/api/v1/indicators", app.base)).header("content-type", "text/csv").body(csv).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let refused: Value = r.json().await.unwrap();
+        assert_eq!(problems(&refused), [("row 2, column measure".to_string(), "bad_value".to_string())], "{refused}");
+        assert_eq!(app.get("/api/v1/indicators/7.9").await.0, StatusCode::NOT_FOUND, "nothing of a refused list is added");
+        // Only administrators add indicators; a shipped code is taken.
+        let reviewer = app.user("tham.dinh", Role::Reviewer, "12").await;
+        let (s, _) = app.send(&reviewer, Method::POST, "/api/v1/indicators", Some(&gbv_support_indicator())).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let mut shipped_code = gbv_support_indicator();
+        shipped_code["code"] = json!("1.1");
+        let (s, taken) = app.post("/api/v1/indicators", &shipped_code).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{taken}");
+        assert_eq!(problems(&taken), [("row 1, column code".to_string(), "code_taken".to_string())]);
+
+        let (s, added) = app.post("/api/v1/indicators", &gbv_support_indicator()).await;
+        assert_eq!(s, StatusCode::CREATED, "{added}");
+        assert_eq!(added["added"], json!(["7.1"]));
+        let (_, detail) = app.get("/api/v1/indicators/7.1").await;
+        let elements: Vec<(&str, &str)> = detail["data_elements"].as_array().unwrap().iter()
+            .map(|e| (e["code"].as_str().unwrap(), e["category_combo"].as_str().unwrap())).collect();
+        assert_eq!(elements, [("7.1.num", "sex"), ("7.1.den", "sex"), ("7.1.rate", "none")]);
+        let (_, catalogue) = app.get("/api/v1/indicators").await;
+        assert!(catalogue["objectives"].as_array().unwrap().iter().any(|o| o["number"] == 7), "{catalogue}");
+        let (_, trail) = app.get("/api/v1/audit?unit=VN").await;
+        assert!(trail["records"].as_array().unwrap().iter().any(|r| r["action"] == "indicator.create" && r["subject"] == "7.1"), "{trail}");
+
+        // The commune's entry form offers it, by sex.
+        app.db.token_for("can.bo.xa", Role::Officer, "03490").await;
+        let mut officer = Visitor::new(&app);
+        officer.sign_in("can.bo.xa", TEST_PASSWORD).await;
+        let form = officer.get("/nhap-lieu?unit=03490&period=2024").await;
+        assert_eq!(form.status, StatusCode::OK);
+        assert!(form.body.contains("được tư vấn pháp lý") && form.body.contains("7.1.num"), "{}", form.body);
+
+        // Validated like the national ones: more counselled than detected is an error, in total
+        // and for men, which blocks submitting until corrected.
+        let values = |num: [Value; 2], den: [Value; 2]| json!({"values": num.into_iter().chain(den).collect::<Vec<_>>()});
+        let (s, wrong) = app.put("/api/v1/values?unit=03490&period=2024", &values(by_sex("7.1.num", "9", "20"), by_sex("7.1.den", "5", "20")), "vi").await;
+        assert_eq!(s, StatusCode::OK, "{wrong}");
+        let rules: Vec<&str> = wrong["validation"]["findings"].as_array().unwrap().iter()
+            .filter(|f| f["severity"] == "error").map(|f| f["rule"].as_str().unwrap()).collect();
+        assert_eq!(rules, ["builtin.num_le_den.7.1", "builtin.num_le_den.7.1.male"], "{wrong}");
+        assert!(wrong.to_string().contains("Tử số nam (9) không được lớn hơn mẫu số nam (5)"));
+
+        // Two communes of Phong Thổ report; the province sums the parts, then divides.
+        let (_, communes) = app.get("/api/v1/units?date=2024-06-30&parent=109").await;
+        let other = communes["units"].as_array().unwrap().iter().map(|u| u["code"].as_str().unwrap().to_string())
+            .find(|c| c != "03490").unwrap();
+        let (s, body) = app.put("/api/v1/values?unit=03490&period=2024", &values(by_sex("7.1.num", "3", "5"), by_sex("7.1.den", "5", "10")), "vi").await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+        let (s, body) = app.put(&format!("/api/v1/values?unit={other}&period=2024"), &values(by_sex("7.1.num", "1", "3"), by_sex("7.1.den", "2", "3")), "vi").await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+        let (_, province) = app.get("/api/v1/aggregates?unit=12&period=2024&indicator=7.1").await;
+        let figure = &province["aggregates"][0];
+        assert_eq!((figure["numerator"].as_str(), figure["denominator"].as_str()), (Some("12"), Some("20")), "{province}");
+        assert_eq!(figure["value"], "60");
+
+        // Assessed against its own target: 60 % against ≥ 80 % for 2025.
+        let (_, assessment) = app.get("/api/v1/assessment?unit=12&period=2024").await;
+        let row = assessment["indicators"].as_array().unwrap().iter().find(|r| r["indicator"] == "7.1").unwrap().clone();
+        assert_eq!(row["target"]["applies_to"], "2025", "{row}");
+        assert_eq!(row["target"]["source"], "national");
+        assert!(["not_met", "behind", "off_track"].contains(&row["status"].as_str().unwrap()), "{row}");
+        assert_ne!(row["status"], "met");
+
+        // Printed in the province's annual report, under its programme.
+        let r = app.client.get(format!("{}/api/v1/reports/strategy?unit=12&period=2024&format=docx", app.base)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let doc = binhdang_reports::build(
+            &app.db.store,
+            &binhdang_reports::Request {
+                kind: binhdang_reports::Kind::Strategy,
+                unit: &app.db.store.unit_for_period("12", &binhdang_domain::Period::Year(2024)).await.unwrap().unwrap(),
+                period: binhdang_domain::Period::Year(2024),
+                date: time::macros::date!(2025 - 03 - 05),
+                template: &binhdang_reports::Template::builtin(),
+            },
+        )
+        .await
+        .unwrap();
+        let text = doc.plain_text();
+        let name = "Tỷ lệ nạn nhân bạo lực trên cơ sở giới được phát hiện được tư vấn pháp lý";
+        let at = text.find(name).unwrap_or_else(|| panic!("{text}"));
+        let row: String = text[at..].chars().take(200).collect();
+        assert!(row.contains("60,0"), "{row}");
+
+        // It holds data now, so it stays; the national catalogue's always stay.
+        let (s, body) = app.send(&app.client, Method::DELETE, "/api/v1/indicators/7.1", None).await;
+        assert_eq!((s, body["error"]["problems"][0]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("has_values")));
+        let (s, body) = app.send(&app.client, Method::DELETE, "/api/v1/indicators/1.1", None).await;
+        assert_eq!((s, body["error"]["problems"][0]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("shipped_indicator")));
+        // One without data goes, audited.
+        let count = json!({"code": "7.2", "objective": 7, "name_vi": "Số vụ", "name_en": "Cases", "measure": "count", "factor": "1",
+            "direction": "lower", "aggregation": "sum", "lowest_level": "commune", "sex_disaggregated": "value"});
+        assert_eq!(app.post("/api/v1/indicators", &count).await.0, StatusCode::CREATED);
+        let (s, _) = app.send(&app.client, Method::DELETE, "/api/v1/indicators/7.2", None).await;
+        assert_eq!(s, StatusCode::NO_CONTENT);
+        assert_eq!(app.get("/api/v1/indicators/7.2").await.0, StatusCode::NOT_FOUND);
+    }
+}
