@@ -584,5 +584,14 @@ on_both_backends! {
         let (_, trail) = app.get("/api/v1/audit?unit=12").await;
         let actions: Vec<&str> = trail["records"].as_array().unwrap().iter().filter_map(|r| r["action"].as_str()).filter(|a| a.starts_with("agency.s") || a.starts_with("agency.r")).collect();
         assert_eq!(actions, ["agency.submit", "agency.return"]);
+        // The review page shows every part: who sent, who was sent back and why, who has not reported.
+        let mut reviewer = support::visitor::Visitor::new(&app);
+        reviewer.sign_in("lc-review", binhdang_store::testing::TEST_PASSWORD).await;
+        let page = reviewer.get("/xet-duyet?unit=12&period=2025").await;
+        assert_eq!(page.status, StatusCode::OK);
+        let at = page.body.find("id=\"agency-parts\"").unwrap_or_else(|| panic!("{}", page.body));
+        let parts_html = &page.body[at..at + page.body[at..].find("</section>").unwrap()];
+        assert!(parts_html.contains("Cơ quan so-y-te") && parts_html.contains("Đã trả lại") && parts_html.contains("Thiếu số trẻ sinh ra"), "{parts_html}");
+        assert!(parts_html.contains("Cơ quan lien-doan-lao-dong") && parts_html.contains("Chưa báo cáo"), "{parts_html}");
     }
 }

@@ -74,6 +74,42 @@ struct ReviewPage {
     unexplained: usize,
     events: Vec<EventRow>,
     reason: String,
+    /// The parts the unit's agencies send (none when it has no agency).
+    agency_parts: Vec<AgencyPartRow>,
+}
+
+/// One agency's part of the report, as the reviewer sees it.
+struct AgencyPartRow {
+    name: String,
+    indicators: String,
+    state: &'static str,
+    class: &'static str,
+    submitted_at: String,
+    comment: String,
+}
+
+fn agency_part_row(p: binhdang_store::AgencyPart, lang: Lang) -> AgencyPartRow {
+    let (vi, en, class) = match p.state {
+        "submitted" => ("Đã gửi", "Submitted", "st-submitted"),
+        "returned" => ("Đã trả lại", "Returned", "st-returned"),
+        "draft" => ("Đang nhập, chưa gửi", "Entered, not sent", "st-draft"),
+        _ => ("Chưa báo cáo", "Not reported", "st-missing"),
+    };
+    AgencyPartRow {
+        name: match (lang, p.name_en) {
+            (Lang::En, Some(en)) => en,
+            _ => p.name_vi,
+        },
+        indicators: p.indicators.join(", "),
+        state: if lang == Lang::En { en } else { vi },
+        class,
+        submitted_at: p
+            .first_submitted_at
+            .as_deref()
+            .map(format::timestamp)
+            .unwrap_or_else(|| format::NONE.into()),
+        comment: p.comment.unwrap_or_default(),
+    }
 }
 
 async fn target(state: &AppState, q: &HashMap<String, String>) -> Result<(UnitSummary, Period), ApiError> {
@@ -181,6 +217,10 @@ async fn build(
         None => None,
     };
     let workflow_state = submission.as_ref().map(|s| s.state).unwrap_or(WorkflowState::Draft);
+    let agency_parts = match &programme {
+        Some(p) => store.agency_parts(unit, p, period, store.today()).await?,
+        None => Vec::new(),
+    };
     let reach = store.reach(&session.caller.user, unit).await?;
     let role = session.caller.user.role;
 
@@ -234,6 +274,7 @@ async fn build(
         unexplained,
         events,
         reason: reason.to_string(),
+        agency_parts: agency_parts.into_iter().map(|p| agency_part_row(p, lang)).collect(),
     })
 }
 
