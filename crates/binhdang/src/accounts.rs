@@ -30,10 +30,11 @@ pub enum UserCommand {
         #[arg(long, required = true)]
         password_stdin: bool,
     },
-    /// Create the accounts of a CSV list (heading `username,full_name,role,unit,agency,email,
-    /// phone`; full_name, agency, email and phone may be empty). The whole list is checked
-    /// first: one bad row refuses it all, naming the row and column. The new accounts' one-time
-    /// passwords are printed once; accounts that exist as listed are left as they are.
+    /// Create the accounts of a list (heading `username,full_name,role,unit,agency,email,phone`;
+    /// full_name, agency, email and phone may be empty), as CSV or as an XLSX workbook (its
+    /// first sheet). The whole list is checked first: one bad row refuses it all, naming the
+    /// row and column. The new accounts' one-time passwords are printed once; accounts that
+    /// exist as listed are left as they are.
     Import { file: std::path::PathBuf },
     /// List accounts.
     List,
@@ -118,6 +119,20 @@ fn read_password() -> anyhow::Result<String> {
     Ok(password)
 }
 
+/// A list kept as CSV (or tab-separated) text, or as the first sheet of an XLSX workbook.
+pub(crate) fn read_list_file(file: &std::path::Path) -> anyhow::Result<String> {
+    let is_workbook = file
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    if is_workbook {
+        let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+        return binhdang_reports::sheets::first_sheet_as_csv(&bytes)
+            .map_err(|e| anyhow::anyhow!("{}: {}", file.display(), e.message_en));
+    }
+    std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))
+}
+
 /// Turns refusals into readable lines.
 pub(crate) fn explain(e: StoreError) -> anyhow::Error {
     match e {
@@ -155,7 +170,7 @@ pub async fn user(store: &Store, command: UserCommand) -> anyhow::Result<()> {
             println!("created {} ({}, {})", user.username, user.role, user.unit.full_name);
         }
         UserCommand::Import { file } => {
-            let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let text = read_list_file(&file)?;
             let rows = binhdang_store::accounts_in_bulk::parse_account_list(&text).map_err(explain)?;
             let done = store
                 .import_accounts(&rows, CLI_ACTOR, CLI_ORIGIN)

@@ -2,8 +2,7 @@
 //! shipped `indicators.csv` (a programme's, such as `data/catalogue/programmes/*.csv`), listed,
 //! or removed while they hold no data.
 
-use crate::accounts::{CLI_ACTOR, CLI_ORIGIN, explain};
-use anyhow::Context;
+use crate::accounts::{CLI_ACTOR, CLI_ORIGIN, explain, read_list_file};
 use binhdang_store::Store;
 use binhdang_store::catalogue_changes::parse_indicator_list;
 use clap::Subcommand;
@@ -11,7 +10,7 @@ use std::path::PathBuf;
 
 #[derive(Subcommand)]
 pub enum CatalogueCommand {
-    /// Add the indicators of a CSV (or tab-separated) list, all or none.
+    /// Add the indicators of a CSV (or tab-separated) list or an XLSX workbook's first sheet, all or none.
     Import { file: PathBuf },
     /// Remove an added indicator that holds no data (the national ones stay).
     Remove { code: String },
@@ -27,7 +26,7 @@ pub async fn catalogue(store: &Store, command: CatalogueCommand) -> anyhow::Resu
     };
     match command {
         CatalogueCommand::Import { file } => {
-            let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let text = read_list_file(&file)?;
             let rows = parse_indicator_list(&text).map_err(explain)?;
             let added = store.add_indicators(&rows, &actor).await.map_err(explain)?;
             println!("added {} indicator(s): {}", added.len(), added.join(", "));

@@ -838,6 +838,27 @@ fn open_workbook(bytes: &[u8]) -> Result<Xlsx<Cursor<&[u8]>>, Unreadable> {
     })
 }
 
+/// The first sheet of a workbook as CSV text, empty rows left out: how a list kept in a
+/// spreadsheet (accounts, indicators) reaches the readers of lists.
+pub fn first_sheet_as_csv(bytes: &[u8]) -> Result<String, Unreadable> {
+    let mut workbook = open_workbook(bytes)?;
+    let range = match workbook.worksheet_range_at(0) {
+        Some(Ok(range)) => range,
+        _ => return Err(unreadable("the workbook has no sheet", "Bảng tính không có trang nào")),
+    };
+    let mut out = csv::Writer::from_writer(Vec::new());
+    for row in range.rows() {
+        let cells: Vec<String> = row.iter().map(|d| cell_text(d).unwrap_or_default()).collect();
+        if cells.iter().all(String::is_empty) {
+            continue;
+        }
+        out.write_record(&cells)
+            .map_err(|e| unreadable(e.to_string(), e.to_string()))?;
+    }
+    let bytes = out.into_inner().map_err(|e| unreadable(e.to_string(), e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| unreadable(e.to_string(), e.to_string()))
+}
+
 /// Reads an uploaded workbook: the heading of each sheet, the values typed on the entry
 /// sheet, the rows of the register sheets, and every cell that could not be read.
 pub fn read_upload(bytes: &[u8], elements: &[DataElement], lists: &Lists) -> Result<Upload, Unreadable> {

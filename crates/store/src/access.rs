@@ -174,11 +174,11 @@ pub(crate) fn username_problem(field: &str, username: &str) -> Option<FieldProbl
     })
 }
 
-const USER_COLUMNS: &str =
+pub(crate) const USER_COLUMNS: &str =
     "id, username, role, unit_id, agency_code, password_hash, must_change_password, disabled, full_name, email, phone";
 
 impl Store {
-    async fn user_from_row(&self, r: &sqlx::any::AnyRow) -> Result<User, StoreError> {
+    pub(crate) async fn user_from_row(&self, r: &sqlx::any::AnyRow) -> Result<User, StoreError> {
         let role: String = r.try_get("role")?;
         let unit_id: i64 = r.try_get("unit_id")?;
         let unit = self.unit_by_id_required(unit_id).await?;

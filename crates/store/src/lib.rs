@@ -10,6 +10,7 @@
 //! one transaction, so a rejected request leaves the store as it was.
 
 pub mod access;
+pub mod account_search;
 pub mod accounts_in_bulk;
 mod agencies;
 mod agency_parts;

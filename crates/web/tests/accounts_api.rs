@@ -310,6 +310,34 @@ on_both_backends! {
         let officer = app.user("cb.khac", Role::Officer, "03388").await;
         let (s, _) = post(&officer, format!("{heading}x.y.z,,officer,03388,,,\n")).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
+
+        // Found by e-mail (any case), by name, by unit, a page at a time, with the last sign-in.
+        let usernames = |body: &Value| -> Vec<String> {
+            body["users"].as_array().unwrap().iter().map(|u| u["username"].as_str().unwrap().to_string()).collect()
+        };
+        let (_, by_mail) = app.get("/api/v1/users?q=HOA%40laichau").await;
+        assert_eq!(usernames(&by_mail), ["cb.doanket"], "{by_mail}");
+        assert!(by_mail["users"][0]["last_sign_in"].is_string(), "signed in above: {by_mail}");
+        assert_eq!(by_mail["users"][0]["full_name"], "Lò Thị Hoa");
+        let (_, by_name) = app.get("/api/v1/users?q=Nguy%E1%BB%85n").await;
+        assert_eq!(usernames(&by_name), ["tong.hop.12"]);
+        assert!(by_name["users"][0]["last_sign_in"].is_null(), "never signed in: {by_name}");
+        let (_, literal) = app.get("/api/v1/users?q=cb_").await;
+        assert_eq!(literal["total"], 0, "an underscore typed is an underscore, not any letter: {literal}");
+        let (_, by_unit) = app.get("/api/v1/users?q=03388").await;
+        assert_eq!(usernames(&by_unit), ["cb.doanket", "cb.khac"]);
+        let (_, second) = app.get("/api/v1/users?per_page=2&page=2").await;
+        assert_eq!((second["total"].as_i64(), second["pages"].as_i64()), (Some(5), Some(3)), "{second}");
+        assert_eq!(usernames(&second), ["cb.phongtho", "tester"]);
+        // The page: the search box keeps what was typed, the list says where it stands.
+        app.db.token_for("quan.tri.12", Role::Admin, "12").await;
+        let mut admin = support::visitor::Visitor::new(&app);
+        admin.sign_in("quan.tri.12", TEST_PASSWORD).await;
+        let page = admin.get("/quan-tri/nguoi-dung?q=03388").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("id=\"user-cb.doanket\"") && page.body.contains("id=\"user-cb.khac\""));
+        assert!(!page.body.contains("id=\"user-tong.hop.12\""));
+        assert!(page.body.contains("value=\"03388\"") && page.body.contains("Trang 1 / 1"), "{}", page.body);
     }
 }
 

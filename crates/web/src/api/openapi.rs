@@ -441,7 +441,10 @@ fn account_paths() -> Value {
                     "old_password": { "type": "string" }, "new_password": { "type": "string", "minLength": 10 } } } } } },
             "responses": { "204": { "description": "Changed" }, "422": { "description": "Wrong old password or too short" } } } },
         "/api/v1/users": {
-            "get": { "summary": "Accounts (administrators)", "responses": { "200": ok(json!({ "type": "object" })), "403": { "description": "Not an administrator" } } },
+            "get": { "summary": "Accounts (administrators): a page of those matching q, with each one's last sign-in",
+                "parameters": [query("q", false, "Part of a username, name, e-mail or agency code (any case), or a unit's code", "03388"),
+                    query("page", false, "From 1", "1"), query("per_page", false, "1-200, default 50", "50")],
+                "responses": { "200": ok(json!({ "type": "object", "properties": { "users": { "type": "array" }, "total": { "type": "integer" }, "page": { "type": "integer" }, "pages": { "type": "integer" } } })), "403": { "description": "Not an administrator" } } },
             "post": { "summary": "Create an account (administrators); the password must be changed at first sign-in",
                 "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object",
                     "required": ["username", "role", "unit", "password"], "properties": {

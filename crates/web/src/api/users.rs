@@ -2,6 +2,7 @@
 
 use crate::AppState;
 use crate::api::JsonBody;
+use crate::api::Query;
 use crate::api::text_field;
 use crate::auth::Authenticated;
 use crate::auth::require_admin;
@@ -13,6 +14,7 @@ use axum::http::StatusCode;
 use binhdang_domain::access::Role;
 use binhdang_store::NewUser;
 use binhdang_store::User;
+use binhdang_store::account_search::AccountSearch;
 use serde::Deserialize;
 use serde_json::Value;
 use serde_json::json;
@@ -24,11 +26,44 @@ pub(super) fn user_json(user: &User) -> Value {
     })
 }
 
-/// `GET /api/v1/users` (administrators)
-pub async fn list_users(State(state): State<AppState>, Authenticated(caller): Authenticated) -> ApiResult<Json<Value>> {
+/// The query of `GET /users`.
+#[derive(Deserialize)]
+pub struct UserListQuery {
+    q: Option<String>,
+    page: Option<u32>,
+    per_page: Option<u32>,
+}
+
+/// `GET /api/v1/users[?q=&page=&per_page=]` (administrators): a page of the accounts whose
+/// username, name, e-mail or agency contains `q`, or of the unit coded `q`, with each
+/// account's last sign-in (50 a page by default, at most 200).
+pub async fn list_users(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Query(q): Query<UserListQuery>,
+) -> ApiResult<Json<Value>> {
     require_admin(&state, &caller, "users.list").await?;
-    let users: Vec<Value> = state.store.users().await?.iter().map(user_json).collect();
-    Ok(Json(json!({ "users": users })))
+    let search = AccountSearch {
+        text: q.q.as_deref().unwrap_or(""),
+        page: q.page.unwrap_or(1),
+        per_page: q.per_page.unwrap_or(50),
+    };
+    let found = state.store.search_accounts(&search).await?;
+    let users: Vec<Value> = found
+        .accounts
+        .iter()
+        .map(|a| {
+            let mut v = user_json(&a.user);
+            v["full_name"] = json!(a.user.full_name);
+            v["email"] = json!(a.user.email);
+            v["phone"] = json!(a.user.phone);
+            v["disabled"] = json!(a.user.disabled);
+            v["last_sign_in"] = json!(a.last_sign_in);
+            v
+        })
+        .collect();
+    Ok(Json(json!({ "users": users, "total": found.total, "page": found.page,
+        "per_page": found.per_page, "pages": found.pages })))
 }
 
 /// A role by its name (`officer`, `reviewer`, …), or the problem naming the field `role`.

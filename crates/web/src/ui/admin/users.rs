@@ -27,6 +27,9 @@ pub struct UserRow {
     pub agency: String,
     pub disabled: bool,
     pub must_change_password: bool,
+    pub full_name: String,
+    /// dd/mm/yyyy hh:mm, or – when never.
+    pub last_sign_in: String,
     /// The administrator's own account: no disabling it or resetting it from here (the
     /// password is changed on the password page).
     pub is_self: bool,
@@ -50,6 +53,27 @@ struct UsersPage {
     /// What is wrong with a pasted list of accounts (nothing was written), and the list.
     list_problems: Vec<String>,
     list: String,
+    /// The search typed, and where the page stands in the matching accounts.
+    search: String,
+    total: i64,
+    page_label: String,
+    previous_page: Option<String>,
+    next_page: Option<String>,
+}
+
+/// Which accounts the list shows: those matching `q`, page `page` (from 1).
+#[derive(Default)]
+struct Listing {
+    q: String,
+    page: u32,
+}
+
+/// Accounts a page of the list shows.
+const ACCOUNTS_PER_PAGE: u32 = 50;
+
+/// The link to another page of the same search.
+fn listing_href(q: &str, page: u32) -> String {
+    format!("{PATH}?q={}&page={page}#users-h", crate::ui::encode(q))
 }
 
 /// A one-time password that is easy to read out: 16 hexadecimal characters (64 random bits).
@@ -69,10 +93,14 @@ pub async fn page(
         _ => None,
     }
     .map(str::to_string);
+    let listing = Listing {
+        q: q.get("q").map(|s| s.trim().to_string()).unwrap_or_default(),
+        page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1),
+    };
     super::shown(
         &session,
         StatusCode::OK,
-        build(&state, &session, Refused::default(), done, Vec::new()).await,
+        build(&state, &session, Refused::default(), done, Vec::new(), listing).await,
     )
 }
 
@@ -82,15 +110,32 @@ async fn build(
     refused: Refused,
     done: Option<String>,
     issued: Vec<Issued>,
+    listing: Listing,
 ) -> Result<UsersPage, ApiError> {
     require_admin(state, &session.caller, "users.page").await?;
     let lang = session.lang;
-    let users = state
+    let found = state
         .store
-        .users()
-        .await?
+        .search_accounts(&binhdang_store::account_search::AccountSearch {
+            text: &listing.q,
+            page: listing.page,
+            per_page: ACCOUNTS_PER_PAGE,
+        })
+        .await?;
+    let page_label = format!("{} {} / {}", session.t("Trang", "Page"), found.page, found.pages);
+    let previous_page = (found.page > 1).then(|| listing_href(&listing.q, found.page - 1));
+    let next_page = (found.page < found.pages).then(|| listing_href(&listing.q, found.page + 1));
+    let total = found.total;
+    let users = found
+        .accounts
         .into_iter()
-        .map(|u| UserRow {
+        .map(|a| (a.last_sign_in, a.user))
+        .map(|(last_sign_in, u)| UserRow {
+            full_name: u.full_name.clone().unwrap_or_default(),
+            last_sign_in: last_sign_in
+                .as_deref()
+                .map(crate::ui::format::timestamp)
+                .unwrap_or_else(|| crate::ui::format::NONE.into()),
             role: role_label(u.role, lang).to_string(),
             unit: unit_label(&u.unit),
             agency: u.agency_code.clone().unwrap_or_default(),
@@ -140,6 +185,11 @@ async fn build(
         inputs,
         general,
         issued,
+        search: listing.q,
+        total,
+        page_label,
+        previous_page,
+        next_page,
         list_problems: Vec::new(),
         list: String::new(),
     })
@@ -188,7 +238,15 @@ pub async fn submit(
             super::shown(
                 &session,
                 StatusCode::OK,
-                build(&state, &session, Refused::default(), Some(done), issued).await,
+                build(
+                    &state,
+                    &session,
+                    Refused::default(),
+                    Some(done),
+                    issued,
+                    Listing::default(),
+                )
+                .await,
             )
         }
         Err(ApiError::Invalid(problems)) => {
@@ -196,7 +254,7 @@ pub async fn submit(
             super::shown(
                 &session,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                build(&state, &session, refused, None, Vec::new()).await,
+                build(&state, &session, refused, None, Vec::new(), Listing::default()).await,
             )
         }
         Err(e) => session.api_error(e),
@@ -236,11 +294,19 @@ async fn import(state: &AppState, session: &Session, list: &str) -> Response {
             super::shown(
                 session,
                 StatusCode::OK,
-                build(state, session, Refused::default(), Some(message), issued).await,
+                build(
+                    state,
+                    session,
+                    Refused::default(),
+                    Some(message),
+                    issued,
+                    Listing::default(),
+                )
+                .await,
             )
         }
         Err(binhdang_store::StoreError::Invalid(problems)) => {
-            let page = build(state, session, Refused::default(), None, Vec::new())
+            let page = build(state, session, Refused::default(), None, Vec::new(), Listing::default())
                 .await
                 .map(|mut page| {
                     page.list_problems = problems
