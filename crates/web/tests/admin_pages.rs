@@ -613,3 +613,37 @@ on_both_backends! {
         assert!(error_text_until(&page, "indicator-7.4", "</tr>").contains("cộng các kỳ"), "7.4 adds up over time");
     }
 }
+
+on_both_backends! {
+    async fn a_province_creates_renames_and_closes_an_agency_on_the_catalogue_page(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let mut admin = admin(&app).await;
+        let agencies = |app: &App| {
+            let request = app.client.get(format!("{}/api/v1/units/12", app.base));
+            async move {
+                let unit: Value = request.send().await.unwrap().json().await.unwrap();
+                unit["agencies"].as_array().unwrap().iter().map(|a| a["name_vi"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+            }
+        };
+        // A code with capitals and spaces is refused, saying what a code is; nothing is made.
+        let refused = post_form(&mut admin, "/quan-tri/danh-muc", &[("do", "agency_add"), ("unit", "12"), ("code", "Sở Y Tế"), ("name_vi", "Sở Y tế")]).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.body.contains("Mã cơ quan gồm 2–40 ký tự"), "{}", refused.body);
+        assert!(agencies(&app).await.is_empty());
+
+        let added = post_form(&mut admin, "/quan-tri/danh-muc", &[("do", "agency_add"), ("unit", "12"), ("code", "phong-ldtbxh"), ("name_vi", "Phòng Lao động - Thương binh và Xã hội")]).await;
+        assert_eq!(added.location(), "/quan-tri/danh-muc?unit=12&msg=agencies#co-quan", "{}", added.body);
+        let page = admin.get("/quan-tri/danh-muc?unit=12").await;
+        assert!(page.body.contains("id=\"agency-phong-ldtbxh-rename\""), "each agency can be renamed and closed there");
+        // The 2025 reform moved its work to the Department of Home Affairs: renamed, then closed.
+        let renamed = post_form(&mut admin, "/quan-tri/danh-muc", &[("do", "agency_rename"), ("unit", "12"), ("agency", "phong-ldtbxh"), ("name_vi", "Sở Nội vụ")]).await;
+        assert_eq!(renamed.status, StatusCode::SEE_OTHER, "{}", renamed.body);
+        assert_eq!(agencies(&app).await, ["Sở Nội vụ"]);
+        let closed = post_form(&mut admin, "/quan-tri/danh-muc", &[("do", "agency_close"), ("unit", "12"), ("agency", "phong-ldtbxh"), ("on", "")]).await;
+        assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
+        assert!(agencies(&app).await.is_empty(), "a closed agency is no longer listed");
+        let (_, trail) = app.get("/api/v1/audit?unit=12").await;
+        let actions: Vec<&str> = trail["records"].as_array().unwrap().iter().filter_map(|r| r["action"].as_str()).filter(|a| a.starts_with("agency.")).collect();
+        assert_eq!(actions, ["agency.create", "agency.rename", "agency.close"]);
+    }
+}

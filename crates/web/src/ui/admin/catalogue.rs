@@ -185,6 +185,7 @@ pub async fn page(
 ) -> Response {
     let done = match q.get("msg").map(String::as_str) {
         Some("saved") => Some(session.t("Đã lưu chỉ tiêu của địa phương.", "The local target has been saved.")),
+        Some("agencies") => Some(session.t("Đã lưu cơ quan.", "The agency has been saved.")),
         Some("added") => Some(session.t(
             "Đã thêm các chỉ tiêu vào danh mục.",
             "The indicators have been added to the catalogue.",
@@ -461,6 +462,9 @@ pub async fn submit(
     if sent(&form, "do") == "add_indicators" {
         return add_indicators(&state, &session, sent(&form, "indicators")).await;
     }
+    if matches!(sent(&form, "do"), "agency_add" | "agency_rename" | "agency_close") {
+        return change_agency(&state, &session, &form).await;
+    }
     let agency_unit = &session.caller.user.unit.code;
     match set_target(&state, &session, &form).await {
         Ok(()) => see_other(&format!("{PATH}?msg=saved")),
@@ -517,6 +521,55 @@ async fn submit_agency(state: &AppState, session: &Session, form: &[(String, Str
                 session,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 build(state, session, refused, None, unit_code, form).await,
+            )
+        }
+        Err(e) => session.api_error(e),
+    }
+}
+
+/// `POST /quan-tri/danh-muc` with `do` = `agency_add` (`unit`, `code`, `name_vi`, `name_en`),
+/// `agency_rename` (`agency`, `name_vi`, `name_en`) or `agency_close` (`agency`, `on`, a date;
+/// today when empty): the agencies of a unit, as the API and `binhdang agency` change them.
+async fn change_agency(state: &AppState, session: &Session, form: &[(String, String)]) -> Response {
+    let unit_code = sent(form, "unit");
+    let actor = session.caller.actor();
+    let name_en = Some(sent(form, "name_en").trim()).filter(|n| !n.is_empty());
+    let done: Result<(), ApiError> = async {
+        let unit = state
+            .store
+            .unit_on(unit_code, state.store.today())
+            .await
+            .map_err(|_| ApiError::Invalid(vec![binhdang_store::unknown_unit("unit", unit_code)]))?;
+        let code = sent(form, "code");
+        match sent(form, "do") {
+            "agency_add" => {
+                let name_vi = sent(form, "name_vi");
+                state.store.create_agency(&unit, code, name_vi, name_en, &actor).await?;
+            }
+            "agency_rename" => {
+                let agency = sent(form, "agency");
+                let name_vi = sent(form, "name_vi");
+                state.store.rename_agency(agency, name_vi, name_en, &actor).await?;
+            }
+            _ => {
+                let on = match sent(form, "on").trim() {
+                    "" => state.store.today(),
+                    typed => crate::api::parse_iso_date("on", typed)?,
+                };
+                state.store.close_agency(sent(form, "agency"), on, &actor).await?;
+            }
+        }
+        Ok(())
+    }
+    .await;
+    match done {
+        Ok(()) => see_other(&format!("{PATH}?unit={unit_code}&msg=agencies#co-quan")),
+        Err(ApiError::Invalid(problems)) => {
+            let refused = Refused::new(AGENCY_FORM, form, problems, &[], session.lang);
+            super::shown(
+                session,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                build(state, session, refused, None, unit_code, &[]).await,
             )
         }
         Err(e) => session.api_error(e),
