@@ -335,3 +335,171 @@ impl Store {
         Ok(())
     }
 }
+
+/// What an administrator may change of an indicator: its wording and who answers for it, on
+/// any indicator (the 2025 reform renamed and merged the bodies the catalogue names); its
+/// national targets only on an indicator that was added (the shipped ones are Resolution 28's).
+/// `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct IndicatorChange {
+    pub name_vi: Option<String>,
+    pub name_en: Option<String>,
+    pub numerator_vi: Option<String>,
+    pub denominator_vi: Option<String>,
+    pub responsible_agency: Option<String>,
+    pub target_2025_op: Option<String>,
+    pub target_2025: Option<String>,
+    pub target_2030_op: Option<String>,
+    pub target_2030: Option<String>,
+}
+
+impl Store {
+    /// Changes an indicator as `change` says, audited with the old and the new indicator.
+    pub async fn update_indicator(
+        &self,
+        code: &str,
+        change: &IndicatorChange,
+        actor: &Actor,
+    ) -> Result<Indicator, StoreError> {
+        let old = self.indicator_detail(code).await?.indicator;
+        let shipped = binhdang_domain::shipped::catalogue().map_err(|e| StoreError::Config(e.to_string()))?;
+        let is_shipped = shipped.indicators.iter().any(|i| i.code == code);
+        let problem = |field: &str, what: &str, en: String, vi: String| FieldProblem::new(field, what, en, vi);
+        let mut problems = Vec::new();
+        let mut new = old.clone();
+        for (field, value, slot) in [
+            ("name_vi", &change.name_vi, &mut new.name_vi),
+            ("name_en", &change.name_en, &mut new.name_en),
+            (
+                "responsible_agency",
+                &change.responsible_agency,
+                &mut new.responsible_agency,
+            ),
+        ] {
+            if let Some(v) = value {
+                if v.trim().is_empty() && field != "responsible_agency" {
+                    problems.push(problem(
+                        field,
+                        "name_missing",
+                        "a name cannot be empty".into(),
+                        "Tên không được để trống".into(),
+                    ));
+                }
+                *slot = v.trim().to_string();
+            }
+        }
+        let optional = |v: &Option<String>, old: &Option<String>| match v {
+            Some(v) if v.trim().is_empty() => None,
+            Some(v) => Some(v.trim().to_string()),
+            None => old.clone(),
+        };
+        new.numerator_vi = optional(&change.numerator_vi, &old.numerator_vi);
+        new.denominator_vi = optional(&change.denominator_vi, &old.denominator_vi);
+        let targets = [
+            (2025, &change.target_2025_op, &change.target_2025),
+            (2030, &change.target_2030_op, &change.target_2030),
+        ];
+        for (year, op, value) in targets {
+            if op.is_none() && value.is_none() {
+                continue;
+            }
+            let field = format!("target_{year}");
+            if is_shipped {
+                problems.push(problem(
+                    &field,
+                    "shipped_target",
+                    format!("the national targets of {code} are Resolution 28's; set a local target instead"),
+                    format!("Mục tiêu quốc gia của chỉ tiêu {code} do Nghị quyết 28 quy định; hãy đặt chỉ tiêu của địa phương"),
+                ));
+                continue;
+            }
+            new.national_targets.retain(|t| t.year != year);
+            let (op, value) = (
+                op.as_deref().unwrap_or("").trim(),
+                value.as_deref().unwrap_or("").trim(),
+            );
+            if op.is_empty() && value.is_empty() {
+                continue;
+            }
+            let record = IndicatorRecord {
+                code: code.into(),
+                measure: new.measure.as_str().into(),
+                factor: new.factor.to_string(),
+                direction: new.direction.as_str().into(),
+                aggregation: new.aggregation.as_str().into(),
+                lowest_level: new.lowest_level.as_str().into(),
+                target_2025_op: op.into(),
+                target_2025: value.into(),
+                ..IndicatorRecord::default()
+            };
+            match record.parse() {
+                Ok(parsed) => {
+                    let target = parsed.national_targets[0].target;
+                    for mut p in crate::catalogue::target_problems(&new, &target) {
+                        p.field = field.clone();
+                        problems.push(p);
+                    }
+                    new.national_targets
+                        .push(binhdang_domain::NationalTarget { year, target });
+                }
+                Err(e) => problems.push(problem(&field, "bad_value", e.to_string(), e.message_vi())),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(StoreError::Invalid(problems));
+        }
+        new.national_targets.sort_by_key(|t| t.year);
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "UPDATE indicators SET name_vi = $1, name_en = $2, numerator_vi = $3, denominator_vi = $4,
+                responsible_agency = $5 WHERE code = $6",
+        )
+        .bind(&new.name_vi)
+        .bind(&new.name_en)
+        .bind(new.numerator_vi.clone())
+        .bind(new.denominator_vi.clone())
+        .bind(&new.responsible_agency)
+        .bind(code)
+        .execute(&mut *tx)
+        .await?;
+        // The entry form's boxes are named from the indicator's wording.
+        for e in new.data_elements(&[]) {
+            sqlx::query("UPDATE data_elements SET name_vi = $1, name_en = $2 WHERE code = $3")
+                .bind(&e.name_vi)
+                .bind(&e.name_en)
+                .bind(&e.code)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if new.national_targets != old.national_targets {
+            sqlx::query("DELETE FROM national_targets WHERE indicator_code = $1")
+                .bind(code)
+                .execute(&mut *tx)
+                .await?;
+            for t in &new.national_targets {
+                sqlx::query("INSERT INTO national_targets (indicator_code, year, op, value) VALUES ($1, $2, $3, $4)")
+                    .bind(code)
+                    .bind(i64::from(t.year))
+                    .bind(t.target.op.as_str())
+                    .bind(t.target.value.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        let entry = AuditEntry {
+            actor: &actor.name,
+            origin: &actor.origin,
+            action: "indicator.update",
+            unit_id: country_id(&mut tx).await?,
+            period: None,
+            subject: code,
+            old_value: Some(serde_json::json!(old)),
+            new_value: Some(serde_json::json!(new)),
+            reason: None,
+        };
+        audit_in(&mut tx, &entry, &self.now_text()).await?;
+        tx.commit().await?;
+        Ok(new)
+    }
+}

@@ -143,3 +143,35 @@ on_both_backends! {
         assert_eq!(app.get("/api/v1/indicators/7.2").await.0, StatusCode::NOT_FOUND);
     }
 }
+
+on_both_backends! {
+    async fn an_indicators_wording_agency_and_added_targets_change_audited(backend: Backend) {
+        let app = App::spawn(backend).await;
+        // The 2025 reform: the labour office's work went to Home Affairs.
+        let (s, changed) = app.put("/api/v1/indicators/2.1", &json!({"responsible_agency": "Phòng Nội vụ"}), "vi").await;
+        assert_eq!(s, StatusCode::OK, "{changed}");
+        assert_eq!(changed["responsible_agency"], "Phòng Nội vụ");
+        let (_, trail) = app.get("/api/v1/audit?unit=VN").await;
+        let update = trail["records"].as_array().unwrap().iter().find(|r| r["action"] == "indicator.update").cloned().unwrap();
+        assert!(update["old_value"].to_string().contains("Phòng Lao động - Thương binh và Xã hội"), "{update}");
+        assert!(update["new_value"].to_string().contains("Phòng Nội vụ"), "{update}");
+        // Resolution 28's targets are not the administrator's to change.
+        let (s, refused) = app.put("/api/v1/indicators/2.1", &json!({"target_2025_op": ">=", "target_2025": "45"}), "vi").await;
+        assert_eq!((s, problems(&refused)), (StatusCode::UNPROCESSABLE_ENTITY, vec![("target_2025".to_string(), "shipped_target".to_string())]));
+
+        // An added indicator's targets and wording change; its entry box is renamed with it.
+        assert_eq!(app.post("/api/v1/indicators", &gbv_support_indicator()).await.0, StatusCode::CREATED);
+        let (s, body) = app.put("/api/v1/indicators/7.1", &json!({"target_2025": "150", "target_2025_op": ">=", "name_vi": " "}), "vi").await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(problems(&body).len(), 2, "an empty name and a share over 100 %: {body}");
+        let (s, body) = app.put("/api/v1/indicators/7.1", &json!({"target_2025": "85", "target_2025_op": ">=", "target_2030_op": "", "target_2030": "",
+            "numerator_vi": "Số nạn nhân được trợ giúp pháp lý"}), "vi").await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+        assert_eq!(body["national_targets"], json!([{"year": 2025, "op": ">=", "value": "85"}]), "{body}");
+        let numerator = body["data_elements"].as_array().unwrap().iter().find(|e| e["code"] == "7.1.num").unwrap().clone();
+        assert_eq!(numerator["name_vi"], "Số nạn nhân được trợ giúp pháp lý");
+        let reviewer = app.user("tham.dinh", Role::Reviewer, "12").await;
+        let (s, _) = app.send(&reviewer, Method::PUT, "/api/v1/indicators/7.1", Some(&json!({"name_vi": "x"}))).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+    }
+}

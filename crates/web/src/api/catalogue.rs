@@ -77,6 +77,28 @@ pub async fn add_indicators(
     Ok((StatusCode::CREATED, Json(json!({ "added": added }))))
 }
 
+/// `PUT /api/v1/indicators/{code}` (administrators) with any of `name_vi`, `name_en`,
+/// `numerator_vi`, `denominator_vi`, `responsible_agency` and, for an added indicator,
+/// `target_2025_op`/`target_2025`/`target_2030_op`/`target_2030` (empty removes the target):
+/// answers the indicator as `GET` does; audited with the old and new indicator.
+pub async fn update_indicator(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(code): Path<String>,
+    body: Result<JsonBody<catalogue_changes::IndicatorChange>, ApiError>,
+) -> ApiResult<Json<Value>> {
+    require_admin(&state, &caller, "indicator.update").await?;
+    let JsonBody(change) = body?;
+    state
+        .store
+        .update_indicator(code.trim(), &change, &caller.actor())
+        .await?;
+    let detail = state.store.indicator_detail(code.trim()).await?;
+    Ok(Json(
+        serde_json::to_value(detail).map_err(|e| ApiError::Internal(e.to_string()))?,
+    ))
+}
+
 /// `DELETE /api/v1/indicators/{code}` (administrators): removes an indicator that was added
 /// and holds no data; the national catalogue's stay (422).
 pub async fn remove_indicator(

@@ -175,7 +175,9 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/indicators/{code}",
-            get(catalogue::get_indicator).delete(catalogue::remove_indicator),
+            get(catalogue::get_indicator)
+                .put(catalogue::update_indicator)
+                .delete(catalogue::remove_indicator),
         )
         .route("/indicators/{code}/local-targets", put(catalogue::put_local_target))
         .route("/values", get(values::get_values).put(values::put_values))
