@@ -35,6 +35,22 @@ pub struct Programme {
     pub half: Option<u8>,
     /// Deadline per submitting level: a commune's report is due to its parent by this day.
     pub deadlines: Vec<(UnitLevel, DayOfYear)>,
+    /// Whom the programme binds beyond its levels (empty: everyone).
+    #[serde(default)]
+    pub binds: Binding,
+}
+
+/// The units and agencies a programme binds: the labour federation's annual programme binds
+/// the federation's agencies, not every commune. A level without a deadline still reports,
+/// without a deadline to be judged against.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Binding {
+    /// GSO codes: these units and every unit below them (empty: every unit).
+    #[serde(default)]
+    pub units: Vec<String>,
+    /// Agency codes (empty: every agency of a bound unit).
+    #[serde(default)]
+    pub agencies: Vec<String>,
 }
 
 impl Programme {
@@ -45,6 +61,16 @@ impl Programme {
                 (Period::HalfYear { half, .. }, Some(h)) => *half == h,
                 _ => true,
             }
+    }
+
+    /// Whether a unit whose own and ancestors' codes are `lineage` reports under it.
+    pub fn binds_unit<'a>(&self, mut lineage: impl Iterator<Item = &'a str>) -> bool {
+        self.binds.units.is_empty() || lineage.any(|code| self.binds.units.iter().any(|u| u == code))
+    }
+
+    /// Whether the agency coded `code` (of a bound unit) sends its part under it.
+    pub fn binds_agency(&self, code: &str) -> bool {
+        self.binds.agencies.is_empty() || self.binds.agencies.iter().any(|a| a == code)
     }
 
     /// When a unit of `level` must submit its report for `period`.
@@ -106,6 +132,7 @@ pub fn default_programmes() -> Vec<Programme> {
             name_vi: "Báo cáo 6 tháng đầu năm thực hiện Chiến lược quốc gia về bình đẳng giới".into(),
             name_en: "National Strategy on Gender Equality: first-half report".into(),
             period_type: PeriodType::HalfYear,
+            binds: Binding::default(),
             half: Some(1),
             deadlines: vec![
                 (UnitLevel::Commune, day(6, 5)),
@@ -118,6 +145,7 @@ pub fn default_programmes() -> Vec<Programme> {
             name_vi: "Báo cáo năm thực hiện Chiến lược quốc gia về bình đẳng giới".into(),
             name_en: "National Strategy on Gender Equality: annual report".into(),
             period_type: PeriodType::Year,
+            binds: Binding::default(),
             half: None,
             deadlines: vec![
                 (UnitLevel::Commune, day(12, 5)),
@@ -131,6 +159,7 @@ pub fn default_programmes() -> Vec<Programme> {
                 .into(),
             name_en: "Action Month for gender equality and GBV prevention report".into(),
             period_type: PeriodType::ActionMonth,
+            binds: Binding::default(),
             half: None,
             deadlines: vec![
                 (
@@ -156,6 +185,7 @@ pub fn default_programmes() -> Vec<Programme> {
             name_vi: "Báo cáo tổng kết thi hành Luật Bình đẳng giới".into(),
             name_en: "Gender Equality Law review".into(),
             period_type: PeriodType::Phase,
+            binds: Binding::default(),
             half: None,
             deadlines: vec![(
                 UnitLevel::Province,

@@ -43,7 +43,11 @@ impl Store {
         period: &Period,
         today: Date,
     ) -> Result<Vec<AgencyPart>, StoreError> {
-        let agencies = self.agencies_of(unit).await?;
+        let mut agencies = self.agencies_of(unit).await?;
+        if !self.programme_binds(programme, unit).await? {
+            agencies.clear();
+        }
+        agencies.retain(|a| programme.binds_agency(&a.code));
         if agencies.is_empty() {
             return Ok(Vec::new());
         }
@@ -114,6 +118,13 @@ impl Store {
                 "not_an_agency_of_unit",
                 format!("{agency} is not an open agency of {}", unit.full_name),
                 format!("{agency} không phải cơ quan đang hoạt động của {}", unit.full_name),
+            ));
+        }
+        if !programme.binds_agency(agency) || !self.programme_binds(programme, unit).await? {
+            return Err(refused(
+                "not_bound",
+                format!("{agency} does not report under {}", programme.name_en),
+                format!("{agency} không thuộc đối tượng báo cáo của {}", programme.name_vi),
             ));
         }
         if self.agency_indicators(agency).await?.is_empty() {

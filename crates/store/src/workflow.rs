@@ -119,10 +119,11 @@ impl Store {
         // A new programme comes after those already there: the default of its period type
         // (the first added) stays as it was.
         sqlx::query(
-            "INSERT INTO programmes (code, name_vi, name_en, period_type, half, deadlines, added_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)
+            "INSERT INTO programmes (code, name_vi, name_en, period_type, half, deadlines, added_at, binds)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
              ON CONFLICT (code) DO UPDATE SET name_vi = excluded.name_vi, name_en = excluded.name_en,
-                period_type = excluded.period_type, half = excluded.half, deadlines = excluded.deadlines",
+                period_type = excluded.period_type, half = excluded.half, deadlines = excluded.deadlines,
+                binds = excluded.binds",
         )
         .bind(&p.code)
         .bind(&p.name_vi)
@@ -131,6 +132,7 @@ impl Store {
         .bind(p.half.map(i64::from))
         .bind(serde_json::to_string(&p.deadlines).map_err(|e| StoreError::Config(e.to_string()))?)
         .bind(self.now_text())
+        .bind(serde_json::to_string(&p.binds).map_err(|e| StoreError::Config(e.to_string()))?)
         .execute(&mut *tx)
         .await?;
         let entry = AuditEntry {
@@ -534,7 +536,12 @@ impl Store {
         period: &Period,
         today: Date,
     ) -> Result<StatusReport, StoreError> {
-        let children = self.reporting_children(unit, period).await?;
+        let mut children = Vec::new();
+        for child in self.reporting_children(unit, period).await? {
+            if self.programme_binds(programme, &child).await? {
+                children.push(child);
+            }
+        }
         let mut lines = Vec::with_capacity(children.len());
         for child in children {
             let s = self.submission(&child, &programme.code, period).await?;
@@ -584,6 +591,23 @@ impl Store {
             late,
             overdue,
         })
+    }
+
+    /// Whether `programme` binds `unit`: it names no units, or the unit or one above it.
+    pub async fn programme_binds(&self, programme: &Programme, unit: &UnitSummary) -> Result<bool, StoreError> {
+        if programme.binds.units.is_empty() {
+            return Ok(true);
+        }
+        let lineage: Vec<String> = sqlx::query(
+            "SELECT u.code FROM unit_ancestors a JOIN units u ON u.id = a.ancestor_id WHERE a.unit_id = $1",
+        )
+        .bind(unit.id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| r.try_get("code"))
+        .collect::<Result<_, _>>()?;
+        Ok(programme.binds_unit(std::iter::once(unit.code.as_str()).chain(lineage.iter().map(String::as_str))))
     }
 
     /// Submissions waiting for a decision in units below `unit` (a reviewer's inbox).
@@ -669,6 +693,8 @@ pub(crate) async fn programmes_on(conn: &mut sqlx::AnyConnection) -> Result<Vec<
                     .map_err(|_| StoreError::Corrupt(format!("period type `{period_type}`")))?,
                 half: r.try_get::<Option<i64>, _>("half")?.and_then(|h| u8::try_from(h).ok()),
                 deadlines: serde_json::from_str(&deadlines).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                binds: serde_json::from_str(&r.try_get::<String, _>("binds")?)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
             })
         })
         .collect()

@@ -595,3 +595,53 @@ on_both_backends! {
         assert!(parts_html.contains("Cơ quan lien-doan-lao-dong") && parts_html.contains("Chưa báo cáo"), "{parts_html}");
     }
 }
+
+on_both_backends! {
+    async fn a_programme_binds_only_the_units_and_agencies_it_names(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let _health = app.agency_officer("yte.12", "so-y-te", &["4.1"]).await;
+        let labour = app.agency_officer("ldld.12", "lien-doan-lao-dong", &["2.3"]).await;
+        // The labour federation's annual programme binds Lai Châu and only its own agency.
+        let federation = json!({"name_vi": "Báo cáo năm của Liên đoàn Lao động", "name_en": "Labour federation annual report",
+            "period_type": "year", "deadlines": [["province", {"month": 12, "day": 5}]],
+            "binds": {"units": ["12"], "agencies": ["lien-doan-lao-dong"]}});
+        let (s, body) = app.send(&app.client, Method::PUT, "/api/v1/programmes/LDLD-Y", Some(&federation)).await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+        assert_eq!(body["programme"]["binds"]["agencies"], json!(["lien-doan-lao-dong"]));
+        let agencies = |status: &Value| -> Vec<String> {
+            status["agencies"].as_array().unwrap().iter().map(|a| a["agency"].as_str().unwrap().to_string()).collect()
+        };
+        let (_, own) = app.get("/api/v1/status?unit=12&period=2025&programme=LDLD-Y").await;
+        assert_eq!(agencies(&own), ["lien-doan-lao-dong"], "{own}");
+        let (_, national) = app.get("/api/v1/status?unit=12&period=2025").await;
+        assert_eq!((national["programme"].as_str(), agencies(&national).len()), (Some("NS-Y"), 2), "{national}");
+        // Of the provinces, only Lai Châu reports under it; Tuyên Quang has nobody bound.
+        let (_, country) = app.get("/api/v1/status?unit=VN&period=2025&programme=LDLD-Y").await;
+        let provinces: Vec<&str> = country["children"].as_array().unwrap().iter().map(|c| c["unit"]["code"].as_str().unwrap()).collect();
+        assert_eq!(provinces, ["12"], "{country}");
+        let (_, other) = app.get("/api/v1/status?unit=08&period=2025&programme=LDLD-Y").await;
+        assert_eq!(other["expected"], 0, "{other}");
+
+        // The federation sends its part under its programme; the national programme's part is still to come.
+        assert_eq!(app.send(&labour, Method::PUT, "/api/v1/values?unit=12&period=2025", Some(&json!({"values": [
+            {"element": "2.3.num", "value": "12"}, {"element": "2.3.den", "value": "40"}]}))).await.0, StatusCode::OK);
+        let (s, body) = app.send(&labour, Method::POST, "/api/v1/workflow/submit?unit=12&period=2025&programme=LDLD-Y", None).await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+        let state = |status: &Value, agency: &str| status["agencies"].as_array().unwrap().iter()
+            .find(|a| a["agency"] == agency).map(|a| a["state"].as_str().unwrap().to_string());
+        let (_, own) = app.get("/api/v1/status?unit=12&period=2025&programme=LDLD-Y").await;
+        assert_eq!(state(&own, "lien-doan-lao-dong").as_deref(), Some("submitted"));
+        let (_, national) = app.get("/api/v1/status?unit=12&period=2025").await;
+        assert_eq!(state(&national, "lien-doan-lao-dong").as_deref(), Some("draft"), "{national}");
+        // The health department is not bound by the federation's programme.
+        let store = &app.db.store;
+        let province = store.unit_on("12", binhdang_store::testing::test_today()).await.unwrap();
+        let programme = store.programme("LDLD-Y").await.unwrap();
+        let actor = binhdang_store::Actor { name: "yte.12".into(), origin: "test".into(), entered_from: None };
+        let refused = store.submit_agency_part("so-y-te", &province, &programme, &"2025".parse().unwrap(), &actor).await.unwrap_err();
+        match refused {
+            binhdang_store::StoreError::Invalid(problems) => assert_eq!(problems[0].code, "not_bound"),
+            other => panic!("{other:?}"),
+        }
+    }
+}

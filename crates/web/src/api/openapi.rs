@@ -164,7 +164,7 @@ fn workflow_paths(doc: &mut Value) {
                 "op": { "enum": [">=", ">", "<=", "<", "=", "~"] },
                 "value": { "type": ["string", "number"], "example": "50" } } } } } },
         "responses": local_target_responses } }));
-    paths.insert("/api/v1/programmes/{code}".into(), json!({ "put": { "summary": "Create or change a reporting programme and its deadlines (administrators)",
+    paths.insert("/api/v1/programmes/{code}".into(), json!({ "put": { "summary": "Create or change a reporting programme, its deadlines and whom it binds (`binds`: units, agencies; administrators)",
         "parameters": [{ "name": "code", "in": "path", "required": true, "schema": { "type": "string" }, "example": "NS-H1" }],
         "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object",
             "required": ["name_vi", "name_en", "period_type", "deadlines"], "properties": {

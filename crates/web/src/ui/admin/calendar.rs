@@ -18,7 +18,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use binhdang_domain::access::Role;
-use binhdang_domain::calendar::{DayOfYear, Programme};
+use binhdang_domain::calendar::{Binding, DayOfYear, Programme};
 use binhdang_domain::{Period, PeriodType, UnitLevel};
 use binhdang_store::{FieldProblem, StoreError};
 use std::collections::HashMap;
@@ -429,7 +429,11 @@ pub async fn submit(
             } else {
                 "programme-new".to_string()
             };
-            let outcome = match read_programme(&form) {
+            let existing_binding = match state.store.programme(sent(&form, "code")).await {
+                Ok(p) => p.binds,
+                Err(_) => Default::default(),
+            };
+            let outcome = match read_programme(&form, existing_binding) {
                 Ok(p) => save_programme(&state, &session.caller, &p)
                     .await
                     .map_err(|e| deadline_fields(e, &p)),
@@ -473,7 +477,7 @@ fn deadline_fields(e: ApiError, programme: &Programme) -> ApiError {
 }
 
 /// Reads a programme form: names, period type, half, and a `dd/mm` deadline per level.
-fn read_programme(form: &[(String, String)]) -> Result<Programme, ApiError> {
+fn read_programme(form: &[(String, String)], existing_binding: Binding) -> Result<Programme, ApiError> {
     let mut problems = Vec::new();
     let code = sent(form, "code");
     if code.is_empty() {
@@ -532,6 +536,8 @@ fn read_programme(form: &[(String, String)]) -> Result<Programme, ApiError> {
             period_type,
             half: half.filter(|_| period_type == PeriodType::HalfYear),
             deadlines,
+            // The page does not show whom a programme binds: kept as the API set it.
+            binds: existing_binding,
         }),
         _ => Err(ApiError::Invalid(problems)),
     }
