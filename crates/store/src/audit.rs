@@ -128,3 +128,38 @@ impl Store {
         Ok(out)
     }
 }
+
+/// Values of a unit's report keyed in by someone of another unit (a reviewer typing in a
+/// commune's paper report): who, from which unit, how many changes, the last when.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct OnBehalf {
+    pub actor: String,
+    pub entered_from: String,
+    pub changes: i64,
+    pub last_at: String,
+}
+
+impl Store {
+    /// Who entered values of `unit` for `period` on its behalf, most recent first.
+    pub async fn entered_on_behalf(&self, unit: &UnitSummary, period: &str) -> Result<Vec<OnBehalf>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT changed_by, entered_from, COUNT(*) AS changes, MAX(changed_at) AS last_at
+             FROM data_value_audit WHERE unit_id = $1 AND period = $2 AND entered_from IS NOT NULL
+             GROUP BY changed_by, entered_from ORDER BY MAX(changed_at) DESC",
+        )
+        .bind(unit.id)
+        .bind(period)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(OnBehalf {
+                    actor: r.try_get("changed_by")?,
+                    entered_from: r.try_get("entered_from")?,
+                    changes: r.try_get("changes")?,
+                    last_at: r.try_get("last_at")?,
+                })
+            })
+            .collect()
+    }
+}

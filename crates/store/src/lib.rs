@@ -42,7 +42,7 @@ mod workflow;
 
 pub use access::{AuditEntry, NewUser, Session, SignInError, TokenInfo, User};
 pub use agency_parts::AgencyPart;
-pub use audit::AuditRecord;
+pub use audit::{AuditRecord, OnBehalf};
 pub use batch::BatchSummary;
 pub use binhdang_domain::figure::{BySex, Completeness, Figure, Part};
 pub use binhdang_domain::rollup::Cell;

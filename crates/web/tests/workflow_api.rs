@@ -497,6 +497,16 @@ on_both_backends! {
         let (_, trail) = app.get("/api/v1/audit?unit=03388&period=2025H2").await;
         let change = trail["records"].as_array().unwrap().iter().find(|r| r["action"] == "value.change").unwrap().clone();
         assert_eq!((change["actor"].as_str(), change["entered_from"].as_str()), (Some("tong.hop.12"), Some("12")), "{change}");
+        // The officer's entry page and the reviewer's review page both say so.
+        for (username, path) in [("can.bo.doanket", format!("/nhap-lieu?{q}")), ("tong.hop.12", format!("/xet-duyet?{q}"))] {
+            let mut visitor = support::visitor::Visitor::new(&app);
+            visitor.sign_in(username, binhdang_store::testing::TEST_PASSWORD).await;
+            let page = visitor.get(&path).await;
+            assert_eq!(page.status, StatusCode::OK, "{path}");
+            let at = page.body.find("id=\"on-behalf\"").unwrap_or_else(|| panic!("{path}: {}", page.body));
+            let notice = &page.body[at..at + page.body[at..].find("</div>").unwrap()];
+            assert!(notice.contains("tong.hop.12 (đơn vị 12) đã nhập thay 2 lần sửa số liệu"), "{path}: {notice}");
+        }
         // The officer's own entry is not "on behalf".
         let (s, _) = app.send(&officer, Method::PUT, &format!("/api/v1/values?{q}"), Some(&one_value(61))).await;
         assert_eq!(s, StatusCode::OK);

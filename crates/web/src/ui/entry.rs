@@ -120,6 +120,8 @@ struct EntryPage {
     objectives: Vec<ObjectiveView>,
     errors: usize,
     unexplained: usize,
+    /// Who keyed in values of this report on the unit's behalf.
+    on_behalf: Vec<String>,
 }
 
 /// What the visitor typed, by field name, kept when the form comes back with problems.
@@ -335,6 +337,7 @@ async fn build(
         objectives: views,
         errors,
         unexplained,
+        on_behalf: super::reporting::on_behalf_lines(store, unit, period, lang).await?,
     })
 }
 

@@ -106,3 +106,31 @@ pub fn previous_report(programmes: &[Programme], period: &Period) -> Period {
     }
     period.previous()
 }
+
+/// Sentences saying who keyed in values of the unit's report on its behalf (a reviewer typing
+/// in a paper report), for the unit's own officer on the entry page and for the reviewer.
+pub async fn on_behalf_lines(
+    store: &binhdang_store::Store,
+    unit: &UnitSummary,
+    period: &Period,
+    lang: Lang,
+) -> Result<Vec<String>, binhdang_store::StoreError> {
+    Ok(store
+        .entered_on_behalf(unit, &period.to_string())
+        .await?
+        .into_iter()
+        .map(|b| {
+            let when = super::format::timestamp(&b.last_at);
+            match lang {
+                Lang::En => format!(
+                    "{} (unit {}) entered {} change(s) on the unit's behalf, the last on {when}.",
+                    b.actor, b.entered_from, b.changes
+                ),
+                Lang::Vi => format!(
+                    "{} (đơn vị {}) đã nhập thay {} lần sửa số liệu, lần cuối {when}.",
+                    b.actor, b.entered_from, b.changes
+                ),
+            }
+        })
+        .collect())
+}

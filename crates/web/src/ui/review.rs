@@ -76,6 +76,8 @@ struct ReviewPage {
     reason: String,
     /// The parts the unit's agencies send (none when it has no agency).
     agency_parts: Vec<AgencyPartRow>,
+    /// Who keyed in values of this report on the unit's behalf.
+    on_behalf: Vec<String>,
 }
 
 /// One agency's part of the report, as the reviewer sees it.
@@ -275,6 +277,7 @@ async fn build(
         events,
         reason: reason.to_string(),
         agency_parts: agency_parts.into_iter().map(|p| agency_part_row(p, lang)).collect(),
+        on_behalf: super::reporting::on_behalf_lines(store, unit, period, lang).await?,
     })
 }
 
