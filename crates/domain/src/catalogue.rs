@@ -335,14 +335,21 @@ pub struct Indicator {
 }
 
 impl Indicator {
-    /// The data elements an officer fills in for this indicator.
+    /// The data elements an officer fills in for this indicator, those of `sex_disaggregated`
+    /// entered by sex.
     pub fn data_elements(&self, sex_disaggregated: &[ElementRole]) -> Vec<DataElement> {
+        let breakdowns: Vec<_> = sex_disaggregated.iter().map(|r| (*r, CategoryCombo::Sex)).collect();
+        self.data_elements_by(&breakdowns)
+    }
+
+    /// The data elements an officer fills in for this indicator, each role listed in
+    /// `breakdowns` entered by its combination (sex, ethnicity, age group).
+    pub fn data_elements_by(&self, breakdowns: &[(ElementRole, CategoryCombo)]) -> Vec<DataElement> {
         let combo = |role| {
-            if sex_disaggregated.contains(&role) {
-                CategoryCombo::Sex
-            } else {
-                CategoryCombo::None
-            }
+            breakdowns
+                .iter()
+                .find(|(r, _)| *r == role)
+                .map_or(CategoryCombo::None, |(_, c)| *c)
         };
         let element = |role: ElementRole, name_vi: String, name_en: String, value_type| DataElement {
             code: format!("{}.{}", self.code, role.suffix()),
@@ -534,21 +541,45 @@ pub enum CategoryCombo {
     None,
     /// Male and female, and a total that must equal their sum when both are given.
     Sex,
+    /// Ethnic minorities (dân tộc thiểu số) and Kinh, as a programme for ethnic-minority
+    /// areas asks; the total is their sum.
+    Ethnicity,
+    /// Under 16 (a child, Luật Trẻ em), 16–59, 60 and over (an older person, Luật Người cao
+    /// tuổi); the total is their sum.
+    AgeGroup,
 }
 
 impl CategoryCombo {
+    pub const ALL: [CategoryCombo; 4] = [
+        CategoryCombo::None,
+        CategoryCombo::Sex,
+        CategoryCombo::Ethnicity,
+        CategoryCombo::AgeGroup,
+    ];
+
     pub fn as_str(&self) -> &'static str {
         match self {
             CategoryCombo::None => "none",
             CategoryCombo::Sex => "sex",
+            CategoryCombo::Ethnicity => "ethnicity",
+            CategoryCombo::AgeGroup => "age_group",
         }
     }
 
+    /// The total first, then the parts.
     pub fn options(&self) -> &'static [Disaggregation] {
+        use Disaggregation::*;
         match self {
-            CategoryCombo::None => &[Disaggregation::Total],
-            CategoryCombo::Sex => &[Disaggregation::Total, Disaggregation::Male, Disaggregation::Female],
+            CategoryCombo::None => &[Total],
+            CategoryCombo::Sex => &[Total, Male, Female],
+            CategoryCombo::Ethnicity => &[Total, EthnicMinority, Kinh],
+            CategoryCombo::AgeGroup => &[Total, AgeUnder16, Age16To59, Age60Plus],
         }
+    }
+
+    /// The parts whose sum is the total (none for `None`).
+    pub fn parts(&self) -> &'static [Disaggregation] {
+        &self.options()[1..]
     }
 
     pub fn allows(&self, d: Disaggregation) -> bool {
@@ -562,6 +593,8 @@ impl FromStr for CategoryCombo {
         match s.trim() {
             "none" | "" => Ok(CategoryCombo::None),
             "sex" => Ok(CategoryCombo::Sex),
+            "ethnicity" => Ok(CategoryCombo::Ethnicity),
+            "age_group" | "age" => Ok(CategoryCombo::AgeGroup),
             other => Err(CatalogueError::Unknown("category combination", other.to_string())),
         }
     }
@@ -621,22 +654,97 @@ pub enum Disaggregation {
     Total,
     Male,
     Female,
+    EthnicMinority,
+    Kinh,
+    // Named as `as_str` names them (serde's snake case would write `age_under16`).
+    #[serde(rename = "age_under_16")]
+    AgeUnder16,
+    #[serde(rename = "age_16_59")]
+    Age16To59,
+    #[serde(rename = "age_60_plus")]
+    Age60Plus,
 }
 
 impl Disaggregation {
+    /// Every part of every category combination (all but the total).
+    pub const PARTS: [Disaggregation; 7] = [
+        Disaggregation::Male,
+        Disaggregation::Female,
+        Disaggregation::EthnicMinority,
+        Disaggregation::Kinh,
+        Disaggregation::AgeUnder16,
+        Disaggregation::Age16To59,
+        Disaggregation::Age60Plus,
+    ];
+
     pub fn as_str(&self) -> &'static str {
         match self {
             Disaggregation::Total => "total",
             Disaggregation::Male => "male",
             Disaggregation::Female => "female",
+            Disaggregation::EthnicMinority => "ethnic_minority",
+            Disaggregation::Kinh => "kinh",
+            Disaggregation::AgeUnder16 => "age_under_16",
+            Disaggregation::Age16To59 => "age_16_59",
+            Disaggregation::Age60Plus => "age_60_plus",
         }
     }
 
+    /// The category combination whose part this is (`None` for the total).
+    pub fn combo(&self) -> CategoryCombo {
+        CategoryCombo::ALL
+            .into_iter()
+            .find(|c| c.parts().contains(self))
+            .unwrap_or(CategoryCombo::None)
+    }
+
+    /// In a Vietnamese sentence, lower case ("tử số nam", "mẫu số dân tộc thiểu số").
     pub fn name_vi(&self) -> &'static str {
         match self {
             Disaggregation::Total => "tổng",
             Disaggregation::Male => "nam",
             Disaggregation::Female => "nữ",
+            Disaggregation::EthnicMinority => "dân tộc thiểu số",
+            Disaggregation::Kinh => "dân tộc Kinh",
+            Disaggregation::AgeUnder16 => "dưới 16 tuổi",
+            Disaggregation::Age16To59 => "từ 16 đến 59 tuổi",
+            Disaggregation::Age60Plus => "từ 60 tuổi trở lên",
+        }
+    }
+
+    /// In an English sentence ("the male numerator", "the ethnic-minority denominator").
+    pub fn name_en(&self) -> &'static str {
+        match self {
+            Disaggregation::Total => "total",
+            Disaggregation::Male => "male",
+            Disaggregation::Female => "female",
+            Disaggregation::EthnicMinority => "ethnic-minority",
+            Disaggregation::Kinh => "Kinh",
+            Disaggregation::AgeUnder16 => "under-16",
+            Disaggregation::Age16To59 => "16-59",
+            Disaggregation::Age60Plus => "60-and-over",
+        }
+    }
+
+    /// A column heading on the entry form and in workbooks.
+    pub fn label(&self, english: bool) -> &'static str {
+        match (self, english) {
+            (Disaggregation::Total, false) => "Tổng",
+            (Disaggregation::Male, false) => "Nam",
+            (Disaggregation::Female, false) => "Nữ",
+            (Disaggregation::EthnicMinority, false) => "Dân tộc thiểu số",
+            (Disaggregation::Kinh, false) => "Kinh",
+            (Disaggregation::AgeUnder16, false) => "Dưới 16 tuổi",
+            (Disaggregation::Age16To59, false) => "16–59 tuổi",
+            (Disaggregation::Age60Plus, false) => "Từ 60 tuổi",
+            (Disaggregation::Total, true) => "Total",
+            (Disaggregation::Male, true) => "Men",
+            (Disaggregation::Female, true) => "Women",
+            (Disaggregation::EthnicMinority, true) => "Ethnic minorities",
+            (Disaggregation::Kinh, true) => "Kinh",
+            (Disaggregation::AgeUnder16, true) => "Under 16",
+            (Disaggregation::Age16To59, true) => "16–59",
+            (Disaggregation::Age60Plus, true) => "60 and over",
         }
     }
 }
@@ -654,6 +762,11 @@ impl FromStr for Disaggregation {
             "total" | "tong" | "tổng" => Ok(Disaggregation::Total),
             "male" | "nam" => Ok(Disaggregation::Male),
             "female" | "nu" | "nữ" => Ok(Disaggregation::Female),
+            "ethnic_minority" | "dtts" => Ok(Disaggregation::EthnicMinority),
+            "kinh" => Ok(Disaggregation::Kinh),
+            "age_under_16" => Ok(Disaggregation::AgeUnder16),
+            "age_16_59" => Ok(Disaggregation::Age16To59),
+            "age_60_plus" => Ok(Disaggregation::Age60Plus),
             other => Err(CatalogueError::Unknown("disaggregation", other.to_string())),
         }
     }
@@ -704,6 +817,12 @@ pub struct IndicatorRecord {
     /// `sum` or `last` (empty: `last`, which never adds what should not be added).
     #[serde(default)]
     pub time_aggregation: String,
+    /// Elements entered by ethnicity (ethnic minorities / Kinh), as `sex_disaggregated`.
+    #[serde(default)]
+    pub ethnicity_disaggregated: String,
+    /// Elements entered by age group (under 16, 16–59, 60 and over), as `sex_disaggregated`.
+    #[serde(default)]
+    pub age_disaggregated: String,
 }
 
 impl IndicatorRecord {
@@ -768,33 +887,75 @@ impl IndicatorRecord {
     /// quotient's numerator and denominator, or a count's value; never a stated rate, a
     /// yes/no or a sentence (they have no sum by sex).
     pub fn sex_roles(&self, measure: MeasureKind) -> Result<Vec<ElementRole>, CatalogueError> {
-        let mut roles = Vec::new();
-        for word in self
-            .sex_disaggregated
-            .split([';', ',', ' ', '|', '+'])
-            .filter(|w| !w.trim().is_empty())
-        {
-            let role: ElementRole = word.parse()?;
-            let fits = match role {
-                ElementRole::Numerator | ElementRole::Denominator => measure.is_quotient(),
-                ElementRole::Value => matches!(measure, MeasureKind::Count | MeasureKind::Hours),
-                ElementRole::Rate => false,
-            };
-            if !fits {
-                return Err(CatalogueError::NotBySex { role, measure });
-            }
-            if !roles.contains(&role) {
-                roles.push(role);
+        roles_in("sex_disaggregated", &self.sex_disaggregated, measure)
+    }
+
+    /// Every element the row breaks down, with its combination (sex, ethnicity, age group),
+    /// each checked as [`IndicatorRecord::sex_roles`] is; an element broken down two ways is
+    /// refused (it has one set of parts adding up to its total).
+    pub fn breakdowns(&self, measure: MeasureKind) -> Result<Vec<(ElementRole, CategoryCombo)>, CatalogueError> {
+        let mut out: Vec<(ElementRole, CategoryCombo)> = Vec::new();
+        for (column, text, combo) in [
+            ("sex_disaggregated", &self.sex_disaggregated, CategoryCombo::Sex),
+            (
+                "ethnicity_disaggregated",
+                &self.ethnicity_disaggregated,
+                CategoryCombo::Ethnicity,
+            ),
+            ("age_disaggregated", &self.age_disaggregated, CategoryCombo::AgeGroup),
+        ] {
+            for role in roles_in(column, text, measure)? {
+                if let Some((_, first)) = out.iter().find(|(r, _)| *r == role) {
+                    return Err(CatalogueError::TwoBreakdowns {
+                        column,
+                        role,
+                        first: *first,
+                        second: combo,
+                    });
+                }
+                out.push((role, combo));
             }
         }
-        Ok(roles)
+        Ok(out)
     }
+}
+
+/// The roles a breakdown column lists (`numerator;denominator`, `value`), each checked
+/// against the measure.
+fn roles_in(column: &'static str, text: &str, measure: MeasureKind) -> Result<Vec<ElementRole>, CatalogueError> {
+    let mut roles = Vec::new();
+    for word in text.split([';', ',', ' ', '|', '+']).filter(|w| !w.trim().is_empty()) {
+        let role: ElementRole = word.parse()?;
+        let fits = match role {
+            ElementRole::Numerator | ElementRole::Denominator => measure.is_quotient(),
+            ElementRole::Value => matches!(measure, MeasureKind::Count | MeasureKind::Hours),
+            ElementRole::Rate => false,
+        };
+        if !fits {
+            return Err(CatalogueError::CannotBreakDown { column, role, measure });
+        }
+        if !roles.contains(&role) {
+            roles.push(role);
+        }
+    }
+    Ok(roles)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CatalogueError {
-    #[error("a {} indicator has no {} element to enter by sex", measure.as_str(), role.as_str())]
-    NotBySex { role: ElementRole, measure: MeasureKind },
+    #[error("a {} indicator has no {} element to break down (by sex, ethnicity or age)", measure.as_str(), role.as_str())]
+    CannotBreakDown {
+        column: &'static str,
+        role: ElementRole,
+        measure: MeasureKind,
+    },
+    #[error("the {} is broken down both by {} and by {}; choose one", role.as_str(), first.as_str(), second.as_str())]
+    TwoBreakdowns {
+        column: &'static str,
+        role: ElementRole,
+        first: CategoryCombo,
+        second: CategoryCombo,
+    },
     #[error("unknown {0}: `{1}`{accepted}", accepted = accepted_values(.0))]
     Unknown(&'static str, String),
     #[error("factor {factor} does not fit measure {}", measure.as_str())]
@@ -821,8 +982,8 @@ impl CatalogueError {
     /// The same in Vietnamese, for the person who typed the row.
     pub fn message_vi(&self) -> String {
         match self {
-            CatalogueError::NotBySex { role, measure } => format!(
-                "chỉ tiêu đo bằng {} không có ô {} để nhập theo giới tính",
+            CatalogueError::CannotBreakDown { role, measure, .. } => format!(
+                "chỉ tiêu đo bằng {} không có ô {} để chia theo giới tính, dân tộc hay độ tuổi",
                 measure.as_str(),
                 role.label_vi().to_lowercase()
             ),
@@ -841,6 +1002,14 @@ impl CatalogueError {
                 };
                 format!("không hiểu {field} `{value}`{}", accepted_values(what))
             }
+            CatalogueError::TwoBreakdowns {
+                role, first, second, ..
+            } => format!(
+                "{} được chia theo cả {} và {}; chỉ chọn một cách",
+                role.label_vi(),
+                first.as_str(),
+                second.as_str()
+            ),
             CatalogueError::FactorMismatch { measure, factor } => {
                 format!("hệ số {factor} không khớp cách đo {}", measure.as_str())
             }
@@ -911,7 +1080,7 @@ mod tests {
                 ..record()
             };
             let err = row.sex_roles(MeasureKind::Percent).unwrap_err();
-            assert!(matches!(err, CatalogueError::NotBySex { .. }), "{err}");
+            assert!(matches!(err, CatalogueError::CannotBreakDown { .. }), "{err}");
         }
         let count = IndicatorRecord {
             sex_disaggregated: "value".into(),
@@ -926,6 +1095,20 @@ mod tests {
             .parse()
             .is_err()
         );
+    }
+
+    #[test]
+    fn every_breakdown_has_one_name_in_json_text_and_back() {
+        for d in [Disaggregation::Total].into_iter().chain(Disaggregation::PARTS) {
+            let json = serde_json::to_value(d).unwrap();
+            assert_eq!(json, serde_json::json!(d.as_str()));
+            assert_eq!(d.as_str().parse::<Disaggregation>().unwrap(), d);
+            assert!(d == Disaggregation::Total || d.combo().parts().contains(&d));
+        }
+        for combo in CategoryCombo::ALL {
+            assert_eq!(combo.as_str().parse::<CategoryCombo>().unwrap(), combo);
+            assert_eq!(combo.options()[0], Disaggregation::Total);
+        }
     }
 
     #[test]

@@ -247,10 +247,15 @@ pub fn to_adx(set: &DataValueSet, exported: &str) -> String {
             xml_escape(&adx)
         ));
         for v in values {
+            // A dimension attribute per category: SEX="M"/"F", else the combination's name
+            // with binhdang's option code (ETHNICITY="kinh", AGE_GROUP="age_60_plus").
             let sex = match disaggregation_of(v.category_option_combo.as_deref()) {
-                Some(Disaggregation::Male) => " SEX=\"M\"",
-                Some(Disaggregation::Female) => " SEX=\"F\"",
-                _ => "",
+                Some(Disaggregation::Male) => " SEX=\"M\"".to_string(),
+                Some(Disaggregation::Female) => " SEX=\"F\"".to_string(),
+                Some(d) if d != Disaggregation::Total => {
+                    format!(" {}=\"{}\"", d.combo().as_str().to_ascii_uppercase(), d.as_str())
+                }
+                _ => String::new(),
             };
             let value = v.value.as_deref().unwrap_or("");
             let numeric = !value.is_empty() && value.parse::<f64>().is_ok();

@@ -3,7 +3,7 @@
 //! changes to its sums tables in the save's own transaction; `binhdang verify` recomputes
 //! them from the stored values with the same functions.
 
-use crate::{CategoryCombo, DataElement, Disaggregation, ElementRole, ValueType};
+use crate::{DataElement, Disaggregation, ElementRole, ValueType};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -27,7 +27,7 @@ pub fn contributions(
     for (d, v) in entered {
         out.insert(*d, *v);
     }
-    if element.category_combo == CategoryCombo::Sex && !entered.contains_key(&Disaggregation::Total) {
+    if !element.category_combo.parts().is_empty() && !entered.contains_key(&Disaggregation::Total) {
         out.insert(Disaggregation::Total, entered.values().copied().sum());
     }
     out

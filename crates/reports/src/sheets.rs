@@ -147,11 +147,7 @@ fn number_format(t: ValueType) -> String {
 }
 
 fn d_label(d: Disaggregation) -> &'static str {
-    match d {
-        Disaggregation::Total => "Tổng",
-        Disaggregation::Male => "Nam",
-        Disaggregation::Female => "Nữ",
-    }
+    d.label(false)
 }
 
 /// Writes the heading block every sheet starts with.

@@ -17,7 +17,7 @@ pub const MAX_INDICATORS: usize = 500;
 /// The columns of a list of indicators: the shipped catalogue's, then the optional ones.
 pub const INDICATOR_COLUMNS: &str = "code,objective,objective_vi,name_vi,name_en,measure,factor,direction,\
 target_2025_op,target_2025,target_2030_op,target_2030,numerator_vi,denominator_vi,aggregation,lowest_level,\
-agency_example,confidence[,objective_en,sex_disaggregated,time_aggregation]";
+agency_example,confidence[,objective_en,sex_disaggregated,ethnicity_disaggregated,age_disaggregated,time_aggregation]";
 
 /// Reads a list of indicators (CSV or tab-separated, heading as `indicators.csv`).
 pub fn parse_indicator_list(text: &str) -> Result<Vec<IndicatorRecord>, StoreError> {
@@ -48,7 +48,7 @@ fn column_of(e: &CatalogueError) -> &'static str {
         CatalogueError::Unknown(what, _) => match *what {
             "time aggregation" => "time_aggregation",
             "level" => "lowest_level",
-            "element role" => "sex_disaggregated",
+            "element role" => "sex_disaggregated/ethnicity_disaggregated/age_disaggregated",
             "target" | "target operator" => "target_2025/target_2030",
             "factor" => "factor",
             "measure" => "measure",
@@ -57,7 +57,7 @@ fn column_of(e: &CatalogueError) -> &'static str {
             _ => "row",
         },
         CatalogueError::FactorMismatch { .. } => "factor",
-        CatalogueError::NotBySex { .. } => "sex_disaggregated",
+        CatalogueError::CannotBreakDown { column, .. } | CatalogueError::TwoBreakdowns { column, .. } => column,
         CatalogueError::InRow(_, inner) => column_of(inner),
     }
 }
@@ -159,7 +159,7 @@ impl Store {
             )]
         };
         let mut indicator = row.parse().map_err(wrong)?;
-        let sex = row.sex_roles(indicator.measure).map_err(wrong)?;
+        let breakdowns = row.breakdowns(indicator.measure).map_err(wrong)?;
         let mut problems = Vec::new();
         for field in [&row.name_vi, &row.name_en] {
             if field.trim().is_empty() {
@@ -217,7 +217,7 @@ impl Store {
             indicator.time_aggregation_reason_en = "not stated when the indicator was added".into();
             indicator.time_aggregation_reason_vi = "không nêu khi thêm chỉ tiêu".into();
         }
-        let elements = indicator.data_elements(&sex);
+        let elements = indicator.data_elements_by(&breakdowns);
         Ok(Checked {
             indicator,
             elements,

@@ -66,14 +66,21 @@ const PRUNE_EVERY: i64 = 16;
 /// Values one process keeps at most (each about 32 bytes with its unit id).
 pub(crate) const MAX_CACHED_VALUES: usize = 1_000_000;
 
-const DISAGGREGATIONS: [Disaggregation; 3] = [Disaggregation::Total, Disaggregation::Male, Disaggregation::Female];
+/// Every disaggregation of every category combination: the total, then the parts.
+const DISAGGREGATIONS: [Disaggregation; SLOTS] = [
+    Disaggregation::Total,
+    Disaggregation::Male,
+    Disaggregation::Female,
+    Disaggregation::EthnicMinority,
+    Disaggregation::Kinh,
+    Disaggregation::AgeUnder16,
+    Disaggregation::Age16To59,
+    Disaggregation::Age60Plus,
+];
+const SLOTS: usize = 8;
 
 fn slot(d: Disaggregation) -> usize {
-    match d {
-        Disaggregation::Total => 0,
-        Disaggregation::Male => 1,
-        Disaggregation::Female => 2,
-    }
+    DISAGGREGATIONS.iter().position(|x| *x == d).unwrap_or(0)
 }
 
 /// The values of the units under one parent for one period, as the outlier test compares
@@ -83,7 +90,7 @@ fn slot(d: Disaggregation) -> usize {
 /// unit id order.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Children {
-    cells: HashMap<String, [Vec<(Decimal, i64)>; 3]>,
+    cells: HashMap<String, [Vec<(Decimal, i64)>; SLOTS]>,
     len: usize,
 }
 

@@ -23,8 +23,16 @@
     var input = block.querySelector('input[data-role="' + role + '"][data-d="' + d + '"]');
     var v = input ? parseVi(input.value) : null;
     if (d === "total" && v === null) {
-      var m = valueOf(block, role, "male"), f = valueOf(block, role, "female");
-      if (m !== null && f !== null && !isNaN(m) && !isNaN(f)) return m + f;
+      // The sum of the parts (men and women, or ethnic groups, or age groups) when all are typed.
+      var parts = block.querySelectorAll('input[data-role="' + role + '"]:not([data-d="total"])');
+      if (parts.length === 0) return null;
+      var sum = 0;
+      for (var i = 0; i < parts.length; i++) {
+        var p = parseVi(parts[i].value);
+        if (p === null || isNaN(p)) return null;
+        sum += p;
+      }
+      return sum;
     }
     return v;
   }

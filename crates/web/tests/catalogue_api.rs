@@ -175,3 +175,80 @@ on_both_backends! {
         assert_eq!(s, StatusCode::FORBIDDEN);
     }
 }
+
+on_both_backends! {
+    async fn a_programme_indicator_broken_down_by_ethnicity_and_by_age_is_entered_checked_and_summed(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let mut completion = gbv_support_indicator();
+        completion["code"] = json!("7.5");
+        completion["name_vi"] = json!("Tỷ lệ học sinh hoàn thành tiểu học");
+        completion["sex_disaggregated"] = json!("");
+        completion["ethnicity_disaggregated"] = json!("numerator;denominator");
+        let cases = json!({"code": "7.6", "objective": 7, "name_vi": "Số nạn nhân bạo lực được hỗ trợ", "name_en": "Victims supported",
+            "measure": "count", "factor": "1", "direction": "higher", "aggregation": "sum", "lowest_level": "commune",
+            "age_disaggregated": "value"});
+        // One element cannot be broken down two ways.
+        let mut both = completion.clone();
+        both["code"] = json!("7.7");
+        both["age_disaggregated"] = json!("numerator");
+        let (s, refused) = app.post("/api/v1/indicators", &both).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(problems(&refused)[0].0, "row 1, column age_disaggregated", "{refused}");
+        let (s, added) = app.post("/api/v1/indicators", &json!([completion, cases])).await;
+        assert_eq!(s, StatusCode::CREATED, "{added}");
+        let (_, detail) = app.get("/api/v1/indicators/7.6").await;
+        assert_eq!(detail["data_elements"][0]["category_combo"], "age_group");
+
+        // The commune's form has a column per group.
+        app.db.token_for("can.bo.xa", Role::Officer, "03490").await;
+        let mut officer = Visitor::new(&app);
+        officer.sign_in("can.bo.xa", TEST_PASSWORD).await;
+        let form = officer.get("/nhap-lieu?unit=03490&period=2024").await;
+        for heading in ["Dân tộc thiểu số", "Kinh", "Dưới 16 tuổi", "16–59 tuổi", "Từ 60 tuổi"] {
+            assert!(form.body.contains(&format!("<th scope=\"col\">{heading}</th>")), "{heading}");
+        }
+        assert!(form.body.contains("name=\"v.7.5.num.ethnic_minority\"") || form.body.contains("7.5.num.ethnic_minority"), "{}", form.body);
+
+        // Parts that do not add up to the total are an error, named by their groups.
+        let body = json!({"values": [
+            {"element": "7.6.value", "disaggregation": "age_under_16", "value": "2"},
+            {"element": "7.6.value", "disaggregation": "age_16_59", "value": "5"},
+            {"element": "7.6.value", "disaggregation": "age_60_plus", "value": "1"},
+            {"element": "7.6.value", "value": "9"}]});
+        let (s, saved) = app.put("/api/v1/values?unit=03490&period=2024", &body, "vi").await;
+        assert_eq!(s, StatusCode::OK, "{saved}");
+        let messages = saved["validation"]["findings"].to_string();
+        assert!(messages.contains("dưới 16 tuổi + từ 16 đến 59 tuổi + từ 60 tuổi trở lên (8) khác tổng (9)"), "{messages}");
+        assert!(messages.contains("\"disaggregation\":\"age_under_16\""), "the same names in and out: {messages}");
+        let fixed = json!({"values": [{"element": "7.6.value", "value": "8"}]});
+        let (_, saved) = app.put("/api/v1/values?unit=03490&period=2024", &fixed, "vi").await;
+        assert_eq!(saved["validation"]["errors"], 0, "{saved}");
+        // Entered without the total, the parts make it; the province sums them.
+        let (_, communes) = app.get("/api/v1/units?date=2024-06-30&parent=109").await;
+        let other = communes["units"].as_array().unwrap().iter().map(|u| u["code"].as_str().unwrap().to_string())
+            .find(|c| c != "03490").unwrap();
+        for (unit, minority, kinh) in [("03490", ("3", "10"), ("4", "5")), (other.as_str(), ("2", "4"), ("1", "1"))] {
+            let body = json!({"values": [
+                {"element": "7.5.num", "disaggregation": "ethnic_minority", "value": minority.0},
+                {"element": "7.5.den", "disaggregation": "ethnic_minority", "value": minority.1},
+                {"element": "7.5.num", "disaggregation": "kinh", "value": kinh.0},
+                {"element": "7.5.den", "disaggregation": "kinh", "value": kinh.1}]});
+            let (s, saved) = app.put(&format!("/api/v1/values?unit={unit}&period=2024"), &body, "vi").await;
+            assert_eq!(s, StatusCode::OK, "{saved}");
+            assert_eq!(saved["validation"]["errors"], 0, "{saved}");
+        }
+        let (_, province) = app.get("/api/v1/aggregates?unit=12&period=2024&indicator=7.5").await;
+        let figure = &province["aggregates"][0];
+        assert_eq!((figure["numerator"].as_str(), figure["denominator"].as_str()), (Some("10"), Some("20")), "{province}");
+        assert_eq!(figure["value"], "50");
+        // More counted than enrolled among ethnic minorities is caught for that group.
+        let wrong = json!({"values": [{"element": "7.5.num", "disaggregation": "ethnic_minority", "value": "11"}]});
+        let (_, saved) = app.put("/api/v1/values?unit=03490&period=2024", &wrong, "vi").await;
+        assert!(saved.to_string().contains("builtin.num_le_den.7.5.ethnic_minority"), "{saved}");
+        // The groups travel to DHIS2 as category option combos, and to ADX as a dimension.
+        let (_, set) = app.get("/api/v1/dataValueSets?orgUnit=03490&period=2024").await;
+        assert!(set["dataValues"].as_array().unwrap().iter().any(|v| v["dataElement"] == "7.5.den" && v["categoryOptionCombo"] == "kinh"), "{set}");
+        let adx = app.client.get(format!("{}/api/v1/dataValueSets?orgUnit=03490&period=2024&format=adx", app.base)).send().await.unwrap().text().await.unwrap();
+        assert!(adx.contains("AGE_GROUP=\"age_60_plus\" value=\"1\""), "{adx}");
+    }
+}

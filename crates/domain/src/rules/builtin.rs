@@ -2,7 +2,7 @@
 //! the stated-rate check ([`StatedRateRule`]).
 
 use super::{BinOp, Expr, Finding, FindingKind, Operator, Reference, Rule, Scope, Severity};
-use crate::{CategoryCombo, DataElement, Disaggregation, Indicator, MeasureKind, ValueType, vn};
+use crate::{DataElement, Disaggregation, Indicator, MeasureKind, ValueType, vn};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
@@ -166,9 +166,9 @@ pub fn builtin_rules(indicators: &[Indicator], elements: &[DataElement]) -> Vec<
                     format!("Indicator {code}: the numerator ({{left}}) must not exceed the denominator ({{right}})"),
                 ),
             ));
-            if num.category_combo == CategoryCombo::Sex && den.category_combo == CategoryCombo::Sex {
-                for (d, en) in [(Disaggregation::Male, "male"), (Disaggregation::Female, "female")] {
-                    let vi = d.name_vi();
+            if num.category_combo == den.category_combo {
+                for &d in num.category_combo.parts() {
+                    let (vi, en) = (d.name_vi(), d.name_en());
                     out.push(rule(
                         format!("num_le_den.{code}.{}", d.as_str()),
                         reference(&num.code, Some(d)),
@@ -223,23 +223,28 @@ pub fn builtin_rules(indicators: &[Indicator], elements: &[DataElement]) -> Vec<
         }
         for element in elements.iter().filter(|e| {
             e.indicator.as_deref() == Some(code.as_str())
-                && e.category_combo == CategoryCombo::Sex
+                && !e.category_combo.parts().is_empty()
                 && e.value_type != ValueType::Text
         }) {
             let e = &element.code;
+            let parts = element.category_combo.parts();
+            let sum = parts
+                .iter()
+                .map(|d| reference(e, Some(*d)))
+                .reduce(|left, right| Expr::Binary(BinOp::Add, Box::new(left), Box::new(right)))
+                .expect("a combination with parts has at least two");
+            let names =
+                |name: fn(&Disaggregation) -> &'static str| parts.iter().map(name).collect::<Vec<_>>().join(" + ");
+            let (vi, en) = (names(Disaggregation::name_vi), names(Disaggregation::name_en));
             out.push(rule(
                 format!("parts_total.{e}"),
-                Expr::Binary(
-                    BinOp::Add,
-                    Box::new(reference(e, Some(Disaggregation::Male))),
-                    Box::new(reference(e, Some(Disaggregation::Female))),
-                ),
+                sum,
                 Operator::Eq,
                 reference(e, Some(Disaggregation::Total)),
-                (format!("{e}: nam + nữ = tổng"), format!("{e}: male + female = total")),
+                (format!("{e}: {vi} = tổng"), format!("{e}: {en} = total")),
                 (
-                    format!("{e}: nam + nữ ({{left}}) khác tổng ({{right}})"),
-                    format!("{e}: male + female ({{left}}) differs from the total ({{right}})"),
+                    format!("{e}: {vi} ({{left}}) khác tổng ({{right}})"),
+                    format!("{e}: {en} ({{left}}) differs from the total ({{right}})"),
                 ),
             ));
         }

@@ -77,10 +77,8 @@ impl Cells {
             Some(d) => get(d).into_iter().collect(),
             None => match get(Disaggregation::Total) {
                 Some(total) => vec![total],
-                None => [Disaggregation::Male, Disaggregation::Female]
-                    .into_iter()
-                    .filter_map(get)
-                    .collect(),
+                // An element has the parts of one combination only.
+                None => Disaggregation::PARTS.into_iter().filter_map(get).collect(),
             },
         }
     }

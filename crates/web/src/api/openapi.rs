@@ -316,8 +316,8 @@ fn catalogue_paths() -> Value {
                 "description": "Each indicator is a row of the shipped indicators.csv: code, objective, objective_vi, name_vi, \
                     name_en, measure, factor, direction, target_2025_op, target_2025, target_2030_op, target_2030, \
                     numerator_vi, denominator_vi, aggregation, lowest_level, agency_example, confidence, and optionally \
-                    objective_en (to open a new objective or programme), sex_disaggregated (`numerator;denominator` or \
-                    `value`) and time_aggregation (`sum` or `last`). Send one JSON object, an array of them, or a CSV or \
+                    objective_en (to open a new objective or programme), sex_disaggregated, ethnicity_disaggregated or \
+                    age_disaggregated (`numerator;denominator` or `value`) and time_aggregation (`sum` or `last`). Send one JSON object, an array of them, or a CSV or \
                     tab-separated list with that heading (Content-Type text/csv). Its data elements are made from it; \
                     entry, validation, roll-up, assessment and reports follow. Audited as `indicator.create`.",
                 "requestBody": { "required": true, "content": {

@@ -191,7 +191,7 @@ async fn entry_lines(
         {
             let order = match (e.role, e.category_combo) {
                 (ElementRole::Rate, _) | (_, CategoryCombo::None) => vec![Disaggregation::Total],
-                _ => vec![Disaggregation::Male, Disaggregation::Female, Disaggregation::Total],
+                (_, combo) => combo.parts().iter().copied().chain([Disaggregation::Total]).collect(),
             };
             for d in order.into_iter().filter(|d| e.category_combo.allows(*d)) {
                 let value = stored.get(&(e.code.clone(), d));

@@ -74,7 +74,7 @@ pub struct IndicatorView {
     pub quotient: bool,
     pub factor: String,
     pub suffix: &'static str,
-    pub by_sex: bool,
+    pub by_parts: bool,
     pub columns: Vec<String>,
     pub rows: Vec<Row>,
     pub computed: Vec<Computed>,
@@ -147,14 +147,7 @@ fn dom_id(name: &str) -> String {
 }
 
 fn d_label(d: Disaggregation, lang: Lang) -> &'static str {
-    match (d, lang) {
-        (Disaggregation::Male, Lang::Vi) => "Nam",
-        (Disaggregation::Female, Lang::Vi) => "Nữ",
-        (Disaggregation::Total, Lang::Vi) => "Tổng",
-        (Disaggregation::Male, Lang::En) => "Men",
-        (Disaggregation::Female, Lang::En) => "Women",
-        (Disaggregation::Total, Lang::En) => "Total",
-    }
+    d.label(lang == Lang::En)
 }
 
 fn role_label(role: ElementRole, lang: Lang) -> &'static str {
@@ -356,18 +349,19 @@ fn indicator_view(
     let code = &indicator.code;
     let anchor = format!("ct-{}", code.replace('.', "-"));
     let quotient = indicator.measure.is_quotient();
-    let by_sex = elements
+    // The parts of the indicator's breakdown (by sex, ethnicity or age), then the total.
+    let combo = elements
         .iter()
-        .any(|e| e.role != ElementRole::Rate && e.category_combo == CategoryCombo::Sex);
-    let order = if by_sex {
-        vec![Disaggregation::Male, Disaggregation::Female, Disaggregation::Total]
-    } else {
-        vec![Disaggregation::Total]
-    };
+        .filter(|e| e.role != ElementRole::Rate)
+        .map(|e| e.category_combo)
+        .find(|c| !c.parts().is_empty())
+        .unwrap_or(CategoryCombo::None);
+    let by_parts = combo != CategoryCombo::None;
+    let order: Vec<Disaggregation> = combo.parts().iter().copied().chain([Disaggregation::Total]).collect();
     let notes = Notes::of(code, &anchor, elements, problems, findings, lang);
     let boxes = Boxes {
         code,
-        by_sex,
+        by_parts,
         lang,
         invalid_fields: &notes.invalid_fields,
         typed,
@@ -397,7 +391,7 @@ fn indicator_view(
         ""
     };
     let computed = if quotient {
-        computed_values(indicator, &rows, &order, by_sex, suffix, lang)
+        computed_values(indicator, &rows, &order, by_parts, suffix, lang)
     } else {
         Vec::new()
     };
@@ -417,7 +411,7 @@ fn indicator_view(
         quotient,
         factor: indicator.factor.normalize().to_string(),
         suffix,
-        by_sex,
+        by_parts,
         columns: order.iter().map(|d| d_label(*d, lang).to_string()).collect(),
         rows,
         computed,
@@ -530,7 +524,7 @@ impl Notes {
 /// Makes the input boxes of one indicator.
 struct Boxes<'a> {
     code: &'a str,
-    by_sex: bool,
+    by_parts: bool,
     lang: Lang,
     invalid_fields: &'a HashMap<String, Vec<String>>,
     typed: Option<&'a Typed>,
@@ -550,7 +544,7 @@ impl Boxes<'_> {
             _ => "number",
         };
         let row = role_label(e.role, lang);
-        let label = if self.by_sex && e.role != ElementRole::Rate {
+        let label = if self.by_parts && e.role != ElementRole::Rate {
             format!("{code} {row}, {}", d_label(d, lang).to_lowercase())
         } else {
             format!("{code} {row}")
@@ -593,7 +587,7 @@ fn computed_values(
     indicator: &Indicator,
     rows: &[Row],
     order: &[Disaggregation],
-    by_sex: bool,
+    by_parts: bool,
     suffix: &str,
     lang: Lang,
 ) -> Vec<Computed> {
@@ -602,7 +596,7 @@ fn computed_values(
         .map(|d| Computed {
             d: d.as_str(),
             text: computed_text(indicator, rows, d.as_str(), suffix),
-            label: if by_sex {
+            label: if by_parts {
                 format!(
                     "{} {}",
                     if lang == Lang::En { "Value," } else { "Tỷ lệ," },
@@ -798,7 +792,7 @@ async fn read_form(
                                 err.message_vi()
                             };
                             let label = role_label(e.role, lang);
-                            let cell = if e.category_combo == CategoryCombo::Sex {
+                            let cell = if e.category_combo != CategoryCombo::None {
                                 format!("{label} ({})", d_label(*d, lang).to_lowercase())
                             } else {
                                 label.to_string()

@@ -265,8 +265,9 @@ fn build(
         period_label,
         open: batch.is_open(),
         rows,
-        breakdowns: [Disaggregation::Total, Disaggregation::Male, Disaggregation::Female]
+        breakdowns: [Disaggregation::Total]
             .iter()
+            .chain(Disaggregation::PARTS.iter())
             .map(|d| (d.as_str(), if en { d.as_str() } else { d.name_vi() }))
             .collect(),
         decisions: [

@@ -156,12 +156,10 @@ pub async fn page(
 
 fn d_label(d: Disaggregation, lang: Lang) -> &'static str {
     match (d, lang) {
-        (Disaggregation::Male, Lang::Vi) => "nam",
-        (Disaggregation::Female, Lang::Vi) => "nữ",
-        (Disaggregation::Total, Lang::Vi) => "tổng",
         (Disaggregation::Male, Lang::En) => "men",
         (Disaggregation::Female, Lang::En) => "women",
-        (Disaggregation::Total, Lang::En) => "total",
+        (_, Lang::En) => d.name_en(),
+        (_, Lang::Vi) => d.name_vi(),
     }
 }
 
@@ -302,11 +300,13 @@ impl Report<'_> {
             .iter()
             .filter(|v| v.element.rsplit_once('.').map(|(i, _)| i) == Some(indicator.code.as_str()))
             .collect();
-        // Catalogue order, and men before women before the total, as on the entry form.
-        let rank = |d: Disaggregation| match d {
-            Disaggregation::Male => 0,
-            Disaggregation::Female => 1,
-            Disaggregation::Total => 2,
+        // Catalogue order, and the parts (men before women) before the total, as on the
+        // entry form.
+        let rank = |d: Disaggregation| {
+            Disaggregation::PARTS
+                .iter()
+                .position(|p| *p == d)
+                .unwrap_or(Disaggregation::PARTS.len())
         };
         own.sort_by_key(|v| {
             (
