@@ -308,6 +308,7 @@ impl<'a> Builder<'a> {
         ));
         out.extend(self.organisation_sentences());
         out.extend(self.gbv_sentences());
+        out.extend(self.reporting_sentences());
         out.push(next("Kết quả thực hiện các mục tiêu, chỉ tiêu"));
         out.extend(self.results_by_objective());
         out.push(next("Khó khăn, vướng mắc và nguyên nhân"));
@@ -558,6 +559,60 @@ impl<'a> Builder<'a> {
                 format_money(budget.total.allocated),
                 format_money(budget.total.spent)
             )));
+        }
+        out
+    }
+
+    /// Who has reported: the units below (sent, approved, not sent) and the unit's agencies
+    /// (sent their part or not), so a consolidated figure says what it rests on.
+    fn reporting_sentences(&self) -> Vec<Block> {
+        let Some(status) = self.facts.reporting.as_ref() else {
+            return Vec::new();
+        };
+        if status.children.is_empty() && status.agencies.is_empty() {
+            return Vec::new();
+        }
+        let mut out = vec![heading("5. Tình hình báo cáo của các đơn vị, cơ quan")];
+        if !status.children.is_empty() {
+            let missing: Vec<&str> = status
+                .children
+                .iter()
+                .filter(|c| !matches!(c.state, "submitted" | "approved") && c.first_submitted_at.is_none())
+                .map(|c| c.unit.full_name.as_str())
+                .collect();
+            let mut sentence = format!(
+                "Đã nhận báo cáo của {}/{} đơn vị trực thuộc ({} báo cáo đã được phê duyệt)",
+                status.submitted, status.expected, status.approved
+            );
+            match missing.len() {
+                0 => sentence.push('.'),
+                1..=10 => sentence.push_str(&format!("; chưa gửi báo cáo: {}.", missing.join(", "))),
+                n => sentence.push_str(&format!("; {n} đơn vị chưa gửi báo cáo.")),
+            }
+            out.push(body(sentence));
+        }
+        if !status.agencies.is_empty() {
+            let names = |sent: bool| -> Vec<&str> {
+                status
+                    .agencies
+                    .iter()
+                    .filter(|a| (a.state == "submitted") == sent)
+                    .map(|a| a.name_vi.as_str())
+                    .collect()
+            };
+            let (sent, not_sent) = (names(true), names(false));
+            let mut sentence = String::from("Các cơ quan, đơn vị phối hợp: ");
+            if !sent.is_empty() {
+                sentence.push_str(&format!("đã gửi phần báo cáo: {}", sent.join(", ")));
+            }
+            if !not_sent.is_empty() {
+                if !sent.is_empty() {
+                    sentence.push_str("; ");
+                }
+                sentence.push_str(&format!("chưa gửi: {}", not_sent.join(", ")));
+            }
+            sentence.push('.');
+            out.push(body(sentence));
         }
         out
     }

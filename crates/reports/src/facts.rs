@@ -25,6 +25,9 @@ pub(crate) struct Facts {
     pub(crate) agencies: HashMap<String, Vec<String>>,
     pub(crate) narrative: BTreeMap<String, String>,
     pub(crate) approved: bool,
+    /// Who of the units below and the unit's agencies has sent their report or part, under
+    /// the programme the period is reported under.
+    pub(crate) reporting: Option<binhdang_store::StatusReport>,
     pub(crate) activities: Vec<RegisterRow<Activity>>,
     pub(crate) documents: Vec<RegisterRow<DocRow>>,
     pub(crate) budget: Option<BudgetSummary>,
@@ -88,9 +91,14 @@ pub(crate) async fn gather(
         }
     }
     let narrative = store.report_narrative(unit, period).await?;
-    let approved = match store.programme_for(period).await? {
+    let programme = store.programme_for(period).await?;
+    let approved = match &programme {
         Some(p) => store.submission(unit, &p.code, period).await?.state == State::Approved,
         None => false,
+    };
+    let reporting = match &programme {
+        Some(p) if wants_assessment => Some(store.status(unit, p, period, store.today()).await?),
+        _ => None,
     };
     let activities = store.register_rows_in_subtree::<Activity>(unit, period).await?;
     let mut documents = store.register_rows_dated_in::<DocRow>(unit, period).await?;
@@ -124,6 +132,7 @@ pub(crate) async fn gather(
         agencies,
         narrative,
         approved,
+        reporting,
         activities,
         documents,
         budget,

@@ -577,6 +577,22 @@ on_both_backends! {
         assert_eq!(own["submission"]["state"], "draft", "an agency never submits the province's whole report");
         let (_, status) = app.send(&province, Method::GET, &format!("/api/v1/status?{q}"), None).await;
         assert_eq!(parts(&status), [pair("lien-doan-lao-dong", "missing"), pair("so-y-te", "submitted")]);
+        // The province's annual report says who has sent their part and who has not.
+        let doc = binhdang_reports::build(
+            &app.db.store,
+            &binhdang_reports::Request {
+                kind: binhdang_reports::Kind::Strategy,
+                unit: &app.db.store.unit_for_period("12", &binhdang_domain::Period::Year(2025)).await.unwrap().unwrap(),
+                period: binhdang_domain::Period::Year(2025),
+                date: time::macros::date!(2025 - 12 - 20),
+                template: &binhdang_reports::Template::builtin(),
+            },
+        )
+        .await
+        .unwrap();
+        let text = doc.plain_text();
+        assert!(text.contains("Các cơ quan, đơn vị phối hợp: đã gửi phần báo cáo: Cơ quan so-y-te; chưa gửi: Cơ quan lien-doan-lao-dong."), "{text}");
+        assert!(text.contains(&format!("Đã nhận báo cáo của 0/{} đơn vị trực thuộc", status["expected"])), "{text}");
 
         // The province's reviewer returns it, saying why (required), and sees it returned.
         let back = format!("/api/v1/workflow/return?{q}&agency=so-y-te");
