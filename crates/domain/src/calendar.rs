@@ -40,11 +40,14 @@ pub struct Programme {
     pub binds: Binding,
 }
 
-/// The units and agencies a programme binds: the labour federation's annual programme binds
-/// the federation's agencies, not every commune. A level without a deadline still reports,
-/// without a deadline to be judged against.
+/// The units, levels and agencies a programme binds: the labour federation's annual programme
+/// binds the federation's agencies, not every commune.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Binding {
+    /// The levels whose units report under it (empty: every level; a level without a
+    /// deadline then reports without one to be judged against).
+    #[serde(default)]
+    pub levels: Vec<UnitLevel>,
     /// GSO codes: these units and every unit below them (empty: every unit).
     #[serde(default)]
     pub units: Vec<String>,
@@ -63,9 +66,11 @@ impl Programme {
             }
     }
 
-    /// Whether a unit whose own and ancestors' codes are `lineage` reports under it.
-    pub fn binds_unit<'a>(&self, mut lineage: impl Iterator<Item = &'a str>) -> bool {
-        self.binds.units.is_empty() || lineage.any(|code| self.binds.units.iter().any(|u| u == code))
+    /// Whether a unit of `level`, whose own and ancestors' codes are `lineage`, reports
+    /// under it.
+    pub fn binds_unit<'a>(&self, level: UnitLevel, mut lineage: impl Iterator<Item = &'a str>) -> bool {
+        (self.binds.levels.is_empty() || self.binds.levels.contains(&level))
+            && (self.binds.units.is_empty() || lineage.any(|code| self.binds.units.iter().any(|u| u == code)))
     }
 
     /// Whether the agency coded `code` (of a bound unit) sends its part under it.

@@ -593,10 +593,11 @@ impl Store {
         })
     }
 
-    /// Whether `programme` binds `unit`: it names no units, or the unit or one above it.
+    /// Whether `programme` binds `unit`: its level is one the programme names (or it names
+    /// none), and it names no units, or the unit or one above it.
     pub async fn programme_binds(&self, programme: &Programme, unit: &UnitSummary) -> Result<bool, StoreError> {
         if programme.binds.units.is_empty() {
-            return Ok(true);
+            return Ok(programme.binds_unit(unit.level, std::iter::empty()));
         }
         let lineage: Vec<String> = sqlx::query(
             "SELECT u.code FROM unit_ancestors a JOIN units u ON u.id = a.ancestor_id WHERE a.unit_id = $1",
@@ -607,7 +608,10 @@ impl Store {
         .iter()
         .map(|r| r.try_get("code"))
         .collect::<Result<_, _>>()?;
-        Ok(programme.binds_unit(std::iter::once(unit.code.as_str()).chain(lineage.iter().map(String::as_str))))
+        Ok(programme.binds_unit(
+            unit.level,
+            std::iter::once(unit.code.as_str()).chain(lineage.iter().map(String::as_str)),
+        ))
     }
 
     /// Submissions waiting for a decision in units below `unit` (a reviewer's inbox).

@@ -129,6 +129,13 @@ on_both_backends! {
         let row: String = text[at..].chars().take(200).collect();
         assert!(row.contains("60,0"), "{row}");
 
+        // On the province's dashboard too.
+        let mut leader = Visitor::new(&app);
+        leader.sign_in("tham.dinh", TEST_PASSWORD).await;
+        let dashboard = leader.get("/bang-dieu-khien?unit=12&period=2024").await;
+        assert_eq!(dashboard.status, StatusCode::OK);
+        assert!(dashboard.body.contains("được tư vấn pháp lý"), "{}", dashboard.body);
+
         // It holds data now, so it stays; the national catalogue's always stay.
         let (s, body) = app.send(&app.client, Method::DELETE, "/api/v1/indicators/7.1", None).await;
         assert_eq!((s, body["error"]["problems"][0]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("has_values")));

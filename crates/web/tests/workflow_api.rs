@@ -529,6 +529,20 @@ on_both_backends! {
         let status_path = "/api/v1/status?unit=109&period=2024";
         let before = app.get(status_path).await.1;
         assert_eq!(before["programme"], "NS-Y", "{before}");
+        // The commune's approved report is printed without the DỰ THẢO mark.
+        let draft = || async {
+            let store = &app.db.store;
+            let unit = store.unit_for_period("03490", &binhdang_domain::Period::Year(2024)).await.unwrap().unwrap();
+            let request = binhdang_reports::Request {
+                kind: binhdang_reports::Kind::Strategy,
+                unit: &unit,
+                period: binhdang_domain::Period::Year(2024),
+                date: time::macros::date!(2024 - 12 - 05),
+                template: &binhdang_reports::Template::builtin(),
+            };
+            binhdang_reports::build(store, &request).await.unwrap().draft
+        };
+        assert!(!draft().await, "approved: no draft mark");
 
         // The labour federation adds its own annual programme (code sorting before NS-Y).
         let federation = json!({"name_vi": "Báo cáo năm của Liên đoàn Lao động", "name_en": "Labour federation annual report",
@@ -540,6 +554,7 @@ on_both_backends! {
         for key in ["expected", "submitted", "approved", "overdue", "late"] {
             assert_eq!(after[key], before[key], "{key}: {before} → {after}");
         }
+        assert!(!draft().await, "the approved report is still not marked DỰ THẢO");
         // Archived, it is no longer offered; its history stays in the audit.
         let (s, body) = app.post("/api/v1/programmes/LDLD-Y/archive", &json!({})).await;
         assert_eq!(s, StatusCode::OK, "{body}");
@@ -630,7 +645,7 @@ on_both_backends! {
         // The labour federation's annual programme binds Lai Châu and only its own agency.
         let federation = json!({"name_vi": "Báo cáo năm của Liên đoàn Lao động", "name_en": "Labour federation annual report",
             "period_type": "year", "deadlines": [["province", {"month": 12, "day": 5}]],
-            "binds": {"units": ["12"], "agencies": ["lien-doan-lao-dong"]}});
+            "binds": {"levels": ["province"], "units": ["12"], "agencies": ["lien-doan-lao-dong"]}});
         let (s, body) = app.send(&app.client, Method::PUT, "/api/v1/programmes/LDLD-Y", Some(&federation)).await;
         assert_eq!(s, StatusCode::OK, "{body}");
         assert_eq!(body["programme"]["binds"]["agencies"], json!(["lien-doan-lao-dong"]));
@@ -639,6 +654,7 @@ on_both_backends! {
         };
         let (_, own) = app.get("/api/v1/status?unit=12&period=2025&programme=LDLD-Y").await;
         assert_eq!(agencies(&own), ["lien-doan-lao-dong"], "{own}");
+        assert_eq!(own["expected"], 0, "no commune reports under it: {own}");
         let (_, national) = app.get("/api/v1/status?unit=12&period=2025").await;
         assert_eq!((national["programme"].as_str(), agencies(&national).len()), (Some("NS-Y"), 2), "{national}");
         // Of the provinces, only Lai Châu reports under it; Tuyên Quang has nobody bound.
