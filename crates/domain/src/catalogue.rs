@@ -666,8 +666,9 @@ pub enum Disaggregation {
 }
 
 impl Disaggregation {
-    /// Every part of every category combination (all but the total).
-    pub const PARTS: [Disaggregation; 7] = [
+    /// The total, then every part of every category combination.
+    pub const ALL: [Disaggregation; 8] = [
+        Disaggregation::Total,
         Disaggregation::Male,
         Disaggregation::Female,
         Disaggregation::EthnicMinority,
@@ -676,6 +677,11 @@ impl Disaggregation {
         Disaggregation::Age16To59,
         Disaggregation::Age60Plus,
     ];
+
+    /// Every part of every category combination (all but the total).
+    pub fn parts() -> &'static [Disaggregation] {
+        &Self::ALL[1..]
+    }
 
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -1099,7 +1105,7 @@ mod tests {
 
     #[test]
     fn every_breakdown_has_one_name_in_json_text_and_back() {
-        for d in [Disaggregation::Total].into_iter().chain(Disaggregation::PARTS) {
+        for d in Disaggregation::ALL {
             let json = serde_json::to_value(d).unwrap();
             assert_eq!(json, serde_json::json!(d.as_str()));
             assert_eq!(d.as_str().parse::<Disaggregation>().unwrap(), d);

@@ -67,17 +67,8 @@ const PRUNE_EVERY: i64 = 16;
 pub(crate) const MAX_CACHED_VALUES: usize = 1_000_000;
 
 /// Every disaggregation of every category combination: the total, then the parts.
-const DISAGGREGATIONS: [Disaggregation; SLOTS] = [
-    Disaggregation::Total,
-    Disaggregation::Male,
-    Disaggregation::Female,
-    Disaggregation::EthnicMinority,
-    Disaggregation::Kinh,
-    Disaggregation::AgeUnder16,
-    Disaggregation::Age16To59,
-    Disaggregation::Age60Plus,
-];
-const SLOTS: usize = 8;
+const DISAGGREGATIONS: [Disaggregation; SLOTS] = Disaggregation::ALL;
+const SLOTS: usize = Disaggregation::ALL.len();
 
 fn slot(d: Disaggregation) -> usize {
     DISAGGREGATIONS.iter().position(|x| *x == d).unwrap_or(0)

@@ -111,18 +111,7 @@ on_both_backends! {
         // Printed in the province's annual report, under its programme.
         let r = app.client.get(format!("{}/api/v1/reports/strategy?unit=12&period=2024&format=docx", app.base)).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::OK);
-        let doc = binhdang_reports::build(
-            &app.db.store,
-            &binhdang_reports::Request {
-                kind: binhdang_reports::Kind::Strategy,
-                unit: &app.db.store.unit_for_period("12", &binhdang_domain::Period::Year(2024)).await.unwrap().unwrap(),
-                period: binhdang_domain::Period::Year(2024),
-                date: time::macros::date!(2025 - 03 - 05),
-                template: &binhdang_reports::Template::builtin(),
-            },
-        )
-        .await
-        .unwrap();
+        let doc = app.annual_report("12", 2024, time::macros::date!(2025 - 03 - 05)).await;
         let text = doc.plain_text();
         let name = "Tỷ lệ nạn nhân bạo lực trên cơ sở giới được phát hiện được tư vấn pháp lý";
         let at = text.find(name).unwrap_or_else(|| panic!("{text}"));

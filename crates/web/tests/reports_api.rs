@@ -113,18 +113,7 @@ on_both_backends! {
         assert_eq!(r.status(), StatusCode::OK);
         let docx = r.bytes().await.unwrap();
         assert!(docx.len() > 1000);
-        let doc = binhdang_reports::build(
-            &app.db.store,
-            &binhdang_reports::Request {
-                kind: binhdang_reports::Kind::Strategy,
-                unit: &app.db.store.unit_for_period("12", &binhdang_domain::Period::Year(2024)).await.unwrap().unwrap(),
-                period: binhdang_domain::Period::Year(2024),
-                date: time::macros::date!(2025 - 03 - 05),
-                template: &binhdang_reports::Template::builtin(),
-            },
-        )
-        .await
-        .unwrap();
+        let doc = app.annual_report("12", 2024, time::macros::date!(2025 - 03 - 05)).await;
         let text = doc.plain_text();
         assert!(text.contains("Số: 05/BC-UBND") && text.contains("Địa bàn rộng, giao thông khó khăn."), "{text}");
     }

@@ -530,18 +530,7 @@ on_both_backends! {
         let before = app.get(status_path).await.1;
         assert_eq!(before["programme"], "NS-Y", "{before}");
         // The commune's approved report is printed without the DỰ THẢO mark.
-        let draft = || async {
-            let store = &app.db.store;
-            let unit = store.unit_for_period("03490", &binhdang_domain::Period::Year(2024)).await.unwrap().unwrap();
-            let request = binhdang_reports::Request {
-                kind: binhdang_reports::Kind::Strategy,
-                unit: &unit,
-                period: binhdang_domain::Period::Year(2024),
-                date: time::macros::date!(2024 - 12 - 05),
-                template: &binhdang_reports::Template::builtin(),
-            };
-            binhdang_reports::build(store, &request).await.unwrap().draft
-        };
+        let draft = || async { app.annual_report("03490", 2024, time::macros::date!(2024 - 12 - 05)).await.draft };
         assert!(!draft().await, "approved: no draft mark");
 
         // The labour federation adds its own annual programme (code sorting before NS-Y).
@@ -593,18 +582,7 @@ on_both_backends! {
         let (_, status) = app.send(&province, Method::GET, &format!("/api/v1/status?{q}"), None).await;
         assert_eq!(parts(&status), [pair("lien-doan-lao-dong", "missing"), pair("so-y-te", "submitted")]);
         // The province's annual report says who has sent their part and who has not.
-        let doc = binhdang_reports::build(
-            &app.db.store,
-            &binhdang_reports::Request {
-                kind: binhdang_reports::Kind::Strategy,
-                unit: &app.db.store.unit_for_period("12", &binhdang_domain::Period::Year(2025)).await.unwrap().unwrap(),
-                period: binhdang_domain::Period::Year(2025),
-                date: time::macros::date!(2025 - 12 - 20),
-                template: &binhdang_reports::Template::builtin(),
-            },
-        )
-        .await
-        .unwrap();
+        let doc = app.annual_report("12", 2025, time::macros::date!(2025 - 12 - 20)).await;
         let text = doc.plain_text();
         assert!(text.contains("Các cơ quan, đơn vị phối hợp: đã gửi phần báo cáo: Cơ quan so-y-te; chưa gửi: Cơ quan lien-doan-lao-dong."), "{text}");
         assert!(text.contains(&format!("Đã nhận báo cáo của 0/{} đơn vị trực thuộc", status["expected"])), "{text}");

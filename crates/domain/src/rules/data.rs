@@ -78,7 +78,7 @@ impl Cells {
             None => match get(Disaggregation::Total) {
                 Some(total) => vec![total],
                 // An element has the parts of one combination only.
-                None => Disaggregation::PARTS.into_iter().filter_map(get).collect(),
+                None => Disaggregation::parts().iter().copied().filter_map(get).collect(),
             },
         }
     }

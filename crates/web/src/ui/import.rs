@@ -265,9 +265,8 @@ fn build(
         period_label,
         open: batch.is_open(),
         rows,
-        breakdowns: [Disaggregation::Total]
+        breakdowns: Disaggregation::ALL
             .iter()
-            .chain(Disaggregation::PARTS.iter())
             .map(|d| (d.as_str(), if en { d.as_str() } else { d.name_vi() }))
             .collect(),
         decisions: [

@@ -303,10 +303,10 @@ impl Report<'_> {
         // Catalogue order, and the parts (men before women) before the total, as on the
         // entry form.
         let rank = |d: Disaggregation| {
-            Disaggregation::PARTS
+            Disaggregation::parts()
                 .iter()
                 .position(|p| *p == d)
-                .unwrap_or(Disaggregation::PARTS.len())
+                .unwrap_or(Disaggregation::parts().len())
         };
         own.sort_by_key(|v| {
             (

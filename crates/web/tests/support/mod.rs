@@ -136,3 +136,21 @@ pub fn problems(v: &Value) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+impl App {
+    /// The annual report on the Strategy of `unit` for `year`, built in process as the
+    /// download is, dated `date`.
+    pub async fn annual_report(&self, unit: &str, year: i32, date: time::Date) -> binhdang_reports::Document {
+        let store = &self.db.store;
+        let period = binhdang_domain::Period::Year(year);
+        let unit = store.unit_for_period(unit, &period).await.unwrap().unwrap();
+        let request = binhdang_reports::Request {
+            kind: binhdang_reports::Kind::Strategy,
+            unit: &unit,
+            period,
+            date,
+            template: &binhdang_reports::Template::builtin(),
+        };
+        binhdang_reports::build(store, &request).await.unwrap()
+    }
+}
