@@ -279,6 +279,7 @@ impl<'a> Builder<'a> {
             out.extend(self.documents_sentences());
             out.push(next("Kết quả các hoạt động trong Tháng hành động"));
             out.extend(self.activity_sentences());
+            out.extend(self.budget_sentences());
             out.extend(self.gbv_sentences());
             out.push(next("Khó khăn, vướng mắc và nguyên nhân"));
             out.push(heading("1. Khó khăn, vướng mắc"));
@@ -537,6 +538,22 @@ impl<'a> Builder<'a> {
             return vec![body(format!("Kinh phí thực hiện: {NO_DATA}."))];
         };
         let mut out = Vec::new();
+        if matches!(self.facts.period, Period::HalfYear { .. } | Period::ActionMonth(_)) {
+            let sources: Vec<String> = budget
+                .by_year
+                .iter()
+                .flat_map(|y| &y.by_source)
+                .map(|s| format!("{} {}", lower_first(s.name_vi), format_money(s.totals.allocated)))
+                .collect();
+            out.push(body(format!(
+                "Kinh phí {}: được bố trí {} ({}); đã thực hiện {}.",
+                self.ph.period,
+                format_money(budget.total.allocated),
+                sources.join("; "),
+                format_money(budget.total.spent)
+            )));
+            return out;
+        }
         for y in &budget.by_year {
             let sources: Vec<String> = y
                 .by_source

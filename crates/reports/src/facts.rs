@@ -46,7 +46,8 @@ pub(crate) struct Facts {
 }
 
 /// The period whose budget rows a report sums: the phase from 2021 up to the report's year
-/// for an annual report, the year itself for shorter periods, the phase for a phase.
+/// for an annual report, the half-year or Action Month itself (with what was filed inside
+/// it), the phase for a phase, else the year.
 fn budget_period(period: &Period) -> Period {
     match *period {
         Period::Year(y) if y > 2021 => Period::Phase {
@@ -54,6 +55,7 @@ fn budget_period(period: &Period) -> Period {
             to: y,
         },
         Period::Phase { from, to } => Period::Phase { from, to },
+        Period::HalfYear { .. } | Period::ActionMonth(_) => *period,
         _ => Period::Year(period.milestone_year()),
     }
 }

@@ -140,24 +140,41 @@ pub(crate) fn checked<T: Register>(
 }
 
 /// The periods whose rows a request for `period` reads: the period itself, or for budgets
-/// the years of a year or phase.
+/// every budget period inside it — a year's budget holds the rows filed under the year, its
+/// halves and its Action Month (each row is a line of spending, counted once); the second
+/// half holds the Action Month's; a phase holds its years'.
 pub fn stored_periods(kind: RegisterKind, period: &Period) -> Result<Vec<String>, StoreError> {
     if kind != RegisterKind::Budgets {
         return Ok(vec![period.to_string()]);
     }
-    match *period {
-        Period::Year(y) => Ok(vec![y.to_string()]),
-        Period::Phase { from, to } => Ok((from..=to).map(|y| y.to_string()).collect()),
-        _ => Err(StoreError::Invalid(vec![FieldProblem::new(
-            "period",
-            "period_not_year",
-            format!("budgets are kept by year; ask for a year (2024) or a phase of years (2021-2025), not {period}"),
-            format!(
-                "Kinh phí được theo dõi theo năm; hãy chọn một năm (2024) hoặc một giai đoạn (2021-2025), không chọn {}",
-                period.label_vi()
-            ),
-        )])),
-    }
+    let year = |y: i32| {
+        vec![
+            Period::Year(y),
+            Period::HalfYear { year: y, half: 1 },
+            Period::HalfYear { year: y, half: 2 },
+            Period::ActionMonth(y),
+        ]
+    };
+    let periods = match *period {
+        Period::Year(y) => year(y),
+        Period::Phase { from, to } => (from..=to).flat_map(year).collect(),
+        Period::HalfYear { year, half: 2 } => vec![*period, Period::ActionMonth(year)],
+        Period::HalfYear { .. } | Period::ActionMonth(_) => vec![*period],
+        _ => {
+            return Err(StoreError::Invalid(vec![FieldProblem::new(
+                "period",
+                "period_not_budget_period",
+                format!(
+                    "budgets are kept by year, half-year or Action Month; ask for one of them or a phase (2021-2025), not {period}"
+                ),
+                format!(
+                    "Kinh phí được theo dõi theo năm, 6 tháng hoặc Tháng hành động; hãy chọn một kỳ như vậy hoặc một giai đoạn (2021-2025), không chọn {}",
+                    period.label_vi()
+                ),
+            )]));
+        }
+    };
+    Ok(periods.iter().map(Period::to_string).collect())
 }
 
 /// The condition (parameters from `$2` on) and its values choosing the rows a summary of

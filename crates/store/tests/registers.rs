@@ -246,10 +246,11 @@ on_both_backends! {
         assert_eq!(found, [("allocated", "negative"), ("spent", "not_whole")]);
         assert_eq!(problems[0].message_vi, "Kinh phí được cấp: -5000000 là số âm; số tiền không được nhỏ hơn 0");
 
-        // A budget for a half-year, an activity dated outside its period, an unknown type.
+        // A budget for a quarter, an activity dated outside its period, an unknown type.
         let h1: Period = "2024H1".parse().unwrap();
-        let err = s.create_register_row(&u, &h1, budget(BudgetSource::Province, Some("1"), None), &actor()).await.unwrap_err();
-        assert!(matches!(&err, StoreError::Invalid(p) if p[0].code == "period_not_year"), "{err:?}");
+        let q1: Period = "2024Q1".parse().unwrap();
+        let err = s.create_register_row(&u, &q1, budget(BudgetSource::Province, Some("1"), None), &actor()).await.unwrap_err();
+        assert!(matches!(&err, StoreError::Invalid(p) if p[0].code == "period_not_budget_period"), "{err:?}");
         let late = Activity { date: Some(date!(2024 - 07 - 01)), ..activity("hoi-nghi", "1", None, None, Some("50")) };
         let err = s.create_register_row(&u, &h1, late, &actor()).await.unwrap_err();
         assert!(matches!(&err, StoreError::Invalid(p) if p[0].code == "date_outside_period"), "{err:?}");

@@ -288,11 +288,11 @@ on_both_backends! {
             assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
             assert_eq!(problems(&body), [(field.to_string(), code.to_string())], "{query}");
         }
-        let (s, body) = app.post("/api/v1/registers/budgets?unit=12&period=2024H1", &json!({ "source": "tinh", "allocated": 1 })).await;
+        let (s, body) = app.post("/api/v1/registers/budgets?unit=12&period=2024Q1", &json!({ "source": "tinh", "allocated": 1 })).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(problems(&body), [("period".into(), "period_not_year".into())]);
-        let (s, body) = app.get("/api/v1/registers/budgets?unit=12&period=2024H1").await;
-        assert_eq!((s, problems(&body)), (StatusCode::UNPROCESSABLE_ENTITY, vec![("period".into(), "period_not_year".into())]));
+        assert_eq!(problems(&body), [("period".into(), "period_not_budget_period".into())]);
+        let (s, body) = app.get("/api/v1/registers/budgets?unit=12&period=2024Q1").await;
+        assert_eq!((s, problems(&body)), (StatusCode::UNPROCESSABLE_ENTITY, vec![("period".into(), "period_not_budget_period".into())]));
         let (s, body) = app
             .post("/api/v1/registers/activities?unit=12&period=2024H1", &json!({ "activity_type": "mit-tinh", "count": 1, "date": "2024-07-01" }))
             .await;
@@ -468,5 +468,25 @@ on_both_backends! {
         assert_eq!(body["lists"]["document_types"][0]["name_vi"], "Nghị quyết");
         assert_eq!(body["budget_sources"][4]["code"], "xa-hoi-hoa");
         assert_eq!(body["registers"][5]["fields"], json!(["case_type", "victim_sex", "perpetrator_sex", "cases", "supported"]));
+    }
+}
+
+on_both_backends! {
+    async fn budgets_are_kept_for_a_year_its_halves_and_its_action_month(backend: Backend) {
+        let app = App::spawn(backend).await;
+        // The Action Month's budget is kept under the Action Month, and counts in its year.
+        for (period, allocated) in [("2024AM", 30_000_000), ("2024", 100_000_000), ("2024H1", 20_000_000)] {
+            let (s, body) = app.post(&format!("/api/v1/registers/budgets?unit=12&period={period}"), &json!({ "source": "tinh", "allocated": allocated })).await;
+            assert_eq!(s, StatusCode::CREATED, "{period}: {body}");
+        }
+        for (period, total) in [("2024AM", "30000000"), ("2024H2", "30000000"), ("2024H1", "20000000"), ("2024", "150000000")] {
+            let (s, summary) = app.get(&format!("/api/v1/registers/budgets/summary?unit=12&period={period}")).await;
+            assert_eq!(s, StatusCode::OK, "{period}: {summary}");
+            assert_eq!(summary["summary"]["total"]["allocated"], total, "{period}: {summary}");
+        }
+        let action_month = support::report(&app.db.store, binhdang_reports::Kind::ActionMonth, "12", "2024AM".parse().unwrap(), time::macros::date!(2024 - 12 - 20))
+            .await
+            .plain_text();
+        assert!(action_month.contains("được bố trí 30.000.000"), "the Action Month report prints its own budget: {action_month}");
     }
 }

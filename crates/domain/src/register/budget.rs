@@ -136,13 +136,19 @@ impl Register for Budget {
 
     fn check(&self, ctx: &CheckContext<'_>) -> Vec<RegisterProblem> {
         let mut c = Checks(Vec::new());
-        if ctx.period.period_type() != PeriodType::Year {
+        if !matches!(
+            ctx.period.period_type(),
+            PeriodType::Year | PeriodType::HalfYear | PeriodType::ActionMonth
+        ) {
             c.push(
                 "period",
-                "period_not_year",
-                format!("budgets are kept by year; {} is not a year (use e.g. 2024)", ctx.period),
+                "period_not_budget_period",
                 format!(
-                    "Kinh phí được theo dõi theo năm; {} không phải một năm (ví dụ 2024)",
+                    "budgets are kept by year, half-year or Action Month; {} is none of them (use e.g. 2024, 2024H1, 2024AM)",
+                    ctx.period
+                ),
+                format!(
+                    "Kinh phí được theo dõi theo năm, 6 tháng hoặc Tháng hành động; {} không phải kỳ nào trong số đó (ví dụ 2024, 2024H1, 2024AM)",
                     ctx.period.label_vi()
                 ),
             );

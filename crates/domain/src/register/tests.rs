@@ -383,9 +383,12 @@ fn spending_more_than_allocated_is_a_warning_only() {
 }
 
 #[test]
-fn budgets_are_kept_by_year() {
-    let h1: Period = "2024H1".parse().unwrap();
-    assert_eq!(codes(&check(&budget(), &h1)), [("period", "period_not_year")]);
+fn budgets_are_kept_by_year_half_year_or_action_month() {
+    for ok in ["2024", "2024H1", "2024AM"] {
+        assert!(codes(&check(&budget(), &ok.parse().unwrap())).is_empty(), "{ok}");
+    }
+    let q1: Period = "2024Q1".parse().unwrap();
+    assert_eq!(codes(&check(&budget(), &q1)), [("period", "period_not_budget_period")]);
 }
 
 fn document() -> Document {

@@ -141,16 +141,42 @@ impl App {
     /// The annual report on the Strategy of `unit` for `year`, built in process as the
     /// download is, dated `date`.
     pub async fn annual_report(&self, unit: &str, year: i32, date: time::Date) -> binhdang_reports::Document {
-        let store = &self.db.store;
-        let period = binhdang_domain::Period::Year(year);
-        let unit = store.unit_for_period(unit, &period).await.unwrap().unwrap();
-        let request = binhdang_reports::Request {
-            kind: binhdang_reports::Kind::Strategy,
-            unit: &unit,
-            period,
+        self.report(
+            binhdang_reports::Kind::Strategy,
+            unit,
+            binhdang_domain::Period::Year(year),
             date,
-            template: &binhdang_reports::Template::builtin(),
-        };
-        binhdang_reports::build(store, &request).await.unwrap()
+        )
+        .await
     }
+
+    /// A report of `kind` for `unit` and `period`, built in process as the download is.
+    pub async fn report(
+        &self,
+        kind: binhdang_reports::Kind,
+        unit: &str,
+        period: binhdang_domain::Period,
+        date: time::Date,
+    ) -> binhdang_reports::Document {
+        report(&self.db.store, kind, unit, period, date).await
+    }
+}
+
+/// A report of `kind` for `unit` and `period` from `store`, with the built-in template.
+pub async fn report(
+    store: &binhdang_store::Store,
+    kind: binhdang_reports::Kind,
+    unit: &str,
+    period: binhdang_domain::Period,
+    date: time::Date,
+) -> binhdang_reports::Document {
+    let unit = store.unit_for_period(unit, &period).await.unwrap().unwrap();
+    let request = binhdang_reports::Request {
+        kind,
+        unit: &unit,
+        period,
+        date,
+        template: &binhdang_reports::Template::builtin(),
+    };
+    binhdang_reports::build(store, &request).await.unwrap()
 }
