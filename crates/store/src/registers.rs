@@ -19,7 +19,7 @@ use binhdang_domain::register::{
     Activity, Budget, BudgetSource, CheckContext, CommitteeMember, Document, GbvCase, Inspection, Lists, Register,
     RegisterKind, RegisterProblem, Sex, Staff, Summarise, Term,
 };
-use binhdang_domain::{Period, UnitLevel};
+use binhdang_domain::{Period, UnitLevel, Window};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use sqlx::Row;
@@ -177,18 +177,29 @@ pub fn stored_periods(kind: RegisterKind, period: &Period) -> Result<Vec<String>
     Ok(periods.iter().map(Period::to_string).collect())
 }
 
-/// The condition (parameters from `$2` on) and its values choosing the rows a summary of
-/// `period` counts: for a dated register, every row dated inside the period — a directive
+/// The condition (parameters from `$2` on) and its values choosing the rows a summary over
+/// `window` counts: for a dated register, every row dated inside the window — a directive
 /// filed under 2024 and dated 20/11 counts in the 2024 Action Month, a half-year's activities
-/// count in the year, and in the phase — and undated rows filed under the period or any
-/// period inside it; for the others, the rows filed under the period (budgets: its years).
-fn rows_of_period<T: StoredRegister>(period: &Period) -> Result<(String, Vec<String>), StoreError> {
+/// count in the year, and in the phase — and undated rows filed under the window's period or
+/// any period inside it; for the others, the rows filed under the window's period (budgets:
+/// the budget periods inside it), or for a range or dates, under its parts.
+fn rows_of_window<T: StoredRegister>(window: &Window) -> Result<(String, Vec<String>), StoreError> {
     let Some(column) = T::DATE_COLUMN else {
-        let periods = stored_periods(T::KIND, period)?;
+        let periods = match window.period() {
+            Some(p) => stored_periods(T::KIND, &p)?,
+            None => {
+                let mut periods = Vec::new();
+                for part in window.parts() {
+                    periods.extend(stored_periods(T::KIND, &part)?);
+                }
+                periods
+            }
+        };
         return Ok((format!("t.period IN ({})", placeholders(2, periods.len())), periods));
     };
-    let (start, end) = (period.start(), period.end());
-    let mut filed = vec![period.to_string()];
+    let (start, end) = (window.start(), window.end());
+    let own = window.period();
+    let mut filed: Vec<String> = own.iter().map(Period::to_string).collect();
     for year in start.year()..=end.year() {
         let mut inside: Vec<Period> = vec![Period::Year(year), Period::ActionMonth(year)];
         inside.extend((1..=2).map(|half| Period::HalfYear { year, half }));
@@ -197,7 +208,7 @@ fn rows_of_period<T: StoredRegister>(period: &Period) -> Result<(String, Vec<Str
         filed.extend(
             inside
                 .into_iter()
-                .filter(|p| start <= p.start() && p.end() <= end && p != period)
+                .filter(|p| start <= p.start() && p.end() <= end && Some(*p) != own)
                 .map(|p| p.to_string()),
         );
     }
@@ -544,7 +555,7 @@ impl Store {
         unit: &UnitSummary,
         period: &Period,
     ) -> Result<Vec<RegisterRow<T>>, StoreError> {
-        let (condition, values) = rows_of_period::<T>(period)?;
+        let (condition, values) = rows_of_window::<T>(&Window::from(*period))?;
         let sql = select_sql::<T>(&format!("t.unit_id = $1 AND {condition}"));
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(unit.id);
         for v in &values {
@@ -560,7 +571,16 @@ impl Store {
         unit: &UnitSummary,
         period: &Period,
     ) -> Result<Vec<RegisterRow<T>>, StoreError> {
-        let (condition, values) = rows_of_period::<T>(period)?;
+        self.register_rows_in_subtree_over(unit, &Window::from(*period)).await
+    }
+
+    /// The same over a window: a range of periods (`2021..2024H1`) or dates.
+    pub async fn register_rows_in_subtree_over<T: StoredRegister>(
+        &self,
+        unit: &UnitSummary,
+        window: &Window,
+    ) -> Result<Vec<RegisterRow<T>>, StoreError> {
+        let (condition, values) = rows_of_window::<T>(window)?;
         let sql = select_sql::<T>(&format!(
             "t.unit_id IN (SELECT unit_id FROM unit_ancestors WHERE ancestor_id = $1) AND {condition}"
         ));
@@ -578,7 +598,22 @@ impl Store {
         unit: &UnitSummary,
         period: &Period,
     ) -> Result<RegisterSummary<T::Summary>, StoreError> {
-        let rows = self.register_rows_in_subtree::<T>(unit, period).await?;
+        self.register_summary_over::<T>(unit, &Window::from(*period)).await
+    }
+
+    /// The register's totals over a window. The committee and the staff are stocks: over a
+    /// range or dates they are as last filed inside it (never one year's members added to
+    /// the next's); the other registers add up over the window's parts.
+    pub async fn register_summary_over<T: StoredRegister>(
+        &self,
+        unit: &UnitSummary,
+        window: &Window,
+    ) -> Result<RegisterSummary<T::Summary>, StoreError> {
+        let mut rows = self.register_rows_in_subtree_over::<T>(unit, window).await?;
+        if window.period().is_none() && matches!(T::KIND, RegisterKind::CommitteeMembers | RegisterKind::Staff) {
+            let last = rows.iter().map(|r| r.period).max_by_key(Period::end);
+            rows.retain(|r| Some(r.period) == last);
+        }
         let lists = self.register_lists().await?;
         let units: BTreeSet<i64> = rows.iter().map(|r| r.unit_id).collect();
         let records: Vec<(Period, T)> = rows.into_iter().map(|r| (r.period, r.record)).collect();

@@ -490,3 +490,31 @@ on_both_backends! {
         assert!(action_month.contains("được bố trí 30.000.000"), "the Action Month report prints its own budget: {action_month}");
     }
 }
+
+on_both_backends! {
+    async fn register_summaries_cover_a_range_of_periods_or_dates(backend: Backend) {
+        let app = App::spawn(backend).await;
+        for (period, date) in [("2021", "2021-03-01"), ("2024H1", "2024-03-01"), ("2024", "2024-09-01")] {
+            app.add("activities", "12", period, json!({ "activity_type": "hoi-nghi", "count": 1, "date": date })).await;
+        }
+        app.add("staff", "12", "2022", json!({ "full_time_male": 1, "full_time_female": 2 })).await;
+        app.add("staff", "12", "2023", json!({ "full_time_male": 2, "full_time_female": 3 })).await;
+        for (period, allocated) in [("2022", 10_000_000), ("2024H1", 5_000_000), ("2024", 7_000_000)] {
+            app.add("budgets", "12", period, json!({ "source": "tinh", "allocated": allocated })).await;
+        }
+        for window in ["2021..2024H1", "2021-01-01..2024-07-31"] {
+            let (s, sum) = app.get(&format!("/api/v1/registers/activities/summary?unit=12&period={window}")).await;
+            assert_eq!(s, StatusCode::OK, "{window}: {sum}");
+            assert_eq!(sum["rows"], 2, "the activities dated inside {window}: {sum}");
+            assert_eq!(sum["period"]["id"], window, "{sum}");
+        }
+        // Staff is a stock: over a range it is as last filed, not two years added up.
+        let (_, staff) = app.get("/api/v1/registers/staff/summary?unit=12&period=2021..2024H1").await;
+        assert_eq!(staff["rows"], 1, "{staff}");
+        // Budgets add up over the range's parts: 2022's and the first half of 2024's, not 2024's.
+        let (_, budget) = app.get("/api/v1/registers/budgets/summary?unit=12&period=2021..2024H1").await;
+        assert_eq!(budget["summary"]["total"]["allocated"], "15000000", "{budget}");
+        let (s, refused) = app.get("/api/v1/registers/budgets/summary?unit=12&period=2024..2021").await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    }
+}

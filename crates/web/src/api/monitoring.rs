@@ -82,7 +82,7 @@ pub async fn assessment(
 
 /// A window as the figures' answers show it: a period as [`period_json`] does; a range or
 /// dates with its first and last day and the periods it is read from.
-fn window_json(window: &Window) -> Value {
+pub(crate) fn window_json(window: &Window) -> Value {
     match window.period() {
         Some(p) => period_json(&p),
         None => json!({

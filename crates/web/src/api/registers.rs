@@ -15,7 +15,8 @@
 //! client's address.
 
 use crate::AppState;
-use crate::api::unit_period::{self, UnitPeriod};
+use crate::api::monitoring::window_json;
+use crate::api::unit_period::{self, FigureUnitWindow, UnitPeriod};
 use crate::api::{JsonBody, Query, given, period_json};
 use crate::auth::{Authenticated, Caller, authorize};
 use crate::error::{ApiError, ApiResult};
@@ -25,7 +26,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use binhdang_domain::access::Action;
 use binhdang_domain::register::{BudgetSource, RawField, RawRecord, RegisterKind, RegisterProblem, Sex};
-use binhdang_domain::{Period, UnitLevel};
+use binhdang_domain::{Period, UnitLevel, Window};
 use binhdang_store::registers::{RegisterRow, Saved, StoredRegister};
 use binhdang_store::{FieldProblem, StoreError, UnitSummary, unknown_unit};
 use serde::Deserialize;
@@ -380,18 +381,28 @@ pub async fn summary(
     async fn summary_of<T: StoredRegister>(
         state: &AppState,
         unit: &UnitSummary,
-        period: &Period,
+        window: &Window,
     ) -> Result<Value, ApiError> {
-        let s = state.store.register_summary::<T>(unit, period).await?;
+        let s = state.store.register_summary_over::<T>(unit, window).await?;
         let mut out = to_value(&s)?;
         out["unit"] = to_value(unit)?;
-        out["period"] = period_json(period);
+        out["period"] = window_json(window);
         Ok(out)
     }
     let kind = kind(&register)?;
-    let (unit, period) = unit_and_period(&state, &q, true).await?;
+    // A range of periods (2021..2024H1) or dates (2021-01-01..2024-07-31), or one period.
+    let (unit, window) = match given(&q.period).filter(|p| p.contains("..")) {
+        Some(range) => {
+            let FigureUnitWindow { unit, window } = FigureUnitWindow::of(&state, given(&q.unit), Some(range)).await?;
+            (unit, window)
+        }
+        None => {
+            let (unit, period) = unit_and_period(&state, &q, true).await?;
+            (unit, Window::from(period))
+        }
+    };
     authorize(&state, &caller, &unit, Action::Read).await?;
-    Ok(Json(dispatch!(kind, summary_of(&state, &unit, &period))?))
+    Ok(Json(dispatch!(kind, summary_of(&state, &unit, &window))?))
 }
 
 // --- OpenAPI ----------------------------------------------------------------------------

@@ -120,6 +120,18 @@ impl FigureUnitWindow {
     }
 }
 
+impl FigureUnitWindow {
+    /// The unit and window named by the texts of `unit` and `period`.
+    pub(crate) async fn of(state: &AppState, unit: Option<&str>, period: Option<&str>) -> Result<Self, ApiError> {
+        let q = Named {
+            unit: unit.map(str::to_string),
+            period: period.map(str::to_string),
+            as_of: None,
+        };
+        FigureUnitWindow::named_in(state, &q).await
+    }
+}
+
 impl FromRequestParts<AppState> for FigureUnitWindow {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
