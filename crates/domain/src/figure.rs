@@ -23,6 +23,10 @@ pub struct Completeness {
     /// Units whose report for the period is approved. Approval arrives with the reporting
     /// workflow; until then no unit's data counts as approved.
     pub approved: i64,
+    /// Units (this one or below it) that stated only a rate for the indicator, with no
+    /// numerator or denominator: what the figure does not rest on, since a stated rate never
+    /// enters a sum of numerators.
+    pub stated_only: i64,
 }
 
 /// A numerator, a denominator and what they make, for one breakdown.
@@ -364,6 +368,7 @@ pub fn figure(
             expected,
             reported: reported_cell.map(|c| c.reporting).unwrap_or(0),
             approved: 0,
+            stated_only: 0,
         },
         over_time: None,
     }

@@ -171,6 +171,7 @@ impl Store {
         let levels = self.subtree_levels(unit.id, window.end()).await?;
         let mut out = Vec::new();
         let mut approved: HashMap<(UnitLevel, Period), i64> = HashMap::new();
+        let mut stated: HashMap<Period, HashMap<String, i64>> = HashMap::new();
         for i in indicators.iter().filter(|i| only.is_empty() || only.contains(&i.code)) {
             let mut f = figure_over(i, &unit.code, unit.level, window, &data, &levels);
             f.data = sums.as_str();
@@ -179,6 +180,15 @@ impl Store {
                 Some(how) => how.used.last().and_then(|p| p.parse::<Period>().ok()),
                 None => window.period(),
             };
+            if let Some(period) = counted {
+                let by_indicator = match stated.entry(period) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(self.stated_only_units(unit, &period).await?)
+                    }
+                };
+                f.completeness.stated_only = by_indicator.get(&i.code).copied().unwrap_or(0);
+            }
             if let (Some(level), Some(period)) = (f.completeness.level, counted) {
                 f.completeness.approved = match approved.get(&(level, period)) {
                     Some(n) => *n,
@@ -192,6 +202,29 @@ impl Store {
             out.push(f);
         }
         Ok(out)
+    }
+
+    /// Per indicator, the units of `unit`'s subtree that stated only a rate for `period`: a
+    /// rate element with a value and no numerator or denominator of the same indicator.
+    async fn stated_only_units(&self, unit: &UnitSummary, period: &Period) -> Result<HashMap<String, i64>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT e.indicator_code AS indicator, COUNT(DISTINCT v.unit_id) AS units
+             FROM data_values v JOIN data_elements e ON e.code = v.element_code
+             WHERE e.role = 'rate' AND v.period = $1
+               AND v.unit_id IN (SELECT unit_id FROM unit_ancestors WHERE ancestor_id = $2)
+               AND NOT EXISTS (
+                   SELECT 1 FROM data_values w JOIN data_elements f ON f.code = w.element_code
+                   WHERE w.unit_id = v.unit_id AND w.period = v.period AND f.indicator_code = e.indicator_code
+                     AND f.role IN ('numerator', 'denominator'))
+             GROUP BY e.indicator_code",
+        )
+        .bind(period.to_string())
+        .bind(unit.id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("indicator")?, r.try_get("units")?)))
+            .collect()
     }
 
     /// The subtree's cells and the unit's own values for each of `periods`, read with one

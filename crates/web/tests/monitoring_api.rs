@@ -137,3 +137,25 @@ on_both_backends! {
         assert_eq!(summary["summary"]["documents"], 1, "{summary}");
     }
 }
+
+on_both_backends! {
+    async fn a_province_figure_says_how_many_units_stated_only_a_rate(backend: Backend) {
+        let app = App::spawn(backend).await;
+        // One commune of Phong Thổ states 95 % with nothing behind it; another counts.
+        let stated = json!({"values": [{"element": "6.1.rate", "value": "95"}]});
+        assert_eq!(app.put_status("/api/v1/values?unit=03490&period=2024", stated).await, StatusCode::OK);
+        let (_, communes) = app.get("/api/v1/units?date=2024-06-30&parent=109").await;
+        let other = communes["units"].as_array().unwrap().iter().map(|u| u["code"].as_str().unwrap().to_string())
+            .find(|c| c != "03490").unwrap();
+        let counted = json!({"values": [
+            {"element": "6.1.num", "disaggregation": "female", "value": "30"}, {"element": "6.1.den", "disaggregation": "female", "value": "40"}]});
+        assert_eq!(app.put_status(&format!("/api/v1/values?unit={other}&period=2024"), counted).await, StatusCode::OK);
+        let (_, province) = app.get("/api/v1/aggregates?unit=12&period=2024&indicator=6.1").await;
+        let f = &province["aggregates"][0];
+        // The stated 95 % is not in the sums; the figure says one unit's figure rests on a statement.
+        assert_eq!((f["numerator"].as_str(), f["denominator"].as_str(), f["value"].as_str()), (Some("30"), Some("40"), Some("75")), "{f}");
+        assert_eq!((f["completeness"]["reported"].as_i64(), f["completeness"]["stated_only"].as_i64()), (Some(1), Some(1)), "{f}");
+        let (_, commune) = app.get("/api/v1/aggregates?unit=03490&period=2024&indicator=6.1").await;
+        assert_eq!((commune["aggregates"][0]["method"].as_str(), commune["aggregates"][0]["completeness"]["stated_only"].as_i64()), (Some("stated_rate"), Some(1)));
+    }
+}

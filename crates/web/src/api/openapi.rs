@@ -534,7 +534,8 @@ fn figure_schemas() -> Value {
             "data": { "enum": ["all", "approved"] },
             "completeness": { "type": "object", "properties": {
                 "level": { "type": ["string", "null"] }, "expected": { "type": "integer" },
-                "reported": { "type": "integer" }, "approved": { "type": "integer" } } } } },
+                "reported": { "type": "integer" }, "approved": { "type": "integer" },
+                "stated_only": { "type": "integer", "description": "Units that stated only a rate: not in the sums" } } } } },
         "Assessment": { "type": "object", "properties": {
             "indicator": { "type": "string" }, "objective": { "type": "integer" },
             "name_vi": { "type": "string" }, "name_en": { "type": "string" },
