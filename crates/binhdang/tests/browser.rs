@@ -214,6 +214,12 @@ on_both_backends_and_days! {
         assert_eq!(value_of(&b, "#v-6-1-num-male").await, "1.260");
         let invalid = attr_of(&b, "#v-6-1-num-female", "aria-invalid").await;
         assert_eq!(invalid.as_deref(), Some("true"));
+        // The wrong box is drawn so, and the right one beside it is not.
+        let border = |id: &str| format!("return getComputedStyle(document.getElementById('{id}')).borderTopColor;");
+        let wrong = js(&b, &border("v-6-1-num-female")).await;
+        let right = js(&b, &border("v-6-1-num-male")).await;
+        assert_eq!(wrong.as_str(), Some("rgb(179, 38, 30)"), "the invalid box's border");
+        assert_ne!(right.as_str(), Some("rgb(179, 38, 30)"));
         assert_contrast(&b, "entry form with an error").await;
         // Nothing spills sideways at 360 px.
         let overflow = js(&b, "return document.documentElement.scrollWidth - window.innerWidth;").await;

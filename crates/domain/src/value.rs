@@ -100,8 +100,11 @@ impl EntryProblem {
                 disaggregation.name_vi(),
                 join(allowed, Disaggregation::name_vi)
             ),
-            EntryProblem::Negative { value } => format!("{name}: {value} là số âm; số lượng không được nhỏ hơn 0"),
-            EntryProblem::NotWhole { value } => format!("{name}: {value} phải là số nguyên"),
+            EntryProblem::Negative { value } => {
+                format!("{name}: {} là số âm; số lượng không được nhỏ hơn 0", vi_number(value))
+            }
+            // Written the Vietnamese way: "1,5", never "1.5", which reads as fifteen.
+            EntryProblem::NotWhole { value } => format!("{name}: {} phải là số nguyên", vi_number(value)),
             EntryProblem::NotYesNo { value } => format!("{name}: {value} phải là 1 (có) hoặc 0 (không)"),
             EntryProblem::TextForNumber => format!("{name} phải nhập số, không nhập chữ"),
             EntryProblem::NumberForText => format!("{name} phải nhập nội dung bằng chữ, không phải số"),
@@ -110,6 +113,13 @@ impl EntryProblem {
             }
         }
     }
+}
+
+/// A canonical number (`12.5`) as a Vietnamese reader writes it (`12,5`); other text as it is.
+fn vi_number(text: &str) -> String {
+    text.parse::<rust_decimal::Decimal>()
+        .map(|d| crate::vn::format_number(d, None))
+        .unwrap_or_else(|_| text.to_string())
 }
 
 fn join(items: &[Disaggregation], f: fn(&Disaggregation) -> &'static str) -> String {

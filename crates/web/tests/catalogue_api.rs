@@ -214,7 +214,7 @@ on_both_backends! {
         let (s, saved) = app.put("/api/v1/values?unit=03490&period=2024", &body, "vi").await;
         assert_eq!(s, StatusCode::OK, "{saved}");
         let messages = saved["validation"]["findings"].to_string();
-        assert!(messages.contains("dưới 16 tuổi + từ 16 đến 59 tuổi + từ 60 tuổi trở lên (8) khác tổng (9)"), "{messages}");
+        assert!(messages.contains("Chỉ tiêu 7.6, giá trị: dưới 16 tuổi + từ 16 đến 59 tuổi + từ 60 tuổi trở lên (8) khác tổng (9)"), "{messages}");
         assert!(messages.contains("\"disaggregation\":\"age_under_16\""), "the same names in and out: {messages}");
         let fixed = json!({"values": [{"element": "7.6.value", "value": "8"}]});
         let (_, saved) = app.put("/api/v1/values?unit=03490&period=2024", &fixed, "vi").await;

@@ -236,15 +236,20 @@ pub fn builtin_rules(indicators: &[Indicator], elements: &[DataElement]) -> Vec<
             let names =
                 |name: fn(&Disaggregation) -> &'static str| parts.iter().map(name).collect::<Vec<_>>().join(" + ");
             let (vi, en) = (names(Disaggregation::name_vi), names(Disaggregation::name_en));
+            // Named as the form names the box ("Chỉ tiêu 6.1, tử số"), not by its code.
+            let (box_vi, box_en) = (
+                format!("Chỉ tiêu {code}, {}", element.role.label_vi().to_lowercase()),
+                format!("Indicator {code}, {}", element.role.label_en().to_lowercase()),
+            );
             out.push(rule(
                 format!("parts_total.{e}"),
                 sum,
                 Operator::Eq,
                 reference(e, Some(Disaggregation::Total)),
-                (format!("{e}: {vi} = tổng"), format!("{e}: {en} = total")),
+                (format!("{box_vi}: {vi} = tổng"), format!("{box_en}: {en} = total")),
                 (
-                    format!("{e}: {vi} ({{left}}) khác tổng ({{right}})"),
-                    format!("{e}: {en} ({{left}}) differs from the total ({{right}})"),
+                    format!("{box_vi}: {vi} ({{left}}) khác tổng ({{right}})"),
+                    format!("{box_en}: {en} ({{left}}) differs from the total ({{right}})"),
                 ),
             ));
         }

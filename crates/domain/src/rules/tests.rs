@@ -646,10 +646,13 @@ fn parts_must_add_up_to_the_total_when_all_three_are_entered() {
     let wrong = validate(&rules, &parts.with("6.1.num", Total, d("2405")));
     assert_eq!(wrong.len(), 1);
     assert_eq!(wrong[0].rule, "builtin.parts_total.6.1.num");
-    assert_eq!(wrong[0].message_vi, "6.1.num: nam + nữ (2.450) khác tổng (2.405)");
+    assert_eq!(
+        wrong[0].message_vi,
+        "Chỉ tiêu 6.1, tử số: nam + nữ (2.450) khác tổng (2.405)"
+    );
     assert_eq!(
         wrong[0].message_en,
-        "6.1.num: male + female (2450) differs from the total (2405)"
+        "Indicator 6.1, numerator: male + female (2450) differs from the total (2405)"
     );
     assert_eq!(
         (wrong[0].expected.as_str(), wrong[0].found.as_str()),
