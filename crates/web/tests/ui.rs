@@ -621,6 +621,13 @@ on_both_backends! {
         assert!(page.body.contains("value=\"1.260\""), "saved figures read back the Vietnamese way");
         assert!(page.body.contains("Tử số nữ (12) không được lớn hơn mẫu số nữ (10)"), "{}", page.body);
         assert!(page.body.contains("63,0%"), "the computed male value without JavaScript");
+        // Listed at the top of the form, linked to where it is said beside the boxes.
+        let list_at = page.body.find("id=\"problem-list\"").expect("a list of what to look at");
+        let list = &page.body[list_at..list_at + page.body[list_at..].find("</nav>").unwrap()];
+        let href = list.split("href=\"#").nth(1).and_then(|rest| rest.split('"').next()).expect("a link");
+        assert!(list.contains(">Chỉ tiêu 6.1: Tử số nữ (12) không được lớn hơn mẫu số nữ (10)"), "{list}");
+        assert!(page.body.contains(&format!("<li id=\"{href}\"")), "the link leads to the message beside the boxes");
+        assert!(list_at < page.body.find("id=\"ct-6-1\"").unwrap(), "the list comes before the form");
 
         // Submitting is refused while an error remains; the values stay saved.
         let fields = form_with(&page, &[("do", "submit")]);

@@ -122,6 +122,36 @@ struct EntryPage {
     unexplained: usize,
     /// Who keyed in values of this report on the unit's behalf.
     on_behalf: Vec<String>,
+    /// Every message of the form, with a link to it, listed at the top: errors sit far
+    /// down a long form.
+    problem_links: Vec<ProblemLink>,
+}
+
+/// A message of the form as the list at its top shows it.
+struct ProblemLink {
+    href: String,
+    class: &'static str,
+    text: String,
+}
+
+/// The list at the top: each indicator's messages, in form order, linked to where they are.
+fn problem_links(objectives: &[ObjectiveView]) -> Vec<ProblemLink> {
+    objectives
+        .iter()
+        .flat_map(|o| &o.indicators)
+        .flat_map(|i| {
+            i.messages.iter().map(move |m| ProblemLink {
+                href: format!("#{}", m.id),
+                class: m.class,
+                // A rule's message names its indicator; a typed box's does not.
+                text: if m.text.contains(&format!(" {} ", i.code)) || m.text.contains(&format!(" {}:", i.code)) {
+                    m.text.clone()
+                } else {
+                    format!("{}: {}", i.code, m.text)
+                },
+            })
+        })
+        .collect()
 }
 
 /// What the visitor typed, by field name, kept when the form comes back with problems.
@@ -327,6 +357,7 @@ async fn build(
         unsaved: typed.is_some(),
         can_submit,
         previous_label: format::period(&previous_period, lang),
+        problem_links: problem_links(&views),
         objectives: views,
         errors,
         unexplained,
