@@ -349,6 +349,25 @@ impl<'a> Builder<'a> {
         out
     }
 
+    /// An annex's rows: each objective's heading, then a row per indicator assessed under it,
+    /// as `row` writes it.
+    pub(crate) fn rows_by_objective(&self, mut row: impl FnMut(&Assessment, &Indicator) -> Row) -> Vec<Row> {
+        let mut rows = Vec::new();
+        for objective in &self.facts.objectives {
+            rows.push(Row::Group(format!(
+                "MỤC TIÊU {}: {}",
+                objective.number,
+                objective.name_vi.to_uppercase()
+            )));
+            for a in self.facts.assessment.iter().filter(|a| a.objective == objective.number) {
+                if let Some(indicator) = self.indicator(&a.indicator) {
+                    rows.push(row(a, indicator));
+                }
+            }
+        }
+        rows
+    }
+
     pub(crate) fn indicator(&self, code: &str) -> Option<&Indicator> {
         self.facts.indicators.iter().find(|i| i.code == code)
     }
@@ -684,72 +703,61 @@ impl<'a> Builder<'a> {
             Column::new("Giá trị", 8.0, Align::Right).sheet_only(),
             Column::new("Đánh giá", 10.0, Align::Center),
         ];
-        let mut rows = Vec::new();
-        for objective in &self.facts.objectives {
-            rows.push(Row::Group(format!(
-                "MỤC TIÊU {}: {}",
-                objective.number,
-                objective.name_vi.to_uppercase()
-            )));
-            for a in self.facts.assessment.iter().filter(|a| a.objective == objective.number) {
-                let Some(indicator) = self.indicator(&a.indicator) else {
-                    continue;
-                };
-                let national: Vec<String> = indicator
-                    .national_targets
-                    .iter()
-                    .map(|t| format!("Năm {}: {}", t.year, words::target_text(indicator.measure, &t.target)))
-                    .collect();
-                let local = match &a.target {
-                    Some(t) if t.source == "local" => words::target_text(indicator.measure, &t.target),
-                    _ => "Chưa giao".to_string(),
-                };
-                let agency = self
-                    .facts
-                    .agencies
-                    .get(&a.indicator)
-                    .map(|names| names.join("; "))
-                    .unwrap_or_else(|| indicator.responsible_agency.clone());
-                let f = &a.figure;
-                let num = |d: Option<Decimal>| match d {
-                    Some(v) => {
-                        let format = if v.fract().is_zero() {
-                            NumFormat::Integer
-                        } else {
-                            NumFormat::Decimal1
-                        };
-                        Cell::number(format_number(v, None), f64_of(v), format)
+        let rows = self.rows_by_objective(|a, indicator| {
+            let national: Vec<String> = indicator
+                .national_targets
+                .iter()
+                .map(|t| format!("Năm {}: {}", t.year, words::target_text(indicator.measure, &t.target)))
+                .collect();
+            let local = match &a.target {
+                Some(t) if t.source == "local" => words::target_text(indicator.measure, &t.target),
+                _ => "Chưa giao".to_string(),
+            };
+            let agency = self
+                .facts
+                .agencies
+                .get(&a.indicator)
+                .map(|names| names.join("; "))
+                .unwrap_or_else(|| indicator.responsible_agency.clone());
+            let f = &a.figure;
+            let num = |d: Option<Decimal>| match d {
+                Some(v) => {
+                    let format = if v.fract().is_zero() {
+                        NumFormat::Integer
+                    } else {
+                        NumFormat::Decimal1
+                    };
+                    Cell::number(format_number(v, None), f64_of(v), format)
+                }
+                None => Cell::text(""),
+            };
+            let value = match f.value {
+                Some(v) => {
+                    let places = words::places_for(indicator.measure, v, a.target.as_ref().map(|t| &t.target));
+                    let text = words::value_text(indicator.measure, v, places);
+                    match indicator.measure {
+                        MeasureKind::Percent => Cell::number(text, f64_of(v) / 100.0, NumFormat::Percent),
+                        MeasureKind::YesNo => Cell::number(text, f64_of(v), NumFormat::Percent),
+                        MeasureKind::Ratio => Cell::number(text, f64_of(v), NumFormat::Decimal2),
+                        MeasureKind::Count => Cell::number(text, f64_of(v), NumFormat::Integer),
+                        _ => Cell::number(text, f64_of(v), NumFormat::Decimal1),
                     }
-                    None => Cell::text(""),
-                };
-                let value = match f.value {
-                    Some(v) => {
-                        let places = words::places_for(indicator.measure, v, a.target.as_ref().map(|t| &t.target));
-                        let text = words::value_text(indicator.measure, v, places);
-                        match indicator.measure {
-                            MeasureKind::Percent => Cell::number(text, f64_of(v) / 100.0, NumFormat::Percent),
-                            MeasureKind::YesNo => Cell::number(text, f64_of(v), NumFormat::Percent),
-                            MeasureKind::Ratio => Cell::number(text, f64_of(v), NumFormat::Decimal2),
-                            MeasureKind::Count => Cell::number(text, f64_of(v), NumFormat::Integer),
-                            _ => Cell::number(text, f64_of(v), NumFormat::Decimal1),
-                        }
-                    }
-                    None => Cell::text(""),
-                };
-                rows.push(Row::Cells(vec![
-                    Cell::text(a.indicator.clone()),
-                    Cell::text(capitalise(&a.name_vi)),
-                    Cell::text(national.join("\n")),
-                    Cell::text(local),
-                    Cell::text(agency),
-                    Cell::text(words::result_text(indicator, a)),
-                    num(f.numerator),
-                    num(f.denominator),
-                    value,
-                    Cell::text(a.status_vi),
-                ]));
-            }
-        }
+                }
+                None => Cell::text(""),
+            };
+            Row::Cells(vec![
+                Cell::text(a.indicator.clone()),
+                Cell::text(capitalise(&a.name_vi)),
+                Cell::text(national.join("\n")),
+                Cell::text(local),
+                Cell::text(agency),
+                Cell::text(words::result_text(indicator, a)),
+                num(f.numerator),
+                num(f.denominator),
+                value,
+                Cell::text(a.status_vi),
+            ])
+        });
         Table {
             sheet: "Đánh giá chỉ tiêu".into(),
             title: self.fill(&self.t.tables.assessment_title),

@@ -160,40 +160,29 @@ impl Builder<'_> {
         columns.push(Column::new("Chỉ tiêu (địa phương; quốc gia)", 11.0, Align::Left));
         columns.push(Column::new("Đánh giá", 8.0, Align::Center));
         columns.push(Column::new("Xu hướng", 8.0, Align::Center));
-        let mut rows = Vec::new();
-        for objective in &self.facts.objectives {
-            rows.push(Row::Group(format!(
-                "MỤC TIÊU {}: {}",
-                objective.number,
-                objective.name_vi.to_uppercase()
-            )));
-            for a in self.facts.assessment.iter().filter(|a| a.objective == objective.number) {
-                let Some(indicator) = self.indicator(&a.indicator) else {
-                    continue;
-                };
-                let mut cells = vec![Cell::text(a.indicator.clone()), Cell::text(capitalise(&a.name_vi))];
-                let values = r.yearly.get(&a.indicator);
-                for i in 0..r.years.len() {
-                    let v = values.and_then(|v| v[i]);
-                    cells.push(Cell::text(self.shown(indicator, v)));
-                }
-                cells.push(Cell::text(self.shown(indicator, a.figure.value)));
-                let target = match &a.target {
-                    Some(t) => {
-                        let mine = words::target_text(indicator.measure, &t.target);
-                        match (t.source, &t.national) {
-                            ("local", Some(n)) => format!("{mine}; {}", words::target_text(indicator.measure, n)),
-                            _ => mine,
-                        }
-                    }
-                    None => String::new(),
-                };
-                cells.push(Cell::text(target));
-                cells.push(Cell::text(a.status_vi));
-                cells.push(Cell::text(a.progress_vi));
-                rows.push(Row::Cells(cells));
+        let rows = self.rows_by_objective(|a, indicator| {
+            let mut cells = vec![Cell::text(a.indicator.clone()), Cell::text(capitalise(&a.name_vi))];
+            let values = r.yearly.get(&a.indicator);
+            for i in 0..r.years.len() {
+                let v = values.and_then(|v| v[i]);
+                cells.push(Cell::text(self.shown(indicator, v)));
             }
-        }
+            cells.push(Cell::text(self.shown(indicator, a.figure.value)));
+            let target = match &a.target {
+                Some(t) => {
+                    let mine = words::target_text(indicator.measure, &t.target);
+                    match (t.source, &t.national) {
+                        ("local", Some(n)) => format!("{mine}; {}", words::target_text(indicator.measure, n)),
+                        _ => mine,
+                    }
+                }
+                None => String::new(),
+            };
+            cells.push(Cell::text(target));
+            cells.push(Cell::text(a.status_vi));
+            cells.push(Cell::text(a.progress_vi));
+            Row::Cells(cells)
+        });
         Table {
             sheet: "Chỉ tiêu qua các năm".into(),
             title: self.fill("Kết quả thực hiện các chỉ tiêu qua các năm {period}"),
