@@ -1,7 +1,8 @@
-//! `binhdang report`: writes a unit's official documents for a period as DOCX, PDF and XLSX.
+//! `binhdang report`: writes a unit's official documents for a period (or a window of dates)
+//! as DOCX, PDF and XLSX.
 
 use anyhow::Context;
-use binhdang_domain::Period;
+use binhdang_domain::{Period, Window};
 use binhdang_reports::{Format, Kind, Request, Template};
 use binhdang_store::Store;
 use std::path::PathBuf;
@@ -12,13 +13,19 @@ pub struct ReportArgs {
     /// GSO code of the unit, e.g. 12 (Lai Châu).
     #[arg(long)]
     unit: String,
-    /// Period: 2024, 2024H1, 2021-2025, 2024AM (a year's Action Month report uses YYYYAM).
+    /// Period: 2024, 2024H1, 2021-2025, 2024AM (a year's Action Month report uses YYYYAM);
+    /// or a window: a range 2021..2024H1, or dates 2021-01-01..2024-07-31 (a law report's).
     #[arg(long)]
     period: String,
     /// Documents, comma-separated: strategy, assessment, activities, communication,
-    /// documents, budget, action-month, review (of a phase: 2021-2025); or all that fit the period.
+    /// documents, budget, action-month, review (of a phase: 2021-2025), law-review; or all:
+    /// the period's documents (a law report only when named), or all that fit a window.
     #[arg(long, default_value = "all")]
     kind: String,
+    /// The programme the report is sent under (its approval lifts the DỰ THẢO mark); default:
+    /// the first that reports on the period.
+    #[arg(long)]
+    programme: Option<String>,
     /// Formats, comma-separated: docx, pdf, xlsx.
     #[arg(long, default_value = "docx,pdf,xlsx")]
     format: String,
@@ -43,18 +50,32 @@ fn list<T: std::str::FromStr<Err = String>>(s: &str) -> anyhow::Result<Vec<T>> {
 }
 
 pub async fn run(store: &Store, args: ReportArgs) -> anyhow::Result<()> {
-    let period: Period = args
+    let window: Window = args
         .period
         .parse()
-        .map_err(|e: binhdang_domain::PeriodError| anyhow::anyhow!("{e}"))?;
-    let unit = store
-        .unit_for_period(&args.unit, &period)
-        .await?
-        .with_context(|| format!("no unit {} reports for {period}", args.unit))?;
+        .map_err(|e: binhdang_domain::WindowError| anyhow::anyhow!("{e}"))?;
+    let unit = match window.period() {
+        Some(period) => store.unit_for_period(&args.unit, &period).await?,
+        None => store.unit_for_span(&args.unit, window.start(), window.end()).await?,
+    }
+    .with_context(|| format!("no unit {} reports for {window}", args.unit))?;
+    if let Some(code) = &args.programme {
+        let programme = store.programme(code).await?;
+        anyhow::ensure!(
+            window.period().is_some_and(|p| programme.covers(&p)),
+            "programme {code} does not report on {window}"
+        );
+    }
     let kinds: Vec<Kind> = if args.kind.trim() == "all" {
-        match period {
-            Period::ActionMonth(_) => vec![Kind::ActionMonth, Kind::Activities, Kind::Communication],
-            _ => Kind::ALL.into_iter().filter(|k| k.fits(&period)).collect(),
+        match window.period() {
+            Some(Period::ActionMonth(_)) => vec![Kind::ActionMonth, Kind::Activities, Kind::Communication],
+            // A period's regular documents; a law report is asked for by name, or is what a
+            // window of dates is for.
+            Some(_) => Kind::ALL
+                .into_iter()
+                .filter(|k| k.fits(&window) && *k != Kind::LawReview)
+                .collect(),
+            None => Kind::ALL.into_iter().filter(|k| k.fits(&window)).collect(),
         }
     } else {
         list(&args.kind)?
@@ -76,7 +97,8 @@ pub async fn run(store: &Store, args: ReportArgs) -> anyhow::Result<()> {
             &Request {
                 kind,
                 unit: &unit,
-                period,
+                window,
+                programme: args.programme.as_deref(),
                 date,
                 template: &template,
             },

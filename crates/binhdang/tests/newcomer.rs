@@ -83,7 +83,12 @@ async fn a_newcomer_enters_submits_approves_and_reads_the_dashboard_with_the_pri
     for url in [dashboard.clone(), format!("{dashboard}&data=approved")] {
         b.client.goto(&served.url(&url)).await.unwrap();
         wait_for_text(&b, "Biểu đồ: 6.1").await;
-        assert_eq!(text_of(&b, "#row-6\\.1 td.num").await, "80,0%", "{url}");
+        // The one commune of 38 that reported, said beside the figure.
+        assert_eq!(
+            text_of(&b, "#row-6\\.1 td.num").await,
+            "80,0%\n1/38 đơn vị có số liệu",
+            "{url}"
+        );
     }
     let drawn = js(
         &b,

@@ -176,3 +176,78 @@ on_both_backends! {
         let _ = std::fs::remove_dir_all(&out);
     }
 }
+
+on_both_backends! {
+    async fn the_law_report_over_dates_prints_the_engines_figures_over_the_same_dates(backend: Backend) {
+        let db = TestDb::new(backend).await;
+        binhdang(&["init", "--demo", "--database-url", &db.url]);
+        let out = std::env::temp_dir().join(format!("binhdang-law-{}-{}", backend.name(), std::process::id()));
+        // The window of a real supervision report (sample 002): 01/01/2021 to 30/07/2024.
+        let printed = binhdang(&[
+            "report", "--unit", "12", "--period", "2021-01-01..2024-07-30", "--kind", "law-review",
+            "--format", "docx,pdf,xlsx", "--out", out.to_str().unwrap(), "--date", "2024-08-15",
+            "--database-url", &db.url,
+        ]);
+        assert_eq!(printed.lines().count(), 3, "{printed}");
+        assert!(printed.contains("DỰ THẢO"), "a report over dates is approved by no workflow: {printed}");
+        let stem = "law-review-12-2021-01-01_2024-07-30";
+        for ext in ["docx", "pdf", "xlsx"] {
+            assert!(std::fs::metadata(out.join(format!("{stem}.{ext}"))).unwrap().len() > 1000, "{ext}");
+        }
+        let pdf = out.join(format!("{stem}.pdf"));
+        let text = Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap();
+        let text = String::from_utf8(text.stdout).unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(text.contains("thi hành Luật Bình đẳng giới"), "{text}");
+        assert!(text.contains("từ 01/01/2021 đến 30/07/2024"), "{text}");
+        // It says what the figures are built from, and the days at the edge no period covers.
+        assert!(
+            text.contains("năm 2021, năm 2022, năm 2023, 6 tháng đầu năm 2024; 30 ngày"),
+            "coverage not said: {text}"
+        );
+        // Every figure printed is the engine's over the same window.
+        let store = &db.store;
+        let window: binhdang_domain::Window = "2021-01-01..2024-07-30".parse().unwrap();
+        let unit = store.unit_for_span("12", window.start(), window.end()).await.unwrap().unwrap();
+        let indicators = store.indicators().await.unwrap();
+        let assessed = store.assessment_over(binhdang_store::Sums::All, &unit, &window).await.unwrap();
+        let mut compared = 0;
+        for a in assessed.iter().filter(|a| unit.level <= indicators.iter().find(|i| i.code == a.indicator).unwrap().lowest_level) {
+            let indicator = indicators.iter().find(|i| i.code == a.indicator).unwrap();
+            let Some(v) = a.figure.value else { continue };
+            let shown = binhdang_reports::words::value_text(
+                indicator.measure, v, binhdang_reports::words::places_for(indicator.measure, v, None));
+            let sentence = text.find(&format!("Chỉ tiêu {}:", a.indicator)).expect("each indicator has its sentence");
+            assert!(text[sentence..].contains(&shown), "{}: {shown} not printed", a.indicator);
+            compared += 1;
+        }
+        assert!(compared >= 5, "only {compared} figures to compare");
+        // The documents issued inside the dates, wherever they were filed, are the register's.
+        let documents = store
+            .register_rows_dated_over::<binhdang_domain::register::Document>(&unit, &window)
+            .await
+            .unwrap();
+        assert!(!documents.is_empty());
+        assert!(text.contains(&format!("Đã ban hành {} văn bản", documents.len())), "{text}");
+        // binhdang's own check finds nothing, and no word overlaps another.
+        for ext in ["docx", "pdf"] {
+            let checked = Command::new(env!("CARGO_BIN_EXE_binhdang"))
+                .args(["check", "--json"])
+                .arg(out.join(format!("{stem}.{ext}")))
+                .output()
+                .unwrap();
+            assert_eq!(checked.status.code(), Some(0), "{ext}: {}", String::from_utf8_lossy(&checked.stdout));
+        }
+        let clashes = overlapping(&pdf);
+        assert!(clashes.is_empty(), "{} overlaps, e.g. {:?}", clashes.len(), &clashes[..clashes.len().min(5)]);
+        // A window is refused for the Action Month report, in words.
+        let refused = Command::new(env!("CARGO_BIN_EXE_binhdang"))
+            .args(["report", "--unit", "12", "--period", "2021..2024H1", "--kind", "action-month", "--out"])
+            .arg(&out)
+            .args(["--database-url", &db.url])
+            .output()
+            .unwrap();
+        assert!(!refused.status.success());
+        assert!(String::from_utf8_lossy(&refused.stderr).contains("year or an Action Month"), "{}", String::from_utf8_lossy(&refused.stderr));
+        let _ = std::fs::remove_dir_all(&out);
+    }
+}

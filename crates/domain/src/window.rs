@@ -113,6 +113,12 @@ impl From<Period> for Window {
     }
 }
 
+impl From<&Period> for Window {
+    fn from(period: &Period) -> Self {
+        Window::from(*period)
+    }
+}
+
 impl fmt::Display for Window {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.shape {

@@ -9,18 +9,22 @@ use crate::words::{self, NO_DATA, capitalise};
 use crate::{Kind, ReportError};
 use binhdang_domain::assessment::Status;
 use binhdang_domain::vn::{format_date, format_date_long, format_money, format_number};
-use binhdang_domain::{Indicator, MeasureKind, Period, UnitLevel};
+use binhdang_domain::{Indicator, MeasureKind, Period, UnitLevel, Window};
 use binhdang_store::{Assessment, Store, UnitSummary};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use std::collections::BTreeMap;
 use time::Date;
 
-/// What is asked: a kind of report for a unit and period, dated, on a template.
+/// What is asked: a kind of report for a unit over a period (or, for a law review or a
+/// report of one's own, a range of periods or exact dates), dated, on a template.
 pub struct Request<'a> {
     pub kind: Kind,
     pub unit: &'a UnitSummary,
-    pub period: Period,
+    pub window: Window,
+    /// The programme the report is sent under, whose approval lifts the DỰ THẢO mark and whose
+    /// status the report prints; `None`: the first programme the period is reported under.
+    pub programme: Option<&'a str>,
     /// The date in "Lai Châu, ngày 05 tháng 3 năm 2024".
     pub date: Date,
     pub template: &'a Template,
@@ -34,7 +38,7 @@ fn lower_first(s: &str) -> String {
     }
 }
 
-fn placeholders(unit: &UnitSummary, period: &Period, template: &Template) -> Placeholders {
+fn placeholders(unit: &UnitSummary, window: &Window, template: &Template) -> Placeholders {
     let unit_text = if unit.kind.is_empty() {
         unit.name.clone()
     } else {
@@ -44,8 +48,8 @@ fn placeholders(unit: &UnitSummary, period: &Period, template: &Template) -> Pla
         unit_upper: unit_text.to_uppercase(),
         unit: unit_text,
         name: unit.name.clone(),
-        period: lower_first(&period.label_vi()),
-        year: period.milestone_year().to_string(),
+        period: lower_first(&window.label_vi()),
+        year: window.milestone_year().to_string(),
         issuer: String::new(),
     };
     p.issuer = p.fill(&template.header.issuer_name);
@@ -54,31 +58,44 @@ fn placeholders(unit: &UnitSummary, period: &Period, template: &Template) -> Pla
 
 /// Builds the document of `req.kind`.
 pub async fn build(store: &Store, req: &Request<'_>) -> Result<Document, ReportError> {
-    let period = match (req.kind, req.period) {
-        (Kind::ActionMonth, Period::Year(y)) => Period::ActionMonth(y),
-        (_, p) => p,
+    if !req.kind.fits(&req.window) {
+        return Err(match req.kind {
+            Kind::Review => ReportError::NotAPhase(req.window.to_string()),
+            kind => ReportError::NotForWindow {
+                kind,
+                window: req.window.to_string(),
+            },
+        });
+    }
+    let window = match (req.kind, req.window.period()) {
+        (Kind::ActionMonth, Some(Period::Year(y))) => Window::from(Period::ActionMonth(y)),
+        _ => req.window,
     };
-    let wants_assessment = matches!(req.kind, Kind::Strategy | Kind::Assessment | Kind::Review);
-    let facts = crate::facts::gather(store, req.unit, &period, wants_assessment).await?;
-    let review = match (req.kind, period) {
-        (Kind::Review, Period::Phase { from, to }) => {
+    let wants_assessment = matches!(
+        req.kind,
+        Kind::Strategy | Kind::Assessment | Kind::Review | Kind::LawReview
+    );
+    let facts = crate::facts::gather(store, req.unit, &window, req.programme, wants_assessment).await?;
+    let review = match (req.kind, window.period()) {
+        (Kind::Review, Some(Period::Phase { from, to })) => {
             Some(crate::facts::gather_review(store, req.unit, from, to).await?)
         }
-        (Kind::Review, _) => return Err(ReportError::NotAPhase(period.to_string())),
         _ => None,
     };
-    let ph = placeholders(req.unit, &period, req.template);
+    let ph = placeholders(req.unit, &window, req.template);
     let b = Builder {
+        kind: req.kind,
         facts: &facts,
         t: req.template,
         ph: &ph,
         date: req.date,
         review: review.as_ref(),
     };
-    Ok(b.document(req.kind))
+    Ok(b.document())
 }
 
 pub(crate) struct Builder<'a> {
+    kind: Kind,
     pub(crate) facts: &'a Facts,
     pub(crate) t: &'a Template,
     ph: &'a Placeholders,
@@ -139,10 +156,20 @@ impl<'a> Builder<'a> {
         self.ph.fill(s)
     }
 
+    /// "trong năm 2024", or for a window that is no period "trong thời gian từ 01/01/2021 đến
+    /// 31/07/2024".
+    pub(crate) fn during(&self) -> String {
+        match self.facts.window.period() {
+            Some(_) => format!("trong {}", self.ph.period),
+            None => format!("trong thời gian {}", self.ph.period),
+        }
+    }
+
     pub(crate) fn doc_template(&self) -> &crate::template::DocTemplate {
-        match self.facts.period {
-            _ if self.review.is_some() => self.t.review(),
-            Period::ActionMonth(_) => &self.t.action_month,
+        match (self.kind, self.facts.window.period()) {
+            (Kind::Review, _) => self.t.review(),
+            (Kind::LawReview, _) => self.t.law_review(),
+            (_, Some(Period::ActionMonth(_))) => &self.t.action_month,
             _ => &self.t.strategy,
         }
     }
@@ -186,11 +213,12 @@ impl<'a> Builder<'a> {
             "{}-{}-{}",
             kind.slug(),
             self.facts.unit.code,
-            self.facts.period.to_string().to_lowercase()
+            self.facts.window.to_string().to_lowercase().replace("..", "_")
         )
     }
 
-    fn document(&self, kind: Kind) -> Document {
+    fn document(&self) -> Document {
+        let kind = self.kind;
         let (summary, blocks) = match kind {
             Kind::Strategy | Kind::ActionMonth => {
                 let dt = self.doc_template();
@@ -202,6 +230,10 @@ impl<'a> Builder<'a> {
             Kind::Review => (
                 self.doc_template().summary.iter().map(|s| self.fill(s)).collect(),
                 self.review_blocks(),
+            ),
+            Kind::LawReview => (
+                self.doc_template().summary.iter().map(|s| self.fill(s)).collect(),
+                self.law_review_blocks(),
             ),
             Kind::Assessment => self.table_document(&self.t.tables.assessment_title, self.assessment_table()),
             Kind::Activities => self.table_document(&self.t.tables.activities_title, self.activities_table()),
@@ -385,11 +417,14 @@ impl<'a> Builder<'a> {
     ) -> Vec<Block> {
         let mut out = Vec::new();
         for (n, objective) in self.facts.objectives.iter().enumerate() {
+            // Under the law report's section 3 the objectives are its points a), b), …
+            let point = match self.kind {
+                Kind::LawReview => format!("{})", char::from(b'a' + n as u8)),
+                _ => format!("{}.", n + 1),
+            };
             out.push(heading(format!(
-                "{}. Mục tiêu {}: {}",
-                n + 1,
-                objective.number,
-                objective.name_vi
+                "{point} Mục tiêu {}: {}",
+                objective.number, objective.name_vi
             )));
             if let Some(text) = self.facts.narrative.get(&format!("objective_{}", objective.number)) {
                 out.extend(text.lines().map(str::trim).filter(|l| !l.is_empty()).map(body));
@@ -557,7 +592,10 @@ impl<'a> Builder<'a> {
             return vec![body(format!("Kinh phí thực hiện: {NO_DATA}."))];
         };
         let mut out = Vec::new();
-        if matches!(self.facts.period, Period::HalfYear { .. } | Period::ActionMonth(_)) {
+        if matches!(
+            self.facts.window.period(),
+            Some(Period::HalfYear { .. } | Period::ActionMonth(_))
+        ) {
             let sources: Vec<String> = budget
                 .by_year
                 .iter()
@@ -588,10 +626,12 @@ impl<'a> Builder<'a> {
             )));
         }
         if budget.by_year.len() > 1 {
+            let span = match self.facts.window.period() {
+                Some(_) => format!("giai đoạn {}–{}", self.facts.budget_years.0, self.facts.budget_years.1),
+                None => self.ph.period.clone(),
+            };
             out.push(body(format!(
-                "Tổng cộng giai đoạn {}–{}: được bố trí {}, đã thực hiện {}.",
-                self.facts.budget_years.0,
-                self.facts.budget_years.1,
+                "Tổng cộng {span}: được bố trí {}, đã thực hiện {}.",
                 format_money(budget.total.allocated),
                 format_money(budget.total.spent)
             )));
@@ -653,11 +693,11 @@ impl<'a> Builder<'a> {
         out
     }
 
-    fn gbv_sentences(&self) -> Vec<Block> {
+    pub(crate) fn gbv_sentences(&self) -> Vec<Block> {
         let Some(gbv) = self.facts.gbv.as_ref().filter(|g| !g.by_type.is_empty()) else {
             return vec![body(format!(
-                "Các vụ bạo lực trên cơ sở giới được phát hiện trong {}: {NO_DATA}.",
-                self.ph.period
+                "Các vụ bạo lực trên cơ sở giới được phát hiện {}: {NO_DATA}.",
+                self.during()
             ))];
         };
         let parts: Vec<String> = gbv
@@ -666,8 +706,8 @@ impl<'a> Builder<'a> {
             .map(|t| format!("{} {} vụ", lower_first(&t.name_vi), count(t.totals.cases)))
             .collect();
         vec![body(format!(
-            "Trong {} đã phát hiện {} vụ bạo lực trên cơ sở giới ({}); {} trường hợp được hỗ trợ.",
-            self.ph.period,
+            "{} đã phát hiện {} vụ bạo lực trên cơ sở giới ({}); {} trường hợp được hỗ trợ.",
+            capitalise(&self.during()),
             count(gbv.total.cases),
             parts.join(", "),
             count(gbv.total.supported)
@@ -675,7 +715,7 @@ impl<'a> Builder<'a> {
     }
 
     fn phase_label(&self) -> &'static str {
-        if self.facts.period.milestone_year() <= 2025 {
+        if self.facts.window.milestone_year() <= 2025 {
             "2021–2025"
         } else {
             "2026–2030"
@@ -694,7 +734,7 @@ impl<'a> Builder<'a> {
             ),
             Column::new("Cơ quan chịu trách nhiệm", 14.0, Align::Left),
             Column::new(
-                format!("Kết quả {}", lower_first(&self.facts.period.label_vi())),
+                format!("Kết quả {}", lower_first(&self.facts.window.label_vi())),
                 14.0,
                 Align::Center,
             ),

@@ -8,22 +8,24 @@ use binhdang_domain::register::{
     Inspection, InspectionSummary, Staff, StaffSummary,
 };
 use binhdang_domain::workflow::State;
-use binhdang_domain::{Indicator, Objective, Period, Target};
+use binhdang_domain::{Indicator, Objective, Period, Target, Window};
 use binhdang_store::registers::RegisterRow;
-use binhdang_store::{Assessment, Store, StoreError, UnitSummary};
+use binhdang_store::{Assessment, Store, StoreError, Sums, UnitSummary};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 
 /// Everything a report reads from the store.
 pub(crate) struct Facts {
     pub(crate) unit: UnitSummary,
-    pub(crate) period: Period,
+    pub(crate) window: Window,
     pub(crate) indicators: Vec<Indicator>,
     pub(crate) objectives: Vec<Objective>,
     pub(crate) assessment: Vec<Assessment>,
     /// Indicator → the unit's agencies that answer for it.
     pub(crate) agencies: HashMap<String, Vec<String>>,
     pub(crate) narrative: BTreeMap<String, String>,
+    /// Approved under the report's programme; a window that is no reporting period (a law
+    /// review's dates) has no approval, so its document stays a draft.
     pub(crate) approved: bool,
     /// Who of the units below and the unit's agencies has sent their report or part, under
     /// the programme the period is reported under.
@@ -45,25 +47,29 @@ pub(crate) struct Facts {
     pub(crate) document_names: HashMap<String, String>,
 }
 
-/// The period whose budget rows a report sums: the phase from 2021 up to the report's year
+/// The window whose budget rows a report sums: the phase from 2021 up to the report's year
 /// for an annual report, the half-year or Action Month itself (with what was filed inside
-/// it), the phase for a phase, else the year.
-fn budget_period(period: &Period) -> Period {
-    match *period {
+/// it), the phase for a phase, else the year; a range or dates, themselves.
+fn budget_window(window: &Window) -> Window {
+    let Some(period) = window.period() else {
+        return *window;
+    };
+    Window::from(match period {
         Period::Year(y) if y > 2021 => Period::Phase {
             from: 2021.min(y),
             to: y,
         },
         Period::Phase { from, to } => Period::Phase { from, to },
-        Period::HalfYear { .. } | Period::ActionMonth(_) => *period,
+        Period::HalfYear { .. } | Period::ActionMonth(_) => period,
         _ => Period::Year(period.milestone_year()),
-    }
+    })
 }
 
 pub(crate) async fn gather(
     store: &Store,
     unit: &UnitSummary,
-    period: &Period,
+    window: &Window,
+    programme: Option<&str>,
     wants_assessment: bool,
 ) -> Result<Facts, ReportError> {
     let indicators = store.indicators().await?;
@@ -76,7 +82,7 @@ pub(crate) async fn gather(
             .filter(|i| unit.level <= i.lowest_level)
             .map(|i| i.code.as_str())
             .collect();
-        let mut rows = store.assessment(unit, period).await?;
+        let mut rows = store.assessment_over(Sums::All, unit, window).await?;
         rows.retain(|a| collected.contains(&a.indicator.as_str()));
         rows
     } else {
@@ -92,42 +98,34 @@ pub(crate) async fn gather(
             }
         }
     }
-    let narrative = store.report_narrative(unit, period).await?;
-    let programme = store.programme_for(period).await?;
-    let approved = match &programme {
-        Some(p) => store.submission(unit, &p.code, period).await?.state == State::Approved,
-        None => false,
+    let narrative = store.report_narrative(unit, *window).await?;
+    let (approved, reporting) = match window.period() {
+        Some(period) => workflow_facts(store, unit, &period, programme, wants_assessment).await?,
+        None => (false, None),
     };
-    let reporting = match &programme {
-        Some(p) if wants_assessment => Some(store.status(unit, p, period, store.today()).await?),
-        _ => None,
-    };
-    let activities = store.register_rows_in_subtree::<Activity>(unit, period).await?;
-    let mut documents = store.register_rows_dated_in::<DocRow>(unit, period).await?;
+    let activities = store.register_rows_in_subtree_over::<Activity>(unit, window).await?;
+    let mut documents = store.register_rows_dated_over::<DocRow>(unit, window).await?;
     documents.sort_by_key(|a| (a.record.order, a.record.date, a.id));
-    let bp = budget_period(period);
-    let budget_years = match bp {
-        Period::Phase { from, to } => (from, to),
-        p => (p.milestone_year(), p.milestone_year()),
-    };
+    let bw = budget_window(window);
+    let budget_years = (bw.start().year(), bw.end().year());
     let budget = store
-        .register_summary::<Budget>(unit, &bp)
+        .register_summary_over::<Budget>(unit, &bw)
         .await
         .ok()
         .map(|s| s.summary);
     let gbv = store
-        .register_summary::<GbvCase>(unit, period)
+        .register_summary_over::<GbvCase>(unit, window)
         .await
         .ok()
         .map(|s| s.summary);
     let lists = store.register_lists().await?;
-    let inspections = store.register_summary::<Inspection>(unit, period).await?;
+    let inspections = store.register_summary_over::<Inspection>(unit, window).await?;
     Ok(Facts {
-        committee: latest_filed::<CommitteeMember>(store, unit, period).await?,
-        staff: latest_filed::<Staff>(store, unit, period).await?,
+        committee: latest_filed::<CommitteeMember>(store, unit, window).await?,
+        staff: latest_filed::<Staff>(store, unit, window).await?,
         inspections: (inspections.rows > 0).then_some(inspections.summary),
         unit: unit.clone(),
-        period: *period,
+        window: *window,
         indicators,
         objectives,
         assessment,
@@ -153,19 +151,54 @@ pub(crate) async fn gather(
     })
 }
 
-/// A register of stocks (committee, staff) as filed for `period`, else as last filed in it (a
-/// phase's years from the last) or for the year it is part of.
-async fn latest_filed<T: binhdang_store::registers::StoredRegister>(
+/// Whether the unit's report for `period` is approved under the programme (the one named,
+/// else the first the period is reported under), and who below it has reported.
+async fn workflow_facts(
     store: &Store,
     unit: &UnitSummary,
     period: &Period,
+    programme: Option<&str>,
+    wants_status: bool,
+) -> Result<(bool, Option<binhdang_store::StatusReport>), ReportError> {
+    let programme = match programme {
+        Some(code) => Some(store.programme(code).await?),
+        None => store.programme_for(period).await?,
+    };
+    let Some(p) = programme else {
+        return Ok((false, None));
+    };
+    let approved = store.submission(unit, &p.code, period).await?.state == State::Approved;
+    let reporting = match wants_status {
+        true => Some(store.status(unit, &p, period, store.today()).await?),
+        false => None,
+    };
+    Ok((approved, reporting))
+}
+
+/// A register of stocks (committee, staff) as filed for the window's period, else as last
+/// filed in it (a phase's years from the last) or for the year it is part of; over a range or
+/// dates, as last filed for one of its parts or for one of the years it touches, latest first.
+async fn latest_filed<T: binhdang_store::registers::StoredRegister>(
+    store: &Store,
+    unit: &UnitSummary,
+    window: &Window,
 ) -> Result<Option<(Period, T::Summary)>, ReportError> {
-    let mut candidates = vec![*period];
-    match *period {
-        Period::Phase { from, to } => candidates.extend((from..=to).rev().map(Period::Year)),
-        Period::Year(_) => {}
-        p => candidates.push(Period::Year(p.milestone_year())),
+    let mut candidates = Vec::new();
+    match window.period() {
+        Some(Period::Phase { from, to }) => {
+            candidates.push(Period::Phase { from, to });
+            candidates.extend((from..=to).rev().map(Period::Year));
+        }
+        Some(p @ Period::Year(_)) => candidates.push(p),
+        Some(p) => candidates.extend([p, Period::Year(p.milestone_year())]),
+        None => {
+            for year in (window.start().year()..=window.end().year()).rev() {
+                candidates.extend(window.parts().into_iter().rev().filter(|p| p.milestone_year() == year));
+                candidates.push(Period::Year(year));
+            }
+        }
     }
+    candidates.dedup();
     for p in candidates {
         let s = store.register_summary::<T>(unit, &p).await?;
         if s.rows > 0 {

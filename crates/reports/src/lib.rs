@@ -10,6 +10,7 @@
 mod build;
 mod docx;
 mod facts;
+mod law;
 pub mod model;
 mod organisation;
 mod pdf;
@@ -23,7 +24,7 @@ pub use build::{Request, build, serial_date};
 pub use model::Document;
 pub use template::{Template, TemplateError};
 
-use binhdang_domain::Period;
+use binhdang_domain::{Period, Window};
 use binhdang_store::StoreError;
 use std::fmt;
 use std::str::FromStr;
@@ -49,10 +50,13 @@ pub enum Kind {
     /// The review of a phase (2021-2025): each year's figures, the registers over the phase,
     /// the overall assessment and the next phase's targets.
     Review,
+    /// The report on the Gender Equality Law (báo cáo thi hành Luật Bình đẳng giới) over
+    /// any window, typically exact dates: `2021-01-01..2024-07-31`.
+    LawReview,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 9] = [
         Kind::Strategy,
         Kind::Assessment,
         Kind::Activities,
@@ -61,6 +65,7 @@ impl Kind {
         Kind::Budget,
         Kind::ActionMonth,
         Kind::Review,
+        Kind::LawReview,
     ];
 
     pub fn slug(&self) -> &'static str {
@@ -73,6 +78,7 @@ impl Kind {
             Kind::Budget => "budget",
             Kind::ActionMonth => "action-month",
             Kind::Review => "review",
+            Kind::LawReview => "law-review",
         }
     }
 
@@ -86,6 +92,7 @@ impl Kind {
             Kind::Budget => "Phụ lục kinh phí",
             Kind::ActionMonth => "Báo cáo Tháng hành động vì bình đẳng giới",
             Kind::Review => "Báo cáo tổng kết giai đoạn thực hiện Chiến lược quốc gia về bình đẳng giới",
+            Kind::LawReview => "Báo cáo kết quả thi hành Luật Bình đẳng giới",
         }
     }
 
@@ -99,15 +106,16 @@ impl Kind {
             Kind::Budget => "Annex: budget",
             Kind::ActionMonth => "Action Month report",
             Kind::Review => "Phase review of the National Strategy",
+            Kind::LawReview => "Report on the Gender Equality Law",
         }
     }
 
-    /// Whether the kind is written for a period: the Action Month report is a year's (or an
-    /// Action Month's), the others any reporting period's.
-    pub fn fits(&self, period: &Period) -> bool {
+    /// Whether the kind is written for a window: the Action Month report is a year's (or an
+    /// Action Month's), the review a phase's, the others any period's, range's or dates'.
+    pub fn fits(&self, window: &Window) -> bool {
         match self {
-            Kind::ActionMonth => matches!(period, Period::Year(_) | Period::ActionMonth(_)),
-            Kind::Review => matches!(period, Period::Phase { .. }),
+            Kind::ActionMonth => matches!(window.period(), Some(Period::Year(_) | Period::ActionMonth(_))),
+            Kind::Review => matches!(window.period(), Some(Period::Phase { .. })),
             _ => true,
         }
     }
@@ -177,6 +185,8 @@ pub enum ReportError {
     Template(#[from] TemplateError),
     #[error("a review is written for a phase (e.g. 2021-2025), not for {0}")]
     NotAPhase(String),
+    #[error("the {kind} report is written for a year or an Action Month, not for {window}")]
+    NotForWindow { kind: Kind, window: String },
     #[error("cannot write the {format} file: {message}")]
     Render { format: &'static str, message: String },
 }

@@ -56,6 +56,9 @@ pub struct Template {
     /// The phase review; a template written before it existed takes the shipped one.
     #[serde(default)]
     pub review: Option<DocTemplate>,
+    /// The report on the Gender Equality Law; likewise.
+    #[serde(default)]
+    pub law_review: Option<DocTemplate>,
     pub tables: TableTitles,
     pub signature: SignatureTemplate,
     pub registers: RegisterTemplate,
@@ -119,14 +122,21 @@ impl Template {
     /// The phase review's skeleton: the template's own, else the shipped one.
     pub fn review(&self) -> &DocTemplate {
         static SHIPPED: std::sync::OnceLock<DocTemplate> = std::sync::OnceLock::new();
-        match &self.review {
-            Some(r) => r,
-            None => SHIPPED.get_or_init(|| {
+        self.review.as_ref().unwrap_or_else(|| {
+            SHIPPED.get_or_init(|| Template::builtin().review.expect("the shipped default has a [review]"))
+        })
+    }
+
+    /// The law report's skeleton: the template's own, else the shipped one.
+    pub fn law_review(&self) -> &DocTemplate {
+        static SHIPPED: std::sync::OnceLock<DocTemplate> = std::sync::OnceLock::new();
+        self.law_review.as_ref().unwrap_or_else(|| {
+            SHIPPED.get_or_init(|| {
                 Template::builtin()
-                    .review
-                    .expect("the shipped default template has a [review]")
-            }),
-        }
+                    .law_review
+                    .expect("the shipped default has a [law_review]")
+            })
+        })
     }
 
     /// The compiled-in default.

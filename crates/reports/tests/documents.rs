@@ -286,7 +286,8 @@ async fn strategy(store: &Store, unit: &UnitSummary, period: Period) -> binhdang
         &Request {
             kind: Kind::Strategy,
             unit,
-            period,
+            window: period.into(),
+            programme: None,
             date: date!(2025 - 03 - 05),
             template: &template,
         },
@@ -528,9 +529,9 @@ on_both_backends! {
         let template = Template::builtin();
         let phase: Period = "2021-2025".parse().unwrap();
         for kind in Kind::ALL {
-            let period = if kind.fits(&year) { year } else { phase };
-            assert!(kind.fits(&period), "{kind}");
-            let doc = binhdang_reports::build(store, &Request { kind, unit: &province, period, date: date!(2024 - 01 - 05), template: &template })
+            let period = if kind.fits(&year.into()) { year } else { phase };
+            assert!(kind.fits(&period.into()), "{kind}");
+            let doc = binhdang_reports::build(store, &Request { kind, unit: &province, window: period.into(), programme: None, date: date!(2024 - 01 - 05), template: &template })
                 .await
                 .unwrap();
             let text = doc.plain_text();
@@ -541,7 +542,7 @@ on_both_backends! {
             }
         }
         // A review is of a phase; asked for a year it says so.
-        let refused = binhdang_reports::build(store, &Request { kind: Kind::Review, unit: &province, period: year, date: date!(2024 - 01 - 05), template: &template }).await;
+        let refused = binhdang_reports::build(store, &Request { kind: Kind::Review, unit: &province, window: year.into(), programme: None, date: date!(2024 - 01 - 05), template: &template }).await;
         assert!(matches!(refused, Err(binhdang_reports::ReportError::NotAPhase(_))));
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::access::{AuditEntry, audit_in};
 use crate::{Actor, FieldProblem, Store, StoreError, UnitSummary};
-use binhdang_domain::Period;
+use binhdang_domain::Window;
 use serde_json::json;
 use sqlx::Row;
 use std::collections::BTreeMap;
@@ -91,15 +91,16 @@ fn check(section: &str, body: Option<&str>) -> Option<FieldProblem> {
 }
 
 impl Store {
-    /// A unit's narrative for a period: section → text.
+    /// A unit's narrative for a period, or for a window of its own (a law review's
+    /// `2021-01-01..2024-07-31`): section → text.
     pub async fn report_narrative(
         &self,
         unit: &UnitSummary,
-        period: &Period,
+        window: impl Into<Window>,
     ) -> Result<BTreeMap<String, String>, StoreError> {
         let rows = sqlx::query("SELECT section, body FROM report_narratives WHERE unit_id = $1 AND period = $2")
             .bind(unit.id)
-            .bind(period.to_string())
+            .bind(window.into().to_string())
             .fetch_all(&self.pool)
             .await?;
         rows.iter()
@@ -108,12 +109,12 @@ impl Store {
     }
 
     /// Sets (`Some`) or removes (`None`, or only whitespace) sections of a unit's narrative
-    /// for a period. Every section is checked first; when one is refused nothing is written.
-    /// Returns the narrative as stored afterwards.
+    /// for a period or window. Every section is checked first; when one is refused nothing is
+    /// written. Returns the narrative as stored afterwards.
     pub async fn put_report_narrative(
         &self,
         unit: &UnitSummary,
-        period: &Period,
+        window: impl Into<Window>,
         changes: &[(String, Option<String>)],
         actor: &Actor,
     ) -> Result<BTreeMap<String, String>, StoreError> {
@@ -131,7 +132,8 @@ impl Store {
         if !problems.is_empty() {
             return Err(StoreError::Invalid(problems));
         }
-        let period_text = period.to_string();
+        let window: Window = window.into();
+        let period_text = window.to_string();
         let mut tx = self.begin_write().await?;
         let now = self.now_text();
         for (section, body) in &changes {
@@ -188,6 +190,6 @@ impl Store {
             audit_in(&mut tx, &entry, &self.now_text()).await?;
         }
         tx.commit().await?;
-        self.report_narrative(unit, period).await
+        self.report_narrative(unit, window).await
     }
 }

@@ -188,9 +188,15 @@ fn rows_of_window<T: StoredRegister>(window: &Window) -> Result<(String, Vec<Str
         let periods = match window.period() {
             Some(p) => stored_periods(T::KIND, &p)?,
             None => {
+                // A budget is kept by year, half-year and Action Month: a month or quarter
+                // at a window's edge holds no budget rows of its own, so it adds nothing.
                 let mut periods = Vec::new();
                 for part in window.parts() {
-                    periods.extend(stored_periods(T::KIND, &part)?);
+                    match stored_periods(T::KIND, &part) {
+                        Ok(stored) => periods.extend(stored),
+                        Err(_) if T::KIND == RegisterKind::Budgets => {}
+                        Err(e) => return Err(e),
+                    }
                 }
                 periods
             }
@@ -548,14 +554,14 @@ impl Store {
         Ok(old)
     }
 
-    /// The unit's own rows that count in `period` (a dated row by its date, as
+    /// The unit's own rows that count in `window` (a dated row by its date, as
     /// [`Store::register_summary`] counts them), for a report's own lists (its documents).
-    pub async fn register_rows_dated_in<T: StoredRegister>(
+    pub async fn register_rows_dated_over<T: StoredRegister>(
         &self,
         unit: &UnitSummary,
-        period: &Period,
+        window: &Window,
     ) -> Result<Vec<RegisterRow<T>>, StoreError> {
-        let (condition, values) = rows_of_window::<T>(&Window::from(*period))?;
+        let (condition, values) = rows_of_window::<T>(window)?;
         let sql = select_sql::<T>(&format!("t.unit_id = $1 AND {condition}"));
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(unit.id);
         for v in &values {

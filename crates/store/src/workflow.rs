@@ -208,14 +208,14 @@ impl Store {
         submission_on(&mut *self.pool.acquire().await?, unit, programme, period).await
     }
 
-    /// Units directly below `unit` that report for `period` (valid on its last day).
+    /// Units directly below `unit` that report for a period or window (valid on its last day).
     pub async fn reporting_children(
         &self,
         unit: &UnitSummary,
-        period: &Period,
+        period: impl Into<binhdang_domain::Window>,
     ) -> Result<Vec<UnitSummary>, StoreError> {
         Ok(self
-            .unit_detail(&unit.code, period.end())
+            .unit_detail(&unit.code, period.into().end())
             .await
             .map(|d| d.children)
             .unwrap_or_default())

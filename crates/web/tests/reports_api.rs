@@ -118,3 +118,40 @@ on_both_backends! {
         assert!(text.contains("Số: 05/BC-UBND") && text.contains("Địa bàn rộng, giao thông khó khăn."), "{text}");
     }
 }
+
+on_both_backends! {
+    async fn a_law_report_over_dates_carries_its_own_narrative_and_is_a_draft(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let body = json!({"values": [{"element": "5.4a.num", "value": "7"}, {"element": "5.4a.den", "value": "11"}]});
+        assert_eq!(app.put_status("/api/v1/values?unit=12&period=2023", body).await, StatusCode::OK);
+        // The narrative of a window of dates is its own, beside the year's.
+        let window = "unit=12&period=2021-01-01..2024-07-30";
+        let proposals = json!({"proposals": "Đề nghị bố trí biên chế chuyên trách công tác bình đẳng giới."});
+        let (s, saved) = app.send(&app.client, Method::PUT, &format!("/api/v1/reports/narrative?{window}"), Some(&proposals)).await;
+        assert_eq!(s, StatusCode::OK, "{saved}");
+        assert_eq!(saved["period"]["type"], "range", "{saved}");
+        let (_, year) = app.get("/api/v1/reports/narrative?unit=12&period=2024").await;
+        assert!(year["narrative"].get("proposals").is_none(), "{year}");
+        let r = app.client.get(format!("{}/api/v1/reports/law-review?{window}&format=docx", app.base)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(
+            r.headers()["content-disposition"].to_str().unwrap(),
+            "attachment; filename=\"law-review-12-2021-01-01_2024-07-30.docx\""
+        );
+        let text = support::docx_text(&r.bytes().await.unwrap());
+        assert!(text.contains("Đề nghị bố trí biên chế chuyên trách"), "{text}");
+        assert!(text.contains("thi hành Luật Bình đẳng giới") && text.contains("từ 01/01/2021 đến 30/07/2024"), "{text}");
+        // 2023's figure counts: 7/11 = 63,6 %.
+        assert!(text.contains("63,6% (7/11)"), "{text}");
+        assert!(text.contains("DỰ THẢO"), "dates are approved by no workflow: {text}");
+        // What does not fit is refused in words, before anything is built.
+        let (s, body) = app.get("/api/v1/reports/action-month?unit=12&period=2021..2024H1").await;
+        assert_eq!((s, body["error"]["problems"][0]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("report_needs_a_year")), "{body}");
+        let (s, body) = app.get(&format!("/api/v1/reports/law-review?{window}&programme=NS-Y")).await;
+        assert_eq!((s, body["error"]["problems"][0]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("programme_needs_a_period")), "{body}");
+        let (s, body) = app.get("/api/v1/reports/strategy?unit=12&period=2024&programme=NOPE").await;
+        assert_eq!((s, body["error"]["problems"][0]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("unknown_programme")), "{body}");
+        let (s, body) = app.get("/api/v1/reports/law-review?unit=12&period=2024-07-30..2021-01-01").await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    }
+}

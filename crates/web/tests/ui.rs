@@ -862,6 +862,8 @@ on_both_backends! {
         assert!(row.contains("≥ 55,0%") && row.contains("địa phương (12, 2026-2030)"), "{row}");
         assert!(row.contains("s-met") && row.contains("Đạt"), "{row}");
         assert!(row.contains("↑") && row.contains("+5,0 (tốt hơn)") && row.contains("trend-better"), "{row}");
+        // The verdict says what it rests on: 2 of the 38 communes.
+        assert!(row.contains("coverage partial") && row.contains("2/38 đơn vị có số liệu"), "{row}");
         // The charts' figures are on the page, with their tables.
         assert!(b.contains("id=\"chart-series\""));
         assert!(b.contains("&#34;kind&#34;:&#34;series&#34;"), "the series as JSON in an attribute");
@@ -1046,5 +1048,157 @@ on_both_backends! {
         let seen = reviewer.get(&path).await;
         assert_eq!(seen.status, StatusCode::OK);
         assert!(seen.body.contains("Thiếu kinh phí cho truyền thông"));
+    }
+}
+
+on_both_backends! {
+    async fn the_report_page_writes_a_law_report_over_dates(backend: Backend) {
+        let app = App::spawn(backend).await;
+        user(&app, "tong.hop", Role::Reviewer, "12").await;
+        let mut reviewer = Visitor::new(&app);
+        reviewer.sign_in("tong.hop", TEST_PASSWORD).await;
+        // The dates are typed the Vietnamese way; the page is about them, not a period.
+        let page = reviewer.get("/bao-cao?unit=12&from=01/01/2021&to=30/07/2024").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert!(page.body.contains("Từ 01/01/2021 đến 30/07/2024"), "{}", page.body);
+        assert!(page.body.contains("value=\"30/07/2024\""), "the dates stay in their boxes");
+        assert!(page.body.contains("Báo cáo theo khoảng thời gian không qua phê duyệt"), "{}", page.body);
+        let link = "/bao-cao/tai-ve?unit=12&#38;period=2021-01-01..2024-07-30&#38;kind=law-review&#38;format=docx";
+        assert!(page.body.contains(link), "{}", page.body);
+        assert!(!page.body.contains("kind=action-month"), "the Action Month report is a year's");
+        // Its text is saved for the dates and printed in the law report.
+        let csrf = page.csrf();
+        let saved = reviewer
+            .post(
+                "/bao-cao",
+                &[("csrf", &csrf), ("unit", "12"), ("period", "2021-01-01..2024-07-30"), ("difficulties", "Cán bộ kiêm nhiệm nhiều việc.")],
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        assert!(saved.location().contains("period=2021-01-01..2024-07-30"), "{}", saved.location());
+        let r = reviewer
+            .http
+            .get(format!("{}{}", reviewer.base, link.replace("&#38;", "&")))
+            .header("cookie", reviewer.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let text = support::docx_text(&r.bytes().await.unwrap());
+        assert!(text.contains("Cán bộ kiêm nhiệm nhiều việc.") && text.contains("DỰ THẢO"), "{text}");
+        // A date that does not exist is refused in words and nothing is saved.
+        let refused = reviewer.get("/bao-cao?unit=12&from=01/01/2021&to=31/02/2024").await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+        assert!(refused.body.contains("31/02/2024"), "{}", refused.body);
+    }
+}
+
+on_both_backends! {
+    async fn the_dashboard_shows_a_window_of_dates_built_from_its_periods(backend: Backend) {
+        let app = App::spawn(backend).await;
+        user(&app, "lanh.dao", Role::Leader, "12").await;
+        let store = &app.db.store;
+        // Births by sex (4.1 sums over time): two communes, a year and a half-year.
+        let births = |boys: i64, girls: i64| -> Vec<binhdang_store::ValueInput> {
+            [("4.1.num", boys), ("4.1.den", girls)]
+                .into_iter()
+                .map(|(e, v)| binhdang_store::ValueInput {
+                    element: e.into(),
+                    disaggregation: None,
+                    value: binhdang_store::RawValue::Text(v.to_string()),
+                    comment: None,
+                    source: None,
+                })
+                .collect()
+        };
+        for (unit, period, (boys, girls)) in [("03388", "2023", (110, 100)), ("03388", "2024H1", (60, 50)), ("03390", "2023", (105, 100))] {
+            let (unit, period) = store.resolve_unit_period(unit, period).await.unwrap();
+            store.write_values(&unit, &period, &births(boys, girls), &actor("seed")).await.unwrap();
+        }
+        let mut v = Visitor::new(&app);
+        v.sign_in("lanh.dao", TEST_PASSWORD).await;
+        let page = v.get("/bang-dieu-khien?unit=12&from=01/01/2023&to=30/07/2024&indicator=4.1").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let b = &page.body;
+        assert!(b.contains("Từ 01/01/2023 đến 30/07/2024"), "{b}");
+        assert!(b.contains("value=\"30/07/2024\""), "the dates stay in their boxes");
+        assert!(!b.contains("So sánh với"), "a window has no previous report to compare with");
+        // The province: (110 + 60 + 105) boys per (100 + 50 + 100) girls = 110,0, built by
+        // adding up the periods that had data.
+        let row = b.split("id=\"row-4.1\"").nth(1).unwrap().split("</tr>").next().unwrap();
+        assert!(row.contains("110,0"), "{row}");
+        assert!(row.contains("cộng các kỳ rồi tính tỷ lệ: Năm 2023, 6 tháng đầu năm 2024"), "{row}");
+        // The units below as they were on the last day (the districts, before the 2025 reform),
+        // over the same dates: 170/150 and 105/100.
+        let children = b.split("id=\"table-children\"").nth(1).unwrap().split("</table>").next().unwrap();
+        assert!(children.contains("113,3") && children.contains("105,0"), "{children}");
+        assert!(children.contains("period=2023-01-01..2024-07-30"), "links keep the dates: {children}");
+        // The series runs over the periods the dates are built from.
+        let csv = v.get("/bang-dieu-khien/csv?unit=12&period=2023-01-01..2024-07-30&indicator=4.1&chart=series").await;
+        assert_eq!(csv.status, StatusCode::OK, "{}", csv.body);
+        assert!(csv.body.contains("12,4.1,2023,215,200,"), "{}", csv.body);
+        assert!(csv.body.contains("12,4.1,2024H1,60,50,"), "{}", csv.body);
+        let csv = v.get("/bang-dieu-khien/csv?unit=12&period=2023-01-01..2024-07-30&indicator=4.1&chart=children").await;
+        assert!(csv.body.contains("105,Thành phố Lai Châu,4.1,2023-01-01..2024-07-30,170,150,"), "{}", csv.body);
+        assert!(csv.body.contains("106,Huyện Tam Đường,4.1,2023-01-01..2024-07-30,105,100,"), "{}", csv.body);
+        // A range of periods reads the same as its dates.
+        let range = v.get("/bang-dieu-khien?unit=12&period=2023..2024H1&indicator=4.1").await;
+        let row = range.body.split("id=\"row-4.1\"").nth(1).unwrap().split("</tr>").next().unwrap();
+        assert!(row.contains("110,0"), "{row}");
+        // A date that does not exist is refused in words.
+        let bad = v.get("/bang-dieu-khien?unit=12&from=01/01/2023&to=31/02/2024").await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+        assert!(bad.body.contains("31/02/2024"), "{}", bad.body);
+    }
+}
+
+on_both_backends! {
+    async fn the_review_page_shows_the_figures_with_their_targets_before_the_decision_and_flags_a_late_report(backend: Backend) {
+        let app = App::spawn(backend).await;
+        user(&app, "tong.hop", Role::Reviewer, "12").await;
+        let store = &app.db.store;
+        // 1.1 for 2023 (1 of 2) and 2024 (3 of 4); the 2024 report is sent on 08/12/2024,
+        // three days after the communes' deadline of 05/12.
+        let one_one = |num: i64, den: i64| -> Vec<binhdang_store::ValueInput> {
+            [("1.1.num", num), ("1.1.den", den)]
+                .into_iter()
+                .map(|(e, v)| binhdang_store::ValueInput {
+                    element: e.into(),
+                    disaggregation: None,
+                    value: binhdang_store::RawValue::Text(v.to_string()),
+                    comment: None,
+                    source: None,
+                })
+                .collect()
+        };
+        for (period, (num, den)) in [("2023", (1, 2)), ("2024", (3, 4))] {
+            let (unit, period) = store.resolve_unit_period("03388", period).await.unwrap();
+            store.write_values(&unit, &period, &one_one(num, den), &actor("seed")).await.unwrap();
+        }
+        let late = store.clone().with_clock(binhdang_store::Clock::pinned(time::macros::date!(2024 - 12 - 08)));
+        let (unit, period) = late.resolve_unit_period("03388", "2024").await.unwrap();
+        let programme = late.programme_for(&period).await.unwrap().unwrap();
+        let submit = binhdang_store::TransitionRequest { transition: "submit".parse().unwrap(), reason: None };
+        late.transition(&unit, &programme, &period, submit, &actor("seed")).await.unwrap();
+
+        let mut reviewer = Visitor::new(&app);
+        reviewer.sign_in("tong.hop", TEST_PASSWORD).await;
+        let page = reviewer.get("/xet-duyet?unit=03388&period=2024").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let b = &page.body;
+        assert!(b.contains("id=\"late\">gửi muộn 3 ngày so với hạn</span>"), "{b}");
+        // Each indicator: its value and verdict, the target it is judged against, the report before.
+        let card = b.split("id=\"r-1.1\"").nth(1).unwrap().split("</section>").next().unwrap();
+        assert!(card.contains("<strong>75,0%</strong>"), "{card}");
+        assert!(card.contains("Mục tiêu</dt><dd>≥ ") && card.contains("quốc gia 2025"), "{card}");
+        assert!(card.contains("class=\"badge s-"), "a verdict: {card}");
+        assert!(card.contains("Kỳ trước</dt><dd>Năm 2023: 50,0%"), "{card}");
+        // The figures come before the decision, which the top of the page points to.
+        let (figures, decision) = (b.find("id=\"r-1.1\"").unwrap(), b.find("id=\"decide-h\"").unwrap());
+        assert!(figures < decision, "the figures are read before approving");
+        assert!(b.find("href=\"#decide-h\"").unwrap() < figures);
+        // A report sent on time carries no flag.
+        let page = reviewer.get("/xet-duyet?unit=03388&period=2023").await;
+        assert!(!page.body.contains("id=\"late\""));
     }
 }

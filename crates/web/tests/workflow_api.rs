@@ -544,6 +544,17 @@ on_both_backends! {
             assert_eq!(after[key], before[key], "{key}: {before} → {after}");
         }
         assert!(!draft().await, "the approved report is still not marked DỰ THẢO");
+        // Asked under the federation's programme, where nothing was sent, it is a draft.
+        let under = |programme: &'static str| {
+            let app = &app;
+            async move {
+                let path = format!("/api/v1/reports/strategy?{q}&format=docx&date=2024-12-05{programme}");
+                app.docx(&path).await.contains("DỰ THẢO")
+            }
+        };
+        assert!(!under("").await, "the default programme: approved");
+        assert!(!under("&programme=NS-Y").await, "named, the same programme: approved");
+        assert!(under("&programme=LDLD-Y").await, "under LDLD-Y nothing was approved");
         // Archived, it is no longer offered; its history stays in the audit.
         let (s, body) = app.post("/api/v1/programmes/LDLD-Y/archive", &json!({})).await;
         assert_eq!(s, StatusCode::OK, "{body}");

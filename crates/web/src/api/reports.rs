@@ -2,15 +2,17 @@
 //! narrative blocks a report prints, `GET/PUT /api/v1/reports/narrative?unit=&period=`.
 
 use crate::AppState;
-use crate::api::unit_period::FigureUnitPeriod;
-use crate::api::{JsonBody, Query, given, parse_iso_date, period_json};
+use crate::api::monitoring::window_json;
+use crate::api::unit_period::FigureUnitWindow;
+use crate::api::workflow::programme_of;
+use crate::api::{JsonBody, Query, given, parse_iso_date};
 use crate::auth::{Authenticated, Caller, authorize};
 use crate::error::{ApiError, ApiResult};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
-use binhdang_domain::Period;
+use binhdang_domain::Window;
 use binhdang_domain::access::Action;
 use binhdang_reports::{Format, Kind, ReportError, Request, Template};
 use binhdang_store::{NARRATIVE_SECTIONS, UnitSummary};
@@ -26,6 +28,15 @@ impl From<ReportError> for ApiError {
                 "review_needs_a_phase",
                 format!("a review is written for a phase (e.g. 2021-2025), not for {period}"),
                 format!("Báo cáo tổng kết được lập cho một giai đoạn (ví dụ 2021-2025), không cho kỳ {period}"),
+            ),
+            ReportError::NotForWindow { kind, window } => ApiError::invalid(
+                "period",
+                "report_needs_a_year",
+                format!("the {kind} report is written for a year or an Action Month (2024, 2024AM), not for {window}"),
+                format!(
+                    "{} được lập cho một năm hoặc một Tháng hành động (2024, 2024AM), không cho {window}",
+                    kind.name_vi()
+                ),
             ),
             other => ApiError::Internal(other.to_string()),
         }
@@ -63,38 +74,77 @@ pub struct ReportQuery {
     format: Option<String>,
     /// The document's date, YYYY-MM-DD (default today).
     date: Option<String>,
+    /// The programme the report is sent under (default: the first that reports on the period).
+    programme: Option<String>,
 }
 
-/// `GET /api/v1/reports/{kind}?unit=&period=&format=docx|pdf|xlsx[&date=YYYY-MM-DD]`; an
-/// unknown kind is refused before the unit and period.
+/// `GET /api/v1/reports/{kind}?unit=&period=&format=docx|pdf|xlsx[&date=YYYY-MM-DD][&programme=]`;
+/// `period` is a period, a range (`2021..2024H1`) or dates (`2021-01-01..2024-07-31`, the law
+/// report's window). An unknown kind is refused before the unit and period.
 pub async fn get_report(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     Path(kind): Path<String>,
-    target: Result<FigureUnitPeriod, ApiError>,
+    target: Result<FigureUnitWindow, ApiError>,
     Query(q): Query<ReportQuery>,
 ) -> ApiResult<Response> {
     let kind = parse_kind(&kind)?;
-    let FigureUnitPeriod { unit, period } = target?;
+    let FigureUnitWindow { unit, window } = target?;
     let format = parse_format(given(&q.format))?;
     let date = match given(&q.date) {
         Some(d) => parse_iso_date("date", d)?,
         None => state.store.today(),
     };
-    document(&state, &caller, kind, &unit, period, format, date).await
+    let programme = match (given(&q.programme), window.period()) {
+        (None, _) => None,
+        (Some(code), Some(period)) => Some(programme_of(&state, &period, Some(code)).await?.code),
+        (Some(_), None) => {
+            return Err(ApiError::invalid(
+                "programme",
+                "programme_needs_a_period",
+                format!("a report over {window} is sent under no programme: name a period, or leave out `programme`"),
+                format!(
+                    "Báo cáo {} không thuộc chế độ báo cáo nào: hãy chọn một kỳ báo cáo, hoặc bỏ tham số `programme`",
+                    window.label_vi().to_lowercase()
+                ),
+            ));
+        }
+    };
+    let asked = Asked {
+        kind,
+        unit: &unit,
+        window,
+        programme: programme.as_deref(),
+        date,
+    };
+    document(&state, &caller, &asked, format).await
 }
 
-/// A unit's document for a period as a download, once the caller may read the unit: what both
-/// the API and the interface's download links answer.
+/// A document asked for: the report's request without its template (found for the unit).
+#[derive(Clone, Copy)]
+pub struct Asked<'a> {
+    pub kind: Kind,
+    pub unit: &'a UnitSummary,
+    pub window: Window,
+    pub programme: Option<&'a str>,
+    pub date: time::Date,
+}
+
+/// A unit's document as a download, once the caller may read the unit: what both the API and
+/// the interface's download links answer.
 pub async fn document(
     state: &AppState,
     caller: &Caller,
-    kind: Kind,
-    unit: &UnitSummary,
-    period: Period,
+    asked: &Asked<'_>,
     format: Format,
-    date: time::Date,
 ) -> Result<Response, ApiError> {
+    let Asked {
+        kind,
+        unit,
+        window,
+        programme,
+        date,
+    } = *asked;
     authorize(state, caller, unit, Action::Read).await?;
     let dir = binhdang_reports::template::configured_dir();
     let (template, source) = Template::find(dir.as_deref(), &unit.code).map_err(ReportError::from)?;
@@ -106,7 +156,8 @@ pub async fn document(
         &Request {
             kind,
             unit,
-            period,
+            window,
+            programme,
             date,
             template: &template,
         },
@@ -130,30 +181,32 @@ pub async fn document(
 
 fn narrative_json(
     unit: &UnitSummary,
-    period: &Period,
+    window: &Window,
     narrative: &std::collections::BTreeMap<String, String>,
 ) -> Value {
     json!({
         "unit": unit,
-        "period": period_json(period),
+        "period": window_json(window),
         "narrative": narrative,
         "sections": NARRATIVE_SECTIONS.iter().map(|(k, vi, en)| json!({"key": k, "name_vi": vi, "name_en": en})).collect::<Vec<_>>(),
     })
 }
 
-/// `GET /api/v1/reports/narrative?unit=&period=`
+/// `GET /api/v1/reports/narrative?unit=&period=`; `period` may be a window, as for the reports.
 pub async fn get_narrative(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    FigureUnitPeriod { unit, period }: FigureUnitPeriod,
+    FigureUnitWindow { unit, window }: FigureUnitWindow,
 ) -> ApiResult<Json<Value>> {
     authorize(&state, &caller, &unit, Action::Read).await?;
-    let narrative = state.store.report_narrative(&unit, &period).await?;
-    Ok(Json(narrative_json(&unit, &period, &narrative)))
+    let narrative = state.store.report_narrative(&unit, window).await?;
+    Ok(Json(narrative_json(&unit, &window, &narrative)))
 }
 
 /// `PUT /api/v1/reports/narrative?unit=&period=` with `{"difficulties": "…", "tasks": null}`:
-/// sets or (with null or "") removes sections; the others stay as they are.
+/// sets or (with null or "") removes sections; the others stay as they are. A reporting
+/// period's text is locked once its report is sent; a window of one's own (a law report's
+/// dates) follows no deadline.
 ///
 /// The body stays a `Value`: its keys are data (the store refuses an unknown section, 422), a
 /// section that is not text is a 422 naming it, and a body that is not an object has its own
@@ -162,10 +215,10 @@ pub async fn get_narrative(
 pub async fn put_narrative(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    target: Result<FigureUnitPeriod, ApiError>,
+    target: Result<FigureUnitWindow, ApiError>,
     body: Result<JsonBody<Value>, ApiError>,
 ) -> ApiResult<Json<Value>> {
-    let FigureUnitPeriod { unit, period } = target?;
+    let FigureUnitWindow { unit, window } = target?;
     authorize(&state, &caller, &unit, Action::Write).await?;
     let JsonBody(body) = body?;
     let Some(object) = body.as_object() else {
@@ -191,15 +244,17 @@ pub async fn put_narrative(
     if !problems.is_empty() {
         return Err(ApiError::Invalid(problems));
     }
-    state
-        .store
-        .check_entry_open(&unit, &period, state.store.today())
-        .await?;
+    if let Some(period) = window.period() {
+        state
+            .store
+            .check_entry_open(&unit, &period, state.store.today())
+            .await?;
+    }
     let narrative = state
         .store
-        .put_report_narrative(&unit, &period, &changes, &caller.actor())
+        .put_report_narrative(&unit, window, &changes, &caller.actor())
         .await?;
-    Ok(Json(narrative_json(&unit, &period, &narrative)))
+    Ok(Json(narrative_json(&unit, &window, &narrative)))
 }
 
 /// The OpenAPI paths of the report routes.

@@ -4,10 +4,11 @@
 //! - [`UnitPeriod`] — a report's unit: the unit that exists on the period's last day (a
 //!   period is reported by the units that exist at its end). Entry, workflow, validation,
 //!   registers, templates and imports use it.
-//! - [`FigureUnitPeriod`] — a figure's unit: the version of the code that reported during the
-//!   period, or, with `as_of=YYYY-MM-DD`, the version valid on that date (so a merged
-//!   province reads its predecessors' 2024 figures), or else today's version. Aggregates,
-//!   assessment and reports use it.
+//! - [`FigureUnitWindow`] — a figure's unit and window (a period, a range of periods or
+//!   dates): the version of the code that reported during the window, or, with
+//!   `as_of=YYYY-MM-DD`, the version valid on that date (so a merged province reads its
+//!   predecessors' 2024 figures), or else today's version. Aggregates, assessment and reports
+//!   use it.
 //!
 //! Both report a missing `unit` and `period` together, with an example of each.
 
@@ -26,14 +27,7 @@ pub(crate) struct UnitPeriod {
     pub period: Period,
 }
 
-/// A figure's unit and period (see the module doc); an extractor, refusing with 422.
-pub(crate) struct FigureUnitPeriod {
-    pub unit: UnitSummary,
-    pub period: Period,
-}
-
-/// A figure's unit and window: a period, a range of periods (`2021..2024H1`) or dates
-/// (`2021-01-01..2024-07-31`), its unit resolved as for [`FigureUnitPeriod`] over the span.
+/// A figure's unit and window (see the module doc); an extractor, refusing with 422.
 pub(crate) struct FigureUnitWindow {
     pub unit: UnitSummary,
     pub window: Window,
@@ -98,17 +92,6 @@ impl FromRequestParts<AppState> for UnitPeriod {
     }
 }
 
-impl FigureUnitPeriod {
-    async fn named_in(state: &AppState, q: &Named) -> Result<Self, ApiError> {
-        let (code, period_text) = named(given(&q.unit), given(&q.period)).map_err(ApiError::Invalid)?;
-        let period: Period = period_text
-            .parse()
-            .map_err(|e: binhdang_domain::PeriodError| ApiError::Invalid(vec![binhdang_store::bad_period(&e)]))?;
-        let unit = figure_unit(state, code, q, &Window::from(period)).await?;
-        Ok(FigureUnitPeriod { unit, period })
-    }
-}
-
 impl FigureUnitWindow {
     async fn named_in(state: &AppState, q: &Named) -> Result<Self, ApiError> {
         let (code, text) = named(given(&q.unit), given(&q.period)).map_err(ApiError::Invalid)?;
@@ -167,12 +150,4 @@ async fn figure_unit(state: &AppState, code: &str, q: &Named, window: &Window) -
         },
     };
     Ok(unit)
-}
-
-impl FromRequestParts<AppState> for FigureUnitPeriod {
-    type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let Query(q) = Query::<Named>::from_uri(&parts.uri)?;
-        FigureUnitPeriod::named_in(state, &q).await
-    }
 }

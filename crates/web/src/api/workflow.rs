@@ -66,7 +66,7 @@ fn text(field: &Option<Value>) -> Option<&str> {
 }
 
 /// The programme a workflow request names (`code`), else the one reporting on the period.
-async fn programme_of(state: &AppState, period: &Period, code: Option<&str>) -> Result<Programme, ApiError> {
+pub(crate) async fn programme_of(state: &AppState, period: &Period, code: Option<&str>) -> Result<Programme, ApiError> {
     Ok(match code {
         Some(code) => state.store.programme(code).await.map_err(|_| {
             ApiError::invalid(

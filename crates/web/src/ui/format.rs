@@ -67,6 +67,11 @@ pub fn period(p: &Period, lang: Lang) -> String {
     if lang == Lang::En { p.label_en() } else { p.label_vi() }
 }
 
+/// A window's name: the period's own, or `Từ 01/01/2021 đến 30/07/2024`.
+pub fn window(w: &binhdang_domain::Window, lang: Lang) -> String {
+    if lang == Lang::En { w.label_en() } else { w.label_vi() }
+}
+
 pub fn state(s: State, lang: Lang) -> &'static str {
     if lang == Lang::Vi {
         return s.label_vi();
@@ -125,4 +130,20 @@ pub fn status_class(s: Status) -> &'static str {
 
 pub fn percent(d: Decimal) -> String {
     vn::format_percent(d, 1)
+}
+
+/// Where the target used comes from: `địa phương (set by, phase)` or `quốc gia 2025`.
+pub fn target_source(t: &binhdang_store::TargetUsed, lang: Lang) -> String {
+    match (t.source, lang) {
+        ("local", Lang::Vi) => format!(
+            "địa phương ({}, {})",
+            t.set_by.clone().unwrap_or_default(),
+            t.applies_to
+        ),
+        ("local", Lang::En) => {
+            format!("local ({}, {})", t.set_by.clone().unwrap_or_default(), t.applies_to)
+        }
+        (_, Lang::Vi) => format!("quốc gia {}", t.applies_to),
+        (_, Lang::En) => format!("national {}", t.applies_to),
+    }
 }

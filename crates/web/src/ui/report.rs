@@ -1,14 +1,15 @@
-//! A unit's report for a period (`/bao-cao?unit=&period=`): the narrative blocks the unit writes
+//! A unit's report for a period (`/bao-cao?unit=&period=`), or for a window of dates of its
+//! own (`&from=01/01/2021&to=30/07/2024`, a law report): the narrative blocks the unit writes
 //! (situation, difficulties, causes, tasks ahead, proposals, document number, signer), saved with
 //! `POST /bao-cao`, and the download of every document built from the data
 //! (`/bao-cao/tai-ve?unit=&period=&kind=&format=`). The figures are never typed here: the
 //! documents take them from the store.
 
 use super::reporting::PeriodChoice;
-use super::request::target;
+use super::request::target_window;
 use super::{Chrome, Session, field, format, render, reporting, see_other};
 use crate::AppState;
-use crate::api::reports::{document, parse_format, parse_kind};
+use crate::api::reports::{Asked, document, parse_format, parse_kind};
 use crate::auth::authorize;
 use crate::error::{ApiError, ApiResult};
 use crate::lang::Lang;
@@ -17,9 +18,9 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use binhdang_domain::Period;
 use binhdang_domain::access::Action;
 use binhdang_domain::workflow::State as WorkflowState;
+use binhdang_domain::{Period, Window};
 use binhdang_reports::{Format, Kind};
 use binhdang_store::{NARRATIVE_SECTIONS, StoreError, UnitSummary};
 use std::collections::{BTreeMap, HashMap};
@@ -50,6 +51,11 @@ struct ReportPage {
     state: String,
     state_class: &'static str,
     draft: bool,
+    /// The page is about a window of dates (a law report), not a reporting period.
+    own_window: bool,
+    /// The window's first and last day as typed (dd/mm/yyyy), when it is one of dates.
+    window_from: String,
+    window_to: String,
     can_edit: bool,
     /// Why the narrative cannot be edited, when it cannot.
     locked_reason: String,
@@ -63,7 +69,7 @@ pub async fn page(
     session: Session,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
-    let (unit, period) = target(&state, &session, &q).await?;
+    let (unit, window) = target_window(&state, &session, &q).await?;
     authorize(&state, &session.caller, &unit, Action::Read).await?;
     let notice = (q.get("msg").map(String::as_str) == Some("saved")).then(|| {
         (
@@ -73,8 +79,8 @@ pub async fn page(
                 .to_string(),
         )
     });
-    let narrative = state.store.report_narrative(&unit, &period).await?;
-    let page = build(&state, &session, &unit, &period, &narrative, notice).await?;
+    let narrative = state.store.report_narrative(&unit, window).await?;
+    let page = build(&state, &session, &unit, &window, &narrative, notice).await?;
     Ok(render(StatusCode::OK, &page))
 }
 
@@ -82,19 +88,29 @@ async fn build(
     state: &AppState,
     session: &Session,
     unit: &UnitSummary,
-    period: &Period,
+    window: &Window,
     narrative: &BTreeMap<String, String>,
     notice: Option<(&'static str, String)>,
 ) -> Result<ReportPage, ApiError> {
     let store = &state.store;
     let lang = session.lang;
     let programmes = store.programmes().await?;
-    let workflow_state = match store.programme_for(period).await? {
-        Some(p) => store.submission(unit, &p.code, period).await?.state,
-        None => WorkflowState::Draft,
+    // A window of one's own (a law report's dates) is sent under no programme: it has no
+    // workflow and no deadline, and its documents stay drafts.
+    let (workflow_state, open) = match window.period() {
+        Some(period) => {
+            let workflow_state = match store.programme_for(&period).await? {
+                Some(p) => store.submission(unit, &p.code, &period).await?.state,
+                None => WorkflowState::Draft,
+            };
+            (
+                Some(workflow_state),
+                store.check_entry_open(unit, &period, store.today()).await,
+            )
+        }
+        None => (None, Ok(())),
     };
     let may_write = authorize(state, &session.caller, unit, Action::Write).await.is_ok();
-    let open = store.check_entry_open(unit, period, state.store.today()).await;
     let (can_edit, locked_reason) = match (may_write, open) {
         (false, _) => (
             false,
@@ -111,7 +127,7 @@ async fn build(
     };
     let downloads = Kind::ALL
         .iter()
-        .filter(|k| k.fits(period))
+        .filter(|k| k.fits(window))
         .map(|k| Download {
             name: if lang == Lang::En { k.name_en() } else { k.name_vi() }.to_string(),
             links: Format::ALL
@@ -119,7 +135,7 @@ async fn build(
                 .map(|f| {
                     (
                         format!(
-                            "/bao-cao/tai-ve?unit={}&period={period}&kind={}&format={}",
+                            "/bao-cao/tai-ve?unit={}&period={window}&kind={}&format={}",
                             unit.code,
                             k.slug(),
                             f.extension()
@@ -147,17 +163,35 @@ async fn build(
     if let Some((kind, text)) = notice {
         c = c.with_notice(kind, text);
     }
+    let dates = |d: time::Date| {
+        if window.period().is_some() {
+            String::new()
+        } else {
+            format::date(d)
+        }
+    };
+    let shown_period = window.period().unwrap_or(Period::Year(window.end().year()));
     Ok(ReportPage {
         c,
         unit_code: unit.code.clone(),
         unit_name: unit.full_name.clone(),
-        period_id: period.to_string(),
-        period_label: format::period(period, lang),
-        periods: reporting::period_choices(&programmes, unit, period, store.today(), lang),
+        period_id: window.to_string(),
+        period_label: if lang == Lang::En {
+            window.label_en()
+        } else {
+            window.label_vi()
+        },
+        periods: reporting::period_choices(&programmes, unit, &shown_period, store.today(), lang),
         choose_unit: session.caller.user.role != binhdang_domain::access::Role::Officer,
-        state: format::state(workflow_state, lang).to_string(),
-        state_class: super::home::state_class(workflow_state),
-        draft: workflow_state != WorkflowState::Approved,
+        state: match workflow_state {
+            Some(s) => format::state(s, lang).to_string(),
+            None => session.t("Không theo kỳ báo cáo", "Not a reporting period").to_string(),
+        },
+        state_class: super::home::state_class(workflow_state.unwrap_or(WorkflowState::Draft)),
+        draft: workflow_state != Some(WorkflowState::Approved),
+        own_window: window.period().is_none(),
+        window_from: dates(window.start()),
+        window_to: dates(window.end()),
         can_edit,
         locked_reason,
         downloads,
@@ -176,31 +210,35 @@ pub async fn save(
         return Ok(r);
     }
     let q: HashMap<String, String> = form.iter().cloned().collect();
-    let (unit, period) = target(&state, &session, &q).await?;
+    let (unit, window) = target_window(&state, &session, &q).await?;
     authorize(&state, &session.caller, &unit, Action::Write).await?;
     let changes: Vec<(String, Option<String>)> = NARRATIVE_SECTIONS
         .iter()
         .filter_map(|(key, _, _)| field(&form, key).map(|v| (key.to_string(), Some(v.to_string()))))
         .collect();
-    let outcome = match state.store.check_entry_open(&unit, &period, state.store.today()).await {
+    let open = match window.period() {
+        Some(period) => state.store.check_entry_open(&unit, &period, state.store.today()).await,
+        None => Ok(()),
+    };
+    let outcome = match open {
         Ok(()) => {
             state
                 .store
-                .put_report_narrative(&unit, &period, &changes, &session.caller.actor())
+                .put_report_narrative(&unit, window, &changes, &session.caller.actor())
                 .await
         }
         Err(e) => Err(e),
     };
     match outcome {
         Ok(_) => Ok(see_other(&format!(
-            "/bao-cao?unit={}&period={period}&msg=saved",
+            "/bao-cao?unit={}&period={window}&msg=saved",
             unit.code
         ))),
         Err(StoreError::Invalid(problems)) => {
             let typed: BTreeMap<String, String> =
                 changes.into_iter().map(|(k, v)| (k, v.unwrap_or_default())).collect();
             let text = super::messages_in(problems, session.lang);
-            let page = build(&state, &session, &unit, &period, &typed, Some(("error", text))).await?;
+            let page = build(&state, &session, &unit, &window, &typed, Some(("error", text))).await?;
             Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(e) => Err(e.into()),
@@ -215,15 +253,13 @@ pub async fn download(
 ) -> ApiResult<Response> {
     let kind = parse_kind(q.get("kind").map(String::as_str).unwrap_or(""))?;
     let format = parse_format(q.get("format").map(String::as_str))?;
-    let (unit, period) = target(&state, &session, &q).await?;
-    document(
-        &state,
-        &session.caller,
+    let (unit, window) = target_window(&state, &session, &q).await?;
+    let asked = Asked {
         kind,
-        &unit,
-        period,
-        format,
-        state.store.today(),
-    )
-    .await
+        unit: &unit,
+        window,
+        programme: None,
+        date: state.store.today(),
+    };
+    document(&state, &session.caller, &asked, format).await
 }

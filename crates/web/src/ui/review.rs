@@ -14,6 +14,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use binhdang_domain::access::{Action, permits};
+use binhdang_domain::calendar::Timeliness;
 use binhdang_domain::rules::Severity;
 use binhdang_domain::workflow::{State as WorkflowState, Transition};
 use binhdang_domain::{Disaggregation, ElementRole, Period};
@@ -35,6 +36,12 @@ pub struct IndicatorRow {
     pub code: String,
     pub name: String,
     pub figure: String,
+    /// The target the figure is judged against and where it comes from; empty without one.
+    pub target: String,
+    pub status: String,
+    pub status_class: &'static str,
+    /// The figure of the report before (`Năm 2024: 61,0%`); empty when there was none.
+    pub previous: String,
     pub values: Vec<ValueRow>,
     pub findings: Vec<FindingRow>,
 }
@@ -65,6 +72,8 @@ struct ReviewPage {
     state_class: &'static str,
     deadline: String,
     submitted_at: String,
+    /// "gửi muộn 3 ngày" when the report was first sent after its deadline.
+    late: String,
     can_decide: bool,
     can_reopen: bool,
     indicators: Vec<IndicatorRow>,
@@ -201,13 +210,17 @@ async fn build(
     let store = &state.store;
     let lang = session.lang;
     let indicators = store.indicators().await?;
+    let programmes = store.programmes().await?;
+    let previous = super::reporting::previous_report(&programmes, period);
     let report = Report {
         unit,
         period,
         lang,
         elements: store.data_elements().await?,
         values: store.values(unit, period).await?,
-        figures: store.figures(unit, period, &[]).await?,
+        assessment: store.assessment(unit, period).await?,
+        previous,
+        previous_figures: store.figures(unit, &previous, &[]).await?,
         findings: store.validate(unit, period).await?,
     };
     let (errors, warnings, unexplained) = binhdang_domain::rules::tally(&report.findings);
@@ -247,7 +260,10 @@ async fn build(
     if let Some((kind, text)) = notice {
         c = c.with_notice(kind, text);
     }
+    let deadline = programme.as_ref().and_then(|p| p.deadline(period, unit.level));
+    let first_sent = submission.as_ref().and_then(|s| s.first_submitted_at.clone());
     Ok(ReviewPage {
+        late: late_by(deadline, first_sent.as_deref(), lang),
         c,
         unit_code: unit.code.clone(),
         unit_name: unit.full_name.clone(),
@@ -255,11 +271,7 @@ async fn build(
         period_label: format::period(period, lang),
         state: format::state(workflow_state, lang).to_string(),
         state_class: super::home::state_class(workflow_state),
-        deadline: programme
-            .as_ref()
-            .and_then(|p| p.deadline(period, unit.level))
-            .map(format::date)
-            .unwrap_or_else(|| format::NONE.into()),
+        deadline: deadline.map(format::date).unwrap_or_else(|| format::NONE.into()),
         submitted_at: submission
             .as_ref()
             .and_then(|s| s.first_submitted_at.as_deref())
@@ -279,6 +291,27 @@ async fn build(
     })
 }
 
+/// "gửi muộn 3 ngày so với hạn" when the report was first sent after its deadline, judged as
+/// the completeness table judges it (the day of the stored timestamp; the deadline's whole
+/// day is on time); else empty.
+fn late_by(deadline: Option<time::Date>, first_sent: Option<&str>, lang: Lang) -> String {
+    let sent = first_sent
+        .and_then(|t| t.get(..10))
+        .and_then(|d| time::Date::parse(d, &time::format_description::well_known::Iso8601::DATE).ok());
+    match (deadline, sent) {
+        (Some(deadline), Some(sent))
+            if binhdang_domain::calendar::timeliness(Some(deadline), Some(sent), sent) == Timeliness::Late =>
+        {
+            let days = (sent - deadline).whole_days();
+            match lang {
+                Lang::Vi => format!("gửi muộn {days} ngày so với hạn"),
+                Lang::En => format!("sent {days} day(s) after the deadline"),
+            }
+        }
+        _ => String::new(),
+    }
+}
+
 /// What a report holds, to be shown indicator by indicator.
 struct Report<'a> {
     unit: &'a UnitSummary,
@@ -286,7 +319,11 @@ struct Report<'a> {
     lang: Lang,
     elements: Vec<binhdang_domain::DataElement>,
     values: Vec<binhdang_store::StoredValue>,
-    figures: Vec<binhdang_store::Figure>,
+    /// Each indicator's figure, the target it is judged against and the verdict.
+    assessment: Vec<binhdang_store::Assessment>,
+    /// The report before, and its figures, to compare with.
+    previous: Period,
+    previous_figures: Vec<binhdang_store::Figure>,
     findings: Vec<binhdang_domain::rules::Finding>,
 }
 
@@ -330,11 +367,34 @@ impl Report<'_> {
         if own.is_empty() && found.is_empty() {
             return None;
         }
-        let figure = self
-            .figures
+        let assessed = self.assessment.iter().find(|a| a.indicator == indicator.code);
+        let figure = assessed.and_then(|a| a.figure.value);
+        let target = assessed
+            .and_then(|a| a.target.as_ref())
+            .map(|t| {
+                format!(
+                    "{} ({})",
+                    format::target(indicator, &t.target),
+                    format::target_source(t, lang)
+                )
+            })
+            .unwrap_or_default();
+        let status = assessed
+            .map(|a| a.status)
+            .unwrap_or(binhdang_domain::assessment::Status::NoData);
+        let previous = self
+            .previous_figures
             .iter()
             .find(|f| f.indicator == indicator.code)
-            .and_then(|f| f.value);
+            .and_then(|f| f.value)
+            .map(|v| {
+                format!(
+                    "{}: {}",
+                    format::period(&self.previous, lang),
+                    format::value(indicator, Some(v))
+                )
+            })
+            .unwrap_or_default();
         Some(IndicatorRow {
             code: indicator.code.clone(),
             name: if lang == Lang::En {
@@ -343,6 +403,10 @@ impl Report<'_> {
                 indicator.name_vi.clone()
             },
             figure: format::value(indicator, figure),
+            target,
+            status: format::status(status, lang).to_string(),
+            status_class: format::status_class(status),
+            previous,
             values: own.iter().map(|v| self.value_row(v)).collect(),
             findings: found,
         })

@@ -174,9 +174,46 @@ pub async fn report(
     let request = binhdang_reports::Request {
         kind,
         unit: &unit,
-        period,
+        window: period.into(),
+        programme: None,
         date,
         template: &binhdang_reports::Template::builtin(),
     };
     binhdang_reports::build(store, &request).await.unwrap()
+}
+
+/// The text of every part of a DOCX (body, headers), its XML tags stripped.
+pub fn docx_text(bytes: &[u8]) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut text = String::new();
+    let names: Vec<String> = zip
+        .file_names()
+        .map(|n| n.unwrap().to_string())
+        .filter(|n| n.ends_with(".xml"))
+        .collect();
+    for name in names {
+        let mut part = zip.by_name(&name).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut part, &mut xml).unwrap();
+        let mut inside = false;
+        for c in xml.chars() {
+            match c {
+                '<' => inside = true,
+                '>' => inside = false,
+                c if !inside => text.push(c),
+                _ => {}
+            }
+        }
+        text.push('\n');
+    }
+    text
+}
+
+impl App {
+    /// A document downloaded over the API as DOCX, as its text (see [`docx_text`]).
+    pub async fn docx(&self, path: &str) -> String {
+        let r = self.client.get(format!("{}{path}", self.base)).send().await.unwrap();
+        assert_eq!(r.status(), reqwest::StatusCode::OK, "{path}");
+        docx_text(&r.bytes().await.unwrap())
+    }
 }

@@ -65,7 +65,7 @@ pub(super) fn figures(data: &Data, chart: &str, lang: Lang) -> Result<Figures, A
         "{} — {} — {}{data_note}",
         figures.title,
         unit.full_name,
-        format::period(&data.period, lang)
+        format::window(&data.window, lang)
     );
     Ok(figures)
 }
@@ -144,7 +144,7 @@ pub(super) fn children_figures(data: &Data, lang: Lang) -> Figures {
                     Item::Text(u.code.clone()),
                     Item::Text(u.full_name.clone()),
                     Item::Text(data.indicator.code.clone()),
-                    Item::Text(data.period.to_string()),
+                    Item::Text(data.window.to_string()),
                     Item::Amount(f.and_then(|f| f.numerator)),
                     Item::Amount(f.and_then(|f| f.denominator)),
                     Item::Value(f.and_then(|f| f.value)),
@@ -178,7 +178,7 @@ pub(super) fn assessment_figures(data: &Data, lang: Lang) -> Figures {
                 vec![
                     Item::Text(a.indicator.clone()),
                     Item::Text(lang.pick(&a.name_vi, &a.name_en).to_string()),
-                    Item::Text(data.period.to_string()),
+                    Item::Text(data.window.to_string()),
                     Item::Value(a.figure.value),
                     Item::Text(
                         a.target
@@ -228,7 +228,7 @@ pub(super) fn completeness_figures(data: &Data, lang: Lang) -> Figures {
                 vec![
                     Item::Text(c.unit.code.clone()),
                     Item::Text(c.unit.full_name.clone()),
-                    Item::Text(data.period.to_string()),
+                    Item::Text(data.window.to_string()),
                     Item::Text(c.state.to_string()),
                     Item::Day(c.deadline),
                     Item::Text(c.first_submitted_at.clone().unwrap_or_default()),
@@ -379,7 +379,7 @@ pub(super) async fn download(
     let approved = if data.sums == Sums::Approved { "-approved" } else { "" };
     let stem = format!(
         "binhdang-{}-{}-{}-{}{approved}",
-        data.unit.code, data.period, data.indicator.code, f.chart
+        data.unit.code, data.window, data.indicator.code, f.chart
     );
     let (body, content_type, ext) = if kind == Download::Xlsx {
         let format = binhdang_reports::Format::Xlsx;

@@ -1,5 +1,6 @@
 //! The dashboard of a unit in the caller's scope for a period (`/bang-dieu-khien?unit=&period=
-//! &indicator=`): every indicator's assessment (status, the target used and where it comes
+//! &indicator=`), a range of periods (`period=2021..2024H1`) or dates (`from=01/01/2021&to=
+//! 30/07/2024`, or `period=2021-01-01..2024-07-30`): every indicator's assessment (status, the target used and where it comes
 //! from, the value, the change since the previous report), for one chosen indicator a time
 //! series with the 2025 and 2030 targets and a bar chart of the units below (sorted), and
 //! the completeness and timeliness of those units. Every chart has its table and a CSV file
@@ -29,6 +30,7 @@ use binhdang_domain::Indicator;
 use binhdang_domain::MeasureKind;
 use binhdang_domain::Period;
 use binhdang_domain::PeriodType;
+use binhdang_domain::Window;
 use binhdang_domain::access::Action;
 use binhdang_domain::catalogue::Direction;
 use binhdang_store::Figure;
@@ -50,6 +52,10 @@ pub struct AssessmentRow {
     pub code: String,
     pub name: String,
     pub value: String,
+    /// What the value rests on: units that reported, periods used (see `tables::coverage`).
+    pub coverage: String,
+    /// Fewer units reported than collect the indicator.
+    pub partial: bool,
     pub target: String,
     pub source: String,
     pub status: String,
@@ -98,7 +104,11 @@ pub(super) struct DashboardPage {
     unit_code: String,
     unit_name: String,
     period_label: String,
+    /// The report compared with; empty for a range or dates.
     previous_label: String,
+    /// A window of dates as typed (dd/mm/yyyy), for the dates form.
+    window_from: String,
+    window_to: String,
     parent: Option<(String, String)>,
     periods: Vec<Choice>,
     indicators: Vec<Choice>,
@@ -125,8 +135,9 @@ pub(super) struct DashboardPage {
 /// Everything the dashboard and its CSV files are made of.
 pub(super) struct Data {
     unit: UnitSummary,
-    period: Period,
-    previous: Period,
+    window: Window,
+    /// The report before, to compare with; none for a range or dates.
+    previous: Option<Period>,
     indicator: Indicator,
     assessment: Vec<binhdang_store::Assessment>,
     previous_figures: HashMap<String, Option<Decimal>>,
@@ -171,8 +182,12 @@ async fn load(state: &AppState, session: &Session, q: &HashMap<String, String>) 
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| user.unit.code.clone());
-    let period: Period = match q.get("period").map(|s| s.trim()).filter(|s| !s.is_empty()) {
-        Some(p) => p.parse().map_err(|e: binhdang_domain::PeriodError| {
+    let typed = super::request::typed_window(q)?;
+    let asked = typed
+        .as_deref()
+        .or(q.get("period").map(|s| s.trim()).filter(|s| !s.is_empty()));
+    let window: Window = match asked {
+        Some(p) => p.parse().map_err(|e: binhdang_domain::WindowError| {
             ApiError::invalid("period", "bad_period", e.to_string(), e.message_vi())
         })?,
         None => {
@@ -182,17 +197,17 @@ async fn load(state: &AppState, session: &Session, q: &HashMap<String, String>) 
                 .unit_on(&code, today)
                 .await
                 .map_err(|_| ApiError::Invalid(vec![binhdang_store::unknown_unit("unit", &code)]))?;
-            if reporting::reports_in(&unit_now, &last_year) {
+            Window::from(if reporting::reports_in(&unit_now, &last_year) {
                 last_year
             } else {
                 reporting::choices(&programmes, &unit_now, today)
                     .first()
                     .copied()
                     .unwrap_or(last_year)
-            }
+            })
         }
     };
-    let unit = match store.unit_for_period(&code, &period).await? {
+    let unit = match store.unit_for_span(&code, window.start(), window.end()).await? {
         Some(u) => u,
         None => store
             .unit_on(&code, today)
@@ -202,14 +217,14 @@ async fn load(state: &AppState, session: &Session, q: &HashMap<String, String>) 
     authorize(state, &session.caller, &unit, Action::Read).await?;
     let sums = crate::api::monitoring::sums_param(q)?;
     let indicators = store.indicators().await?;
-    let assessment = store.assessment_of(sums, &unit, &period).await?;
-    let previous = reporting::previous_report(&programmes, &period);
-    let previous_figures = store
-        .figures_of(sums, &unit, &previous, &[])
-        .await?
-        .into_iter()
-        .map(|f| (f.indicator.clone(), f.value))
-        .collect();
+    let assessment = store.assessment_over(sums, &unit, &window).await?;
+    let previous = window.period().map(|p| reporting::previous_report(&programmes, &p));
+    let mut previous_figures = HashMap::new();
+    if let Some(previous) = &previous {
+        for f in store.figures_of(sums, &unit, previous, &[]).await? {
+            previous_figures.insert(f.indicator.clone(), f.value);
+        }
+    }
     let chosen = q.get("indicator").map(|s| s.trim().to_string());
     let indicator = chosen
         .as_ref()
@@ -225,14 +240,24 @@ async fn load(state: &AppState, session: &Session, q: &HashMap<String, String>) 
         .cloned()
         .ok_or_else(|| ApiError::Internal("the catalogue is empty".into()))?;
     let only = [indicator.code.clone()];
+    // A period's series runs over the periods of its kind; a range's or dates' over the
+    // periods they are built from.
+    let timeline = match window.period() {
+        Some(p) => timeline(&p),
+        None => window.parts(),
+    };
     let mut series = Vec::new();
-    for p in timeline(&period) {
+    for p in timeline {
         let figure = store.figures_of(sums, &unit, &p, &only).await?.into_iter().next();
         series.push((p, figure));
     }
     let mut children = Vec::new();
-    for child in store.reporting_children(&unit, &period).await? {
-        let figure = store.figures_of(sums, &child, &period, &only).await?.into_iter().next();
+    for child in store.reporting_children(&unit, window).await? {
+        let figure = store
+            .figures_over(sums, &child, &window, &only)
+            .await?
+            .into_iter()
+            .next();
         children.push((child, figure));
     }
     // Highest value first (lowest first where lower is better); units without a value last.
@@ -246,14 +271,17 @@ async fn load(state: &AppState, session: &Session, q: &HashMap<String, String>) 
             (None, None) => std::cmp::Ordering::Equal,
         }
     });
-    let status = match store.programme_for(&period).await? {
-        Some(programme) => Some(store.status(&unit, &programme, &period, today).await?),
+    let status = match window.period() {
+        Some(period) => match store.programme_for(&period).await? {
+            Some(programme) => Some(store.status(&unit, &programme, &period, today).await?),
+            None => None,
+        },
         None => None,
     };
-    let mapping = store.mapping_used(&unit, &period).await?;
+    let mapping = store.mapping_used_until(&unit, window.end()).await?;
     Ok(Data {
         unit,
-        period,
+        window,
         previous,
         indicator,
         assessment,
@@ -319,7 +347,7 @@ async fn build(
     let indicators = store.indicators().await?;
     let Data {
         unit,
-        period,
+        window,
         previous,
         indicator,
         assessment,
@@ -331,7 +359,7 @@ async fn build(
         sums,
     } = data;
     let data_q = data_query(sums);
-    let base = format!("/bang-dieu-khien?unit={}&period={period}{data_q}", unit.code);
+    let base = format!("/bang-dieu-khien?unit={}&period={window}{data_q}", unit.code);
 
     let table = AssessmentTable {
         indicators: &indicators,
@@ -344,18 +372,36 @@ async fn build(
     let name = lang.pick(&indicator.name_vi, &indicator.name_en).to_string();
     let charts = Charts::new(session, &indicator, &name, &series, &children);
     let series_rows = series_rows(&series, &indicator, lang);
-    let child_rows = child_rows(&children, &indicator, &period, data_q);
+    let child_rows = child_rows(&children, &indicator, &window, data_q);
     let (completeness, completeness_summary) = match &status {
         Some(report) => (completeness_rows(report, lang), completeness_summary(report, lang)),
         None => (Vec::new(), String::new()),
     };
-    let parent = parent_link(state, session, &unit, &period, data_q).await?;
-    let period_choices = period_choices(state, &unit, &period).await?;
+    let parent = parent_link(state, session, &unit, &window, data_q).await?;
+    let mut periods: Vec<Choice> = period_choices(state, &unit, &window)
+        .await?
+        .iter()
+        .map(|p| Choice {
+            id: p.to_string(),
+            label: format::period(p, lang),
+            selected: Some(*p) == window.period(),
+        })
+        .collect();
+    if window.period().is_none() {
+        periods.insert(
+            0,
+            Choice {
+                id: window.to_string(),
+                label: format::window(&window, lang),
+                selected: true,
+            },
+        );
+    }
     let title = format!(
         "{} — {} — {}",
         session.t("Bảng điều khiển", "Dashboard"),
         unit.full_name,
-        format::period(&period, lang)
+        format::window(&window, lang)
     );
     let mut c = session.chrome(title, "/bang-dieu-khien");
     if q.get("msg").map(String::as_str) == Some("password_changed") {
@@ -366,17 +412,20 @@ async fn build(
         c,
         unit_code: unit.code.clone(),
         unit_name: unit.full_name.clone(),
-        period_label: format::period(&period, lang),
-        previous_label: format::period(&previous, lang),
+        period_label: format::window(&window, lang),
+        previous_label: previous.map(|p| format::period(&p, lang)).unwrap_or_default(),
+        window_from: if window.period().is_none() {
+            format::date(window.start())
+        } else {
+            String::new()
+        },
+        window_to: if window.period().is_none() {
+            format::date(window.end())
+        } else {
+            String::new()
+        },
         parent,
-        periods: period_choices
-            .iter()
-            .map(|p| Choice {
-                id: p.to_string(),
-                label: format::period(p, lang),
-                selected: *p == period,
-            })
-            .collect(),
+        periods,
         indicators: indicators
             .iter()
             .map(|i| Choice {
@@ -407,8 +456,8 @@ async fn build(
         children_level,
         completeness,
         completeness_summary,
-        csv_base: download_base("csv", &unit, &period, &indicator, sums),
-        xlsx_base: download_base("xlsx", &unit, &period, &indicator, sums),
+        csv_base: download_base("csv", &unit, &window, &indicator, sums),
+        xlsx_base: download_base("xlsx", &unit, &window, &indicator, sums),
         approved_only: sums == Sums::Approved,
         echarts: super::asset_url(super::assets::ECHARTS),
     })
@@ -431,7 +480,7 @@ fn series_rows(series: &[(Period, Option<Figure>)], indicator: &Indicator, lang:
 fn child_rows(
     children: &[(UnitSummary, Option<Figure>)],
     indicator: &Indicator,
-    period: &Period,
+    window: &Window,
     data_q: &str,
 ) -> Vec<ChildRow> {
     children
@@ -439,7 +488,7 @@ fn child_rows(
         .map(|(u, f)| ChildRow {
             unit: u.full_name.clone(),
             href: format!(
-                "/bang-dieu-khien?unit={}&period={period}{data_q}&indicator={}",
+                "/bang-dieu-khien?unit={}&period={window}{data_q}&indicator={}",
                 u.code, indicator.code
             ),
             value: format::value(indicator, f.as_ref().and_then(|f| f.value)),

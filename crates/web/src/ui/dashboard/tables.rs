@@ -13,6 +13,7 @@ use crate::ui::format;
 use crate::ui::reporting;
 use binhdang_domain::Indicator;
 use binhdang_domain::Period;
+use binhdang_domain::Window;
 use binhdang_domain::access::Reach;
 use binhdang_domain::catalogue::Direction;
 use binhdang_store::Figure;
@@ -63,7 +64,7 @@ impl AssessmentTable<'_> {
             });
         }
         let (target, source) = match (&a.target, ind) {
-            (Some(t), Some(i)) => (format::target(i, &t.target), target_source(t, lang)),
+            (Some(t), Some(i)) => (format::target(i, &t.target), format::target_source(t, lang)),
             _ => (format::NONE.into(), String::new()),
         };
         let before = self.previous_figures.get(&a.indicator).copied().flatten();
@@ -72,6 +73,8 @@ impl AssessmentTable<'_> {
             _ => ("", format::NONE.into(), ""),
         };
         AssessmentRow {
+            coverage: coverage(&a.figure, lang),
+            partial: a.figure.completeness.reported < a.figure.completeness.expected,
             code: a.indicator.clone(),
             name: if lang == Lang::En {
                 a.name_en.clone()
@@ -92,20 +95,34 @@ impl AssessmentTable<'_> {
     }
 }
 
-/// Where the target used comes from: `địa phương (set by, phase)` or `quốc gia 2025`.
-pub(super) fn target_source(t: &binhdang_store::TargetUsed, lang: Lang) -> String {
-    match (t.source, lang) {
-        ("local", Lang::Vi) => format!(
-            "địa phương ({}, {})",
-            t.set_by.clone().unwrap_or_default(),
-            t.applies_to
-        ),
-        ("local", Lang::En) => {
-            format!("local ({}, {})", t.set_by.clone().unwrap_or_default(), t.applies_to)
-        }
-        (_, Lang::Vi) => format!("quốc gia {}", t.applies_to),
-        (_, Lang::En) => format!("national {}", t.applies_to),
+/// What a figure rests on, said beside it: how many of the units that collect it reported
+/// ("12/38 đơn vị có số liệu"), and over a phase, range or dates how it was built from which
+/// periods. Empty for a unit's own figure built from one period.
+pub(super) fn coverage(figure: &Figure, lang: Lang) -> String {
+    let mut said = Vec::new();
+    let c = &figure.completeness;
+    if c.expected > 1 || (c.expected == 1 && c.reported == 0 && figure.value.is_some()) {
+        said.push(match lang {
+            Lang::Vi => format!("{}/{} đơn vị có số liệu", c.reported, c.expected),
+            Lang::En => format!("{} of {} units reported", c.reported, c.expected),
+        });
     }
+    if let Some(over) = figure.over_time.as_ref().filter(|o| !o.used.is_empty()) {
+        let used: Vec<String> = over
+            .used
+            .iter()
+            .map(|id| {
+                id.parse::<Period>()
+                    .map(|p| format::period(&p, lang))
+                    .unwrap_or(id.clone())
+            })
+            .collect();
+        said.push(match lang {
+            Lang::Vi => format!("{}: {}", over.time_aggregation.label_vi(), used.join(", ")),
+            Lang::En => format!("{}: {}", over.time_aggregation.label_en(), used.join(", ")),
+        });
+    }
+    said.join("; ")
 }
 
 /// The change since the previous report: its arrow, its text (`+2,5 (tốt hơn)`) and its
@@ -269,15 +286,15 @@ pub(super) async fn parent_link(
     state: &AppState,
     session: &Session,
     unit: &UnitSummary,
-    period: &Period,
+    window: &Window,
     data_q: &str,
 ) -> Result<Option<(String, String)>, ApiError> {
     let store = &state.store;
     // The parent, when the caller may see it.
     Ok(match &unit.parent_code {
-        Some(code) => match store.unit_for_period(code, period).await? {
+        Some(code) => match store.unit_for_span(code, window.start(), window.end()).await? {
             Some(p) if store.reach(&session.caller.user, &p).await? != Reach::Outside => Some((
-                format!("/bang-dieu-khien?unit={}&period={period}{data_q}", p.code),
+                format!("/bang-dieu-khien?unit={}&period={window}{data_q}", p.code),
                 p.full_name,
             )),
             _ => None,
@@ -291,7 +308,7 @@ pub(super) async fn parent_link(
 pub(super) async fn period_choices(
     state: &AppState,
     unit: &UnitSummary,
-    period: &Period,
+    window: &Window,
 ) -> Result<Vec<Period>, ApiError> {
     let store = &state.store;
     let today = store.today();
@@ -305,8 +322,10 @@ pub(super) async fn period_choices(
             }
         }
     }
-    if !period_choices.contains(period) {
-        period_choices.insert(0, *period);
+    if let Some(period) = window.period()
+        && !period_choices.contains(&period)
+    {
+        period_choices.insert(0, period);
     }
     Ok(period_choices)
 }
@@ -344,12 +363,12 @@ pub(super) fn data_query(sums: Sums) -> &'static str {
 pub(super) fn download_base(
     ext: &str,
     unit: &UnitSummary,
-    period: &Period,
+    window: &Window,
     indicator: &Indicator,
     sums: Sums,
 ) -> String {
     format!(
-        "/bang-dieu-khien/{ext}?unit={}&period={period}&indicator={}{}",
+        "/bang-dieu-khien/{ext}?unit={}&period={window}&indicator={}{}",
         unit.code,
         indicator.code,
         data_query(sums)
