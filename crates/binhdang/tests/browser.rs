@@ -534,3 +534,114 @@ on_both_backends_and_days! {
         b.close().await;
     }
 }
+
+/// Where the page's links matching `css` are, as [left, right, height] in CSS pixels.
+async fn boxes(b: &Browser, css: &str) -> Vec<(f64, f64, f64)> {
+    let script = format!(
+        "return Array.from(document.querySelectorAll({css:?})).map(function (e) {{ var r = e.getBoundingClientRect(); return [r.left, r.right, r.height]; }});"
+    );
+    js(b, &script)
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r[0].as_f64().unwrap(), r[1].as_f64().unwrap(), r[2].as_f64().unwrap()))
+        .collect()
+}
+
+/// The page is no wider than the window, and its header takes less than a fifth of it.
+async fn fits_the_phone(b: &Browser, page: &str) {
+    let sizes = js(
+        b,
+        "return [document.documentElement.scrollWidth, window.innerWidth, document.querySelector('header.top').getBoundingClientRect().height, window.innerHeight];",
+    )
+    .await;
+    let n = |i: usize| sizes[i].as_f64().unwrap();
+    let wide = js(
+        b,
+        "return Array.from(document.querySelectorAll('body *')).filter(function (e) { return e.getBoundingClientRect().right > window.innerWidth + 1; }).slice(0, 8).map(function (e) { return e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right); });",
+    )
+    .await;
+    assert!(
+        n(0) <= n(1),
+        "{page}: the page is {}px wide in a {}px window: {wide}",
+        n(0),
+        n(1)
+    );
+    let parts = js(
+        b,
+        "return Array.from(document.querySelectorAll('header.top .bar, header.top .bar > *')).map(function (e) { return e.className + ' ' + Math.round(e.getBoundingClientRect().height); });",
+    )
+    .await;
+    assert!(
+        n(2) < n(3) / 5.0,
+        "{page}: the header takes {}px of {}px: {parts}",
+        n(2),
+        n(3)
+    );
+}
+
+on_both_backends_and_days! {
+    async fn on_a_phone_each_home_page_shows_its_main_action_and_nothing_overflows(backend: Backend, today: Date) {
+        let server = Server::start(backend, today).await;
+        server.user("can.bo.xa", Role::Officer, "03388").await;
+        server.user("tong.hop", Role::Reviewer, "12").await;
+        server.user("lanh.dao", Role::Leader, "12").await;
+        let h1 = format!("{}H1", today.year());
+        // A commune's report waits for the reviewer.
+        seed_six_one(&server, "03390", &h1, (2100, 3000), (2500, 3200)).await;
+        let store = &server.db.store;
+        let (unit, period) = store.resolve_unit_period("03390", &h1).await.unwrap();
+        let programme = store.programme_for(&period).await.unwrap().unwrap();
+        let submit = binhdang_store::TransitionRequest { transition: "submit".parse().unwrap(), reason: None };
+        let actor = Actor { name: "seed".into(), origin: "test".into(), entered_from: None };
+        store.transition(&unit, &programme, &period, submit, &actor).await.unwrap();
+        let b = Browser::start(360, 780).await;
+
+        // The officer: the unit's reports as cards, "Nhập số liệu" on the screen and big enough
+        // to touch.
+        sign_in(&b, &server, "can.bo.xa", TEST_PASSWORD).await;
+        wait_for_text(&b, "Kỳ báo cáo của đơn vị").await;
+        fits_the_phone(&b, "officer's home").await;
+        let actions = boxes(&b, "td.action a").await;
+        assert!(!actions.is_empty());
+        for (left, right, height) in actions {
+            assert!(left >= 0.0 && right <= 360.0, "an action at {left}..{right}px");
+            assert!(height >= 44.0, "an action {height}px tall");
+        }
+        screenshot(&b, "phone-officer-home.png").await;
+        // The entry form's boxes are big enough to touch.
+        b.client.goto(&server.url(&format!("/nhap-lieu?unit=03388&period={h1}"))).await.unwrap();
+        wait_for_text(&b, "Mục tiêu 6").await;
+        fits_the_phone(&b, "entry form").await;
+        let smallest = js(&b, "return Math.min.apply(null, Array.from(document.querySelectorAll('form input[type=text]')).map(function (e) { return e.getBoundingClientRect().height; }));").await;
+        assert!(smallest.as_f64().unwrap() >= 44.0, "a box {smallest}px tall");
+        sign_out(&b).await;
+
+        // The reviewer: "Xét duyệt" of the waiting report on the screen.
+        sign_in(&b, &server, "tong.hop", TEST_PASSWORD).await;
+        wait_for_text(&b, "Báo cáo chờ xét duyệt").await;
+        fits_the_phone(&b, "reviewer's home").await;
+        let review = boxes(&b, "#inbox-h ~ .table-wrap td.action a").await;
+        assert_eq!(review.len(), 1, "one report waits");
+        assert!(review[0].1 <= 360.0 && review[0].2 >= 44.0, "{review:?}");
+        screenshot(&b, "phone-reviewer-home.png").await;
+        sign_out(&b).await;
+
+        // The leader's dashboard: the table as cards, a way straight to the charts.
+        sign_in(&b, &server, "lanh.dao", TEST_PASSWORD).await;
+        b.client.goto(&server.url(&format!("/bang-dieu-khien?unit=12&period={h1}&indicator=6.1"))).await.unwrap();
+        wait_for_text(&b, "Biểu đồ: 6.1").await;
+        fits_the_phone(&b, "dashboard").await;
+        let row = boxes(&b, "#row-6\\.1").await;
+        assert!(row[0].1 <= 360.0, "the row of 6.1 fits: {row:?}");
+        // The place the leader is at is shown in the header's strip, not scrolled out of it.
+        let here = boxes(&b, ".who nav a[aria-current=page]").await;
+        assert!(here[0].0 >= 0.0 && here[0].1 <= 360.0, "{here:?}");
+        let to_charts = boxes(&b, "#to-charts").await;
+        assert!(to_charts.len() == 1 && to_charts[0].2 >= 44.0, "{to_charts:?}");
+        screenshot(&b, "phone-dashboard.png").await;
+        assert_contrast(&b, "dashboard on a phone").await;
+        b.close().await;
+    }
+}

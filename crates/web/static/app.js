@@ -229,6 +229,14 @@
     initEntry(root);
     drawCharts(root);
   }
-  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  // On a phone the places scroll sideways: the current one is brought into the strip.
+  function showCurrentPlace() {
+    var current = document.querySelector('.who nav a[aria-current="page"]');
+    if (!current) return;
+    var strip = current.closest("nav");
+    var over = current.getBoundingClientRect().right - strip.getBoundingClientRect().right;
+    if (over > 0) strip.scrollLeft += over + 16;
+  }
+  document.addEventListener("DOMContentLoaded", function () { init(document); showCurrentPlace(); });
   document.addEventListener("htmx:afterSwap", function (e) { init(e.target); });
 })();

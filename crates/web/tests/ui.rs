@@ -508,7 +508,7 @@ async fn each_role_has_its_home_page() {
         "returned, not waiting"
     );
     assert!(b.contains("Tiến độ báo cáo của đơn vị cấp dưới"));
-    assert!(b.contains("<td class=\"num\">38</td>"), "{b}");
+    assert!(b.contains("<td class=\"num\" data-label=\"Số đơn vị\">38</td>"), "{b}");
 
     // The leader goes to the dashboard.
     let mut leader = Visitor::new(&app);
