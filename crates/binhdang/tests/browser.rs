@@ -221,6 +221,10 @@ on_both_backends_and_days! {
         assert_eq!(wrong.as_str(), Some("rgb(179, 38, 30)"), "the invalid box's border");
         assert_ne!(right.as_str(), Some("rgb(179, 38, 30)"));
         assert_contrast(&b, "entry form with an error").await;
+        // The list at the top leads to the wrong box and puts the cursor in it.
+        click(&b, "#problem-list a").await;
+        let focused = js(&b, "return document.activeElement.id;").await;
+        assert_eq!(focused.as_str(), Some("v-6-1-num-female"), "the link focuses the box");
         // Nothing spills sideways at 360 px.
         let overflow = js(&b, "return document.documentElement.scrollWidth - window.innerWidth;").await;
         assert!(overflow.as_i64().unwrap() <= 0, "horizontal overflow of {overflow}px");

@@ -218,6 +218,18 @@
     });
   });
 
+  // The list of problems at the top of the entry form: a link to a box puts the cursor in it.
+  document.addEventListener("click", function (e) {
+    var link = e.target.closest && e.target.closest("#problem-list a[href^='#']");
+    if (!link) return;
+    var box = document.getElementById(link.getAttribute("href").slice(1));
+    if (box && box.matches("input, textarea, select")) {
+      e.preventDefault();
+      box.focus();
+      box.scrollIntoView({ block: "center" });
+    }
+  });
+
   // A button with data-confirm asks before its form is sent (e.g. disabling an account).
   document.addEventListener("submit", function (e) {
     var button = e.submitter;

@@ -636,6 +636,17 @@ on_both_backends! {
         let registers = v.get(&format!("/so-theo-doi?unit={commune}&period=2024&kind=activities")).await;
         assert!(registers.body.contains("sheets=registers"), "{}", registers.body);
         assert!(registers.body.contains("back=registers&#38;kind=activities"));
+        // A leader reads the registers but may not write them: no template link that would
+        // answer 403.
+        app.user("lanh-dao", Role::Leader, "12").await;
+        let mut leader = Visitor::new(&app);
+        leader.sign_in("lanh-dao", TEST_PASSWORD).await;
+        let r = leader.http.get(format!("{}/api/v1/templates/entry.xlsx?unit={commune}&period=2024", app.base))
+            .header("cookie", leader.cookie_header()).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "the link would not work for them");
+        let registers = leader.get(&format!("/so-theo-doi?unit={commune}&period=2024&kind=activities")).await;
+        assert_eq!(registers.status, StatusCode::OK, "{}", registers.body);
+        assert!(!registers.body.contains("template-download"), "{}", registers.body);
 
         // The session downloads the template the page links to.
         let r = v.http.get(format!("{}{}", app.base, href.replace("&#38;", "&")))

@@ -626,8 +626,16 @@ on_both_backends! {
         let list = &page.body[list_at..list_at + page.body[list_at..].find("</nav>").unwrap()];
         let href = list.split("href=\"#").nth(1).and_then(|rest| rest.split('"').next()).expect("a link");
         assert!(list.contains(">Chỉ tiêu 6.1: Tử số nữ (12) không được lớn hơn mẫu số nữ (10)"), "{list}");
-        assert!(page.body.contains(&format!("<li id=\"{href}\"")), "the link leads to the message beside the boxes");
+        assert_eq!(href, "v-6-1-num-female", "the link leads to the box (app.js puts the cursor in it)");
+        assert!(page.body.contains(&format!("id=\"{href}\"")));
         assert!(list_at < page.body.find("id=\"ct-6-1\"").unwrap(), "the list comes before the form");
+        // The message is said under the boxes it concerns, before the stated-rate box.
+        let card = page.body[page.body.find("id=\"ct-6-1\"").unwrap()..].split("</section>").next().unwrap();
+        let (message, rate) = (
+            card.find("Tử số nữ (12) không được lớn hơn mẫu số nữ (10)").unwrap(),
+            card.find("Tỷ lệ ghi trong báo cáo").unwrap(),
+        );
+        assert!(message < rate, "under the numerator and denominator, not under the stated rate");
 
         // Submitting is refused while an error remains; the values stay saved.
         let fields = form_with(&page, &[("do", "submit")]);

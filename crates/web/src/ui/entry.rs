@@ -59,11 +59,17 @@ pub struct Computed {
     pub label: String,
 }
 
+#[derive(Clone)]
 pub struct Message {
     pub id: String,
     /// `error-text` or `warn-text`.
     pub class: &'static str,
     pub text: String,
+    /// Shown under the stated-rate box (it concerns that box), else under the table of the
+    /// boxes it concerns: a numerator larger than its denominator is said beside them.
+    pub about_rate: bool,
+    /// The first box it concerns, which the list at the top of the form focuses.
+    pub box_id: Option<String>,
 }
 
 pub struct IndicatorView {
@@ -86,6 +92,9 @@ pub struct IndicatorView {
     pub comment: String,
     pub comment_prompt: bool,
     pub messages: Vec<Message>,
+    /// The messages shown under the table of boxes, and under the stated-rate box.
+    pub under_boxes: Vec<Message>,
+    pub under_rate: Vec<Message>,
     pub has_error: bool,
     pub has_warning: bool,
 }
@@ -113,6 +122,8 @@ struct EntryPage {
     deadline: String,
     returned_comment: Option<String>,
     locked: bool,
+    /// Whether the caller may write the unit's data (and so download and upload its template).
+    may_write: bool,
     /// The form shows what was typed, refused, rather than what is stored.
     unsaved: bool,
     can_submit: bool,
@@ -141,7 +152,7 @@ fn problem_links(objectives: &[ObjectiveView]) -> Vec<ProblemLink> {
         .flat_map(|o| &o.indicators)
         .flat_map(|i| {
             i.messages.iter().map(move |m| ProblemLink {
-                href: format!("#{}", m.id),
+                href: format!("#{}", m.box_id.as_deref().unwrap_or(&m.id)),
                 class: m.class,
                 // A rule's message names its indicator; a typed box's does not.
                 text: if m.text.contains(&format!(" {} ", i.code)) || m.text.contains(&format!(" {}:", i.code)) {
@@ -266,6 +277,7 @@ async fn build(
     };
     let workflow_state = submission.as_ref().map(|s| s.state).unwrap_or(WorkflowState::Draft);
     let locked = workflow_state.locks_data();
+    let may_write = binhdang_domain::access::permits(user.role, store.reach(user, unit).await?, Action::Write);
 
     let indicators = binhdang_engine::form::form_indicators(store, user, unit, period, show_all).await?;
     let mut views: Vec<ObjectiveView> = Vec::new();
@@ -354,6 +366,7 @@ async fn build(
             .filter(|s| s.state == WorkflowState::Returned)
             .map(|s| s.comment.unwrap_or_default()),
         locked,
+        may_write,
         unsaved: typed.is_some(),
         can_submit,
         previous_label: format::period(&previous_period, lang),
@@ -453,6 +466,8 @@ fn indicator_view(
         comment_name: comment_name(code),
         comment: indicator_comment(code, stored, typed),
         comment_prompt: notes.comment_prompt,
+        under_boxes: notes.messages.iter().filter(|m| !m.about_rate).cloned().collect(),
+        under_rate: notes.messages.iter().filter(|m| m.about_rate).cloned().collect(),
         messages: notes.messages,
         has_error: notes.has_error,
         has_warning: notes.has_warning,
@@ -504,6 +519,8 @@ impl Notes {
                             id,
                             class: "error-text",
                             text: text.clone(),
+                            about_rate: e.role == ElementRole::Rate,
+                            box_id: Some(dom_id(&name)),
                         });
                         self.has_error = true;
                     }
@@ -548,7 +565,18 @@ impl Notes {
             }
             "warn-text"
         };
-        self.messages.push(Message { id, class, text });
+        let about_rate = f.values.iter().any(|v| v.element.ends_with(ElementRole::Rate.suffix()));
+        let box_id = f
+            .values
+            .first()
+            .map(|v| dom_id(&value_name(&v.element, v.disaggregation)));
+        self.messages.push(Message {
+            id,
+            class,
+            text,
+            about_rate,
+            box_id,
+        });
     }
 }
 

@@ -110,6 +110,8 @@ struct RegisterPage {
     columns: Vec<Column>,
     rows: Vec<RowView>,
     writable: bool,
+    /// Whether the caller may write the unit's registers at all (and so use its template).
+    may_write: bool,
     locked_reason: Option<String>,
     editing: Option<i64>,
     fields: Vec<FieldView>,
@@ -538,6 +540,7 @@ async fn build<T: Summarised>(
             .collect(),
         rows: row_views,
         writable,
+        may_write,
         locked_reason: locked_reason.filter(|_| may_write),
         editing,
         fields,
