@@ -36,6 +36,43 @@
     }
     return v;
   }
+  var EN = document.documentElement.lang === "en";
+  var GROUP = { total: EN ? "total" : "tổng", male: EN ? "men" : "nam", female: EN ? "women" : "nữ" };
+  // The same checks the server runs on save, said while typing: a share's numerator may not
+  // exceed its denominator, and typed parts must add up to a typed total.
+  function liveProblems(block) {
+    var found = [];
+    if (block.hasAttribute("data-share")) {
+      block.querySelectorAll("output[data-d]").forEach(function (out) {
+        var d = out.getAttribute("data-d");
+        var num = valueOf(block, "num", d), den = valueOf(block, "den", d);
+        if (num !== null && den !== null && !isNaN(num) && !isNaN(den) && num > den) {
+          found.push(EN
+            ? "Numerator (" + (GROUP[d] || d) + ") " + formatVi(num, 0) + " is larger than the denominator " + formatVi(den, 0) + ": a share cannot exceed 100%"
+            : "Tử số (" + (GROUP[d] || d) + ") " + formatVi(num, 0) + " lớn hơn mẫu số " + formatVi(den, 0) + ": tỷ lệ không thể quá 100%");
+        }
+      });
+    }
+    ["num", "den"].forEach(function (role) {
+      var total = block.querySelector('input[data-role="' + role + '"][data-d="total"]');
+      var parts = block.querySelectorAll('input[data-role="' + role + '"]:not([data-d="total"])');
+      if (!total || parts.length === 0) return;
+      var t = parseVi(total.value), sum = 0;
+      if (t === null || isNaN(t)) return;
+      for (var i = 0; i < parts.length; i++) {
+        var p = parseVi(parts[i].value);
+        if (p === null || isNaN(p)) return;
+        sum += p;
+      }
+      if (sum !== t) {
+        var name = role === "num" ? (EN ? "numerator" : "tử số") : (EN ? "denominator" : "mẫu số");
+        found.push(EN
+          ? "The parts of the " + name + " add up to " + formatVi(sum, 0) + ", not the total " + formatVi(t, 0)
+          : "Các phần của " + name + " cộng lại bằng " + formatVi(sum, 0) + ", khác tổng " + formatVi(t, 0));
+      }
+    });
+    return found;
+  }
   function updateBlock(block) {
     var factor = Number(block.getAttribute("data-factor") || "100");
     var places = Number(block.getAttribute("data-places") || "1");
@@ -49,6 +86,12 @@
         out.textContent = formatVi((num / den) * factor, places) + suffix;
       }
     });
+    var live = block.querySelector(".live-check");
+    if (live) {
+      var found = liveProblems(block);
+      live.textContent = found.join(". ");
+      live.hidden = found.length === 0;
+    }
   }
   function initEntry(root) {
     root.querySelectorAll(".indicator[data-factor]").forEach(function (block) {

@@ -78,6 +78,8 @@ pub struct IndicatorView {
     pub name: String,
     pub parts: String,
     pub quotient: bool,
+    /// A share (a percentage): its numerator may not exceed its denominator, said while typing.
+    pub share: bool,
     pub factor: String,
     pub suffix: &'static str,
     pub by_parts: bool,
@@ -453,6 +455,7 @@ fn indicator_view(
         },
         parts,
         quotient,
+        share: indicator.measure == MeasureKind::Percent,
         factor: indicator.factor.normalize().to_string(),
         suffix,
         by_parts,
