@@ -370,7 +370,21 @@ async fn build(
     };
     let (rows, summary) = table.rows(&assessment);
     let name = lang.pick(&indicator.name_vi, &indicator.name_en).to_string();
-    let charts = Charts::new(session, &indicator, &name, &series, &children);
+    let mut local = Vec::new();
+    for (year, phase) in [
+        (2025, Period::Phase { from: 2021, to: 2025 }),
+        (2030, Period::Phase { from: 2026, to: 2030 }),
+    ] {
+        if let Some((_, target, by)) = store
+            .local_targets_set(&unit, &phase)
+            .await?
+            .into_iter()
+            .find(|(code, _, _)| *code == indicator.code)
+        {
+            local.push((year, target, by));
+        }
+    }
+    let charts = Charts::new(session, &indicator, &name, &series, &children, &local);
     let series_rows = series_rows(&series, &indicator, lang);
     let child_rows = child_rows(&children, &indicator, &window, data_q);
     let (completeness, completeness_summary) = match &status {

@@ -13,6 +13,7 @@ use crate::ui::format;
 use crate::ui::reporting;
 use binhdang_domain::Indicator;
 use binhdang_domain::Period;
+use binhdang_domain::Target;
 use binhdang_domain::Window;
 use binhdang_domain::access::Reach;
 use binhdang_domain::catalogue::Direction;
@@ -171,21 +172,32 @@ pub(super) struct Charts {
 }
 
 impl Charts {
-    /// The time series with the 2025 and 2030 targets, and the bars of the units below.
+    /// The time series with the 2025 and 2030 targets — the ones the table judges against: the
+    /// unit's own (or the nearest unit above it) for the phase where one is set, else the
+    /// national — and the bars of the units below.
     pub(super) fn new(
         session: &Session,
         indicator: &Indicator,
         name: &str,
         series: &[(Period, Option<Figure>)],
         children: &[(UnitSummary, Option<Figure>)],
+        local: &[(i32, Target, String)],
     ) -> Charts {
         let lang = session.lang;
         let suffix = unit_suffix(indicator, lang);
         let mut targets = Vec::new();
         for year in [2025, 2030] {
-            if let Some(t) = indicator.national_target(year) {
+            let own = local.iter().find(|(y, _, _)| *y == year);
+            let target = own.map(|(_, t, _)| *t).or_else(|| indicator.national_target(year));
+            if let Some(t) = target {
+                let source = match (own, lang) {
+                    (Some((_, _, by)), Lang::Vi) => format!(" (địa phương, {by})"),
+                    (Some((_, _, by)), Lang::En) => format!(" (local, {by})"),
+                    (None, Lang::Vi) => " (quốc gia)".to_string(),
+                    (None, Lang::En) => " (national)".to_string(),
+                };
                 let label = format!(
-                    "{} {year}: {}",
+                    "{} {year}{source}: {}",
                     session.t("Mục tiêu", "Target"),
                     format::target(indicator, &t)
                 );
