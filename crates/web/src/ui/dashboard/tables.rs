@@ -38,15 +38,11 @@ pub(super) struct AssessmentTable<'a> {
 impl AssessmentTable<'_> {
     /// A row per assessed indicator, and the count of indicators by status (`met: 3 · …`).
     pub(super) fn rows(&self, assessment: &[binhdang_store::Assessment]) -> (Vec<AssessmentRow>, String) {
-        let lang = self.lang;
-        let mut counts: HashMap<&'static str, usize> = HashMap::new();
-        let rows: Vec<AssessmentRow> = assessment
-            .iter()
-            .map(|a| {
-                *counts.entry(format::status(a.status, lang)).or_default() += 1;
-                self.row(a)
-            })
-            .collect();
+        let mut counts: HashMap<String, usize> = HashMap::new();
+        let rows: Vec<AssessmentRow> = assessment.iter().map(|a| self.row(a)).collect();
+        for row in &rows {
+            *counts.entry(row.status.clone()).or_default() += 1;
+        }
         let mut summary: Vec<String> = counts.into_iter().map(|(k, n)| format!("{k}: {n}")).collect();
         summary.sort();
         (rows, summary.join(" · "))
@@ -73,6 +69,19 @@ impl AssessmentTable<'_> {
             (Some(now), Some(then), Some(i)) => trend(now - then, i.direction, lang),
             _ => ("", format::NONE.into(), ""),
         };
+        // A verdict on a figure most of the units have not reported yet would mislead.
+        let (status, status_class) = if too_few_reported(&a.figure) {
+            (
+                lang.pick("Chưa đủ đơn vị báo cáo để đánh giá", "Too few units reported to judge")
+                    .to_string(),
+                "s-no_data",
+            )
+        } else {
+            (
+                format::status(a.status, lang).to_string(),
+                format::status_class(a.status),
+            )
+        };
         AssessmentRow {
             coverage: coverage(&a.figure, lang),
             partial: a.figure.completeness.reported < a.figure.completeness.expected,
@@ -85,8 +94,8 @@ impl AssessmentTable<'_> {
             value,
             target,
             source,
-            status: format::status(a.status, lang).to_string(),
-            status_class: format::status_class(a.status),
+            status,
+            status_class,
             trend_arrow,
             trend_text,
             trend_class,
@@ -94,6 +103,17 @@ impl AssessmentTable<'_> {
             selected: a.indicator == self.chosen,
         }
     }
+}
+
+/// The share of the units that collect an indicator below which the dashboard gives no
+/// verdict on their roll-up: half.
+pub(super) const MIN_REPORTED_SHARE: (i64, i64) = (1, 2);
+
+/// Fewer than [`MIN_REPORTED_SHARE`] of the units that collect the figure reported it.
+pub(super) fn too_few_reported(figure: &Figure) -> bool {
+    let c = &figure.completeness;
+    let (n, d) = MIN_REPORTED_SHARE;
+    c.expected > 1 && c.reported * d < c.expected * n
 }
 
 /// What a figure rests on, said beside it: how many of the units that collect it reported
