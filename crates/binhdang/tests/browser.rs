@@ -648,6 +648,8 @@ on_both_backends_and_days! {
 
         // The leader's dashboard: the table as cards, a way straight to the charts.
         sign_in(&b, &server, "lanh.dao", TEST_PASSWORD).await;
+        // Signed in first (the leader lands on a dashboard), then the one asked for.
+        wait_for_text(&b, "Đánh giá thực hiện các chỉ tiêu").await;
         b.client.goto(&server.url(&format!("/bang-dieu-khien?unit=12&period={h1}&indicator=6.1"))).await.unwrap();
         wait_for_text(&b, "Biểu đồ: 6.1").await;
         fits_the_phone(&b, "dashboard").await;

@@ -144,6 +144,17 @@ impl Progress {
             Progress::NotAssessable => "Chưa đánh giá được",
         }
     }
+
+    pub fn label_en(&self) -> &'static str {
+        match self {
+            Progress::TargetAchieved => "Target achieved",
+            Progress::OnTrack => "On track",
+            Progress::Moderate => "Progress, needs to speed up",
+            Progress::Insufficient => "Insufficient progress",
+            Progress::Deterioration => "Moving away",
+            Progress::NotAssessable => "Cannot be assessed",
+        }
+    }
 }
 
 /// One dated observation of an indicator.

@@ -874,6 +874,9 @@ on_both_backends! {
         assert!(row.contains("coverage partial") && row.contains("2/38 đơn vị có số liệu"), "{row}");
         assert!(row.contains("s-no_data") && row.contains("Chưa đủ đơn vị báo cáo để đánh giá"), "{row}");
         assert!(!row.contains("s-met"), "{row}");
+        // Progress toward 2030, against the province's own 2026-2030 target of 55 %: reached.
+        assert!(b.contains("Tiến độ đến 2030</th>"));
+        assert!(row.contains("Đã đạt chỉ tiêu"), "{row}");
         // The charts' figures are on the page, with their tables.
         assert!(b.contains("id=\"chart-series\""));
         assert!(b.contains("&#34;kind&#34;:&#34;series&#34;"), "the series as JSON in an attribute");

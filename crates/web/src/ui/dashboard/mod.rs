@@ -63,6 +63,8 @@ pub struct AssessmentRow {
     pub trend_arrow: &'static str,
     pub trend_text: String,
     pub trend_class: &'static str,
+    /// Progress toward the 2030 target (the unit's own for 2026-2030, else the national).
+    pub progress_2030: String,
     pub chart_href: String,
     pub selected: bool,
 }
@@ -361,30 +363,36 @@ async fn build(
     let data_q = data_query(sums);
     let base = format!("/bang-dieu-khien?unit={}&period={window}{data_q}", unit.code);
 
+    let name = lang.pick(&indicator.name_vi, &indicator.name_en).to_string();
+    // The unit's own targets (or the nearest unit above it) for each phase's last year.
+    let mut local: Vec<(i32, String, binhdang_domain::Target, String)> = Vec::new();
+    for (year, from) in [(2025, 2021), (2030, 2026)] {
+        let phase = Period::Phase { from, to: year };
+        for (code, target, by) in store.local_targets_set(&unit, &phase).await? {
+            local.push((year, code, target, by));
+        }
+    }
+    let chart_targets: Vec<(i32, binhdang_domain::Target, String)> = local
+        .iter()
+        .filter(|(_, code, _, _)| *code == indicator.code)
+        .map(|(year, _, t, by)| (*year, *t, by.clone()))
+        .collect();
+    let charts = Charts::new(session, &indicator, &name, &series, &children, &chart_targets);
+    let targets_2030: HashMap<String, binhdang_domain::Target> = local
+        .iter()
+        .filter(|(year, _, _, _)| *year == 2030)
+        .map(|(_, code, t, _)| (code.clone(), *t))
+        .collect();
     let table = AssessmentTable {
         indicators: &indicators,
         previous_figures: &previous_figures,
         base: &base,
         chosen: &indicator.code,
         lang,
+        targets_2030: &targets_2030,
+        year: window.milestone_year(),
     };
     let (rows, summary) = table.rows(&assessment);
-    let name = lang.pick(&indicator.name_vi, &indicator.name_en).to_string();
-    let mut local = Vec::new();
-    for (year, phase) in [
-        (2025, Period::Phase { from: 2021, to: 2025 }),
-        (2030, Period::Phase { from: 2026, to: 2030 }),
-    ] {
-        if let Some((_, target, by)) = store
-            .local_targets_set(&unit, &phase)
-            .await?
-            .into_iter()
-            .find(|(code, _, _)| *code == indicator.code)
-        {
-            local.push((year, target, by));
-        }
-    }
-    let charts = Charts::new(session, &indicator, &name, &series, &children, &local);
     let series_rows = series_rows(&series, &indicator, lang);
     let child_rows = child_rows(&children, &indicator, &window, data_q);
     let (completeness, completeness_summary) = match &status {

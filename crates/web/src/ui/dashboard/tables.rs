@@ -33,6 +33,10 @@ pub(super) struct AssessmentTable<'a> {
     /// The indicator whose charts are shown.
     pub(super) chosen: &'a str,
     pub(super) lang: Lang,
+    /// Indicator → the unit's own 2026-2030 target (or the nearest unit above it).
+    pub(super) targets_2030: &'a HashMap<String, Target>,
+    /// The year the figures are for (a window's last).
+    pub(super) year: i32,
 }
 
 impl AssessmentTable<'_> {
@@ -82,7 +86,23 @@ impl AssessmentTable<'_> {
                 format::status_class(a.status),
             )
         };
+        let progress_2030 = match (ind, a.figure.value) {
+            (Some(i), Some(value)) if i.measure != binhdang_domain::MeasureKind::Narrative => {
+                let target = self
+                    .targets_2030
+                    .get(&a.indicator)
+                    .copied()
+                    .or_else(|| i.national_target(2030));
+                let current = binhdang_domain::assessment::Observation { year: self.year, value };
+                let base = a.baseline.filter(|b| b.year < self.year);
+                let p =
+                    binhdang_domain::assessment::progress(i, base, Some(current), target.as_ref().map(|t| (2030, t)));
+                lang.pick(p.label_vi(), p.label_en()).to_string()
+            }
+            _ => format::NONE.into(),
+        };
         AssessmentRow {
+            progress_2030,
             coverage: coverage(&a.figure, lang),
             partial: a.figure.completeness.reported < a.figure.completeness.expected,
             code: a.indicator.clone(),
