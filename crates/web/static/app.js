@@ -219,11 +219,18 @@
       grid: { left: 8, right: 16, top: 28, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: spec.labels, axisLabel: { hideOverlap: true } },
       yAxis: { type: "value", name: spec.unit || "", min: r.min, max: r.max, axisLabel: { formatter: function (v) { return formatVi(v, 0); } } },
+      legend: spec.by_sex ? { top: 0, left: "center" } : undefined,
       series: [{
         name: spec.name, type: "line", data: spec.values, connectNulls: false, symbolSize: 7,
         lineStyle: { width: 3, color: "#0b57a4" }, itemStyle: { color: "#0b57a4" },
         markLine: marks.length ? { symbol: "none", lineStyle: { type: "dashed", color: "#a4231b" }, data: marks } : undefined
-      }]
+      }].concat(spec.by_sex ? [
+        // Men and women: told apart by their line style and symbol, not by colour alone.
+        { name: spec.by_sex.male_label, type: "line", data: spec.by_sex.male, symbol: "rect", symbolSize: 7,
+          lineStyle: { width: 2, type: "dotted", color: "#1e6b34" }, itemStyle: { color: "#1e6b34" } },
+        { name: spec.by_sex.female_label, type: "line", data: spec.by_sex.female, symbol: "triangle", symbolSize: 8,
+          lineStyle: { width: 2, type: "dashed", color: "#7a2e8c" }, itemStyle: { color: "#7a2e8c" } }
+      ] : [])
     };
   }
   function barsOption(spec) {

@@ -874,6 +874,10 @@ on_both_backends! {
         assert!(row.contains("coverage partial") && row.contains("2/38 đơn vị có số liệu"), "{row}");
         assert!(row.contains("s-no_data") && row.contains("Chưa đủ đơn vị báo cáo để đánh giá"), "{row}");
         assert!(!row.contains("s-met"), "{row}");
+        // By sex: men (700 + 300) / 2000 = 50 %, women (800 + 400) / 2000 = 60 %, a gap of +10.
+        let by_sex = b.split("id=\"table-sex\"").nth(1).expect("a table by sex").split("</table>").next().unwrap();
+        assert!(by_sex.contains("<td class=\"num\">50,0%</td><td class=\"num\">60,0%</td><td class=\"num\">+10,0</td>"), "{by_sex}");
+        assert!(b.contains("&#34;female_label&#34;:&#34;Nữ&#34;"), "the chart draws both sexes");
         // Progress toward 2030, against the province's own 2026-2030 target of 55 %: reached.
         assert!(b.contains("Tiến độ đến 2030</th>"));
         assert!(row.contains("Đã đạt chỉ tiêu"), "{row}");

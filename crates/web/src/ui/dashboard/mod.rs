@@ -69,6 +69,15 @@ pub struct AssessmentRow {
     pub selected: bool,
 }
 
+/// One period of the series by sex: women's and men's values and the gap between them.
+pub struct SexRow {
+    pub period: String,
+    pub male: String,
+    pub female: String,
+    /// Women's value minus men's (`+3,5`, `-1,0`), in the indicator's unit.
+    pub gap: String,
+}
+
 pub struct SeriesRow {
     pub period: String,
     pub value: String,
@@ -121,6 +130,8 @@ pub(super) struct DashboardPage {
     chart_name: String,
     series_spec: String,
     series: Vec<SeriesRow>,
+    /// The series by sex, for an indicator entered by sex (empty otherwise).
+    by_sex: Vec<SexRow>,
     children_spec: String,
     children_drawn: bool,
     children_missing: usize,
@@ -394,6 +405,7 @@ async fn build(
     };
     let (rows, summary) = table.rows(&assessment);
     let series_rows = series_rows(&series, &indicator, lang);
+    let by_sex = sex_rows(&series, &indicator, lang);
     let child_rows = child_rows(&children, &indicator, &window, data_q);
     let (completeness, completeness_summary) = match &status {
         Some(report) => (completeness_rows(report, lang), completeness_summary(report, lang)),
@@ -471,6 +483,7 @@ async fn build(
         chart_name: name,
         series_spec: charts.series_spec,
         series: series_rows,
+        by_sex,
         children_spec: charts.children_spec,
         children_drawn: charts.children_drawn,
         children_missing: charts.children_missing,
@@ -483,6 +496,26 @@ async fn build(
         approved_only: sums == Sums::Approved,
         echarts: super::asset_url(super::assets::ECHARTS),
     })
+}
+
+/// The series by sex: a row per period that has both sexes' values, with the gap (women −
+/// men), for the indicators entered by sex.
+fn sex_rows(series: &[(Period, Option<Figure>)], indicator: &Indicator, lang: Lang) -> Vec<SexRow> {
+    series
+        .iter()
+        .filter_map(|(p, f)| {
+            let by_sex = f.as_ref()?.by_sex.as_ref()?;
+            let (male, female) = (by_sex.male.value?, by_sex.female.value?);
+            let gap = female - male;
+            let sign = if gap > Decimal::ZERO { "+" } else { "" };
+            Some(SexRow {
+                period: format::period(p, lang),
+                male: format::value(indicator, Some(male)),
+                female: format::value(indicator, Some(female)),
+                gap: format!("{sign}{}", binhdang_domain::vn::format_number(gap, Some(1))),
+            })
+        })
+        .collect()
 }
 
 /// The table under the time series: a row per period.

@@ -258,6 +258,13 @@ impl Charts {
             "labels": series.iter().map(|(p, _)| short_label(p, lang)).collect::<Vec<_>>(),
             "values": series.iter().map(|(_, f)| as_number(f.as_ref().and_then(|f| f.value))).collect::<Vec<_>>(),
             "targets": targets,
+            // Men's and women's lines, for an indicator entered by sex.
+            "by_sex": series.iter().any(|(_, f)| f.as_ref().is_some_and(|f| f.by_sex.is_some())).then(|| json!({
+                "male_label": session.t("Nam", "Men"),
+                "female_label": session.t("Nữ", "Women"),
+                "male": series.iter().map(|(_, f)| as_number(f.as_ref().and_then(|f| f.by_sex.as_ref()).and_then(|s| s.male.value))).collect::<Vec<_>>(),
+                "female": series.iter().map(|(_, f)| as_number(f.as_ref().and_then(|f| f.by_sex.as_ref()).and_then(|s| s.female.value))).collect::<Vec<_>>(),
+            })),
         })
         .to_string();
         // The chart compares the units that have a value; the table lists them all.
