@@ -453,14 +453,7 @@ on_both_backends_and_days! {
         assert_contrast(&b, "entry form with a restored draft").await;
 
         // A refused save keeps the draft: losing the page after it still brings back everything.
-        // A numerator above its denominator is said while typing, before saving.
-        type_into(&b, "#v-6-1-num-female", "1.600").await;
-        type_into(&b, "#v-6-1-den-female", "1.500").await;
-        let live = text_of(&b, "#ct-6-1 .live-check").await;
-        assert_eq!(live, "Tử số (nữ) 1.600 lớn hơn mẫu số 1.500: tỷ lệ không thể quá 100%");
         type_into(&b, "#v-6-1-num-female", "12 người").await;
-        let hidden = js(&b, "return document.querySelector('#ct-6-1 .live-check').hidden;").await;
-        assert_eq!(hidden, json!(true), "gone once the numerator is no longer above");
         click(&b, "#save").await;
         wait_for_text(&b, "Chưa lưu: có ô nhập chưa đúng.").await;
         b.client.goto(&entry).await.unwrap();
