@@ -575,6 +575,34 @@ impl Store {
         })
     }
 
+    /// The accounts whose sign-in is held back now by the limits above (too many wrong
+    /// passwords within [`RATE_WINDOW_MINUTES`] from one address or in all), with their failed
+    /// attempts: what an administrator sees beside the account, to lift it.
+    pub async fn sign_in_limited(&self) -> Result<std::collections::HashMap<String, i64>, StoreError> {
+        let since = rfc3339(self.clock.now() - Duration::minutes(RATE_WINDOW_MINUTES));
+        let rows = sqlx::query(
+            "SELECT username, address, COUNT(*) AS n FROM sign_in_attempts
+             WHERE at >= $1 AND succeeded = 0 GROUP BY username, address",
+        )
+        .bind(&since)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut all: std::collections::HashMap<String, (i64, i64)> = std::collections::HashMap::new();
+        for r in &rows {
+            let (username, n): (String, i64) = (r.try_get("username")?, r.try_get("n")?);
+            let e = all.entry(username).or_default();
+            e.0 += n;
+            e.1 = e.1.max(n);
+        }
+        Ok(all
+            .into_iter()
+            .filter(|(_, (total, most_from_one))| {
+                *most_from_one >= MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS || *total >= MAX_FAILURES_PER_ACCOUNT
+            })
+            .map(|(username, (total, _))| (username, total))
+            .collect())
+    }
+
     /// Lifts the sign-in limit of an account (an administrator, once the owner is known to be
     /// the one who failed): its failed attempts are forgotten; audited.
     pub async fn lift_sign_in_limit(&self, username: &str, actor: &str, origin: &str) -> Result<u64, StoreError> {

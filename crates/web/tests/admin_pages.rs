@@ -647,3 +647,31 @@ on_both_backends! {
         assert_eq!(actions, ["agency.create", "agency.rename", "agency.close"]);
     }
 }
+
+on_both_backends! {
+    async fn an_account_held_back_by_wrong_passwords_is_let_in_again_from_the_users_page(backend: Backend) {
+        let app = App::spawn(backend).await;
+        app.user("can.bo.quen", Role::Officer, "03388").await;
+        // Five wrong passwords from one address: the right one is refused too, for a while.
+        for _ in 0..5 {
+            let r = Visitor::new(&app).sign_in("can.bo.quen", "sai-mat-khau").await;
+            assert_ne!(r.status, StatusCode::SEE_OTHER);
+        }
+        assert_ne!(Visitor::new(&app).sign_in("can.bo.quen", TEST_PASSWORD).await.status, StatusCode::SEE_OTHER);
+        // The administrator sees it beside the account and lets it in again.
+        let mut admin = admin(&app).await;
+        let path = "/quan-tri/nguoi-dung?q=can.bo.quen";
+        let page = admin.get(path).await;
+        assert!(page.body.contains("id=\"held-can.bo.quen\">Tạm chặn đăng nhập (5 lần sai mật khẩu)"), "{}", page.body);
+        assert!(page.body.contains("id=\"lift-can.bo.quen\""));
+        let done = post_form(&mut admin, path, &[("do", "lift"), ("username", "can.bo.quen")]).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        let page = admin.get(done.location()).await;
+        assert!(page.body.contains("Đã cho phép đăng nhập lại ngay"), "{}", page.body);
+        assert!(!page.body.contains("id=\"held-can.bo.quen\""));
+        assert_eq!(Visitor::new(&app).sign_in("can.bo.quen", TEST_PASSWORD).await.status, StatusCode::SEE_OTHER);
+        // Audited.
+        let (_, audit) = app.get("/api/v1/audit").await;
+        assert!(audit.to_string().contains("user.lift_sign_in_limit"), "{audit}");
+    }
+}

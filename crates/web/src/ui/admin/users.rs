@@ -26,6 +26,8 @@ pub struct UserRow {
     pub unit: String,
     pub agency: String,
     pub disabled: bool,
+    /// Wrong passwords that hold the account's sign-in back now (0: not held back).
+    pub held_back: i64,
     pub must_change_password: bool,
     pub full_name: String,
     /// dd/mm/yyyy hh:mm, or – when never.
@@ -81,7 +83,7 @@ fn one_time_password() -> String {
     binhdang_store::access::new_secret()[..16].to_string()
 }
 
-/// `GET /quan-tri/nguoi-dung[?msg=disabled|enabled]`
+/// `GET /quan-tri/nguoi-dung[?msg=disabled|enabled|lifted]`
 pub async fn page(
     State(state): State<AppState>,
     session: Session,
@@ -90,6 +92,10 @@ pub async fn page(
     let done = match q.get("msg").map(String::as_str) {
         Some("disabled") => Some(session.t("Đã khóa tài khoản.", "The account has been disabled.")),
         Some("enabled") => Some(session.t("Đã mở khóa tài khoản.", "The account has been enabled.")),
+        Some("lifted") => Some(session.t(
+            "Đã cho phép đăng nhập lại ngay (bỏ qua các lần nhập sai mật khẩu).",
+            "The account may sign in again now (its wrong passwords are forgotten).",
+        )),
         _ => None,
     }
     .map(str::to_string);
@@ -126,6 +132,7 @@ async fn build(
     let previous_page = (found.page > 1).then(|| listing_href(&listing.q, found.page - 1));
     let next_page = (found.page < found.pages).then(|| listing_href(&listing.q, found.page + 1));
     let total = found.total;
+    let held_back = state.store.sign_in_limited().await?;
     let users = found
         .accounts
         .into_iter()
@@ -140,6 +147,7 @@ async fn build(
             unit: unit_label(&u.unit),
             agency: u.agency_code.clone().unwrap_or_default(),
             disabled: u.disabled,
+            held_back: held_back.get(&u.username).copied().unwrap_or(0),
             must_change_password: u.must_change_password,
             is_self: u.username == session.caller.user.username,
             username: u.username,
@@ -195,8 +203,8 @@ async fn build(
     })
 }
 
-/// `POST /quan-tri/nguoi-dung` with `do` = `add` (the account's boxes), `disable`, `enable`
-/// or `reset` (`username`).
+/// `POST /quan-tri/nguoi-dung` with `do` = `add` (the account's boxes), `disable`, `enable`,
+/// `lift` (its sign-in held back by wrong passwords) or `reset` (`username`).
 pub async fn submit(
     State(state): State<AppState>,
     session: Session,
@@ -215,6 +223,10 @@ pub async fn submit(
         },
         "enable" => match state.store.enable_user(username, actor, origin).await {
             Ok(()) => return see_other(&format!("{PATH}?msg=enabled")),
+            Err(e) => Err(ApiError::from(e)),
+        },
+        "lift" => match state.store.lift_sign_in_limit(username, actor, origin).await {
+            Ok(_) => return see_other(&format!("{PATH}?msg=lifted")),
             Err(e) => Err(ApiError::from(e)),
         },
         "reset" => {
