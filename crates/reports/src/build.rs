@@ -272,6 +272,26 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// The legal bases (italic) and the opening sentence every report starts with.
+    pub(crate) fn preamble(&self) -> Vec<Block> {
+        let dt = self.doc_template();
+        let mut out: Vec<Block> = dt
+            .legal_bases
+            .iter()
+            .map(|basis| Block::Paragraph(Paragraph::new(ParaKind::Body, vec![Run::italic(self.fill(basis))])))
+            .collect();
+        out.push(body(self.fill(&dt.opening)));
+        out
+    }
+
+    /// The annexes after the signature, numbered Phụ lục I, II, … in the order given.
+    pub(crate) fn annexes(&self, annexes: Vec<(&str, Table)>, out: &mut Vec<Block>) {
+        for (number, (title, table)) in annexes.into_iter().enumerate() {
+            self.annex_heading(number, title, out);
+            out.push(Block::Table(table));
+        }
+    }
+
     pub(crate) fn annex_heading(&self, number: usize, title: &str, out: &mut Vec<Block>) {
         out.push(Block::PageBreak);
         out.push(centered(vec![Run::bold(format!("Phụ lục {}", ROMAN[number]))]));
@@ -292,14 +312,7 @@ impl<'a> Builder<'a> {
 
     fn report_blocks(&self, kind: Kind) -> Vec<Block> {
         let dt = self.doc_template();
-        let mut out = Vec::new();
-        for basis in &dt.legal_bases {
-            out.push(Block::Paragraph(Paragraph::new(
-                ParaKind::Body,
-                vec![Run::italic(self.fill(basis))],
-            )));
-        }
-        out.push(body(self.fill(&dt.opening)));
+        let mut out = self.preamble();
         let mut section = 0;
         let mut next = |title: &str| {
             section += 1;
@@ -322,10 +335,13 @@ impl<'a> Builder<'a> {
             self.narrative("proposals", &mut out);
             out.push(body(self.fill(&dt.closing)));
             out.push(Block::Signature(self.signature()));
-            self.annex_heading(0, &self.t.tables.activities_title, &mut out);
-            out.push(Block::Table(self.activities_table()));
-            self.annex_heading(1, &self.t.tables.communication_title, &mut out);
-            out.push(Block::Table(self.communication_table()));
+            self.annexes(
+                vec![
+                    (&self.t.tables.activities_title, self.activities_table()),
+                    (&self.t.tables.communication_title, self.communication_table()),
+                ],
+                &mut out,
+            );
             return out;
         }
         out.push(next("Tình hình triển khai thực hiện"));
@@ -368,16 +384,16 @@ impl<'a> Builder<'a> {
         self.narrative("proposals", &mut out);
         out.push(body(self.fill(&dt.closing)));
         out.push(Block::Signature(self.signature()));
-        self.annex_heading(0, &self.t.tables.assessment_title, &mut out);
-        out.push(Block::Table(self.assessment_table()));
-        self.annex_heading(1, &self.t.tables.activities_title, &mut out);
-        out.push(Block::Table(self.activities_table()));
-        self.annex_heading(2, &self.t.tables.communication_title, &mut out);
-        out.push(Block::Table(self.communication_table()));
-        self.annex_heading(3, &self.t.tables.documents_title, &mut out);
-        out.push(Block::Table(self.documents_table()));
-        self.annex_heading(4, &self.t.tables.budget_title, &mut out);
-        out.push(Block::Table(self.budget_table()));
+        self.annexes(
+            vec![
+                (&self.t.tables.assessment_title, self.assessment_table()),
+                (&self.t.tables.activities_title, self.activities_table()),
+                (&self.t.tables.communication_title, self.communication_table()),
+                (&self.t.tables.documents_title, self.documents_table()),
+                (&self.t.tables.budget_title, self.budget_table()),
+            ],
+            &mut out,
+        );
         out
     }
 

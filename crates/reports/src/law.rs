@@ -14,14 +14,7 @@ impl Builder<'_> {
     /// The body of the law report, its signature and its annexes.
     pub(crate) fn law_review_blocks(&self) -> Vec<Block> {
         let dt = self.doc_template();
-        let mut out = Vec::new();
-        for basis in &dt.legal_bases {
-            out.push(Block::Paragraph(Paragraph::new(
-                ParaKind::Body,
-                vec![Run::italic(self.fill(basis))],
-            )));
-        }
-        out.push(body(self.fill(&dt.opening)));
+        let mut out = self.preamble();
         out.push(heading("I. TÌNH HÌNH THI HÀNH LUẬT BÌNH ĐẲNG GIỚI"));
         out.push(heading(
             "1. Xây dựng, ban hành văn bản chỉ đạo, hướng dẫn thực hiện Luật",
@@ -52,14 +45,15 @@ impl Builder<'_> {
         self.narrative("proposals", &mut out);
         out.push(body(self.fill(&dt.closing)));
         out.push(Block::Signature(self.signature()));
-        self.annex_heading(0, &self.t.tables.assessment_title, &mut out);
-        out.push(Block::Table(self.assessment_table()));
-        self.annex_heading(1, &self.t.tables.documents_title, &mut out);
-        out.push(Block::Table(self.documents_table()));
-        self.annex_heading(2, &self.t.tables.activities_title, &mut out);
-        out.push(Block::Table(self.activities_table()));
-        self.annex_heading(3, &self.t.tables.budget_title, &mut out);
-        out.push(Block::Table(self.budget_table()));
+        self.annexes(
+            vec![
+                (&self.t.tables.assessment_title, self.assessment_table()),
+                (&self.t.tables.documents_title, self.documents_table()),
+                (&self.t.tables.activities_title, self.activities_table()),
+                (&self.t.tables.budget_title, self.budget_table()),
+            ],
+            &mut out,
+        );
         out
     }
 

@@ -36,14 +36,7 @@ impl Builder<'_> {
     /// The body of the review, its signature and its annexes.
     pub(crate) fn review_blocks(&self) -> Vec<Block> {
         let dt = self.doc_template();
-        let mut out = Vec::new();
-        for basis in &dt.legal_bases {
-            out.push(Block::Paragraph(Paragraph::new(
-                ParaKind::Body,
-                vec![Run::italic(self.fill(basis))],
-            )));
-        }
-        out.push(body(self.fill(&dt.opening)));
+        let mut out = self.preamble();
         out.push(heading("I. CÔNG TÁC CHỈ ĐẠO, TỔ CHỨC THỰC HIỆN"));
         self.narrative("situation", &mut out);
         out.extend(self.documents_sentences());
@@ -84,16 +77,19 @@ impl Builder<'_> {
         self.narrative("proposals", &mut out);
         out.push(body(self.fill(&dt.closing)));
         out.push(Block::Signature(self.signature()));
-        self.annex_heading(0, "Kết quả thực hiện các chỉ tiêu qua các năm {period}", &mut out);
-        out.push(Block::Table(self.review_table()));
-        self.annex_heading(1, "Chỉ tiêu giai đoạn tiếp theo", &mut out);
-        out.push(Block::Table(self.next_targets_table()));
-        self.annex_heading(2, &self.t.tables.documents_title, &mut out);
-        out.push(Block::Table(self.documents_table()));
-        self.annex_heading(3, &self.t.tables.activities_title, &mut out);
-        out.push(Block::Table(self.activities_table()));
-        self.annex_heading(4, &self.t.tables.budget_title, &mut out);
-        out.push(Block::Table(self.budget_table()));
+        self.annexes(
+            vec![
+                (
+                    "Kết quả thực hiện các chỉ tiêu qua các năm {period}",
+                    self.review_table(),
+                ),
+                ("Chỉ tiêu giai đoạn tiếp theo", self.next_targets_table()),
+                (&self.t.tables.documents_title, self.documents_table()),
+                (&self.t.tables.activities_title, self.activities_table()),
+                (&self.t.tables.budget_title, self.budget_table()),
+            ],
+            &mut out,
+        );
         out
     }
 

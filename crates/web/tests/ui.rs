@@ -448,6 +448,20 @@ async fn move_report(app: &App, unit: &str, period: &str, transition: &str, reas
         .unwrap();
 }
 
+/// Whole-number totals (no breakdown) of data elements, as the store takes them.
+fn totals(values: &[(&str, i64)]) -> Vec<binhdang_store::ValueInput> {
+    values
+        .iter()
+        .map(|(e, v)| binhdang_store::ValueInput {
+            element: e.to_string(),
+            disaggregation: None,
+            value: binhdang_store::RawValue::Text(v.to_string()),
+            comment: None,
+            source: None,
+        })
+        .collect()
+}
+
 fn this_year() -> i32 {
     binhdang_store::testing::test_today().year()
 }
@@ -1120,18 +1134,7 @@ on_both_backends! {
         user(&app, "lanh.dao", Role::Leader, "12").await;
         let store = &app.db.store;
         // Births by sex (4.1 sums over time): two communes, a year and a half-year.
-        let births = |boys: i64, girls: i64| -> Vec<binhdang_store::ValueInput> {
-            [("4.1.num", boys), ("4.1.den", girls)]
-                .into_iter()
-                .map(|(e, v)| binhdang_store::ValueInput {
-                    element: e.into(),
-                    disaggregation: None,
-                    value: binhdang_store::RawValue::Text(v.to_string()),
-                    comment: None,
-                    source: None,
-                })
-                .collect()
-        };
+        let births = |boys: i64, girls: i64| totals(&[("4.1.num", boys), ("4.1.den", girls)]);
         for (unit, period, (boys, girls)) in [("03388", "2023", (110, 100)), ("03388", "2024H1", (60, 50)), ("03390", "2023", (105, 100))] {
             let (unit, period) = store.resolve_unit_period(unit, period).await.unwrap();
             store.write_values(&unit, &period, &births(boys, girls), &actor("seed")).await.unwrap();
@@ -1180,18 +1183,7 @@ on_both_backends! {
         let store = &app.db.store;
         // 1.1 for 2023 (1 of 2) and 2024 (3 of 4); the 2024 report is sent on 08/12/2024,
         // three days after the communes' deadline of 05/12.
-        let one_one = |num: i64, den: i64| -> Vec<binhdang_store::ValueInput> {
-            [("1.1.num", num), ("1.1.den", den)]
-                .into_iter()
-                .map(|(e, v)| binhdang_store::ValueInput {
-                    element: e.into(),
-                    disaggregation: None,
-                    value: binhdang_store::RawValue::Text(v.to_string()),
-                    comment: None,
-                    source: None,
-                })
-                .collect()
-        };
+        let one_one = |num: i64, den: i64| totals(&[("1.1.num", num), ("1.1.den", den)]);
         for (period, (num, den)) in [("2023", (1, 2)), ("2024", (3, 4))] {
             let (unit, period) = store.resolve_unit_period("03388", period).await.unwrap();
             store.write_values(&unit, &period, &one_one(num, den), &actor("seed")).await.unwrap();
