@@ -671,7 +671,7 @@ on_both_backends! {
         assert!(!page.body.contains("id=\"held-can.bo.quen\""));
         assert_eq!(Visitor::new(&app).sign_in("can.bo.quen", TEST_PASSWORD).await.status, StatusCode::SEE_OTHER);
         // Audited.
-        let (_, audit) = app.get("/api/v1/audit").await;
+        let (_, audit) = app.get("/api/v1/audit?unit=03388").await;
         assert!(audit.to_string().contains("user.lift_sign_in_limit"), "{audit}");
     }
 }
