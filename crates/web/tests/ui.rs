@@ -643,6 +643,12 @@ on_both_backends! {
         assert_eq!(href, "v-6-1-num-female", "the link leads to the box (app.js puts the cursor in it)");
         assert!(page.body.contains(&format!("id=\"{href}\"")));
         assert!(list_at < page.body.find("id=\"ct-6-1\"").unwrap(), "the list comes before the form");
+        // An index of the objectives leads to each, saying where something is to be looked at.
+        let index_at = page.body.find("id=\"section-index\"").expect("an index of the objectives");
+        let index = &page.body[index_at..index_at + page.body[index_at..].find("</nav>").unwrap()];
+        assert!(index.contains("<a href=\"#muc-tieu-6\">Mục tiêu 6:"), "{index}");
+        assert!(index.contains("</a> <span class=\"warn-text\">(1 cần xem lại)</span>"), "{index}");
+        assert!(page.body.contains("<h2 class=\"objective\" id=\"muc-tieu-6\">"));
         // The message is said under the boxes it concerns, before the stated-rate box.
         let card = page.body[page.body.find("id=\"ct-6-1\"").unwrap()..].split("</section>").next().unwrap();
         let (message, rate) = (

@@ -102,7 +102,11 @@ pub struct IndicatorView {
 }
 
 pub struct ObjectiveView {
+    /// The heading's id, which the section index at the top links to.
+    pub anchor: String,
     pub title: String,
+    /// Its errors and warnings, counted in the section index.
+    pub problems: usize,
     pub indicators: Vec<IndicatorView>,
 }
 
@@ -316,7 +320,9 @@ async fn build(
                 &objective.name_vi
             };
             views.push(ObjectiveView {
+                anchor: format!("muc-tieu-{}", objective.number),
                 title: format!("{} {}: {name}", session.t("Mục tiêu", "Objective"), objective.number),
+                problems: list.iter().map(|i| i.messages.len()).sum(),
                 indicators: list,
             });
         }
