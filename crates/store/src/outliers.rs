@@ -49,7 +49,7 @@
 //! used lists are dropped beyond that); the lists of every parent in the country take about
 //! 0.23 M values for a period after the 2025 reform and 0.69 M for one before.
 
-use crate::{Store, StoreError, WriteSummary, text_to_decimal};
+use crate::{Backend, Store, StoreError, WriteSummary, text_to_decimal};
 use binhdang_domain::rules::{Cells, SiblingValues};
 use binhdang_domain::{Disaggregation, Period};
 use rust_decimal::Decimal;
@@ -416,6 +416,7 @@ fn data_sets(rows: &[sqlx::any::AnyRow]) -> Result<HashMap<i64, Cells>, StoreErr
 /// parent).
 pub(crate) async fn note_write(
     tx: &mut sqlx::AnyConnection,
+    backend: Backend,
     unit: i64,
     period: &Period,
     summary: &WriteSummary,
@@ -424,28 +425,49 @@ pub(crate) async fn note_write(
         return Ok(());
     }
     let period = period.to_string();
-    let Some(row) = sqlx::query(
-        "INSERT INTO sibling_versions (parent_id, period, version)
+    const BUMP: &str = "INSERT INTO sibling_versions (parent_id, period, version)
          SELECT parent_id, $2, 1 FROM units WHERE id = $1 AND parent_id IS NOT NULL
          ON CONFLICT (parent_id, period) DO UPDATE SET version = sibling_versions.version + 1
-         RETURNING parent_id, version",
-    )
-    .bind(unit)
-    .bind(&period)
-    .fetch_optional(&mut *tx)
-    .await?
-    else {
-        return Ok(());
+         RETURNING parent_id, version";
+    let (parent, version): (i64, i64) = match backend {
+        // One round trip: the bump and the note of who wrote, in one statement (the parent's
+        // version row is hot on a deadline day and stays locked until the save commits).
+        Backend::Postgres => {
+            let Some(row) = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "WITH bumped AS ({BUMP})
+                 INSERT INTO sibling_changes (parent_id, period, version, unit_id)
+                 SELECT parent_id, $2, version, $1 FROM bumped RETURNING parent_id, version"
+            )))
+            .bind(unit)
+            .bind(&period)
+            .fetch_optional(&mut *tx)
+            .await?
+            else {
+                return Ok(());
+            };
+            (row.try_get("parent_id")?, row.try_get("version")?)
+        }
+        // SQLite has no INSERT inside WITH.
+        Backend::Sqlite => {
+            let Some(row) = sqlx::query(BUMP)
+                .bind(unit)
+                .bind(&period)
+                .fetch_optional(&mut *tx)
+                .await?
+            else {
+                return Ok(());
+            };
+            let (parent, version): (i64, i64) = (row.try_get("parent_id")?, row.try_get("version")?);
+            sqlx::query("INSERT INTO sibling_changes (parent_id, period, version, unit_id) VALUES ($1, $2, $3, $4)")
+                .bind(parent)
+                .bind(&period)
+                .bind(version)
+                .bind(unit)
+                .execute(&mut *tx)
+                .await?;
+            (parent, version)
+        }
     };
-    let parent: i64 = row.try_get("parent_id")?;
-    let version: i64 = row.try_get("version")?;
-    sqlx::query("INSERT INTO sibling_changes (parent_id, period, version, unit_id) VALUES ($1, $2, $3, $4)")
-        .bind(parent)
-        .bind(&period)
-        .bind(version)
-        .bind(unit)
-        .execute(&mut *tx)
-        .await?;
     if version % PRUNE_EVERY == 0 {
         sqlx::query("DELETE FROM sibling_changes WHERE parent_id = $1 AND period = $2 AND version <= $3")
             .bind(parent)

@@ -134,22 +134,14 @@ pub(crate) async fn apply_deltas(
     changes.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
     let changes = &changes[..];
     // Ancestors and cells in one global order, so concurrent writers lock rows alike.
-    let ancestors: Vec<i64> =
-        sqlx::query("SELECT ancestor_id FROM unit_ancestors WHERE unit_id = $1 ORDER BY ancestor_id")
-            .bind(unit_id)
-            .fetch_all(&mut **tx)
-            .await?
-            .iter()
-            .map(|r| r.try_get("ancestor_id"))
-            .collect::<Result<_, _>>()?;
-    let ids = ancestors.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
     match backend {
         Backend::Postgres => {
-            // One atomic upsert for all cells: each row is added to under its own lock, in a
-            // fixed order, so concurrent writers neither lose updates nor deadlock.
+            // One atomic upsert for all cells of every ancestor (read in the same statement):
+            // each row is added to under its own lock, in a fixed order, so concurrent writers
+            // neither lose updates nor deadlock.
             let mut cells = String::new();
             for i in 0..changes.len() {
-                let b = 2 + i * 4;
+                let b = 3 + i * 4;
                 if i > 0 {
                     cells.push(',');
                 }
@@ -158,14 +150,15 @@ pub(crate) async fn apply_deltas(
             let table = sums.table();
             let sql = format!(
                 "INSERT INTO {table} (unit_id, period, element_code, disaggregation, value, reporting)
-                 SELECT a, $1, c.e, c.d, c.v, c.r FROM unnest(ARRAY[{ids}]::BIGINT[]) AS a
+                 SELECT u.ancestor_id, $1, c.e, c.d, c.v, c.r FROM unit_ancestors u
                  CROSS JOIN (VALUES {cells}) AS c(e, d, v, r)
-                 ORDER BY a, c.e, c.d
+                 WHERE u.unit_id = $2
+                 ORDER BY u.ancestor_id, c.e, c.d
                  ON CONFLICT (unit_id, period, element_code, disaggregation) DO UPDATE SET
                     value = CAST(CAST({table}.value AS NUMERIC) + CAST(excluded.value AS NUMERIC) AS TEXT),
                     reporting = {table}.reporting + excluded.reporting"
             );
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(period);
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(period).bind(unit_id);
             for (element, d, delta) in changes {
                 q = q
                     .bind(element.clone())
@@ -178,6 +171,15 @@ pub(crate) async fn apply_deltas(
         Backend::Sqlite => {
             // SQLite has no exact decimal arithmetic: read, add in Rust, write back. The
             // write transaction is IMMEDIATE, so no other writer runs in between.
+            let ancestors: Vec<i64> =
+                sqlx::query("SELECT ancestor_id FROM unit_ancestors WHERE unit_id = $1 ORDER BY ancestor_id")
+                    .bind(unit_id)
+                    .fetch_all(&mut **tx)
+                    .await?
+                    .iter()
+                    .map(|r| r.try_get("ancestor_id"))
+                    .collect::<Result<_, _>>()?;
+            let ids = ancestors.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
             let elements: BTreeSet<&str> = changes.iter().map(|(e, _, _)| e.as_str()).collect();
             let element_list = elements
                 .iter()
@@ -232,10 +234,12 @@ pub(crate) async fn apply_deltas(
         return Ok(());
     }
     sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DELETE FROM {} WHERE period = $1 AND unit_id IN ({ids}) AND reporting <= 0",
+        "DELETE FROM {} WHERE period = $1 AND reporting <= 0
+           AND unit_id IN (SELECT ancestor_id FROM unit_ancestors WHERE unit_id = $2)",
         sums.table()
     )))
     .bind(period)
+    .bind(unit_id)
     .execute(&mut **tx)
     .await?;
     Ok(())

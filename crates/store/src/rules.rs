@@ -293,9 +293,8 @@ impl Store {
         reach: Reach,
         children: &HashMap<i64, Arc<Children>>,
     ) -> Result<Vec<Finding>, StoreError> {
-        let indicators = self.indicators().await?;
-        let elements = self.data_elements().await?;
-        let rules = RuleSet::new(&indicators, &elements, self.rules().await?);
+        let catalogue = self.catalogue_on(&mut *self.pool.acquire().await?).await?;
+        let rules = RuleSet::new(&catalogue.indicators, &catalogue.elements, self.rules().await?);
         let (periods, own) = self.own_values(reach, period).await?;
 
         let empty = Cells::new();

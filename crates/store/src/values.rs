@@ -387,7 +387,7 @@ pub(crate) async fn write_checked(
         }
     }
     apply_deltas(tx, store.backend, Sums::All, unit.id, &period_text, &changes).await?;
-    crate::outliers::note_write(tx, unit.id, period, &summary).await?;
+    crate::outliers::note_write(tx, store.backend, unit.id, period, &summary).await?;
     Ok(summary)
 }
 

@@ -678,30 +678,31 @@ impl Store {
 
 /// The reporting programmes, on `conn` (a write transaction reads them on its own connection).
 pub(crate) async fn programmes_on(conn: &mut sqlx::AnyConnection) -> Result<Vec<Programme>, StoreError> {
-    // Those there from the start (no date) first, then in the order they were added.
-    let rows = sqlx::query(
-        "SELECT * FROM programmes WHERE archived_on IS NULL
-         ORDER BY CASE WHEN added_at IS NULL THEN 0 ELSE 1 END, added_at, code",
-    )
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT * FROM programmes WHERE archived_on IS NULL ORDER BY {PROGRAMME_ORDER}"
+    )))
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            let period_type: String = r.try_get("period_type")?;
-            let deadlines: String = r.try_get("deadlines")?;
-            Ok(Programme {
-                code: r.try_get("code")?,
-                name_vi: r.try_get("name_vi")?,
-                name_en: r.try_get("name_en")?,
-                period_type: serde_json::from_value(serde_json::Value::String(period_type.clone()))
-                    .map_err(|_| StoreError::Corrupt(format!("period type `{period_type}`")))?,
-                half: r.try_get::<Option<i64>, _>("half")?.and_then(|h| u8::try_from(h).ok()),
-                deadlines: serde_json::from_str(&deadlines).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                binds: serde_json::from_str(&r.try_get::<String, _>("binds")?)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-            })
-        })
-        .collect()
+    rows.iter().map(programme_from_row).collect()
+}
+
+/// Those there from the start (no date) first, then in the order they were added.
+const PROGRAMME_ORDER: &str = "CASE WHEN added_at IS NULL THEN 0 ELSE 1 END, added_at, code";
+
+fn programme_from_row(r: &sqlx::any::AnyRow) -> Result<Programme, StoreError> {
+    let period_type: String = r.try_get("period_type")?;
+    let deadlines: String = r.try_get("deadlines")?;
+    Ok(Programme {
+        code: r.try_get("code")?,
+        name_vi: r.try_get("name_vi")?,
+        name_en: r.try_get("name_en")?,
+        period_type: serde_json::from_value(serde_json::Value::String(period_type.clone()))
+            .map_err(|_| StoreError::Corrupt(format!("period type `{period_type}`")))?,
+        half: r.try_get::<Option<i64>, _>("half")?.and_then(|h| u8::try_from(h).ok()),
+        deadlines: serde_json::from_str(&deadlines).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        binds: serde_json::from_str(&r.try_get::<String, _>("binds")?)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+    })
 }
 
 pub(crate) async fn submission_on(
@@ -746,51 +747,59 @@ pub(crate) async fn submission_on(
 }
 
 /// [`Store::check_entry_open`] on `conn`, so that a save checks inside its own transaction.
+/// One query reads every programme with the unit's report state, the period's closing date
+/// and whether an unlock holds: a save is on the deadline day's hot path, and each round trip
+/// is held under the save's lock.
 pub(crate) async fn check_entry_open_on(
     conn: &mut sqlx::AnyConnection,
     unit: &UnitSummary,
     period: &Period,
     today: Date,
 ) -> Result<(), StoreError> {
-    let Some(programme) = programmes_on(conn).await?.into_iter().find(|p| p.covers(period)) else {
-        return Ok(());
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT p.*, s.state AS report_state, c.closes_on,
+                (SELECT COUNT(*) FROM unlocks l WHERE l.unit_id = $1 AND l.period = $2 AND l.until >= $3) AS unlocked
+         FROM programmes p
+         LEFT JOIN submissions s ON s.programme_code = p.code AND s.unit_id = $1 AND s.period = $2
+         LEFT JOIN period_closures c ON c.programme_code = p.code AND c.period = $2
+         WHERE p.archived_on IS NULL ORDER BY {PROGRAMME_ORDER}"
+    )))
+    .bind(unit.id)
+    .bind(period.to_string())
+    .bind(date_to_text(today))
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut covering = None;
+    for r in &rows {
+        if programme_from_row(r)?.covers(period) {
+            covering = Some(r);
+            break;
+        }
+    }
+    let Some(row) = covering else { return Ok(()) };
+    let state = match row.try_get::<Option<String>, _>("report_state")? {
+        Some(s) => s.parse::<State>().map_err(StoreError::Corrupt)?,
+        None => State::Draft,
     };
-    let submission = submission_on(conn, unit, &programme.code, period).await?;
-    if submission.state.locks_data() {
+    if state.locks_data() {
         return Err(entry_problem(
             "report_locked",
             format!(
-                "the {period} report of {} is {}; it must be returned or reopened before its data can change",
-                unit.full_name, submission.state
+                "the {period} report of {} is {state}; it must be returned or reopened before its data can change",
+                unit.full_name
             ),
             format!(
                 "Báo cáo kỳ {} của {} đang ở trạng thái \"{}\"; cần trả lại hoặc mở lại trước khi sửa số liệu",
                 period.label_vi(),
                 unit.full_name,
-                submission.state.label_vi()
+                state.label_vi()
             ),
         ));
     }
-    let closes: Option<String> =
-        sqlx::query("SELECT closes_on FROM period_closures WHERE programme_code = $1 AND period = $2")
-            .bind(&programme.code)
-            .bind(period.to_string())
-            .fetch_optional(&mut *conn)
-            .await?
-            .map(|r| r.try_get("closes_on"))
-            .transpose()?;
-    let Some(closes) = closes else { return Ok(()) };
-    if today < text_to_date(&closes)? {
+    let Some(closes) = row.try_get::<Option<String>, _>("closes_on")? else {
         return Ok(());
-    }
-    let unlocked = sqlx::query("SELECT COUNT(*) AS n FROM unlocks WHERE unit_id = $1 AND period = $2 AND until >= $3")
-        .bind(unit.id)
-        .bind(period.to_string())
-        .bind(date_to_text(today))
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get::<i64, _>("n")?;
-    if unlocked > 0 {
+    };
+    if today < text_to_date(&closes)? || row.try_get::<i64, _>("unlocked")? > 0 {
         return Ok(());
     }
     Err(entry_problem(
