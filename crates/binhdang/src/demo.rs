@@ -56,6 +56,7 @@ impl Batch {
             value: RawValue::Text(value.to_string()),
             comment: None,
             source: None,
+            expected: None,
         });
     }
 
@@ -66,6 +67,7 @@ impl Batch {
             value: RawValue::Text(value.to_string()),
             comment: None,
             source: None,
+            expected: None,
         });
     }
 

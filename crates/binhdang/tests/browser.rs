@@ -119,6 +119,7 @@ async fn seed(server: &Server, unit: &str, period: &str, values: &[(&str, &str, 
             value: RawValue::Text(v.to_string()),
             comment: None,
             source: None,
+            expected: None,
         })
         .collect();
     let actor = Actor {

@@ -41,6 +41,7 @@ on_both_backends! {
                 value: RawValue::Text(v),
                 comment: None,
                 source: None,
+                expected: None,
             };
             store
                 .write_values(c, &period, &[put("6.1.num", (i + 2).to_string()), put("6.1.den", "20".into())], &actor)

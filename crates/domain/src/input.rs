@@ -23,6 +23,11 @@ pub struct FieldProblem {
 }
 
 impl FieldProblem {
+    /// The same problem, named by `field`.
+    fn at(self, field: String) -> Self {
+        FieldProblem { field, ..self }
+    }
+
     pub fn new(field: impl Into<String>, code: &str, message_en: String, message_vi: String) -> Self {
         FieldProblem {
             field: field.into(),
@@ -53,6 +58,11 @@ pub struct ValueInput {
     pub comment: Option<String>,
     /// Where the value was read from, for the audit trail (an imported report: "file — quote").
     pub source: Option<String>,
+    /// The value the writer saw before changing it (the form as it was loaded, a copy kept
+    /// offline); `Null` when the box was empty. When given, the save is refused if the stored
+    /// value is no longer this one: someone else changed it meanwhile, and a queued save must
+    /// not overwrite that silently.
+    pub expected: Option<RawValue>,
 }
 
 /// An input that passed every check, ready to store.
@@ -63,6 +73,26 @@ pub struct CheckedValue {
     pub entry: Option<Entry>,
     pub comment: Option<String>,
     pub source: Option<String>,
+    /// [`ValueInput::expected`], read like a value: `Some(None)` expects no stored value.
+    pub expected: Option<Option<Entry>>,
+}
+
+impl CheckedValue {
+    /// Whether `stored` (canonical text, and whether it is a number; `None` when nothing is
+    /// stored) is still what the writer expected. Numbers compare by value: `1260` and
+    /// `1260.0` are the same figure.
+    pub fn still_as_expected(&self, stored: Option<(&str, bool)>) -> bool {
+        match (&self.expected, stored) {
+            (None, _) => true,
+            (Some(None), found) => found.is_none(),
+            (Some(Some(_)), None) => false,
+            (Some(Some(Entry::Number(want))), Some((text, true))) => {
+                Decimal::from_str_exact(text).is_ok_and(|have| have == *want)
+            }
+            (Some(Some(Entry::Text(want))), Some((text, false))) => want == text,
+            (Some(Some(_)), Some(_)) => false,
+        }
+    }
 }
 
 impl CheckedValue {
@@ -136,23 +166,19 @@ pub fn check_inputs(
             ));
             continue;
         }
-        let entry = match (&input.value, element.value_type) {
-            (RawValue::Null, _) => None,
-            (RawValue::Text(t), ValueType::Text) => Some(Entry::Text(t.clone())),
-            // Any number stands in here: check_entry refuses numbers for text elements.
-            (RawValue::Number(_), ValueType::Text) => Some(Entry::Number(Decimal::ZERO)),
-            (RawValue::Number(s) | RawValue::Text(s), _) => match vn::parse_canonical(s) {
-                Ok(d) => Some(Entry::Number(d)),
-                Err(e) => {
-                    problems.push(FieldProblem::new(
-                        field("value"),
-                        "not_a_number",
-                        format!("{}: {e}", element.name_en),
-                        format!("{}: {}", element.name_vi, e.message_vi()),
-                    ));
-                    continue;
-                }
-            },
+        let entry = match read_raw(&input.value, element) {
+            Ok(entry) => entry,
+            Err(p) => {
+                problems.push(p.at(field("value")));
+                continue;
+            }
+        };
+        let expected = match input.expected.as_ref().map(|raw| read_raw(raw, element)).transpose() {
+            Ok(expected) => expected,
+            Err(p) => {
+                problems.push(p.at(field("expected")));
+                continue;
+            }
         };
         let entry = match entry {
             None => None,
@@ -196,11 +222,32 @@ pub fn check_inputs(
             entry,
             comment,
             source: input.source.clone().filter(|s| !s.trim().is_empty()),
+            expected,
         });
     }
     if problems.is_empty() {
         Ok(checked)
     } else {
         Err(problems)
+    }
+}
+
+/// A raw value read for `element`, before [`check_entry`]: `None` for `Null`, else a number
+/// (canonical decimal) or the text of a text element.
+fn read_raw(raw: &RawValue, element: &DataElement) -> Result<Option<Entry>, FieldProblem> {
+    match (raw, element.value_type) {
+        (RawValue::Null, _) => Ok(None),
+        (RawValue::Text(t), ValueType::Text) => Ok(Some(Entry::Text(t.clone()))),
+        // Any number stands in here: check_entry refuses numbers for text elements.
+        (RawValue::Number(_), ValueType::Text) => Ok(Some(Entry::Number(Decimal::ZERO))),
+        (RawValue::Number(s) | RawValue::Text(s), _) => match vn::parse_canonical(s) {
+            Ok(d) => Ok(Some(Entry::Number(d))),
+            Err(e) => Err(FieldProblem::new(
+                "",
+                "not_a_number",
+                format!("{}: {e}", element.name_en),
+                format!("{}: {}", element.name_vi, e.message_vi()),
+            )),
+        },
     }
 }

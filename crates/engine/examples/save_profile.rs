@@ -76,6 +76,7 @@ async fn main() -> Result<()> {
                     value: RawValue::Text(v.value.to_string()),
                     comment: None,
                     source: None,
+                    expected: None,
                 })
                 .collect();
             let t = Instant::now();

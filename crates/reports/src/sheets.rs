@@ -757,6 +757,7 @@ impl<'a> SheetReader<'a> {
                     value,
                     comment: comment_col.and_then(|c| cell_text(self.get(row, c))),
                     source: None,
+                    expected: None,
                 },
                 value_at,
                 element_at,

@@ -29,6 +29,7 @@ fn value(element: &str, disaggregation: &str, v: &str) -> ValueInput {
         value: RawValue::Text(v.into()),
         comment: None,
         source: None,
+        expected: None,
     }
 }
 

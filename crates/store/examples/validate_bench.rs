@@ -85,6 +85,7 @@ fn input(value: u32) -> ValueInput {
         value: RawValue::Text(value.to_string()),
         comment: None,
         source: None,
+        expected: None,
     }
 }
 

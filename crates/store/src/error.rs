@@ -8,6 +8,10 @@ pub enum StoreError {
     /// The request was refused; nothing was written.
     #[error("the request was refused: {}", .0.iter().map(|p| p.message_en.as_str()).collect::<Vec<_>>().join("; "))]
     Invalid(Vec<FieldProblem>),
+    /// Values the writer expected to replace were changed by someone else since they were
+    /// read; nothing was written.
+    #[error("changed meanwhile: {}", .0.iter().map(|p| p.message_en.as_str()).collect::<Vec<_>>().join("; "))]
+    Changed(Vec<FieldProblem>),
     #[error("configuration: {0}")]
     Config(String),
     /// A shipped data file is wrong; the message names the file and row.

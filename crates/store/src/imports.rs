@@ -408,6 +408,7 @@ impl Store {
                     value: RawValue::Text(value.to_string()),
                     comment: None,
                     source: Some(p.source(&batch.file_name)),
+                    expected: None,
                 }
             })
             .collect();

@@ -709,6 +709,7 @@ mod tests {
                 },
                 comment: (rng.below(6) == 0).then(|| "đã kiểm tra".to_string()),
                 source: None,
+                expected: None,
             });
         }
         out

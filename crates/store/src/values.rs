@@ -263,8 +263,9 @@ pub(crate) async fn write_checked(
     let period_text = period.to_string();
     // The unit's stored values for the period, before and (updated as we go) after.
     let mut stored: BTreeMap<(String, Disaggregation), (String, Option<String>, bool)> = BTreeMap::new();
+    let mut written_by: BTreeMap<(String, Disaggregation), String> = BTreeMap::new();
     for r in sqlx::query(
-        "SELECT element_code, disaggregation, number_value, text_value, comment FROM data_values
+        "SELECT element_code, disaggregation, number_value, text_value, comment, updated_by FROM data_values
          WHERE unit_id = $1 AND period = $2",
     )
     .bind(unit.id)
@@ -281,11 +282,11 @@ pub(crate) async fn write_checked(
         let text = number
             .or(r.try_get::<Option<String>, _>("text_value")?)
             .unwrap_or_default();
-        stored.insert(
-            (r.try_get("element_code")?, d),
-            (text, r.try_get("comment")?, is_number),
-        );
+        let key: (String, Disaggregation) = (r.try_get("element_code")?, d);
+        written_by.insert(key.clone(), r.try_get("updated_by")?);
+        stored.insert(key, (text, r.try_get("comment")?, is_number));
     }
+    refuse_changed_meanwhile(elements, checked, &stored, &written_by)?;
     let touched: BTreeSet<String> = checked.iter().map(|v| v.element.clone()).collect();
     let numbers_before = numbers_by_element(&stored, &touched)?;
     // Decide every change in memory first (each input sees the ones before it), then write
@@ -389,6 +390,66 @@ pub(crate) async fn write_checked(
     apply_deltas(tx, store.backend, Sums::All, unit.id, &period_text, &changes).await?;
     crate::outliers::note_write(tx, store.backend, unit.id, period, &summary).await?;
     Ok(summary)
+}
+
+/// Refuses the whole save when a value the writer expected (the form as loaded, a queued
+/// offline save) is no longer the stored one: it was read under the save's lock, so no other
+/// save can change it between this check and the write.
+fn refuse_changed_meanwhile(
+    elements: &BTreeMap<String, DataElement>,
+    checked: &[CheckedValue],
+    stored: &BTreeMap<(String, Disaggregation), (String, Option<String>, bool)>,
+    written_by: &BTreeMap<(String, Disaggregation), String>,
+) -> Result<(), StoreError> {
+    let mut problems = Vec::new();
+    for (i, v) in checked.iter().enumerate() {
+        let key = (v.element.clone(), v.disaggregation);
+        let now = stored.get(&key).map(|(text, _, is_number)| (text.as_str(), *is_number));
+        if v.still_as_expected(now) {
+            continue;
+        }
+        let (name_en, name_vi) = match elements.get(&v.element) {
+            Some(e) => (e.name_en.as_str(), e.name_vi.as_str()),
+            None => (v.element.as_str(), v.element.as_str()),
+        };
+        let part_en = match v.disaggregation {
+            Disaggregation::Total => String::new(),
+            d => format!(" ({d})"),
+        };
+        let part_vi = match v.disaggregation {
+            Disaggregation::Total => String::new(),
+            d => format!(" ({})", d.name_vi()),
+        };
+        let (shown_en, shown_vi) = match now {
+            None => ("emptied".to_string(), "xóa".to_string()),
+            Some((text, true)) => {
+                let n = text_to_decimal(text)?;
+                (
+                    format!("changed to {n}"),
+                    format!("đổi thành {}", binhdang_domain::vn::format_number(n, None)),
+                )
+            }
+            Some((text, false)) => (format!("changed to \"{text}\""), format!("đổi thành \"{text}\"")),
+        };
+        let by = written_by.get(&key).map(String::as_str).unwrap_or("?");
+        problems.push(FieldProblem::new(
+            format!("values[{i}].value"),
+            "changed_since_loaded",
+            format!(
+                "{name_en}{part_en} was {shown_en} by {by} after you loaded it; your value was not saved. \
+                 Check it and save again to replace theirs"
+            ),
+            format!(
+                "{name_vi}{part_vi} đã được {by} {shown_vi} sau khi bạn mở biểu mẫu; giá trị bạn nhập chưa được lưu. \
+                 Kiểm tra lại rồi lưu lần nữa nếu muốn thay giá trị đó"
+            ),
+        ));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::Changed(problems))
+    }
 }
 
 /// Rows per multi-row statement: well under both databases' limit on bound parameters

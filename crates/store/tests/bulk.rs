@@ -115,6 +115,7 @@ on_both_backends! {
                     value: RawValue::Text(v.value.to_string()),
                     comment: None,
                     source: None,
+                    expected: None,
                 })
                 .collect();
             written.store.write_values(&unit, &period, &inputs, &actor).await.unwrap();

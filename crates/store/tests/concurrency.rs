@@ -22,6 +22,7 @@ fn value(element: &str, disaggregation: &str, value: u64) -> ValueInput {
         value: RawValue::Text(value.to_string()),
         comment: None,
         source: None,
+        expected: None,
     }
 }
 

@@ -23,6 +23,7 @@ fn put(element: &str, value: &str) -> ValueInput {
         value: RawValue::Text(value.into()),
         comment: None,
         source: None,
+        expected: None,
     }
 }
 

@@ -22,6 +22,7 @@ fn put(element: &str, disaggregation: &str, value: Option<i64>) -> ValueInput {
         value: value.map_or(RawValue::Null, |v| RawValue::Text(v.to_string())),
         comment: None,
         source: None,
+        expected: None,
     }
 }
 

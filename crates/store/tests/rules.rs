@@ -33,6 +33,7 @@ async fn write_commented(db: &TestDb, unit: &str, period: &str, values: &[(&str,
             value: RawValue::Text(v.to_string()),
             comment: comment.map(str::to_string),
             source: None,
+            expected: None,
         })
         .collect();
     db.store.write_values(&unit, &period, &inputs, &actor()).await.unwrap();

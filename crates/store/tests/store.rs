@@ -23,6 +23,7 @@ fn input(element: &str, disaggregation: &str, value: RawValue) -> ValueInput {
         value,
         comment: None,
         source: None,
+        expected: None,
     }
 }
 
@@ -152,6 +153,50 @@ on_both_backends! {
         // The good first row was not written either.
         assert_eq!(db.store.values(&unit, &period).await.unwrap(), before);
         assert_eq!(db.store.audit_count(&unit, &period).await.unwrap(), 2);
+    }
+}
+
+on_both_backends! {
+    async fn a_value_changed_since_the_writer_read_it_is_refused_not_overwritten(backend: Backend) {
+        let db = TestDb::with_provinces(backend, &["12"]).await;
+        let (unit, period) = db.store.resolve_unit_period("12", "2024").await.unwrap();
+        let expecting = |element: &str, value: &str, was: RawValue| ValueInput {
+            expected: Some(was),
+            ..input(element, "total", text(value))
+        };
+        db.store
+            .write_values(&unit, &period, &[input("2.1.num", "total", text("100"))], &actor())
+            .await
+            .unwrap();
+        // The officer loaded 100 (a number compares by value, whatever its form) and an empty
+        // denominator: both still hold, so the save goes through.
+        let first = [expecting("2.1.num", "120", text("100.0")), expecting("2.1.den", "400", RawValue::Null)];
+        let summary = db.store.write_values(&unit, &period, &first, &actor()).await.unwrap();
+        assert_eq!(summary.written, 2);
+        // A copy queued offline still believes 100 and empty: both changed meanwhile, and the
+        // refusal names each input; nothing is written, nothing audited.
+        let audits = db.store.audit_count(&unit, &period).await.unwrap();
+        let before = db.store.values(&unit, &period).await.unwrap();
+        let stale = [
+            expecting("2.1.num", "130", text("100")),
+            expecting("2.1.den", "500", RawValue::Null),
+            input("2.2.num", "total", text("7")),
+        ];
+        let err = db.store.write_values(&unit, &period, &stale, &actor()).await.unwrap_err();
+        let StoreError::Changed(problems) = err else { panic!("expected a conflict, got {err:?}") };
+        let found: Vec<(&str, &str)> = problems.iter().map(|p| (p.field.as_str(), p.code.as_str())).collect();
+        assert_eq!(
+            found,
+            [("values[0].value", "changed_since_loaded"), ("values[1].value", "changed_since_loaded")]
+        );
+        assert!(problems[0].message_vi.contains("đổi thành 120") && problems[0].message_vi.contains("tester"), "{}", problems[0].message_vi);
+        assert_eq!(db.store.values(&unit, &period).await.unwrap(), before);
+        assert_eq!(db.store.audit_count(&unit, &period).await.unwrap(), audits);
+        // An expected value that is not a number for a number element is a plain refusal.
+        let bad = [expecting("2.1.num", "130", text("một trăm"))];
+        let err = db.store.write_values(&unit, &period, &bad, &actor()).await.unwrap_err();
+        let StoreError::Invalid(problems) = err else { panic!("expected a refusal, got {err:?}") };
+        assert_eq!((problems[0].field.as_str(), problems[0].code.as_str()), ("values[0].expected", "not_a_number"));
     }
 }
 

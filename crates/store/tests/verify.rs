@@ -27,6 +27,7 @@ fn put(element: &str, disaggregation: &str, value: Option<&str>) -> ValueInput {
         value: value.map_or(RawValue::Null, |v| RawValue::Text(v.into())),
         comment: None,
         source: None,
+        expected: None,
     }
 }
 

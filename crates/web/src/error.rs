@@ -25,6 +25,9 @@ pub enum ApiError {
     },
     /// The request is well-formed but names or holds something wrong; nothing was changed.
     Invalid(Vec<FieldProblem>),
+    /// Values the caller meant to replace were changed by someone else since it read them
+    /// (409); nothing was changed. Each problem names the input, as for `Invalid`.
+    Changed(Vec<FieldProblem>),
     /// The body is not JSON, or not of the expected shape.
     BadRequest { message_en: String, message_vi: String },
     /// No valid session or token.
@@ -77,33 +80,14 @@ impl ApiError {
                 json!({ "error": { "code": code, "message": pick(&message_en, &message_vi),
                     "message_en": message_en, "message_vi": message_vi, "problems": [] } }),
             ),
-            ApiError::Invalid(problems) => {
-                let total = problems.len();
-                let (en, vi) = match total {
-                    1 => (problems[0].message_en.clone(), problems[0].message_vi.clone()),
-                    n if n > MAX_LISTED_PROBLEMS => (
-                        format!("{n} problems (the first {MAX_LISTED_PROBLEMS} are listed); nothing was saved"),
-                        format!("Có {n} lỗi ({MAX_LISTED_PROBLEMS} lỗi đầu được liệt kê); chưa lưu dữ liệu nào"),
-                    ),
-                    n => (
-                        format!("{n} problems; nothing was saved"),
-                        format!("Có {n} lỗi; chưa lưu dữ liệu nào"),
-                    ),
-                };
-                let problems: Vec<_> = problems
-                    .iter()
-                    .take(MAX_LISTED_PROBLEMS)
-                    .map(|p| {
-                        json!({ "field": p.field, "code": p.code, "message": pick(&p.message_en, &p.message_vi),
-                            "message_en": p.message_en, "message_vi": p.message_vi })
-                    })
-                    .collect();
-                (
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    json!({ "error": { "code": "invalid_request", "message": pick(&en, &vi),
-                        "message_en": en, "message_vi": vi, "problems": problems, "problems_total": total } }),
-                )
-            }
+            ApiError::Invalid(problems) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                problems_body("invalid_request", &problems, lang),
+            ),
+            ApiError::Changed(problems) => (
+                StatusCode::CONFLICT,
+                problems_body("changed_since_loaded", &problems, lang),
+            ),
             ApiError::BadRequest { message_en, message_vi } => (
                 StatusCode::BAD_REQUEST,
                 json!({ "error": { "code": "bad_request", "message": pick(&message_en, &message_vi),
@@ -184,6 +168,7 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Invalid(problems) => ApiError::Invalid(problems),
+            StoreError::Changed(problems) => ApiError::Changed(problems),
             StoreError::NotFound { what, key } => ApiError::NotFound {
                 code: "not_found",
                 message_en: format!("{what} `{key}` not found"),
@@ -269,4 +254,38 @@ impl From<binhdang_engine::Refusal> for ApiError {
             binhdang_engine::Refusal::Store(e) => e.into(),
         }
     }
+}
+
+/// The body of a refusal that lists its problems (at most [`MAX_LISTED_PROBLEMS`]), each
+/// named by the field it concerns, with a headline in `lang` and both languages kept.
+fn problems_body(code: &str, problems: &[FieldProblem], lang: Lang) -> serde_json::Value {
+    let pick = |en: &str, vi: &str| {
+        if lang == Lang::En {
+            en.to_string()
+        } else {
+            vi.to_string()
+        }
+    };
+    let total = problems.len();
+    let (en, vi) = match total {
+        1 => (problems[0].message_en.clone(), problems[0].message_vi.clone()),
+        n if n > MAX_LISTED_PROBLEMS => (
+            format!("{n} problems (the first {MAX_LISTED_PROBLEMS} are listed); nothing was saved"),
+            format!("Có {n} lỗi ({MAX_LISTED_PROBLEMS} lỗi đầu được liệt kê); chưa lưu dữ liệu nào"),
+        ),
+        n => (
+            format!("{n} problems; nothing was saved"),
+            format!("Có {n} lỗi; chưa lưu dữ liệu nào"),
+        ),
+    };
+    let listed: Vec<_> = problems
+        .iter()
+        .take(MAX_LISTED_PROBLEMS)
+        .map(|p| {
+            json!({ "field": p.field, "code": p.code, "message": pick(&p.message_en, &p.message_vi),
+                "message_en": p.message_en, "message_vi": p.message_vi })
+        })
+        .collect();
+    json!({ "error": { "code": code, "message": pick(&en, &vi),
+        "message_en": en, "message_vi": vi, "problems": listed, "problems_total": total } })
 }

@@ -241,6 +241,38 @@ on_both_backends! {
 }
 
 on_both_backends! {
+    async fn a_write_that_expects_a_value_someone_changed_gets_409_and_changes_nothing(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let url = "/api/v1/values?unit=12&period=2024";
+        let first = json!({ "values": [{ "element": "2.1.num", "value": "100" }] });
+        assert_eq!(app.put(url, &first, "vi").await.0, StatusCode::OK);
+        // Loaded 100 and an empty denominator: both still hold.
+        let fresh = json!({ "values": [
+            { "element": "2.1.num", "value": "110", "expected": "100" },
+            { "element": "2.1.den", "value": "400", "expected": null },
+        ]});
+        assert_eq!(app.put(url, &fresh, "vi").await.0, StatusCode::OK);
+        let (_, before) = app.get(url).await;
+        // The same client again, from a copy that still believes 100 (a number, here).
+        let stale = json!({ "values": [
+            { "element": "2.1.num", "value": "120", "expected": 100 },
+            { "element": "2.2.num", "value": "3" },
+        ]});
+        let (s, vi) = app.put(url, &stale, "vi").await;
+        assert_eq!(s, StatusCode::CONFLICT, "{vi}");
+        assert_eq!(vi["error"]["code"], "changed_since_loaded");
+        assert_eq!(problems(&vi), [("values[0].value".into(), "changed_since_loaded".into())]);
+        assert!(vi["error"]["message"].as_str().unwrap().contains("đổi thành 110"), "{vi}");
+        let (_, after) = app.get(url).await;
+        assert_eq!(after["values"], before["values"], "a refused write must leave the values as they were");
+        let odd = json!({ "values": [{ "element": "2.1.num", "value": "120", "expected": [110] }] });
+        let (s, body) = app.put(url, &odd, "en").await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(problems(&body), [("values[0].expected".into(), "not_a_number".into())]);
+    }
+}
+
+on_both_backends! {
     async fn unknown_units_periods_and_bodies_are_client_errors(backend: Backend) {
         let app = App::spawn(backend).await;
         let one = json!({ "values": [{ "element": "2.1.num", "value": "1" }] });

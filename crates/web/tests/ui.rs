@@ -425,6 +425,7 @@ async fn enter(app: &App, unit: &str, period: &str, by: &str) {
             value: binhdang_store::RawValue::Text(v.into()),
             comment: None,
             source: None,
+            expected: None,
         })
         .collect();
     app.db
@@ -458,6 +459,7 @@ fn totals(values: &[(&str, i64)]) -> Vec<binhdang_store::ValueInput> {
             value: binhdang_store::RawValue::Text(v.to_string()),
             comment: None,
             source: None,
+            expected: None,
         })
         .collect()
 }
@@ -760,6 +762,7 @@ on_both_backends! {
             value: binhdang_store::RawValue::Text("2".into()),
             comment: Some("Bổ sung chủ tịch UBND là nữ".into()),
             source: None,
+            expected: None,
         }];
         app.db.store.write_values(&unit, &period, &fix, &actor("can.bo.xa")).await.unwrap();
         move_report(&app, "03388", &h1, "submit", None, "can.bo.xa").await;
@@ -860,6 +863,7 @@ on_both_backends! {
                     value: binhdang_store::RawValue::Text(v.to_string()),
                     comment: None,
                     source: None,
+                    expected: None,
                 })
                 .collect()
         };

@@ -283,6 +283,7 @@ fn probe_input(v: Decimal) -> ValueInput {
         value: RawValue::Text(v.to_string()),
         comment: None,
         source: None,
+        expected: None,
     }
 }
 

@@ -211,6 +211,7 @@ pub async fn import(
             value,
             comment: v.comment.clone(),
             source: Some("DHIS2 dataValueSet".into()),
+            expected: None,
         };
         groups
             .entry((org_unit.to_string(), period.to_string()))

@@ -191,6 +191,7 @@ pub(crate) async fn store_for(
             value: binhdang_store::RawValue::Null,
             comment: None,
             source: None,
+            expected: None,
         })
         .collect();
     crate::api::values::check_agency(state, caller, &elements).await?;

@@ -85,6 +85,7 @@ fn error_responses(codes: &[&str]) -> Value {
             "400" => "The body is not JSON",
             "404" => "Not found",
             "422" => "The request names something unknown or holds an invalid value; nothing was changed",
+            "409" => "A value was changed by someone else since the client read it; nothing was changed",
             _ => "Error",
         };
         out.insert(
@@ -356,7 +357,7 @@ fn figure_paths() -> Value {
         ),
     ];
     let get_values_responses = ok_or_errors(json!({ "$ref": "#/components/schemas/Values" }), &["422"]);
-    let put_values_responses = ok_or_errors(json!({ "$ref": "#/components/schemas/Values" }), &["400", "422"]);
+    let put_values_responses = ok_or_errors(json!({ "$ref": "#/components/schemas/Values" }), &["400", "409", "422"]);
     let figure_params = vec![
         query("unit", true, "GSO code of the unit, or VN for the whole country", "12"),
         query(
@@ -408,7 +409,9 @@ fn figure_paths() -> Value {
             "put": { "summary": "Write a batch of a unit's data values for a period",
                 "description": "All values are checked first; if any is wrong, every problem is returned (422) and \
                     nothing is written. Otherwise the batch is written in one transaction and every change is audited. \
-                    Send numbers as JSON strings to keep them exact; `null` removes a value.",
+                    Send numbers as JSON strings to keep them exact; `null` removes a value. A value sent with \
+                    `expected` is written only if the stored value is still that one; otherwise nothing is written \
+                    (409, each changed value named), so a save queued offline never overwrites someone else's.",
                 "parameters": unit_period,
                 "requestBody": { "required": true, "content": { "application/json": {
                     "schema": { "$ref": "#/components/schemas/ValuesWrite" } } } },
@@ -600,7 +603,10 @@ fn catalogue_schemas() -> Value {
                 "element": { "type": "string", "example": "6.1.num" },
                 "disaggregation": { "enum": ["total", "male", "female"], "default": "total" },
                 "value": { "type": ["string", "number", "null"], "example": "1260" },
-                "comment": { "type": "string" } } } } } }
+                "comment": { "type": "string" },
+                "expected": { "type": ["string", "number", "null"], "example": "1200",
+                    "description": "The value the client saw before changing it (`null`: the box was empty). \
+                        When given and the stored value differs, nothing is written (409 `changed_since_loaded`)." } } } } } }
     })
 }
 

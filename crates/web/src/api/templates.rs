@@ -523,6 +523,7 @@ fn read_csv(bytes: &[u8]) -> Result<(Vec<ValueInput>, Vec<u64>), ApiError> {
             value: get(Some(value_col)).map(RawValue::Text).unwrap_or(RawValue::Null),
             comment: get(comment_col),
             source: None,
+            expected: None,
         });
         lines.push(line);
     }

@@ -113,7 +113,7 @@ fn value_inputs(body: &Value) -> Result<Vec<ValueInput>, ApiError> {
             ));
             continue;
         };
-        let value = match obj.get("value") {
+        let value = match obj.get("value").map(raw_value) {
             None => {
                 problems.push(binhdang_store::FieldProblem::new(
                     field("value"),
@@ -123,16 +123,16 @@ fn value_inputs(body: &Value) -> Result<Vec<ValueInput>, ApiError> {
                 ));
                 continue;
             }
-            Some(Value::Null) => RawValue::Null,
-            Some(Value::Number(n)) => RawValue::Number(n.to_string()),
-            Some(Value::String(s)) => RawValue::Text(s.clone()),
-            Some(other) => {
-                problems.push(binhdang_store::FieldProblem::new(
-                    field("value"),
-                    "not_a_number",
-                    format!("`value` must be a number, a string or null, not {other}"),
-                    format!("`value` phải là số, chuỗi hoặc null, không phải {other}"),
-                ));
+            Some(Ok(value)) => value,
+            Some(Err(other)) => {
+                problems.push(not_a_value(field("value"), other));
+                continue;
+            }
+        };
+        let expected = match obj.get("expected").map(raw_value).transpose() {
+            Ok(expected) => expected,
+            Err(other) => {
+                problems.push(not_a_value(field("expected"), other));
                 continue;
             }
         };
@@ -142,6 +142,7 @@ fn value_inputs(body: &Value) -> Result<Vec<ValueInput>, ApiError> {
             value,
             comment: text("comment"),
             source: None,
+            expected,
         });
     }
     if problems.is_empty() {
@@ -149,4 +150,23 @@ fn value_inputs(body: &Value) -> Result<Vec<ValueInput>, ApiError> {
     } else {
         Err(ApiError::Invalid(problems))
     }
+}
+
+/// A JSON value as a raw value: a number, a string (exact decimals travel as text) or null.
+fn raw_value(v: &Value) -> Result<RawValue, &Value> {
+    match v {
+        Value::Null => Ok(RawValue::Null),
+        Value::Number(n) => Ok(RawValue::Number(n.to_string())),
+        Value::String(s) => Ok(RawValue::Text(s.clone())),
+        other => Err(other),
+    }
+}
+
+fn not_a_value(field: String, found: &Value) -> binhdang_store::FieldProblem {
+    binhdang_store::FieldProblem::new(
+        field,
+        "not_a_number",
+        format!("must be a number, a string or null, not {found}"),
+        format!("phải là số, chuỗi hoặc null, không phải {found}"),
+    )
 }

@@ -881,6 +881,7 @@ async fn read_form(
                 value,
                 comment: comment.clone(),
                 source: None,
+                expected: None,
             });
             names.push(name);
         }

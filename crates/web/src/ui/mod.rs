@@ -374,6 +374,21 @@ impl Session {
                 };
                 render(StatusCode::UNPROCESSABLE_ENTITY, &page)
             }
+            ApiError::Changed(problems) => {
+                let heading = self.t("Số liệu đã được người khác sửa", "Changed by someone else");
+                let page = ErrorPage {
+                    c: self.chrome(heading, ""),
+                    heading: heading.to_string(),
+                    message: self
+                        .t(
+                            "Chưa lưu gì. Hãy mở lại trang để xem số liệu mới nhất.",
+                            "Nothing was saved. Open the page again to see the latest figures.",
+                        )
+                        .to_string(),
+                    problems: problems.into_iter().map(|p| pick(p.message_en, p.message_vi)).collect(),
+                };
+                render(StatusCode::CONFLICT, &page)
+            }
             ApiError::BadRequest { message_en, message_vi } => self.error_page(
                 StatusCode::BAD_REQUEST,
                 "Yêu cầu không hợp lệ",
