@@ -5,7 +5,7 @@
 //! Made-up but plausible; loaded once (skipped when the province has 2024 activities).
 
 use anyhow::Context;
-use binhdang_domain::register::{Activity, Budget, BudgetSource, Document, GbvCase, Sex};
+use binhdang_domain::register::{Activity, Budget, BudgetSource, DirectiveDocument, GbvCase, Sex};
 use binhdang_domain::{Period, UnitCode, UnitLevel};
 use binhdang_store::registers::StoredRegister;
 use binhdang_store::{Actor, Store, UnitSummary};
@@ -38,8 +38,8 @@ fn activity(
     }
 }
 
-fn document(order: i64, summary: &str, body: &str, kind: &str, number: &str, when: Date) -> Document {
-    Document {
+fn document(order: i64, summary: &str, body: &str, kind: &str, number: &str, when: Date) -> DirectiveDocument {
+    DirectiveDocument {
         order: Some(n(order)),
         summary: summary.into(),
         issuing_body: body.into(),

@@ -96,7 +96,7 @@ on_both_backends! {
         }
         // A directive filed under 2024 and dated 20/11/2024 is in the 2024 Action Month.
         let am: Period = "2024AM".parse().unwrap();
-        let docs = store.register_summary::<binhdang_domain::register::Document>(&province, &am).await.unwrap();
+        let docs = store.register_summary::<binhdang_domain::register::DirectiveDocument>(&province, &am).await.unwrap();
         assert!(docs.summary.documents >= 1, "{docs:?}");
         let agencies = store.unit_detail("12", date!(2026 - 01 - 01)).await.unwrap().agencies;
         assert!(agencies.iter().any(|a| a.name_vi == "Sở Nội vụ"), "{agencies:?}");

@@ -223,7 +223,7 @@ on_both_backends! {
         assert!(compared >= 5, "only {compared} figures to compare");
         // The documents issued inside the dates, wherever they were filed, are the register's.
         let documents = store
-            .register_rows_dated_over::<binhdang_domain::register::Document>(&unit, &window)
+            .register_rows_dated_over::<binhdang_domain::register::DirectiveDocument>(&unit, &window)
             .await
             .unwrap();
         assert!(!documents.is_empty());

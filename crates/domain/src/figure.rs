@@ -2,7 +2,7 @@
 //! a unit's whole subtree, from the summed cells the store keeps live.
 
 use crate::assessment;
-use crate::rollup::Cell;
+use crate::rollup::AggregateCell;
 use crate::window::substitutes;
 use crate::{
     Aggregation, Disaggregation, ElementRole, Indicator, MeasureKind, Period, TimeAggregation, UnitLevel, Window,
@@ -94,7 +94,7 @@ pub struct OverTime {
 /// What was entered for one period: the unit's subtree cells and the unit's own values.
 #[derive(Debug, Clone, Default)]
 pub struct PeriodData {
-    pub cells: HashMap<(String, Disaggregation), Cell>,
+    pub cells: HashMap<(String, Disaggregation), AggregateCell>,
     pub own: HashMap<(String, Disaggregation), Decimal>,
 }
 
@@ -112,7 +112,7 @@ impl PeriodData {
     /// is left out (the sum's rate is computed from the summed parts).
     fn add(&mut self, other: &PeriodData) {
         for (key, c) in &other.cells {
-            let cell = self.cells.entry(key.clone()).or_insert(Cell {
+            let cell = self.cells.entry(key.clone()).or_insert(AggregateCell {
                 sum: Decimal::ZERO,
                 reporting: 0,
             });
@@ -221,7 +221,11 @@ pub struct BySex {
     pub female: Part,
 }
 
-fn cell(cells: &HashMap<(String, Disaggregation), Cell>, element: &str, d: Disaggregation) -> Option<Cell> {
+fn cell(
+    cells: &HashMap<(String, Disaggregation), AggregateCell>,
+    element: &str,
+    d: Disaggregation,
+) -> Option<AggregateCell> {
     cells.get(&(element.to_string(), d)).copied()
 }
 
@@ -233,7 +237,7 @@ pub fn figure(
     unit_code: &str,
     unit_level: UnitLevel,
     period: &Period,
-    cells: &HashMap<(String, Disaggregation), Cell>,
+    cells: &HashMap<(String, Disaggregation), AggregateCell>,
     own: &HashMap<(String, Disaggregation), Decimal>,
     levels: &HashMap<UnitLevel, i64>,
 ) -> Figure {
@@ -274,7 +278,7 @@ pub fn figure(
                     value: assessment::quotient(indicator, numerator, denominator),
                 },
                 "own_survey_value",
-                Some(Cell {
+                Some(AggregateCell {
                     sum: Decimal::ZERO,
                     reporting: reported,
                 }),
@@ -399,7 +403,7 @@ mod tests {
         for (role, v) in [("num", num), ("den", den)] {
             data.cells.insert(
                 (format!("{code}.{role}"), Disaggregation::Total),
-                Cell {
+                AggregateCell {
                     sum: d(v),
                     reporting: 1,
                 },
@@ -455,21 +459,21 @@ mod tests {
         let cells = HashMap::from([
             (
                 ("7.2.value".to_string(), Disaggregation::Total),
-                Cell {
+                AggregateCell {
                     sum: d("9"),
                     reporting: 2,
                 },
             ),
             (
                 ("7.2.value".to_string(), Disaggregation::Male),
-                Cell {
+                AggregateCell {
                     sum: d("4"),
                     reporting: 2,
                 },
             ),
             (
                 ("7.2.value".to_string(), Disaggregation::Female),
-                Cell {
+                AggregateCell {
                     sum: d("5"),
                     reporting: 2,
                 },

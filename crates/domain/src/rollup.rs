@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// One cell of an aggregate: a sum and how many units contributed to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Cell {
+pub struct AggregateCell {
     pub sum: Decimal,
     pub reporting: i64,
 }

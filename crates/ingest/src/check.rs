@@ -11,7 +11,7 @@
 //!
 //! Precision comes first: a pattern that could mean something else is left alone.
 
-use crate::document::Document;
+use crate::document::SourceDocument;
 use crate::figures::{FigureKind, Item, Position, Segment, Sex, qualifier_before, quote_window};
 use crate::indicators::{contains_words, identify};
 use crate::normalize::fold;
@@ -107,7 +107,7 @@ fn half_unit(scale: u32) -> Decimal {
 }
 
 /// Every check on the text items (tables are checked by [`crate::tables`]).
-pub fn check_items(doc: &Document, segs: &[Segment], items: &[Item], indicators: &[Indicator]) -> Vec<Finding> {
+pub fn check_items(doc: &SourceDocument, segs: &[Segment], items: &[Item], indicators: &[Indicator]) -> Vec<Finding> {
     let mut out = Vec::new();
     percent_mismatch(segs, items, &mut out);
     over_100(segs, items, indicators, &mut out);
@@ -847,7 +847,7 @@ fn claim_words(folded: &str) -> &'static str {
 /// A sentence that says its result is met, about one indicator, with one result figure
 /// that misses the national target.
 fn claimed_met(
-    doc: &Document,
+    doc: &SourceDocument,
     segs: &[Segment],
     per_seg: &[Vec<&Item>],
     indicators: &[Indicator],

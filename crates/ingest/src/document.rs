@@ -27,7 +27,7 @@ pub struct Block {
     pub line: usize,
     #[serde(flatten)]
     pub kind: BlockKind,
-    /// Index into [`Document::sections`].
+    /// Index into [`SourceDocument::sections`].
     pub section: usize,
     /// The table a row belongs to (rows of one table share it).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -87,7 +87,7 @@ impl Section {
 
 /// A document ready for extraction.
 #[derive(Debug, Clone, Serialize)]
-pub struct Document {
+pub struct SourceDocument {
     pub format: Format,
     pub blocks: Vec<Block>,
     pub sections: Vec<Section>,
@@ -109,12 +109,12 @@ enum Pre {
 }
 
 /// Cleans, classifies and mends the raw blocks, then finds the sections.
-pub fn structure(raw: &RawDocument) -> Document {
+pub fn structure(raw: &RawDocument) -> SourceDocument {
     let mut pre = clean_lines(raw);
     number_text_tables(raw, &mut pre);
     let mut blocks = mend(pre);
     let sections = find_sections(&mut blocks);
-    Document {
+    SourceDocument {
         format: raw.format,
         blocks,
         sections,
@@ -450,7 +450,7 @@ mod tests {
     use super::*;
     use crate::read::read_bytes;
 
-    fn doc(text: &str) -> Document {
+    fn doc(text: &str) -> SourceDocument {
         structure(&read_bytes(text.as_bytes()).unwrap())
     }
 

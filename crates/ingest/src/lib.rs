@@ -41,7 +41,7 @@ pub mod tables;
 pub mod tokens;
 
 pub use check::{Finding, FindingKind, Severity};
-pub use document::{Document, structure};
+pub use document::{SourceDocument, structure};
 pub use figures::{FigureKind, Position, Sex, StatedFigure};
 pub use proposals::{Confidence, Proposal, ProposedValue, proposals, proposals_bytes};
 pub use read::{Format, ReadError, read_bytes, read_path};
@@ -72,7 +72,7 @@ impl Report {
 }
 
 /// Figures and findings of a structured document.
-pub fn analyse(file: &str, doc: &Document, indicators: &[Indicator]) -> Report {
+pub fn analyse(file: &str, doc: &SourceDocument, indicators: &[Indicator]) -> Report {
     let segs = figures::segments(doc);
     let items = figures::extract(doc, &segs);
     let year = check::document_year(&segs);

@@ -9,7 +9,7 @@
 //! 100.000), targets ("Chỉ tiêu: … đạt 60% vào năm 2025") are never taken for results, and
 //! a figure the checks found inconsistent carries that finding.
 
-use crate::document::{BlockKind, Document};
+use crate::document::{BlockKind, SourceDocument};
 use crate::figures::{FigureKind, Item, Position, Segment, Sex, StatedFigure, extract, segments};
 use crate::indicators::{contains_words, matches};
 use crate::normalize::fold;
@@ -92,7 +92,7 @@ const TARGET_WORDS: &[&str] = &[
 const BOUND_WORDS: &[&str] = &["không vươt qua", "không qua", "tôi đa", "it nhât", "không dươi"];
 
 /// The proposals for a structured document, in document order.
-pub fn proposals(doc: &Document, indicators: &[Indicator], elements: &[DataElement]) -> Vec<Proposal> {
+pub fn proposals(doc: &SourceDocument, indicators: &[Indicator], elements: &[DataElement]) -> Vec<Proposal> {
     let segs = segments(doc);
     let items = extract(doc, &segs);
     let findings = analyse("", doc, indicators).findings;
@@ -138,7 +138,7 @@ fn clause_span(seg: &Segment, first: usize, last: usize) -> (usize, usize) {
 
 /// The texts an indicator is looked for in, narrowest first: the clause, the sentence, and
 /// for a table cell the whole row (the indicator is often named in another column).
-fn contexts(doc: &Document, seg: &Segment, item: &Item) -> Vec<(String, &'static str, &'static str)> {
+fn contexts(doc: &SourceDocument, seg: &Segment, item: &Item) -> Vec<(String, &'static str, &'static str)> {
     let (cs, ce) = clause_span(seg, item.first, item.last);
     let (ss, se) = seg.sentence_span(item.first);
     let mut out = vec![
@@ -167,7 +167,7 @@ fn contexts(doc: &Document, seg: &Segment, item: &Item) -> Vec<(String, &'static
 }
 
 fn propose(
-    doc: &Document,
+    doc: &SourceDocument,
     seg: &Segment,
     item: &Item,
     items: &[Item],

@@ -390,7 +390,7 @@ fn local_name(name: &str) -> &str {
 }
 
 #[derive(Default)]
-struct Cell {
+struct GridCell {
     text: String,
     span: usize,
     merged_continue: bool,
@@ -464,7 +464,7 @@ struct DocxWalk {
     tables: usize,
     depth: usize, // table nesting
     para: Option<String>,
-    row: Option<Vec<Cell>>,
+    row: Option<Vec<GridCell>>,
     in_text: bool,
     skip: usize, // inside deleted text or field instructions
 }
@@ -488,9 +488,9 @@ impl DocxWalk {
             "tr" if depth == 1 && !empty => self.row = Some(Vec::new()),
             "tc" if depth == 1 && !empty => {
                 if let Some(r) = self.row.as_mut() {
-                    r.push(Cell {
+                    r.push(GridCell {
                         span: 1,
-                        ..Cell::default()
+                        ..GridCell::default()
                     });
                 }
             }
@@ -593,7 +593,7 @@ fn general_ref(name: &str) -> String {
     }
 }
 
-fn push_text(para: &mut Option<String>, row: &mut Option<Vec<Cell>>, depth: usize, text: &str) {
+fn push_text(para: &mut Option<String>, row: &mut Option<Vec<GridCell>>, depth: usize, text: &str) {
     if depth == 0 {
         if let Some(p) = para.as_mut() {
             p.push_str(text);

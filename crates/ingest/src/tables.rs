@@ -6,7 +6,7 @@
 //! national target.
 
 use crate::check::{Finding, FindingKind, Place, Severity, claim_finding};
-use crate::document::{Block, Document, row_text};
+use crate::document::{Block, SourceDocument, row_text};
 use crate::figures::{FigureKind, LabelledValue, Position, StatedFigure, quote_window};
 use crate::indicators::{contains_words, identify};
 use crate::normalize::fold;
@@ -157,7 +157,7 @@ struct Table<'a> {
 }
 
 /// Checks every table of the document; returns the table-row figures and the findings.
-pub fn check_tables(doc: &Document, indicators: &[Indicator], year: i32) -> (Vec<StatedFigure>, Vec<Finding>) {
+pub fn check_tables(doc: &SourceDocument, indicators: &[Indicator], year: i32) -> (Vec<StatedFigure>, Vec<Finding>) {
     let mut tables: Vec<Table> = Vec::new();
     let mut last_table = None;
     for (i, b) in doc.blocks.iter().enumerate() {
@@ -180,7 +180,7 @@ pub fn check_tables(doc: &Document, indicators: &[Indicator], year: i32) -> (Vec
 }
 
 fn check_table(
-    doc: &Document,
+    doc: &SourceDocument,
     t: &Table,
     indicators: &[Indicator],
     year: i32,
@@ -197,7 +197,7 @@ fn check_table(
 /// A table read for checking: its rows' cells padded to one width, their numbers, and the
 /// label and role of each column.
 struct Grid<'a> {
-    doc: &'a Document,
+    doc: &'a SourceDocument,
     t: &'a Table<'a>,
     width: usize,
     nums: Vec<Vec<Option<CellNum>>>,
@@ -267,7 +267,7 @@ fn column_roles(header: &[Vec<String>], labels: &[String], width: usize, order_c
 impl<'a> Grid<'a> {
     /// Reads the header rows and the columns; `None` for a table without cells or without
     /// a data row.
-    fn new(doc: &'a Document, t: &'a Table<'a>) -> Option<Grid<'a>> {
+    fn new(doc: &'a SourceDocument, t: &'a Table<'a>) -> Option<Grid<'a>> {
         let width = t.rows.iter().map(|(_, b)| b.cells().unwrap().len()).max().unwrap_or(0);
         if width == 0 {
             return None;

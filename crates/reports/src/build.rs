@@ -783,35 +783,35 @@ impl<'a> Builder<'a> {
                     } else {
                         NumFormat::Decimal1
                     };
-                    Cell::number(format_number(v, None), f64_of(v), format)
+                    TableCell::number(format_number(v, None), f64_of(v), format)
                 }
-                None => Cell::text(""),
+                None => TableCell::text(""),
             };
             let value = match f.value {
                 Some(v) => {
                     let places = words::places_for(indicator.measure, v, a.target.as_ref().map(|t| &t.target));
                     let text = words::value_text(indicator.measure, v, places);
                     match indicator.measure {
-                        MeasureKind::Percent => Cell::number(text, f64_of(v) / 100.0, NumFormat::Percent),
-                        MeasureKind::YesNo => Cell::number(text, f64_of(v), NumFormat::Percent),
-                        MeasureKind::Ratio => Cell::number(text, f64_of(v), NumFormat::Decimal2),
-                        MeasureKind::Count => Cell::number(text, f64_of(v), NumFormat::Integer),
-                        _ => Cell::number(text, f64_of(v), NumFormat::Decimal1),
+                        MeasureKind::Percent => TableCell::number(text, f64_of(v) / 100.0, NumFormat::Percent),
+                        MeasureKind::YesNo => TableCell::number(text, f64_of(v), NumFormat::Percent),
+                        MeasureKind::Ratio => TableCell::number(text, f64_of(v), NumFormat::Decimal2),
+                        MeasureKind::Count => TableCell::number(text, f64_of(v), NumFormat::Integer),
+                        _ => TableCell::number(text, f64_of(v), NumFormat::Decimal1),
                     }
                 }
-                None => Cell::text(""),
+                None => TableCell::text(""),
             };
             Row::Cells(vec![
-                Cell::text(a.indicator.clone()),
-                Cell::text(capitalise(&a.name_vi)),
-                Cell::text(national.join("\n")),
-                Cell::text(local),
-                Cell::text(agency),
-                Cell::text(words::result_text(indicator, a)),
+                TableCell::text(a.indicator.clone()),
+                TableCell::text(capitalise(&a.name_vi)),
+                TableCell::text(national.join("\n")),
+                TableCell::text(local),
+                TableCell::text(agency),
+                TableCell::text(words::result_text(indicator, a)),
                 num(f.numerator),
                 num(f.denominator),
                 value,
-                Cell::text(a.status_vi),
+                TableCell::text(a.status_vi),
             ])
         });
         Table {
@@ -830,15 +830,15 @@ impl<'a> Builder<'a> {
         let mut total = Tally::default();
         for (i, ((code, level), t)) in tallies.iter().enumerate() {
             let mut cells = vec![
-                Cell::number((i + 1).to_string(), (i + 1) as f64, NumFormat::Integer),
-                Cell::text(self.activity_name(code)),
-                Cell::number(count(t.count), f64_of(t.count), NumFormat::Integer),
+                TableCell::number((i + 1).to_string(), (i + 1) as f64, NumFormat::Integer),
+                TableCell::text(self.activity_name(code)),
+                TableCell::number(count(t.count), f64_of(t.count), NumFormat::Integer),
             ];
             if !communication {
-                cells.push(Cell::number(count(t.male), f64_of(t.male), NumFormat::Integer));
-                cells.push(Cell::number(count(t.female), f64_of(t.female), NumFormat::Integer));
+                cells.push(TableCell::number(count(t.male), f64_of(t.male), NumFormat::Integer));
+                cells.push(TableCell::number(count(t.female), f64_of(t.female), NumFormat::Integer));
             }
-            cells.push(Cell::text(level_vi(*level)));
+            cells.push(TableCell::text(level_vi(*level)));
             rows.push(Row::Cells(cells));
             total.count += t.count;
             total.male += t.male;
@@ -846,15 +846,15 @@ impl<'a> Builder<'a> {
         }
         if !tallies.is_empty() {
             let mut cells = vec![
-                Cell::text(""),
-                Cell::text("Tổng cộng").bold(),
-                Cell::number(count(total.count), f64_of(total.count), NumFormat::Integer).bold(),
+                TableCell::text(""),
+                TableCell::text("Tổng cộng").bold(),
+                TableCell::number(count(total.count), f64_of(total.count), NumFormat::Integer).bold(),
             ];
             if !communication {
-                cells.push(Cell::number(count(total.male), f64_of(total.male), NumFormat::Integer).bold());
-                cells.push(Cell::number(count(total.female), f64_of(total.female), NumFormat::Integer).bold());
+                cells.push(TableCell::number(count(total.male), f64_of(total.male), NumFormat::Integer).bold());
+                cells.push(TableCell::number(count(total.female), f64_of(total.female), NumFormat::Integer).bold());
             }
-            cells.push(Cell::text(""));
+            cells.push(TableCell::text(""));
             rows.push(Row::Cells(cells));
         }
         let mut columns = vec![
@@ -908,26 +908,26 @@ impl<'a> Builder<'a> {
                 let d = &r.record;
                 let order = d.order.map(f64_of).unwrap_or((i + 1) as f64);
                 Row::Cells(vec![
-                    Cell::number(
+                    TableCell::number(
                         format_number(Decimal::try_from(order).unwrap_or_default(), None),
                         order,
                         NumFormat::Integer,
                     ),
-                    Cell::text(d.summary.clone()),
-                    Cell::text(d.issuing_body.clone()),
-                    Cell::text(
+                    TableCell::text(d.summary.clone()),
+                    TableCell::text(d.issuing_body.clone()),
+                    TableCell::text(
                         self.facts
                             .document_names
                             .get(&d.document_type)
                             .cloned()
                             .unwrap_or(d.document_type.clone()),
                     ),
-                    Cell::text(d.number.clone().unwrap_or_default()),
+                    TableCell::text(d.number.clone().unwrap_or_default()),
                     match d.date {
-                        Some(date) => Cell::number(format_date(date), serial_date(date), NumFormat::Date),
-                        None => Cell::text(""),
+                        Some(date) => TableCell::number(format_date(date), serial_date(date), NumFormat::Date),
+                        None => TableCell::text(""),
                     },
-                    Cell::text(d.notes.clone().unwrap_or_default()),
+                    TableCell::text(d.notes.clone().unwrap_or_default()),
                 ])
             })
             .collect();
@@ -951,28 +951,28 @@ impl<'a> Builder<'a> {
 
     pub(crate) fn budget_table(&self) -> Table {
         let mut rows = Vec::new();
-        let money = |d: Decimal| Cell::number(format_number(d, Some(0)), f64_of(d), NumFormat::Money);
+        let money = |d: Decimal| TableCell::number(format_number(d, Some(0)), f64_of(d), NumFormat::Money);
         if let Some(b) = &self.facts.budget {
             for y in &b.by_year {
                 for s in &y.by_source {
                     rows.push(Row::Cells(vec![
-                        Cell::number(y.year.to_string(), f64::from(y.year), NumFormat::Year),
-                        Cell::text(s.name_vi),
+                        TableCell::number(y.year.to_string(), f64::from(y.year), NumFormat::Year),
+                        TableCell::text(s.name_vi),
                         money(s.totals.allocated),
                         money(s.totals.spent),
                     ]));
                 }
                 rows.push(Row::Cells(vec![
-                    Cell::text(""),
-                    Cell::text(format!("Cộng năm {}", y.year)).bold(),
+                    TableCell::text(""),
+                    TableCell::text(format!("Cộng năm {}", y.year)).bold(),
                     money(y.totals.allocated).bold(),
                     money(y.totals.spent).bold(),
                 ]));
             }
             if !b.by_year.is_empty() {
                 rows.push(Row::Cells(vec![
-                    Cell::text(""),
-                    Cell::text("Tổng cộng").bold(),
+                    TableCell::text(""),
+                    TableCell::text("Tổng cộng").bold(),
                     money(b.total.allocated).bold(),
                     money(b.total.spent).bold(),
                 ]));

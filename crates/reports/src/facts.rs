@@ -4,8 +4,8 @@
 
 use crate::ReportError;
 use binhdang_domain::register::{
-    Activity, Budget, BudgetSummary, CommitteeMember, CommitteeSummary, Document as DocRow, GbvCase, GbvSummary,
-    Inspection, InspectionSummary, Staff, StaffSummary,
+    Activity, Budget, BudgetSummary, CommitteeMember, CommitteeSummary, DirectiveDocument as DocRow, GbvCase,
+    GbvSummary, Inspection, InspectionSummary, Staff, StaffSummary,
 };
 use binhdang_domain::workflow::State;
 use binhdang_domain::{Indicator, Objective, Period, Target, Window};

@@ -153,28 +153,28 @@ pub enum NumFormat {
 /// A table cell: the printed text, and the number behind it when there is one (XLSX writes
 /// that number with the format; DOCX and PDF print the text).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Cell {
+pub struct TableCell {
     pub text: String,
     pub number: Option<(f64, NumFormat)>,
     pub bold: bool,
 }
 
-impl Cell {
-    pub fn text(text: impl Into<String>) -> Cell {
-        Cell {
+impl TableCell {
+    pub fn text(text: impl Into<String>) -> TableCell {
+        TableCell {
             text: text.into(),
             number: None,
             bold: false,
         }
     }
-    pub fn number(text: impl Into<String>, value: f64, format: NumFormat) -> Cell {
-        Cell {
+    pub fn number(text: impl Into<String>, value: f64, format: NumFormat) -> TableCell {
+        TableCell {
             text: text.into(),
             number: Some((value, format)),
             bold: false,
         }
     }
-    pub fn bold(mut self) -> Cell {
+    pub fn bold(mut self) -> TableCell {
         self.bold = true;
         self
     }
@@ -184,7 +184,7 @@ impl Cell {
 pub enum Row {
     /// A row spanning every column: an objective's name above its indicators.
     Group(String),
-    Cells(Vec<Cell>),
+    Cells(Vec<TableCell>),
 }
 
 #[derive(Debug, Clone, PartialEq)]

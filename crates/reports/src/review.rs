@@ -157,13 +157,16 @@ impl Builder<'_> {
         columns.push(Column::new("Đánh giá", 8.0, Align::Center));
         columns.push(Column::new("Xu hướng", 8.0, Align::Center));
         let rows = self.rows_by_objective(|a, indicator| {
-            let mut cells = vec![Cell::text(a.indicator.clone()), Cell::text(capitalise(&a.name_vi))];
+            let mut cells = vec![
+                TableCell::text(a.indicator.clone()),
+                TableCell::text(capitalise(&a.name_vi)),
+            ];
             let values = r.yearly.get(&a.indicator);
             for i in 0..r.years.len() {
                 let v = values.and_then(|v| v[i]);
-                cells.push(Cell::text(self.shown(indicator, v)));
+                cells.push(TableCell::text(self.shown(indicator, v)));
             }
-            cells.push(Cell::text(self.shown(indicator, a.figure.value)));
+            cells.push(TableCell::text(self.shown(indicator, a.figure.value)));
             let target = match &a.target {
                 Some(t) => {
                     let mine = words::target_text(indicator.measure, &t.target);
@@ -174,9 +177,9 @@ impl Builder<'_> {
                 }
                 None => String::new(),
             };
-            cells.push(Cell::text(target));
-            cells.push(Cell::text(a.status_vi));
-            cells.push(Cell::text(a.progress_vi));
+            cells.push(TableCell::text(target));
+            cells.push(TableCell::text(a.status_vi));
+            cells.push(TableCell::text(a.progress_vi));
             Row::Cells(cells)
         });
         Table {
@@ -207,11 +210,11 @@ impl Builder<'_> {
                 None => ("Chưa giao".to_string(), String::new()),
             };
             rows.push(Row::Cells(vec![
-                Cell::text(i.code.clone()),
-                Cell::text(capitalise(&i.name_vi)),
-                Cell::text(national),
-                Cell::text(local),
-                Cell::text(set_by),
+                TableCell::text(i.code.clone()),
+                TableCell::text(capitalise(&i.name_vi)),
+                TableCell::text(national),
+                TableCell::text(local),
+                TableCell::text(set_by),
             ]));
         }
         Table {

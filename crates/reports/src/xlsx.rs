@@ -7,7 +7,7 @@
 //! as its fraction), never text.
 
 use crate::ReportError;
-use crate::model::{Align, Cell, Document, NumFormat, Row, Table};
+use crate::model::{Align, Document, NumFormat, Row, Table, TableCell};
 use rust_xlsxwriter::{DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
 const FONT: &str = "Times New Roman";
@@ -42,7 +42,7 @@ fn base() -> Format {
     Format::new().set_font_name(FONT).set_font_size(12)
 }
 
-fn cell_format(align: Align, cell: &Cell) -> Format {
+fn cell_format(align: Align, cell: &TableCell) -> Format {
     let mut f = base()
         .set_border(FormatBorder::Thin)
         .set_text_wrap()

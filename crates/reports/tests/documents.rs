@@ -2,7 +2,7 @@
 //! calamine, rendered to PNG, and compared with what the store holds. Needs LibreOffice and
 //! poppler-utils (scripts/ensure-libreoffice.sh installs them).
 
-use binhdang_domain::register::{Activity, Budget, BudgetSource, Document as DocRow};
+use binhdang_domain::register::{Activity, Budget, BudgetSource, DirectiveDocument as DocRow};
 use binhdang_domain::{MeasureKind, Period, Target, TargetOp, UnitLevel};
 use binhdang_reports::{Format, Kind, Request, Template};
 use binhdang_store::testing::TestDb;

@@ -4,7 +4,7 @@
 use crate::{Store, StoreError, Sums, UnitSummary, date_to_text, text_to_decimal};
 use binhdang_domain::assessment::{self, Observation, Progress, Status};
 use binhdang_domain::figure::{Figure, PeriodData, figure_over, opt_decimal};
-use binhdang_domain::rollup::Cell;
+use binhdang_domain::rollup::AggregateCell;
 use binhdang_domain::window::substitutes;
 use binhdang_domain::{Disaggregation, MeasureKind, Period, PeriodType, Target, UnitLevel, Window};
 use rust_decimal::Decimal;
@@ -267,7 +267,7 @@ impl Store {
         for r in q.fetch_all(&self.pool).await? {
             out.entry(period_of(&r)?).or_default().cells.insert(
                 (r.try_get("element_code")?, disaggregation(&r)?),
-                Cell {
+                AggregateCell {
                     sum: text_to_decimal(&r.try_get::<String, _>("value")?)?,
                     reporting: r.try_get("reporting")?,
                 },

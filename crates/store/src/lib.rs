@@ -45,7 +45,7 @@ pub use agency_parts::AgencyPart;
 pub use audit::{AuditRecord, OnBehalf};
 pub use batch::BatchSummary;
 pub use binhdang_domain::figure::{BySex, Completeness, Figure, Part};
-pub use binhdang_domain::rollup::Cell;
+pub use binhdang_domain::rollup::AggregateCell;
 pub use catalogue::{CatalogueData, IndicatorDetail, LocalTarget};
 pub use clock::{Clock, TODAY_VARIABLE};
 pub use error::{FieldProblem, StoreError};

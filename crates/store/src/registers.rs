@@ -16,8 +16,8 @@
 
 use crate::{Actor, FieldProblem, Store, StoreError, UnitSummary, date_to_text, text_to_date, text_to_decimal};
 use binhdang_domain::register::{
-    Activity, Budget, BudgetSource, CheckContext, CommitteeMember, Document, GbvCase, Inspection, Lists, Register,
-    RegisterKind, RegisterProblem, Sex, Staff, Summarise, Term,
+    Activity, Budget, BudgetSource, CheckContext, CommitteeMember, DirectiveDocument, GbvCase, Inspection, Lists,
+    Register, RegisterKind, RegisterProblem, Sex, Staff, Summarise, Term,
 };
 use binhdang_domain::{Period, UnitLevel, Window};
 use rust_decimal::Decimal;
@@ -813,7 +813,7 @@ impl StoredRegister for Budget {
     }
 }
 
-impl StoredRegister for Document {
+impl StoredRegister for DirectiveDocument {
     const TABLE: &'static str = "register_documents";
     const DATE_COLUMN: Option<&'static str> = Some("issued_on");
     const COLUMNS: &'static [&'static str] = &[
@@ -839,7 +839,7 @@ impl StoredRegister for Document {
     }
 
     fn from_row(row: &AnyRow) -> Result<Self, StoreError> {
-        Ok(Document {
+        Ok(DirectiveDocument {
             order: get_opt_count(row, "row_order")?,
             summary: get_req_text(row, "summary")?,
             issuing_body: get_req_text(row, "issuing_body")?,

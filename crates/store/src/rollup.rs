@@ -11,7 +11,7 @@
 //! is generated), so provincial and national figures are exact either way.
 
 use crate::{Backend, Store, StoreError, UnitSummary, text_to_decimal};
-use binhdang_domain::rollup::{Cell, Delta, contributions, rolls_up};
+use binhdang_domain::rollup::{AggregateCell, Delta, contributions, rolls_up};
 use binhdang_domain::{DataElement, Disaggregation, Period};
 use rust_decimal::Decimal;
 use sqlx::Row;
@@ -191,7 +191,7 @@ pub(crate) async fn apply_deltas(
                 sums.table(),
                 element_list.join(",")
             );
-            let mut current: HashMap<(i64, String, String), Cell> = HashMap::new();
+            let mut current: HashMap<(i64, String, String), AggregateCell> = HashMap::new();
             for r in sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(period)
                 .fetch_all(&mut **tx)
@@ -203,7 +203,7 @@ pub(crate) async fn apply_deltas(
                         r.try_get("element_code")?,
                         r.try_get("disaggregation")?,
                     ),
-                    Cell {
+                    AggregateCell {
                         sum: text_to_decimal(&r.try_get::<String, _>("value")?)?,
                         reporting: r.try_get("reporting")?,
                     },
@@ -339,7 +339,7 @@ impl Store {
         &self,
         unit_id: i64,
         period: &str,
-    ) -> Result<HashMap<(String, Disaggregation), Cell>, StoreError> {
+    ) -> Result<HashMap<(String, Disaggregation), AggregateCell>, StoreError> {
         self.sum_cells(Sums::All, unit_id, period).await
     }
 
@@ -349,7 +349,7 @@ impl Store {
         sums: Sums,
         unit_id: i64,
         period: &str,
-    ) -> Result<HashMap<(String, Disaggregation), Cell>, StoreError> {
+    ) -> Result<HashMap<(String, Disaggregation), AggregateCell>, StoreError> {
         let sql = format!(
             "SELECT element_code, disaggregation, value, reporting FROM {} WHERE unit_id = $1 AND period = $2",
             sums.table()
@@ -368,7 +368,7 @@ impl Store {
                         d.parse()
                             .map_err(|_| StoreError::Corrupt(format!("disaggregation `{d}`")))?,
                     ),
-                    Cell {
+                    AggregateCell {
                         sum: text_to_decimal(&r.try_get::<String, _>("value")?)?,
                         reporting: r.try_get("reporting")?,
                     },
@@ -410,7 +410,7 @@ impl Store {
         let mut written = 0;
         for period in &periods {
             // (unit, element index, disaggregation) → cell, for this period.
-            let mut cells: HashMap<(i64, usize, Disaggregation), Cell> = HashMap::new();
+            let mut cells: HashMap<(i64, usize, Disaggregation), AggregateCell> = HashMap::new();
             for (index, element) in elements.iter().enumerate() {
                 let entered = entered_numbers(&mut tx, period, &element.code).await?;
                 for (unit, values) in &entered {

@@ -41,7 +41,7 @@
 
 use crate::rollup::Sums;
 use crate::{Backend, Store, StoreError, text_to_decimal};
-use binhdang_domain::rollup::{Cell, contributions, rolls_up};
+use binhdang_domain::rollup::{AggregateCell, contributions, rolls_up};
 use binhdang_domain::{DataElement, Disaggregation};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -208,7 +208,7 @@ impl VerifyReport {
 }
 
 /// Expected cells of one period: unit → (element index, breakdown) → cell.
-type Expected = BTreeMap<i64, HashMap<(usize, Disaggregation), Cell>>;
+type Expected = BTreeMap<i64, HashMap<(usize, Disaggregation), AggregateCell>>;
 
 /// The catalogue and the unit tree, as the sums need them.
 struct Derivation {
@@ -473,7 +473,7 @@ impl Collector<'_> {
 }
 
 /// What is wrong with a stored cell, if anything.
-fn compare(expected: &Cell, found: Option<&StoredCell>) -> Option<CellProblem> {
+fn compare(expected: &AggregateCell, found: Option<&StoredCell>) -> Option<CellProblem> {
     let Some((value, reporting)) = found else {
         return Some(CellProblem::Missing);
     };
@@ -495,7 +495,7 @@ fn mismatch(
     element: String,
     disaggregation: String,
     problem: CellProblem,
-    expected: Option<Cell>,
+    expected: Option<AggregateCell>,
     found: Option<StoredCell>,
 ) -> CellMismatch {
     CellMismatch {

@@ -3,7 +3,8 @@
 //! and the register audit is append-only.
 
 use binhdang_domain::register::{
-    Activity, Budget, BudgetSource, CommitteeMember, Document, GbvCase, Inspection, Lists, Register, Sex, Staff, Term,
+    Activity, Budget, BudgetSource, CommitteeMember, DirectiveDocument, GbvCase, Inspection, Lists, Register, Sex,
+    Staff, Term,
 };
 use binhdang_domain::{Period, UnitCode, UnitLevel};
 use binhdang_store::registers::{RegisterList, StoredRegister};
@@ -82,8 +83,8 @@ fn inspection(count: i64, found: i64, handled: i64) -> Inspection {
     }
 }
 
-fn document() -> Document {
-    Document {
+fn document() -> DirectiveDocument {
+    DirectiveDocument {
         order: Some(d("18")),
         summary: "Về việc triển khai Tháng hành động vì bình đẳng giới năm 2021".into(),
         issuing_body: "BCH LĐLĐ thành phố".into(),
@@ -203,7 +204,7 @@ on_both_backends! {
             budget(BudgetSource::Socialised, Some("123456789012345678"), None),
         )
         .await;
-        round_trip(s, document(), Document { document_type: "ke-hoach".into(), number: Some("28/NQ-CP".into()), ..document() }).await;
+        round_trip(s, document(), DirectiveDocument { document_type: "ke-hoach".into(), number: Some("28/NQ-CP".into()), ..document() }).await;
         round_trip(s, member("Nguyễn Thị Hoa", "Trưởng ban", Sex::Female), member("Lê Đăng Trường", "Phó Trưởng ban", Sex::Male)).await;
         round_trip(s, staff(0, 1, 3, 10), staff(1, 1, 3, 10)).await;
         round_trip(
@@ -424,20 +425,20 @@ on_both_backends! {
         let st = s.register_summary::<Staff>(&province, &y2024).await.unwrap().summary;
         assert_eq!((st.full_time.male, st.full_time.female, st.part_time.male, st.part_time.female, st.total.total), (d("2"), d("2"), d("4"), d("7"), d("15")));
 
-        let in_2024 = |kind: &str| Document { document_type: kind.into(), date: Some(date!(2024 - 03 - 05)), ..document() };
+        let in_2024 = |kind: &str| DirectiveDocument { document_type: kind.into(), date: Some(date!(2024 - 03 - 05)), ..document() };
         add(s, "109", "2024", in_2024("cong-van")).await;
         add(s, "12", "2024", in_2024("ke-hoach")).await;
         add(s, &c2, "2024", in_2024("ke-hoach")).await;
-        let docs = s.register_summary::<Document>(&province, &y2024).await.unwrap().summary;
+        let docs = s.register_summary::<DirectiveDocument>(&province, &y2024).await.unwrap().summary;
         assert_eq!(docs.documents, 3);
         assert_eq!(docs.by_type.iter().map(|t| (t.document_type.as_str(), t.documents)).collect::<Vec<_>>(), [("ke-hoach", 2), ("cong-van", 1)]);
         // Counted by their date: a directive filed under 2024 and dated in the Action Month
         // counts there; one dated 2021 counts in 2021 and the phase, not in 2024.
-        add(s, "12", "2024", Document { document_type: "chi-thi".into(), date: Some(date!(2024 - 11 - 20)), ..document() }).await;
+        add(s, "12", "2024", DirectiveDocument { document_type: "chi-thi".into(), date: Some(date!(2024 - 11 - 20)), ..document() }).await;
         add(s, "12", "2024", document()).await;
         let count = |p: &'static str| {
             let province = &province;
-            async move { s.register_summary::<Document>(province, &p.parse().unwrap()).await.unwrap().summary.documents }
+            async move { s.register_summary::<DirectiveDocument>(province, &p.parse().unwrap()).await.unwrap().summary.documents }
         };
         assert_eq!((count("2024").await, count("2024AM").await, count("2021").await, count("2021-2025").await), (4, 1, 1, 5));
 

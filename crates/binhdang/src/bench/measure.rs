@@ -5,7 +5,7 @@ use super::stats::{Stats, ms, stats, thousands};
 use super::{BenchArgs, Run, progress};
 use anyhow::{Context, Result, bail};
 use binhdang_domain::{Disaggregation, Period};
-use binhdang_store::{Actor, Backend, Cell, RawValue, Store, UnitSummary, ValueInput};
+use binhdang_store::{Actor, AggregateCell, Backend, RawValue, Store, UnitSummary, ValueInput};
 use rust_decimal::Decimal;
 use sqlx::Row;
 use std::collections::HashMap;
@@ -101,7 +101,11 @@ async fn time_scratch(
 }
 
 /// Whether float sums from SQL equal the live cells (relative 1e-9, counts exactly).
-fn sums_match(sums: &Sums, cells: &HashMap<(String, Disaggregation), Cell>, rolled: &dyn Fn(&str) -> bool) -> bool {
+fn sums_match(
+    sums: &Sums,
+    cells: &HashMap<(String, Disaggregation), AggregateCell>,
+    rolled: &dyn Fn(&str) -> bool,
+) -> bool {
     let relevant: Vec<_> = sums.iter().filter(|((e, _), _)| rolled(e)).collect();
     relevant.len() == cells.len()
         && relevant.iter().all(|((e, d), (s, n))| {
@@ -170,7 +174,7 @@ async fn measure_rollup(
     backend: Backend,
     period: &Period,
     is_rolled: &dyn Fn(&str) -> bool,
-) -> Result<(HashMap<(String, Disaggregation), Cell>, Rollup)> {
+) -> Result<(HashMap<(String, Disaggregation), AggregateCell>, Rollup)> {
     let name = backend.name();
     let p = period.to_string();
     let vn = country(store, period).await?;

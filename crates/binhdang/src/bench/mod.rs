@@ -11,7 +11,7 @@
 
 use anyhow::{Context, Result, bail};
 use binhdang_domain::{Disaggregation, Period};
-use binhdang_store::{Backend, Cell};
+use binhdang_store::{AggregateCell, Backend};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -115,7 +115,7 @@ struct Run {
     sizes: Vec<(String, u64)>,
     bench_hwm_after_load_kb: u64,
     bench_hwm_after_rebuild_kb: u64,
-    national_cells: HashMap<String, HashMap<(String, Disaggregation), Cell>>,
+    national_cells: HashMap<String, HashMap<(String, Disaggregation), AggregateCell>>,
     rollups: Vec<measure::Rollup>,
     in_process: Vec<probe::Latency>,
     server: serve::Server,

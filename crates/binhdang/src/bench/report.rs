@@ -10,7 +10,7 @@ use super::stats::{mib, ms, secs, thousands};
 use super::summary::Goals;
 use anyhow::{Context, Result};
 use binhdang_domain::Disaggregation;
-use binhdang_store::{Backend, Cell};
+use binhdang_store::{AggregateCell, Backend};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::fmt::{Result as FmtResult, Write as _};
@@ -349,7 +349,7 @@ fn write_duckdb(w: &mut String, d: &Duck, first: &Run) -> FmtResult {
 
 /// Whether DuckDB's sums for a period (the stated rates left out) are exactly the national
 /// cells binhdang holds for it.
-fn duck_sums_match(p: &DuckPeriod, cells: Option<&HashMap<(String, Disaggregation), Cell>>) -> bool {
+fn duck_sums_match(p: &DuckPeriod, cells: Option<&HashMap<(String, Disaggregation), AggregateCell>>) -> bool {
     cells
         .map(|cells| {
             let rolled: Vec<_> = p.sums.keys().filter(|key| !key.contains(".rate|")).collect();

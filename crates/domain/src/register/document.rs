@@ -11,7 +11,7 @@ use time::Date;
 
 /// Văn bản chỉ đạo: a document issued to direct gender-equality work.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Document {
+pub struct DirectiveDocument {
     /// TT: the row's place in the annex.
     #[serde(serialize_with = "opt_count_json")]
     pub order: Option<Decimal>,
@@ -26,7 +26,7 @@ pub struct Document {
     pub notes: Option<String>,
 }
 
-impl Register for Document {
+impl Register for DirectiveDocument {
     const KIND: RegisterKind = RegisterKind::Documents;
     const FIELDS: &'static [&'static str] = &[
         "order",
@@ -40,7 +40,7 @@ impl Register for Document {
 
     fn from_raw(raw: &RawRecord) -> Result<Self, Vec<RegisterProblem>> {
         let mut r = Reader::new(raw, Self::FIELDS);
-        let record = Document {
+        let record = DirectiveDocument {
             order: r.number("order"),
             summary: r.required_text("summary"),
             issuing_body: r.required_text("issuing_body"),
@@ -94,7 +94,7 @@ pub struct DocumentSummary {
     pub documents: i64,
 }
 
-impl Summarise for Document {
+impl Summarise for DirectiveDocument {
     type Summary = DocumentSummary;
     fn summarise(rows: &[(Period, Self)], lists: &Lists) -> DocumentSummary {
         let mut groups: BTreeMap<String, i64> = BTreeMap::new();

@@ -3,7 +3,7 @@
 //! Women (Ban VSTBPN), staff working on gender equality, counts of gender-based and
 //! domestic-violence cases, and inspections.
 //!
-//! Each register has one typed record ([`Activity`], [`Budget`], [`Document`],
+//! Each register has one typed record ([`Activity`], [`Budget`], [`DirectiveDocument`],
 //! [`CommitteeMember`], [`Staff`], [`GbvCase`], [`Inspection`]). A record is read from what
 //! a client sent with [`Register::from_raw`], which reports every field that cannot be read
 //! (not a number, not an ISO date, not in its list, unknown field); the record's
@@ -46,7 +46,7 @@ pub use crate::catalogue::Sex;
 pub use activity::{Activity, ActivitySummary, ActivityTotals, ActivityTypeTotals};
 pub use budget::{Budget, BudgetSource, BudgetSourceTotals, BudgetSummary, BudgetTotals, BudgetYearTotals};
 pub use committee::{CommitteeMember, CommitteeSummary, PositionCounts};
-pub use document::{Document, DocumentSummary, DocumentTypeTotals};
+pub use document::{DirectiveDocument, DocumentSummary, DocumentTypeTotals};
 pub use gbv::{CasesBySex, GbvCase, GbvSummary, GbvTotals, GbvTypeTotals};
 pub use inspection::{Inspection, InspectionSummary};
 pub use read::parse_iso_date;
@@ -124,7 +124,7 @@ impl RegisterKind {
         match self {
             RegisterKind::Activities => Activity::FIELDS,
             RegisterKind::Budgets => Budget::FIELDS,
-            RegisterKind::Documents => Document::FIELDS,
+            RegisterKind::Documents => DirectiveDocument::FIELDS,
             RegisterKind::CommitteeMembers => CommitteeMember::FIELDS,
             RegisterKind::Staff => Staff::FIELDS,
             RegisterKind::GbvCases => GbvCase::FIELDS,
@@ -471,7 +471,7 @@ pub fn errors(problems: &[RegisterProblem]) -> Vec<RegisterProblem> {
 pub enum Record {
     Activity(Activity),
     Budget(Budget),
-    Document(Document),
+    Document(DirectiveDocument),
     CommitteeMember(CommitteeMember),
     Staff(Staff),
     GbvCase(GbvCase),
@@ -484,7 +484,7 @@ impl Record {
         Ok(match kind {
             RegisterKind::Activities => Record::Activity(Activity::from_raw(raw)?),
             RegisterKind::Budgets => Record::Budget(Budget::from_raw(raw)?),
-            RegisterKind::Documents => Record::Document(Document::from_raw(raw)?),
+            RegisterKind::Documents => Record::Document(DirectiveDocument::from_raw(raw)?),
             RegisterKind::CommitteeMembers => Record::CommitteeMember(CommitteeMember::from_raw(raw)?),
             RegisterKind::Staff => Record::Staff(Staff::from_raw(raw)?),
             RegisterKind::GbvCases => Record::GbvCase(GbvCase::from_raw(raw)?),

@@ -214,7 +214,7 @@ fn enumerated_fields_come_from_their_lists() {
     ]))
     .unwrap_err();
     assert_eq!(codes(&err), [("level", "not_in_list")]);
-    let doc = Document {
+    let doc = DirectiveDocument {
         document_type: "sắc lệnh".into(),
         ..document()
     };
@@ -296,7 +296,7 @@ fn fields_are_described_truly<R: Register>() {
 fn field_kinds_and_required_fields_match_the_records() {
     fields_are_described_truly::<Activity>();
     fields_are_described_truly::<Budget>();
-    fields_are_described_truly::<Document>();
+    fields_are_described_truly::<DirectiveDocument>();
     fields_are_described_truly::<CommitteeMember>();
     fields_are_described_truly::<Staff>();
     fields_are_described_truly::<GbvCase>();
@@ -391,8 +391,8 @@ fn budgets_are_kept_by_year_half_year_or_action_month() {
     assert_eq!(codes(&check(&budget(), &q1)), [("period", "period_not_budget_period")]);
 }
 
-fn document() -> Document {
-    Document {
+fn document() -> DirectiveDocument {
+    DirectiveDocument {
         order: Some(d("18")),
         summary: "Về việc triển khai Tháng hành động vì bình đẳng giới".into(),
         issuing_body: "BCH LĐLĐ thành phố".into(),
@@ -407,7 +407,7 @@ fn document() -> Document {
 fn documents_need_a_summary_and_an_issuing_body() {
     // A document may predate the period it is reported in.
     assert_eq!(check(&document(), &year()), []);
-    let doc = Document {
+    let doc = DirectiveDocument {
         order: Some(d("0")),
         summary: "  ".into(),
         issuing_body: String::new(),
@@ -425,7 +425,7 @@ fn documents_need_a_summary_and_an_issuing_body() {
         ]
     );
     assert_eq!(p[1].message_vi, "Chưa nhập trích yếu");
-    let long = Document {
+    let long = DirectiveDocument {
         summary: "x".repeat(MAX_TEXT_CHARS + 1),
         ..document()
     };

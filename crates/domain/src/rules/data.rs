@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 /// One entered number and its comment (the officer's explanation).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cell {
+pub struct CellValue {
     pub value: Decimal,
     pub comment: Option<String>,
 }
@@ -16,7 +16,7 @@ pub struct Cell {
 /// The numbers entered for one unit and one period, by element and disaggregation.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Cells {
-    cells: BTreeMap<(String, Disaggregation), Cell>,
+    cells: BTreeMap<(String, Disaggregation), CellValue>,
 }
 
 impl Cells {
@@ -26,7 +26,7 @@ impl Cells {
 
     pub fn insert(&mut self, element: impl Into<String>, d: Disaggregation, value: Decimal, comment: Option<String>) {
         let comment = comment.map(|c| c.trim().to_string()).filter(|c| !c.is_empty());
-        self.cells.insert((element.into(), d), Cell { value, comment });
+        self.cells.insert((element.into(), d), CellValue { value, comment });
     }
 
     /// Builder form of [`Cells::insert`] without a comment.
@@ -35,7 +35,7 @@ impl Cells {
         self
     }
 
-    pub fn get(&self, element: &str, d: Disaggregation) -> Option<&Cell> {
+    pub fn get(&self, element: &str, d: Disaggregation) -> Option<&CellValue> {
         self.cells.get(&(element.to_string(), d))
     }
 
@@ -43,7 +43,7 @@ impl Cells {
         self.cells.is_empty()
     }
 
-    pub fn cells(&self) -> impl Iterator<Item = (&str, Disaggregation, &Cell)> {
+    pub fn cells(&self) -> impl Iterator<Item = (&str, Disaggregation, &CellValue)> {
         self.cells.iter().map(|((e, d), c)| (e.as_str(), *d, c))
     }
 
@@ -71,7 +71,7 @@ impl Cells {
     }
 
     /// The entered cells a reference reads.
-    fn sources(&self, element: &str, d: Option<Disaggregation>) -> Vec<(Disaggregation, &Cell)> {
+    fn sources(&self, element: &str, d: Option<Disaggregation>) -> Vec<(Disaggregation, &CellValue)> {
         let get = |d| self.get(element, d).map(|c| (d, c));
         match d {
             Some(d) => get(d).into_iter().collect(),

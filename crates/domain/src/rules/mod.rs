@@ -45,7 +45,7 @@ mod ruleset;
 
 pub use crate::Severity;
 pub use builtin::{BuiltinRule, StatedRateRule, builtin_rules};
-pub use data::{Cell, Cells, Scope};
+pub use data::{CellValue, Cells, Scope};
 pub use draft::{MAX_CODE_CHARS, MAX_MESSAGE_CHARS, MAX_NAME_CHARS, RESERVED_PREFIXES, RuleDraft, RuleProblem};
 pub use expr::{BinOp, Expr, Outcome, Reference};
 pub use finding::{Finding, FindingKind, FindingValue, tally};

@@ -1,7 +1,7 @@
 //! Outliers: the modified z-score test ([`outlier_test`]) and the finding an outlying value
 //! yields.
 
-use super::{Cell, Finding, FindingKind, FindingValue, Severity, Subject};
+use super::{CellValue, Finding, FindingKind, FindingValue, Severity, Subject};
 use crate::{DataElement, Disaggregation, vn};
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -99,7 +99,7 @@ pub(super) fn outlier_finding(
     subject: &Subject<'_>,
     element: &DataElement,
     d: Disaggregation,
-    cell: &Cell,
+    cell: &CellValue,
     test: &OutlierTest,
     n: usize,
     source: OutlierSource,

@@ -25,11 +25,11 @@ pub use figure::{FigureKind, Item, LabelledValue, Position, Sex, StatedFigure};
 pub use reading::qualifier_before;
 pub use segment::{Segment, quote_window, segments};
 
-use crate::document::{Block, Document};
+use crate::document::{Block, SourceDocument};
 
 /// All figures of a document with their context, paragraphs first then table rows as
 /// rows (see [`crate::tables`]).
-pub fn extract(doc: &Document, segs: &[Segment]) -> Vec<Item> {
+pub fn extract(doc: &SourceDocument, segs: &[Segment]) -> Vec<Item> {
     let mut items = Vec::new();
     for (i, seg) in segs.iter().enumerate() {
         let section = doc.sections[seg.section].label();

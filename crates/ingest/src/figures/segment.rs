@@ -1,7 +1,7 @@
 //! Segments: paragraphs and table cells, tokenized and cut into sentences, and quoting.
 
 use super::Position;
-use crate::document::{BlockKind, Document};
+use crate::document::{BlockKind, SourceDocument};
 use crate::normalize::fold;
 use crate::tokens::{Tok, TokKind, tokenize};
 
@@ -159,7 +159,7 @@ fn sentences(text: &str, toks: &[Tok]) -> Vec<usize> {
 }
 
 /// Makes the segments of a document: each paragraph, each non-empty table cell.
-pub fn segments(doc: &Document) -> Vec<Segment> {
+pub fn segments(doc: &SourceDocument) -> Vec<Segment> {
     let mut out = Vec::new();
     for (i, b) in doc.blocks.iter().enumerate() {
         match &b.kind {

@@ -39,7 +39,7 @@ macro_rules! dispatch {
         match $kind {
             r::RegisterKind::Activities => $f::<r::Activity>($($arg),*).await,
             r::RegisterKind::Budgets => $f::<r::Budget>($($arg),*).await,
-            r::RegisterKind::Documents => $f::<r::Document>($($arg),*).await,
+            r::RegisterKind::Documents => $f::<r::DirectiveDocument>($($arg),*).await,
             r::RegisterKind::CommitteeMembers => $f::<r::CommitteeMember>($($arg),*).await,
             r::RegisterKind::Staff => $f::<r::Staff>($($arg),*).await,
             r::RegisterKind::GbvCases => $f::<r::GbvCase>($($arg),*).await,

@@ -32,7 +32,7 @@ use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 
 /// One input box.
-pub struct Cell {
+pub struct InputBox {
     pub name: String,
     pub id: String,
     /// `total`, `male` or `female`.
@@ -49,7 +49,7 @@ pub struct Cell {
 
 pub struct Row {
     pub label: String,
-    pub cells: Vec<Cell>,
+    pub cells: Vec<InputBox>,
 }
 
 /// The computed value of one breakdown.
@@ -86,7 +86,7 @@ pub struct IndicatorView {
     pub columns: Vec<String>,
     pub rows: Vec<Row>,
     pub computed: Vec<Computed>,
-    pub rate: Option<Cell>,
+    pub rate: Option<InputBox>,
     pub target: String,
     pub previous: String,
     pub comment_name: String,
@@ -601,7 +601,7 @@ struct Boxes<'a> {
 
 impl Boxes<'_> {
     /// The box of an element's breakdown, with what was typed or is stored in it.
-    fn cell(&self, e: &DataElement, d: Disaggregation) -> Cell {
+    fn cell(&self, e: &DataElement, d: Disaggregation) -> InputBox {
         let lang = self.lang;
         let code = self.code;
         let name = value_name(&e.code, d);
@@ -617,7 +617,7 @@ impl Boxes<'_> {
         } else {
             format!("{code} {row}")
         };
-        Cell {
+        InputBox {
             id: dom_id(&name),
             value: self.shown(&name, &e.code, d),
             invalid: !ids.is_empty(),

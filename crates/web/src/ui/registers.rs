@@ -20,8 +20,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use binhdang_domain::access::{Action, Role, permits};
 use binhdang_domain::register::{
-    Activity, Budget, CheckContext, CommitteeMember, Document, FieldKind, GbvCase, Inspection, Lists, RawField,
-    RawRecord, RegisterKind, Severity, Staff, field_kind, field_label, field_required,
+    Activity, Budget, CheckContext, CommitteeMember, DirectiveDocument, FieldKind, GbvCase, Inspection, Lists,
+    RawField, RawRecord, RegisterKind, Severity, Staff, field_kind, field_label, field_required,
 };
 use binhdang_domain::{Period, PeriodType, vn};
 use binhdang_store::UnitSummary;
@@ -739,7 +739,7 @@ impl Summarised for Budget {
     }
 }
 
-impl Summarised for Document {
+impl Summarised for DirectiveDocument {
     fn table(s: &Self::Summary, lang: Lang) -> SummaryTable {
         let mut rows: Vec<SummaryRow> = s
             .by_type

@@ -277,10 +277,10 @@ pub(super) fn csv_text(f: &Figures) -> String {
 /// formats (`#,##0`, `#,##0.0`, `dd/mm/yyyy`, tagged Vietnamese: `1.260`, `63,6`), the
 /// heading row frozen; drawn by the reports' XLSX writer.
 pub(super) fn xlsx_bytes(f: &Figures, file_stem: &str, lang: Lang) -> Result<Vec<u8>, ApiError> {
-    use binhdang_reports::model::{Align, Block, Cell, Column, NumFormat, Row, Table};
-    let number = |d: Decimal, nf: NumFormat| -> Cell {
+    use binhdang_reports::model::{Align, Block, Column, NumFormat, Row, Table, TableCell};
+    let number = |d: Decimal, nf: NumFormat| -> TableCell {
         let plain = format::plain(Some(d));
-        Cell::number(format::number(d), plain.parse::<f64>().unwrap_or_default(), nf)
+        TableCell::number(format::number(d), plain.parse::<f64>().unwrap_or_default(), nf)
     };
     let mut numeric = vec![false; f.head.len()];
     let rows = f
@@ -291,8 +291,8 @@ pub(super) fn xlsx_bytes(f: &Figures, file_stem: &str, lang: Lang) -> Result<Vec
                 .iter()
                 .enumerate()
                 .map(|(i, item)| match item {
-                    Item::Text(s) => Cell::text(s.clone()),
-                    Item::Amount(None) | Item::Value(None) | Item::Day(None) => Cell::text(""),
+                    Item::Text(s) => TableCell::text(s.clone()),
+                    Item::Amount(None) | Item::Value(None) | Item::Day(None) => TableCell::text(""),
                     Item::Amount(Some(d)) => {
                         numeric[i] = true;
                         let nf = if d.fract().is_zero() {
@@ -307,7 +307,7 @@ pub(super) fn xlsx_bytes(f: &Figures, file_stem: &str, lang: Lang) -> Result<Vec
                         number(*d, NumFormat::Decimal1)
                     }
                     Item::Day(Some(d)) => {
-                        Cell::number(format::date(*d), binhdang_reports::serial_date(*d), NumFormat::Date)
+                        TableCell::number(format::date(*d), binhdang_reports::serial_date(*d), NumFormat::Date)
                     }
                 })
                 .collect();
