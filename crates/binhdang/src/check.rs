@@ -3,7 +3,7 @@
 //! English beside it. Exit status: 0 nothing found, 1 findings, 2 a file could not be read.
 
 use binhdang_domain::shipped::catalogue as shipped_catalogue;
-use binhdang_ingest::{Finding, Report, Severity};
+use binhdang_ingest::{CheckFinding, Report, Severity};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -174,7 +174,7 @@ fn print_report(out: &mut impl Write, r: &Report, colour: bool) -> std::io::Resu
     Ok(())
 }
 
-fn print_finding(out: &mut impl Write, f: &Finding, word: &str, colour: bool) -> std::io::Result<()> {
+fn print_finding(out: &mut impl Write, f: &CheckFinding, word: &str, colour: bool) -> std::io::Result<()> {
     let (mark, code) = match f.severity {
         Severity::Error => ("✗ LỖI/ERROR", "1;31"),
         Severity::Warning => ("! CẢNH BÁO/WARNING", "1;33"),

@@ -89,7 +89,10 @@ impl CheckedValue {
             (Some(Some(Entry::Number(want))), Some((text, true))) => {
                 Decimal::from_str_exact(text).is_ok_and(|have| have == *want)
             }
-            (Some(Some(Entry::Text(want))), Some((text, false))) => want == text,
+            // Browsers send a form's line breaks as CRLF, whatever was stored.
+            (Some(Some(Entry::Text(want))), Some((text, false))) => {
+                want.replace("\r\n", "\n") == text.replace("\r\n", "\n")
+            }
             (Some(Some(_)), Some(_)) => false,
         }
     }

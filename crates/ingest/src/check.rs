@@ -24,7 +24,7 @@ use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
-pub enum FindingKind {
+pub enum CheckFindingKind {
     PercentMismatch,
     #[serde(rename = "over_100")]
     Over100,
@@ -33,34 +33,34 @@ pub enum FindingKind {
     ConflictingValues,
 }
 
-impl FindingKind {
+impl CheckFindingKind {
     pub fn as_str(&self) -> &'static str {
         match self {
-            FindingKind::PercentMismatch => "percent_mismatch",
-            FindingKind::Over100 => "over_100",
-            FindingKind::PartsTotal => "parts_total",
-            FindingKind::ClaimedMet => "claimed_met",
-            FindingKind::ConflictingValues => "conflicting_values",
+            CheckFindingKind::PercentMismatch => "percent_mismatch",
+            CheckFindingKind::Over100 => "over_100",
+            CheckFindingKind::PartsTotal => "parts_total",
+            CheckFindingKind::ClaimedMet => "claimed_met",
+            CheckFindingKind::ConflictingValues => "conflicting_values",
         }
     }
 
     pub fn label_vi(&self) -> &'static str {
         match self {
-            FindingKind::PercentMismatch => "tỷ lệ không khớp tử số/mẫu số",
-            FindingKind::Over100 => "tỷ lệ vượt quá 100%",
-            FindingKind::PartsTotal => "các phần không cộng đúng tổng",
-            FindingKind::ClaimedMet => "ghi đạt nhưng chưa đạt chỉ tiêu quốc gia",
-            FindingKind::ConflictingValues => "cùng một số liệu ghi hai giá trị khác nhau",
+            CheckFindingKind::PercentMismatch => "tỷ lệ không khớp tử số/mẫu số",
+            CheckFindingKind::Over100 => "tỷ lệ vượt quá 100%",
+            CheckFindingKind::PartsTotal => "các phần không cộng đúng tổng",
+            CheckFindingKind::ClaimedMet => "ghi đạt nhưng chưa đạt chỉ tiêu quốc gia",
+            CheckFindingKind::ConflictingValues => "cùng một số liệu ghi hai giá trị khác nhau",
         }
     }
 
     pub fn label_en(&self) -> &'static str {
         match self {
-            FindingKind::PercentMismatch => "percentage does not match its fraction",
-            FindingKind::Over100 => "share above 100%",
-            FindingKind::PartsTotal => "parts do not add up to the total",
-            FindingKind::ClaimedMet => "said to be met but misses the national target",
-            FindingKind::ConflictingValues => "same quantity given two values",
+            CheckFindingKind::PercentMismatch => "percentage does not match its fraction",
+            CheckFindingKind::Over100 => "share above 100%",
+            CheckFindingKind::PartsTotal => "parts do not add up to the total",
+            CheckFindingKind::ClaimedMet => "said to be met but misses the national target",
+            CheckFindingKind::ConflictingValues => "same quantity given two values",
         }
     }
 }
@@ -69,8 +69,8 @@ pub use binhdang_domain::Severity;
 
 /// An inconsistency, with the words it was found in.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Finding {
-    pub kind: FindingKind,
+pub struct CheckFinding {
+    pub kind: CheckFindingKind,
     pub severity: Severity,
     /// The sentence or table row, as written.
     pub quote: String,
@@ -107,7 +107,12 @@ fn half_unit(scale: u32) -> Decimal {
 }
 
 /// Every check on the text items (tables are checked by [`crate::tables`]).
-pub fn check_items(doc: &SourceDocument, segs: &[Segment], items: &[Item], indicators: &[Indicator]) -> Vec<Finding> {
+pub fn check_items(
+    doc: &SourceDocument,
+    segs: &[Segment],
+    items: &[Item],
+    indicators: &[Indicator],
+) -> Vec<CheckFinding> {
     let mut out = Vec::new();
     percent_mismatch(segs, items, &mut out);
     over_100(segs, items, indicators, &mut out);
@@ -125,7 +130,7 @@ pub fn check_items(doc: &SourceDocument, segs: &[Segment], items: &[Item], indic
     out
 }
 
-fn percent_mismatch(segs: &[Segment], items: &[Item], out: &mut Vec<Finding>) {
+fn percent_mismatch(segs: &[Segment], items: &[Item], out: &mut Vec<CheckFinding>) {
     for it in items {
         let f = &it.fig;
         let (Some(n), Some(d), Some(stated)) = (f.numerator, f.denominator, f.stated_percent) else {
@@ -152,8 +157,8 @@ fn percent_mismatch(segs: &[Segment], items: &[Item], out: &mut Vec<Finding>) {
         let q = f.qualifier.as_deref().map(|q| format!("{q} ")).unwrap_or_default();
         let stated_s = format!("{q}{}", pct(stated, scale));
         let exact_s = format_number(exact, Some(4));
-        out.push(Finding {
-            kind: FindingKind::PercentMismatch,
+        out.push(CheckFinding {
+            kind: CheckFindingKind::PercentMismatch,
             severity: Severity::Error,
             quote: f.quote.clone(),
             stated: stated_s.clone(),
@@ -202,7 +207,7 @@ const OVER_100_OK: &[&str] = &[
     "huy đông",
 ];
 
-fn over_100(segs: &[Segment], items: &[Item], indicators: &[Indicator], out: &mut Vec<Finding>) {
+fn over_100(segs: &[Segment], items: &[Item], indicators: &[Indicator], out: &mut Vec<CheckFinding>) {
     for it in items {
         let f = &it.fig;
         let stated = match f.kind {
@@ -255,8 +260,8 @@ fn over_100(segs: &[Segment], items: &[Item], indicators: &[Indicator], out: &mu
         } else {
             pct(stated, scale)
         };
-        out.push(Finding {
-            kind: FindingKind::Over100,
+        out.push(CheckFinding {
+            kind: CheckFindingKind::Over100,
             severity: Severity::Error,
             quote: f.quote.clone(),
             stated: stated_s.clone(),
@@ -313,7 +318,7 @@ fn parts_finding(
     what_vi: &str,
     what_en: &str,
     end_byte: usize,
-) -> Finding {
+) -> CheckFinding {
     let t = total.fig.value.unwrap_or_default();
     let terms_vi: Vec<String> = parts.iter().map(|p| vi(p.fig.value.unwrap_or_default())).collect();
     let terms_en: Vec<String> = parts
@@ -327,8 +332,8 @@ fn parts_finding(
         (seg.toks[total.first].start, end_byte),
     );
     let unit = total.fig.unit.clone().map(|u| format!(" {u}")).unwrap_or_default();
-    Finding {
-        kind: FindingKind::PartsTotal,
+    CheckFinding {
+        kind: CheckFindingKind::PartsTotal,
         severity: Severity::Error,
         quote,
         stated: if total.fig.kind == FigureKind::Money {
@@ -357,7 +362,7 @@ fn parts_finding(
 
 /// `107 người (Nam 42, Nữ 65)`, `tổng số 107, trong đó nam 42, nữ 65`, `42 nam, 65 nữ,
 /// tổng cộng 107`: male + female = total; a single sex part no larger than the total.
-fn sex_parts(segs: &[Segment], per_seg: &[Vec<&Item>], out: &mut Vec<Finding>) {
+fn sex_parts(segs: &[Segment], per_seg: &[Vec<&Item>], out: &mut Vec<CheckFinding>) {
     for (si, seg) in segs.iter().enumerate() {
         let counts: Vec<&Item> = count_items(&per_seg[si]);
         let mut done: std::collections::HashSet<usize> = std::collections::HashSet::new();
@@ -456,7 +461,7 @@ fn list_marker(between: &str) -> Option<&'static str> {
 /// add up to the total. Lists after "trong đó" name subgroups that may overlap, so only
 /// money parts that exceed their total are reported there; a list with unnumbered
 /// parts ("và các … khác") is only checked for exceeding its total.
-fn list_parts(segs: &[Segment], per_seg: &[Vec<&Item>], out: &mut Vec<Finding>) {
+fn list_parts(segs: &[Segment], per_seg: &[Vec<&Item>], out: &mut Vec<CheckFinding>) {
     for (si, seg) in segs.iter().enumerate() {
         let figs: Vec<&Item> = per_seg[si]
             .iter()
@@ -581,7 +586,7 @@ fn list_parts(segs: &[Segment], per_seg: &[Vec<&Item>], out: &mut Vec<Finding>) 
 
 /// `năm 2023: 5 lớp, năm 2024: 7 lớp, tổng cộng 13 lớp`: a total written right after
 /// "tổng cộng", "tổng:" or "cộng:" closes the same-unit parts before it in its sentence.
-fn list_parts_before_total(segs: &[Segment], per_seg: &[Vec<&Item>], out: &mut Vec<Finding>) {
+fn list_parts_before_total(segs: &[Segment], per_seg: &[Vec<&Item>], out: &mut Vec<CheckFinding>) {
     for (si, seg) in segs.iter().enumerate() {
         let figs: Vec<&Item> = per_seg[si]
             .iter()
@@ -789,7 +794,7 @@ pub fn claim_finding(
     value_text: &str,
     claim_text: &str,
     place: Place,
-) -> Option<Finding> {
+) -> Option<CheckFinding> {
     let milestone = if year <= 2025 { 2025 } else { 2030 };
     let target = ind
         .national_target(milestone)
@@ -799,8 +804,8 @@ pub fn claim_finding(
     }
     let unit = unit_of(ind);
     let target_s = format!("{}{unit}", target_text(&target));
-    Some(Finding {
-        kind: FindingKind::ClaimedMet,
+    Some(CheckFinding {
+        kind: CheckFindingKind::ClaimedMet,
         severity: Severity::Warning,
         quote: place.quote,
         stated: format!("{claim_text}: {value_text}"),
@@ -851,7 +856,7 @@ fn claimed_met(
     segs: &[Segment],
     per_seg: &[Vec<&Item>],
     indicators: &[Indicator],
-    out: &mut Vec<Finding>,
+    out: &mut Vec<CheckFinding>,
 ) {
     let year = document_year(segs);
     for (si, seg) in segs.iter().enumerate() {
@@ -905,7 +910,7 @@ fn claimed_met(
 /// clause leading up to the number (at least four words, from the last punctuation mark)
 /// must be the same, in two different paragraphs, and the sentences and their sections
 /// must name the same years.
-fn conflicts(segs: &[Segment], items: &[Item], out: &mut Vec<Finding>) {
+fn conflicts(segs: &[Segment], items: &[Item], out: &mut Vec<CheckFinding>) {
     let mut seen: HashMap<(String, String), (&Item, String)> = HashMap::new();
     for it in items {
         if it.fig.kind != FigureKind::Count {
@@ -957,8 +962,8 @@ fn conflicts(segs: &[Segment], items: &[Item], out: &mut Vec<Finding>) {
                 }
                 let a = first.fig.value.unwrap_or_default();
                 let b = it.fig.value.unwrap_or_default();
-                out.push(Finding {
-                    kind: FindingKind::ConflictingValues,
+                out.push(CheckFinding {
+                    kind: CheckFindingKind::ConflictingValues,
                     severity: Severity::Warning,
                     quote: it.fig.quote.clone(),
                     stated: it.fig.text.clone(),

@@ -40,7 +40,7 @@ pub mod read;
 pub mod tables;
 pub mod tokens;
 
-pub use check::{Finding, FindingKind, Severity};
+pub use check::{CheckFinding, CheckFindingKind, Severity};
 pub use document::{SourceDocument, structure};
 pub use figures::{FigureKind, Position, Sex, StatedFigure};
 pub use proposals::{Confidence, Proposal, ProposedValue, proposals, proposals_bytes};
@@ -58,7 +58,7 @@ pub struct Report {
     /// The year the document reports on, which picks the national milestone (2025 or 2030).
     pub year: i32,
     pub figures: Vec<StatedFigure>,
-    pub findings: Vec<Finding>,
+    pub findings: Vec<CheckFinding>,
 }
 
 impl Report {

@@ -13,7 +13,7 @@ use crate::document::{BlockKind, SourceDocument};
 use crate::figures::{FigureKind, Item, Position, Segment, Sex, StatedFigure, extract, segments};
 use crate::indicators::{contains_words, matches};
 use crate::normalize::fold;
-use crate::{Finding, FindingKind, analyse};
+use crate::{CheckFinding, CheckFindingKind, analyse};
 use binhdang_domain::{CategoryCombo, DataElement, Disaggregation, ElementRole, Indicator, MeasureKind};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -56,7 +56,7 @@ pub struct ProposedValue {
 /// An inconsistency the checks found in the figure.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Flag {
-    pub kind: FindingKind,
+    pub kind: CheckFindingKind,
     pub message_vi: String,
     pub message_en: String,
 }
@@ -362,8 +362,8 @@ fn context_doubts(seg: &Segment, item: &Item, items: &[Item], codes: &[&str], do
 }
 
 /// The finding the checks made on this figure: at its place, or on its sentence quoting it.
-fn flag_of(fig: &StatedFigure, findings: &[Finding]) -> Option<Flag> {
-    let same_cell = |f: &&Finding| f.position.line == fig.position.line && f.position.cell == fig.position.cell;
+fn flag_of(fig: &StatedFigure, findings: &[CheckFinding]) -> Option<Flag> {
+    let same_cell = |f: &&CheckFinding| f.position.line == fig.position.line && f.position.cell == fig.position.cell;
     let on_figure = findings
         .iter()
         .filter(same_cell)
@@ -372,7 +372,7 @@ fn flag_of(fig: &StatedFigure, findings: &[Finding]) -> Option<Flag> {
             findings
                 .iter()
                 .filter(same_cell)
-                .find(|f| matches!(f.kind, FindingKind::PartsTotal) && f.quote.contains(&fig.text))
+                .find(|f| matches!(f.kind, CheckFindingKind::PartsTotal) && f.quote.contains(&fig.text))
         })?;
     Some(Flag {
         kind: on_figure.kind,

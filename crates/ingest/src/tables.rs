@@ -5,7 +5,7 @@
 //! sub-items such as `1.1` or `a` counted once); an assessment of "Đạt" against the
 //! national target.
 
-use crate::check::{Finding, FindingKind, Place, Severity, claim_finding};
+use crate::check::{CheckFinding, CheckFindingKind, Place, Severity, claim_finding};
 use crate::document::{Block, SourceDocument, row_text};
 use crate::figures::{FigureKind, LabelledValue, Position, StatedFigure, quote_window};
 use crate::indicators::{contains_words, identify};
@@ -157,7 +157,11 @@ struct Table<'a> {
 }
 
 /// Checks every table of the document; returns the table-row figures and the findings.
-pub fn check_tables(doc: &SourceDocument, indicators: &[Indicator], year: i32) -> (Vec<StatedFigure>, Vec<Finding>) {
+pub fn check_tables(
+    doc: &SourceDocument,
+    indicators: &[Indicator],
+    year: i32,
+) -> (Vec<StatedFigure>, Vec<CheckFinding>) {
     let mut tables: Vec<Table> = Vec::new();
     let mut last_table = None;
     for (i, b) in doc.blocks.iter().enumerate() {
@@ -185,7 +189,7 @@ fn check_table(
     indicators: &[Indicator],
     year: i32,
     figures: &mut Vec<StatedFigure>,
-    findings: &mut Vec<Finding>,
+    findings: &mut Vec<CheckFinding>,
 ) {
     let Some(g) = Grid::new(doc, t) else { return };
     g.row_figures(figures);
@@ -412,13 +416,13 @@ impl<'a> Grid<'a> {
         terms: &[Decimal],
         what_vi: &str,
         what_en: &str,
-    ) -> Finding {
+    ) -> CheckFinding {
         let labels = &self.labels;
         let sum: Decimal = terms.iter().copied().sum();
         let terms_vi: Vec<String> = terms.iter().map(|v| format_number(*v, None)).collect();
         let terms_en: Vec<String> = terms.iter().map(|v| v.normalize().to_string()).collect();
-        Finding {
-            kind: FindingKind::PartsTotal,
+        CheckFinding {
+            kind: CheckFindingKind::PartsTotal,
             severity: Severity::Error,
             quote: self.quote(r),
             stated: format!("{} ({})", format_number(stated, None), labels[col]),
@@ -446,7 +450,7 @@ impl<'a> Grid<'a> {
     }
 
     /// Row checks: total = male + female; total = sum of years; percentage = part / total.
-    fn check_rows(&self, findings: &mut Vec<Finding>) {
+    fn check_rows(&self, findings: &mut Vec<CheckFinding>) {
         let (width, roles, nums) = (self.width, &self.roles, &self.nums);
         let totals: Vec<usize> = (0..width).filter(|&c| roles[c] == Role::Total).collect();
         for (ti, &tc) in totals.iter().enumerate() {
@@ -498,7 +502,7 @@ impl<'a> Grid<'a> {
         (tc, end): (usize, usize),
         (male, female): (Option<usize>, Option<usize>),
         total: Decimal,
-        findings: &mut Vec<Finding>,
+        findings: &mut Vec<CheckFinding>,
     ) {
         let (roles, nums, labels) = (&self.roles, &self.nums, &self.labels);
         for pc in (tc + 1..end).filter(|&c| roles[c] == Role::Percent) {
@@ -523,8 +527,8 @@ impl<'a> Grid<'a> {
             let scale = stated.value.scale();
             if (exact - stated.value).abs() > Decimal::new(5, scale + 1) {
                 let expected = format!("{}%", format_number(exact, Some(scale)));
-                findings.push(Finding {
-                    kind: FindingKind::PercentMismatch,
+                findings.push(CheckFinding {
+                    kind: CheckFindingKind::PercentMismatch,
                     severity: Severity::Error,
                     quote: self.quote(r),
                     stated: format!("{}%", format_number(stated.value, Some(scale))),
@@ -554,7 +558,7 @@ impl<'a> Grid<'a> {
     }
 
     /// Column checks: a total row against the rows it closes.
-    fn check_total_rows(&self, findings: &mut Vec<Finding>) {
+    fn check_total_rows(&self, findings: &mut Vec<CheckFinding>) {
         let (width, roles, nums, labels, data) = (self.width, &self.roles, &self.nums, &self.labels, &self.data);
         let order_col = self.order_col;
         let uniform = data.iter().all(|&r| self.t.rows[r].1.cells().unwrap().len() == width);
@@ -592,7 +596,7 @@ impl<'a> Grid<'a> {
     }
 
     /// The cell of total row `tr` in column `c` against the same cells of `members`.
-    fn check_total_cell(&self, tr: usize, c: usize, members: &[usize], findings: &mut Vec<Finding>) {
+    fn check_total_cell(&self, tr: usize, c: usize, members: &[usize], findings: &mut Vec<CheckFinding>) {
         let Some(stated) = self.nums[tr][c].filter(|n| !n.percent).map(|n| n.value) else {
             return;
         };
@@ -677,7 +681,7 @@ impl<'a> Grid<'a> {
     }
 
     /// Assessment column: "Đạt" against the national target.
-    fn check_assessments(&self, indicators: &[Indicator], year: i32, findings: &mut Vec<Finding>) {
+    fn check_assessments(&self, indicators: &[Indicator], year: i32, findings: &mut Vec<CheckFinding>) {
         let (width, roles) = (self.width, &self.roles);
         if let Some(ac) = (0..width).find(|&c| roles[c] == Role::Assessment) {
             let rc = (0..width).find(|&c| roles[c] == Role::Result);

@@ -5,7 +5,7 @@
 mod common;
 
 use binhdang_domain::shipped::catalogue as shipped_catalogue;
-use binhdang_ingest::{FindingKind, ReadError, check_bytes, check_path};
+use binhdang_ingest::{CheckFindingKind, ReadError, check_bytes, check_path};
 use common::{blank_pdf, compare, convert, fixtures, windows_1258_text};
 use proptest::prelude::*;
 use std::io::Write;
@@ -118,7 +118,7 @@ fn docx_with_table() -> Vec<u8> {
 #[test]
 fn docx_with_a_real_table() {
     let report = check_bytes("table.docx", &docx_with_table(), &indicators()).unwrap();
-    let got: Vec<(FindingKind, &str, &str)> = report
+    let got: Vec<(CheckFindingKind, &str, &str)> = report
         .findings
         .iter()
         .map(|f| (f.kind, f.stated.as_str(), f.expected.as_str()))
@@ -128,10 +128,14 @@ fn docx_with_a_real_table() {
     assert_eq!(
         got,
         [
-            (FindingKind::PercentMismatch, "66,66%", "66,67%"),
-            (FindingKind::PartsTotal, "90 (Số người tham gia / Tổng)", "85 (40 + 45)"),
+            (CheckFindingKind::PercentMismatch, "66,66%", "66,67%"),
             (
-                FindingKind::PartsTotal,
+                CheckFindingKind::PartsTotal,
+                "90 (Số người tham gia / Tổng)",
+                "85 (40 + 45)"
+            ),
+            (
+                CheckFindingKind::PartsTotal,
                 "197 (Số người tham gia / Tổng)",
                 "192 (82 + 110)"
             ),
@@ -155,7 +159,7 @@ fn typing_variants_give_the_same_findings() {
     let decomposed: String = unicode_normalization::UnicodeNormalization::nfd(composed).collect();
     let old_style = composed.replace("Tỷ", "Tỉ").replace("sĩ", "sỹ").replace("Hoà", "Hòa");
     let english_decimal = composed.replace("66,66", "66.66");
-    let summary = |text: &str| -> Vec<(FindingKind, String, String)> {
+    let summary = |text: &str| -> Vec<(CheckFindingKind, String, String)> {
         check_bytes("x.txt", text.as_bytes(), &inds)
             .unwrap()
             .findings
@@ -231,7 +235,7 @@ fn a_claim_in_a_result_cell_uses_the_indicator_of_its_row() {
     let f = &report.findings[0];
     assert_eq!(
         (f.kind, f.indicator.as_deref()),
-        (FindingKind::ClaimedMet, Some("5.4a"))
+        (CheckFindingKind::ClaimedMet, Some("5.4a"))
     );
     assert_eq!(f.expected, "≥ 50% (chỉ tiêu quốc gia 2025, chỉ tiêu 5.4a)");
 }

@@ -5,7 +5,7 @@ mod common;
 
 use binhdang_domain::Disaggregation;
 use binhdang_domain::shipped::catalogue as shipped_catalogue;
-use binhdang_ingest::{Confidence, FindingKind, Proposal, proposals_bytes};
+use binhdang_ingest::{CheckFindingKind, Confidence, Proposal, proposals_bytes};
 
 fn proposals_of(name: &str) -> Vec<Proposal> {
     let path = std::fs::read_dir(common::samples_dir())
@@ -104,7 +104,7 @@ fn doubtful_figures_are_proposed_with_low_confidence_and_say_why() {
     assert_eq!(p.indicator, "5.2b");
     assert_eq!(values(p), [total("5.2b.rate", "100")]);
     assert_eq!(p.confidence, Confidence::Low);
-    assert_eq!(p.flag.as_ref().map(|f| f.kind), Some(FindingKind::Over100));
+    assert_eq!(p.flag.as_ref().map(|f| f.kind), Some(CheckFindingKind::Over100));
     // Two years in one cell: each percentage is for its own year.
     let p = find(&all, "Năm 2022 là 37%", "36,25%");
     assert_eq!(p.indicator, "2.2");
@@ -118,7 +118,10 @@ fn contradictions_are_flagged_and_never_confident() {
     // The table writes 12/18 = 66,66% (it is 66,67%); the text says 66,67%.
     let table = find(&all, "12/18 thạc sĩ, đạt 66,66%", "12/18");
     assert_eq!(table.indicator, "5.4a");
-    assert_eq!(table.flag.as_ref().map(|f| f.kind), Some(FindingKind::PercentMismatch));
+    assert_eq!(
+        table.flag.as_ref().map(|f| f.kind),
+        Some(CheckFindingKind::PercentMismatch)
+    );
     assert_eq!(table.confidence, Confidence::Low);
     let text = find(&all, "Tỷ lệ nữ thạc sĩ có 12/18", "12/18");
     assert_eq!(
@@ -137,7 +140,7 @@ fn contradictions_are_flagged_and_never_confident() {
     // 8/9 = 88,88% (88,89%) beside 13/17 for the same indicator 1.1.
     let p = find(&all, "Chủ tịch, Phó Chủ tịch", "8/9");
     assert_eq!(p.indicator, "1.1");
-    assert_eq!(p.flag.as_ref().map(|f| f.kind), Some(FindingKind::PercentMismatch));
+    assert_eq!(p.flag.as_ref().map(|f| f.kind), Some(CheckFindingKind::PercentMismatch));
 }
 
 #[test]

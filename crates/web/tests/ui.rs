@@ -579,6 +579,53 @@ async fn post_fields(v: &mut Visitor, path: &str, fields: &[(String, String)]) -
 }
 
 on_both_backends! {
+    async fn a_box_someone_else_changed_after_the_form_was_loaded_is_not_overwritten(backend: Backend) {
+        let app = App::spawn(backend).await;
+        user(&app, "can.bo.xa", Role::Officer, "03388").await;
+        let h1 = format!("{}H1", this_year());
+        let path = format!("/nhap-lieu?unit=03388&period={h1}");
+        let mut v = Visitor::new(&app);
+        v.sign_in("can.bo.xa", TEST_PASSWORD).await;
+        let loaded = v.get(&path).await;
+        assert!(loaded.body.contains("name=\"was.v.6.1.num.male\" value=\"\""), "{}", loaded.body);
+        // While the officer types, a colleague saves two boxes of the same report.
+        let (unit, period) = app.db.store.resolve_unit_period("03388", &h1).await.unwrap();
+        let theirs = [("6.1.num.male", "500"), ("6.1.den.female", "900")].map(|(key, value)| {
+            let (element, d) = key.rsplit_once('.').unwrap();
+            binhdang_store::ValueInput {
+                element: element.into(),
+                disaggregation: Some(d.into()),
+                value: binhdang_store::RawValue::Text(value.into()),
+                comment: None,
+                source: None,
+                expected: None,
+            }
+        });
+        app.db.store.write_values(&unit, &period, &theirs, &actor("dong.nghiep")).await.unwrap();
+        // The officer's save: the box both changed is refused with a message under it; the
+        // other box is saved; the box only the colleague changed keeps the colleague's figure.
+        let fields = form_with(&loaded, &[("v.6.1.num.male", "1.260"), ("v.6.1.den.male", "2.000"), ("do", "save")]);
+        let r = post_fields(&mut v, &path, &fields).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+        let mut values = stored(&app, "03388", &h1).await;
+        values.sort();
+        assert_eq!(values, ["6.1.den/female=900", "6.1.den/male=2000", "6.1.num/male=500"]);
+        assert!(r.body.contains("1 ô chưa được lưu vì đã có người khác sửa"), "{}", r.body);
+        assert!(r.body.contains("đã được dong.nghiep đổi thành 500 sau khi bạn mở biểu mẫu"), "{}", r.body);
+        assert!(r.body.contains("value=\"1.260\""), "the officer's figure stays in its box");
+        assert!(r.body.contains("href=\"#v-6-1-num-male\""), "listed at the top, linked to the box: {}", r.body);
+        // Saving that page again replaces the colleague's figure, knowingly.
+        let again = form_with(&r, &[("do", "save")]);
+        assert!(again.contains(&("was.v.6.1.num.male".to_string(), "500".to_string())), "{again:?}");
+        let r = post_fields(&mut v, &path, &again).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let mut values = stored(&app, "03388", &h1).await;
+        values.sort();
+        assert_eq!(values, ["6.1.den/female=900", "6.1.den/male=2000", "6.1.num/male=1260"]);
+    }
+}
+
+on_both_backends! {
     async fn an_officer_enters_vietnamese_numbers_sees_problems_and_submits(backend: Backend) {
         let app = App::spawn(backend).await;
         user(&app, "can.bo.xa", Role::Officer, "03388").await;

@@ -43,6 +43,10 @@ pub struct InputBox {
     pub kind: &'static str,
     pub label: String,
     pub value: String,
+    /// What the server held when the form was loaded: sent back with the form, so that a save
+    /// changes only the boxes the officer changed, and is refused for a box someone else
+    /// changed meanwhile instead of overwriting it.
+    pub was: String,
     pub invalid: bool,
     pub described_by: String,
 }
@@ -92,6 +96,8 @@ pub struct IndicatorView {
     pub comment_name: String,
     pub comment_id: String,
     pub comment: String,
+    /// The comment as loaded (see [`InputBox::was`]).
+    pub comment_was: String,
     pub comment_prompt: bool,
     pub messages: Vec<Message>,
     /// The messages shown under the table of boxes, and under the stated-rate box.
@@ -187,6 +193,11 @@ fn value_name(element: &str, d: Disaggregation) -> String {
 
 fn comment_name(indicator: &str) -> String {
     format!("c.{indicator}")
+}
+
+/// The hidden field that carries what a box held when the form was loaded.
+fn was_name(name: &str) -> String {
+    format!("was.{name}")
 }
 
 fn dom_id(name: &str) -> String {
@@ -335,10 +346,13 @@ async fn build(
         format::period(period, lang)
     );
     let mut c = session.chrome(title, "/nhap-lieu");
+    // A notice of the caller's says what happened (e.g. a partial save); else the problems do.
+    let told = notice.is_some();
     if let Some((kind, text)) = notice {
         c = c.with_notice(kind, text);
     }
-    if !problems.general.is_empty() {
+    if told {
+    } else if !problems.general.is_empty() {
         c = c.with_notice("error", problems.general.join(" "));
     } else if !problems.by_field.is_empty() {
         c = c.with_notice(
@@ -474,6 +488,9 @@ fn indicator_view(
         comment_id: dom_id(&comment_name(code)),
         comment_name: comment_name(code),
         comment: indicator_comment(code, stored, typed),
+        comment_was: typed
+            .and_then(|t| t.get(&was_name(&comment_name(code))).cloned())
+            .unwrap_or_else(|| indicator_comment(code, stored, None)),
         comment_prompt: notes.comment_prompt,
         under_boxes: notes.messages.iter().filter(|m| !m.about_rate).cloned().collect(),
         under_rate: notes.messages.iter().filter(|m| m.about_rate).cloned().collect(),
@@ -620,6 +637,10 @@ impl Boxes<'_> {
         InputBox {
             id: dom_id(&name),
             value: self.shown(&name, &e.code, d),
+            was: self
+                .typed
+                .and_then(|t| t.get(&was_name(&name)).cloned())
+                .unwrap_or_else(|| self.stored_text(&e.code, d)),
             invalid: !ids.is_empty(),
             described_by: ids.join(" "),
             name,
@@ -633,20 +654,24 @@ impl Boxes<'_> {
     /// What a box shows: what was typed, else the stored value the Vietnamese way.
     fn shown(&self, name: &str, element: &str, d: Disaggregation) -> String {
         match self.typed {
-            Some(t) => t.get(name).cloned().unwrap_or_default(),
-            None => self
-                .stored
-                .get(&(element.to_string(), d))
-                .map(|v| match (&v.value, &v.text) {
-                    (Some(n), _) => match Decimal::from_str_exact(n) {
-                        Ok(d) => format::number(d),
-                        Err(_) => n.clone(),
-                    },
-                    (None, Some(t)) => t.clone(),
-                    _ => String::new(),
-                })
-                .unwrap_or_default(),
+            Some(t) => t.get(name).cloned().unwrap_or_else(|| self.stored_text(element, d)),
+            None => self.stored_text(element, d),
         }
+    }
+
+    /// The stored value of a box, the Vietnamese way.
+    fn stored_text(&self, element: &str, d: Disaggregation) -> String {
+        self.stored
+            .get(&(element.to_string(), d))
+            .map(|v| match (&v.value, &v.text) {
+                (Some(n), _) => match Decimal::from_str_exact(n) {
+                    Ok(d) => format::number(d),
+                    Err(_) => n.clone(),
+                },
+                (None, Some(t)) => t.clone(),
+                _ => String::new(),
+            })
+            .unwrap_or_default()
     }
 }
 
@@ -684,8 +709,8 @@ fn indicator_comment(
     typed: Option<&Typed>,
 ) -> String {
     match typed {
-        Some(t) => t.get(&comment_name(code)).cloned().unwrap_or_default(),
-        None => stored
+        Some(t) if t.contains_key(&comment_name(code)) => t[&comment_name(code)].clone(),
+        _ => stored
             .iter()
             .filter(|((el, _), _)| el.rsplit_once('.').map(|(i, _)| i) == Some(code))
             .find_map(|(_, v)| v.comment.clone())
@@ -751,17 +776,19 @@ pub async fn save(
         .await
         {
             Ok(_) => {}
+            Err(Refusal::Store(StoreError::Changed(found))) => {
+                let target = Target {
+                    unit: &unit,
+                    period: &period,
+                    show_all,
+                };
+                return save_around_changes(&state, &session, target, &typed, inputs, names, found).await;
+            }
             Err(Refusal::Store(StoreError::Invalid(found))) => {
                 let mut problems = Problems::default();
                 for p in found {
                     let text = super::message_in(&p, session.lang);
-                    // `values[3].value` names the fourth input.
-                    let index = p
-                        .field
-                        .strip_prefix("values[")
-                        .and_then(|r| r.split(']').next())
-                        .and_then(|i| i.parse::<usize>().ok());
-                    match index.and_then(|i| names.get(i)) {
+                    match input_index(&p.field).and_then(|i| names.get(i)) {
                         Some(name) => problems.by_field.entry(name.clone()).or_default().push(text),
                         None => problems.general.push(text),
                     }
@@ -813,6 +840,113 @@ pub async fn save(
     }
 }
 
+/// What a box held when the form was loaded, as the value a save expects to replace (`None`
+/// when it does not read, which only a hand-made form could send: then nothing is expected).
+fn loaded_value(e: &DataElement, was: &str) -> Option<RawValue> {
+    if was.is_empty() {
+        return Some(RawValue::Null);
+    }
+    match e.value_type {
+        ValueType::Text | ValueType::YesNo => Some(RawValue::Text(was.to_string())),
+        _ => vn::parse_number(was).ok().map(|n| RawValue::Text(n.to_string())),
+    }
+}
+
+/// The form's unit, period and breadth.
+#[derive(Clone, Copy)]
+struct Target<'a> {
+    unit: &'a UnitSummary,
+    period: &'a Period,
+    show_all: bool,
+}
+
+/// The input a problem's field names: `values[3].value` names the fourth.
+fn input_index(field: &str) -> Option<usize> {
+    field
+        .strip_prefix("values[")
+        .and_then(|r| r.split(']').next())
+        .and_then(|i| i.parse::<usize>().ok())
+}
+
+/// A save refused because boxes were changed by someone else since the form was loaded: the
+/// other boxes are saved (each still on its own condition), and the page shows each changed
+/// box with what it holds now, the officer's figure still in it, to be saved again on purpose.
+async fn save_around_changes(
+    state: &AppState,
+    session: &Session,
+    target: Target<'_>,
+    typed: &Typed,
+    mut inputs: Vec<ValueInput>,
+    mut names: Vec<String>,
+    mut found: Vec<binhdang_store::FieldProblem>,
+) -> ApiResult<Response> {
+    let Target { unit, period, show_all } = target;
+    let mut problems = Problems::default();
+    let mut refused_names = Vec::new();
+    // Each round sets aside the boxes changed meanwhile; a few rounds settle any race.
+    for _ in 0..3 {
+        let mut changed = std::collections::BTreeSet::new();
+        for p in &found {
+            let text = super::message_in(p, session.lang);
+            match input_index(&p.field).filter(|i| *i < names.len()) {
+                Some(i) => {
+                    problems.by_field.entry(names[i].clone()).or_default().push(text);
+                    changed.insert(i);
+                }
+                None => problems.general.push(text),
+            }
+        }
+        refused_names.extend(changed.iter().map(|i| names[*i].clone()));
+        let (rest, rest_names): (Vec<_>, Vec<_>) = inputs
+            .into_iter()
+            .zip(names)
+            .enumerate()
+            .filter(|(i, _)| !changed.contains(i))
+            .map(|(_, pair)| pair)
+            .unzip();
+        (inputs, names) = (rest, rest_names);
+        if inputs.is_empty() {
+            break;
+        }
+        let actor = session.caller.actor_for(unit);
+        match binhdang_engine::save::write(&state.store, &session.caller.user, unit, period, &inputs, &actor).await {
+            Ok(_) => break,
+            Err(Refusal::Store(StoreError::Changed(again))) => found = again,
+            Err(refusal) => return Err(refusal.into()),
+        }
+    }
+    // The page is shown from what is stored now, but for the refused boxes, which keep the
+    // officer's figures: saving it again replaces, on purpose, what the other person saved.
+    let refused = refused_names.len();
+    let typed: Typed = refused_names
+        .into_iter()
+        .filter_map(|name| typed.get(&name).map(|v| (name, v.clone())))
+        .collect();
+    let notice = if session.lang == Lang::En {
+        format!(
+            "{refused} box(es) were not saved because someone else changed them after you opened the form (see the message \
+             under each); the other boxes were saved."
+        )
+    } else {
+        format!(
+            "{refused} ô chưa được lưu vì đã có người khác sửa sau khi bạn mở biểu mẫu (xem thông báo dưới từng ô); các ô \
+             khác đã được lưu."
+        )
+    };
+    let page = build(
+        state,
+        session,
+        unit,
+        period,
+        show_all,
+        Some(&typed),
+        problems,
+        Some(("warn", notice)),
+    )
+    .await?;
+    Ok(render(StatusCode::CONFLICT, &page))
+}
+
 /// Reads the boxes of the form into value inputs (with the field name of each), or the
 /// problems with what was typed. An emptied box removes a stored value.
 async fn read_form(
@@ -834,14 +968,25 @@ async fn read_form(
         if !binhdang_engine::scope::may_enter(store, user, &indicator).await? {
             continue;
         }
+        let comment_box = comment_name(&indicator);
         let comment = typed
-            .get(&comment_name(&indicator))
+            .get(&comment_box)
             .map(|c| c.trim().to_string())
             .filter(|c| !c.is_empty());
+        // A form that says what it was loaded with writes only what the officer changed (a
+        // changed comment sends the indicator's figures again, as they carry it), each on
+        // condition that nobody else changed it meanwhile.
+        let comment_changed = typed
+            .get(&was_name(&comment_box))
+            .is_none_or(|was| was.trim() != comment.as_deref().unwrap_or(""));
         for d in e.category_combo.options() {
             let name = value_name(&e.code, *d);
             let Some(text) = typed.get(&name) else { continue };
             let text = text.trim();
+            let was = typed.get(&was_name(&name)).map(|w| w.trim());
+            if was == Some(text) && (text.is_empty() || !comment_changed) {
+                continue;
+            }
             let value = if text.is_empty() {
                 if !stored.contains_key(&(e.code.clone(), *d)) {
                     continue;
@@ -881,7 +1026,7 @@ async fn read_form(
                 value,
                 comment: comment.clone(),
                 source: None,
-                expected: None,
+                expected: was.and_then(|w| loaded_value(&e, w)),
             });
             names.push(name);
         }
