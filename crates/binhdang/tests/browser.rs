@@ -508,6 +508,72 @@ on_both_backends_and_days! {
 }
 
 on_both_backends_and_days! {
+    async fn a_save_made_offline_is_sent_when_the_connection_returns_and_never_overwrites(backend: Backend, today: Date) {
+        let mut server = Server::start(backend, today).await;
+        server.user("can.bo.xa", Role::Officer, "03388").await;
+        let period = format!("{}H1", today.year());
+        let entry = server.url(&format!("/nhap-lieu?unit=03388&period={period}"));
+        let b = Browser::start(390, 844).await;
+        sign_in(&b, &server, "can.bo.xa", TEST_PASSWORD).await;
+        wait_for_text(&b, "Kỳ báo cáo của đơn vị").await;
+        b.client.goto(&entry).await.unwrap();
+        wait_for_text(&b, "Mục tiêu 6").await;
+        wait_for_text(&b, "Biểu mẫu này đã được lưu trên thiết bị").await;
+
+        // The connection goes: the phone is offline, and the server cannot be reached at all.
+        set_offline(&b, true).await;
+        server.served.kill();
+        type_into(&b, "#v-6-1-num-male", "1.260").await;
+        type_into(&b, "#v-6-1-den-male", "3.000").await;
+        type_into(&b, "#v-6-1-num-female", "1.500").await;
+        type_into(&b, "#v-6-1-den-female", "2.500").await;
+        click(&b, "#save").await;
+        wait_for_text(&b, "Chưa có mạng: các số đã nhập được giữ trên thiết bị này").await;
+
+        // Opened again without a connection: the form comes from the phone, figures and all.
+        b.client.goto(&entry).await.unwrap();
+        wait_for_text(&b, "Mục tiêu 6").await;
+        wait_for_text(&b, "sẽ tự gửi khi có mạng trở lại").await;
+        assert_eq!(value_of(&b, "#v-6-1-num-male").await, "1.260");
+        assert_eq!(value_of(&b, "#v-6-1-den-female").await, "2.500");
+        assert_eq!(text_of(&b, "#ct-6-1 output[data-d=male]").await, "42,0%", "the checks run offline too");
+        let saved_meanwhile = |server: &Server| {
+            let (db, period) = (server.db.store.clone(), period.clone());
+            async move {
+                let (unit, period) = db.resolve_unit_period("03388", &period).await.unwrap();
+                let mut v: Vec<String> = db
+                    .values(&unit, &period)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|v| format!("{}/{}={}", v.element, v.disaggregation, v.value.unwrap_or_default()))
+                    .collect();
+                v.sort();
+                v
+            }
+        };
+        assert!(saved_meanwhile(&server).await.is_empty(), "nothing reached the server");
+
+        // Meanwhile a colleague saves the women's numerator from another computer.
+        seed(&server, "03388", &period, &[("6.1.num", "female", "1400")]).await;
+
+        // The connection returns: the queued save goes by itself; the colleague's figure stays,
+        // and the box is shown with a message saying so.
+        tokio::task::block_in_place(|| server.served.restart());
+        set_offline(&b, false).await;
+        let text = wait_for_text(&b, "1 ô chưa được lưu vì đã có người khác sửa").await;
+        assert!(text.contains("đổi thành 1.400 sau khi bạn mở biểu mẫu"), "{text}");
+        assert_eq!(
+            saved_meanwhile(&server).await,
+            ["6.1.den/female=2500", "6.1.den/male=3000", "6.1.num/female=1400", "6.1.num/male=1260"]
+        );
+        assert_eq!(value_of(&b, "#v-6-1-num-female").await, "1.500", "the officer's figure is still in its box");
+        assert_eq!(attr_of(&b, "#v-6-1-num-female", "aria-invalid").await.as_deref(), Some("true"));
+        b.close().await;
+    }
+}
+
+on_both_backends_and_days! {
     async fn an_admin_adds_a_user_on_the_users_page(backend: Backend, today: Date) {
         let server = Server::start(backend, today).await;
         server.user("quan.tri", Role::Admin, "VN").await;

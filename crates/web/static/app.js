@@ -98,7 +98,10 @@
       updateBlock(block);
       block.addEventListener("input", function () { updateBlock(block); });
     });
-    root.querySelectorAll("form[data-draft]").forEach(initDraft);
+    root.querySelectorAll("form[data-draft]").forEach(function (form) {
+      initDraft(form);
+      initQueue(form);
+    });
   }
 
   // What was typed in the entry form but not yet saved is kept in the browser, so a lost
@@ -126,6 +129,9 @@
     // A form sent back with problems shows what was typed, not what is saved: the draft
     // stays until a save goes through.
     var unsaved = form.hasAttribute("data-draft-unsaved");
+    // A save queued offline is sent whole: a box saved differently since is sent too, with the
+    // value it replaced, and the server refuses it with a message under it.
+    var queued = isQueued(form);
     var draft = readDraft(key), restored = [], stale = 0;
     Object.keys(draft).forEach(function (name) {
       var box = boxes[name], entry = draft[name];
@@ -137,6 +143,10 @@
         restored.push(box);
       } else if (unsaved) {
         entry.to = box.value;
+      } else if (queued && wasField(form, name)) {
+        wasField(form, name).value = entry.from;
+        box.value = entry.to;
+        restored.push(box);
       } else {
         stale += 1;
         delete draft[name];
@@ -188,14 +198,94 @@
     }
     form.insertBefore(note, form.firstChild);
   }
+  // The hidden field that tells the server what a box held when the form was loaded.
+  function wasField(form, name) {
+    return form.querySelector('input[type=hidden][name="was.' + name + '"]');
+  }
+
+  // Saving without a connection: the figures stay in the draft (each box with the value it
+  // replaces), the save is marked as waiting, and it is sent as soon as the connection is
+  // back — on this page, or on the form opened again later.
+  var QUEUE_PREFIX = "binhdang-queued:";
+  function queueKey(form) { return QUEUE_PREFIX + form.getAttribute("data-draft"); }
+  function isQueued(form) {
+    try { return !!window.localStorage.getItem(queueKey(form)); } catch (e) { return false; }
+  }
+  function initQueue(form) {
+    if (form.hasAttribute("data-draft-clear")) {
+      try { window.localStorage.removeItem(queueKey(form)); } catch (e) { /* nothing kept */ }
+      return;
+    }
+    form.addEventListener("submit", function (e) {
+      if (navigator.onLine !== false) return;
+      e.preventDefault();
+      try { window.localStorage.setItem(queueKey(form), String(Date.now())); } catch (err) { return; }
+      showQueued(form);
+    });
+    // Sent only once the server answers: "online" says a network is there, not the server.
+    var asking = false;
+    var send = function () {
+      if (asking || navigator.onLine === false || !isQueued(form)) return;
+      asking = true;
+      fetch("/api/v1/health", { cache: "no-store" }).then(function (r) {
+        asking = false;
+        if (!r.ok || !isQueued(form)) return;
+        window.localStorage.removeItem(queueKey(form));
+        var notice = document.getElementById("queued-notice");
+        if (notice) notice.textContent = form.getAttribute("data-queue-sending");
+        var save = form.querySelector("#save");
+        if (form.requestSubmit) form.requestSubmit(save); else save.click();
+      }).catch(function () { asking = false; });
+    };
+    if (isQueued(form)) showQueued(form);
+    window.addEventListener("online", send);
+    window.setInterval(send, 15000);
+    send();
+  }
+  function showQueued(form) {
+    var note = document.getElementById("queued-notice");
+    if (!note) {
+      note = document.createElement("div");
+      note.className = "notice warn";
+      note.id = "queued-notice";
+      note.setAttribute("role", "status");
+      form.insertBefore(note, form.firstChild);
+    }
+    note.textContent = form.getAttribute("data-queued");
+    note.scrollIntoView({ block: "nearest" });
+  }
+
+  // The service worker keeps the entry forms opened here, so they open without a connection.
+  function keepForOffline() {
+    var form = document.querySelector("form[data-draft]");
+    if (!("serviceWorker" in navigator) || !window.isSecureContext) return;
+    navigator.serviceWorker.addEventListener("message", function (e) {
+      var status = document.getElementById("offline-status");
+      if (e.data && e.data.type === "kept" && status) {
+        status.textContent = status.getAttribute("data-ready");
+        status.hidden = false;
+      }
+    });
+    navigator.serviceWorker.register("/sw.js").then(function () {
+      if (!form || form.hasAttribute("data-draft-clear")) return null;
+      return navigator.serviceWorker.ready.then(function (registration) {
+        var files = Array.prototype.map.call(
+          document.querySelectorAll("script[src], link[rel=stylesheet], link[rel=icon]"),
+          function (el) { return el.src || el.href; });
+        registration.active.postMessage({ type: "keep", page: window.location.href, files: files });
+      });
+    }).catch(function () { /* no worker: the form still works online */ });
+  }
+
   // Signing out on a shared computer leaves no figures behind in the browser.
   document.addEventListener("submit", function (e) {
     if (!e.target.matches || !e.target.matches("form[action='/dang-xuat']")) return;
     try {
       Object.keys(window.localStorage).forEach(function (k) {
-        if (k.indexOf(DRAFT_PREFIX) === 0) window.localStorage.removeItem(k);
+        if (k.indexOf(DRAFT_PREFIX) === 0 || k.indexOf(QUEUE_PREFIX) === 0) window.localStorage.removeItem(k);
       });
     } catch (err) { /* nothing stored */ }
+    if (window.caches) window.caches.delete("binhdang-pages-v1");
   });
 
   // Charts: each <div class="chart" data-chart="{…}"> holds its figures as JSON.
@@ -299,6 +389,6 @@
     var over = current.getBoundingClientRect().right - strip.getBoundingClientRect().right;
     if (over > 0) strip.scrollLeft += over + 16;
   }
-  document.addEventListener("DOMContentLoaded", function () { init(document); showCurrentPlace(); });
+  document.addEventListener("DOMContentLoaded", function () { init(document); showCurrentPlace(); keepForOffline(); });
   document.addEventListener("htmx:afterSwap", function (e) { init(e.target); });
 })();

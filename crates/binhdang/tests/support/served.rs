@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 /// The served binary, ended when dropped; what it printed on standard error is kept.
 pub struct Served {
     child: Child,
+    /// The arguments it was started with, to start it again alike.
+    args: Vec<String>,
     pub base: String,
     printed: Arc<Mutex<Vec<String>>>,
     _dir: Option<tempfile::TempDir>,
@@ -44,49 +46,45 @@ impl Served {
         };
         let addr = format!("127.0.0.1:{port}");
         let today = today.to_string();
-        let mut args = vec![
-            "serve",
-            "--addr",
-            addr.as_str(),
-            "--database-url",
-            url,
-            "--today",
-            &today,
-        ];
-        args.extend_from_slice(extra);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_binhdang"))
-            .args(&args)
-            .env_remove("BINHDANG_DATABASE_URL")
-            .env_remove("BINHDANG_TODAY")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start binhdang serve");
+        let mut args: Vec<String> = ["serve", "--addr", &addr, "--database-url", url, "--today", &today]
+            .into_iter()
+            .map(String::from)
+            .collect();
+        args.extend(extra.iter().map(|a| a.to_string()));
         let printed = Arc::new(Mutex::new(Vec::new()));
-        let lines = BufReader::new(child.stderr.take().unwrap());
-        let sink = printed.clone();
-        std::thread::spawn(move || {
-            for line in lines.lines().map_while(Result::ok) {
-                sink.lock().unwrap().push(line);
-            }
-        });
+        let child = spawn(&args, &printed);
         let served = Served {
             child,
+            args,
             base: format!("http://127.0.0.1:{port}"),
             printed,
             _dir: dir,
         };
+        served.wait_until_serving(1);
+        served
+    }
+
+    /// Starts the server again, on the same port and database, after [`Served::kill`].
+    pub fn restart(&mut self) {
+        let before = self.times_said("binhdang: serving on");
+        self.child = spawn(&self.args, &self.printed);
+        self.wait_until_serving(before + 1);
+    }
+
+    fn wait_until_serving(&self, times: usize) {
         let started = Instant::now();
-        while !served.said("binhdang: serving on") {
+        while self.times_said("binhdang: serving on") < times {
             assert!(
                 started.elapsed() < Duration::from_secs(240),
                 "the server did not start; it printed:\n{}",
-                served.printed.lock().unwrap().join("\n")
+                self.printed()
             );
             std::thread::sleep(Duration::from_millis(200));
         }
-        served
+    }
+
+    fn times_said(&self, what: &str) -> usize {
+        self.printed.lock().unwrap().iter().filter(|l| l.contains(what)).count()
     }
 
     /// Ends the server at once with SIGKILL (what `Child::kill` sends on Unix), as a power
@@ -127,4 +125,25 @@ impl Served {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
+}
+
+/// `binhdang serve` with `args`, its standard error collected into `printed`.
+fn spawn(args: &[String], printed: &Arc<Mutex<Vec<String>>>) -> Child {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_binhdang"))
+        .args(args)
+        .env_remove("BINHDANG_DATABASE_URL")
+        .env_remove("BINHDANG_TODAY")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start binhdang serve");
+    let lines = BufReader::new(child.stderr.take().unwrap());
+    let sink = printed.clone();
+    std::thread::spawn(move || {
+        for line in lines.lines().map_while(Result::ok) {
+            sink.lock().unwrap().push(line);
+        }
+    });
+    child
 }

@@ -83,6 +83,29 @@ pub fn asset_url(name: &str) -> String {
     }
 }
 
+/// `GET /sw.js`: the service worker that keeps entry forms for use offline. Served from the
+/// root so that it may serve every page of the site; never cached long, so that a new build
+/// replaces it.
+pub async fn service_worker() -> Response {
+    root_file(include_bytes!("../../static/sw.js"), "text/javascript; charset=utf-8")
+}
+
+/// `GET /manifest.webmanifest`: what a phone needs to install the interface as an app.
+pub async fn manifest() -> Response {
+    root_file(
+        include_bytes!("../../static/manifest.webmanifest"),
+        "application/manifest+json",
+    )
+}
+
+fn root_file(bytes: &'static [u8], content_type: &'static str) -> Response {
+    let mut r = bytes.into_response();
+    let h = r.headers_mut();
+    h.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    r
+}
+
 /// `GET /static/{file}`
 pub async fn serve(Path(file): Path<String>, headers: HeaderMap) -> Response {
     let Some(asset) = ASSETS.iter().find(|a| a.name == file) else {

@@ -77,6 +77,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route(paths::REGISTERS, get(registers::page).post(registers::save))
         .merge(admin::routes())
         .route("/static/{file}", get(assets::serve))
+        .route("/sw.js", get(assets::service_worker))
+        .route("/manifest.webmanifest", get(assets::manifest))
         .fallback(not_found)
         .layer(from_fn_with_state(state, refusals_as_pages))
         .layer(from_fn(page_headers))
