@@ -331,6 +331,12 @@ on_both_backends_and_days! {
             );
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
+        // The trimmed ECharts bundle draws what the dashboard asks of it: the target lines with
+        // their labels, and the legend of the by-sex lines.
+        let chart_text = js(&b, "return document.querySelector('#chart-series svg').textContent;").await;
+        let chart_text = chart_text.as_str().unwrap_or_default();
+        assert!(chart_text.contains("Mục tiêu 2030"), "no target line: {chart_text}");
+        assert!(chart_text.contains("Nữ") || chart_text.contains("nữ"), "no legend: {chart_text}");
         // Units with a figure are compared, highest first.
         let order = js(
             &b,

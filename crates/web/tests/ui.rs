@@ -351,7 +351,7 @@ async fn static_files_are_embedded_and_cached() {
     assert_eq!(htmx.status, StatusCode::OK);
     assert_eq!(htmx.headers["content-type"], "text/javascript; charset=utf-8");
     assert!(htmx.body.contains("htmx"));
-    let echarts = v.get("/static/echarts-6.1.0.min.js").await;
+    let echarts = v.get("/static/echarts-6.1.0-dashboard.min.js").await;
     assert_eq!(echarts.status, StatusCode::OK);
     assert!(echarts.body.len() > 500_000);
     // Revalidation by ETag.
@@ -367,7 +367,7 @@ async fn static_files_are_embedded_and_cached() {
     // Compressed for clients that accept it.
     let r = v
         .http
-        .get(format!("{}/static/echarts-6.1.0.min.js", v.base))
+        .get(format!("{}/static/echarts-6.1.0-dashboard.min.js", v.base))
         .header("accept-encoding", "gzip")
         .send()
         .await
@@ -966,7 +966,7 @@ on_both_backends! {
         assert!(first < second, "sorted, highest first");
         // Completeness and timeliness of the 38 communes.
         assert!(b.contains("38 đơn vị: 1 đã gửi (2,6%)"), "{b}");
-        assert!(b.contains("src=\"/static/echarts-6.1.0.min.js?v="));
+        assert!(b.contains("src=\"/static/echarts-6.1.0-dashboard.min.js?v="));
 
         // CSV files of each chart and table.
         let csv = v.get(&format!("/bang-dieu-khien/csv?unit=12&period={h1}&indicator=6.1&chart=children")).await;

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use std::sync::OnceLock;
 
 pub const HTMX: &str = "htmx-2.0.11.min.js";
-pub const ECHARTS: &str = "echarts-6.1.0.min.js";
+pub const ECHARTS: &str = "echarts-6.1.0-dashboard.min.js";
 
 struct Asset {
     name: &'static str,
@@ -42,7 +42,7 @@ const ASSETS: &[Asset] = &[
     Asset {
         name: ECHARTS,
         content_type: "text/javascript; charset=utf-8",
-        bytes: include_bytes!("../../static/vendor/echarts-6.1.0.min.js"),
+        bytes: include_bytes!("../../static/vendor/echarts-6.1.0-dashboard.min.js"),
     },
     Asset {
         name: "htmx-LICENSE.txt",
