@@ -107,6 +107,25 @@ impl Store {
         rows.iter().map(summary).collect()
     }
 
+    /// `root` and every unit below it valid on `date`, the upper levels first, then by name:
+    /// what a person choosing a unit by its name picks from.
+    pub async fn units_below_valid_on(&self, root: &UnitSummary, date: Date) -> Result<Vec<UnitSummary>, StoreError> {
+        let sql = format!(
+            "SELECT {UNIT_COLUMNS} FROM unit_ancestors a JOIN units u ON u.id = a.unit_id
+               LEFT JOIN units p ON p.id = u.parent_id
+             WHERE a.ancestor_id = $1
+               AND (u.valid_from IS NULL OR u.valid_from <= $2) AND (u.valid_to IS NULL OR u.valid_to >= $2)"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(root.id)
+            .bind(date_to_text(date))
+            .fetch_all(&self.pool)
+            .await?;
+        let mut units: Vec<UnitSummary> = rows.iter().map(summary).collect::<Result<_, _>>()?;
+        units.sort_by(|a, b| (a.level, &a.name, &a.code).cmp(&(b.level, &b.name, &b.code)));
+        Ok(units)
+    }
+
     /// All versions of a code, oldest first.
     async fn unit_versions(&self, code: &str) -> Result<Vec<UnitSummary>, StoreError> {
         let sql = format!(

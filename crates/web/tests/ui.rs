@@ -579,6 +579,34 @@ async fn post_fields(v: &mut Visitor, path: &str, fields: &[(String, String)]) -
 }
 
 on_both_backends! {
+    async fn a_reviewer_picks_a_commune_by_its_name(backend: Backend) {
+        let app = App::spawn(backend).await;
+        user(&app, "chuyen.vien", Role::Reviewer, "12").await;
+        let mut v = Visitor::new(&app);
+        v.sign_in("chuyen.vien", TEST_PASSWORD).await;
+        let year = this_year();
+        let page = v.get(&format!("/so-theo-doi?period={year}")).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let b = &page.body;
+        assert!(b.contains("<input id=\"pick-unit\" name=\"unit\" type=\"text\" list=\"unit-choices\""), "{b}");
+        assert!(b.contains("<option value=\"03388\">Phường Đoàn Kết (03388) — Tỉnh Lai Châu</option>"), "{b}");
+        // Typed by name, in any case, with or without its kind.
+        for typed in ["Phường Đoàn Kết", "đoàn kết"] {
+            let page = v.get(&format!("/so-theo-doi?unit={}&period={year}", support::visitor::encode(typed))).await;
+            assert_eq!(page.status, StatusCode::OK, "{typed}: {}", page.body);
+            assert!(page.body.contains("Phường Đoàn Kết (03388)") && page.body.contains("value=\"03388\""), "{typed}");
+        }
+        let page = v.get(&format!("/bao-cao?unit={}&period={year}", support::visitor::encode("Đoàn Kết"))).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("Báo cáo: Phường Đoàn Kết"), "{}", page.body);
+        // A name outside the reviewer's province, or of no unit, is refused in words.
+        let page = v.get(&format!("/so-theo-doi?unit={}&period={year}", support::visitor::encode("Phường Ba Đình"))).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.body.contains("Không có đơn vị nào tên &#34;Phường Ba Đình&#34; trong phạm vi của bạn"), "{}", page.body);
+    }
+}
+
+on_both_backends! {
     async fn a_box_someone_else_changed_after_the_form_was_loaded_is_not_overwritten(backend: Backend) {
         let app = App::spawn(backend).await;
         user(&app, "can.bo.xa", Role::Officer, "03388").await;

@@ -128,6 +128,7 @@ struct EntryPage {
     upload_href: String,
     periods: Vec<PeriodChoice>,
     choose_unit: bool,
+    unit_choices: Vec<super::request::UnitChoice>,
     show_all: bool,
     state: String,
     state_class: &'static str,
@@ -376,6 +377,11 @@ async fn build(
         upload_href: format!("{}?unit={}&period={period}", super::paths::UPLOAD, unit.code),
         periods,
         choose_unit: user.role == Role::Admin,
+        unit_choices: if user.role == Role::Admin {
+            super::request::unit_choices(state, session, period.end()).await?
+        } else {
+            Vec::new()
+        },
         show_all,
         state: format::state(workflow_state, lang).to_string(),
         state_class: super::home::state_class(workflow_state),

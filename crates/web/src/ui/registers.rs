@@ -107,6 +107,7 @@ struct RegisterPage {
     tabs: Vec<Tab>,
     periods: Vec<Choice>,
     choose_unit: bool,
+    unit_choices: Vec<super::request::UnitChoice>,
     columns: Vec<Column>,
     rows: Vec<RowView>,
     writable: bool,
@@ -531,6 +532,11 @@ async fn build<T: Summarised>(
             })
             .collect(),
         choose_unit: user.role != Role::Officer,
+        unit_choices: if user.role == Role::Officer {
+            Vec::new()
+        } else {
+            super::request::unit_choices(state, session, period.end()).await?
+        },
         columns: T::FIELDS
             .iter()
             .map(|f| Column {

@@ -48,6 +48,7 @@ struct ReportPage {
     period_label: String,
     periods: Vec<PeriodChoice>,
     choose_unit: bool,
+    unit_choices: Vec<super::request::UnitChoice>,
     state: String,
     state_class: &'static str,
     draft: bool,
@@ -183,6 +184,11 @@ async fn build(
         },
         periods: reporting::period_choices(&programmes, unit, &shown_period, store.today(), lang),
         choose_unit: session.caller.user.role != binhdang_domain::access::Role::Officer,
+        unit_choices: if session.caller.user.role == binhdang_domain::access::Role::Officer {
+            Vec::new()
+        } else {
+            super::request::unit_choices(state, session, window.end()).await?
+        },
         state: match workflow_state {
             Some(s) => format::state(s, lang).to_string(),
             None => session.t("Không theo kỳ báo cáo", "Not a reporting period").to_string(),

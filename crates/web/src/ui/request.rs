@@ -8,6 +8,94 @@ use binhdang_domain::{Period, Window, vn};
 use binhdang_store::UnitSummary;
 use std::collections::HashMap;
 
+/// A unit a person may pick by name: its GSO code, and how it is shown.
+pub struct UnitChoice {
+    pub code: String,
+    /// "Phường Đoàn Kết (03388) — Tỉnh Lai Châu".
+    pub label: String,
+}
+
+/// More choices than this and only the provinces are offered (a national list of communes
+/// would weigh on every page); any unit can still be typed by name or code.
+const MAX_UNIT_CHOICES: usize = 600;
+
+/// The units the signed-in person may pick from on `date`: their own and those below it, by
+/// name, each with its province.
+pub(super) async fn unit_choices(
+    state: &AppState,
+    session: &Session,
+    date: time::Date,
+) -> Result<Vec<UnitChoice>, ApiError> {
+    let mut units = state
+        .store
+        .units_below_valid_on(&session.caller.user.unit, date)
+        .await?;
+    if units.len() > MAX_UNIT_CHOICES {
+        units.retain(|u| u.level <= binhdang_domain::UnitLevel::Province);
+    }
+    let names: HashMap<String, String> = units.iter().map(|u| (u.code.clone(), u.full_name.clone())).collect();
+    Ok(units
+        .iter()
+        .map(|u| {
+            let within = u.parent_code.as_ref().and_then(|p| names.get(p));
+            UnitChoice {
+                code: u.code.clone(),
+                label: match within {
+                    Some(parent) => format!("{} ({}) — {parent}", u.full_name, u.code),
+                    None => format!("{} ({})", u.full_name, u.code),
+                },
+            }
+        })
+        .collect())
+}
+
+/// The code of the unit typed in a picker: a code as it is, or a name (full, "Phường Đoàn
+/// Kết", or bare, "Đoàn Kết", in any letter case) of exactly one unit the person may pick
+/// on `date`; a name that fits none, or several, is refused in words.
+async fn typed_unit(state: &AppState, session: &Session, typed: &str, date: time::Date) -> Result<String, ApiError> {
+    if typed.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Ok(typed.to_string());
+    }
+    let wanted = typed.to_lowercase();
+    let units = state
+        .store
+        .units_below_valid_on(&session.caller.user.unit, date)
+        .await?;
+    let found: Vec<&UnitSummary> = units
+        .iter()
+        .filter(|u| u.full_name.to_lowercase() == wanted || u.name.to_lowercase() == wanted)
+        .collect();
+    match found.as_slice() {
+        [one] => Ok(one.code.clone()),
+        [] => Err(ApiError::invalid(
+            "unit",
+            "unknown_unit",
+            format!("no unit you may choose is named `{typed}`; type its name as the list shows it, or its code"),
+            format!(
+                "Không có đơn vị nào tên \"{typed}\" trong phạm vi của bạn; hãy gõ tên như trong danh sách, hoặc mã đơn vị"
+            ),
+        )),
+        many => Err(ApiError::invalid(
+            "unit",
+            "ambiguous_unit",
+            format!(
+                "several units are named `{typed}`: {}; choose one from the list",
+                many.iter()
+                    .map(|u| format!("{} ({})", u.full_name, u.code))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            format!(
+                "Có nhiều đơn vị tên \"{typed}\": {}; hãy chọn một đơn vị trong danh sách",
+                many.iter()
+                    .map(|u| format!("{} ({})", u.full_name, u.code))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )),
+    }
+}
+
 /// The unit and period a request names, or the user's unit and its current report.
 pub(super) async fn target(
     state: &AppState,
@@ -16,11 +104,10 @@ pub(super) async fn target(
 ) -> Result<(UnitSummary, Period), ApiError> {
     let store = &state.store;
     let user = &session.caller.user;
-    let code = q
-        .get("unit")
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| user.unit.code.clone());
+    let code = match q.get("unit").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        Some(typed) => typed_unit(state, session, typed, store.today()).await?,
+        None => user.unit.code.clone(),
+    };
     let period = match q.get("period").map(|s| s.trim()).filter(|s| !s.is_empty()) {
         Some(p) => p.to_string(),
         None => {
@@ -61,8 +148,11 @@ pub(super) async fn target_window(
             }
         },
     };
-    let code = text("unit").unwrap_or(&session.caller.user.unit.code);
-    let FigureUnitWindow { unit, window } = FigureUnitWindow::of(state, Some(code), Some(&window_text)).await?;
+    let code = match text("unit") {
+        Some(typed) => typed_unit(state, session, typed, state.store.today()).await?,
+        None => session.caller.user.unit.code.clone(),
+    };
+    let FigureUnitWindow { unit, window } = FigureUnitWindow::of(state, Some(&code), Some(&window_text)).await?;
     Ok((unit, window))
 }
 
