@@ -678,12 +678,20 @@ on_both_backends! {
         // A box that is not a number: nothing saved, the message next to it, the typing kept.
         let fields = form_with(
             &page,
-            &[("v.6.1.num.male", "1.260"), ("v.6.1.den.male", "2.000"), ("v.6.1.num.female", "12 người"), ("do", "save")],
+            &[
+                ("v.6.1.num.male", "1.260"),
+                ("v.6.1.den.male", "2.000"),
+                ("v.6.1.num.female", "12 người"),
+                ("v.6.1.den.female", "2,5"),
+                ("do", "save"),
+            ],
         );
         let r = post_fields(&mut v, &path, &fields).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
         assert!(r.body.contains("Chưa lưu: có ô nhập chưa đúng."));
         assert!(r.body.contains("Tử số (nữ): &#34;12 người&#34; không phải số hợp lệ"), "{}", r.body);
+        // In the same pass, what the store would refuse of the boxes that do read.
+        assert!(r.body.contains("2,5 phải là số nguyên"), "one pass: {}", r.body);
         assert!(r.body.contains("aria-invalid=\"true\""));
         assert!(r.body.contains("value=\"1.260\""), "typed input is kept");
         assert!(r.body.contains("value=\"12 người\""));

@@ -766,6 +766,16 @@ pub async fn save(
         see_other(&format!("/nhap-lieu?unit={}&period={period}{all}&msg={msg}", unit.code))
     };
     if !problems.by_field.is_empty() || !problems.general.is_empty() {
+        // All the checks in one pass: what the store would refuse of the boxes that did read
+        // as numbers is said now too, not after the others are mended.
+        if !inputs.is_empty()
+            && let Err(StoreError::Invalid(found)) = state.store.check_values(&unit, &period, &inputs).await
+        {
+            let mut problems = problems;
+            place_problems(&mut problems, found, &names, session.lang);
+            let page = build(&state, &session, &unit, &period, show_all, Some(&typed), problems, None).await?;
+            return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
+        }
         let page = build(&state, &session, &unit, &period, show_all, Some(&typed), problems, None).await?;
         return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
     }
@@ -792,13 +802,7 @@ pub async fn save(
             }
             Err(Refusal::Store(StoreError::Invalid(found))) => {
                 let mut problems = Problems::default();
-                for p in found {
-                    let text = super::message_in(&p, session.lang);
-                    match input_index(&p.field).and_then(|i| names.get(i)) {
-                        Some(name) => problems.by_field.entry(name.clone()).or_default().push(text),
-                        None => problems.general.push(text),
-                    }
-                }
+                place_problems(&mut problems, found, &names, session.lang);
                 let page = build(&state, &session, &unit, &period, show_all, Some(&typed), problems, None).await?;
                 return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
             }
@@ -864,6 +868,17 @@ struct Target<'a> {
     unit: &'a UnitSummary,
     period: &'a Period,
     show_all: bool,
+}
+
+/// Adds the store's refusals to `problems`, each under the box of the input it names.
+fn place_problems(problems: &mut Problems, found: Vec<binhdang_store::FieldProblem>, names: &[String], lang: Lang) {
+    for p in found {
+        let text = super::message_in(&p, lang);
+        match input_index(&p.field).and_then(|i| names.get(i)) {
+            Some(name) => problems.by_field.entry(name.clone()).or_default().push(text),
+            None => problems.general.push(text),
+        }
+    }
 }
 
 /// The input a problem's field names: `values[3].value` names the fourth.
