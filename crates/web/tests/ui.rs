@@ -1299,6 +1299,7 @@ on_both_backends! {
         assert!(card.contains("Mục tiêu</dt><dd>≥ ") && card.contains("quốc gia 2025"), "{card}");
         assert!(card.contains("class=\"badge s-"), "a verdict: {card}");
         assert!(card.contains("Kỳ trước</dt><dd>Năm 2023: 50,0%"), "{card}");
+        assert!(card.contains("<span class=\"trend-better\">↑ +25,0 (tốt hơn)</span>"), "the change: {card}");
         // The figures come before the decision, which the top of the page points to.
         let (figures, decision) = (b.find("id=\"r-1.1\"").unwrap(), b.find("id=\"decide-h\"").unwrap());
         assert!(figures < decision, "the figures are read before approving");
@@ -1306,5 +1307,17 @@ on_both_backends! {
         // A report sent on time carries no flag.
         let page = reviewer.get("/xet-duyet?unit=03388&period=2023").await;
         assert!(!page.body.contains("id=\"late\""));
+        // An indicator with an error is read first, whatever its place in the catalogue.
+        let (unit, period) = store.resolve_unit_period("03388", "2023").await.unwrap();
+        let wrong = vec![
+            binhdang_store::ValueInput { disaggregation: Some("male".into()), ..totals(&[("6.1.num", 5)]).remove(0) },
+            binhdang_store::ValueInput { disaggregation: Some("male".into()), ..totals(&[("6.1.den", 4)]).remove(0) },
+        ];
+        store.write_values(&unit, &period, &wrong, &actor("seed")).await.unwrap();
+        let page = reviewer.get("/xet-duyet?unit=03388&period=2023").await;
+        let b = &page.body;
+        let (error_card, fine_card) = (b.find("id=\"r-6.1\"").unwrap(), b.find("id=\"r-1.1\"").unwrap());
+        assert!(error_card < fine_card, "errors first");
+        assert!(b[error_card..fine_card].contains("error-text"), "{}", &b[error_card..fine_card]);
     }
 }

@@ -4,7 +4,7 @@
 use crate::lang::Lang;
 use binhdang_domain::assessment::Status;
 use binhdang_domain::calendar::Timeliness;
-use binhdang_domain::catalogue::{Indicator, MeasureKind, Target, TargetOp};
+use binhdang_domain::catalogue::{Direction, Indicator, MeasureKind, Target, TargetOp};
 use binhdang_domain::workflow::State;
 use binhdang_domain::{Period, vn};
 use rust_decimal::Decimal;
@@ -146,4 +146,40 @@ pub fn target_source(t: &binhdang_store::TargetUsed, lang: Lang) -> String {
         (_, Lang::Vi) => format!("quốc gia {}", t.applies_to),
         (_, Lang::En) => format!("national {}", t.applies_to),
     }
+}
+
+/// The change since the previous report: its arrow, its text (`+2,5 (tốt hơn)`) and its
+/// class, better or worse by the indicator's direction.
+pub fn trend(delta: Decimal, direction: Direction, lang: Lang) -> (&'static str, String, &'static str) {
+    let better = match direction {
+        Direction::Higher => delta > Decimal::ZERO,
+        Direction::Lower => delta < Decimal::ZERO,
+    };
+    let arrow = if delta > Decimal::ZERO {
+        "↑"
+    } else if delta < Decimal::ZERO {
+        "↓"
+    } else {
+        "→"
+    };
+    let sign = if delta > Decimal::ZERO { "+" } else { "" };
+    let words = match (delta.is_zero(), better, lang) {
+        (true, _, Lang::Vi) => "không đổi",
+        (true, _, Lang::En) => "unchanged",
+        (false, true, Lang::Vi) => "tốt hơn",
+        (false, false, Lang::Vi) => "kém hơn",
+        (false, true, Lang::En) => "better",
+        (false, false, Lang::En) => "worse",
+    };
+    (
+        arrow,
+        format!("{sign}{} ({words})", binhdang_domain::vn::format_number(delta, Some(1))),
+        if delta.is_zero() {
+            ""
+        } else if better {
+            "trend-better"
+        } else {
+            "trend-worse"
+        },
+    )
 }

@@ -42,6 +42,12 @@ pub struct IndicatorRow {
     pub status_class: &'static str,
     /// The figure of the report before (`Năm 2024: 61,0%`); empty when there was none.
     pub previous: String,
+    /// The change since then, better or worse by the indicator's direction (`↑ +2,4 (tốt
+    /// hơn)`); empty without both figures.
+    pub change: String,
+    pub change_class: &'static str,
+    /// 0 with an error, 1 with a warning not explained, 2 otherwise: what a reviewer reads first.
+    pub urgency: u8,
     pub values: Vec<ValueRow>,
     pub findings: Vec<FindingRow>,
 }
@@ -238,10 +244,12 @@ async fn build(
     let role = session.caller.user.role;
 
     let mut placed = vec![false; report.findings.len()];
-    let rows = indicators
+    let mut rows: Vec<IndicatorRow> = indicators
         .iter()
         .filter_map(|indicator| report.indicator_row(indicator, &mut placed))
         .collect();
+    // Errors first, then warnings still unexplained, each group in catalogue order.
+    rows.sort_by_key(|r| r.urgency);
     let other_findings = report
         .findings
         .iter()
@@ -355,6 +363,7 @@ impl Report<'_> {
             )
         });
         let mut found = Vec::new();
+        let mut urgency = 2;
         for (i, f) in self.findings.iter().enumerate() {
             if f.values
                 .iter()
@@ -362,6 +371,11 @@ impl Report<'_> {
             {
                 placed[i] = true;
                 found.push(finding_row(f, lang));
+                if f.severity == Severity::Error {
+                    urgency = 0;
+                } else if f.needs_explanation && !f.explained {
+                    urgency = urgency.min(1);
+                }
             }
         }
         if own.is_empty() && found.is_empty() {
@@ -382,11 +396,19 @@ impl Report<'_> {
         let status = assessed
             .map(|a| a.status)
             .unwrap_or(binhdang_domain::assessment::Status::NoData);
-        let previous = self
+        let previous_value = self
             .previous_figures
             .iter()
             .find(|f| f.indicator == indicator.code)
-            .and_then(|f| f.value)
+            .and_then(|f| f.value);
+        let (change, change_class) = match (figure, previous_value) {
+            (Some(now), Some(then)) => {
+                let (arrow, text, class) = format::trend(now - then, indicator.direction, lang);
+                (format!("{arrow} {text}"), class)
+            }
+            _ => (String::new(), ""),
+        };
+        let previous = previous_value
             .map(|v| {
                 format!(
                     "{}: {}",
@@ -407,6 +429,9 @@ impl Report<'_> {
             status: format::status(status, lang).to_string(),
             status_class: format::status_class(status),
             previous,
+            change,
+            change_class,
+            urgency,
             values: own.iter().map(|v| self.value_row(v)).collect(),
             findings: found,
         })

@@ -16,7 +16,6 @@ use binhdang_domain::Period;
 use binhdang_domain::Target;
 use binhdang_domain::Window;
 use binhdang_domain::access::Reach;
-use binhdang_domain::catalogue::Direction;
 use binhdang_store::Figure;
 use binhdang_store::Sums;
 use binhdang_store::UnitSummary;
@@ -70,7 +69,7 @@ impl AssessmentTable<'_> {
         };
         let before = self.previous_figures.get(&a.indicator).copied().flatten();
         let (trend_arrow, trend_text, trend_class) = match (a.figure.value, before, ind) {
-            (Some(now), Some(then), Some(i)) => trend(now - then, i.direction, lang),
+            (Some(now), Some(then), Some(i)) => format::trend(now - then, i.direction, lang),
             _ => ("", format::NONE.into(), ""),
         };
         // A verdict on a figure most of the units have not reported yet would mislead.
@@ -164,42 +163,6 @@ pub(super) fn coverage(figure: &Figure, lang: Lang) -> String {
         });
     }
     said.join("; ")
-}
-
-/// The change since the previous report: its arrow, its text (`+2,5 (tốt hơn)`) and its
-/// class, better or worse by the indicator's direction.
-pub(super) fn trend(delta: Decimal, direction: Direction, lang: Lang) -> (&'static str, String, &'static str) {
-    let better = match direction {
-        Direction::Higher => delta > Decimal::ZERO,
-        Direction::Lower => delta < Decimal::ZERO,
-    };
-    let arrow = if delta > Decimal::ZERO {
-        "↑"
-    } else if delta < Decimal::ZERO {
-        "↓"
-    } else {
-        "→"
-    };
-    let sign = if delta > Decimal::ZERO { "+" } else { "" };
-    let words = match (delta.is_zero(), better, lang) {
-        (true, _, Lang::Vi) => "không đổi",
-        (true, _, Lang::En) => "unchanged",
-        (false, true, Lang::Vi) => "tốt hơn",
-        (false, false, Lang::Vi) => "kém hơn",
-        (false, true, Lang::En) => "better",
-        (false, false, Lang::En) => "worse",
-    };
-    (
-        arrow,
-        format!("{sign}{} ({words})", binhdang_domain::vn::format_number(delta, Some(1))),
-        if delta.is_zero() {
-            ""
-        } else if better {
-            "trend-better"
-        } else {
-            "trend-worse"
-        },
-    )
 }
 
 /// The specifications of the two charts (as JSON for the page's script), and how many of
