@@ -102,6 +102,11 @@ on_both_backends! {
             assert!(batch_page.body.contains(text), "{text}");
         }
         assert_eq!(stored(&app).await, [], "nothing is stored on upload");
+        // Each element box says its element's name, and offers every element by name.
+        let b = &batch_page.body;
+        assert!(b.contains("list=\"element-choices\""), "{b}");
+        assert!(b.contains("<datalist id=\"element-choices\">"), "{b}");
+        assert!(b.contains("<option value=\"2.3.num\">2.3.num — "), "{b}");
 
         let id = location.rsplit('/').next().unwrap();
         let (_, batch) = app.get(&format!("/api/v1/imports/{id}")).await;

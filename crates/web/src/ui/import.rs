@@ -45,6 +45,8 @@ pub struct Row {
     pub figure: String,
     pub indicator: String,
     pub element: String,
+    /// The element's name, said under its code.
+    pub element_name: String,
     pub disaggregation: String,
     /// The value as Vietnamese write it (1.260; 63,6).
     pub value: String,
@@ -70,6 +72,8 @@ struct BatchPage {
     period_label: String,
     open: bool,
     rows: Vec<Row>,
+    /// Every data element by code and name, for the element boxes' list.
+    elements: Vec<(String, String)>,
     breakdowns: Vec<(&'static str, &'static str)>,
     decisions: Vec<(&'static str, &'static str)>,
 }
@@ -187,6 +191,7 @@ fn body_too_large(headers: &HeaderMap) -> bool {
 
 fn build(
     session: &Session,
+    elements: &[binhdang_domain::DataElement],
     batch: &ImportBatch,
     problems: &HashMap<i64, String>,
     notice: Option<(&'static str, String)>,
@@ -202,11 +207,20 @@ fn build(
             .map(|d| vn::format_number(d, None))
             .unwrap_or_else(|_| s.to_string())
     };
+    let element_label = |e: &binhdang_domain::DataElement| {
+        let name = if en { &e.name_en } else { &e.name_vi };
+        format!("{} — {name}", e.code)
+    };
     let rows = batch
         .proposals
         .iter()
         .map(|p| {
             let (element, disaggregation, value) = p.effective();
+            let element_name = elements
+                .iter()
+                .find(|e| e.code == element)
+                .map(|e| if en { e.name_en.clone() } else { e.name_vi.clone() })
+                .unwrap_or_default();
             Row {
                 id: p.id,
                 line: p.proposed.line,
@@ -214,6 +228,7 @@ fn build(
                 figure: p.proposed.figure.clone(),
                 indicator: p.proposed.indicator.clone(),
                 element: element.to_string(),
+                element_name,
                 disaggregation: disaggregation.to_string(),
                 value: vn_value(value),
                 proposed: format!(
@@ -265,6 +280,7 @@ fn build(
         period_label,
         open: batch.is_open(),
         rows,
+        elements: elements.iter().map(|e| (e.code.clone(), element_label(e))).collect(),
         breakdowns: Disaggregation::ALL
             .iter()
             .map(|d| (d.as_str(), if en { d.as_str() } else { d.name_vi() }))
@@ -312,7 +328,13 @@ pub async fn batch_page(
     };
     Ok(render(
         StatusCode::OK,
-        &build(&session, &batch, &HashMap::new(), notice),
+        &build(
+            &session,
+            &state.store.data_elements().await?,
+            &batch,
+            &HashMap::new(),
+            notice,
+        ),
     ))
 }
 
@@ -370,10 +392,17 @@ pub async fn decide(
             .to_string();
         return Ok(render(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &build(&session, &batch, &problems, Some(("error", text))),
+            &build(
+                &session,
+                &state.store.data_elements().await?,
+                &batch,
+                &problems,
+                Some(("error", text)),
+            ),
         ));
     }
     let actor = session.caller.actor();
+    let elements = state.store.data_elements().await?;
     let refused = |e: StoreError, batch: &ImportBatch| -> Result<Response, ApiError> {
         let StoreError::Invalid(list) = e else {
             return Err(e.into());
@@ -407,7 +436,7 @@ pub async fn decide(
         }
         Ok(render(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &build(&session, batch, &by_row, Some(("error", text))),
+            &build(&session, &elements, batch, &by_row, Some(("error", text))),
         ))
     };
     if let Err(e) = state.store.decide_import(&batch, &decisions, &actor).await {
