@@ -169,6 +169,7 @@ pub(super) fn assessment_figures(data: &Data, lang: Lang) -> Figures {
             pick("muc_tieu", "target"),
             pick("nguon_muc_tieu", "target_source"),
             pick("danh_gia", "status"),
+            pick("don_vi_bao_cao", "units_reported"),
             pick("gia_tri_ky_truoc", "previous_value"),
         ],
         rows: data
@@ -193,7 +194,11 @@ pub(super) fn assessment_figures(data: &Data, lang: Lang) -> Figures {
                             .map(|t| format!("{} {}", t.source, t.applies_to))
                             .unwrap_or_default(),
                     ),
-                    Item::Text(format::status(a.status, lang).to_string()),
+                    Item::Text(super::tables::verdict(a, lang).0),
+                    Item::Text(match a.figure.completeness.expected {
+                        0 => String::new(),
+                        expected => format!("{}/{expected}", a.figure.completeness.reported),
+                    }),
                     Item::Value(data.previous_figures.get(&a.indicator).copied().flatten()),
                 ]
             })

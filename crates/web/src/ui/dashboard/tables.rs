@@ -72,19 +72,7 @@ impl AssessmentTable<'_> {
             (Some(now), Some(then), Some(i)) => format::trend(now - then, i.direction, lang),
             _ => ("", format::NONE.into(), ""),
         };
-        // A verdict on a figure most of the units have not reported yet would mislead.
-        let (status, status_class) = if too_few_reported(&a.figure) {
-            (
-                lang.pick("Chưa đủ đơn vị báo cáo để đánh giá", "Too few units reported to judge")
-                    .to_string(),
-                "s-no_data",
-            )
-        } else {
-            (
-                format::status(a.status, lang).to_string(),
-                format::status_class(a.status),
-            )
-        };
+        let (status, status_class) = verdict(a, lang);
         let progress_2030 = match (ind, a.figure.value) {
             (Some(i), Some(value)) if i.measure != binhdang_domain::MeasureKind::Narrative => {
                 let target = self
@@ -133,6 +121,23 @@ pub(super) fn too_few_reported(figure: &Figure) -> bool {
     let c = &figure.completeness;
     let (n, d) = MIN_REPORTED_SHARE;
     c.expected > 1 && c.reported * d < c.expected * n
+}
+
+/// The verdict said of an assessed figure, and its class; none on a figure most of the units
+/// have not reported yet, which would mislead (the page and the downloads alike).
+pub(super) fn verdict(a: &binhdang_store::Assessment, lang: Lang) -> (String, &'static str) {
+    if too_few_reported(&a.figure) {
+        (
+            lang.pick("Chưa đủ đơn vị báo cáo để đánh giá", "Too few units reported to judge")
+                .to_string(),
+            "s-no_data",
+        )
+    } else {
+        (
+            format::status(a.status, lang).to_string(),
+            format::status_class(a.status),
+        )
+    }
 }
 
 /// What a figure rests on, said beside it: how many of the units that collect it reported
