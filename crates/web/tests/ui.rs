@@ -579,6 +579,38 @@ async fn post_fields(v: &mut Visitor, path: &str, fields: &[(String, String)]) -
 }
 
 on_both_backends! {
+    async fn the_countrys_dashboard_shows_the_34_provinces_on_a_tile_map(backend: Backend) {
+        let db = binhdang_store::testing::TestDb::new(backend).await;
+        db.store.load_catalogue(&binhdang_store::seed::shipped_catalogue().unwrap()).await.unwrap();
+        db.store.load_units(&binhdang_store::seed::UnitFiles::shipped()).await.unwrap();
+        db.store.load_programmes(&binhdang_domain::calendar::default_programmes()).await.unwrap();
+        let app = App::spawn_on(db).await;
+        user(&app, "lanh.dao.tw", Role::Leader, "VN").await;
+        let h1 = format!("{}H1", this_year());
+        // Every commune of Lai Châu reached (above the national target); none elsewhere.
+        let communes = app.db.store.units_valid_on(time::Date::from_calendar_date(this_year(), time::Month::June, 30).unwrap(), Some(binhdang_domain::UnitLevel::Commune), Some(&binhdang_domain::UnitCode::parse("12").unwrap())).await.unwrap();
+        for commune in &communes {
+            let (unit, period) = app.db.store.resolve_unit_period(&commune.code, &h1).await.unwrap();
+            app.db.store.write_values(&unit, &period, &totals(&[("6.1.num", 90), ("6.1.den", 100)]), &actor("seed")).await.unwrap();
+        }
+        let mut v = Visitor::new(&app);
+        v.sign_in("lanh.dao.tw", TEST_PASSWORD).await;
+        let page = v.get(&format!("/bang-dieu-khien?unit=VN&period={h1}&indicator=6.1")).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let map = page.body.split("id=\"tile-map\"").nth(1).expect("a tile map").split("</figure>").next().unwrap();
+        assert_eq!(map.matches("<li style=\"grid-row:").count(), 34, "{map}");
+        assert!(map.contains("mục tiêu quốc gia ≥ "), "{map}");
+        let lai_chau = map.split("grid-row:1;grid-column:2").nth(1).unwrap().split("</li>").next().unwrap();
+        assert!(lai_chau.contains(&format!("href=\"/bang-dieu-khien?unit=12&#38;period={h1}&#38;indicator=6.1\"")), "{lai_chau}");
+        assert!(lai_chau.contains("s-exceeded") && lai_chau.contains("90,0%"), "{lai_chau}");
+        assert!(map.contains("class=\"tile s-no_data\""), "the others have no figure");
+        // A province's dashboard has no map of provinces.
+        let page = v.get(&format!("/bang-dieu-khien?unit=12&period={h1}&indicator=6.1")).await;
+        assert!(!page.body.contains("id=\"tile-map\""));
+    }
+}
+
+on_both_backends! {
     async fn a_reviewer_picks_a_commune_by_its_name(backend: Backend) {
         let app = App::spawn(backend).await;
         user(&app, "chuyen.vien", Role::Reviewer, "12").await;

@@ -30,7 +30,11 @@ pub fn client_with_token(token: &str) -> reqwest::Client {
 
 impl App {
     pub async fn spawn(backend: Backend) -> App {
-        let db = TestDb::with_provinces(backend, &["12", "02"]).await;
+        App::spawn_on(TestDb::with_provinces(backend, &["12", "02"]).await).await
+    }
+
+    /// The server on a database the test has prepared.
+    pub async fn spawn_on(db: TestDb) -> App {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(binhdang_web::serve(listener, db.store.clone()));

@@ -8,6 +8,7 @@
 
 mod downloads;
 mod tables;
+mod tiles;
 
 pub use downloads::{csv, xlsx};
 
@@ -137,6 +138,10 @@ pub(super) struct DashboardPage {
     children_missing: usize,
     children: Vec<ChildRow>,
     children_level: String,
+    /// The provinces as a tile grid map, on the country's dashboard (empty elsewhere).
+    tiles: Vec<tiles::Tile>,
+    /// The target the tiles are judged against, said in the caption.
+    tiles_target: String,
     completeness: Vec<CompletenessRow>,
     completeness_summary: String,
     csv_base: String,
@@ -407,6 +412,7 @@ async fn build(
     let series_rows = series_rows(&series, &indicator, lang);
     let by_sex = sex_rows(&series, &indicator, lang);
     let child_rows = child_rows(&children, &indicator, &window, data_q);
+    let (tiles, tiles_target) = tiles::tile_map(session, &children, &indicator, &window, data_q);
     let (completeness, completeness_summary) = match &status {
         Some(report) => (completeness_rows(report, lang), completeness_summary(report, lang)),
         None => (Vec::new(), String::new()),
@@ -489,6 +495,8 @@ async fn build(
         children_missing: charts.children_missing,
         children: child_rows,
         children_level,
+        tiles,
+        tiles_target,
         completeness,
         completeness_summary,
         csv_base: download_base("csv", &unit, &window, &indicator, sums),
