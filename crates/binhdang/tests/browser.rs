@@ -535,6 +535,8 @@ on_both_backends_and_days! {
         type_into(&b, "#v-6-1-den-female", "2.500").await;
         click(&b, "#save").await;
         wait_for_text(&b, "Chưa có mạng: các số đã nhập được giữ trên thiết bị này").await;
+        assert_contrast(&b, "entry form saved without a connection").await;
+        screenshot(&b, "entry-offline-phone.png").await;
 
         // Opened again without a connection: the form comes from the phone, figures and all.
         b.client.goto(&entry).await.unwrap();
@@ -575,6 +577,9 @@ on_both_backends_and_days! {
         );
         assert_eq!(value_of(&b, "#v-6-1-num-female").await, "1.500", "the officer's figure is still in its box");
         assert_eq!(attr_of(&b, "#v-6-1-num-female", "aria-invalid").await.as_deref(), Some("true"));
+        assert_contrast(&b, "entry form after a queued save met a colleague's change").await;
+        scroll_to(&b, "#v-6-1-num-female").await;
+        screenshot(&b, "entry-conflict-phone.png").await;
         b.close().await;
     }
 }
