@@ -596,8 +596,18 @@ on_both_backends_and_days! {
         click(&b, "a[href='/quan-tri/nguoi-dung']").await;
         wait_for_text(&b, "Thêm tài khoản").await;
         type_into(&b, "#add-username", "can.bo.doanket").await;
-        // The unit is named as its code is typed (htmx).
-        type_into(&b, "#add-unit", "03388").await;
+        // The unit is found by its name typed without diacritics (htmx); choosing it puts
+        // its code in the box, which then names it.
+        type_into(&b, "#add-unit", "doan ket").await;
+        let pick = "#add-unit-name .unit-pick[data-code='03388']";
+        let started = Instant::now();
+        while js(&b, &format!("return document.querySelector({pick:?}) !== null;")).await != json!(true) {
+            assert!(started.elapsed() < Duration::from_secs(10), "no unit was offered for the name typed");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(text_of(&b, pick).await, "Phường Đoàn Kết — Tỉnh Lai Châu (03388)");
+        click(&b, pick).await;
+        assert_eq!(value_of(&b, "#add-unit").await, "03388");
         let started = Instant::now();
         while text_of(&b, "#add-unit-name").await != "Phường Đoàn Kết" {
             assert!(

@@ -348,6 +348,21 @@ pub fn parse_canonical(input: &str) -> Result<Decimal, NumberError> {
     build(negative, int_digits, frac_digits, s)
 }
 
+/// A name as a search compares it: lower case, every diacritic dropped and `đ` read as `d`,
+/// so that "doan ket", "Đoàn Kết" and "ĐOÀN KẾT" are the same key — people on phones often
+/// type without the Vietnamese keyboard.
+pub fn search_key(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == 'đ' { 'd' } else { c })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// `dd/mm/yyyy`, e.g. `05/03/2024`.
 pub fn format_date(d: Date) -> String {
     format!("{:02}/{:02}/{:04}", d.day(), u8::from(d.month()), d.year())
@@ -483,6 +498,17 @@ pub fn format_date_long(d: Date) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn search_keys_ignore_case_marks_and_spacing() {
+        use super::search_key;
+        assert_eq!(search_key("Phường  Đoàn Kết"), "phuong doan ket");
+        assert_eq!(search_key("ĐOÀN KẾT"), search_key("doan ket"));
+        // Decomposed input (marks typed separately) gives the same key as composed.
+        assert_eq!(search_key("Tam \u{110}\u{1b0}\u{1a1}\u{300}ng"), "tam duong");
+        assert_eq!(search_key("Thị trấn Tam Đường"), "thi tran tam duong");
+        assert_ne!(search_key("Tam Đường"), search_key("Tam Đảo"));
+    }
+
     use super::*;
     use proptest::prelude::*;
     use time::macros::date;

@@ -54,7 +54,7 @@ pub use imports::{Decision, DecisionInput, ImportBatch, ImportProposal, NewImpor
 pub use narratives::{MAX_NARRATIVE_CHARS, NARRATIVE_SECTIONS};
 pub use rollup::Sums;
 pub use rules::HISTORY_WINDOW;
-pub use units::{Succession, UnitDetail, UnitSummary};
+pub use units::{Succession, UnitDetail, UnitMatch, UnitSummary};
 pub use values::{Actor, RawValue, StoredValue, ValueInput, WriteSummary, bad_period, unknown_unit};
 pub use verify::{AuditBreak, AuditProblem, CellMismatch, CellProblem, SumsCheck, UnauditedValue, VerifyReport};
 pub use workflow::{ChildStatus, StatusReport, Submission, TransitionRequest};

@@ -2,7 +2,7 @@
 //! one another.
 
 use crate::{Store, StoreError, date_to_text, text_to_date};
-use binhdang_domain::{AdminUnit, Agency, Period, UnitCode, UnitLevel, Validity};
+use binhdang_domain::{AdminUnit, Agency, Period, UnitCode, UnitLevel, Validity, vn};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -44,6 +44,19 @@ pub struct Succession {
     pub unit: UnitSummary,
     pub kind: String,
     pub effective: Date,
+}
+
+/// A unit found by its name: the unit it lies in (to tell namesakes apart) and, for a unit
+/// that no longer stood on the day searched, where it went.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitMatch {
+    #[serde(flatten)]
+    pub unit: UnitSummary,
+    /// The full name of the unit it lay in when it stood (`Tỉnh Lai Châu`).
+    pub within: Option<String>,
+    /// Empty when the unit stood on the day searched; else the units it went into by then,
+    /// or, for one that was abolished (a district), the unit that now holds its area.
+    pub now: Vec<UnitSummary>,
 }
 
 const UNIT_COLUMNS: &str = "u.id, u.code, u.level, u.name, u.kind, p.code AS parent_code, u.valid_from, u.valid_to";
@@ -124,6 +137,115 @@ impl Store {
         let mut units: Vec<UnitSummary> = rows.iter().map(summary).collect::<Result<_, _>>()?;
         units.sort_by(|a, b| (a.level, &a.name, &a.code).cmp(&(b.level, &b.name, &b.code)));
         Ok(units)
+    }
+
+    /// Units at or below `root` whose name or code fits `typed`, as one searches while typing:
+    /// every word of the text within the unit's full name or its parent's (at least one
+    /// within its own), case and diacritics ignored ([`vn::search_key`]), or a code that
+    /// begins with it. Units that stood on `date` come first, then those that had ended by
+    /// then (the 2025 reform's old provinces, districts and communes), each with where it
+    /// went; units not yet founded on `date` are left out. Exact names rank first. At most
+    /// `limit` units.
+    pub async fn search_units(
+        &self,
+        root: &UnitSummary,
+        typed: &str,
+        date: Date,
+        limit: usize,
+    ) -> Result<Vec<UnitMatch>, StoreError> {
+        let key = vn::search_key(typed);
+        if key.is_empty() {
+            return Ok(Vec::new());
+        }
+        let words: Vec<&str> = key.split(' ').collect();
+        let sql = format!(
+            "SELECT {UNIT_COLUMNS}, p.kind AS parent_kind, p.name AS parent_name
+             FROM unit_ancestors a JOIN units u ON u.id = a.unit_id LEFT JOIN units p ON p.id = u.parent_id
+             WHERE a.ancestor_id = $1 AND (u.valid_from IS NULL OR u.valid_from <= $2)"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(root.id)
+            .bind(date_to_text(date))
+            .fetch_all(&self.pool)
+            .await?;
+        let code_typed = typed.trim();
+        let mut found = Vec::new();
+        for row in &rows {
+            let unit = summary(row)?;
+            let within = match (
+                row.try_get::<Option<String>, _>("parent_kind")?,
+                row.try_get::<Option<String>, _>("parent_name")?,
+            ) {
+                (Some(kind), Some(name)) if !kind.is_empty() => Some(format!("{kind} {name}")),
+                (_, name) => name,
+            };
+            let own = vn::search_key(&unit.full_name);
+            let rank = if unit.code == code_typed || own == key || vn::search_key(&unit.name) == key {
+                0
+            } else if unit.code.starts_with(code_typed)
+                || own.starts_with(&key)
+                || vn::search_key(&unit.name).starts_with(&key)
+            {
+                1
+            } else {
+                let parent = within.as_deref().map(vn::search_key).unwrap_or_default();
+                let fits = words.iter().all(|w| own.contains(w) || parent.contains(w))
+                    && words.iter().any(|w| own.contains(w));
+                if !fits {
+                    continue;
+                }
+                2
+            };
+            let ended = !validity_of(&unit).contains(date);
+            found.push((
+                (rank, ended, unit.level, unit.name.clone(), unit.code.clone()),
+                unit,
+                within,
+            ));
+        }
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        found.truncate(limit);
+        let mut matches = Vec::with_capacity(found.len());
+        for ((_, ended, ..), unit, within) in found {
+            let now = if ended {
+                self.where_it_went(unit.id, date).await?
+            } else {
+                Vec::new()
+            };
+            matches.push(UnitMatch { unit, within, now });
+        }
+        Ok(matches)
+    }
+
+    /// The units an ended unit went into that stood on `date`, else the lowest unit standing
+    /// then that holds it (what an abolished district's area lies in now).
+    async fn where_it_went(&self, id: i64, date: Date) -> Result<Vec<UnitSummary>, StoreError> {
+        let standing = "(u.valid_from IS NULL OR u.valid_from <= $2) AND (u.valid_to IS NULL OR u.valid_to >= $2)";
+        let sql = format!(
+            "SELECT {UNIT_COLUMNS} FROM unit_successions s JOIN units u ON u.id = s.successor_id
+               LEFT JOIN units p ON p.id = u.parent_id
+             WHERE s.predecessor_id = $1 AND {standing} ORDER BY u.code"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .bind(date_to_text(date))
+            .fetch_all(&self.pool)
+            .await?;
+        if !rows.is_empty() {
+            return rows.iter().map(summary).collect();
+        }
+        let sql = format!(
+            "SELECT {UNIT_COLUMNS} FROM unit_ancestors a JOIN units u ON u.id = a.ancestor_id
+               LEFT JOIN units p ON p.id = u.parent_id
+             WHERE a.unit_id = $1 AND a.ancestor_id <> $1 AND {standing}"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .bind(date_to_text(date))
+            .fetch_all(&self.pool)
+            .await?;
+        let holders: Vec<UnitSummary> = rows.iter().map(summary).collect::<Result<_, _>>()?;
+        Ok(holders.into_iter().max_by_key(|u| u.level).into_iter().collect())
     }
 
     /// All versions of a code, oldest first.

@@ -382,3 +382,49 @@ on_both_backends! {
         other.close().await;
     }
 }
+
+fn codes(units: &[binhdang_store::UnitSummary]) -> Vec<&str> {
+    units.iter().map(|u| u.code.as_str()).collect()
+}
+
+on_both_backends! {
+    async fn units_are_found_by_name_typed_any_way_and_old_ones_say_where_they_went(backend: Backend) {
+        let db = TestDb::with_provinces(backend, &["02", "08", "12"]).await;
+        let on = date!(2026 - 01 - 01);
+        let country = db.store.unit_on("VN", on).await.unwrap();
+        let search = |root: binhdang_store::UnitSummary, typed: &'static str, day| {
+            let store = db.store.clone();
+            async move { store.search_units(&root, typed, day, 20).await.unwrap() }
+        };
+
+        // Typed without diacritics: today's ward first, then the old one it replaced.
+        let found = search(country.clone(), "doan ket", on).await;
+        assert_eq!((found[0].unit.code.as_str(), found[0].unit.full_name.as_str()), ("03388", "Phường Đoàn Kết"));
+        assert_eq!(found[0].within.as_deref(), Some("Tỉnh Lai Châu"));
+        assert!(found[0].now.is_empty(), "a standing unit went nowhere");
+        let old = found.iter().find(|m| m.unit.code == "03389").expect("the old ward is found too");
+        assert_eq!(codes(&old.now), ["03388"], "the old ward went into the new one");
+
+        // An abolished district: its area lies in its province now.
+        let district = search(country.clone(), "Huyện TAM ĐƯỜNG", on).await;
+        assert_eq!(district[0].unit.code, "106");
+        assert_eq!(codes(&district[0].now), ["12"]);
+
+        // A merged province went into the new one; its exact name ranks before wards named after it.
+        let ha_giang = search(country.clone(), "ha giang", on).await;
+        assert_eq!(ha_giang[0].unit.code, "02");
+        assert_eq!(codes(&ha_giang[0].now), ["08"]);
+        assert!(ha_giang.iter().any(|m| m.unit.full_name == "Phường Hà Giang 1" && m.now.is_empty()));
+
+        // Before the reform the old ward stands and today's is not founded yet.
+        let before = search(country.clone(), "doan ket", date!(2024 - 06 - 01)).await;
+        assert!(before.iter().any(|m| m.unit.code == "03389" && m.now.is_empty()), "{before:?}");
+        assert!(!before.iter().any(|m| m.unit.code == "03388"), "{before:?}");
+
+        // A code, and the scope: nothing of Tuyên Quang under Lai Châu.
+        assert_eq!(search(country.clone(), "03388", on).await[0].unit.full_name, "Phường Đoàn Kết");
+        let lai_chau = db.store.unit_on("12", on).await.unwrap();
+        assert!(search(lai_chau.clone(), "ha giang", on).await.is_empty());
+        assert!(search(lai_chau, "   ", on).await.is_empty(), "nothing typed, nothing found");
+    }
+}

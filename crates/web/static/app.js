@@ -389,6 +389,18 @@
     var over = current.getBoundingClientRect().right - strip.getBoundingClientRect().right;
     if (over > 0) strip.scrollLeft += over + 16;
   }
+  // A unit found by name (the list under a unit box): its code goes into the box, which
+  // then says the unit's name (htmx listens for the input event).
+  document.addEventListener("click", function (e) {
+    var pick = e.target.closest ? e.target.closest(".unit-pick") : null;
+    if (!pick) return;
+    var holder = pick.closest("[data-for]");
+    var box = holder && document.getElementById(holder.getAttribute("data-for"));
+    if (!box) return;
+    box.value = pick.getAttribute("data-code");
+    box.dispatchEvent(new Event("input", { bubbles: true }));
+    box.focus();
+  });
   document.addEventListener("DOMContentLoaded", function () { init(document); showCurrentPlace(); keepForOffline(); });
   document.addEventListener("htmx:afterSwap", function (e) { init(e.target); });
 })();

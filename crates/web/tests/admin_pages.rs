@@ -214,7 +214,7 @@ on_both_backends! {
             ("unit", "12"), ("agency", ""), ("password", "")]).await;
         assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(error_text(&taken, "add-username-error"), "Tên đăng nhập `tester` đã có người dùng");
-        assert!(taken.body.contains(">Tỉnh Lai Châu</p>"), "the unit typed is named: {}", taken.body);
+        assert!(taken.body.contains(">Tỉnh Lai Châu</div>"), "the unit typed is named: {}", taken.body);
         let short = post_form(&mut admin, page, &[("do", "add"), ("username", "Có Dấu"), ("role", "officer"),
             ("unit", "12"), ("agency", "khong-co"), ("password", "ngan")]).await;
         assert!(error_text(&short, "add-password-error").contains("Mật khẩu cần ít nhất 10 ký tự"));
@@ -673,5 +673,50 @@ on_both_backends! {
         // Audited.
         let (_, audit) = app.get("/api/v1/audit?unit=03388").await;
         assert!(audit.to_string().contains("user.lift_sign_in_limit"), "{audit}");
+    }
+}
+
+on_both_backends! {
+    async fn a_unit_box_finds_units_by_name_typed_without_marks_with_the_2025_mapping(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let mut admin = admin(&app).await;
+        let before = user_count(&app).await;
+
+        // As a name is typed into a unit box (htmx): the units it fits, each a button with its code.
+        let found = admin.get("/quan-tri/don-vi/ten?unit=doan%20ket").await;
+        assert_eq!(found.status, StatusCode::OK);
+        assert!(found.body.starts_with("Chọn đơn vị:"), "{}", found.body);
+        assert!(found.body.contains("data-code=\"03388\">Phường Đoàn Kết — Tỉnh Lai Châu (03388)</button>"), "{}", found.body);
+        // The ward of the same name before the reform: when it ended, and the one it went into.
+        assert!(found.body.contains("Phường Đoàn Kết — Thành phố Lai Châu (03389), đến 30/06/2025; nay là:</span> <button type=\"button\" class=\"unit-pick\" data-code=\"03388\">"), "{}", found.body);
+        // An abolished district: its area lies in its province now.
+        let district = admin.get("/quan-tri/don-vi/ten?unit=huyen%20TAM%20DUONG").await;
+        assert!(district.body.contains("Huyện Tam Đường — Tỉnh Lai Châu (106), đến 30/06/2025; nay là:</span> <button type=\"button\" class=\"unit-pick\" data-code=\"12\">Tỉnh Lai Châu (12)</button>"), "{}", district.body);
+        let none = admin.get("/quan-tri/don-vi/ten?unit=khong%20co%20dau").await;
+        assert_eq!(none.body, "Không có đơn vị nào có tên khớp &#34;khong co dau&#34;.");
+        // The units page opens by name, on the day asked.
+        let old = admin.get("/quan-tri/don-vi?code=tinh%20ha%20giang&date=30/06/2025").await;
+        assert!(old.body.contains("<h2 id=\"unit-h\">Tỉnh Hà Giang (02)</h2>"), "{}", old.body);
+
+        // A name typed in the users form: the account is the unit's.
+        let added = post_form(&mut admin, "/quan-tri/nguoi-dung", &[("do", "add"), ("username", "can.bo.dk"),
+            ("role", "officer"), ("unit", "phường đoàn kết"), ("agency", ""), ("password", "")]).await;
+        assert_eq!(added.status, StatusCode::OK, "{}", added.body);
+        assert_eq!(app.db.store.user_by_name("can.bo.dk").await.unwrap().unwrap().unit.code, "03388");
+        // A name of no unit, and of one that no longer stands: refused beside the box, nothing added.
+        let unknown = post_form(&mut admin, "/quan-tri/nguoi-dung", &[("do", "add"), ("username", "nguoi.moi"),
+            ("role", "officer"), ("unit", "Xã Không Có"), ("agency", ""), ("password", "")]).await;
+        assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(error_text(&unknown, "add-unit-error").starts_with("Không có đơn vị nào tên &#34;Xã Không Có&#34;"), "{}", unknown.body);
+        let ended = post_form(&mut admin, "/quan-tri/nguoi-dung", &[("do", "add"), ("username", "nguoi.moi"),
+            ("role", "officer"), ("unit", "Huyện Tam Đường"), ("agency", ""), ("password", "")]).await;
+        assert!(error_text(&ended, "add-unit-error").ends_with("không còn Huyện Tam Đường (106); nay là Tỉnh Lai Châu (12)"), "{}", ended.body);
+        assert_eq!(user_count(&app).await, before + 1);
+
+        // A reviewer of Lai Châu finds only what is in Lai Châu.
+        let mut reviewer = signed_in(&app, "tong.hop", Role::Reviewer, "12").await;
+        let elsewhere = reviewer.get("/quan-tri/don-vi/ten?unit=ha%20giang").await;
+        assert!(!elsewhere.body.contains("data-code"), "{}", elsewhere.body);
+        assert!(reviewer.get("/quan-tri/don-vi/ten?unit=doan%20ket").await.body.contains("data-code=\"03388\""));
     }
 }

@@ -48,6 +48,28 @@ on_both_backends! {
 }
 
 on_both_backends! {
+    async fn units_are_searched_by_name_and_old_ones_say_where_they_went(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let (s, body) = app.get("/api/v1/units/search?q=doan%20ket&date=2026-01-01").await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+        let units = body["units"].as_array().unwrap();
+        assert_eq!((units[0]["code"].as_str(), units[0]["within"].as_str()), (Some("03388"), Some("Tỉnh Lai Châu")));
+        assert_eq!(units[0]["now"], json!([]));
+        let old = units.iter().find(|u| u["code"] == "03389").expect("the old ward");
+        assert_eq!(old["now"][0]["code"], "03388");
+        // Before the reform, under the old province: the old ward stands.
+        let (_, before) = app.get("/api/v1/units/search?q=%C4%90o%C3%A0n%20K%E1%BA%BFt&date=2024-06-30&within=12&limit=1").await;
+        assert_eq!(before["count"], 1);
+        assert_eq!((before["units"][0]["code"].as_str(), before["units"][0]["now"].as_array().map(Vec::len)), (Some("03389"), Some(0)));
+        let (s, body) = app.get("/api/v1/units/search?q=&limit=500").await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(problems(&body), [("q".into(), "missing".into())]);
+        let (s, body) = app.get("/api/v1/units/search?q=x&limit=500").await;
+        assert_eq!((s, problems(&body)), (StatusCode::UNPROCESSABLE_ENTITY, vec![("limit".into(), "bad_limit".into())]));
+    }
+}
+
+on_both_backends! {
     async fn bad_unit_queries_are_422_with_every_problem(backend: Backend) {
         let app = App::spawn(backend).await;
         let (s, body) = app.get("/api/v1/units?level=hamlet&date=01/01/2026&parent=x").await;

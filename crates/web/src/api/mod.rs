@@ -165,6 +165,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/health", get(units::health))
         .route("/units", get(units::list_units))
+        .route("/units/search", get(units::search_units))
         .route("/units/{code}", get(units::get_unit))
         .route("/units/{code}/agencies", post(agencies::create_agency))
         .route("/agencies/{code}", put(agencies::rename_agency))

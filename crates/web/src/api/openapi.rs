@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/health"),
     ("get", "/api/v1/units"),
+    ("get", "/api/v1/units/search"),
     ("get", "/api/v1/units/{code}"),
     ("get", "/api/v1/indicators"),
     ("post", "/api/v1/indicators"),
@@ -299,6 +300,25 @@ fn catalogue_paths() -> Value {
                 query("parent", false, "GSO code of the parent unit", "12"),
             ],
             "responses": units_responses } },
+        "/api/v1/units/search": { "get": { "security": [],
+            "summary": "Units found by name or code, with where the old ones went",
+            "description": "Every word typed must be in the unit's full name or its parent's (at least one in its own); \
+                case and diacritics are ignored (`doan ket` finds Phường Đoàn Kết), a code finds the units it begins. \
+                Units standing on `date` come first; units that had ended by then (the old provinces, districts and \
+                communes of the 2025 reform) follow with `now`: the units they went into, or for an abolished \
+                district the unit that holds its area. At most `limit` (default 20, at most 100).",
+            "parameters": [
+                query("q", true, "what was typed", "doan ket"),
+                query("date", false, "YYYY-MM-DD; default today", "2026-01-01"),
+                query("within", false, "GSO code of the unit to search below; default the country", "12"),
+                query("limit", false, "1–100; default 20", "20"),
+            ],
+            "responses": ok_or_errors(json!({ "type": "object", "properties": {
+                "date": { "type": "string", "format": "date" }, "count": { "type": "integer" },
+                "units": { "type": "array", "items": { "allOf": [{ "$ref": "#/components/schemas/Unit" }, { "type": "object", "properties": {
+                    "within": { "type": ["string", "null"] },
+                    "now": { "type": "array", "items": { "$ref": "#/components/schemas/Unit" } } } }] } } } }),
+                &["404", "422"]) } },
         "/api/v1/units/{code}": { "get": { "security": [],
             "summary": "One unit with parent, children, predecessors and successors",
             "description": "A code may name different units over time (a merged province that kept its code); \

@@ -96,6 +96,51 @@ pub async fn list_units(State(state): State<AppState>, Query(q): Query<UnitsQuer
     ))
 }
 
+/// The query of `GET /units/search`.
+#[derive(Deserialize)]
+pub struct SearchQuery {
+    q: Option<String>,
+    date: Option<String>,
+    within: Option<String>,
+    limit: Option<String>,
+}
+
+/// `GET /api/v1/units/search?q=&date=&within=&limit=`
+pub async fn search_units(State(state): State<AppState>, Query(q): Query<SearchQuery>) -> ApiResult<Json<Value>> {
+    let typed = given(&q.q).ok_or_else(|| {
+        ApiError::invalid(
+            "q",
+            "missing",
+            "type part of a unit's name or code in `q` (e.g. q=doan ket)".into(),
+            "Hãy gõ một phần tên hoặc mã đơn vị vào `q` (ví dụ q=doan ket)".into(),
+        )
+    })?;
+    let date = given(&q.date)
+        .map(|s| parse_iso_date("date", s))
+        .transpose()?
+        .unwrap_or_else(|| state.store.today());
+    let limit = match given(&q.limit).map(str::parse::<usize>) {
+        None => 20,
+        Some(Ok(n)) if (1..=100).contains(&n) => n,
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "limit",
+                "bad_limit",
+                "`limit` is a whole number from 1 to 100".into(),
+                "`limit` là số nguyên từ 1 đến 100".into(),
+            ));
+        }
+    };
+    let root = state
+        .store
+        .unit_on(given(&q.within).unwrap_or(binhdang_domain::UnitCode::COUNTRY), date)
+        .await?;
+    let units = state.store.search_units(&root, typed, date, limit).await?;
+    Ok(Json(
+        json!({ "date": date.to_string(), "count": units.len(), "units": units }),
+    ))
+}
+
 /// `GET /api/v1/units/{code}?date=`
 pub async fn get_unit(
     State(state): State<AppState>,

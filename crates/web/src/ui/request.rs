@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::api::unit_period::FigureUnitWindow;
 use crate::error::ApiError;
 use binhdang_domain::{Period, Window, vn};
-use binhdang_store::UnitSummary;
+use binhdang_store::{UnitMatch, UnitSummary};
 use std::collections::HashMap;
 
 /// A unit a person may pick by name: its GSO code, and how it is shown.
@@ -50,47 +50,84 @@ pub(super) async fn unit_choices(
 }
 
 /// The code of the unit typed in a picker: a code as it is, or a name (full, "Phường Đoàn
-/// Kết", or bare, "Đoàn Kết", in any letter case) of exactly one unit the person may pick
-/// on `date`; a name that fits none, or several, is refused in words.
-async fn typed_unit(state: &AppState, session: &Session, typed: &str, date: time::Date) -> Result<String, ApiError> {
+/// Kết", or bare, "Đoàn Kết", in any letter case, with or without diacritics) of exactly one
+/// unit the person may pick on `date`; a name that fits none, or several, is refused in
+/// words, and the name of a unit that no longer stood then says what it became.
+pub(crate) async fn typed_unit(
+    state: &AppState,
+    session: &Session,
+    typed: &str,
+    date: time::Date,
+) -> Result<String, ApiError> {
+    let typed = typed.trim();
     if typed.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Ok(typed.to_string());
     }
-    let wanted = typed.to_lowercase();
-    let units = state
+    let key = vn::search_key(typed);
+    let found = state
         .store
-        .units_below_valid_on(&session.caller.user.unit, date)
+        .search_units(&session.caller.user.unit, typed, date, 50)
         .await?;
-    let found: Vec<&UnitSummary> = units
-        .iter()
-        .filter(|u| u.full_name.to_lowercase() == wanted || u.name.to_lowercase() == wanted)
-        .collect();
-    match found.as_slice() {
-        [one] => Ok(one.code.clone()),
-        [] => Err(ApiError::invalid(
-            "unit",
-            "unknown_unit",
-            format!("no unit you may choose is named `{typed}`; type its name as the list shows it, or its code"),
-            format!(
-                "Không có đơn vị nào tên \"{typed}\" trong phạm vi của bạn; hãy gõ tên như trong danh sách, hoặc mã đơn vị"
-            ),
-        )),
+    let named = |m: &&UnitMatch| vn::search_key(&m.unit.full_name) == key || vn::search_key(&m.unit.name) == key;
+    let standing: Vec<&UnitMatch> = found.iter().filter(named).filter(|m| m.now.is_empty()).collect();
+    let listed = |units: &[&UnitMatch]| {
+        units
+            .iter()
+            .map(|m| match &m.within {
+                Some(within) => format!("{} ({}, {within})", m.unit.full_name, m.unit.code),
+                None => format!("{} ({})", m.unit.full_name, m.unit.code),
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    match standing.as_slice() {
+        [one] => Ok(one.unit.code.clone()),
+        [] => {
+            let ended: Vec<&UnitMatch> = found.iter().filter(named).filter(|m| !m.now.is_empty()).collect();
+            let (en, vi) = match ended.first() {
+                Some(old) => {
+                    let now = old
+                        .now
+                        .iter()
+                        .map(|u| format!("{} ({})", u.full_name, u.code))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    (
+                        format!(
+                            "{} ({}) no longer existed on {}; it is now {now}",
+                            old.unit.full_name,
+                            old.unit.code,
+                            vn::format_date(date)
+                        ),
+                        format!(
+                            "Ngày {} không còn {} ({}); nay là {now}",
+                            vn::format_date(date),
+                            old.unit.full_name,
+                            old.unit.code
+                        ),
+                    )
+                }
+                None => (
+                    format!(
+                        "no unit you may choose is named \"{typed}\"; type its name as the list shows it, or its code"
+                    ),
+                    format!(
+                        "Không có đơn vị nào tên \"{typed}\" trong phạm vi của bạn; hãy gõ tên như trong danh sách, hoặc mã đơn vị"
+                    ),
+                ),
+            };
+            Err(ApiError::invalid("unit", "unknown_unit", en, vi))
+        }
         many => Err(ApiError::invalid(
             "unit",
             "ambiguous_unit",
             format!(
-                "several units are named `{typed}`: {}; choose one from the list",
-                many.iter()
-                    .map(|u| format!("{} ({})", u.full_name, u.code))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                "several units are named \"{typed}\": {}; choose one from the list",
+                listed(many)
             ),
             format!(
                 "Có nhiều đơn vị tên \"{typed}\": {}; hãy chọn một đơn vị trong danh sách",
-                many.iter()
-                    .map(|u| format!("{} ({})", u.full_name, u.code))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                listed(many)
             ),
         )),
     }

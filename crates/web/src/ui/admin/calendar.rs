@@ -329,7 +329,13 @@ async fn build(
         general: refused.general("close"),
     });
     let unlock_form = Form::new("unlock", &refused);
-    let mut inputs = unit_and_period(&unlock_form, state, session, session.t("Mã đơn vị", "Unit code")).await?;
+    let mut inputs = unit_and_period(
+        &unlock_form,
+        state,
+        session,
+        session.t("Đơn vị (tên hoặc mã)", "Unit (name or code)"),
+    )
+    .await?;
     inputs.extend([
         unlock_form
             .text("until", session.t("Cho nhập đến hết ngày", "Open for entry until"), "")
@@ -346,7 +352,7 @@ async fn build(
         session.t("Theo kỳ báo cáo", "The one for the period").to_string(),
     )];
     excuse_programmes.extend(choices);
-    let unit_label = session.t("Mã đơn vị được miễn", "Code of the unit excused");
+    let unit_label = session.t("Đơn vị được miễn (tên hoặc mã)", "Unit excused (name or code)");
     let mut inputs = unit_and_period(&excuse_form, state, session, unit_label).await?;
     inputs.extend([
         excuse_form
@@ -414,12 +420,20 @@ pub async fn submit(
             &UNLOCK_FIELDS,
         ),
         "excuse" => {
-            let q: HashMap<String, String> = EXCUSE_FIELDS
+            let mut q: HashMap<String, String> = EXCUSE_FIELDS
                 .iter()
                 .filter(|f| !sent(&form, f).is_empty())
                 .map(|f| (f.to_string(), sent(&form, f).to_string()))
                 .collect();
-            let outcome = excuse_unit(&state, &session.caller, &q, sent(&form, "reason")).await;
+            let outcome = match super::unit_code_typed(&state, &session, sent(&form, "unit")).await {
+                Ok(code) => {
+                    if !code.is_empty() {
+                        q.insert("unit".into(), code);
+                    }
+                    excuse_unit(&state, &session.caller, &q, sent(&form, "reason")).await
+                }
+                Err(e) => Err(e),
+            };
             (outcome.map(|_| "excused"), "excuse".into(), &EXCUSE_FIELDS)
         }
         _ => {
@@ -582,9 +596,17 @@ async fn close_period(state: &AppState, session: &Session, form: &[(String, Stri
 
 async fn unlock(state: &AppState, session: &Session, form: &[(String, String)]) -> Result<(), ApiError> {
     let until = date_in(form, "until", session.lang);
+    let code = match super::unit_code_typed(state, session, sent(form, "unit")).await {
+        Ok(code) => code,
+        Err(ApiError::Invalid(mut problems)) => {
+            problems.extend(until.err());
+            return Err(ApiError::Invalid(problems));
+        }
+        Err(e) => return Err(e),
+    };
     let (unit, period) = state
         .store
-        .resolve_unit_period(sent(form, "unit"), sent(form, "period"))
+        .resolve_unit_period(&code, sent(form, "period"))
         .await
         .map_err(|e| match (e, &until) {
             // Every box's problem at once.

@@ -327,7 +327,7 @@ async fn build(
     .map(|op| (op.as_str().to_string(), op_label(*op, lang)))
     .collect();
     let inputs = vec![
-        form.text("unit", session.t("Mã đơn vị", "Unit code"), "")
+        form.text("unit", session.t("Đơn vị (tên hoặc mã)", "Unit (name or code)"), "")
             .naming_unit(state, lang)
             .await?,
         form.select("indicator", session.t("Chỉ tiêu", "Indicator"), indicator_choices, ""),
@@ -381,11 +381,27 @@ async fn agency_forms(
 ) -> Result<(Input, Vec<AgencyForm>), ApiError> {
     let lang = session.lang;
     let mut unit_box = Form::new("agencies", &Refused::default())
-        .text("unit", session.t("Mã đơn vị", "Unit code"), unit_code)
+        .text(
+            "unit",
+            session.t("Đơn vị (tên hoặc mã)", "Unit (name or code)"),
+            unit_code,
+        )
         .optional()
         .naming_unit(state, lang)
         .await?;
-    let unit = match state.store.unit_on(unit_code, state.store.today()).await {
+    let code = match super::unit_code_typed(state, session, unit_code).await {
+        Ok(code) => code,
+        Err(ApiError::Invalid(problems)) => {
+            unit_box.error = problems
+                .iter()
+                .map(|p| crate::ui::message_in(p, lang))
+                .collect::<Vec<_>>()
+                .join(" ");
+            return Ok((unit_box, Vec::new()));
+        }
+        Err(e) => return Err(e),
+    };
+    let unit = match state.store.unit_on(&code, state.store.today()).await {
         Ok(unit) => unit,
         Err(_) => {
             unit_box.error = crate::ui::message_in(&binhdang_store::unknown_unit("unit", unit_code), lang);
@@ -606,8 +622,9 @@ async fn assign_indicators(
 
 /// Reads the form (a Vietnamese number) and stores the target, as the API does.
 async fn set_target(state: &AppState, session: &Session, form: &[(String, String)]) -> Result<(), ApiError> {
+    let unit = super::unit_code_typed(state, session, sent(form, "unit")).await?;
     let typed = LocalTargetInput {
-        unit: sent(form, "unit"),
+        unit: &unit,
         indicator: sent(form, "indicator"),
         phase: sent(form, "phase"),
         op: sent(form, "op"),

@@ -202,6 +202,12 @@ impl Input {
     }
 }
 
+/// The code of the unit typed in a box, by its code or by its name (see
+/// `request::typed_unit`), among the units at or below the person's own as they stand today.
+pub async fn unit_code_typed(state: &AppState, session: &Session, typed: &str) -> Result<String, ApiError> {
+    crate::ui::request::typed_unit(state, session, typed, state.store.today()).await
+}
+
 /// A form that was refused: which one, what was typed, and what is wrong, by box.
 #[derive(Default)]
 pub struct Refused {

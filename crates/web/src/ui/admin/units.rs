@@ -145,6 +145,20 @@ pub async fn page(
         Some(Ok(d)) => (d, String::new()),
         Some(Err(e)) => (state.store.today(), e),
     };
+    let code = match crate::ui::request::typed_unit(&state, &session, &code, date).await {
+        Ok(resolved) => resolved,
+        Err(ApiError::Invalid(problems)) => {
+            if error.is_empty() {
+                error = problems
+                    .iter()
+                    .map(|p| crate::ui::message_in(p, lang))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+            }
+            code
+        }
+        Err(e) => return session.api_error(e),
+    };
     let found = if error.is_empty() {
         match find(&state, &code, date, lang).await {
             Ok(found) => Some(found),
@@ -225,22 +239,95 @@ pub async fn unit_name_of(state: &AppState, code: &str, lang: Lang) -> Result<St
     }
 }
 
-/// A unit's name alone, escaped like every page.
+/// What a unit box says as one types: the unit's name when a code was typed, else the
+/// units whose names fit, each a button that puts its code in the box (an ended unit offers
+/// the units it went into).
 #[derive(Template)]
-#[template(source = "{{ text }}", ext = "html")]
-struct UnitName {
+#[template(path = "unit_lookup.html")]
+struct UnitLookup {
     text: String,
+    picks: Vec<Pick>,
 }
 
-/// `GET /quan-tri/don-vi/ten?unit=`: the unit's name as plain text, for htmx.
+pub struct Pick {
+    /// Set for a unit that no longer stands: what it was and when it ended.
+    pub ended: String,
+    /// (code, label) of the units to put in the box.
+    pub choices: Vec<(String, String)>,
+}
+
+/// How many units the lookup offers at once.
+const PICKS_SHOWN: usize = 8;
+
+fn labelled(unit: &UnitSummary, within: Option<&str>) -> String {
+    match within {
+        Some(within) => format!("{} — {within} ({})", unit.full_name, unit.code),
+        None => format!("{} ({})", unit.full_name, unit.code),
+    }
+}
+
+/// `GET /quan-tri/don-vi/ten?unit=`: the name of the unit whose code is typed, or the units
+/// (at or below the person's own) whose names fit what is typed, with the 2025 mapping.
 pub async fn name(
     State(state): State<AppState>,
     session: Session,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let code = q.get("unit").map(|s| s.trim()).unwrap_or("");
-    match unit_name_of(&state, code, session.lang).await {
-        Ok(text) => render(StatusCode::OK, &UnitName { text }),
+    let typed = q.get("unit").or_else(|| q.get("code")).map(|s| s.trim()).unwrap_or("");
+    match lookup(&state, &session, typed).await {
+        Ok(page) => render(StatusCode::OK, &page),
         Err(e) => session.api_error(e),
     }
+}
+
+async fn lookup(state: &AppState, session: &Session, typed: &str) -> Result<UnitLookup, ApiError> {
+    let lang = session.lang;
+    let is_code = !typed.is_empty() && typed.chars().all(|c| c.is_ascii_alphanumeric());
+    if typed.is_empty() || (is_code && state.store.unit_code_exists(typed).await?) {
+        return Ok(UnitLookup {
+            text: unit_name_of(state, typed, lang).await?,
+            picks: Vec::new(),
+        });
+    }
+    let today = state.store.today();
+    let found = state
+        .store
+        .search_units(&session.caller.user.unit, typed, today, PICKS_SHOWN)
+        .await?;
+    if found.is_empty() {
+        let text = if is_code {
+            unit_name_of(state, typed, lang).await?
+        } else if lang == Lang::En {
+            format!("No unit's name fits \"{typed}\".")
+        } else {
+            format!("Không có đơn vị nào có tên khớp \"{typed}\".")
+        };
+        return Ok(UnitLookup {
+            text,
+            picks: Vec::new(),
+        });
+    }
+    let picks = found
+        .iter()
+        .map(|m| {
+            if m.now.is_empty() {
+                return Pick {
+                    ended: String::new(),
+                    choices: vec![(m.unit.code.clone(), labelled(&m.unit, m.within.as_deref()))],
+                };
+            }
+            let until = m.unit.valid_to.map(format::date).unwrap_or_default();
+            Pick {
+                ended: match lang {
+                    Lang::En => format!("{}, until {until}; now:", labelled(&m.unit, m.within.as_deref())),
+                    Lang::Vi => format!("{}, đến {until}; nay là:", labelled(&m.unit, m.within.as_deref())),
+                },
+                choices: m.now.iter().map(|u| (u.code.clone(), labelled(u, None))).collect(),
+            }
+        })
+        .collect();
+    Ok(UnitLookup {
+        text: session.t("Chọn đơn vị:", "Choose the unit:").to_string(),
+        picks,
+    })
 }

@@ -165,7 +165,7 @@ async fn build(
                 "3–64 characters: lower-case letters, digits, dot, dash, underscore (e.g. can.bo.doanket).",
             )),
         form.select("role", session.t("Vai trò", "Role"), roles, Role::Officer.as_str()),
-        form.text("unit", session.t("Mã đơn vị", "Unit code"), "")
+        form.text("unit", session.t("Đơn vị (tên hoặc mã)", "Unit (name or code)"), "")
             .with_hint(session.t(
                 "Mã của Tổng cục Thống kê: 2 chữ số cho tỉnh, 5 chữ số cho xã; VN cho toàn quốc.",
                 "The statistics office's code: 2 digits for a province, 5 for a commune; VN for the country.",
@@ -344,10 +344,11 @@ async fn add(state: &AppState, session: &Session, form: &[(String, String)]) -> 
         typed_password.to_string()
     };
     let agency = Some(sent(form, "agency")).filter(|a| !a.is_empty());
+    let unit = super::unit_code_typed(state, session, sent(form, "unit")).await?;
     let new = NewUser {
         username: sent(form, "username"),
         role,
-        unit_code: sent(form, "unit"),
+        unit_code: &unit,
         agency_code: agency,
         password: &password,
         must_change_password: true,
