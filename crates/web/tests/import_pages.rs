@@ -83,6 +83,9 @@ on_both_backends! {
         let form = v.get("/nhap-bao-cao-cu?unit=12&period=2024").await;
         assert_eq!(form.status, StatusCode::OK, "{}", form.body);
         assert!(form.body.contains("enctype=\"multipart/form-data\"") && form.body.contains("<label for=\"import-file\">"));
+        // The period is chosen in words; an officer imports for its own unit only (no unit box).
+        assert!(form.body.contains("<option value=\"2024\" selected>Năm 2024</option>"), "{}", form.body);
+        assert!(!form.body.contains("id=\"pick-unit\""));
         let csrf = form.csrf();
 
         // Without the form's token: refused.
@@ -156,5 +159,20 @@ on_both_backends! {
         viewer.sign_in("nguoi.xem", TEST_PASSWORD).await;
         assert_eq!(viewer.get("/nhap-bao-cao-cu?unit=12&period=2024").await.status, StatusCode::FORBIDDEN);
         assert_eq!(viewer.get(&location).await.status, StatusCode::FORBIDDEN);
+    }
+}
+
+on_both_backends! {
+    async fn an_administrator_chooses_the_unit_by_name_and_the_period_in_words_on_the_import_page(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let mut admin = Visitor::new(&app);
+        admin.sign_in("tester", TEST_PASSWORD).await;
+        let form = admin.get("/nhap-bao-cao-cu?unit=12&period=2024").await;
+        assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+        assert!(form.body.contains("id=\"pick-unit\"") && form.body.contains("hx-get=\"/quan-tri/don-vi/ten\""), "{}", form.body);
+        // The picker's form sends a name; the page opens for that unit.
+        let chosen = admin.get("/nhap-bao-cao-cu?unit=doan%20ket&period=2025").await;
+        assert_eq!(chosen.status, StatusCode::OK, "{}", chosen.body);
+        assert!(chosen.body.contains("Phường Đoàn Kết (03388)") && chosen.body.contains("name=\"unit\" value=\"03388\""), "{}", chosen.body);
     }
 }

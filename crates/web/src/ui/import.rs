@@ -36,6 +36,10 @@ struct UploadPage {
     period_id: String,
     period_label: String,
     max_mib: usize,
+    /// Administrators choose the unit by name; others import for their own.
+    choose_unit: bool,
+    unit_choices: Vec<super::request::UnitChoice>,
+    periods: Vec<super::reporting::PeriodChoice>,
 }
 
 pub struct Row {
@@ -78,19 +82,34 @@ struct BatchPage {
     decisions: Vec<(&'static str, &'static str)>,
 }
 
-fn upload_page(session: &Session, unit: &UnitSummary, period: &Period, notice: Option<String>) -> UploadPage {
+async fn upload_page(
+    state: &AppState,
+    session: &Session,
+    unit: &UnitSummary,
+    period: &Period,
+    notice: Option<String>,
+) -> Result<UploadPage, ApiError> {
     let mut c = session.chrome(session.t("Nhập báo cáo cũ", "Import a past report"), "/nhap-lieu");
     if let Some(text) = notice {
         c = c.with_notice("error", text);
     }
-    UploadPage {
+    let choose_unit = session.caller.user.role == binhdang_domain::access::Role::Admin;
+    let programmes = state.store.programmes().await?;
+    Ok(UploadPage {
         c,
         unit_code: unit.code.clone(),
         unit_name: unit.full_name.clone(),
         period_id: period.to_string(),
         period_label: format::period(period, session.lang),
         max_mib: MAX_UPLOAD_BYTES / (1024 * 1024),
-    }
+        choose_unit,
+        unit_choices: if choose_unit {
+            super::request::unit_choices(state, session, period.end()).await?
+        } else {
+            Vec::new()
+        },
+        periods: super::reporting::period_choices(&programmes, unit, period, state.store.today(), session.lang),
+    })
 }
 
 /// `GET /nhap-bao-cao-cu?unit=&period=`
@@ -101,7 +120,10 @@ pub async fn upload_form(
 ) -> ApiResult<Response> {
     let (unit, period) = target(&state, &session, &q).await?;
     authorize(&state, &session.caller, &unit, Action::Write).await?;
-    Ok(render(StatusCode::OK, &upload_page(&session, &unit, &period, None)))
+    Ok(render(
+        StatusCode::OK,
+        &upload_page(&state, &session, &unit, &period, None).await?,
+    ))
 }
 
 /// `POST /nhap-bao-cao-cu` (multipart: csrf, unit, period, file): keeps the proposals as a
@@ -174,7 +196,7 @@ pub async fn upload(
             let text = super::messages_in(problems, session.lang);
             Ok(render(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &upload_page(&session, &unit, &period, Some(text)),
+                &upload_page(&state, &session, &unit, &period, Some(text)).await?,
             ))
         }
         Err(e) => Err(e),
