@@ -77,11 +77,7 @@ fn summary(row: &AnyRow) -> Result<UnitSummary, StoreError> {
         id: row.try_get("id")?,
         code: row.try_get("code")?,
         level,
-        full_name: if kind.is_empty() {
-            name.clone()
-        } else {
-            format!("{kind} {name}")
-        },
+        full_name: binhdang_domain::unit::full_name(&kind, &name),
         name,
         kind,
         parent_code: row.try_get("parent_code")?,
@@ -176,7 +172,7 @@ impl Store {
                 row.try_get::<Option<String>, _>("parent_kind")?,
                 row.try_get::<Option<String>, _>("parent_name")?,
             ) {
-                (Some(kind), Some(name)) if !kind.is_empty() => Some(format!("{kind} {name}")),
+                (Some(kind), Some(name)) => Some(binhdang_domain::unit::full_name(&kind, &name)),
                 (_, name) => name,
             };
             let own = vn::search_key(&unit.full_name);

@@ -56,6 +56,8 @@ on_both_backends! {
         let districts = db.store.units_valid_on(date!(2024 - 01 - 01), None, Some(&lai_chau)).await.unwrap();
         let names: Vec<_> = districts.iter().map(|u| u.full_name.as_str()).collect();
         assert!(names.contains(&"Thành phố Lai Châu") && names.contains(&"Huyện Phong Thổ"), "{names:?}");
+        // A centrally governed city is named as documents name it, not by its kind's long form.
+        assert_eq!(db.store.unit_on("01", date!(2026 - 01 - 01)).await.unwrap().full_name, "Thành phố Hà Nội");
         // A second load finds the units and adds nothing.
         assert!(db.store.load_units(&UnitFiles::shipped()).await.unwrap().already_loaded);
         assert_eq!(counts(date!(2026 - 01 - 01)).await[3], (UnitLevel::Commune, 3_321));
