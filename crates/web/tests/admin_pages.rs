@@ -343,6 +343,12 @@ on_both_backends! {
         assert_eq!(write("5").await.0, StatusCode::OK);
 
         let mut admin = admin(&app).await;
+        // Periods are chosen in words, never typed as codes; none is chosen by default.
+        let page = admin.get("/quan-tri/lich-bao-cao").await;
+        let close_box = page.body.split("id=\"close-period\"").nth(1).and_then(|rest| rest.split("</select>").next()).unwrap();
+        assert!(close_box.contains(&format!("<option value=\"{h1}\">6 tháng đầu năm {}</option>", this_year())), "{close_box}");
+        assert!(close_box.contains("<option value=\"\" selected>— Chọn kỳ báo cáo —</option>"), "{close_box}");
+        assert!(!page.body.contains("2025H1 (6 tháng đầu năm)"), "no period codes to learn");
         let today = binhdang_domain::vn::format_date(binhdang_store::testing::test_today());
         let closed = post_form(&mut admin, "/quan-tri/lich-bao-cao", &[("do", "close"), ("programme", "NS-H1"),
             ("period", &h1), ("closes_on", &today)]).await;

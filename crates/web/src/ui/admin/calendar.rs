@@ -265,27 +265,35 @@ fn programme_view(programme: Option<&Programme>, refused: &Refused, session: &Se
     }
 }
 
-fn period_hint(session: &Session) -> &'static str {
-    session.t(
-        "Mã kỳ: 2025 (năm), 2025H1 (6 tháng đầu năm), 2025AM (Tháng hành động), 2021-2025 (giai đoạn).",
-        "Period code: 2025 (year), 2025H1 (first half), 2025AM (Action Month), 2021-2025 (phase).",
-    )
+/// The period box: every period some programme reports on since 2021, in words, newest
+/// first, after an empty choice so that nothing is closed or unlocked by default.
+fn period_select(form: &Form<'_>, session: &Session, programmes: &[Programme], today: time::Date) -> Input {
+    let mut options = vec![(
+        String::new(),
+        session.t("— Chọn kỳ báo cáo —", "— Choose the period —").to_string(),
+    )];
+    options.extend(
+        crate::ui::reporting::choices(programmes, &session.caller.user.unit, today)
+            .iter()
+            .map(|p| (p.to_string(), format::period(p, session.lang))),
+    );
+    form.select("period", session.t("Kỳ báo cáo", "Period"), options, "")
 }
 
-/// The unit (named as its code is typed) and the period, which the unlock and excuse forms
-/// begin with.
+/// The unit (found by its name or code as it is typed) and the period, which the unlock and
+/// excuse forms begin with.
 async fn unit_and_period(
     form: &Form<'_>,
     state: &AppState,
     session: &Session,
+    programmes: &[Programme],
     unit_label: &str,
 ) -> Result<Vec<Input>, ApiError> {
     Ok(vec![
         form.text("unit", unit_label, "")
             .naming_unit(state, session.lang)
             .await?,
-        form.text("period", session.t("Kỳ báo cáo", "Period"), "")
-            .with_hint(period_hint(session)),
+        period_select(form, session, programmes, state.store.today()),
     ])
 }
 
@@ -315,9 +323,7 @@ async fn build(
                 choices.clone(),
                 "",
             ),
-            close_form
-                .text("period", session.t("Kỳ báo cáo", "Period"), "")
-                .with_hint(period_hint(session)),
+            period_select(&close_form, session, &programmes, state.store.today()),
             close_form
                 .text(
                     "closes_on",
@@ -333,6 +339,7 @@ async fn build(
         &unlock_form,
         state,
         session,
+        &programmes,
         session.t("Đơn vị (tên hoặc mã)", "Unit (name or code)"),
     )
     .await?;
@@ -353,7 +360,7 @@ async fn build(
     )];
     excuse_programmes.extend(choices);
     let unit_label = session.t("Đơn vị được miễn (tên hoặc mã)", "Unit excused (name or code)");
-    let mut inputs = unit_and_period(&excuse_form, state, session, unit_label).await?;
+    let mut inputs = unit_and_period(&excuse_form, state, session, &programmes, unit_label).await?;
     inputs.extend([
         excuse_form
             .select(
