@@ -746,3 +746,57 @@ on_both_backends_and_days! {
         b.close().await;
     }
 }
+
+/// A DOCX draft with one percentage that does not follow from its counts (13 of 40 is 32,5 %).
+fn draft_docx() -> Vec<u8> {
+    use binhdang_reports::model::{Block, ParaKind, Paragraph, Run};
+    let para = |kind, text: &str| Block::Paragraph(Paragraph::new(kind, vec![Run::plain(text)]));
+    let doc = binhdang_reports::Document {
+        title: "Dự thảo".into(),
+        file_stem: "du-thao".into(),
+        draft: true,
+        header: None,
+        blocks: vec![
+            para(ParaKind::Centered, "BÁO CÁO Kết quả công tác bình đẳng giới năm 2024"),
+            para(ParaKind::Heading, "I. KẾT QUẢ THỰC HIỆN"),
+            para(
+                ParaKind::Body,
+                "Tổng số cán bộ, công chức của xã là 40 người, trong đó nữ 13 người, chiếm 35,5%.",
+            ),
+        ],
+    };
+    binhdang_reports::render(&doc, binhdang_reports::Format::Docx).expect("a DOCX")
+}
+
+on_both_backends_and_days! {
+    async fn a_leader_checks_a_docx_draft_and_sees_the_wrong_percentage(backend: Backend, today: Date) {
+        let server = Server::start(backend, today).await;
+        server.user("lanh.dao", Role::Leader, "12").await;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("du-thao.docx");
+        std::fs::write(&path, draft_docx()).unwrap();
+        let b = Browser::start(390, 844).await;
+        sign_in(&b, &server, "lanh.dao", TEST_PASSWORD).await;
+        wait_for_text(&b, "Kiểm tra báo cáo").await;
+        click(&b, "nav a[href='/kiem-tra-bao-cao']").await;
+        wait_for_text(&b, "Tệp không được lưu lại").await;
+        b.client
+            .find(Locator::Css("#check-file"))
+            .await
+            .unwrap()
+            .send_keys(&path.display().to_string())
+            .await
+            .unwrap();
+        click(&b, "#check-submit").await;
+        wait_for_text(&b, "Kết quả kiểm tra").await;
+        let summary = text_of(&b, "#check-summary").await;
+        assert!(summary.starts_with("du-thao.docx (năm ") && summary.contains("1 lỗi, 0 cảnh báo"), "{summary}");
+        let result = text_of(&b, "#check-result").await;
+        assert!(result.contains("I. KẾT QUẢ THỰC HIỆN") && result.contains("tỷ lệ không khớp tử số/mẫu số"), "{result}");
+        assert!(result.contains("35,5%") && result.contains("32,5%"), "{result}");
+        assert!(server.db.store.import_batch(1).await.is_err(), "nothing was kept");
+        assert_contrast(&b, "check page").await;
+        sign_out(&b).await;
+        b.close().await;
+    }
+}

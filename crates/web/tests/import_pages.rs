@@ -20,9 +20,21 @@ fn sample_002() -> Vec<u8> {
 
 /// Posts the upload form as a browser does (multipart/form-data).
 async fn upload(v: &mut Visitor, csrf: &str, file_name: &str, bytes: &[u8]) -> Page {
+    post_file(
+        v,
+        "/nhap-bao-cao-cu",
+        &[("csrf", csrf), ("unit", "12"), ("period", "2024")],
+        file_name,
+        bytes,
+    )
+    .await
+}
+
+/// Posts a form with a file to `path` as a browser does (multipart/form-data).
+async fn post_file(v: &mut Visitor, path: &str, fields: &[(&str, &str)], file_name: &str, bytes: &[u8]) -> Page {
     let boundary = "----binhdangtest7d1";
     let mut body = Vec::new();
-    for (name, value) in [("csrf", csrf), ("unit", "12"), ("period", "2024")] {
+    for (name, value) in fields {
         body.extend(
             format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes(),
         );
@@ -35,7 +47,7 @@ async fn upload(v: &mut Visitor, csrf: &str, file_name: &str, bytes: &[u8]) -> P
     body.extend(format!("\r\n--{boundary}--\r\n").bytes());
     let r = v
         .http
-        .post(format!("{}/nhap-bao-cao-cu", v.base))
+        .post(format!("{}{path}", v.base))
         .header("cookie", v.cookie_header())
         .header("content-type", format!("multipart/form-data; boundary={boundary}"))
         .body(body)
@@ -174,5 +186,54 @@ on_both_backends! {
         let chosen = admin.get("/nhap-bao-cao-cu?unit=doan%20ket&period=2025").await;
         assert_eq!(chosen.status, StatusCode::OK, "{}", chosen.body);
         assert!(chosen.body.contains("Phường Đoàn Kết (03388)") && chosen.body.contains("name=\"unit\" value=\"03388\""), "{}", chosen.body);
+    }
+}
+
+/// A draft with one percentage that does not follow from its counts (13 of 40 is 32,5 %).
+const DRAFT: &str = "BÁO CÁO\nKết quả công tác bình đẳng giới năm 2024\nI. KẾT QUẢ THỰC HIỆN\n\
+    Tổng số cán bộ, công chức của xã là 40 người, trong đó nữ 13 người, chiếm 35,5%.\n";
+
+on_both_backends! {
+    async fn any_signed_in_person_checks_a_draft_and_nothing_is_kept(backend: Backend) {
+        let app = App::spawn(backend).await;
+        app.user("lanh.dao", Role::Leader, "12").await;
+        let mut v = Visitor::new(&app);
+        v.sign_in("lanh.dao", TEST_PASSWORD).await;
+        let form = v.get("/kiem-tra-bao-cao").await;
+        assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+        assert!(form.body.contains("href=\"/kiem-tra-bao-cao\""), "in the navigation");
+        let csrf = form.csrf();
+
+        let page = post_file(&mut v, "/kiem-tra-bao-cao", &[("csrf", &csrf)], "du-thao.txt", DRAFT.as_bytes()).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let summary = page.body.split("id=\"check-summary\">").nth(1).unwrap();
+        assert!(summary.starts_with("du-thao.txt (năm ") && summary.contains("): 1 lỗi, 0 cảnh báo trong 4 số liệu."), "{summary}");
+        let result = page.body.split("id=\"check-result\"").nth(1).unwrap();
+        assert!(result.contains("<h3>I. KẾT QUẢ THỰC HIỆN</h3>"), "grouped by section: {result}");
+        assert!(result.contains("tỷ lệ không khớp tử số/mẫu số") && result.contains("chiếm 35,5%") && result.contains("32,5%"), "{result}");
+
+        // Without the page's token, or without a file: refused, in words.
+        assert_eq!(post_file(&mut v, "/kiem-tra-bao-cao", &[("csrf", "sai")], "a.txt", b"x").await.status, StatusCode::FORBIDDEN);
+        let empty = post_file(&mut v, "/kiem-tra-bao-cao", &[("csrf", &csrf)], "rong.txt", b"").await;
+        assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(empty.body.contains("Hãy chọn tệp báo cáo cần kiểm tra"), "{}", empty.body);
+        let binary = post_file(&mut v, "/kiem-tra-bao-cao", &[("csrf", &csrf)], "cu.doc", &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0]).await;
+        assert_eq!(binary.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(binary.body.contains("Không đọc được tệp cu.doc"), "{}", binary.body);
+
+        // The API answers the same; nothing was kept by either.
+        let token = app.db.token_for("doc.gia", Role::Viewer, "VN").await;
+        let r = support::client_with_token(&token)
+            .post(format!("{}/api/v1/check?file=du-thao.txt", app.base))
+            .body(DRAFT)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let body: Value = r.json().await.unwrap();
+        assert_eq!((body["file"].as_str(), body["figures"].as_array().map(Vec::len)), (Some("du-thao.txt"), Some(4)));
+        let kinds: Vec<&str> = body["findings"].as_array().unwrap().iter().map(|f| f["kind"].as_str().unwrap()).collect();
+        assert_eq!(kinds, ["percent_mismatch"]);
+        assert!(app.db.store.import_batch(1).await.is_err(), "no import batch was kept");
     }
 }

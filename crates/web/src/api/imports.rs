@@ -39,16 +39,11 @@ pub async fn import_report(
     }
     let indicators = store.indicators().await?;
     let elements = store.data_elements().await?;
-    let proposals = read_in_the_background(bytes.to_vec(), indicators, elements, file_name)
-        .await?
-        .map_err(|e| {
-            ApiError::invalid(
-                "file",
-                "unreadable",
-                format!("{file_name} cannot be read: {e}"),
-                format!("Không đọc được tệp {file_name}: {}", e.message_vi()),
-            )
-        })?;
+    let bytes_read = bytes.to_vec();
+    let proposals = read_in_the_background(file_name, move || {
+        binhdang_ingest::proposals_bytes(&bytes_read, &indicators, &elements)
+    })
+    .await?;
     let mut rows = Vec::new();
     for (group, p) in proposals.iter().enumerate() {
         for v in &p.values {
@@ -104,15 +99,14 @@ pub async fn accept_confident(store: &Store, batch: &ImportBatch, actor: &Actor)
 const READERS_AT_ONCE: usize = 2;
 const READING_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(60);
 
-/// Reads a legacy document on a blocking thread, at most [`READERS_AT_ONCE`] at a time and
-/// for at most [`READING_TIME_LIMIT`] (a reading that runs over is refused; its thread keeps
-/// its place among the readers until it ends, so slow files cannot pile up).
-async fn read_in_the_background(
-    bytes: Vec<u8>,
-    indicators: Vec<binhdang_domain::Indicator>,
-    elements: Vec<binhdang_domain::DataElement>,
+/// Reads a document (`read`, CPU work) on a blocking thread, at most [`READERS_AT_ONCE`] at a
+/// time and for at most [`READING_TIME_LIMIT`] (a reading that runs over is refused; its
+/// thread keeps its place among the readers until it ends, so slow files cannot pile up).
+/// A file that cannot be read is refused naming it.
+pub(crate) async fn read_in_the_background<T: Send + 'static>(
     file_name: &str,
-) -> Result<Result<Vec<binhdang_ingest::Proposal>, binhdang_ingest::ReadError>, ApiError> {
+    read: impl FnOnce() -> Result<T, binhdang_ingest::ReadError> + Send + 'static,
+) -> Result<T, ApiError> {
     static READERS: std::sync::OnceLock<std::sync::Arc<tokio::sync::Semaphore>> = std::sync::OnceLock::new();
     let readers = READERS.get_or_init(|| std::sync::Arc::new(tokio::sync::Semaphore::new(READERS_AT_ONCE)));
     let slow = || {
@@ -134,14 +128,22 @@ async fn read_in_the_background(
             .map_err(|e| ApiError::Internal(e.to_string()))?;
         tokio::task::spawn_blocking(move || {
             let _held = permit;
-            binhdang_ingest::proposals_bytes(&bytes, &indicators, &elements)
+            read()
         })
         .await
         .map_err(|e| ApiError::Internal(format!("reading a document failed: {e}")))
     };
     tokio::time::timeout(READING_TIME_LIMIT, reading)
         .await
-        .map_err(|_| slow())?
+        .map_err(|_| slow())??
+        .map_err(|e| {
+            ApiError::invalid(
+                "file",
+                "unreadable",
+                format!("{file_name} cannot be read: {e}"),
+                format!("Không đọc được tệp {file_name}: {}", e.message_vi()),
+            )
+        })
 }
 
 pub(crate) fn too_large(size: usize) -> ApiError {

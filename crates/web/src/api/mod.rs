@@ -6,6 +6,7 @@
 
 pub(crate) mod agencies;
 pub(crate) mod catalogue;
+pub(crate) mod check;
 pub(crate) mod exchange;
 pub(crate) mod imports;
 pub(crate) mod monitoring;
@@ -237,6 +238,10 @@ pub fn routes() -> Router<AppState> {
             post(imports::create).layer(axum::extract::DefaultBodyLimit::max(imports::MAX_UPLOAD_BYTES)),
         )
         .route("/imports/{id}", get(imports::get))
+        .route(
+            "/check",
+            post(check::check).layer(axum::extract::DefaultBodyLimit::max(imports::MAX_UPLOAD_BYTES)),
+        )
         .route("/imports/{id}/decisions", post(imports::decide))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(api_headers))

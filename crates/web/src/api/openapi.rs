@@ -73,6 +73,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/imports"),
     ("get", "/api/v1/imports/{id}"),
     ("post", "/api/v1/imports/{id}/decisions"),
+    ("post", "/api/v1/check"),
 ];
 
 pub async fn serve() -> Json<Value> {
@@ -657,5 +658,6 @@ pub fn openapi_document() -> Value {
     crate::api::reports::extend_openapi(&mut doc);
     crate::api::templates::extend_openapi(&mut doc);
     crate::api::imports::extend_openapi(&mut doc);
+    crate::api::check::extend_openapi(&mut doc);
     doc
 }

@@ -8,6 +8,7 @@
 
 mod admin;
 mod assets;
+mod check;
 mod dashboard;
 mod entry;
 mod format;
@@ -71,6 +72,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
                 )),
         )
         .route("/nhap-bao-cao-cu/{id}", get(import::batch_page).post(import::decide))
+        .route(check::PATH, get(check::form).post(check::submit))
         .route("/bang-dieu-khien", get(dashboard::page))
         .route("/bang-dieu-khien/csv", get(dashboard::csv))
         .route("/bang-dieu-khien/xlsx", get(dashboard::xlsx))
@@ -310,6 +312,11 @@ impl Session {
         nav.push(NavItem::new(
             "/bang-dieu-khien",
             self.t("Bảng điều khiển", "Dashboard"),
+            current,
+        ));
+        nav.push(NavItem::new(
+            check::PATH,
+            self.t("Kiểm tra báo cáo", "Check a report"),
             current,
         ));
         if admin::shown_to(user.role) {
