@@ -133,6 +133,8 @@ pub(crate) struct Cache {
     pub(crate) children: outliers::ChildrenCache,
     /// The catalogue, checked against its version in the database on every use.
     pub(crate) catalogue: catalogue::CatalogueCache,
+    /// Units by name for searches, with the version of the unit tree it was read at.
+    unit_names: std::sync::Mutex<Option<(units::TreeVersion, std::sync::Arc<units::UnitNameIndex>)>>,
 }
 
 impl Cache {
@@ -146,12 +148,28 @@ impl Cache {
         }
     }
 
+    pub(crate) fn unit_names(&self, version: units::TreeVersion) -> Option<std::sync::Arc<units::UnitNameIndex>> {
+        match self.unit_names.lock().ok()?.as_ref() {
+            Some((kept, index)) if *kept == version => Some(index.clone()),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn keep_unit_names(&self, version: units::TreeVersion, index: std::sync::Arc<units::UnitNameIndex>) {
+        if let Ok(mut kept) = self.unit_names.lock() {
+            *kept = Some((version, index));
+        }
+    }
+
     /// Forgets everything; called whenever units or successions change.
     pub(crate) fn clear(&self) {
         if let Ok(mut map) = self.subtree_levels.lock() {
             map.clear();
         }
         self.children.clear();
+        if let Ok(mut kept) = self.unit_names.lock() {
+            *kept = None;
+        }
     }
 }
 

@@ -6,6 +6,7 @@ use binhdang_domain::{AdminUnit, Agency, Period, UnitCode, UnitLevel, Validity, 
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use std::collections::HashMap;
 use time::Date;
 
 /// A unit as the API lists it.
@@ -57,6 +58,28 @@ pub struct UnitMatch {
     /// Empty when the unit stood on the day searched; else the units it went into by then,
     /// or, for one that was abolished (a district), the unit that now holds its area.
     pub now: Vec<UnitSummary>,
+}
+
+/// What [`Store::search_units`] searches: every unit with its search keys, and the ancestors
+/// of each (to keep to a scope).
+/// The count of units, their highest id and the count of successions: units are only ever
+/// added, so these change whenever the tree does.
+pub(crate) type TreeVersion = (i64, i64, i64);
+
+#[derive(Debug)]
+pub(crate) struct UnitNameIndex {
+    units: Vec<NamedUnit>,
+    ancestors: HashMap<i64, Vec<i64>>,
+}
+
+#[derive(Debug)]
+struct NamedUnit {
+    unit: UnitSummary,
+    within: Option<String>,
+    /// [`vn::search_key`] of the full name, of the bare name and of the parent's full name.
+    own: String,
+    bare: String,
+    within_key: String,
 }
 
 const UNIT_COLUMNS: &str = "u.id, u.code, u.level, u.name, u.kind, p.code AS parent_code, u.valid_from, u.valid_to";
@@ -154,49 +177,35 @@ impl Store {
             return Ok(Vec::new());
         }
         let words: Vec<&str> = key.split(' ').collect();
-        let sql = format!(
-            "SELECT {UNIT_COLUMNS}, p.kind AS parent_kind, p.name AS parent_name
-             FROM unit_ancestors a JOIN units u ON u.id = a.unit_id LEFT JOIN units p ON p.id = u.parent_id
-             WHERE a.ancestor_id = $1 AND (u.valid_from IS NULL OR u.valid_from <= $2)"
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(root.id)
-            .bind(date_to_text(date))
-            .fetch_all(&self.pool)
-            .await?;
+        let index = self.unit_name_index().await?;
         let code_typed = typed.trim();
         let mut found = Vec::new();
-        for row in &rows {
-            let unit = summary(row)?;
-            let within = match (
-                row.try_get::<Option<String>, _>("parent_kind")?,
-                row.try_get::<Option<String>, _>("parent_name")?,
-            ) {
-                (Some(kind), Some(name)) => Some(binhdang_domain::unit::full_name(&kind, &name)),
-                (_, name) => name,
-            };
-            let own = vn::search_key(&unit.full_name);
-            let rank = if unit.code == code_typed || own == key || vn::search_key(&unit.name) == key {
+        for named in index.units.iter() {
+            let unit = &named.unit;
+            if unit.valid_from.is_some_and(|from| from > date) {
+                continue;
+            }
+            let rank = if unit.code == code_typed || named.own == key || named.bare == key {
                 0
-            } else if unit.code.starts_with(code_typed)
-                || own.starts_with(&key)
-                || vn::search_key(&unit.name).starts_with(&key)
-            {
+            } else if unit.code.starts_with(code_typed) || named.own.starts_with(&key) || named.bare.starts_with(&key) {
                 1
-            } else {
-                let parent = within.as_deref().map(vn::search_key).unwrap_or_default();
-                let fits = words.iter().all(|w| own.contains(w) || parent.contains(w))
-                    && words.iter().any(|w| own.contains(w));
-                if !fits {
-                    continue;
-                }
+            } else if words
+                .iter()
+                .all(|w| named.own.contains(w) || named.within_key.contains(w))
+                && words.iter().any(|w| named.own.contains(w))
+            {
                 2
+            } else {
+                continue;
             };
-            let ended = !validity_of(&unit).contains(date);
+            if unit.id != root.id && !index.ancestors.get(&unit.id).is_some_and(|a| a.contains(&root.id)) {
+                continue;
+            }
+            let ended = !validity_of(unit).contains(date);
             found.push((
                 (rank, ended, unit.level, unit.name.clone(), unit.code.clone()),
-                unit,
-                within,
+                unit.clone(),
+                named.within.clone(),
             ));
         }
         found.sort_by(|a, b| a.0.cmp(&b.0));
@@ -211,6 +220,63 @@ impl Store {
             matches.push(UnitMatch { unit, within, now });
         }
         Ok(matches)
+    }
+
+    /// Every unit with its name as searches compare it, and every unit's ancestors: read once
+    /// and kept until the units or their successions change (units are only ever added, so
+    /// their count, highest id and the count of successions tell; another process loading
+    /// units is seen too).
+    async fn unit_name_index(&self) -> Result<std::sync::Arc<UnitNameIndex>, StoreError> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM units) AS units, (SELECT COALESCE(MAX(id), 0) FROM units) AS top,
+                    (SELECT COUNT(*) FROM unit_successions) AS successions",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let version: TreeVersion = (
+            row.try_get::<i64, _>("units")?,
+            row.try_get::<i64, _>("top")?,
+            row.try_get::<i64, _>("successions")?,
+        );
+        if let Some(index) = self.cache.unit_names(version) {
+            return Ok(index);
+        }
+        let sql = format!(
+            "SELECT {UNIT_COLUMNS}, p.kind AS parent_kind, p.name AS parent_name
+             FROM units u LEFT JOIN units p ON p.id = u.parent_id"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
+        let mut units = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let unit = summary(row)?;
+            let within = match (
+                row.try_get::<Option<String>, _>("parent_kind")?,
+                row.try_get::<Option<String>, _>("parent_name")?,
+            ) {
+                (Some(kind), Some(name)) => Some(binhdang_domain::unit::full_name(&kind, &name)),
+                (_, name) => name,
+            };
+            units.push(NamedUnit {
+                own: vn::search_key(&unit.full_name),
+                bare: vn::search_key(&unit.name),
+                within_key: within.as_deref().map(vn::search_key).unwrap_or_default(),
+                within,
+                unit,
+            });
+        }
+        let mut ancestors: HashMap<i64, Vec<i64>> = HashMap::new();
+        for row in sqlx::query("SELECT unit_id, ancestor_id FROM unit_ancestors")
+            .fetch_all(&self.pool)
+            .await?
+        {
+            ancestors
+                .entry(row.try_get("unit_id")?)
+                .or_default()
+                .push(row.try_get("ancestor_id")?);
+        }
+        let index = std::sync::Arc::new(UnitNameIndex { units, ancestors });
+        self.cache.keep_unit_names(version, index.clone());
+        Ok(index)
     }
 
     /// The units an ended unit went into that stood on `date`, else the lowest unit standing
