@@ -123,6 +123,7 @@ pub fn check_items(
         }
     }
     sex_parts(segs, &per_seg, &mut out);
+    sex_shares(segs, &per_seg, &mut out);
     list_parts(segs, &per_seg, &mut out);
     list_parts_before_total(segs, &per_seg, &mut out);
     claimed_met(doc, segs, &per_seg, indicators, &mut out);
@@ -362,6 +363,95 @@ fn parts_finding(
 
 /// `107 người (Nam 42, Nữ 65)`, `tổng số 107, trong đó nam 42, nữ 65`, `42 nam, 65 nữ,
 /// tổng cộng 107`: male + female = total; a single sex part no larger than the total.
+/// The sex written right before a fraction's numerator: "nam 30/45", "nữ: 12/45".
+fn sex_just_before(seg: &Segment, k: usize) -> Option<Sex> {
+    let word_at = |i: usize| seg.toks.get(i).and_then(|t| t.word()).and_then(sex_word);
+    match k.checked_sub(1) {
+        Some(j) if seg.toks[j].is_punct(':') => j.checked_sub(1).and_then(word_at),
+        Some(j) => word_at(j),
+        None => None,
+    }
+}
+
+fn sex_word(folded: &str) -> Option<Sex> {
+    match folded {
+        "nam" => Some(Sex::Male),
+        "nư" => Some(Sex::Female),
+        _ => None,
+    }
+}
+
+/// Whether a fraction's unit counts people (or is not written), so that its men and its
+/// women are the two parts of one group: "30/45 người", "30/45 đại biểu"; not "30/45 xã".
+fn counts_people(unit: Option<&str>) -> bool {
+    const PEOPLE: &[&str] = &[
+        "ngươi", "đai", "can", "công", "viên", "lao", "hoc", "hôi", "đông", "thanh", "đoan", "giao", "bac", "y",
+    ];
+    unit.map(fold)
+        .is_none_or(|u| u.split_whitespace().next().is_some_and(|w| PEOPLE.contains(&w)))
+}
+
+/// Shares of one whole given for each sex — "Nam 30/45 đạt 66,7%; Nữ 12/45 đạt 26,7%" —
+/// where the men and the women of the same N people do not add up to N. Only two fractions
+/// of people next to each other, one for each sex, over the same denominator.
+fn sex_shares(segs: &[Segment], per_seg: &[Vec<&Item>], out: &mut Vec<CheckFinding>) {
+    for (si, seg) in segs.iter().enumerate() {
+        let shares: Vec<(&Item, Sex)> = per_seg[si]
+            .iter()
+            .filter(|it| it.fig.kind == FigureKind::Fraction && counts_people(it.fig.unit.as_deref()))
+            .filter_map(|it| sex_just_before(seg, it.first).map(|sex| (*it, sex)))
+            .collect();
+        for pair in shares.windows(2) {
+            let [(a, sex_a), (b, sex_b)] = pair else { continue };
+            if sex_a == sex_b || b.first > a.last + 14 {
+                continue;
+            }
+            let (Some(x), Some(y), Some(n), Some(m)) =
+                (a.fig.numerator, b.fig.numerator, a.fig.denominator, b.fig.denominator)
+            else {
+                continue;
+            };
+            if n != m || x > n || y > n || x + y == n {
+                continue;
+            }
+            let (men, women) = if *sex_a == Sex::Male { (x, y) } else { (y, x) };
+            let (s_start, _) = seg.sentence_span(a.first);
+            let end = seg.toks[b.last].end;
+            out.push(CheckFinding {
+                kind: CheckFindingKind::PartsTotal,
+                severity: Severity::Error,
+                quote: quote_window(&seg.text, (s_start, end), (seg.toks[a.first].start, end)),
+                stated: format!("{}/{} + {}/{}", vi(men), vi(n), vi(women), vi(n)),
+                expected: format!("{} + {} = {}", vi(men), vi(women), vi(n)),
+                message_vi: format!(
+                    "Nam {}/{} và nữ {}/{} là hai phần của cùng {} người nhưng {} + {} = {}, khác {}",
+                    vi(men),
+                    vi(n),
+                    vi(women),
+                    vi(n),
+                    vi(n),
+                    vi(men),
+                    vi(women),
+                    vi(men + women),
+                    vi(n)
+                ),
+                message_en: format!(
+                    "Men {}/{n} and women {}/{n} are the two parts of the same {n} people, but {} + {} = {}, not {n}",
+                    men.normalize(),
+                    women.normalize(),
+                    men.normalize(),
+                    women.normalize(),
+                    (men + women).normalize(),
+                    n = n.normalize()
+                ),
+                section: a.fig.section.clone(),
+                position: a.fig.position.clone(),
+                indicator: None,
+            });
+        }
+    }
+}
+
 fn sex_parts(segs: &[Segment], per_seg: &[Vec<&Item>], out: &mut Vec<CheckFinding>) {
     for (si, seg) in segs.iter().enumerate() {
         let counts: Vec<&Item> = count_items(&per_seg[si]);

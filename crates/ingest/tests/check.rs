@@ -193,6 +193,8 @@ fn false_friends_stay_silent() {
         "Tỷ lệ nữ thạc sĩ đạt 40%, chưa đạt chỉ tiêu.",
         "Chỉ tiêu: đến năm 2025 đạt 60% cơ quan có lãnh đạo chủ chốt là nữ.",
         "Tỷ lệ người dân được tiếp cận đạt 98%; thực hiện 12 lớp tập huấn, đạt 120%.",
+        "Đại biểu HĐND: nam 33/45 đạt 73,3%; nữ 12/45 đạt 26,7%.",
+        "Có 30/45 xã có cán bộ nam phụ trách, nữ 20/45 xã có Phó Chủ tịch là nữ.",
     ] {
         let r = check_bytes("x.txt", text.as_bytes(), &inds).unwrap();
         assert!(r.findings.is_empty(), "{text}: {:#?}", r.findings);
@@ -337,4 +339,33 @@ fn a_grand_total_over_subtotal_rows_is_understood_and_a_wrong_one_still_found() 
     let wrong = check_bytes("budget.txt", table("365.000.000").as_bytes(), &indicators()).unwrap();
     assert_eq!(wrong.findings.len(), 1, "{:#?}", wrong.findings);
     assert_eq!(wrong.findings[0].kind.as_str(), "parts_total");
+}
+
+#[test]
+fn shares_of_one_whole_by_sex_that_do_not_add_up_are_found() {
+    let inds = indicators();
+    let text = "I. KẾT QUẢ\nTổng số đại biểu HĐND xã là 45 người. Nam 30/45 đạt 66,7%; nữ 12/45 đạt 26,7%.\n";
+    let r = check_bytes("x.txt", text.as_bytes(), &inds).unwrap();
+    assert_eq!(r.findings.len(), 1, "{:#?}", r.findings);
+    let f = &r.findings[0];
+    assert_eq!(
+        (f.kind, f.stated.as_str(), f.expected.as_str()),
+        (CheckFindingKind::PartsTotal, "30/45 + 12/45", "30 + 12 = 45")
+    );
+    assert!(
+        f.message_vi.contains("30 + 12 = 42, khác 45") && f.quote.contains("Nam 30/45"),
+        "{f:#?}"
+    );
+    assert_eq!(f.section, "I. KẾT QUẢ");
+    // Women first, and a colon after the word: the same.
+    let r = check_bytes(
+        "x.txt",
+        "Cán bộ được tập huấn: nữ: 30/50 người, chiếm 60%, nam: 25/50 người, chiếm 50%.".as_bytes(),
+        &inds,
+    )
+    .unwrap();
+    assert_eq!(
+        r.findings.iter().map(|f| f.message_en.as_str()).collect::<Vec<_>>(),
+        ["Men 25/50 and women 30/50 are the two parts of the same 50 people, but 25 + 30 = 55, not 50"]
+    );
 }
