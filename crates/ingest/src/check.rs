@@ -31,6 +31,7 @@ pub enum CheckFindingKind {
     PartsTotal,
     ClaimedMet,
     ConflictingValues,
+    UnweightedMean,
 }
 
 impl CheckFindingKind {
@@ -41,6 +42,7 @@ impl CheckFindingKind {
             CheckFindingKind::PartsTotal => "parts_total",
             CheckFindingKind::ClaimedMet => "claimed_met",
             CheckFindingKind::ConflictingValues => "conflicting_values",
+            CheckFindingKind::UnweightedMean => "unweighted_mean",
         }
     }
 
@@ -51,6 +53,7 @@ impl CheckFindingKind {
             CheckFindingKind::PartsTotal => "các phần không cộng đúng tổng",
             CheckFindingKind::ClaimedMet => "ghi đạt nhưng chưa đạt chỉ tiêu quốc gia",
             CheckFindingKind::ConflictingValues => "cùng một số liệu ghi hai giá trị khác nhau",
+            CheckFindingKind::UnweightedMean => "tỷ lệ chung lấy trung bình cộng các tỷ lệ thành phần",
         }
     }
 
@@ -61,6 +64,7 @@ impl CheckFindingKind {
             CheckFindingKind::PartsTotal => "parts do not add up to the total",
             CheckFindingKind::ClaimedMet => "said to be met but misses the national target",
             CheckFindingKind::ConflictingValues => "same quantity given two values",
+            CheckFindingKind::UnweightedMean => "overall share taken as the plain mean of the group shares",
         }
     }
 }
@@ -124,6 +128,7 @@ pub fn check_items(
     }
     sex_parts(segs, &per_seg, &mut out);
     sex_shares(segs, &per_seg, &mut out);
+    unweighted_mean(segs, &per_seg, &mut out);
     list_parts(segs, &per_seg, &mut out);
     list_parts_before_total(segs, &per_seg, &mut out);
     claimed_met(doc, segs, &per_seg, indicators, &mut out);
@@ -363,6 +368,97 @@ fn parts_finding(
 
 /// `107 người (Nam 42, Nữ 65)`, `tổng số 107, trong đó nam 42, nữ 65`, `42 nam, 65 nữ,
 /// tổng cộng 107`: male + female = total; a single sex part no larger than the total.
+/// A headline share over several groups that is the plain mean of the groups' shares
+/// instead of the pooled share: "bình quân 28,5%, trong đó cấp tỉnh 15/50 (30%), cấp huyện
+/// 28/100 (28%), cấp xã 55/200 (27,5%)" — (30 + 28 + 27,5) / 3 = 28,5 but 98/350 = 28,0%.
+/// The headline percentage and at least two fractions in one sentence, the headline before
+/// or after all of them; found only when the headline matches the mean at the precision it
+/// is written with and not the pooled share, which the document's own counts give.
+fn unweighted_mean(segs: &[Segment], per_seg: &[Vec<&Item>], out: &mut Vec<CheckFinding>) {
+    let hundred = Decimal::from(100);
+    for (si, seg) in segs.iter().enumerate() {
+        let mut sentences: Vec<(usize, Vec<&Item>)> = Vec::new();
+        for it in &per_seg[si] {
+            let sentence = seg.sentence[it.first];
+            match sentences.last_mut() {
+                Some((s, items)) if *s == sentence => items.push(it),
+                _ => sentences.push((sentence, vec![it])),
+            }
+        }
+        for (_, items) in &sentences {
+            let groups: Vec<(&Item, Decimal, Decimal)> = items
+                .iter()
+                .filter(|it| it.fig.kind == FigureKind::Fraction)
+                .filter_map(|it| match (it.fig.numerator, it.fig.denominator) {
+                    (Some(n), Some(d)) if d > Decimal::ZERO && n <= d => Some((*it, n, d)),
+                    _ => None,
+                })
+                .collect();
+            let (Some(first), Some(last)) = (groups.first(), groups.last()) else {
+                continue;
+            };
+            if groups.len() < 2 || groups.iter().all(|(_, _, d)| *d == first.2) {
+                continue;
+            }
+            let count = Decimal::from(groups.len() as u64);
+            let mean = groups.iter().map(|(_, n, d)| *n * hundred / *d).sum::<Decimal>() / count;
+            let (ns, ds) = groups
+                .iter()
+                .fold((Decimal::ZERO, Decimal::ZERO), |(a, b), (_, n, d)| (a + *n, b + *d));
+            let pooled = ns * hundred / ds;
+            let headline = items.iter().find(|it| {
+                it.fig.kind == FigureKind::Percent
+                    && it.fig.qualifier.is_none()
+                    && (it.last < first.0.first || it.first > last.0.last)
+                    && it.fig.value.is_some_and(|h| {
+                        let half = half_unit(h.scale());
+                        (h - mean).abs() <= half && (h - pooled).abs() > half
+                    })
+            });
+            let Some(headline) = headline else { continue };
+            let stated = headline.fig.value.unwrap_or_default();
+            let scale = stated.scale();
+            let (start, end) = (headline.first.min(first.0.first), headline.last.max(last.0.last));
+            let (s_start, s_end) = seg.sentence_span(start);
+            let shares_vi: Vec<String> = groups
+                .iter()
+                .map(|(_, n, d)| format!("{}/{}", vi(*n), vi(*d)))
+                .collect();
+            out.push(CheckFinding {
+                kind: CheckFindingKind::UnweightedMean,
+                severity: Severity::Error,
+                quote: quote_window(
+                    &seg.text,
+                    (s_start, s_end.max(seg.toks[end].end)),
+                    (seg.toks[start].start, seg.toks[end].end),
+                ),
+                stated: pct(stated, scale),
+                expected: format!("{} ({}/{})", pct(pooled, scale), vi(ns), vi(ds)),
+                message_vi: format!(
+                    "Tỷ lệ chung ghi {} là trung bình cộng của {} tỷ lệ thành phần; tính trên tổng số ({}) là {}/{} = {}",
+                    pct(stated, scale),
+                    groups.len(),
+                    shares_vi.join(", "),
+                    vi(ns),
+                    vi(ds),
+                    pct(pooled, scale)
+                ),
+                message_en: format!(
+                    "The overall share {}% is the plain mean of the {} group shares; over the totals it is {}/{} = {}%",
+                    stated.normalize(),
+                    groups.len(),
+                    ns.normalize(),
+                    ds.normalize(),
+                    pooled.round_dp(scale).normalize()
+                ),
+                section: headline.fig.section.clone(),
+                position: headline.fig.position.clone(),
+                indicator: None,
+            });
+        }
+    }
+}
+
 /// The sex written right before a fraction's numerator: "nam 30/45", "nữ: 12/45".
 fn sex_just_before(seg: &Segment, k: usize) -> Option<Sex> {
     let word_at = |i: usize| seg.toks.get(i).and_then(|t| t.word()).and_then(sex_word);

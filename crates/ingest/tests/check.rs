@@ -369,3 +369,30 @@ fn shares_of_one_whole_by_sex_that_do_not_add_up_are_found() {
         ["Men 25/50 and women 30/50 are the two parts of the same 50 people, but 25 + 30 = 55, not 50"]
     );
 }
+
+#[test]
+fn a_headline_share_that_is_the_plain_mean_of_the_group_shares_is_found() {
+    let inds = indicators();
+    let text = "I. KẾT QUẢ\nTỷ lệ nữ đại biểu HĐND ba cấp bình quân đạt 28,5%, trong đó cấp tỉnh 15/50 đại biểu (30%), \
+        cấp huyện 28/100 đại biểu (28%), cấp xã 55/200 đại biểu (27,5%).\n";
+    let r = check_bytes("x.txt", text.as_bytes(), &inds).unwrap();
+    assert_eq!(r.findings.len(), 1, "{:#?}", r.findings);
+    let f = &r.findings[0];
+    assert_eq!(
+        (f.kind, f.stated.as_str(), f.expected.as_str()),
+        (CheckFindingKind::UnweightedMean, "28,5%", "28,0% (98/350)")
+    );
+    assert!(
+        f.message_vi.contains("trung bình cộng của 3 tỷ lệ") && f.quote.contains("28,5%"),
+        "{f:#?}"
+    );
+    // The pooled share, a headline before unequal groups that is neither, and equal groups: silent.
+    for text in [
+        "Tỷ lệ nữ đại biểu HĐND ba cấp đạt 28%, trong đó cấp tỉnh 15/50 (30%), cấp huyện 28/100 (28%), cấp xã 55/200 (27,5%).",
+        "Tỷ lệ chung đạt 31%, trong đó cấp tỉnh 15/50 (30%), cấp huyện 28/100 (28%), cấp xã 55/200 (27,5%).",
+        "Bình quân 25%: xã A 2/10 (20%), xã B 3/10 (30%).",
+    ] {
+        let r = check_bytes("x.txt", text.as_bytes(), &inds).unwrap();
+        assert!(r.findings.is_empty(), "{text}: {:#?}", r.findings);
+    }
+}

@@ -49,7 +49,7 @@ pub async fn check(
 
 pub(crate) fn extend_openapi(doc: &mut Value) {
     let finding = json!({ "type": "object", "properties": {
-        "kind": { "type": "string", "enum": ["percent_mismatch", "over_100", "parts_total", "claimed_met", "conflicting_values"] },
+        "kind": { "type": "string", "enum": ["percent_mismatch", "over_100", "parts_total", "claimed_met", "conflicting_values", "unweighted_mean"] },
         "severity": { "enum": ["error", "warning"] },
         "section": { "type": "string" }, "position": { "type": "object" }, "quote": { "type": "string" },
         "stated": { "type": "string" }, "expected": { "type": "string" },
