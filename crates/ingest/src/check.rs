@@ -132,6 +132,7 @@ pub fn check_items(
     list_parts(segs, &per_seg, &mut out);
     list_parts_before_total(segs, &per_seg, &mut out);
     claimed_met(doc, segs, &per_seg, indicators, &mut out);
+    general_claim(doc, segs, &per_seg, indicators, &mut out);
     conflicts(segs, items, &mut out);
     out
 }
@@ -1088,6 +1089,109 @@ fn claimed_met(
                 out.push(f);
             }
         }
+    }
+}
+
+/// Whether a sentence says that the targets in general were met: "các chỉ tiêu cơ bản đều
+/// đạt", "hoàn thành các chỉ tiêu", "các mục tiêu đều đạt và vượt" — plural, naming no one
+/// indicator, not negated and not itself a target.
+fn is_general_claim(folded: &str) -> bool {
+    let plural = ["cac chi tiêu", "cac muc tiêu", "nhiêu chi tiêu", "moi chi tiêu"]
+        .iter()
+        .any(|w| contains_words(folded, w));
+    let met = ["đêu đat", "cơ ban đat", "hoan thanh", "đat va vươt", "đêu vươt"]
+        .iter()
+        .any(|w| contains_words(folded, w));
+    let negated = ["chưa", "không", "con", "chi tiêu nao"]
+        .iter()
+        .any(|w| contains_words(folded, w));
+    plural && met && !negated && !is_target_statement(folded) && identify(folded).is_none()
+}
+
+/// A general claim that the targets were met ([`is_general_claim`]) while figures elsewhere
+/// in the same document miss the national target of their indicator: one warning at the
+/// claim, naming each such figure (a sentence about one indicator with one result figure,
+/// as [`claimed_met`] reads them; ratios such as "118 bé trai/100 bé gái" and shares of
+/// women among a group included).
+fn general_claim(
+    doc: &SourceDocument,
+    segs: &[Segment],
+    per_seg: &[Vec<&Item>],
+    indicators: &[Indicator],
+    out: &mut Vec<CheckFinding>,
+) {
+    let year = document_year(segs);
+    let milestone = if year <= 2025 { 2025 } else { 2030 };
+    let mut claims = Vec::new();
+    let mut misses: Vec<(String, String, String)> = Vec::new();
+    for (si, seg) in segs.iter().enumerate() {
+        for (s, &(k, _)) in seg.bounds.iter().enumerate() {
+            let folded = seg.sentence_folded(k);
+            if is_general_claim(&folded) {
+                claims.push((si, k));
+                continue;
+            }
+            if is_target_statement(&folded) {
+                continue;
+            }
+            let Some(ind) = identify(&folded).and_then(|code| indicators.iter().find(|i| i.code == code)) else {
+                continue;
+            };
+            let cands: Vec<&Item> = per_seg[si]
+                .iter()
+                .copied()
+                .filter(|it| seg.sentence[it.first] == s)
+                .collect();
+            let Some((value, value_text)) = result_value(ind, &cands) else {
+                continue;
+            };
+            let Some(target) = ind
+                .national_target(milestone)
+                .or_else(|| ind.national_targets.first().map(|t| t.target))
+            else {
+                continue;
+            };
+            if !target.is_met_by(value) && !misses.iter().any(|(code, ..)| *code == ind.code) {
+                let target_s = format!("{}{}", target_text(&target), unit_of(ind));
+                misses.push((ind.code.clone(), format!("{} {value_text}", ind.name_vi), target_s));
+            }
+        }
+    }
+    if misses.is_empty() {
+        return;
+    }
+    let listed = |misses: &[(String, String, String)]| {
+        misses
+            .iter()
+            .map(|(code, what, target)| format!("{what} (chỉ tiêu {code}: {target})"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    for (si, k) in claims {
+        let seg = &segs[si];
+        let (ss, se) = seg.sentence_span(k);
+        let quote = quote_window(&seg.text, (ss, se), (ss, se.min(ss + 300)));
+        let section = doc.sections.get(seg.section).map(|s| s.label()).unwrap_or_default();
+        out.push(CheckFinding {
+            kind: CheckFindingKind::ClaimedMet,
+            severity: Severity::Warning,
+            quote: quote.clone(),
+            stated: quote.chars().take(80).collect(),
+            expected: format!("{} chỉ tiêu chưa đạt chỉ tiêu quốc gia {milestone}", misses.len()),
+            message_vi: format!(
+                "Báo cáo ghi các chỉ tiêu đều đạt, nhưng chính báo cáo cho thấy {} chỉ tiêu chưa đạt chỉ tiêu quốc gia năm {milestone}: {}",
+                misses.len(),
+                listed(&misses)
+            ),
+            message_en: format!(
+                "The report says the targets were met, but its own figures miss the {milestone} national target of {} indicator(s): {}",
+                misses.len(),
+                misses.iter().map(|(code, ..)| code.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+            section,
+            position: seg.position(ss),
+            indicator: None,
+        });
     }
 }
 

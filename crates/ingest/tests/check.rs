@@ -396,3 +396,36 @@ fn a_headline_share_that_is_the_plain_mean_of_the_group_shares_is_found() {
         assert!(r.findings.is_empty(), "{text}: {:#?}", r.findings);
     }
 }
+
+#[test]
+fn a_general_claim_that_the_targets_were_met_is_checked_against_the_figures_elsewhere() {
+    let inds = indicators();
+    let text = "I. ĐÁNH GIÁ CHUNG\nNăm 2024, các chỉ tiêu cơ bản về bình đẳng giới đều đạt.\n\
+        II. KẾT QUẢ CỤ THỂ\nTỷ số giới tính khi sinh là 118 bé trai/100 bé gái.\n";
+    let r = check_bytes("x.txt", text.as_bytes(), &inds).unwrap();
+    let claims: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.kind == CheckFindingKind::ClaimedMet)
+        .collect();
+    assert_eq!(claims.len(), 1, "{:#?}", r.findings);
+    let f = claims[0];
+    assert_eq!(f.section, "I. ĐÁNH GIÁ CHUNG");
+    assert!(
+        f.quote.contains("các chỉ tiêu cơ bản về bình đẳng giới đều đạt"),
+        "{f:#?}"
+    );
+    assert!(f.message_vi.contains("118 bé trai/100 bé gái"), "{f:#?}");
+    // The same claim where every figure meets its target, or a claim that is negated: silent.
+    for text in [
+        "Năm 2024, các chỉ tiêu cơ bản về bình đẳng giới đều đạt.\nTỷ số giới tính khi sinh là 109 bé trai/100 bé gái.\n",
+        "Năm 2024, còn một số chỉ tiêu chưa đạt.\nTỷ số giới tính khi sinh là 118 bé trai/100 bé gái.\n",
+    ] {
+        let r = check_bytes("x.txt", text.as_bytes(), &inds).unwrap();
+        assert!(
+            r.findings.iter().all(|f| f.kind != CheckFindingKind::ClaimedMet),
+            "{text}: {:#?}",
+            r.findings
+        );
+    }
+}
