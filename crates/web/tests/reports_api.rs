@@ -155,3 +155,59 @@ on_both_backends! {
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     }
 }
+
+/// The findings `binhdang check` makes on a document as binhdang writes it (DOCX).
+async fn findings_in(app: &App, doc: &binhdang_reports::Document) -> Vec<binhdang_ingest::CheckFinding> {
+    let docx = binhdang_reports::render(doc, binhdang_reports::Format::Docx).unwrap();
+    let indicators = app.db.store.indicators().await.unwrap();
+    binhdang_ingest::check_bytes("bao-cao.docx", &docx, &indicators)
+        .unwrap()
+        .findings
+}
+
+on_both_backends! {
+    async fn generated_reports_pass_check_and_each_inconsistency_injected_into_them_is_caught(backend: Backend) {
+        use binhdang_ingest::CheckFindingKind as K;
+        use binhdang_reports::model::{Block, ParaKind, Paragraph, Row, Run};
+        let app = App::spawn(backend).await;
+        let body = json!({"values": [{"element": "5.4a.num", "value": "7"}, {"element": "5.4a.den", "value": "11"}]});
+        assert_eq!(app.put_status("/api/v1/values?unit=12&period=2024", body).await, StatusCode::OK);
+        for (year, source, allocated) in [(2022, "tinh", 150_000_000), (2022, "xa", 20_000_000), (2023, "tinh", 160_000_000), (2023, "xa", 25_000_000)] {
+            let (s, b) = app.post(&format!("/api/v1/registers/budgets?unit=12&period={year}"), &json!({ "source": source, "allocated": allocated, "spent": allocated })).await;
+            assert_eq!(s, StatusCode::CREATED, "{b}");
+        }
+        let date = time::macros::date!(2025 - 03 - 05);
+
+        // The budget over the phase: each year's sources, "Cộng năm …" and "Tổng cộng" — clean.
+        let mut budget = app.report(binhdang_reports::Kind::Budget, "12", binhdang_domain::Period::Phase { from: 2021, to: 2025 }, date).await;
+        assert_eq!(findings_in(&app, &budget).await, vec![], "binhdang's own budget annex over subtotal rows");
+        // A grand total that is not the sum of the years: caught.
+        let grand = budget.blocks.iter_mut().find_map(|b| match b {
+            Block::Table(t) => t.rows.iter_mut().find_map(|r| match r {
+                Row::Cells(cells) if cells.get(1).is_some_and(|c| c.text == "Tổng cộng") => Some(cells),
+                _ => None,
+            }),
+            _ => None,
+        }).expect("a Tổng cộng row");
+        assert_eq!(grand[2].text, "355.000.000");
+        grand[2].text = "365.000.000".into();
+        grand[2].number = Some((365_000_000.0, binhdang_reports::model::NumFormat::Money));
+        let kinds: Vec<K> = findings_in(&app, &budget).await.iter().map(|f| f.kind).collect();
+        assert_eq!(kinds, [K::PartsTotal]);
+
+        // The annual report: clean; then each kind of inconsistency the samples show, added as a paragraph.
+        let report = app.annual_report("12", 2024, date).await;
+        assert_eq!(findings_in(&app, &report).await, vec![], "binhdang's own annual report");
+        for (text, kind) in [
+            ("Đại biểu HĐND tỉnh: nam 30/45 đạt 66,7%; nữ 12/45 đạt 26,7%.", K::PartsTotal),
+            ("Năm 2024, các chỉ tiêu cơ bản về bình đẳng giới đều đạt. Tỷ số giới tính khi sinh là 118 bé trai/100 bé gái.", K::ClaimedMet),
+            ("Tỷ lệ nữ đại biểu HĐND ba cấp bình quân đạt 28,5%, trong đó cấp tỉnh 15/50 đại biểu (30%), cấp huyện 28/100 đại biểu (28%), cấp xã 55/200 đại biểu (27,5%).", K::UnweightedMean),
+            ("Số xã có nữ cán bộ chủ chốt là 7/11 xã, chiếm 66,6%.", K::PercentMismatch),
+        ] {
+            let mut mutated = report.clone();
+            mutated.blocks.insert(2, Block::Paragraph(Paragraph::new(ParaKind::Body, vec![Run::plain(text)])));
+            let kinds: Vec<K> = findings_in(&app, &mutated).await.iter().map(|f| f.kind).collect();
+            assert_eq!(kinds, [kind], "{text}");
+        }
+    }
+}
