@@ -790,11 +790,13 @@ on_both_backends_and_days! {
         click(&b, "#check-submit").await;
         wait_for_text(&b, "Kết quả kiểm tra").await;
         let summary = text_of(&b, "#check-summary").await;
-        assert!(summary.starts_with("du-thao.docx (năm ") && summary.contains("1 lỗi, 0 cảnh báo"), "{summary}");
+        assert!(summary.starts_with("du-thao.docx (năm 2024): 1 lỗi, 0 cảnh báo"), "{summary}");
         let result = text_of(&b, "#check-result").await;
         assert!(result.contains("I. KẾT QUẢ THỰC HIỆN") && result.contains("tỷ lệ không khớp tử số/mẫu số"), "{result}");
         assert!(result.contains("35,5%") && result.contains("32,5%"), "{result}");
         assert!(server.db.store.import_batch(1).await.is_err(), "nothing was kept");
+        scroll_to(&b, "#check-result").await;
+        screenshot(&b, "check-phone.png").await;
         assert_contrast(&b, "check page").await;
         sign_out(&b).await;
         b.close().await;

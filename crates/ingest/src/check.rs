@@ -848,23 +848,28 @@ fn list_parts_before_total(segs: &[Segment], per_seg: &[Vec<&Item>], out: &mut V
 }
 
 /// The year the document reports on: the year of its date line (`…, ngày 05 tháng 12
-/// năm 2024`) among its first paragraphs, else 2025.
+/// năm 2024`) among its first paragraphs, else (a draft without one) the first "năm 2024" of
+/// its opening paragraphs (the title), else 2025.
 pub fn document_year(segs: &[Segment]) -> i32 {
-    for seg in segs.iter().take(30) {
+    let dated = segs.iter().take(30).find_map(|seg| {
         let f = fold(&seg.text);
-        if f.contains("ngay") && f.contains("thang") && f.contains("năm") {
-            for (k, t) in seg.toks.iter().enumerate() {
-                if let Some(n) = t.num()
-                    && n.is_year_like()
-                    && k > 0
-                    && seg.toks[k - 1].is_word("năm")
-                {
-                    return n.value.try_into().unwrap_or(2025);
-                }
-            }
-        }
-    }
-    2025
+        (f.contains("ngay") && f.contains("thang") && f.contains("năm"))
+            .then(|| year_after_nam(seg))
+            .flatten()
+    });
+    dated
+        .or_else(|| segs.iter().take(5).find_map(year_after_nam))
+        .unwrap_or(2025)
+}
+
+/// The first year written after "năm" in a paragraph.
+fn year_after_nam(seg: &Segment) -> Option<i32> {
+    seg.toks.iter().enumerate().find_map(|(k, t)| {
+        let n = t.num()?;
+        (n.is_year_like() && k > 0 && seg.toks[k - 1].is_word("năm"))
+            .then(|| n.value.try_into().ok())
+            .flatten()
+    })
 }
 
 const CLAIMS: &[&str] = &[
@@ -921,6 +926,20 @@ fn is_target_statement(text_folded: &str) -> bool {
 }
 
 /// The result the document gives for an indicator, among `items` of one segment region.
+/// The figures of sentence `s` of a segment.
+fn in_sentence<'a>(seg: &Segment, items: &[&'a Item], s: usize) -> Vec<&'a Item> {
+    items.iter().copied().filter(|it| seg.sentence[it.first] == s).collect()
+}
+
+/// The national target a document of `year` is held to: the 2025 milestone until then, the
+/// 2030 one after, else the indicator's first.
+fn national_target_for(ind: &Indicator, year: i32) -> Option<(i32, Target)> {
+    let milestone = if year <= 2025 { 2025 } else { 2030 };
+    ind.national_target(milestone)
+        .or_else(|| ind.national_targets.first().map(|t| t.target))
+        .map(|t| (milestone, t))
+}
+
 fn result_value(ind: &Indicator, cands: &[&Item]) -> Option<(Decimal, String)> {
     let want: Vec<(Decimal, String)> = cands
         .iter()
@@ -982,10 +1001,7 @@ pub fn claim_finding(
     claim_text: &str,
     place: Place,
 ) -> Option<CheckFinding> {
-    let milestone = if year <= 2025 { 2025 } else { 2030 };
-    let target = ind
-        .national_target(milestone)
-        .or_else(|| ind.national_targets.first().map(|t| t.target))?;
+    let (milestone, target) = national_target_for(ind, year)?;
     if target.is_met_by(value) {
         return None;
     }
@@ -1062,11 +1078,7 @@ fn claimed_met(
             let Some(ind) = indicators.iter().find(|i| i.code == code) else {
                 continue;
             };
-            let cands: Vec<&Item> = per_seg[si]
-                .iter()
-                .copied()
-                .filter(|it| seg.sentence[it.first] == s)
-                .collect();
+            let cands = in_sentence(seg, &per_seg[si], s);
             let Some((value, value_text)) = result_value(ind, &cands) else {
                 continue;
             };
@@ -1137,18 +1149,11 @@ fn general_claim(
             let Some(ind) = identify(&folded).and_then(|code| indicators.iter().find(|i| i.code == code)) else {
                 continue;
             };
-            let cands: Vec<&Item> = per_seg[si]
-                .iter()
-                .copied()
-                .filter(|it| seg.sentence[it.first] == s)
-                .collect();
+            let cands = in_sentence(seg, &per_seg[si], s);
             let Some((value, value_text)) = result_value(ind, &cands) else {
                 continue;
             };
-            let Some(target) = ind
-                .national_target(milestone)
-                .or_else(|| ind.national_targets.first().map(|t| t.target))
-            else {
+            let Some((_, target)) = national_target_for(ind, year) else {
                 continue;
             };
             if !target.is_met_by(value) && !misses.iter().any(|(code, ..)| *code == ind.code) {

@@ -207,7 +207,7 @@ on_both_backends! {
         let page = post_file(&mut v, "/kiem-tra-bao-cao", &[("csrf", &csrf)], "du-thao.txt", DRAFT.as_bytes()).await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.body);
         let summary = page.body.split("id=\"check-summary\">").nth(1).unwrap();
-        assert!(summary.starts_with("du-thao.txt (năm ") && summary.contains("): 1 lỗi, 0 cảnh báo trong 4 số liệu."), "{summary}");
+        assert!(summary.starts_with("du-thao.txt (năm 2024): 1 lỗi, 0 cảnh báo trong 4 số liệu."), "the year from the title: {summary}");
         let result = page.body.split("id=\"check-result\"").nth(1).unwrap();
         assert!(result.contains("<h3>I. KẾT QUẢ THỰC HIỆN</h3>"), "grouped by section: {result}");
         assert!(result.contains("tỷ lệ không khớp tử số/mẫu số") && result.contains("chiếm 35,5%") && result.contains("32,5%"), "{result}");
@@ -231,7 +231,7 @@ on_both_backends! {
             .unwrap();
         assert_eq!(r.status(), StatusCode::OK);
         let body: Value = r.json().await.unwrap();
-        assert_eq!((body["file"].as_str(), body["figures"].as_array().map(Vec::len)), (Some("du-thao.txt"), Some(4)));
+        assert_eq!((body["file"].as_str(), body["year"].as_i64(), body["figures"].as_array().map(Vec::len)), (Some("du-thao.txt"), Some(2024), Some(4)));
         let kinds: Vec<&str> = body["findings"].as_array().unwrap().iter().map(|f| f["kind"].as_str().unwrap()).collect();
         assert_eq!(kinds, ["percent_mismatch"]);
         assert!(app.db.store.import_batch(1).await.is_err(), "no import batch was kept");

@@ -10,7 +10,6 @@ use crate::error::ApiError;
 use crate::lang::Lang;
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use binhdang_ingest::{Format, Report, Severity};
@@ -78,14 +77,7 @@ pub async fn submit(
     if let Some(r) = session.csrf_refusal_in_address(&address) {
         return r;
     }
-    let body = crate::api::templates::read_body_within(body, MAX_UPLOAD_BYTES + 64 * 1024).await;
-    let parts = match body {
-        Ok(bytes) => {
-            let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-            multipart::parts(content_type, bytes).await
-        }
-        Err(_) => Vec::new(),
-    };
+    let parts = multipart::document_form(&headers, body).await;
     if !address.contains_key("csrf")
         && let Some(r) = session.csrf_refusal(multipart::text(&parts, "csrf").as_deref())
     {
@@ -93,7 +85,7 @@ pub async fn submit(
     }
     let outcome = match multipart::file(&parts, "file") {
         Some(f) if !f.data.is_empty() => check_document(&state, &f.file_name, &f.data).await,
-        _ if parts.is_empty() && headers.contains_key(CONTENT_TYPE) => Err(too_large(MAX_UPLOAD_BYTES + 1)),
+        None if multipart::too_large(&headers) => Err(too_large(MAX_UPLOAD_BYTES + 1)),
         _ => Err(ApiError::invalid(
             "file",
             "missing",

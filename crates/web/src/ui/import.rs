@@ -14,7 +14,6 @@ use crate::lang::Lang;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use binhdang_domain::access::Action;
@@ -151,14 +150,7 @@ pub async fn upload(
             message_vi: "Vai trò của bạn chỉ xem số liệu, không nhập báo cáo".into(),
         });
     }
-    let body = crate::api::templates::read_body_within(body, MAX_UPLOAD_BYTES + 64 * 1024).await;
-    let parts = match body {
-        Ok(bytes) => {
-            let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-            multipart::parts(content_type, bytes).await
-        }
-        Err(_) => Vec::new(),
-    };
+    let parts = multipart::document_form(&headers, body).await;
     let text = |name: &str| multipart::text(&parts, name);
     if !token_in_address && let Some(r) = session.csrf_refusal(text("csrf").as_deref()) {
         return Ok(r);
@@ -171,7 +163,7 @@ pub async fn upload(
     authorize(&state, &session.caller, &unit, Action::Write).await?;
     let file = multipart::file(&parts, "file");
     let outcome = match file {
-        None if body_too_large(&headers) => Err(too_large(MAX_UPLOAD_BYTES + 1)),
+        None if multipart::too_large(&headers) => Err(too_large(MAX_UPLOAD_BYTES + 1)),
         None => Err(ApiError::invalid(
             "file",
             "missing",
@@ -201,14 +193,6 @@ pub async fn upload(
         }
         Err(e) => Err(e),
     }
-}
-
-fn body_too_large(headers: &HeaderMap) -> bool {
-    headers
-        .get(axum::http::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok())
-        .is_some_and(|n| n > MAX_UPLOAD_BYTES)
 }
 
 fn build(

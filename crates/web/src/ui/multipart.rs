@@ -34,6 +34,33 @@ pub async fn parts(content_type: &str, body: Bytes) -> Vec<Part> {
     out
 }
 
+/// The parts of a document upload form (the legacy import, the check page): the body read
+/// up to the largest document and a little room for the other fields; a body over that
+/// gives no parts, which the page then says.
+pub async fn document_form(headers: &axum::http::HeaderMap, body: axum::body::Body) -> Vec<Part> {
+    let limit = crate::api::imports::MAX_UPLOAD_BYTES + 64 * 1024;
+    match crate::api::templates::read_body_within(body, limit).await {
+        Ok(bytes) => {
+            let content_type = headers
+                .get(axum::http::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            parts(content_type, bytes).await
+        }
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Whether the visitor said it sends more than the largest document (`Content-Length`), so
+/// that a form read as empty is answered "too large" rather than "choose a file".
+pub fn too_large(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        .is_some_and(|n| n > crate::api::imports::MAX_UPLOAD_BYTES)
+}
+
 /// The text of a field, trimmed.
 pub fn text(parts: &[Part], name: &str) -> Option<String> {
     parts
