@@ -245,7 +245,7 @@ on_both_backends! {
         let StoreError::Invalid(problems) = err else { panic!() };
         let found: Vec<(&str, &str)> = problems.iter().map(|p| (p.field.as_str(), p.code.as_str())).collect();
         assert_eq!(found, [("allocated", "negative"), ("spent", "not_whole")]);
-        assert_eq!(problems[0].message_vi, "Kinh phí được cấp: -5000000 là số âm; số tiền không được nhỏ hơn 0");
+        assert_eq!(problems[0].message_vi, "Kinh phí được cấp: -5.000.000 là số âm; số tiền không được nhỏ hơn 0");
 
         // A budget for a quarter, an activity dated outside its period, an unknown type.
         let h1: Period = "2024H1".parse().unwrap();

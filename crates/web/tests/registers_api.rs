@@ -265,7 +265,7 @@ on_both_backends! {
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(problems(&body), [("allocated".into(), "negative".into()), ("spent".into(), "negative".into())]);
         assert_eq!(body["error"]["message"], "Có 2 lỗi; chưa lưu dữ liệu nào");
-        assert_eq!(body["error"]["problems"][0]["message"], "Kinh phí được cấp: -5000000 là số âm; số tiền không được nhỏ hơn 0");
+        assert_eq!(body["error"]["problems"][0]["message"], "Kinh phí được cấp: -5.000.000 là số âm; số tiền không được nhỏ hơn 0");
 
         // The unit and the body are both wrong: every problem at once.
         let (s, body) = app

@@ -197,7 +197,10 @@ impl Checks {
 
     fn whole_not_negative(&mut self, field: &str, v: Decimal, max: Decimal, money: bool) -> bool {
         let (vi, en) = field_label(field);
+        // Each message says the number the way its language writes it: -5.000.000 / -5000000.
         let shown = v.normalize().to_string();
+        let shown_vi = crate::vn::format_number(v.normalize(), None);
+        let max_vi = crate::vn::format_number(max, None);
         let len = self.0.len();
         if v.is_sign_negative() && !v.is_zero() {
             let (what_en, what_vi) = if money {
@@ -209,7 +212,7 @@ impl Checks {
                 field,
                 "negative",
                 format!("{en}: {shown} is negative; {what_en} cannot be below 0"),
-                format!("{vi}: {shown} là số âm; {what_vi} không được nhỏ hơn 0"),
+                format!("{vi}: {shown_vi} là số âm; {what_vi} không được nhỏ hơn 0"),
             );
         } else if !v.fract().is_zero() {
             let (what_en, what_vi) = if money {
@@ -221,14 +224,14 @@ impl Checks {
                 field,
                 "not_whole",
                 format!("{en}: {shown} must be {what_en}"),
-                format!("{vi}: {shown} phải là {what_vi}"),
+                format!("{vi}: {shown_vi} phải là {what_vi}"),
             );
         } else if v > max {
             self.push(
                 field,
                 "too_large",
                 format!("{en}: {shown} is larger than the {max} this field accepts"),
-                format!("{vi}: {shown} vượt quá giới hạn {max}"),
+                format!("{vi}: {shown_vi} vượt quá giới hạn {max_vi}"),
             );
         }
         self.0.len() == len
