@@ -279,9 +279,195 @@ pub fn to_adx(set: &DataValueSet, exported: &str) -> String {
     out
 }
 
+/// The period an ADX group names (`2024-01-01/P6M`) as binhdang's, where it is one of the
+/// period types exchanged (a year, a half, a quarter or a month starting on its first day).
+pub fn from_adx_period(text: &str) -> Option<Period> {
+    let (start, duration) = text.trim().split_once('/')?;
+    let mut parts = start.split('-');
+    let year: i32 = parts.next()?.parse().ok()?;
+    let month: u8 = parts.next()?.parse().ok()?;
+    if parts.next()? != "01" {
+        return None;
+    }
+    let period = match duration {
+        "P1Y" | "P12M" if month == 1 => Period::Year(year),
+        "P6M" if month == 1 || month == 7 => Period::HalfYear {
+            year,
+            half: if month == 1 { 1 } else { 2 },
+        },
+        "P3M" if month % 3 == 1 => Period::Quarter {
+            year,
+            quarter: month / 3 + 1,
+        },
+        "P1M" if (1..=12).contains(&month) => Period::Month { year, month },
+        _ => return None,
+    };
+    Some(period)
+}
+
+/// Values from ADX (`urn:ihe:qrph:adx:2015`), as [`to_adx`] writes them and DHIS2 does: each
+/// `group`'s `orgUnit` and `period` (start/duration), each `dataValue`'s `dataElement`, its
+/// `value` — or its `annotation` when the value is not a number — and a breakdown attribute
+/// (`SEX="M"`/`"F"`, or `ETHNICITY`/`AGE_GROUP` with binhdang's option code). A period that is
+/// no exchanged type is kept as written, so that the import names it as a conflict.
+pub fn from_adx(text: &str) -> Result<DataValueSet, String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text.trim_start_matches('\u{feff}'));
+    let mut set = DataValueSet::default();
+    let (mut org_unit, mut period): (Option<String>, Option<String>) = (None, None);
+    let mut saw_adx = false;
+    // The value being read when a dataValue has children (an annotation).
+    let mut open: Option<(DataValue, String)> = None;
+    loop {
+        let event = reader
+            .read_event()
+            .map_err(|e| format!("not well-formed XML at byte {}: {e}", reader.buffer_position()))?;
+        match event {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "adx" => saw_adx = true,
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "group" => {
+                let attrs = attributes(&e)?;
+                org_unit = attrs.iter().find(|(k, _)| k == "orgUnit").map(|(_, v)| v.clone());
+                period = attrs.iter().find(|(k, _)| k == "period").map(|(_, v)| {
+                    from_adx_period(v)
+                        .and_then(|p| dhis2_period(&p))
+                        .unwrap_or_else(|| v.clone())
+                });
+            }
+            ref ev @ (Event::Start(ref e) | Event::Empty(ref e)) if e.local_name().as_ref() == "dataValue" => {
+                let mut value = DataValue {
+                    org_unit: org_unit.clone(),
+                    period: period.clone(),
+                    ..DataValue::default()
+                };
+                for (key, text) in attributes(e)? {
+                    match key.as_str() {
+                        "dataElement" => value.data_element = text,
+                        "value" => value.value = Some(text),
+                        "SEX" => {
+                            value.category_option_combo = Some(
+                                match text.as_str() {
+                                    "M" => "male",
+                                    "F" => "female",
+                                    other => other,
+                                }
+                                .to_string(),
+                            )
+                        }
+                        "ETHNICITY" | "AGE_GROUP" => value.category_option_combo = Some(text.to_ascii_lowercase()),
+                        _ => {}
+                    }
+                }
+                if matches!(ev, Event::Empty(_)) {
+                    set.data_values.push(value);
+                } else {
+                    open = Some((value, String::new()));
+                }
+            }
+            Event::Text(t) => {
+                if let Some((_, annotation)) = &mut open {
+                    annotation.push_str(&t.xml10_content());
+                }
+            }
+            Event::GeneralRef(r) => {
+                if let Some((_, annotation)) = &mut open {
+                    let entity = format!("&{};", r.into_inner());
+                    let resolved = quick_xml::escape::unescape(&entity).map_err(|e| e.to_string())?;
+                    annotation.push_str(&resolved);
+                }
+            }
+            Event::End(e) if e.local_name().as_ref() == "dataValue" => {
+                if let Some((mut value, annotation)) = open.take() {
+                    let annotation = annotation.trim();
+                    if !annotation.is_empty() {
+                        value.value = Some(annotation.to_string());
+                    }
+                    set.data_values.push(value);
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if !saw_adx {
+        return Err("the root element is not <adx>".into());
+    }
+    Ok(set)
+}
+
+/// An element's attributes, unescaped.
+fn attributes(e: &quick_xml::events::BytesStart<'_>) -> Result<Vec<(String, String)>, String> {
+    e.attributes()
+        .map(|a| {
+            let a = a.map_err(|e| e.to_string())?;
+            let key = a.key.local_name().as_ref().to_string();
+            let value = a
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map_err(|e| e.to_string())?
+                .into_owned();
+            Ok((key, value))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn adx_read_back_gives_the_values_written() {
+        let set = DataValueSet {
+            data_values: vec![
+                DataValue {
+                    data_element: "6.1.num".into(),
+                    period: Some("2025S1".into()),
+                    org_unit: Some("03490".into()),
+                    category_option_combo: Some("female".into()),
+                    value: Some("8".into()),
+                    ..DataValue::default()
+                },
+                DataValue {
+                    data_element: "2.3.num".into(),
+                    period: Some("2024".into()),
+                    org_unit: Some("109".into()),
+                    value: Some("3".into()),
+                    ..DataValue::default()
+                },
+                DataValue {
+                    data_element: "9.9.note".into(),
+                    period: Some("2024Q3".into()),
+                    org_unit: Some("109".into()),
+                    value: Some("Tăng <5% & \"ổn định\"".into()),
+                    ..DataValue::default()
+                },
+            ],
+            ..DataValueSet::default()
+        };
+        let back = from_adx(&to_adx(&set, "2026-03-20T00:00:00Z")).unwrap();
+        let row = |v: &DataValue| {
+            (
+                v.data_element.clone(),
+                v.period.clone(),
+                v.org_unit.clone(),
+                v.category_option_combo.clone(),
+                v.value.clone(),
+            )
+        };
+        assert_eq!(
+            back.data_values.iter().map(row).collect::<Vec<_>>(),
+            set.data_values.iter().map(row).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            from_adx_period("2025-07-01/P6M"),
+            Some(Period::HalfYear { year: 2025, half: 2 })
+        );
+        assert_eq!(
+            from_adx_period("2025-02-01/P6M"),
+            None,
+            "a half starts in January or July"
+        );
+        assert!(from_adx("<dataValueSet/>").is_err());
+        assert!(from_adx("<adx><group").is_err());
+    }
 
     #[test]
     fn periods_map_both_ways_where_dhis2_has_them() {

@@ -106,3 +106,50 @@ on_both_backends! {
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     }
 }
+
+on_both_backends! {
+    async fn a_province_exported_as_adx_or_json_and_imported_into_a_fresh_database_assesses_the_same(backend: Backend) {
+        let source = App::spawn(backend).await;
+        let commune = json!({"values": [
+            {"element": "6.1.num", "disaggregation": "male", "value": "12"}, {"element": "6.1.den", "disaggregation": "male", "value": "15"},
+            {"element": "6.1.num", "disaggregation": "female", "value": "8"}, {"element": "6.1.den", "disaggregation": "female", "value": "10"},
+            {"element": "2.3.num", "value": "4"}, {"element": "2.3.den", "value": "11"}]});
+        assert_eq!(source.put_status("/api/v1/values?unit=03388&period=2024", commune).await, StatusCode::OK);
+        let province = json!({"values": [{"element": "5.4a.num", "value": "7"}, {"element": "5.4a.den", "value": "11"}]});
+        assert_eq!(source.put_status("/api/v1/values?unit=12&period=2024", province).await, StatusCode::OK);
+        let (_, expected) = source.get("/api/v1/assessment?unit=12&period=2024").await;
+        assert!(expected.to_string().contains("5.4a"), "{expected}");
+
+        for (format, content_type) in [("adx", "application/adx+xml"), ("json", "application/json")] {
+            let r = source.client.get(format!("{}/api/v1/dataValueSets?orgUnit=12&period=2024&children=true&format={format}", source.base))
+                .send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            let exported = r.text().await.unwrap();
+            let fresh = App::spawn(backend).await;
+            let r = fresh.client.post(format!("{}/api/v1/dataValueSets", fresh.base))
+                .header("content-type", content_type).body(exported).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "{format}");
+            let summary: Value = r.json().await.unwrap();
+            assert_eq!(summary["response"]["status"], "SUCCESS", "{format}: {summary}");
+            assert_eq!(summary["response"]["importCount"]["imported"], 8, "{format}: {summary}");
+            let (_, assessed) = fresh.get("/api/v1/assessment?unit=12&period=2024").await;
+            assert_eq!(assessed, expected, "{format}: the same assessment after the round trip");
+        }
+
+        // ADX naming an unknown element and an unknown org unit: each a conflict, nothing of them stored.
+        let adx = "<adx xmlns=\"urn:ihe:qrph:adx:2015\" exported=\"2026-03-20T00:00:00Z\">\
+            <group orgUnit=\"03388\" period=\"2024-01-01/P1Y\"><dataValue dataElement=\"no.such.element\" value=\"1\"/></group>\
+            <group orgUnit=\"99999\" period=\"2024-01-01/P1Y\"><dataValue dataElement=\"4.1.num\" value=\"1\"/></group></adx>";
+        let r = source.client.post(format!("{}/api/v1/dataValueSets", source.base))
+            .header("content-type", "application/adx+xml").body(adx).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        let summary: Value = r.json().await.unwrap();
+        assert_eq!(summary["response"]["conflicts"].as_array().unwrap().len(), 2, "{summary}");
+        let (_, after) = source.get("/api/v1/assessment?unit=12&period=2024").await;
+        assert_eq!(after, expected, "nothing stored from the rejected rows");
+        // Not ADX at all: 400 in words.
+        let r = source.client.post(format!("{}/api/v1/dataValueSets", source.base))
+            .header("content-type", "application/adx+xml").body("<adx><group").send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    }
+}

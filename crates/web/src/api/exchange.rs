@@ -1,7 +1,7 @@
 //! Exchange with DHIS2-family systems: `GET /api/v1/dataValueSets` (a unit's values, with its
-//! whole subtree on `children=true`) and `POST /api/v1/dataValueSets` (values from another
-//! system, saved through the same write path as a form: checked, audited, rolled up), with
-//! DHIS2's import summary. Identifiers are mapped as `binhdang_domain::exchange` says.
+//! whole subtree on `children=true`; JSON, CSV or ADX) and `POST /api/v1/dataValueSets` (the
+//! same three formats from another system, saved through the same write path as a form:
+//! checked, audited, rolled up), with DHIS2's import summary. Identifiers are mapped as `binhdang_domain::exchange` says.
 
 use crate::AppState;
 use crate::api::Query;
@@ -15,7 +15,8 @@ use axum::response::{IntoResponse, Response};
 use binhdang_domain::Period;
 use binhdang_domain::access::Action;
 use binhdang_domain::exchange::{
-    DataValue, DataValueSet, combo_of, dhis2_period, disaggregation_of, from_csv, from_dhis2_period, to_adx, to_csv,
+    DataValue, DataValueSet, combo_of, dhis2_period, disaggregation_of, from_adx, from_csv, from_dhis2_period, to_adx,
+    to_csv,
 };
 use binhdang_store::{RawValue, ValueInput};
 use serde::Deserialize;
@@ -157,8 +158,8 @@ impl Counts {
     }
 }
 
-/// `POST /api/v1/dataValueSets[?dryRun=true]` with a dataValueSet (JSON, or DHIS2's CSV with
-/// `Content-Type: application/csv` or `text/csv`). Values are grouped
+/// `POST /api/v1/dataValueSets[?dryRun=true]` with a dataValueSet (JSON, DHIS2's CSV with
+/// `Content-Type: application/csv` or `text/csv`, or ADX with `application/adx+xml`). Values are grouped
 /// by org unit and period; each group is saved as one form would be — all or nothing, so a
 /// group with a refused value is ignored whole, and the summary names why.
 pub async fn import(
@@ -175,6 +176,8 @@ pub async fn import(
     };
     let set: DataValueSet = if content_type.contains("csv") {
         from_csv(&body).map_err(|e| unreadable("CSV", e))?
+    } else if content_type.contains("xml") {
+        from_adx(&body).map_err(|e| unreadable("ADX", e))?
     } else {
         serde_json::from_str(&body).map_err(|e| unreadable("JSON", e.to_string()))?
     };
@@ -332,4 +335,32 @@ fn refusal_text(e: ApiError) -> Result<String, ApiError> {
         ApiError::NotFound { message_en, .. } | ApiError::Forbidden { message_en, .. } => Ok(message_en),
         other => Err(other),
     }
+}
+
+pub(crate) fn extend_openapi(doc: &mut Value) {
+    use crate::api::openapi::ok;
+    doc["paths"].as_object_mut().expect("paths").insert("/api/v1/dataValueSets".into(), json!({
+        "get": { "summary": "A unit's values as a DHIS2 dataValueSet (idScheme CODE); children=true adds every unit below",
+            "description": "orgUnit: GSO code; dataElement: binhdang's element code (6.1.num); categoryOptionCombo: male or \
+                female, none for the total; period: DHIS2 ids (2024, 2024S1, 2024Q3, 202403) or binhdang's. Phases and the \
+                Action Month have no DHIS2 period type (422).",
+            "parameters": [
+                { "name": "orgUnit", "in": "query", "required": true, "schema": { "type": "string" }, "example": "12" },
+                { "name": "period", "in": "query", "required": true, "schema": { "type": "string" }, "example": "2025S1" },
+                { "name": "children", "in": "query", "required": false, "schema": { "type": "boolean" } },
+                { "name": "format", "in": "query", "required": false, "schema": { "enum": ["json", "csv", "adx"] },
+                  "description": "DHIS2 JSON (default), DHIS2 CSV, or ADX (IHE, SEX = M/F); else the Accept header decides" }],
+            "responses": { "200": ok(json!({ "type": "object", "properties": {
+                "dataValues": { "type": "array", "items": { "type": "object" } } } })),
+                "422": { "description": "Refused" } } },
+        "post": { "summary": "Import a DHIS2 dataValueSet (JSON, DHIS2 CSV or ADX; idScheme CODE); dryRun=true checks without writing",
+            "description": "Values are grouped by org unit and period; each group is saved as a form is (checked, audited, \
+                rolled up), all or nothing. The answer is DHIS2's import summary: importCount, conflicts, rejectedIndexes; \
+                409 when nothing could be imported.",
+            "parameters": [{ "name": "dryRun", "in": "query", "required": false, "schema": { "type": "boolean" } }],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object" } },
+                "application/csv": { "schema": { "type": "string" } },
+                "application/adx+xml": { "schema": { "type": "string" } } } },
+            "responses": { "200": ok(json!({ "type": "object" })), "400": { "description": "Not a dataValueSet" },
+                "409": { "description": "Nothing imported" } } } }));
 }

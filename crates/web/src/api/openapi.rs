@@ -104,7 +104,7 @@ fn query(name: &str, required: bool, description: &str, example: &str) -> Value 
             "schema": { "type": "string" }, "example": example })
 }
 
-fn ok(schema: Value) -> Value {
+pub(crate) fn ok(schema: Value) -> Value {
     json!({ "description": "OK", "content": { "application/json": { "schema": schema } } })
 }
 
@@ -209,29 +209,6 @@ fn workflow_paths(doc: &mut Value) {
             "properties": { "on": { "type": "string", "format": "date" } } } } } },
         "responses": { "200": ok(json!({ "type": "object" })), "404": { "description": "No such agency" } } } }),
     );
-    paths.insert("/api/v1/dataValueSets".into(), json!({
-        "get": { "summary": "A unit's values as a DHIS2 dataValueSet (idScheme CODE); children=true adds every unit below",
-            "description": "orgUnit: GSO code; dataElement: binhdang's element code (6.1.num); categoryOptionCombo: male or \
-                female, none for the total; period: DHIS2 ids (2024, 2024S1, 2024Q3, 202403) or binhdang's. Phases and the \
-                Action Month have no DHIS2 period type (422).",
-            "parameters": [
-                { "name": "orgUnit", "in": "query", "required": true, "schema": { "type": "string" }, "example": "12" },
-                { "name": "period", "in": "query", "required": true, "schema": { "type": "string" }, "example": "2025S1" },
-                { "name": "children", "in": "query", "required": false, "schema": { "type": "boolean" } },
-                { "name": "format", "in": "query", "required": false, "schema": { "enum": ["json", "csv", "adx"] },
-                  "description": "DHIS2 JSON (default), DHIS2 CSV, or ADX (IHE, SEX = M/F); else the Accept header decides" }],
-            "responses": { "200": ok(json!({ "type": "object", "properties": {
-                "dataValues": { "type": "array", "items": { "type": "object" } } } })),
-                "422": { "description": "Refused" } } },
-        "post": { "summary": "Import a DHIS2 dataValueSet (JSON, idScheme CODE); dryRun=true checks without writing",
-            "description": "Values are grouped by org unit and period; each group is saved as a form is (checked, audited, \
-                rolled up), all or nothing. The answer is DHIS2's import summary: importCount, conflicts, rejectedIndexes; \
-                409 when nothing could be imported.",
-            "parameters": [{ "name": "dryRun", "in": "query", "required": false, "schema": { "type": "boolean" } }],
-            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object" } },
-                "application/csv": { "schema": { "type": "string" } } } },
-            "responses": { "200": ok(json!({ "type": "object" })), "400": { "description": "Not a dataValueSet" },
-                "409": { "description": "Nothing imported" } } } }));
     paths.insert("/api/v1/programmes/{code}/archive".into(), json!({ "post": {
         "summary": "Archive a reporting programme (administrators): no longer reported under, its history kept",
         "parameters": [{ "name": "code", "in": "path", "required": true, "schema": { "type": "string" }, "example": "LDLD-Y" }],
@@ -659,5 +636,6 @@ pub fn openapi_document() -> Value {
     crate::api::templates::extend_openapi(&mut doc);
     crate::api::imports::extend_openapi(&mut doc);
     crate::api::check::extend_openapi(&mut doc);
+    crate::api::exchange::extend_openapi(&mut doc);
     doc
 }
