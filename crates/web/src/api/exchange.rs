@@ -338,7 +338,7 @@ fn refusal_text(e: ApiError) -> Result<String, ApiError> {
 }
 
 pub(crate) fn extend_openapi(doc: &mut Value) {
-    use crate::api::openapi::ok;
+    let ok = |schema: Value| json!({ "description": "OK", "content": { "application/json": { "schema": schema } } });
     doc["paths"].as_object_mut().expect("paths").insert("/api/v1/dataValueSets".into(), json!({
         "get": { "summary": "A unit's values as a DHIS2 dataValueSet (idScheme CODE); children=true adds every unit below",
             "description": "orgUnit: GSO code; dataElement: binhdang's element code (6.1.num); categoryOptionCombo: male or \

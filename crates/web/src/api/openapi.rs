@@ -104,7 +104,7 @@ fn query(name: &str, required: bool, description: &str, example: &str) -> Value 
             "schema": { "type": "string" }, "example": example })
 }
 
-pub(crate) fn ok(schema: Value) -> Value {
+fn ok(schema: Value) -> Value {
     json!({ "description": "OK", "content": { "application/json": { "schema": schema } } })
 }
 
