@@ -247,6 +247,18 @@ impl TargetOp {
         }
     }
 
+    /// The sign as people read it: `≥ 60`, `≤ 111,5`, `≈ 50`.
+    pub fn symbol(&self) -> &'static str {
+        match self {
+            TargetOp::AtLeast => "≥",
+            TargetOp::Above => ">",
+            TargetOp::AtMost => "≤",
+            TargetOp::Below => "<",
+            TargetOp::Equal => "=",
+            TargetOp::About => "≈",
+        }
+    }
+
     /// The Vietnamese wording used in reports before the figure.
     pub fn words_vi(&self) -> &'static str {
         match self {

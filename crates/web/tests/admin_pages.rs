@@ -346,7 +346,7 @@ on_both_backends! {
         // Periods are chosen in words, never typed as codes; none is chosen by default.
         let page = admin.get("/quan-tri/lich-bao-cao").await;
         let close_box = page.body.split("id=\"close-period\"").nth(1).and_then(|rest| rest.split("</select>").next()).unwrap();
-        assert!(close_box.contains(&format!("<option value=\"{h1}\">6 tháng đầu năm {}</option>", this_year())), "{close_box}");
+        assert!(close_box.contains(&format!("<option value=\"{h1}\">6 tháng đầu năm {}</option>", &h1[..4])), "{close_box}");
         assert!(close_box.contains("<option value=\"\" selected>— Chọn kỳ báo cáo —</option>"), "{close_box}");
         assert!(!page.body.contains("2025H1 (6 tháng đầu năm)"), "no period codes to learn");
         let today = binhdang_domain::vn::format_date(binhdang_store::testing::test_today());

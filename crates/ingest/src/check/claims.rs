@@ -8,7 +8,7 @@ use crate::figures::{FigureKind, Item, Position, Segment, quote_window};
 use crate::indicators::{contains_words, identify};
 use crate::normalize::fold;
 use binhdang_domain::vn::format_number;
-use binhdang_domain::{Indicator, MeasureKind, Target, TargetOp};
+use binhdang_domain::{Indicator, MeasureKind, Target};
 use rust_decimal::Decimal;
 
 /// The year the document reports on: the year of its date line (`…, ngày 05 tháng 12
@@ -127,14 +127,7 @@ fn result_value(ind: &Indicator, cands: &[&Item]) -> Option<(Decimal, String)> {
 }
 
 fn target_text(t: &Target) -> String {
-    let op = match t.op {
-        TargetOp::AtLeast => "≥",
-        TargetOp::Above => ">",
-        TargetOp::AtMost => "≤",
-        TargetOp::Below => "<",
-        TargetOp::Equal => "=",
-        TargetOp::About => "≈",
-    };
+    let op = t.op.symbol();
     format!("{op} {}", format_number(t.value, None))
 }
 

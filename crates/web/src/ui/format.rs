@@ -4,7 +4,7 @@
 use crate::lang::Lang;
 use binhdang_domain::assessment::Status;
 use binhdang_domain::calendar::Timeliness;
-use binhdang_domain::catalogue::{Direction, Indicator, MeasureKind, Target, TargetOp};
+use binhdang_domain::catalogue::{Direction, Indicator, MeasureKind, Target};
 use binhdang_domain::workflow::State;
 use binhdang_domain::{Period, vn};
 use rust_decimal::Decimal;
@@ -39,14 +39,7 @@ pub fn plain(v: Option<Decimal>) -> String {
 }
 
 pub fn target(indicator: &Indicator, t: &Target) -> String {
-    let sign = match t.op {
-        TargetOp::AtLeast => "≥",
-        TargetOp::Above => ">",
-        TargetOp::AtMost => "≤",
-        TargetOp::Below => "<",
-        TargetOp::Equal => "=",
-        TargetOp::About => "≈",
-    };
+    let sign = t.op.symbol();
     format!("{sign} {}", value(indicator, Some(t.value)))
 }
 
