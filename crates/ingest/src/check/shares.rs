@@ -3,7 +3,7 @@
 //! ([`unweighted_mean`]).
 
 use super::{CheckFinding, CheckFindingKind, Severity, half_unit, pct, vi};
-use crate::figures::{FigureKind, Item, Segment, Sex, quote_window};
+use crate::figures::{FigureKind, Item, Segment, Sex, is_sex_word, quote_window};
 use crate::normalize::fold;
 use rust_decimal::Decimal;
 
@@ -100,19 +100,11 @@ pub(super) fn unweighted_mean(segs: &[Segment], per_seg: &[Vec<&Item>], out: &mu
 
 /// The sex written right before a fraction's numerator: "nam 30/45", "nữ: 12/45".
 fn sex_just_before(seg: &Segment, k: usize) -> Option<Sex> {
-    let word_at = |i: usize| seg.toks.get(i).and_then(|t| t.word()).and_then(sex_word);
+    let word_at = |i: usize| seg.toks.get(i).and_then(|t| t.word()).and_then(is_sex_word);
     match k.checked_sub(1) {
         Some(j) if seg.toks[j].is_punct(':') => j.checked_sub(1).and_then(word_at),
         Some(j) => word_at(j),
         None => None,
-    }
-}
-
-fn sex_word(folded: &str) -> Option<Sex> {
-    match folded {
-        "nam" => Some(Sex::Male),
-        "nư" => Some(Sex::Female),
-        _ => None,
     }
 }
 

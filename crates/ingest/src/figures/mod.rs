@@ -22,6 +22,7 @@ mod shares;
 pub use counts::{period_label_before, sex_of_count};
 pub use extract::extract_segment;
 pub use figure::{FigureKind, Item, LabelledValue, Position, Sex, StatedFigure};
+pub(crate) use reading::is_sex_word;
 pub use reading::qualifier_before;
 pub use segment::{Segment, quote_window, segments};
 

@@ -35,7 +35,8 @@ pub fn qualifier_before(seg: &Segment, i: usize) -> Option<&'static str> {
     None
 }
 
-pub(super) fn is_sex_word(w: &str) -> Option<Sex> {
+/// The sex a folded word names: `nam`, `nư` (nữ).
+pub(crate) fn is_sex_word(w: &str) -> Option<Sex> {
     match w {
         "nam" => Some(Sex::Male),
         "nư" => Some(Sex::Female),
