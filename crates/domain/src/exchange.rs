@@ -1,5 +1,7 @@
-//! Data exchange with DHIS2-family systems: the dataValueSet (DXF2 JSON) shape, and how
-//! binhdang's identifiers map onto DHIS2's with the `CODE` id scheme.
+//! Data exchange with DHIS2-family systems: the dataValueSet (DXF2) as JSON, as XML
+//! (`http://dhis2.org/schema/dxf/2.0`) and as DHIS2's CSV, and ADX ([`xml_kind`] tells the two
+//! XML formats apart by their root, as DHIS2 does); and how binhdang's identifiers map onto
+//! DHIS2's with the `CODE` id scheme.
 //!
 //! - org unit: the GSO code (`12`, `03388`);
 //! - data element: binhdang's element code (`6.1.num`);
@@ -9,7 +11,8 @@
 //!   and the Action Month have no DHIS2 period type: their values are not exchanged.
 //!
 //! Parsing is tolerant where DHIS2 itself is inconsistent (`followUp`/`followup`, a period or
-//! org unit given once for the whole set).
+//! org unit given once for the whole set, DXF2 XML's header period written in ADX's
+//! `start/duration` form, a value or comment given as a child element by older versions).
 
 use crate::{Disaggregation, Period};
 use serde::{Deserialize, Serialize};
@@ -17,8 +20,8 @@ use serde::{Deserialize, Serialize};
 /// DHIS2's default category option combo, the same on every instance.
 pub const DEFAULT_COMBO_UID: &str = "HllvX50cXC0";
 
-/// A dataValueSet as DHIS2 sends and receives it (JSON).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// A dataValueSet as DHIS2 sends and receives it (JSON; XML through [`to_dxf2`]/[`from_dxf2`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DataValueSet {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -35,7 +38,7 @@ pub struct DataValueSet {
 }
 
 /// One value of a dataValueSet.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DataValue {
     pub data_element: String,
@@ -212,11 +215,25 @@ pub fn from_csv(text: &str) -> Result<DataValueSet, String> {
     Ok(set)
 }
 
+/// Text as XML, safe in element content and in an attribute in either quote. Tabs and line
+/// breaks become character references: a parser turns them into spaces in an attribute value,
+/// so a comment's lines would otherwise come back joined.
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' => out.push_str("&#9;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A dataValueSet as ADX (IHE QRPH, `urn:ihe:qrph:adx:2015`): one group per org unit and
@@ -370,9 +387,7 @@ pub fn from_adx(text: &str) -> Result<DataValueSet, String> {
             }
             Event::GeneralRef(r) => {
                 if let Some((_, annotation)) = &mut open {
-                    let entity = format!("&{};", r.into_inner());
-                    let resolved = quick_xml::escape::unescape(&entity).map_err(|e| e.to_string())?;
-                    annotation.push_str(&resolved);
+                    annotation.push_str(&reference_text(r)?);
                 }
             }
             Event::End(e) if e.local_name().as_ref() == "dataValue" => {
@@ -407,6 +422,242 @@ fn attributes(e: &quick_xml::events::BytesStart<'_>) -> Result<Vec<(String, Stri
             Ok((key, value))
         })
         .collect()
+}
+
+/// The text an entity or character reference in element content stands for (`&amp;`, `&#10;`).
+fn reference_text(r: quick_xml::events::BytesRef<'_>) -> Result<String, String> {
+    let entity = format!("&{};", r.into_inner());
+    quick_xml::escape::unescape(&entity)
+        .map(|t| t.into_owned())
+        .map_err(|e| e.to_string())
+}
+
+/// The namespace of DHIS2's XML dataValueSet (DXF2).
+pub const DXF2_NAMESPACE: &str = "http://dhis2.org/schema/dxf/2.0";
+
+/// Which XML exchange format a body is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum XmlKind {
+    /// DHIS2's dataValueSet (`<dataValueSet>`), read by [`from_dxf2`].
+    Dxf2,
+    /// ADX (`<adx>`), read by [`from_adx`].
+    Adx,
+}
+
+/// Which XML format a body is, by its root element's local name (`dataValueSet` or `adx`), past
+/// a BOM, the declaration, comments, a doctype and whitespace: DHIS2 tells them apart the same
+/// way when it receives `application/xml`, so a client need not say which it sends. None for
+/// another root, or a body that is not XML.
+pub fn xml_kind(text: &str) -> Option<XmlKind> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text.trim_start_matches('\u{feff}'));
+    loop {
+        match reader.read_event().ok()? {
+            Event::Start(e) | Event::Empty(e) => {
+                return match e.local_name().as_ref() {
+                    "dataValueSet" => Some(XmlKind::Dxf2),
+                    "adx" => Some(XmlKind::Adx),
+                    _ => None,
+                };
+            }
+            Event::Text(t) if t.xml10_content().trim().is_empty() => {}
+            Event::Decl(_) | Event::Comment(_) | Event::DocType(_) | Event::PI(_) => {}
+            _ => return None,
+        }
+    }
+}
+
+/// A dataValueSet as DHIS2's XML (DXF2, `http://dhis2.org/schema/dxf/2.0`): the set's header
+/// keys as attributes of `<dataValueSet>`, then one empty `<dataValue>` a value, with the keys
+/// it has as attributes. The header period is written as its DHIS2 id, the form every value's
+/// period has, not in ADX form as DHIS2 2.43's writer does: older DHIS2 readers know only the id.
+pub fn to_dxf2(set: &DataValueSet) -> String {
+    fn attribute(out: &mut String, name: &str, value: Option<&str>) {
+        if let Some(value) = value {
+            out.push_str(&format!(" {name}=\"{}\"", xml_escape(value)));
+        }
+    }
+    let flag = |b: Option<bool>| b.map(|b| if b { "true" } else { "false" });
+    let mut out = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<dataValueSet xmlns=\"{DXF2_NAMESPACE}\"");
+    attribute(&mut out, "dataSet", set.data_set.as_deref());
+    attribute(&mut out, "period", set.period.as_deref());
+    attribute(&mut out, "orgUnit", set.org_unit.as_deref());
+    attribute(&mut out, "dryRun", flag(set.dry_run));
+    out.push_str(">\n");
+    for v in &set.data_values {
+        out.push_str("  <dataValue");
+        attribute(&mut out, "dataElement", Some(&v.data_element));
+        attribute(&mut out, "period", v.period.as_deref());
+        attribute(&mut out, "orgUnit", v.org_unit.as_deref());
+        attribute(&mut out, "categoryOptionCombo", v.category_option_combo.as_deref());
+        attribute(&mut out, "value", v.value.as_deref());
+        attribute(&mut out, "storedBy", v.stored_by.as_deref());
+        attribute(&mut out, "lastUpdated", v.last_updated.as_deref());
+        attribute(&mut out, "comment", v.comment.as_deref());
+        attribute(&mut out, "followUp", flag(v.follow_up));
+        attribute(&mut out, "deleted", flag(v.deleted));
+        out.push_str("/>\n");
+    }
+    out.push_str("</dataValueSet>\n");
+    out
+}
+
+/// Values from DHIS2's XML dataValueSet (DXF2), as [`to_dxf2`] writes them and DHIS2 does: the
+/// header keys from `<dataValueSet>`'s attributes, each value's from its `<dataValue>`'s. As
+/// with JSON, a value that names no period or org unit keeps none: the header's applies.
+///
+/// Tolerant where DHIS2's versions differ: a period in ADX form (`2024-01-01/P6M`, as 2.43's
+/// writer puts the header's) is read as its DHIS2 id; a key given as a child element
+/// (`<value>5</value>`, `<comment>…</comment>`, as older versions wrote) counts as the attribute
+/// would; `followup` is `followUp`. Keys binhdang does not keep (`completeDate`,
+/// `attributeOptionCombo`, `created`, the id schemes) are skipped, and only local names are
+/// looked at, whatever the namespace.
+pub fn from_dxf2(text: &str) -> Result<DataValueSet, String> {
+    use quick_xml::events::Event;
+    let body = text.trim_start_matches('\u{feff}');
+    // Positions are told in the caller's text, BOM included.
+    let skipped = (text.len() - body.len()) as u64;
+    let mut reader = quick_xml::Reader::from_str(body);
+    let at = |position: u64, problem: &dyn std::fmt::Display| {
+        format!("not well-formed XML at byte {}: {problem}", position + skipped)
+    };
+    let mut set = DataValueSet::default();
+    // The elements open, by local name; the root is the first.
+    let mut open: Vec<String> = Vec::new();
+    let mut saw_root = false;
+    // The value being read when its dataValue has children, with how many elements are open
+    // inside it; and the child being read, with its text so far.
+    let mut reading: Option<(DataValue, usize)> = None;
+    let mut child: Option<(String, String)> = None;
+    loop {
+        let start = reader.buffer_position();
+        let event = reader.read_event().map_err(|e| at(reader.error_position(), &e))?;
+        let empty = matches!(event, Event::Empty(_));
+        match event {
+            Event::Start(e) | Event::Empty(e) => {
+                let name = e.local_name().as_ref().to_string();
+                let attrs = attributes(&e).map_err(|problem| at(start, &problem))?;
+                if open.is_empty() {
+                    if saw_root {
+                        return Err(at(start, &format!("a second root element <{name}>")));
+                    }
+                    if name != "dataValueSet" {
+                        return Err(format!("the root element is <{name}>, not <dataValueSet>"));
+                    }
+                    saw_root = true;
+                    for (key, text) in attrs {
+                        dxf2_header_key(&mut set, &key, text);
+                    }
+                } else if let Some((value, depth)) = &mut reading {
+                    // A key as a child element (`<value>5</value>`); deeper elements add their text.
+                    if *depth == open.len() {
+                        if empty {
+                            dxf2_value_key(value, &name, String::new());
+                        } else {
+                            child = Some((name.clone(), String::new()));
+                        }
+                    }
+                } else if name == "dataValue" {
+                    let mut value = DataValue::default();
+                    for (key, text) in attrs {
+                        dxf2_value_key(&mut value, &key, text);
+                    }
+                    if empty {
+                        set.data_values.push(value);
+                    } else {
+                        reading = Some((value, open.len() + 1));
+                    }
+                }
+                if !empty {
+                    open.push(name);
+                }
+            }
+            Event::Text(t) => {
+                if let Some((_, text)) = &mut child {
+                    text.push_str(&t.xml10_content());
+                }
+            }
+            Event::CData(t) => {
+                if let Some((_, text)) = &mut child {
+                    text.push_str(&t.xml10_content());
+                }
+            }
+            Event::GeneralRef(r) => {
+                if let Some((_, text)) = &mut child {
+                    text.push_str(&reference_text(r).map_err(|problem| at(start, &problem))?);
+                }
+            }
+            Event::End(_) => {
+                // quick-xml has checked that the end tag closes the element last opened.
+                open.pop();
+                let depth = reading.as_ref().map(|(_, depth)| *depth);
+                if depth == Some(open.len())
+                    && let (Some((value, _)), Some((key, text))) = (&mut reading, child.take())
+                {
+                    // The child giving a key has ended.
+                    dxf2_value_key(value, &key, text.trim().to_string());
+                } else if depth == Some(open.len() + 1)
+                    && let Some((value, _)) = reading.take()
+                {
+                    // The dataValue itself has ended.
+                    set.data_values.push(value);
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if let Some(name) = open.last() {
+        return Err(at(body.len() as u64, &format!("<{name}> is not closed")));
+    }
+    if !saw_root {
+        return Err("there is no root element: expected <dataValueSet>".into());
+    }
+    Ok(set)
+}
+
+/// A header key of a DXF2 `<dataValueSet>`.
+fn dxf2_header_key(set: &mut DataValueSet, key: &str, text: String) {
+    match key {
+        "dataSet" => set.data_set = Some(text),
+        "period" => set.period = Some(dxf2_period(text)),
+        "orgUnit" => set.org_unit = Some(text),
+        "dryRun" => set.dry_run = xml_bool(&text),
+        _ => {}
+    }
+}
+
+/// A key of a DXF2 `<dataValue>`, given as an attribute or a child element.
+fn dxf2_value_key(value: &mut DataValue, key: &str, text: String) {
+    match key {
+        "dataElement" => value.data_element = text,
+        "period" => value.period = Some(dxf2_period(text)),
+        "orgUnit" => value.org_unit = Some(text),
+        "categoryOptionCombo" => value.category_option_combo = Some(text),
+        "value" => value.value = Some(text),
+        "comment" => value.comment = Some(text),
+        "storedBy" => value.stored_by = Some(text),
+        "lastUpdated" => value.last_updated = Some(text),
+        "followUp" | "followup" => value.follow_up = xml_bool(&text),
+        "deleted" => value.deleted = xml_bool(&text),
+        _ => {}
+    }
+}
+
+/// A period as DXF2 gives it: a DHIS2 id, or ADX's start/duration read as the id. One that is
+/// neither is kept as written, so that the import names it as a conflict.
+fn dxf2_period(text: String) -> String {
+    from_adx_period(&text).and_then(|p| dhis2_period(&p)).unwrap_or(text)
+}
+
+/// An XML Schema boolean (`true`/`false`, `1`/`0`); none for anything else, which asserts
+/// neither.
+fn xml_bool(text: &str) -> Option<bool> {
+    match text.trim() {
+        t if t.eq_ignore_ascii_case("true") || t == "1" => Some(true),
+        t if t.eq_ignore_ascii_case("false") || t == "0" => Some(false),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -566,5 +817,203 @@ mod tests {
         assert_eq!(set.data_values[0].follow_up, Some(true));
         assert_eq!(set.data_values[1].follow_up, Some(false));
         assert_eq!(set.org_unit.as_deref(), Some("12"));
+    }
+
+    #[test]
+    fn dxf2_read_back_gives_the_set_written() {
+        let set = DataValueSet {
+            data_set: Some("BD-6T".into()),
+            period: Some("2024S1".into()),
+            org_unit: Some("03490".into()),
+            dry_run: Some(false),
+            data_values: vec![
+                DataValue {
+                    data_element: "6.1.num".into(),
+                    category_option_combo: Some("female".into()),
+                    value: Some("8".into()),
+                    comment: Some("theo sổ\n'đã kiểm tra'\tlần 2".into()),
+                    follow_up: Some(true),
+                    ..DataValue::default()
+                },
+                DataValue {
+                    data_element: "2.3.num".into(),
+                    period: Some("2024S2".into()),
+                    org_unit: Some("109".into()),
+                    value: Some("3".into()),
+                    ..DataValue::default()
+                },
+                DataValue {
+                    data_element: "9.9.note".into(),
+                    value: Some("Tăng <5% & \"ổn định\" 'vững'".into()),
+                    ..DataValue::default()
+                },
+                DataValue {
+                    data_element: "6.1.den".into(),
+                    category_option_combo: Some("male".into()),
+                    stored_by: Some("admin".into()),
+                    last_updated: Some("2024-07-01T08:00:00.000".into()),
+                    deleted: Some(true),
+                    ..DataValue::default()
+                },
+            ],
+        };
+        let xml = to_dxf2(&set);
+        assert!(
+            xml.starts_with(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<dataValueSet \
+                 xmlns=\"http://dhis2.org/schema/dxf/2.0\" dataSet=\"BD-6T\" period=\"2024S1\" \
+                 orgUnit=\"03490\" dryRun=\"false\">\n"
+            ),
+            "{xml}"
+        );
+        assert!(
+            xml.contains(
+                "  <dataValue dataElement=\"9.9.note\" \
+                 value=\"Tăng &lt;5% &amp; &quot;ổn định&quot; &apos;vững&apos;\"/>\n"
+            ),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("  <dataValue dataElement=\"2.3.num\" period=\"2024S2\" orgUnit=\"109\" value=\"3\"/>\n"),
+            "{xml}"
+        );
+        assert!(xml.ends_with("</dataValueSet>\n"), "{xml}");
+        assert_eq!(from_dxf2(&xml), Ok(set.clone()));
+        assert_eq!(from_dxf2(&format!("\u{feff}{xml}")), Ok(set), "a BOM is skipped");
+    }
+
+    #[test]
+    fn dxf2_from_dhis2_reads_the_adx_header_period_and_child_elements() {
+        let xml = r#"<?xml version="1.0" encoding="UTF-8"?>
+<!-- DHIS2 2.43 -->
+<dataValueSet xmlns="http://dhis2.org/schema/dxf/2.0" dataSet="pBOMPrpg1QX" completeDate="2024-07-10"
+    period="2024-01-01/P6M" orgUnit="03490" attributeOptionCombo="HllvX50cXC0" orgUnitIdScheme="CODE">
+  <dataValue dataElement="6.1.num" categoryOptionCombo="female" value="8" storedBy="admin"
+      created="2024-07-01T08:00:00.000+0000" lastUpdated="2024-07-02T09:30:00.000+0000" followup="false"/>
+  <dataValue dataElement="6.1.num" period="202403" orgUnit="109" categoryOptionCombo="HllvX50cXC0">
+    <value> 5 </value>
+    <comment>Sổ &amp; <![CDATA[<phiếu>]]> &#x111;ủ</comment>
+  </dataValue>
+  <dataValue dataElement="6.1.den" deleted="true" followUp="1"><comment/></dataValue>
+</dataValueSet>
+"#;
+        let set = from_dxf2(xml).unwrap();
+        assert_eq!(set.period.as_deref(), Some("2024S1"));
+        assert_eq!(set.org_unit.as_deref(), Some("03490"));
+        assert_eq!(set.data_set.as_deref(), Some("pBOMPrpg1QX"));
+        assert_eq!(set.dry_run, None);
+        assert_eq!(
+            set.data_values,
+            vec![
+                DataValue {
+                    data_element: "6.1.num".into(),
+                    category_option_combo: Some("female".into()),
+                    value: Some("8".into()),
+                    stored_by: Some("admin".into()),
+                    last_updated: Some("2024-07-02T09:30:00.000+0000".into()),
+                    follow_up: Some(false),
+                    ..DataValue::default()
+                },
+                DataValue {
+                    data_element: "6.1.num".into(),
+                    period: Some("202403".into()),
+                    org_unit: Some("109".into()),
+                    category_option_combo: Some(DEFAULT_COMBO_UID.into()),
+                    value: Some("5".into()),
+                    comment: Some("Sổ & <phiếu> đủ".into()),
+                    ..DataValue::default()
+                },
+                DataValue {
+                    data_element: "6.1.den".into(),
+                    comment: Some(String::new()),
+                    follow_up: Some(true),
+                    deleted: Some(true),
+                    ..DataValue::default()
+                },
+            ]
+        );
+        let iso = from_dxf2(r#"<dataValueSet period="2024Q3" dryRun="true"/>"#).unwrap();
+        assert_eq!((iso.period.as_deref(), iso.dry_run), (Some("2024Q3"), Some(true)));
+        let odd = from_dxf2(r#"<dataValueSet period="2024-02-01/P6M"/>"#).unwrap();
+        assert_eq!(
+            odd.period.as_deref(),
+            Some("2024-02-01/P6M"),
+            "kept, for the import to refuse"
+        );
+    }
+
+    #[test]
+    fn xml_kind_tells_dxf2_from_adx_by_the_root() {
+        let set = DataValueSet {
+            data_values: vec![DataValue {
+                data_element: "6.1.num".into(),
+                period: Some("2024".into()),
+                org_unit: Some("12".into()),
+                value: Some("1".into()),
+                ..DataValue::default()
+            }],
+            ..DataValueSet::default()
+        };
+        assert_eq!(xml_kind(&to_dxf2(&set)), Some(XmlKind::Dxf2));
+        assert_eq!(xml_kind(&to_adx(&set, "2026-01-01T00:00:00Z")), Some(XmlKind::Adx));
+        assert_eq!(
+            xml_kind(
+                "\u{feff}<?xml version=\"1.0\"?>\n<!-- from DHIS2 -->\n<!DOCTYPE x>\n  \
+                 <dxf:dataValueSet xmlns:dxf=\"http://dhis2.org/schema/dxf/2.0\"/>"
+            ),
+            Some(XmlKind::Dxf2)
+        );
+        assert_eq!(
+            xml_kind("<adx xmlns=\"urn:ihe:qrph:adx:2015\"><group"),
+            Some(XmlKind::Adx)
+        );
+        for other in [
+            "<metadata/>",
+            "<group><adx/></group>",
+            "",
+            "  ",
+            "{\"dataValues\": []}",
+            "5<adx/>",
+        ] {
+            assert_eq!(xml_kind(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn dxf2_errors_name_the_problem() {
+        assert_eq!(
+            from_dxf2("<?xml version=\"1.0\"?><adx xmlns=\"urn:ihe:qrph:adx:2015\"/>"),
+            Err("the root element is <adx>, not <dataValueSet>".to_string())
+        );
+        assert_eq!(
+            from_dxf2(" \n"),
+            Err("there is no root element: expected <dataValueSet>".to_string())
+        );
+        assert_eq!(
+            from_dxf2("<dataValueSet><dataValue dataElement=\"x\"></dataSet></dataValueSet>"),
+            Err("not well-formed XML at byte 41: ill-formed document: expected `</dataValue>`, but `</dataSet>` was found".to_string())
+        );
+        assert_eq!(
+            from_dxf2("<dataValueSet><dataValue dataElement=\"x\">"),
+            Err("not well-formed XML at byte 41: <dataValue> is not closed".to_string())
+        );
+        assert_eq!(
+            from_dxf2("\u{feff}<dataValueSet><dataValue value=\"1\""),
+            Err(
+                "not well-formed XML at byte 17: syntax error: tag not closed: `>` not found before end of input"
+                    .to_string()
+            ),
+            "the position counts the BOM"
+        );
+        let twice = from_dxf2("<dataValueSet/><dataValueSet/>").unwrap_err();
+        assert_eq!(
+            twice,
+            "not well-formed XML at byte 15: a second root element <dataValueSet>"
+        );
+        let duplicate = from_dxf2("<dataValueSet><dataValue value=\"1\" value=\"2\"/></dataValueSet>").unwrap_err();
+        assert_eq!(
+            duplicate,
+            "not well-formed XML at byte 14: position 20: duplicated attribute, previous declaration at position 10"
+        );
     }
 }
