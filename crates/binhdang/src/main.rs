@@ -150,6 +150,15 @@ enum Command {
         #[command(flatten)]
         args: verify::VerifyArgs,
     },
+    /// Write the open-data site (the pages of /du-lieu-mo, a CSV per indicator in Open SDG's
+    /// shape and index.json) as static files that any web server can host.
+    Publish {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// The folder to write into (created if missing).
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
     /// Write the whole database, from one consistent snapshot, to a file (safe while the
     /// server runs; see the README for a schedule).
     Backup {
@@ -283,6 +292,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         // Dispatched in `main`, before any logging or database.
         Command::Check(_) | Command::Import { .. } | Command::Verify { .. } => {
             unreachable!("check, import and verify run from main")
+        }
+        Command::Publish { db, out } => {
+            let store = open(&db.database_url, clock).await?;
+            let done = binhdang_web::publish(&store, &out)
+                .await
+                .map_err(|e| anyhow::anyhow!("publishing failed: {e:?}"))?;
+            println!(
+                "{} pages and {} files written to {}",
+                done.pages,
+                done.files,
+                out.display()
+            );
         }
         Command::Backup { db, out } => {
             let store = open(&db.database_url, clock).await?;

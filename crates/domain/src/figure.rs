@@ -12,7 +12,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 
 /// How many units were expected to report an indicator, and how many did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Completeness {
     /// The level the indicator is collected at under this unit (its catalogue level, or
     /// the nearest level above it that exists in the period, e.g. the province for a
@@ -74,6 +74,10 @@ pub struct Figure {
     /// For a phase, a range or a year built from its halves: which periods went in, and how.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub over_time: Option<OverTime>,
+    /// Numbers left out by small-cell protection (`disclosure`), for those not entitled to
+    /// detail; empty otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub withheld: Vec<crate::disclosure::Withheld>,
 }
 
 /// How a figure over several periods was made from the periods data is entered for.
@@ -375,6 +379,7 @@ pub fn figure(
             stated_only: 0,
         },
         over_time: None,
+        withheld: Vec::new(),
     }
 }
 

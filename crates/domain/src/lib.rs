@@ -9,6 +9,7 @@ pub mod access;
 pub mod assessment;
 pub mod calendar;
 pub mod catalogue;
+pub mod disclosure;
 pub mod exchange;
 pub mod figure;
 pub mod input;

@@ -16,6 +16,7 @@
 //! `domain::rollup::{contributions, deltas}`, `store::rollup::apply_deltas`) → commit →
 //! `Store::validate`.
 
+pub mod disclosure;
 pub mod form;
 pub mod save;
 pub mod scope;

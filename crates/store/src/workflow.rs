@@ -208,6 +208,14 @@ impl Store {
         submission_on(&mut *self.pool.acquire().await?, unit, programme, period).await
     }
 
+    /// When a report was last approved anywhere: the date open data was last updated.
+    pub async fn last_approval(&self) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT MAX(updated_at) AS at FROM submissions WHERE state = 'approved'")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get("at")?)
+    }
+
     /// Units directly below `unit` that report for a period or window (valid on its last day).
     pub async fn reporting_children(
         &self,

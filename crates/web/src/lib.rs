@@ -12,6 +12,7 @@ pub use api::imports::{MAX_UPLOAD_BYTES, accept_confident, import_report};
 pub use api::openapi::{ROUTES, openapi_document};
 pub use error::ApiError;
 pub use lang::Lang;
+pub use ui::open_data::{Published, publish};
 
 use axum::Router;
 use binhdang_store::Store;

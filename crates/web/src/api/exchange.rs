@@ -14,11 +14,13 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use binhdang_domain::Period;
 use binhdang_domain::access::Action;
+use binhdang_domain::disclosure::sees_small_counts;
 use binhdang_domain::exchange::{
-    DataValue, DataValueSet, combo_of, dhis2_period, disaggregation_of, from_adx, from_csv, from_dhis2_period, to_adx,
-    to_csv,
+    DataValue, DataValueSet, XmlKind, combo_of, dhis2_period, disaggregation_of, from_adx, from_csv, from_dhis2_period,
+    from_dxf2, to_adx, to_csv, to_dxf2, xml_kind,
 };
-use binhdang_store::{RawValue, ValueInput};
+use binhdang_engine::disclosure::hidden_cells;
+use binhdang_store::{RawValue, Sums, ValueInput};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -29,7 +31,7 @@ pub struct ExportQuery {
     org_unit: Option<String>,
     period: Option<String>,
     children: Option<bool>,
-    /// `json` (default), `csv` or `adx`; else the `Accept` header decides.
+    /// `json` (default), `xml` (DHIS2's), `csv` or `adx`; else the `Accept` header decides.
     format: Option<String>,
 }
 
@@ -65,19 +67,21 @@ pub async fn export(
         Some(f) => f.to_ascii_lowercase(),
         None if accept.contains("adx") => "adx".into(),
         None if accept.contains("csv") => "csv".into(),
+        None if accept.contains("xml") => "xml".into(),
         None => "json".into(),
     };
-    if !["json", "csv", "adx"].contains(&format.as_str()) {
+    if !["json", "xml", "csv", "adx"].contains(&format.as_str()) {
         return Err(ApiError::invalid(
             "format",
             "bad_format",
-            format!("`{format}` is not an exchange format: json, csv or adx"),
-            format!("`{format}` không phải định dạng trao đổi: json, csv hoặc adx"),
+            format!("`{format}` is not an exchange format: json, xml, csv or adx"),
+            format!("`{format}` không phải định dạng trao đổi: json, xml, csv hoặc adx"),
         ));
     }
     let set = value_set(&state, &caller, &q).await?;
     Ok(match format.as_str() {
         "csv" => ([(CONTENT_TYPE, "application/csv; charset=utf-8")], to_csv(&set)).into_response(),
+        "xml" => ([(CONTENT_TYPE, "application/xml; charset=utf-8")], to_dxf2(&set)).into_response(),
         "adx" => {
             let exported = state.store.clock().now_text();
             (
@@ -116,6 +120,7 @@ async fn value_set(state: &AppState, caller: &Caller, q: &ExportQuery) -> Result
         let own = state.store.values(&unit, &period).await?;
         own.into_iter().map(|v| (unit.code.clone(), v)).collect()
     };
+    let values = withhold_small_cells(state, caller, &unit, &period, values).await?;
     let data_values = values
         .into_iter()
         .map(|(org_unit, v)| DataValue {
@@ -136,6 +141,50 @@ async fn value_set(state: &AppState, caller: &Caller, q: &ExportQuery) -> Result
         data_values,
         ..DataValueSet::default()
     })
+}
+
+/// Small-cell protection on the way out: a reader not entitled to detail gets the set without
+/// the cells hidden from them; one who is entitled gets everything, and the download of cells
+/// others could not see is written in the audit log.
+async fn withhold_small_cells(
+    state: &AppState,
+    caller: &Caller,
+    unit: &binhdang_store::UnitSummary,
+    period: &Period,
+    values: Vec<(String, binhdang_store::StoredValue)>,
+) -> Result<Vec<(String, binhdang_store::StoredValue)>, ApiError> {
+    let cells: Vec<_> = values
+        .iter()
+        .map(|(u, v)| (u.clone(), v.element.clone(), v.disaggregation))
+        .collect();
+    let hidden = hidden_cells(&state.store, Sums::All, period, &cells).await?;
+    let small = hidden.iter().filter(|h| h.is_some()).count();
+    if small == 0 {
+        return Ok(values);
+    }
+    if sees_small_counts(Some(caller.user.role)) {
+        let actor = caller.actor();
+        state
+            .store
+            .audit(&binhdang_store::AuditEntry {
+                actor: &actor.name,
+                origin: &actor.origin,
+                action: "download_unsuppressed",
+                unit_id: Some(unit.id),
+                period: Some(&period.to_string()),
+                subject: "dataValueSets",
+                old_value: None,
+                new_value: Some(json!({ "small_cells": small })),
+                reason: None,
+            })
+            .await?;
+        return Ok(values);
+    }
+    Ok(values
+        .into_iter()
+        .zip(hidden)
+        .filter_map(|(v, h)| h.is_none().then_some(v))
+        .collect())
 }
 
 /// What an import did, counted as DHIS2 counts it.
@@ -159,7 +208,8 @@ impl Counts {
 }
 
 /// `POST /api/v1/dataValueSets[?dryRun=true]` with a dataValueSet (JSON, DHIS2's CSV with
-/// `Content-Type: application/csv` or `text/csv`, or ADX with `application/adx+xml`). Values are grouped
+/// `Content-Type: application/csv` or `text/csv`, DHIS2's XML or ADX with `application/xml`
+/// or `application/adx+xml`, told apart by their root element). Values are grouped
 /// by org unit and period; each group is saved as one form would be — all or nothing, so a
 /// group with a refused value is ignored whole, and the summary names why.
 pub async fn import(
@@ -177,7 +227,11 @@ pub async fn import(
     let set: DataValueSet = if content_type.contains("csv") {
         from_csv(&body).map_err(|e| unreadable("CSV", e))?
     } else if content_type.contains("xml") {
-        from_adx(&body).map_err(|e| unreadable("ADX", e))?
+        // As DHIS2 does: the root element tells ADX from DHIS2's own XML.
+        match xml_kind(&body) {
+            Some(XmlKind::Dxf2) => from_dxf2(&body).map_err(|e| unreadable("DHIS2 XML", e))?,
+            _ => from_adx(&body).map_err(|e| unreadable("ADX", e))?,
+        }
     } else {
         serde_json::from_str(&body).map_err(|e| unreadable("JSON", e.to_string()))?
     };
@@ -348,18 +402,19 @@ pub(crate) fn extend_openapi(doc: &mut Value) {
                 { "name": "orgUnit", "in": "query", "required": true, "schema": { "type": "string" }, "example": "12" },
                 { "name": "period", "in": "query", "required": true, "schema": { "type": "string" }, "example": "2025S1" },
                 { "name": "children", "in": "query", "required": false, "schema": { "type": "boolean" } },
-                { "name": "format", "in": "query", "required": false, "schema": { "enum": ["json", "csv", "adx"] },
-                  "description": "DHIS2 JSON (default), DHIS2 CSV, or ADX (IHE, SEX = M/F); else the Accept header decides" }],
+                { "name": "format", "in": "query", "required": false, "schema": { "enum": ["json", "xml", "csv", "adx"] },
+                  "description": "DHIS2 JSON (default), DHIS2 XML (DXF2), DHIS2 CSV, or ADX (IHE, SEX = M/F); else the Accept header decides" }],
             "responses": { "200": ok(json!({ "type": "object", "properties": {
                 "dataValues": { "type": "array", "items": { "type": "object" } } } })),
                 "422": { "description": "Refused" } } },
-        "post": { "summary": "Import a DHIS2 dataValueSet (JSON, DHIS2 CSV or ADX; idScheme CODE); dryRun=true checks without writing",
+        "post": { "summary": "Import a DHIS2 dataValueSet (JSON, DHIS2 XML, DHIS2 CSV or ADX; idScheme CODE); dryRun=true checks without writing",
             "description": "Values are grouped by org unit and period; each group is saved as a form is (checked, audited, \
                 rolled up), all or nothing. The answer is DHIS2's import summary: importCount, conflicts, rejectedIndexes; \
                 409 when nothing could be imported.",
             "parameters": [{ "name": "dryRun", "in": "query", "required": false, "schema": { "type": "boolean" } }],
             "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object" } },
                 "application/csv": { "schema": { "type": "string" } },
+                "application/xml": { "schema": { "type": "string" } },
                 "application/adx+xml": { "schema": { "type": "string" } } } },
             "responses": { "200": ok(json!({ "type": "object" })), "400": { "description": "Not a dataValueSet" },
                 "409": { "description": "Nothing imported" } } } }));

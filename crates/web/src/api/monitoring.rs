@@ -9,6 +9,8 @@ use axum::Json;
 use axum::extract::State;
 use binhdang_domain::Window;
 use binhdang_domain::access::Action;
+use binhdang_domain::disclosure::sees_small_counts;
+use binhdang_engine::disclosure::{protect_assessment, protect_figures};
 use binhdang_store::Sums;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -53,7 +55,10 @@ pub async fn aggregates(
             ));
         }
     }
-    let figures = state.store.figures_over(sums, &unit, &window, &only).await?;
+    let mut figures = state.store.figures_over(sums, &unit, &window, &only).await?;
+    if !sees_small_counts(Some(caller.user.role)) {
+        protect_figures(&state.store, sums, &mut figures).await?;
+    }
     let mapping = state.store.mapping_used_until(&unit, window.end()).await?;
     Ok(Json(json!({
         "unit": unit, "period": window_json(&window), "mapping": mapping, "aggregates": figures,
@@ -69,10 +74,11 @@ pub async fn assessment(
     Query(q): Query<FiguresQuery>,
 ) -> ApiResult<Json<Value>> {
     authorize(&state, &caller, &unit, Action::Read).await?;
-    let rows = state
-        .store
-        .assessment_over(sums(given(&q.data))?, &unit, &window)
-        .await?;
+    let sums = sums(given(&q.data))?;
+    let mut rows = state.store.assessment_over(sums, &unit, &window).await?;
+    if !sees_small_counts(Some(caller.user.role)) {
+        protect_assessment(&state.store, sums, &mut rows).await?;
+    }
     let mapping = state.store.mapping_used_until(&unit, window.end()).await?;
     let summary = summarise(&rows);
     Ok(Json(json!({

@@ -76,6 +76,11 @@ fn fingerprints() -> &'static Vec<(&'static str, String)> {
 }
 
 /// The URL of a static file, with its fingerprint so that a new build is fetched anew.
+/// The bytes of an embedded file.
+pub fn bytes(name: &str) -> Option<&'static [u8]> {
+    ASSETS.iter().find(|a| a.name == name).map(|a| a.bytes)
+}
+
 pub fn asset_url(name: &str) -> String {
     match fingerprints().iter().find(|(n, _)| *n == name) {
         Some((_, print)) => format!("/static/{name}?v={print}"),

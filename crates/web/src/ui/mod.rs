@@ -16,6 +16,7 @@ mod home;
 mod import;
 mod login;
 mod multipart;
+pub mod open_data;
 mod paths;
 mod registers;
 mod report;
@@ -78,6 +79,12 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/bang-dieu-khien/xlsx", get(dashboard::xlsx))
         .route(paths::REGISTERS, get(registers::page).post(registers::save))
         .merge(admin::routes())
+        .route(
+            open_data::ROOT,
+            get(|| async { axum::response::Redirect::permanent("/du-lieu-mo/") }),
+        )
+        .route("/du-lieu-mo/", get(open_data::serve))
+        .route("/du-lieu-mo/{*path}", get(open_data::serve))
         .route("/static/{file}", get(assets::serve))
         .route("/sw.js", get(assets::service_worker))
         .route("/manifest.webmanifest", get(assets::manifest))

@@ -183,6 +183,7 @@ mod tests {
                 stated_only: 0,
             },
             over_time: None,
+            withheld: Vec::new(),
         }
     }
 

@@ -1,0 +1,199 @@
+//! Small-cell protection applied: the one place that decides, for an indicator and a period,
+//! which cells of the whole unit tree are hidden from those not entitled to detail, and takes
+//! them out of figures and values before they leave. The rule is
+//! [`binhdang_domain::disclosure`]; the cells come from the store's sums, so that every page,
+//! file and API answer hides the same cells and no total gives one back.
+
+use binhdang_domain::assessment::{Progress, Status};
+use binhdang_domain::disclosure::{self, Hidden, Table};
+use binhdang_domain::rollup::rolls_up;
+use binhdang_domain::{Disaggregation, Indicator, Period};
+use binhdang_store::{Assessment, Figure, Store, StoreError, Sums};
+use std::collections::HashMap;
+
+/// Which cells of one indicator and period are hidden, by unit code, element and breakdown.
+#[derive(Debug, Clone, Default)]
+pub struct Protection {
+    hidden: HashMap<(String, String, Disaggregation), Hidden>,
+    thresholds: HashMap<String, u32>,
+}
+
+impl Protection {
+    /// Why the cell is hidden, if it is.
+    pub fn hidden(&self, unit: &str, element: &str, breakdown: Disaggregation) -> Option<Hidden> {
+        self.hidden
+            .get(&(unit.to_string(), element.to_string(), breakdown))
+            .copied()
+    }
+
+    /// The threshold of an element (for "< 5"); none when it is not protected.
+    pub fn threshold(&self, element: &str) -> Option<u32> {
+        self.thresholds.get(element).copied()
+    }
+
+    /// Whether anything is hidden at all.
+    pub fn is_empty(&self) -> bool {
+        self.hidden.is_empty()
+    }
+
+    /// Takes the hidden cells out of a figure of this indicator and period.
+    pub fn apply(&self, figure: &mut Figure) {
+        let unit = figure.unit.clone();
+        disclosure::withhold(figure, |element, d| self.hidden(&unit, element, d));
+    }
+}
+
+/// The thresholds in force: an administrator's where set (0: none), else the default rule.
+pub async fn thresholds(store: &Store, indicator: &Indicator) -> Result<HashMap<String, u32>, StoreError> {
+    let set = store.small_cell_thresholds().await?;
+    let elements = store.data_elements().await?;
+    Ok(elements
+        .iter()
+        .filter(|e| e.indicator.as_deref() == Some(indicator.code.as_str()) && rolls_up(e))
+        .filter_map(|e| {
+            let t = match set.get(&e.code) {
+                Some(0) => None,
+                Some(t) => Some(*t),
+                None => disclosure::default_threshold(indicator, e.role),
+            };
+            t.map(|t| (e.code.clone(), t))
+        })
+        .collect())
+}
+
+/// Decides the hidden cells of `indicator` for `period` over the whole unit tree standing at
+/// the period's end, from the sums (`sums`) the figures shown are made of.
+pub async fn protection(
+    store: &Store,
+    sums: Sums,
+    indicator: &Indicator,
+    period: &Period,
+) -> Result<Protection, StoreError> {
+    let thresholds = thresholds(store, indicator).await?;
+    if thresholds.is_empty() {
+        return Ok(Protection::default());
+    }
+    // Every summed element of the indicator is in the table, protected or not: an
+    // unprotected cell can still be what gives a protected one away.
+    let elements: Vec<String> = store
+        .data_elements()
+        .await?
+        .into_iter()
+        .filter(|e| e.indicator.as_deref() == Some(indicator.code.as_str()) && rolls_up(e))
+        .map(|e| e.code)
+        .collect();
+    let cells = store.disclosure_cells(sums, period, &elements).await?;
+    let mut table = Table::default();
+    let mut index: HashMap<(i64, &str, Disaggregation), usize> = HashMap::new();
+    for c in &cells {
+        let i = table.cell(c.value, thresholds.get(&c.element).copied());
+        index.insert((c.unit_id, c.element.as_str(), c.disaggregation), i);
+    }
+    // A unit's total is the sum of its breakdown; a unit's cell the sum of its children's.
+    let mut breakdowns: HashMap<(i64, &str), Vec<usize>> = HashMap::new();
+    let mut children: HashMap<(i64, &str, Disaggregation), Vec<usize>> = HashMap::new();
+    for c in &cells {
+        let i = index[&(c.unit_id, c.element.as_str(), c.disaggregation)];
+        if c.disaggregation != Disaggregation::Total {
+            breakdowns.entry((c.unit_id, c.element.as_str())).or_default().push(i);
+        }
+        if let Some(parent) = c.parent_id {
+            children
+                .entry((parent, c.element.as_str(), c.disaggregation))
+                .or_default()
+                .push(i);
+        }
+    }
+    for ((unit, element), parts) in breakdowns {
+        if let Some(total) = index.get(&(unit, element, Disaggregation::Total)) {
+            table.sum(*total, parts);
+        }
+    }
+    for (key, parts) in children {
+        if let Some(total) = index.get(&key) {
+            table.sum(*total, parts);
+        }
+    }
+    let decided = table.suppress();
+    let hidden = cells
+        .iter()
+        .filter_map(|c| {
+            let i = index[&(c.unit_id, c.element.as_str(), c.disaggregation)];
+            decided[i].map(|h| ((c.unit_code.clone(), c.element.clone(), c.disaggregation), h))
+        })
+        .collect();
+    Ok(Protection { hidden, thresholds })
+}
+
+/// Takes hidden cells out of figures for a reader who is not entitled to detail; the figures
+/// may be of several indicators and periods. A figure made of several periods (a phase, a
+/// year from its halves) loses what any of them hides. Returns whether anything was taken out.
+pub async fn protect_figures(store: &Store, sums: Sums, figures: &mut [Figure]) -> Result<bool, StoreError> {
+    let indicators = store.indicators().await?;
+    let mut decided: HashMap<(String, String), Protection> = HashMap::new();
+    let mut any = false;
+    for figure in figures.iter_mut() {
+        let periods = match &figure.over_time {
+            Some(how) => how.used.clone(),
+            None => vec![figure.period.clone()],
+        };
+        for period in periods {
+            let key = (figure.indicator.clone(), period);
+            if !decided.contains_key(&key) {
+                let found = indicators.iter().find(|i| i.code == figure.indicator);
+                let protection = match (found, key.1.parse::<Period>()) {
+                    (Some(indicator), Ok(period)) => protection(store, sums, indicator, &period).await?,
+                    _ => Protection::default(),
+                };
+                decided.insert(key.clone(), protection);
+            }
+            decided[&key].apply(figure);
+        }
+        any |= !figure.withheld.is_empty();
+    }
+    Ok(any)
+}
+
+/// [`protect_figures`] for an assessment table: a withheld value is assessed as no data, since
+/// "met" or "not met" against a target would tell where it lies.
+pub async fn protect_assessment(store: &Store, sums: Sums, rows: &mut [Assessment]) -> Result<bool, StoreError> {
+    let mut figures: Vec<Figure> = rows.iter().map(|r| r.figure.clone()).collect();
+    let any = protect_figures(store, sums, &mut figures).await?;
+    for (row, figure) in rows.iter_mut().zip(figures) {
+        if figure.value.is_none() && row.figure.value.is_some() {
+            row.status = Status::NoData;
+            row.status_vi = Status::NoData.label_vi();
+            row.distance = None;
+            row.baseline = None;
+            row.progress = Progress::NotAssessable;
+            row.progress_vi = Progress::NotAssessable.label_vi();
+        }
+        row.figure = figure;
+    }
+    Ok(any)
+}
+
+/// Whether each of `cells` (unit code, element code, breakdown) of `period` is hidden: for
+/// values that leave as they were entered (a data value set, a download).
+pub async fn hidden_cells(
+    store: &Store,
+    sums: Sums,
+    period: &Period,
+    cells: &[(String, String, Disaggregation)],
+) -> Result<Vec<Option<Hidden>>, StoreError> {
+    let indicators = store.indicators().await?;
+    let mut decided: HashMap<String, Protection> = HashMap::new();
+    let mut out = Vec::with_capacity(cells.len());
+    for (unit, element, d) in cells {
+        let code = crate::scope::indicator_of(element).to_string();
+        if !decided.contains_key(&code) {
+            let protection = match indicators.iter().find(|i| i.code == code) {
+                Some(indicator) => protection(store, sums, indicator, period).await?,
+                None => Protection::default(),
+            };
+            decided.insert(code.clone(), protection);
+        }
+        out.push(decided[&code].hidden(unit, element, *d));
+    }
+    Ok(out)
+}

@@ -1,0 +1,232 @@
+//! Open data and small-cell protection, on SQLite and PostgreSQL: anonymous visitors read
+//! approved figures only; a commune's 2 victims of violence are visible to nobody outside those
+//! entitled to detail, and cannot be worked out from the totals published beside them; the
+//! static site `publish` writes passes the same checks as the live pages.
+
+mod support;
+
+use binhdang_domain::access::Role;
+use binhdang_store::on_both_backends;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use std::collections::{BTreeSet, VecDeque};
+use support::App;
+
+/// What every open-data page must be: a document in its language with a title and one main
+/// heading, tables with header cells, no script, and links that stay inside the site.
+fn html_problems(path: &str, html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut need = |ok: bool, what: &str| {
+        if !ok {
+            out.push(format!("{path}: {what}"));
+        }
+    };
+    need(html.starts_with("<!doctype html>"), "no doctype");
+    need(
+        html.contains("<html lang=\"vi\">") || html.contains("<html lang=\"en\">"),
+        "no language",
+    );
+    need(html.contains("<title>") && html.contains("</title>"), "no title");
+    need(html.matches("<h1").count() == 1, "not exactly one h1");
+    need(html.contains("<main id=\"main\""), "no main landmark");
+    need(!html.contains("<script"), "a script");
+    need(
+        html.matches("<table").count() == html.matches("</table>").count(),
+        "unclosed table",
+    );
+    need(
+        html.matches("<table").count() <= html.matches("<th").count(),
+        "a table without header cells",
+    );
+    need(
+        html.split("<svg")
+            .skip(1)
+            .all(|tag| tag.split('>').next().is_some_and(|t| t.contains("aria-label="))),
+        "a chart without a label",
+    );
+    need(!html.contains("{{") && !html.contains("{%"), "template syntax left");
+    out
+}
+
+/// The relative links of a page (to other pages of the site).
+fn links(html: &str) -> Vec<String> {
+    html.split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|l| !l.starts_with('/') && !l.starts_with('#') && !l.contains(':'))
+        .map(|l| l.replace("&amp;", "&"))
+        .collect()
+}
+
+/// `link` from the page at `from` (both below the site's root).
+fn resolve(from: &str, link: &str) -> String {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for piece in link.split('/') {
+        if piece == ".." {
+            assert!(parts.pop().is_some(), "{link} from {from} leaves the site");
+        } else {
+            parts.push(piece);
+        }
+    }
+    parts.join("/").trim_start_matches('/').to_string()
+}
+
+async fn approve(app: &App, unit: &str) {
+    let q = format!("unit={unit}&period=2024");
+    for step in ["submit", "approve"] {
+        let (s, body) = app
+            .send(
+                &app.client,
+                Method::POST,
+                &format!("/api/v1/workflow/{step}?{q}"),
+                Some(&json!({"comment": "đã kiểm tra"})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{step} {unit}: {body}");
+    }
+}
+
+fn by_sex(f_num: u32, f_den: u32, m_num: u32, m_den: u32) -> Value {
+    json!({"values": [
+        {"element": "3.2a.num", "disaggregation": "female", "value": f_num.to_string()},
+        {"element": "3.2a.den", "disaggregation": "female", "value": f_den.to_string()},
+        {"element": "3.2a.num", "disaggregation": "male", "value": m_num.to_string()},
+        {"element": "3.2a.den", "disaggregation": "male", "value": m_den.to_string()}]})
+}
+
+fn numerator(figure: &Value) -> Option<String> {
+    figure["aggregates"][0]["numerator"].as_str().map(str::to_string)
+}
+
+on_both_backends! {
+    async fn the_public_reads_approved_figures_and_no_one_outside_can_find_a_small_count(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let (_, communes) = app.get("/api/v1/units?date=2024-12-31&parent=109").await;
+        let codes: Vec<String> =
+            communes["units"].as_array().unwrap().iter().map(|u| u["code"].as_str().unwrap().to_string()).collect();
+        let (small, big, other, unapproved) = (&codes[0], &codes[1], &codes[2], &codes[3]);
+        for (unit, values) in [
+            (small, by_sex(2, 2, 0, 0)),
+            (big, by_sex(20, 25, 10, 15)),
+            (other, by_sex(6, 8, 3, 4)),
+            (unapproved, by_sex(70, 80, 0, 0)),
+        ] {
+            assert_eq!(app.put_status(&format!("/api/v1/values?unit={unit}&period=2024"), values).await, StatusCode::OK);
+        }
+        for unit in [small, big, other] {
+            approve(&app, unit).await;
+        }
+        let anonymous = reqwest::Client::new();
+        let get = |path: String| {
+            let request = anonymous.get(format!("{}/du-lieu-mo/{path}", app.base));
+            async move {
+                let r = request.send().await.unwrap();
+                let cache = r.headers().get("cache-control").map(|v| v.to_str().unwrap().to_string());
+                (r.status(), cache, r.text().await.unwrap())
+            }
+        };
+
+        // The district's page: approved communes only, the small one withheld.
+        let (s, cache, page) = get("chi-tieu/3.2a/109/".into()).await;
+        assert_eq!(s, StatusCode::OK, "{page}");
+        assert_eq!(cache.as_deref(), Some("public, max-age=300"));
+        assert!(page.contains("&#60; 5"), "the small count is shown as < 5: {page}");
+        let (_, names) = app.get("/api/v1/units?date=2024-12-31&parent=109").await;
+        let name_of = |code: &str| names["units"].as_array().unwrap().iter()
+            .find(|u| u["code"] == code).unwrap()["full_name"].as_str().unwrap().to_string();
+        let row_of = |code: &str| page.split("<tr>").find(|r| r.contains(&name_of(code))).unwrap_or("").to_string();
+        assert!(!row_of(small).contains(">2<"), "{}", row_of(small));
+        assert!(row_of(big).contains("30"), "an approved commune's numerator: {}", row_of(big));
+        assert!(!page.contains(">70<") && !page.contains(">150<"), "nothing of the unapproved commune");
+        // The district's year row: 41 of 54 from the three approved communes (2 + 30 + 9).
+        assert!(page.contains(">41<") && page.contains(">54<"), "{page}");
+        let (s, _, csv) = get("chi-tieu/3.2a/109/du-lieu.csv".into()).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(csv.lines().next(), Some("Year,Series,Units,Sex,GeoCode,Value"));
+        assert!(csv.lines().any(|l| l.starts_with(&format!("2024,3.2a,%,,{big},"))), "{csv}");
+        assert!(!csv.contains(&format!(",{small},")), "the small commune's rate is withheld: {csv}");
+        assert!(!csv.contains(&format!(",{unapproved},")), "{csv}");
+        assert_eq!(get("chi-tieu/9.9/".into()).await.0, StatusCode::NOT_FOUND);
+        let r = anonymous.get(format!("{}/du-lieu-mo/chi-tieu/3.2a", app.base)).send().await.unwrap();
+        assert!(r.url().path().ends_with("/du-lieu-mo/chi-tieu/3.2a/"), "{}", r.url());
+
+        // Every page reachable from the first one, in both languages, passes the checks.
+        let mut seen = BTreeSet::new();
+        let mut queue = VecDeque::from([String::new()]);
+        while let Some(path) = queue.pop_front() {
+            if !seen.insert(path.clone()) || seen.len() > 400 {
+                continue;
+            }
+            let (s, _, body) = get(path.clone()).await;
+            assert_eq!(s, StatusCode::OK, "{path}");
+            if path.is_empty() || path.ends_with('/') {
+                let problems = html_problems(&path, &body);
+                assert!(problems.is_empty(), "{problems:?}");
+                queue.extend(links(&body).iter().map(|l| resolve(&path, l)));
+            }
+        }
+        assert!(seen.contains("en/chi-tieu/3.2a/109/") && seen.contains("chi-tieu/3.2a/du-lieu.csv"), "{seen:?}");
+
+        // A viewer of the whole country: the small cells are withheld, and the district's
+        // total with the other communes' does not give them back.
+        let viewer = app.user("national-viewer", Role::Viewer, "VN").await;
+        let read = |client: &reqwest::Client, unit: &str| {
+            let request = client.get(format!("{}/api/v1/aggregates?unit={unit}&period=2024&indicator=3.2a", app.base));
+            async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
+        };
+        let small_seen = read(&viewer, small).await;
+        assert_eq!(numerator(&small_seen), None, "{small_seen}");
+        assert!(small_seen["aggregates"][0]["withheld"].as_array().is_some_and(|w| !w.is_empty()), "{small_seen}");
+        let district = numerator(&read(&viewer, "109").await);
+        let others = [numerator(&read(&viewer, big).await), numerator(&read(&viewer, other).await)];
+        assert!(
+            district.is_none() || others.iter().any(Option::is_none),
+            "the district's {district:?} minus {others:?} would give the small commune's count"
+        );
+        let (s, set) = app.send(&viewer, Method::GET, "/api/v1/dataValueSets?orgUnit=109&period=2024&children=true", None).await;
+        assert_eq!(s, StatusCode::OK);
+        let rows = set["dataValues"].as_array().unwrap();
+        // Of the small commune only its zeros remain (a zero identifies nobody); a commune
+        // with large counts and no small part is there whole.
+        assert!(rows.iter().filter(|v| v["orgUnit"] == small.as_str()).all(|v| v["value"] == "0"), "{set}");
+        assert_eq!(rows.iter().filter(|v| v["orgUnit"] == unapproved.as_str()).count(), 4, "{set}");
+        let (_, assessment) = app.send(&viewer, Method::GET, &format!("/api/v1/assessment?unit={small}&period=2024"), None).await;
+        let row = assessment["indicators"].as_array().unwrap().iter().find(|r| r["indicator"] == "3.2a").unwrap();
+        assert_eq!((row["figure"]["value"].clone(), row["status"].as_str()), (Value::Null, Some("no_data")), "{row}");
+
+        // Those entitled to detail see it, and their download of it is audited.
+        assert_eq!(numerator(&read(&app.client, small).await).as_deref(), Some("2"));
+        let reviewer = app.user("lc-reviewer", Role::Reviewer, "12").await;
+        assert_eq!(numerator(&read(&reviewer, small).await).as_deref(), Some("2"));
+        let (s, full) = app.get("/api/v1/dataValueSets?orgUnit=109&period=2024&children=true").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(full["dataValues"].as_array().unwrap().iter().any(|v| v["orgUnit"] == small.as_str()));
+        let (_, trail) = app.get("/api/v1/audit?unit=109&period=2024").await;
+        assert!(trail.to_string().contains("download_unsuppressed"), "{trail}");
+
+        // The static site: the same pages, passing the same checks, every link a file.
+        let out = std::env::temp_dir().join(format!("binhdang-publish-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&out);
+        let done = binhdang_web::publish(&app.db.store, &out).await.unwrap();
+        assert!(done.pages >= seen.iter().filter(|p| p.is_empty() || p.ends_with('/')).count(), "{done:?}");
+        let written = std::fs::read_to_string(out.join("chi-tieu/3.2a/109/index.html")).unwrap();
+        let (_, _, live) = get("chi-tieu/3.2a/109/".into()).await;
+        assert_eq!(written, live, "the static page is the live page");
+        for path in &seen {
+            let file = if path.is_empty() || path.ends_with('/') { out.join(path).join("index.html") } else { out.join(path) };
+            assert!(file.exists(), "{} not written", file.display());
+            if file.extension().is_some_and(|e| e == "html") {
+                let html = std::fs::read_to_string(&file).unwrap();
+                assert!(html_problems(path, &html).is_empty(), "{:?}", html_problems(path, &html));
+                for link in links(&html) {
+                    let target = resolve(path, &link);
+                    let exists = if target.is_empty() || target.ends_with('/') { out.join(&target).join("index.html") } else { out.join(&target) };
+                    assert!(exists.exists(), "{path} links to {link}, which the site lacks");
+                }
+            }
+        }
+        assert!(out.join("index.json").exists() && out.join("static/app.css").exists());
+        let _ = std::fs::remove_dir_all(&out);
+    }
+}
