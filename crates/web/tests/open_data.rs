@@ -205,6 +205,26 @@ on_both_backends! {
         let (_, trail) = app.get("/api/v1/audit?unit=109&period=2024").await;
         assert!(trail.to_string().contains("download_unsuppressed"), "{trail}");
 
+        // Thresholds per element: the default is in force until an administrator sets one.
+        let (_, cells) = app.get("/api/v1/small-cells").await;
+        let num = cells["elements"].as_array().unwrap().iter().find(|e| e["element"] == "3.2a.num").unwrap().clone();
+        assert_eq!((num["threshold"].as_u64(), num["set_by"].as_str()), (Some(5), Some("default")), "{cells}");
+        let (s, _) = app.send(&reviewer, Method::PUT, "/api/v1/small-cells/3.2a.num", Some(&json!({"threshold": 0}))).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (s, body) = app.send(&app.client, Method::PUT, "/api/v1/small-cells/3.2a.num", Some(&json!({"threshold": -1}))).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        for element in ["3.2a.num", "3.2a.den"] {
+            let (s, body) = app.send(&app.client, Method::PUT, &format!("/api/v1/small-cells/{element}"), Some(&json!({"threshold": 0}))).await;
+            assert_eq!(s, StatusCode::OK, "{body}");
+        }
+        assert_eq!(numerator(&read(&viewer, small).await).as_deref(), Some("2"), "nothing protected at 0");
+        let (s, _) = app.send(&app.client, Method::PUT, "/api/v1/small-cells/3.2a.num", Some(&json!({"threshold": null}))).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(numerator(&read(&viewer, small).await), None, "back to the default rule");
+        for element in ["3.2a.den"] {
+            app.send(&app.client, Method::PUT, &format!("/api/v1/small-cells/{element}"), Some(&json!({"threshold": null}))).await;
+        }
+
         // The static site: the same pages, passing the same checks, every link a file.
         let out = std::env::temp_dir().join(format!("binhdang-publish-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&out);

@@ -221,3 +221,61 @@ pub(crate) async fn set_local_target(
         )
         .await?)
 }
+
+/// `GET /api/v1/small-cells`: the threshold of small-cell protection in force for each data
+/// element that rolls up, and whether an administrator set it or the default rule gives it.
+pub async fn small_cells(State(state): State<AppState>) -> ApiResult<Json<Value>> {
+    let set = state.store.small_cell_thresholds().await?;
+    let mut elements = Vec::new();
+    for indicator in state.store.indicators().await? {
+        let in_force = binhdang_engine::disclosure::thresholds(&state.store, &indicator).await?;
+        for e in
+            state.store.data_elements().await?.iter().filter(|e| {
+                e.indicator.as_deref() == Some(indicator.code.as_str()) && binhdang_domain::rollup::rolls_up(e)
+            })
+        {
+            elements.push(json!({
+                "element": e.code, "threshold": in_force.get(&e.code),
+                "set_by": if set.contains_key(&e.code) { "administrator" } else { "default" },
+            }));
+        }
+    }
+    Ok(Json(json!({
+        "default_threshold": binhdang_domain::disclosure::DEFAULT_THRESHOLD,
+        "who_sees_small_counts": ["admin", "officer", "reviewer", "leader"],
+        "elements": elements,
+    })))
+}
+
+#[derive(Deserialize)]
+pub struct ThresholdBody {
+    /// A whole number (0 protects nothing), or null for the default rule.
+    threshold: Option<Value>,
+}
+
+/// `PUT /api/v1/small-cells/{element}` with `{"threshold": 10}` or `{"threshold": null}`
+/// (administrators; audited).
+pub async fn put_small_cell_threshold(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(element): Path<String>,
+    JsonBody(body): JsonBody<ThresholdBody>,
+) -> ApiResult<Json<Value>> {
+    require_admin(&state, &caller, "small_cell_threshold").await?;
+    let threshold = match &body.threshold {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(v.as_u64().and_then(|n| u32::try_from(n).ok()).ok_or_else(|| {
+            ApiError::invalid(
+                "threshold",
+                "bad_threshold",
+                format!("`{v}` is not a threshold: a whole number from 0 (nothing protected), or null"),
+                format!("`{v}` không phải ngưỡng: một số nguyên từ 0 (không bảo vệ), hoặc null"),
+            )
+        })?),
+    };
+    state
+        .store
+        .set_small_cell_threshold(element.trim(), threshold, &caller.actor())
+        .await?;
+    Ok(Json(json!({ "element": element.trim(), "threshold": threshold })))
+}

@@ -182,6 +182,8 @@ pub fn routes() -> Router<AppState> {
                 .delete(catalogue::remove_indicator),
         )
         .route("/indicators/{code}/local-targets", put(catalogue::put_local_target))
+        .route("/small-cells", get(catalogue::small_cells))
+        .route("/small-cells/{element}", put(catalogue::put_small_cell_threshold))
         .route("/values", get(values::get_values).put(values::put_values))
         .route("/aggregates", get(monitoring::aggregates))
         .route("/assessment", get(monitoring::assessment))

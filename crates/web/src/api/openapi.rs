@@ -53,6 +53,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("delete", "/api/v1/tokens/{id}"),
     ("post", "/api/v1/units/{code}/agencies"),
     ("put", "/api/v1/agencies/{code}"),
+    ("get", "/api/v1/small-cells"),
+    ("put", "/api/v1/small-cells/{element}"),
     ("post", "/api/v1/agencies/{code}/close"),
     ("get", "/api/v1/dataValueSets"),
     ("post", "/api/v1/dataValueSets"),
@@ -209,6 +211,21 @@ fn workflow_paths(doc: &mut Value) {
             "properties": { "on": { "type": "string", "format": "date" } } } } } },
         "responses": { "200": ok(json!({ "type": "object" })), "404": { "description": "No such agency" } } } }),
     );
+    paths.insert(
+        "/api/v1/small-cells".into(),
+        json!({ "get": {
+        "summary": "Small-cell protection: the threshold in force for each summed data element (counts below it are \
+            withheld from viewers and the public, with complementary cells), and who sees small counts",
+        "responses": { "200": ok(json!({ "type": "object" })) } } }),
+    );
+    paths.insert("/api/v1/small-cells/{element}".into(), json!({ "put": {
+        "summary": "Set a data element's small-cell threshold (administrators; audited): a whole number, 0 for none, \
+            or null for the default rule",
+        "parameters": [{ "name": "element", "in": "path", "required": true, "schema": { "type": "string" }, "example": "3.2a.num" }],
+        "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object",
+            "properties": { "threshold": { "type": ["integer", "null"], "minimum": 0 } } } } } },
+        "responses": { "200": ok(json!({ "type": "object" })), "404": { "description": "No such data element" },
+            "422": { "description": "Not a threshold" } } } }));
     paths.insert("/api/v1/programmes/{code}/archive".into(), json!({ "post": {
         "summary": "Archive a reporting programme (administrators): no longer reported under, its history kept",
         "parameters": [{ "name": "code", "in": "path", "required": true, "schema": { "type": "string" }, "example": "LDLD-Y" }],

@@ -34,6 +34,8 @@ use binhdang_domain::PeriodType;
 use binhdang_domain::Window;
 use binhdang_domain::access::Action;
 use binhdang_domain::catalogue::Direction;
+use binhdang_domain::disclosure::sees_small_counts;
+use binhdang_engine::disclosure::protect_figures;
 use binhdang_store::Figure;
 use binhdang_store::Sums;
 use binhdang_store::UnitSummary;
@@ -235,11 +237,18 @@ async fn load(state: &AppState, session: &Session, q: &HashMap<String, String>) 
     authorize(state, &session.caller, &unit, Action::Read).await?;
     let sums = crate::api::monitoring::sums_param(q)?;
     let indicators = store.indicators().await?;
-    let assessment = store.assessment_over(sums, &unit, &window).await?;
+    let mut assessment = store.assessment_over(sums, &unit, &window).await?;
+    if !sees_small_counts(Some(user.role)) {
+        binhdang_engine::disclosure::protect_assessment(store, sums, &mut assessment).await?;
+    }
     let previous = window.period().map(|p| reporting::previous_report(&programmes, &p));
     let mut previous_figures = HashMap::new();
     if let Some(previous) = &previous {
-        for f in store.figures_of(sums, &unit, previous, &[]).await? {
+        let mut figures = store.figures_of(sums, &unit, previous, &[]).await?;
+        if !sees_small_counts(Some(user.role)) {
+            protect_figures(store, sums, &mut figures).await?;
+        }
+        for f in figures {
             previous_figures.insert(f.indicator.clone(), f.value);
         }
     }
@@ -277,6 +286,23 @@ async fn load(state: &AppState, session: &Session, q: &HashMap<String, String>) 
             .into_iter()
             .next();
         children.push((child, figure));
+    }
+    if !sees_small_counts(Some(user.role)) {
+        // One decision over the series and the units below, as the open-data pages make it.
+        let mut figures: Vec<Figure> = series
+            .iter()
+            .filter_map(|(_, f)| f.clone())
+            .chain(children.iter().filter_map(|(_, f)| f.clone()))
+            .collect();
+        protect_figures(store, sums, &mut figures).await?;
+        let mut protected = figures.into_iter();
+        let slots = series
+            .iter_mut()
+            .map(|(_, f)| f)
+            .chain(children.iter_mut().map(|(_, f)| f));
+        for f in slots.filter(|f| f.is_some()) {
+            *f = protected.next();
+        }
     }
     // Highest value first (lowest first where lower is better); units without a value last.
     children.sort_by(|(_, a), (_, b)| {
