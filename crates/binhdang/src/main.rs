@@ -8,6 +8,7 @@ mod catalogue;
 mod check;
 mod demo;
 mod demo_annex;
+mod exchange;
 mod import;
 mod report;
 mod verify;
@@ -149,6 +150,14 @@ enum Command {
         db: DatabaseArgs,
         #[command(flatten)]
         args: verify::VerifyArgs,
+    },
+    /// Data value sets with DHIS2-family systems: `export` a unit's values, `import` a file as
+    /// an account (printing DHIS2's import summary).
+    Exchange {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[command(subcommand)]
+        action: exchange::ExchangeCommand,
     },
     /// Write the open-data site (the pages of /du-lieu-mo, a CSV per indicator in Open SDG's
     /// shape and index.json) as static files that any web server can host.
@@ -292,6 +301,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         // Dispatched in `main`, before any logging or database.
         Command::Check(_) | Command::Import { .. } | Command::Verify { .. } => {
             unreachable!("check, import and verify run from main")
+        }
+        Command::Exchange { db, action } => {
+            let store = open(&db.database_url, clock).await?;
+            let imported = exchange::run(&store, action).await;
+            store.close().await;
+            if !imported? {
+                std::process::exit(1);
+            }
         }
         Command::Publish { db, out } => {
             let store = open(&db.database_url, clock).await?;

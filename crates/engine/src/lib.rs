@@ -16,7 +16,9 @@
 //! `domain::rollup::{contributions, deltas}`, `store::rollup::apply_deltas`) → commit →
 //! `Store::validate`.
 
+pub mod access;
 pub mod disclosure;
+pub mod exchange;
 pub mod form;
 pub mod save;
 pub mod scope;

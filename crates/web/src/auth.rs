@@ -9,7 +9,7 @@ use axum::extract::FromRequestParts;
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method};
-use binhdang_domain::access::{Action, Role, permits};
+use binhdang_domain::access::{Action, Role};
 use binhdang_store::{Actor, AuditEntry, UnitSummary, User};
 
 pub const SESSION_COOKIE: &str = "binhdang_session";
@@ -141,42 +141,14 @@ impl FromRequestParts<AppState> for Authenticated {
 /// Refuses `action` on `unit` unless the caller's role and scope allow it; a refusal is
 /// logged and recorded in the audit log.
 pub async fn authorize(state: &AppState, caller: &Caller, unit: &UnitSummary, action: Action) -> Result<(), ApiError> {
-    let reach = state.store.reach(&caller.user, unit).await?;
-    if permits(caller.user.role, reach, action) {
-        return Ok(());
-    }
-    tracing::warn!(user = %caller.user.username, unit = %unit.code, action = action.as_str(), "access refused");
-    let entry = AuditEntry {
-        actor: &caller.user.username,
-        origin: &caller.origin,
-        action: "access.denied",
-        unit_id: Some(unit.id),
-        period: None,
-        subject: action.as_str(),
-        old_value: None,
-        new_value: None,
-        reason: None,
-    };
-    state.store.audit(&entry).await?;
-    Err(ApiError::Forbidden {
-        code: "outside_scope",
-        message_en: format!(
-            "{} ({}, {}) may not {} the data of {}",
-            caller.user.username,
-            caller.user.role,
-            caller.user.unit.full_name,
-            action.as_str(),
-            unit.full_name
-        ),
-        message_vi: format!(
-            "Tài khoản {} ({}, {}) không có quyền {} số liệu của {}",
-            caller.user.username,
-            caller.user.role.name_vi(),
-            caller.user.unit.full_name,
-            action.verb_vi(),
-            unit.full_name
-        ),
-    })
+    binhdang_engine::access::authorize(&state.store, &caller.user, &caller.origin, unit, action)
+        .await
+        .map_err(|e| {
+            if matches!(e, binhdang_engine::access::AccessError::Denied { .. }) {
+                tracing::warn!(user = %caller.user.username, unit = %unit.code, action = action.as_str(), "access refused");
+            }
+            ApiError::from(e)
+        })
 }
 
 /// Only administrators; a refusal is recorded in the audit log (against the caller's unit,

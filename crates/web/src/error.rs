@@ -235,6 +235,19 @@ pub(crate) fn take_refusal(response: &mut Response) -> Option<ApiError> {
         .map(|Unrendered(error)| error)
 }
 
+impl From<binhdang_engine::access::AccessError> for ApiError {
+    fn from(e: binhdang_engine::access::AccessError) -> Self {
+        match e {
+            binhdang_engine::access::AccessError::Denied { message_en, message_vi } => ApiError::Forbidden {
+                code: "outside_scope",
+                message_en,
+                message_vi,
+            },
+            binhdang_engine::access::AccessError::Store(e) => e.into(),
+        }
+    }
+}
+
 impl From<binhdang_engine::Refusal> for ApiError {
     fn from(r: binhdang_engine::Refusal) -> Self {
         match r {

@@ -8,6 +8,7 @@ mod error;
 mod lang;
 mod ui;
 
+pub use api::exchange::summary_json as import_summary_json;
 pub use api::imports::{MAX_UPLOAD_BYTES, accept_confident, import_report};
 pub use api::openapi::{ROUTES, openapi_document};
 pub use error::ApiError;

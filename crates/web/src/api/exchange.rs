@@ -16,14 +16,13 @@ use binhdang_domain::Period;
 use binhdang_domain::access::Action;
 use binhdang_domain::disclosure::sees_small_counts;
 use binhdang_domain::exchange::{
-    DataValue, DataValueSet, XmlKind, combo_of, dhis2_period, disaggregation_of, from_adx, from_csv, from_dhis2_period,
-    from_dxf2, to_adx, to_csv, to_dxf2, xml_kind,
+    DataValueSet, XmlKind, dhis2_period, from_adx, from_csv, from_dxf2, to_adx, to_csv, to_dxf2, xml_kind,
 };
 use binhdang_engine::disclosure::hidden_cells;
-use binhdang_store::{RawValue, Sums, ValueInput};
+use binhdang_engine::exchange::{ImportSummary, period_of};
+use binhdang_store::Sums;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -39,11 +38,6 @@ pub struct ExportQuery {
 #[serde(rename_all = "camelCase")]
 pub struct ImportQuery {
     dry_run: Option<bool>,
-}
-
-/// A period as DHIS2 (`2024S1`) or binhdang (`2024H1`) writes it.
-fn period_of(text: &str) -> Option<Period> {
-    from_dhis2_period(text).or_else(|| text.parse().ok())
 }
 
 fn missing(name: &str) -> ApiError {
@@ -114,33 +108,10 @@ async fn value_set(state: &AppState, caller: &Caller, q: &ExportQuery) -> Result
     let id = dhis2_period(&period).ok_or_else(bad_period)?;
     let (unit, period) = state.store.resolve_unit_period(code, &period.to_string()).await?;
     authorize(state, caller, &unit, Action::Read).await?;
-    let values = if q.children.unwrap_or(false) {
-        state.store.values_in_subtree(&unit, &period).await?
-    } else {
-        let own = state.store.values(&unit, &period).await?;
-        own.into_iter().map(|v| (unit.code.clone(), v)).collect()
-    };
+    let values =
+        binhdang_engine::exchange::stored_values(&state.store, &unit, &period, q.children.unwrap_or(false)).await?;
     let values = withhold_small_cells(state, caller, &unit, &period, values).await?;
-    let data_values = values
-        .into_iter()
-        .map(|(org_unit, v)| DataValue {
-            data_element: v.element,
-            period: Some(id.clone()),
-            org_unit: Some(org_unit),
-            category_option_combo: combo_of(v.disaggregation).map(str::to_string),
-            value: v.value.or(v.text),
-            comment: v.comment,
-            stored_by: Some(v.updated_by),
-            last_updated: Some(v.updated_at),
-            ..DataValue::default()
-        })
-        .collect();
-    Ok(DataValueSet {
-        period: Some(id),
-        org_unit: Some(unit.code),
-        data_values,
-        ..DataValueSet::default()
-    })
+    Ok(binhdang_engine::exchange::value_set(&unit.code, &id, values))
 }
 
 /// Small-cell protection on the way out: a reader not entitled to detail gets the set without
@@ -187,26 +158,6 @@ async fn withhold_small_cells(
         .collect())
 }
 
-/// What an import did, counted as DHIS2 counts it.
-#[derive(Default)]
-struct Counts {
-    imported: usize,
-    updated: usize,
-    deleted: usize,
-    ignored: usize,
-    conflicts: Vec<Value>,
-    rejected: Vec<usize>,
-}
-
-impl Counts {
-    fn conflict(&mut self, indexes: &[usize], object: &str, message: String) {
-        self.conflicts
-            .push(json!({ "object": object, "value": message, "indexes": indexes }));
-        self.rejected.extend_from_slice(indexes);
-        self.ignored += indexes.len();
-    }
-}
-
 /// `POST /api/v1/dataValueSets[?dryRun=true]` with a dataValueSet (JSON, DHIS2's CSV with
 /// `Content-Type: application/csv` or `text/csv`, DHIS2's XML or ADX with `application/xml`
 /// or `application/adx+xml`, told apart by their root element). Values are grouped
@@ -236,159 +187,36 @@ pub async fn import(
         serde_json::from_str(&body).map_err(|e| unreadable("JSON", e.to_string()))?
     };
     let dry_run = q.dry_run.or(set.dry_run).unwrap_or(false);
-    let mut counts = Counts::default();
-    let mut groups: BTreeMap<(String, String), Vec<(usize, ValueInput)>> = BTreeMap::new();
-    for (i, v) in set.data_values.iter().enumerate() {
-        let org_unit = v.org_unit.as_deref().or(set.org_unit.as_deref()).unwrap_or("").trim();
-        let period_text = v.period.as_deref().or(set.period.as_deref()).unwrap_or("");
-        let Some(period) = period_of(period_text) else {
-            counts.conflict(
-                &[i],
-                period_text,
-                format!("`{period_text}` is not a period (2024, 2024S1, 2024Q3, 202403)"),
-            );
-            continue;
-        };
-        let Some(d) = disaggregation_of(v.category_option_combo.as_deref()) else {
-            let combo = v.category_option_combo.clone().unwrap_or_default();
-            counts.conflict(
-                &[i],
-                &combo,
-                format!("`{combo}` is not a category option combo: male, female or default"),
-            );
-            continue;
-        };
-        let value = match (&v.value, v.deleted.unwrap_or(false)) {
-            (_, true) | (None, _) => RawValue::Null,
-            (Some(text), false) => RawValue::Text(text.clone()),
-        };
-        let input = ValueInput {
-            element: v.data_element.trim().to_string(),
-            disaggregation: Some(d.as_str().to_string()),
-            value,
-            comment: v.comment.clone(),
-            source: Some("DHIS2 dataValueSet".into()),
-            expected: None,
-        };
-        groups
-            .entry((org_unit.to_string(), period.to_string()))
-            .or_default()
-            .push((i, input));
-    }
-    for ((org_unit, period), values) in groups {
-        import_group(&state, &caller, &org_unit, &period, values, dry_run, &mut counts).await?;
-    }
-    let status = match (counts.rejected.len(), set.data_values.len()) {
-        (0, _) => "SUCCESS",
-        (r, n) if r < n => "WARNING",
-        _ => "ERROR",
-    };
-    let http = if status == "ERROR" {
+    let summary = binhdang_engine::exchange::import(&state.store, &caller.user, &caller.origin, &set, dry_run).await?;
+    let http = if summary.status() == "ERROR" {
         StatusCode::CONFLICT
     } else {
         StatusCode::OK
     };
-    Ok((
-        http,
-        Json(json!({
-            "httpStatus": if status == "ERROR" { "Conflict" } else { "OK" },
-            "httpStatusCode": http.as_u16(),
-            "status": if status == "ERROR" { "ERROR" } else { "OK" },
-            "message": if dry_run { "Dry run: nothing was written." } else { "Import done." },
-            "response": {
-                "responseType": "ImportSummary",
-                "status": status,
-                "importOptions": { "dryRun": dry_run, "idScheme": "CODE" },
-                "importCount": {
-                    "imported": counts.imported, "updated": counts.updated,
-                    "ignored": counts.ignored, "deleted": counts.deleted,
-                },
-                "conflicts": counts.conflicts,
-                "rejectedIndexes": counts.rejected,
+    Ok((http, Json(summary_json(&summary))))
+}
+
+/// DHIS2's answer to an import (`WebMessage` with an `ImportSummary`), as `binhdang exchange
+/// import` prints it too.
+pub fn summary_json(summary: &ImportSummary) -> Value {
+    let error = summary.status() == "ERROR";
+    json!({
+        "httpStatus": if error { "Conflict" } else { "OK" },
+        "httpStatusCode": if error { 409 } else { 200 },
+        "status": if error { "ERROR" } else { "OK" },
+        "message": if summary.dry_run { "Dry run: nothing was written." } else { "Import done." },
+        "response": {
+            "responseType": "ImportSummary",
+            "status": summary.status(),
+            "importOptions": { "dryRun": summary.dry_run, "idScheme": "CODE" },
+            "importCount": {
+                "imported": summary.imported, "updated": summary.updated,
+                "ignored": summary.ignored, "deleted": summary.deleted,
             },
-        })),
-    ))
-}
-
-/// One org unit × period of an import: resolved, authorized, counted against what is stored,
-/// and (unless a dry run) saved through the engine.
-async fn import_group(
-    state: &AppState,
-    caller: &Caller,
-    org_unit: &str,
-    period: &str,
-    values: Vec<(usize, ValueInput)>,
-    dry_run: bool,
-    counts: &mut Counts,
-) -> Result<(), ApiError> {
-    let indexes: Vec<usize> = values.iter().map(|(i, _)| *i).collect();
-    let (unit, period) = match state.store.resolve_unit_period(org_unit, period).await {
-        Ok(found) => found,
-        Err(e) => {
-            counts.conflict(&indexes, org_unit, refusal_text(ApiError::from(e))?);
-            return Ok(());
-        }
-    };
-    if let Err(e) = authorize(state, caller, &unit, Action::Write).await {
-        counts.conflict(&indexes, org_unit, refusal_text(e)?);
-        return Ok(());
-    }
-    let stored = state.store.values_by_key(&unit, &period).await?;
-    let inputs: Vec<ValueInput> = values.into_iter().map(|(_, v)| v).collect();
-    let refused = if dry_run {
-        state
-            .store
-            .check_values(&unit, &period, &inputs)
-            .await
-            .err()
-            .map(ApiError::from)
-    } else {
-        binhdang_engine::save::write(
-            &state.store,
-            &caller.user,
-            &unit,
-            &period,
-            &inputs,
-            &caller.actor_for(&unit),
-        )
-        .await
-        .err()
-        .map(ApiError::from)
-    };
-    if let Some(refusal) = refused {
-        counts.conflict(&indexes, org_unit, refusal_text(refusal)?);
-        return Ok(());
-    }
-    for v in &inputs {
-        let d = v
-            .disaggregation
-            .as_deref()
-            .and_then(|d| d.parse().ok())
-            .unwrap_or(binhdang_domain::Disaggregation::Total);
-        let before = stored.get(&(v.element.clone(), d));
-        match (&v.value, before) {
-            (RawValue::Null, Some(_)) => counts.deleted += 1,
-            (RawValue::Null, None) => counts.ignored += 1,
-            (_, None) => counts.imported += 1,
-            (RawValue::Text(t), Some(old)) if old.value.as_deref() == Some(t.as_str()) => counts.ignored += 1,
-            (_, Some(_)) => counts.updated += 1,
-        }
-    }
-    Ok(())
-}
-
-/// A refusal of a group as one line of the import's conflicts; what is not a refusal (the
-/// server is busy, the database failed) stops the import and is answered as such.
-fn refusal_text(e: ApiError) -> Result<String, ApiError> {
-    match e {
-        ApiError::Invalid(problems) => Ok(problems
-            .iter()
-            .map(|p| format!("{}: {}", p.field, p.message_en))
-            .collect::<Vec<_>>()
-            .join("; ")),
-        ApiError::NotFound { message_en, .. } | ApiError::Forbidden { message_en, .. } => Ok(message_en),
-        other => Err(other),
-    }
+            "conflicts": summary.conflicts,
+            "rejectedIndexes": summary.rejected,
+        },
+    })
 }
 
 pub(crate) fn extend_openapi(doc: &mut Value) {
