@@ -139,7 +139,7 @@ async fn export(store: &Store, org_unit: &str, period: &str, children: bool, for
             })
             .await?;
     }
-    let set = value_set(&unit.code, &id, values);
+    let set = value_set(store, &unit.code, &id, values).await?;
     Ok(match format {
         Format::Json => serde_json::to_string_pretty(&set)?,
         Format::Xml => to_dxf2(&set),

@@ -14,6 +14,8 @@
 //! org unit given once for the whole set, DXF2 XML's header period written in ADX's
 //! `start/duration` form, a value or comment given as a child element by older versions).
 
+pub mod codes;
+
 use crate::{Disaggregation, Period};
 use serde::{Deserialize, Serialize};
 

@@ -73,8 +73,14 @@ pub async fn stored_values(
     }
 }
 
-/// Stored values as a data value set of `org_unit` for the DHIS2 period `period_id`.
-pub fn value_set(org_unit: &str, period_id: &str, values: Vec<(String, StoredValue)>) -> DataValueSet {
+/// Stored values as a data value set of `org_unit` for the DHIS2 period `period_id`, in the
+/// other system's codes where the exchange table has them.
+pub async fn value_set(
+    store: &Store,
+    org_unit: &str,
+    period_id: &str,
+    values: Vec<(String, StoredValue)>,
+) -> Result<DataValueSet, StoreError> {
     let data_values = values
         .into_iter()
         .map(|(org_unit, v)| DataValue {
@@ -89,12 +95,14 @@ pub fn value_set(org_unit: &str, period_id: &str, values: Vec<(String, StoredVal
             ..DataValue::default()
         })
         .collect();
-    DataValueSet {
+    let mut set = DataValueSet {
         period: Some(period_id.to_string()),
         org_unit: Some(org_unit.to_string()),
         data_values,
         ..DataValueSet::default()
-    }
+    };
+    store.exchange_codes().await?.outgoing(&mut set);
+    Ok(set)
 }
 
 /// A period as DHIS2 (`2024S1`) or binhdang (`2024H1`) writes it.
@@ -112,6 +120,9 @@ pub async fn import(
     set: &DataValueSet,
     dry_run: bool,
 ) -> Result<ImportSummary, StoreError> {
+    let mut set = set.clone();
+    store.exchange_codes().await?.incoming(&mut set);
+    let set = &set;
     let mut summary = ImportSummary {
         dry_run,
         total: set.data_values.len(),

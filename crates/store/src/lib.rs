@@ -23,6 +23,7 @@ pub mod catalogue_changes;
 mod clock;
 mod disclosure;
 mod error;
+mod exchange_codes;
 mod figures;
 pub mod imports;
 mod lists;

@@ -153,3 +153,46 @@ on_both_backends! {
         assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     }
 }
+
+on_both_backends! {
+    async fn another_systems_codes_are_kept_in_a_table_and_used_both_ways(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let codes = json!({
+            "elements": [
+                {"element": "6.1.num", "breakdown": "female", "data_element": "GE_KNOW_N", "category_option_combo": "rCTYfMhtCbk"},
+                {"element": "6.1.den", "breakdown": "female", "data_element": "GE_KNOW_D", "category_option_combo": "rCTYfMhtCbk"}],
+            "units": [{"unit": "03490", "org_unit": "OU_HUOILUONG"}]});
+        let viewer = app.user("viewer-codes", binhdang_domain::access::Role::Reviewer, "12").await;
+        let (s, _) = app.send(&viewer, reqwest::Method::PUT, "/api/v1/exchange/codes", Some(&codes)).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "administrators only");
+        let mut twice = codes.clone();
+        twice["units"] = json!([{"unit": "03490", "org_unit": "X"}, {"unit": "03491", "org_unit": "X"}]);
+        let (s, body) = app.send(&app.client, reqwest::Method::PUT, "/api/v1/exchange/codes", Some(&twice)).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(app.get("/api/v1/exchange/codes").await.1["units"], json!([]), "a refused table writes nothing");
+        let (s, body) = app.send(&app.client, reqwest::Method::PUT, "/api/v1/exchange/codes", Some(&codes)).await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+
+        // In with the other system's codes: stored under binhdang's.
+        let incoming = json!({"period": "2025S1", "orgUnit": "OU_HUOILUONG", "dataValues": [
+            {"dataElement": "GE_KNOW_N", "categoryOptionCombo": "rCTYfMhtCbk", "value": "8"},
+            {"dataElement": "GE_KNOW_D", "categoryOptionCombo": "rCTYfMhtCbk", "value": "10"},
+            {"dataElement": "6.1.num", "categoryOptionCombo": "male", "value": "3"}]});
+        let (s, summary) = post_set(&app, "", &incoming).await;
+        assert_eq!(s, StatusCode::OK, "{summary}");
+        assert_eq!(summary["response"]["importCount"]["imported"], 3, "{summary}");
+        let (_, stored) = app.get("/api/v1/values?unit=03490&period=2025H1").await;
+        let female = stored["values"].as_array().unwrap().iter()
+            .find(|v| v["element"] == "6.1.num" && v["disaggregation"] == "female").unwrap();
+        assert_eq!(female["value"], "8", "{stored}");
+
+        // Out again in the other system's codes; what has no row keeps binhdang's.
+        let (_, set) = app.get("/api/v1/dataValueSets?orgUnit=03490&period=2025S1").await;
+        assert_eq!(set["orgUnit"], "OU_HUOILUONG", "{set}");
+        let values = set["dataValues"].as_array().unwrap();
+        assert!(values.iter().any(|v| v["dataElement"] == "GE_KNOW_N" && v["categoryOptionCombo"] == "rCTYfMhtCbk" && v["value"] == "8"), "{set}");
+        assert!(values.iter().any(|v| v["dataElement"] == "6.1.num" && v["categoryOptionCombo"] == "male"), "{set}");
+        let (_, trail) = app.get("/api/v1/audit?unit=03490&period=2025H1").await;
+        assert!(trail.to_string().contains("DHIS2 dataValueSet"), "{trail}");
+    }
+}

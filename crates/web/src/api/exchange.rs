@@ -5,7 +5,7 @@
 
 use crate::AppState;
 use crate::api::Query;
-use crate::auth::{Authenticated, Caller, authorize};
+use crate::auth::{Authenticated, Caller, authorize, require_admin};
 use crate::error::{ApiError, ApiResult};
 use axum::Json;
 use axum::extract::State;
@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Response};
 use binhdang_domain::Period;
 use binhdang_domain::access::Action;
 use binhdang_domain::disclosure::sees_small_counts;
+use binhdang_domain::exchange::codes::CodeMap;
 use binhdang_domain::exchange::{
     DataValueSet, XmlKind, dhis2_period, from_adx, from_csv, from_dxf2, to_adx, to_csv, to_dxf2, xml_kind,
 };
@@ -111,7 +112,7 @@ async fn value_set(state: &AppState, caller: &Caller, q: &ExportQuery) -> Result
     let values =
         binhdang_engine::exchange::stored_values(&state.store, &unit, &period, q.children.unwrap_or(false)).await?;
     let values = withhold_small_cells(state, caller, &unit, &period, values).await?;
-    Ok(binhdang_engine::exchange::value_set(&unit.code, &id, values))
+    Ok(binhdang_engine::exchange::value_set(&state.store, &unit.code, &id, values).await?)
 }
 
 /// Small-cell protection on the way out: a reader not entitled to detail gets the set without
@@ -219,8 +220,43 @@ pub fn summary_json(summary: &ImportSummary) -> Value {
     })
 }
 
+/// `GET /api/v1/exchange/codes`: the codes another system uses where they are not binhdang's.
+pub async fn codes(State(state): State<AppState>, Authenticated(_): Authenticated) -> ApiResult<Json<CodeMap>> {
+    Ok(Json(state.store.exchange_codes().await?))
+}
+
+/// `PUT /api/v1/exchange/codes` with the whole table (administrators; checked whole, audited).
+pub async fn put_codes(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    body: String,
+) -> ApiResult<Json<CodeMap>> {
+    require_admin(&state, &caller, "exchange_codes").await?;
+    let map: CodeMap = serde_json::from_str(&body).map_err(|e| {
+        ApiError::invalid(
+            "codes",
+            "bad_code_map",
+            format!("the body is not a table of codes ({{\"elements\": […], \"units\": […]}}): {e}"),
+            format!("Nội dung không phải bảng mã ({{\"elements\": […], \"units\": […]}}): {e}"),
+        )
+    })?;
+    state.store.set_exchange_codes(&map, &caller.actor()).await?;
+    Ok(Json(state.store.exchange_codes().await?))
+}
+
 pub(crate) fn extend_openapi(doc: &mut Value) {
     let ok = |schema: Value| json!({ "description": "OK", "content": { "application/json": { "schema": schema } } });
+    doc["paths"].as_object_mut().expect("paths").insert("/api/v1/exchange/codes".into(), json!({
+        "get": { "summary": "The codes another system uses where they are not binhdang's (data element + breakdown ↔ \
+            data element + category option combo; unit ↔ org unit); applied to every data value set in and out",
+            "responses": { "200": ok(json!({ "type": "object", "properties": {
+                "elements": { "type": "array", "items": { "type": "object" } },
+                "units": { "type": "array", "items": { "type": "object" } } } })) } },
+        "put": { "summary": "Replace the table of codes (administrators; checked whole, audited)",
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object",
+                "example": { "elements": [{ "element": "6.1.num", "breakdown": "female", "data_element": "GE_KNOW_N",
+                    "category_option_combo": "rCTYfMhtCbk" }], "units": [{ "unit": "12", "org_unit": "VN_LAICHAU" }] } } } } },
+            "responses": { "200": ok(json!({ "type": "object" })), "422": { "description": "A code given twice or unknown" } } } }));
     doc["paths"].as_object_mut().expect("paths").insert("/api/v1/dataValueSets".into(), json!({
         "get": { "summary": "A unit's values as a DHIS2 dataValueSet (idScheme CODE); children=true adds every unit below",
             "description": "orgUnit: GSO code; dataElement: binhdang's element code (6.1.num); categoryOptionCombo: male or \

@@ -219,6 +219,7 @@ pub fn routes() -> Router<AppState> {
         .route("/tokens", get(session::list_tokens).post(session::create_token))
         .route("/tokens/{id}", axum::routing::delete(session::revoke_token))
         .route("/dataValueSets", get(exchange::export).post(exchange::import))
+        .route("/exchange/codes", get(exchange::codes).put(exchange::put_codes))
         .route("/programmes", get(workflow::programmes))
         .route("/programmes/{code}", put(workflow::put_programme))
         .route("/programmes/{code}/archive", post(workflow::archive_programme))

@@ -58,6 +58,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/agencies/{code}/close"),
     ("get", "/api/v1/dataValueSets"),
     ("post", "/api/v1/dataValueSets"),
+    ("get", "/api/v1/exchange/codes"),
+    ("put", "/api/v1/exchange/codes"),
     ("get", "/api/v1/programmes"),
     ("put", "/api/v1/programmes/{code}"),
     ("post", "/api/v1/programmes/{code}/archive"),
