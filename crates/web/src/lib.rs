@@ -6,6 +6,7 @@ mod api;
 mod auth;
 mod error;
 mod lang;
+mod tables;
 mod ui;
 
 pub use api::exchange::summary_json as import_summary_json;

@@ -191,6 +191,26 @@ on_both_backends! {
         // with large counts and no small part is there whole.
         assert!(rows.iter().filter(|v| v["orgUnit"] == small.as_str()).all(|v| v["value"] == "0"), "{set}");
         assert_eq!(rows.iter().filter(|v| v["orgUnit"] == unapproved.as_str()).count(), 4, "{set}");
+        // The analysts' bulk export: the same cells withheld from the viewer, not from the
+        // administrator, whose download of them is audited.
+        let export = |client: &reqwest::Client, format: &str| {
+            let request = client.get(format!("{}/api/v1/export?unit=109&period=2023..2024&indicator=3.2a&format={format}", app.base));
+            async move {
+                let r = request.send().await.unwrap();
+                (r.status(), r.bytes().await.unwrap().to_vec())
+            }
+        };
+        let (s, csv) = export(&viewer, "csv").await;
+        assert_eq!(s, StatusCode::OK);
+        let csv = String::from_utf8(csv).unwrap();
+        assert!(csv.starts_with("\u{feff}unit_code,unit,level,period,indicator,element,element_name,breakdown,value"), "{csv}");
+        assert!(csv.lines().filter(|l| l.starts_with(small.as_str())).all(|l| l.ends_with(",0")), "{csv}");
+        assert!(csv.lines().any(|l| l.starts_with(unapproved.as_str()) && l.contains(",2024,3.2a,3.2a.num,") && l.ends_with(",female,70")), "{csv}");
+        let (s, full) = export(&app.client, "csv").await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(String::from_utf8(full).unwrap().lines().filter(|l| l.starts_with(small.as_str())).count(), 4);
+        let (s, xlsx) = export(&app.client, "xlsx").await;
+        assert_eq!((s, &xlsx[..2]), (StatusCode::OK, &b"PK"[..]));
         let (_, assessment) = app.send(&viewer, Method::GET, &format!("/api/v1/assessment?unit={small}&period=2024"), None).await;
         let row = assessment["indicators"].as_array().unwrap().iter().find(|r| r["indicator"] == "3.2a").unwrap();
         assert_eq!((row["figure"]["value"].clone(), row["status"].as_str()), (Value::Null, Some("no_data")), "{row}");

@@ -8,6 +8,7 @@ pub(crate) mod agencies;
 pub(crate) mod catalogue;
 pub(crate) mod check;
 pub(crate) mod exchange;
+pub(crate) mod export;
 pub(crate) mod imports;
 pub(crate) mod monitoring;
 pub(crate) mod openapi;
@@ -220,6 +221,7 @@ pub fn routes() -> Router<AppState> {
         .route("/tokens/{id}", axum::routing::delete(session::revoke_token))
         .route("/dataValueSets", get(exchange::export).post(exchange::import))
         .route("/exchange/codes", get(exchange::codes).put(exchange::put_codes))
+        .route("/export", get(export::export))
         .route("/programmes", get(workflow::programmes))
         .route("/programmes/{code}", put(workflow::put_programme))
         .route("/programmes/{code}/archive", post(workflow::archive_programme))

@@ -59,6 +59,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/dataValueSets"),
     ("post", "/api/v1/dataValueSets"),
     ("get", "/api/v1/exchange/codes"),
+    ("get", "/api/v1/export"),
     ("put", "/api/v1/exchange/codes"),
     ("get", "/api/v1/programmes"),
     ("put", "/api/v1/programmes/{code}"),
@@ -213,6 +214,16 @@ fn workflow_paths(doc: &mut Value) {
             "properties": { "on": { "type": "string", "format": "date" } } } } } },
         "responses": { "200": ok(json!({ "type": "object" })), "404": { "description": "No such agency" } } } }),
     );
+    paths.insert("/api/v1/export".into(), json!({ "get": {
+        "summary": "Bulk export for analysts: every value entered in a unit's subtree over a period or a range \
+            (`2021..2024`), one row per unit × period × element × breakdown with names; small cells withheld for viewers",
+        "parameters": [
+            { "name": "unit", "in": "query", "required": true, "schema": { "type": "string" }, "example": "12" },
+            { "name": "period", "in": "query", "required": true, "schema": { "type": "string" }, "example": "2021..2024" },
+            { "name": "indicator", "in": "query", "required": false, "schema": { "type": "string" }, "example": "6.1,3.2a" },
+            { "name": "format", "in": "query", "required": false, "schema": { "enum": ["csv", "xlsx"] } }],
+        "responses": { "200": { "description": "The file (CSV with a byte-order mark, or XLSX)" },
+            "422": { "description": "Refused (a bad format, or more than 500,000 rows)" } } } }));
     paths.insert(
         "/api/v1/small-cells".into(),
         json!({ "get": {

@@ -34,9 +34,7 @@ pub fn money(d: Decimal) -> String {
 }
 
 /// The value as a plain number for charts and CSV (`63.6`), or empty.
-pub fn plain(v: Option<Decimal>) -> String {
-    v.map(|v| v.round_dp(4).normalize().to_string()).unwrap_or_default()
-}
+pub(crate) use crate::tables::plain;
 
 pub fn target(indicator: &Indicator, t: &Target) -> String {
     let sign = t.op.symbol();
