@@ -214,31 +214,6 @@ fn workflow_paths(doc: &mut Value) {
             "properties": { "on": { "type": "string", "format": "date" } } } } } },
         "responses": { "200": ok(json!({ "type": "object" })), "404": { "description": "No such agency" } } } }),
     );
-    paths.insert("/api/v1/export".into(), json!({ "get": {
-        "summary": "Bulk export for analysts: every value entered in a unit's subtree over a period or a range \
-            (`2021..2024`), one row per unit × period × element × breakdown with names; small cells withheld for viewers",
-        "parameters": [
-            { "name": "unit", "in": "query", "required": true, "schema": { "type": "string" }, "example": "12" },
-            { "name": "period", "in": "query", "required": true, "schema": { "type": "string" }, "example": "2021..2024" },
-            { "name": "indicator", "in": "query", "required": false, "schema": { "type": "string" }, "example": "6.1,3.2a" },
-            { "name": "format", "in": "query", "required": false, "schema": { "enum": ["csv", "xlsx"] } }],
-        "responses": { "200": { "description": "The file (CSV with a byte-order mark, or XLSX)" },
-            "422": { "description": "Refused (a bad format, or more than 500,000 rows)" } } } }));
-    paths.insert(
-        "/api/v1/small-cells".into(),
-        json!({ "get": {
-        "summary": "Small-cell protection: the threshold in force for each summed data element (counts below it are \
-            withheld from viewers and the public, with complementary cells), and who sees small counts",
-        "responses": { "200": ok(json!({ "type": "object" })) } } }),
-    );
-    paths.insert("/api/v1/small-cells/{element}".into(), json!({ "put": {
-        "summary": "Set a data element's small-cell threshold (administrators; audited): a whole number, 0 for none, \
-            or null for the default rule",
-        "parameters": [{ "name": "element", "in": "path", "required": true, "schema": { "type": "string" }, "example": "3.2a.num" }],
-        "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object",
-            "properties": { "threshold": { "type": ["integer", "null"], "minimum": 0 } } } } } },
-        "responses": { "200": ok(json!({ "type": "object" })), "404": { "description": "No such data element" },
-            "422": { "description": "Not a threshold" } } } }));
     paths.insert("/api/v1/programmes/{code}/archive".into(), json!({ "post": {
         "summary": "Archive a reporting programme (administrators): no longer reported under, its history kept",
         "parameters": [{ "name": "code", "in": "path", "required": true, "schema": { "type": "string" }, "example": "LDLD-Y" }],
@@ -285,6 +260,36 @@ fn workflow_paths(doc: &mut Value) {
             query("element", false, "Data element; only value changes", "6.1.num")],
         "responses": { "200": ok(json!({ "type": "object" })) } } }),
     );
+}
+
+/// Bulk export and small-cell protection.
+fn disclosure_paths(doc: &mut Value) {
+    let paths = doc["paths"].as_object_mut().expect("paths");
+    paths.insert("/api/v1/export".into(), json!({ "get": {
+        "summary": "Bulk export for analysts: every value entered in a unit's subtree over a period or a range \
+            (`2021..2024`), one row per unit × period × element × breakdown with names; small cells withheld for viewers",
+        "parameters": [
+            { "name": "unit", "in": "query", "required": true, "schema": { "type": "string" }, "example": "12" },
+            { "name": "period", "in": "query", "required": true, "schema": { "type": "string" }, "example": "2021..2024" },
+            { "name": "indicator", "in": "query", "required": false, "schema": { "type": "string" }, "example": "6.1,3.2a" },
+            { "name": "format", "in": "query", "required": false, "schema": { "enum": ["csv", "xlsx"] } }],
+        "responses": { "200": { "description": "The file (CSV with a byte-order mark, or XLSX)" },
+            "422": { "description": "Refused (a bad format, or more than 500,000 rows)" } } } }));
+    paths.insert(
+        "/api/v1/small-cells".into(),
+        json!({ "get": {
+        "summary": "Small-cell protection: the threshold in force for each summed data element (counts below it are \
+            withheld from viewers and the public, with complementary cells), and who sees small counts",
+        "responses": { "200": ok(json!({ "type": "object" })) } } }),
+    );
+    paths.insert("/api/v1/small-cells/{element}".into(), json!({ "put": {
+        "summary": "Set a data element's small-cell threshold (administrators; audited): a whole number, 0 for none, \
+            or null for the default rule",
+        "parameters": [{ "name": "element", "in": "path", "required": true, "schema": { "type": "string" }, "example": "3.2a.num" }],
+        "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object",
+            "properties": { "threshold": { "type": ["integer", "null"], "minimum": 0 } } } } } },
+        "responses": { "200": ok(json!({ "type": "object" })), "404": { "description": "No such data element" },
+            "422": { "description": "Not a threshold" } } } }));
 }
 
 /// The catalogue routes: health, units and indicators.
@@ -661,6 +666,7 @@ pub fn openapi_document() -> Value {
     });
     crate::api::rules::extend_openapi(&mut doc);
     workflow_paths(&mut doc);
+    disclosure_paths(&mut doc);
     crate::api::registers::extend_openapi(&mut doc);
     crate::api::reports::extend_openapi(&mut doc);
     crate::api::templates::extend_openapi(&mut doc);
