@@ -3,11 +3,9 @@
 //! period, an import as a named account (its scope, the form's checks, the audit trail and the
 //! workflow's locks apply) answered with DHIS2's import summary.
 
-use anyhow::{Context, anyhow, bail};
-use binhdang_domain::exchange::{
-    DataValueSet, XmlKind, dhis2_period, from_adx, from_csv, from_dxf2, to_adx, to_csv, to_dxf2, xml_kind,
-};
-use binhdang_engine::exchange::{import, period_of, stored_values, value_set};
+use anyhow::{Context, anyhow};
+use binhdang_domain::exchange::{dhis2_period, to_adx, to_csv, to_dxf2};
+use binhdang_engine::exchange::{from_any, import, period_of, stored_values, value_set};
 use binhdang_store::{AuditEntry, Store, Sums};
 use clap::{Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -76,7 +74,7 @@ pub async fn run(store: &Store, command: ExchangeCommand) -> anyhow::Result<bool
             dry_run,
         } => {
             let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
-            let set = read(&text)?;
+            let set = from_any(&text).map_err(|e| anyhow!("{}: {e}", file.display()))?;
             let user = store
                 .user_by_name(&username)
                 .await?
@@ -89,22 +87,6 @@ pub async fn run(store: &Store, command: ExchangeCommand) -> anyhow::Result<bool
             Ok(summary.status() != "ERROR")
         }
     }
-}
-
-/// The set a file holds: JSON, XML (DHIS2's or ADX, by the root element) or DHIS2's CSV.
-fn read(text: &str) -> anyhow::Result<DataValueSet> {
-    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
-    if trimmed.starts_with('{') {
-        return serde_json::from_str(trimmed).context("not a dataValueSet in JSON");
-    }
-    if trimmed.starts_with('<') {
-        return match xml_kind(trimmed) {
-            Some(XmlKind::Dxf2) => from_dxf2(trimmed).map_err(|e| anyhow!("DHIS2 XML: {e}")),
-            Some(XmlKind::Adx) => from_adx(trimmed).map_err(|e| anyhow!("ADX: {e}")),
-            None => bail!("an XML document that is neither a dataValueSet nor ADX"),
-        };
-    }
-    from_csv(trimmed).map_err(|e| anyhow!("DHIS2 CSV: {e}"))
 }
 
 async fn export(store: &Store, org_unit: &str, period: &str, children: bool, format: Format) -> anyhow::Result<String> {

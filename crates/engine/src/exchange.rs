@@ -9,7 +9,10 @@ use crate::access::{AccessError, authorize};
 use binhdang_domain::Disaggregation;
 use binhdang_domain::Period;
 use binhdang_domain::access::Action;
-use binhdang_domain::exchange::{DataValue, DataValueSet, combo_of, disaggregation_of, from_dhis2_period};
+use binhdang_domain::exchange::{
+    DataValue, DataValueSet, XmlKind, combo_of, disaggregation_of, from_adx, from_csv, from_dhis2_period, from_dxf2,
+    xml_kind,
+};
 use binhdang_store::{Actor, RawValue, Store, StoreError, StoredValue, UnitSummary, User, ValueInput};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -103,6 +106,23 @@ pub async fn value_set(
     };
     store.exchange_codes().await?.outgoing(&mut set);
     Ok(set)
+}
+
+/// A data value set in whichever format a file holds it: JSON (`{`), XML — DHIS2's or ADX, by
+/// the root element — (`<`), else DHIS2's CSV.
+pub fn from_any(text: &str) -> Result<DataValueSet, String> {
+    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    if trimmed.starts_with('{') {
+        return serde_json::from_str(trimmed).map_err(|e| format!("not a dataValueSet in JSON: {e}"));
+    }
+    if trimmed.starts_with('<') {
+        return match xml_kind(trimmed) {
+            Some(XmlKind::Dxf2) => from_dxf2(trimmed).map_err(|e| format!("DHIS2 XML: {e}")),
+            Some(XmlKind::Adx) => from_adx(trimmed).map_err(|e| format!("ADX: {e}")),
+            None => Err("an XML document that is neither a dataValueSet nor ADX".into()),
+        };
+    }
+    from_csv(trimmed).map_err(|e| format!("DHIS2 CSV: {e}"))
 }
 
 /// A period as DHIS2 (`2024S1`) or binhdang (`2024H1`) writes it.

@@ -726,3 +726,49 @@ on_both_backends! {
         assert!(reviewer.get("/quan-tri/don-vi/ten?unit=doan%20ket").await.body.contains("data-code=\"03388\""));
     }
 }
+
+on_both_backends! {
+    async fn an_administrator_keeps_the_codes_and_imports_a_file_on_the_exchange_page(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let mut v = admin(&app).await;
+        let page = v.get("/quan-tri").await;
+        assert!(page.body.contains("href=\"/quan-tri/trao-doi-du-lieu\""), "listed on the administration home page");
+        // A line that is not a code row: nothing saved, the typed text kept.
+        let bad = post_form(&mut v, "/quan-tri/trao-doi-du-lieu", &[("elements", "6.1.num,nobody,GE_KNOW_N"), ("units", "")]).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+        assert!(bad.body.contains("`nobody` không phải phân tổ") && bad.body.contains("6.1.num,nobody,GE_KNOW_N"), "{}", bad.body);
+        assert_eq!(app.get("/api/v1/exchange/codes").await.1["elements"], json!([]));
+        let saved = post_form(
+            &mut v,
+            "/quan-tri/trao-doi-du-lieu",
+            &[("elements", "6.1.num,female,GE_KNOW_N,F\n6.1.den,female,GE_KNOW_D,F\n"), ("units", "03490,OU_HL")],
+        )
+        .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        let (_, codes) = app.get("/api/v1/exchange/codes").await;
+        assert_eq!(codes["units"], json!([{"unit": "03490", "org_unit": "OU_HL"}]), "{codes}");
+
+        // A file in the other system's codes: a dry run writes nothing, the import stores it.
+        let file = br#"<dataValueSet xmlns="http://dhis2.org/schema/dxf/2.0" period="2025S1" orgUnit="OU_HL">
+            <dataValue dataElement="GE_KNOW_N" categoryOptionCombo="F" value="8"/>
+            <dataValue dataElement="GE_KNOW_D" categoryOptionCombo="F" value="10"/>
+            <dataValue dataElement="no.such" value="1"/></dataValueSet>"#;
+        let page = v.get("/quan-tri/trao-doi-du-lieu").await;
+        let csrf = page.csrf();
+        let dry = v.post_file("/quan-tri/trao-doi-du-lieu/nhap", &[("csrf", &csrf), ("dry_run", "1")], "tu-dhis2.xml", file).await;
+        assert_eq!(dry.status, StatusCode::OK, "{}", dry.body);
+        assert!(dry.body.contains("id=\"import-summary\"") && dry.body.contains("ERROR"), "{}", dry.body);
+        let (_, none) = app.get("/api/v1/values?unit=03490&period=2025H1").await;
+        assert_eq!(none["values"], json!([]));
+        let good = &file[..file.len() - "<dataValue dataElement=\"no.such\" value=\"1\"/></dataValueSet>".len()];
+        let mut good = good.to_vec();
+        good.extend_from_slice(b"</dataValueSet>");
+        let done = v.post_file("/quan-tri/trao-doi-du-lieu/nhap", &[("csrf", &csrf)], "tu-dhis2.xml", &good).await;
+        assert!(done.body.contains("SUCCESS"), "{}", done.body);
+        let (_, stored) = app.get("/api/v1/values?unit=03490&period=2025H1").await;
+        assert_eq!(stored["values"].as_array().unwrap().len(), 2, "{stored}");
+        // Others are refused the page.
+        let mut officer = signed_in(&app, "can-bo-td", Role::Reviewer, "12").await;
+        assert_eq!(officer.get("/quan-tri/trao-doi-du-lieu").await.status, StatusCode::FORBIDDEN);
+    }
+}

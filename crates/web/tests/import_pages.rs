@@ -20,41 +20,13 @@ fn sample_002() -> Vec<u8> {
 
 /// Posts the upload form as a browser does (multipart/form-data).
 async fn upload(v: &mut Visitor, csrf: &str, file_name: &str, bytes: &[u8]) -> Page {
-    post_file(
-        v,
+    v.post_file(
         "/nhap-bao-cao-cu",
         &[("csrf", csrf), ("unit", "12"), ("period", "2024")],
         file_name,
         bytes,
     )
     .await
-}
-
-/// Posts a form with a file to `path` as a browser does (multipart/form-data).
-async fn post_file(v: &mut Visitor, path: &str, fields: &[(&str, &str)], file_name: &str, bytes: &[u8]) -> Page {
-    let boundary = "----binhdangtest7d1";
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes(),
-        );
-    }
-    body.extend(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
-            .bytes(),
-    );
-    body.extend_from_slice(bytes);
-    body.extend(format!("\r\n--{boundary}--\r\n").bytes());
-    let r = v
-        .http
-        .post(format!("{}{path}", v.base))
-        .header("cookie", v.cookie_header())
-        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    v.finish(r).await
 }
 
 fn proposal(batch: &Value, element: &str) -> String {
@@ -204,7 +176,7 @@ on_both_backends! {
         assert!(form.body.contains("href=\"/kiem-tra-bao-cao\""), "in the navigation");
         let csrf = form.csrf();
 
-        let page = post_file(&mut v, "/kiem-tra-bao-cao", &[("csrf", &csrf)], "du-thao.txt", DRAFT.as_bytes()).await;
+        let page = v.post_file( "/kiem-tra-bao-cao", &[("csrf", &csrf)], "du-thao.txt", DRAFT.as_bytes()).await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.body);
         let summary = page.body.split("id=\"check-summary\">").nth(1).unwrap();
         assert!(summary.starts_with("du-thao.txt (năm 2024): 1 lỗi, 0 cảnh báo trong 4 số liệu."), "the year from the title: {summary}");
@@ -213,11 +185,11 @@ on_both_backends! {
         assert!(result.contains("tỷ lệ không khớp tử số/mẫu số") && result.contains("chiếm 35,5%") && result.contains("32,5%"), "{result}");
 
         // Without the page's token, or without a file: refused, in words.
-        assert_eq!(post_file(&mut v, "/kiem-tra-bao-cao", &[("csrf", "sai")], "a.txt", b"x").await.status, StatusCode::FORBIDDEN);
-        let empty = post_file(&mut v, "/kiem-tra-bao-cao", &[("csrf", &csrf)], "rong.txt", b"").await;
+        assert_eq!(v.post_file( "/kiem-tra-bao-cao", &[("csrf", "sai")], "a.txt", b"x").await.status, StatusCode::FORBIDDEN);
+        let empty = v.post_file( "/kiem-tra-bao-cao", &[("csrf", &csrf)], "rong.txt", b"").await;
         assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(empty.body.contains("Hãy chọn tệp báo cáo cần kiểm tra"), "{}", empty.body);
-        let binary = post_file(&mut v, "/kiem-tra-bao-cao", &[("csrf", &csrf)], "cu.doc", &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0]).await;
+        let binary = v.post_file( "/kiem-tra-bao-cao", &[("csrf", &csrf)], "cu.doc", &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0]).await;
         assert_eq!(binary.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(binary.body.contains("Không đọc được tệp cu.doc"), "{}", binary.body);
 

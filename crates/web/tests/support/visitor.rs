@@ -111,6 +111,33 @@ impl Visitor {
     }
 
     /// Signs in through the form; returns the page the redirect points to.
+    /// Posts a form with a file to `path` as a browser does (multipart/form-data).
+    pub async fn post_file(&mut self, path: &str, fields: &[(&str, &str)], file_name: &str, bytes: &[u8]) -> Page {
+        let boundary = "----binhdangtest7d1";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes(),
+            );
+        }
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend(format!("\r\n--{boundary}--\r\n").bytes());
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        self.finish(r).await
+    }
+
     pub async fn sign_in(&mut self, username: &str, password: &str) -> Page {
         let form = self.get("/dang-nhap").await;
         assert_eq!(form.status, StatusCode::OK);

@@ -8,6 +8,7 @@
 
 mod calendar;
 mod catalogue;
+mod exchange;
 mod rules;
 mod units;
 mod users;
@@ -37,6 +38,13 @@ pub fn routes() -> Router<AppState> {
         .route(catalogue::PATH, get(catalogue::page).post(catalogue::submit))
         .route(rules::PATH, get(rules::page).post(rules::submit))
         .route(calendar::PATH, get(calendar::page).post(calendar::submit))
+        .route(exchange::PATH, get(exchange::page).post(exchange::submit))
+        .route(
+            exchange::IMPORT_PATH,
+            axum::routing::post(exchange::import_file).layer(axum::extract::DefaultBodyLimit::max(
+                crate::api::imports::MAX_UPLOAD_BYTES + 64 * 1024,
+            )),
+        )
 }
 
 /// Whether the administration menu is for this role: administrators, and reviewers for the
@@ -105,6 +113,14 @@ async fn home(session: Session) -> Response {
             text: t(
                 "23 chỉ tiêu theo mục tiêu, chỉ tiêu quốc gia 2025 và 2030; đặt chỉ tiêu riêng của một địa phương cho một giai đoạn.",
                 "The 23 indicators by objective with the 2025 and 2030 national targets; set a unit's own target for a phase.",
+            ),
+        });
+        sections.push(Section {
+            href: exchange::PATH,
+            title: t("Trao đổi dữ liệu (DHIS2, ADX)", "Data exchange (DHIS2, ADX)"),
+            text: t(
+                "Nhập, xuất bộ số liệu với các hệ thống họ DHIS2 (JSON, XML, ADX, CSV); bảng mã của hệ thống bên kia.",
+                "Import and export data value sets with DHIS2-family systems (JSON, XML, ADX, CSV); the other system's codes.",
             ),
         });
         sections.push(Section {
