@@ -41,6 +41,12 @@ on_both_backends! {
         assert_eq!((female["value"].as_str(), female["period"].as_str()), (Some("8"), Some("2025S1")));
         assert!(values.iter().filter(|v| v["orgUnit"] == "109").all(|v| v.get("categoryOptionCombo").is_none()), "totals use the default combo");
 
+        // Several periods at once: each value names its own, the set none.
+        let (s, both) = app.get("/api/v1/dataValueSets?orgUnit=109&period=2024S2,2025S1&children=true").await;
+        assert_eq!(s, StatusCode::OK, "{both}");
+        assert_eq!((both["dataValues"].as_array().unwrap().len(), both.get("period")), (6, None), "{both}");
+        let (s, range) = app.get("/api/v1/dataValueSets?orgUnit=109&period=2025H1..2025H1&children=true").await;
+        assert_eq!((s, range["dataValues"].as_array().unwrap().len()), (StatusCode::OK, 6), "{range}");
         // The same values as DHIS2's CSV and as ADX.
         let get_text = |path: String| {
             let request = app.client.get(format!("{}{path}", app.base));

@@ -211,6 +211,10 @@ on_both_backends! {
         assert_eq!(String::from_utf8(full).unwrap().lines().filter(|l| l.starts_with(small.as_str())).count(), 4);
         let (s, xlsx) = export(&app.client, "xlsx").await;
         assert_eq!((s, &xlsx[..2]), (StatusCode::OK, &b"PK"[..]));
+        let (s, body) = app.send(&viewer, Method::GET, &format!("/api/v1/registers/gbv-cases?unit={small}&period=2024"), None).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "the GBV register's rows are not for viewers: {body}");
+        let (s, _) = app.send(&viewer, Method::GET, &format!("/api/v1/registers/activities?unit={small}&period=2024"), None).await;
+        assert_eq!(s, StatusCode::OK, "other registers are");
         let (_, assessment) = app.send(&viewer, Method::GET, &format!("/api/v1/assessment?unit={small}&period=2024"), None).await;
         let row = assessment["indicators"].as_array().unwrap().iter().find(|r| r["indicator"] == "3.2a").unwrap();
         assert_eq!((row["figure"]["value"].clone(), row["status"].as_str()), (Value::Null, Some("no_data")), "{row}");

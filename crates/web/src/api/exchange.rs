@@ -93,26 +93,52 @@ pub async fn export(
 async fn value_set(state: &AppState, caller: &Caller, q: &ExportQuery) -> Result<DataValueSet, ApiError> {
     let code = q.org_unit.as_deref().ok_or_else(|| missing("orgUnit"))?;
     let text = q.period.as_deref().ok_or_else(|| missing("period"))?;
-    let bad_period = || {
+    let bad_period = |part: &str| {
         ApiError::invalid(
             "period",
             "not_exchangeable",
             format!(
-                "`{text}` is not a period DHIS2 knows: a year (2024), half-year (2024S1), quarter (2024Q3) or month (202403)"
+                "`{part}` is not a period DHIS2 knows: a year (2024), half-year (2024S1), quarter (2024Q3) or month \
+                 (202403); several are separated by commas, a range written 2021..2024"
             ),
             format!(
-                "`{text}` không phải kỳ mà DHIS2 có: năm (2024), 6 tháng (2024S1), quý (2024Q3) hoặc tháng (202403)"
+                "`{part}` không phải kỳ mà DHIS2 có: năm (2024), 6 tháng (2024S1), quý (2024Q3) hoặc tháng (202403); \
+                 nhiều kỳ cách nhau bằng dấu phẩy, một khoảng viết 2021..2024"
             ),
         )
     };
-    let period = period_of(text).ok_or_else(bad_period)?;
-    let id = dhis2_period(&period).ok_or_else(bad_period)?;
-    let (unit, period) = state.store.resolve_unit_period(code, &period.to_string()).await?;
-    authorize(state, caller, &unit, Action::Read).await?;
-    let values =
-        binhdang_engine::exchange::stored_values(&state.store, &unit, &period, q.children.unwrap_or(false)).await?;
-    let values = withhold_small_cells(state, caller, &unit, &period, values).await?;
-    Ok(binhdang_engine::exchange::value_set(&state.store, &unit.code, &id, values).await?)
+    // Periods as DHIS2 lists them (`2024S1,2024S2`) or a range of binhdang's (`2021..2024`).
+    let mut periods = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        if part.contains("..") {
+            let window: binhdang_domain::Window = part.parse().map_err(|_| bad_period(part))?;
+            periods.extend(window.parts());
+        } else {
+            periods.push(period_of(part).ok_or_else(|| bad_period(part))?);
+        }
+    }
+    if periods.is_empty() || periods.len() > 120 {
+        return Err(bad_period(text));
+    }
+    let mut set: Option<DataValueSet> = None;
+    for period in periods {
+        let id = dhis2_period(&period).ok_or_else(|| bad_period(&period.to_string()))?;
+        let (unit, period) = state.store.resolve_unit_period(code, &period.to_string()).await?;
+        authorize(state, caller, &unit, Action::Read).await?;
+        let values =
+            binhdang_engine::exchange::stored_values(&state.store, &unit, &period, q.children.unwrap_or(false)).await?;
+        let values = withhold_small_cells(state, caller, &unit, &period, values).await?;
+        let part = binhdang_engine::exchange::value_set(&state.store, &unit.code, &id, values).await?;
+        match set.as_mut() {
+            None => set = Some(part),
+            Some(all) => {
+                // Several periods: each value names its own.
+                all.period = None;
+                all.data_values.extend(part.data_values);
+            }
+        }
+    }
+    Ok(set.unwrap_or_default())
 }
 
 /// Small-cell protection on the way out: a reader not entitled to detail gets the set without
@@ -264,7 +290,8 @@ pub(crate) fn extend_openapi(doc: &mut Value) {
                 Action Month have no DHIS2 period type (422).",
             "parameters": [
                 { "name": "orgUnit", "in": "query", "required": true, "schema": { "type": "string" }, "example": "12" },
-                { "name": "period", "in": "query", "required": true, "schema": { "type": "string" }, "example": "2025S1" },
+                { "name": "period", "in": "query", "required": true, "schema": { "type": "string" }, "example": "2025S1",
+                  "description": "one period, several separated by commas (2024S1,2024S2), or a range (2021..2024)" },
                 { "name": "children", "in": "query", "required": false, "schema": { "type": "boolean" } },
                 { "name": "format", "in": "query", "required": false, "schema": { "enum": ["json", "xml", "csv", "adx"] },
                   "description": "DHIS2 JSON (default), DHIS2 XML (DXF2), DHIS2 CSV, or ADX (IHE, SEX = M/F); else the Accept header decides" }],

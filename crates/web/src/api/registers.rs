@@ -49,6 +49,24 @@ macro_rules! dispatch {
 }
 pub(crate) use dispatch;
 
+/// The cases of gender-based violence are counted by type and sex commune by commune: small
+/// counts that identify people. Only those entitled to detail read the rows; viewers read the
+/// published figures (`engine::disclosure`).
+fn refuse_gbv_rows_to_viewers(caller: &crate::auth::Caller, kind: RegisterKind) -> Result<(), ApiError> {
+    if kind == RegisterKind::GbvCases && !binhdang_domain::disclosure::sees_small_counts(Some(caller.user.role)) {
+        return Err(ApiError::Forbidden {
+            code: "small_counts",
+            message_en: "the register of gender-based violence cases holds counts that identify people: viewers read \
+                the published figures instead"
+                .into(),
+            message_vi: "Sổ vụ việc bạo lực trên cơ sở giới có những số nhỏ có thể nhận ra người bị hại: người xem \
+                chỉ đọc số liệu đã công bố"
+                .into(),
+        });
+    }
+    Ok(())
+}
+
 pub(crate) fn kind(slug: &str) -> Result<RegisterKind, ApiError> {
     RegisterKind::from_slug(slug.trim()).ok_or_else(|| {
         let all = RegisterKind::ALL.map(|k| k.slug()).join(", ");
@@ -289,6 +307,7 @@ pub async fn list(
     let kind = kind(&register)?;
     let UnitPeriod { unit, period } = target?;
     authorize(&state, &caller, &unit, Action::Read).await?;
+    refuse_gbv_rows_to_viewers(&caller, kind)?;
     Ok(Json(dispatch!(kind, rows_of(&state, &unit, &period))?))
 }
 
@@ -402,6 +421,7 @@ pub async fn summary(
         }
     };
     authorize(&state, &caller, &unit, Action::Read).await?;
+    refuse_gbv_rows_to_viewers(&caller, kind)?;
     Ok(Json(dispatch!(kind, summary_of(&state, &unit, &window))?))
 }
 

@@ -241,6 +241,41 @@ pub async fn xlsx(
     download(&state, &session, &q, Download::Xlsx).await
 }
 
+/// A download by someone entitled to detail that holds cells others could not see is written in
+/// the audit log (viewers' figures were withheld already by `load`).
+async fn audit_small_cells(state: &AppState, session: &Session, data: &Data) -> Result<(), ApiError> {
+    if !binhdang_domain::disclosure::sees_small_counts(Some(session.caller.user.role)) {
+        return Ok(());
+    }
+    let mut figures: Vec<binhdang_store::Figure> = data
+        .series
+        .iter()
+        .map(|(_, f)| f)
+        .chain(data.children.iter().map(|(_, f)| f))
+        .filter_map(Clone::clone)
+        .collect();
+    if !binhdang_engine::disclosure::protect_figures(&state.store, data.sums, &mut figures).await? {
+        return Ok(());
+    }
+    let actor = session.caller.actor();
+    let small: usize = figures.iter().map(|f| f.withheld.len()).sum();
+    state
+        .store
+        .audit(&binhdang_store::AuditEntry {
+            actor: &actor.name,
+            origin: &actor.origin,
+            action: "download_unsuppressed",
+            unit_id: Some(data.unit.id),
+            period: Some(&data.window.to_string()),
+            subject: "dashboard",
+            old_value: None,
+            new_value: Some(serde_json::json!({ "indicator": data.indicator.code, "withheld_for_others": small })),
+            reason: None,
+        })
+        .await?;
+    Ok(())
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Download {
     Csv,
@@ -254,6 +289,7 @@ pub(super) async fn download(
     kind: Download,
 ) -> ApiResult<Response> {
     let data = load(state, session, q).await?;
+    audit_small_cells(state, session, &data).await?;
     let chart = q.get("chart").map(String::as_str).unwrap_or("series");
     let f = figures(&data, chart, session.lang)?;
     let approved = if data.sums == Sums::Approved { "-approved" } else { "" };
