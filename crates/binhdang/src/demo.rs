@@ -294,6 +294,7 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
             eprintln!("demo: {}/{} forms, {} values", i + 1, total, values);
         }
     }
+    approve_past_years(store, &province, &districts, &actor).await?;
     let phase: Period = "2021-2025".parse()?;
     for (indicator, op, value) in [
         ("1.1", TargetOp::AtLeast, 50),
@@ -363,6 +364,60 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
         eprintln!("demo: read-only account demo.viewer (binhdang token create --username demo.viewer)");
     }
     demo_accounts(store, &actor).await
+}
+
+/// The annual reports of 2021 to 2024 submitted and approved from the communes up to the
+/// province, as they would have been, so that approved figures (the open-data pages, the
+/// dashboard's "approved data only") have something to show. A commune whose report cannot be
+/// approved (the validation rules stop it, or it has none) is excused by its district.
+async fn approve_past_years(
+    store: &Store,
+    province: &UnitSummary,
+    districts: &[UnitSummary],
+    actor: &Actor,
+) -> anyhow::Result<()> {
+    let (mut approved, mut excused) = (0, 0);
+    for year in 2021..=2024 {
+        let period = Period::Year(year);
+        let Some(programme) = store.programme_for(&period).await? else {
+            continue;
+        };
+        let approve = |unit: &UnitSummary| {
+            let (programme, period) = (programme.clone(), period);
+            let unit = unit.clone();
+            async move {
+                for step in ["submit", "approve"] {
+                    let request = binhdang_store::TransitionRequest {
+                        transition: step.parse().map_err(|e| anyhow::anyhow!("{e:?}"))?,
+                        reason: None,
+                    };
+                    if store
+                        .transition(&unit, &programme, &period, request, actor)
+                        .await
+                        .is_err()
+                    {
+                        return Ok::<bool, anyhow::Error>(false);
+                    }
+                }
+                Ok(true)
+            }
+        };
+        for district in districts {
+            for commune in store.reporting_children(district, period).await? {
+                if approve(&commune).await? {
+                    approved += 1;
+                } else {
+                    let reason = "Bản demo không có báo cáo của đơn vị này";
+                    store.excuse(&commune, &programme.code, &period, reason, actor).await?;
+                    excused += 1;
+                }
+            }
+            approved += usize::from(approve(district).await?);
+        }
+        approved += usize::from(approve(province).await?);
+    }
+    eprintln!("demo: {approved} annual reports of 2021–2024 approved ({excused} communes excused)");
+    Ok(())
 }
 
 /// One account per role of the reporting chain, so that a newcomer can enter, submit, review

@@ -8,7 +8,7 @@
 
 mod downloads;
 mod tables;
-mod tiles;
+pub(crate) mod tiles;
 
 pub use downloads::{csv, xlsx};
 

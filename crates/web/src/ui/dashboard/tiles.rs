@@ -64,7 +64,7 @@ pub struct Tile {
 /// The tiles of `children` when they are the 2025 provinces (the country's dashboard from the
 /// second half of 2025); empty otherwise. Each figure is judged against `target` (the
 /// national one for the period's milestone); none where too few of its communes reported.
-pub(super) fn province_tiles(
+pub(crate) fn province_tiles(
     children: &[(UnitSummary, Option<Figure>)],
     indicator: &Indicator,
     target: Option<&Target>,

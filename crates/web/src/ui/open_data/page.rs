@@ -5,6 +5,7 @@ use super::Place;
 use super::chart;
 use crate::error::ApiError;
 use crate::lang::Lang;
+use crate::ui::dashboard::tiles::{Tile, province_tiles};
 use crate::ui::format;
 use askama::Template;
 use binhdang_domain::catalogue::{Aggregation, Indicator, MeasureKind, Target};
@@ -81,6 +82,8 @@ pub struct IndicatorPage {
     pub years: Vec<Row>,
     pub drill_year: String,
     pub children: Vec<Row>,
+    /// The 34 provinces on the dashboard's tile grid, on the country's page after the reform.
+    pub tiles: Vec<Tile>,
     pub withheld: bool,
     pub threshold: u32,
     pub csv_href: String,
@@ -423,6 +426,26 @@ pub async fn indicator(
             row(&indicator, u.full_name.clone(), href, f.as_ref())
         })
         .collect();
+    let milestone = binhdang_domain::assessment::milestone_for(&Period::Year(series.drill.year));
+    let has_data = |f: &Option<Figure>| f.as_ref().is_some_and(|f| f.value.is_some() || !f.withheld.is_empty());
+    let tiles = province_tiles(
+        &series.drill.children,
+        &indicator,
+        indicator.national_target(milestone).as_ref(),
+        |u| {
+            let shown = series
+                .drill
+                .children
+                .iter()
+                .any(|(c, f)| c.code == u.code && has_data(f));
+            if shown {
+                p.href(&format!("chi-tieu/{}/{}/", indicator.code, u.code))
+            } else {
+                String::new()
+            }
+        },
+        lang,
+    );
     let withheld = series
         .years
         .iter()
@@ -469,6 +492,7 @@ pub async fn indicator(
         years,
         drill_year,
         children,
+        tiles,
         withheld,
         threshold: DEFAULT_THRESHOLD,
         csv_href: p.href(&format!("{here}du-lieu.csv")),
