@@ -802,3 +802,38 @@ on_both_backends_and_days! {
         b.close().await;
     }
 }
+
+on_both_backends_and_days! {
+    async fn anyone_reads_an_indicator_of_open_data_on_a_phone_without_signing_in(backend: Backend, today: Date) {
+        let server = Server::start(backend, today).await;
+        let h1 = format!("{}H1", today.year());
+        seed_six_one(&server, "03390", &h1, (2100, 3000), (2500, 3200)).await;
+        let store = &server.db.store;
+        let (unit, period) = store.resolve_unit_period("03390", &h1).await.unwrap();
+        let programme = store.programme_for(&period).await.unwrap().unwrap();
+        let actor = Actor { name: "seed".into(), origin: "test".into(), entered_from: None };
+        for step in ["submit", "approve"] {
+            let request = binhdang_store::TransitionRequest { transition: step.parse().unwrap(), reason: None };
+            store.transition(&unit, &programme, &period, request, &actor).await.unwrap();
+        }
+        let b = Browser::start(360, 780).await;
+        b.client.goto(&server.url("/du-lieu-mo/")).await.unwrap();
+        wait_for_text(&b, "Dữ liệu mở về bình đẳng giới").await;
+        fits_the_phone(&b, "open data").await;
+        // From the list to the indicator, to the province and down to the commune, by links.
+        b.client.find(Locator::LinkText("6.1")).await.unwrap().click().await.unwrap();
+        wait_for_text(&b, "Định nghĩa và phương pháp").await;
+        b.client.find(Locator::LinkText("Tỉnh Lai Châu")).await.unwrap().click().await.unwrap();
+        let text = wait_for_text(&b, "Các đơn vị trực thuộc").await;
+        // 2,100 + 2,500 of 3,000 + 3,200 people: 74,2 %, approved and so public.
+        assert!(text.contains("74,2%") && text.contains("4.600") && text.contains("6.200"), "{text}");
+        fits_the_phone(&b, "an indicator's page").await;
+        let charts = js(&b, "return document.querySelectorAll('svg.od-chart polyline').length;").await;
+        assert_eq!(charts.as_u64(), Some(3), "the value, women's and men's lines");
+        let scripts = js(&b, "return document.scripts.length;").await;
+        assert_eq!(scripts.as_u64(), Some(0), "no script on open-data pages");
+        screenshot(&b, "open-data-phone.png").await;
+        b.client.find(Locator::Css("a[hreflang=en]")).await.unwrap().click().await.unwrap();
+        wait_for_text(&b, "Definition and method").await;
+    }
+}

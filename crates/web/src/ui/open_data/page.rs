@@ -75,6 +75,8 @@ pub struct IndicatorPage {
     pub title: String,
     pub crumbs: Vec<Link>,
     pub unit_name: String,
+    /// The latest year's value, and the target it is measured against.
+    pub headline: String,
     pub about: Vec<(String, String)>,
     pub targets: Vec<(String, String)>,
     pub chart: String,
@@ -173,6 +175,14 @@ async fn unit_in(store: &Store, code: &str, year: i32) -> Result<Option<UnitSumm
     Ok(store.unit_for_span(code, period.start(), period.end()).await?)
 }
 
+/// A year as a window: its own report where there is one, else made of its halves (a unit that
+/// reports every half-year has a figure for the year too).
+fn year_window(year: i32) -> Window {
+    format!("{year}..{year}")
+        .parse()
+        .unwrap_or_else(|_| Window::from(Period::Year(year)))
+}
+
 /// Figures of the indicator from approved reports, small cells withheld.
 struct Series {
     /// Each year with the unit as it stood then.
@@ -205,7 +215,7 @@ async fn series(store: &Store, indicator: &Indicator, code: &str) -> Result<Opti
             continue;
         };
         let figure = store
-            .figures_of(Sums::Approved, &unit, &Period::Year(year), &only)
+            .figures_over(Sums::Approved, &unit, &year_window(year), &only)
             .await?
             .into_iter()
             .next();
@@ -226,7 +236,7 @@ async fn series(store: &Store, indicator: &Indicator, code: &str) -> Result<Opti
         .await?
     {
         let figure = store
-            .figures_of(Sums::Approved, &child, &Period::Year(drill_year), &only)
+            .figures_over(Sums::Approved, &child, &year_window(drill_year), &only)
             .await?
             .into_iter()
             .next();
@@ -415,6 +425,31 @@ pub async fn indicator(
         .map(|(y, f)| row(&indicator, y.to_string(), None, f.as_ref()))
         .collect();
     let chart = chart::svg(&indicator, &series.years, &targets, lang);
+    let latest = series
+        .years
+        .iter()
+        .rev()
+        .find_map(|(y, f)| f.as_ref().filter(|f| f.value.is_some()).map(|f| (y, f)));
+    let headline = match latest {
+        Some((year, f)) => {
+            let target = indicator
+                .national_target(binhdang_domain::assessment::milestone_for(&Period::Year(*year)))
+                .map(|t| {
+                    format!(
+                        " — {} {}",
+                        lang.pick("chỉ tiêu quốc gia", "national target"),
+                        format::target(&indicator, &t)
+                    )
+                })
+                .unwrap_or_default();
+            format!(
+                "{} {year}: {}{target}",
+                lang.pick("Năm", "In"),
+                format::value(&indicator, f.value)
+            )
+        }
+        None => String::new(),
+    };
     let drill_year = series.drill.year.to_string();
     let children = series
         .drill
@@ -485,6 +520,7 @@ pub async fn indicator(
         ),
         crumbs,
         unit_name,
+        headline,
         about: about(&indicator, lang),
         targets: targets.iter().map(|t| (t.label.clone(), t.text.clone())).collect(),
         chart,
