@@ -41,6 +41,11 @@ on_both_backends! {
         assert_eq!((female["value"].as_str(), female["period"].as_str()), (Some("8"), Some("2025S1")));
         assert!(values.iter().filter(|v| v["orgUnit"] == "109").all(|v| v.get("categoryOptionCombo").is_none()), "totals use the default combo");
 
+        // A data set is an objective: Objective 6's elements only; an unknown one is refused.
+        let (_, six) = app.get("/api/v1/dataValueSets?orgUnit=109&period=2025S1&children=true&dataSet=6").await;
+        let elements: Vec<&str> = six["dataValues"].as_array().unwrap().iter().map(|v| v["dataElement"].as_str().unwrap()).collect();
+        assert!(elements.len() == 4 && elements.iter().all(|e| e.starts_with("6.1.")), "{six}");
+        assert_eq!(app.get("/api/v1/dataValueSets?orgUnit=109&period=2025S1&dataSet=99").await.0, StatusCode::UNPROCESSABLE_ENTITY);
         // Several periods at once: each value names its own, the set none.
         let (s, both) = app.get("/api/v1/dataValueSets?orgUnit=109&period=2024S2,2025S1&children=true").await;
         assert_eq!(s, StatusCode::OK, "{both}");

@@ -215,6 +215,12 @@ on_both_backends! {
         assert_eq!(s, StatusCode::FORBIDDEN, "the GBV register's rows are not for viewers: {body}");
         let (s, _) = app.send(&viewer, Method::GET, &format!("/api/v1/registers/activities?unit={small}&period=2024"), None).await;
         assert_eq!(s, StatusCode::OK, "other registers are");
+        let report = |client: &reqwest::Client, unit: String| {
+            let request = client.get(format!("{}/api/v1/reports/strategy?unit={unit}&period=2024&format=docx", app.base));
+            async move { request.send().await.unwrap().status() }
+        };
+        assert_eq!(report(&viewer, "109".into()).await, StatusCode::FORBIDDEN, "its communes' small counts are printed");
+        assert_eq!(report(&app.client, "109".into()).await, StatusCode::OK);
         let (_, assessment) = app.send(&viewer, Method::GET, &format!("/api/v1/assessment?unit={small}&period=2024"), None).await;
         let row = assessment["indicators"].as_array().unwrap().iter().find(|r| r["indicator"] == "3.2a").unwrap();
         assert_eq!((row["figure"]["value"].clone(), row["status"].as_str()), (Value::Null, Some("no_data")), "{row}");

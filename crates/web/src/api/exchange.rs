@@ -31,6 +31,9 @@ pub struct ExportQuery {
     org_unit: Option<String>,
     period: Option<String>,
     children: Option<bool>,
+    /// binhdang's data sets are the catalogue's objectives and programmes, by number
+    /// (`dataSet=3`: Objective 3's indicators); all when absent.
+    data_set: Option<String>,
     /// `json` (default), `xml` (DHIS2's), `csv` or `adx`; else the `Accept` header decides.
     format: Option<String>,
 }
@@ -120,6 +123,7 @@ async fn value_set(state: &AppState, caller: &Caller, q: &ExportQuery) -> Result
     if periods.is_empty() || periods.len() > 120 {
         return Err(bad_period(text));
     }
+    let in_set = data_set_filter(state, q.data_set.as_deref()).await?;
     let mut set: Option<DataValueSet> = None;
     for period in periods {
         let id = dhis2_period(&period).ok_or_else(|| bad_period(&period.to_string()))?;
@@ -127,6 +131,7 @@ async fn value_set(state: &AppState, caller: &Caller, q: &ExportQuery) -> Result
         authorize(state, caller, &unit, Action::Read).await?;
         let values =
             binhdang_engine::exchange::stored_values(&state.store, &unit, &period, q.children.unwrap_or(false)).await?;
+        let values: Vec<_> = values.into_iter().filter(|(_, v)| in_set(&v.element)).collect();
         let values = withhold_small_cells(state, caller, &unit, &period, values).await?;
         let part = binhdang_engine::exchange::value_set(&state.store, &unit.code, &id, values).await?;
         match set.as_mut() {
@@ -139,6 +144,38 @@ async fn value_set(state: &AppState, caller: &Caller, q: &ExportQuery) -> Result
         }
     }
     Ok(set.unwrap_or_default())
+}
+
+/// Which elements a `dataSet` (an objective's or programme's number) holds; every one without.
+async fn data_set_filter(state: &AppState, data_set: Option<&str>) -> Result<impl Fn(&str) -> bool, ApiError> {
+    let objective = match data_set.map(str::trim).filter(|t| !t.is_empty()) {
+        None => None,
+        Some(text) => {
+            let objectives = state.store.objectives().await?;
+            let found = text
+                .parse::<u32>()
+                .ok()
+                .filter(|n| objectives.iter().any(|o| o.number == *n));
+            let names = objectives
+                .iter()
+                .map(|o| o.number.to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            Some(found.ok_or_else(|| {
+                ApiError::invalid(
+                    "dataSet",
+                    "unknown_data_set",
+                    format!("`{text}` is not a data set: an objective or programme of the catalogue ({names})"),
+                    format!("`{text}` không phải bộ số liệu: một mục tiêu hoặc chương trình của danh mục ({names})"),
+                )
+            })?)
+        }
+    };
+    let indicators = state.store.indicators().await?;
+    Ok(move |element: &str| {
+        let code = binhdang_engine::scope::indicator_of(element);
+        objective.is_none_or(|o| indicators.iter().any(|i| i.code == code && i.objective == o))
+    })
 }
 
 /// Small-cell protection on the way out: a reader not entitled to detail gets the set without
@@ -293,6 +330,8 @@ pub(crate) fn extend_openapi(doc: &mut Value) {
                 { "name": "period", "in": "query", "required": true, "schema": { "type": "string" }, "example": "2025S1",
                   "description": "one period, several separated by commas (2024S1,2024S2), or a range (2021..2024)" },
                 { "name": "children", "in": "query", "required": false, "schema": { "type": "boolean" } },
+                { "name": "dataSet", "in": "query", "required": false, "schema": { "type": "string" }, "example": "6",
+                  "description": "an objective's or programme's number: only its indicators' elements" },
                 { "name": "format", "in": "query", "required": false, "schema": { "enum": ["json", "xml", "csv", "adx"] },
                   "description": "DHIS2 JSON (default), DHIS2 XML (DXF2), DHIS2 CSV, or ADX (IHE, SEX = M/F); else the Accept header decides" }],
             "responses": { "200": ok(json!({ "type": "object", "properties": {
