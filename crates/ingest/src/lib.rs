@@ -30,6 +30,7 @@
 //! assert_eq!(report.findings[0].expected, "66,67%");
 //! ```
 
+pub mod annex;
 pub mod check;
 pub mod document;
 pub mod figures;

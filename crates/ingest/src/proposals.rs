@@ -118,8 +118,18 @@ pub fn proposals_bytes(
     indicators: &[Indicator],
     elements: &[DataElement],
 ) -> Result<Vec<Proposal>, crate::ReadError> {
-    let raw = crate::read_bytes(bytes)?;
-    Ok(proposals(&crate::structure(&raw), indicators, elements))
+    Ok(proposals_and_rows(bytes, indicators, elements)?.0)
+}
+
+/// Reads a document given as bytes once: the values its figures propose, and the register rows
+/// its annex tables propose ([`crate::annex`]).
+pub fn proposals_and_rows(
+    bytes: &[u8],
+    indicators: &[Indicator],
+    elements: &[DataElement],
+) -> Result<(Vec<Proposal>, Vec<crate::annex::AnnexRow>), crate::ReadError> {
+    let doc = crate::structure(&crate::read_bytes(bytes)?);
+    Ok((proposals(&doc, indicators, elements), crate::annex::document_rows(&doc)))
 }
 
 /// Byte range of the clause (between `;` within the sentence) holding tokens `[first, last]`.

@@ -70,7 +70,7 @@ impl Store {
         }
         if element.is_none() {
             let registers = sqlx::query(
-                "SELECT changed_at, changed_by, origin, period, register, row_id, action, old_json, new_json
+                "SELECT changed_at, changed_by, origin, period, register, row_id, action, old_json, new_json, source
                  FROM register_audit WHERE unit_id = $1 AND ($2 IS NULL OR period = $2) ORDER BY id",
             )
             .bind(unit.id)
@@ -93,7 +93,7 @@ impl Store {
                     old_value: r.try_get("old_json")?,
                     new_value: r.try_get("new_json")?,
                     reason: None,
-                    source: None,
+                    source: r.try_get("source")?,
                     entered_from: None,
                 });
             }

@@ -46,6 +46,7 @@ macro_rules! with_record {
         }
     };
 }
+pub(crate) use with_record;
 
 fn at_row(i: usize, p: FieldProblem) -> FieldProblem {
     FieldProblem {
@@ -140,7 +141,7 @@ impl Store {
             let id = with_record!(row.clone(), r => {
                 let mut r = r;
                 r.normalise();
-                insert_row(&mut tx, unit, period, r, actor, &self.now_text()).await?.id
+                insert_row(&mut tx, unit, period, r, actor, &self.now_text(), None).await?.id
             });
             summary.rows.push((row.kind(), id));
         }

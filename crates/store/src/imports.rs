@@ -5,6 +5,7 @@
 //! and quote as their source, and closes the batch in the same transaction.
 
 use crate::access::{AuditEntry, audit_in};
+use crate::import_rows::{ImportRow, NewImportRow, insert_rows};
 use crate::{Actor, FieldProblem, RawValue, Store, StoreError, UnitSummary, ValueInput, WriteSummary};
 use binhdang_domain::Period;
 use serde::Serialize;
@@ -44,6 +45,8 @@ pub struct NewImport {
     /// sha256 of the file's bytes, hex.
     pub sha256: String,
     pub proposals: Vec<NewProposal>,
+    /// Rows of the report's annex tables proposed for the registers.
+    pub rows: Vec<NewImportRow>,
 }
 
 /// What a person decided about a proposal.
@@ -145,6 +148,7 @@ pub struct ImportBatch {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stored_at: Option<String>,
     pub proposals: Vec<ImportProposal>,
+    pub rows: Vec<ImportRow>,
 }
 
 impl ImportBatch {
@@ -164,7 +168,7 @@ pub struct DecisionInput {
     pub value: Option<String>,
 }
 
-fn closed(batch: &ImportBatch) -> StoreError {
+pub(crate) fn closed(batch: &ImportBatch) -> StoreError {
     StoreError::Invalid(vec![FieldProblem::new(
         "batch",
         "import_stored",
@@ -222,6 +226,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        insert_rows(&mut tx, id, &import.rows).await?;
         let subject = id.to_string();
         let period_text = period.to_string();
         audit_in(
@@ -238,6 +243,7 @@ impl Store {
                     "file": import.file_name,
                     "sha256": import.sha256,
                     "proposals": import.proposals.len(),
+                    "rows": import.rows.len(),
                 })),
                 reason: None,
             },
@@ -319,6 +325,7 @@ impl Store {
             stored_by: row.try_get("stored_by")?,
             stored_at: row.try_get("stored_at")?,
             proposals,
+            rows: self.import_rows(id).await?,
         })
     }
 
@@ -390,11 +397,12 @@ impl Store {
             return Err(closed(batch));
         }
         let chosen: Vec<&ImportProposal> = batch.proposals.iter().filter(|p| p.decision.stores()).collect();
-        if chosen.is_empty() {
+        let rows: Vec<&ImportRow> = batch.rows.iter().filter(|r| r.decision.stores()).collect();
+        if chosen.is_empty() && rows.is_empty() {
             return Err(StoreError::Invalid(vec![FieldProblem::new(
                 "proposals",
                 "nothing_confirmed",
-                "no proposal is confirmed: confirm or correct at least one before storing".into(),
+                "no proposal or row is confirmed: confirm or correct at least one before storing".into(),
                 "Chưa xác nhận đề xuất nào: cần xác nhận hoặc sửa ít nhất một đề xuất trước khi lưu".into(),
             )]));
         }
@@ -417,27 +425,40 @@ impl Store {
             .parse()
             .map_err(|_| StoreError::Corrupt(format!("import period `{}`", batch.period)))?;
         let mut tx = self.begin_write().await?;
-        let summary = self
-            .write_values_in(&mut tx, &batch.unit, &period, &inputs, actor)
-            .await
-            .map_err(|e| match e {
-                StoreError::Invalid(problems) => StoreError::Invalid(
-                    problems
-                        .into_iter()
-                        .map(|mut p| {
-                            // values[3].value → proposals[<id of the 4th chosen>].value
-                            if let Some(rest) = p.field.strip_prefix("values[")
-                                && let Some((index, tail)) = rest.split_once(']')
-                                && let Some(chosen) = index.parse::<usize>().ok().and_then(|i| chosen.get(i))
-                            {
-                                p.field = format!("proposals[{}]{tail}", chosen.id);
-                            }
-                            p
-                        })
-                        .collect(),
-                ),
-                other => other,
-            })?;
+        let summary = if inputs.is_empty() {
+            Ok(WriteSummary::default())
+        } else {
+            self.write_values_in(&mut tx, &batch.unit, &period, &inputs, actor)
+                .await
+        };
+        let summary = summary.map_err(|e| match e {
+            StoreError::Invalid(problems) => StoreError::Invalid(
+                problems
+                    .into_iter()
+                    .map(|mut p| {
+                        // values[3].value → proposals[<id of the 4th chosen>].value
+                        if let Some(rest) = p.field.strip_prefix("values[")
+                            && let Some((index, tail)) = rest.split_once(']')
+                            && let Some(chosen) = index.parse::<usize>().ok().and_then(|i| chosen.get(i))
+                        {
+                            p.field = format!("proposals[{}]{tail}", chosen.id);
+                        }
+                        p
+                    })
+                    .collect(),
+            ),
+            other => other,
+        })?;
+        crate::import_rows::store_rows(
+            &mut tx,
+            &batch.unit,
+            &period,
+            &rows,
+            &batch.file_name,
+            actor,
+            &self.now_text(),
+        )
+        .await?;
         let now = self.now_text();
         let closed_now = sqlx::query(
             "UPDATE import_batches SET state = 'stored', stored_by = $1, stored_at = $2 WHERE id = $3 AND state = 'open'",

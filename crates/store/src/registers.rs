@@ -317,12 +317,13 @@ async fn audit<T: StoredRegister>(
     new: Option<&RegisterRow<T>>,
     actor: &Actor,
     now: &str,
+    source: Option<&str>,
 ) -> Result<(), StoreError> {
     let Some(key) = new.or(old) else { return Ok(()) };
     sqlx::query(
         "INSERT INTO register_audit (register, row_id, unit_id, period, action, old_json, new_json,
-            changed_by, changed_at, origin)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            changed_by, changed_at, origin, source)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(T::KIND.slug())
     .bind(key.id)
@@ -334,6 +335,7 @@ async fn audit<T: StoredRegister>(
     .bind(&actor.name)
     .bind(now)
     .bind(&actor.origin)
+    .bind(source.map(str::to_string))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -348,6 +350,7 @@ pub(crate) async fn insert_row<T: StoredRegister>(
     record: T,
     actor: &Actor,
     now: &str,
+    source: Option<&str>,
 ) -> Result<RegisterRow<T>, StoreError> {
     let sql = format!(
         "INSERT INTO {} (unit_id, period, {}, updated_at, updated_by) VALUES ({}) RETURNING id",
@@ -377,7 +380,7 @@ pub(crate) async fn insert_row<T: StoredRegister>(
         updated_at: now.to_string(),
         updated_by: actor.name.clone(),
     };
-    audit(conn, "create", None, Some(&row), actor, now).await?;
+    audit(conn, "create", None, Some(&row), actor, now, source).await?;
     Ok(row)
 }
 
@@ -469,7 +472,7 @@ impl Store {
         let lists = load_lists(&mut tx).await?;
         let warnings = checked(&record, period, &lists)?;
         record.normalise();
-        let row = insert_row(&mut tx, unit, period, record, actor, &self.now_text()).await?;
+        let row = insert_row(&mut tx, unit, period, record, actor, &self.now_text(), None).await?;
         tx.commit().await?;
         Ok(Saved {
             row,
@@ -528,7 +531,7 @@ impl Store {
             updated_by: actor.name.clone(),
             ..old.clone()
         };
-        audit(&mut tx, "update", Some(&old), Some(&row), actor, &now).await?;
+        audit(&mut tx, "update", Some(&old), Some(&row), actor, &now, None).await?;
         tx.commit().await?;
         Ok(Saved {
             row,
@@ -549,7 +552,7 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        audit(&mut tx, "delete", Some(&old), None, actor, &self.now_text()).await?;
+        audit(&mut tx, "delete", Some(&old), None, actor, &self.now_text(), None).await?;
         tx.commit().await?;
         Ok(old)
     }

@@ -196,3 +196,52 @@ async fn an_agency_officer_stores_only_the_agencys_indicators() {
     assert_eq!(s, StatusCode::OK, "{done}");
     assert_eq!(stored_values(&app).await, [("2.1.rate".to_string(), "100".to_string())]);
 }
+
+on_both_backends! {
+    async fn the_directive_documents_annex_goes_into_the_register_once_confirmed_with_its_quote(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let (s, batch) = upload(&app, &app.client, "unit=12&period=2024&file=bac-kan-2024.txt", sample_002()).await;
+        assert_eq!(s, StatusCode::CREATED, "{batch}");
+        let rows = batch["rows"].as_array().unwrap();
+        assert!(rows.len() >= 40, "{} rows", rows.len());
+        let row = |order: &str| rows.iter().find(|r| r["fields"]["order"] == order).unwrap().clone();
+        let (first, second, third) = (row("1"), row("2"), row("3"));
+        assert_eq!((first["register"].as_str(), first["decision"].as_str()), (Some("documents"), Some("pending")));
+        assert_eq!(first["fields"]["number"], "213/UBND-VP");
+        let documents = |app: &App| {
+            let request = app.client.get(format!("{}/api/v1/registers/documents?unit=12&period=2024", app.base));
+            async move { request.send().await.unwrap().json::<Value>().await.unwrap()["rows"].as_array().unwrap().len() }
+        };
+        assert_eq!(documents(&app).await, 0, "nothing before confirmation");
+
+        // A correction that does not read as a row is refused whole; nothing is decided.
+        let bad = json!({ "rows": [
+            { "row": first["id"], "decision": "confirmed" },
+            { "row": second["id"], "decision": "corrected", "fields": { "date": "31/02/2021" } }] });
+        let (s, body) = app.send(&app.client, Method::POST, &format!("/api/v1/imports/{}/decisions", batch["id"]), Some(&bad)).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body.to_string().contains(&format!("rows[{}].date", second["id"])), "{body}");
+        let (_, again) = app.get(&format!("/api/v1/imports/{}", batch["id"])).await;
+        assert_eq!(again["rows"][0]["decision"], "pending");
+
+        // Confirm one, correct one, drop one, store: two rows in the register, with the quote.
+        let decided = json!({ "store": true, "rows": [
+            { "row": first["id"], "decision": "confirmed" },
+            { "row": second["id"], "decision": "corrected", "fields": { "number": "90/KH-BTV.HLHPN" } },
+            { "row": third["id"], "decision": "dropped" }] });
+        let (s, body) = app.send(&app.client, Method::POST, &format!("/api/v1/imports/{}/decisions", batch["id"]), Some(&decided)).await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+        assert_eq!(body["state"], "stored");
+        let (_, register) = app.get("/api/v1/registers/documents?unit=12&period=2024").await;
+        let stored = register["rows"].as_array().unwrap();
+        assert_eq!(stored.len(), 2, "{register}");
+        assert!(stored.iter().any(|r| r["number"] == "213/UBND-VP" && r["document_type"] == "cong-van" && r["date"] == "2021-02-09"), "{register}");
+        assert!(stored.iter().any(|r| r["number"] == "90/KH-BTV.HLHPN"), "{register}");
+        let (_, trail) = app.get("/api/v1/audit?unit=12&period=2024").await;
+        let created: Vec<&Value> = trail["records"].as_array().unwrap()
+            .iter().filter(|e| e["action"] == "register.create").collect();
+        assert_eq!(created.len(), 2, "{trail}");
+        assert!(created.iter().all(|e| e["source"].as_str().is_some_and(|s| s.starts_with("bac-kan-2024.txt — "))), "{trail}");
+        assert!(created.iter().any(|e| e["source"].as_str().unwrap().contains("213/UBND-VP")), "{trail}");
+    }
+}

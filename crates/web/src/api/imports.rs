@@ -14,7 +14,8 @@ use axum::http::StatusCode;
 use binhdang_domain::Period;
 use binhdang_domain::access::Action;
 use binhdang_store::{
-    Actor, Decision, DecisionInput, ImportBatch, NewImport, NewProposal, Store, UnitSummary, WriteSummary,
+    Actor, Decision, DecisionInput, ImportBatch, NewImport, NewImportRow, NewProposal, RowDecisionInput, Store,
+    UnitSummary, WriteSummary,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -40,8 +41,8 @@ pub async fn import_report(
     let indicators = store.indicators().await?;
     let elements = store.data_elements().await?;
     let bytes_read = bytes.to_vec();
-    let proposals = read_in_the_background(file_name, move || {
-        binhdang_ingest::proposals_bytes(&bytes_read, &indicators, &elements)
+    let (proposals, annex_rows) = read_in_the_background(file_name, move || {
+        binhdang_ingest::proposals::proposals_and_rows(&bytes_read, &indicators, &elements)
     })
     .await?;
     let mut rows = Vec::new();
@@ -70,6 +71,15 @@ pub async fn import_report(
         file_name: file_name.to_string(),
         sha256: hex::encode(Sha256::digest(bytes)),
         proposals: rows,
+        rows: annex_rows
+            .into_iter()
+            .map(|r| NewImportRow {
+                register: r.register,
+                line: r.line as i64,
+                quote: r.quote,
+                fields: r.fields,
+            })
+            .collect(),
     };
     let id = store.create_import(unit, period, &import, actor).await?;
     Ok(store.import_batch(id).await?)
@@ -258,8 +268,13 @@ pub async fn decide(
 ) -> ApiResult<Json<Value>> {
     let batch = writable_batch(&state, &caller, &id).await?;
     let decisions = decision_inputs(&body)?;
+    let rows = row_decision_inputs(&body)?;
     let actor = caller.actor();
     state.store.decide_import(&batch, &decisions, &actor).await?;
+    if !rows.is_empty() {
+        let batch = state.store.import_batch(batch.id).await?;
+        state.store.decide_import_rows(&batch, &rows, &actor).await?;
+    }
     let mut batch = state.store.import_batch(batch.id).await?;
     let mut written = None;
     if body.get("store").and_then(Value::as_bool) == Some(true) {
@@ -274,8 +289,50 @@ pub async fn decide(
     Ok(Json(out))
 }
 
+/// Reads `{"rows": [{"row": 7, "decision": "corrected", "fields": {"number": "12/KH-UBND"}}]}`:
+/// decisions on the register rows an annex proposes (none when absent).
+fn row_decision_inputs(body: &Value) -> Result<Vec<RowDecisionInput>, ApiError> {
+    let Some(items) = body.get("rows").and_then(Value::as_array) else {
+        return Ok(Vec::new());
+    };
+    let mut problems = Vec::new();
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let row = item.get("row").and_then(Value::as_i64);
+        let decision = item.get("decision").and_then(Value::as_str).and_then(Decision::parse);
+        let fields = item.get("fields").and_then(Value::as_object).map(|o| {
+            o.iter()
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()),
+                    )
+                })
+                .collect()
+        });
+        match (row, decision) {
+            (Some(row), Some(decision)) => out.push(RowDecisionInput { row, decision, fields }),
+            _ => problems.push(binhdang_store::FieldProblem::new(
+                format!("rows[{i}]"),
+                "bad_shape",
+                "each row decision has a row id and a decision: confirmed, corrected, dropped or pending".into(),
+                "Mỗi quyết định về dòng gồm số dòng và quyết định: confirmed, corrected, dropped hoặc pending".into(),
+            )),
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(ApiError::Invalid(problems))
+    }
+}
+
 /// Reads `{"decisions": [...]}`; a corrected value is a number as text (`"1260"`, `"63.6"`).
+/// A body deciding only rows may leave the decisions out.
 fn decision_inputs(body: &Value) -> Result<Vec<DecisionInput>, ApiError> {
+    if body.get("decisions").is_none() && body.get("rows").is_some() {
+        return Ok(Vec::new());
+    }
     let items = body.get("decisions").and_then(Value::as_array).ok_or_else(|| {
         ApiError::invalid(
             "decisions",
@@ -355,7 +412,7 @@ pub(crate) fn extend_openapi(doc: &mut Value) {
     );
     paths.insert(
         "/api/v1/imports/{id}/decisions".into(),
-        json!({ "post": { "summary": "Confirm, correct or drop proposals; with \"store\": true, then write the confirmed and corrected values in one validated, audited batch (source: file — quote). A refusal writes nothing and leaves the batch open",
+        json!({ "post": { "summary": "Confirm, correct or drop proposals and proposed register rows (an annex of directive documents); with \"store\": true, then write the confirmed and corrected values and rows in one validated, audited batch (source: file — quote). A refusal writes nothing and leaves the batch open",
             "parameters": id,
             "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object",
                 "required": ["decisions"], "properties": {
@@ -365,6 +422,10 @@ pub(crate) fn extend_openapi(doc: &mut Value) {
                         "element": { "type": "string", "example": "5.4a.num" },
                         "disaggregation": { "enum": ["total", "male", "female"] },
                         "value": { "type": "string", "example": "12" } } } },
+                    "rows": { "type": "array", "items": { "type": "object", "required": ["row", "decision"], "properties": {
+                        "row": { "type": "integer" },
+                        "decision": { "enum": ["confirmed", "corrected", "dropped", "pending"] },
+                        "fields": { "type": "object", "example": { "number": "12/KH-UBND", "date": "2024-11-03" } } } } },
                     "store": { "type": "boolean", "default": false } } } } } },
             "responses": { "200": batch, "404": { "description": "No such import" },
                 "422": { "description": "A decision names an unknown proposal, a correction changes nothing, nothing is confirmed, a value is refused, or the batch is already stored; nothing was changed" } } } }),
