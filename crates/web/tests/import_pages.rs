@@ -98,9 +98,18 @@ on_both_backends! {
         let id = location.rsplit('/').next().unwrap();
         let (_, batch) = app.get(&format!("/api/v1/imports/{id}")).await;
         let (num, rate, times) = (proposal(&batch, "2.3.num"), proposal(&batch, "6.1.rate"), proposal(&batch, "3.1.rate"));
+        // The annex of directive documents, row by row, each with its boxes and decision.
+        assert!(b.contains("id=\"annex\"") && b.contains("213/UBND-VP"), "{b}");
+        let annex_row = |order: &str| batch["rows"].as_array().unwrap().iter().find(|r| r["fields"]["order"] == order).unwrap()["id"].as_i64().unwrap();
+        let (first, second) = (annex_row("1"), annex_row("2"));
+        assert!(b.contains(&format!("name=\"rf-{second}-date\" type=\"text\" value=\"08/02/2021\"")), "{b}");
         let csrf = batch_page.csrf();
         let decide = |value: &'static str| {
             vec![
+                (format!("rd-{first}"), "confirmed".to_string()),
+                (format!("rd-{second}"), "corrected".to_string()),
+                (format!("rf-{second}-number"), "90/KH-BTV.HLHPN".to_string()),
+                (format!("rf-{second}-date"), if value == "95,5" { "08/02/2021" } else { "31/02/2021" }.to_string()),
                 ("csrf".to_string(), csrf.clone()),
                 (format!("d-{num}"), "confirmed".to_string()),
                 (format!("d-{rate}"), "corrected".to_string()),
@@ -130,6 +139,10 @@ on_both_backends! {
         );
         let done = v.get(page.location()).await;
         assert!(done.body.contains("đã lưu vào số liệu") && !done.body.contains("id=\"store-confirmed\""));
+        let (_, register) = app.get("/api/v1/registers/documents?unit=12&period=2024").await;
+        let numbers: Vec<&str> = register["rows"].as_array().unwrap().iter().map(|r| r["number"].as_str().unwrap()).collect();
+        assert_eq!(numbers.len(), 2, "{register}");
+        assert!(numbers.contains(&"213/UBND-VP") && numbers.contains(&"90/KH-BTV.HLHPN"), "{register}");
         let (_, audit) = app.get("/api/v1/audit?unit=12&period=2024&element=6.1.rate").await;
         assert_eq!(audit["records"][0]["actor"], "can.bo.tinh");
         assert!(audit["records"][0]["source"].as_str().unwrap().starts_with("bac-kan-2024.txt — + 95% dân số"));

@@ -75,6 +75,8 @@ struct BatchPage {
     period_label: String,
     open: bool,
     rows: Vec<Row>,
+    /// The rows of the report's annex tables proposed for the registers.
+    annex: Vec<super::import_annex::AnnexRowView>,
     /// Every data element by code and name, for the element boxes' list.
     elements: Vec<(String, String)>,
     breakdowns: Vec<(&'static str, &'static str)>,
@@ -195,11 +197,18 @@ pub async fn upload(
     }
 }
 
+/// What is wrong with each proposal and each proposed row, by id.
+#[derive(Default)]
+struct Problems {
+    proposals: HashMap<i64, String>,
+    rows: HashMap<i64, String>,
+}
+
 fn build(
     session: &Session,
     elements: &[binhdang_domain::DataElement],
     batch: &ImportBatch,
-    problems: &HashMap<i64, String>,
+    problems: &Problems,
     notice: Option<(&'static str, String)>,
 ) -> BatchPage {
     let lang = session.lang;
@@ -261,7 +270,7 @@ fn build(
                 }
                 .unwrap_or_default(),
                 decision: p.decision.as_str(),
-                problem: problems.get(&p.id).cloned().unwrap_or_default(),
+                problem: problems.proposals.get(&p.id).cloned().unwrap_or_default(),
             }
         })
         .collect();
@@ -286,6 +295,7 @@ fn build(
         period_label,
         open: batch.is_open(),
         rows,
+        annex: super::import_annex::views(&batch.rows, &problems.rows, lang),
         elements: elements.iter().map(|e| (e.code.clone(), element_label(e))).collect(),
         breakdowns: Disaggregation::ALL
             .iter()
@@ -338,7 +348,7 @@ pub async fn batch_page(
             &session,
             &state.store.data_elements().await?,
             &batch,
-            &HashMap::new(),
+            &Problems::default(),
             notice,
         ),
     ))
@@ -389,13 +399,19 @@ pub async fn decide(
         }
         decisions.push(input);
     }
-    if !problems.is_empty() {
+    let (row_decisions, row_problems) =
+        super::import_annex::decisions(&batch.rows, |k| get(k).map(str::to_string), session.lang);
+    if !problems.is_empty() || !row_problems.is_empty() {
         let text = session
             .t(
                 "Có giá trị không đọc được; chưa lưu gì.",
                 "Some values cannot be read; nothing was saved.",
             )
             .to_string();
+        let problems = Problems {
+            proposals: problems,
+            rows: row_problems,
+        };
         return Ok(render(
             StatusCode::UNPROCESSABLE_ENTITY,
             &build(
@@ -413,19 +429,22 @@ pub async fn decide(
         let StoreError::Invalid(list) = e else {
             return Err(e.into());
         };
-        let mut by_row = HashMap::new();
+        let mut by_row = Problems::default();
         let mut general = Vec::new();
-        for p in list {
-            let row = p
-                .field
-                .strip_prefix("proposals[")
+        let id_in = |field: &str, prefix: &str| {
+            field
+                .strip_prefix(prefix)
                 .and_then(|r| r.split_once(']'))
-                .and_then(|(id, _)| id.parse::<i64>().ok());
-            match row {
-                Some(row) => {
-                    by_row.insert(row, super::message_in(&p, session.lang));
-                }
-                None => general.push(p),
+                .and_then(|(id, _)| id.parse::<i64>().ok())
+        };
+        for p in list {
+            let text = super::message_in(&p, session.lang);
+            if let Some(id) = id_in(&p.field, "proposals[") {
+                by_row.proposals.insert(id, text);
+            } else if let Some(id) = id_in(&p.field, "rows[") {
+                by_row.rows.insert(id, text);
+            } else {
+                general.push(p);
             }
         }
         let mut text = session.t("Chưa ghi số liệu nào.", "No value was stored.").to_string();
@@ -447,6 +466,12 @@ pub async fn decide(
     };
     if let Err(e) = state.store.decide_import(&batch, &decisions, &actor).await {
         return refused(e, &batch);
+    }
+    if !row_decisions.is_empty() {
+        let batch = state.store.import_batch(batch.id).await?;
+        if let Err(e) = state.store.decide_import_rows(&batch, &row_decisions, &actor).await {
+            return refused(e, &batch);
+        }
     }
     let batch = state.store.import_batch(batch.id).await?;
     if super::field(&form, "action") != Some("store") {

@@ -14,6 +14,7 @@ mod entry;
 mod format;
 mod home;
 mod import;
+mod import_annex;
 mod login;
 mod multipart;
 pub mod open_data;

@@ -1,0 +1,118 @@
+//! The annex rows of an import on its page (`/nhap-bao-cao-cu/{id}`): each proposed register
+//! row beside its quote, its fields in boxes to correct, and a decision — confirm, correct (the
+//! boxes as changed), drop — read back from the same form as the figures' proposals.
+
+use crate::lang::Lang;
+use binhdang_domain::vn;
+use binhdang_store::{Decision, ImportRow, RowDecisionInput};
+use std::collections::{BTreeMap, HashMap};
+
+/// The fields a documents row shows, in order, with their names.
+pub const FIELDS: [(&str, &str, &str); 5] = [
+    ("summary", "Trích yếu", "Summary"),
+    ("issuing_body", "Cơ quan ban hành", "Issued by"),
+    ("document_type", "Loại văn bản", "Type"),
+    ("number", "Số, ký hiệu", "Number"),
+    ("date", "Ngày ban hành", "Date"),
+];
+
+pub struct AnnexField {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub value: String,
+}
+
+pub struct AnnexRowView {
+    pub id: i64,
+    pub line: i64,
+    pub quote: String,
+    pub order: String,
+    pub fields: Vec<AnnexField>,
+    pub decision: &'static str,
+    pub problem: String,
+}
+
+/// A date as the box shows it (dd/mm/yyyy) from the field's YYYY-MM-DD.
+fn shown_date(iso: &str) -> String {
+    binhdang_domain::register::parse_iso_date(iso)
+        .map(vn::format_date)
+        .unwrap_or_else(|| iso.to_string())
+}
+
+pub fn views(rows: &[ImportRow], problems: &HashMap<i64, String>, lang: Lang) -> Vec<AnnexRowView> {
+    rows.iter()
+        .map(|r| {
+            let fields = r.effective();
+            AnnexRowView {
+                id: r.id,
+                line: r.proposed.line,
+                quote: r.proposed.quote.clone(),
+                order: fields.get("order").cloned().unwrap_or_default(),
+                fields: FIELDS
+                    .iter()
+                    .map(|(name, vi, en)| {
+                        let value = fields.get(*name).cloned().unwrap_or_default();
+                        AnnexField {
+                            name,
+                            label: lang.pick(vi, en),
+                            value: if *name == "date" { shown_date(&value) } else { value },
+                        }
+                    })
+                    .collect(),
+                decision: r.decision.as_str(),
+                problem: problems.get(&r.id).cloned().unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+/// The decisions the form carries for the rows (`rd-ID`, and `rf-ID-FIELD` for a correction's
+/// boxes); a box left as proposed changes nothing. A date that does not read is the row's
+/// problem, in the page's language.
+pub fn decisions(
+    rows: &[ImportRow],
+    get: impl Fn(String) -> Option<String>,
+    lang: Lang,
+) -> (Vec<RowDecisionInput>, HashMap<i64, String>) {
+    let mut out = Vec::new();
+    let mut problems = HashMap::new();
+    for r in rows {
+        let Some(decision) = get(format!("rd-{}", r.id)).as_deref().and_then(Decision::parse) else {
+            continue;
+        };
+        let mut changed = BTreeMap::new();
+        if decision == Decision::Corrected {
+            let proposed = r.effective();
+            for (name, _, _) in FIELDS {
+                let Some(typed) = get(format!("rf-{}-{name}", r.id)) else {
+                    continue;
+                };
+                let value = if name == "date" && !typed.is_empty() {
+                    match vn::parse_date(&typed) {
+                        Ok(d) => d.to_string(),
+                        Err(e) => {
+                            problems.insert(r.id, lang.pick(e.message_vi(), e.to_string()));
+                            continue;
+                        }
+                    }
+                } else {
+                    typed
+                };
+                if proposed.get(name).map(String::as_str).unwrap_or("") != value {
+                    changed.insert(name.to_string(), value);
+                }
+            }
+        }
+        out.push(RowDecisionInput {
+            row: r.id,
+            // A correction that changes nothing is a confirmation.
+            decision: if decision == Decision::Corrected && changed.is_empty() {
+                Decision::Confirmed
+            } else {
+                decision
+            },
+            fields: (!changed.is_empty()).then_some(changed),
+        });
+    }
+    (out, problems)
+}
