@@ -6,7 +6,7 @@
 use anyhow::{Context, anyhow};
 use binhdang_domain::exchange::{dhis2_period, to_adx, to_csv, to_dxf2};
 use binhdang_engine::exchange::{from_any, import, period_of, stored_values, value_set};
-use binhdang_store::{AuditEntry, Store, Sums};
+use binhdang_store::{Store, Sums};
 use clap::{Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -107,19 +107,21 @@ async fn export(store: &Store, org_unit: &str, period: &str, children: bool, for
         .filter(|h| h.is_some())
         .count();
     if small > 0 {
-        store
-            .audit(&AuditEntry {
-                actor: "cli",
-                origin: "command line",
-                action: "download_unsuppressed",
-                unit_id: Some(unit.id),
-                period: Some(&parsed.to_string()),
-                subject: "binhdang exchange export",
-                old_value: None,
-                new_value: Some(serde_json::json!({ "small_cells": small })),
-                reason: None,
-            })
-            .await?;
+        let actor = binhdang_store::Actor {
+            name: "cli".into(),
+            origin: "command line".into(),
+            entered_from: None,
+        };
+        let period = parsed.to_string();
+        binhdang_engine::disclosure::audit_unsuppressed(
+            store,
+            &actor,
+            unit.id,
+            &period,
+            "binhdang exchange export",
+            small,
+        )
+        .await?;
     }
     let set = value_set(store, &unit.code, &id, values).await?;
     Ok(match format {

@@ -8,7 +8,7 @@ use binhdang_domain::assessment::{Progress, Status};
 use binhdang_domain::disclosure::{self, Hidden, Table};
 use binhdang_domain::rollup::rolls_up;
 use binhdang_domain::{Disaggregation, Indicator, Period};
-use binhdang_store::{Assessment, Figure, Store, StoreError, Sums};
+use binhdang_store::{Actor, Assessment, AuditEntry, Figure, Store, StoreError, Sums};
 use std::collections::HashMap;
 
 /// Which cells of one indicator and period are hidden, by unit code, element and breakdown.
@@ -154,6 +154,18 @@ pub async fn protect_figures(store: &Store, sums: Sums, figures: &mut [Figure]) 
     Ok(any)
 }
 
+/// [`protect_figures`] for figures some of which are missing (a year or a unit without data),
+/// in place: one decision over all of them, as a page showing them together needs.
+pub async fn protect_present(store: &Store, sums: Sums, slots: Vec<&mut Option<Figure>>) -> Result<bool, StoreError> {
+    let mut figures: Vec<Figure> = slots.iter().filter_map(|f| (**f).clone()).collect();
+    let any = protect_figures(store, sums, &mut figures).await?;
+    let mut protected = figures.into_iter();
+    for slot in slots.into_iter().filter(|f| f.is_some()) {
+        *slot = protected.next();
+    }
+    Ok(any)
+}
+
 /// [`protect_figures`] for an assessment table: a withheld value is assessed as no data, since
 /// "met" or "not met" against a target would tell where it lies.
 pub async fn protect_assessment(store: &Store, sums: Sums, rows: &mut [Assessment]) -> Result<bool, StoreError> {
@@ -196,4 +208,29 @@ pub async fn hidden_cells(
         out.push(decided[&code].hidden(unit, element, *d));
     }
     Ok(out)
+}
+
+/// Writes in the audit log that `actor`, entitled to detail, took out of the system (a file,
+/// a data value set) `small_cells` cells that others could not see.
+pub async fn audit_unsuppressed(
+    store: &Store,
+    actor: &Actor,
+    unit_id: i64,
+    period: &str,
+    subject: &str,
+    small_cells: usize,
+) -> Result<(), StoreError> {
+    store
+        .audit(&AuditEntry {
+            actor: &actor.name,
+            origin: &actor.origin,
+            action: "download_unsuppressed",
+            unit_id: Some(unit_id),
+            period: Some(period),
+            subject,
+            old_value: None,
+            new_value: Some(serde_json::json!({ "small_cells": small_cells })),
+            reason: None,
+        })
+        .await
 }

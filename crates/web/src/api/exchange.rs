@@ -19,7 +19,7 @@ use binhdang_domain::exchange::codes::CodeMap;
 use binhdang_domain::exchange::{
     DataValueSet, XmlKind, dhis2_period, from_adx, from_csv, from_dxf2, to_adx, to_csv, to_dxf2, xml_kind,
 };
-use binhdang_engine::disclosure::hidden_cells;
+use binhdang_engine::disclosure::{audit_unsuppressed, hidden_cells};
 use binhdang_engine::exchange::{ImportSummary, period_of};
 use binhdang_store::Sums;
 use serde::Deserialize;
@@ -198,21 +198,8 @@ async fn withhold_small_cells(
         return Ok(values);
     }
     if sees_small_counts(Some(caller.user.role)) {
-        let actor = caller.actor();
-        state
-            .store
-            .audit(&binhdang_store::AuditEntry {
-                actor: &actor.name,
-                origin: &actor.origin,
-                action: "download_unsuppressed",
-                unit_id: Some(unit.id),
-                period: Some(&period.to_string()),
-                subject: "dataValueSets",
-                old_value: None,
-                new_value: Some(json!({ "small_cells": small })),
-                reason: None,
-            })
-            .await?;
+        let period = period.to_string();
+        audit_unsuppressed(&state.store, &caller.actor(), unit.id, &period, "dataValueSets", small).await?;
         return Ok(values);
     }
     Ok(values

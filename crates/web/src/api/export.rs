@@ -5,7 +5,7 @@
 
 use crate::AppState;
 use crate::api::unit_period::FigureUnitWindow;
-use crate::api::{Query, given};
+use crate::api::{Query, code_list, given};
 use crate::auth::{Authenticated, authorize};
 use crate::error::{ApiError, ApiResult};
 use crate::lang::Lang;
@@ -15,10 +15,9 @@ use axum::response::Response;
 use binhdang_domain::Period;
 use binhdang_domain::access::Action;
 use binhdang_domain::disclosure::sees_small_counts;
-use binhdang_engine::disclosure::hidden_cells;
-use binhdang_store::{AuditEntry, Sums};
+use binhdang_engine::disclosure::{audit_unsuppressed, hidden_cells};
+use binhdang_store::Sums;
 use serde::Deserialize;
-use serde_json::json;
 use std::collections::HashMap;
 
 /// More rows than a spreadsheet holds comfortably: the caller is asked to narrow the export.
@@ -53,14 +52,7 @@ pub async fn export(
             ));
         }
     };
-    let only: Vec<String> = given(&q.indicator)
-        .map(|s| {
-            s.split(',')
-                .map(|c| c.trim().to_string())
-                .filter(|c| !c.is_empty())
-                .collect()
-        })
-        .unwrap_or_default();
+    let only = code_list(&q.indicator);
     let elements: HashMap<String, (String, String, String)> = state
         .store
         .data_elements()
@@ -135,21 +127,8 @@ pub async fn export(
         }
     }
     if entitled && small_cells > 0 {
-        let actor = caller.actor();
-        state
-            .store
-            .audit(&AuditEntry {
-                actor: &actor.name,
-                origin: &actor.origin,
-                action: "download_unsuppressed",
-                unit_id: Some(unit.id),
-                period: Some(&window.to_string()),
-                subject: "export",
-                old_value: None,
-                new_value: Some(json!({ "small_cells": small_cells })),
-                reason: None,
-            })
-            .await?;
+        let period = window.to_string();
+        audit_unsuppressed(&state.store, &caller.actor(), unit.id, &period, "export", small_cells).await?;
     }
     let table = Figures {
         chart: "export",

@@ -69,6 +69,18 @@ pub(crate) fn given(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
+/// Codes separated by commas (`indicator=1.1,6.1`), each trimmed; none when not given.
+pub(crate) fn code_list(value: &Option<String>) -> Vec<String> {
+    given(value)
+        .map(|s| {
+            s.split(',')
+                .map(|c| c.trim().to_string())
+                .filter(|c| !c.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// [`given`] for a query read as a map (the pages' queries).
 pub(crate) fn param<'a>(p: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
     p.get(name).map(|s| s.trim()).filter(|s| !s.is_empty())

@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::api::unit_period::FigureUnitWindow;
-use crate::api::{Query, given, param, period_json};
+use crate::api::{Query, code_list, given, param, period_json};
 use crate::auth::{Authenticated, authorize};
 use crate::error::{ApiError, ApiResult};
 use axum::Json;
@@ -35,14 +35,7 @@ pub async fn aggregates(
 ) -> ApiResult<Json<Value>> {
     authorize(&state, &caller, &unit, Action::Read).await?;
     let sums = sums(given(&q.data))?;
-    let only: Vec<String> = given(&q.indicator)
-        .map(|s| {
-            s.split(',')
-                .map(|c| c.trim().to_string())
-                .filter(|c| !c.is_empty())
-                .collect()
-        })
-        .unwrap_or_default();
+    let only = code_list(&q.indicator);
     if !only.is_empty() {
         let known: Vec<String> = state.store.indicators().await?.into_iter().map(|i| i.code).collect();
         let unknown: Vec<&String> = only.iter().filter(|c| !known.contains(c)).collect();

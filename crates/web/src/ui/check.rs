@@ -74,15 +74,10 @@ pub async fn submit(
     Query(address): Query<HashMap<String, String>>,
     body: axum::body::Body,
 ) -> Response {
-    if let Some(r) = session.csrf_refusal_in_address(&address) {
-        return r;
-    }
-    let parts = multipart::document_form(&headers, body).await;
-    if !address.contains_key("csrf")
-        && let Some(r) = session.csrf_refusal(multipart::text(&parts, "csrf").as_deref())
-    {
-        return r;
-    }
+    let parts = match multipart::checked_document_form(&session, &headers, &address, body).await {
+        Ok(parts) => parts,
+        Err(refused) => return refused,
+    };
     let outcome = match multipart::file(&parts, "file") {
         Some(f) if !f.data.is_empty() => check_document(&state, &f.file_name, &f.data).await,
         None if multipart::too_large(&headers) => Err(too_large(MAX_UPLOAD_BYTES + 1)),

@@ -51,6 +51,27 @@ pub async fn document_form(headers: &axum::http::HeaderMap, body: axum::body::Bo
     }
 }
 
+/// A document upload form whose CSRF token checks out: the token in the form's address is
+/// checked before a byte of the body is read (a refusal then reaches a visitor still
+/// sending); without one there, the form's own `csrf` field is checked once read.
+pub async fn checked_document_form(
+    session: &super::Session,
+    headers: &axum::http::HeaderMap,
+    address: &std::collections::HashMap<String, String>,
+    body: axum::body::Body,
+) -> Result<Vec<Part>, axum::response::Response> {
+    if let Some(r) = session.csrf_refusal_in_address(address) {
+        return Err(r);
+    }
+    let parts = document_form(headers, body).await;
+    if !address.contains_key("csrf")
+        && let Some(r) = session.csrf_refusal(text(&parts, "csrf").as_deref())
+    {
+        return Err(r);
+    }
+    Ok(parts)
+}
+
 /// Whether the visitor said it sends more than the largest document (`Content-Length`), so
 /// that a form read as empty is answered "too large" rather than "choose a file".
 pub fn too_large(headers: &axum::http::HeaderMap) -> bool {

@@ -235,18 +235,13 @@ pub async fn import_file(
     Query(address): Query<HashMap<String, String>>,
     body: axum::body::Body,
 ) -> Response {
-    if let Some(r) = session.csrf_refusal_in_address(&address) {
-        return r;
-    }
     if let Err(e) = require_admin(&state, &session.caller, "exchange.import").await {
         return session.api_error(e);
     }
-    let parts = multipart::document_form(&headers, body).await;
-    if !address.contains_key("csrf")
-        && let Some(r) = session.csrf_refusal(multipart::text(&parts, "csrf").as_deref())
-    {
-        return r;
-    }
+    let parts = match multipart::checked_document_form(&session, &headers, &address, body).await {
+        Ok(parts) => parts,
+        Err(refused) => return refused,
+    };
     let dry_run = multipart::text(&parts, "dry_run").is_some();
     let read = match multipart::file(&parts, "file") {
         Some(f) if !f.data.is_empty() => String::from_utf8(f.data.to_vec())

@@ -257,22 +257,18 @@ async fn audit_small_cells(state: &AppState, session: &Session, data: &Data) -> 
     if !binhdang_engine::disclosure::protect_figures(&state.store, data.sums, &mut figures).await? {
         return Ok(());
     }
-    let actor = session.caller.actor();
     let small: usize = figures.iter().map(|f| f.withheld.len()).sum();
-    state
-        .store
-        .audit(&binhdang_store::AuditEntry {
-            actor: &actor.name,
-            origin: &actor.origin,
-            action: "download_unsuppressed",
-            unit_id: Some(data.unit.id),
-            period: Some(&data.window.to_string()),
-            subject: "dashboard",
-            old_value: None,
-            new_value: Some(serde_json::json!({ "indicator": data.indicator.code, "withheld_for_others": small })),
-            reason: None,
-        })
-        .await?;
+    let period = data.window.to_string();
+    let subject = format!("dashboard {}", data.indicator.code);
+    binhdang_engine::disclosure::audit_unsuppressed(
+        &state.store,
+        &session.caller.actor(),
+        data.unit.id,
+        &period,
+        &subject,
+        small,
+    )
+    .await?;
     Ok(())
 }
 

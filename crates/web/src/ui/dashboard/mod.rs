@@ -289,20 +289,12 @@ async fn load(state: &AppState, session: &Session, q: &HashMap<String, String>) 
     }
     if !sees_small_counts(Some(user.role)) {
         // One decision over the series and the units below, as the open-data pages make it.
-        let mut figures: Vec<Figure> = series
-            .iter()
-            .filter_map(|(_, f)| f.clone())
-            .chain(children.iter().filter_map(|(_, f)| f.clone()))
-            .collect();
-        protect_figures(store, sums, &mut figures).await?;
-        let mut protected = figures.into_iter();
         let slots = series
             .iter_mut()
             .map(|(_, f)| f)
-            .chain(children.iter_mut().map(|(_, f)| f));
-        for f in slots.filter(|f| f.is_some()) {
-            *f = protected.next();
-        }
+            .chain(children.iter_mut().map(|(_, f)| f))
+            .collect();
+        binhdang_engine::disclosure::protect_present(store, sums, slots).await?;
     }
     // Highest value first (lowest first where lower is better); units without a value last.
     children.sort_by(|(_, a), (_, b)| {

@@ -11,7 +11,7 @@ use askama::Template;
 use binhdang_domain::catalogue::{Aggregation, Indicator, MeasureKind, Target};
 use binhdang_domain::disclosure::{DEFAULT_THRESHOLD, FigurePart};
 use binhdang_domain::{Disaggregation, Period, UnitCode, Window};
-use binhdang_engine::disclosure::protect_figures;
+use binhdang_engine::disclosure::protect_present;
 use binhdang_store::{Figure, Store, Sums, UnitSummary};
 use rust_decimal::Decimal;
 use serde_json::json;
@@ -243,20 +243,12 @@ async fn series(store: &Store, indicator: &Indicator, code: &str) -> Result<Opti
         children.push((child, figure));
     }
     // One decision over every figure of the page, so that no total gives a cell back.
-    let mut all: Vec<Figure> = by_year
-        .iter()
-        .filter_map(|(_, f)| f.clone())
-        .chain(children.iter().filter_map(|(_, f)| f.clone()))
-        .collect();
-    protect_figures(store, Sums::Approved, &mut all).await?;
-    let mut protected = all.into_iter();
     let slots = by_year
         .iter_mut()
         .map(|(_, f)| f)
-        .chain(children.iter_mut().map(|(_, f)| f));
-    for f in slots.filter(|f| f.is_some()) {
-        *f = protected.next();
-    }
+        .chain(children.iter_mut().map(|(_, f)| f))
+        .collect();
+    protect_present(store, Sums::Approved, slots).await?;
     Ok(Some(Series {
         years: by_year,
         drill: Drill {
