@@ -9,7 +9,6 @@
 //! engine reads the cells and applies the decision wherever figures leave.
 
 use crate::access::Role;
-use crate::figure::Figure;
 use crate::{Disaggregation, ElementRole, Indicator};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -96,59 +95,6 @@ pub struct Withheld {
     pub part: FigurePart,
     pub breakdown: Disaggregation,
     pub why: Hidden,
-}
-
-/// Takes out of `figure` the cells `hidden` names (by element code and breakdown): a hidden
-/// numerator or denominator takes the rate with it, since the rate and the other one would
-/// give it back.
-pub fn withhold(figure: &mut Figure, hidden: impl Fn(&str, Disaggregation) -> Option<Hidden>) {
-    let code = figure.indicator.clone();
-    let (num, den, val) = (format!("{code}.num"), format!("{code}.den"), format!("{code}.value"));
-    let mut withheld = Vec::new();
-    let mut take = |d: Disaggregation,
-                    numerator: &mut Option<Decimal>,
-                    denominator: &mut Option<Decimal>,
-                    value: &mut Option<Decimal>| {
-        let mut rate_goes = None;
-        for (element, slot, part) in [
-            (&num, numerator, FigurePart::Numerator),
-            (&den, denominator, FigurePart::Denominator),
-        ] {
-            if let (Some(why), Some(_)) = (hidden(element, d), slot.as_ref()) {
-                *slot = None;
-                withheld.push(Withheld {
-                    part,
-                    breakdown: d,
-                    why,
-                });
-                rate_goes = rate_goes.or(Some(why));
-            }
-        }
-        let why = rate_goes.map(|_| Hidden::Complementary).or_else(|| hidden(&val, d));
-        if let (Some(why), Some(_)) = (why, value.as_ref()) {
-            *value = None;
-            withheld.push(Withheld {
-                part: FigurePart::Value,
-                breakdown: d,
-                why,
-            });
-        }
-    };
-    take(
-        Disaggregation::Total,
-        &mut figure.numerator,
-        &mut figure.denominator,
-        &mut figure.value,
-    );
-    if let Some(by_sex) = figure.by_sex.as_mut() {
-        for (d, p) in [
-            (Disaggregation::Male, &mut by_sex.male),
-            (Disaggregation::Female, &mut by_sex.female),
-        ] {
-            take(d, &mut p.numerator, &mut p.denominator, &mut p.value);
-        }
-    }
-    figure.withheld.extend(withheld);
 }
 
 /// Cells linked by sums: each group says that its total is the sum of its parts.
@@ -341,60 +287,6 @@ mod tests {
         t.sum(total, vec![a]);
         let hidden = t.suppress();
         assert_eq!(hidden[total], Some(Hidden::Complementary));
-    }
-
-    #[test]
-    fn a_withheld_numerator_takes_the_rate_with_it_and_says_why() {
-        use crate::figure::{BySex, Completeness, Part};
-        let part = |n: i64, dn: i64| Part {
-            numerator: Some(d(n)),
-            denominator: Some(d(dn)),
-            value: Some(d(n * 100 / dn)),
-        };
-        let mut figure = Figure {
-            indicator: "3.2a".into(),
-            unit: "03388".into(),
-            period: "2024".into(),
-            numerator: Some(d(3)),
-            denominator: Some(d(12)),
-            value: Some(d(25)),
-            by_sex: Some(BySex {
-                male: part(0, 4),
-                female: part(3, 8),
-            }),
-            method: "sum_of_parts_then_divide",
-            data: "approved",
-            completeness: Completeness::default(),
-            over_time: None,
-            withheld: Vec::new(),
-        };
-        withhold(&mut figure, |element, b| match (element, b) {
-            ("3.2a.num", Disaggregation::Total | Disaggregation::Female) => Some(Hidden::Small),
-            ("3.2a.den", Disaggregation::Male) => Some(Hidden::Small),
-            _ => None,
-        });
-        assert_eq!(
-            (figure.numerator, figure.denominator, figure.value),
-            (None, Some(d(12)), None)
-        );
-        let by_sex = figure.by_sex.as_ref().unwrap();
-        assert_eq!((by_sex.female.numerator, by_sex.female.value), (None, None));
-        assert_eq!(by_sex.male.numerator, Some(d(0)), "men's 0 of a hidden 4 stays");
-        assert_eq!((by_sex.male.denominator, by_sex.male.value), (None, None));
-        let total: Vec<_> = figure
-            .withheld
-            .iter()
-            .filter(|w| w.breakdown == Disaggregation::Total)
-            .map(|w| (w.part, w.why))
-            .collect();
-        assert_eq!(
-            total,
-            vec![
-                (FigurePart::Numerator, Hidden::Small),
-                (FigurePart::Value, Hidden::Complementary)
-            ]
-        );
-        assert_eq!(figure.withheld.len(), 6);
     }
 
     #[test]

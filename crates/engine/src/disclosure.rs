@@ -39,7 +39,7 @@ impl Protection {
     /// Takes the hidden cells out of a figure of this indicator and period.
     pub fn apply(&self, figure: &mut Figure) {
         let unit = figure.unit.clone();
-        disclosure::withhold(figure, |element, d| self.hidden(&unit, element, d));
+        figure.withhold(|element, d| self.hidden(&unit, element, d));
     }
 }
 

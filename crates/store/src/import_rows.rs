@@ -3,12 +3,56 @@
 //! [`crate::Store::store_import`] into their register — checked as any row is, audited with the
 //! file and the row's quote as source — in the same transaction as the values.
 
-use crate::imports::{Decision, ImportBatch};
 use crate::{FieldProblem, Store, StoreError};
 use binhdang_domain::register::{RawField, RawRecord, Record, Register, RegisterKind};
 use serde::Serialize;
 use sqlx::Row;
 use std::collections::BTreeMap;
+
+/// What a person decided about a proposed value or row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Pending,
+    Confirmed,
+    Corrected,
+    Dropped,
+}
+
+impl Decision {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Decision::Pending => "pending",
+            Decision::Confirmed => "confirmed",
+            Decision::Corrected => "corrected",
+            Decision::Dropped => "dropped",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Decision> {
+        Some(match s {
+            "pending" => Decision::Pending,
+            "confirmed" | "confirm" => Decision::Confirmed,
+            "corrected" | "correct" => Decision::Corrected,
+            "dropped" | "drop" => Decision::Dropped,
+            _ => return None,
+        })
+    }
+
+    pub fn label_vi(&self) -> &'static str {
+        match self {
+            Decision::Pending => "chưa quyết định",
+            Decision::Confirmed => "xác nhận",
+            Decision::Corrected => "đã sửa",
+            Decision::Dropped => "bỏ",
+        }
+    }
+
+    /// Whether the value is to be stored.
+    pub fn stores(&self) -> bool {
+        matches!(self, Decision::Confirmed | Decision::Corrected)
+    }
+}
 
 /// A register row as the import proposes it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -141,74 +185,6 @@ impl Store {
                 })
             })
             .collect()
-    }
-
-    /// Records decisions on proposed rows of an open batch; every decision is checked (the row
-    /// exists, a correction changes something, a confirmed row reads as a record) before any
-    /// is recorded. Stores no row.
-    pub async fn decide_import_rows(
-        &self,
-        batch: &ImportBatch,
-        decisions: &[RowDecisionInput],
-        actor: &crate::Actor,
-    ) -> Result<(), StoreError> {
-        if !batch.is_open() {
-            return Err(crate::imports::closed(batch));
-        }
-        let mut problems = Vec::new();
-        for (i, d) in decisions.iter().enumerate() {
-            let Some(row) = batch.rows.iter().find(|r| r.id == d.row) else {
-                problems.push(FieldProblem::new(
-                    format!("rows[{i}].row"),
-                    "unknown_row",
-                    format!("import {} proposes no row {}", batch.id, d.row),
-                    format!("Lần nhập {} không có dòng đề xuất số {}", batch.id, d.row),
-                ));
-                continue;
-            };
-            let corrected = d.decision == Decision::Corrected;
-            if corrected && d.fields.as_ref().is_none_or(BTreeMap::is_empty) {
-                problems.push(FieldProblem::new(
-                    format!("rows[{i}].fields"),
-                    "correction_empty",
-                    "a correction gives the fields to use instead".into(),
-                    "Khi sửa, cần ghi các trường thay thế".into(),
-                ));
-                continue;
-            }
-            if d.decision.stores() {
-                let candidate = ImportRow {
-                    corrected_fields: d.fields.clone().filter(|_| corrected),
-                    ..row.clone()
-                };
-                if let Err(ps) = candidate.record() {
-                    problems.extend(ps);
-                }
-            }
-        }
-        if !problems.is_empty() {
-            return Err(StoreError::Invalid(problems));
-        }
-        let mut tx = self.begin_write().await?;
-        let now = self.now_text();
-        for d in decisions {
-            let corrected =
-                (d.decision == Decision::Corrected).then(|| serde_json::to_string(&d.fields).unwrap_or_default());
-            sqlx::query(
-                "UPDATE import_rows SET decision = $1, corrected_fields = $2, decided_by = $3, decided_at = $4
-                 WHERE id = $5 AND batch_id = $6",
-            )
-            .bind(d.decision.as_str())
-            .bind(corrected)
-            .bind(&actor.name)
-            .bind(&now)
-            .bind(d.row)
-            .bind(batch.id)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
     }
 }
 

@@ -5,7 +5,7 @@
 //! and quote as their source, and closes the batch in the same transaction.
 
 use crate::access::{AuditEntry, audit_in};
-use crate::import_rows::{ImportRow, NewImportRow, insert_rows};
+use crate::import_rows::{Decision, ImportRow, NewImportRow, RowDecisionInput, insert_rows};
 use crate::{Actor, FieldProblem, RawValue, Store, StoreError, UnitSummary, ValueInput, WriteSummary};
 use binhdang_domain::Period;
 use serde::Serialize;
@@ -47,51 +47,6 @@ pub struct NewImport {
     pub proposals: Vec<NewProposal>,
     /// Rows of the report's annex tables proposed for the registers.
     pub rows: Vec<NewImportRow>,
-}
-
-/// What a person decided about a proposal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Decision {
-    Pending,
-    Confirmed,
-    Corrected,
-    Dropped,
-}
-
-impl Decision {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Decision::Pending => "pending",
-            Decision::Confirmed => "confirmed",
-            Decision::Corrected => "corrected",
-            Decision::Dropped => "dropped",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Decision> {
-        Some(match s {
-            "pending" => Decision::Pending,
-            "confirmed" | "confirm" => Decision::Confirmed,
-            "corrected" | "correct" => Decision::Corrected,
-            "dropped" | "drop" => Decision::Dropped,
-            _ => return None,
-        })
-    }
-
-    pub fn label_vi(&self) -> &'static str {
-        match self {
-            Decision::Pending => "chưa quyết định",
-            Decision::Confirmed => "xác nhận",
-            Decision::Corrected => "đã sửa",
-            Decision::Dropped => "bỏ",
-        }
-    }
-
-    /// Whether the value is to be stored.
-    pub fn stores(&self) -> bool {
-        matches!(self, Decision::Confirmed | Decision::Corrected)
-    }
 }
 
 /// A stored proposal with its decision.
@@ -178,6 +133,74 @@ pub(crate) fn closed(batch: &ImportBatch) -> StoreError {
 }
 
 impl Store {
+    /// Records decisions on proposed rows of an open batch; every decision is checked (the row
+    /// exists, a correction changes something, a confirmed row reads as a record) before any
+    /// is recorded. Stores no row.
+    pub async fn decide_import_rows(
+        &self,
+        batch: &ImportBatch,
+        decisions: &[RowDecisionInput],
+        actor: &crate::Actor,
+    ) -> Result<(), StoreError> {
+        if !batch.is_open() {
+            return Err(closed(batch));
+        }
+        let mut problems = Vec::new();
+        for (i, d) in decisions.iter().enumerate() {
+            let Some(row) = batch.rows.iter().find(|r| r.id == d.row) else {
+                problems.push(FieldProblem::new(
+                    format!("rows[{i}].row"),
+                    "unknown_row",
+                    format!("import {} proposes no row {}", batch.id, d.row),
+                    format!("Lần nhập {} không có dòng đề xuất số {}", batch.id, d.row),
+                ));
+                continue;
+            };
+            let corrected = d.decision == Decision::Corrected;
+            if corrected && d.fields.as_ref().is_none_or(std::collections::BTreeMap::is_empty) {
+                problems.push(FieldProblem::new(
+                    format!("rows[{i}].fields"),
+                    "correction_empty",
+                    "a correction gives the fields to use instead".into(),
+                    "Khi sửa, cần ghi các trường thay thế".into(),
+                ));
+                continue;
+            }
+            if d.decision.stores() {
+                let candidate = ImportRow {
+                    corrected_fields: d.fields.clone().filter(|_| corrected),
+                    ..row.clone()
+                };
+                if let Err(ps) = candidate.record() {
+                    problems.extend(ps);
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(StoreError::Invalid(problems));
+        }
+        let mut tx = self.begin_write().await?;
+        let now = self.now_text();
+        for d in decisions {
+            let corrected =
+                (d.decision == Decision::Corrected).then(|| serde_json::to_string(&d.fields).unwrap_or_default());
+            sqlx::query(
+                "UPDATE import_rows SET decision = $1, corrected_fields = $2, decided_by = $3, decided_at = $4
+                 WHERE id = $5 AND batch_id = $6",
+            )
+            .bind(d.decision.as_str())
+            .bind(corrected)
+            .bind(&actor.name)
+            .bind(&now)
+            .bind(d.row)
+            .bind(batch.id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Keeps a new import batch with its proposals, all pending. Writes no data value.
     pub async fn create_import(
         &self,

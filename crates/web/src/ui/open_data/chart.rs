@@ -2,13 +2,19 @@
 //! needs no script: the value (and women's and men's where entered by sex) as lines, the
 //! targets as dashed lines. The table beside it holds the same numbers.
 
-use super::page::TargetLine;
 use crate::lang::Lang;
 use crate::ui::format;
-use binhdang_domain::catalogue::Indicator;
+use binhdang_domain::catalogue::{Indicator, Target};
 use binhdang_store::Figure;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
+
+/// A target drawn on the chart and listed beside it.
+pub struct TargetLine {
+    pub label: String,
+    pub text: String,
+    pub target: Target,
+}
 
 const WIDTH: f64 = 640.0;
 const HEIGHT: f64 = 280.0;

@@ -3,12 +3,13 @@
 
 use super::Place;
 use super::chart;
+use super::chart::TargetLine;
 use crate::error::ApiError;
 use crate::lang::Lang;
 use crate::ui::dashboard::tiles::{Tile, province_tiles};
 use crate::ui::format;
 use askama::Template;
-use binhdang_domain::catalogue::{Aggregation, Indicator, MeasureKind, Target};
+use binhdang_domain::catalogue::{Aggregation, Indicator, MeasureKind};
 use binhdang_domain::disclosure::{DEFAULT_THRESHOLD, FigurePart};
 use binhdang_domain::{Disaggregation, Period, UnitCode, Window};
 use binhdang_engine::disclosure::protect_present;
@@ -196,13 +197,6 @@ struct Drill {
     year: i32,
     unit: UnitSummary,
     children: Vec<(UnitSummary, Option<Figure>)>,
-}
-
-/// A target drawn on the chart and listed beside it.
-pub struct TargetLine {
-    pub label: String,
-    pub text: String,
-    pub target: Target,
 }
 
 async fn series(store: &Store, indicator: &Indicator, code: &str) -> Result<Option<Series>, ApiError> {
