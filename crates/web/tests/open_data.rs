@@ -147,6 +147,8 @@ on_both_backends! {
         assert!(csv.lines().any(|l| l.starts_with(&format!("2024,3.2a,%,,{big},"))), "{csv}");
         assert!(!csv.contains(&format!(",{small},")), "the small commune's rate is withheld: {csv}");
         assert!(!csv.contains(&format!(",{unapproved},")), "{csv}");
+        let (_, _, objective) = get("muc-tieu/3/".into()).await;
+        assert!(objective.contains("75,9% (2024)"), "the country's latest approved value: {objective}");
         assert_eq!(get("chi-tieu/9.9/".into()).await.0, StatusCode::NOT_FOUND);
         let r = anonymous.get(format!("{}/du-lieu-mo/chi-tieu/3.2a", app.base)).send().await.unwrap();
         assert!(r.url().path().ends_with("/du-lieu-mo/chi-tieu/3.2a/"), "{}", r.url());

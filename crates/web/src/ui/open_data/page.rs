@@ -48,13 +48,20 @@ pub struct IndexPage {
     pub updated: String,
 }
 
+/// An indicator on its objective's page: the country's latest approved value and the targets.
+pub struct IndicatorLine {
+    pub link: IndicatorLink,
+    pub latest: String,
+    pub targets: String,
+}
+
 #[derive(Template)]
 #[template(path = "open_data_objective.html")]
 pub struct ObjectivePage {
     pub p: Place,
     pub title: String,
     pub crumbs: Vec<Link>,
-    pub indicators: Vec<IndicatorLink>,
+    pub indicators: Vec<IndicatorLine>,
     pub updated: String,
 }
 
@@ -143,17 +150,28 @@ pub async fn objective(store: &Store, p: Place, number: u32) -> Result<Option<Ob
     let Some(o) = store.objectives().await?.into_iter().find(|o| o.number == number) else {
         return Ok(None);
     };
-    let indicators = store
-        .indicators()
-        .await?
-        .iter()
-        .filter(|i| i.objective == number)
-        .map(|i| IndicatorLink {
-            code: i.code.clone(),
-            name: name(i, p.lang),
-            href: p.href(&format!("chi-tieu/{}/", i.code)),
-        })
-        .collect();
+    let mut indicators = Vec::new();
+    for i in store.indicators().await?.iter().filter(|i| i.objective == number) {
+        let latest = match latest(store, i).await? {
+            Some((year, f)) => format!("{} ({year})", format::value(i, f.value)),
+            None => format::NONE.to_string(),
+        };
+        let targets = i
+            .national_targets
+            .iter()
+            .map(|t| format!("{}: {}", t.year, format::target(i, &t.target)))
+            .collect::<Vec<_>>()
+            .join("; ");
+        indicators.push(IndicatorLine {
+            link: IndicatorLink {
+                code: i.code.clone(),
+                name: name(i, p.lang),
+                href: p.href(&format!("chi-tieu/{}/", i.code)),
+            },
+            latest,
+            targets,
+        });
+    }
     Ok(Some(ObjectivePage {
         title: format!(
             "{} {number}: {}",
@@ -168,6 +186,24 @@ pub async fn objective(store: &Store, p: Place, number: u32) -> Result<Option<Ob
         updated: updated(store).await?,
         p,
     }))
+}
+
+/// The country's latest year with an approved value of the indicator, small cells withheld.
+async fn latest(store: &Store, indicator: &Indicator) -> Result<Option<(i32, Figure)>, ApiError> {
+    let only = [indicator.code.clone()];
+    for year in years(store).into_iter().rev() {
+        let Some(country) = unit_in(store, UnitCode::COUNTRY, year).await? else {
+            continue;
+        };
+        let mut figures = store
+            .figures_over(Sums::Approved, &country, &year_window(year), &only)
+            .await?;
+        binhdang_engine::disclosure::protect_figures(store, Sums::Approved, &mut figures).await?;
+        if let Some(f) = figures.into_iter().find(|f| f.value.is_some()) {
+            return Ok(Some((year, f)));
+        }
+    }
+    Ok(None)
 }
 
 /// The unit a code names in a year, standing at some time of it.
