@@ -118,18 +118,30 @@ pub fn proposals_bytes(
     indicators: &[Indicator],
     elements: &[DataElement],
 ) -> Result<Vec<Proposal>, crate::ReadError> {
-    Ok(proposals_and_rows(bytes, indicators, elements)?.0)
+    Ok(read_for_import(bytes, indicators, elements)?.proposals)
 }
 
-/// Reads a document given as bytes once: the values its figures propose, and the register rows
-/// its annex tables propose ([`crate::annex`]).
-pub fn proposals_and_rows(
+/// What importing a document proposes: values from its figures, register rows from its
+/// annex tables ([`crate::annex`]), and the targets it states ([`targets`]).
+#[derive(Debug, Clone)]
+pub struct ImportReading {
+    pub proposals: Vec<Proposal>,
+    pub rows: Vec<crate::annex::AnnexRow>,
+    pub targets: Vec<TargetProposal>,
+}
+
+/// Reads a document given as bytes once, for an import.
+pub fn read_for_import(
     bytes: &[u8],
     indicators: &[Indicator],
     elements: &[DataElement],
-) -> Result<(Vec<Proposal>, Vec<crate::annex::AnnexRow>), crate::ReadError> {
+) -> Result<ImportReading, crate::ReadError> {
     let doc = crate::structure(&crate::read_bytes(bytes)?);
-    Ok((proposals(&doc, indicators, elements), crate::annex::document_rows(&doc)))
+    Ok(ImportReading {
+        proposals: proposals(&doc, indicators, elements),
+        rows: crate::annex::document_rows(&doc),
+        targets: targets(&doc, indicators),
+    })
 }
 
 /// Byte range of the clause (between `;` within the sentence) holding tokens `[first, last]`.
@@ -454,4 +466,89 @@ fn settle_repeats(out: &mut Vec<Proposal>) {
             .push_str(&format!("; {element} is also given otherwise: {}", listed("line")));
     }
     out.retain(|p| !p.values.is_empty());
+}
+
+/// A target a plan states for an indicator — "phấn đấu đến năm 2025, tỷ lệ … đạt 60%" — to be
+/// proposed as the unit's own target for the phase ending that year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetProposal {
+    pub indicator: String,
+    /// 2025 or 2030: the end of the phase the target is for.
+    pub year: i32,
+    pub op: binhdang_domain::TargetOp,
+    pub value: Decimal,
+    pub figure: String,
+    pub quote: String,
+    pub position: Position,
+}
+
+/// The targets a document states, one per indicator and year, in document order: a figure in
+/// a sentence that is a target (see [`TARGET_WORDS`]), naming 2025 or 2030, of the kind the
+/// indicator's measure takes, for the indicator its narrowest context names. `trên`, `ít
+/// nhất` make it a floor, `dưới`, `không quá` a ceiling, `khoảng` an approximate value; else
+/// the indicator's direction decides.
+pub fn targets(doc: &SourceDocument, indicators: &[Indicator]) -> Vec<TargetProposal> {
+    use binhdang_domain::TargetOp;
+    use binhdang_domain::catalogue::Direction;
+    let segs = segments(doc);
+    let items = extract(doc, &segs);
+    let mut out: Vec<TargetProposal> = Vec::new();
+    for item in &items {
+        let (seg, fig) = (&segs[item.seg], &item.fig);
+        let (ss, se) = seg.sentence_span(item.first);
+        let sentence = fold(&seg.text[ss..se]);
+        let lead = sentence.trim_start_matches(|c: char| !c.is_alphanumeric());
+        if !(lead.starts_with("chi tiêu") || TARGET_WORDS.iter().any(|w| contains_words(&sentence, w))) {
+            continue;
+        }
+        let (cs, ce) = clause_span(seg, item.first, item.last);
+        let clause = &seg.text[cs..ce];
+        let year = [2030, 2025]
+            .into_iter()
+            .find(|y| clause.contains(&y.to_string()))
+            .or_else(|| [2030, 2025].into_iter().find(|y| sentence.contains(&y.to_string())));
+        let (Some(year), Some(value)) = (year, fig.value) else {
+            continue;
+        };
+        let Some(indicator) = contexts(doc, seg, item).into_iter().find_map(|(text, _, _)| {
+            matches(&text)
+                .into_iter()
+                .find_map(|c| indicators.iter().find(|i| i.code == c))
+        }) else {
+            continue;
+        };
+        let fits = matches!(
+            (fig.kind, indicator.measure),
+            (FigureKind::Percent, MeasureKind::Percent)
+                | (FigureKind::SexRatio, MeasureKind::Per100)
+                | (FigureKind::Rate, MeasureKind::Per1000 | MeasureKind::Per100000)
+                | (FigureKind::Times, MeasureKind::Ratio)
+        );
+        if !fits || out.iter().any(|t| t.indicator == indicator.code && t.year == year) {
+            continue;
+        }
+        let qualifier = fig.qualifier.as_deref().map(fold).unwrap_or_default();
+        let op = match qualifier.as_str() {
+            q if q.contains("khoang") || q.contains("khoảng") => TargetOp::About,
+            q if ["dươi", "không qua", "không vươt qua", "tôi đa"]
+                .iter()
+                .any(|w| q.contains(w)) =>
+            {
+                TargetOp::AtMost
+            }
+            q if ["trên", "it nhât", "tôi thiêu"].iter().any(|w| q.contains(w)) => TargetOp::AtLeast,
+            _ if indicator.direction == Direction::Lower => TargetOp::AtMost,
+            _ => TargetOp::AtLeast,
+        };
+        out.push(TargetProposal {
+            indicator: indicator.code.clone(),
+            year,
+            op,
+            value,
+            figure: fig.text.clone(),
+            quote: fig.quote.clone(),
+            position: fig.position.clone(),
+        });
+    }
+    out
 }

@@ -197,3 +197,45 @@ fn a_count_of_one_sex_goes_to_that_breakdown_of_a_disaggregated_numerator() {
         ]
     );
 }
+
+#[test]
+fn a_plan_states_its_targets_as_local_targets_to_propose() {
+    let plan = "II. CHỈ TIÊU\n\
+        1. Phấn đấu đến năm 2025 có ít nhất 60% dân số được tiếp cận kiến thức cơ bản về bình đẳng giới; đến năm 2030 đạt 80%.\n\
+        2. Tỷ số giới tính khi sinh không vượt quá 109 bé trai/100 bé gái vào năm 2030.\n\
+        III. KẾT QUẢ NĂM 2024\n\
+        Năm 2024 có 55% dân số được tiếp cận kiến thức cơ bản về bình đẳng giới.\n";
+    let catalogue = shipped_catalogue().unwrap();
+    let raw = binhdang_ingest::read_bytes(plan.as_bytes()).unwrap();
+    let found = binhdang_ingest::proposals::targets(&binhdang_ingest::structure(&raw), &catalogue.indicators);
+    let got: Vec<(String, i32, &str, String)> = found
+        .iter()
+        .map(|t| (t.indicator.clone(), t.year, t.op.symbol(), t.value.to_string()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("6.1".to_string(), 2025, "≥", "60".to_string()),
+            ("6.1".to_string(), 2030, "≥", "80".to_string()),
+            ("4.1".to_string(), 2030, "≤", "109".to_string()),
+        ],
+        "{found:#?}"
+    );
+    // The reports' own targets are not results, and results are not targets.
+    let report = proposals_of("002");
+    let targets_in_report = {
+        let path = std::fs::read_dir(common::samples_dir())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("002"))
+            .unwrap();
+        let raw = binhdang_ingest::read_bytes(&std::fs::read(path).unwrap()).unwrap();
+        binhdang_ingest::proposals::targets(&binhdang_ingest::structure(&raw), &catalogue.indicators)
+    };
+    for t in &targets_in_report {
+        assert!(
+            !report.iter().any(|p| p.quote == t.quote && p.figure == t.figure),
+            "{t:?} proposed as a result too"
+        );
+    }
+}

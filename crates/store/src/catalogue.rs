@@ -123,6 +123,60 @@ pub(crate) fn target_problems(indicator: &Indicator, target: &Target) -> Vec<cra
     }
 }
 
+/// A local target to write: for whom, which indicator and phase, and where it came from when
+/// an imported plan stated it.
+pub(crate) struct LocalTargetSet<'a> {
+    pub unit: &'a crate::UnitSummary,
+    pub indicator: &'a str,
+    pub phase: &'a Period,
+    pub target: Target,
+    /// "file — quote" for a target read from a plan.
+    pub source: Option<&'a str>,
+}
+
+/// Sets a checked local target inside the caller's transaction, with its audit entry (old and
+/// new target; the source as its reason).
+pub(crate) async fn write_local_target(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    set: &LocalTargetSet<'_>,
+    actor: &crate::Actor,
+    now: &str,
+) -> Result<(), StoreError> {
+    let phase_text = set.phase.to_string();
+    let old =
+        sqlx::query("SELECT op, value FROM local_targets WHERE unit_id = $1 AND indicator_code = $2 AND phase = $3")
+            .bind(set.unit.id)
+            .bind(set.indicator)
+            .bind(&phase_text)
+            .fetch_optional(&mut **tx)
+            .await?
+            .map(|r| target(&r))
+            .transpose()?;
+    sqlx::query(
+        "INSERT INTO local_targets (unit_id, indicator_code, phase, op, value) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (unit_id, indicator_code, phase) DO UPDATE SET op = excluded.op, value = excluded.value",
+    )
+    .bind(set.unit.id)
+    .bind(set.indicator)
+    .bind(&phase_text)
+    .bind(set.target.op.as_str())
+    .bind(set.target.value.to_string())
+    .execute(&mut **tx)
+    .await?;
+    let entry = crate::AuditEntry {
+        actor: &actor.name,
+        origin: &actor.origin,
+        action: "target.set",
+        unit_id: Some(set.unit.id),
+        period: Some(&phase_text),
+        subject: set.indicator,
+        old_value: old.map(|t| serde_json::json!(t)),
+        new_value: Some(serde_json::json!(set.target)),
+        reason: set.source,
+    };
+    crate::access::audit_in(tx, &entry, now).await
+}
+
 fn target(row: &AnyRow) -> Result<Target, StoreError> {
     Ok(Target {
         op: parse::<TargetOp>(row, "op")?,
@@ -347,6 +401,31 @@ impl Store {
         target: Target,
         actor: &crate::Actor,
     ) -> Result<(), StoreError> {
+        let unit = self
+            .local_target_unit(unit_code, indicator_code, phase, &target)
+            .await?;
+        let mut tx = self.begin_write().await?;
+        let set = LocalTargetSet {
+            unit: &unit,
+            indicator: indicator_code,
+            phase,
+            target,
+            source: None,
+        };
+        write_local_target(&mut tx, &set, actor, &self.now_text()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The unit a local target is for, once the target is checked: a phase, an indicator of
+    /// the catalogue, a value its measure allows, a unit that reported during the phase.
+    pub(crate) async fn local_target_unit(
+        &self,
+        unit_code: &str,
+        indicator_code: &str,
+        phase: &Period,
+        target: &Target,
+    ) -> Result<crate::UnitSummary, StoreError> {
         if phase.period_type() != PeriodType::Phase {
             return Err(StoreError::Invalid(vec![crate::FieldProblem::new(
                 "phase",
@@ -364,7 +443,7 @@ impl Store {
                 format!("Không có chỉ tiêu `{indicator_code}` trong danh mục"),
             )]));
         };
-        let mut problems = target_problems(indicator, &target);
+        let mut problems = target_problems(indicator, target);
         // The unit that reported during the phase: old Hà Giang has a 2021–2025 target,
         // not a 2026–2030 one.
         let unit = self.unit_for_period(unit_code, phase).await?;
@@ -381,46 +460,10 @@ impl Store {
             };
             problems.insert(0, problem);
         }
-        let (Some(unit), true) = (unit, problems.is_empty()) else {
-            return Err(StoreError::Invalid(problems));
-        };
-        let phase_text = phase.to_string();
-        let mut tx = self.begin_write().await?;
-        let old = sqlx::query(
-            "SELECT op, value FROM local_targets WHERE unit_id = $1 AND indicator_code = $2 AND phase = $3",
-        )
-        .bind(unit.id)
-        .bind(indicator_code)
-        .bind(&phase_text)
-        .fetch_optional(&mut *tx)
-        .await?
-        .map(|r| self::target(&r))
-        .transpose()?;
-        sqlx::query(
-            "INSERT INTO local_targets (unit_id, indicator_code, phase, op, value) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (unit_id, indicator_code, phase) DO UPDATE SET op = excluded.op, value = excluded.value",
-        )
-        .bind(unit.id)
-        .bind(indicator_code)
-        .bind(&phase_text)
-        .bind(target.op.as_str())
-        .bind(target.value.to_string())
-        .execute(&mut *tx)
-        .await?;
-        let entry = crate::AuditEntry {
-            actor: &actor.name,
-            origin: &actor.origin,
-            action: "target.set",
-            unit_id: Some(unit.id),
-            period: Some(&phase_text),
-            subject: indicator_code,
-            old_value: old.map(|t| serde_json::json!(t)),
-            new_value: Some(serde_json::json!(target)),
-            reason: None,
-        };
-        crate::access::audit_in(&mut tx, &entry, &self.now_text()).await?;
-        tx.commit().await?;
-        Ok(())
+        match (unit, problems.is_empty()) {
+            (Some(unit), true) => Ok(unit),
+            _ => Err(StoreError::Invalid(problems)),
+        }
     }
 
     /// The indicators an agency answers for, by code in catalogue order.

@@ -6,6 +6,7 @@
 
 use crate::access::{AuditEntry, audit_in};
 use crate::import_rows::{Decision, ImportRow, NewImportRow, RowDecisionInput, insert_rows};
+use crate::import_targets::{ImportTarget, NewImportTarget, TargetDecisionInput, insert_targets, write_targets};
 use crate::{Actor, FieldProblem, RawValue, Store, StoreError, UnitSummary, ValueInput, WriteSummary};
 use binhdang_domain::Period;
 use serde::Serialize;
@@ -47,6 +48,8 @@ pub struct NewImport {
     pub proposals: Vec<NewProposal>,
     /// Rows of the report's annex tables proposed for the registers.
     pub rows: Vec<NewImportRow>,
+    /// Targets a plan states, proposed as the unit's own.
+    pub targets: Vec<NewImportTarget>,
 }
 
 /// A stored proposal with its decision.
@@ -104,6 +107,7 @@ pub struct ImportBatch {
     pub stored_at: Option<String>,
     pub proposals: Vec<ImportProposal>,
     pub rows: Vec<ImportRow>,
+    pub targets: Vec<ImportTarget>,
 }
 
 impl ImportBatch {
@@ -133,6 +137,74 @@ pub(crate) fn closed(batch: &ImportBatch) -> StoreError {
 }
 
 impl Store {
+    /// Records decisions on proposed targets of an open batch; a correction must give a sign
+    /// or a value, and every decision is checked before any is recorded. Sets no target.
+    pub async fn decide_import_targets(
+        &self,
+        batch: &ImportBatch,
+        decisions: &[TargetDecisionInput],
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
+        if !batch.is_open() {
+            return Err(closed(batch));
+        }
+        let mut problems = Vec::new();
+        for (i, d) in decisions.iter().enumerate() {
+            let Some(target) = batch.targets.iter().find(|t| t.id == d.target) else {
+                problems.push(FieldProblem::new(
+                    format!("targets[{i}].target"),
+                    "unknown_target",
+                    format!("import {} proposes no target {}", batch.id, d.target),
+                    format!("Lần nhập {} không có chỉ tiêu đề xuất số {}", batch.id, d.target),
+                ));
+                continue;
+            };
+            let corrected = d.decision == Decision::Corrected;
+            if corrected && d.op.is_none() && d.value.is_none() {
+                problems.push(FieldProblem::new(
+                    format!("targets[{i}].value"),
+                    "correction_empty",
+                    "a correction gives the sign or the value to use instead".into(),
+                    "Khi sửa, cần ghi dấu hoặc giá trị thay thế".into(),
+                ));
+                continue;
+            }
+            let candidate = ImportTarget {
+                corrected_op: d.op.clone().filter(|_| corrected),
+                corrected_value: d.value.clone().filter(|_| corrected),
+                ..target.clone()
+            };
+            if let Err(p) = candidate.effective() {
+                problems.push(p);
+            }
+        }
+        if !problems.is_empty() {
+            return Err(StoreError::Invalid(problems));
+        }
+        let mut tx = self.begin_write().await?;
+        let now = self.now_text();
+        for d in decisions {
+            let corrected = d.decision == Decision::Corrected;
+            let keep = |v: &Option<String>| if corrected { v.clone() } else { None };
+            sqlx::query(
+                "UPDATE import_targets SET decision = $1, corrected_op = $2, corrected_value = $3, decided_by = $4,
+                    decided_at = $5
+                 WHERE id = $6 AND batch_id = $7",
+            )
+            .bind(d.decision.as_str())
+            .bind(keep(&d.op))
+            .bind(keep(&d.value))
+            .bind(&actor.name)
+            .bind(&now)
+            .bind(d.target)
+            .bind(batch.id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Records decisions on proposed rows of an open batch; every decision is checked (the row
     /// exists, a correction changes something, a confirmed row reads as a record) before any
     /// is recorded. Stores no row.
@@ -250,6 +322,7 @@ impl Store {
             .await?;
         }
         insert_rows(&mut tx, id, &import.rows).await?;
+        insert_targets(&mut tx, id, &import.targets).await?;
         let subject = id.to_string();
         let period_text = period.to_string();
         audit_in(
@@ -267,6 +340,7 @@ impl Store {
                     "sha256": import.sha256,
                     "proposals": import.proposals.len(),
                     "rows": import.rows.len(),
+                    "targets": import.targets.len(),
                 })),
                 reason: None,
             },
@@ -349,6 +423,7 @@ impl Store {
             stored_at: row.try_get("stored_at")?,
             proposals,
             rows: self.import_rows(id).await?,
+            targets: self.import_targets(id).await?,
         })
     }
 
@@ -421,11 +496,12 @@ impl Store {
         }
         let chosen: Vec<&ImportProposal> = batch.proposals.iter().filter(|p| p.decision.stores()).collect();
         let rows: Vec<&ImportRow> = batch.rows.iter().filter(|r| r.decision.stores()).collect();
-        if chosen.is_empty() && rows.is_empty() {
+        let targets: Vec<&ImportTarget> = batch.targets.iter().filter(|t| t.decision.stores()).collect();
+        if chosen.is_empty() && rows.is_empty() && targets.is_empty() {
             return Err(StoreError::Invalid(vec![FieldProblem::new(
                 "proposals",
                 "nothing_confirmed",
-                "no proposal or row is confirmed: confirm or correct at least one before storing".into(),
+                "no proposal, row or target is confirmed: confirm or correct at least one before storing".into(),
                 "Chưa xác nhận đề xuất nào: cần xác nhận hoặc sửa ít nhất một đề xuất trước khi lưu".into(),
             )]));
         }
@@ -447,6 +523,7 @@ impl Store {
             .period
             .parse()
             .map_err(|_| StoreError::Corrupt(format!("import period `{}`", batch.period)))?;
+        let targets = self.check_targets(&batch.unit, &targets).await?;
         let mut tx = self.begin_write().await?;
         let summary = if inputs.is_empty() {
             Ok(WriteSummary::default())
@@ -482,6 +559,7 @@ impl Store {
             &self.now_text(),
         )
         .await?;
+        write_targets(&mut tx, &targets, &batch.file_name, actor, &self.now_text()).await?;
         let now = self.now_text();
         let closed_now = sqlx::query(
             "UPDATE import_batches SET state = 'stored', stored_by = $1, stored_at = $2 WHERE id = $3 AND state = 'open'",

@@ -222,3 +222,39 @@ on_both_backends! {
         assert!(app.db.store.import_batch(1).await.is_err(), "no import batch was kept");
     }
 }
+
+on_both_backends! {
+    async fn an_administrator_confirms_a_plans_targets_on_the_import_page(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let mut v = Visitor::new(&app);
+        v.sign_in("tester", TEST_PASSWORD).await;
+        let form = v.get("/nhap-bao-cao-cu?unit=12&period=2024").await;
+        let csrf = form.csrf();
+        let plan = "II. CHỈ TIÊU\n1. Phấn đấu đến năm 2025 có ít nhất 60% dân số được tiếp cận kiến thức cơ bản về bình đẳng giới; đến năm 2030 đạt 80%.\n";
+        let page = v.post_file("/nhap-bao-cao-cu", &[("csrf", &csrf), ("unit", "12"), ("period", "2024")], "ke-hoach.txt", plan.as_bytes()).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        let location = page.location().to_string();
+        let batch_page = v.get(&location).await;
+        assert!(batch_page.body.contains("id=\"targets\""), "{}", batch_page.body);
+        let id = location.rsplit('/').next().unwrap();
+        let (_, batch) = app.get(&format!("/api/v1/imports/{id}")).await;
+        let target = |i: usize| batch["targets"][i]["id"].as_i64().unwrap();
+        let (first, second) = (target(0), target(1));
+        let csrf = batch_page.csrf();
+        let fields = [
+            ("csrf".to_string(), csrf.clone()),
+            (format!("td-{first}"), "confirmed".to_string()),
+            (format!("td-{second}"), "corrected".to_string()),
+            (format!("to-{second}"), ">=".to_string()),
+            (format!("tv-{second}"), "82,5".to_string()),
+            ("action".to_string(), "store".to_string()),
+        ];
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let done = v.post(&location, &fields).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        let (_, indicator) = app.get("/api/v1/indicators/6.1").await;
+        let set: Vec<(&str, &str)> = indicator["local_targets"].as_array().unwrap().iter()
+            .map(|t| (t["phase"].as_str().unwrap(), t["value"].as_str().unwrap())).collect();
+        assert_eq!(set, vec![("2021-2025", "60"), ("2026-2030", "82.5")], "{indicator}");
+    }
+}

@@ -245,3 +245,49 @@ on_both_backends! {
         assert!(created.iter().any(|e| e["source"].as_str().unwrap().contains("213/UBND-VP")), "{trail}");
     }
 }
+
+on_both_backends! {
+    async fn the_targets_a_plan_states_become_local_targets_once_confirmed(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let plan = "KẾ HOẠCH THỰC HIỆN CÔNG TÁC BÌNH ĐẲNG GIỚI\n\
+            II. CHỈ TIÊU\n\
+            1. Phấn đấu đến năm 2025 có ít nhất 60% dân số được tiếp cận kiến thức cơ bản về bình đẳng giới; đến năm 2030 đạt 80%.\n\
+            2. Tỷ số giới tính khi sinh không vượt quá 109 bé trai/100 bé gái vào năm 2030.\n";
+        let (s, batch) = upload(&app, &app.client, "unit=12&period=2024&file=ke-hoach.txt", plan.as_bytes().to_vec()).await;
+        assert_eq!(s, StatusCode::CREATED, "{batch}");
+        let targets = batch["targets"].as_array().unwrap();
+        let found: Vec<(&str, &str, &str)> = targets.iter()
+            .map(|t| (t["indicator"].as_str().unwrap(), t["phase"].as_str().unwrap(), t["value"].as_str().unwrap())).collect();
+        assert_eq!(found, vec![("6.1", "2021-2025", "60"), ("6.1", "2026-2030", "80"), ("4.1", "2026-2030", "109")], "{batch}");
+        let id = |i: usize| targets[i]["id"].as_i64().unwrap();
+        let local = |app: &App| {
+            let request = app.client.get(format!("{}/api/v1/indicators/6.1", app.base));
+            async move { request.send().await.unwrap().json::<Value>().await.unwrap()["local_targets"].clone() }
+        };
+        assert_eq!(local(&app).await, json!([]), "nothing set before confirmation");
+
+        // A correction that is no number is refused; nothing decided.
+        let bad = json!({ "targets": [{ "target": id(1), "decision": "corrected", "value": "nhiều" }] });
+        let (s, body) = app.send(&app.client, Method::POST, &format!("/api/v1/imports/{}/decisions", batch["id"]), Some(&bad)).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+
+        // Local targets are set by administrators: an officer of the province may not store them.
+        let officer = app.user("can-bo-ke-hoach", Role::Officer, "12").await;
+        let only_first = json!({ "store": true, "targets": [{ "target": id(0), "decision": "confirmed" }] });
+        let (s, body) = app.send(&officer, Method::POST, &format!("/api/v1/imports/{}/decisions", batch["id"]), Some(&only_first)).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{body}");
+        assert_eq!(local(&app).await, json!([]));
+        let decided = json!({ "store": true, "targets": [
+            { "target": id(0), "decision": "confirmed" },
+            { "target": id(1), "decision": "corrected", "value": "85" },
+            { "target": id(2), "decision": "dropped" }] });
+        let (s, body) = app.send(&app.client, Method::POST, &format!("/api/v1/imports/{}/decisions", batch["id"]), Some(&decided)).await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+        let set: Vec<(String, String)> = local(&app).await.as_array().unwrap().iter()
+            .map(|t| (t["phase"].as_str().unwrap().to_string(), t["value"].as_str().unwrap().to_string())).collect();
+        assert_eq!(set, vec![("2021-2025".to_string(), "60".to_string()), ("2026-2030".to_string(), "85".to_string())]);
+        let (_, trail) = app.get("/api/v1/audit?unit=12&period=2021-2025").await;
+        let text = trail.to_string();
+        assert!(text.contains("target.set") && text.contains("ke-hoach.txt — "), "{trail}");
+    }
+}

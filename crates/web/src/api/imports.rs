@@ -14,8 +14,8 @@ use axum::http::StatusCode;
 use binhdang_domain::Period;
 use binhdang_domain::access::Action;
 use binhdang_store::{
-    Actor, Decision, DecisionInput, ImportBatch, NewImport, NewImportRow, NewProposal, RowDecisionInput, Store,
-    UnitSummary, WriteSummary,
+    Actor, Decision, DecisionInput, ImportBatch, NewImport, NewImportRow, NewImportTarget, NewProposal,
+    RowDecisionInput, Store, TargetDecisionInput, UnitSummary, WriteSummary,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -41,10 +41,11 @@ pub async fn import_report(
     let indicators = store.indicators().await?;
     let elements = store.data_elements().await?;
     let bytes_read = bytes.to_vec();
-    let (proposals, annex_rows) = read_in_the_background(file_name, move || {
-        binhdang_ingest::proposals::proposals_and_rows(&bytes_read, &indicators, &elements)
+    let reading = read_in_the_background(file_name, move || {
+        binhdang_ingest::proposals::read_for_import(&bytes_read, &indicators, &elements)
     })
     .await?;
+    let proposals = reading.proposals;
     let mut rows = Vec::new();
     for (group, p) in proposals.iter().enumerate() {
         for v in &p.values {
@@ -71,7 +72,21 @@ pub async fn import_report(
         file_name: file_name.to_string(),
         sha256: hex::encode(Sha256::digest(bytes)),
         proposals: rows,
-        rows: annex_rows
+        targets: reading
+            .targets
+            .into_iter()
+            .map(|t| NewImportTarget {
+                indicator: t.indicator,
+                phase: if t.year <= 2025 { "2021-2025" } else { "2026-2030" }.to_string(),
+                op: t.op.as_str().to_string(),
+                value: t.value.normalize().to_string(),
+                figure: t.figure,
+                quote: t.quote,
+                line: t.position.line as i64,
+            })
+            .collect(),
+        rows: reading
+            .rows
             .into_iter()
             .map(|r| NewImportRow {
                 register: r.register,
@@ -207,6 +222,11 @@ pub(crate) async fn store_for(
         })
         .collect();
     crate::api::values::check_agency(state, caller, &elements).await?;
+    if batch.targets.iter().any(|t| t.decision.stores()) {
+        // Local targets are the province's decision, set by administrators (as on the
+        // catalogue page): a plan's targets are stored by one.
+        crate::auth::require_admin(state, caller, "import.targets").await?;
+    }
     Ok(state.store.store_import(batch, &caller.actor()).await)
 }
 
@@ -275,6 +295,11 @@ pub async fn decide(
         let batch = state.store.import_batch(batch.id).await?;
         state.store.decide_import_rows(&batch, &rows, &actor).await?;
     }
+    let targets = target_decision_inputs(&body)?;
+    if !targets.is_empty() {
+        let batch = state.store.import_batch(batch.id).await?;
+        state.store.decide_import_targets(&batch, &targets, &actor).await?;
+    }
     let mut batch = state.store.import_batch(batch.id).await?;
     let mut written = None;
     if body.get("store").and_then(Value::as_bool) == Some(true) {
@@ -327,10 +352,46 @@ fn row_decision_inputs(body: &Value) -> Result<Vec<RowDecisionInput>, ApiError> 
     }
 }
 
+/// Reads `{"targets": [{"target": 3, "decision": "corrected", "op": ">=", "value": "65"}]}`:
+/// decisions on the targets a plan states (none when absent).
+fn target_decision_inputs(body: &Value) -> Result<Vec<TargetDecisionInput>, ApiError> {
+    let Some(items) = body.get("targets").and_then(Value::as_array) else {
+        return Ok(Vec::new());
+    };
+    let mut problems = Vec::new();
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let text = |k: &str| item.get(k).and_then(Value::as_str).map(str::to_string);
+        match (
+            item.get("target").and_then(Value::as_i64),
+            text("decision").as_deref().and_then(Decision::parse),
+        ) {
+            (Some(target), Some(decision)) => out.push(TargetDecisionInput {
+                target,
+                decision,
+                op: text("op"),
+                value: text("value"),
+            }),
+            _ => problems.push(binhdang_store::FieldProblem::new(
+                format!("targets[{i}]"),
+                "bad_shape",
+                "each target decision has a target id and a decision: confirmed, corrected, dropped or pending".into(),
+                "Mỗi quyết định về chỉ tiêu gồm số chỉ tiêu và quyết định: confirmed, corrected, dropped hoặc pending"
+                    .into(),
+            )),
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(ApiError::Invalid(problems))
+    }
+}
+
 /// Reads `{"decisions": [...]}`; a corrected value is a number as text (`"1260"`, `"63.6"`).
 /// A body deciding only rows may leave the decisions out.
 fn decision_inputs(body: &Value) -> Result<Vec<DecisionInput>, ApiError> {
-    if body.get("decisions").is_none() && body.get("rows").is_some() {
+    if body.get("decisions").is_none() && (body.get("rows").is_some() || body.get("targets").is_some()) {
         return Ok(Vec::new());
     }
     let items = body.get("decisions").and_then(Value::as_array).ok_or_else(|| {
@@ -426,6 +487,11 @@ pub(crate) fn extend_openapi(doc: &mut Value) {
                         "row": { "type": "integer" },
                         "decision": { "enum": ["confirmed", "corrected", "dropped", "pending"] },
                         "fields": { "type": "object", "example": { "number": "12/KH-UBND", "date": "2024-11-03" } } } } },
+                    "targets": { "type": "array", "items": { "type": "object", "required": ["target", "decision"], "properties": {
+                        "target": { "type": "integer" },
+                        "decision": { "enum": ["confirmed", "corrected", "dropped", "pending"] },
+                        "op": { "enum": [">=", "<=", ">", "<", "~", "="] },
+                        "value": { "type": "string", "example": "65" } } } },
                     "store": { "type": "boolean", "default": false } } } } } },
             "responses": { "200": batch, "404": { "description": "No such import" },
                 "422": { "description": "A decision names an unknown proposal, a correction changes nothing, nothing is confirmed, a value is refused, or the batch is already stored; nothing was changed" } } } }),

@@ -17,6 +17,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use binhdang_domain::access::Action;
+use binhdang_domain::catalogue::TargetOp;
 use binhdang_domain::vn;
 use binhdang_domain::{Disaggregation, Period};
 use binhdang_store::{Decision, DecisionInput, ImportBatch, StoreError, UnitSummary};
@@ -77,6 +78,10 @@ struct BatchPage {
     rows: Vec<Row>,
     /// The rows of the report's annex tables proposed for the registers.
     annex: Vec<super::import_annex::AnnexRowView>,
+    /// The targets a plan states, proposed as the unit's own.
+    targets: Vec<super::import_annex::TargetView>,
+    /// A target's signs: the stored form and the sign people read.
+    ops: Vec<(&'static str, &'static str)>,
     /// Every data element by code and name, for the element boxes' list.
     elements: Vec<(String, String)>,
     breakdowns: Vec<(&'static str, &'static str)>,
@@ -202,6 +207,7 @@ pub async fn upload(
 struct Problems {
     proposals: HashMap<i64, String>,
     rows: HashMap<i64, String>,
+    targets: HashMap<i64, String>,
 }
 
 fn build(
@@ -296,6 +302,18 @@ fn build(
         open: batch.is_open(),
         rows,
         annex: super::import_annex::views(&batch.rows, &problems.rows, lang),
+        targets: super::import_annex::target_views(&batch.targets, &problems.targets),
+        ops: [
+            TargetOp::AtLeast,
+            TargetOp::Above,
+            TargetOp::AtMost,
+            TargetOp::Below,
+            TargetOp::Equal,
+            TargetOp::About,
+        ]
+        .iter()
+        .map(|o| (o.as_str(), o.symbol()))
+        .collect(),
         elements: elements.iter().map(|e| (e.code.clone(), element_label(e))).collect(),
         breakdowns: Disaggregation::ALL
             .iter()
@@ -401,7 +419,9 @@ pub async fn decide(
     }
     let (row_decisions, row_problems) =
         super::import_annex::decisions(&batch.rows, |k| get(k).map(str::to_string), session.lang);
-    if !problems.is_empty() || !row_problems.is_empty() {
+    let (target_decisions, target_problems) =
+        super::import_annex::target_decisions(&batch.targets, |k| get(k).map(str::to_string), session.lang);
+    if !problems.is_empty() || !row_problems.is_empty() || !target_problems.is_empty() {
         let text = session
             .t(
                 "Có giá trị không đọc được; chưa lưu gì.",
@@ -411,6 +431,7 @@ pub async fn decide(
         let problems = Problems {
             proposals: problems,
             rows: row_problems,
+            targets: target_problems,
         };
         return Ok(render(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -443,6 +464,8 @@ pub async fn decide(
                 by_row.proposals.insert(id, text);
             } else if let Some(id) = id_in(&p.field, "rows[") {
                 by_row.rows.insert(id, text);
+            } else if let Some(id) = id_in(&p.field, "targets[") {
+                by_row.targets.insert(id, text);
             } else {
                 general.push(p);
             }
@@ -470,6 +493,16 @@ pub async fn decide(
     if !row_decisions.is_empty() {
         let batch = state.store.import_batch(batch.id).await?;
         if let Err(e) = state.store.decide_import_rows(&batch, &row_decisions, &actor).await {
+            return refused(e, &batch);
+        }
+    }
+    if !target_decisions.is_empty() {
+        let batch = state.store.import_batch(batch.id).await?;
+        if let Err(e) = state
+            .store
+            .decide_import_targets(&batch, &target_decisions, &actor)
+            .await
+        {
             return refused(e, &batch);
         }
     }

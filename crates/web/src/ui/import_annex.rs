@@ -116,3 +116,81 @@ pub fn decisions(
     }
     (out, problems)
 }
+
+/// A target a plan states, on the import page.
+pub struct TargetView {
+    pub id: i64,
+    pub line: i64,
+    pub quote: String,
+    pub indicator: String,
+    pub phase: String,
+    pub op: String,
+    /// The value as Vietnamese write it (63,6).
+    pub value: String,
+    pub decision: &'static str,
+    pub problem: String,
+}
+
+pub fn target_views(targets: &[binhdang_store::ImportTarget], problems: &HashMap<i64, String>) -> Vec<TargetView> {
+    targets
+        .iter()
+        .map(|t| {
+            let op = t.corrected_op.clone().unwrap_or_else(|| t.proposed.op.clone());
+            let value = t.corrected_value.as_deref().unwrap_or(&t.proposed.value);
+            TargetView {
+                id: t.id,
+                line: t.proposed.line,
+                quote: t.proposed.quote.clone(),
+                indicator: t.proposed.indicator.clone(),
+                phase: t.proposed.phase.clone(),
+                op,
+                value: value
+                    .parse()
+                    .map(|d| vn::format_number(d, None))
+                    .unwrap_or_else(|_| value.to_string()),
+                decision: t.decision.as_str(),
+                problem: problems.get(&t.id).cloned().unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+/// The decisions the form carries for the targets (`td-ID`, with `to-ID` and `tv-ID` — a
+/// Vietnamese number — for a correction); a value that does not read is the target's problem.
+pub fn target_decisions(
+    targets: &[binhdang_store::ImportTarget],
+    get: impl Fn(String) -> Option<String>,
+    lang: Lang,
+) -> (Vec<binhdang_store::TargetDecisionInput>, HashMap<i64, String>) {
+    let mut out = Vec::new();
+    let mut problems = HashMap::new();
+    for t in targets {
+        let Some(decision) = get(format!("td-{}", t.id)).as_deref().and_then(Decision::parse) else {
+            continue;
+        };
+        let (mut op, mut value) = (None, None);
+        if decision == Decision::Corrected {
+            op = get(format!("to-{}", t.id)).filter(|o| *o != t.proposed.op);
+            match get(format!("tv-{}", t.id)).map(|v| vn::parse_number(&v)) {
+                Some(Ok(d)) if d.normalize().to_string() != t.proposed.value => value = Some(d.normalize().to_string()),
+                Some(Ok(_)) | None => {}
+                Some(Err(e)) => {
+                    problems.insert(t.id, lang.pick(e.message_vi(), e.to_string()));
+                    continue;
+                }
+            }
+        }
+        let changes = op.is_some() || value.is_some();
+        out.push(binhdang_store::TargetDecisionInput {
+            target: t.id,
+            decision: if decision == Decision::Corrected && !changes {
+                Decision::Confirmed
+            } else {
+                decision
+            },
+            op,
+            value,
+        });
+    }
+    (out, problems)
+}
