@@ -139,7 +139,7 @@ pub fn read_for_import(
     let doc = crate::structure(&crate::read_bytes(bytes)?);
     Ok(ImportReading {
         proposals: proposals(&doc, indicators, elements),
-        rows: crate::annex::document_rows(&doc),
+        rows: crate::annex::annex_rows(&doc),
         targets: targets(&doc, indicators),
     })
 }

@@ -291,3 +291,30 @@ on_both_backends! {
         assert!(text.contains("target.set") && text.contains("ke-hoach.txt — "), "{trail}");
     }
 }
+
+on_both_backends! {
+    async fn tables_of_activities_and_budgets_go_into_their_registers_once_confirmed(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let report = "BÁO CÁO KẾT QUẢ\n\
+            STT\tHình thức hoạt động\tSố lượng\tNam\tNữ\n\
+            1\tTập huấn cho cán bộ cơ sở\t3\t120\t1.260\n\
+            \tTổng cộng\t3\t120\t1.260\n\
+            \n\
+            TT\tNguồn kinh phí\tDự toán (triệu đồng)\tThực hiện (triệu đồng)\n\
+            1\tNgân sách tỉnh\t150\t142,5\n";
+        let (s, batch) = upload(&app, &app.client, "unit=12&period=2024&file=bao-cao.txt", report.as_bytes().to_vec()).await;
+        assert_eq!(s, StatusCode::CREATED, "{batch}");
+        let rows = batch["rows"].as_array().unwrap();
+        let registers: Vec<&str> = rows.iter().map(|r| r["register"].as_str().unwrap()).collect();
+        assert_eq!(registers, ["activities", "budgets"], "{batch}");
+        let decided = json!({ "store": true, "rows": rows.iter().map(|r| json!({ "row": r["id"], "decision": "confirmed" })).collect::<Vec<_>>() });
+        let (s, body) = app.send(&app.client, Method::POST, &format!("/api/v1/imports/{}/decisions", batch["id"]), Some(&decided)).await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+        let (_, activities) = app.get("/api/v1/registers/activities?unit=12&period=2024").await;
+        let a = &activities["rows"][0];
+        assert_eq!((a["activity_type"].as_str(), a["participants_female"].as_i64(), a["participants_male"].as_i64()), (Some("tap-huan"), Some(1260), Some(120)), "{activities}");
+        let (_, budgets) = app.get("/api/v1/registers/budgets?unit=12&period=2024").await;
+        let b = &budgets["rows"][0];
+        assert_eq!((b["source"].as_str(), b["allocated"].as_str(), b["spent"].as_str()), (Some("tinh"), Some("150000000"), Some("142500000")), "{budgets}");
+    }
+}

@@ -3,18 +3,49 @@
 //! boxes as changed), drop — read back from the same form as the figures' proposals.
 
 use crate::lang::Lang;
+use binhdang_domain::register::RegisterKind;
 use binhdang_domain::vn;
 use binhdang_store::{Decision, ImportRow, RowDecisionInput};
 use std::collections::{BTreeMap, HashMap};
 
-/// The fields a documents row shows, in order, with their names.
-pub const FIELDS: [(&str, &str, &str); 5] = [
-    ("summary", "Trích yếu", "Summary"),
-    ("issuing_body", "Cơ quan ban hành", "Issued by"),
-    ("document_type", "Loại văn bản", "Type"),
-    ("number", "Số, ký hiệu", "Number"),
-    ("date", "Ngày ban hành", "Date"),
-];
+/// The fields a proposed row of a register shows, in order, with their names.
+fn fields_of(kind: RegisterKind) -> &'static [(&'static str, &'static str, &'static str)] {
+    match kind {
+        RegisterKind::Documents => &[
+            ("summary", "Trích yếu", "Summary"),
+            ("issuing_body", "Cơ quan ban hành", "Issued by"),
+            ("document_type", "Loại văn bản", "Type"),
+            ("number", "Số, ký hiệu", "Number"),
+            ("date", "Ngày ban hành", "Date"),
+        ],
+        RegisterKind::Activities => &[
+            ("activity_type", "Loại hoạt động", "Activity type"),
+            ("content", "Nội dung", "Content"),
+            ("count", "Số lượng", "How many"),
+            ("participants_male", "Nam tham gia", "Men taking part"),
+            ("participants_female", "Nữ tham gia", "Women taking part"),
+            ("participants_total", "Tổng số người", "People in all"),
+            ("date", "Ngày", "Date"),
+        ],
+        RegisterKind::Budgets => &[
+            ("source", "Nguồn kinh phí", "Source"),
+            ("content", "Nội dung", "Content"),
+            ("allocated", "Dự toán (đồng)", "Allocated (đồng)"),
+            ("spent", "Thực hiện (đồng)", "Spent (đồng)"),
+        ],
+        _ => &[],
+    }
+}
+
+/// What the register is called above its rows.
+pub fn register_name(kind: RegisterKind, lang: Lang) -> &'static str {
+    match kind {
+        RegisterKind::Documents => lang.pick("Sổ văn bản chỉ đạo", "Documents register"),
+        RegisterKind::Activities => lang.pick("Sổ hoạt động", "Activities register"),
+        RegisterKind::Budgets => lang.pick("Sổ kinh phí", "Budgets register"),
+        _ => kind.slug(),
+    }
+}
 
 pub struct AnnexField {
     pub name: &'static str,
@@ -24,6 +55,8 @@ pub struct AnnexField {
 
 pub struct AnnexRowView {
     pub id: i64,
+    /// The register the row is proposed for.
+    pub register: &'static str,
     pub line: i64,
     pub quote: String,
     pub order: String,
@@ -45,10 +78,11 @@ pub fn views(rows: &[ImportRow], problems: &HashMap<i64, String>, lang: Lang) ->
             let fields = r.effective();
             AnnexRowView {
                 id: r.id,
+                register: register_name(r.proposed.register, lang),
                 line: r.proposed.line,
                 quote: r.proposed.quote.clone(),
                 order: fields.get("order").cloned().unwrap_or_default(),
-                fields: FIELDS
+                fields: fields_of(r.proposed.register)
                     .iter()
                     .map(|(name, vi, en)| {
                         let value = fields.get(*name).cloned().unwrap_or_default();
@@ -83,11 +117,11 @@ pub fn decisions(
         let mut changed = BTreeMap::new();
         if decision == Decision::Corrected {
             let proposed = r.effective();
-            for (name, _, _) in FIELDS {
+            for (name, _, _) in fields_of(r.proposed.register) {
                 let Some(typed) = get(format!("rf-{}-{name}", r.id)) else {
                     continue;
                 };
-                let value = if name == "date" && !typed.is_empty() {
+                let value = if *name == "date" && !typed.is_empty() {
                     match vn::parse_date(&typed) {
                         Ok(d) => d.to_string(),
                         Err(e) => {
@@ -98,7 +132,7 @@ pub fn decisions(
                 } else {
                     typed
                 };
-                if proposed.get(name).map(String::as_str).unwrap_or("") != value {
+                if proposed.get(*name).map(String::as_str).unwrap_or("") != value {
                     changed.insert(name.to_string(), value);
                 }
             }
