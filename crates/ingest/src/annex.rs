@@ -76,13 +76,16 @@ type Columns = Vec<(usize, &'static str, String)>;
 /// A cell of the row being read, by field: its text with spaces tidied, none when empty.
 type Cell<'a> = dyn Fn(&str) -> Option<String> + 'a;
 
+/// Whether a row has a column for a field.
+type HasColumn<'a> = dyn Fn(&str) -> bool + 'a;
+
 /// The register rows of every table of `register`: a header row in which `field_of` finds
 /// the columns `is_header` asks for, then each row of the same table `fields` makes a row of.
 fn read_tables(
     doc: &SourceDocument,
     register: RegisterKind,
     field_of: fn(&str) -> Option<&'static str>,
-    is_header: fn(&dyn Fn(&str) -> bool) -> bool,
+    is_header: fn(&HasColumn<'_>) -> bool,
     fields: fn(&Cell<'_>, &Columns) -> Option<BTreeMap<String, String>>,
 ) -> Vec<AnnexRow> {
     let mut out = Vec::new();
