@@ -6,7 +6,7 @@
 use anyhow::{Context, anyhow};
 use binhdang_domain::exchange::{dhis2_period, to_adx, to_csv, to_dxf2};
 use binhdang_engine::exchange::{from_any, import, period_of, stored_values, value_set};
-use binhdang_store::{Store, Sums};
+use binhdang_store::Store;
 use clap::{Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -101,7 +101,7 @@ async fn export(store: &Store, org_unit: &str, period: &str, children: bool, for
         .iter()
         .map(|(u, v)| (u.clone(), v.element.clone(), v.disaggregation))
         .collect();
-    let small = binhdang_engine::disclosure::hidden_cells(store, Sums::All, &parsed, &cells)
+    let small = binhdang_engine::disclosure::hidden_cells(store, &parsed, &cells)
         .await?
         .iter()
         .filter(|h| h.is_some())

@@ -9,7 +9,7 @@ use binhdang_domain::disclosure::{self, Hidden, Table};
 use binhdang_domain::rollup::rolls_up;
 use binhdang_domain::{Disaggregation, Indicator, Period};
 use binhdang_store::{Actor, Assessment, AuditEntry, Figure, Store, StoreError, Sums};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Which cells of one indicator and period are hidden, by unit code, element and breakdown.
 #[derive(Debug, Clone, Default)]
@@ -62,13 +62,11 @@ pub async fn thresholds(store: &Store, indicator: &Indicator) -> Result<HashMap<
 }
 
 /// Decides the hidden cells of `indicator` for `period` over the whole unit tree standing at
-/// the period's end, from the sums (`sums`) the figures shown are made of.
-pub async fn protection(
-    store: &Store,
-    sums: Sums,
-    indicator: &Indicator,
-    period: &Period,
-) -> Result<Protection, StoreError> {
+/// the period's end. Viewers read figures from all entered data and everyone reads the
+/// approved ones on the open-data pages: the cells are decided over both sets of sums and a
+/// cell hidden in either is hidden in both, so that no one learns from one view a cell the
+/// other hides (each sum still keeps two or more hidden members: hiding more never undoes it).
+pub async fn protection(store: &Store, indicator: &Indicator, period: &Period) -> Result<Protection, StoreError> {
     let thresholds = thresholds(store, indicator).await?;
     if thresholds.is_empty() {
         return Ok(Protection::default());
@@ -82,30 +80,48 @@ pub async fn protection(
         .filter(|e| e.indicator.as_deref() == Some(indicator.code.as_str()) && rolls_up(e))
         .map(|e| e.code)
         .collect();
-    let cells = store.disclosure_cells(sums, period, &elements).await?;
+    let mut hidden: HashMap<(String, String, Disaggregation), Hidden> = HashMap::new();
+    for sums in [Sums::All, Sums::Approved] {
+        let cells = store.disclosure_cells(sums, period, &elements).await?;
+        for (key, why) in decide(&cells, &thresholds) {
+            let entry = hidden.entry(key).or_insert(why);
+            if why == Hidden::Small {
+                *entry = Hidden::Small;
+            }
+        }
+    }
+    Ok(Protection { hidden, thresholds })
+}
+
+/// The hidden cells of one set of sums. The sums are added in a fixed order (units, elements
+/// and breakdowns sorted), so that the same cells always give the same decision.
+fn decide(
+    cells: &[binhdang_store::DisclosureCell],
+    thresholds: &HashMap<String, u32>,
+) -> Vec<((String, String, Disaggregation), Hidden)> {
     let mut table = Table::default();
-    let mut index: HashMap<(i64, &str, Disaggregation), usize> = HashMap::new();
-    for c in &cells {
+    let mut index: BTreeMap<(i64, &str, &str), usize> = BTreeMap::new();
+    for c in cells {
         let i = table.cell(c.value, thresholds.get(&c.element).copied());
-        index.insert((c.unit_id, c.element.as_str(), c.disaggregation), i);
+        index.insert((c.unit_id, c.element.as_str(), c.disaggregation.as_str()), i);
     }
     // A unit's total is the sum of its breakdown; a unit's cell the sum of its children's.
-    let mut breakdowns: HashMap<(i64, &str), Vec<usize>> = HashMap::new();
-    let mut children: HashMap<(i64, &str, Disaggregation), Vec<usize>> = HashMap::new();
-    for c in &cells {
-        let i = index[&(c.unit_id, c.element.as_str(), c.disaggregation)];
+    let mut breakdowns: BTreeMap<(i64, &str), Vec<usize>> = BTreeMap::new();
+    let mut children: BTreeMap<(i64, &str, &str), Vec<usize>> = BTreeMap::new();
+    for c in cells {
+        let i = index[&(c.unit_id, c.element.as_str(), c.disaggregation.as_str())];
         if c.disaggregation != Disaggregation::Total {
             breakdowns.entry((c.unit_id, c.element.as_str())).or_default().push(i);
         }
         if let Some(parent) = c.parent_id {
             children
-                .entry((parent, c.element.as_str(), c.disaggregation))
+                .entry((parent, c.element.as_str(), c.disaggregation.as_str()))
                 .or_default()
                 .push(i);
         }
     }
     for ((unit, element), parts) in breakdowns {
-        if let Some(total) = index.get(&(unit, element, Disaggregation::Total)) {
+        if let Some(total) = index.get(&(unit, element, Disaggregation::Total.as_str())) {
             table.sum(*total, parts);
         }
     }
@@ -115,20 +131,19 @@ pub async fn protection(
         }
     }
     let decided = table.suppress();
-    let hidden = cells
+    cells
         .iter()
         .filter_map(|c| {
-            let i = index[&(c.unit_id, c.element.as_str(), c.disaggregation)];
+            let i = index[&(c.unit_id, c.element.as_str(), c.disaggregation.as_str())];
             decided[i].map(|h| ((c.unit_code.clone(), c.element.clone(), c.disaggregation), h))
         })
-        .collect();
-    Ok(Protection { hidden, thresholds })
+        .collect()
 }
 
 /// Takes hidden cells out of figures for a reader who is not entitled to detail; the figures
 /// may be of several indicators and periods. A figure made of several periods (a phase, a
 /// year from its halves) loses what any of them hides. Returns whether anything was taken out.
-pub async fn protect_figures(store: &Store, sums: Sums, figures: &mut [Figure]) -> Result<bool, StoreError> {
+pub async fn protect_figures(store: &Store, figures: &mut [Figure]) -> Result<bool, StoreError> {
     let indicators = store.indicators().await?;
     let mut decided: HashMap<(String, String), Protection> = HashMap::new();
     let mut any = false;
@@ -142,7 +157,7 @@ pub async fn protect_figures(store: &Store, sums: Sums, figures: &mut [Figure]) 
             if !decided.contains_key(&key) {
                 let found = indicators.iter().find(|i| i.code == figure.indicator);
                 let protection = match (found, key.1.parse::<Period>()) {
-                    (Some(indicator), Ok(period)) => protection(store, sums, indicator, &period).await?,
+                    (Some(indicator), Ok(period)) => protection(store, indicator, &period).await?,
                     _ => Protection::default(),
                 };
                 decided.insert(key.clone(), protection);
@@ -156,9 +171,9 @@ pub async fn protect_figures(store: &Store, sums: Sums, figures: &mut [Figure]) 
 
 /// [`protect_figures`] for figures some of which are missing (a year or a unit without data),
 /// in place: one decision over all of them, as a page showing them together needs.
-pub async fn protect_present(store: &Store, sums: Sums, slots: Vec<&mut Option<Figure>>) -> Result<bool, StoreError> {
+pub async fn protect_present(store: &Store, slots: Vec<&mut Option<Figure>>) -> Result<bool, StoreError> {
     let mut figures: Vec<Figure> = slots.iter().filter_map(|f| (**f).clone()).collect();
-    let any = protect_figures(store, sums, &mut figures).await?;
+    let any = protect_figures(store, &mut figures).await?;
     let mut protected = figures.into_iter();
     for slot in slots.into_iter().filter(|f| f.is_some()) {
         *slot = protected.next();
@@ -168,9 +183,9 @@ pub async fn protect_present(store: &Store, sums: Sums, slots: Vec<&mut Option<F
 
 /// [`protect_figures`] for an assessment table: a withheld value is assessed as no data, since
 /// "met" or "not met" against a target would tell where it lies.
-pub async fn protect_assessment(store: &Store, sums: Sums, rows: &mut [Assessment]) -> Result<bool, StoreError> {
+pub async fn protect_assessment(store: &Store, rows: &mut [Assessment]) -> Result<bool, StoreError> {
     let mut figures: Vec<Figure> = rows.iter().map(|r| r.figure.clone()).collect();
-    let any = protect_figures(store, sums, &mut figures).await?;
+    let any = protect_figures(store, &mut figures).await?;
     for (row, figure) in rows.iter_mut().zip(figures) {
         if figure.value.is_none() && row.figure.value.is_some() {
             row.status = Status::NoData;
@@ -189,7 +204,6 @@ pub async fn protect_assessment(store: &Store, sums: Sums, rows: &mut [Assessmen
 /// values that leave as they were entered (a data value set, a download).
 pub async fn hidden_cells(
     store: &Store,
-    sums: Sums,
     period: &Period,
     cells: &[(String, String, Disaggregation)],
 ) -> Result<Vec<Option<Hidden>>, StoreError> {
@@ -200,7 +214,7 @@ pub async fn hidden_cells(
         let code = crate::scope::indicator_of(element).to_string();
         if !decided.contains_key(&code) {
             let protection = match indicators.iter().find(|i| i.code == code) {
-                Some(indicator) => protection(store, sums, indicator, period).await?,
+                Some(indicator) => protection(store, indicator, period).await?,
                 None => Protection::default(),
             };
             decided.insert(code.clone(), protection);

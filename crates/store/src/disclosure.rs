@@ -22,7 +22,8 @@ pub struct DisclosureCell {
 
 impl Store {
     /// The sums of `elements` for `period` at every unit standing on the period's last day
-    /// (the tree the figures of that period are shown in).
+    /// (the tree the figures of that period are shown in), in a fixed order: the same sums
+    /// always give the same decision.
     pub async fn disclosure_cells(
         &self,
         sums: Sums,
@@ -40,7 +41,8 @@ impl Store {
             "SELECT a.unit_id, u.code, u.parent_id, a.element_code, a.disaggregation, a.value
              FROM {} a JOIN units u ON u.id = a.unit_id
              WHERE a.period = $1 AND (u.valid_from IS NULL OR u.valid_from <= $2)
-               AND (u.valid_to IS NULL OR u.valid_to >= $2) AND a.element_code IN ({list})",
+               AND (u.valid_to IS NULL OR u.valid_to >= $2) AND a.element_code IN ({list})
+             ORDER BY a.unit_id, a.element_code, a.disaggregation",
             sums.table()
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))

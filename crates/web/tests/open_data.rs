@@ -105,11 +105,15 @@ on_both_backends! {
         let (_, communes) = app.get("/api/v1/units?date=2024-12-31&parent=109").await;
         let codes: Vec<String> =
             communes["units"].as_array().unwrap().iter().map(|u| u["code"].as_str().unwrap().to_string()).collect();
-        let (small, big, other, unapproved) = (&codes[0], &codes[1], &codes[2], &codes[3]);
+        let (small, big, other, unapproved) = (&codes[0], &codes[1], &codes[2], &codes[4]);
+        // A commune not approved yet with a count just above the threshold: among all entered
+        // data it is the one hidden beside the small one, among approved data another is.
+        let pending = &codes[3];
         for (unit, values) in [
             (small, by_sex(2, 2, 0, 0)),
             (big, by_sex(20, 25, 10, 15)),
             (other, by_sex(6, 8, 3, 4)),
+            (pending, by_sex(6, 8, 0, 0)),
             (unapproved, by_sex(70, 80, 0, 0)),
         ] {
             assert_eq!(app.put_status(&format!("/api/v1/values?unit={unit}&period=2024"), values).await, StatusCode::OK);
@@ -186,6 +190,21 @@ on_both_backends! {
             district.is_none() || others.iter().any(Option::is_none),
             "the district's {district:?} minus {others:?} would give the small commune's count"
         );
+        // Nor does reading both views — the viewer's (all entered data, with the unapproved
+        // commune) and the public's (approved data) — give it: what one shows of a commune the
+        // other does not hide.
+        let public_numerator = |code: &str| -> Option<String> {
+            let row = row_of(code);
+            let cells: Vec<&str> = row.split("<td>").skip(1).map(|c| c.split('<').next().unwrap_or("")).collect();
+            cells.get(1).filter(|n| n.chars().all(|c| c.is_ascii_digit() || c == '.') && !n.is_empty()).map(|n| n.replace('.', ""))
+        };
+        // The public alone: the district's 41 approved, less what its page shows of the others.
+        let shown = [public_numerator(big), public_numerator(other)];
+        assert!(shown.iter().any(Option::is_none), "the district's 41 minus {shown:?} would give the small count");
+        for code in [big, other] {
+            let api = numerator(&read(&viewer, code).await);
+            assert_eq!(api.is_some(), public_numerator(code).is_some(), "commune {code}: one view shows what the other hides");
+        }
         let (s, set) = app.send(&viewer, Method::GET, "/api/v1/dataValueSets?orgUnit=109&period=2024&children=true", None).await;
         assert_eq!(s, StatusCode::OK);
         let rows = set["dataValues"].as_array().unwrap();

@@ -21,7 +21,6 @@ use binhdang_domain::exchange::{
 };
 use binhdang_engine::disclosure::{audit_unsuppressed, hidden_cells};
 use binhdang_engine::exchange::{ImportSummary, period_of};
-use binhdang_store::Sums;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -192,7 +191,7 @@ async fn withhold_small_cells(
         .iter()
         .map(|(u, v)| (u.clone(), v.element.clone(), v.disaggregation))
         .collect();
-    let hidden = hidden_cells(&state.store, Sums::All, period, &cells).await?;
+    let hidden = hidden_cells(&state.store, period, &cells).await?;
     let small = hidden.iter().filter(|h| h.is_some()).count();
     if small == 0 {
         return Ok(values);

@@ -16,7 +16,6 @@ use binhdang_domain::Period;
 use binhdang_domain::access::Action;
 use binhdang_domain::disclosure::sees_small_counts;
 use binhdang_engine::disclosure::{audit_unsuppressed, hidden_cells};
-use binhdang_store::Sums;
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -82,7 +81,7 @@ pub async fn export(
             .iter()
             .map(|(u, v)| (u.clone(), v.element.clone(), v.disaggregation))
             .collect();
-        let hidden = hidden_cells(&state.store, Sums::All, period, &cells).await?;
+        let hidden = hidden_cells(&state.store, period, &cells).await?;
         small_cells += hidden.iter().filter(|h| h.is_some()).count();
         let mut names: HashMap<String, (String, String)> = state
             .store

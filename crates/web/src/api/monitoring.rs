@@ -50,7 +50,7 @@ pub async fn aggregates(
     }
     let mut figures = state.store.figures_over(sums, &unit, &window, &only).await?;
     if !sees_small_counts(Some(caller.user.role)) {
-        protect_figures(&state.store, sums, &mut figures).await?;
+        protect_figures(&state.store, &mut figures).await?;
     }
     let mapping = state.store.mapping_used_until(&unit, window.end()).await?;
     Ok(Json(json!({
@@ -70,7 +70,7 @@ pub async fn assessment(
     let sums = sums(given(&q.data))?;
     let mut rows = state.store.assessment_over(sums, &unit, &window).await?;
     if !sees_small_counts(Some(caller.user.role)) {
-        protect_assessment(&state.store, sums, &mut rows).await?;
+        protect_assessment(&state.store, &mut rows).await?;
     }
     let mapping = state.store.mapping_used_until(&unit, window.end()).await?;
     let summary = summarise(&rows);

@@ -147,7 +147,7 @@ async fn refuse_small_counts_to_viewers(
     for child in state.store.reporting_children(unit, window).await? {
         figures.extend(state.store.figures_over(sums, &child, &window, &[]).await?);
     }
-    if binhdang_engine::disclosure::protect_figures(&state.store, sums, &mut figures).await? {
+    if binhdang_engine::disclosure::protect_figures(&state.store, &mut figures).await? {
         return Err(ApiError::Forbidden {
             code: "small_counts",
             message_en: format!(

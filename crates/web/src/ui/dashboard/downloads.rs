@@ -254,7 +254,7 @@ async fn audit_small_cells(state: &AppState, session: &Session, data: &Data) -> 
         .chain(data.children.iter().map(|(_, f)| f))
         .filter_map(Clone::clone)
         .collect();
-    if !binhdang_engine::disclosure::protect_figures(&state.store, data.sums, &mut figures).await? {
+    if !binhdang_engine::disclosure::protect_figures(&state.store, &mut figures).await? {
         return Ok(());
     }
     let small: usize = figures.iter().map(|f| f.withheld.len()).sum();

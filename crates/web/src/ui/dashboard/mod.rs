@@ -239,14 +239,14 @@ async fn load(state: &AppState, session: &Session, q: &HashMap<String, String>) 
     let indicators = store.indicators().await?;
     let mut assessment = store.assessment_over(sums, &unit, &window).await?;
     if !sees_small_counts(Some(user.role)) {
-        binhdang_engine::disclosure::protect_assessment(store, sums, &mut assessment).await?;
+        binhdang_engine::disclosure::protect_assessment(store, &mut assessment).await?;
     }
     let previous = window.period().map(|p| reporting::previous_report(&programmes, &p));
     let mut previous_figures = HashMap::new();
     if let Some(previous) = &previous {
         let mut figures = store.figures_of(sums, &unit, previous, &[]).await?;
         if !sees_small_counts(Some(user.role)) {
-            protect_figures(store, sums, &mut figures).await?;
+            protect_figures(store, &mut figures).await?;
         }
         for f in figures {
             previous_figures.insert(f.indicator.clone(), f.value);
@@ -294,7 +294,7 @@ async fn load(state: &AppState, session: &Session, q: &HashMap<String, String>) 
             .map(|(_, f)| f)
             .chain(children.iter_mut().map(|(_, f)| f))
             .collect();
-        binhdang_engine::disclosure::protect_present(store, sums, slots).await?;
+        binhdang_engine::disclosure::protect_present(store, slots).await?;
     }
     // Highest value first (lowest first where lower is better); units without a value last.
     children.sort_by(|(_, a), (_, b)| {

@@ -198,7 +198,7 @@ async fn latest(store: &Store, indicator: &Indicator) -> Result<Option<(i32, Fig
         let mut figures = store
             .figures_over(Sums::Approved, &country, &year_window(year), &only)
             .await?;
-        binhdang_engine::disclosure::protect_figures(store, Sums::Approved, &mut figures).await?;
+        binhdang_engine::disclosure::protect_figures(store, &mut figures).await?;
         if let Some(f) = figures.into_iter().find(|f| f.value.is_some()) {
             return Ok(Some((year, f)));
         }
@@ -278,7 +278,7 @@ async fn series(store: &Store, indicator: &Indicator, code: &str) -> Result<Opti
         .map(|(_, f)| f)
         .chain(children.iter_mut().map(|(_, f)| f))
         .collect();
-    protect_present(store, Sums::Approved, slots).await?;
+    protect_present(store, slots).await?;
     Ok(Some(Series {
         years: by_year,
         drill: Drill {
