@@ -103,6 +103,9 @@ on_both_backends! {
         let annex_row = |order: &str| batch["rows"].as_array().unwrap().iter().find(|r| r["fields"]["order"] == order).unwrap()["id"].as_i64().unwrap();
         let (first, second) = (annex_row("1"), annex_row("2"));
         assert!(b.contains(&format!("name=\"rf-{second}-date\" type=\"text\" value=\"08/02/2021\"")), "{b}");
+        // Each row and each figure has its decision, undecided at first.
+        assert!(b.contains(&format!("name=\"rd-{first}\" value=\"pending\" checked")), "{b}");
+        assert!(b.contains(&format!("name=\"d-{num}\" value=\"confirmed\">")), "{b}");
         let csrf = batch_page.csrf();
         let decide = |value: &'static str| {
             vec![
