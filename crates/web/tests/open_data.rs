@@ -205,6 +205,13 @@ on_both_backends! {
             let api = numerator(&read(&viewer, code).await);
             assert_eq!(api.is_some(), public_numerator(code).is_some(), "commune {code}: one view shows what the other hides");
         }
+        // The viewer's dashboard marks the withheld numbers instead of showing them.
+        let mut browser = support::visitor::Visitor::new(&app);
+        browser.sign_in("national-viewer", binhdang_store::testing::TEST_PASSWORD).await;
+        let dashboard = browser.get("/bang-dieu-khien?unit=109&period=2024&indicator=3.2a").await;
+        assert_eq!(dashboard.status, StatusCode::OK);
+        let small_row = dashboard.body.split("<tr").find(|r| r.contains(&name_of(small))).unwrap_or("").to_string();
+        assert!(small_row.contains("&#60; 5") && !small_row.contains(">2<"), "{small_row}");
         let (s, set) = app.send(&viewer, Method::GET, "/api/v1/dataValueSets?orgUnit=109&period=2024&children=true", None).await;
         assert_eq!(s, StatusCode::OK);
         let rows = set["dataValues"].as_array().unwrap();

@@ -5,8 +5,9 @@ use crate::lang::Lang;
 use binhdang_domain::assessment::Status;
 use binhdang_domain::calendar::Timeliness;
 use binhdang_domain::catalogue::{Direction, Indicator, MeasureKind, Target};
+use binhdang_domain::disclosure::{DEFAULT_THRESHOLD, FigurePart};
 use binhdang_domain::workflow::State;
-use binhdang_domain::{Period, vn};
+use binhdang_domain::{Disaggregation, Period, vn};
 use rust_decimal::Decimal;
 
 pub const NONE: &str = "–";
@@ -173,4 +174,23 @@ pub fn trend(delta: Decimal, direction: Direction, lang: Lang) -> (&'static str,
             "trend-worse"
         },
     )
+}
+
+/// A number of a figure, or why it is not shown: "< 5" for a small count, "x" for one hidden
+/// with it (small-cell protection), "–" for none.
+pub fn figure_part(indicator: &Indicator, f: &binhdang_store::Figure, part: FigurePart, d: Disaggregation) -> String {
+    if let Some(w) = f.withheld.iter().find(|w| w.part == part && w.breakdown == d) {
+        return w.why.mark(DEFAULT_THRESHOLD);
+    }
+    let pick = |n: Option<Decimal>, den: Option<Decimal>, v: Option<Decimal>| match part {
+        FigurePart::Numerator => n.map(number).unwrap_or_else(|| NONE.into()),
+        FigurePart::Denominator => den.map(number).unwrap_or_else(|| NONE.into()),
+        FigurePart::Value => value(indicator, v),
+    };
+    match (d, &f.by_sex) {
+        (Disaggregation::Total, _) => pick(f.numerator, f.denominator, f.value),
+        (Disaggregation::Female, Some(s)) => pick(s.female.numerator, s.female.denominator, s.female.value),
+        (Disaggregation::Male, Some(s)) => pick(s.male.numerator, s.male.denominator, s.male.value),
+        _ => NONE.into(),
+    }
 }

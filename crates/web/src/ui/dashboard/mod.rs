@@ -34,7 +34,7 @@ use binhdang_domain::PeriodType;
 use binhdang_domain::Window;
 use binhdang_domain::access::Action;
 use binhdang_domain::catalogue::Direction;
-use binhdang_domain::disclosure::sees_small_counts;
+use binhdang_domain::disclosure::{FigurePart, sees_small_counts};
 use binhdang_engine::disclosure::protect_figures;
 use binhdang_store::Figure;
 use binhdang_store::Sums;
@@ -357,8 +357,12 @@ fn short_label(p: &Period, lang: Lang) -> String {
     }
 }
 
-fn number_or_dash(d: Option<Decimal>) -> String {
-    d.map(format::number).unwrap_or_else(|| format::NONE.into())
+/// A figure's number for the tables, with what small-cell protection withheld marked.
+fn part_or_dash(indicator: &Indicator, f: Option<&Figure>, part: FigurePart) -> String {
+    match f {
+        Some(f) => format::figure_part(indicator, f, part, binhdang_domain::Disaggregation::Total),
+        None => format::NONE.into(),
+    }
 }
 
 /// `GET /bang-dieu-khien?unit=&period=&indicator=`
@@ -550,9 +554,9 @@ fn series_rows(series: &[(Period, Option<Figure>)], indicator: &Indicator, lang:
         .iter()
         .map(|(p, f)| SeriesRow {
             period: format::period(p, lang),
-            value: format::value(indicator, f.as_ref().and_then(|f| f.value)),
-            numerator: number_or_dash(f.as_ref().and_then(|f| f.numerator)),
-            denominator: number_or_dash(f.as_ref().and_then(|f| f.denominator)),
+            value: part_or_dash(indicator, f.as_ref(), FigurePart::Value),
+            numerator: part_or_dash(indicator, f.as_ref(), FigurePart::Numerator),
+            denominator: part_or_dash(indicator, f.as_ref(), FigurePart::Denominator),
         })
         .collect()
 }
@@ -572,9 +576,9 @@ fn child_rows(
                 "/bang-dieu-khien?unit={}&period={window}{data_q}&indicator={}",
                 u.code, indicator.code
             ),
-            value: format::value(indicator, f.as_ref().and_then(|f| f.value)),
-            numerator: number_or_dash(f.as_ref().and_then(|f| f.numerator)),
-            denominator: number_or_dash(f.as_ref().and_then(|f| f.denominator)),
+            value: part_or_dash(indicator, f.as_ref(), FigurePart::Value),
+            numerator: part_or_dash(indicator, f.as_ref(), FigurePart::Numerator),
+            denominator: part_or_dash(indicator, f.as_ref(), FigurePart::Denominator),
         })
         .collect()
 }

@@ -14,7 +14,6 @@ use binhdang_domain::disclosure::{DEFAULT_THRESHOLD, FigurePart};
 use binhdang_domain::{Disaggregation, Period, UnitCode, Window};
 use binhdang_engine::disclosure::protect_present;
 use binhdang_store::{Figure, Store, Sums, UnitSummary};
-use rust_decimal::Decimal;
 use serde_json::json;
 
 /// The first year of the Strategy 2021–2030.
@@ -289,24 +288,6 @@ async fn series(store: &Store, indicator: &Indicator, code: &str) -> Result<Opti
     }))
 }
 
-/// A number of a figure, or why it is not shown.
-fn cell(indicator: &Indicator, f: &Figure, part: FigurePart, d: Disaggregation) -> String {
-    if let Some(w) = f.withheld.iter().find(|w| w.part == part && w.breakdown == d) {
-        return w.why.mark(DEFAULT_THRESHOLD);
-    }
-    let pick = |n: Option<Decimal>, den: Option<Decimal>, v: Option<Decimal>| match part {
-        FigurePart::Numerator => n.map(format::number).unwrap_or_else(|| format::NONE.into()),
-        FigurePart::Denominator => den.map(format::number).unwrap_or_else(|| format::NONE.into()),
-        FigurePart::Value => format::value(indicator, v),
-    };
-    match (d, &f.by_sex) {
-        (Disaggregation::Total, _) => pick(f.numerator, f.denominator, f.value),
-        (Disaggregation::Female, Some(s)) => pick(s.female.numerator, s.female.denominator, s.female.value),
-        (Disaggregation::Male, Some(s)) => pick(s.male.numerator, s.male.denominator, s.male.value),
-        _ => format::NONE.into(),
-    }
-}
-
 fn row(indicator: &Indicator, label: String, href: Option<String>, f: Option<&Figure>) -> Row {
     let none = || format::NONE.to_string();
     match f {
@@ -322,11 +303,11 @@ fn row(indicator: &Indicator, label: String, href: Option<String>, f: Option<&Fi
         Some(f) => Row {
             label,
             href,
-            value: cell(indicator, f, FigurePart::Value, Disaggregation::Total),
-            numerator: cell(indicator, f, FigurePart::Numerator, Disaggregation::Total),
-            denominator: cell(indicator, f, FigurePart::Denominator, Disaggregation::Total),
-            female: cell(indicator, f, FigurePart::Value, Disaggregation::Female),
-            male: cell(indicator, f, FigurePart::Value, Disaggregation::Male),
+            value: format::figure_part(indicator, f, FigurePart::Value, Disaggregation::Total),
+            numerator: format::figure_part(indicator, f, FigurePart::Numerator, Disaggregation::Total),
+            denominator: format::figure_part(indicator, f, FigurePart::Denominator, Disaggregation::Total),
+            female: format::figure_part(indicator, f, FigurePart::Value, Disaggregation::Female),
+            male: format::figure_part(indicator, f, FigurePart::Value, Disaggregation::Male),
         },
     }
 }
