@@ -249,6 +249,11 @@ on_both_backends! {
         };
         assert_eq!(report(&viewer, "109".into()).await, StatusCode::FORBIDDEN, "its communes' small counts are printed");
         assert_eq!(report(&app.client, "109".into()).await, StatusCode::OK);
+        let (_, trail) = app.get("/api/v1/audit?unit=109&period=2024").await;
+        assert!(
+            trail["records"].as_array().unwrap().iter().any(|r| r["action"] == "download_unsuppressed" && r["subject"] == "report"),
+            "an entitled download of the document is audited: {trail}"
+        );
         let (_, assessment) = app.send(&viewer, Method::GET, &format!("/api/v1/assessment?unit={small}&period=2024"), None).await;
         let row = assessment["indicators"].as_array().unwrap().iter().find(|r| r["indicator"] == "3.2a").unwrap();
         assert_eq!((row["figure"]["value"].clone(), row["status"].as_str()), (Value::Null, Some("no_data")), "{row}");

@@ -132,37 +132,49 @@ pub struct Asked<'a> {
 
 /// Official documents print a unit's counts and its units' as they are: someone not entitled to
 /// detail may download one only where small-cell protection would withhold nothing in it (the
-/// unit's figures and those of the units below it); else the open-data pages are the way.
-async fn refuse_small_counts_to_viewers(
+/// unit's figures and those of the units below it), else the open-data pages are the way; an
+/// entitled download of one that holds such counts is written in the audit log.
+async fn small_counts_in_document(
     state: &AppState,
     caller: &Caller,
     unit: &binhdang_store::UnitSummary,
     window: binhdang_domain::Window,
 ) -> Result<(), ApiError> {
-    if binhdang_domain::disclosure::sees_small_counts(Some(caller.user.role)) {
-        return Ok(());
-    }
     let sums = binhdang_store::Sums::All;
     let mut figures = state.store.figures_over(sums, unit, &window, &[]).await?;
     for child in state.store.reporting_children(unit, window).await? {
         figures.extend(state.store.figures_over(sums, &child, &window, &[]).await?);
     }
-    if binhdang_engine::disclosure::protect_figures(&state.store, &mut figures).await? {
-        return Err(ApiError::Forbidden {
-            code: "small_counts",
-            message_en: format!(
-                "the documents of {} print counts small enough to identify people: viewers read the published \
-                 figures at /du-lieu-mo instead",
-                unit.full_name
-            ),
-            message_vi: format!(
-                "Văn bản của {} có những số nhỏ có thể nhận ra người được đếm: người xem đọc số liệu đã công bố tại \
-                 /du-lieu-mo",
-                unit.full_name
-            ),
-        });
+    if !binhdang_engine::disclosure::protect_figures(&state.store, &mut figures).await? {
+        return Ok(());
     }
-    Ok(())
+    if binhdang_domain::disclosure::sees_small_counts(Some(caller.user.role)) {
+        let withheld = figures.iter().map(|f| f.withheld.len()).sum();
+        let period = window.to_string();
+        binhdang_engine::disclosure::audit_unsuppressed(
+            &state.store,
+            &caller.actor(),
+            unit.id,
+            &period,
+            "report",
+            withheld,
+        )
+        .await?;
+        return Ok(());
+    }
+    Err(ApiError::Forbidden {
+        code: "small_counts",
+        message_en: format!(
+            "the documents of {} print counts small enough to identify people: viewers read the published \
+             figures at /du-lieu-mo instead",
+            unit.full_name
+        ),
+        message_vi: format!(
+            "Văn bản của {} có những số nhỏ có thể nhận ra người được đếm: người xem đọc số liệu đã công bố tại \
+             /du-lieu-mo",
+            unit.full_name
+        ),
+    })
 }
 
 /// A unit's document as a download, once the caller may read the unit: what both the API and
@@ -181,7 +193,7 @@ pub async fn document(
         date,
     } = *asked;
     authorize(state, caller, unit, Action::Read).await?;
-    refuse_small_counts_to_viewers(state, caller, unit, window).await?;
+    small_counts_in_document(state, caller, unit, window).await?;
     let dir = binhdang_reports::template::configured_dir();
     let (template, source) = Template::find(dir.as_deref(), &unit.code).map_err(ReportError::from)?;
     if matches!(source, binhdang_reports::template::TemplateSource::Default(_)) {
