@@ -507,7 +507,7 @@ pub fn targets(doc: &SourceDocument, indicators: &[Indicator]) -> Vec<TargetProp
             .into_iter()
             .find(|y| clause.contains(&y.to_string()))
             .or_else(|| [2030, 2025].into_iter().find(|y| sentence.contains(&y.to_string())));
-        let (Some(year), Some(value)) = (year, fig.value) else {
+        let Some(year) = year else {
             continue;
         };
         let Some(indicator) = contexts(doc, seg, item).into_iter().find_map(|(text, _, _)| {
@@ -517,14 +517,10 @@ pub fn targets(doc: &SourceDocument, indicators: &[Indicator]) -> Vec<TargetProp
         }) else {
             continue;
         };
-        let fits = matches!(
-            (fig.kind, indicator.measure),
-            (FigureKind::Percent, MeasureKind::Percent)
-                | (FigureKind::SexRatio, MeasureKind::Per100)
-                | (FigureKind::Rate, MeasureKind::Per1000 | MeasureKind::Per100000)
-                | (FigureKind::Times, MeasureKind::Ratio)
-        );
-        if !fits || out.iter().any(|t| t.indicator == indicator.code && t.year == year) {
+        let Some(value) = fig.value_in_measure(indicator) else {
+            continue;
+        };
+        if out.iter().any(|t| t.indicator == indicator.code && t.year == year) {
             continue;
         }
         let qualifier = fig.qualifier.as_deref().map(fold).unwrap_or_default();

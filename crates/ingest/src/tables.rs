@@ -11,8 +11,8 @@ use crate::figures::{FigureKind, LabelledValue, Position, StatedFigure, quote_wi
 use crate::indicators::{contains_words, identify};
 use crate::normalize::fold;
 use crate::tokens::{TokKind, tokenize};
+use binhdang_domain::Indicator;
 use binhdang_domain::vn::format_number;
-use binhdang_domain::{Indicator, MeasureKind};
 use rust_decimal::Decimal;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -734,16 +734,7 @@ fn single_result(ind: &Indicator, cell: &str) -> Option<(Decimal, String)> {
         .filter(|it| it.fig.qualifier.is_none())
         .filter_map(|it| {
             let f = &it.fig;
-            let v = match (ind.measure, f.kind) {
-                (MeasureKind::Percent, FigureKind::Percent) => f.value,
-                (MeasureKind::Percent, FigureKind::Fraction) => f.stated_percent.or(f.value),
-                (MeasureKind::Ratio, FigureKind::Times) => f.value,
-                (MeasureKind::Per100, FigureKind::SexRatio) => f.value,
-                (MeasureKind::Per1000 | MeasureKind::Per100000, FigureKind::Rate) => {
-                    (f.per == Some(ind.factor)).then_some(f.value).flatten()
-                }
-                _ => None,
-            }?;
+            let v = f.value_in_measure(ind)?;
             Some((v, f.text.clone()))
         })
         .collect();

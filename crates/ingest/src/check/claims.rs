@@ -4,7 +4,7 @@
 
 use super::{CheckFinding, CheckFindingKind, Severity};
 use crate::document::SourceDocument;
-use crate::figures::{FigureKind, Item, Position, Segment, quote_window};
+use crate::figures::{Item, Position, Segment, quote_window};
 use crate::indicators::{contains_words, identify};
 use crate::normalize::fold;
 use binhdang_domain::vn::format_number;
@@ -110,16 +110,7 @@ fn result_value(ind: &Indicator, cands: &[&Item]) -> Option<(Decimal, String)> {
         .filter(|it| it.fig.qualifier.is_none())
         .filter_map(|it| {
             let f = &it.fig;
-            let v = match (ind.measure, f.kind) {
-                (MeasureKind::Percent, FigureKind::Percent) => f.value,
-                (MeasureKind::Percent, FigureKind::Fraction) => f.stated_percent.or(f.value),
-                (MeasureKind::Ratio, FigureKind::Times) => f.value,
-                (MeasureKind::Per100, FigureKind::SexRatio) => f.value,
-                (MeasureKind::Per1000 | MeasureKind::Per100000, FigureKind::Rate) => {
-                    (f.per == Some(ind.factor)).then_some(f.value).flatten()
-                }
-                _ => None,
-            }?;
+            let v = f.value_in_measure(ind)?;
             Some((v, f.text.clone()))
         })
         .collect();

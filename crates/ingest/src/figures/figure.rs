@@ -86,6 +86,25 @@ pub struct StatedFigure {
     pub position: Position,
 }
 
+impl StatedFigure {
+    /// The figure's value in an indicator's measure, where its kind fits the measure: a
+    /// percentage (or a fraction's stated percentage) for a percentage, `1,7 lần` for a ratio,
+    /// boys per 100 girls for a per-100 measure, a rate per the indicator's own factor.
+    pub fn value_in_measure(&self, ind: &binhdang_domain::Indicator) -> Option<Decimal> {
+        use binhdang_domain::MeasureKind;
+        match (ind.measure, self.kind) {
+            (MeasureKind::Percent, FigureKind::Percent) => self.value,
+            (MeasureKind::Percent, FigureKind::Fraction) => self.stated_percent.or(self.value),
+            (MeasureKind::Ratio, FigureKind::Times) => self.value,
+            (MeasureKind::Per100, FigureKind::SexRatio) => self.value,
+            (MeasureKind::Per1000 | MeasureKind::Per100000, FigureKind::Rate) => {
+                (self.per == Some(ind.factor)).then_some(self.value).flatten()
+            }
+            _ => None,
+        }
+    }
+}
+
 mod opt_decimal {
     use rust_decimal::Decimal;
     use serde::Serializer;
