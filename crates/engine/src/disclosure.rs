@@ -7,7 +7,7 @@
 use binhdang_domain::assessment::{Progress, Status};
 use binhdang_domain::disclosure::{self, Hidden, Table};
 use binhdang_domain::rollup::rolls_up;
-use binhdang_domain::{Disaggregation, Indicator, Period};
+use binhdang_domain::{DataElement, Disaggregation, Indicator, Period};
 use binhdang_store::{Actor, Assessment, AuditEntry, Figure, Store, StoreError, Sums};
 use std::collections::{BTreeMap, HashMap};
 
@@ -45,11 +45,28 @@ impl Protection {
 
 /// The thresholds in force: an administrator's where set (0: none), else the default rule.
 pub async fn thresholds(store: &Store, indicator: &Indicator) -> Result<HashMap<String, u32>, StoreError> {
+    let elements = summed_elements(store, indicator).await?;
+    thresholds_of(store, indicator, &elements).await
+}
+
+/// The indicator's data elements that are summed up the tree (not stated rates, not text).
+async fn summed_elements(store: &Store, indicator: &Indicator) -> Result<Vec<DataElement>, StoreError> {
+    Ok(store
+        .data_elements()
+        .await?
+        .into_iter()
+        .filter(|e| e.indicator.as_deref() == Some(indicator.code.as_str()) && rolls_up(e))
+        .collect())
+}
+
+async fn thresholds_of(
+    store: &Store,
+    indicator: &Indicator,
+    elements: &[DataElement],
+) -> Result<HashMap<String, u32>, StoreError> {
     let set = store.small_cell_thresholds().await?;
-    let elements = store.data_elements().await?;
     Ok(elements
         .iter()
-        .filter(|e| e.indicator.as_deref() == Some(indicator.code.as_str()) && rolls_up(e))
         .filter_map(|e| {
             let t = match set.get(&e.code) {
                 Some(0) => None,
@@ -67,19 +84,14 @@ pub async fn thresholds(store: &Store, indicator: &Indicator) -> Result<HashMap<
 /// cell hidden in either is hidden in both, so that no one learns from one view a cell the
 /// other hides (each sum still keeps two or more hidden members: hiding more never undoes it).
 pub async fn protection(store: &Store, indicator: &Indicator, period: &Period) -> Result<Protection, StoreError> {
-    let thresholds = thresholds(store, indicator).await?;
+    let summed = summed_elements(store, indicator).await?;
+    let thresholds = thresholds_of(store, indicator, &summed).await?;
     if thresholds.is_empty() {
         return Ok(Protection::default());
     }
     // Every summed element of the indicator is in the table, protected or not: an
     // unprotected cell can still be what gives a protected one away.
-    let elements: Vec<String> = store
-        .data_elements()
-        .await?
-        .into_iter()
-        .filter(|e| e.indicator.as_deref() == Some(indicator.code.as_str()) && rolls_up(e))
-        .map(|e| e.code)
-        .collect();
+    let elements: Vec<String> = summed.into_iter().map(|e| e.code).collect();
     let mut hidden: HashMap<(String, String, Disaggregation), Hidden> = HashMap::new();
     for sums in [Sums::All, Sums::Approved] {
         let cells = store.disclosure_cells(sums, period, &elements).await?;
