@@ -14,6 +14,7 @@ pub mod exchange;
 pub mod figure;
 pub mod input;
 pub mod period;
+pub mod plan;
 pub mod register;
 pub mod rollup;
 pub mod rules;
