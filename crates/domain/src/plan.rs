@@ -5,6 +5,7 @@
 //! said (not started, in progress, done on a date, cancelled with a reason), and
 //! [`task_status`] judges it against the due date as of a day, so "overdue" cannot go stale.
 
+use crate::input::FieldProblem;
 use crate::vn;
 use serde::{Deserialize, Serialize};
 use time::{Date, Duration, Month};
@@ -347,6 +348,120 @@ pub fn current_occurrence(recurrence: Recurrence, first: Date, until: Date, done
         .find(|d| !done.contains(d))
 }
 
+/// Where a task stands on a day: its status and the due date of the occurrence that counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Followed {
+    pub status: TaskStatus,
+    /// The due date now asked for (a recurring task's first occurrence not yet done; the last
+    /// one once all are done).
+    pub due: Option<Date>,
+    pub due_soon: bool,
+}
+
+/// Judges a task as of `today`: a task done once by [`task_status`]; a recurring one by its
+/// first occurrence (up to `until`, the end of what the plan covers) not yet reported done.
+pub fn follow(
+    recurrence: Recurrence,
+    first_due: Option<Date>,
+    until: Date,
+    progress: Progress,
+    done_on: Option<Date>,
+    done_occurrences: &[Date],
+    today: Date,
+) -> Followed {
+    let (progress, due) = match (first_due, recurrence) {
+        (Some(first), r) if r != Recurrence::Once && progress != Progress::Cancelled => {
+            match current_occurrence(r, first, until, done_occurrences) {
+                Some(current) if progress == Progress::Done => (Progress::InProgress, Some(current)),
+                Some(current) => (progress, Some(current)),
+                None => (Progress::Done, r.occurrences(first, until.max(first)).last().copied()),
+            }
+        }
+        _ => (progress, first_due),
+    };
+    let status = task_status(progress, done_on, due, today);
+    Followed {
+        status,
+        due,
+        due_soon: due_soon(status, due, today),
+    }
+}
+
+/// A body a task names: an agency (by code), else a unit (by GSO code), and always its name
+/// as the plan writes it ("Sở Lao động - Thương binh và Xã hội"), which is all a body outside
+/// binhdang has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Body {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency: Option<String>,
+    pub name: String,
+}
+
+/// The longest text a task, a note or a reason may have.
+pub const MAX_TEXT_CHARS: usize = 4000;
+
+/// The checks a task's own fields pass whatever the database holds: a text, a lead body's
+/// name, texts within [`MAX_TEXT_CHARS`], a due date within the plan's years.
+pub fn check_task(
+    text: &str,
+    lead: &Body,
+    partners: &[Body],
+    due: Option<Date>,
+    covers: (Date, Date),
+) -> Vec<FieldProblem> {
+    let mut problems = Vec::new();
+    if text.trim().is_empty() || text.chars().count() > MAX_TEXT_CHARS {
+        problems.push(FieldProblem::new(
+            "text",
+            "bad_text",
+            format!("a task needs its text (at most {MAX_TEXT_CHARS} characters)"),
+            format!("Cần nêu nội dung nhiệm vụ (tối đa {MAX_TEXT_CHARS} ký tự)"),
+        ));
+    }
+    if lead.name.trim().is_empty() {
+        problems.push(FieldProblem::new(
+            "lead",
+            "missing_lead",
+            "a task needs the body that leads it (chủ trì)".into(),
+            "Cần nêu cơ quan, đơn vị chủ trì nhiệm vụ".into(),
+        ));
+    }
+    if partners.iter().any(|p| p.name.trim().is_empty()) {
+        problems.push(FieldProblem::new(
+            "partners",
+            "empty_partner",
+            "every cooperating body needs a name".into(),
+            "Mỗi cơ quan phối hợp cần có tên".into(),
+        ));
+    }
+    if let Some(due) = due {
+        let (start, end) = covers;
+        // A deadline may fall a little after the plan's years (a report due in January).
+        let latest = Date::from_calendar_date(end.year() + 1, Month::December, 31).unwrap_or(end);
+        if due < start || due > latest {
+            problems.push(FieldProblem::new(
+                "due",
+                "due_outside_plan",
+                format!(
+                    "the deadline {} is outside the years the plan covers ({}–{})",
+                    vn::format_date(due),
+                    start.year(),
+                    end.year()
+                ),
+                format!(
+                    "Thời hạn {} nằm ngoài thời gian kế hoạch ({}–{})",
+                    vn::format_date(due),
+                    start.year(),
+                    end.year()
+                ),
+            ));
+        }
+    }
+    problems
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -469,6 +584,63 @@ mod tests {
         let all = r.occurrences(first, until);
         assert_eq!(current_occurrence(r, first, until, &all), None);
         assert_eq!(current_occurrence(Recurrence::Once, first, until, &[first]), None);
+    }
+
+    #[test]
+    fn a_recurring_task_is_followed_by_its_open_occurrence() {
+        let (first, until) = (date!(2024 - 06 - 30), date!(2024 - 12 - 31));
+        let r = Recurrence::HalfYearly;
+        let f = follow(
+            r,
+            Some(first),
+            until,
+            Progress::NotStarted,
+            None,
+            &[],
+            date!(2024 - 07 - 01),
+        );
+        assert_eq!((f.status, f.due), (TaskStatus::Overdue, Some(first)));
+        let f = follow(
+            r,
+            Some(first),
+            until,
+            Progress::InProgress,
+            None,
+            &[first],
+            date!(2024 - 07 - 01),
+        );
+        assert_eq!((f.status, f.due), (TaskStatus::InProgress, Some(until)));
+        let f = follow(
+            r,
+            Some(first),
+            until,
+            Progress::InProgress,
+            None,
+            &[first],
+            date!(2024 - 12 - 28),
+        );
+        assert!(f.due_soon);
+        let done = [first, until];
+        let f = follow(
+            r,
+            Some(first),
+            until,
+            Progress::Done,
+            Some(date!(2025 - 01 - 03)),
+            &done,
+            date!(2025 - 02 - 01),
+        );
+        assert_eq!((f.status, f.due), (TaskStatus::DoneLate, Some(until)));
+        let once = follow(
+            Recurrence::Once,
+            Some(first),
+            until,
+            Progress::Done,
+            Some(first),
+            &[first],
+            date!(2025 - 01 - 01),
+        );
+        assert_eq!(once.status, TaskStatus::Done);
     }
 
     #[test]

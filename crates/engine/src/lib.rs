@@ -20,6 +20,7 @@ pub mod access;
 pub mod disclosure;
 pub mod exchange;
 pub mod form;
+pub mod plans;
 pub mod save;
 pub mod scope;
 

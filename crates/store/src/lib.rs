@@ -31,6 +31,7 @@ pub mod imports;
 mod lists;
 mod narratives;
 mod outliers;
+pub mod plans;
 pub mod registers;
 mod rollup;
 mod rules;

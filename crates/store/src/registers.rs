@@ -739,6 +739,19 @@ fn get_sex(row: &AnyRow, col: &str) -> Result<Option<Sex>, StoreError> {
         .transpose()
 }
 
+/// The table a register's rows are kept in.
+pub(crate) fn table_of(kind: RegisterKind) -> &'static str {
+    match kind {
+        RegisterKind::Activities => Activity::TABLE,
+        RegisterKind::Budgets => Budget::TABLE,
+        RegisterKind::Documents => DirectiveDocument::TABLE,
+        RegisterKind::CommitteeMembers => CommitteeMember::TABLE,
+        RegisterKind::Staff => Staff::TABLE,
+        RegisterKind::GbvCases => GbvCase::TABLE,
+        RegisterKind::Inspections => Inspection::TABLE,
+    }
+}
+
 impl StoredRegister for Activity {
     const TABLE: &'static str = "register_activities";
     const DATE_COLUMN: Option<&'static str> = Some("activity_date");

@@ -446,12 +446,8 @@ impl Store {
 
     async fn unit_by_id(&self, id: Option<i64>) -> Result<Option<UnitSummary>, StoreError> {
         let Some(id) = id else { return Ok(None) };
-        let sql = format!("SELECT {UNIT_COLUMNS} FROM units u LEFT JOIN units p ON p.id = u.parent_id WHERE u.id = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(summary).transpose()
+        let mut conn = self.pool.acquire().await?;
+        unit_by_id_on(&mut conn, id).await
     }
 
     /// Units linked to `id` through successions; `this_side` is the column holding `id`.
@@ -563,4 +559,14 @@ pub(crate) async fn insert_units(
         }
     }
     Ok(ids)
+}
+
+/// The unit of id `id`, read on `conn` (a write transaction reads its own).
+pub(crate) async fn unit_by_id_on(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Option<UnitSummary>, StoreError> {
+    let sql = format!("SELECT {UNIT_COLUMNS} FROM units u LEFT JOIN units p ON p.id = u.parent_id WHERE u.id = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(summary).transpose()
 }

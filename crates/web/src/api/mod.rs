@@ -12,6 +12,7 @@ pub(crate) mod export;
 pub(crate) mod imports;
 pub(crate) mod monitoring;
 pub(crate) mod openapi;
+pub(crate) mod plans;
 pub(crate) mod registers;
 pub(crate) mod reports;
 pub(crate) mod rules;
@@ -244,6 +245,22 @@ pub fn routes() -> Router<AppState> {
         .route("/periods/close", post(workflow::close_period))
         .route("/status", get(workflow::status))
         .route("/inbox", get(workflow::inbox))
+        .route("/plans", get(plans::list).post(plans::create))
+        .route("/plans/{id}", get(plans::get).put(plans::update))
+        .route("/plans/{id}/status", post(plans::set_status))
+        .route(
+            "/plans/{id}/file",
+            get(plans::get_file)
+                .post(plans::put_file)
+                .layer(axum::extract::DefaultBodyLimit::max(imports::MAX_UPLOAD_BYTES)),
+        )
+        .route("/plans/{id}/tasks", post(plans::add_task))
+        .route("/tasks", get(plans::mine))
+        .route("/tasks/{id}", get(plans::get_task).put(plans::update_task))
+        .route(
+            "/tasks/{id}/progress",
+            post(plans::report_progress).layer(axum::extract::DefaultBodyLimit::max(imports::MAX_UPLOAD_BYTES * 2)),
+        )
         .route("/audit", get(workflow::audit))
         .route(
             "/reports/narrative",

@@ -79,6 +79,18 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/imports/{id}"),
     ("post", "/api/v1/imports/{id}/decisions"),
     ("post", "/api/v1/check"),
+    ("get", "/api/v1/plans"),
+    ("post", "/api/v1/plans"),
+    ("get", "/api/v1/plans/{id}"),
+    ("put", "/api/v1/plans/{id}"),
+    ("post", "/api/v1/plans/{id}/status"),
+    ("get", "/api/v1/plans/{id}/file"),
+    ("post", "/api/v1/plans/{id}/file"),
+    ("post", "/api/v1/plans/{id}/tasks"),
+    ("get", "/api/v1/tasks"),
+    ("get", "/api/v1/tasks/{id}"),
+    ("put", "/api/v1/tasks/{id}"),
+    ("post", "/api/v1/tasks/{id}/progress"),
 ];
 
 pub async fn serve() -> Json<Value> {
@@ -673,5 +685,6 @@ pub fn openapi_document() -> Value {
     crate::api::imports::extend_openapi(&mut doc);
     crate::api::check::extend_openapi(&mut doc);
     crate::api::exchange::extend_openapi(&mut doc);
+    crate::api::plans::extend_openapi(&mut doc);
     doc
 }

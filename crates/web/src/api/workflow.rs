@@ -422,7 +422,8 @@ pub async fn status(
 }
 
 /// `GET /api/v1/inbox`: for a reviewer, submissions waiting below their unit; for everyone,
-/// their unit's returned reports and the deadlines of the next 60 days.
+/// their unit's returned reports, the deadlines of the next 60 days, and the tasks their body
+/// leads that are overdue or due within a week.
 pub async fn inbox(State(state): State<AppState>, Authenticated(caller): Authenticated) -> ApiResult<Json<Value>> {
     let unit = &caller.user.unit;
     let waiting = if matches!(caller.user.role, Role::Reviewer | Role::Admin) {
@@ -431,11 +432,19 @@ pub async fn inbox(State(state): State<AppState>, Authenticated(caller): Authent
         Vec::new()
     };
     let returned = state.store.returned(unit).await?;
+    let tasks: Vec<Value> = binhdang_engine::plans::urgent_tasks(&state.store, &caller.user)
+        .await?
+        .into_iter()
+        .map(|(t, followed)| {
+            json!({ "task": binhdang_engine::plans::FollowedTask { task: t.task, followed }, "plan_title_vi": t.plan.title_vi(), "plan": t.plan })
+        })
+        .collect();
     Ok(Json(json!({
         "user": caller.user.username,
         "waiting_for_review": waiting,
         "returned": returned,
         "upcoming_deadlines": upcoming(&state, &caller).await?,
+        "tasks": tasks,
     })))
 }
 

@@ -1,0 +1,550 @@
+//! Plans and directives and the tasks they assign: `GET/POST /plans`, `GET/PUT /plans/{id}`,
+//! `POST /plans/{id}/status` (issuing files it in the documents register), the plan's document
+//! (`GET/POST /plans/{id}/file`), `POST /plans/{id}/tasks`, `GET/PUT /tasks/{id}`,
+//! `POST /tasks/{id}/progress` (by the lead body, with evidence), `GET /tasks` (the tasks the
+//! caller's body leads, each with its status today). Who may do what is `engine::plans`.
+
+use crate::AppState;
+use crate::api::imports::MAX_UPLOAD_BYTES;
+use crate::api::{JsonBody, Query, given, parse_iso_date, required};
+use crate::auth::{Authenticated, Caller, authorize};
+use crate::error::{ApiError, ApiResult};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use binhdang_domain::Period;
+use binhdang_domain::access::Action;
+use binhdang_domain::plan::{Body, PlanKind, PlanStatus, Progress, Recurrence};
+use binhdang_engine::plans as follow;
+use binhdang_store::plans::{Evidence, NewFile, Plan, PlanInput, ProgressInput, TaskInput};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use time::Date;
+
+#[derive(Deserialize)]
+pub struct UnitQuery {
+    unit: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct PlanBody {
+    unit: Option<String>,
+    kind: Option<String>,
+    number: Option<String>,
+    issued_on: Option<String>,
+    issuing_body: Option<String>,
+    summary: Option<String>,
+    period: Option<String>,
+    #[serde(default)]
+    tasks: Vec<TaskBody>,
+}
+
+#[derive(Deserialize)]
+pub struct TaskBody {
+    #[serde(default)]
+    item: String,
+    #[serde(default)]
+    text: String,
+    lead: Option<Body>,
+    #[serde(default)]
+    partners: Vec<Body>,
+    due: Option<String>,
+    recurrence: Option<String>,
+    expected_output: Option<String>,
+    #[serde(default)]
+    indicators: Vec<String>,
+    source: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct StatusBody {
+    status: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct FileBody {
+    name: String,
+    content_base64: String,
+}
+
+#[derive(Deserialize)]
+pub struct EvidenceBody {
+    register: Option<String>,
+    row: Option<i64>,
+    link: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct ProgressBody {
+    progress: Option<String>,
+    reported_on: Option<String>,
+    note: Option<String>,
+    evidence: Option<EvidenceBody>,
+    file: Option<FileBody>,
+}
+
+fn problem(field: &str, code: &str, en: String, vi: String) -> ApiError {
+    ApiError::invalid(field, code, en, vi)
+}
+
+fn optional_date(field: &str, value: &Option<String>) -> Result<Option<Date>, ApiError> {
+    given(value).map(|s| parse_iso_date(field, s)).transpose()
+}
+
+pub(crate) fn plan_input(body: &PlanBody) -> Result<PlanInput, ApiError> {
+    let kind_text = required("kind", given(&body.kind), "ke-hoach")?;
+    let kind = PlanKind::parse(kind_text).ok_or_else(|| {
+        problem(
+            "kind",
+            "bad_kind",
+            format!("`{kind_text}` is not a kind of plan: ke-hoach, chi-thi, cong-van, quyet-dinh or huong-dan"),
+            format!("`{kind_text}` không phải loại văn bản: ke-hoach, chi-thi, cong-van, quyet-dinh hoặc huong-dan"),
+        )
+    })?;
+    let period_text = required("period", given(&body.period), "2026")?;
+    let period: Period = period_text
+        .parse()
+        .map_err(|e: binhdang_domain::PeriodError| problem("period", "bad_period", e.to_string(), e.message_vi()))?;
+    Ok(PlanInput {
+        kind,
+        number: given(&body.number).map(str::to_string),
+        issued_on: optional_date("issued_on", &body.issued_on)?,
+        issuing_body: body.issuing_body.clone().unwrap_or_default(),
+        summary: body.summary.clone().unwrap_or_default(),
+        period,
+    })
+}
+
+pub(crate) fn task_input(body: &TaskBody, field: &str) -> Result<TaskInput, ApiError> {
+    let recurrence = match body.recurrence.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Recurrence::Once,
+        Some(code) => Recurrence::parse(code).ok_or_else(|| {
+            problem(
+                &format!("{field}recurrence"),
+                "bad_recurrence",
+                format!("`{code}` is not a recurrence: once, monthly, quarterly, half_yearly, yearly or action_month"),
+                format!(
+                    "`{code}` không phải tần suất: once, monthly, quarterly, half_yearly, yearly hoặc action_month"
+                ),
+            )
+        })?,
+    };
+    Ok(TaskInput {
+        item: body.item.clone(),
+        text: body.text.clone(),
+        lead: body.lead.clone().unwrap_or(Body {
+            unit: None,
+            agency: None,
+            name: String::new(),
+        }),
+        partners: body.partners.clone(),
+        due: optional_date(&format!("{field}due"), &body.due)?,
+        recurrence,
+        expected_output: body.expected_output.clone(),
+        indicators: body.indicators.clone(),
+        source: body.source.clone(),
+    })
+}
+
+async fn plan_unit(state: &AppState, plan: &Plan) -> Result<binhdang_store::UnitSummary, ApiError> {
+    state
+        .store
+        .unit_summary_by_id(plan.unit_id)
+        .await?
+        .ok_or_else(|| ApiError::Internal(format!("plan {} has no unit", plan.id)))
+}
+
+/// A plan with its tasks as they stand today and the progress by lead body.
+pub(crate) async fn plan_json(state: &AppState, plan: &Plan) -> Result<Value, ApiError> {
+    let tasks = state.store.tasks_of(plan.id).await?;
+    let tasks = follow::follow_all(plan, tasks, state.store.today());
+    let (by_body, all) = follow::progress_by_body(&tasks);
+    Ok(json!({
+        "plan": plan,
+        "title_vi": plan.title_vi(),
+        "tasks": tasks,
+        "progress": { "by_body": by_body, "all": all, "on_time_rate": all.on_time_rate() },
+    }))
+}
+
+/// `GET /api/v1/plans?unit=CODE`: the unit's plans, newest first, each with its progress.
+pub async fn list(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Query(q): Query<UnitQuery>,
+) -> ApiResult<Json<Value>> {
+    let code = required("unit", given(&q.unit), "12")?;
+    let unit = state.store.unit_on(code, state.store.today()).await?;
+    authorize(&state, &caller, &unit, Action::Read).await?;
+    let mut plans = Vec::new();
+    for plan in state.store.plans_of(unit.id).await? {
+        let tasks = follow::follow_all(&plan, state.store.tasks_of(plan.id).await?, state.store.today());
+        let (_, all) = follow::progress_by_body(&tasks);
+        plans.push(
+            json!({ "plan": plan, "title_vi": plan.title_vi(), "progress": all, "on_time_rate": all.on_time_rate() }),
+        );
+    }
+    Ok(Json(json!({ "unit": unit, "plans": plans })))
+}
+
+/// `POST /api/v1/plans` with the plan and, optionally, its tasks (all or nothing; 201).
+pub async fn create(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    JsonBody(body): JsonBody<PlanBody>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let code = required("unit", given(&body.unit), "12")?;
+    let unit = state.store.unit_on(code, state.store.today()).await?;
+    follow::may_write_plans(&state.store, &caller.user, &caller.origin, &unit).await?;
+    let input = plan_input(&body)?;
+    let tasks = body
+        .tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| task_input(t, &format!("tasks[{i}].")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let plan = state
+        .store
+        .create_plan(&unit, &input, None, &tasks, &caller.actor())
+        .await?;
+    Ok((StatusCode::CREATED, Json(plan_json(&state, &plan).await?)))
+}
+
+async fn readable_plan(state: &AppState, caller: &Caller, id: i64) -> Result<Plan, ApiError> {
+    let plan = state.store.plan(id).await?;
+    follow::may_read_plan(&state.store, &caller.user, &caller.origin, &plan).await?;
+    Ok(plan)
+}
+
+async fn writable_plan(state: &AppState, caller: &Caller, id: i64) -> Result<Plan, ApiError> {
+    let plan = state.store.plan(id).await?;
+    let unit = plan_unit(state, &plan).await?;
+    follow::may_write_plans(&state.store, &caller.user, &caller.origin, &unit).await?;
+    Ok(plan)
+}
+
+/// `GET /api/v1/plans/{id}`
+pub async fn get(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Value>> {
+    let plan = readable_plan(&state, &caller, id).await?;
+    Ok(Json(plan_json(&state, &plan).await?))
+}
+
+/// `PUT /api/v1/plans/{id}` with what the plan states (its tasks are changed one by one).
+pub async fn update(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody<PlanBody>,
+) -> ApiResult<Json<Value>> {
+    writable_plan(&state, &caller, id).await?;
+    let plan = state
+        .store
+        .update_plan(id, &plan_input(&body)?, &caller.actor())
+        .await?;
+    Ok(Json(plan_json(&state, &plan).await?))
+}
+
+/// `POST /api/v1/plans/{id}/status` with `{"status": "issued" | "superseded"}`
+pub async fn set_status(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody<StatusBody>,
+) -> ApiResult<Json<Value>> {
+    writable_plan(&state, &caller, id).await?;
+    let text = required("status", given(&body.status), "issued")?;
+    let status = PlanStatus::parse(text).ok_or_else(|| {
+        problem(
+            "status",
+            "bad_status",
+            format!("`{text}` is not a plan status: draft, issued or superseded"),
+            format!("`{text}` không phải trạng thái: draft, issued hoặc superseded"),
+        )
+    })?;
+    let plan = state.store.set_plan_status(id, status, &caller.actor()).await?;
+    Ok(Json(plan_json(&state, &plan).await?))
+}
+
+#[derive(Deserialize)]
+pub struct FileQuery {
+    name: Option<String>,
+}
+
+/// The media type a file's name says.
+pub(crate) fn media_type(name: &str) -> &'static str {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".pdf") {
+        "application/pdf"
+    } else if lower.ends_with(".docx") {
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    } else if lower.ends_with(".txt") {
+        "text/plain; charset=utf-8"
+    } else if lower.ends_with(".jpg") || lower.ends_with(".jpeg") {
+        "image/jpeg"
+    } else if lower.ends_with(".png") {
+        "image/png"
+    } else {
+        "application/octet-stream"
+    }
+}
+
+/// `POST /api/v1/plans/{id}/file?name=NAME` with the document's bytes: keeps it with its
+/// checksum (a new one replaces the old, which stays in the audit).
+pub async fn put_file(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(id): Path<i64>,
+    Query(q): Query<FileQuery>,
+    body: axum::body::Body,
+) -> ApiResult<Json<Value>> {
+    writable_plan(&state, &caller, id).await?;
+    let name = required("name", given(&q.name), "ke-hoach.docx")?.to_string();
+    let bytes = crate::api::templates::read_body_within(body, MAX_UPLOAD_BYTES).await?;
+    let file = NewFile {
+        name: &name,
+        media_type: media_type(&name),
+        bytes: &bytes,
+    };
+    let plan = state.store.attach_plan_file(id, file, &caller.actor()).await?;
+    Ok(Json(plan_json(&state, &plan).await?))
+}
+
+/// A kept file as a download.
+pub(crate) async fn file_response(state: &AppState, file_id: i64) -> Result<Response, ApiError> {
+    let (info, bytes) = state.store.stored_file(file_id).await?;
+    let disposition = format!("attachment; filename=\"{}\"", info.name.replace(['"', '\\'], "_"));
+    Ok((
+        [
+            (header::CONTENT_TYPE, info.media_type),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// `GET /api/v1/plans/{id}/file`: the plan's document as it was kept.
+pub async fn get_file(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(id): Path<i64>,
+) -> ApiResult<Response> {
+    let plan = readable_plan(&state, &caller, id).await?;
+    let file = plan.file.ok_or(ApiError::NotFound {
+        code: "no_file",
+        message_en: format!("plan {id} has no document kept"),
+        message_vi: format!("Kế hoạch {id} chưa có tệp văn bản"),
+    })?;
+    file_response(&state, file.id).await
+}
+
+/// `POST /api/v1/plans/{id}/tasks` (201)
+pub async fn add_task(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody<TaskBody>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    writable_plan(&state, &caller, id).await?;
+    let task = state
+        .store
+        .add_task(id, &task_input(&body, "")?, &caller.actor())
+        .await?;
+    Ok((StatusCode::CREATED, Json(task_json(&state, task.id).await?)))
+}
+
+/// A task with its status today, its plan and its progress reports.
+pub(crate) async fn task_json(state: &AppState, id: i64) -> Result<Value, ApiError> {
+    let task = state.store.task(id).await?;
+    let plan = state.store.plan(task.plan_id).await?;
+    let followed = follow::followed(&plan, &task, state.store.today());
+    let updates = state.store.task_updates(id).await?;
+    Ok(json!({
+        "task": follow::FollowedTask { task, followed },
+        "plan": plan,
+        "plan_title_vi": plan.title_vi(),
+        "updates": updates,
+    }))
+}
+
+/// `GET /api/v1/tasks/{id}`
+pub async fn get_task(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Value>> {
+    let task = state.store.task(id).await?;
+    readable_plan(&state, &caller, task.plan_id).await?;
+    Ok(Json(task_json(&state, id).await?))
+}
+
+/// `PUT /api/v1/tasks/{id}` with what the task asks.
+pub async fn update_task(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody<TaskBody>,
+) -> ApiResult<Json<Value>> {
+    let task = state.store.task(id).await?;
+    writable_plan(&state, &caller, task.plan_id).await?;
+    state
+        .store
+        .update_task(id, &task_input(&body, "")?, &caller.actor())
+        .await?;
+    Ok(Json(task_json(&state, id).await?))
+}
+
+pub(crate) fn progress_of(text: Option<&str>) -> Result<Progress, ApiError> {
+    let text = required("progress", text, "done")?;
+    Progress::parse(text).ok_or_else(|| {
+        problem(
+            "progress",
+            "bad_progress",
+            format!("`{text}` is not a progress: not_started, in_progress, done or cancelled"),
+            format!("`{text}` không phải tiến độ: not_started, in_progress, done hoặc cancelled"),
+        )
+    })
+}
+
+/// `POST /api/v1/tasks/{id}/progress` with `{"progress", "reported_on"?, "note"?, "evidence"?:
+/// {"register", "row"} | {"link"}, "file"?: {"name", "content_base64"}}`
+pub async fn report_progress(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody<ProgressBody>,
+) -> ApiResult<Json<Value>> {
+    let progress = progress_of(given(&body.progress))?;
+    let reported_on = optional_date("reported_on", &body.reported_on)?.unwrap_or_else(|| state.store.today());
+    let bytes = match &body.file {
+        Some(f) => Some(
+            base64::engine::general_purpose::STANDARD
+                .decode(f.content_base64.trim())
+                .map_err(|_| {
+                    problem(
+                        "file",
+                        "bad_base64",
+                        "the file's content is not base64".into(),
+                        "Nội dung tệp không ở dạng base64".into(),
+                    )
+                })?,
+        ),
+        None => None,
+    };
+    let evidence = Evidence {
+        file: body.file.as_ref().zip(bytes.as_deref()).map(|(f, bytes)| NewFile {
+            name: &f.name,
+            media_type: media_type(&f.name),
+            bytes,
+        }),
+        register_row: body.evidence.as_ref().and_then(|e| e.register.clone().zip(e.row)),
+        link: body.evidence.as_ref().and_then(|e| e.link.clone()),
+    };
+    let input = ProgressInput {
+        progress,
+        reported_on,
+        note: body.note.clone(),
+        evidence,
+    };
+    follow::report_progress(&state.store, &caller.user, &caller.origin, id, input, &caller.actor()).await?;
+    Ok(Json(task_json(&state, id).await?))
+}
+
+/// `GET /api/v1/tasks`: the tasks of issued plans the caller's body leads, each with its status
+/// today, the overdue and those due within a week first.
+pub async fn mine(State(state): State<AppState>, Authenticated(caller): Authenticated) -> ApiResult<Json<Value>> {
+    let today = state.store.today();
+    let mut tasks: Vec<Value> = Vec::new();
+    let mut led = state
+        .store
+        .tasks_led_by(caller.user.unit.id, caller.user.agency_code.as_deref())
+        .await?
+        .into_iter()
+        .map(|t| {
+            let f = follow::followed(&t.plan, &t.task, today);
+            (t, f)
+        })
+        .collect::<Vec<_>>();
+    led.sort_by_key(|(t, f)| (f.status, f.due, t.task.id));
+    for (t, f) in led {
+        tasks.push(json!({ "task": follow::FollowedTask { task: t.task, followed: f }, "plan": t.plan, "plan_title_vi": t.plan.title_vi() }));
+    }
+    Ok(Json(json!({ "user": caller.user.username, "tasks": tasks })))
+}
+
+pub(crate) fn extend_openapi(doc: &mut Value) {
+    let body = json!({ "type": "object", "required": ["name"], "properties": {
+        "unit": { "type": "string", "description": "GSO code" }, "agency": { "type": "string", "description": "agency code" },
+        "name": { "type": "string", "description": "as the plan writes it" } } });
+    let task = json!({ "type": "object", "required": ["text", "lead"], "properties": {
+        "item": { "type": "string", "example": "II.1.2" }, "text": { "type": "string" }, "lead": body, "partners": { "type": "array", "items": body },
+        "due": { "type": "string", "format": "date" },
+        "recurrence": { "enum": ["once", "monthly", "quarterly", "half_yearly", "yearly", "action_month"] },
+        "expected_output": { "type": "string" }, "indicators": { "type": "array", "items": { "type": "string" } },
+        "source": { "type": "string", "description": "file — quote, when proposed from the plan's document" } } });
+    let plan = json!({ "type": "object", "required": ["unit", "kind", "issuing_body", "summary", "period"], "properties": {
+        "unit": { "type": "string" }, "kind": { "enum": ["ke-hoach", "chi-thi", "cong-van", "quyet-dinh", "huong-dan"] },
+        "number": { "type": "string", "example": "85/KH-UBND" }, "issued_on": { "type": "string", "format": "date" },
+        "issuing_body": { "type": "string" }, "summary": { "type": "string" },
+        "period": { "type": "string", "description": "the year or phase it covers", "example": "2024" },
+        "tasks": { "type": "array", "items": task.clone() } } });
+    let followed = json!({ "type": "object", "description": "the plan, its tasks each with `status` (overdue, not_started, \
+        in_progress, done_late, done, cancelled), `due` (the occurrence due now) and `due_soon`, and the progress by lead body" });
+    let json_body =
+        |schema: Value| json!({ "required": true, "content": { "application/json": { "schema": schema } } });
+    let binary = json!({ "required": true, "content": { "application/octet-stream": { "schema": { "type": "string", "format": "binary" } } } });
+    let id = json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }]);
+    let ok = |what: &str| {
+        json!({ "200": { "description": what, "content": { "application/json": { "schema": followed.clone() } } },
+        "403": { "description": "Not the caller's to read or change" }, "404": { "description": "No such plan or task" },
+        "422": { "description": "A field is wrong; each problem is named; nothing was stored" } })
+    };
+    let paths = doc["paths"].as_object_mut().expect("paths");
+    paths.insert("/api/v1/plans".into(), json!({
+        "get": { "summary": "A unit's plans and directives, newest first, each with its tasks' progress",
+            "parameters": [{ "name": "unit", "in": "query", "required": true, "schema": { "type": "string" }, "example": "12" }],
+            "responses": ok("The plans") },
+        "post": { "summary": "Record a plan or directive (a draft) with its tasks, all or nothing; whoever enters the unit's data \
+            (not an agency's officer)", "requestBody": json_body(plan.clone()), "responses": ok("The plan (201)") } }));
+    paths.insert("/api/v1/plans/{id}".into(), json!({
+        "get": { "summary": "A plan with its tasks as they stand today and the progress by lead body", "parameters": id, "responses": ok("The plan") },
+        "put": { "summary": "Change what a plan states", "parameters": id, "requestBody": json_body(plan), "responses": ok("The plan") } }));
+    paths.insert("/api/v1/plans/{id}/status".into(), json!({ "post": {
+        "summary": "Issue a plan (it then assigns its tasks and is filed in the documents register) or mark it superseded",
+        "parameters": id, "requestBody": json_body(json!({ "type": "object", "properties": { "status": { "enum": ["issued", "superseded"] } } })),
+        "responses": ok("The plan") } }));
+    paths.insert(
+        "/api/v1/plans/{id}/file".into(),
+        json!({
+        "get": { "summary": "The plan's document as it was kept", "parameters": id,
+            "responses": { "200": { "description": "The file" }, "404": { "description": "No document kept" } } },
+        "post": { "summary": "Keep the plan's document (with its sha256)", "parameters": [id[0].clone(),
+            { "name": "name", "in": "query", "required": true, "schema": { "type": "string" } }],
+            "requestBody": binary, "responses": ok("The plan") } }),
+    );
+    paths.insert("/api/v1/plans/{id}/tasks".into(), json!({ "post": {
+        "summary": "Add a task to a plan", "parameters": id, "requestBody": json_body(task.clone()), "responses": ok("The task (201)") } }));
+    paths.insert("/api/v1/tasks".into(), json!({ "get": {
+        "summary": "The tasks of issued plans that the caller's body (agency, else unit or the unit it was merged into) leads, \
+            overdue and due within a week first", "responses": ok("The tasks") } }));
+    paths.insert("/api/v1/tasks/{id}".into(), json!({
+        "get": { "summary": "A task with its status today, its plan and its progress reports", "parameters": id, "responses": ok("The task") },
+        "put": { "summary": "Change what a task asks", "parameters": id, "requestBody": json_body(task), "responses": ok("The task") } }));
+    paths.insert("/api/v1/tasks/{id}/progress".into(), json!({ "post": {
+        "summary": "Report progress on a task (its lead body, or on its behalf whoever enters the plan's unit's data), with \
+            evidence; audited, and kept as the task's history",
+        "parameters": id, "requestBody": json_body(json!({ "type": "object", "required": ["progress"], "properties": {
+            "progress": { "enum": ["not_started", "in_progress", "done", "cancelled"] },
+            "reported_on": { "type": "string", "format": "date", "description": "the day it was done (default today)" },
+            "note": { "type": "string", "description": "required when cancelled: the reason" },
+            "evidence": { "type": "object", "properties": { "register": { "type": "string", "example": "activities" },
+                "row": { "type": "integer" }, "link": { "type": "string" } } },
+            "file": { "type": "object", "properties": { "name": { "type": "string" }, "content_base64": { "type": "string" } } } } })),
+        "responses": ok("The task") } }));
+}

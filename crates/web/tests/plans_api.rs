@@ -1,0 +1,151 @@
+//! Plans, directives and their tasks over HTTP, on SQLite and PostgreSQL: a task past its
+//! deadline is overdue in the lead officer's inbox; done with evidence it is audited; an issued
+//! plan is filed in the documents register; a plan with a wrong task is refused whole.
+
+mod support;
+
+use binhdang_domain::access::Role;
+use binhdang_store::on_both_backends;
+use binhdang_store::testing::test_today;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use support::{App, problems};
+use time::Duration;
+
+/// A phase around the test's today, so every deadline below lies within the plan's years
+/// whatever day the suite runs on.
+fn phase() -> String {
+    let y = test_today().year();
+    format!("{}-{}", y - 1, y + 1)
+}
+
+fn plan_body(tasks: Value) -> Value {
+    json!({
+        "unit": "12", "kind": "ke-hoach", "number": "85/KH-UBND", "issued_on": (test_today() - Duration::days(40)).to_string(),
+        "issuing_body": "UBND tỉnh Lai Châu", "summary": "Thực hiện công tác bình đẳng giới", "period": phase(),
+        "tasks": tasks,
+    })
+}
+
+fn find<'a>(tasks: &'a Value, item: &str) -> &'a Value {
+    tasks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["task"]["item"] == item || t["item"] == item)
+        .unwrap_or_else(|| panic!("no task {item} in {tasks}"))
+}
+
+on_both_backends! {
+    async fn an_overdue_task_reaches_its_lead_officer_and_done_with_evidence_it_is_audited(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let health = app.agency_officer("can-bo-so-y-te", "so-y-te-12", &["4.1"]).await;
+        let reviewer = app.user("chuyen-vien-12", Role::Reviewer, "12").await;
+        let today = test_today();
+        let overdue = (today - Duration::days(10)).to_string();
+        let soon = (today + Duration::days(3)).to_string();
+        let later = (today + Duration::days(60)).to_string();
+        let tasks = json!([
+            {"item": "II.1", "text": "Tổ chức tập huấn về bình đẳng giới cho cán bộ y tế",
+             "lead": {"agency": "so-y-te-12", "name": "Sở Y tế"}, "partners": [{"name": "Hội Liên hiệp Phụ nữ tỉnh"}],
+             "due": overdue, "indicators": ["4.1"]},
+            {"item": "II.2", "text": "Rà soát số liệu tỷ số giới tính khi sinh",
+             "lead": {"agency": "so-y-te-12", "name": "Sở Y tế"}, "due": soon},
+            {"item": "II.3", "text": "Tổng hợp báo cáo kết quả thực hiện",
+             "lead": {"unit": "12", "name": "Sở Nội vụ"}, "due": later, "recurrence": "half_yearly"},
+        ]);
+        let (s, created) = app.send(&reviewer, Method::POST, "/api/v1/plans", Some(&plan_body(tasks))).await;
+        assert_eq!(s, StatusCode::CREATED, "{created}");
+        let id = created["plan"]["id"].as_i64().unwrap();
+        assert_eq!(created["plan"]["status"], "draft");
+        assert_eq!(find(&created["tasks"], "II.1")["status"], "overdue");
+
+        // A draft assigns nothing yet.
+        let (_, mine) = app.send(&health, Method::GET, "/api/v1/tasks", None).await;
+        assert_eq!(mine["tasks"], json!([]), "{mine}");
+
+        // Issuing files the plan in the documents register of its year.
+        let (s, issued) = app
+            .send(&reviewer, Method::POST, &format!("/api/v1/plans/{id}/status"), Some(&json!({"status": "issued"})))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{issued}");
+        let row = issued["plan"]["document_row"].as_i64().expect("a documents register row");
+        let year = (today - Duration::days(40)).year();
+        let (_, docs) = app.get(&format!("/api/v1/registers/documents?unit=12&period={year}")).await;
+        let doc = docs["rows"].as_array().unwrap().iter().find(|r| r["id"] == row).unwrap_or_else(|| panic!("{docs}"));
+        assert_eq!((doc["document_type"].as_str(), doc["number"].as_str()), (Some("ke-hoach"), Some("85/KH-UBND")));
+
+        // The agency's officer sees its two tasks, the overdue one first, in the inbox too.
+        let (_, inbox) = app.send(&health, Method::GET, "/api/v1/inbox", None).await;
+        let urgent: Vec<(&str, &str)> = inbox["tasks"].as_array().unwrap().iter()
+            .map(|t| (t["task"]["item"].as_str().unwrap(), t["task"]["status"].as_str().unwrap())).collect();
+        assert_eq!(urgent, vec![("II.1", "overdue"), ("II.2", "not_started")], "{inbox}");
+        assert_eq!(inbox["tasks"][1]["task"]["due_soon"], true);
+        // The unit's own task is not the agency's.
+        let (_, mine) = app.send(&health, Method::GET, "/api/v1/tasks", None).await;
+        assert_eq!(mine["tasks"].as_array().unwrap().len(), 2, "{mine}");
+
+        // Someone else may not report on it; a cancellation needs its reason.
+        let commune = app.user("can-bo-xa", Role::Officer, "03490").await;
+        let task_id = find(&issued["tasks"], "II.1")["id"].as_i64().unwrap();
+        let progress = format!("/api/v1/tasks/{task_id}/progress");
+        let (s, _) = app.send(&commune, Method::POST, &progress, Some(&json!({"progress": "done"}))).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (s, refused) = app.send(&health, Method::POST, &progress, Some(&json!({"progress": "cancelled"}))).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(problems(&refused), vec![("note".to_string(), "missing_reason".to_string())]);
+
+        // Done yesterday, after its deadline, with the attendance list as evidence.
+        let evidence = b"Danh sach hoc vien tap huan";
+        let body = json!({"progress": "done", "reported_on": (today - Duration::days(1)).to_string(),
+            "note": "Đã tập huấn 120 cán bộ", "file": {"name": "danh-sach.txt", "content_base64": "RGFuaCBzYWNoIGhvYyB2aWVuIHRhcCBodWFu"}});
+        let (s, done) = app.send(&health, Method::POST, &progress, Some(&body)).await;
+        assert_eq!(s, StatusCode::OK, "{done}");
+        assert_eq!(done["task"]["status"], "done_late");
+        let update = &done["updates"][0];
+        assert_eq!(update["reported_by"], "can-bo-so-y-te");
+        let sha = update["evidence_file"]["sha256"].as_str().unwrap().to_string();
+        assert_eq!(update["evidence_file"]["size"], evidence.len());
+        let (_, audit) = app.get("/api/v1/audit?unit=12").await;
+        let entry = audit["records"].as_array().unwrap().iter()
+            .find(|r| r["action"] == "task.progress").unwrap_or_else(|| panic!("{audit}")).to_string();
+        assert!(entry.contains("can-bo-so-y-te") && entry.contains(&sha) && entry.contains("not_started"), "{entry}");
+        // No longer in the inbox; the plan's progress counts it as done late.
+        let (_, inbox) = app.send(&health, Method::GET, "/api/v1/inbox", None).await;
+        assert_eq!(inbox["tasks"].as_array().unwrap().len(), 1, "{inbox}");
+        let (_, plan) = app.send(&reviewer, Method::GET, &format!("/api/v1/plans/{id}"), None).await;
+        let all = &plan["progress"]["all"];
+        assert_eq!((all["tasks"].as_i64(), all["done_late"].as_i64(), all["open"].as_i64()), (Some(3), Some(1), Some(2)), "{plan}");
+    }
+}
+
+on_both_backends! {
+    async fn a_plan_with_a_wrong_task_is_refused_whole_and_names_the_task(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let tasks = json!([
+            {"item": "1", "text": "Tuyên truyền Luật Bình đẳng giới", "lead": {"name": "Sở Văn hóa"}, "due": "1999-01-01"},
+            {"item": "2", "text": "", "lead": {"agency": "khong-co", "name": "Sở X"}},
+        ]);
+        let (s, refused) = app.post("/api/v1/plans", &plan_body(tasks)).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+        let mut found = problems(&refused);
+        found.sort();
+        let expected: Vec<(String, String)> = [
+            ("tasks[0].due", "due_outside_plan"),
+            ("tasks[1].lead", "unknown_agency"),
+            ("tasks[1].text", "bad_text"),
+        ]
+        .iter()
+        .map(|(f, c)| (f.to_string(), c.to_string()))
+        .collect();
+        assert_eq!(found, expected);
+        let (_, plans) = app.get("/api/v1/plans?unit=12").await;
+        assert_eq!(plans["plans"], json!([]), "nothing stored: {plans}");
+        // A viewer reads plans but may not write one.
+        let viewer = app.user("nguoi-xem", Role::Viewer, "12").await;
+        let (s, _) = app.send(&viewer, Method::POST, "/api/v1/plans", Some(&plan_body(json!([])))).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (s, _): (StatusCode, Value) = app.send(&viewer, Method::GET, "/api/v1/plans?unit=12", None).await;
+        assert_eq!(s, StatusCode::OK);
+    }
+}
