@@ -52,7 +52,7 @@ fn document_type(text: &str) -> String {
 }
 
 /// `Số: 119/KH-BTV,` → `119/KH-BTV`; `90/KH - BTV` → `90/KH-BTV`.
-fn number(text: &str) -> String {
+pub(crate) fn number(text: &str) -> String {
     let t = text.trim();
     let t = t
         .strip_prefix("Số:")

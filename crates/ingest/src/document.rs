@@ -394,7 +394,7 @@ fn is_heading_text(text: &str) -> bool {
 
 /// The level of a heading, or `None` for body text: appendix 0, `I.` 1, `1.` 2, `1.1.` 3,
 /// `a)` 4, `Mục tiêu N` 5; a short line in capitals is level 1.
-fn heading_level(text: &str) -> Option<u8> {
+pub(crate) fn heading_level(text: &str) -> Option<u8> {
     let t = text.trim();
     if t.is_empty() || t.chars().count() > 160 {
         return None;

@@ -14,7 +14,9 @@
 //! and the same quantity given twice with different values.
 //!
 //! For importing a report into the store, [`proposals`] suggests the catalogue's data
-//! values each figure states, for a person to confirm.
+//! values each figure states, for a person to confirm; [`plan`] reads a plan, directive or
+//! official letter and proposes its tasks (lead body, partners, deadline, recurrence) the
+//! same way.
 //!
 //! The catalogue of indicators comes in as data ([`binhdang_domain::Indicator`]); the
 //! command line passes the shipped one.
@@ -36,6 +38,7 @@ pub mod document;
 pub mod figures;
 pub mod indicators;
 pub mod normalize;
+pub mod plan;
 pub mod proposals;
 pub mod read;
 pub mod tables;
