@@ -837,3 +837,86 @@ on_both_backends_and_days! {
         wait_for_text(&b, "Definition and method").await;
     }
 }
+
+// A province specialist writes a plan with two tasks and issues it; the health department's
+// officer, on a phone, finds the task due this week on the home page and reports it done.
+on_both_backends_and_days! {
+    async fn a_plan_with_two_tasks_is_issued_and_one_is_reported_done_from_a_phone(backend: Backend, today: Date) {
+        let server = Server::start(backend, today).await;
+        let store = &server.db.store;
+        let province = store.unit_on("12", today).await.unwrap();
+        let agency = binhdang_domain::Agency {
+            code: "so-y-te-12".into(),
+            unit: binhdang_domain::UnitCode::parse("12").unwrap(),
+            name_vi: "Sở Y tế".into(),
+            name_en: None,
+        };
+        store.put_agency(&province, &agency).await.unwrap();
+        server.user("chuyen.vien", Role::Reviewer, "12").await;
+        let officer = binhdang_store::NewUser {
+            username: "can.bo.y.te",
+            role: Role::Officer,
+            unit_code: "12",
+            agency_code: Some("so-y-te-12"),
+            password: TEST_PASSWORD,
+            must_change_password: false,
+        };
+        store.add_user(&officer, "test", "test").await.unwrap();
+        let fmt = binhdang_domain::vn::format_date;
+        let year = today.year();
+
+        let b = Browser::start(1024, 768).await;
+        sign_in(&b, &server, "chuyen.vien", TEST_PASSWORD).await;
+        wait_for_text(&b, "Báo cáo chờ xét duyệt").await;
+        click(&b, "nav a[href='/ke-hoach']").await;
+        wait_for_text(&b, "Thêm kế hoạch, chỉ thị").await;
+        type_into(&b, "#plan-number", "85/KH-UBND").await;
+        type_into(&b, "#plan-date", &fmt(today)).await;
+        type_into(&b, "#plan-period", &format!("{year}-{}", year + 1)).await;
+        type_into(&b, "#plan-summary", "Thực hiện công tác bình đẳng giới").await;
+        click(&b, "#plan-save").await;
+        wait_for_text(&b, "Chưa có nhiệm vụ nào.").await;
+        // Two tasks: the department's, due in three days, and the province's own, half-yearly.
+        type_into(&b, "#task-item", "II.1").await;
+        type_into(&b, "#task-text", "Tập huấn về bình đẳng giới cho cán bộ y tế").await;
+        js(&b, "document.querySelector('#task-lead').value = 'agency:so-y-te-12'; return true;").await;
+        type_into(&b, "#task-due", &fmt(today + time::Duration::days(3))).await;
+        click(&b, "#task-save").await;
+        wait_for_text(&b, "Đã thêm nhiệm vụ.").await;
+        type_into(&b, "#task-item", "IV.3").await;
+        type_into(&b, "#task-text", "Tổng hợp, báo cáo kết quả thực hiện kế hoạch").await;
+        type_into(&b, "#task-due", &fmt(today + time::Duration::days(30))).await;
+        js(&b, "document.querySelector('#task-recurrence').value = 'half_yearly'; return true;").await;
+        click(&b, "#task-save").await;
+        let text = wait_for_text(&b, "Nhiệm vụ (2)").await;
+        assert!(text.contains("Sở Y tế") && text.contains("6 tháng một lần"), "{text}");
+        click(&b, "#plan-issue").await;
+        wait_for_text(&b, "Đã ban hành").await;
+        sign_out(&b).await;
+        b.close().await;
+
+        let phone = Browser::start(360, 780).await;
+        sign_in(&phone, &server, "can.bo.y.te", TEST_PASSWORD).await;
+        let home = wait_for_text(&phone, "Nhiệm vụ quá hạn hoặc sắp đến hạn").await;
+        assert!(home.contains("Tập huấn về bình đẳng giới cho cán bộ y tế"), "{home}");
+        assert!(!home.contains("Tổng hợp, báo cáo kết quả"), "the province's own task is not the department's: {home}");
+        click(&phone, "#urgent-tasks a[href^='/nhiem-vu/']").await;
+        wait_for_text(&phone, "Cập nhật tiến độ").await;
+        type_into(&phone, "#progress-note", "Đã tập huấn 120 cán bộ y tế").await;
+        type_into(&phone, "#progress-link", "https://soyte.laichau.gov.vn/tap-huan").await;
+        let overflow = js(&phone, "return document.documentElement.scrollWidth - window.innerWidth;").await;
+        assert!(overflow.as_i64().unwrap() <= 0, "horizontal overflow of {overflow}px");
+        click(&phone, "#progress-save").await;
+        let text = wait_for_text(&phone, "Đã ghi nhận tiến độ.").await;
+        assert_eq!(text_of(&phone, "#task-status").await, "Hoàn thành đúng hạn");
+        assert!(text.contains("Đã tập huấn 120 cán bộ y tế") && text.contains("can.bo.y.te"), "{text}");
+        assert_contrast(&phone, "task page").await;
+        screenshot(&phone, "task-360px.png").await;
+        // Done, it leaves the home page's list.
+        phone.client.goto(&server.url("/")).await.unwrap();
+        let home = wait_for_text(&phone, "Kỳ báo cáo của đơn vị").await;
+        assert!(!home.contains("Nhiệm vụ quá hạn hoặc sắp đến hạn"), "{home}");
+        sign_out(&phone).await;
+        phone.close().await;
+    }
+}

@@ -37,10 +37,13 @@ pub struct BodyProgress {
 }
 
 impl BodyProgress {
-    /// Done on time over the tasks that are due or done (cancelled ones left out), in %.
-    pub fn on_time_rate(&self) -> Option<f64> {
+    /// Done on time over the tasks that are due or done (cancelled ones left out), in %,
+    /// to two decimals.
+    pub fn on_time_rate(&self) -> Option<rust_decimal::Decimal> {
         let judged = self.done_on_time + self.done_late + self.overdue;
-        (judged > 0).then(|| 100.0 * self.done_on_time as f64 / judged as f64)
+        (judged > 0).then(|| {
+            (rust_decimal::Decimal::from(self.done_on_time * 100) / rust_decimal::Decimal::from(judged)).round_dp(2)
+        })
     }
 }
 

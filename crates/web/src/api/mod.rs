@@ -257,6 +257,7 @@ pub fn routes() -> Router<AppState> {
         .route("/plans/{id}/tasks", post(plans::add_task))
         .route("/tasks", get(plans::mine))
         .route("/tasks/{id}", get(plans::get_task).put(plans::update_task))
+        .route("/tasks/{id}/evidence/{update}", get(plans::get_evidence))
         .route(
             "/tasks/{id}/progress",
             post(plans::report_progress).layer(axum::extract::DefaultBodyLimit::max(imports::MAX_UPLOAD_BYTES * 2)),

@@ -90,6 +90,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/tasks"),
     ("get", "/api/v1/tasks/{id}"),
     ("put", "/api/v1/tasks/{id}"),
+    ("get", "/api/v1/tasks/{id}/evidence/{update}"),
     ("post", "/api/v1/tasks/{id}/progress"),
 ];
 

@@ -384,6 +384,29 @@ pub async fn get_task(
     Ok(Json(task_json(&state, id).await?))
 }
 
+/// `GET /api/v1/tasks/{id}/evidence/{update}`: the file a progress report kept as evidence.
+pub async fn get_evidence(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path((id, update)): Path<(i64, i64)>,
+) -> ApiResult<Response> {
+    let task = state.store.task(id).await?;
+    readable_plan(&state, &caller, task.plan_id).await?;
+    let file = state
+        .store
+        .task_updates(id)
+        .await?
+        .into_iter()
+        .find(|u| u.id == update)
+        .and_then(|u| u.evidence_file)
+        .ok_or(ApiError::NotFound {
+            code: "no_file",
+            message_en: format!("task {id} has no evidence file in report {update}"),
+            message_vi: format!("Nhiệm vụ {id} không có tệp minh chứng trong lần báo cáo {update}"),
+        })?;
+    file_response(&state, file.id).await
+}
+
 /// `PUT /api/v1/tasks/{id}` with what the task asks.
 pub async fn update_task(
     State(state): State<AppState>,
@@ -536,6 +559,10 @@ pub(crate) fn extend_openapi(doc: &mut Value) {
     paths.insert("/api/v1/tasks/{id}".into(), json!({
         "get": { "summary": "A task with its status today, its plan and its progress reports", "parameters": id, "responses": ok("The task") },
         "put": { "summary": "Change what a task asks", "parameters": id, "requestBody": json_body(task), "responses": ok("The task") } }));
+    paths.insert("/api/v1/tasks/{id}/evidence/{update}".into(), json!({ "get": {
+        "summary": "The file a progress report kept as evidence",
+        "parameters": [id[0].clone(), { "name": "update", "in": "path", "required": true, "schema": { "type": "integer" } }],
+        "responses": { "200": { "description": "The file" }, "404": { "description": "No such file" } } } }));
     paths.insert("/api/v1/tasks/{id}/progress".into(), json!({ "post": {
         "summary": "Report progress on a task (its lead body, or on its behalf whoever enters the plan's unit's data), with \
             evidence; audited, and kept as the task's history",

@@ -66,6 +66,7 @@ struct HomePage {
     reviews: bool,
     inbox: Vec<InboxRow>,
     completeness: Vec<CompletenessRow>,
+    tasks: Vec<super::plans::TaskRow>,
 }
 
 /// `GET /`
@@ -174,6 +175,14 @@ async fn build(state: &AppState, session: &Session, q: &HashMap<String, String>)
         }
     }
 
+    let tasks = binhdang_engine::plans::urgent_tasks(store, user)
+        .await?
+        .into_iter()
+        .map(|(t, followed)| {
+            let task = binhdang_engine::plans::FollowedTask { task: t.task, followed };
+            super::plans::task_row(&t.plan, &task, lang)
+        })
+        .collect();
     let mut c = session.chrome(session.t("Trang chủ", "Home"), "/");
     if q.get("msg").map(String::as_str) == Some("password_changed") {
         c = c.with_notice("ok", session.t("Đã đổi mật khẩu.", "Your password has been changed."));
@@ -187,6 +196,7 @@ async fn build(state: &AppState, session: &Session, q: &HashMap<String, String>)
         reviews,
         inbox,
         completeness,
+        tasks,
     })
 }
 

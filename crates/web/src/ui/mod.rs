@@ -19,6 +19,7 @@ mod login;
 mod multipart;
 pub mod open_data;
 mod paths;
+mod plans;
 mod registers;
 mod report;
 mod reporting;
@@ -75,6 +76,9 @@ pub fn routes(state: AppState) -> Router<AppState> {
         )
         .route("/nhap-bao-cao-cu/{id}", get(import::batch_page).post(import::decide))
         .route(check::PATH, get(check::form).post(check::submit))
+        .route(plans::PATH, get(plans::page).post(plans::create))
+        .route("/ke-hoach/{id}", get(plans::plan).post(plans::change))
+        .route("/nhiem-vu/{id}", get(plans::task).post(plans::report))
         .route("/bang-dieu-khien", get(dashboard::page))
         .route("/bang-dieu-khien/csv", get(dashboard::csv))
         .route("/bang-dieu-khien/xlsx", get(dashboard::xlsx))
@@ -322,6 +326,7 @@ impl Session {
             self.t("Bảng điều khiển", "Dashboard"),
             current,
         ));
+        nav.push(NavItem::new(plans::PATH, self.t("Kế hoạch", "Plans"), current));
         nav.push(NavItem::new(
             check::PATH,
             self.t("Kiểm tra báo cáo", "Check a report"),
