@@ -419,20 +419,7 @@ impl Store {
         let new = serde_json::to_value(&plan).ok();
         self.audit_plan(&mut tx, &plan, "plan.create", &format!("plan:{id}"), (None, new), actor)
             .await?;
-        let mut problems = Vec::new();
-        for (i, task) in tasks.iter().enumerate() {
-            match self.insert_task(&mut tx, &plan, task, actor).await {
-                Ok(_) => {}
-                Err(StoreError::Invalid(found)) => problems.extend(found.into_iter().map(|p| FieldProblem {
-                    field: format!("tasks[{i}].{}", p.field),
-                    ..p
-                })),
-                Err(e) => return Err(e),
-            }
-        }
-        if !problems.is_empty() {
-            return Err(StoreError::Invalid(problems));
-        }
+        self.insert_tasks(&mut tx, &plan, tasks, actor).await?;
         tx.commit().await?;
         Ok(plan)
     }
@@ -599,6 +586,42 @@ impl Store {
         let task = self.insert_task(&mut tx, &plan, input, actor).await?;
         tx.commit().await?;
         Ok(task)
+    }
+
+    /// Adds tasks to a plan, all or nothing (the tasks a person confirmed of those its
+    /// document proposes); problems are named by the task's place (`tasks[2].lead`).
+    pub async fn add_tasks(&self, plan_id: i64, tasks: &[TaskInput], actor: &Actor) -> Result<Vec<Task>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let plan = plan_in(&mut tx, plan_id).await?;
+        let added = self.insert_tasks(&mut tx, &plan, tasks, actor).await?;
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    async fn insert_tasks(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        plan: &Plan,
+        tasks: &[TaskInput],
+        actor: &Actor,
+    ) -> Result<Vec<Task>, StoreError> {
+        let mut problems = Vec::new();
+        let mut added = Vec::new();
+        for (i, task) in tasks.iter().enumerate() {
+            match self.insert_task(tx, plan, task, actor).await {
+                Ok(task) => added.push(task),
+                Err(StoreError::Invalid(found)) => problems.extend(found.into_iter().map(|p| FieldProblem {
+                    field: format!("tasks[{i}].{}", p.field),
+                    ..p
+                })),
+                Err(e) => return Err(e),
+            }
+        }
+        if problems.is_empty() {
+            Ok(added)
+        } else {
+            Err(StoreError::Invalid(problems))
+        }
     }
 
     async fn insert_task(

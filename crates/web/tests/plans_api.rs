@@ -149,3 +149,91 @@ on_both_backends! {
         assert_eq!(s, StatusCode::OK);
     }
 }
+
+fn sample_003() -> Vec<u8> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/samples");
+    let path = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("003_"))
+        .expect("sample 003 under ../shared/samples");
+    std::fs::read(path).unwrap()
+}
+
+async fn labour_department(app: &App) {
+    let store = &app.db.store;
+    let province = store.unit_on("12", test_today()).await.unwrap();
+    let agency = binhdang_domain::Agency {
+        code: "so-ldtbxh-12".into(),
+        unit: binhdang_domain::UnitCode::parse("12").unwrap(),
+        name_vi: "Sở Lao động - Thương binh và Xã hội".into(),
+        name_en: None,
+    };
+    store.put_agency(&province, &agency).await.unwrap();
+}
+
+on_both_backends! {
+    async fn reading_sample_003_proposes_its_tasks_and_the_confirmed_ones_are_added_with_their_quote(backend: Backend) {
+        let app = App::spawn(backend).await;
+        labour_department(&app).await;
+        // The API proposes and stores nothing.
+        let r = app.client.post(format!("{}/api/v1/plans/read?unit=12&file=ke-hoach-2024.txt", app.base))
+            .body(sample_003()).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let read: Value = r.json().await.unwrap();
+        assert_eq!((read["plan"]["kind"].as_str(), read["plan"]["period"].as_str()), (Some("ke-hoach"), Some("2024")), "{}", read["plan"]);
+        let tasks = read["tasks"].as_array().unwrap();
+        assert_eq!(tasks.len(), 29);
+        let report = tasks.iter().find(|t| t["item"] == "IV.3").unwrap();
+        assert_eq!(report["lead"]["agency"], "so-ldtbxh-12", "the lead matched to the province's department: {report}");
+        assert_eq!((report["recurrence"].as_str(), report["lead_source"].as_str()), (Some("half_yearly"), Some("stated")));
+        let action_month = tasks.iter().find(|t| t["due"] == "2024-12-15").unwrap();
+        assert_eq!(action_month["due_source"], "stated");
+        let (_, plans) = app.get("/api/v1/plans?unit=12").await;
+        assert_eq!(plans["plans"], json!([]));
+
+        // The page keeps the file with a draft and lists the proposals to decide.
+        let mut v = support::visitor::Visitor::new(&app);
+        v.sign_in("tester", binhdang_store::testing::TEST_PASSWORD).await;
+        let list = v.get("/ke-hoach?unit=12").await;
+        let csrf = list.csrf();
+        let page = v.post_file("/ke-hoach/doc?unit=12", &[("csrf", &csrf)], "ke-hoach-2024.txt", &sample_003()).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        let location = page.location().to_string();
+        let proposals = v.get(&location).await;
+        assert_eq!(proposals.body.matches("<fieldset class=\"card proposal\"").count(), 29);
+        let index = tasks.iter().position(|t| t["item"] == "IV.3").unwrap().to_string();
+        let mut fields: Vec<(String, String)> = vec![("csrf".into(), proposals.csrf())];
+        // Keep the first two and the report; correct the first one's text and deadline.
+        for (i, t) in tasks.iter().enumerate() {
+            let i = i.to_string();
+            let keep = i == "0" || i == "1" || i == index;
+            if keep {
+                fields.push((format!("keep_{i}"), "on".into()));
+            }
+            let text = if i == "0" { "Tuyên truyền Luật Bình đẳng giới".to_string() } else { t["text"].as_str().unwrap().to_string() };
+            let due = if i == "0" { "30/09/2024".to_string() } else { String::new() };
+            fields.push((format!("item_{i}"), t["item"].as_str().unwrap().into()));
+            fields.push((format!("text_{i}"), text));
+            fields.push((format!("lead_name_{i}"), t["lead"]["name"].as_str().unwrap_or("").into()));
+            let lead = t["lead"]["agency"].as_str().map(|a| format!("agency:{a}")).unwrap_or_else(|| "named".into());
+            fields.push((format!("lead_{i}"), lead));
+            fields.push((format!("due_{i}"), due));
+            fields.push((format!("recurrence_{i}"), t["recurrence"].as_str().unwrap().into()));
+        }
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let done = v.post(&location, &fields).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        let id: i64 = location.split('/').nth(2).unwrap().parse().unwrap();
+        let (_, plan) = app.get(&format!("/api/v1/plans/{id}")).await;
+        let added = plan["tasks"].as_array().unwrap();
+        let items: Vec<&str> = added.iter().map(|t| t["item"].as_str().unwrap()).collect();
+        assert_eq!(items, vec![tasks[0]["item"].as_str().unwrap(), tasks[1]["item"].as_str().unwrap(), "IV.3"]);
+        assert_eq!((added[0]["text"].as_str(), added[0]["due"].as_str()), (Some("Tuyên truyền Luật Bình đẳng giới"), Some("2024-09-30")));
+        assert_eq!(added[2]["lead"]["agency"], "so-ldtbxh-12");
+        assert!(added[2]["source"].as_str().unwrap().starts_with("ke-hoach-2024.txt — "), "{}", added[2]);
+        use sha2::Digest;
+        assert_eq!(plan["plan"]["file"]["sha256"].as_str().unwrap(), hex::encode(sha2::Sha256::digest(sample_003())));
+        assert_eq!(plan["plan"]["status"], "draft");
+    }
+}

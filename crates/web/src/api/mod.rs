@@ -246,6 +246,10 @@ pub fn routes() -> Router<AppState> {
         .route("/status", get(workflow::status))
         .route("/inbox", get(workflow::inbox))
         .route("/plans", get(plans::list).post(plans::create))
+        .route(
+            "/plans/read",
+            post(plans::read).layer(axum::extract::DefaultBodyLimit::max(imports::MAX_UPLOAD_BYTES)),
+        )
         .route("/plans/{id}", get(plans::get).put(plans::update))
         .route("/plans/{id}/status", post(plans::set_status))
         .route(

@@ -81,6 +81,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/check"),
     ("get", "/api/v1/plans"),
     ("post", "/api/v1/plans"),
+    ("post", "/api/v1/plans/read"),
     ("get", "/api/v1/plans/{id}"),
     ("put", "/api/v1/plans/{id}"),
     ("post", "/api/v1/plans/{id}/status"),

@@ -225,6 +225,143 @@ async fn writable_plan(state: &AppState, caller: &Caller, id: i64) -> Result<Pla
     Ok(plan)
 }
 
+/// What reading a plan's document proposes, with each task's lead matched to one of the
+/// unit's agencies when its name is that agency's.
+pub(crate) struct ReadPlan {
+    pub proposal: binhdang_ingest::plan::PlanProposal,
+    pub tasks: Vec<TaskInput>,
+}
+
+/// The agency whose name the plan writes (`Sở Y tế` → `so-y-te-12`), compared without
+/// diacritics, case or spacing; none when no agency or several have that name.
+fn agency_named<'a>(agencies: &'a [binhdang_domain::Agency], name: &str) -> Option<&'a binhdang_domain::Agency> {
+    let key = |s: &str| {
+        binhdang_domain::vn::search_key(s)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let wanted = key(name);
+    let mut found = agencies.iter().filter(|a| key(&a.name_vi) == wanted);
+    match (found.next(), found.next()) {
+        (Some(a), None) => Some(a),
+        _ => None,
+    }
+}
+
+/// Reads a plan's document in the background and proposes its tasks as inputs a person
+/// confirms: the plan's lead where a task names none, the stated deadline or the end of the
+/// plan, each with its quote as source.
+pub(crate) async fn read_plan_document(
+    state: &AppState,
+    unit: &binhdang_store::UnitSummary,
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<ReadPlan, ApiError> {
+    if bytes.len() > MAX_UPLOAD_BYTES {
+        return Err(crate::api::imports::too_large(bytes.len()));
+    }
+    let data = bytes.to_vec();
+    let proposal =
+        crate::api::imports::read_in_the_background(file_name, move || binhdang_ingest::plan::plan_bytes("", &data))
+            .await?;
+    let agencies = state.store.agencies_of(unit).await?;
+    let tasks = proposal
+        .tasks
+        .iter()
+        .map(|t| {
+            let name = t.lead.clone().unwrap_or_default();
+            let body = |name: &str| Body {
+                unit: None,
+                agency: agency_named(&agencies, name).map(|a| a.code.clone()),
+                name: name.to_string(),
+            };
+            TaskInput {
+                item: t.item.clone(),
+                text: t.text.clone(),
+                lead: body(&name),
+                partners: t.partners.iter().map(|p| body(p)).collect(),
+                due: t.due,
+                recurrence: t.recurrence,
+                expected_output: None,
+                indicators: Vec::new(),
+                source: Some(format!("{file_name} — {}", t.quote)),
+            }
+        })
+        .collect();
+    Ok(ReadPlan { proposal, tasks })
+}
+
+/// The plan a document describes, as a draft's fields: its title as the summary, the years
+/// it covers (else the current one), the issuing body it names (else the unit's committee).
+pub(crate) fn plan_input_read(
+    proposal: &binhdang_ingest::plan::PlanProposal,
+    unit: &binhdang_store::UnitSummary,
+    today: Date,
+) -> PlanInput {
+    let period = match (proposal.year, proposal.until) {
+        (Some(from), Some(to)) if to > from => Period::Phase { from, to },
+        (Some(year), _) => Period::Year(year),
+        _ => Period::Year(today.year()),
+    };
+    PlanInput {
+        kind: proposal.kind.unwrap_or(PlanKind::Plan),
+        number: proposal.number.clone(),
+        issued_on: proposal.date,
+        issuing_body: proposal
+            .issuing_body
+            .clone()
+            .unwrap_or_else(|| format!("UBND {}", unit.full_name)),
+        summary: if proposal.title.trim().is_empty() {
+            "(chưa có trích yếu)".into()
+        } else {
+            proposal.title.clone()
+        },
+        period,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ReadQuery {
+    unit: Option<String>,
+    file: Option<String>,
+}
+
+/// `POST /api/v1/plans/read?unit=CODE&file=NAME` with the document's bytes: the plan and
+/// tasks it proposes, leads matched to the unit's agencies; nothing is stored.
+pub async fn read(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Query(q): Query<ReadQuery>,
+    body: axum::body::Body,
+) -> ApiResult<Json<Value>> {
+    let code = required("unit", given(&q.unit), "12")?;
+    let unit = state.store.unit_on(code, state.store.today()).await?;
+    authorize(&state, &caller, &unit, Action::Read).await?;
+    let file_name = given(&q.file).unwrap_or("ke-hoach.docx").to_string();
+    let bytes = crate::api::templates::read_body_within(body, MAX_UPLOAD_BYTES).await?;
+    let read = read_plan_document(&state, &unit, &file_name, &bytes).await?;
+    let plan = plan_input_read(&read.proposal, &unit, state.store.today());
+    let tasks: Vec<Value> = read
+        .proposal
+        .tasks
+        .iter()
+        .zip(&read.tasks)
+        .map(|(p, t)| {
+            json!({ "item": t.item, "heading": p.heading, "text": t.text, "lead": t.lead, "lead_source": p.lead_source,
+                "partners": t.partners, "due": t.due, "due_source": p.due_source, "recurrence": t.recurrence,
+                "quote": p.quote, "line": p.line, "source": t.source })
+        })
+        .collect();
+    Ok(Json(json!({
+        "file": file_name,
+        "plan": { "unit": unit.code, "kind": plan.kind, "number": plan.number, "issued_on": plan.issued_on,
+            "issuing_body": plan.issuing_body, "summary": plan.summary, "period": plan.period.to_string() },
+        "lead": read.proposal.lead, "partners": read.proposal.partners,
+        "tasks": tasks,
+    })))
+}
+
 /// `GET /api/v1/plans/{id}`
 pub async fn get(
     State(state): State<AppState>,
@@ -535,6 +672,11 @@ pub(crate) fn extend_openapi(doc: &mut Value) {
             "responses": ok("The plans") },
         "post": { "summary": "Record a plan or directive (a draft) with its tasks, all or nothing; whoever enters the unit's data \
             (not an agency's officer)", "requestBody": json_body(plan.clone()), "responses": ok("The plan (201)") } }));
+    paths.insert("/api/v1/plans/read".into(), json!({ "post": {
+        "summary": "Read a plan's document (TXT, DOCX, PDF) and propose the plan and its tasks — lead body, partners, deadline, \
+            recurrence — for a person to confirm, correct or drop; stores nothing",
+        "parameters": [{ "name": "unit", "in": "query", "required": true, "schema": { "type": "string" }, "example": "12" }, { "name": "file", "in": "query", "required": false, "schema": { "type": "string" }, "example": "ke-hoach-2024.docx" }],
+        "requestBody": binary.clone(), "responses": { "200": { "description": "The proposal" }, "422": { "description": "A file that cannot be read" } } } }));
     paths.insert("/api/v1/plans/{id}".into(), json!({
         "get": { "summary": "A plan with its tasks as they stand today and the progress by lead body", "parameters": id, "responses": ok("The plan") },
         "put": { "summary": "Change what a plan states", "parameters": id, "requestBody": json_body(plan), "responses": ok("The plan") } }));

@@ -19,6 +19,7 @@ mod login;
 mod multipart;
 pub mod open_data;
 mod paths;
+mod plan_import;
 mod plans;
 mod registers;
 mod report;
@@ -77,7 +78,12 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/nhap-bao-cao-cu/{id}", get(import::batch_page).post(import::decide))
         .route(check::PATH, get(check::form).post(check::submit))
         .route(plans::PATH, get(plans::page).post(plans::create))
+        .route("/ke-hoach/doc", post(plan_import::upload))
         .route("/ke-hoach/{id}", get(plans::plan).post(plans::change))
+        .route(
+            "/ke-hoach/{id}/de-xuat",
+            get(plan_import::proposals).post(plan_import::confirm),
+        )
         .route("/nhiem-vu/{id}", get(plans::task).post(plans::report))
         .route("/bang-dieu-khien", get(dashboard::page))
         .route("/bang-dieu-khien/csv", get(dashboard::csv))

@@ -478,9 +478,22 @@ async fn plan_page(
     Ok(render(StatusCode::OK, &page))
 }
 
-/// `GET /ke-hoach/{id}`
-pub async fn plan(State(state): State<AppState>, session: Session, Path(id): Path<i64>) -> Response {
-    plan_page(&state, &session, id, None)
+/// `GET /ke-hoach/{id}[?added=N]`
+pub async fn plan(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<i64>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let added = q.get("added").and_then(|n| n.parse::<usize>().ok()).map(|n| {
+        let text = if session.lang == Lang::En {
+            format!("{n} tasks were added from the document.")
+        } else {
+            format!("Đã thêm {n} nhiệm vụ từ văn bản.")
+        };
+        ("ok", text)
+    });
+    plan_page(&state, &session, id, added)
         .await
         .unwrap_or_else(|e| session.api_error(e))
 }
