@@ -387,6 +387,58 @@ pub fn follow(
     }
 }
 
+/// How the tasks one body leads stand.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct BodyProgress {
+    pub body: String,
+    pub tasks: usize,
+    pub done_on_time: usize,
+    pub done_late: usize,
+    pub overdue: usize,
+    pub open: usize,
+    pub cancelled: usize,
+}
+
+impl BodyProgress {
+    /// Done on time over the tasks that are due or done (cancelled and open ones left out),
+    /// in %, to two decimals.
+    pub fn on_time_rate(&self) -> Option<rust_decimal::Decimal> {
+        let judged = self.done_on_time + self.done_late + self.overdue;
+        (judged > 0).then(|| {
+            (rust_decimal::Decimal::from(self.done_on_time * 100) / rust_decimal::Decimal::from(judged)).round_dp(2)
+        })
+    }
+
+    fn count(&mut self, status: TaskStatus) {
+        self.tasks += 1;
+        match status {
+            TaskStatus::Done => self.done_on_time += 1,
+            TaskStatus::DoneLate => self.done_late += 1,
+            TaskStatus::Overdue => self.overdue += 1,
+            TaskStatus::Cancelled => self.cancelled += 1,
+            TaskStatus::NotStarted | TaskStatus::InProgress => self.open += 1,
+        }
+    }
+}
+
+/// Progress per lead body (by the name the plan gives it), in the order of the names, and
+/// for all the tasks together.
+pub fn progress_by_body<'a>(
+    tasks: impl IntoIterator<Item = (&'a str, TaskStatus)>,
+) -> (Vec<BodyProgress>, BodyProgress) {
+    let mut bodies: std::collections::BTreeMap<&str, BodyProgress> = std::collections::BTreeMap::new();
+    let mut all = BodyProgress::default();
+    for (body, status) in tasks {
+        let entry = bodies.entry(body).or_insert_with(|| BodyProgress {
+            body: body.to_string(),
+            ..Default::default()
+        });
+        entry.count(status);
+        all.count(status);
+    }
+    (bodies.into_values().collect(), all)
+}
+
 /// A body a task names: an agency (by code), else a unit (by GSO code), and always its name
 /// as the plan writes it ("Sở Lao động - Thương binh và Xã hội"), which is all a body outside
 /// binhdang has.
@@ -641,6 +693,38 @@ mod tests {
             date!(2025 - 01 - 01),
         );
         assert_eq!(once.status, TaskStatus::Done);
+    }
+
+    #[test]
+    fn progress_counts_each_body_and_rates_only_what_is_due_or_done() {
+        use TaskStatus::*;
+        let tasks = [
+            ("Sở Y tế", Done),
+            ("Sở Y tế", Overdue),
+            ("Sở Y tế", InProgress),
+            ("Công an tỉnh", DoneLate),
+            ("Công an tỉnh", Cancelled),
+        ];
+        let (bodies, all) = progress_by_body(tasks);
+        assert_eq!(
+            bodies.iter().map(|b| b.body.as_str()).collect::<Vec<_>>(),
+            ["Công an tỉnh", "Sở Y tế"]
+        );
+        assert_eq!(
+            (
+                bodies[1].tasks,
+                bodies[1].done_on_time,
+                bodies[1].overdue,
+                bodies[1].open
+            ),
+            (3, 1, 1, 1)
+        );
+        assert_eq!(bodies[1].on_time_rate(), Some(rust_decimal::Decimal::new(50, 0)));
+        assert_eq!(bodies[0].on_time_rate(), Some(rust_decimal::Decimal::ZERO));
+        assert_eq!((all.tasks, all.cancelled), (5, 1));
+        // 1 on time of 3 judged (done, done late, overdue).
+        assert_eq!(all.on_time_rate(), Some(rust_decimal::Decimal::new(3333, 2)));
+        assert_eq!(progress_by_body([("Sở Y tế", InProgress)]).1.on_time_rate(), None);
     }
 
     #[test]

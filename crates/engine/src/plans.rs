@@ -8,11 +8,11 @@
 
 use crate::access::{AccessError, authorize};
 use binhdang_domain::access::{Action, Role};
-use binhdang_domain::plan::{Followed, TaskStatus, follow};
+pub use binhdang_domain::plan::BodyProgress;
+use binhdang_domain::plan::{Followed, TaskStatus};
 use binhdang_store::plans::{Plan, PlanTask, ProgressInput, Task, TaskUpdate};
 use binhdang_store::{Actor, Store, StoreError, User};
 use serde::Serialize;
-use std::collections::BTreeMap;
 use time::Date;
 
 /// A task with where it stands today.
@@ -24,46 +24,11 @@ pub struct FollowedTask {
     pub followed: Followed,
 }
 
-/// How the tasks one body leads stand.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct BodyProgress {
-    pub body: String,
-    pub tasks: usize,
-    pub done_on_time: usize,
-    pub done_late: usize,
-    pub overdue: usize,
-    pub open: usize,
-    pub cancelled: usize,
-}
-
-impl BodyProgress {
-    /// Done on time over the tasks that are due or done (cancelled ones left out), in %,
-    /// to two decimals.
-    pub fn on_time_rate(&self) -> Option<rust_decimal::Decimal> {
-        let judged = self.done_on_time + self.done_late + self.overdue;
-        (judged > 0).then(|| {
-            (rust_decimal::Decimal::from(self.done_on_time * 100) / rust_decimal::Decimal::from(judged)).round_dp(2)
-        })
-    }
-}
-
-pub fn followed(plan: &Plan, task: &Task, today: Date) -> Followed {
-    follow(
-        task.recurrence,
-        task.due,
-        plan.period.end(),
-        task.progress,
-        task.done_on,
-        &task.done_occurrences,
-        today,
-    )
-}
-
 pub fn follow_all(plan: &Plan, tasks: Vec<Task>, today: Date) -> Vec<FollowedTask> {
     tasks
         .into_iter()
         .map(|task| FollowedTask {
-            followed: followed(plan, &task, today),
+            followed: task.followed(plan, today),
             task,
         })
         .collect()
@@ -71,28 +36,7 @@ pub fn follow_all(plan: &Plan, tasks: Vec<Task>, today: Date) -> Vec<FollowedTas
 
 /// Progress per lead body, in the order of the bodies' names, and for all of them together.
 pub fn progress_by_body(tasks: &[FollowedTask]) -> (Vec<BodyProgress>, BodyProgress) {
-    let mut bodies: BTreeMap<String, BodyProgress> = BTreeMap::new();
-    let mut all = BodyProgress {
-        body: String::new(),
-        ..Default::default()
-    };
-    for t in tasks {
-        let body = bodies.entry(t.task.lead.name.clone()).or_insert_with(|| BodyProgress {
-            body: t.task.lead.name.clone(),
-            ..Default::default()
-        });
-        for p in [&mut *body, &mut all] {
-            p.tasks += 1;
-            match t.followed.status {
-                TaskStatus::Done => p.done_on_time += 1,
-                TaskStatus::DoneLate => p.done_late += 1,
-                TaskStatus::Overdue => p.overdue += 1,
-                TaskStatus::Cancelled => p.cancelled += 1,
-                TaskStatus::NotStarted | TaskStatus::InProgress => p.open += 1,
-            }
-        }
-    }
-    (bodies.into_values().collect(), all)
+    binhdang_domain::plan::progress_by_body(tasks.iter().map(|t| (t.task.lead.name.as_str(), t.followed.status)))
 }
 
 fn denied(user: &User, en: &str, vi: &str) -> AccessError {
@@ -188,7 +132,7 @@ pub async fn report_progress(
             })?;
         may_write_plans(store, user, origin, &unit).await?;
     }
-    let now = followed(&plan, &task, store.today());
+    let now = task.followed(&plan, store.today());
     let occurrence = now.due;
     let last = match (task.due, occurrence) {
         (Some(first), Some(at)) => task.recurrence.occurrences(first, plan.period.end().max(first)).last() == Some(&at),
@@ -209,7 +153,7 @@ pub async fn urgent_tasks(store: &Store, user: &User) -> Result<Vec<(PlanTask, F
         .await?
         .into_iter()
         .map(|t| {
-            let f = followed(&t.plan, &t.task, today);
+            let f = t.task.followed(&t.plan, today);
             (t, f)
         })
         .filter(|(_, f)| f.status == TaskStatus::Overdue || f.due_soon)

@@ -3,12 +3,14 @@
 //! `review`; no layout here.
 
 use crate::ReportError;
+use binhdang_domain::plan::{Followed, PlanStatus};
 use binhdang_domain::register::{
     Activity, Budget, BudgetSummary, CommitteeMember, CommitteeSummary, DirectiveDocument as DocRow, GbvCase,
     GbvSummary, Inspection, InspectionSummary, Staff, StaffSummary,
 };
 use binhdang_domain::workflow::State;
 use binhdang_domain::{Indicator, Objective, Period, Target, Window};
+use binhdang_store::plans::{Plan, Task};
 use binhdang_store::registers::RegisterRow;
 use binhdang_store::{Assessment, Store, StoreError, Sums, UnitSummary};
 use rust_decimal::Decimal;
@@ -45,6 +47,38 @@ pub(crate) struct Facts {
     /// Activity types in list order: (code, Vietnamese name).
     pub(crate) activity_names: Vec<(String, String)>,
     pub(crate) document_names: HashMap<String, String>,
+    /// The unit's issued plans in force during the window, each task judged as of the
+    /// window's end (or today, when that is earlier).
+    pub(crate) plans: Vec<PlanTasks>,
+}
+
+pub(crate) struct PlanTasks {
+    pub(crate) plan: Plan,
+    pub(crate) tasks: Vec<(Task, Followed)>,
+}
+
+/// The unit's issued (or since superseded) plans whose years meet the window's.
+async fn plans_over(store: &Store, unit: &UnitSummary, window: &Window) -> Result<Vec<PlanTasks>, ReportError> {
+    let as_of = store.today().min(window.end());
+    let mut out = Vec::new();
+    for plan in store.plans_of(unit.id).await? {
+        let meets = plan.period.start() <= window.end() && plan.period.end() >= window.start();
+        if plan.status == PlanStatus::Draft || !meets {
+            continue;
+        }
+        let tasks = store
+            .tasks_of(plan.id)
+            .await?
+            .into_iter()
+            .map(|t| {
+                let f = t.followed(&plan, as_of);
+                (t, f)
+            })
+            .collect();
+        out.push(PlanTasks { plan, tasks });
+    }
+    out.reverse();
+    Ok(out)
 }
 
 /// The window whose budget rows a report sums: the phase from 2021 up to the report's year
@@ -148,6 +182,7 @@ pub(crate) async fn gather(
             .iter()
             .map(|t| (t.code.clone(), t.name_vi.clone()))
             .collect(),
+        plans: plans_over(store, unit, window).await?,
     })
 }
 

@@ -277,7 +277,71 @@ async fn province_with_data(store: &Store) -> (UnitSummary, Period) {
         .create_register_row(&province, &year, budget, &actor())
         .await
         .unwrap();
+    plan_with_tasks(store, &province).await;
     (province, year)
+}
+
+/// The province's plan for 2024 with two tasks: one done on time, one never reported, which
+/// the annual report (as of 31/12/2024) shows overdue.
+async fn plan_with_tasks(store: &Store, province: &UnitSummary) {
+    use binhdang_domain::plan::{Body, PlanKind, PlanStatus, Progress, Recurrence};
+    use binhdang_store::plans::{Evidence, PlanInput, ProgressInput, TaskInput};
+    let task = |item: &str, text: &str, lead: &str, due: time::Date| TaskInput {
+        item: item.into(),
+        text: text.into(),
+        lead: Body {
+            unit: None,
+            agency: None,
+            name: lead.into(),
+        },
+        partners: Vec::new(),
+        due: Some(due),
+        recurrence: Recurrence::Once,
+        expected_output: None,
+        indicators: Vec::new(),
+        source: None,
+    };
+    let input = PlanInput {
+        kind: PlanKind::Plan,
+        number: Some("85/KH-UBND".into()),
+        issued_on: Some(date!(2024 - 03 - 16)),
+        issuing_body: "UBND tỉnh Lai Châu".into(),
+        summary: "Thực hiện công tác bình đẳng giới năm 2024".into(),
+        period: Period::Year(2024),
+    };
+    let tasks = [
+        task(
+            "II.1",
+            "Tập huấn kiến thức về bình đẳng giới cho cán bộ cấp xã",
+            "Sở Nội vụ",
+            date!(2024 - 06 - 30),
+        ),
+        task(
+            "II.2",
+            "Kiểm tra việc thực hiện pháp luật về bình đẳng giới tại các huyện",
+            "Thanh tra tỉnh",
+            date!(2024 - 10 - 31),
+        ),
+    ];
+    let plan = store
+        .create_plan(province, &input, None, &tasks, &actor())
+        .await
+        .unwrap();
+    store
+        .set_plan_status(plan.id, PlanStatus::Issued, &actor())
+        .await
+        .unwrap();
+    let first = store.tasks_of(plan.id).await.unwrap()[0].id;
+    let done = ProgressInput {
+        progress: Progress::Done,
+        reported_on: date!(2024 - 06 - 20),
+        note: Some("Đã tập huấn 96 cán bộ".into()),
+        evidence: Evidence::default(),
+    };
+    store
+        .report_progress(first, done, Some(date!(2024 - 06 - 30)), true, &actor())
+        .await
+        .unwrap();
 }
 
 async fn strategy(store: &Store, unit: &UnitSummary, period: Period) -> binhdang_reports::Document {
@@ -402,6 +466,9 @@ on_both_backends! {
             "Tập huấn: 13, với 780 lượt người tham dự (nam 300, nữ 480)",
             "15.000.000 đồng",
             "412/KH-UBND",
+            "Kết quả thực hiện nhiệm vụ theo Kế hoạch số 85/KH-UBND ngày 16/03/2024 của UBND tỉnh Lai Châu: 2 nhiệm vụ, trong đó hoàn thành đúng hạn 1, hoàn thành muộn 0, quá hạn chưa hoàn thành 1",
+            "Cơ quan, đơn vị còn nhiệm vụ quá hạn: Thanh tra tỉnh (1)",
+            "TÌNH HÌNH THỰC HIỆN NHIỆM VỤ THEO KẾ HOẠCH",
         ] {
             assert!(text.contains(line), "the PDF lacks «{line}»:\n{text}");
         }
@@ -425,6 +492,8 @@ on_both_backends! {
             "DỰ THẢO",
             "đạt 63,6% (7/11)",
             "Nơi nhận:",
+            "TÌNH HÌNH THỰC HIỆN NHIỆM VỤ THEO KẾ HOẠCH",
+            "Hoàn thành đúng hạn",
         ] {
             assert!(from_docx.contains(line), "the DOCX lacks «{line}»:\n{from_docx}");
         }
@@ -441,7 +510,10 @@ on_both_backends! {
         // XLSX cells are numbers equal to the store's figures.
         let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(std::fs::read(xlsx).unwrap())).unwrap();
         let sheets = book.sheet_names();
-        assert_eq!(sheets, ["Đánh giá chỉ tiêu", "Hoạt động", "Sản phẩm truyền thông", "Văn bản chỉ đạo", "Kinh phí"]);
+        assert_eq!(sheets, ["Đánh giá chỉ tiêu", "Hoạt động", "Sản phẩm truyền thông", "Văn bản chỉ đạo", "Kinh phí", "Nhiệm vụ"]);
+        let tasks = book.worksheet_range("Nhiệm vụ").unwrap();
+        let statuses: Vec<String> = tasks.rows().filter_map(|r| r.last().map(|c| c.to_string())).filter(|s| s.starts_with("Hoàn") || s == "Quá hạn").collect();
+        assert_eq!(statuses, ["Hoàn thành đúng hạn", "Quá hạn"]);
         let sheet = book.worksheet_range("Đánh giá chỉ tiêu").unwrap();
         let header = sheet.rows().position(|r| r.first() == Some(&Data::String("Mã".into()))).unwrap();
         let headers: Vec<String> = sheet.rows().nth(header).unwrap().iter().map(|c| c.to_string()).collect();

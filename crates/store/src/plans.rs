@@ -118,6 +118,21 @@ pub struct Task {
     pub updated_by: String,
 }
 
+impl Task {
+    /// Where the task stands on `today`, its occurrences running to the end of `plan`.
+    pub fn followed(&self, plan: &Plan, today: Date) -> binhdang_domain::plan::Followed {
+        binhdang_domain::plan::follow(
+            self.recurrence,
+            self.due,
+            plan.period.end(),
+            self.progress,
+            self.done_on,
+            &self.done_occurrences,
+            today,
+        )
+    }
+}
+
 /// Where a progress report's evidence is: a file, a row of a register, or a link.
 #[derive(Default)]
 pub struct Evidence<'a> {

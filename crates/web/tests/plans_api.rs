@@ -116,6 +116,20 @@ on_both_backends! {
         let (_, plan) = app.send(&reviewer, Method::GET, &format!("/api/v1/plans/{id}"), None).await;
         let all = &plan["progress"]["all"];
         assert_eq!((all["tasks"].as_i64(), all["done_late"].as_i64(), all["open"].as_i64()), (Some(3), Some(1), Some(2)), "{plan}");
+
+        // The annual report says how the plan's tasks went and lists each with its status.
+        let report = format!("/api/v1/reports/strategy?unit=12&period={}&date={today}", today.year());
+        let text = app.docx(&format!("{report}&format=docx")).await;
+        assert!(text.contains("Kết quả thực hiện nhiệm vụ theo Kế hoạch số 85/KH-UBND"), "{text}");
+        assert!(text.contains("3 nhiệm vụ, trong đó hoàn thành đúng hạn 0, hoàn thành muộn 1, quá hạn chưa hoàn thành 0, đang thực hiện 2"), "{text}");
+        assert!(text.contains("TÌNH HÌNH THỰC HIỆN NHIỆM VỤ THEO KẾ HOẠCH"), "{text}");
+        let row = text.find("II.1. Tổ chức tập huấn về bình đẳng giới cho cán bộ y tế").expect("the task's row");
+        let next = text[row..].find("II.2.").expect("the next row");
+        assert!(text[row..row + next].contains("Hoàn thành muộn"), "{}", &text[row..row + next]);
+        for format in ["pdf", "xlsx"] {
+            let r = app.client.get(format!("{}{report}&format={format}", app.base)).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "{format}");
+        }
     }
 }
 

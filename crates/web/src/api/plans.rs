@@ -500,7 +500,7 @@ pub async fn add_task(
 pub(crate) async fn task_json(state: &AppState, id: i64) -> Result<Value, ApiError> {
     let task = state.store.task(id).await?;
     let plan = state.store.plan(task.plan_id).await?;
-    let followed = follow::followed(&plan, &task, state.store.today());
+    let followed = task.followed(&plan, state.store.today());
     let updates = state.store.task_updates(id).await?;
     Ok(json!({
         "task": follow::FollowedTask { task, followed },
@@ -627,7 +627,7 @@ pub async fn mine(State(state): State<AppState>, Authenticated(caller): Authenti
         .await?
         .into_iter()
         .map(|t| {
-            let f = follow::followed(&t.plan, &t.task, today);
+            let f = t.task.followed(&t.plan, today);
             (t, f)
         })
         .collect::<Vec<_>>();

@@ -213,7 +213,7 @@ async fn my_tasks(state: &AppState, session: &Session) -> ApiResult<Vec<TaskRow>
         .await?
         .into_iter()
         .map(|t| {
-            let followed = follow::followed(&t.plan, &t.task, today);
+            let followed = t.task.followed(&t.plan, today);
             (t.plan, FollowedTask { task: t.task, followed })
         })
         .collect();
@@ -626,7 +626,7 @@ async fn task_page(
     let plan = state.store.plan(task.plan_id).await?;
     follow::may_read_plan(&state.store, &session.caller.user, &session.caller.origin, &plan).await?;
     let lang = session.lang;
-    let followed = follow::followed(&plan, &task, state.store.today());
+    let followed = task.followed(&plan, state.store.today());
     let user = &session.caller.user;
     let may_report = plan.status == PlanStatus::Issued
         && (follow::leads(&state.store, user, &task).await?
