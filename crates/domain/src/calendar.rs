@@ -38,6 +38,9 @@ pub struct Programme {
     /// Whom the programme binds beyond its levels (empty: everyone).
     #[serde(default)]
     pub binds: Binding,
+    /// The plan or directive whose reporting duty it is (`None`: set by administrators).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<i64>,
 }
 
 /// The units, levels and agencies a programme binds: the labour federation's annual programme
@@ -138,6 +141,7 @@ pub fn default_programmes() -> Vec<Programme> {
             name_en: "National Strategy on Gender Equality: first-half report".into(),
             period_type: PeriodType::HalfYear,
             binds: Binding::default(),
+            plan: None,
             half: Some(1),
             deadlines: vec![
                 (UnitLevel::Commune, day(6, 5)),
@@ -151,6 +155,7 @@ pub fn default_programmes() -> Vec<Programme> {
             name_en: "National Strategy on Gender Equality: annual report".into(),
             period_type: PeriodType::Year,
             binds: Binding::default(),
+            plan: None,
             half: None,
             deadlines: vec![
                 (UnitLevel::Commune, day(12, 5)),
@@ -165,6 +170,7 @@ pub fn default_programmes() -> Vec<Programme> {
             name_en: "Action Month for gender equality and GBV prevention report".into(),
             period_type: PeriodType::ActionMonth,
             binds: Binding::default(),
+            plan: None,
             half: None,
             deadlines: vec![
                 (
@@ -191,6 +197,7 @@ pub fn default_programmes() -> Vec<Programme> {
             name_en: "Gender Equality Law review".into(),
             period_type: PeriodType::Phase,
             binds: Binding::default(),
+            plan: None,
             half: None,
             deadlines: vec![(
                 UnitLevel::Province,

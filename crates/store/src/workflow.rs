@@ -119,11 +119,11 @@ impl Store {
         // A new programme comes after those already there: the default of its period type
         // (the first added) stays as it was.
         sqlx::query(
-            "INSERT INTO programmes (code, name_vi, name_en, period_type, half, deadlines, added_at, binds)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            "INSERT INTO programmes (code, name_vi, name_en, period_type, half, deadlines, added_at, binds, plan_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
              ON CONFLICT (code) DO UPDATE SET name_vi = excluded.name_vi, name_en = excluded.name_en,
                 period_type = excluded.period_type, half = excluded.half, deadlines = excluded.deadlines,
-                binds = excluded.binds",
+                binds = excluded.binds, plan_id = excluded.plan_id",
         )
         .bind(&p.code)
         .bind(&p.name_vi)
@@ -133,6 +133,7 @@ impl Store {
         .bind(serde_json::to_string(&p.deadlines).map_err(|e| StoreError::Config(e.to_string()))?)
         .bind(self.now_text())
         .bind(serde_json::to_string(&p.binds).map_err(|e| StoreError::Config(e.to_string()))?)
+        .bind(p.plan)
         .execute(&mut *tx)
         .await?;
         let entry = AuditEntry {
@@ -710,6 +711,7 @@ fn programme_from_row(r: &sqlx::any::AnyRow) -> Result<Programme, StoreError> {
         deadlines: serde_json::from_str(&deadlines).map_err(|e| StoreError::Corrupt(e.to_string()))?,
         binds: serde_json::from_str(&r.try_get::<String, _>("binds")?)
             .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        plan: r.try_get("plan_id")?,
     })
 }
 

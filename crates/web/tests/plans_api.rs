@@ -251,3 +251,74 @@ on_both_backends! {
         assert_eq!(plan["plan"]["status"], "draft");
     }
 }
+
+on_both_backends! {
+    async fn a_directives_reporting_duty_reaches_the_calendar_and_completeness_of_the_units_it_binds(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let reviewer = app.user("chuyen-vien-12", Role::Reviewer, "12").await;
+        let today = test_today();
+        let directive = json!({"unit": "12", "kind": "chi-thi", "number": "12/CT-UBND", "issuing_body": "UBND tỉnh Lai Châu",
+            "summary": "Tăng cường công tác bình đẳng giới", "period": phase()});
+        let (s, created) = app.send(&reviewer, Method::POST, "/api/v1/plans", Some(&directive)).await;
+        assert_eq!(s, StatusCode::CREATED, "{created}");
+        let id = created["plan"]["id"].as_i64().unwrap();
+        // Communes report on it each year, 20 days from today.
+        let due = today + Duration::days(20);
+        let duty = json!({"code": "CT12-BC", "name_vi": "Báo cáo thực hiện Chỉ thị 12/CT-UBND", "name_en": "Directive 12 report",
+            "period_type": "year", "deadlines": [["commune", {"month": u8::from(due.month()), "day": due.day()}]],
+            "binds": {"levels": ["commune"]}});
+        let path = format!("/api/v1/plans/{id}/programmes");
+        let (s, plan) = app.send(&reviewer, Method::POST, &path, Some(&duty)).await;
+        assert_eq!(s, StatusCode::OK, "{plan}");
+        assert_eq!(plan["programmes"][0]["plan"], id);
+        assert_eq!(plan["programmes"][0]["binds"]["units"], json!(["12"]), "bound to the directive's unit and below");
+        // Not a code of another programme, not units outside the province.
+        let mut taken = duty.clone();
+        taken["code"] = json!("NS-Y");
+        let (s, refused) = app.send(&reviewer, Method::POST, &path, Some(&taken)).await;
+        assert_eq!((s, problems(&refused)), (StatusCode::UNPROCESSABLE_ENTITY, vec![("code".into(), "code_taken".into())]));
+        let mut outside = duty.clone();
+        outside["binds"]["units"] = json!(["02"]);
+        let (s, refused) = app.send(&reviewer, Method::POST, &path, Some(&outside)).await;
+        assert_eq!((s, problems(&refused)), (StatusCode::UNPROCESSABLE_ENTITY, vec![("binds.units".into(), "outside_plan_unit".into())]));
+
+        // A commune of Lai Châu sees the deadline; one of Hà Giang does not.
+        let deadlines = |inbox: &Value| -> Vec<String> {
+            inbox["upcoming_deadlines"].as_array().unwrap().iter().map(|d| d["programme"].as_str().unwrap().to_string()).collect()
+        };
+        let here = app.user("can-bo-xa-12", Role::Officer, "03490").await;
+        let (_, inbox) = app.send(&here, Method::GET, "/api/v1/inbox", None).await;
+        assert!(deadlines(&inbox).contains(&"CT12-BC".to_string()), "{inbox}");
+        let (_, units) = app.get(&format!("/api/v1/units?parent=08&date={today}")).await;
+        let elsewhere_unit = units["units"].as_array().unwrap().iter().find(|u| u["level"] == "commune").unwrap()["code"].as_str().unwrap().to_string();
+        let elsewhere = app.user("can-bo-xa-08", Role::Officer, &elsewhere_unit).await;
+        let (_, inbox) = app.send(&elsewhere, Method::GET, "/api/v1/inbox", None).await;
+        assert!(!deadlines(&inbox).contains(&"CT12-BC".to_string()), "{inbox}");
+        // Its completeness is followed like any other programme's.
+        let (s, status) = app.get(&format!("/api/v1/status?unit=12&period={}&programme=CT12-BC", due.year())).await;
+        assert_eq!(s, StatusCode::OK, "{status}");
+        let children = status["children"].as_array().unwrap();
+        assert!(children.len() > 30 && status["expected"] == children.len(), "Lai Châu's communes are expected: {status}");
+        assert!(children.iter().all(|c| c["unit"]["level"] == "commune" && c["deadline"] == due.to_string()), "{status}");
+        assert_eq!(status["submitted"], 0);
+
+        // On the directive's page: its duty listed, and a second one added by its form.
+        let mut v = support::visitor::Visitor::new(&app);
+        v.sign_in("tester", binhdang_store::testing::TEST_PASSWORD).await;
+        let page = v.get(&format!("/ke-hoach/{id}")).await;
+        assert!(page.body.contains("Báo cáo thực hiện Chỉ thị 12/CT-UBND"), "{}", page.body);
+        let csrf = page.csrf();
+        let form = |deadline: &'static str| {
+            vec![("do", "programme"), ("name_vi", "Báo cáo 6 tháng thực hiện Chỉ thị"), ("period_type", "half_year"),
+                 ("level", "commune"), ("deadline", deadline), ("csrf", csrf.as_str())]
+        };
+        let refused = v.post(&format!("/ke-hoach/{id}"), &form("31/02")).await;
+        assert!(refused.body.contains("Ngày 31/2 không có trong mọi năm"), "{}", refused.body);
+        let added = v.post(&format!("/ke-hoach/{id}"), &form("05/06")).await;
+        assert!(added.body.contains("Đã thêm chế độ báo cáo"), "{}", added.body);
+        let (_, programmes) = app.get("/api/v1/programmes").await;
+        let code = format!("KH{id}-2");
+        let duty = programmes["programmes"].as_array().unwrap().iter().find(|p| p["code"] == code.as_str()).unwrap_or_else(|| panic!("{programmes}"));
+        assert_eq!((duty["plan"].as_i64(), duty["period_type"].as_str()), (Some(id), Some("half_year")));
+    }
+}

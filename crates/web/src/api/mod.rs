@@ -259,6 +259,7 @@ pub fn routes() -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(imports::MAX_UPLOAD_BYTES)),
         )
         .route("/plans/{id}/tasks", post(plans::add_task))
+        .route("/plans/{id}/programmes", post(plans::post_programme))
         .route("/tasks", get(plans::mine))
         .route("/tasks/{id}", get(plans::get_task).put(plans::update_task))
         .route("/tasks/{id}/evidence/{update}", get(plans::get_evidence))

@@ -88,6 +88,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/plans/{id}/file"),
     ("post", "/api/v1/plans/{id}/file"),
     ("post", "/api/v1/plans/{id}/tasks"),
+    ("post", "/api/v1/plans/{id}/programmes"),
     ("get", "/api/v1/tasks"),
     ("get", "/api/v1/tasks/{id}"),
     ("put", "/api/v1/tasks/{id}"),

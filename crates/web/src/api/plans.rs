@@ -16,6 +16,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use binhdang_domain::Period;
 use binhdang_domain::access::Action;
+use binhdang_domain::calendar::Programme;
 use binhdang_domain::plan::{Body, PlanKind, PlanStatus, Progress, Recurrence};
 use binhdang_engine::plans as follow;
 use binhdang_store::plans::{Evidence, NewFile, Plan, PlanInput, ProgressInput, TaskInput};
@@ -156,7 +157,8 @@ async fn plan_unit(state: &AppState, plan: &Plan) -> Result<binhdang_store::Unit
         .ok_or_else(|| ApiError::Internal(format!("plan {} has no unit", plan.id)))
 }
 
-/// A plan with its tasks as they stand today and the progress by lead body.
+/// A plan with its tasks as they stand today, the progress by lead body and the reporting
+/// programmes it created.
 pub(crate) async fn plan_json(state: &AppState, plan: &Plan) -> Result<Value, ApiError> {
     let tasks = state.store.tasks_of(plan.id).await?;
     let tasks = follow::follow_all(plan, tasks, state.store.today());
@@ -166,7 +168,93 @@ pub(crate) async fn plan_json(state: &AppState, plan: &Plan) -> Result<Value, Ap
         "title_vi": plan.title_vi(),
         "tasks": tasks,
         "progress": { "by_body": by_body, "all": all, "on_time_rate": all.on_time_rate() },
+        "programmes": programmes_of(state, plan.id).await?,
     }))
+}
+
+/// The reporting programmes a plan created.
+pub(crate) async fn programmes_of(state: &AppState, plan: i64) -> Result<Vec<Programme>, ApiError> {
+    Ok(state
+        .store
+        .programmes()
+        .await?
+        .into_iter()
+        .filter(|p| p.plan == Some(plan))
+        .collect())
+}
+
+/// Records the reporting duty a plan or directive creates as a programme of the calendar,
+/// linked to it: it binds the plan's unit and the units below it (those named, if any, must
+/// lie there), and may not take the code of a programme that is not the plan's.
+pub(crate) async fn add_programme(
+    state: &AppState,
+    caller: &Caller,
+    plan: &Plan,
+    mut programme: Programme,
+) -> Result<(), ApiError> {
+    let unit = plan_unit(state, plan).await?;
+    follow::may_write_plans(&state.store, &caller.user, &caller.origin, &unit).await?;
+    programme.plan = Some(plan.id);
+    let mut problems = crate::api::workflow::programme_problems(&programme);
+    if programme.code.trim().is_empty() {
+        problems.push(binhdang_store::FieldProblem::new(
+            "code",
+            "missing",
+            "a programme code is required".into(),
+            "Thiếu mã chế độ báo cáo".into(),
+        ));
+    }
+    if let Ok(existing) = state.store.programme(programme.code.trim()).await
+        && existing.plan != Some(plan.id)
+    {
+        problems.push(binhdang_store::FieldProblem::new(
+            "code",
+            "code_taken",
+            format!("the programme code `{}` belongs to another programme", programme.code),
+            format!("Mã `{}` đã là của chế độ báo cáo khác", programme.code),
+        ));
+    }
+    if programme.binds.units.is_empty() {
+        programme.binds.units = vec![unit.code.clone()];
+    } else {
+        let below = state.store.units_below_valid_on(&unit, state.store.today()).await?;
+        for code in &programme.binds.units {
+            if *code != unit.code && !below.iter().any(|u| u.code == *code) {
+                problems.push(binhdang_store::FieldProblem::new(
+                    "binds.units",
+                    "outside_plan_unit",
+                    format!("{code} is not {} or a unit below it", unit.full_name),
+                    format!("{code} không phải {} hoặc đơn vị trực thuộc", unit.full_name),
+                ));
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::Invalid(problems));
+    }
+    state.store.put_programme(&programme, &caller.actor()).await?;
+    Ok(())
+}
+
+/// `POST /api/v1/plans/{id}/programmes` with a programme as `PUT /programmes/{code}` takes
+/// it, `code` included: the reporting duty the plan creates.
+pub async fn post_programme(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody<Value>,
+) -> ApiResult<Json<Value>> {
+    let plan = state.store.plan(id).await?;
+    let programme: Programme = serde_json::from_value(body).map_err(|e| {
+        ApiError::invalid(
+            "programme",
+            "bad_programme",
+            format!("the programme does not read: {e}"),
+            format!("Chế độ báo cáo không hợp lệ: {e}"),
+        )
+    })?;
+    add_programme(&state, &caller, &plan, programme).await?;
+    Ok(Json(plan_json(&state, &plan).await?))
 }
 
 /// `GET /api/v1/plans?unit=CODE`: the unit's plans, newest first, each with its progress.
@@ -693,6 +781,12 @@ pub(crate) fn extend_openapi(doc: &mut Value) {
             { "name": "name", "in": "query", "required": true, "schema": { "type": "string" } }],
             "requestBody": binary, "responses": ok("The plan") } }),
     );
+    paths.insert("/api/v1/plans/{id}/programmes".into(), json!({ "post": {
+        "summary": "Record the reporting duty a plan or directive creates as a reporting programme (what, how often, the \
+            deadline per level, whom it binds: the plan's unit and below) linked to it; its deadlines then show in the \
+            calendars and inboxes of the units it binds and its completeness is followed like any other",
+        "parameters": id, "requestBody": json_body(json!({ "type": "object", "required": ["code", "name_vi", "period_type", "deadlines"] })),
+        "responses": ok("The plan with its programmes") } }));
     paths.insert("/api/v1/plans/{id}/tasks".into(), json!({ "post": {
         "summary": "Add a task to a plan", "parameters": id, "requestBody": json_body(task.clone()), "responses": ok("The task (201)") } }));
     paths.insert("/api/v1/tasks".into(), json!({ "get": {

@@ -134,6 +134,17 @@ pub async fn archive_programme(
 /// day of every year (`deadlines[i]`) and a missing Vietnamese name; audited by the store.
 pub(crate) async fn save_programme(state: &AppState, caller: &Caller, programme: &Programme) -> Result<(), ApiError> {
     require_admin(state, caller, "programme.put").await?;
+    let problems = programme_problems(programme);
+    if !problems.is_empty() {
+        return Err(ApiError::Invalid(problems));
+    }
+    state.store.put_programme(programme, &caller.actor()).await?;
+    Ok(())
+}
+
+/// What is wrong with a programme whoever sets it: deadlines that are not a day of every
+/// year (`deadlines[i]`), a missing Vietnamese name.
+pub(crate) fn programme_problems(programme: &Programme) -> Vec<binhdang_store::FieldProblem> {
     let mut problems = Vec::new();
     for (i, (_, day)) in programme.deadlines.iter().enumerate() {
         if day.in_year(2024).is_none() || day.in_year(2025).is_none() {
@@ -153,11 +164,7 @@ pub(crate) async fn save_programme(state: &AppState, caller: &Caller, programme:
             "Thiếu tên tiếng Việt".into(),
         ));
     }
-    if !problems.is_empty() {
-        return Err(ApiError::Invalid(problems));
-    }
-    state.store.put_programme(programme, &caller.actor()).await?;
-    Ok(())
+    problems
 }
 
 /// `GET /api/v1/workflow?unit=&period=[&programme=]`
@@ -448,13 +455,18 @@ pub async fn inbox(State(state): State<AppState>, Authenticated(caller): Authent
     })))
 }
 
-/// The caller's unit's deadlines from today to 60 days ahead, with the report's state.
+/// The caller's unit's deadlines from today to 60 days ahead under the programmes that bind
+/// it, with the report's state.
 async fn upcoming(state: &AppState, caller: &Caller) -> Result<Vec<Value>, ApiError> {
     let unit = &caller.user.unit;
     let today = state.store.today();
     let horizon = today + time::Duration::days(60);
     let mut out = Vec::new();
     for programme in state.store.programmes().await? {
+        // A programme binding other units (a directive's duty) has no deadline for this one.
+        if !state.store.programme_binds(&programme, unit).await? {
+            continue;
+        }
         for year in [today.year(), today.year() + 1] {
             let candidates = match programme.period_type {
                 binhdang_domain::PeriodType::HalfYear => vec![Period::HalfYear {

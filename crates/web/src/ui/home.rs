@@ -96,9 +96,16 @@ async fn build(state: &AppState, session: &Session, q: &HashMap<String, String>)
     let unit = &user.unit;
     let today = state.store.today();
     let programmes = store.programmes().await?;
+    // The unit's own reports: under the programmes that bind it (a directive's duty binds some).
+    let mut own = Vec::new();
+    for p in &programmes {
+        if store.programme_binds(p, unit).await? {
+            own.push(p.clone());
+        }
+    }
 
     let mut reports = Vec::new();
-    for (programme, period) in reporting::recent(&programmes, unit, today) {
+    for (programme, period) in reporting::recent(&own, unit, today) {
         let submission = store.submission(unit, &programme.code, &period).await?;
         let deadline = programme.deadline(&period, unit.level);
         let submitted = submission

@@ -13,9 +13,10 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use binhdang_domain::Period;
+use binhdang_domain::calendar::{Binding, DayOfYear, Programme};
 use binhdang_domain::plan::{Body, PlanKind, PlanStatus, Progress, Recurrence, TaskStatus};
 use binhdang_domain::vn;
+use binhdang_domain::{Period, PeriodType, UnitLevel};
 use binhdang_engine::plans::{self as follow, BodyProgress, FollowedTask};
 use binhdang_store::plans::{Evidence, NewFile, Plan, PlanInput, ProgressInput, TaskInput};
 use binhdang_store::{FieldProblem, UnitSummary};
@@ -98,7 +99,20 @@ struct PlanPage {
     writable: bool,
     leads: Vec<Choice>,
     recurrences: Vec<Choice>,
+    programmes: Vec<ProgrammeRow>,
+    period_types: Vec<Choice>,
+    levels: Vec<Choice>,
 }
+
+/// A reporting duty the plan created, as the plan's page lists it.
+pub struct ProgrammeRow {
+    pub name: String,
+    pub frequency: String,
+    pub deadlines: String,
+}
+
+const DUTY_PERIOD_TYPES: [PeriodType; 3] = [PeriodType::Year, PeriodType::HalfYear, PeriodType::ActionMonth];
+const DUTY_LEVELS: [UnitLevel; 3] = [UnitLevel::Commune, UnitLevel::District, UnitLevel::Province];
 
 pub struct UpdateRow {
     pub when: String,
@@ -444,7 +458,47 @@ async fn plan_page(
     if let Some((kind, text)) = notice {
         c = c.with_notice(kind, text);
     }
+    let programmes = crate::api::plans::programmes_of(state, id)
+        .await?
+        .into_iter()
+        .map(|p| ProgrammeRow {
+            frequency: if lang == Lang::En {
+                p.period_type.name_en()
+            } else {
+                p.period_type.name_vi()
+            }
+            .to_string(),
+            deadlines: p
+                .deadlines
+                .iter()
+                .map(|(level, day)| format!("{}: {:02}/{:02}", level.name_vi(), day.day, day.month))
+                .collect::<Vec<_>>()
+                .join("; "),
+            name: if lang == Lang::En && !p.name_en.is_empty() {
+                p.name_en
+            } else {
+                p.name_vi
+            },
+        })
+        .collect();
     let page = PlanPage {
+        programmes,
+        period_types: DUTY_PERIOD_TYPES
+            .iter()
+            .map(|t| Choice {
+                value: t.as_str().into(),
+                label: if lang == Lang::En { t.name_en() } else { t.name_vi() }.into(),
+                selected: *t == PeriodType::Year,
+            })
+            .collect(),
+        levels: DUTY_LEVELS
+            .iter()
+            .map(|l| Choice {
+                value: l.as_str().into(),
+                label: l.name_vi().into(),
+                selected: *l == UnitLevel::Commune,
+            })
+            .collect(),
         c,
         id,
         title: plan.title_vi(),
@@ -548,7 +602,64 @@ fn task_from_form(
     })
 }
 
-/// `POST /ke-hoach/{id}` (`do` = `add_task` | `issue` | `supersede`)
+/// The reporting duty the plan page's form states: what, how often, by when for which level;
+/// its code is the plan's (`KH{id}-{n}`).
+async fn duty_from_form(
+    form: &[(String, String)],
+    plan: &Plan,
+    state: &AppState,
+) -> Result<Programme, Vec<FieldProblem>> {
+    let mut problems = Vec::new();
+    let period_type = DUTY_PERIOD_TYPES
+        .into_iter()
+        .find(|t| Some(t.as_str()) == field(form, "period_type"))
+        .unwrap_or(PeriodType::Year);
+    let level = DUTY_LEVELS
+        .into_iter()
+        .find(|l| Some(l.as_str()) == field(form, "level"))
+        .unwrap_or(UnitLevel::Commune);
+    let text = field(form, "deadline").unwrap_or("").trim();
+    let day: Vec<Option<u8>> = text.split('/').map(|n| n.trim().parse().ok()).collect();
+    let deadline = match day.as_slice() {
+        [Some(day), Some(month)] => Some(DayOfYear {
+            month: *month,
+            day: *day,
+            year_offset: i32::from(field(form, "next_year").is_some()),
+        }),
+        _ => {
+            problems.push(FieldProblem::new(
+                "deadline",
+                "bad_day",
+                format!("`{text}` is not a day/month such as 05/12"),
+                format!("`{text}` không phải ngày/tháng, ví dụ 05/12"),
+            ));
+            None
+        }
+    };
+    let taken = crate::api::plans::programmes_of(state, plan.id)
+        .await
+        .map(|p| p.len())
+        .unwrap_or(0);
+    match deadline {
+        Some(day) if problems.is_empty() => Ok(Programme {
+            code: format!("KH{}-{}", plan.id, taken + 1),
+            name_vi: field(form, "name_vi").unwrap_or("").trim().to_string(),
+            name_en: String::new(),
+            period_type,
+            half: None,
+            deadlines: vec![(level, day)],
+            binds: Binding {
+                levels: vec![level],
+                units: Vec::new(),
+                agencies: Vec::new(),
+            },
+            plan: Some(plan.id),
+        }),
+        _ => Err(problems),
+    }
+}
+
+/// `POST /ke-hoach/{id}` (`do` = `add_task` | `issue` | `supersede` | `programme`)
 pub async fn change(
     State(state): State<AppState>,
     session: Session,
@@ -580,6 +691,21 @@ pub async fn change(
                         )
                         .to_string()
                 }),
+            "programme" => match duty_from_form(&form, &plan, &state).await {
+                Ok(programme) => {
+                    match crate::api::plans::add_programme(&state, &session.caller, &plan, programme).await {
+                        Ok(()) => Ok(session
+                            .t(
+                                "Đã thêm chế độ báo cáo vào lịch của các đơn vị.",
+                                "The reporting duty is in the units' calendars.",
+                            )
+                            .to_string()),
+                        Err(ApiError::Invalid(problems)) => Err(binhdang_store::StoreError::Invalid(problems)),
+                        Err(e) => return Err(e),
+                    }
+                }
+                Err(problems) => Err(binhdang_store::StoreError::Invalid(problems)),
+            },
             "supersede" => state
                 .store
                 .set_plan_status(id, PlanStatus::Superseded, &actor)

@@ -450,11 +450,11 @@ pub async fn submit(
             } else {
                 "programme-new".to_string()
             };
-            let existing_binding = match state.store.programme(sent(&form, "code")).await {
-                Ok(p) => p.binds,
+            let kept = match state.store.programme(sent(&form, "code")).await {
+                Ok(p) => (p.binds, p.plan),
                 Err(_) => Default::default(),
             };
-            let outcome = match read_programme(&form, existing_binding) {
+            let outcome = match read_programme(&form, kept) {
                 Ok(p) => save_programme(&state, &session.caller, &p)
                     .await
                     .map_err(|e| deadline_fields(e, &p)),
@@ -498,7 +498,9 @@ fn deadline_fields(e: ApiError, programme: &Programme) -> ApiError {
 }
 
 /// Reads a programme form: names, period type, half, and a `dd/mm` deadline per level.
-fn read_programme(form: &[(String, String)], existing_binding: Binding) -> Result<Programme, ApiError> {
+/// Whom an existing programme binds and the plan it comes from, which the page does not show
+/// and keeps as they were.
+fn read_programme(form: &[(String, String)], (binds, plan): (Binding, Option<i64>)) -> Result<Programme, ApiError> {
     let mut problems = Vec::new();
     let code = sent(form, "code");
     if code.is_empty() {
@@ -557,8 +559,8 @@ fn read_programme(form: &[(String, String)], existing_binding: Binding) -> Resul
             period_type,
             half: half.filter(|_| period_type == PeriodType::HalfYear),
             deadlines,
-            // The page does not show whom a programme binds: kept as the API set it.
-            binds: existing_binding,
+            binds,
+            plan,
         }),
         _ => Err(ApiError::Invalid(problems)),
     }
