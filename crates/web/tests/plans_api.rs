@@ -322,3 +322,27 @@ on_both_backends! {
         assert_eq!((duty["plan"].as_i64(), duty["period_type"].as_str()), (Some(id), Some("half_year")));
     }
 }
+
+on_both_backends! {
+    async fn a_task_given_to_a_province_merged_in_2025_falls_to_the_province_it_became(backend: Backend) {
+        let app = App::spawn(backend).await;
+        // Hà Giang's 2024–2025 plan gave its own committee a task; Hà Giang (02) is part of
+        // Tuyên Quang (08) since 1 July 2025.
+        let plan = json!({"unit": "02", "kind": "ke-hoach", "number": "40/KH-UBND", "issuing_body": "UBND tỉnh Hà Giang",
+            "summary": "Thực hiện bình đẳng giới 2024–2025", "period": "2024-2025", "issued_on": "2024-02-01",
+            "tasks": [{"item": "1", "text": "Tổng kết giai đoạn 2021–2025", "lead": {"unit": "02", "name": "UBND tỉnh Hà Giang"}, "due": "2025-12-15"}]});
+        let (s, created) = app.post("/api/v1/plans", &plan).await;
+        assert_eq!(s, StatusCode::CREATED, "{created}");
+        let id = created["plan"]["id"].as_i64().unwrap();
+        let (s, _) = app.post(&format!("/api/v1/plans/{id}/status"), &json!({"status": "issued"})).await;
+        assert_eq!(s, StatusCode::OK);
+        let successor = app.user("can-bo-tuyen-quang", Role::Officer, "08").await;
+        let (_, mine) = app.send(&successor, Method::GET, "/api/v1/tasks", None).await;
+        let texts: Vec<&str> = mine["tasks"].as_array().unwrap().iter().map(|t| t["task"]["text"].as_str().unwrap()).collect();
+        assert_eq!(texts, vec!["Tổng kết giai đoạn 2021–2025"], "{mine}");
+        // Lai Châu's officer has nothing of it.
+        let other = app.user("can-bo-lai-chau", Role::Officer, "12").await;
+        let (_, mine) = app.send(&other, Method::GET, "/api/v1/tasks", None).await;
+        assert_eq!(mine["tasks"], json!([]));
+    }
+}
