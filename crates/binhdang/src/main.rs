@@ -8,6 +8,7 @@ mod catalogue;
 mod check;
 mod demo;
 mod demo_annex;
+mod demo_plans;
 mod exchange;
 mod import;
 mod report;
@@ -360,6 +361,7 @@ async fn init(store: &Store, demo: bool) -> anyhow::Result<()> {
     if demo {
         demo::load(store).await?;
         demo_annex::load(store).await?;
+        demo_plans::load(store).await?;
     }
     accounts::first_admin(store).await?;
     Ok(())

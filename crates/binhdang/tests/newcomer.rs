@@ -34,7 +34,13 @@ async fn a_newcomer_enters_submits_approves_and_reads_the_dashboard_with_the_pri
     let today = binhdang_store::testing::test_today();
     let served = Served::demo(today);
     let passwords = served.passwords();
-    for user in ["admin", "can.bo.doanket", "tong.hop.laichau", "lanh.dao.laichau"] {
+    for user in [
+        "admin",
+        "can.bo.doanket",
+        "tong.hop.laichau",
+        "lanh.dao.laichau",
+        "can.bo.soyte",
+    ] {
         assert!(
             passwords.contains_key(user),
             "no password printed for {user}: {passwords:?}"
@@ -96,6 +102,15 @@ async fn a_newcomer_enters_submits_approves_and_reads_the_dashboard_with_the_pri
     )
     .await;
     assert!(drawn.as_i64().unwrap_or(0) > 3, "the time series is drawn: {drawn}");
+    sign_out(&b).await;
+
+    // The health department's officer finds the demo plan's overdue task on the home page.
+    first_sign_in(&b, &served, "can.bo.soyte", &passwords["can.bo.soyte"]).await;
+    let home = wait_for_text(&b, "Nhiệm vụ quá hạn hoặc sắp đến hạn").await;
+    assert!(
+        home.contains("mất cân bằng giới tính khi sinh") && home.contains("Quá hạn"),
+        "{home}"
+    );
     sign_out(&b).await;
     b.close().await;
 }
