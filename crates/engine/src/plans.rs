@@ -50,6 +50,23 @@ fn denied(user: &User, en: &str, vi: &str) -> AccessError {
     }
 }
 
+/// Whether `user` may write the plans of `plan_unit`, asked to show a page's forms: nothing is
+/// audited (the write itself asks [`may_write_plans`]).
+pub async fn writes_plans(
+    store: &Store,
+    user: &User,
+    plan_unit: &binhdang_store::UnitSummary,
+) -> Result<bool, StoreError> {
+    if user.role == Role::Officer && user.agency_code.is_some() {
+        return Ok(false);
+    }
+    Ok(binhdang_domain::access::permits(
+        user.role,
+        store.reach(user, plan_unit).await?,
+        Action::Write,
+    ))
+}
+
 /// Allows creating and changing the plans of `plan_unit`, or refuses it (audited).
 pub async fn may_write_plans(
     store: &Store,
@@ -67,6 +84,18 @@ pub async fn may_write_plans(
     authorize(store, user, origin, plan_unit, Action::Write).await
 }
 
+/// Allows changing `plan` (its unit's plans), answering its unit, or refuses it (audited).
+pub async fn may_write_plan(
+    store: &Store,
+    user: &User,
+    origin: &str,
+    plan: &Plan,
+) -> Result<binhdang_store::UnitSummary, AccessError> {
+    let unit = store.unit_of_plan(plan).await?;
+    may_write_plans(store, user, origin, &unit).await?;
+    Ok(unit)
+}
+
 /// Whether `user` belongs to the body that leads `task`: its agency, or its unit (or the
 /// unit that unit was merged into) when no agency leads it.
 pub async fn leads(store: &Store, user: &User, task: &Task) -> Result<bool, StoreError> {
@@ -82,13 +111,7 @@ pub async fn leads(store: &Store, user: &User, task: &Task) -> Result<bool, Stor
 
 /// Allows reading a plan: readers of its unit, and the bodies that lead one of its tasks.
 pub async fn may_read_plan(store: &Store, user: &User, origin: &str, plan: &Plan) -> Result<(), AccessError> {
-    let unit = store
-        .unit_summary_by_id(plan.unit_id)
-        .await?
-        .ok_or_else(|| StoreError::NotFound {
-            what: "unit",
-            key: plan.unit.clone(),
-        })?;
+    let unit = store.unit_of_plan(plan).await?;
     let leads_one = store
         .tasks_led_by(user.unit.id, user.agency_code.as_deref())
         .await?
@@ -123,14 +146,7 @@ pub async fn report_progress(
         ])));
     }
     if !leads(store, user, &task).await? {
-        let unit = store
-            .unit_summary_by_id(plan.unit_id)
-            .await?
-            .ok_or_else(|| StoreError::NotFound {
-                what: "unit",
-                key: plan.unit.clone(),
-            })?;
-        may_write_plans(store, user, origin, &unit).await?;
+        may_write_plan(store, user, origin, &plan).await?;
     }
     let now = task.followed(&plan, store.today());
     let occurrence = now.due;

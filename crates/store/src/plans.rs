@@ -560,6 +560,13 @@ impl Store {
         Ok(plan)
     }
 
+    /// The unit whose plan it is.
+    pub async fn unit_of_plan(&self, plan: &Plan) -> Result<UnitSummary, StoreError> {
+        self.unit_summary_by_id(plan.unit_id)
+            .await?
+            .ok_or_else(|| not_found("unit", plan.unit_id))
+    }
+
     pub async fn plan(&self, id: i64) -> Result<Plan, StoreError> {
         let mut conn = self.pool.acquire().await?;
         plan_in(&mut conn, id).await

@@ -149,14 +149,6 @@ pub(crate) fn task_input(body: &TaskBody, field: &str) -> Result<TaskInput, ApiE
     })
 }
 
-async fn plan_unit(state: &AppState, plan: &Plan) -> Result<binhdang_store::UnitSummary, ApiError> {
-    state
-        .store
-        .unit_summary_by_id(plan.unit_id)
-        .await?
-        .ok_or_else(|| ApiError::Internal(format!("plan {} has no unit", plan.id)))
-}
-
 /// A plan with its tasks as they stand today, the progress by lead body and the reporting
 /// programmes it created.
 pub(crate) async fn plan_json(state: &AppState, plan: &Plan) -> Result<Value, ApiError> {
@@ -192,8 +184,7 @@ pub(crate) async fn add_programme(
     plan: &Plan,
     mut programme: Programme,
 ) -> Result<(), ApiError> {
-    let unit = plan_unit(state, plan).await?;
-    follow::may_write_plans(&state.store, &caller.user, &caller.origin, &unit).await?;
+    let unit = follow::may_write_plan(&state.store, &caller.user, &caller.origin, plan).await?;
     programme.plan = Some(plan.id);
     let mut problems = crate::api::workflow::programme_problems(&programme);
     if programme.code.trim().is_empty() {
@@ -308,8 +299,7 @@ async fn readable_plan(state: &AppState, caller: &Caller, id: i64) -> Result<Pla
 
 async fn writable_plan(state: &AppState, caller: &Caller, id: i64) -> Result<Plan, ApiError> {
     let plan = state.store.plan(id).await?;
-    let unit = plan_unit(state, &plan).await?;
-    follow::may_write_plans(&state.store, &caller.user, &caller.origin, &unit).await?;
+    follow::may_write_plan(&state.store, &caller.user, &caller.origin, &plan).await?;
     Ok(plan)
 }
 

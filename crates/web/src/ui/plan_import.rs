@@ -100,12 +100,7 @@ async fn draft_with_file(
     id: i64,
 ) -> ApiResult<(Plan, UnitSummary, Vec<u8>, String)> {
     let plan = state.store.plan(id).await?;
-    let unit = state
-        .store
-        .unit_summary_by_id(plan.unit_id)
-        .await?
-        .ok_or_else(|| ApiError::Internal(format!("plan {id} has no unit")))?;
-    follow::may_write_plans(&state.store, &session.caller.user, &session.caller.origin, &unit).await?;
+    let unit = follow::may_write_plan(&state.store, &session.caller.user, &session.caller.origin, &plan).await?;
     let Some(file) = plan.file.clone().filter(|_| plan.status == PlanStatus::Draft) else {
         return Err(ApiError::invalid(
             "plan",

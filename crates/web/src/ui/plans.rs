@@ -277,9 +277,7 @@ async fn list_page(
         }
     }
     let (bodies, _) = follow::progress_by_body(&all_tasks);
-    let writable = follow::may_write_plans(&state.store, &session.caller.user, &session.caller.origin, unit)
-        .await
-        .is_ok();
+    let writable = follow::writes_plans(&state.store, &session.caller.user, unit).await?;
     let mut c = session.chrome(
         session.t("Kế hoạch, chỉ thị và nhiệm vụ", "Plans, directives and tasks"),
         PATH,
@@ -419,14 +417,8 @@ async fn plan_page(
     let plan = state.store.plan(id).await?;
     follow::may_read_plan(&state.store, &session.caller.user, &session.caller.origin, &plan).await?;
     let lang = session.lang;
-    let unit = state
-        .store
-        .unit_summary_by_id(plan.unit_id)
-        .await?
-        .ok_or_else(|| ApiError::Internal(format!("plan {id} has no unit")))?;
-    let writable = follow::may_write_plans(&state.store, &session.caller.user, &session.caller.origin, &unit)
-        .await
-        .is_ok();
+    let unit = state.store.unit_of_plan(&plan).await?;
+    let writable = follow::writes_plans(&state.store, &session.caller.user, &unit).await?;
     let tasks = follow::follow_all(&plan, state.store.tasks_of(id).await?, state.store.today());
     let (bodies, _) = follow::progress_by_body(&tasks);
     let rows: Vec<TaskRow> = tasks.iter().map(|t| task_row(&plan, t, lang)).collect();
@@ -671,12 +663,7 @@ pub async fn change(
     }
     let outcome = async {
         let plan = state.store.plan(id).await?;
-        let unit = state
-            .store
-            .unit_summary_by_id(plan.unit_id)
-            .await?
-            .ok_or_else(|| ApiError::Internal(format!("plan {id} has no unit")))?;
-        follow::may_write_plans(&state.store, &session.caller.user, &session.caller.origin, &unit).await?;
+        let unit = follow::may_write_plan(&state.store, &session.caller.user, &session.caller.origin, &plan).await?;
         let actor = session.caller.actor();
         let done = match field(&form, "do").unwrap_or("") {
             "issue" => state
@@ -756,12 +743,7 @@ async fn task_page(
     let user = &session.caller.user;
     let may_report = plan.status == PlanStatus::Issued
         && (follow::leads(&state.store, user, &task).await?
-            || match state.store.unit_summary_by_id(plan.unit_id).await? {
-                Some(unit) => follow::may_write_plans(&state.store, user, &session.caller.origin, &unit)
-                    .await
-                    .is_ok(),
-                None => false,
-            });
+            || follow::writes_plans(&state.store, user, &state.store.unit_of_plan(&plan).await?).await?);
     let updates = state
         .store
         .task_updates(id)
