@@ -394,9 +394,7 @@ impl<'a> Builder<'a> {
             (&self.t.tables.documents_title, self.documents_table()),
             (&self.t.tables.budget_title, self.budget_table()),
         ];
-        if self.has_plans() {
-            annexes.push((crate::tasks::TASKS_TITLE, self.tasks_table()));
-        }
+        annexes.extend(self.tasks_annex());
         self.annexes(annexes, &mut out);
         out
     }

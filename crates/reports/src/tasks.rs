@@ -9,7 +9,7 @@ use binhdang_domain::plan::{TaskStatus, progress_by_body};
 use binhdang_domain::vn::{format_date, format_percent};
 
 /// The annex's title.
-pub(crate) const TASKS_TITLE: &str = "Tình hình thực hiện nhiệm vụ theo kế hoạch";
+const TASKS_TITLE: &str = "Tình hình thực hiện nhiệm vụ theo kế hoạch";
 
 impl Builder<'_> {
     /// Whether the report has plans to report on (their section and annex appear only then).
@@ -53,8 +53,13 @@ impl Builder<'_> {
         out
     }
 
+    /// The tasks annex, when there are plans to report on.
+    pub(crate) fn tasks_annex(&self) -> Option<(&'static str, Table)> {
+        self.has_plans().then(|| (TASKS_TITLE, self.tasks_table()))
+    }
+
     /// Every task of the plans with its lead, due date and status.
-    pub(crate) fn tasks_table(&self) -> Table {
+    fn tasks_table(&self) -> Table {
         let mut rows = Vec::new();
         let mut order = 0;
         for p in &self.facts.plans {
