@@ -94,5 +94,6 @@ CREATE TRIGGER task_updates_append_only BEFORE UPDATE OR DELETE ON task_updates
 CREATE TRIGGER task_updates_no_truncate BEFORE TRUNCATE ON task_updates
     FOR EACH STATEMENT EXECUTE FUNCTION refuse_audit_change();
 
--- A reporting programme a directive created (its reporting duty).
-ALTER TABLE programmes ADD COLUMN plan_id BIGINT REFERENCES plans (id);
+-- A reporting programme a directive created (its reporting duty). Not a foreign key:
+-- programmes are older than plans, and a backup restores tables in the order they were made.
+ALTER TABLE programmes ADD COLUMN plan_id BIGINT;

@@ -98,5 +98,6 @@ BEGIN
     SELECT RAISE(ABORT, 'task updates are append-only');
 END;
 
--- A reporting programme a directive created (its reporting duty).
-ALTER TABLE programmes ADD COLUMN plan_id INTEGER REFERENCES plans (id);
+-- A reporting programme a directive created (its reporting duty). Not a foreign key:
+-- programmes are older than plans, and a backup restores tables in the order they were made.
+ALTER TABLE programmes ADD COLUMN plan_id INTEGER;
