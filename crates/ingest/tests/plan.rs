@@ -1,7 +1,9 @@
 //! Reading plans as plans: sample 003 (a province's yearly plan), a made-up plan worded
 //! differently (lettered items, "Giao … chủ trì", deadlines, an organisation section with a
-//! body as heading, a table of tasks; as text and as DOCX), sample 001 (an official
-//! letter that assigns), and what a report (sample 002) does not propose.
+//! body as heading, a table of tasks; as text and as DOCX), a made-up decision that issues
+//! a plan (its articles, then the attached plan with a body per item of "TỔ CHỨC THỰC
+//! HIỆN"), sample 001 (an official letter that assigns), and what a report (sample 002)
+//! does not propose.
 //!
 //! Every expected list was written by hand from reading the document.
 
@@ -612,4 +614,144 @@ fn proposals_serialise_with_codes_and_iso_dates() {
     assert_eq!(four_three["due_source"], "plan");
     assert_eq!(four_three["lead_source"], "stated");
     assert_eq!(four_three["recurrence"], "half_yearly");
+}
+
+const LDTBXH: &str = "Sở Lao động - Thương binh và Xã hội";
+
+/// The made-up decision of Sông Mã that issues its plan for 2021-2030, as written by hand.
+fn song_ma_expected() -> Vec<Expected> {
+    let end = date!(2030 - 12 - 31);
+    let g = |item, opens| general(item, opens, LDTBXH, end);
+    // A duty under (or after) a body's name in "TỔ CHỨC THỰC HIỆN".
+    let body = |item, opens, lead| Expected {
+        lead: Some(lead),
+        lead_source: Source::Stated,
+        ..g(item, opens)
+    };
+    let stated = |e: Expected, due| Expected {
+        due,
+        due_source: Source::Stated,
+        ..e
+    };
+    vec![
+        g("III.1.1", "Quán triệt chủ trương của Đảng"),
+        Expected {
+            // Each year's Action Month, however "hằng năm" is written with it.
+            due: date!(2021 - 12 - 15),
+            recurrence: Recurrence::ActionMonth,
+            ..g("III.1.2", "Đổi mới cách truyền thông")
+        },
+        stated(
+            g("III.2.a", "Rà soát các văn bản quy phạm pháp luật"),
+            date!(2022 - 12 - 31),
+        ),
+        g("III.2.b", "Lồng ghép vấn đề bình đẳng giới khi xây dựng"),
+        g("III.3.1", "Quan tâm đào tạo, bồi dưỡng"),
+        g("III.3.2", "Hỗ trợ phụ nữ nông thôn"),
+        stated(g("III.3.3", "Xây dựng và nhân rộng mô hình"), date!(2025 - 12 - 31)),
+        Expected {
+            // Quarterly from the decision's date (12 July 2021): the third quarter.
+            due: date!(2021 - 09 - 30),
+            recurrence: Recurrence::Quarterly,
+            ..g("III.4.1", "Cập nhật cơ sở dữ liệu")
+        },
+        Expected {
+            // Under the department's name, "triển khai thực hiện Kế hoạch này" is its duty.
+            partners: &["các sở, ngành, địa phương"],
+            ..body("V.1.1", "Là cơ quan thường trực giúp UBND tỉnh", LDTBXH)
+        },
+        Expected {
+            recurrence: Recurrence::Yearly,
+            ..stated(
+                body("V.1.2", "Định kỳ hằng năm tổng hợp, báo cáo", LDTBXH),
+                date!(2021 - 12 - 15),
+            )
+        },
+        stated(body("V.1.3", "Tổ chức sơ kết giữa kỳ", LDTBXH), date!(2025 - 12 - 31)),
+        Expected {
+            partners: &["Công an tỉnh"],
+            ..body("V.2", "Sở Y tế: Chủ trì triển khai", "Sở Y tế")
+        },
+        stated(
+            body("V.3.1", "Đưa nội dung giáo dục về giới", "Sở Giáo dục và Đào tạo"),
+            date!(2023 - 06 - 30),
+        ),
+        Expected {
+            partners: &["Tỉnh đoàn"],
+            ..body("V.3.2", "Phối hợp với Tỉnh đoàn", "Sở Giáo dục và Đào tạo")
+        },
+        Expected {
+            partners: &["Sở Tư pháp", "Tòa án nhân dân tỉnh"],
+            // "định kỳ 6 tháng và hằng năm" from July: first due at the end of 2021.
+            due: date!(2021 - 12 - 31),
+            recurrence: Recurrence::HalfYearly,
+            ..body("V.4", "Công an tỉnh chủ trì", "Công an tỉnh")
+        },
+        // Asked of the Front and the mass organisations: their own duties, not the plan.
+        body(
+            "V.5",
+            "Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh",
+            "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh, Hội Liên hiệp Phụ nữ tỉnh, Tỉnh đoàn, Liên đoàn Lao động tỉnh, Hội Nông dân tỉnh",
+        ),
+        stated(
+            body("V.6.1", "Xây dựng và ban hành kế hoạch", DISTRICTS),
+            date!(2021 - 12 - 31),
+        ),
+        Expected {
+            due: date!(2021 - 12 - 31),
+            recurrence: Recurrence::Yearly,
+            ..body("V.6.2", "Bố trí cán bộ làm công tác", DISTRICTS)
+        },
+        Expected {
+            recurrence: Recurrence::Yearly,
+            ..stated(
+                body("V.6.3", "Định kỳ hằng năm báo cáo", DISTRICTS),
+                date!(2021 - 12 - 05),
+            )
+        },
+    ]
+}
+
+const DISTRICTS: &str = "UBND các huyện, thị xã, thành phố";
+
+#[test]
+fn a_decision_that_issues_a_plan() {
+    let plan = read(fixtures_dir().join("plan_decision_song_ma_2021.txt"));
+    // The document is the decision: it is cited by its own kind, number and date (the plan
+    // has none of its own), and its title says that it issues a plan.
+    assert_eq!(plan.kind, Some(PlanKind::Decision));
+    assert_eq!(plan.number.as_deref(), Some("1468/QĐ-UBND"));
+    assert_eq!(plan.date, Some(date!(2021 - 07 - 12)));
+    assert_eq!((plan.year, plan.until), (Some(2021), Some(2030)));
+    assert_eq!(plan.issuing_body.as_deref(), Some("ỦY BAN NHÂN DÂN TỈNH SÔNG MÃ"));
+    assert_eq!(
+        plan.title,
+        "Ban hành Kế hoạch thực hiện Chiến lược quốc gia về bình đẳng giới tỉnh Sông Mã giai đoạn 2021-2030"
+    );
+    // Điều 2 gives the plan to the department; Điều 3 (who executes the decision) and the
+    // plan's own item V.7 do not displace it.
+    assert_eq!(plan.lead.as_deref(), Some(LDTBXH));
+    assert_eq!(plan.partners, ["các sở, ngành, địa phương liên quan"]);
+    // The targets of "MỤC TIÊU" are not tasks; the tasks are those of the attached plan.
+    assert_tasks("Sông Mã", &plan.tasks, &song_ma_expected());
+    assert_eq!(task(&plan, "V.1.1").heading, LDTBXH);
+    assert_eq!(
+        task(&plan, "III.3.1").heading,
+        "Thúc đẩy bình đẳng giới trong các lĩnh vực"
+    );
+    assert!(!task(&plan, "V.6.3").text.contains("Trong quá trình"));
+    assert!(task(&plan, "V.1.2").quote.contains("15/12"));
+
+    // Issued on 20 December, the yearly reports of "trước ngày 15/12" and "trước ngày 05/12"
+    // first fall due the next year; the quarterly update at the end of the fourth quarter.
+    let text = std::fs::read_to_string(fixtures_dir().join("plan_decision_song_ma_2021.txt")).unwrap();
+    let late = text.replace("ngày 12 tháng 07 năm 2021", "ngày 20 tháng 12 năm 2021");
+    let plan = plan_bytes("qd.txt", late.as_bytes()).unwrap();
+    assert_eq!(plan.date, Some(date!(2021 - 12 - 20)));
+    let due = |item| (task(&plan, item).due, task(&plan, item).due_source);
+    assert_eq!(due("V.1.2"), (Some(date!(2022 - 12 - 15)), Source::Stated));
+    assert_eq!(due("V.6.3"), (Some(date!(2022 - 12 - 05)), Source::Stated));
+    assert_eq!(due("III.4.1"), (Some(date!(2021 - 12 - 31)), Source::Plan));
+    // Done once, a stated deadline stays as written.
+    assert_eq!(due("III.2.a"), (Some(date!(2022 - 12 - 31)), Source::Stated));
 }

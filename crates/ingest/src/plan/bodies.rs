@@ -156,6 +156,7 @@ const VERBS: &[&str] = &[
     "tong ket",
     "xu ly",
     "ho tro",
+    "phong ngua",
     "thong ke",
     "gui",
     "lap",

@@ -323,12 +323,18 @@ const RECURRENCES: &[(Recurrence, &[&str])] = &[
 /// recurs each year in a plan that covers several.
 pub(super) fn recurrence(text: &str, several_years: bool) -> Recurrence {
     let key = vn::search_key(text);
+    let action_month = contains_words(&key, "thang hanh dong vi binh dang gioi");
     for (r, wordings) in RECURRENCES {
         if wordings.iter().any(|w| contains_words(&key, w)) {
-            return *r;
+            // "hưởng ứng Tháng hành động … hằng năm": each year, by its own dates.
+            return if *r == Recurrence::Yearly && action_month {
+                Recurrence::ActionMonth
+            } else {
+                *r
+            };
         }
     }
-    if several_years && contains_words(&key, "thang hanh dong vi binh dang gioi") {
+    if several_years && action_month {
         return Recurrence::ActionMonth;
     }
     Recurrence::Once
@@ -458,6 +464,7 @@ mod tests {
         let month = "hưởng ứng Tháng hành động vì bình đẳng giới";
         assert_eq!(recurrence(month, true), Recurrence::ActionMonth);
         assert_eq!(recurrence(month, false), Recurrence::Once);
+        assert_eq!(recurrence(&format!("{month} hằng năm"), false), Recurrence::ActionMonth);
         assert_eq!(
             first_period_end(Recurrence::Monthly, 2025, Some(date!(2025 - 02 - 05))),
             Some(date!(2025 - 02 - 28))

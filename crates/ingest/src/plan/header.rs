@@ -27,13 +27,17 @@ pub(super) struct Header {
     pub issuer: Option<String>,
     /// Whom the preamble asks to act ("… yêu cầu LĐLĐ các huyện, thành phố … thực hiện").
     pub lead: Option<String>,
+    /// A decision's article that gives what it issues to a body ("Điều 2. Giao Sở … chủ
+    /// trì, phối hợp với … tổ chức triển khai thực hiện Kế hoạch này"), not the one that
+    /// names who executes the decision ("… chịu trách nhiệm thi hành Quyết định này").
+    pub article: Option<String>,
     /// The first block after the title.
     pub body_start: usize,
 }
 
 /// The kind a title line names, whether it names a report, and the title written after
 /// the kind on the same line (`KẾ HOẠCH Thực hiện …`, `V/v tiếp tục …`).
-fn kind_line(text: &str) -> Option<(Option<PlanKind>, bool, String)> {
+pub(super) fn kind_line(text: &str) -> Option<(Option<PlanKind>, bool, String)> {
     let t = text.trim();
     for prefix in ["V/v", "v/v", "V/V"] {
         if let Some(rest) = t.strip_prefix(prefix) {
@@ -178,10 +182,14 @@ pub(super) fn read(doc: &crate::document::SourceDocument) -> Header {
     h
 }
 
-/// A line of a title: short, not closed by a full stop or a colon, not the preamble.
+/// A line of a title: short, not closed by a full stop or a colon, not the preamble, and
+/// not the authority a decision names in capitals between its title and its "Căn cứ"
+/// ("ỦY BAN NHÂN DÂN TỈNH …").
 fn is_title(t: &str) -> bool {
     let key = vn::search_key(t);
-    marker(t).is_none()
+    let authority = ["uy ban", "chu tich", "hoi dong"].iter().any(|a| key.starts_with(a)) && issuer_line(t).is_some();
+    !authority
+        && marker(t).is_none()
         && t.chars().count() <= 300
         && !t.trim_end().ends_with(['.', ':'])
         && !key.starts_with("kinh gui")
@@ -213,6 +221,9 @@ fn preamble(doc: &crate::document::SourceDocument, h: &mut Header) {
         }
         addressees = false;
         let w = words(text);
+        if h.article.is_none() && assigns_as_article(&w, &key) {
+            h.article = Some(text.to_string());
+        }
         if h.issuer.is_none() {
             h.issuer = issuer(text, &w);
         }
@@ -226,6 +237,13 @@ fn preamble(doc: &crate::document::SourceDocument, h: &mut Header) {
                 .filter(|l| Some(l) != h.issuer.as_ref());
         }
     }
+}
+
+/// Whether a paragraph is an article ("Điều 2. …") that gives a body the work: it names
+/// a body to lead, and is not the article on who executes the decision.
+fn assigns_as_article(w: &[Word], key: &str) -> bool {
+    let article = w.first().is_some_and(|x| x.is("dieu")) && w.get(1).is_some_and(|x| x.num.is_some());
+    article && !key.contains("thi hanh") && named(w).iter().any(|n| n.role == Role::Lead)
 }
 
 #[cfg(test)]
@@ -273,5 +291,22 @@ mod tests {
             issuer_line("ỦY BAN NHÂN DÂN TỈNH NAM SƠN Số: 12/KH-UBND"),
             Some("ỦY BAN NHÂN DÂN TỈNH NAM SƠN".into())
         );
+        assert!(is_title("tỉnh Sông Mã giai đoạn 2021-2030"));
+        assert!(!is_title("ỦY BAN NHÂN DÂN TỈNH SÔNG MÃ"));
+    }
+
+    #[test]
+    fn the_article_that_gives_the_plan() {
+        let article = |t: &str| assigns_as_article(&words(t), &vn::search_key(t));
+        assert!(article(
+            "Điều 2. Giao Sở Y tế chủ trì, phối hợp với các sở, ngành tổ chức triển khai thực hiện Kế hoạch này."
+        ));
+        assert!(!article(
+            "Điều 1. Ban hành kèm theo Quyết định này Kế hoạch thực hiện …"
+        ));
+        assert!(!article(
+            "Điều 3. Chánh Văn phòng UBND tỉnh, Thủ trưởng các sở, ban, ngành tỉnh chịu trách nhiệm thi hành Quyết định này./."
+        ));
+        assert!(!article("Giao Sở Y tế chủ trì tổ chức triển khai."));
     }
 }

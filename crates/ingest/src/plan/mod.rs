@@ -25,12 +25,26 @@
 //! as the `outline` and `table` modules describe.
 //!
 //! A task with several stated deadlines is due on the last (done once) or the first
-//! (recurring: its first occurrence). A task without a stated deadline is due at the end
-//! of the plan's last year; a
-//! recurring one (hằng tháng, hằng quý, 6 tháng và một năm, hằng năm) at the end of its
-//! first period in the plan's year (counted from the plan's date when it is that year),
-//! since each later due date follows from the first
-//! ([`binhdang_domain::plan::Recurrence::next`]).
+//! (recurring: its first occurrence, not before the plan's date: "trước ngày 15/12" of a
+//! plan issued on 20 December 2021 is first due on 15 December 2022). A task without a
+//! stated deadline is due at the end of the plan's last year; a recurring one (hằng tháng,
+//! hằng quý, 6 tháng và một năm, hằng năm) at the end of its first period in the plan's
+//! year (counted from the plan's date when it is that year), since each later due date
+//! follows from the first ([`binhdang_domain::plan::Recurrence::next`]).
+//!
+//! A decision that issues a plan ("QUYẾT ĐỊNH / Ban hành Kế hoạch …", its articles, "Nơi
+//! nhận", its signature, then "KẾ HOẠCH … (Kèm theo Quyết định số …)") is proposed as a
+//! decision: its kind, number, date, title and issuer are the decision's, since the plan has
+//! none of its own and is cited as "Kế hoạch ban hành kèm theo Quyết định số …", so a
+//! [`PlanKind::Plan`] numbered `…/QĐ-UBND` would name a document that does not exist; its
+//! title ("Ban hành Kế hoạch …") says what it carries. Its years come from that title
+//! ("giai đoạn 2021-2030"). Its tasks are those of the attached plan, read after the
+//! signature as a document of its own. The article that gives the plan to a body ("Điều
+//! 2. Giao Sở … chủ trì, phối hợp với …") gives the plan's lead and partners before any
+//! item of the plan does; the article on who executes the decision ("… chịu trách nhiệm thi
+//! hành Quyết định này") gives nothing. In "TỔ CHỨC THỰC HIỆN", what stands under a body's
+//! name ("1. Sở Lao động - Thương binh và Xã hội" over its bullets) is that body's duty,
+//! even when it is worded as carrying out the plan.
 //!
 //! The number keeps what the document writes: a draft's `Số: /KH-UBND`, whose number is
 //! left blank, is `/KH-UBND`, so that the person confirming sees the symbol and fills in
@@ -137,8 +151,16 @@ impl Context {
         } else {
             stated.iter().min()
         };
-        if let Some(d) = pick {
-            return (Some(*d), Source::Stated);
+        if let Some(&d) = pick {
+            // "Định kỳ hằng năm … trước ngày 15/12" in a plan issued on 20 December first
+            // falls due the next year: a recurring task's first due date is not before the plan.
+            let mut first = d;
+            while self.date.is_some_and(|p| first < p)
+                && let Some(next) = recurrence.next(first)
+            {
+                first = next;
+            }
+            return (Some(first), Source::Stated);
         }
         let due = match recurrence {
             Recurrence::Once => self
@@ -204,6 +226,9 @@ fn is_general(text: &str) -> bool {
         "huong dan",
         "truoc ngay",
         "xay dung ke hoach",
+        // Watching over the plan ("tham gia giám sát việc thực hiện Kế hoạch này") is work
+        // of one's own, not carrying the plan out.
+        "giam sat",
     ]
     .iter()
     .any(|w| key.contains(w));
@@ -293,27 +318,21 @@ pub fn read_plan(doc: &SourceDocument) -> PlanProposal {
     if head.report {
         return plan;
     }
+    // A decision's article that gives the plan it issues comes before the plan's own words.
+    if let Some(article) = &head.article {
+        give_plan(&mut plan, article);
+    }
     let mut items = Vec::new();
     for item in outline::items(doc, head.body_start) {
         // Closing paragraphs of a directive ("… yêu cầu … thực hiện Chỉ thị này") give the
-        // whole document too.
-        let may_be_general = item.part == outline::Part::Organisation || !item.marked;
-        if !may_be_general || !is_general(&item.text) {
+        // whole document too; under a body's name ("1. Sở Lao động …"), the same words are
+        // that body's duty.
+        let under_a_body = item.parent.as_deref().and_then(heading_lead).is_some();
+        let may_be_general = !under_a_body && (item.part == outline::Part::Organisation || !item.marked);
+        if may_be_general && is_general(&item.text) {
+            give_plan(&mut plan, &item.text);
+        } else {
             items.push(item);
-            continue;
-        }
-        let w = words::words(&item.text);
-        let names = named(&w);
-        if plan.lead.is_none() {
-            plan.lead = names
-                .iter()
-                .find(|n| n.role == Role::Lead)
-                .map(|n| span(&item.text, &w, n.a, n.b).to_string());
-        }
-        for p in bodies_of(&item.text, &w, &names, Role::Partner) {
-            if !plan.partners.contains(&p) {
-                plan.partners.push(p);
-            }
         }
     }
     plan.lead = plan.lead.or(head.lead);
@@ -326,6 +345,24 @@ pub fn read_plan(doc: &SourceDocument) -> PlanProposal {
     plan.tasks = items.into_iter().filter_map(|i| task(i, &ctx)).collect();
     plan.tasks.extend(table::tasks(doc, &ctx));
     plan
+}
+
+/// What a paragraph that gives the plan as a whole says: its first lead is the plan's
+/// (unless one is known), its partners join the plan's.
+fn give_plan(plan: &mut PlanProposal, text: &str) {
+    let w = words::words(text);
+    let names = named(&w);
+    if plan.lead.is_none() {
+        plan.lead = names
+            .iter()
+            .find(|n| n.role == Role::Lead)
+            .map(|n| span(text, &w, n.a, n.b).to_string());
+    }
+    for p in bodies_of(text, &w, &names, Role::Partner) {
+        if !plan.partners.contains(&p) {
+            plan.partners.push(p);
+        }
+    }
 }
 
 /// Reads a plan given as bytes (TXT, DOCX or PDF; the format is told by the content, as

@@ -6,7 +6,8 @@
 //! "NỘI DUNG", "CÁC HOẠT ĐỘNG"), the organisation of the work ("TỔ CHỨC THỰC HIỆN", whose
 //! items may assign), or neither ("MỤC ĐÍCH, YÊU CẦU", "KINH PHÍ", "PHỤ LỤC"). A document
 //! without sections (a directive or an official letter: a preamble, then "1.", "2." …)
-//! holds tasks from its first numbered item on. "Nơi nhận" ends the body.
+//! holds tasks from its first numbered item on. "Nơi nhận" ends the body; a document that
+//! a decision issues after its signature ("KẾ HOẠCH …") is then read as a body anew.
 //!
 //! A numbered or lettered item is a heading when items below it follow (bullets, letters,
 //! deeper numbers), when it ends with a colon, or when it runs on into plain paragraphs
@@ -27,6 +28,7 @@
 //! repeated (`4.1` under `4.`, not `4.4.1`).
 
 use super::bodies::{Role, named};
+use super::header::kind_line;
 use super::words::words;
 use crate::document::{BlockKind, SourceDocument, heading_level};
 use binhdang_domain::vn;
@@ -215,6 +217,13 @@ impl Walk {
             .map_or_else(|| self.section_title.clone(), |l| l.heading.clone())
     }
 
+    /// An attached document starts: before its first section, as a document starts.
+    fn restart(&mut self) {
+        self.start_section(String::new(), "");
+        self.part = Part::Before;
+        self.section_count = 0;
+    }
+
     fn start_section(&mut self, label: String, title: &str) {
         self.section_count += 1;
         self.part = part_of(title);
@@ -363,10 +372,21 @@ pub(super) fn items(doc: &SourceDocument, start: usize) -> Vec<Item> {
         open: None,
     };
     let mut previous: Option<&str> = None;
+    let mut ended = false;
     for (n, &(block, line, text)) in paragraphs.iter().enumerate() {
         let key = vn::search_key(text);
         if key.starts_with("noi nhan") {
-            break;
+            ended = true;
+            continue;
+        }
+        if ended {
+            // A decision's addressees and signature end it; the plan it issues follows,
+            // under a title line of its own ("KẾ HOẠCH"), and is read as a document anew.
+            if kind_line(text).is_some_and(|(kind, report, _)| kind.is_some() && !report) {
+                ended = false;
+                walk.restart();
+            }
+            continue;
         }
         // A table between two paragraphs ends what the paragraph above says.
         if n > 0 && paragraphs[n - 1].0 + 1 != block {
