@@ -114,6 +114,10 @@ on_both_backends! {
         let (_, inbox) = app.send(&health, Method::GET, "/api/v1/inbox", None).await;
         assert_eq!(inbox["tasks"].as_array().unwrap().len(), 1, "{inbox}");
         let (_, plan) = app.send(&reviewer, Method::GET, &format!("/api/v1/plans/{id}"), None).await;
+        let (_, this_year) = app.send(&reviewer, Method::GET, &format!("/api/v1/plans?unit=12&year={}", today.year()), None).await;
+        assert_eq!(this_year["plans"].as_array().unwrap().len(), 1, "{this_year}");
+        let (_, long_ago) = app.send(&reviewer, Method::GET, "/api/v1/plans?unit=12&year=2001", None).await;
+        assert_eq!(long_ago["plans"], json!([]));
         let all = &plan["progress"]["all"];
         assert_eq!((all["tasks"].as_i64(), all["done_late"].as_i64(), all["open"].as_i64()), (Some(3), Some(1), Some(2)), "{plan}");
 

@@ -74,6 +74,11 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Whether the plan's years include `year`.
+    pub fn covers_year(&self, year: i32) -> bool {
+        self.period.start().year() <= year && year <= self.period.end().year()
+    }
+
     /// "Kế hoạch số 12/KH-UBND ngày 16/03/2024" (what a report calls it).
     pub fn title_vi(&self) -> String {
         let mut t = self.kind.label_vi().to_string();

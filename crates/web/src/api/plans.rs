@@ -27,6 +27,7 @@ use time::Date;
 #[derive(Deserialize)]
 pub struct UnitQuery {
     unit: Option<String>,
+    year: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -248,7 +249,8 @@ pub async fn post_programme(
     Ok(Json(plan_json(&state, &plan).await?))
 }
 
-/// `GET /api/v1/plans?unit=CODE`: the unit's plans, newest first, each with its progress.
+/// `GET /api/v1/plans?unit=CODE[&year=YYYY]`: the unit's plans (those whose years include
+/// `year`), newest first, each with its progress.
 pub async fn list(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
@@ -258,7 +260,21 @@ pub async fn list(
     let unit = state.store.unit_on(code, state.store.today()).await?;
     authorize(&state, &caller, &unit, Action::Read).await?;
     let mut plans = Vec::new();
+    let year = match given(&q.year) {
+        Some(text) => Some(text.parse::<i32>().map_err(|_| {
+            problem(
+                "year",
+                "bad_year",
+                format!("`{text}` is not a year"),
+                format!("`{text}` không phải năm"),
+            )
+        })?),
+        None => None,
+    };
     for plan in state.store.plans_of(unit.id).await? {
+        if year.is_some_and(|y| !plan.covers_year(y)) {
+            continue;
+        }
         let tasks = follow::follow_all(&plan, state.store.tasks_of(plan.id).await?, state.store.today());
         let (_, all) = follow::progress_by_body(&tasks);
         plans.push(
@@ -746,7 +762,9 @@ pub(crate) fn extend_openapi(doc: &mut Value) {
     let paths = doc["paths"].as_object_mut().expect("paths");
     paths.insert("/api/v1/plans".into(), json!({
         "get": { "summary": "A unit's plans and directives, newest first, each with its tasks' progress",
-            "parameters": [{ "name": "unit", "in": "query", "required": true, "schema": { "type": "string" }, "example": "12" }],
+            "parameters": [{ "name": "unit", "in": "query", "required": true, "schema": { "type": "string" }, "example": "12" },
+                { "name": "year", "in": "query", "required": false, "schema": { "type": "integer" }, "example": 2026,
+                  "description": "only the plans whose years include it" }],
             "responses": ok("The plans") },
         "post": { "summary": "Record a plan or directive (a draft) with its tasks, all or nothing; whoever enters the unit's data \
             (not an agency's officer)", "requestBody": json_body(plan.clone()), "responses": ok("The plan (201)") } }));

@@ -71,6 +71,7 @@ struct PlansPage {
     c: Chrome,
     unit: String,
     unit_code: String,
+    year: i32,
     tasks: Vec<TaskRow>,
     plans: Vec<PlanRow>,
     bodies: Vec<BodyRow>,
@@ -241,10 +242,13 @@ async fn my_tasks(state: &AppState, session: &Session) -> ApiResult<Vec<TaskRow>
     Ok(led.iter().map(|(p, t)| task_row(p, t, session.lang)).collect())
 }
 
+/// The plans of `unit` whose years include `year`, with the progress by lead body over those
+/// issued: a province's overview of the year.
 async fn list_page(
     state: &AppState,
     session: &Session,
     unit: &UnitSummary,
+    year: i32,
     notice: Option<String>,
 ) -> ApiResult<Response> {
     crate::auth::authorize(state, &session.caller, unit, binhdang_domain::access::Action::Read).await?;
@@ -253,6 +257,9 @@ async fn list_page(
     let mut plans = Vec::new();
     let mut all_tasks = Vec::new();
     for plan in state.store.plans_of(unit.id).await? {
+        if !plan.covers_year(year) {
+            continue;
+        }
         let tasks = follow::follow_all(&plan, state.store.tasks_of(plan.id).await?, today);
         let (_, all) = follow::progress_by_body(&tasks);
         plans.push(PlanRow {
@@ -272,7 +279,7 @@ async fn list_page(
             overdue: all.overdue,
             on_time: rate(&all),
         });
-        if plan.status == PlanStatus::Issued && plan.period.contains_date(today) {
+        if plan.status == PlanStatus::Issued {
             all_tasks.extend(tasks);
         }
     }
@@ -289,6 +296,7 @@ async fn list_page(
         c,
         unit: unit.full_name.clone(),
         unit_code: unit.code.clone(),
+        year,
         tasks: my_tasks(state, session).await?,
         plans,
         bodies: body_rows(&bodies),
@@ -306,7 +314,7 @@ async fn list_page(
     Ok(render(StatusCode::OK, &page))
 }
 
-/// `GET /ke-hoach[?unit=CODE]`
+/// `GET /ke-hoach[?unit=CODE][&year=YYYY]` (this year by default)
 pub async fn page(
     State(state): State<AppState>,
     session: Session,
@@ -314,7 +322,12 @@ pub async fn page(
 ) -> Response {
     let outcome = async {
         let unit = unit_of_page(&state, &session, &q).await?;
-        list_page(&state, &session, &unit, None).await
+        let year = q
+            .get("year")
+            .and_then(|y| y.trim().parse().ok())
+            .filter(|y| (2000..=2100).contains(y))
+            .unwrap_or_else(|| state.store.today().year());
+        list_page(&state, &session, &unit, year, None).await
     }
     .await;
     outcome.unwrap_or_else(|e| session.api_error(e))
@@ -389,7 +402,14 @@ pub async fn create(
         let input = match plan_from_form(&form) {
             Ok(input) => input,
             Err(problems) => {
-                return list_page(&state, &session, &unit, Some(messages_in(problems, session.lang))).await;
+                return list_page(
+                    &state,
+                    &session,
+                    &unit,
+                    state.store.today().year(),
+                    Some(messages_in(problems, session.lang)),
+                )
+                .await;
             }
         };
         match state
@@ -399,7 +419,14 @@ pub async fn create(
         {
             Ok(plan) => Ok(see_other(&format!("{PATH}/{}", plan.id))),
             Err(binhdang_store::StoreError::Invalid(problems)) => {
-                list_page(&state, &session, &unit, Some(messages_in(problems, session.lang))).await
+                list_page(
+                    &state,
+                    &session,
+                    &unit,
+                    state.store.today().year(),
+                    Some(messages_in(problems, session.lang)),
+                )
+                .await
             }
             Err(e) => Err(e.into()),
         }
