@@ -23,11 +23,11 @@ use binhdang_domain::{Period, UnitLevel, Window};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use sqlx::Row;
-use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::any::AnyRow;
 use std::collections::BTreeSet;
 use time::Date;
 
-type Query<'q> = sqlx::query::Query<'q, sqlx::Any, AnyArguments>;
+use crate::sql::AnyQuery as Query;
 
 /// One column's value as it is written.
 #[derive(Debug, Clone, PartialEq, Eq)]

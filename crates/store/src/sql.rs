@@ -60,3 +60,6 @@ pub(crate) async fn restore_sqlite_cache(
     }
     Ok(())
 }
+
+/// A query on either database with its arguments bound so far.
+pub(crate) type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;

@@ -2,6 +2,7 @@
 
 use super::rows::{PLAN_COLUMNS, TASK_COLUMNS, TASK_FROM, plan_from, plan_in, task_from, task_in};
 use super::{Plan, PlanTask, Task, TaskInput};
+use crate::sql::AnyQuery;
 use crate::{Actor, FieldProblem, Store, StoreError, date_to_text};
 use binhdang_domain::plan::check_task;
 use sqlx::Row;
@@ -59,29 +60,20 @@ impl Store {
         input: &TaskInput,
         actor: &Actor,
     ) -> Result<Task, StoreError> {
-        let (lead_unit, lead_agency) = checked_task(tx, plan, input).await?;
-        let id: i64 = sqlx::query(
-            "INSERT INTO plan_tasks (plan_id, item, text, lead_unit_id, lead_agency_id, lead_name, partners, due, recurrence,
-             expected_output, indicators, source, updated_at, updated_by)
+        let lead = checked_task(tx, plan, input).await?;
+        let insert = sqlx::query(
+            "INSERT INTO plan_tasks (item, text, lead_unit_id, lead_agency_id, lead_name, partners, due, recurrence,
+             expected_output, indicators, plan_id, source, updated_at, updated_by)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
-        )
-        .bind(plan.id)
-        .bind(input.item.trim())
-        .bind(input.text.trim())
-        .bind(lead_unit)
-        .bind(lead_agency)
-        .bind(input.lead.name.trim())
-        .bind(serde_json::to_string(&input.partners).unwrap_or_else(|_| "[]".into()))
-        .bind(input.due.map(date_to_text))
-        .bind(input.recurrence.code())
-        .bind(input.expected_output.as_deref().map(str::trim).filter(|s| !s.is_empty()))
-        .bind(serde_json::to_string(&input.indicators).unwrap_or_else(|_| "[]".into()))
-        .bind(input.source.as_deref())
-        .bind(self.now_text())
-        .bind(&actor.name)
-        .fetch_one(&mut **tx)
-        .await?
-        .try_get("id")?;
+        );
+        let id: i64 = bind_asked(insert, input, lead)
+            .bind(plan.id)
+            .bind(input.source.as_deref())
+            .bind(self.now_text())
+            .bind(&actor.name)
+            .fetch_one(&mut **tx)
+            .await?
+            .try_get("id")?;
         let task = task_in(tx, id).await?;
         let new = serde_json::to_value(&task).ok();
         self.audit_plan(tx, plan, "task.create", &format!("task:{id}"), (None, new), actor)
@@ -94,26 +86,17 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let old = task_in(&mut tx, id).await?;
         let plan = plan_in(&mut tx, old.plan_id).await?;
-        let (lead_unit, lead_agency) = checked_task(&mut tx, &plan, input).await?;
-        sqlx::query(
+        let lead = checked_task(&mut tx, &plan, input).await?;
+        let update = sqlx::query(
             "UPDATE plan_tasks SET item = $1, text = $2, lead_unit_id = $3, lead_agency_id = $4, lead_name = $5, partners = $6,
              due = $7, recurrence = $8, expected_output = $9, indicators = $10, updated_at = $11, updated_by = $12 WHERE id = $13",
-        )
-        .bind(input.item.trim())
-        .bind(input.text.trim())
-        .bind(lead_unit)
-        .bind(lead_agency)
-        .bind(input.lead.name.trim())
-        .bind(serde_json::to_string(&input.partners).unwrap_or_else(|_| "[]".into()))
-        .bind(input.due.map(date_to_text))
-        .bind(input.recurrence.code())
-        .bind(input.expected_output.as_deref().map(str::trim).filter(|s| !s.is_empty()))
-        .bind(serde_json::to_string(&input.indicators).unwrap_or_else(|_| "[]".into()))
-        .bind(self.now_text())
-        .bind(&actor.name)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+        );
+        bind_asked(update, input, lead)
+            .bind(self.now_text())
+            .bind(&actor.name)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         let task = task_in(&mut tx, id).await?;
         let (o, n) = (serde_json::to_value(&old).ok(), serde_json::to_value(&task).ok());
         self.audit_plan(&mut tx, &plan, "task.update", &format!("task:{id}"), (o, n), actor)
@@ -168,6 +151,33 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// Binds what a task asks, in the order both the insert and the update name its columns
+/// (item … indicators, the lead as its unit and agency ids).
+fn bind_asked<'q>(
+    query: AnyQuery<'q>,
+    input: &TaskInput,
+    (lead_unit, lead_agency): (Option<i64>, Option<i64>),
+) -> AnyQuery<'q> {
+    query
+        .bind(input.item.trim().to_string())
+        .bind(input.text.trim().to_string())
+        .bind(lead_unit)
+        .bind(lead_agency)
+        .bind(input.lead.name.trim().to_string())
+        .bind(serde_json::to_string(&input.partners).unwrap_or_else(|_| "[]".into()))
+        .bind(input.due.map(date_to_text))
+        .bind(input.recurrence.code())
+        .bind(
+            input
+                .expected_output
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
+        )
+        .bind(serde_json::to_string(&input.indicators).unwrap_or_else(|_| "[]".into()))
 }
 
 /// Checks a task whole (its fields, its bodies against the agencies and units there are,
