@@ -359,7 +359,7 @@ impl<'a> Builder<'a> {
         out.extend(self.gbv_sentences());
         out.extend(self.reporting_sentences());
         if self.has_plans() {
-            out.extend(self.tasks_sentences());
+            out.extend(self.tasks_sentences("5. Kết quả thực hiện nhiệm vụ theo kế hoạch"));
         }
         out.push(next("Kết quả thực hiện các mục tiêu, chỉ tiêu"));
         out.extend(self.results_by_objective());

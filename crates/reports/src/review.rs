@@ -41,6 +41,9 @@ impl Builder<'_> {
         self.narrative("situation", &mut out);
         out.extend(self.documents_sentences());
         out.extend(self.organisation_sentences());
+        if self.has_plans() {
+            out.extend(self.tasks_sentences("Kết quả thực hiện nhiệm vụ theo các kế hoạch trong giai đoạn"));
+        }
         out.push(heading("II. KẾT QUẢ THỰC HIỆN CÁC MỤC TIÊU, CHỈ TIÊU"));
         out.extend(self.review_by_objective());
         out.push(heading("III. KẾT QUẢ CÁC HOẠT ĐỘNG VÀ KINH PHÍ"));
@@ -77,19 +80,18 @@ impl Builder<'_> {
         self.narrative("proposals", &mut out);
         out.push(body(self.fill(&dt.closing)));
         out.push(Block::Signature(self.signature()));
-        self.annexes(
-            vec![
-                (
-                    "Kết quả thực hiện các chỉ tiêu qua các năm {period}",
-                    self.review_table(),
-                ),
-                ("Chỉ tiêu giai đoạn tiếp theo", self.next_targets_table()),
-                (&self.t.tables.documents_title, self.documents_table()),
-                (&self.t.tables.activities_title, self.activities_table()),
-                (&self.t.tables.budget_title, self.budget_table()),
-            ],
-            &mut out,
-        );
+        let mut annexes = vec![
+            (
+                "Kết quả thực hiện các chỉ tiêu qua các năm {period}",
+                self.review_table(),
+            ),
+            ("Chỉ tiêu giai đoạn tiếp theo", self.next_targets_table()),
+            (&self.t.tables.documents_title, self.documents_table()),
+            (&self.t.tables.activities_title, self.activities_table()),
+            (&self.t.tables.budget_title, self.budget_table()),
+        ];
+        annexes.extend(self.tasks_annex());
+        self.annexes(annexes, &mut out);
         out
     }
 

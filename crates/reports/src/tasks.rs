@@ -17,9 +17,10 @@ impl Builder<'_> {
         !self.facts.plans.is_empty()
     }
 
-    /// One paragraph per plan: its tasks counted by status and its overdue tasks named.
-    pub(crate) fn tasks_sentences(&self) -> Vec<Block> {
-        let mut out = vec![heading("5. Kết quả thực hiện nhiệm vụ theo kế hoạch")];
+    /// Under `title`, one paragraph per plan: its tasks counted by status and the bodies with
+    /// overdue tasks named.
+    pub(crate) fn tasks_sentences(&self, title: &str) -> Vec<Block> {
+        let mut out = vec![heading(title)];
         for p in &self.facts.plans {
             let (bodies, all) = progress_by_body(p.tasks.iter().map(|(t, f)| (t.lead.name.as_str(), f.status)));
             let title = format!("{} của {}", p.plan.title_vi(), p.plan.issuing_body);

@@ -655,3 +655,28 @@ on_both_backends! {
         assert!(text.contains("Chỉ tiêu 2.1"));
     }
 }
+
+on_both_backends! {
+    async fn the_phase_review_reports_the_tasks_of_the_plans_of_its_years(backend: Backend) {
+        let db = TestDb::with_provinces(backend, &["12"]).await;
+        let store = &db.store;
+        let province = store.unit_for_period("12", &Period::Year(2024)).await.unwrap().unwrap();
+        plan_with_tasks(store, &province).await;
+        let template = Template::builtin();
+        let review = |period: &str| {
+            let period: Period = period.parse().unwrap();
+            let (store, province, template) = (store, &province, &template);
+            async move {
+                let request = Request { kind: Kind::Review, unit: province, window: period.into(), programme: None, date: date!(2026 - 01 - 20), template };
+                binhdang_reports::build(store, &request).await.unwrap().plain_text()
+            }
+        };
+        let text = review("2021-2025").await;
+        assert!(text.contains("Kết quả thực hiện nhiệm vụ theo các kế hoạch trong giai đoạn"), "{text}");
+        assert!(text.contains("Kế hoạch số 85/KH-UBND ngày 16/03/2024 của UBND tỉnh Lai Châu: 2 nhiệm vụ, trong đó hoàn thành đúng hạn 1"), "{text}");
+        assert!(text.contains("TÌNH HÌNH THỰC HIỆN NHIỆM VỤ THEO KẾ HOẠCH") && text.contains("Quá hạn"), "{text}");
+        // A phase the plan's year is not in has neither the section nor the annex.
+        let later = review("2026-2030").await;
+        assert!(!later.contains("nhiệm vụ theo các kế hoạch") && !later.contains("TÌNH HÌNH THỰC HIỆN NHIỆM VỤ"), "{later}");
+    }
+}
