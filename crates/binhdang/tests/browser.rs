@@ -912,6 +912,13 @@ on_both_backends_and_days! {
         assert!(text.contains("Đã tập huấn 120 cán bộ y tế") && text.contains("can.bo.y.te"), "{text}");
         assert_contrast(&phone, "task page").await;
         screenshot(&phone, "task-360px.png").await;
+        // The plan's page reads on the phone too: its tasks as cards, nothing wider than the screen.
+        click(&phone, "main p a[href^='/ke-hoach/']").await;
+        let plan = wait_for_text(&phone, "Tiến độ theo cơ quan chủ trì").await;
+        assert!(plan.contains("Hoàn thành đúng hạn") && plan.contains("6 tháng một lần"), "{plan}");
+        let overflow = js(&phone, "return document.documentElement.scrollWidth - window.innerWidth;").await;
+        assert!(overflow.as_i64().unwrap() <= 0, "horizontal overflow of {overflow}px on the plan's page");
+        assert_contrast(&phone, "plan page").await;
         // Done, it leaves the home page's list.
         phone.client.goto(&server.url("/")).await.unwrap();
         let home = wait_for_text(&phone, "Kỳ báo cáo của đơn vị").await;
