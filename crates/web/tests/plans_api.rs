@@ -324,6 +324,8 @@ on_both_backends! {
         let code = format!("KH{id}-2");
         let duty = programmes["programmes"].as_array().unwrap().iter().find(|p| p["code"] == code.as_str()).unwrap_or_else(|| panic!("{programmes}"));
         assert_eq!((duty["plan"].as_i64(), duty["period_type"].as_str()), (Some(id), Some("half_year")));
+        let english = v.get(&format!("/ke-hoach/{id}?lang=en")).await;
+        assert!(english.body.contains("Reporting this document asks for") && english.body.contains("commune: 05/06"), "{}", english.body);
     }
 }
 

@@ -113,10 +113,12 @@ async fn draft_with_file(
     Ok((plan, unit, bytes, file.name))
 }
 
-fn lead_choices(agencies: &[binhdang_domain::Agency], lead: &Body, unit: &UnitSummary) -> Vec<Choice> {
+/// The lead's choices: the body as the document names it (outside binhdang), the plan's unit,
+/// or one of its agencies (the one whose name the document writes, chosen).
+fn lead_choices(agencies: &[binhdang_domain::Agency], lead: &Body, unit: &UnitSummary, named: &str) -> Vec<Choice> {
     let mut out = vec![Choice {
         value: "named".into(),
-        label: "— như ghi trong văn bản —".into(),
+        label: named.into(),
         selected: lead.agency.is_none(),
     }];
     out.push(Choice {
@@ -158,7 +160,12 @@ async fn proposals_page(state: &AppState, session: &Session, id: i64, notice: Op
             item: t.item.clone(),
             heading: p.heading.clone(),
             text: t.text.clone(),
-            leads: lead_choices(&agencies, &t.lead, &unit),
+            leads: lead_choices(
+                &agencies,
+                &t.lead,
+                &unit,
+                session.t("— như ghi trong văn bản —", "— as the document names it —"),
+            ),
             lead_name: t.lead.name.clone(),
             lead_from_plan: p.lead_source == binhdang_ingest::plan::Source::Plan,
             partners: t

@@ -207,6 +207,14 @@ pub(super) fn task_row(plan: &Plan, t: &FollowedTask, lang: Lang) -> TaskRow {
     }
 }
 
+fn level_label(level: UnitLevel, lang: Lang) -> &'static str {
+    if lang == Lang::En {
+        level.as_str()
+    } else {
+        level.name_vi()
+    }
+}
+
 fn kind_label(k: PlanKind, lang: Lang) -> &'static str {
     if lang == Lang::En { k.label_en() } else { k.label_vi() }
 }
@@ -490,7 +498,7 @@ async fn plan_page(
             deadlines: p
                 .deadlines
                 .iter()
-                .map(|(level, day)| format!("{}: {:02}/{:02}", level.name_vi(), day.day, day.month))
+                .map(|(level, day)| format!("{}: {:02}/{:02}", level_label(*level, lang), day.day, day.month))
                 .collect::<Vec<_>>()
                 .join("; "),
             name: if lang == Lang::En && !p.name_en.is_empty() {
@@ -514,7 +522,7 @@ async fn plan_page(
             .iter()
             .map(|l| Choice {
                 value: l.as_str().into(),
-                label: l.name_vi().into(),
+                label: level_label(*l, lang).into(),
                 selected: *l == UnitLevel::Commune,
             })
             .collect(),
