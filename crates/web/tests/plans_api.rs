@@ -352,3 +352,38 @@ on_both_backends! {
         assert_eq!(mine["tasks"], json!([]));
     }
 }
+
+on_both_backends! {
+    async fn an_activity_recorded_in_the_register_is_a_tasks_evidence(backend: Backend) {
+        let app = App::spawn(backend).await;
+        let today = test_today();
+        let tasks = json!([{"item": "1", "text": "Tổ chức mít tinh hưởng ứng Tháng hành động", "lead": {"unit": "12", "name": "UBND tỉnh"},
+            "due": (today + Duration::days(2)).to_string()}]);
+        let (_, created) = app.post("/api/v1/plans", &plan_body(tasks)).await;
+        let id = created["plan"]["id"].as_i64().unwrap();
+        app.post(&format!("/api/v1/plans/{id}/status"), &json!({"status": "issued"})).await;
+        let task = created["tasks"][0]["id"].as_i64().unwrap();
+        let activity = json!({"activity_type": "mit-tinh", "content": "Mít tinh tại quảng trường tỉnh", "count": 1, "date": today.to_string()});
+        let (s, row) = app.post(&format!("/api/v1/registers/activities?unit=12&period={}", today.year()), &activity).await;
+        assert_eq!(s, StatusCode::CREATED, "{row}");
+        let row_id = row["row"]["id"].as_i64().or(row["id"].as_i64()).unwrap_or_else(|| panic!("{row}"));
+
+        // The province's specialist reports it done, the activity as evidence, from the task's page.
+        let reviewer = "chuyen-vien-tinh";
+        app.db.token_for(reviewer, Role::Reviewer, "12").await;
+        let mut v = support::visitor::Visitor::new(&app);
+        v.sign_in(reviewer, binhdang_store::testing::TEST_PASSWORD).await;
+        let page = v.get(&format!("/nhiem-vu/{task}")).await;
+        let choice = format!("activities:{row_id}");
+        assert!(page.body.contains(&choice) && page.body.contains("Mít tinh tại quảng trường tỉnh"), "{}", page.body);
+        let csrf = page.csrf();
+        let fields = [("csrf", csrf.as_str()), ("progress", "done"), ("register_row", choice.as_str())];
+        let done = v.post_file(&format!("/nhiem-vu/{task}"), &fields, "", b"").await;
+        assert!(done.body.contains("Đã ghi nhận tiến độ."), "{}", done.body);
+        assert!(done.body.contains(&format!("#row-{row_id}")) && done.body.contains("hoạt động đã ghi sổ"), "{}", done.body);
+        let (_, task_json) = app.get(&format!("/api/v1/tasks/{task}")).await;
+        let update = &task_json["updates"][0];
+        assert_eq!((update["evidence_register"].as_str(), update["evidence_row_id"].as_i64()), (Some("activities"), Some(row_id)));
+        assert_eq!(task_json["task"]["status"], "done");
+    }
+}

@@ -15,10 +15,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use binhdang_domain::calendar::{Binding, DayOfYear, Programme};
 use binhdang_domain::plan::{Body, PlanKind, PlanStatus, Progress, Recurrence, TaskStatus};
+use binhdang_domain::register::{Activity, RegisterKind};
 use binhdang_domain::vn;
 use binhdang_domain::{Period, PeriodType, UnitLevel};
 use binhdang_engine::plans::{self as follow, BodyProgress, FollowedTask};
-use binhdang_store::plans::{Evidence, NewFile, Plan, PlanInput, ProgressInput, TaskInput};
+use binhdang_store::plans::{Evidence, NewFile, Plan, PlanInput, ProgressInput, TaskInput, TaskUpdate};
 use binhdang_store::{FieldProblem, UnitSummary};
 use std::collections::HashMap;
 
@@ -141,6 +142,8 @@ struct TaskPage {
     expected_output: String,
     updates: Vec<UpdateRow>,
     may_report: bool,
+    /// The reporter's activities within the plan's years, offered as evidence.
+    activities: Vec<Choice>,
     progresses: Vec<Choice>,
     today: String,
 }
@@ -779,22 +782,21 @@ async fn task_page(
     let may_report = plan.status == PlanStatus::Issued
         && (follow::leads(&state.store, user, &task).await?
             || follow::writes_plans(&state.store, user, &state.store.unit_of_plan(&plan).await?).await?);
-    let updates = state
-        .store
-        .task_updates(id)
-        .await?
-        .into_iter()
-        .map(|u| UpdateRow {
+    let mut updates = Vec::new();
+    for u in state.store.task_updates(id).await? {
+        updates.push(UpdateRow {
+            evidence: evidence_of(state, &u, lang).await?,
             when: vn::format_date(u.reported_on),
             by: u.reported_by,
             progress: progress_label(u.progress, lang).to_string(),
             note: u.note.unwrap_or_default(),
-            evidence: u
-                .evidence_file
-                .map(|f| (format!("/api/v1/tasks/{id}/evidence/{}", u.id), f.name))
-                .or(u.evidence_link.map(|l| (l.clone(), l))),
-        })
-        .collect();
+        });
+    }
+    let activities = if may_report {
+        activity_choices(state, &user.unit, &plan).await?
+    } else {
+        Vec::new()
+    };
     let mut c = session.chrome(format!("{} {}", session.t("Nhiệm vụ", "Task"), task.item), PATH);
     if let Some((kind, text)) = notice {
         c = c.with_notice(kind, text);
@@ -825,6 +827,7 @@ async fn task_page(
         expected_output: task.expected_output.clone().unwrap_or_default(),
         updates,
         may_report,
+        activities,
         progresses: [
             Progress::InProgress,
             Progress::Done,
@@ -841,6 +844,63 @@ async fn task_page(
         today: vn::format_date(state.store.today()),
     };
     Ok(render(StatusCode::OK, &page))
+}
+
+/// The reporter's unit's activities dated within the plan's years, newest first (at most 30):
+/// a task's evidence is often the activity its officer has just recorded.
+async fn activity_choices(state: &AppState, unit: &UnitSummary, plan: &Plan) -> ApiResult<Vec<Choice>> {
+    let mut rows = state
+        .store
+        .register_rows_dated_over::<Activity>(unit, &plan.period.into())
+        .await?;
+    rows.sort_by_key(|r| std::cmp::Reverse((r.record.date, r.id)));
+    Ok(rows
+        .into_iter()
+        .take(30)
+        .map(|r| Choice {
+            value: format!("{}:{}", RegisterKind::Activities.slug(), r.id),
+            label: format!(
+                "{} — {}",
+                r.record.date.map(vn::format_date).unwrap_or_default(),
+                r.record.content.clone().unwrap_or(r.record.activity_type.clone())
+            ),
+            selected: false,
+        })
+        .collect())
+}
+
+/// Where a progress report's evidence is shown: its file, the register row it names (on the
+/// register's page), or its link.
+async fn evidence_of(state: &AppState, u: &TaskUpdate, lang: Lang) -> ApiResult<Option<(String, String)>> {
+    if let Some(f) = &u.evidence_file {
+        return Ok(Some((
+            format!("/api/v1/tasks/{}/evidence/{}", u.task_id, u.id),
+            f.name.clone(),
+        )));
+    }
+    if let (Some(register), Some(row)) = (&u.evidence_register, u.evidence_row_id)
+        && let Some(kind) = RegisterKind::from_slug(register)
+        && kind == RegisterKind::Activities
+    {
+        let r = state.store.register_row::<Activity>(row).await?;
+        let href = format!(
+            "{}?unit={}&period={}&kind={}#row-{row}",
+            super::paths::REGISTERS,
+            r.unit,
+            r.period,
+            kind.slug()
+        );
+        let name = if lang == Lang::En {
+            "the activity recorded"
+        } else {
+            "hoạt động đã ghi sổ"
+        };
+        return Ok(Some((
+            href,
+            format!("{name}: {}", r.record.content.unwrap_or(r.record.activity_type)),
+        )));
+    }
+    Ok(u.evidence_link.clone().map(|l| (l.clone(), l)))
 }
 
 fn progress_label(p: Progress, lang: Lang) -> &'static str {
@@ -906,7 +966,10 @@ pub async fn report(
                 media_type: media_type(&f.file_name),
                 bytes: &f.data,
             }),
-            register_row: None,
+            register_row: text("register_row").and_then(|v| {
+                v.split_once(':')
+                    .and_then(|(k, id)| Some((k.to_string(), id.parse().ok()?)))
+            }),
             link: text("link"),
         };
         let input = ProgressInput {
