@@ -114,7 +114,9 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
             note: Some("Đã hoàn thành theo kế hoạch".into()),
             evidence: Evidence::default(),
         };
-        store.report_progress(task.id, input, task.due, true, &actor).await?;
+        store
+            .report_progress(task.id, input, task.asked.due, true, &actor)
+            .await?;
     }
     let duty = Programme {
         code: format!("KH{}-1", plan.id),

@@ -36,7 +36,11 @@ pub fn follow_all(plan: &Plan, tasks: Vec<Task>, today: Date) -> Vec<FollowedTas
 
 /// Progress per lead body, in the order of the bodies' names, and for all of them together.
 pub fn progress_by_body(tasks: &[FollowedTask]) -> (Vec<BodyProgress>, BodyProgress) {
-    binhdang_domain::plan::progress_by_body(tasks.iter().map(|t| (t.task.lead.name.as_str(), t.followed.status)))
+    binhdang_domain::plan::progress_by_body(
+        tasks
+            .iter()
+            .map(|t| (t.task.asked.lead.name.as_str(), t.followed.status)),
+    )
 }
 
 fn denied(user: &User, en: &str, vi: &str) -> AccessError {
@@ -150,8 +154,14 @@ pub async fn report_progress(
     }
     let now = task.followed(&plan, store.today());
     let occurrence = now.due;
-    let last = match (task.due, occurrence) {
-        (Some(first), Some(at)) => task.recurrence.occurrences(first, plan.period.end().max(first)).last() == Some(&at),
+    let last = match (task.asked.due, occurrence) {
+        (Some(first), Some(at)) => {
+            task.asked
+                .recurrence
+                .occurrences(first, plan.period.end().max(first))
+                .last()
+                == Some(&at)
+        }
         _ => true,
     };
     Ok(store.report_progress(task_id, input, occurrence, last, actor).await?)

@@ -22,7 +22,7 @@ impl Builder<'_> {
     pub(crate) fn tasks_sentences(&self, title: &str) -> Vec<Block> {
         let mut out = vec![heading(title)];
         for p in &self.facts.plans {
-            let (bodies, all) = progress_by_body(p.tasks.iter().map(|(t, f)| (t.lead.name.as_str(), f.status)));
+            let (bodies, all) = progress_by_body(p.tasks.iter().map(|(t, f)| (t.asked.lead.name.as_str(), f.status)));
             let title = format!("{} của {}", p.plan.title_vi(), p.plan.issuing_body);
             if all.tasks == 0 {
                 out.push(body(format!(
@@ -73,15 +73,15 @@ impl Builder<'_> {
             ]));
             for (task, followed) in &p.tasks {
                 order += 1;
-                let text = if task.item.is_empty() {
-                    task.text.clone()
+                let text = if task.asked.item.is_empty() {
+                    task.asked.text.clone()
                 } else {
-                    format!("{}. {}", task.item, task.text)
+                    format!("{}. {}", task.asked.item, task.asked.text)
                 };
                 rows.push(Row::Cells(vec![
                     TableCell::number(order.to_string(), f64::from(order), NumFormat::Integer),
                     TableCell::text(text),
-                    TableCell::text(task.lead.name.clone()),
+                    TableCell::text(task.asked.lead.name.clone()),
                     match followed.due {
                         Some(d) => TableCell::number(format_date(d), serial_date(d), NumFormat::Date),
                         None => TableCell::text(""),

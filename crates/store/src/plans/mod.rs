@@ -92,8 +92,8 @@ impl Plan {
     }
 }
 
-/// What a person states of a task.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What a person states of a task (what a stored [`Task`] asks).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TaskInput {
     pub item: String,
     pub text: String,
@@ -111,19 +111,12 @@ pub struct TaskInput {
 pub struct Task {
     pub id: i64,
     pub plan_id: i64,
-    pub item: String,
-    pub text: String,
-    pub lead: Body,
-    pub partners: Vec<Body>,
-    pub due: Option<Date>,
-    pub recurrence: Recurrence,
-    pub expected_output: Option<String>,
-    pub indicators: Vec<String>,
+    #[serde(flatten)]
+    pub asked: TaskInput,
     pub progress: Progress,
     pub done_on: Option<Date>,
     pub done_occurrences: Vec<Date>,
     pub cancel_reason: Option<String>,
-    pub source: Option<String>,
     pub updated_at: String,
     pub updated_by: String,
 }
@@ -132,8 +125,8 @@ impl Task {
     /// Where the task stands on `today`, its occurrences running to the end of `plan`.
     pub fn followed(&self, plan: &Plan, today: Date) -> binhdang_domain::plan::Followed {
         binhdang_domain::plan::follow(
-            self.recurrence,
-            self.due,
+            self.asked.recurrence,
+            self.asked.due,
             plan.period.end(),
             self.progress,
             self.done_on,

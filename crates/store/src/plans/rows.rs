@@ -1,7 +1,7 @@
 //! Reading plans, tasks and progress reports out of rows: the columns each query selects and
 //! the mapping back to the types.
 
-use super::{FileInfo, Plan, Task, TaskUpdate};
+use super::{FileInfo, Plan, Task, TaskInput, TaskUpdate};
 use crate::{StoreError, text_to_date};
 use binhdang_domain::plan::{Body, PlanKind, PlanStatus, Progress, Recurrence};
 use sqlx::Row;
@@ -82,18 +82,21 @@ pub(super) fn task_from(row: &AnyRow) -> Result<Task, StoreError> {
     Ok(Task {
         id: row.try_get("id")?,
         plan_id: row.try_get("plan_id")?,
-        item: row.try_get("item")?,
-        text: row.try_get("text")?,
-        lead: Body {
-            unit: row.try_get("lead_unit")?,
-            agency: row.try_get("lead_agency")?,
-            name: row.try_get("lead_name")?,
+        asked: TaskInput {
+            item: row.try_get("item")?,
+            text: row.try_get("text")?,
+            lead: Body {
+                unit: row.try_get("lead_unit")?,
+                agency: row.try_get("lead_agency")?,
+                name: row.try_get("lead_name")?,
+            },
+            partners: json_list(row, "partners")?,
+            due: opt_date(row, "due")?,
+            recurrence: Recurrence::parse(&recurrence).ok_or_else(|| corrupt("recurrence", &recurrence))?,
+            expected_output: row.try_get("expected_output")?,
+            indicators: json_list(row, "indicators")?,
+            source: row.try_get("source")?,
         },
-        partners: json_list(row, "partners")?,
-        due: opt_date(row, "due")?,
-        recurrence: Recurrence::parse(&recurrence).ok_or_else(|| corrupt("recurrence", &recurrence))?,
-        expected_output: row.try_get("expected_output")?,
-        indicators: json_list(row, "indicators")?,
         progress: Progress::parse(&progress).ok_or_else(|| corrupt("progress", &progress))?,
         done_on: opt_date(row, "done_on")?,
         done_occurrences: json_list::<String>(row, "done_occurrences")?
@@ -101,7 +104,6 @@ pub(super) fn task_from(row: &AnyRow) -> Result<Task, StoreError> {
             .map(|d| text_to_date(d))
             .collect::<Result<_, _>>()?,
         cancel_reason: row.try_get("cancel_reason")?,
-        source: row.try_get("source")?,
         updated_at: row.try_get("updated_at")?,
         updated_by: row.try_get("updated_by")?,
     })

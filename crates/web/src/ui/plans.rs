@@ -194,15 +194,15 @@ fn body_rows(bodies: &[BodyProgress]) -> Vec<BodyRow> {
 pub(super) fn task_row(plan: &Plan, t: &FollowedTask, lang: Lang) -> TaskRow {
     TaskRow {
         href: format!("/nhiem-vu/{}", t.task.id),
-        item: t.task.item.clone(),
-        text: t.task.text.clone(),
-        lead: t.task.lead.name.clone(),
+        item: t.task.asked.item.clone(),
+        text: t.task.asked.text.clone(),
+        lead: t.task.asked.lead.name.clone(),
         plan: plan.title_vi(),
         due: t.followed.due.map(vn::format_date).unwrap_or_else(|| "–".into()),
         recurrence: if lang == Lang::En {
-            t.task.recurrence.label_en()
+            t.task.asked.recurrence.label_en()
         } else {
-            t.task.recurrence.label_vi()
+            t.task.asked.recurrence.label_vi()
         }
         .to_string(),
         status: status_label(t.followed.status, lang).to_string(),
@@ -797,19 +797,20 @@ async fn task_page(
     } else {
         Vec::new()
     };
-    let mut c = session.chrome(format!("{} {}", session.t("Nhiệm vụ", "Task"), task.item), PATH);
+    let mut c = session.chrome(format!("{} {}", session.t("Nhiệm vụ", "Task"), task.asked.item), PATH);
     if let Some((kind, text)) = notice {
         c = c.with_notice(kind, text);
     }
     let page = TaskPage {
         c,
         id,
-        item: task.item.clone(),
-        text: task.text.clone(),
+        item: task.asked.item.clone(),
+        text: task.asked.text.clone(),
         plan: plan.title_vi(),
         plan_href: format!("{PATH}/{}", plan.id),
-        lead: task.lead.name.clone(),
+        lead: task.asked.lead.name.clone(),
         partners: task
+            .asked
             .partners
             .iter()
             .map(|p| p.name.as_str())
@@ -817,14 +818,14 @@ async fn task_page(
             .join("; "),
         due: followed.due.map(vn::format_date).unwrap_or_else(|| "–".into()),
         recurrence: if lang == Lang::En {
-            task.recurrence.label_en()
+            task.asked.recurrence.label_en()
         } else {
-            task.recurrence.label_vi()
+            task.asked.recurrence.label_vi()
         }
         .into(),
         status: status_label(followed.status, lang).into(),
         status_class: status_class(followed.status),
-        expected_output: task.expected_output.clone().unwrap_or_default(),
+        expected_output: task.asked.expected_output.clone().unwrap_or_default(),
         updates,
         may_report,
         activities,
