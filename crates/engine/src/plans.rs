@@ -10,7 +10,7 @@ use crate::access::{AccessError, authorize};
 use binhdang_domain::access::{Action, Role};
 pub use binhdang_domain::plan::BodyProgress;
 use binhdang_domain::plan::{Followed, TaskStatus};
-use binhdang_store::plans::{Plan, PlanTask, ProgressInput, Task, TaskUpdate};
+use binhdang_store::plans::{Plan, ProgressInput, Task, TaskUpdate};
 use binhdang_store::{Actor, Store, StoreError, User};
 use serde::Serialize;
 use time::Date;
@@ -167,23 +167,34 @@ pub async fn report_progress(
     Ok(store.report_progress(task_id, input, occurrence, last, actor).await?)
 }
 
-/// The open tasks `user`'s body leads that are overdue or due within a week, most urgent
-/// first: what their inbox and home page show.
-pub async fn urgent_tasks(store: &Store, user: &User) -> Result<Vec<(PlanTask, Followed)>, StoreError> {
+/// The tasks of issued plans `user`'s body leads, each with where it stands today: overdue
+/// first, then by status and due date. Leaders and viewers lead none.
+pub async fn led_tasks(store: &Store, user: &User) -> Result<Vec<(Plan, FollowedTask)>, StoreError> {
     if matches!(user.role, Role::Viewer | Role::Leader) {
         return Ok(Vec::new());
     }
     let today = store.today();
-    let mut out: Vec<(PlanTask, Followed)> = store
+    let mut out: Vec<(Plan, FollowedTask)> = store
         .tasks_led_by(user.unit.id, user.agency_code.as_deref())
         .await?
         .into_iter()
         .map(|t| {
-            let f = t.task.followed(&t.plan, today);
-            (t, f)
+            let followed = t.task.followed(&t.plan, today);
+            (t.plan, FollowedTask { task: t.task, followed })
         })
-        .filter(|(_, f)| f.status == TaskStatus::Overdue || f.due_soon)
         .collect();
-    out.sort_by_key(|(t, f)| (f.status != TaskStatus::Overdue, f.due, t.task.id));
+    out.sort_by_key(|(_, t)| (t.followed.status, t.followed.due, t.task.id));
+    Ok(out)
+}
+
+/// Of [`led_tasks`], the open ones overdue or due within a week, the overdue first, then the
+/// soonest due: what the inbox and the home page show.
+pub async fn urgent_tasks(store: &Store, user: &User) -> Result<Vec<(Plan, FollowedTask)>, StoreError> {
+    let mut out: Vec<(Plan, FollowedTask)> = led_tasks(store, user)
+        .await?
+        .into_iter()
+        .filter(|(_, t)| t.followed.status == TaskStatus::Overdue || t.followed.due_soon)
+        .collect();
+    out.sort_by_key(|(_, t)| (t.followed.status != TaskStatus::Overdue, t.followed.due, t.task.id));
     Ok(out)
 }

@@ -713,23 +713,17 @@ pub async fn report_progress(
 /// `GET /api/v1/tasks`: the tasks of issued plans the caller's body leads, each with its status
 /// today, the overdue and those due within a week first.
 pub async fn mine(State(state): State<AppState>, Authenticated(caller): Authenticated) -> ApiResult<Json<Value>> {
-    let today = state.store.today();
-    let mut tasks: Vec<Value> = Vec::new();
-    let mut led = state
-        .store
-        .tasks_led_by(caller.user.unit.id, caller.user.agency_code.as_deref())
+    let tasks: Vec<Value> = follow::led_tasks(&state.store, &caller.user)
         .await?
         .into_iter()
-        .map(|t| {
-            let f = t.task.followed(&t.plan, today);
-            (t, f)
-        })
-        .collect::<Vec<_>>();
-    led.sort_by_key(|(t, f)| (f.status, f.due, t.task.id));
-    for (t, f) in led {
-        tasks.push(json!({ "task": follow::FollowedTask { task: t.task, followed: f }, "plan": t.plan, "plan_title_vi": t.plan.title_vi() }));
-    }
+        .map(|(plan, task)| led_task_json(&plan, task))
+        .collect();
     Ok(Json(json!({ "user": caller.user.username, "tasks": tasks })))
+}
+
+/// A task the caller's body leads, with its plan, as `/tasks` and `/inbox` list it.
+pub(crate) fn led_task_json(plan: &Plan, task: follow::FollowedTask) -> Value {
+    json!({ "task": task, "plan": plan, "plan_title_vi": plan.title_vi() })
 }
 
 pub(crate) fn extend_openapi(doc: &mut Value) {

@@ -442,9 +442,7 @@ pub async fn inbox(State(state): State<AppState>, Authenticated(caller): Authent
     let tasks: Vec<Value> = binhdang_engine::plans::urgent_tasks(&state.store, &caller.user)
         .await?
         .into_iter()
-        .map(|(t, followed)| {
-            json!({ "task": binhdang_engine::plans::FollowedTask { task: t.task, followed }, "plan_title_vi": t.plan.title_vi(), "plan": t.plan })
-        })
+        .map(|(plan, task)| crate::api::plans::led_task_json(&plan, task))
         .collect();
     Ok(Json(json!({
         "user": caller.user.username,

@@ -185,10 +185,7 @@ async fn build(state: &AppState, session: &Session, q: &HashMap<String, String>)
     let tasks = binhdang_engine::plans::urgent_tasks(store, user)
         .await?
         .into_iter()
-        .map(|(t, followed)| {
-            let task = binhdang_engine::plans::FollowedTask { task: t.task, followed };
-            super::plans::task_row(&t.plan, &task, lang)
-        })
+        .map(|(plan, task)| super::plans::task_row(&plan, &task, lang))
         .collect();
     let mut c = session.chrome(session.t("Trang chủ", "Home"), "/");
     if q.get("msg").map(String::as_str) == Some("password_changed") {

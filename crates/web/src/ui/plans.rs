@@ -231,25 +231,7 @@ async fn unit_of_page(state: &AppState, session: &Session, q: &HashMap<String, S
 
 /// The tasks the visitor's body leads, overdue and soonest first.
 async fn my_tasks(state: &AppState, session: &Session) -> ApiResult<Vec<TaskRow>> {
-    let user = &session.caller.user;
-    let today = state.store.today();
-    let mut led: Vec<(Plan, FollowedTask)> = state
-        .store
-        .tasks_led_by(user.unit.id, user.agency_code.as_deref())
-        .await?
-        .into_iter()
-        .map(|t| {
-            let followed = t.task.followed(&t.plan, today);
-            (t.plan, FollowedTask { task: t.task, followed })
-        })
-        .collect();
-    if matches!(
-        user.role,
-        binhdang_domain::access::Role::Viewer | binhdang_domain::access::Role::Leader
-    ) {
-        led.clear();
-    }
-    led.sort_by_key(|(_, t)| (t.followed.status, t.followed.due, t.task.id));
+    let led = follow::led_tasks(&state.store, &session.caller.user).await?;
     Ok(led.iter().map(|(p, t)| task_row(p, t, session.lang)).collect())
 }
 
