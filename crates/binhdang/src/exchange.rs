@@ -99,7 +99,7 @@ async fn export(store: &Store, org_unit: &str, period: &str, children: bool, for
     // The operator reads everything; that small cells went out is written down all the same.
     let cells: Vec<_> = values
         .iter()
-        .map(|(u, v)| (u.clone(), v.element.clone(), v.disaggregation))
+        .map(|(u, v)| (u.clone(), v.element.to_string(), v.disaggregation))
         .collect();
     let small = binhdang_engine::disclosure::hidden_cells(store, &parsed, &cells)
         .await?

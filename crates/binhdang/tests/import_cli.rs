@@ -40,7 +40,7 @@ on_both_backends! {
         assert!(stdout.contains("2.3.num total = 48") && stdout.contains("3.1.rate total = 1,7"), "{stdout}");
         let values = db.store.values(&unit, &period).await.unwrap();
         let mut stored: Vec<(String, String)> =
-            values.iter().map(|v| (v.element.clone(), v.value.clone().unwrap())).collect();
+            values.iter().map(|v| (v.element.to_string(), v.value.clone().unwrap())).collect();
         stored.sort();
         let expected = [
             ("2.1.rate", "100"), ("2.3.den", "240"), ("2.3.num", "48"), ("2.3.rate", "20"), ("3.1.rate", "1.7"),

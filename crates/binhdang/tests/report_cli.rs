@@ -151,7 +151,7 @@ on_both_backends! {
         for code in ["6.1", "2.1", "4.1"] {
             let indicator = indicators.iter().find(|i| i.code == code).unwrap();
             for year in 2021..=2025 {
-                let f = store.figures(&unit, &binhdang_domain::Period::Year(year), &[code.to_string()]).await.unwrap().remove(0);
+                let f = store.figures(&unit, &binhdang_domain::Period::Year(year), &[code.parse().unwrap()]).await.unwrap().remove(0);
                 let Some(v) = f.value else { continue };
                 let shown = binhdang_reports::words::value_text(
                     indicator.measure, v, binhdang_reports::words::places_for(indicator.measure, v, None));

@@ -241,7 +241,7 @@ mod tests {
 
     fn indicator(direction: Direction, op: TargetOp, target: &str) -> Indicator {
         Indicator {
-            code: "x".into(),
+            code: "x".parse().unwrap(),
             objective: 1,
             name_vi: "x".into(),
             name_en: "x".into(),

@@ -6,6 +6,7 @@
 //! indicator asks for it) and the indicator is computed, so that it can be recomputed at
 //! every level from summed parts instead of averaging percentages.
 
+use crate::IndicatorCode;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -327,7 +328,7 @@ pub struct NationalTarget {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Indicator {
     /// "1.1", "3.2a": the number within its objective; a/b marks a measurable part.
-    pub code: String,
+    pub code: IndicatorCode,
     pub objective: u32,
     pub name_vi: String,
     pub name_en: String,
@@ -368,7 +369,7 @@ impl Indicator {
                 .map_or(CategoryCombo::None, |(_, c)| *c)
         };
         let element = |role: ElementRole, name_vi: String, name_en: String, value_type| DataElement {
-            code: format!("{}.{}", self.code, role.suffix()),
+            code: self.code.element(role),
             indicator: Some(self.code.clone()),
             role,
             name_vi,
@@ -508,7 +509,7 @@ impl IndicatorRecord {
         }
         let non_empty = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
         Ok(Indicator {
-            code: self.code.trim().to_string(),
+            code: IndicatorCode::parse(&self.code)?,
             objective: self.objective,
             name_vi: self.name_vi.trim().to_string(),
             name_en: self.name_en.trim().to_string(),
@@ -615,6 +616,8 @@ pub enum CatalogueError {
     FactorMismatch { measure: MeasureKind, factor: Decimal },
     #[error("indicator {0}: {1}")]
     InRow(String, Box<CatalogueError>),
+    #[error(transparent)]
+    Code(#[from] crate::CodeError),
 }
 
 /// What a field of the catalogue accepts, said after an unknown value.
@@ -640,6 +643,7 @@ impl CatalogueError {
                 measure.as_str(),
                 role.label_vi().to_lowercase()
             ),
+            CatalogueError::Code(e) => e.message_vi(),
             CatalogueError::Unknown(what, value) => {
                 let field = match *what {
                     "measure" => "cách đo",

@@ -1,6 +1,7 @@
 //! Indicator figures, the pure part: a numerator, a denominator and the rate they make, for
 //! a unit's whole subtree, from the summed cells the store keeps live.
 
+use crate::IndicatorCode;
 use crate::assessment;
 use crate::disclosure::{FigurePart, Hidden, Withheld};
 use crate::rollup::AggregateCell;
@@ -51,7 +52,7 @@ pub fn opt_decimal<S: serde::Serializer>(d: &Option<Decimal>, s: S) -> Result<S:
 /// One indicator's figure for a unit and period.
 #[derive(Debug, Clone, Serialize)]
 pub struct Figure {
-    pub indicator: String,
+    pub indicator: IndicatorCode,
     pub unit: String,
     pub period: String,
     #[serde(serialize_with = "opt_decimal")]
@@ -454,7 +455,7 @@ mod tests {
             value: Some(d(n * 100 / dn)),
         };
         let mut figure = Figure {
-            indicator: "3.2a".into(),
+            indicator: "3.2a".parse().unwrap(),
             unit: "03388".into(),
             period: "2024".into(),
             numerator: Some(d(3)),
@@ -570,7 +571,7 @@ mod tests {
     #[test]
     fn a_count_is_the_sum_of_its_values_by_sex_too() {
         let count = Indicator {
-            code: "7.2".into(),
+            code: "7.2".parse().unwrap(),
             measure: MeasureKind::Count,
             aggregation: Aggregation::SumRatio,
             ..shipped("5.4a")

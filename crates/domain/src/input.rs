@@ -3,7 +3,7 @@
 //! exists, the breakdown is allowed, the number parses and fits the element. All problems are
 //! collected, each named by the field it concerns, in Vietnamese and English.
 
-use crate::{DataElement, Disaggregation, Entry, ValueType, check_entry, vn};
+use crate::{DataElement, Disaggregation, ElementCode, Entry, ValueType, check_entry, vn};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
@@ -67,7 +67,7 @@ pub struct ValueInput {
 
 /// An input that passed every check, ready to store.
 pub struct CheckedValue {
-    pub element: String,
+    pub element: ElementCode,
     pub disaggregation: Disaggregation,
     /// None removes the stored value.
     pub entry: Option<Entry>,
@@ -114,7 +114,7 @@ pub fn entry_text(e: &Entry) -> String {
 
 /// Checks every input against the catalogue; all problems are collected, not just the first.
 pub fn check_inputs(
-    elements: &BTreeMap<String, DataElement>,
+    elements: &BTreeMap<ElementCode, DataElement>,
     inputs: &[ValueInput],
 ) -> Result<Vec<CheckedValue>, Vec<FieldProblem>> {
     let mut problems = Vec::new();

@@ -9,6 +9,7 @@ pub mod access;
 pub mod assessment;
 pub mod calendar;
 pub mod catalogue;
+pub mod codes;
 pub mod disclosure;
 pub mod exchange;
 pub mod figure;
@@ -27,6 +28,7 @@ pub mod window;
 pub mod workflow;
 
 pub use catalogue::*;
+pub use codes::{CodeError, ElementCode, IndicatorCode};
 pub use period::{Period, PeriodError, PeriodType};
 pub use severity::Severity;
 pub use unit::*;

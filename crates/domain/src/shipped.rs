@@ -100,7 +100,7 @@ pub fn parse_catalogue(
     let mut elements = Vec::new();
     for r in &records {
         let mut ind = r.parse().map_err(|e| DataFileError(format!("indicators.csv: {e}")))?;
-        let by_sex = sex_roles.entry(ind.code.clone()).or_default();
+        let by_sex = sex_roles.entry(ind.code.to_string()).or_default();
         for role in r
             .sex_roles(ind.measure)
             .map_err(|e| DataFileError(format!("indicators.csv: indicator {}: {e}", ind.code)))?
@@ -109,7 +109,7 @@ pub fn parse_catalogue(
                 by_sex.push(role);
             }
         }
-        if let Some(t) = over_time.remove(&ind.code) {
+        if let Some(t) = over_time.remove(ind.code.as_str()) {
             ind.time_aggregation = t
                 .time_aggregation
                 .parse()
@@ -123,7 +123,7 @@ pub fn parse_catalogue(
                 ind.code, ind.objective
             )));
         }
-        elements.extend(ind.data_elements(sex_roles.get(&ind.code).map(Vec::as_slice).unwrap_or(&[])));
+        elements.extend(ind.data_elements(sex_roles.get(ind.code.as_str()).map(Vec::as_slice).unwrap_or(&[])));
         indicators.push(ind);
     }
     if let Some(code) = over_time.keys().next() {

@@ -109,10 +109,6 @@ impl UnitCode {
         }
     }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
     /// The level a code of this width belongs to.
     pub fn level(&self) -> UnitLevel {
         match self.0.len() {
@@ -124,24 +120,7 @@ impl UnitCode {
     }
 }
 
-impl fmt::Display for UnitCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for UnitCode {
-    type Error = UnitError;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        UnitCode::parse(&s)
-    }
-}
-
-impl From<UnitCode> for String {
-    fn from(c: UnitCode) -> String {
-        c.0
-    }
-}
+crate::codes::code_type!(UnitCode, UnitError);
 
 /// A closed date interval; a missing bound is open (no earlier/later version known).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]

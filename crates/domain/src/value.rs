@@ -180,8 +180,8 @@ mod tests {
 
     fn element(value_type: ValueType, combo: CategoryCombo) -> DataElement {
         DataElement {
-            code: "6.1.num".into(),
-            indicator: Some("6.1".into()),
+            code: "6.1.num".parse().unwrap(),
+            indicator: Some("6.1".parse().unwrap()),
             role: ElementRole::Numerator,
             name_vi: "Dân số được tiếp cận".into(),
             name_en: "Population reached".into(),

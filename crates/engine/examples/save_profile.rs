@@ -39,7 +39,7 @@ async fn main() -> Result<()> {
     store.load_catalogue(&shipped_catalogue()?).await?;
     store.load_units(&UnitFiles::shipped()).await?;
     let period: Period = "2026H1".parse()?;
-    let indicators: Vec<String> = store
+    let indicators: Vec<binhdang_domain::IndicatorCode> = store
         .indicators()
         .await?
         .into_iter()
@@ -71,7 +71,7 @@ async fn main() -> Result<()> {
             let inputs: Vec<ValueInput> = generated
                 .iter()
                 .map(|v| ValueInput {
-                    element: v.element.clone(),
+                    element: v.element.to_string(),
                     disaggregation: Some(v.disaggregation.as_str().to_string()),
                     value: RawValue::Text(v.value.to_string()),
                     comment: None,

@@ -68,12 +68,12 @@ async fn thresholds_of(
     Ok(elements
         .iter()
         .filter_map(|e| {
-            let t = match set.get(&e.code) {
+            let t = match set.get(e.code.as_str()) {
                 Some(0) => None,
                 Some(t) => Some(*t),
                 None => disclosure::default_threshold(indicator, e.role),
             };
-            t.map(|t| (e.code.clone(), t))
+            t.map(|t| (e.code.to_string(), t))
         })
         .collect())
 }
@@ -91,7 +91,7 @@ pub async fn protection(store: &Store, indicator: &Indicator, period: &Period) -
     }
     // Every summed element of the indicator is in the table, protected or not: an
     // unprotected cell can still be what gives a protected one away.
-    let elements: Vec<String> = summed.into_iter().map(|e| e.code).collect();
+    let elements: Vec<String> = summed.into_iter().map(|e| e.code.into()).collect();
     let mut hidden: HashMap<(String, String, Disaggregation), Hidden> = HashMap::new();
     for sums in [Sums::All, Sums::Approved] {
         let cells = store.disclosure_cells(sums, period, &elements).await?;
@@ -165,7 +165,7 @@ pub async fn protect_figures(store: &Store, figures: &mut [Figure]) -> Result<bo
             None => vec![figure.period.clone()],
         };
         for period in periods {
-            let key = (figure.indicator.clone(), period);
+            let key = (figure.indicator.to_string(), period);
             if !decided.contains_key(&key) {
                 let found = indicators.iter().find(|i| i.code == figure.indicator);
                 let protection = match (found, key.1.parse::<Period>()) {

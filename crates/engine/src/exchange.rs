@@ -87,7 +87,7 @@ pub async fn value_set(
     let data_values = values
         .into_iter()
         .map(|(org_unit, v)| DataValue {
-            data_element: v.element,
+            data_element: v.element.to_string(),
             period: Some(period_id.to_string()),
             org_unit: Some(org_unit),
             category_option_combo: combo_of(v.disaggregation).map(str::to_string),
@@ -267,7 +267,8 @@ impl Group<'_> {
                 .as_deref()
                 .and_then(|d| d.parse().ok())
                 .unwrap_or(Disaggregation::Total);
-            match (&v.value, stored.get(&(v.element.clone(), d))) {
+            let old = v.element.parse().ok().and_then(|element| stored.get(&(element, d)));
+            match (&v.value, old) {
                 (RawValue::Null, Some(_)) => summary.deleted += 1,
                 (RawValue::Null, None) => summary.ignored += 1,
                 (_, None) => summary.imported += 1,

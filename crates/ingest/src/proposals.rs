@@ -277,7 +277,7 @@ fn implied_values(
         _ => Disaggregation::Total,
     };
     let value_of = |e: &DataElement, v: Decimal| ProposedValue {
-        element: e.code.clone(),
+        element: e.code.to_string(),
         disaggregation: breakdown(e),
         value: v.normalize(),
     };
@@ -537,7 +537,7 @@ pub fn targets(doc: &SourceDocument, indicators: &[Indicator]) -> Vec<TargetProp
             _ => TargetOp::AtLeast,
         };
         out.push(TargetProposal {
-            indicator: indicator.code.clone(),
+            indicator: indicator.code.to_string(),
             year,
             op,
             value,

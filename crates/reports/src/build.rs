@@ -371,7 +371,7 @@ impl<'a> Builder<'a> {
             .assessment
             .iter()
             .filter(|a| a.status == Status::NotMet)
-            .map(|a| a.indicator.clone())
+            .map(|a| a.indicator.to_string())
             .collect();
         if !missed.is_empty() {
             out.push(body(format!(
@@ -774,7 +774,7 @@ impl<'a> Builder<'a> {
             let agency = self
                 .facts
                 .agencies
-                .get(&a.indicator)
+                .get(a.indicator.as_str())
                 .map(|names| names.join("; "))
                 .unwrap_or_else(|| indicator.responsible_agency.clone());
             let f = &a.figure;

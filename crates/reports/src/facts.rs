@@ -127,7 +127,10 @@ pub(crate) async fn gather(
         for agency in store.agencies_of(unit).await? {
             for i in &indicators {
                 if store.agency_covers(&agency.code, &i.code).await? {
-                    agencies.entry(i.code.clone()).or_default().push(agency.name_vi.clone());
+                    agencies
+                        .entry(i.code.to_string())
+                        .or_default()
+                        .push(agency.name_vi.clone());
                 }
             }
         }
@@ -268,7 +271,9 @@ pub(crate) async fn gather_review(
     let mut yearly: HashMap<String, Vec<Option<Decimal>>> = HashMap::new();
     for (i, year) in years.iter().enumerate() {
         for f in store.figures(unit, &Period::Year(*year), &[]).await? {
-            yearly.entry(f.indicator).or_insert_with(|| vec![None; years.len()])[i] = f.value;
+            yearly
+                .entry(f.indicator.to_string())
+                .or_insert_with(|| vec![None; years.len()])[i] = f.value;
         }
     }
     let next = Period::Phase {

@@ -127,7 +127,7 @@ impl Builder<'_> {
             let years: Vec<String> = r
                 .years
                 .iter()
-                .zip(r.yearly.get(&a.indicator).into_iter().flatten())
+                .zip(r.yearly.get(a.indicator.as_str()).into_iter().flatten())
                 .filter_map(|(y, v)| v.map(|v| format!("năm {y}: {}", self.shown(indicator, Some(v)))))
                 .collect();
             if years.is_empty() {
@@ -163,7 +163,7 @@ impl Builder<'_> {
                 TableCell::text(a.indicator.clone()),
                 TableCell::text(capitalise(&a.name_vi)),
             ];
-            let values = r.yearly.get(&a.indicator);
+            let values = r.yearly.get(a.indicator.as_str());
             for i in 0..r.years.len() {
                 let v = values.and_then(|v| v[i]);
                 cells.push(TableCell::text(self.shown(indicator, v)));
@@ -207,7 +207,7 @@ impl Builder<'_> {
                 .national_target(milestone)
                 .map(|t| words::target_text(i.measure, &t))
                 .unwrap_or_default();
-            let (local, set_by) = match r.next_targets.get(&i.code) {
+            let (local, set_by) = match r.next_targets.get(i.code.as_str()) {
                 Some((t, by)) => (words::target_text(i.measure, t), by.clone()),
                 None => ("Chưa giao".to_string(), String::new()),
             };

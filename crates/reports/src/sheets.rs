@@ -752,7 +752,7 @@ impl<'a> SheetReader<'a> {
             };
             upload.values.push(ReadValue {
                 input: ValueInput {
-                    element: element.code.clone(),
+                    element: element.code.to_string(),
                     disaggregation: cell_text(self.get(row, d_col)),
                     value,
                     comment: comment_col.and_then(|c| cell_text(self.get(row, c))),

@@ -522,7 +522,7 @@ on_both_backends! {
         let mut compared = 0;
         let indicators = store.indicators().await.unwrap();
         for r in &rows {
-            let row = sheet.rows().find(|row| row.first() == Some(&Data::String(r.indicator.clone()))).unwrap();
+            let row = sheet.rows().find(|row| row.first() == Some(&Data::String(r.indicator.to_string()))).unwrap();
             let as_f64 = |d: Decimal| d.to_string().parse::<f64>().unwrap();
             let measure = indicators.iter().find(|i| i.code == r.indicator).unwrap().measure;
             match r.figure.value {

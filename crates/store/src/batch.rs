@@ -15,6 +15,7 @@ use crate::registers::{checked as check_record, insert_row, load_lists};
 use crate::rules::add_cell;
 use crate::values::write_checked;
 use crate::{Actor, FieldProblem, Store, StoreError, UnitSummary, ValueInput, WriteSummary};
+use binhdang_domain::ElementCode;
 use binhdang_domain::input::{CheckedValue, check_inputs};
 use binhdang_domain::register::{Record, Register, RegisterKind};
 use binhdang_domain::rules::{Cells, Scope, Severity, builtin_rules};
@@ -159,7 +160,7 @@ async fn rule_errors(
     unit: &UnitSummary,
     period: &Period,
     indicators: &[Indicator],
-    elements: &BTreeMap<String, DataElement>,
+    elements: &BTreeMap<ElementCode, DataElement>,
     checked: &[CheckedValue],
 ) -> Result<Vec<FieldProblem>, StoreError> {
     let mut data = Cells::new();

@@ -11,6 +11,8 @@
 
 use crate::sql::{bigger_sqlite_cache, placeholders, restore_sqlite_cache};
 use crate::{FieldProblem, Store, StoreError};
+use binhdang_domain::ElementCode;
+use binhdang_domain::IndicatorCode;
 use binhdang_domain::{
     CategoryCombo, DataElement, Disaggregation, ElementRole, Entry, Period, UnitLevel, ValueType, check_entry,
 };
@@ -24,7 +26,7 @@ use time::Date;
 pub struct BulkValue {
     pub unit_id: i64,
     pub period: Period,
-    pub element: String,
+    pub element: ElementCode,
     pub disaggregation: Disaggregation,
     pub value: Decimal,
 }
@@ -35,7 +37,7 @@ const ROWS_PER_STATEMENT: usize = 1000;
 /// Loads values in bulk; knows the catalogue and the units' validity, read once.
 pub struct BulkLoader<'a> {
     store: &'a Store,
-    elements: HashMap<String, DataElement>,
+    elements: HashMap<ElementCode, DataElement>,
     validity: HashMap<i64, (Option<Date>, Option<Date>)>,
     parents: HashMap<i64, i64>,
     updated_by: String,
@@ -122,7 +124,7 @@ impl BulkLoader<'_> {
                 q = q
                     .bind(v.unit_id)
                     .bind(v.period.to_string())
-                    .bind(v.element.clone())
+                    .bind(v.element.as_str())
                     .bind(v.disaggregation.as_str())
                     .bind(text.clone())
                     .bind(now.clone())
@@ -288,7 +290,7 @@ impl Rng {
 /// denominator elements, or its one value element.
 enum Group {
     Ratio {
-        indicator: String,
+        indicator: IndicatorCode,
         num: DataElement,
         den: DataElement,
     },
@@ -305,9 +307,11 @@ pub struct Synthetic {
 impl Synthetic {
     pub fn new(elements: &[DataElement], seed: u64) -> Synthetic {
         let numeric = |e: &&DataElement| e.role != ElementRole::Rate && e.value_type != ValueType::Text;
-        let mut by_indicator: BTreeMap<String, Vec<DataElement>> = BTreeMap::new();
+        let mut by_indicator: BTreeMap<IndicatorCode, Vec<DataElement>> = BTreeMap::new();
         for e in elements.iter().filter(numeric) {
-            let key = e.indicator.clone().unwrap_or_else(|| e.code.clone());
+            let Some(key) = e.indicator.clone().or_else(|| e.code.indicator()) else {
+                continue;
+            };
             by_indicator.entry(key).or_default().push(e.clone());
         }
         let mut groups = Vec::new();

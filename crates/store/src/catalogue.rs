@@ -1,7 +1,9 @@
 //! The indicator catalogue: objectives, indicators with national and local targets, and the
 //! data elements behind them.
 
-use crate::{Store, StoreError, text_to_decimal};
+use crate::{Store, StoreError, parse, parse_optional, text_to_decimal};
+use binhdang_domain::ElementCode;
+use binhdang_domain::IndicatorCode;
 use binhdang_domain::{
     CategoryCombo, DataElement, ElementRole, Indicator, MeasureKind, NationalTarget, Objective, Period, PeriodType,
     Target, TargetOp, ValueType,
@@ -21,7 +23,7 @@ pub(crate) struct Catalogue {
     /// In catalogue order.
     pub(crate) elements: Vec<DataElement>,
     /// The same, by code: what every save checks its inputs against.
-    pub(crate) elements_by_code: BTreeMap<String, DataElement>,
+    pub(crate) elements_by_code: BTreeMap<ElementCode, DataElement>,
 }
 
 /// The last catalogue a process read; the database's version counter (raised by triggers on
@@ -64,15 +66,10 @@ pub struct IndicatorDetail {
     pub local_targets: Vec<LocalTarget>,
 }
 
-fn parse<T: std::str::FromStr>(row: &AnyRow, col: &str) -> Result<T, StoreError> {
-    let s: String = row.try_get(col)?;
-    s.parse().map_err(|_| StoreError::Corrupt(format!("{col} `{s}`")))
-}
-
 fn element(row: &AnyRow) -> Result<DataElement, StoreError> {
     Ok(DataElement {
-        code: row.try_get("code")?,
-        indicator: row.try_get("indicator_code")?,
+        code: parse(row, "code")?,
+        indicator: parse_optional(row, "indicator_code")?,
         role: parse::<ElementRole>(row, "role")?,
         name_vi: row.try_get("name_vi")?,
         name_en: row.try_get("name_en")?,
@@ -202,7 +199,7 @@ pub(crate) async fn insert_indicator(
             time_aggregation_reason_en = excluded.time_aggregation_reason_en
          WHERE indicators.time_aggregation_reason_en = ''",
     )
-    .bind(&i.code)
+    .bind(i.code.as_str())
     .bind(i64::from(i.objective))
     .bind(order)
     .bind(&i.name_vi)
@@ -226,7 +223,7 @@ pub(crate) async fn insert_indicator(
             "INSERT INTO national_targets (indicator_code, year, op, value) VALUES ($1, $2, $3, $4)
              ON CONFLICT (indicator_code, year) DO NOTHING",
         )
-        .bind(&i.code)
+        .bind(i.code.as_str())
         .bind(i64::from(t.year))
         .bind(t.target.op.as_str())
         .bind(t.target.value.to_string())
@@ -246,8 +243,8 @@ pub(crate) async fn insert_element(
         "INSERT INTO data_elements (code, indicator_code, sort_order, role, name_vi, name_en, value_type, category_combo)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (code) DO NOTHING",
     )
-    .bind(&e.code)
-    .bind(e.indicator.clone())
+    .bind(e.code.as_str())
+    .bind(e.indicator.as_deref())
     .bind(order)
     .bind(e.role.as_str())
     .bind(&e.name_vi)
@@ -485,7 +482,7 @@ impl Store {
         indicators: &[&str],
         actor: &crate::Actor,
     ) -> Result<(), StoreError> {
-        let known: Vec<String> = self.indicators().await?.into_iter().map(|i| i.code).collect();
+        let known: Vec<IndicatorCode> = self.indicators().await?.into_iter().map(|i| i.code).collect();
         let unknown: Vec<&&str> = indicators.iter().filter(|c| !known.iter().any(|k| k == **c)).collect();
         if !unknown.is_empty() {
             let list = unknown.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", ");
@@ -566,9 +563,9 @@ async fn indicators_on(conn: &mut sqlx::AnyConnection) -> Result<Vec<Indicator>,
         .await?;
     rows.iter()
         .map(|r| {
-            let code: String = r.try_get("code")?;
+            let code: IndicatorCode = parse(r, "code")?;
             Ok(Indicator {
-                national_targets: targets.remove(&code).unwrap_or_default(),
+                national_targets: targets.remove(code.as_str()).unwrap_or_default(),
                 code,
                 objective: u32::try_from(r.try_get::<i64, _>("objective")?)
                     .map_err(|_| StoreError::Corrupt("objective".into()))?,

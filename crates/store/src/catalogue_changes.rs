@@ -7,6 +7,7 @@
 use crate::access::{AuditEntry, audit_in};
 use crate::lists::{problem_at, read_rows};
 use crate::{Actor, FieldProblem, Store, StoreError};
+use binhdang_domain::IndicatorCode;
 use binhdang_domain::{CatalogueError, DataElement, Indicator, IndicatorRecord, Objective};
 use sqlx::Row;
 use std::collections::HashSet;
@@ -34,14 +35,6 @@ struct Checked {
 
 /// Letters, digits and `.`, `-`, `_`, starting with a letter or digit, at most 20: element
 /// codes (`7.1.num`) and exchange files are built from it.
-fn code_is_valid(code: &str) -> bool {
-    (1..=20).contains(&code.len())
-        && code.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && code
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-}
-
 /// The column a catalogue error is about, for naming it to the user.
 fn column_of(e: &CatalogueError) -> &'static str {
     match e {
@@ -59,6 +52,7 @@ fn column_of(e: &CatalogueError) -> &'static str {
         CatalogueError::FactorMismatch { .. } => "factor",
         CatalogueError::CannotBreakDown { column, .. } | CatalogueError::TwoBreakdowns { column, .. } => column,
         CatalogueError::InRow(_, inner) => column_of(inner),
+        CatalogueError::Code(_) => "code",
     }
 }
 
@@ -77,7 +71,11 @@ impl Store {
     /// code the catalogue (or the list) has already, an unreadable measure, factor, direction,
     /// aggregation, level, target or breakdown, a target the measure cannot have, or a new
     /// objective number without a name. Answers the codes added.
-    pub async fn add_indicators(&self, rows: &[IndicatorRecord], actor: &Actor) -> Result<Vec<String>, StoreError> {
+    pub async fn add_indicators(
+        &self,
+        rows: &[IndicatorRecord],
+        actor: &Actor,
+    ) -> Result<Vec<IndicatorCode>, StoreError> {
         if rows.is_empty() || rows.len() > MAX_INDICATORS {
             return Err(StoreError::Invalid(vec![FieldProblem::new(
                 "file",
@@ -92,27 +90,22 @@ impl Store {
                 ),
             )]));
         }
-        let existing: HashSet<String> = self.indicators().await?.into_iter().map(|i| i.code).collect();
+        let existing: HashSet<IndicatorCode> = self.indicators().await?.into_iter().map(|i| i.code).collect();
         let mut objectives = self.objectives().await?;
         let mut seen = HashSet::new();
         let mut problems = Vec::new();
         let mut checked = Vec::new();
         for (i, row) in rows.iter().enumerate() {
             let n = i + 1;
-            let code = row.code.trim();
             let at = |column: &str, what: &str, en: String, vi: String| problem_at(n, column, what, en, vi);
-            if !code_is_valid(code) {
-                problems.push(at(
-                    "code",
-                    "bad_code",
-                    format!("`{code}` is not an indicator code: 1–20 letters, digits, `.`, `-` or `_` (e.g. 7.1)"),
-                    format!(
-                        "`{code}` không phải mã chỉ tiêu: 1–20 chữ cái không dấu, chữ số, `.`, `-` hoặc `_` (ví dụ 7.1)"
-                    ),
-                ));
-                continue;
-            }
-            if existing.contains(code) || !seen.insert(code.to_string()) {
+            let code = match IndicatorCode::parse(&row.code) {
+                Ok(code) => code,
+                Err(e) => {
+                    problems.push(at("code", "bad_code", e.to_string(), e.message_vi()));
+                    continue;
+                }
+            };
+            if existing.contains(&code) || !seen.insert(code.clone()) {
                 problems.push(at(
                     "code",
                     "code_taken",
@@ -468,7 +461,7 @@ impl Store {
             sqlx::query("UPDATE data_elements SET name_vi = $1, name_en = $2 WHERE code = $3")
                 .bind(&e.name_vi)
                 .bind(&e.name_en)
-                .bind(&e.code)
+                .bind(e.code.as_str())
                 .execute(&mut *tx)
                 .await?;
         }

@@ -2,6 +2,7 @@
 //! assessment against the target that applies.
 
 use crate::{Store, StoreError, Sums, UnitSummary, date_to_text, text_to_decimal};
+use binhdang_domain::IndicatorCode;
 use binhdang_domain::assessment::{self, Observation, Progress, Status};
 use binhdang_domain::figure::{Figure, PeriodData, figure_over, opt_decimal};
 use binhdang_domain::rollup::AggregateCell;
@@ -31,7 +32,7 @@ pub struct TargetUsed {
 /// One row of the assessment table.
 #[derive(Debug, Clone, Serialize)]
 pub struct Assessment {
-    pub indicator: String,
+    pub indicator: IndicatorCode,
     pub objective: u32,
     pub name_vi: String,
     pub name_en: String,
@@ -131,7 +132,7 @@ impl Store {
         &self,
         unit: &UnitSummary,
         period: &Period,
-        only: &[String],
+        only: &[IndicatorCode],
     ) -> Result<Vec<Figure>, StoreError> {
         self.figures_of(Sums::All, unit, period, only).await
     }
@@ -142,7 +143,7 @@ impl Store {
         sums: Sums,
         unit: &UnitSummary,
         period: &Period,
-        only: &[String],
+        only: &[IndicatorCode],
     ) -> Result<Vec<Figure>, StoreError> {
         self.figures_over(sums, unit, &Window::from(*period), only).await
     }
@@ -154,7 +155,7 @@ impl Store {
         sums: Sums,
         unit: &UnitSummary,
         window: &Window,
-        only: &[String],
+        only: &[IndicatorCode],
     ) -> Result<Vec<Figure>, StoreError> {
         let indicators = self.indicators().await?;
         let mut periods: Vec<Period> = window.period().into_iter().collect();
@@ -187,7 +188,7 @@ impl Store {
                         e.insert(self.stated_only_units(unit, &period).await?)
                     }
                 };
-                f.completeness.stated_only = by_indicator.get(&i.code).copied().unwrap_or(0);
+                f.completeness.stated_only = by_indicator.get(i.code.as_str()).copied().unwrap_or(0);
             }
             if let (Some(level), Some(period)) = (f.completeness.level, counted) {
                 f.completeness.approved = match approved.get(&(level, period)) {
@@ -405,7 +406,7 @@ impl Store {
         sums: Sums,
         unit: &UnitSummary,
         window: &Window,
-    ) -> Result<HashMap<String, Observation>, StoreError> {
+    ) -> Result<HashMap<IndicatorCode, Observation>, StoreError> {
         let mut out = HashMap::new();
         let period = match window.period() {
             Some(p) if matches!(p.period_type(), PeriodType::Year | PeriodType::HalfYear) => p,

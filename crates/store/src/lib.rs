@@ -291,6 +291,21 @@ pub(crate) fn text_to_date(s: &str) -> Result<time::Date, StoreError> {
     time::Date::parse(s, format).map_err(|e| StoreError::Corrupt(format!("stored date `{s}`: {e}")))
 }
 
+/// A column holding a value's text form (a code, a kind): a text that does not parse was
+/// not written by this program.
+pub(crate) fn parse<T: FromStr>(row: &sqlx::any::AnyRow, col: &str) -> Result<T, StoreError> {
+    use sqlx::Row;
+    let s: String = row.try_get(col)?;
+    s.parse().map_err(|_| StoreError::Corrupt(format!("{col} `{s}`")))
+}
+
+pub(crate) fn parse_optional<T: FromStr>(row: &sqlx::any::AnyRow, col: &str) -> Result<Option<T>, StoreError> {
+    use sqlx::Row;
+    let s: Option<String> = row.try_get(col)?;
+    s.map(|s| s.parse().map_err(|_| StoreError::Corrupt(format!("{col} `{s}`"))))
+        .transpose()
+}
+
 pub(crate) fn text_to_decimal(s: &str) -> Result<rust_decimal::Decimal, StoreError> {
     rust_decimal::Decimal::from_str(s).map_err(|e| StoreError::Corrupt(format!("stored decimal `{s}`: {e}")))
 }

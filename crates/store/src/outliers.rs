@@ -700,7 +700,7 @@ mod tests {
                 continue;
             }
             out.push(ValueInput {
-                element: element.code.clone(),
+                element: element.code.to_string(),
                 disaggregation: Some(d.as_str().to_string()),
                 value: if rng.below(8) == 0 {
                     RawValue::Null

@@ -11,6 +11,7 @@
 //! is generated), so provincial and national figures are exact either way.
 
 use crate::{Backend, Store, StoreError, UnitSummary, text_to_decimal};
+use binhdang_domain::ElementCode;
 use binhdang_domain::rollup::{AggregateCell, Delta, contributions, rolls_up};
 use binhdang_domain::{DataElement, Disaggregation, Period};
 use rust_decimal::Decimal;
@@ -125,7 +126,7 @@ pub(crate) async fn apply_deltas(
     sums: Sums,
     unit_id: i64,
     period: &str,
-    changes: &[(String, Disaggregation, Delta)],
+    changes: &[(ElementCode, Disaggregation, Delta)],
 ) -> Result<(), StoreError> {
     if changes.is_empty() {
         return Ok(());
@@ -161,7 +162,7 @@ pub(crate) async fn apply_deltas(
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(period).bind(unit_id);
             for (element, d, delta) in changes {
                 q = q
-                    .bind(element.clone())
+                    .bind(element.as_str())
                     .bind(d.as_str())
                     .bind(delta.sum.to_string())
                     .bind(delta.reporting);
@@ -213,7 +214,7 @@ pub(crate) async fn apply_deltas(
             for a in &ancestors {
                 for (element, d, delta) in changes {
                     let cell = current
-                        .get(&(*a, element.clone(), d.as_str().to_string()))
+                        .get(&(*a, element.to_string(), d.as_str().to_string()))
                         .copied()
                         .unwrap_or_default();
                     rows.push((

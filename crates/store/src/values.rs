@@ -2,7 +2,8 @@
 
 use crate::rollup::{Sums, apply_deltas};
 use crate::sql::placeholders;
-use crate::{FieldProblem, Store, StoreError, UnitSummary, text_to_decimal};
+use crate::{FieldProblem, Store, StoreError, UnitSummary, parse, text_to_decimal};
+use binhdang_domain::ElementCode;
 use binhdang_domain::input::{CheckedValue, entry_text};
 pub use binhdang_domain::input::{RawValue, ValueInput, check_inputs};
 use binhdang_domain::rollup::{contributions, deltas};
@@ -24,7 +25,7 @@ pub struct Actor {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StoredValue {
-    pub element: String,
+    pub element: ElementCode,
     pub disaggregation: Disaggregation,
     /// Canonical decimal text for numbers, so that exact values travel without floats.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -55,7 +56,7 @@ pub struct WriteSummary {
 fn stored_value(r: &sqlx::any::AnyRow) -> Result<StoredValue, StoreError> {
     let d: String = r.try_get("disaggregation")?;
     Ok(StoredValue {
-        element: r.try_get("element_code")?,
+        element: crate::parse(r, "element_code")?,
         disaggregation: d
             .parse()
             .map_err(|_| StoreError::Corrupt(format!("disaggregation `{d}`")))?,
@@ -172,7 +173,7 @@ impl Store {
         &self,
         unit: &UnitSummary,
         period: &Period,
-    ) -> Result<std::collections::HashMap<(String, Disaggregation), StoredValue>, StoreError> {
+    ) -> Result<std::collections::HashMap<(ElementCode, Disaggregation), StoredValue>, StoreError> {
         Ok(self
             .values(unit, period)
             .await?
@@ -230,7 +231,7 @@ impl Store {
     }
 
     /// The catalogue's data elements by code.
-    pub(crate) async fn element_map(&self) -> Result<BTreeMap<String, DataElement>, StoreError> {
+    pub(crate) async fn element_map(&self) -> Result<BTreeMap<ElementCode, DataElement>, StoreError> {
         let mut conn = self.pool.acquire().await?;
         Ok(self.catalogue_on(&mut conn).await?.elements_by_code.clone())
     }
@@ -252,7 +253,7 @@ impl Store {
 pub(crate) async fn write_checked(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     store: &Store,
-    elements: &BTreeMap<String, DataElement>,
+    elements: &BTreeMap<ElementCode, DataElement>,
     unit: &UnitSummary,
     period: &Period,
     checked: &[CheckedValue],
@@ -262,8 +263,8 @@ pub(crate) async fn write_checked(
     let now = store.now_text();
     let period_text = period.to_string();
     // The unit's stored values for the period, before and (updated as we go) after.
-    let mut stored: BTreeMap<(String, Disaggregation), (String, Option<String>, bool)> = BTreeMap::new();
-    let mut written_by: BTreeMap<(String, Disaggregation), String> = BTreeMap::new();
+    let mut stored: BTreeMap<(ElementCode, Disaggregation), (String, Option<String>, bool)> = BTreeMap::new();
+    let mut written_by: BTreeMap<(ElementCode, Disaggregation), String> = BTreeMap::new();
     for r in sqlx::query(
         "SELECT element_code, disaggregation, number_value, text_value, comment, updated_by FROM data_values
          WHERE unit_id = $1 AND period = $2",
@@ -282,18 +283,18 @@ pub(crate) async fn write_checked(
         let text = number
             .or(r.try_get::<Option<String>, _>("text_value")?)
             .unwrap_or_default();
-        let key: (String, Disaggregation) = (r.try_get("element_code")?, d);
+        let key: (ElementCode, Disaggregation) = (parse(&r, "element_code")?, d);
         written_by.insert(key.clone(), r.try_get("updated_by")?);
         stored.insert(key, (text, r.try_get("comment")?, is_number));
     }
     refuse_changed_meanwhile(elements, checked, &stored, &written_by)?;
-    let touched: BTreeSet<String> = checked.iter().map(|v| v.element.clone()).collect();
+    let touched: BTreeSet<ElementCode> = checked.iter().map(|v| v.element.clone()).collect();
     let numbers_before = numbers_by_element(&stored, &touched)?;
     // Decide every change in memory first (each input sees the ones before it), then write
     // them in a few multi-row statements: a whole form is one round trip per table, not two
     // per value.
     let mut audit: Vec<AuditRow> = Vec::new();
-    let mut changed: BTreeSet<(String, Disaggregation)> = BTreeSet::new();
+    let mut changed: BTreeSet<(ElementCode, Disaggregation)> = BTreeSet::new();
     for v in checked {
         let key = (v.element.clone(), v.disaggregation);
         let (old_value, old_comment) = match stored.get(&key) {
@@ -396,10 +397,10 @@ pub(crate) async fn write_checked(
 /// offline save) is no longer the stored one: it was read under the save's lock, so no other
 /// save can change it between this check and the write.
 fn refuse_changed_meanwhile(
-    elements: &BTreeMap<String, DataElement>,
+    elements: &BTreeMap<ElementCode, DataElement>,
     checked: &[CheckedValue],
-    stored: &BTreeMap<(String, Disaggregation), (String, Option<String>, bool)>,
-    written_by: &BTreeMap<(String, Disaggregation), String>,
+    stored: &BTreeMap<(ElementCode, Disaggregation), (String, Option<String>, bool)>,
+    written_by: &BTreeMap<(ElementCode, Disaggregation), String>,
 ) -> Result<(), StoreError> {
     let mut problems = Vec::new();
     for (i, v) in checked.iter().enumerate() {
@@ -508,10 +509,10 @@ struct AuditRow<'a> {
 
 /// The numeric values among `stored`, for the elements in `codes`.
 fn numbers_by_element(
-    stored: &BTreeMap<(String, Disaggregation), (String, Option<String>, bool)>,
-    codes: &BTreeSet<String>,
-) -> Result<BTreeMap<String, BTreeMap<Disaggregation, Decimal>>, StoreError> {
-    let mut out: BTreeMap<String, BTreeMap<Disaggregation, Decimal>> = BTreeMap::new();
+    stored: &BTreeMap<(ElementCode, Disaggregation), (String, Option<String>, bool)>,
+    codes: &BTreeSet<ElementCode>,
+) -> Result<BTreeMap<ElementCode, BTreeMap<Disaggregation, Decimal>>, StoreError> {
+    let mut out: BTreeMap<ElementCode, BTreeMap<Disaggregation, Decimal>> = BTreeMap::new();
     for ((code, d), (value, _, is_number)) in stored {
         if *is_number && codes.contains(code) {
             out.entry(code.clone()).or_default().insert(*d, text_to_decimal(value)?);

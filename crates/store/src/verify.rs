@@ -41,6 +41,7 @@
 
 use crate::rollup::Sums;
 use crate::{Backend, Store, StoreError, text_to_decimal};
+use binhdang_domain::ElementCode;
 use binhdang_domain::rollup::{AggregateCell, contributions, rolls_up};
 use binhdang_domain::{DataElement, Disaggregation};
 use rust_decimal::Decimal;
@@ -214,7 +215,7 @@ type Expected = BTreeMap<i64, HashMap<(usize, Disaggregation), AggregateCell>>;
 struct Derivation {
     /// Elements that roll up, in catalogue order.
     elements: Vec<DataElement>,
-    index: HashMap<String, usize>,
+    index: HashMap<ElementCode, usize>,
     ancestors: HashMap<i64, Vec<i64>>,
 }
 
@@ -298,7 +299,9 @@ impl Derivation {
                 .await?
             {
                 let code: String = r.try_get("element_code")?;
-                let Some(index) = self.index.get(&code) else { continue };
+                let Some(index) = self.index.get(code.as_str()) else {
+                    continue;
+                };
                 entered.entry((r.try_get("unit_id")?, *index)).or_default().insert(
                     disaggregation(&r.try_get::<String, _>("disaggregation")?)?,
                     text_to_decimal(&r.try_get::<String, _>("number_value")?)?,
@@ -413,7 +416,11 @@ async fn compare_period(
         let mut findings = Vec::new();
         for unit in chunk {
             for ((element, d), cell) in expected.remove(unit).unwrap_or_default() {
-                let key = (*unit, derivation.elements[element].code.clone(), d.as_str().to_string());
+                let key = (
+                    *unit,
+                    derivation.elements[element].code.to_string(),
+                    d.as_str().to_string(),
+                );
                 let found = stored.remove(&key);
                 out.report_check(sums).cells_checked += 1;
                 if let Some(problem) = compare(&cell, found.as_ref()) {

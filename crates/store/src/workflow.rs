@@ -4,6 +4,7 @@
 use crate::access::{AuditEntry, audit_in};
 use crate::rollup::{Sums, apply_deltas};
 use crate::{Actor, FieldProblem, Store, StoreError, UnitSummary, date_to_text, text_to_date, text_to_decimal};
+use binhdang_domain::ElementCode;
 use binhdang_domain::calendar::{Programme, Timeliness, timeliness};
 use binhdang_domain::rollup::{Delta, contributions, deltas};
 use binhdang_domain::workflow::{self, Checks, State, Transition};
@@ -332,10 +333,10 @@ impl Store {
         unit: &UnitSummary,
         period: &str,
         adding: bool,
-    ) -> Result<Vec<(String, Disaggregation, Delta)>, StoreError> {
+    ) -> Result<Vec<(ElementCode, Disaggregation, Delta)>, StoreError> {
         let catalogue = self.catalogue_on(tx).await?;
         let elements = &catalogue.elements_by_code;
-        let mut entered: BTreeMap<String, BTreeMap<Disaggregation, Decimal>> = BTreeMap::new();
+        let mut entered: BTreeMap<ElementCode, BTreeMap<Disaggregation, Decimal>> = BTreeMap::new();
         for r in sqlx::query(
             "SELECT element_code, disaggregation, number_value FROM data_values
              WHERE unit_id = $1 AND period = $2 AND number_value IS NOT NULL",
@@ -346,7 +347,7 @@ impl Store {
         .await?
         {
             let d: String = r.try_get("disaggregation")?;
-            entered.entry(r.try_get("element_code")?).or_default().insert(
+            entered.entry(crate::parse(&r, "element_code")?).or_default().insert(
                 d.parse().map_err(|_| StoreError::Corrupt(d.clone()))?,
                 text_to_decimal(&r.try_get::<String, _>("number_value")?)?,
             );

@@ -78,7 +78,7 @@ on_both_backends! {
         // Numerators of shares never exceed their denominators; sex totals are the sum of the parts.
         let mut by_key: BTreeMap<(i64, String, String, Disaggregation), Decimal> = BTreeMap::new();
         for v in &values {
-            by_key.insert((v.unit_id, v.period.to_string(), v.element.clone(), v.disaggregation), v.value);
+            by_key.insert((v.unit_id, v.period.to_string(), v.element.to_string(), v.disaggregation), v.value);
         }
         for ((unit, period, element, d), value) in &by_key {
             if let Some(indicator) = element.strip_suffix(".num")
@@ -110,7 +110,7 @@ on_both_backends! {
             let inputs: Vec<ValueInput> = form
                 .iter()
                 .map(|v| ValueInput {
-                    element: v.element.clone(),
+                    element: v.element.to_string(),
                     disaggregation: Some(v.disaggregation.as_str().into()),
                     value: RawValue::Text(v.value.to_string()),
                     comment: None,

@@ -57,7 +57,7 @@ on_both_backends! {
 
         let over = |window: &str, code: &str| {
             let window: Window = window.parse().unwrap();
-            let code = code.to_string();
+            let code: binhdang_domain::IndicatorCode = code.parse().unwrap();
             let province = province.clone();
             async move { store.figures_over(Sums::All, &province, &window, &[code]).await.unwrap().remove(0) }
         };

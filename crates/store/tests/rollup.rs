@@ -78,7 +78,7 @@ on_both_backends! {
             }
             let (num, den) = leaves.values().fold((0, 0), |(n, d), (a, b)| (n + a, d + b));
             let province = store.unit_on("12", date!(2024 - 06 - 30)).await.unwrap();
-            let fig = &store.figures(&province, &period, &["6.1".into()]).await.unwrap()[0];
+            let fig = &store.figures(&province, &period, &["6.1".parse().unwrap()]).await.unwrap()[0];
             assert_eq!(fig.numerator, Some(Decimal::from(num)), "seed {seed}");
             assert_eq!(fig.denominator, Some(Decimal::from(den)), "seed {seed}");
             let expected = (Decimal::from(num) * Decimal::from(100) / Decimal::from(den)).round_dp(4).normalize();
@@ -89,7 +89,7 @@ on_both_backends! {
             // The mean of the districts' ratios is a different number whenever they differ.
             let mut ratios = Vec::new();
             for d in &districts {
-                let f = &store.figures(d, &period, &["6.1".into()]).await.unwrap()[0];
+                let f = &store.figures(d, &period, &["6.1".parse().unwrap()]).await.unwrap()[0];
                 if let Some(v) = f.value {
                     ratios.push(v);
                 }
@@ -116,12 +116,12 @@ on_both_backends! {
         store.write_values(&commune, &period, &[put("4.1.num", "total", Some(60)), put("4.1.den", "total", Some(50))], &actor()).await.unwrap();
         for code in ["03490", "109", "12", "VN"] {
             let unit = store.unit_on(code, date!(2025 - 06 - 30)).await.unwrap();
-            let f = &store.figures(&unit, &period, &["4.1".into()]).await.unwrap()[0];
+            let f = &store.figures(&unit, &period, &["4.1".parse().unwrap()]).await.unwrap()[0];
             assert_eq!(f.value, Some(Decimal::from(120)), "{code}");
         }
         store.write_values(&commune, &period, &[put("4.1.num", "total", Some(55))], &actor()).await.unwrap();
         let national = store.unit_on("VN", date!(2025 - 06 - 30)).await.unwrap();
-        let f = &store.figures(&national, &period, &["4.1".into()]).await.unwrap()[0];
+        let f = &store.figures(&national, &period, &["4.1".parse().unwrap()]).await.unwrap()[0];
         assert_eq!(f.value, Some(Decimal::from(110)));
     }
 }
@@ -162,7 +162,7 @@ on_both_backends! {
         let written = if old_communes.iter().take(40).any(|c| c.code == split.code) { 40 } else { 41 };
         let new_province = store.unit_on("08", date!(2026 - 01 - 01)).await.unwrap();
         assert_eq!(new_province.valid_from, Some(date!(2025 - 07 - 01)));
-        let f = &store.figures(&new_province, &period, &["4.3".into()]).await.unwrap()[0];
+        let f = &store.figures(&new_province, &period, &["4.3".parse().unwrap()]).await.unwrap()[0];
         assert_eq!(f.numerator, Some(Decimal::from(total)));
         assert_eq!(f.denominator, Some(Decimal::from(1000 * written)));
         assert_eq!(f.completeness.reported, written);
@@ -172,7 +172,7 @@ on_both_backends! {
         // communes equals the province figure.
         let mut sum_of_new = Decimal::ZERO;
         for c in communes_of(store, "08", date!(2026 - 01 - 01)).await {
-            if let Some(n) = store.figures(&c, &period, &["4.3".into()]).await.unwrap()[0].numerator {
+            if let Some(n) = store.figures(&c, &period, &["4.3".parse().unwrap()]).await.unwrap()[0].numerator {
                 sum_of_new += n;
             }
         }
@@ -192,8 +192,8 @@ on_both_backends! {
         // Old provinces keep their own figures for the same period.
         let old_ha_giang = store.unit_on("02", date!(2024 - 06 - 30)).await.unwrap();
         let old_tuyen_quang = store.unit_on("08", date!(2024 - 06 - 30)).await.unwrap();
-        let a = store.figures(&old_ha_giang, &period, &["4.3".into()]).await.unwrap()[0].numerator.unwrap_or_default();
-        let b = store.figures(&old_tuyen_quang, &period, &["4.3".into()]).await.unwrap()[0].numerator.unwrap_or_default();
+        let a = store.figures(&old_ha_giang, &period, &["4.3".parse().unwrap()]).await.unwrap()[0].numerator.unwrap_or_default();
+        let b = store.figures(&old_tuyen_quang, &period, &["4.3".parse().unwrap()]).await.unwrap()[0].numerator.unwrap_or_default();
         assert_eq!(a + b, Decimal::from(total));
         assert!(store.mapping_used(&old_ha_giang, &period).await.unwrap().is_none());
     }

@@ -308,7 +308,7 @@ on_both_backends! {
         let db = TestDb::with_provinces(backend, &["12"]).await;
         let mut catalogue = shipped_catalogue().unwrap();
         let mut narrative = catalogue.indicators[0].clone();
-        narrative.code = "1.9".into();
+        narrative.code = "1.9".parse().unwrap();
         narrative.measure = binhdang_domain::MeasureKind::Narrative;
         narrative.national_targets.clear();
         catalogue.elements = narrative.data_elements(&[]);

@@ -365,7 +365,7 @@ on_both_backends! {
                 [("6.1.num", 5), ("6.1.den", 9)].map(|(element, v)| BulkValue {
                     unit_id: c.id,
                     period: y2023,
-                    element: element.into(),
+                    element: element.parse().unwrap(),
                     disaggregation: Disaggregation::Male,
                     value: Decimal::from(v),
                 })

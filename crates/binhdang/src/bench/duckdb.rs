@@ -100,7 +100,7 @@ async fn export_csv(store: &Store, values_csv: &Path, ancestors_csv: &Path) -> R
                  WHERE period = $1 AND element_code = $2 AND number_value IS NOT NULL",
             )
             .bind(p)
-            .bind(&e.code)
+            .bind(e.code.as_str())
             .fetch_all(store.pool())
             .await?;
             for r in rows {

@@ -162,7 +162,7 @@ async fn rolled_elements(store: &Store) -> Result<Vec<String>> {
         .await?
         .into_iter()
         .filter(|e| e.role != binhdang_domain::ElementRole::Rate && e.value_type != binhdang_domain::ValueType::Text)
-        .map(|e| e.code)
+        .map(|e| e.code.into())
         .collect())
 }
 
@@ -320,7 +320,7 @@ async fn stored_number(store: &Store, unit: &UnitSummary, period: &Period) -> Re
 }
 
 async fn national_numerator(store: &Store, vn: &UnitSummary, period: &Period) -> Result<Decimal> {
-    store.figures(vn, period, &[PROBE_INDICATOR.to_string()]).await?[0]
+    store.figures(vn, period, &[PROBE_INDICATOR.parse()?]).await?[0]
         .numerator
         .context("no national numerator")
 }

@@ -3,6 +3,7 @@
 //! sex, by ethnicity, by age group.
 
 use super::CatalogueError;
+use crate::{ElementCode, IndicatorCode};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -367,8 +368,8 @@ impl FromStr for Disaggregation {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DataElement {
     /// "3.2a.num"
-    pub code: String,
-    pub indicator: Option<String>,
+    pub code: ElementCode,
+    pub indicator: Option<IndicatorCode>,
     pub role: ElementRole,
     pub name_vi: String,
     pub name_en: String,

@@ -142,7 +142,7 @@ pub(super) fn outlier_finding(
         unit: subject.unit.to_string(),
         period: subject.period,
         values: vec![FindingValue {
-            element: element.code.clone(),
+            element: element.code.to_string(),
             disaggregation: d,
             period: None,
             value: x,

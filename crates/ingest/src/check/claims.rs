@@ -174,7 +174,7 @@ pub fn claim_finding(
         ),
         section: place.section,
         position: place.position,
-        indicator: Some(ind.code.clone()),
+        indicator: Some(ind.code.to_string()),
     })
 }
 
@@ -306,7 +306,7 @@ pub(super) fn general_claim(
             };
             if !target.is_met_by(value) && !misses.iter().any(|(code, ..)| *code == ind.code) {
                 let target_s = format!("{}{}", target_text(&target), unit_of(ind));
-                misses.push((ind.code.clone(), format!("{} {value_text}", ind.name_vi), target_s));
+                misses.push((ind.code.to_string(), format!("{} {value_text}", ind.name_vi), target_s));
             }
         }
     }

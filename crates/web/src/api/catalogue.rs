@@ -235,8 +235,8 @@ pub async fn small_cells(State(state): State<AppState>) -> ApiResult<Json<Value>
             })
         {
             elements.push(json!({
-                "element": e.code, "threshold": in_force.get(&e.code),
-                "set_by": if set.contains_key(&e.code) { "administrator" } else { "default" },
+                "element": e.code, "threshold": in_force.get(e.code.as_str()),
+                "set_by": if set.contains_key(e.code.as_str()) { "administrator" } else { "default" },
             }));
         }
     }

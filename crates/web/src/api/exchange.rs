@@ -189,7 +189,7 @@ async fn withhold_small_cells(
 ) -> Result<Vec<(String, binhdang_store::StoredValue)>, ApiError> {
     let cells: Vec<_> = values
         .iter()
-        .map(|(u, v)| (u.clone(), v.element.clone(), v.disaggregation))
+        .map(|(u, v)| (u.clone(), v.element.to_string(), v.disaggregation))
         .collect();
     let hidden = hidden_cells(&state.store, period, &cells).await?;
     let small = hidden.iter().filter(|h| h.is_some()).count();

@@ -12,6 +12,7 @@ use crate::lang::Lang;
 use crate::tables::{Figures, Item, attachment, csv_text, xlsx_bytes};
 use axum::extract::State;
 use axum::response::Response;
+use binhdang_domain::ElementCode;
 use binhdang_domain::Period;
 use binhdang_domain::access::Action;
 use binhdang_domain::disclosure::sees_small_counts;
@@ -52,13 +53,13 @@ pub async fn export(
         }
     };
     let only = code_list(&q.indicator);
-    let elements: HashMap<String, (String, String, String)> = state
+    let elements: HashMap<ElementCode, (String, String, String)> = state
         .store
         .data_elements()
         .await?
         .into_iter()
         .map(|e| {
-            let indicator = e.indicator.clone().unwrap_or_default();
+            let indicator = e.indicator.as_deref().unwrap_or_default().to_string();
             (e.code, (indicator, e.name_vi, e.name_en))
         })
         .collect();
@@ -75,11 +76,16 @@ pub async fn export(
             .values_in_subtree(&unit, period)
             .await?
             .into_iter()
-            .filter(|(_, v)| only.is_empty() || elements.get(&v.element).is_some_and(|(i, _, _)| only.contains(i)))
+            .filter(|(_, v)| {
+                only.is_empty()
+                    || elements
+                        .get(v.element.as_str())
+                        .is_some_and(|(i, _, _)| only.contains(i))
+            })
             .collect();
         let cells: Vec<_> = values
             .iter()
-            .map(|(u, v)| (u.clone(), v.element.clone(), v.disaggregation))
+            .map(|(u, v)| (u.clone(), v.element.to_string(), v.disaggregation))
             .collect();
         let hidden = hidden_cells(&state.store, period, &cells).await?;
         small_cells += hidden.iter().filter(|h| h.is_some()).count();
@@ -99,7 +105,7 @@ pub async fn export(
                 names.insert(code.clone(), (u.full_name, u.level.as_str().to_string()));
             }
             let (name, level) = names[&code].clone();
-            let (indicator, name_vi, name_en) = elements.get(&v.element).cloned().unwrap_or_default();
+            let (indicator, name_vi, name_en) = elements.get(v.element.as_str()).cloned().unwrap_or_default();
             let value = match v.number() {
                 Some(n) => Item::Amount(Some(n)),
                 None => Item::Text(v.text.clone().or(v.value.clone()).unwrap_or_default()),
@@ -110,7 +116,7 @@ pub async fn export(
                 Item::Text(level),
                 Item::Text(period.to_string()),
                 Item::Text(indicator),
-                Item::Text(v.element),
+                Item::Text(v.element.to_string()),
                 Item::Text(lang.pick(name_vi, name_en)),
                 Item::Text(v.disaggregation.as_str().to_string()),
                 value,

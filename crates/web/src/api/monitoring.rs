@@ -35,17 +35,20 @@ pub async fn aggregates(
 ) -> ApiResult<Json<Value>> {
     authorize(&state, &caller, &unit, Action::Read).await?;
     let sums = sums(given(&q.data))?;
-    let only = code_list(&q.indicator);
-    if !only.is_empty() {
-        let known: Vec<String> = state.store.indicators().await?.into_iter().map(|i| i.code).collect();
-        let unknown: Vec<&String> = only.iter().filter(|c| !known.contains(c)).collect();
-        if let Some(first) = unknown.first() {
-            return Err(ApiError::invalid(
-                "indicator",
-                "unknown_indicator",
-                format!("there is no indicator `{first}` in the catalogue"),
-                format!("Không có chỉ tiêu `{first}` trong danh mục"),
-            ));
+    let asked = code_list(&q.indicator);
+    let mut only = Vec::with_capacity(asked.len());
+    if !asked.is_empty() {
+        let known = state.store.indicators().await?;
+        for code in &asked {
+            let Some(indicator) = known.iter().find(|i| i.code == *code) else {
+                return Err(ApiError::invalid(
+                    "indicator",
+                    "unknown_indicator",
+                    format!("there is no indicator `{code}` in the catalogue"),
+                    format!("Không có chỉ tiêu `{code}` trong danh mục"),
+                ));
+            };
+            only.push(indicator.code.clone());
         }
     }
     let mut figures = state.store.figures_over(sums, &unit, &window, &only).await?;

@@ -196,7 +196,7 @@ async fn entry_lines(
             for d in order.into_iter().filter(|d| e.category_combo.allows(*d)) {
                 let value = stored.get(&(e.code.clone(), d));
                 lines.push(EntryLine {
-                    indicator: indicator.code.clone(),
+                    indicator: indicator.code.to_string(),
                     indicator_name: indicator.name_vi.clone(),
                     element: e.clone(),
                     part: e.role.label_vi().to_string(),

@@ -19,6 +19,8 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use binhdang_domain::ElementCode;
+use binhdang_domain::IndicatorCode;
 use binhdang_domain::access::{Action, Role};
 use binhdang_domain::rules::Severity;
 use binhdang_domain::workflow::State as WorkflowState;
@@ -284,7 +286,7 @@ async fn build(
     let assessment = store.assessment(unit, period).await?;
     let programmes = store.programmes().await?;
     let previous_period = reporting::previous_report(&programmes, period);
-    let previous: HashMap<String, Option<Decimal>> = store
+    let previous: HashMap<IndicatorCode, Option<Decimal>> = store
         .figures(unit, &previous_period, &[])
         .await?
         .into_iter()
@@ -322,7 +324,7 @@ async fn build(
                     format!("{} ({source})", format::target(indicator, &t.target))
                 })
                 .unwrap_or_else(|| format::NONE.into());
-            let previous = format::value(indicator, previous.get(&indicator.code).copied().flatten());
+            let previous = format::value(indicator, previous.get(indicator.code.as_str()).copied().flatten());
             list.push(indicator_view(
                 indicator, &own, &stored, typed, &problems, &findings, lang, target, previous,
             ));
@@ -412,7 +414,7 @@ async fn build(
 fn indicator_view(
     indicator: &Indicator,
     elements: &[&DataElement],
-    stored: &HashMap<(String, Disaggregation), binhdang_store::StoredValue>,
+    stored: &HashMap<(ElementCode, Disaggregation), binhdang_store::StoredValue>,
     typed: Option<&Typed>,
     problems: &Problems,
     findings: &[binhdang_domain::rules::Finding],
@@ -474,7 +476,7 @@ fn indicator_view(
         _ => String::new(),
     };
     IndicatorView {
-        code: code.clone(),
+        code: code.to_string(),
         anchor,
         name: if lang == Lang::En {
             indicator.name_en.clone()
@@ -621,7 +623,7 @@ struct Boxes<'a> {
     lang: Lang,
     invalid_fields: &'a HashMap<String, Vec<String>>,
     typed: Option<&'a Typed>,
-    stored: &'a HashMap<(String, Disaggregation), binhdang_store::StoredValue>,
+    stored: &'a HashMap<(ElementCode, Disaggregation), binhdang_store::StoredValue>,
 }
 
 impl Boxes<'_> {
@@ -660,7 +662,7 @@ impl Boxes<'_> {
     }
 
     /// What a box shows: what was typed, else the stored value the Vietnamese way.
-    fn shown(&self, name: &str, element: &str, d: Disaggregation) -> String {
+    fn shown(&self, name: &str, element: &ElementCode, d: Disaggregation) -> String {
         match self.typed {
             Some(t) => t.get(name).cloned().unwrap_or_else(|| self.stored_text(element, d)),
             None => self.stored_text(element, d),
@@ -668,9 +670,9 @@ impl Boxes<'_> {
     }
 
     /// The stored value of a box, the Vietnamese way.
-    fn stored_text(&self, element: &str, d: Disaggregation) -> String {
+    fn stored_text(&self, element: &ElementCode, d: Disaggregation) -> String {
         self.stored
-            .get(&(element.to_string(), d))
+            .get(&(element.clone(), d))
             .map(|v| match (&v.value, &v.text) {
                 (Some(n), _) => match Decimal::from_str_exact(n) {
                     Ok(d) => format::number(d),
@@ -713,7 +715,7 @@ fn computed_values(
 /// The indicator's comment: as typed, else the one stored with any of its values.
 fn indicator_comment(
     code: &str,
-    stored: &HashMap<(String, Disaggregation), binhdang_store::StoredValue>,
+    stored: &HashMap<(ElementCode, Disaggregation), binhdang_store::StoredValue>,
     typed: Option<&Typed>,
 ) -> String {
     match typed {

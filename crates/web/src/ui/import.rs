@@ -314,7 +314,10 @@ fn build(
         .iter()
         .map(|o| (o.as_str(), o.symbol()))
         .collect(),
-        elements: elements.iter().map(|e| (e.code.clone(), element_label(e))).collect(),
+        elements: elements
+            .iter()
+            .map(|e| (e.code.to_string(), element_label(e)))
+            .collect(),
         breakdowns: Disaggregation::ALL
             .iter()
             .map(|d| (d.as_str(), if en { d.as_str() } else { d.name_vi() }))

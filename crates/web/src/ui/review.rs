@@ -418,7 +418,7 @@ impl Report<'_> {
             })
             .unwrap_or_default();
         Some(IndicatorRow {
-            code: indicator.code.clone(),
+            code: indicator.code.to_string(),
             name: if lang == Lang::En {
                 indicator.name_en.clone()
             } else {
@@ -452,7 +452,7 @@ impl Report<'_> {
                 let name = if lang == Lang::En { &e.name_en } else { &e.name_vi };
                 format!("{role}{name}")
             })
-            .unwrap_or_else(|| v.element.clone());
+            .unwrap_or_else(|| v.element.to_string());
         let shown = match (&v.value, &v.text) {
             (Some(n), _) => Decimal::from_str_exact(n)
                 .map(format::number)
@@ -467,7 +467,7 @@ impl Report<'_> {
                 self.unit.code, self.period, v.element
             ),
             history_target: target_id,
-            element: v.element.clone(),
+            element: v.element.to_string(),
             label,
             breakdown: d_label(v.disaggregation, lang).to_string(),
             value: shown,

@@ -2,6 +2,7 @@
 
 use super::{COMMUNES_ON, LoadArgs, PASSWORD, PERIOD, SEED, progress};
 use anyhow::{Context, Result, bail};
+use binhdang_domain::IndicatorCode;
 use binhdang_domain::access::Role;
 use binhdang_domain::{Period, UnitLevel};
 use binhdang_store::bulk::{BulkValue, Synthetic};
@@ -307,13 +308,13 @@ pub(super) async fn accounts(store: &Store, plan: &mut Plan) -> Result<()> {
 pub(super) struct Form {
     period: Period,
     elements: Vec<binhdang_domain::catalogue::DataElement>,
-    pub(super) indicators: Vec<String>,
+    pub(super) indicators: Vec<IndicatorCode>,
 }
 
 impl Form {
     pub(super) async fn of(store: &Store) -> Result<Form> {
         let period: Period = PERIOD.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
-        let indicators: Vec<String> = store
+        let indicators: Vec<IndicatorCode> = store
             .indicators()
             .await?
             .into_iter()

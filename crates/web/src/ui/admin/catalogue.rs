@@ -273,7 +273,7 @@ async fn build(
                     .unwrap_or_else(|| format::NONE.into())
             };
             rows.push(IndicatorRow {
-                code: i.code.clone(),
+                code: i.code.to_string(),
                 name: indicator_name(i, lang).to_string(),
                 measure: measure(i.measure, lang),
                 direction: direction(i.direction, lang),
@@ -303,7 +303,7 @@ async fn build(
     let indicator_choices = indicators
         .iter()
         .filter(|i| i.measure != MeasureKind::Narrative)
-        .map(|i| (i.code.clone(), format!("{} {}", i.code, indicator_name(i, lang))))
+        .map(|i| (i.code.to_string(), format!("{} {}", i.code, indicator_name(i, lang))))
         .collect();
     let phases = PHASES
         .iter()
@@ -426,7 +426,7 @@ async fn agency_forms(
                     .filter(|i| i.objective == o.number)
                     .map(|i| AgencyBox {
                         id: format!("agency-{}-{}", agency.code, i.code),
-                        code: i.code.clone(),
+                        code: i.code.to_string(),
                         label: format!("{} {}", i.code, indicator_name(i, lang)),
                         checked: checked.contains(&i.code.as_str()),
                     })

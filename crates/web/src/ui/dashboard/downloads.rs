@@ -83,7 +83,7 @@ pub(super) fn series_figures(data: &Data, lang: Lang) -> Figures {
                 let f = f.as_ref();
                 vec![
                     Item::Text(data.unit.code.clone()),
-                    Item::Text(data.indicator.code.clone()),
+                    Item::Text(data.indicator.code.to_string()),
                     Item::Text(p.to_string()),
                     Item::Amount(f.and_then(|f| f.numerator)),
                     Item::Amount(f.and_then(|f| f.denominator)),
@@ -121,7 +121,7 @@ pub(super) fn children_figures(data: &Data, lang: Lang) -> Figures {
                 vec![
                     Item::Text(u.code.clone()),
                     Item::Text(u.full_name.clone()),
-                    Item::Text(data.indicator.code.clone()),
+                    Item::Text(data.indicator.code.to_string()),
                     Item::Text(data.window.to_string()),
                     Item::Amount(f.and_then(|f| f.numerator)),
                     Item::Amount(f.and_then(|f| f.denominator)),
@@ -155,7 +155,7 @@ pub(super) fn assessment_figures(data: &Data, lang: Lang) -> Figures {
             .iter()
             .map(|a| {
                 vec![
-                    Item::Text(a.indicator.clone()),
+                    Item::Text(a.indicator.to_string()),
                     Item::Text(lang.pick(&a.name_vi, &a.name_en).to_string()),
                     Item::Text(data.window.to_string()),
                     Item::Value(a.figure.value),
@@ -177,7 +177,7 @@ pub(super) fn assessment_figures(data: &Data, lang: Lang) -> Figures {
                         0 => String::new(),
                         expected => format!("{}/{expected}", a.figure.completeness.reported),
                     }),
-                    Item::Value(data.previous_figures.get(&a.indicator).copied().flatten()),
+                    Item::Value(data.previous_figures.get(a.indicator.as_str()).copied().flatten()),
                 ]
             })
             .collect(),

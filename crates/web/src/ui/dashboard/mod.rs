@@ -28,6 +28,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use binhdang_domain::Indicator;
+use binhdang_domain::IndicatorCode;
 use binhdang_domain::MeasureKind;
 use binhdang_domain::Period;
 use binhdang_domain::PeriodType;
@@ -160,7 +161,7 @@ pub(super) struct Data {
     previous: Option<Period>,
     indicator: Indicator,
     assessment: Vec<binhdang_store::Assessment>,
-    previous_figures: HashMap<String, Option<Decimal>>,
+    previous_figures: HashMap<IndicatorCode, Option<Decimal>>,
     series: Vec<(Period, Option<Figure>)>,
     children: Vec<(UnitSummary, Option<Figure>)>,
     status: Option<binhdang_store::StatusReport>,
@@ -491,7 +492,7 @@ async fn build(
         indicators: indicators
             .iter()
             .map(|i| Choice {
-                id: i.code.clone(),
+                id: i.code.to_string(),
                 label: format!("{} {}", i.code, if lang == Lang::En { &i.name_en } else { &i.name_vi }),
                 selected: i.code == indicator.code,
             })
@@ -507,7 +508,7 @@ async fn build(
                 }
             })
             .unwrap_or_default(),
-        chart_code: indicator.code.clone(),
+        chart_code: indicator.code.to_string(),
         chart_name: name,
         series_spec: charts.series_spec,
         series: series_rows,

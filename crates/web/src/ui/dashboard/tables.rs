@@ -12,6 +12,7 @@ use crate::ui::Session;
 use crate::ui::format;
 use crate::ui::reporting;
 use binhdang_domain::Indicator;
+use binhdang_domain::IndicatorCode;
 use binhdang_domain::Period;
 use binhdang_domain::Target;
 use binhdang_domain::Window;
@@ -26,7 +27,7 @@ use std::collections::HashMap;
 /// What the assessment table's rows are made with besides the assessment itself.
 pub(super) struct AssessmentTable<'a> {
     pub(super) indicators: &'a [Indicator],
-    pub(super) previous_figures: &'a HashMap<String, Option<Decimal>>,
+    pub(super) previous_figures: &'a HashMap<IndicatorCode, Option<Decimal>>,
     /// The dashboard's address, to which a row's link adds its indicator.
     pub(super) base: &'a str,
     /// The indicator whose charts are shown.
@@ -67,7 +68,7 @@ impl AssessmentTable<'_> {
             (Some(t), Some(i)) => (format::target(i, &t.target), format::target_source(t, lang)),
             _ => (format::NONE.into(), String::new()),
         };
-        let before = self.previous_figures.get(&a.indicator).copied().flatten();
+        let before = self.previous_figures.get(a.indicator.as_str()).copied().flatten();
         let (trend_arrow, trend_text, trend_class) = match (a.figure.value, before, ind) {
             (Some(now), Some(then), Some(i)) => format::trend(now - then, i.direction, lang),
             _ => ("", format::NONE.into(), ""),
@@ -77,7 +78,7 @@ impl AssessmentTable<'_> {
             (Some(i), Some(value)) if i.measure != binhdang_domain::MeasureKind::Narrative => {
                 let target = self
                     .targets_2030
-                    .get(&a.indicator)
+                    .get(a.indicator.as_str())
                     .copied()
                     .or_else(|| i.national_target(2030));
                 let current = binhdang_domain::assessment::Observation { year: self.year, value };
@@ -92,7 +93,7 @@ impl AssessmentTable<'_> {
             progress_2030,
             coverage: coverage(&a.figure, lang),
             partial: a.figure.completeness.reported < a.figure.completeness.expected,
-            code: a.indicator.clone(),
+            code: a.indicator.to_string(),
             name: if lang == Lang::En {
                 a.name_en.clone()
             } else {

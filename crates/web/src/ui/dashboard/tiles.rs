@@ -166,7 +166,7 @@ mod tests {
 
     fn figure(value: i64, reported: i64) -> Figure {
         Figure {
-            indicator: "6.1".into(),
+            indicator: "6.1".parse().unwrap(),
             unit: String::new(),
             period: "2026".into(),
             numerator: None,

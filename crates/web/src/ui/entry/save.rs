@@ -259,7 +259,7 @@ async fn read_form(
     let mut names = Vec::new();
     let mut problems = Problems::default();
     for e in store.data_elements().await? {
-        let indicator = e.indicator.clone().unwrap_or_default();
+        let indicator = e.indicator.as_deref().unwrap_or_default().to_string();
         if !binhdang_engine::scope::may_enter(store, user, &indicator).await? {
             continue;
         }
@@ -316,7 +316,7 @@ async fn read_form(
                 }
             };
             inputs.push(ValueInput {
-                element: e.code.clone(),
+                element: e.code.to_string(),
                 disaggregation: Some(d.as_str().to_string()),
                 value,
                 comment: comment.clone(),

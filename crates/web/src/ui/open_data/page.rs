@@ -129,7 +129,7 @@ pub async fn index(store: &Store, p: Place) -> Result<IndexPage, ApiError> {
                 .iter()
                 .filter(|i| i.objective == o.number)
                 .map(|i| IndicatorLink {
-                    code: i.code.clone(),
+                    code: i.code.to_string(),
                     name: name(i, p.lang),
                     href: p.href(&format!("chi-tieu/{}/", i.code)),
                 })
@@ -163,7 +163,7 @@ pub async fn objective(store: &Store, p: Place, number: u32) -> Result<Option<Ob
             .join("; ");
         indicators.push(IndicatorLine {
             link: IndicatorLink {
-                code: i.code.clone(),
+                code: i.code.to_string(),
                 name: name(i, p.lang),
                 href: p.href(&format!("chi-tieu/{}/", i.code)),
             },
