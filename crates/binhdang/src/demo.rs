@@ -232,10 +232,9 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
         .await?;
     let mut old_communes = Vec::new();
     for d in &districts {
-        let parent = UnitCode::parse(&d.code)?;
         old_communes.extend(
             store
-                .units_valid_on(date!(2024 - 01 - 01), Some(UnitLevel::Commune), Some(&parent))
+                .units_valid_on(date!(2024 - 01 - 01), Some(UnitLevel::Commune), Some(&d.code))
                 .await?,
         );
     }

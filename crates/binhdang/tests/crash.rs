@@ -365,7 +365,7 @@ on_both_backends! {
         let clients: Vec<_> = (0..CLIENTS)
             .map(|i| {
                 let u = i % COMMUNES;
-                tokio::spawn(client(load.clone(), u, communes[u].code.clone(), tokens[u].clone()))
+                tokio::spawn(client(load.clone(), u, communes[u].code.to_string(), tokens[u].clone()))
             })
             .collect();
 

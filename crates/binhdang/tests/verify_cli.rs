@@ -100,7 +100,7 @@ on_both_backends! {
         assert_eq!(out.status.code(), Some(1), "{}", text(&out));
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(stdout.contains("cannot be repaired"), "{stdout}");
-        let row = stdout.lines().find(|l| l.contains(&commune.code) && l.contains("stored value")).unwrap_or_else(|| panic!("{stdout}"));
+        let row = stdout.lines().find(|l| l.contains(commune.code.as_str()) && l.contains("stored value")).unwrap_or_else(|| panic!("{stdout}"));
         assert!(row.contains("6.1.num") && row.contains(" 2 ") && row.trim_end().ends_with('5'), "{row}");
     }
 }

@@ -2,6 +2,7 @@
 //! draft → submitted → approved, or returned with a comment and submitted again; an approved
 //! report can be reopened with a reason. Submitted and approved data are locked.
 
+use crate::UnitCode;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -119,7 +120,7 @@ pub enum Refusal {
     ReasonRequired { transition: Transition },
     ValidationErrors { errors: usize },
     UnexplainedWarnings { warnings: usize },
-    ChildrenNotApproved { pending: Vec<String> },
+    ChildrenNotApproved { pending: Vec<UnitCode> },
 }
 
 impl Refusal {
@@ -191,7 +192,7 @@ pub struct Checks {
     pub validation_errors: usize,
     pub unexplained_warnings: usize,
     /// Units below that are neither approved nor excused.
-    pub children_pending: Vec<String>,
+    pub children_pending: Vec<UnitCode>,
 }
 
 /// The state after `transition`, or why it cannot happen.
@@ -283,7 +284,7 @@ mod tests {
             "unexplained_warnings"
         );
         let children = Checks {
-            children_pending: vec!["03490".into()],
+            children_pending: vec!["03490".parse().unwrap()],
             ..Default::default()
         };
         let e = apply(State::Submitted, Transition::Approve, None, &children).unwrap_err();

@@ -72,7 +72,7 @@ pub async fn stored_values(
         store.values_in_subtree(unit, period).await
     } else {
         let own = store.values(unit, period).await?;
-        Ok(own.into_iter().map(|v| (unit.code.clone(), v)).collect())
+        Ok(own.into_iter().map(|v| (unit.code.to_string(), v)).collect())
     }
 }
 
@@ -284,7 +284,7 @@ impl Group<'_> {
         Actor {
             name: self.user.username.clone(),
             origin: self.origin.to_string(),
-            entered_from: (self.user.unit.code != unit.code).then(|| self.user.unit.code.clone()),
+            entered_from: (self.user.unit.code != unit.code).then(|| self.user.unit.code.to_string()),
         }
     }
 }

@@ -287,7 +287,7 @@ impl Store {
                 username,
                 role,
                 unit_id: unit.id,
-                unit_code: unit.code,
+                unit_code: unit.code.to_string(),
                 agency,
                 full_name: non_empty(&r.full_name),
                 email,

@@ -432,7 +432,7 @@ impl Store {
                 }
                 out.push(SyntheticUnit {
                     id: c.id,
-                    code: c.code.clone(),
+                    code: c.code.to_string(),
                     post_reform,
                     periods: reporting_periods(c.valid_from, c.valid_to),
                 });

@@ -372,7 +372,7 @@ pub(crate) async fn insert_row<T: StoredRegister>(
         .try_get("id")?;
     let row = RegisterRow {
         id,
-        unit: unit.code.clone(),
+        unit: unit.code.to_string(),
         unit_id: unit.id,
         period: *period,
         year: (T::KIND == RegisterKind::Budgets).then(|| period.milestone_year()),

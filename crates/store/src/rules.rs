@@ -184,7 +184,7 @@ impl Store {
         .await?;
         let target = UnitToValidate {
             id: unit.id,
-            code: unit.code.clone(),
+            code: unit.code.to_string(),
             parent_id: row.try_get("parent_id")?,
         };
         let mut children = HashMap::new();

@@ -14,12 +14,12 @@ use time::Date;
 pub struct UnitSummary {
     #[serde(skip)]
     pub id: i64,
-    pub code: String,
+    pub code: UnitCode,
     pub level: UnitLevel,
     pub name: String,
     pub kind: String,
     pub full_name: String,
-    pub parent_code: Option<String>,
+    pub parent_code: Option<UnitCode>,
     pub valid_from: Option<Date>,
     pub valid_to: Option<Date>,
 }
@@ -98,12 +98,12 @@ fn summary(row: &AnyRow) -> Result<UnitSummary, StoreError> {
     };
     Ok(UnitSummary {
         id: row.try_get("id")?,
-        code: row.try_get("code")?,
+        code: crate::parse(row, "code")?,
         level,
         full_name: binhdang_domain::unit::full_name(&kind, &name),
         name,
         kind,
-        parent_code: row.try_get("parent_code")?,
+        parent_code: crate::parse_optional(row, "parent_code")?,
         valid_from: date("valid_from")?,
         valid_to: date("valid_to")?,
     })
@@ -419,7 +419,7 @@ impl Store {
         .bind(crate::date_to_text(self.clock.today()))
         .fetch_all(&self.pool)
         .await?;
-        let unit_code = UnitCode::parse(&unit.code).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let unit_code = unit.code.clone();
         rows.iter()
             .map(|r| {
                 Ok(Agency {

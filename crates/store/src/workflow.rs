@@ -5,6 +5,7 @@ use crate::access::{AuditEntry, audit_in};
 use crate::rollup::{Sums, apply_deltas};
 use crate::{Actor, FieldProblem, Store, StoreError, UnitSummary, date_to_text, text_to_date, text_to_decimal};
 use binhdang_domain::ElementCode;
+use binhdang_domain::UnitCode;
 use binhdang_domain::calendar::{Programme, Timeliness, timeliness};
 use binhdang_domain::rollup::{Delta, contributions, deltas};
 use binhdang_domain::workflow::{self, Checks, State, Transition};
@@ -371,7 +372,7 @@ impl Store {
         unit: &UnitSummary,
         programme: &str,
         period: &Period,
-    ) -> Result<Vec<String>, StoreError> {
+    ) -> Result<Vec<UnitCode>, StoreError> {
         let mut pending = Vec::new();
         for child in self.reporting_children(unit, period).await? {
             let state = self.submission(&child, programme, period).await?.state;
@@ -745,7 +746,7 @@ pub(crate) async fn submission_on(
         None => (State::Draft, None, None, None, None),
     };
     Ok(Submission {
-        unit: unit.code.clone(),
+        unit: unit.code.to_string(),
         programme: programme.to_string(),
         period: period.to_string(),
         state_vi: state.label_vi(),

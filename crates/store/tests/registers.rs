@@ -128,7 +128,7 @@ async fn below(store: &Store, parent: &str, level: UnitLevel, on: Date) -> Vec<S
         .await
         .unwrap()
         .into_iter()
-        .map(|u| u.code)
+        .map(|u| u.code.into())
         .collect()
 }
 

@@ -68,12 +68,12 @@ on_both_backends! {
                 let sex = ["male", "female"][rng.below(2) as usize];
                 if rng.below(6) == 0 {
                     store.write_values(c, &period, &[put("6.1.num", sex, None), put("6.1.den", sex, None)], &actor()).await.unwrap();
-                    leaves.remove(&(c.code.clone(), sex));
+                    leaves.remove(&(c.code.to_string(), sex));
                 } else {
                     let den = 1 + rng.below(5_000) as i64;
                     let num = rng.below(den as u64 + 1) as i64;
                     store.write_values(c, &period, &[put("6.1.num", sex, Some(num)), put("6.1.den", sex, Some(den))], &actor()).await.unwrap();
-                    leaves.insert((c.code.clone(), sex), (num, den));
+                    leaves.insert((c.code.to_string(), sex), (num, den));
                 }
             }
             let (num, den) = leaves.values().fold((0, 0), |(n, d), (a, b)| (n + a, d + b));

@@ -306,7 +306,7 @@ on_both_backends! {
             report.breaks,
             vec![AuditBreak {
                 unit_id: open.id,
-                unit: open.code.clone(),
+                unit: open.code.to_string(),
                 period: "2024".into(),
                 element: "6.1.den".into(),
                 disaggregation: "male".into(),

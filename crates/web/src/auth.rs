@@ -39,7 +39,7 @@ impl Caller {
     /// to another (a provincial reviewer keying in a commune's paper report).
     pub fn actor_for(&self, unit: &binhdang_store::UnitSummary) -> Actor {
         Actor {
-            entered_from: (self.user.unit.code != unit.code).then(|| self.user.unit.code.clone()),
+            entered_from: (self.user.unit.code != unit.code).then(|| self.user.unit.code.to_string()),
             ..self.actor()
         }
     }

@@ -266,7 +266,7 @@ async fn measure_in_process(
         .await?;
     let latency = Latency {
         period: period.to_string(),
-        commune: commune.code.clone(),
+        commune: commune.code.to_string(),
         ancestors,
         write: stats(writes.first().copied().unwrap_or_default(), writes),
         write_then_figure: stats(total.first().copied().unwrap_or_default(), total),
@@ -277,7 +277,7 @@ async fn measure_in_process(
         ms(latency.write_then_figure.median),
         ms(latency.write_then_figure.p95)
     ));
-    Ok((latency, (commune.code.clone(), *period, original, base)))
+    Ok((latency, (commune.code.to_string(), *period, original, base)))
 }
 
 fn probe_input(v: Decimal) -> ValueInput {

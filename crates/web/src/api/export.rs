@@ -14,6 +14,7 @@ use axum::extract::State;
 use axum::response::Response;
 use binhdang_domain::ElementCode;
 use binhdang_domain::Period;
+use binhdang_domain::UnitCode;
 use binhdang_domain::access::Action;
 use binhdang_domain::disclosure::sees_small_counts;
 use binhdang_engine::disclosure::{audit_unsuppressed, hidden_cells};
@@ -89,7 +90,7 @@ pub async fn export(
             .collect();
         let hidden = hidden_cells(&state.store, period, &cells).await?;
         small_cells += hidden.iter().filter(|h| h.is_some()).count();
-        let mut names: HashMap<String, (String, String)> = state
+        let mut names: HashMap<UnitCode, (String, String)> = state
             .store
             .units_below_valid_on(&unit, period.end())
             .await?
@@ -100,11 +101,11 @@ pub async fn export(
             if h.is_some() && !entitled {
                 continue;
             }
-            if !names.contains_key(&code) {
+            if !names.contains_key(code.as_str()) {
                 let u = state.store.unit_on(&code, period.end()).await?;
-                names.insert(code.clone(), (u.full_name, u.level.as_str().to_string()));
+                names.insert(u.code, (u.full_name, u.level.as_str().to_string()));
             }
-            let (name, level) = names[&code].clone();
+            let (name, level) = names[code.as_str()].clone();
             let (indicator, name_vi, name_en) = elements.get(v.element.as_str()).cloned().unwrap_or_default();
             let value = match v.number() {
                 Some(n) => Item::Amount(Some(n)),

@@ -207,7 +207,7 @@ pub(crate) async fn add_programme(
         ));
     }
     if programme.binds.units.is_empty() {
-        programme.binds.units = vec![unit.code.clone()];
+        programme.binds.units = vec![unit.code.to_string()];
     } else {
         let below = state.store.units_below_valid_on(&unit, state.store.today()).await?;
         for code in &programme.binds.units {

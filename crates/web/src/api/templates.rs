@@ -154,7 +154,7 @@ pub(crate) async fn template_file(
     };
     let template = Template {
         heading: Heading {
-            unit_code: unit.code.clone(),
+            unit_code: unit.code.to_string(),
             unit_name: unit.full_name.clone(),
             period: period.to_string(),
             period_label: period.label_vi(),

@@ -373,7 +373,7 @@ async fn build(
         programme.is_some() && !locked && matches!(user.role, Role::Officer | Role::Reviewer | Role::Admin);
     Ok(EntryPage {
         c,
-        unit_code: unit.code.clone(),
+        unit_code: unit.code.to_string(),
         unit_name: unit.full_name.clone(),
         period_id: period.to_string(),
         period_label: format::period(period, lang),

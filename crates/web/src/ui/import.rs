@@ -103,7 +103,7 @@ async fn upload_page(
     let programmes = state.store.programmes().await?;
     Ok(UploadPage {
         c,
-        unit_code: unit.code.clone(),
+        unit_code: unit.code.to_string(),
         unit_name: unit.full_name.clone(),
         period_id: period.to_string(),
         period_label: format::period(period, session.lang),
@@ -295,7 +295,7 @@ fn build(
         id: batch.id,
         file_name: batch.file_name.clone(),
         sha256: batch.sha256.clone(),
-        unit_code: batch.unit.code.clone(),
+        unit_code: batch.unit.code.to_string(),
         unit_name: batch.unit.full_name.clone(),
         period_id: batch.period.clone(),
         period_label,

@@ -288,7 +288,7 @@ async fn list_page(
     let page = PlansPage {
         c,
         unit: unit.full_name.clone(),
-        unit_code: unit.code.clone(),
+        unit_code: unit.code.to_string(),
         year,
         tasks: my_tasks(state, session).await?,
         plans,
@@ -582,7 +582,7 @@ fn task_from_form(
                 .unwrap_or_default(),
         },
         _ => Body {
-            unit: Some(unit.code.clone()),
+            unit: Some(unit.code.to_string()),
             agency: None,
             name: lead_name.map(str::to_string).unwrap_or_else(|| unit.full_name.clone()),
         },

@@ -502,7 +502,7 @@ async fn build<T: Summarised>(
         c,
         kind_slug: T::KIND.slug(),
         kind_name: kind_name(T::KIND, lang).to_string(),
-        unit_code: unit.code.clone(),
+        unit_code: unit.code.to_string(),
         unit_name: unit.full_name.clone(),
         period_label: format::period(period, lang),
         template_href: format!(

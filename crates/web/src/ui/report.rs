@@ -174,7 +174,7 @@ async fn build(
     let shown_period = window.period().unwrap_or(Period::Year(window.end().year()));
     Ok(ReportPage {
         c,
-        unit_code: unit.code.clone(),
+        unit_code: unit.code.to_string(),
         unit_name: unit.full_name.clone(),
         period_id: window.to_string(),
         period_label: if lang == Lang::En {

@@ -4,6 +4,7 @@ use super::Session;
 use crate::AppState;
 use crate::api::unit_period::FigureUnitWindow;
 use crate::error::ApiError;
+use binhdang_domain::UnitCode;
 use binhdang_domain::{Period, Window, vn};
 use binhdang_store::{UnitMatch, UnitSummary};
 use std::collections::HashMap;
@@ -33,13 +34,13 @@ pub(super) async fn unit_choices(
     if units.len() > MAX_UNIT_CHOICES {
         units.retain(|u| u.level <= binhdang_domain::UnitLevel::Province);
     }
-    let names: HashMap<String, String> = units.iter().map(|u| (u.code.clone(), u.full_name.clone())).collect();
+    let names: HashMap<&UnitCode, &str> = units.iter().map(|u| (&u.code, u.full_name.as_str())).collect();
     Ok(units
         .iter()
         .map(|u| {
             let within = u.parent_code.as_ref().and_then(|p| names.get(p));
             UnitChoice {
-                code: u.code.clone(),
+                code: u.code.to_string(),
                 label: match within {
                     Some(parent) => format!("{} ({}) — {parent}", u.full_name, u.code),
                     None => format!("{} ({})", u.full_name, u.code),
@@ -81,7 +82,7 @@ pub(crate) async fn typed_unit(
             .join("; ")
     };
     match standing.as_slice() {
-        [one] => Ok(one.unit.code.clone()),
+        [one] => Ok(one.unit.code.to_string()),
         [] => {
             let ended: Vec<&UnitMatch> = found.iter().filter(named).filter(|m| !m.now.is_empty()).collect();
             let (en, vi) = match ended.first() {
@@ -143,7 +144,7 @@ pub(super) async fn target(
     let user = &session.caller.user;
     let code = match q.get("unit").map(|s| s.trim()).filter(|s| !s.is_empty()) {
         Some(typed) => typed_unit(state, session, typed, store.today()).await?,
-        None => user.unit.code.clone(),
+        None => user.unit.code.to_string(),
     };
     let period = match q.get("period").map(|s| s.trim()).filter(|s| !s.is_empty()) {
         Some(p) => p.to_string(),
@@ -187,7 +188,7 @@ pub(super) async fn target_window(
     };
     let code = match text("unit") {
         Some(typed) => typed_unit(state, session, typed, state.store.today()).await?,
-        None => session.caller.user.unit.code.clone(),
+        None => session.caller.user.unit.code.to_string(),
     };
     let FigureUnitWindow { unit, window } = FigureUnitWindow::of(state, Some(&code), Some(&window_text)).await?;
     Ok((unit, window))

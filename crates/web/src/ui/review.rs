@@ -273,7 +273,7 @@ async fn build(
     Ok(ReviewPage {
         late: late_by(deadline, first_sent.as_deref(), lang),
         c,
-        unit_code: unit.code.clone(),
+        unit_code: unit.code.to_string(),
         unit_name: unit.full_name.clone(),
         period_id: period.to_string(),
         period_label: format::period(period, lang),

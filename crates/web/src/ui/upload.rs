@@ -79,7 +79,7 @@ pub async fn submit(
     );
     let mut page = UploadPage {
         c: session.chrome(title, "/nhap-lieu"),
-        unit_code: unit.code.clone(),
+        unit_code: unit.code.to_string(),
         unit_name: unit.full_name.clone(),
         period_label: format::period(&period, lang),
         written: 0,

@@ -164,7 +164,7 @@ pub(super) async fn plan(args: &LoadArgs, store: &Store) -> Result<Plan> {
     let mut by_province: BTreeMap<String, VecDeque<UnitSummary>> = BTreeMap::new();
     for c in communes {
         by_province
-            .entry(c.parent_code.clone().unwrap_or_default())
+            .entry(c.parent_code.as_deref().unwrap_or_default().to_string())
             .or_default()
             .push_back(c);
     }

@@ -200,7 +200,7 @@ pub async fn page(
     let agency_unit = q
         .get("unit")
         .map(|u| u.trim().to_string())
-        .unwrap_or_else(|| session.caller.user.unit.code.clone());
+        .unwrap_or_else(|| session.caller.user.unit.code.to_string());
     super::shown(
         &session,
         StatusCode::OK,
@@ -448,7 +448,7 @@ async fn agency_forms(
             open: was_refused || !stored.is_empty(),
             code: agency.code,
             name,
-            unit: unit.code.clone(),
+            unit: unit.code.to_string(),
             objectives: boxes,
         });
     }

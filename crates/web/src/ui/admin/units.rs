@@ -66,7 +66,7 @@ fn level_name(level: UnitLevel, lang: Lang) -> &'static str {
 
 fn link(unit: &UnitSummary, on: Date) -> UnitLink {
     UnitLink {
-        code: unit.code.clone(),
+        code: unit.code.to_string(),
         name: unit.full_name.clone(),
         href: format!("{PATH}?code={}&date={}", unit.code, format::date(on)),
         note: String::new(),
@@ -138,7 +138,7 @@ pub async fn page(
         .get("code")
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| session.caller.user.unit.code.clone());
+        .unwrap_or_else(|| session.caller.user.unit.code.to_string());
     let typed_date = q.get("date").map(|s| s.trim()).filter(|s| !s.is_empty());
     let (date, mut error) = match typed_date.map(|t| read_date(t, lang)) {
         None => (state.store.today(), String::new()),
@@ -209,7 +209,7 @@ async fn find(state: &AppState, code: &str, date: Date, lang: Lang) -> Result<Fo
     };
     Ok(Found {
         name: unit.full_name.clone(),
-        code: unit.code.clone(),
+        code: unit.code.to_string(),
         level: level_name(unit.level, lang).to_string(),
         validity: validity(unit, lang),
         moved,
@@ -313,7 +313,7 @@ async fn lookup(state: &AppState, session: &Session, typed: &str) -> Result<Unit
             if m.now.is_empty() {
                 return Pick {
                     ended: String::new(),
-                    choices: vec![(m.unit.code.clone(), labelled(&m.unit, m.within.as_deref()))],
+                    choices: vec![(m.unit.code.to_string(), labelled(&m.unit, m.within.as_deref()))],
                 };
             }
             let until = m.unit.valid_to.map(format::date).unwrap_or_default();
@@ -322,7 +322,7 @@ async fn lookup(state: &AppState, session: &Session, typed: &str) -> Result<Unit
                     Lang::En => format!("{}, until {until}; now:", labelled(&m.unit, m.within.as_deref())),
                     Lang::Vi => format!("{}, đến {until}; nay là:", labelled(&m.unit, m.within.as_deref())),
                 },
-                choices: m.now.iter().map(|u| (u.code.clone(), labelled(u, None))).collect(),
+                choices: m.now.iter().map(|u| (u.code.to_string(), labelled(u, None))).collect(),
             }
         })
         .collect();

@@ -82,7 +82,7 @@ pub(super) fn series_figures(data: &Data, lang: Lang) -> Figures {
             .map(|(p, f)| {
                 let f = f.as_ref();
                 vec![
-                    Item::Text(data.unit.code.clone()),
+                    Item::Text(data.unit.code.to_string()),
                     Item::Text(data.indicator.code.to_string()),
                     Item::Text(p.to_string()),
                     Item::Amount(f.and_then(|f| f.numerator)),
@@ -119,7 +119,7 @@ pub(super) fn children_figures(data: &Data, lang: Lang) -> Figures {
             .map(|(u, f)| {
                 let f = f.as_ref();
                 vec![
-                    Item::Text(u.code.clone()),
+                    Item::Text(u.code.to_string()),
                     Item::Text(u.full_name.clone()),
                     Item::Text(data.indicator.code.to_string()),
                     Item::Text(data.window.to_string()),
@@ -209,7 +209,7 @@ pub(super) fn completeness_figures(data: &Data, lang: Lang) -> Figures {
             .flat_map(|s| s.children.iter())
             .map(|c| {
                 vec![
-                    Item::Text(c.unit.code.clone()),
+                    Item::Text(c.unit.code.to_string()),
                     Item::Text(c.unit.full_name.clone()),
                     Item::Text(data.window.to_string()),
                     Item::Text(c.state.to_string()),

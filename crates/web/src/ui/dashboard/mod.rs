@@ -202,7 +202,7 @@ async fn load(state: &AppState, session: &Session, q: &HashMap<String, String>) 
         .get("unit")
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| user.unit.code.clone());
+        .unwrap_or_else(|| user.unit.code.to_string());
     let typed = super::request::typed_window(q)?;
     let asked = typed
         .as_deref()
@@ -473,7 +473,7 @@ async fn build(
     let children_level = children_level(&children, lang);
     Ok(DashboardPage {
         c,
-        unit_code: unit.code.clone(),
+        unit_code: unit.code.to_string(),
         unit_name: unit.full_name.clone(),
         period_label: format::window(&window, lang),
         previous_label: previous.map(|p| format::period(&p, lang)).unwrap_or_default(),

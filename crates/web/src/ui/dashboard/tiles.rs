@@ -153,12 +153,12 @@ mod tests {
     fn province(code: &str) -> UnitSummary {
         UnitSummary {
             id: 0,
-            code: code.into(),
+            code: code.parse().unwrap(),
             level: UnitLevel::Province,
             name: format!("P{code}"),
             kind: "Tỉnh".into(),
             full_name: format!("Tỉnh P{code}"),
-            parent_code: Some("VN".into()),
+            parent_code: Some("VN".parse().unwrap()),
             valid_from: None,
             valid_to: None,
         }
