@@ -2,6 +2,7 @@
 //! a unit's whole subtree, from the summed cells the store keeps live.
 
 use crate::IndicatorCode;
+use crate::UnitCode;
 use crate::assessment;
 use crate::disclosure::{FigurePart, Hidden, Withheld};
 use crate::rollup::AggregateCell;
@@ -53,7 +54,7 @@ pub fn opt_decimal<S: serde::Serializer>(d: &Option<Decimal>, s: S) -> Result<S:
 #[derive(Debug, Clone, Serialize)]
 pub struct Figure {
     pub indicator: IndicatorCode,
-    pub unit: String,
+    pub unit: UnitCode,
     pub period: String,
     #[serde(serialize_with = "opt_decimal")]
     pub numerator: Option<Decimal>,
@@ -196,7 +197,7 @@ impl PeriodData {
 /// [`TimeAggregation`]: the parts summed then divided, or the last part with a figure.
 pub fn figure_over(
     indicator: &Indicator,
-    unit_code: &str,
+    unit_code: &UnitCode,
     unit_level: UnitLevel,
     window: &Window,
     data: &HashMap<Period, PeriodData>,
@@ -296,7 +297,7 @@ fn cell(
 /// below it (`levels`, for completeness): summed parts, then divided; never a mean of rates.
 pub fn figure(
     indicator: &Indicator,
-    unit_code: &str,
+    unit_code: &UnitCode,
     unit_level: UnitLevel,
     period: &Period,
     cells: &HashMap<(String, Disaggregation), AggregateCell>,
@@ -417,7 +418,7 @@ pub fn figure(
     };
     Figure {
         indicator: code.clone(),
-        unit: unit_code.to_string(),
+        unit: unit_code.clone(),
         period: period.to_string(),
         numerator: total.numerator,
         denominator: total.denominator,
@@ -456,7 +457,7 @@ mod tests {
         };
         let mut figure = Figure {
             indicator: "3.2a".parse().unwrap(),
-            unit: "03388".into(),
+            unit: "03388".parse().unwrap(),
             period: "2024".into(),
             numerator: Some(d(3)),
             denominator: Some(d(12)),
@@ -537,7 +538,7 @@ mod tests {
         let levels = HashMap::from([(UnitLevel::Commune, 1)]);
         figure_over(
             &shipped(code),
-            "12",
+            &"12".parse().unwrap(),
             UnitLevel::Province,
             &window.parse().unwrap(),
             &data,
@@ -603,7 +604,7 @@ mod tests {
         let levels = HashMap::from([(UnitLevel::Commune, 3)]);
         let f = figure(
             &count,
-            "12",
+            &"12".parse().unwrap(),
             UnitLevel::Province,
             &period,
             &cells,

@@ -630,7 +630,7 @@ mod tests {
             .unwrap();
         let target = UnitToValidate {
             id: unit.id,
-            code: unit.code.to_string(),
+            code: unit.code.clone(),
             parent_id,
         };
         validate_by_scan(store, &[target], period, Reach::Unit(unit.id))

@@ -9,6 +9,7 @@
 use crate::outliers::Children;
 use crate::{FieldProblem, Store, StoreError, UnitSummary, date_to_text, text_to_decimal};
 use binhdang_domain::Period;
+use binhdang_domain::UnitCode;
 use binhdang_domain::rules::{BuiltinRule, Cells, Expr, Finding, Rule, RuleDraft, RuleSet, Subject};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -70,7 +71,7 @@ impl Reach {
 /// A unit to validate: id, code and parent.
 pub(crate) struct UnitToValidate {
     pub(crate) id: i64,
-    pub(crate) code: String,
+    pub(crate) code: UnitCode,
     pub(crate) parent_id: Option<i64>,
 }
 
@@ -184,7 +185,7 @@ impl Store {
         .await?;
         let target = UnitToValidate {
             id: unit.id,
-            code: unit.code.to_string(),
+            code: unit.code.clone(),
             parent_id: row.try_get("parent_id")?,
         };
         let mut children = HashMap::new();
@@ -232,7 +233,7 @@ impl Store {
             .map(|r| {
                 Ok(UnitToValidate {
                     id: r.try_get("id")?,
-                    code: r.try_get("code")?,
+                    code: crate::parse(r, "code")?,
                     parent_id: r.try_get("parent_id")?,
                 })
             })

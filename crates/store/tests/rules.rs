@@ -53,7 +53,7 @@ async fn validate_subtree(db: &TestDb, unit: &str, period: &str) -> Vec<Finding>
 fn summary(findings: &[Finding]) -> Vec<(String, String, String, String)> {
     findings
         .iter()
-        .map(|f| (f.rule.clone(), f.unit.clone(), f.expected.clone(), f.found.clone()))
+        .map(|f| (f.rule.clone(), f.unit.to_string(), f.expected.clone(), f.found.clone()))
         .collect()
 }
 
@@ -63,7 +63,7 @@ fn row(rule: &str, unit: &str, expected: &str, found: &str) -> (String, String, 
 
 fn value(element: &str, disaggregation: Disaggregation, v: &str) -> FindingValue {
     FindingValue {
-        element: element.into(),
+        element: element.parse().unwrap(),
         disaggregation,
         period: None,
         value: Decimal::from_str(v).unwrap(),
@@ -104,7 +104,7 @@ on_both_backends! {
                 rule: "builtin.rate_matches.5.4a".into(),
                 kind: FindingKind::Builtin,
                 severity: Severity::Error,
-                unit: "03386".into(),
+                unit: "03386".parse().unwrap(),
                 period: period("2024"),
                 values: vec![value("5.4a.rate", Total, "66.66"), value("5.4a.num", Total, "12"), value("5.4a.den", Total, "18")],
                 expected: "66.67".into(),
@@ -166,7 +166,7 @@ on_both_backends! {
                 rule: "giam-qua-nua".into(),
                 kind: FindingKind::Configured,
                 severity: Severity::Warning,
-                unit: "03386".into(),
+                unit: "03386".parse().unwrap(),
                 period: period("2024"),
                 values: vec![
                     value("6.1.num", Total, "400"),

@@ -2,7 +2,9 @@
 //! the stated-rate check ([`StatedRateRule`]).
 
 use super::{BinOp, Expr, Finding, FindingKind, Operator, Reference, Rule, Scope, Severity};
+use crate::UnitCode;
 use crate::{DataElement, Disaggregation, Indicator, MeasureKind, ValueType, vn};
+use crate::{ElementCode, IndicatorCode};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
@@ -24,7 +26,7 @@ impl BuiltinRule {
         }
     }
 
-    pub fn check(&self, unit: &str, scope: &Scope<'_>) -> Option<Finding> {
+    pub fn check(&self, unit: &UnitCode, scope: &Scope<'_>) -> Option<Finding> {
         match self {
             BuiltinRule::Compare(r) => r.check(unit, FindingKind::Builtin, scope),
             BuiltinRule::StatedRate(r) => r.check(unit, scope),
@@ -40,17 +42,17 @@ pub struct StatedRateRule {
     pub code: String,
     pub name_vi: String,
     pub name_en: String,
-    pub indicator: String,
-    pub numerator: String,
-    pub denominator: String,
-    pub rate: String,
+    pub indicator: IndicatorCode,
+    pub numerator: ElementCode,
+    pub denominator: ElementCode,
+    pub rate: ElementCode,
     #[serde(with = "rust_decimal::serde::str")]
     pub factor: Decimal,
     pub severity: Severity,
 }
 
 impl StatedRateRule {
-    pub fn check(&self, unit: &str, scope: &Scope<'_>) -> Option<Finding> {
+    pub fn check(&self, unit: &UnitCode, scope: &Scope<'_>) -> Option<Finding> {
         let data = scope.current;
         let stated = data.get(&self.rate, Disaggregation::Total)?.value;
         let (num, den) = (data.total(&self.numerator)?, data.total(&self.denominator)?);
@@ -74,7 +76,7 @@ impl StatedRateRule {
             rule: self.code.clone(),
             kind: FindingKind::Builtin,
             severity: self.severity,
-            unit: unit.to_string(),
+            unit: unit.clone(),
             period: scope.period,
             values,
             expected: expected.to_string(),
@@ -100,9 +102,9 @@ impl StatedRateRule {
     }
 }
 
-fn reference(element: &str, d: Option<Disaggregation>) -> Expr {
+fn reference(element: &ElementCode, d: Option<Disaggregation>) -> Expr {
     Expr::Value(Reference {
-        element: element.to_string(),
+        element: element.clone(),
         disaggregation: d,
         previous: false,
     })
@@ -213,10 +215,10 @@ pub fn builtin_rules(indicators: &[Indicator], elements: &[DataElement]) -> Vec<
                 code: format!("builtin.rate_matches.{code}"),
                 name_vi: format!("Chỉ tiêu {code}: tỷ lệ báo cáo khớp với tử số/mẫu số"),
                 name_en: format!("Indicator {code}: stated rate matches numerator/denominator"),
-                indicator: code.to_string(),
-                numerator: num.code.to_string(),
-                denominator: den.code.to_string(),
-                rate: rate.code.to_string(),
+                indicator: code.clone(),
+                numerator: num.code.clone(),
+                denominator: den.code.clone(),
+                rate: rate.code.clone(),
                 factor: ind.factor,
                 severity: Severity::Error,
             }));

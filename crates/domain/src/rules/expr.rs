@@ -4,6 +4,7 @@
 use super::parse::parse_with_positions;
 use super::{ParseError, Scope};
 use crate::Disaggregation;
+use crate::ElementCode;
 use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
 use std::fmt;
@@ -13,7 +14,7 @@ use std::str::FromStr;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Reference {
     /// Data element code, e.g. `6.1.num`.
-    pub element: String,
+    pub element: ElementCode,
     /// `None`: the effective total (entered total, or else the sum of the entered parts).
     /// `Some(d)`: exactly the value entered for `d`.
     pub disaggregation: Option<Disaggregation>,

@@ -2,6 +2,7 @@
 
 use super::Severity;
 use crate::{Disaggregation, Period};
+use crate::{ElementCode, UnitCode};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -16,7 +17,7 @@ pub enum FindingKind {
 /// One value a finding is about, as entered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FindingValue {
-    pub element: String,
+    pub element: ElementCode,
     pub disaggregation: Disaggregation,
     /// Set for a value of another period (the previous one, read by `prev(...)`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -33,7 +34,7 @@ pub struct Finding {
     pub kind: FindingKind,
     pub severity: Severity,
     /// The unit's code.
-    pub unit: String,
+    pub unit: UnitCode,
     pub period: Period,
     pub values: Vec<FindingValue>,
     /// What the rule asks for: `<= 10`, `66.67`, `>= 80 and <= 120`, `both or neither`.

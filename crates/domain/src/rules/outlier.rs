@@ -139,10 +139,10 @@ pub(super) fn outlier_finding(
         rule: rule.to_string(),
         kind: FindingKind::Outlier,
         severity: Severity::Warning,
-        unit: subject.unit.to_string(),
+        unit: subject.unit.clone(),
         period: subject.period,
         values: vec![FindingValue {
-            element: element.code.to_string(),
+            element: element.code.clone(),
             disaggregation: d,
             period: None,
             value: x,

@@ -3,6 +3,7 @@
 
 use super::{BinOp, Expr, Reference};
 use crate::Disaggregation;
+use crate::ElementCode;
 use rust_decimal::Decimal;
 use std::fmt;
 use std::str::FromStr;
@@ -132,7 +133,7 @@ impl std::error::Error for ParseError {}
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
     Num(Decimal),
-    Ref(String, Option<Disaggregation>),
+    Ref(ElementCode, Option<Disaggregation>),
     Prev,
     LParen,
     RParen,
@@ -238,7 +239,7 @@ fn tokenize(text: &str) -> Result<Vec<(Tok, usize)>, ParseError> {
 }
 
 /// `6.1.num.female` → (`6.1.num`, Some(Female)); `6.1.num` → (`6.1.num`, None).
-fn split_reference(content: &str) -> Option<(String, Option<Disaggregation>)> {
+fn split_reference(content: &str) -> Option<(ElementCode, Option<Disaggregation>)> {
     let content = content.trim();
     let segments: Vec<&str> = content.split('.').collect();
     let ok_chars = content
@@ -250,9 +251,12 @@ fn split_reference(content: &str) -> Option<(String, Option<Disaggregation>)> {
     if segments.len() >= 3
         && let Ok(d) = segments[segments.len() - 1].parse::<Disaggregation>()
     {
-        return Some((segments[..segments.len() - 1].join("."), Some(d)));
+        return Some((
+            ElementCode::parse(&segments[..segments.len() - 1].join(".")).ok()?,
+            Some(d),
+        ));
     }
-    Some((content.to_string(), None))
+    Some((ElementCode::parse(content).ok()?, None))
 }
 
 struct Parser {

@@ -2,6 +2,7 @@
 //! its message filled in).
 
 use super::{Expr, Finding, FindingKind, Outcome, Scope, Severity};
+use crate::UnitCode;
 use crate::vn;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
@@ -104,7 +105,7 @@ pub struct Rule {
 
 impl Rule {
     /// Checks the rule on `scope`; `None` when it holds or is skipped for want of data.
-    pub fn check(&self, unit: &str, kind: FindingKind, scope: &Scope<'_>) -> Option<Finding> {
+    pub fn check(&self, unit: &UnitCode, kind: FindingKind, scope: &Scope<'_>) -> Option<Finding> {
         let (left, right) = (self.left.evaluate(scope), self.right.evaluate(scope));
         let (expected, found) = if self.operator == Operator::BothOrNeither {
             let complete = |o: Outcome| o != Outcome::Missing;
@@ -129,7 +130,7 @@ impl Rule {
             rule: self.code.clone(),
             kind,
             severity: self.severity,
-            unit: unit.to_string(),
+            unit: unit.clone(),
             period: scope.period,
             values,
             expected,

@@ -5,7 +5,7 @@ use super::outlier::{OutlierSource, outlier_finding};
 use super::{
     BuiltinRule, Cells, Finding, FindingKind, MIN_HISTORY, MIN_SIBLINGS, Rule, Scope, builtin_rules, outlier_test,
 };
-use crate::{DataElement, Disaggregation, ElementRole, Indicator, Period, ValueType};
+use crate::{DataElement, Disaggregation, ElementRole, Indicator, Period, UnitCode, ValueType};
 use rust_decimal::Decimal;
 
 /// What one unit's values are checked against: the unit's values for the period, the
@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 #[derive(Debug, Clone, Copy)]
 pub struct Subject<'a> {
     /// The unit's code, copied into findings.
-    pub unit: &'a str,
+    pub unit: &'a UnitCode,
     pub period: Period,
     pub current: &'a Cells,
     pub previous: &'a Cells,

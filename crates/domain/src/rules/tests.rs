@@ -64,7 +64,7 @@ fn period() -> Period {
 
 fn validate(rules: &RuleSet, current: &Cells) -> Vec<Finding> {
     rules.validate(&Subject {
-        unit: "03386",
+        unit: &"03386".parse().unwrap(),
         period: period(),
         current,
         previous: &Cells::new(),
@@ -75,7 +75,7 @@ fn validate(rules: &RuleSet, current: &Cells) -> Vec<Finding> {
 
 fn value(element: &str, disaggregation: Disaggregation, v: &str) -> FindingValue {
     FindingValue {
-        element: element.into(),
+        element: element.parse().unwrap(),
         disaggregation,
         period: None,
         value: d(v),
@@ -109,12 +109,12 @@ fn expressions_print_canonically_and_parse_back() {
         e.references(),
         [
             &Reference {
-                element: "6.1.num".into(),
+                element: "6.1.num".parse().unwrap(),
                 disaggregation: Some(Female),
                 previous: false
             },
             &Reference {
-                element: "6.1.num".into(),
+                element: "6.1.num".parse().unwrap(),
                 disaggregation: None,
                 previous: true
             },
@@ -223,7 +223,7 @@ fn comparisons_find_what_does_not_hold_and_skip_what_is_missing() {
     };
     let holds = |op, l: &str, r: &str| {
         configured(l, op, r, Severity::Error)
-            .check("03386", FindingKind::Configured, &scope)
+            .check(&"03386".parse().unwrap(), FindingKind::Configured, &scope)
             .is_none()
     };
     use Operator::*;
@@ -238,7 +238,7 @@ fn comparisons_find_what_does_not_hold_and_skip_what_is_missing() {
     assert!(holds(Eq, "1", "#{6.1.num.male} / (#{6.1.den.male} - 1260.5)"));
 
     let f = configured("#{6.1.num.male}", Le, "#{6.1.den.male}", Severity::Warning)
-        .check("03386", FindingKind::Configured, &scope)
+        .check(&"03386".parse().unwrap(), FindingKind::Configured, &scope)
         .unwrap();
     assert_eq!(
         f,
@@ -246,7 +246,7 @@ fn comparisons_find_what_does_not_hold_and_skip_what_is_missing() {
             rule: "r1".into(),
             kind: FindingKind::Configured,
             severity: Severity::Warning,
-            unit: "03386".into(),
+            unit: "03386".parse().unwrap(),
             period: period(),
             values: vec![value("6.1.num", Male, "1300"), value("6.1.den", Male, "1260.5")],
             expected: "<= 1260.5".into(),
@@ -259,12 +259,12 @@ fn comparisons_find_what_does_not_hold_and_skip_what_is_missing() {
     );
     // An error needs no explanation, commented or not.
     let f = configured("#{6.1.num.male}", Le, "#{6.1.den.male}", Severity::Error)
-        .check("03386", FindingKind::Configured, &scope)
+        .check(&"03386".parse().unwrap(), FindingKind::Configured, &scope)
         .unwrap();
     assert!(!f.needs_explanation && !f.explained);
     // Long quotients are shown with at most four decimals.
     let f = configured("#{6.1.num.male} / 3", Eq, "1", Severity::Error)
-        .check("03386", FindingKind::Configured, &scope)
+        .check(&"03386".parse().unwrap(), FindingKind::Configured, &scope)
         .unwrap();
     assert_eq!(
         (f.found.as_str(), f.message_vi.as_str()),
@@ -278,7 +278,7 @@ fn both_or_neither_is_about_presence() {
     let previous = Cells::new();
     let check = |current: &Cells| {
         rule.check(
-            "03386",
+            &"03386".parse().unwrap(),
             FindingKind::Configured,
             &Scope {
                 period: period(),
@@ -311,7 +311,7 @@ fn prev_values_are_listed_with_their_period() {
     let previous = Cells::new().with("6.1.num", Total, d("100"));
     let f = rule
         .check(
-            "03386",
+            &"03386".parse().unwrap(),
             FindingKind::Configured,
             &Scope {
                 period: "2024H1".parse().unwrap(),
@@ -512,7 +512,7 @@ fn sample_error_12_of_18_masters_stated_as_66_66_percent() {
             rule: "builtin.rate_matches.5.4a".into(),
             kind: FindingKind::Builtin,
             severity: Severity::Error,
-            unit: "03386".into(),
+            unit: "03386".parse().unwrap(),
             period: period(),
             values: vec![
                 value("5.4a.rate", Total, "66.66"),
@@ -761,7 +761,7 @@ fn outliers_against_history_and_siblings_are_warnings_to_explain() {
     let siblings = history(&["90", "110", "95", "105", "100"]);
     let subject = |current: &Cells, history: &[Cells], siblings: &[Cells]| {
         rules.validate(&Subject {
-            unit: "03390",
+            unit: &"03390".parse().unwrap(),
             period: period(),
             current,
             previous: &Cells::new(),
@@ -777,7 +777,7 @@ fn outliers_against_history_and_siblings_are_warnings_to_explain() {
                 rule: "outlier.history".into(),
                 kind: FindingKind::Outlier,
                 severity: Severity::Warning,
-                unit: "03390".into(),
+                unit: "03390".parse().unwrap(),
                 period: period(),
                 values: vec![value("5.4a.den", Total, "500")],
                 // median 101, MAD 2: 101 ± 3.5 · 2 / 0.6745
@@ -797,7 +797,7 @@ fn outliers_against_history_and_siblings_are_warnings_to_explain() {
                 rule: "outlier.siblings".into(),
                 kind: FindingKind::Outlier,
                 severity: Severity::Warning,
-                unit: "03390".into(),
+                unit: "03390".parse().unwrap(),
                 period: period(),
                 values: vec![value("5.4a.den", Total, "500")],
                 // median 100, MAD 5
@@ -845,7 +845,7 @@ fn outliers_compare_parts_with_parts_and_totals_with_effective_totals() {
         sibling("95", "98"),
     ];
     let found = rules.validate(&Subject {
-        unit: "03390",
+        unit: &"03390".parse().unwrap(),
         period: period(),
         current: &current,
         previous: &Cells::new(),
@@ -865,7 +865,7 @@ fn outliers_compare_parts_with_parts_and_totals_with_effective_totals() {
     let flags: Vec<Cells> = (0..5).map(|_| Cells::new().with("5.1.value", Total, d("0"))).collect();
     let yes = Cells::new().with("5.1.value", Total, d("1"));
     let found = rules.validate(&Subject {
-        unit: "03390",
+        unit: &"03390".parse().unwrap(),
         period: period(),
         current: &yes,
         previous: &Cells::new(),
@@ -888,7 +888,7 @@ mod properties {
                 any::<bool>()
             )
                 .prop_map(|(e, disaggregation, previous)| Expr::Value(Reference {
-                    element: e.to_string(),
+                    element: e.parse().unwrap(),
                     disaggregation,
                     previous
                 })),

@@ -167,7 +167,7 @@ mod tests {
     fn figure(value: i64, reported: i64) -> Figure {
         Figure {
             indicator: "6.1".parse().unwrap(),
-            unit: String::new(),
+            unit: "12".parse().unwrap(),
             period: "2026".into(),
             numerator: None,
             denominator: None,
