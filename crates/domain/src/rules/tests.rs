@@ -124,7 +124,7 @@ fn expressions_print_canonically_and_parse_back() {
 
 #[test]
 fn parse_errors_say_where_and_what_in_both_languages() {
-    let cases: [(&str, usize, &str); 14] = [
+    let cases: [(&str, usize, &str); 15] = [
         ("", 1, "empty"),
         ("#{6.1.num} +", 13, "found the end of the expression"),
         ("#{6.1.num", 1, "not closed"),
@@ -138,6 +138,7 @@ fn parse_errors_say_where_and_what_in_both_languages() {
         ("prev(3)", 6, "prev( ) takes one data reference"),
         ("#{num}", 1, "not a data reference"),
         ("#{6.1 num}", 1, "not a data reference"),
+        ("#{chỉ.tiêu}", 1, "not a data reference"),
         ("#{6.1.num} % 2", 12, "`%` has no meaning"),
     ];
     for (text, position, words) in cases {
