@@ -4,6 +4,7 @@
 use crate::{Store, StoreError, parse, parse_optional, text_to_decimal};
 use binhdang_domain::ElementCode;
 use binhdang_domain::IndicatorCode;
+use binhdang_domain::UnitCode;
 use binhdang_domain::{
     CategoryCombo, DataElement, ElementRole, Indicator, MeasureKind, NationalTarget, Objective, Period, PeriodType,
     Target, TargetOp, ValueType,
@@ -49,7 +50,7 @@ pub use binhdang_domain::shipped::CatalogueData;
 /// A target a unit set for itself for a phase (e.g. Bắc Kạn's 20% where the nation asks 27%).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LocalTarget {
-    pub unit_code: String,
+    pub unit_code: UnitCode,
     pub unit_name: String,
     pub phase: String,
     #[serde(flatten)]
@@ -361,7 +362,7 @@ impl Store {
             .iter()
             .map(|r| {
                 Ok(LocalTarget {
-                    unit_code: r.try_get("unit_code")?,
+                    unit_code: crate::parse(r, "unit_code")?,
                     unit_name: format!(
                         "{} {}",
                         r.try_get::<String, _>("kind")?,

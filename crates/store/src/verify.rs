@@ -88,7 +88,8 @@ pub struct CellMismatch {
     /// `aggregates` or `approved_aggregates`.
     pub table: &'static str,
     pub unit_id: i64,
-    /// The unit's code (`#id` for a cell whose unit does not exist).
+    /// The unit's code (`#id` for a cell whose unit does not exist). The referee reads codes
+    /// as stored text, so that a damaged row is reported rather than stopping the check.
     pub unit: String,
     pub period: String,
     pub element: String,
