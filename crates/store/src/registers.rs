@@ -15,6 +15,7 @@
 //! count in the post-2025 unit that inherited them. Money is summed exactly in [`Decimal`].
 
 use crate::{Actor, FieldProblem, Store, StoreError, UnitSummary, date_to_text, text_to_date, text_to_decimal};
+use binhdang_domain::UnitCode;
 use binhdang_domain::register::{
     Activity, Budget, BudgetSource, CheckContext, CommitteeMember, DirectiveDocument, GbvCase, Inspection, Lists,
     Register, RegisterKind, RegisterProblem, Sex, Staff, Summarise, Term,
@@ -53,7 +54,7 @@ pub trait StoredRegister: Summarise {
 pub struct RegisterRow<T> {
     pub id: i64,
     /// Code of the unit the row was entered for.
-    pub unit: String,
+    pub unit: UnitCode,
     #[serde(skip)]
     pub unit_id: i64,
     pub period: Period,
@@ -258,7 +259,7 @@ fn read_row<T: StoredRegister>(row: &AnyRow) -> Result<RegisterRow<T>, StoreErro
         .map_err(|_| StoreError::Corrupt(format!("{} period `{period}`", T::TABLE)))?;
     Ok(RegisterRow {
         id: row.try_get("id")?,
-        unit: row.try_get("unit_code")?,
+        unit: crate::parse(row, "unit_code")?,
         unit_id: row.try_get("unit_id")?,
         year: (T::KIND == RegisterKind::Budgets).then(|| period.milestone_year()),
         period,
@@ -372,7 +373,7 @@ pub(crate) async fn insert_row<T: StoredRegister>(
         .try_get("id")?;
     let row = RegisterRow {
         id,
-        unit: unit.code.to_string(),
+        unit: unit.code.clone(),
         unit_id: unit.id,
         period: *period,
         year: (T::KIND == RegisterKind::Budgets).then(|| period.milestone_year()),

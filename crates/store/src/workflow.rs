@@ -19,7 +19,7 @@ use time::Date;
 /// The workflow record of one unit × programme × period.
 #[derive(Debug, Clone, Serialize)]
 pub struct Submission {
-    pub unit: String,
+    pub unit: UnitCode,
     pub programme: String,
     pub period: String,
     pub state: State,
@@ -746,7 +746,7 @@ pub(crate) async fn submission_on(
         None => (State::Draft, None, None, None, None),
     };
     Ok(Submission {
-        unit: unit.code.to_string(),
+        unit: unit.code.clone(),
         programme: programme.to_string(),
         period: period.to_string(),
         state_vi: state.label_vi(),

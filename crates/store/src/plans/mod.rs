@@ -7,6 +7,7 @@ use crate::access::{AuditEntry, audit_in};
 use crate::{Actor, FieldProblem, Store, StoreError, UnitSummary, date_to_text};
 use base64::Engine as _;
 use binhdang_domain::Period;
+use binhdang_domain::UnitCode;
 use binhdang_domain::plan::{Body, PlanKind, PlanStatus, Progress, Recurrence};
 use binhdang_domain::register::DirectiveDocument;
 use serde::Serialize;
@@ -56,7 +57,7 @@ pub struct PlanInput {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Plan {
     pub id: i64,
-    pub unit: String,
+    pub unit: UnitCode,
     #[serde(skip)]
     pub unit_id: i64,
     pub kind: PlanKind,

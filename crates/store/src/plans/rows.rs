@@ -55,7 +55,7 @@ pub(super) fn plan_from(row: &AnyRow) -> Result<Plan, StoreError> {
     let period: String = row.try_get(get("period").as_str())?;
     Ok(Plan {
         id: row.try_get(get("id").as_str())?,
-        unit: row.try_get(get("unit_code").as_str())?,
+        unit: crate::parse(row, &get("unit_code"))?,
         unit_id: row.try_get(get("unit_id").as_str())?,
         kind: PlanKind::parse(&kind).ok_or_else(|| corrupt("plan kind", &kind))?,
         number: row.try_get(get("doc_number").as_str())?,

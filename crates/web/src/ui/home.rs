@@ -153,7 +153,7 @@ async fn build(state: &AppState, session: &Session, q: &HashMap<String, String>)
             };
             let name = match store.unit_for_period(&s.unit, &period).await? {
                 Some(u) => format!("{} ({})", u.full_name, u.code),
-                None => s.unit.clone(),
+                None => s.unit.to_string(),
             };
             inbox.push(InboxRow {
                 unit: name,
