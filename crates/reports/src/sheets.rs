@@ -22,6 +22,7 @@ use binhdang_domain::register::{
     ChoiceList, FieldKind, Lists, RawField, RawRecord, RegisterKind, field_kind, field_label, field_required,
 };
 use binhdang_domain::{DataElement, Disaggregation, ValueType, vn};
+use binhdang_domain::{IndicatorCode, UnitCode};
 use binhdang_store::{FieldProblem, RawValue, ValueInput};
 use calamine::{Data, Reader, Xlsx};
 use rust_decimal::Decimal;
@@ -69,7 +70,7 @@ const ENTRY_COLUMNS: [&str; 10] = [
 /// What a template is for.
 #[derive(Debug, Clone)]
 pub struct Heading {
-    pub unit_code: String,
+    pub unit_code: UnitCode,
     pub unit_name: String,
     /// The period's identifier (`2024`, `2025H1`).
     pub period: String,
@@ -81,7 +82,7 @@ pub struct Heading {
 /// One data element × breakdown of the entry form.
 #[derive(Debug, Clone)]
 pub struct EntryLine {
-    pub indicator: String,
+    pub indicator: IndicatorCode,
     pub indicator_name: String,
     pub element: DataElement,
     /// `Tử số`, `Mẫu số`, …
@@ -432,6 +433,7 @@ pub fn cell_problem(at: &CellRef, code: &str, en: &str, vi: &str) -> FieldProble
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SheetHeading {
     pub sheet: String,
+    /// As the sheet says it: checked against the unit it is uploaded for, not parsed here.
     pub unit_code: String,
     pub period: String,
 }
@@ -985,7 +987,7 @@ mod tests {
     fn a_template_reads_back_its_headings_and_nothing_to_store() {
         let template = Template {
             heading: Heading {
-                unit_code: "03388".into(),
+                unit_code: "03388".parse().unwrap(),
                 unit_name: "Phường Đoàn Kết".into(),
                 period: "2025H1".into(),
                 period_label: "6 tháng đầu năm 2025".into(),

@@ -154,7 +154,7 @@ pub(crate) async fn template_file(
     };
     let template = Template {
         heading: Heading {
-            unit_code: unit.code.to_string(),
+            unit_code: unit.code.clone(),
             unit_name: unit.full_name.clone(),
             period: period.to_string(),
             period_label: period.label_vi(),
@@ -196,7 +196,7 @@ async fn entry_lines(
             for d in order.into_iter().filter(|d| e.category_combo.allows(*d)) {
                 let value = stored.get(&(e.code.clone(), d));
                 lines.push(EntryLine {
-                    indicator: indicator.code.to_string(),
+                    indicator: indicator.code.clone(),
                     indicator_name: indicator.name_vi.clone(),
                     element: e.clone(),
                     part: e.role.label_vi().to_string(),
