@@ -52,6 +52,8 @@ pub enum RawValue {
 /// One value to write.
 #[derive(Debug, Clone)]
 pub struct ValueInput {
+    /// As the caller sent it: [`check_inputs`] finds the element (or names the field it
+    /// refuses), so that one bad code is one problem among the others, not a refused request.
     pub element: String,
     pub disaggregation: Option<String>,
     pub value: RawValue,
