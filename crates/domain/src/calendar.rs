@@ -2,6 +2,7 @@
 //! reports on, the data cut-off of Nghị định 09/2019/NĐ-CP, and the submission deadline per
 //! level, as configurable data (a province may require district reports before 5/6 and 5/12).
 
+use crate::input::FieldProblem;
 use crate::{Period, PeriodType, UnitLevel};
 use serde::{Deserialize, Serialize};
 use time::{Date, Month};
@@ -60,6 +61,31 @@ pub struct Binding {
 }
 
 impl Programme {
+    /// What is wrong with a programme whoever sets it: deadlines that are not a day of every
+    /// year (`deadlines[i]`), a missing Vietnamese name.
+    pub fn problems(&self) -> Vec<FieldProblem> {
+        let mut problems = Vec::new();
+        for (i, (_, day)) in self.deadlines.iter().enumerate() {
+            if day.in_year(2024).is_none() || day.in_year(2025).is_none() {
+                problems.push(FieldProblem::new(
+                    format!("deadlines[{i}]"),
+                    "bad_day",
+                    format!("{}/{} is not a day of every year", day.day, day.month),
+                    format!("Ngày {}/{} không có trong mọi năm", day.day, day.month),
+                ));
+            }
+        }
+        if self.name_vi.trim().is_empty() {
+            problems.push(FieldProblem::new(
+                "name_vi",
+                "missing",
+                "a Vietnamese name is required".into(),
+                "Thiếu tên tiếng Việt".into(),
+            ));
+        }
+        problems
+    }
+
     /// Whether `period` is one this programme reports on.
     pub fn covers(&self, period: &Period) -> bool {
         period.period_type() == self.period_type

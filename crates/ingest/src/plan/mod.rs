@@ -55,6 +55,7 @@ mod deadlines;
 mod header;
 mod outline;
 mod table;
+mod title;
 mod words;
 
 use crate::document::SourceDocument;

@@ -28,7 +28,7 @@
 //! repeated (`4.1` under `4.`, not `4.4.1`).
 
 use super::bodies::{Role, named};
-use super::header::kind_line;
+use super::title::kind_line;
 use super::words::words;
 use crate::document::{BlockKind, SourceDocument, heading_level};
 use binhdang_domain::vn;

@@ -187,7 +187,7 @@ pub(crate) async fn add_programme(
 ) -> Result<(), ApiError> {
     let unit = follow::may_write_plan(&state.store, &caller.user, &caller.origin, plan).await?;
     programme.plan = Some(plan.id);
-    let mut problems = crate::api::workflow::programme_problems(&programme);
+    let mut problems = programme.problems();
     if programme.code.trim().is_empty() {
         problems.push(binhdang_store::FieldProblem::new(
             "code",

@@ -134,37 +134,12 @@ pub async fn archive_programme(
 /// day of every year (`deadlines[i]`) and a missing Vietnamese name; audited by the store.
 pub(crate) async fn save_programme(state: &AppState, caller: &Caller, programme: &Programme) -> Result<(), ApiError> {
     require_admin(state, caller, "programme.put").await?;
-    let problems = programme_problems(programme);
+    let problems = programme.problems();
     if !problems.is_empty() {
         return Err(ApiError::Invalid(problems));
     }
     state.store.put_programme(programme, &caller.actor()).await?;
     Ok(())
-}
-
-/// What is wrong with a programme whoever sets it: deadlines that are not a day of every
-/// year (`deadlines[i]`), a missing Vietnamese name.
-pub(crate) fn programme_problems(programme: &Programme) -> Vec<binhdang_store::FieldProblem> {
-    let mut problems = Vec::new();
-    for (i, (_, day)) in programme.deadlines.iter().enumerate() {
-        if day.in_year(2024).is_none() || day.in_year(2025).is_none() {
-            problems.push(binhdang_store::FieldProblem::new(
-                format!("deadlines[{i}]"),
-                "bad_day",
-                format!("{}/{} is not a day of every year", day.day, day.month),
-                format!("Ngày {}/{} không có trong mọi năm", day.day, day.month),
-            ));
-        }
-    }
-    if programme.name_vi.trim().is_empty() {
-        problems.push(binhdang_store::FieldProblem::new(
-            "name_vi",
-            "missing",
-            "a Vietnamese name is required".into(),
-            "Thiếu tên tiếng Việt".into(),
-        ));
-    }
-    problems
 }
 
 /// `GET /api/v1/workflow?unit=&period=[&programme=]`
