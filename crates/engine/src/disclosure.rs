@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 /// Which cells of one indicator and period are hidden, by unit code, element and breakdown.
 #[derive(Debug, Clone, Default)]
 pub struct Protection {
+    /// By unit and element code as text: pages and exports ask with the text they show.
     hidden: HashMap<(String, String, Disaggregation), Hidden>,
     thresholds: HashMap<String, u32>,
 }
@@ -114,7 +115,7 @@ fn decide(
     let mut table = Table::default();
     let mut index: BTreeMap<(i64, &str, &str), usize> = BTreeMap::new();
     for c in cells {
-        let i = table.cell(c.value, thresholds.get(&c.element).copied());
+        let i = table.cell(c.value, thresholds.get(c.element.as_str()).copied());
         index.insert((c.unit_id, c.element.as_str(), c.disaggregation.as_str()), i);
     }
     // A unit's total is the sum of its breakdown; a unit's cell the sum of its children's.
@@ -147,7 +148,7 @@ fn decide(
         .iter()
         .filter_map(|c| {
             let i = index[&(c.unit_id, c.element.as_str(), c.disaggregation.as_str())];
-            decided[i].map(|h| ((c.unit_code.clone(), c.element.clone(), c.disaggregation), h))
+            decided[i].map(|h| ((c.unit_code.to_string(), c.element.to_string(), c.disaggregation), h))
         })
         .collect()
 }

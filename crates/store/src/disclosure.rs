@@ -5,6 +5,7 @@
 use crate::access::{AuditEntry, audit_in};
 use crate::{Actor, Store, StoreError, Sums, date_to_text, text_to_decimal};
 use binhdang_domain::{Disaggregation, Period};
+use binhdang_domain::{ElementCode, UnitCode};
 use rust_decimal::Decimal;
 use sqlx::Row;
 use std::collections::HashMap;
@@ -13,9 +14,9 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, PartialEq)]
 pub struct DisclosureCell {
     pub unit_id: i64,
-    pub unit_code: String,
+    pub unit_code: UnitCode,
     pub parent_id: Option<i64>,
-    pub element: String,
+    pub element: ElementCode,
     pub disaggregation: Disaggregation,
     pub value: Decimal,
 }
@@ -56,9 +57,9 @@ impl Store {
             let d: String = r.try_get("disaggregation")?;
             out.push(DisclosureCell {
                 unit_id: r.try_get("unit_id")?,
-                unit_code: r.try_get("code")?,
+                unit_code: crate::parse(&r, "code")?,
                 parent_id: r.try_get("parent_id")?,
-                element: r.try_get("element_code")?,
+                element: crate::parse(&r, "element_code")?,
                 disaggregation: d
                     .parse()
                     .map_err(|_| StoreError::Corrupt(format!("disaggregation `{d}`")))?,
