@@ -734,12 +734,6 @@ fn get_money(row: &AnyRow, col: &str) -> Result<Option<Decimal>, StoreError> {
     get_text(row, col)?.map(|s| text_to_decimal(&s)).transpose()
 }
 
-fn get_sex(row: &AnyRow, col: &str) -> Result<Option<Sex>, StoreError> {
-    get_text(row, col)?
-        .map(|s| s.parse().map_err(|_| StoreError::Corrupt(format!("{col} `{s}`"))))
-        .transpose()
-}
-
 /// The table a register's rows are kept in.
 pub(crate) fn table_of(kind: RegisterKind) -> &'static str {
     match kind {
@@ -887,7 +881,8 @@ impl StoredRegister for CommitteeMember {
         Ok(CommitteeMember {
             name: get_req_text(row, "name")?,
             position: get_req_text(row, "position")?,
-            sex: get_sex(row, "sex")?.ok_or_else(|| StoreError::Corrupt("committee member without sex".into()))?,
+            sex: crate::parse_optional::<Sex>(row, "sex")?
+                .ok_or_else(|| StoreError::Corrupt("committee member without sex".into()))?,
             agency: get_text(row, "agency")?,
             term: get_text(row, "term")?
                 .map(|s| {
@@ -951,8 +946,8 @@ impl StoredRegister for GbvCase {
     fn from_row(row: &AnyRow) -> Result<Self, StoreError> {
         Ok(GbvCase {
             case_type: get_req_text(row, "case_type")?,
-            victim_sex: get_sex(row, "victim_sex")?,
-            perpetrator_sex: get_sex(row, "perpetrator_sex")?,
+            victim_sex: crate::parse_optional(row, "victim_sex")?,
+            perpetrator_sex: crate::parse_optional(row, "perpetrator_sex")?,
             cases: get_count(row, "cases")?,
             supported: get_opt_count(row, "supported")?,
         })
