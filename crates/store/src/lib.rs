@@ -25,6 +25,7 @@ mod disclosure;
 mod error;
 mod exchange_codes;
 mod figures;
+mod group_commit;
 pub mod import_rows;
 pub mod import_targets;
 pub mod imports;
@@ -130,6 +131,8 @@ pub struct Store {
     backend: Backend,
     cache: std::sync::Arc<Cache>,
     clock: Clock,
+    /// Saves of data values waiting to be written together (see [`group_commit`]).
+    group: std::sync::Arc<group_commit::GroupCommit>,
 }
 
 /// Facts read often: some derived from the unit tree, which change only when units do, and
@@ -228,6 +231,7 @@ impl Store {
             backend,
             cache: Default::default(),
             clock: Clock::System,
+            group: Default::default(),
         })
     }
 

@@ -119,6 +119,14 @@ impl Sums {
     }
 }
 
+/// The changes of one unit's cells for one period, to add to the unit and all its ancestors.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct UnitDeltas<'a> {
+    pub unit_id: i64,
+    pub period: &'a str,
+    pub changes: &'a [(ElementCode, Disaggregation, Delta)],
+}
+
 /// Applies cell changes of one unit to all its ancestors (itself included).
 pub(crate) async fn apply_deltas(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
@@ -128,79 +136,101 @@ pub(crate) async fn apply_deltas(
     period: &str,
     changes: &[(ElementCode, Disaggregation, Delta)],
 ) -> Result<(), StoreError> {
-    if changes.is_empty() {
+    let one = UnitDeltas {
+        unit_id,
+        period,
+        changes,
+    };
+    apply_unit_deltas(tx, backend, sums, &[one]).await
+}
+
+/// Applies the cell changes of several units, each to itself and all its ancestors, with
+/// every ancestor cell written once: a batch of saves adds to the cells they share (their
+/// province's, the country's) in one row update, not one per save.
+///
+/// Cells are written in one global order, (ancestor, period, element, breakdown), so that
+/// concurrent writers lock rows alike and cannot deadlock on them.
+pub(crate) async fn apply_unit_deltas(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    backend: Backend,
+    sums: Sums,
+    units: &[UnitDeltas<'_>],
+) -> Result<(), StoreError> {
+    let units: Vec<&UnitDeltas> = units.iter().filter(|u| !u.changes.is_empty()).collect();
+    if units.is_empty() {
         return Ok(());
     }
-    let mut changes = changes.to_vec();
-    changes.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
-    let changes = &changes[..];
-    // Ancestors and cells in one global order, so concurrent writers lock rows alike.
+    let ids = id_list(units.iter().map(|u| u.unit_id));
+    let mut ancestors: HashMap<i64, Vec<i64>> = HashMap::new();
+    for r in sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT unit_id, ancestor_id FROM unit_ancestors WHERE unit_id IN ({ids})"
+    )))
+    .fetch_all(&mut **tx)
+    .await?
+    {
+        ancestors
+            .entry(r.try_get("unit_id")?)
+            .or_default()
+            .push(r.try_get("ancestor_id")?);
+    }
+    let mut cells: BTreeMap<(i64, &str, &str, Disaggregation), Delta> = BTreeMap::new();
+    for u in &units {
+        for a in ancestors.get(&u.unit_id).into_iter().flatten() {
+            for (element, d, delta) in u.changes {
+                let cell = cells.entry((*a, u.period, element.as_str(), *d)).or_insert(Delta {
+                    sum: Decimal::ZERO,
+                    reporting: 0,
+                });
+                cell.sum += delta.sum;
+                cell.reporting += delta.reporting;
+            }
+        }
+    }
+    cells.retain(|_, delta| !delta.sum.is_zero() || delta.reporting != 0);
     match backend {
         Backend::Postgres => {
-            // One atomic upsert for all cells of every ancestor (read in the same statement):
-            // each row is added to under its own lock, in a fixed order, so concurrent writers
-            // neither lose updates nor deadlock.
-            let mut cells = String::new();
-            for i in 0..changes.len() {
-                let b = 3 + i * 4;
-                if i > 0 {
-                    cells.push(',');
-                }
-                cells.push_str(&format!("(${b},${},${},${})", b + 1, b + 2, b + 3));
-            }
+            // Atomic upserts that add to what is there: each row is added to under its own
+            // lock, so concurrent writers neither lose updates nor need to read first.
             let table = sums.table();
-            let sql = format!(
-                "INSERT INTO {table} (unit_id, period, element_code, disaggregation, value, reporting)
-                 SELECT u.ancestor_id, $1, c.e, c.d, c.v, c.r FROM unit_ancestors u
-                 CROSS JOIN (VALUES {cells}) AS c(e, d, v, r)
-                 WHERE u.unit_id = $2
-                 ORDER BY u.ancestor_id, c.e, c.d
-                 ON CONFLICT (unit_id, period, element_code, disaggregation) DO UPDATE SET
-                    value = CAST(CAST({table}.value AS NUMERIC) + CAST(excluded.value AS NUMERIC) AS TEXT),
-                    reporting = {table}.reporting + excluded.reporting"
-            );
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(period).bind(unit_id);
-            for (element, d, delta) in changes {
-                q = q
-                    .bind(element.as_str())
-                    .bind(d.as_str())
-                    .bind(delta.sum.to_string())
-                    .bind(delta.reporting);
+            let cells: Vec<_> = cells.iter().collect();
+            for chunk in cells.chunks(1000) {
+                let sql = format!(
+                    "INSERT INTO {table} (unit_id, period, element_code, disaggregation, value, reporting) VALUES {}
+                     ON CONFLICT (unit_id, period, element_code, disaggregation) DO UPDATE SET
+                        value = CAST(CAST({table}.value AS NUMERIC) + CAST(excluded.value AS NUMERIC) AS TEXT),
+                        reporting = {table}.reporting + excluded.reporting",
+                    crate::sql::placeholders(backend, chunk.len(), 6)
+                );
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for ((unit, period, element, d), delta) in chunk {
+                    q = q
+                        .bind(*unit)
+                        .bind(*period)
+                        .bind(*element)
+                        .bind(d.as_str())
+                        .bind(delta.sum.normalize().to_string())
+                        .bind(delta.reporting);
+                }
+                q.execute(&mut **tx).await?;
             }
-            q.execute(&mut **tx).await?;
         }
         Backend::Sqlite => {
             // SQLite has no exact decimal arithmetic: read, add in Rust, write back. The
             // write transaction is IMMEDIATE, so no other writer runs in between.
-            let ancestors: Vec<i64> =
-                sqlx::query("SELECT ancestor_id FROM unit_ancestors WHERE unit_id = $1 ORDER BY ancestor_id")
-                    .bind(unit_id)
-                    .fetch_all(&mut **tx)
-                    .await?
-                    .iter()
-                    .map(|r| r.try_get("ancestor_id"))
-                    .collect::<Result<_, _>>()?;
-            let ids = ancestors.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-            let elements: BTreeSet<&str> = changes.iter().map(|(e, _, _)| e.as_str()).collect();
-            let element_list = elements
-                .iter()
-                .map(|e| format!("'{}'", e.replace('\'', "''")))
-                .collect::<Vec<_>>();
+            let ancestor_ids = id_list(cells.keys().map(|(a, ..)| *a));
+            let periods = text_list(cells.keys().map(|(_, p, ..)| *p));
+            let elements = text_list(cells.keys().map(|(_, _, e, _)| *e));
             let sql = format!(
-                "SELECT unit_id, element_code, disaggregation, value, reporting FROM {}
-                 WHERE period = $1 AND unit_id IN ({ids}) AND element_code IN ({})",
+                "SELECT unit_id, period, element_code, disaggregation, value, reporting FROM {}
+                 WHERE unit_id IN ({ancestor_ids}) AND period IN ({periods}) AND element_code IN ({elements})",
                 sums.table(),
-                element_list.join(",")
             );
-            let mut current: HashMap<(i64, String, String), AggregateCell> = HashMap::new();
-            for r in sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(period)
-                .fetch_all(&mut **tx)
-                .await?
-            {
+            let mut current: HashMap<(i64, String, String, String), AggregateCell> = HashMap::new();
+            for r in sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&mut **tx).await? {
                 current.insert(
                     (
                         r.try_get("unit_id")?,
+                        r.try_get("period")?,
                         r.try_get("element_code")?,
                         r.try_get("disaggregation")?,
                     ),
@@ -210,40 +240,50 @@ pub(crate) async fn apply_deltas(
                     },
                 );
             }
-            let mut rows = Vec::with_capacity(ancestors.len() * changes.len());
-            for a in &ancestors {
-                for (element, d, delta) in changes {
-                    let cell = current
-                        .get(&(*a, element.to_string(), d.as_str().to_string()))
-                        .copied()
-                        .unwrap_or_default();
-                    rows.push((
-                        *a,
-                        element.as_str(),
-                        d.as_str(),
-                        cell.sum + delta.sum,
-                        cell.reporting + delta.reporting,
-                    ));
-                }
-            }
-            upsert_cells(tx, backend, sums, period, &rows).await?;
+            let rows: Vec<_> = cells
+                .iter()
+                .map(|((a, period, element, d), delta)| {
+                    let key = (*a, period.to_string(), element.to_string(), d.as_str().to_string());
+                    let cell = current.get(&key).copied().unwrap_or_default();
+                    (*a, *period, *element, d.as_str(), cell.sum + delta.sum, cell.reporting + delta.reporting)
+                })
+                .collect();
+            upsert_cells(tx, backend, sums, &rows).await?;
         }
     }
     // A cell empties only when values leave it; saves that only add or change values (most
     // of them) skip the sweep.
-    if changes.iter().all(|(_, _, delta)| delta.reporting >= 0) {
-        return Ok(());
+    let emptied: BTreeSet<(i64, &str)> = cells
+        .iter()
+        .filter(|(_, delta)| delta.reporting < 0)
+        .map(|((a, period, ..), _)| (*a, *period))
+        .collect();
+    for (unit, period) in emptied {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DELETE FROM {} WHERE unit_id = $1 AND period = $2 AND reporting <= 0",
+            sums.table()
+        )))
+        .bind(unit)
+        .bind(period)
+        .execute(&mut **tx)
+        .await?;
     }
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DELETE FROM {} WHERE period = $1 AND reporting <= 0
-           AND unit_id IN (SELECT ancestor_id FROM unit_ancestors WHERE unit_id = $2)",
-        sums.table()
-    )))
-    .bind(period)
-    .bind(unit_id)
-    .execute(&mut **tx)
-    .await?;
     Ok(())
+}
+
+/// Ids as an SQL list (`1,2,3`): numbers only, so they can be written into the statement.
+fn id_list(ids: impl Iterator<Item = i64>) -> String {
+    ids.collect::<BTreeSet<_>>().iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}
+
+/// Texts as an SQL list of quoted literals (`'a','b'`), each quote doubled.
+fn text_list<'a>(texts: impl Iterator<Item = &'a str>) -> String {
+    texts
+        .collect::<BTreeSet<_>>()
+        .iter()
+        .map(|t| format!("'{}'", t.replace('\'', "''")))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// Every unit's entered numbers for one element and period, by breakdown: what the sums are
@@ -280,8 +320,7 @@ async fn upsert_cells(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     backend: Backend,
     sums: Sums,
-    period: &str,
-    rows: &[(i64, &str, &str, Decimal, i64)],
+    rows: &[(i64, &str, &str, &str, Decimal, i64)],
 ) -> Result<(), StoreError> {
     for chunk in rows.chunks(500) {
         let sql = format!(
@@ -292,10 +331,10 @@ async fn upsert_cells(
             crate::sql::placeholders(backend, chunk.len(), 6)
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (unit, element, d, sum, reporting) in chunk {
+        for (unit, period, element, d, sum, reporting) in chunk {
             q = q
                 .bind(*unit)
-                .bind(period)
+                .bind(*period)
                 .bind(*element)
                 .bind(*d)
                 .bind(sum.normalize().to_string())

@@ -6,7 +6,7 @@ use crate::{FieldProblem, Store, StoreError, UnitSummary, parse, text_to_decimal
 use binhdang_domain::ElementCode;
 use binhdang_domain::input::{CheckedValue, entry_text};
 pub use binhdang_domain::input::{RawValue, ValueInput, check_inputs};
-use binhdang_domain::rollup::{contributions, deltas};
+use binhdang_domain::rollup::{Delta, contributions, deltas};
 use binhdang_domain::{DataElement, Disaggregation, Entry, Period};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -182,22 +182,6 @@ impl Store {
             .collect())
     }
 
-    /// Writes a batch of values for one unit and period. Every input is checked first; if
-    /// any is wrong, all problems are returned and nothing is written. Otherwise the batch is
-    /// written in one transaction, and every change lands in the audit trail.
-    pub async fn write_values(
-        &self,
-        unit: &UnitSummary,
-        period: &Period,
-        inputs: &[ValueInput],
-        actor: &Actor,
-    ) -> Result<WriteSummary, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let summary = self.write_values_in(&mut tx, unit, period, inputs, actor).await?;
-        tx.commit().await?;
-        Ok(summary)
-    }
-
     /// [`Store::write_values`] inside `tx`, so that a caller can make more changes in the
     /// same transaction; when any input is refused, nothing has been written.
     pub(crate) async fn write_values_in(
@@ -259,6 +243,26 @@ pub(crate) async fn write_checked(
     checked: &[CheckedValue],
     actor: &Actor,
 ) -> Result<WriteSummary, StoreError> {
+    let (summary, changes) = write_rows(tx, store, elements, unit, period, checked, actor).await?;
+    apply_deltas(tx, store.backend, Sums::All, unit.id, &period.to_string(), &changes).await?;
+    Ok(summary)
+}
+
+/// The changes a save makes to the sums of its unit's cells, to add to every ancestor.
+pub(crate) type CellChanges = Vec<(ElementCode, Disaggregation, Delta)>;
+
+/// [`write_checked`] without the sums: the rows and their audit entries, and what the sums
+/// of the unit and its ancestors must change by. Refuses ([`StoreError::Changed`]) before
+/// writing anything when a value the writer expected is no longer the stored one.
+pub(crate) async fn write_rows(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    store: &Store,
+    elements: &BTreeMap<ElementCode, DataElement>,
+    unit: &UnitSummary,
+    period: &Period,
+    checked: &[CheckedValue],
+    actor: &Actor,
+) -> Result<(WriteSummary, CellChanges), StoreError> {
     let mut summary = WriteSummary::default();
     let now = store.now_text();
     let period_text = period.to_string();
@@ -388,9 +392,8 @@ pub(crate) async fn write_checked(
             changes.push((code.clone(), d, delta));
         }
     }
-    apply_deltas(tx, store.backend, Sums::All, unit.id, &period_text, &changes).await?;
     crate::outliers::note_write(tx, store.backend, unit.id, period, &summary).await?;
-    Ok(summary)
+    Ok((summary, changes))
 }
 
 /// Refuses the whole save when a value the writer expected (the form as loaded, a queued
