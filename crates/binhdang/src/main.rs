@@ -1,6 +1,9 @@
 //! `binhdang`: the one command of the system. `init` prepares a database, `serve` runs the
 //! web server (and prepares the database first if it is empty).
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod accounts;
 mod backup;
 mod bench;

@@ -12,8 +12,9 @@
 //!
 //! The path of one value from `PUT /api/v1/values` to the province's sums:
 //! `web::api::put_values` → [`save::save_and_validate`] → [`scope::refuse_outside_agency`]
-//! → `Store::write_values` (`domain::input::check_inputs`, the unit-period lock,
-//! `domain::rollup::{contributions, deltas}`, `store::rollup::apply_deltas`) → commit →
+//! → `Store::write_values` (queued, and written with the saves that arrive meanwhile in one
+//! transaction: `domain::input::check_inputs`, the unit-period lock,
+//! `domain::rollup::{contributions, deltas}`, `store::rollup::apply_unit_deltas`) → commit →
 //! `Store::validate`.
 
 pub mod access;

@@ -11,7 +11,7 @@ use binhdang_domain::{Disaggregation, MeasureKind, Period, PeriodType, Target, U
 use rust_decimal::Decimal;
 use serde::Serialize;
 use sqlx::Row;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The target an assessment used.
 #[derive(Debug, Clone, Serialize)]
@@ -157,6 +157,22 @@ impl Store {
         window: &Window,
         only: &[IndicatorCode],
     ) -> Result<Vec<Figure>, StoreError> {
+        let mut figures = self.figures_over_units(sums, std::slice::from_ref(unit), window, only).await?;
+        Ok(figures.pop().unwrap_or_default())
+    }
+
+    /// [`Store::figures_over`] of each of `units`, in their order, read with a few queries
+    /// for all of them (a dashboard shows every unit below the one it is about).
+    pub async fn figures_over_units(
+        &self,
+        sums: Sums,
+        units: &[UnitSummary],
+        window: &Window,
+        only: &[IndicatorCode],
+    ) -> Result<Vec<Vec<Figure>>, StoreError> {
+        if units.is_empty() {
+            return Ok(Vec::new());
+        }
         let indicators = self.indicators().await?;
         let mut periods: Vec<Period> = window.period().into_iter().collect();
         // A period other than a phase is read as entered (see `figure_over`): nothing else.
@@ -168,83 +184,155 @@ impl Store {
                 }
             }
         }
-        let data = self.period_data(sums, unit, &periods).await?;
-        let levels = self.subtree_levels(unit.id, window.end()).await?;
-        let mut out = Vec::new();
-        let mut approved: HashMap<(UnitLevel, Period), i64> = HashMap::new();
-        let mut stated: HashMap<Period, HashMap<String, i64>> = HashMap::new();
-        for i in indicators.iter().filter(|i| only.is_empty() || only.contains(&i.code)) {
-            let mut f = figure_over(i, &unit.code, unit.level, window, &data, &levels);
-            f.data = sums.as_str();
-            // Approved reports of the period the figure was read from (the last, over time).
-            let counted = match &f.over_time {
-                Some(how) => how.used.last().and_then(|p| p.parse::<Period>().ok()),
-                None => window.period(),
-            };
-            if let Some(period) = counted {
-                let by_indicator = match stated.entry(period) {
-                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                    std::collections::hash_map::Entry::Vacant(e) => {
-                        e.insert(self.stated_only_units(unit, &period).await?)
-                    }
-                };
-                f.completeness.stated_only = by_indicator.get(i.code.as_str()).copied().unwrap_or(0);
+        let mut approved: HashMap<Period, HashMap<(i64, UnitLevel), i64>> = HashMap::new();
+        if sums == Sums::Approved {
+            for p in &periods {
+                approved.insert(*p, self.approved_counts(units, p).await?);
             }
-            if let (Some(level), Some(period)) = (f.completeness.level, counted) {
-                f.completeness.approved = match approved.get(&(level, period)) {
-                    Some(n) => *n,
-                    None => {
-                        let n = self.approved_count(unit, &period, level).await?;
-                        approved.insert((level, period), n);
-                        n
-                    }
+        }
+        let data = self.period_data(sums, units, &periods, &approved).await?;
+        let none = HashMap::new();
+        let mut stated: HashMap<Period, HashMap<(i64, String), i64>> = HashMap::new();
+        let mut out = Vec::with_capacity(units.len());
+        for unit in units {
+            let unit_data = data.get(&unit.id).unwrap_or(&none);
+            let levels = self.subtree_levels(unit.id, window.end()).await?;
+            let mut figures = Vec::new();
+            for i in indicators.iter().filter(|i| only.is_empty() || only.contains(&i.code)) {
+                let mut f = figure_over(i, &unit.code, unit.level, window, unit_data, &levels);
+                f.data = sums.as_str();
+                // Approved reports of the period the figure was read from (the last, over time).
+                let counted = match &f.over_time {
+                    Some(how) => how.used.last().and_then(|p| p.parse::<Period>().ok()),
+                    None => window.period(),
                 };
+                if let Some(period) = counted {
+                    if !stated.contains_key(&period) {
+                        stated.insert(period, self.stated_only_units(units, &period).await?);
+                    }
+                    f.completeness.stated_only = stated[&period]
+                        .get(&(unit.id, i.code.to_string()))
+                        .copied()
+                        .unwrap_or(0);
+                }
+                if let (Some(level), Some(period)) = (f.completeness.level, counted) {
+                    if !approved.contains_key(&period) {
+                        approved.insert(period, self.approved_counts(units, &period).await?);
+                    }
+                    f.completeness.approved = approved[&period].get(&(unit.id, level)).copied().unwrap_or(0);
+                }
+                figures.push(f);
             }
-            out.push(f);
+            out.push(figures);
         }
         Ok(out)
     }
 
-    /// Per indicator, the units of `unit`'s subtree that stated only a rate for `period`: a
-    /// rate element with a value and no numerator or denominator of the same indicator.
-    async fn stated_only_units(&self, unit: &UnitSummary, period: &Period) -> Result<HashMap<String, i64>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT e.indicator_code AS indicator, COUNT(DISTINCT v.unit_id) AS units
-             FROM data_values v JOIN data_elements e ON e.code = v.element_code
-             WHERE e.role = 'rate' AND v.period = $1
-               AND v.unit_id IN (SELECT unit_id FROM unit_ancestors WHERE ancestor_id = $2)
-               AND NOT EXISTS (
-                   SELECT 1 FROM data_values w JOIN data_elements f ON f.code = w.element_code
-                   WHERE w.unit_id = v.unit_id AND w.period = v.period AND f.indicator_code = e.indicator_code
-                     AND f.role IN ('numerator', 'denominator'))
-             GROUP BY e.indicator_code",
-        )
+    /// For each of `units` and each level, the units at that level of its subtree whose
+    /// report for `period` is approved.
+    async fn approved_counts(
+        &self,
+        units: &[UnitSummary],
+        period: &Period,
+    ) -> Result<HashMap<(i64, UnitLevel), i64>, StoreError> {
+        // Driven from the (few) approved submissions, not from the (many) units below.
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT a.ancestor_id, u.level, COUNT(DISTINCT s.unit_id) AS n
+             FROM submissions s JOIN units u ON u.id = s.unit_id JOIN unit_ancestors a ON a.unit_id = s.unit_id
+             WHERE s.period = $1 AND s.state = 'approved' AND a.ancestor_id IN ({})
+             GROUP BY a.ancestor_id, u.level",
+            crate::sql::id_list(units.iter().map(|u| u.id))
+        )))
         .bind(period.to_string())
-        .bind(unit.id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("indicator")?, r.try_get("units")?)))
-            .collect()
+        let mut out = HashMap::new();
+        for r in rows {
+            let level: String = r.try_get("level")?;
+            let level: UnitLevel = level
+                .parse()
+                .map_err(|_| StoreError::Corrupt(format!("level `{level}`")))?;
+            out.insert((r.try_get("ancestor_id")?, level), r.try_get("n")?);
+        }
+        Ok(out)
     }
 
-    /// The subtree's cells and the unit's own values for each of `periods`, read with one
-    /// query each.
+    /// For each of `units` and each indicator, the units of its subtree that stated only a
+    /// rate for `period`: a rate element with a value and no numerator or denominator of the
+    /// same indicator.
+    async fn stated_only_units(
+        &self,
+        units: &[UnitSummary],
+        period: &Period,
+    ) -> Result<HashMap<(i64, String), i64>, StoreError> {
+        // The subtrees first, then their values by the primary key: in one statement the
+        // planner, while its statistics do not know the period yet, may read every value of
+        // the table to find the few of the subtrees.
+        let mut subtrees: HashMap<i64, Vec<i64>> = HashMap::new();
+        for r in sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT unit_id, ancestor_id FROM unit_ancestors WHERE ancestor_id IN ({})",
+            crate::sql::id_list(units.iter().map(|u| u.id))
+        )))
+        .fetch_all(&self.pool)
+        .await?
+        {
+            subtrees
+                .entry(r.try_get("unit_id")?)
+                .or_default()
+                .push(r.try_get("ancestor_id")?);
+        }
+        let mut out = HashMap::new();
+        if subtrees.is_empty() {
+            return Ok(out);
+        }
+        // Per unit below, the indicators it gave a rate for and those it gave parts of.
+        let mut rates: HashMap<i64, (HashSet<String>, HashSet<String>)> = HashMap::new();
+        for r in sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT v.unit_id, e.indicator_code, e.role FROM data_values v JOIN data_elements e ON e.code = v.element_code
+             WHERE v.period = $1 AND v.unit_id IN ({}) AND e.role IN ('rate', 'numerator', 'denominator')",
+            crate::sql::id_list(subtrees.keys().copied())
+        )))
+        .bind(period.to_string())
+        .fetch_all(&self.pool)
+        .await?
+        {
+            let (rate, parts) = rates.entry(r.try_get("unit_id")?).or_default();
+            let indicator: String = r.try_get("indicator_code")?;
+            match r.try_get::<String, _>("role")?.as_str() {
+                "rate" => rate.insert(indicator),
+                _ => parts.insert(indicator),
+            };
+        }
+        for (unit, (rate, parts)) in &rates {
+            for indicator in rate.difference(parts) {
+                for ancestor in subtrees.get(unit).into_iter().flatten() {
+                    *out.entry((*ancestor, indicator.clone())).or_insert(0) += 1;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Each unit's cells and own values for each of `periods` (own values of a period count
+    /// among approved data once the unit's own report is approved: `approved` holds the
+    /// counts of every period when `sums` is [`Sums::Approved`]).
     async fn period_data(
         &self,
         sums: Sums,
-        unit: &UnitSummary,
+        units: &[UnitSummary],
         periods: &[Period],
-    ) -> Result<HashMap<Period, PeriodData>, StoreError> {
-        let mut out: HashMap<Period, PeriodData> = HashMap::new();
+        approved: &HashMap<Period, HashMap<(i64, UnitLevel), i64>>,
+    ) -> Result<HashMap<i64, HashMap<Period, PeriodData>>, StoreError> {
+        let mut out: HashMap<i64, HashMap<Period, PeriodData>> = HashMap::new();
         if periods.is_empty() {
             return Ok(out);
         }
         let by_id: HashMap<String, Period> = periods.iter().map(|p| (p.to_string(), *p)).collect();
         let list = (0..periods.len())
-            .map(|i| format!("${}", i + 2))
+            .map(|i| format!("${}", i + 1))
             .collect::<Vec<_>>()
             .join(", ");
+        let ids = crate::sql::id_list(units.iter().map(|u| u.id));
         let period_of = |r: &sqlx::any::AnyRow| -> Result<Period, StoreError> {
             let id: String = r.try_get("period")?;
             by_id
@@ -258,15 +346,17 @@ impl Store {
                 .map_err(|_| StoreError::Corrupt(format!("disaggregation `{d}`")))
         };
         let sql = format!(
-            "SELECT period, element_code, disaggregation, value, reporting FROM {} WHERE unit_id = $1 AND period IN ({list})",
+            "SELECT unit_id, period, element_code, disaggregation, value, reporting FROM {}
+             WHERE unit_id IN ({ids}) AND period IN ({list})",
             sums.table()
         );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(unit.id);
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for p in periods {
             q = q.bind(p.to_string());
         }
         for r in q.fetch_all(&self.pool).await? {
-            out.entry(period_of(&r)?).or_default().cells.insert(
+            let unit: i64 = r.try_get("unit_id")?;
+            out.entry(unit).or_default().entry(period_of(&r)?).or_default().cells.insert(
                 (r.try_get("element_code")?, disaggregation(&r)?),
                 AggregateCell {
                     sum: text_to_decimal(&r.try_get::<String, _>("value")?)?,
@@ -275,30 +365,30 @@ impl Store {
             );
         }
         // The unit's own (survey, stated) values count among approved data once its report is.
-        let mut own_periods = Vec::new();
-        for p in periods {
-            if sums == Sums::All || self.approved_count(unit, p, unit.level).await? > 0 {
-                own_periods.push(p.to_string());
-            }
-        }
-        if own_periods.is_empty() {
-            return Ok(out);
-        }
-        let list = (0..own_periods.len())
-            .map(|i| format!("${}", i + 2))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let levels: HashMap<i64, UnitLevel> = units.iter().map(|u| (u.id, u.level)).collect();
+        let counts = |unit: i64, period: &Period| {
+            sums == Sums::All
+                || approved
+                    .get(period)
+                    .and_then(|by_unit| by_unit.get(&(unit, levels[&unit])))
+                    .is_some_and(|n| *n > 0)
+        };
         let sql = format!(
-            "SELECT period, element_code, disaggregation, number_value FROM data_values
-             WHERE unit_id = $1 AND number_value IS NOT NULL AND period IN ({list})"
+            "SELECT unit_id, period, element_code, disaggregation, number_value FROM data_values
+             WHERE unit_id IN ({ids}) AND number_value IS NOT NULL AND period IN ({list})"
         );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(unit.id);
-        for p in &own_periods {
-            q = q.bind(p.as_str());
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for p in periods {
+            q = q.bind(p.to_string());
         }
         for r in q.fetch_all(&self.pool).await? {
+            let unit: i64 = r.try_get("unit_id")?;
+            let period = period_of(&r)?;
+            if !counts(unit, &period) {
+                continue;
+            }
             let value: String = r.try_get("number_value")?;
-            out.entry(period_of(&r)?).or_default().own.insert(
+            out.entry(unit).or_default().entry(period).or_default().own.insert(
                 (r.try_get("element_code")?, disaggregation(&r)?),
                 text_to_decimal(&value)?,
             );

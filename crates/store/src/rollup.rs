@@ -160,7 +160,7 @@ pub(crate) async fn apply_unit_deltas(
     if units.is_empty() {
         return Ok(());
     }
-    let ids = id_list(units.iter().map(|u| u.unit_id));
+    let ids = crate::sql::id_list(units.iter().map(|u| u.unit_id));
     let mut ancestors: HashMap<i64, Vec<i64>> = HashMap::new();
     for r in sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT unit_id, ancestor_id FROM unit_ancestors WHERE unit_id IN ({ids})"
@@ -217,7 +217,7 @@ pub(crate) async fn apply_unit_deltas(
         Backend::Sqlite => {
             // SQLite has no exact decimal arithmetic: read, add in Rust, write back. The
             // write transaction is IMMEDIATE, so no other writer runs in between.
-            let ancestor_ids = id_list(cells.keys().map(|(a, ..)| *a));
+            let ancestor_ids = crate::sql::id_list(cells.keys().map(|(a, ..)| *a));
             let periods = text_list(cells.keys().map(|(_, p, ..)| *p));
             let elements = text_list(cells.keys().map(|(_, _, e, _)| *e));
             let sql = format!(
@@ -269,11 +269,6 @@ pub(crate) async fn apply_unit_deltas(
         .await?;
     }
     Ok(())
-}
-
-/// Ids as an SQL list (`1,2,3`): numbers only, so they can be written into the statement.
-fn id_list(ids: impl Iterator<Item = i64>) -> String {
-    ids.collect::<BTreeSet<_>>().iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
 
 /// Texts as an SQL list of quoted literals (`'a','b'`), each quote doubled.

@@ -2,7 +2,18 @@
 
 use crate::{Backend, StoreError};
 use sqlx::Row;
+use std::collections::BTreeSet;
 use std::fmt::Write;
+
+/// Ids as an SQL list (`1,2,3`), each once: numbers only, so they can be written into the
+/// statement (a literal list lets the planner see how few rows it asks for).
+pub(crate) fn id_list(ids: impl Iterator<Item = i64>) -> String {
+    ids.collect::<BTreeSet<_>>()
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
 
 /// The `VALUES` list of a multi-row insert: `(?,?),(?,?)` on SQLite, `($1,$2),($3,$4)` on
 /// PostgreSQL. SQLite gets anonymous parameters because looking up a numbered one by its

@@ -291,7 +291,7 @@ impl Derivation {
             let sql = format!(
                 "SELECT unit_id, element_code, disaggregation, number_value FROM data_values
                  WHERE period = $1 AND number_value IS NOT NULL AND unit_id IN ({})",
-                id_list(chunk.iter().map(|(u, _)| *u))
+                crate::sql::id_list(chunk.iter().map(|(u, _)| *u))
             );
             let mut entered: BTreeMap<(i64, usize), BTreeMap<Disaggregation, Decimal>> = BTreeMap::new();
             for r in sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -319,10 +319,6 @@ impl Derivation {
 fn disaggregation(text: &str) -> Result<Disaggregation, StoreError> {
     text.parse()
         .map_err(|_| StoreError::Corrupt(format!("disaggregation `{text}`")))
-}
-
-fn id_list(ids: impl Iterator<Item = i64>) -> String {
-    ids.map(|id| id.to_string()).collect::<Vec<_>>().join(",")
 }
 
 /// Where findings go: counts of everything, the first `limit` of each list.
@@ -396,7 +392,7 @@ async fn compare_period(
             "SELECT unit_id, element_code, disaggregation, value, reporting FROM {}
              WHERE period = $1 AND unit_id IN ({})",
             sums.table(),
-            id_list(chunk.iter().copied())
+            crate::sql::id_list(chunk.iter().copied())
         );
         let mut stored: HashMap<(i64, String, String), StoredCell> = HashMap::new();
         for r in sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -558,7 +554,7 @@ type ValueKey = (i64, String, String, String);
 async fn check_audit(conn: &mut AnyConnection, out: &mut Collector<'_>) -> Result<(), StoreError> {
     let units: Vec<i64> = out.codes.keys().copied().collect::<BTreeSet<_>>().into_iter().collect();
     for chunk in units.chunks(AUDIT_UNITS_PER_QUERY) {
-        let ids = id_list(chunk.iter().copied());
+        let ids = crate::sql::id_list(chunk.iter().copied());
         let mut stored: BTreeMap<ValueKey, Option<String>> = BTreeMap::new();
         let sql = format!(
             "SELECT unit_id, period, element_code, disaggregation, number_value, text_value FROM data_values

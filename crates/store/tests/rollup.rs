@@ -198,3 +198,56 @@ on_both_backends! {
         assert!(store.mapping_used(&old_ha_giang, &period).await.unwrap().is_none());
     }
 }
+
+on_both_backends! {
+    async fn figures_of_many_units_read_together_are_each_units_own(backend: Backend) {
+        use binhdang_domain::workflow::Transition;
+        use binhdang_domain::{UnitCode, Window};
+        use binhdang_store::{Sums, TransitionRequest};
+        let db = TestDb::with_provinces(backend, &["12"]).await;
+        let store = &db.store;
+        let period: Period = "2024".parse().unwrap();
+        let district = store.unit_for_period("109", &period).await.unwrap().unwrap();
+        let communes = store
+            .units_valid_on(period.end(), Some(UnitLevel::Commune), Some(&UnitCode::parse("109").unwrap()))
+            .await
+            .unwrap();
+        assert!(communes.len() >= 3);
+        // One commune states a rate with nothing behind it, two count (one of them approved),
+        // the others enter nothing.
+        let stated = ValueInput { disaggregation: None, ..put("6.1.rate", "total", Some(95)) };
+        store.write_values(&communes[0], &period, &[stated], &actor()).await.unwrap();
+        for (commune, num) in [(&communes[1], 30), (&communes[2], 12)] {
+            let counted = [put("6.1.num", "female", Some(num)), put("6.1.den", "female", Some(40))];
+            store.write_values(commune, &period, &counted, &actor()).await.unwrap();
+        }
+        let programme = store.programme_for(&period).await.unwrap().unwrap();
+        for transition in [Transition::Submit, Transition::Approve] {
+            let request = TransitionRequest { transition, reason: None };
+            store.transition(&communes[1], &programme, &period, request, &actor()).await.unwrap();
+        }
+
+        let province = store.unit_for_period("12", &period).await.unwrap().unwrap();
+        let mut units = vec![province, district];
+        units.extend(communes.iter().cloned());
+        let window = Window::from(period);
+        for sums in [Sums::All, Sums::Approved] {
+            let together = store.figures_over_units(sums, &units, &window, &[]).await.unwrap();
+            assert_eq!(together.len(), units.len());
+            for (unit, figures) in units.iter().zip(&together) {
+                let alone = store.figures_over(sums, unit, &window, &[]).await.unwrap();
+                assert_eq!(
+                    serde_json::to_value(figures).unwrap(),
+                    serde_json::to_value(&alone).unwrap(),
+                    "{} ({sums:?})",
+                    unit.code
+                );
+            }
+            // What the comparison covers: the district's 6.1 counts the stated rate and the
+            // approved report.
+            let of_district = together[1].iter().find(|f| f.indicator == "6.1").unwrap();
+            assert_eq!(of_district.completeness.stated_only, 1, "{sums:?}");
+            assert_eq!(of_district.completeness.approved, 1, "{sums:?}");
+        }
+    }
+}

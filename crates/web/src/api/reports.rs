@@ -142,8 +142,9 @@ async fn small_counts_in_document(
 ) -> Result<(), ApiError> {
     let sums = binhdang_store::Sums::All;
     let mut figures = state.store.figures_over(sums, unit, &window, &[]).await?;
-    for child in state.store.reporting_children(unit, window).await? {
-        figures.extend(state.store.figures_over(sums, &child, &window, &[]).await?);
+    let below = state.store.reporting_children(unit, window).await?;
+    for of_child in state.store.figures_over_units(sums, &below, &window, &[]).await? {
+        figures.extend(of_child);
     }
     if !binhdang_engine::disclosure::protect_figures(&state.store, &mut figures).await? {
         return Ok(());

@@ -80,6 +80,11 @@ pub struct LoadArgs {
     /// Provincial reviewers and leaders reading aggregates and the dashboard during each round.
     #[arg(long, default_value_t = 4)]
     readers: usize,
+    /// Seconds a reader spends on each page before asking for the next (each pause uniformly
+    /// 0.5–1.5 × this). 0, the default, reads without pause: readers then take whatever the
+    /// server can give them, as the officers of the closed loop do.
+    #[arg(long, default_value_t = 0.0)]
+    read_seconds: f64,
     /// Officers of each round who sign in with their password (session cookie, the HTML entry
     /// form) instead of using a personal access token.
     #[arg(long, default_value_t = 5)]
@@ -125,6 +130,9 @@ pub async fn run(args: LoadArgs) -> Result<()> {
     }
     if !(args.fill_seconds >= 0.0 && args.fill_seconds.is_finite()) {
         bail!("--fill-seconds must be 0 or more");
+    }
+    if !(args.read_seconds >= 0.0 && args.read_seconds.is_finite()) {
+        bail!("--read-seconds must be 0 or more");
     }
     if args.saves_per_officer == 0 {
         bail!("--saves-per-officer must be at least 1");

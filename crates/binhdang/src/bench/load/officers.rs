@@ -15,6 +15,8 @@ pub(super) struct Round {
     pub(super) saves: usize,
     /// The mean time an officer spends filling in the form before each save (see `--fill-seconds`).
     pub(super) fill: Duration,
+    /// The mean time a reader spends on a page before the next (see `--read-seconds`).
+    pub(super) read: Duration,
     pub(super) deadline: Instant,
     pub(super) rec: Recorder,
 }
@@ -28,17 +30,17 @@ impl Round {
         Instant::now() < self.deadline
     }
 
-    /// Waits while `who` fills in the form for save number `save`: 0.5–1.5 × the mean fill
-    /// time, spread by a hash so that officers do not save in step; never past the deadline.
-    async fn fill_in(&self, who: &str, save: usize) {
-        if self.fill.is_zero() {
+    /// Waits 0.5–1.5 × `mean` (nothing when it is zero), spread by a hash of `who` and `step`
+    /// so that people do not act in step; never past the deadline.
+    async fn pause(&self, mean: Duration, who: &str, step: usize) {
+        if mean.is_zero() {
             return;
         }
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        (who, save).hash(&mut h);
+        (who, step).hash(&mut h);
         let spread = 0.5 + (h.finish() % 1000) as f64 / 1000.0;
-        let until = (Instant::now() + self.fill.mul_f64(spread)).min(self.deadline);
+        let until = (Instant::now() + mean.mul_f64(spread)).min(self.deadline);
         tokio::time::sleep_until(until.into()).await;
     }
 
@@ -108,7 +110,7 @@ pub(super) async fn officer(round: Arc<Round>, person: Person) -> Done {
             Auth::Session { .. } => round.client.get(format!("{}/nhap-lieu", round.base)),
         };
         timed(&round.rec, Kind::Form, auth.apply(form.query(&query), false)).await;
-        round.fill_in(&person.username, save).await;
+        round.pause(round.fill, &person.username, save).await;
         if !round.open() {
             break;
         }
@@ -159,6 +161,7 @@ pub(super) async fn reader(round: Arc<Round>, person: Person) {
             )
         };
         timed(&round.rec, kind, auth.apply(request.query(&query), false)).await;
+        round.pause(round.read, &person.username, i).await;
     }
 }
 

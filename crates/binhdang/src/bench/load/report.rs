@@ -122,7 +122,7 @@ fn write_intro(w: &mut String, args: &LoadArgs, elapsed: Duration, load_at_start
          `PUT /api/v1/values`, up to {} times with new figures, and then submits the report \
          (`POST /api/v1/workflow/submit`). Meanwhile {} provincial reviewers and leaders, signed in with their \
          password, read their province's `GET /api/v1/aggregates` and dashboard (`/bang-dieu-khien`) in turn, \
-         without pause. Period {PERIOD}; the server is this binary's `binhdang serve`, run with \
+         {}. Period {PERIOD}; the server is this binary's `binhdang serve`, run with \
          `BINHDANG_TODAY={TODAY}`. No request starts after {} s; each may take {} s. Before each round the same \
          number of tasks call `GET /api/v1/health` for {} s: the baseline every figure is compared with (× the \
          baseline's rate, or its p50 / p95 / p99). After each round `binhdang verify` checks the aggregates and \
@@ -134,6 +134,7 @@ fn write_intro(w: &mut String, args: &LoadArgs, elapsed: Duration, load_at_start
         fill_text(args.fill_seconds),
         args.saves_per_officer,
         args.readers,
+        read_text(args.read_seconds),
         args.seconds,
         REQUEST_TIMEOUT.as_secs(),
         args.baseline_seconds
@@ -153,7 +154,8 @@ pub(super) fn heading(args: &LoadArgs) -> &'static str {
 fn fill_text(fill_seconds: f64) -> String {
     if fill_seconds > 0.0 {
         format!(
-            "fills it in for {:.1}–{:.1} s (as a person would; the offered load is below the server's capacity) and ",
+            "fills it in for {:.1}–{:.1} s (as a person would: the officers offer at most one form per officer \
+             every {fill_seconds:.1} s on average, plus the time their requests take) and ",
             fill_seconds * 0.5,
             fill_seconds * 1.5
         )
@@ -161,6 +163,19 @@ fn fill_text(fill_seconds: f64) -> String {
         "at once (no time to fill it in: a closed loop, so the server's capacity bounds the rate and a save's \
          latency is mostly the queue in front of it) "
             .to_string()
+    }
+}
+
+/// How readers go from page to page, as the report says it.
+fn read_text(read_seconds: f64) -> String {
+    if read_seconds > 0.0 {
+        format!(
+            "looking at each page for {:.1}–{:.1} s before the next",
+            read_seconds * 0.5,
+            read_seconds * 1.5
+        )
+    } else {
+        "without pause".to_string()
     }
 }
 

@@ -174,6 +174,7 @@ async fn run_round(stage: &Stage<'_>, base: &str, i: usize, officers: &[Person],
         number: i + 1,
         saves: args.saves_per_officer,
         fill: Duration::from_secs_f64(args.fill_seconds),
+        read: Duration::from_secs_f64(args.read_seconds),
         deadline: Instant::now() + Duration::from_secs_f64(args.seconds),
         rec: Recorder::default(),
     });

@@ -279,15 +279,13 @@ async fn load(state: &AppState, session: &Session, q: &HashMap<String, String>) 
         let figure = store.figures_of(sums, &unit, &p, &only).await?.into_iter().next();
         series.push((p, figure));
     }
-    let mut children = Vec::new();
-    for child in store.reporting_children(&unit, window).await? {
-        let figure = store
-            .figures_over(sums, &child, &window, &only)
-            .await?
-            .into_iter()
-            .next();
-        children.push((child, figure));
-    }
+    let below = store.reporting_children(&unit, window).await?;
+    let figures = store.figures_over_units(sums, &below, &window, &only).await?;
+    let mut children: Vec<_> = below
+        .into_iter()
+        .zip(figures)
+        .map(|(child, figures)| (child, figures.into_iter().next()))
+        .collect();
     if !sees_small_counts(Some(user.role)) {
         // One decision over the series and the units below, as the open-data pages make it.
         let slots = series

@@ -259,18 +259,17 @@ async fn series(store: &Store, indicator: &Indicator, code: &str) -> Result<Opti
     let Some((drill_year, unit)) = last_unit else {
         return Ok(None);
     };
-    let mut children = Vec::new();
-    for child in store
+    let below = store
         .reporting_children(&unit, Window::from(Period::Year(drill_year)))
-        .await?
-    {
-        let figure = store
-            .figures_over(Sums::Approved, &child, &year_window(drill_year), &only)
-            .await?
-            .into_iter()
-            .next();
-        children.push((child, figure));
-    }
+        .await?;
+    let figures = store
+        .figures_over_units(Sums::Approved, &below, &year_window(drill_year), &only)
+        .await?;
+    let mut children: Vec<_> = below
+        .into_iter()
+        .zip(figures)
+        .map(|(child, figures)| (child, figures.into_iter().next()))
+        .collect();
     // One decision over every figure of the page, so that no total gives a cell back.
     let slots = by_year
         .iter_mut()
