@@ -11,6 +11,7 @@ use binhdang_domain::{Disaggregation, MeasureKind, Period, PeriodType, Target, U
 use rust_decimal::Decimal;
 use serde::Serialize;
 use sqlx::Row;
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 /// The target an assessment used.
@@ -157,7 +158,9 @@ impl Store {
         window: &Window,
         only: &[IndicatorCode],
     ) -> Result<Vec<Figure>, StoreError> {
-        let mut figures = self.figures_over_units(sums, std::slice::from_ref(unit), window, only).await?;
+        let mut figures = self
+            .figures_over_units(sums, std::slice::from_ref(unit), window, only)
+            .await?;
         Ok(figures.pop().unwrap_or_default())
     }
 
@@ -207,8 +210,8 @@ impl Store {
                     None => window.period(),
                 };
                 if let Some(period) = counted {
-                    if !stated.contains_key(&period) {
-                        stated.insert(period, self.stated_only_units(units, &period).await?);
+                    if let Entry::Vacant(e) = stated.entry(period) {
+                        e.insert(self.stated_only_units(units, &period).await?);
                     }
                     f.completeness.stated_only = stated[&period]
                         .get(&(unit.id, i.code.to_string()))
@@ -216,8 +219,8 @@ impl Store {
                         .unwrap_or(0);
                 }
                 if let (Some(level), Some(period)) = (f.completeness.level, counted) {
-                    if !approved.contains_key(&period) {
-                        approved.insert(period, self.approved_counts(units, &period).await?);
+                    if let Entry::Vacant(e) = approved.entry(period) {
+                        e.insert(self.approved_counts(units, &period).await?);
                     }
                     f.completeness.approved = approved[&period].get(&(unit.id, level)).copied().unwrap_or(0);
                 }
@@ -356,13 +359,18 @@ impl Store {
         }
         for r in q.fetch_all(&self.pool).await? {
             let unit: i64 = r.try_get("unit_id")?;
-            out.entry(unit).or_default().entry(period_of(&r)?).or_default().cells.insert(
-                (r.try_get("element_code")?, disaggregation(&r)?),
-                AggregateCell {
-                    sum: text_to_decimal(&r.try_get::<String, _>("value")?)?,
-                    reporting: r.try_get("reporting")?,
-                },
-            );
+            out.entry(unit)
+                .or_default()
+                .entry(period_of(&r)?)
+                .or_default()
+                .cells
+                .insert(
+                    (r.try_get("element_code")?, disaggregation(&r)?),
+                    AggregateCell {
+                        sum: text_to_decimal(&r.try_get::<String, _>("value")?)?,
+                        reporting: r.try_get("reporting")?,
+                    },
+                );
         }
         // The unit's own (survey, stated) values count among approved data once its report is.
         let levels: HashMap<i64, UnitLevel> = units.iter().map(|u| (u.id, u.level)).collect();

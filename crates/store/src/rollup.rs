@@ -245,7 +245,14 @@ pub(crate) async fn apply_unit_deltas(
                 .map(|((a, period, element, d), delta)| {
                     let key = (*a, period.to_string(), element.to_string(), d.as_str().to_string());
                     let cell = current.get(&key).copied().unwrap_or_default();
-                    (*a, *period, *element, d.as_str(), cell.sum + delta.sum, cell.reporting + delta.reporting)
+                    (
+                        *a,
+                        *period,
+                        *element,
+                        d.as_str(),
+                        cell.sum + delta.sum,
+                        cell.reporting + delta.reporting,
+                    )
                 })
                 .collect();
             upsert_cells(tx, backend, sums, &rows).await?;
@@ -531,12 +538,34 @@ pub(crate) async fn lock_unit_period(
     unit: &UnitSummary,
     period: &Period,
 ) -> Result<(), StoreError> {
-    if backend == Backend::Postgres {
-        sqlx::query("SELECT pg_advisory_xact_lock(CAST($1 AS INTEGER), hashtext($2))")
-            .bind(unit.id)
-            .bind(period.to_string())
-            .execute(&mut *tx)
-            .await?;
+    lock_unit_periods(tx, backend, &[(unit.id, period.to_string())]).await
+}
+
+/// [`lock_unit_period`] of several units and periods in one statement, in the order given
+/// (callers sort them, so that two transactions never wait for each other in a circle).
+pub(crate) async fn lock_unit_periods(
+    tx: &mut sqlx::AnyConnection,
+    backend: Backend,
+    pairs: &[(i64, String)],
+) -> Result<(), StoreError> {
+    if backend != Backend::Postgres || pairs.is_empty() {
+        return Ok(());
     }
+    // PostgreSQL evaluates a select list from left to right.
+    let locks = (0..pairs.len())
+        .map(|i| {
+            format!(
+                "pg_advisory_xact_lock(CAST(${} AS INTEGER), hashtext(${}))",
+                2 * i + 1,
+                2 * i + 2
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {locks}")));
+    for (unit_id, period) in pairs {
+        q = q.bind(*unit_id).bind(period.as_str());
+    }
+    q.execute(&mut *tx).await?;
     Ok(())
 }

@@ -243,41 +243,88 @@ pub(crate) async fn write_checked(
     checked: &[CheckedValue],
     actor: &Actor,
 ) -> Result<WriteSummary, StoreError> {
-    let (summary, changes) = write_rows(tx, store, elements, unit, period, checked, actor).await?;
-    apply_deltas(tx, store.backend, Sums::All, unit.id, &period.to_string(), &changes).await?;
-    Ok(summary)
+    let period_text = period.to_string();
+    let mut stored = read_stored(tx, &[(unit.id, period_text.as_str())]).await?;
+    let now = store.now_text();
+    let decided = decide(elements, checked, stored.entry(unit.id, &period_text), actor)?;
+    write_decided(tx, store.backend, &now, &stored, std::slice::from_ref(&decided)).await?;
+    crate::outliers::note_write(tx, store.backend, unit.id, period, &decided.summary).await?;
+    apply_deltas(tx, store.backend, Sums::All, unit.id, &period_text, &decided.changes).await?;
+    Ok(decided.summary)
 }
 
 /// The changes a save makes to the sums of its unit's cells, to add to every ancestor.
 pub(crate) type CellChanges = Vec<(ElementCode, Disaggregation, Delta)>;
 
-/// [`write_checked`] without the sums: the rows and their audit entries, and what the sums
-/// of the unit and its ancestors must change by. Refuses ([`StoreError::Changed`]) before
-/// writing anything when a value the writer expected is no longer the stored one.
-pub(crate) async fn write_rows(
+type Key = (ElementCode, Disaggregation);
+
+/// A stored value as a save sees it: its text (a number's canonical text, or the text),
+/// comment, whether it is a number, and who wrote it last.
+#[derive(Debug, Clone)]
+pub(crate) struct Cell {
+    text: String,
+    comment: Option<String>,
+    is_number: bool,
+    written_by: String,
+}
+
+/// The stored values of some units and periods, read under their locks and kept up to date
+/// in memory as the saves of a transaction are decided, so that each save sees the ones
+/// before it.
+#[derive(Debug, Default)]
+pub(crate) struct StoredValues {
+    by_unit_period: BTreeMap<(i64, String), BTreeMap<Key, Cell>>,
+}
+
+impl StoredValues {
+    pub(crate) fn entry(&mut self, unit_id: i64, period: &str) -> UnitValues<'_> {
+        UnitValues {
+            unit_id,
+            period: period.to_string(),
+            cells: self.by_unit_period.entry((unit_id, period.to_string())).or_default(),
+        }
+    }
+}
+
+/// One unit's stored values for one period, as [`decide`] changes them.
+pub(crate) struct UnitValues<'a> {
+    unit_id: i64,
+    period: String,
+    cells: &'a mut BTreeMap<Key, Cell>,
+}
+
+/// Reads the stored values of every `(unit, period)` in one statement.
+pub(crate) async fn read_stored(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    store: &Store,
-    elements: &BTreeMap<ElementCode, DataElement>,
-    unit: &UnitSummary,
-    period: &Period,
-    checked: &[CheckedValue],
-    actor: &Actor,
-) -> Result<(WriteSummary, CellChanges), StoreError> {
-    let mut summary = WriteSummary::default();
-    let now = store.now_text();
-    let period_text = period.to_string();
-    // The unit's stored values for the period, before and (updated as we go) after.
-    let mut stored: BTreeMap<(ElementCode, Disaggregation), (String, Option<String>, bool)> = BTreeMap::new();
-    let mut written_by: BTreeMap<(ElementCode, Disaggregation), String> = BTreeMap::new();
-    for r in sqlx::query(
-        "SELECT element_code, disaggregation, number_value, text_value, comment, updated_by FROM data_values
-         WHERE unit_id = $1 AND period = $2",
-    )
-    .bind(unit.id)
-    .bind(&period_text)
-    .fetch_all(&mut **tx)
-    .await?
-    {
+    pairs: &[(i64, &str)],
+) -> Result<StoredValues, StoreError> {
+    let mut out = StoredValues::default();
+    if pairs.is_empty() {
+        return Ok(out);
+    }
+    let wanted: BTreeSet<(i64, String)> = pairs.iter().map(|(u, p)| (*u, p.to_string())).collect();
+    let periods: BTreeSet<&str> = pairs.iter().map(|(_, p)| *p).collect();
+    let list = (1..=periods.len())
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    let sql = format!(
+        "SELECT unit_id, period, element_code, disaggregation, number_value, text_value, comment, updated_by
+         FROM data_values WHERE unit_id IN ({}) AND period IN ({list})",
+        crate::sql::id_list(pairs.iter().map(|(u, _)| *u))
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for p in &periods {
+        q = q.bind(*p);
+    }
+    for pair in &wanted {
+        out.by_unit_period.entry(pair.clone()).or_default();
+    }
+    for r in q.fetch_all(&mut **tx).await? {
+        let pair: (i64, String) = (r.try_get("unit_id")?, r.try_get("period")?);
+        let Some(cells) = out.by_unit_period.get_mut(&pair) else {
+            continue;
+        };
         let d: String = r.try_get("disaggregation")?;
         let d: Disaggregation = d
             .parse()
@@ -287,22 +334,62 @@ pub(crate) async fn write_rows(
         let text = number
             .or(r.try_get::<Option<String>, _>("text_value")?)
             .unwrap_or_default();
-        let key: (ElementCode, Disaggregation) = (parse(&r, "element_code")?, d);
-        written_by.insert(key.clone(), r.try_get("updated_by")?);
-        stored.insert(key, (text, r.try_get("comment")?, is_number));
+        cells.insert(
+            (parse(&r, "element_code")?, d),
+            Cell {
+                text,
+                comment: r.try_get("comment")?,
+                is_number,
+                written_by: r.try_get("updated_by")?,
+            },
+        );
     }
-    refuse_changed_meanwhile(elements, checked, &stored, &written_by)?;
+    Ok(out)
+}
+
+/// What one save changes, decided in memory: its summary, its audit rows in the order of
+/// the changes, the keys it wrote, and what the sums must change by.
+#[derive(Debug)]
+pub(crate) struct Decided<'a> {
+    pub summary: WriteSummary,
+    pub changes: CellChanges,
+    unit_id: i64,
+    period: String,
+    actor: &'a Actor,
+    audit: Vec<AuditRow<'a>>,
+    written: BTreeSet<Key>,
+}
+
+impl Decided<'_> {
+    pub(crate) fn unit_id(&self) -> i64 {
+        self.unit_id
+    }
+
+    pub(crate) fn period(&self) -> &str {
+        &self.period
+    }
+}
+
+/// Decides a save of values that passed [`check_inputs`] against the stored values of its
+/// unit and period, and applies it to them in memory. Refuses ([`StoreError::Changed`]),
+/// changing nothing, when a value the writer expected is no longer the stored one.
+pub(crate) fn decide<'a>(
+    elements: &BTreeMap<ElementCode, DataElement>,
+    checked: &'a [CheckedValue],
+    stored: UnitValues<'_>,
+    actor: &'a Actor,
+) -> Result<Decided<'a>, StoreError> {
+    let UnitValues { unit_id, period, cells } = stored;
+    refuse_changed_meanwhile(elements, checked, cells)?;
     let touched: BTreeSet<ElementCode> = checked.iter().map(|v| v.element.clone()).collect();
-    let numbers_before = numbers_by_element(&stored, &touched)?;
-    // Decide every change in memory first (each input sees the ones before it), then write
-    // them in a few multi-row statements: a whole form is one round trip per table, not two
-    // per value.
-    let mut audit: Vec<AuditRow> = Vec::new();
-    let mut changed: BTreeSet<(ElementCode, Disaggregation)> = BTreeSet::new();
+    let numbers_before = numbers_by_element(cells, &touched)?;
+    let mut summary = WriteSummary::default();
+    let mut audit = Vec::new();
+    let mut written = BTreeSet::new();
     for v in checked {
         let key = (v.element.clone(), v.disaggregation);
-        let (old_value, old_comment) = match stored.get(&key) {
-            Some((value, comment, _)) => (Some(value.clone()), comment.clone()),
+        let (old_value, old_comment) = match cells.get(&key) {
+            Some(cell) => (Some(cell.text.clone()), cell.comment.clone()),
             None => (None, None),
         };
         let new_value = v.stored_text();
@@ -326,29 +413,87 @@ pub(crate) async fn write_rows(
         });
         match &v.entry {
             Some(entry) => {
-                let is_number = matches!(entry, Entry::Number(_));
-                stored.insert(key.clone(), (entry_text(entry), new_comment, is_number));
+                let cell = Cell {
+                    text: entry_text(entry),
+                    comment: new_comment,
+                    is_number: matches!(entry, Entry::Number(_)),
+                    written_by: actor.name.clone(),
+                };
+                cells.insert(key.clone(), cell);
             }
             None => {
-                stored.remove(&key);
+                cells.remove(&key);
             }
         }
-        changed.insert(key);
+        written.insert(key);
     }
-    let (upserts, deletes): (Vec<_>, Vec<_>) = changed.iter().partition(|key| stored.contains_key(*key));
-    let backend = store.backend;
-    // Removals are rare (a value cleared) and go one by one: a row-value `IN (VALUES …)` over
-    // the key makes SQLite scan the whole table instead of using its primary key.
-    for (element, d) in deletes {
-        sqlx::query(
-            "DELETE FROM data_values WHERE unit_id = $1 AND period = $2 AND element_code = $3 AND disaggregation = $4",
-        )
-        .bind(unit.id)
-        .bind(&period_text)
-        .bind(element.as_str())
-        .bind(d.as_str())
-        .execute(&mut **tx)
-        .await?;
+    let numbers_after = numbers_by_element(cells, &touched)?;
+    let mut changes = Vec::new();
+    for code in &touched {
+        let Some(element) = elements.get(code) else { continue };
+        let none = BTreeMap::new();
+        let before = contributions(element, numbers_before.get(code).unwrap_or(&none));
+        let after = contributions(element, numbers_after.get(code).unwrap_or(&none));
+        for (d, delta) in deltas(&before, &after) {
+            changes.push((code.clone(), d, delta));
+        }
+    }
+    Ok(Decided {
+        summary,
+        changes,
+        unit_id,
+        period,
+        actor,
+        audit,
+        written,
+    })
+}
+
+/// Writes what the saves decided: each written key's final value (or its removal) once,
+/// whatever number of saves changed it, and every save's audit rows in order. A few
+/// multi-row statements for all the saves, not a few for each.
+pub(crate) async fn write_decided(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    backend: crate::Backend,
+    now: &str,
+    stored: &StoredValues,
+    saves: &[Decided<'_>],
+) -> Result<(), StoreError> {
+    let mut written: BTreeSet<(i64, &str, &Key)> = BTreeSet::new();
+    for save in saves {
+        for key in &save.written {
+            written.insert((save.unit_id, save.period.as_str(), key));
+        }
+    }
+    let empty = BTreeMap::new();
+    let cell_of = |unit: i64, period: &str, key: &Key| {
+        stored
+            .by_unit_period
+            .get(&(unit, period.to_string()))
+            .unwrap_or(&empty)
+            .get(key)
+            .cloned()
+    };
+    let mut upserts = Vec::new();
+    for (unit, period, key) in &written {
+        match cell_of(*unit, period, key) {
+            Some(cell) => upserts.push((*unit, *period, *key, cell)),
+            // Removals are rare (a value cleared) and go one by one: a row-value
+            // `IN (VALUES …)` over the key makes SQLite scan the whole table instead of
+            // using its primary key.
+            None => {
+                sqlx::query(
+                    "DELETE FROM data_values
+                     WHERE unit_id = $1 AND period = $2 AND element_code = $3 AND disaggregation = $4",
+                )
+                .bind(*unit)
+                .bind(*period)
+                .bind(key.0.as_str())
+                .bind(key.1.as_str())
+                .execute(&mut **tx)
+                .await?;
+            }
+        }
     }
     for chunk in upserts.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
@@ -360,40 +505,26 @@ pub(crate) async fn write_rows(
             placeholders(backend, chunk.len(), 9)
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for key in chunk {
-            let (value, comment, is_number) = &stored[*key];
-            let (number, text) = if *is_number {
-                (Some(value), None)
+        for (unit, period, key, cell) in chunk {
+            let (number, text) = if cell.is_number {
+                (Some(&cell.text), None)
             } else {
-                (None, Some(value))
+                (None, Some(&cell.text))
             };
             q = q
-                .bind(unit.id)
-                .bind(&period_text)
-                .bind(&now)
-                .bind(&actor.name)
+                .bind(*unit)
+                .bind(*period)
+                .bind(now)
+                .bind(cell.written_by.as_str())
                 .bind(key.0.as_str())
                 .bind(key.1.as_str())
                 .bind(number)
                 .bind(text)
-                .bind(comment.as_deref());
+                .bind(cell.comment.as_deref());
         }
         q.execute(&mut **tx).await?;
     }
-    insert_audit_rows(tx, backend, unit.id, &period_text, &now, actor, &audit).await?;
-    let numbers_after = numbers_by_element(&stored, &touched)?;
-    let mut changes = Vec::new();
-    for code in &touched {
-        let Some(element) = elements.get(code) else { continue };
-        let none = BTreeMap::new();
-        let before = contributions(element, numbers_before.get(code).unwrap_or(&none));
-        let after = contributions(element, numbers_after.get(code).unwrap_or(&none));
-        for (d, delta) in deltas(&before, &after) {
-            changes.push((code.clone(), d, delta));
-        }
-    }
-    crate::outliers::note_write(tx, store.backend, unit.id, period, &summary).await?;
-    Ok((summary, changes))
+    insert_audit_rows(tx, backend, now, saves).await
 }
 
 /// Refuses the whole save when a value the writer expected (the form as loaded, a queued
@@ -402,13 +533,12 @@ pub(crate) async fn write_rows(
 fn refuse_changed_meanwhile(
     elements: &BTreeMap<ElementCode, DataElement>,
     checked: &[CheckedValue],
-    stored: &BTreeMap<(ElementCode, Disaggregation), (String, Option<String>, bool)>,
-    written_by: &BTreeMap<(ElementCode, Disaggregation), String>,
+    stored: &BTreeMap<Key, Cell>,
 ) -> Result<(), StoreError> {
     let mut problems = Vec::new();
     for (i, v) in checked.iter().enumerate() {
         let key = (v.element.clone(), v.disaggregation);
-        let now = stored.get(&key).map(|(text, _, is_number)| (text.as_str(), *is_number));
+        let now = stored.get(&key).map(|cell| (cell.text.as_str(), cell.is_number));
         if v.still_as_expected(now) {
             continue;
         }
@@ -435,7 +565,7 @@ fn refuse_changed_meanwhile(
             }
             Some((text, false)) => (format!("changed to \"{text}\""), format!("đổi thành \"{text}\"")),
         };
-        let by = written_by.get(&key).map(String::as_str).unwrap_or("?");
+        let by = stored.get(&key).map_or("?", |cell| cell.written_by.as_str());
         problems.push(FieldProblem::new(
             format!("values[{i}].value"),
             "changed_since_loaded",
@@ -460,39 +590,37 @@ fn refuse_changed_meanwhile(
 /// (SQLite 32,766; PostgreSQL 65,535) at twelve per row.
 const ROWS_PER_STATEMENT: usize = 500;
 
-/// Writes a save's audit rows in the order the changes were made: each row's old value is
+/// Writes the saves' audit rows in the order the changes were made: each row's old value is
 /// the one before it (identifiers follow the order of the VALUES list on both databases).
 async fn insert_audit_rows(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     backend: crate::Backend,
-    unit_id: i64,
-    period_text: &str,
     now: &str,
-    actor: &Actor,
-    audit: &[AuditRow<'_>],
+    saves: &[Decided<'_>],
 ) -> Result<(), StoreError> {
-    for chunk in audit.chunks(ROWS_PER_STATEMENT) {
+    let rows: Vec<(&Decided, &AuditRow)> = saves.iter().flat_map(|s| s.audit.iter().map(move |a| (s, a))).collect();
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
             "INSERT INTO data_value_audit (unit_id, period, changed_by, changed_at, origin, element_code,
                 disaggregation, old_value, new_value, old_comment, new_comment, source, entered_from) VALUES {}",
             placeholders(backend, chunk.len(), 13)
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for row in chunk {
+        for (save, row) in chunk {
             q = q
-                .bind(unit_id)
-                .bind(period_text)
-                .bind(&actor.name)
+                .bind(save.unit_id)
+                .bind(save.period.as_str())
+                .bind(&save.actor.name)
                 .bind(now)
-                .bind(&actor.origin)
-                .bind(row.element)
+                .bind(&save.actor.origin)
+                .bind(row.element.as_str())
                 .bind(row.disaggregation.as_str())
                 .bind(row.old_value.as_deref())
                 .bind(row.new_value.as_deref())
                 .bind(row.old_comment.as_deref())
                 .bind(row.new_comment.as_deref())
                 .bind(row.source)
-                .bind(actor.entered_from.as_deref());
+                .bind(save.actor.entered_from.as_deref());
         }
         q.execute(&mut **tx).await?;
     }
@@ -500,8 +628,9 @@ async fn insert_audit_rows(
 }
 
 /// One change, as the audit trail records it.
+#[derive(Debug)]
 struct AuditRow<'a> {
-    element: &'a str,
+    element: &'a ElementCode,
     disaggregation: Disaggregation,
     old_value: Option<String>,
     new_value: Option<String>,
@@ -512,13 +641,15 @@ struct AuditRow<'a> {
 
 /// The numeric values among `stored`, for the elements in `codes`.
 fn numbers_by_element(
-    stored: &BTreeMap<(ElementCode, Disaggregation), (String, Option<String>, bool)>,
+    stored: &BTreeMap<Key, Cell>,
     codes: &BTreeSet<ElementCode>,
 ) -> Result<BTreeMap<ElementCode, BTreeMap<Disaggregation, Decimal>>, StoreError> {
     let mut out: BTreeMap<ElementCode, BTreeMap<Disaggregation, Decimal>> = BTreeMap::new();
-    for ((code, d), (value, _, is_number)) in stored {
-        if *is_number && codes.contains(code) {
-            out.entry(code.clone()).or_default().insert(*d, text_to_decimal(value)?);
+    for ((code, d), cell) in stored {
+        if cell.is_number && codes.contains(code) {
+            out.entry(code.clone())
+                .or_default()
+                .insert(*d, text_to_decimal(&cell.text)?);
         }
     }
     Ok(out)
