@@ -509,7 +509,7 @@ impl Store {
         .bind(&session.csrf_token)
         .bind(rfc3339(now))
         .bind(rfc3339(now + Duration::hours(SESSION_HOURS)))
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok((user, session))
     }
@@ -653,7 +653,7 @@ impl Store {
     pub async fn sign_out(&self, session_id: &str) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
             .bind(secret_hash(session_id))
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }

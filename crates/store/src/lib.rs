@@ -204,8 +204,10 @@ impl Store {
             Backend::Sqlite => {
                 // WAL lets readers run beside the one writer. Every write transaction takes
                 // the writer pool's single connection, so writers wait in line in the pool
-                // (fairly, without polling the file lock); the busy timeout covers the
-                // few autocommit writes made on reader connections.
+                // (fairly, without polling the file lock); single statements that write
+                // (a session, a rule switched off) take it too, since a write on a reader
+                // connection would poll the file lock that back-to-back saves hold. The busy
+                // timeout covers another process on the same file (the command line).
                 let sqlite = |max: u32| {
                     options().max_connections(max).after_connect(|conn, _| {
                         Box::pin(async move {

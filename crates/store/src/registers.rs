@@ -430,7 +430,7 @@ impl Store {
             .bind(code)
             .bind(term.name_vi.trim())
             .bind(term.name_en.trim())
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }

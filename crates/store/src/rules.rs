@@ -130,7 +130,7 @@ impl Store {
         .bind(&rule.message_en)
         .bind(i64::from(rule.enabled))
         .bind(&now)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         if inserted.rows_affected() == 0 {
             return Err(StoreError::Invalid(vec![FieldProblem::new(
@@ -158,7 +158,7 @@ impl Store {
             .bind(i64::from(enabled))
             .bind(self.now_text())
             .bind(code)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         self.rule(code).await?.ok_or_else(|| StoreError::NotFound {
             what: "rule",

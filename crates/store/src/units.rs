@@ -404,7 +404,7 @@ impl Store {
         .bind(unit.id)
         .bind(&agency.name_vi)
         .bind(agency.name_en.clone())
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }

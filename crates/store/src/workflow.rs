@@ -108,7 +108,7 @@ impl Store {
             .bind(p.period_type.as_str())
             .bind(p.half.map(i64::from))
             .bind(serde_json::to_string(&p.deadlines).map_err(|e| StoreError::Config(e.to_string()))?)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         }
         Ok(())
