@@ -80,10 +80,7 @@ impl Store {
         .await?;
         let mut out = HashMap::new();
         for r in rows {
-            let level: String = r.try_get("level")?;
-            let level: UnitLevel = level
-                .parse()
-                .map_err(|_| StoreError::Corrupt(format!("level `{level}`")))?;
+            let level: UnitLevel = crate::parse(&r, "level")?;
             out.insert(level, r.try_get::<i64, _>("n")?);
         }
         self.cache.remember_subtree_levels(unit_id, date, out.clone());
@@ -251,10 +248,7 @@ impl Store {
         .await?;
         let mut out = HashMap::new();
         for r in rows {
-            let level: String = r.try_get("level")?;
-            let level: UnitLevel = level
-                .parse()
-                .map_err(|_| StoreError::Corrupt(format!("level `{level}`")))?;
+            let level: UnitLevel = crate::parse(&r, "level")?;
             out.insert((r.try_get("ancestor_id")?, level), r.try_get("n")?);
         }
         Ok(out)

@@ -9,7 +9,7 @@ use binhdang_domain::UnitCode;
 use binhdang_domain::calendar::{Programme, Timeliness, timeliness};
 use binhdang_domain::rollup::{Delta, contributions, deltas};
 use binhdang_domain::workflow::{self, Checks, State, Transition};
-use binhdang_domain::{Disaggregation, Period, UnitLevel};
+use binhdang_domain::{Disaggregation, Period};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use sqlx::Row;
@@ -662,28 +662,6 @@ impl Store {
             );
         }
         Ok(out)
-    }
-
-    /// Units at `level` in `unit`'s subtree whose report for the period is approved.
-    pub async fn approved_count(
-        &self,
-        unit: &UnitSummary,
-        period: &Period,
-        level: UnitLevel,
-    ) -> Result<i64, StoreError> {
-        let row = sqlx::query(
-            // Driven from the (few) approved submissions, not from the (many) units below:
-            // SQLite keeps the order of a CROSS JOIN; PostgreSQL plans it as an inner join.
-            "SELECT COUNT(DISTINCT s.unit_id) AS n FROM submissions s CROSS JOIN units u
-             WHERE u.id = s.unit_id AND s.period = $2 AND s.state = 'approved' AND u.level = $3
-               AND EXISTS (SELECT 1 FROM unit_ancestors a WHERE a.unit_id = s.unit_id AND a.ancestor_id = $1)",
-        )
-        .bind(unit.id)
-        .bind(period.to_string())
-        .bind(level.as_str())
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(row.try_get("n")?)
     }
 }
 
