@@ -235,11 +235,13 @@ impl Store {
         units: &[UnitSummary],
         period: &Period,
     ) -> Result<HashMap<(i64, UnitLevel), i64>, StoreError> {
-        // Driven from the (few) approved submissions, not from the (many) units below.
+        // Driven from the (few) approved submissions, not from the (many) units below:
+        // SQLite keeps the order of a CROSS JOIN; PostgreSQL plans it as an inner join.
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT a.ancestor_id, u.level, COUNT(DISTINCT s.unit_id) AS n
-             FROM submissions s JOIN units u ON u.id = s.unit_id JOIN unit_ancestors a ON a.unit_id = s.unit_id
-             WHERE s.period = $1 AND s.state = 'approved' AND a.ancestor_id IN ({})
+             FROM submissions s CROSS JOIN units u CROSS JOIN unit_ancestors a
+             WHERE u.id = s.unit_id AND a.unit_id = s.unit_id
+               AND s.period = $1 AND s.state = 'approved' AND a.ancestor_id IN ({})
              GROUP BY a.ancestor_id, u.level",
             crate::sql::id_list(units.iter().map(|u| u.id))
         )))
