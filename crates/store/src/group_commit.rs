@@ -14,7 +14,7 @@
 //! connection), each of its saves is written again in a transaction of its own, so every
 //! answer is the save's own. Nothing is answered before the commit that stores it.
 
-use crate::outliers::note_write;
+use crate::outliers::note_writes;
 use crate::rollup::{Sums, UnitDeltas, apply_unit_deltas, lock_unit_periods};
 use crate::values::{decide, read_stored, write_decided};
 use crate::{Actor, QUEUE_WAIT, Store, StoreError, UnitSummary, ValueInput, WriteSummary};
@@ -234,16 +234,27 @@ async fn write_batch(store: &Store, saves: &[&Save]) -> Result<Vec<Answer>, Stor
     let pairs: Vec<(i64, &str)> = to_lock.iter().map(|(u, p)| (*u, p.as_str())).collect();
     let mut stored = read_stored(&mut tx, &pairs).await?;
     let today = store.clock.today();
+    // Whether entry is open, for every save that passed its checks, in one query.
+    let open: Vec<(&UnitSummary, &Period)> = saves
+        .iter()
+        .zip(&checked)
+        .filter(|(_, c)| c.is_ok())
+        .map(|(s, _)| (&s.unit, &s.period))
+        .collect();
+    let mut open = crate::workflow::entry_checks_on(&mut tx, &open, today)
+        .await?
+        .into_iter();
     let mut answers = Vec::with_capacity(saves.len());
     let mut decided = Vec::new();
     for (save, checked) in saves.iter().zip(&checked) {
         let outcome = match checked {
-            Ok(checked) => match crate::workflow::check_entry_open_on(&mut tx, &save.unit, &save.period, today).await {
-                Ok(()) => {
+            Ok(checked) => match open.next() {
+                Some(Ok(())) => {
                     let values = stored.entry(save.unit.id, &save.period.to_string());
                     decide(elements, checked, values, &save.actor)
                 }
-                Err(e) => Err(e),
+                Some(Err(e)) => Err(e),
+                None => Err(StoreError::Corrupt("a save's entry was not checked".into())),
             },
             Err(problems) => Err(StoreError::Invalid(problems.clone())),
         };
@@ -257,17 +268,15 @@ async fn write_batch(store: &Store, saves: &[&Save]) -> Result<Vec<Answer>, Stor
         }
     }
     write_decided(&mut tx, store.backend, &store.now_text(), &stored, &decided).await?;
-    // The sibling versions the outlier test's cache checks, one bump per unit and period.
-    let mut by_pair: BTreeMap<(i64, &str), WriteSummary> = BTreeMap::new();
-    for save in &decided {
-        let summary = by_pair.entry((save.unit_id(), save.period())).or_default();
-        summary.written += save.summary.written;
-        summary.deleted += save.summary.deleted;
-    }
+    // The sibling versions the outlier test's cache checks, one bump per unit and period
+    // that changed.
     let periods: BTreeMap<String, Period> = saves.iter().map(|s| (s.period.to_string(), s.period)).collect();
-    for ((unit_id, period), summary) in &by_pair {
-        note_write(&mut tx, store.backend, *unit_id, &periods[*period], summary).await?;
-    }
+    let changed: Vec<(i64, &Period)> = decided
+        .iter()
+        .filter(|save| save.summary.written + save.summary.deleted > 0)
+        .map(|save| (save.unit_id(), &periods[save.period()]))
+        .collect();
+    note_writes(&mut tx, store.backend, &changed).await?;
     let units: Vec<UnitDeltas> = decided
         .iter()
         .map(|save| UnitDeltas {
@@ -370,6 +379,46 @@ mod tests {
             let report = store.verify(10).await.unwrap();
             assert_eq!(report.aggregates.mismatches, 0, "{:?}", report.mismatches);
             assert_eq!(report.audit_breaks, 0, "{:?}", report.breaks);
+        }
+    }
+
+    crate::on_both_backends! {
+        async fn a_batch_checks_whether_entry_is_open_for_each_save(backend: Backend) {
+            let db = TestDb::with_provinces(backend, &["12"]).await;
+            let store = &db.store;
+            let c = communes(store).await;
+            let period: Period = "2026H1".parse().unwrap();
+            let today = crate::testing::test_today();
+            let admin = Actor {
+                name: "admin".into(),
+                origin: "test".into(),
+                entered_from: None,
+            };
+            // The period closed today; one commune of three has an unlock.
+            store.close_period("NS-H1", &period, today, &admin).await.unwrap();
+            let until = today + time::Duration::days(30);
+            store.unlock(&c[1], &period, until, "late figures", &admin).await.unwrap();
+            let saves = [
+                save(&c[0], numbers("100", "40")),
+                save(&c[1], numbers("80", "8")),
+                save(&c[2], numbers("60", "6")),
+            ];
+            let answers = write_together(store, &saves.iter().collect::<Vec<_>>()).await;
+            let closed = |answer: &Answer| match answer {
+                Err(StoreError::Invalid(problems)) => problems.iter().any(|p| p.code == "period_closed"),
+                _ => false,
+            };
+            assert!(closed(&answers[0]), "{:?}", answers[0]);
+            assert_eq!(answers[1].as_ref().unwrap().written, 2);
+            assert!(closed(&answers[2]), "{:?}", answers[2]);
+            assert!(stored(store, &c[0]).await.is_empty(), "a refused save wrote nothing");
+            assert_eq!(stored(store, &c[1]).await.len(), 2);
+            assert!(stored(store, &c[2]).await.is_empty(), "a refused save wrote nothing");
+            // One unit asked alone gets the answer it got in the batch.
+            assert!(store.check_entry_open(&c[0], &period, today).await.is_err());
+            assert!(store.check_entry_open(&c[1], &period, today).await.is_ok());
+            let report = store.verify(10).await.unwrap();
+            assert_eq!(report.aggregates.mismatches, 0, "{:?}", report.mismatches);
         }
     }
 

@@ -19,7 +19,7 @@
 //! memory of each server process ([`ChildrenCache`], in the [`Store`]'s cache), and the
 //! database says when they are out of date:
 //!
-//! - every write of a unit's values ([`note_write`], at the end of the one write path that
+//! - every write of a unit's values ([`note_writes`], at the end of the one write path that
 //!   officers, uploads and imports take) bumps `sibling_versions.version` of (parent,
 //!   period) and records in `sibling_changes` which unit that version wrote — in the write's
 //!   own transaction, so the version and the values commit (or roll back) together;
@@ -36,9 +36,9 @@
 //! only be newer than its version says, never older; a newer unit is read again anyway at
 //! the next version, which records it.
 //!
-//! The price: one upsert and one insert per save (and, every [`PRUNE_EVERY`] versions, a
-//! small delete), and the row of (parent, period) locked from the end of the save to its
-//! commit, so that saves of sibling units commit one after the other even when they touch
+//! The price: a read of the units' parents, one upsert and one insert per batch of saves
+//! (and, every [`PRUNE_EVERY`] versions, a small delete), and the row of (parent, period)
+//! locked from the end of the write to its commit, so that saves of sibling units commit one after the other even when they touch
 //! different elements (they already took turns on the parent's aggregate cells of the
 //! elements they share). Every process that writes must record its writes: in a rolling
 //! upgrade from a version without `sibling_versions`, restart the new processes once the old
@@ -49,12 +49,12 @@
 //! used lists are dropped beyond that); the lists of every parent in the country take about
 //! 0.23 M values for a period after the 2025 reform and 0.69 M for one before.
 
-use crate::{Backend, Store, StoreError, WriteSummary, text_to_decimal};
+use crate::{Backend, Store, StoreError, text_to_decimal};
 use binhdang_domain::rules::{Cells, SiblingValues};
 use binhdang_domain::{Disaggregation, Period};
 use rust_decimal::Decimal;
 use sqlx::Row;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -410,68 +410,80 @@ fn data_sets(rows: &[sqlx::any::AnyRow]) -> Result<HashMap<i64, Cells>, StoreErr
     Ok(out)
 }
 
-/// Records in `tx` that `unit`'s values for `period` changed: bumps the version of its
-/// parent and period and remembers that the new version wrote `unit`. Called by the write
-/// path at the end of every write (nothing when the write changed nothing, or the unit has no
-/// parent).
-pub(crate) async fn note_write(
+/// Records in `tx` that the values of each (unit, period) in `written` changed: bumps the
+/// version of the unit's parent and period once per unit, and remembers which unit each new
+/// version wrote. Called by the write path at the end of every write, with the units whose
+/// write changed something (units without a parent are passed over). A few statements
+/// whatever the number of units: a batch of saves holds its locks while they run.
+pub(crate) async fn note_writes(
     tx: &mut sqlx::AnyConnection,
     backend: Backend,
-    unit: i64,
-    period: &Period,
-    summary: &WriteSummary,
+    written: &[(i64, &Period)],
 ) -> Result<(), StoreError> {
-    if summary.written + summary.deleted == 0 {
+    if written.is_empty() {
         return Ok(());
     }
-    let period = period.to_string();
-    const BUMP: &str = "INSERT INTO sibling_versions (parent_id, period, version)
-         SELECT parent_id, $2, 1 FROM units WHERE id = $1 AND parent_id IS NOT NULL
-         ON CONFLICT (parent_id, period) DO UPDATE SET version = sibling_versions.version + 1
-         RETURNING parent_id, version";
-    let (parent, version): (i64, i64) = match backend {
-        // One round trip: the bump and the note of who wrote, in one statement (the parent's
-        // version row is hot on a deadline day and stays locked until the save commits).
-        Backend::Postgres => {
-            let Some(row) = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "WITH bumped AS ({BUMP})
-                 INSERT INTO sibling_changes (parent_id, period, version, unit_id)
-                 SELECT parent_id, $2, version, $1 FROM bumped RETURNING parent_id, version"
-            )))
-            .bind(unit)
-            .bind(&period)
-            .fetch_optional(&mut *tx)
-            .await?
-            else {
-                return Ok(());
-            };
-            (row.try_get("parent_id")?, row.try_get("version")?)
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT id, parent_id FROM units WHERE id IN ({}) AND parent_id IS NOT NULL",
+        crate::sql::id_list(written.iter().map(|(unit, _)| *unit))
+    )))
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut parent_of = HashMap::new();
+    for row in &rows {
+        parent_of.insert(row.try_get::<i64, _>("id")?, row.try_get::<i64, _>("parent_id")?);
+    }
+    // The units written under each (parent, period), each once; the keys in order, which is
+    // the order the version rows are locked in.
+    let mut units_by_key: BTreeMap<(i64, String), BTreeSet<i64>> = BTreeMap::new();
+    for (unit, period) in written {
+        if let Some(parent) = parent_of.get(unit) {
+            units_by_key
+                .entry((*parent, period.to_string()))
+                .or_default()
+                .insert(*unit);
         }
-        // SQLite has no INSERT inside WITH.
-        Backend::Sqlite => {
-            let Some(row) = sqlx::query(BUMP)
-                .bind(unit)
-                .bind(&period)
-                .fetch_optional(&mut *tx)
-                .await?
-            else {
-                return Ok(());
-            };
-            let (parent, version): (i64, i64) = (row.try_get("parent_id")?, row.try_get("version")?);
-            sqlx::query("INSERT INTO sibling_changes (parent_id, period, version, unit_id) VALUES ($1, $2, $3, $4)")
-                .bind(parent)
-                .bind(&period)
-                .bind(version)
-                .bind(unit)
-                .execute(&mut *tx)
-                .await?;
-            (parent, version)
+    }
+    if units_by_key.is_empty() {
+        return Ok(());
+    }
+    let mut bump = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO sibling_versions (parent_id, period, version) VALUES {}
+         ON CONFLICT (parent_id, period) DO UPDATE SET version = sibling_versions.version + excluded.version
+         RETURNING parent_id, period, version",
+        crate::sql::placeholders(backend, units_by_key.len(), 3)
+    )));
+    for ((parent, period), units) in &units_by_key {
+        bump = bump.bind(*parent).bind(period.as_str()).bind(units.len() as i64);
+    }
+    let mut changes = Vec::new();
+    let mut prune = Vec::new();
+    for row in bump.fetch_all(&mut *tx).await? {
+        let key: (i64, String) = (row.try_get("parent_id")?, row.try_get("period")?);
+        let version: i64 = row.try_get("version")?;
+        let units = units_by_key
+            .get(&key)
+            .ok_or_else(|| StoreError::Corrupt(format!("a version bumped that was not asked for: {key:?}")))?;
+        let first = version - units.len() as i64 + 1;
+        for (version, unit) in (first..).zip(units) {
+            changes.push((key.0, key.1.clone(), version, *unit));
         }
-    };
-    if version % PRUNE_EVERY == 0 {
+        if version / PRUNE_EVERY > (first - 1) / PRUNE_EVERY {
+            prune.push((key, version));
+        }
+    }
+    let mut record = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO sibling_changes (parent_id, period, version, unit_id) VALUES {}",
+        crate::sql::placeholders(backend, changes.len(), 4)
+    )));
+    for (parent, period, version, unit) in &changes {
+        record = record.bind(*parent).bind(period.as_str()).bind(*version).bind(*unit);
+    }
+    record.execute(&mut *tx).await?;
+    for ((parent, period), version) in prune {
         sqlx::query("DELETE FROM sibling_changes WHERE parent_id = $1 AND period = $2 AND version <= $3")
             .bind(parent)
-            .bind(&period)
+            .bind(period)
             .bind(version - CHANGES_KEPT)
             .execute(&mut *tx)
             .await?;
@@ -724,8 +736,8 @@ mod tests {
     }
 
     crate::on_both_backends! {
-        /// Random saves through two stores on one database (two server processes), rolled-back
-        /// writes, bulk loads and bursts of writes longer than `sibling_changes` keeps, each
+        /// Random saves through two stores on one database (two server processes), saves
+        /// written together in batches, rolled-back writes, bulk loads and bursts of writes longer than `sibling_changes` keeps, each
         /// followed by validations through both stores, compared with reading every sibling.
         async fn cached_siblings_give_the_findings_of_a_full_read(backend: Backend) {
             let db = TestDb::with_provinces(backend, &["12"]).await;
@@ -789,6 +801,20 @@ mod tests {
                             })
                             .collect();
                         loader.insert(&values).await.unwrap();
+                    }
+                    // Saves of several communes at once through one store: they are written
+                    // in shared batches, which bump a parent's version once per commune.
+                    3 => {
+                        let saves: Vec<_> = (0..6)
+                            .map(|_| {
+                                let (store, unit) = (writer.clone(), rng.pick(&communes).clone());
+                                let inputs = inputs(&mut rng, &elements);
+                                tokio::spawn(async move { store.write_values(&unit, &period, &inputs, &actor()).await })
+                            })
+                            .collect();
+                        for save in saves {
+                            save.await.unwrap().unwrap();
+                        }
                     }
                     // More writes by the other store than `sibling_changes` keeps.
                     2 if step % 60 == 2 => {

@@ -248,7 +248,9 @@ pub(crate) async fn write_checked(
     let now = store.now_text();
     let decided = decide(elements, checked, stored.entry(unit.id, &period_text), actor)?;
     write_decided(tx, store.backend, &now, &stored, std::slice::from_ref(&decided)).await?;
-    crate::outliers::note_write(tx, store.backend, unit.id, period, &decided.summary).await?;
+    if decided.summary.written + decided.summary.deleted > 0 {
+        crate::outliers::note_writes(tx, store.backend, &[(unit.id, period)]).await?;
+    }
     apply_deltas(tx, store.backend, Sums::All, unit.id, &period_text, &decided.changes).await?;
     Ok(decided.summary)
 }

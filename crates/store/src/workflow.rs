@@ -13,7 +13,7 @@ use binhdang_domain::{Disaggregation, Period};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use sqlx::Row;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use time::Date;
 
 /// The workflow record of one unit × programme × period.
@@ -737,42 +737,87 @@ pub(crate) async fn submission_on(
 }
 
 /// [`Store::check_entry_open`] on `conn`, so that a save checks inside its own transaction.
-/// One query reads every programme with the unit's report state, the period's closing date
-/// and whether an unlock holds: a save is on the deadline day's hot path, and each round trip
-/// is held under the save's lock.
 pub(crate) async fn check_entry_open_on(
     conn: &mut sqlx::AnyConnection,
     unit: &UnitSummary,
     period: &Period,
     today: Date,
 ) -> Result<(), StoreError> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT p.*, s.state AS report_state, c.closes_on,
-                (SELECT COUNT(*) FROM unlocks l WHERE l.unit_id = $1 AND l.period = $2 AND l.until >= $3) AS unlocked
-         FROM programmes p
-         LEFT JOIN submissions s ON s.programme_code = p.code AND s.unit_id = $1 AND s.period = $2
-         LEFT JOIN period_closures c ON c.programme_code = p.code AND c.period = $2
-         WHERE p.archived_on IS NULL ORDER BY {PROGRAMME_ORDER}"
+    let mut answers = entry_checks_on(conn, &[(unit, period)], today).await?;
+    answers.pop().unwrap_or(Ok(()))
+}
+
+/// Whether entry is open for each (unit, period) of `asked`, in order, on `conn`. One query
+/// reads every programme with each unit's report state, the period's closing date and
+/// whether an unlock holds: a batch of saves is on the deadline day's hot path, and each
+/// round trip is held under the batch's locks. The outer error is the query's; the inner
+/// ones are the refusals.
+pub(crate) async fn entry_checks_on(
+    conn: &mut sqlx::AnyConnection,
+    asked: &[(&UnitSummary, &Period)],
+    today: Date,
+) -> Result<Vec<Result<(), StoreError>>, StoreError> {
+    if asked.is_empty() {
+        return Ok(Vec::new());
+    }
+    let pairs: BTreeSet<(i64, String)> = asked.iter().map(|(u, p)| (u.id, p.to_string())).collect();
+    let periods: BTreeMap<String, Period> = asked.iter().map(|(_, p)| (p.to_string(), **p)).collect();
+    let rows_of_asked = (0..pairs.len())
+        .map(|i| format!("(CAST(${} AS BIGINT), CAST(${} AS TEXT))", 2 * i + 2, 2 * i + 3))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "WITH asked (unit_id, period) AS (VALUES {rows_of_asked})
+         SELECT a.unit_id AS asked_unit, a.period AS asked_period, p.*, s.state AS report_state, c.closes_on,
+                (SELECT COUNT(*) FROM unlocks l
+                 WHERE l.unit_id = a.unit_id AND l.period = a.period AND l.until >= $1) AS unlocked
+         FROM asked a CROSS JOIN programmes p
+         LEFT JOIN submissions s ON s.programme_code = p.code AND s.unit_id = a.unit_id AND s.period = a.period
+         LEFT JOIN period_closures c ON c.programme_code = p.code AND c.period = a.period
+         WHERE p.archived_on IS NULL ORDER BY a.unit_id, a.period, {PROGRAMME_ORDER}"
     )))
-    .bind(unit.id)
-    .bind(period.to_string())
-    .bind(date_to_text(today))
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut covering = None;
-    for r in &rows {
-        if programme_from_row(r)?.covers(period) {
-            covering = Some(r);
-            break;
+    .bind(date_to_text(today));
+    for (unit_id, period) in &pairs {
+        query = query.bind(*unit_id).bind(period.as_str());
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
+    // The first programme (in the programmes' order) that covers the period decides.
+    let mut covering: BTreeMap<(i64, String), &sqlx::any::AnyRow> = BTreeMap::new();
+    for row in &rows {
+        let key: (i64, String) = (row.try_get("asked_unit")?, row.try_get("asked_period")?);
+        if covering.contains_key(&key) {
+            continue;
+        }
+        let period = periods
+            .get(&key.1)
+            .ok_or_else(|| StoreError::Corrupt(format!("a period not asked for: {}", key.1)))?;
+        if programme_from_row(row)?.covers(period) {
+            covering.insert(key, row);
         }
     }
-    let Some(row) = covering else { return Ok(()) };
+    asked
+        .iter()
+        .map(|(unit, period)| match covering.get(&(unit.id, period.to_string())) {
+            Some(row) => entry_open_by(row, unit, period, today),
+            None => Ok(Ok(())),
+        })
+        .collect()
+}
+
+/// Whether entry is open by the row of the programme that covers the period: refused while
+/// the report is submitted or approved, and after the period closed unless an unlock holds.
+fn entry_open_by(
+    row: &sqlx::any::AnyRow,
+    unit: &UnitSummary,
+    period: &Period,
+    today: Date,
+) -> Result<Result<(), StoreError>, StoreError> {
     let state = match row.try_get::<Option<String>, _>("report_state")? {
         Some(s) => s.parse::<State>().map_err(StoreError::Corrupt)?,
         None => State::Draft,
     };
     if state.locks_data() {
-        return Err(entry_problem(
+        return Ok(Err(entry_problem(
             "report_locked",
             format!(
                 "the {period} report of {} is {state}; it must be returned or reopened before its data can change",
@@ -784,15 +829,15 @@ pub(crate) async fn check_entry_open_on(
                 unit.full_name,
                 state.label_vi()
             ),
-        ));
+        )));
     }
     let Some(closes) = row.try_get::<Option<String>, _>("closes_on")? else {
-        return Ok(());
+        return Ok(Ok(()));
     };
     if today < text_to_date(&closes)? || row.try_get::<i64, _>("unlocked")? > 0 {
-        return Ok(());
+        return Ok(Ok(()));
     }
-    Err(entry_problem(
+    Ok(Err(entry_problem(
         "period_closed",
         format!("the period {period} closed for entry on {closes}; ask a reviewer to unlock it"),
         format!(
@@ -800,5 +845,5 @@ pub(crate) async fn check_entry_open_on(
             period.label_vi(),
             crate::vn_date(text_to_date(&closes)?)
         ),
-    ))
+    )))
 }
