@@ -4,7 +4,8 @@
 //! On a deadline day every save adds to the same cells of its province and of the country.
 //! Written one transaction per save, those rows are locked, rewritten and committed hundreds
 //! of times a second, and the saves queue on them (PostgreSQL) or on the one writer (SQLite).
-//! Written together, a batch updates each shared cell once and commits once.
+//! Written together, a batch updates each shared cell once and commits once. On PostgreSQL
+//! two batches are written at a time (see [`most_batches_at_once`]).
 //!
 //! What a caller sees does not change: each save in a batch is checked, locked and written as
 //! if alone (it sees what the saves before it in the batch wrote, so the audit trail still
@@ -28,6 +29,17 @@ use tokio::sync::oneshot;
 /// saves, few enough that a batch holds its locks for a short time.
 const MOST_SAVES_A_BATCH: usize = 64;
 
+/// Batches written at once. SQLite has one writer. On PostgreSQL a batch spends most of its
+/// time in round trips, so a second batch writes its values and audit rows meanwhile; the two
+/// take turns only on the rows they share (a province's and the country's sums, its sibling
+/// version), which every writer locks in one order.
+fn most_batches_at_once(backend: crate::Backend) -> usize {
+    match backend {
+        crate::Backend::Sqlite => 1,
+        crate::Backend::Postgres => 2,
+    }
+}
+
 /// One save of a unit's values for a period, as [`Store::write_values`] takes it.
 #[derive(Debug)]
 struct Save {
@@ -48,8 +60,8 @@ struct Waiting {
 #[derive(Default)]
 struct Queue {
     waiting: Vec<Waiting>,
-    /// Whether a task is writing batches; it takes what waits until nothing does.
-    writing: bool,
+    /// Tasks writing batches; each takes what waits until nothing does.
+    writers: usize,
     next_ticket: u64,
 }
 
@@ -100,7 +112,11 @@ impl Store {
             let ticket = queue.next_ticket;
             queue.next_ticket += 1;
             queue.waiting.push(Waiting { ticket, save, answer });
-            (ticket, !std::mem::replace(&mut queue.writing, true))
+            let lead = queue.writers < most_batches_at_once(self.backend);
+            if lead {
+                queue.writers += 1;
+            }
+            (ticket, lead)
         };
         if lead {
             // A task of its own, so that a caller who goes away (a closed connection drops
@@ -140,7 +156,7 @@ async fn write_batches(store: Store) {
         let batch: Vec<Waiting> = {
             let mut queue = store.group.queue();
             if queue.waiting.is_empty() {
-                queue.writing = false;
+                queue.writers -= 1;
                 break;
             }
             let n = queue.waiting.len().min(MOST_SAVES_A_BATCH);
@@ -162,7 +178,7 @@ async fn write_batches(store: Store) {
     stop.finished = true;
 }
 
-/// If the writing task ends by a panic, the saves still waiting are answered "busy" (their
+/// If a writing task ends by a panic, the saves still waiting are answered "busy" (their
 /// senders dropped) and the next save starts a new task.
 struct StopWriting<'a> {
     store: &'a Store,
@@ -173,7 +189,7 @@ impl Drop for StopWriting<'_> {
     fn drop(&mut self) {
         if !self.finished {
             let mut queue = self.store.group.queue();
-            queue.writing = false;
+            queue.writers -= 1;
             queue.waiting.clear();
         }
     }
