@@ -99,7 +99,8 @@ pub struct LoadArgs {
     /// quicker to prepare.
     #[arg(long, value_delimiter = ',')]
     provinces: Vec<String>,
-    /// Where the SQLite database and the server logs go.
+    /// Where the SQLite database and the server logs go (the server logs warnings, or what
+    /// `BINHDANG_BENCH_SERVER_LOG` asks for in `RUST_LOG`'s syntax).
     #[arg(long, default_value = "/tmp/binhdang-bench-load")]
     work_dir: PathBuf,
     /// The PostgreSQL server (any database on it) where `binhdang_load_<random>` is created

@@ -34,7 +34,12 @@ impl Server {
         let mut child = Command::new(std::env::current_exe()?)
             .args(["serve", "--addr", &addr, "--database-url", url])
             .env("BINHDANG_TODAY", TODAY)
-            .env("RUST_LOG", "warn")
+            // Quiet unless asked: `BINHDANG_BENCH_SERVER_LOG=warn,binhdang_store::group_commit=debug`
+            // logs every batch's size and time.
+            .env(
+                "RUST_LOG",
+                std::env::var("BINHDANG_BENCH_SERVER_LOG").unwrap_or_else(|_| "warn".into()),
+            )
             .env_remove("BINHDANG_DATABASE_URL")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
