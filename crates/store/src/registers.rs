@@ -298,7 +298,10 @@ pub(crate) async fn load_lists(conn: &mut sqlx::AnyConnection) -> Result<Lists, 
     Ok(lists)
 }
 
-async fn fetch_row<T: StoredRegister>(conn: &mut sqlx::AnyConnection, id: i64) -> Result<RegisterRow<T>, StoreError> {
+pub(crate) async fn fetch_row<T: StoredRegister>(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+) -> Result<RegisterRow<T>, StoreError> {
     let row = sqlx::query(sqlx::AssertSqlSafe(select_sql::<T>("t.id = $1")))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -383,6 +386,71 @@ pub(crate) async fn insert_row<T: StoredRegister>(
     };
     audit(conn, "create", None, Some(&row), actor, now, source).await?;
     Ok(row)
+}
+
+/// Replaces row `id`'s record on `conn` (inside the caller's transaction), and moves it to
+/// `period` when given (the row keeps its unit): checked, normalised and audited with
+/// `source`; a row equal to the stored one changes nothing.
+pub(crate) async fn update_row_in<T: StoredRegister>(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+    mut record: T,
+    period: Option<Period>,
+    actor: &Actor,
+    now: &str,
+    source: Option<&str>,
+) -> Result<Saved<T>, StoreError> {
+    let old: RegisterRow<T> = fetch_row(conn, id).await?;
+    let period = period.unwrap_or(old.period);
+    let lists = load_lists(conn).await?;
+    let warnings = checked(&record, &period, &lists)?;
+    record.normalise();
+    if record == old.record && period == old.period {
+        return Ok(Saved {
+            row: old,
+            changed: false,
+            warnings,
+        });
+    }
+    let sets = T::COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{c} = ${}", i + 1))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let n = T::COLUMNS.len();
+    let sql = format!(
+        "UPDATE {} SET {sets}, period = ${}, updated_at = ${}, updated_by = ${} WHERE id = ${}",
+        T::TABLE,
+        n + 1,
+        n + 2,
+        n + 3,
+        n + 4
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for c in record.to_columns()? {
+        q = bind(q, c);
+    }
+    q.bind(period.to_string())
+        .bind(now.to_string())
+        .bind(actor.name.clone())
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    let row = RegisterRow {
+        record,
+        period,
+        year: (T::KIND == RegisterKind::Budgets).then(|| period.milestone_year()),
+        updated_at: now.to_string(),
+        updated_by: actor.name.clone(),
+        ..old.clone()
+    };
+    audit(conn, "update", Some(&old), Some(&row), actor, now, source).await?;
+    Ok(Saved {
+        row,
+        changed: true,
+        warnings,
+    })
 }
 
 impl Store {
@@ -487,58 +555,13 @@ impl Store {
     pub async fn update_register_row<T: StoredRegister>(
         &self,
         id: i64,
-        mut record: T,
+        record: T,
         actor: &Actor,
     ) -> Result<Saved<T>, StoreError> {
         let mut tx = self.begin_write().await?;
-        let old: RegisterRow<T> = fetch_row(&mut tx, id).await?;
-        let lists = load_lists(&mut tx).await?;
-        let warnings = checked(&record, &old.period, &lists)?;
-        record.normalise();
-        if record == old.record {
-            return Ok(Saved {
-                row: old,
-                changed: false,
-                warnings,
-            });
-        }
-        let now = self.now_text();
-        let sets = T::COLUMNS
-            .iter()
-            .enumerate()
-            .map(|(i, c)| format!("{c} = ${}", i + 1))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let n = T::COLUMNS.len();
-        let sql = format!(
-            "UPDATE {} SET {sets}, updated_at = ${}, updated_by = ${} WHERE id = ${}",
-            T::TABLE,
-            n + 1,
-            n + 2,
-            n + 3
-        );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for c in record.to_columns()? {
-            q = bind(q, c);
-        }
-        q.bind(now.clone())
-            .bind(actor.name.clone())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        let row = RegisterRow {
-            record,
-            updated_at: now.to_string(),
-            updated_by: actor.name.clone(),
-            ..old.clone()
-        };
-        audit(&mut tx, "update", Some(&old), Some(&row), actor, &now, None).await?;
+        let saved = update_row_in(&mut tx, id, record, None, actor, &self.now_text(), None).await?;
         tx.commit().await?;
-        Ok(Saved {
-            row,
-            changed: true,
-            warnings,
-        })
+        Ok(saved)
     }
 
     /// Removes a row; the audit keeps what it held.

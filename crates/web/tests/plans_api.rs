@@ -75,6 +75,26 @@ on_both_backends! {
         let doc = docs["rows"].as_array().unwrap().iter().find(|r| r["id"] == row).unwrap_or_else(|| panic!("{docs}"));
         assert_eq!((doc["document_type"].as_str(), doc["number"].as_str()), (Some("ke-hoach"), Some("85/KH-UBND")));
 
+        // Correcting the issued plan's number and date corrects its register row, which moves
+        // to the year of the new date and keeps the notes added to it in the register.
+        let (s, noted) = app.send(&reviewer, Method::PUT, &format!("/api/v1/registers/documents/{row}"),
+            Some(&json!({"summary": doc["summary"], "issuing_body": doc["issuing_body"], "document_type": "ke-hoach",
+                "number": "85/KH-UBND", "date": doc["date"], "notes": "Bản gốc lưu tại văn thư"}))).await;
+        assert_eq!(s, StatusCode::OK, "{noted}");
+        let moved = time::Date::from_calendar_date(year - 1, time::Month::June, 15).unwrap();
+        let mut corrected = plan_body(json!([]));
+        corrected["number"] = json!("86/KH-UBND");
+        corrected["issued_on"] = json!(moved.to_string());
+        let (s, updated) = app.send(&reviewer, Method::PUT, &format!("/api/v1/plans/{id}"), Some(&corrected)).await;
+        assert_eq!(s, StatusCode::OK, "{updated}");
+        assert_eq!(updated["plan"]["document_row"], row);
+        let (_, docs) = app.get(&format!("/api/v1/registers/documents?unit=12&period={}", year - 1)).await;
+        let doc = docs["rows"].as_array().unwrap().iter().find(|r| r["id"] == row).unwrap_or_else(|| panic!("{docs}"));
+        assert_eq!((doc["number"].as_str(), doc["date"].as_str()), (Some("86/KH-UBND"), Some(moved.to_string().as_str())), "{doc}");
+        assert_eq!(doc["notes"], "Bản gốc lưu tại văn thư", "{doc}");
+        let (_, docs) = app.get(&format!("/api/v1/registers/documents?unit=12&period={year}")).await;
+        assert!(docs["rows"].as_array().unwrap().iter().all(|r| r["id"] != row), "{docs}");
+
         // The agency's officer sees its two tasks, the overdue one first, in the inbox too.
         let (_, inbox) = app.send(&health, Method::GET, "/api/v1/inbox", None).await;
         let urgent: Vec<(&str, &str)> = inbox["tasks"].as_array().unwrap().iter()
@@ -124,7 +144,7 @@ on_both_backends! {
         // The annual report says how the plan's tasks went and lists each with its status.
         let report = format!("/api/v1/reports/strategy?unit=12&period={}&date={today}", today.year());
         let text = app.docx(&format!("{report}&format=docx")).await;
-        assert!(text.contains("Kết quả thực hiện nhiệm vụ theo Kế hoạch số 85/KH-UBND"), "{text}");
+        assert!(text.contains("Kết quả thực hiện nhiệm vụ theo Kế hoạch số 86/KH-UBND"), "{text}");
         assert!(text.contains("3 nhiệm vụ, trong đó hoàn thành đúng hạn 0, hoàn thành muộn 1, quá hạn chưa hoàn thành 0, đang thực hiện 2"), "{text}");
         assert!(text.contains("TÌNH HÌNH THỰC HIỆN NHIỆM VỤ THEO KẾ HOẠCH"), "{text}");
         let row = text.find("II.1. Tổ chức tập huấn về bình đẳng giới cho cán bộ y tế").expect("the task's row");

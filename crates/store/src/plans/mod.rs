@@ -4,6 +4,7 @@
 //! also kept whole, append-only, in `task_updates`, which is a task's history.
 
 use crate::access::{AuditEntry, audit_in};
+use crate::registers::RegisterRow;
 use crate::{Actor, FieldProblem, Store, StoreError, UnitSummary, date_to_text};
 use base64::Engine as _;
 use binhdang_domain::Period;
@@ -370,8 +371,42 @@ impl Store {
         let (o, n) = (serde_json::to_value(&old).ok(), serde_json::to_value(&plan).ok());
         self.audit_plan(&mut tx, &plan, "plan.update", &format!("plan:{id}"), (o, n), actor)
             .await?;
+        if let Some(row_id) = plan.document_row {
+            self.refile_issued_plan(&mut tx, &plan, row_id, actor).await?;
+        }
         tx.commit().await?;
         Ok(plan)
+    }
+
+    /// Brings the documents register row of an issued plan in line with what the plan now
+    /// states (its number, date, issuing body, summary, kind), keeping what was added to the
+    /// row itself (its place, notes); a new date in another year moves the row to that year.
+    /// A row deleted from the register stays deleted.
+    async fn refile_issued_plan(
+        &self,
+        tx: &mut sqlx::AnyConnection,
+        plan: &Plan,
+        row_id: i64,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
+        let row: RegisterRow<DirectiveDocument> = match crate::registers::fetch_row(tx, row_id).await {
+            Ok(row) => row,
+            Err(StoreError::NotFound { .. }) => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        let date = plan.issued_on.or(row.record.date);
+        let record = DirectiveDocument {
+            summary: plan.summary.clone(),
+            issuing_body: plan.issuing_body.clone(),
+            document_type: plan.kind.code().to_string(),
+            number: plan.number.clone(),
+            date,
+            ..row.record
+        };
+        let period = date.map(|d| Period::Year(d.year()));
+        let source = format!("plan:{}", plan.id);
+        crate::registers::update_row_in(tx, row_id, record, period, actor, &self.now_text(), Some(&source)).await?;
+        Ok(())
     }
 
     /// Moves a plan to `status`. Issuing it files it in the documents register (once), in
