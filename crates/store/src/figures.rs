@@ -267,19 +267,12 @@ impl Store {
         // The subtrees first, then their values by the primary key: in one statement the
         // planner, while its statistics do not know the period yet, may read every value of
         // the table to find the few of the subtrees.
-        let mut subtrees: HashMap<i64, Vec<i64>> = HashMap::new();
-        for r in sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT unit_id, ancestor_id FROM unit_ancestors WHERE ancestor_id IN ({})",
-            crate::sql::id_list(units.iter().map(|u| u.id))
-        )))
-        .fetch_all(&self.pool)
-        .await?
-        {
-            subtrees
-                .entry(r.try_get("unit_id")?)
-                .or_default()
-                .push(r.try_get("ancestor_id")?);
-        }
+        // Each unit below with the asked units it lies under.
+        let subtrees = crate::rollup::ancestors_where(
+            &self.pool,
+            &format!("ancestor_id IN ({})", crate::sql::id_list(units.iter().map(|u| u.id))),
+        )
+        .await?;
         let mut out = HashMap::new();
         if subtrees.is_empty() {
             return Ok(out);

@@ -238,25 +238,21 @@ async fn write_batch(store: &Store, saves: &[&Save]) -> Result<Vec<Answer>, Stor
     let catalogue = store.catalogue_on(&mut tx).await?;
     let elements = &catalogue.elements_by_code;
     let checked: Vec<_> = saves.iter().map(|s| check_inputs(elements, &s.inputs)).collect();
-    // Every lock the batch needs, taken in one order before anything is read.
-    let to_lock: BTreeSet<(i64, String)> = saves
+    let passed: Vec<&Save> = saves
         .iter()
         .zip(&checked)
         .filter(|(_, c)| c.is_ok())
-        .map(|(s, _)| (s.unit.id, s.period.to_string()))
+        .map(|(s, _)| *s)
         .collect();
+    // Every lock the batch needs, taken in one order before anything is read.
+    let to_lock: BTreeSet<(i64, String)> = passed.iter().map(|s| (s.unit.id, s.period.to_string())).collect();
     let to_lock: Vec<(i64, String)> = to_lock.into_iter().collect();
     lock_unit_periods(&mut tx, store.backend, &to_lock).await?;
     let pairs: Vec<(i64, &str)> = to_lock.iter().map(|(u, p)| (*u, p.as_str())).collect();
     let mut stored = read_stored(&mut tx, &pairs).await?;
     let today = store.clock.today();
     // Whether entry is open, for every save that passed its checks, in one query.
-    let open: Vec<(&UnitSummary, &Period)> = saves
-        .iter()
-        .zip(&checked)
-        .filter(|(_, c)| c.is_ok())
-        .map(|(s, _)| (&s.unit, &s.period))
-        .collect();
+    let open: Vec<(&UnitSummary, &Period)> = passed.iter().map(|s| (&s.unit, &s.period)).collect();
     let mut open = crate::workflow::entry_checks_on(&mut tx, &open, today)
         .await?
         .into_iter();

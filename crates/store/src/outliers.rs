@@ -38,9 +38,9 @@
 //!
 //! The price: a read of the units' parents, one upsert and one insert per batch of saves
 //! (and, every [`PRUNE_EVERY`] versions, a small delete), and the row of (parent, period)
-//! locked from the end of the write to its commit, so that saves of sibling units commit one after the other even when they touch
-//! different elements (they already took turns on the parent's aggregate cells of the
-//! elements they share). Every process that writes must record its writes: in a rolling
+//! locked from the end of the write to its commit, so that saves of sibling units commit one
+//! after the other even when they touch different elements (they already took turns on the
+//! parent's aggregate cells of the elements they share). Every process that writes must record its writes: in a rolling
 //! upgrade from a version without `sibling_versions`, restart the new processes once the old
 //! ones are gone. Changes made outside the store (SQL by hand, a backup restored under a
 //! running server) are not seen until the process restarts, as for the unit tree cache.
@@ -737,8 +737,9 @@ mod tests {
 
     crate::on_both_backends! {
         /// Random saves through two stores on one database (two server processes), saves
-        /// written together in batches, rolled-back writes, bulk loads and bursts of writes longer than `sibling_changes` keeps, each
-        /// followed by validations through both stores, compared with reading every sibling.
+        /// written together in batches, rolled-back writes, bulk loads and bursts of writes
+        /// longer than `sibling_changes` keeps, each followed by validations through both
+        /// stores, compared with reading every sibling.
         async fn cached_siblings_give_the_findings_of_a_full_read(backend: Backend) {
             let db = TestDb::with_provinces(backend, &["12"]).await;
             let a = &db.store;

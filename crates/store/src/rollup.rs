@@ -144,6 +144,28 @@ pub(crate) async fn apply_deltas(
     apply_unit_deltas(tx, backend, sums, &[one]).await
 }
 
+/// Each unit's ancestors (itself included) as `unit_ancestors` holds them, for the rows
+/// `condition` keeps: an SQL condition on `unit_id` and `ancestor_id` with literal ids (see
+/// [`crate::sql::id_list`]), or `TRUE` for every unit.
+pub(crate) async fn ancestors_where<'c, E>(conn: E, condition: &str) -> Result<HashMap<i64, Vec<i64>>, StoreError>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    let mut ancestors: HashMap<i64, Vec<i64>> = HashMap::new();
+    for r in sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT unit_id, ancestor_id FROM unit_ancestors WHERE {condition}"
+    )))
+    .fetch_all(conn)
+    .await?
+    {
+        ancestors
+            .entry(r.try_get("unit_id")?)
+            .or_default()
+            .push(r.try_get("ancestor_id")?);
+    }
+    Ok(ancestors)
+}
+
 /// Applies the cell changes of several units, each to itself and all its ancestors, with
 /// every ancestor cell written once: a batch of saves adds to the cells they share (their
 /// province's, the country's) in one row update, not one per save.
@@ -161,18 +183,7 @@ pub(crate) async fn apply_unit_deltas(
         return Ok(());
     }
     let ids = crate::sql::id_list(units.iter().map(|u| u.unit_id));
-    let mut ancestors: HashMap<i64, Vec<i64>> = HashMap::new();
-    for r in sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT unit_id, ancestor_id FROM unit_ancestors WHERE unit_id IN ({ids})"
-    )))
-    .fetch_all(&mut **tx)
-    .await?
-    {
-        ancestors
-            .entry(r.try_get("unit_id")?)
-            .or_default()
-            .push(r.try_get("ancestor_id")?);
-    }
+    let ancestors = ancestors_where(&mut **tx, &format!("unit_id IN ({ids})")).await?;
     let mut cells: BTreeMap<(i64, &str, &str, Disaggregation), Delta> = BTreeMap::new();
     for u in &units {
         for a in ancestors.get(&u.unit_id).into_iter().flatten() {
@@ -429,16 +440,7 @@ impl Store {
     /// one transaction, so readers see the old aggregates or the new ones, never a mix.
     pub async fn rebuild_aggregates(&self) -> Result<usize, StoreError> {
         let elements: Vec<DataElement> = self.data_elements().await?.into_iter().filter(rolls_up).collect();
-        let mut ancestors: HashMap<i64, Vec<i64>> = HashMap::new();
-        for r in sqlx::query("SELECT unit_id, ancestor_id FROM unit_ancestors")
-            .fetch_all(&self.pool)
-            .await?
-        {
-            ancestors
-                .entry(r.try_get("unit_id")?)
-                .or_default()
-                .push(r.try_get("ancestor_id")?);
-        }
+        let ancestors = ancestors_where(&self.pool, "TRUE").await?;
         let periods: Vec<String> =
             sqlx::query("SELECT DISTINCT period FROM data_values WHERE number_value IS NOT NULL ORDER BY period")
                 .fetch_all(&self.pool)

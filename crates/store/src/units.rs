@@ -264,16 +264,7 @@ impl Store {
                 unit,
             });
         }
-        let mut ancestors: HashMap<i64, Vec<i64>> = HashMap::new();
-        for row in sqlx::query("SELECT unit_id, ancestor_id FROM unit_ancestors")
-            .fetch_all(&self.pool)
-            .await?
-        {
-            ancestors
-                .entry(row.try_get("unit_id")?)
-                .or_default()
-                .push(row.try_get("ancestor_id")?);
-        }
+        let ancestors = crate::rollup::ancestors_where(&self.pool, "TRUE").await?;
         let index = std::sync::Arc::new(UnitNameIndex { units, ancestors });
         self.cache.keep_unit_names(version, index.clone());
         Ok(index)

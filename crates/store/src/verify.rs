@@ -224,16 +224,7 @@ impl Derivation {
     async fn read(conn: &mut AnyConnection, elements: Vec<DataElement>) -> Result<Derivation, StoreError> {
         let elements: Vec<DataElement> = elements.into_iter().filter(rolls_up).collect();
         let index = elements.iter().enumerate().map(|(i, e)| (e.code.clone(), i)).collect();
-        let mut ancestors: HashMap<i64, Vec<i64>> = HashMap::new();
-        for r in sqlx::query("SELECT unit_id, ancestor_id FROM unit_ancestors")
-            .fetch_all(&mut *conn)
-            .await?
-        {
-            ancestors
-                .entry(r.try_get("unit_id")?)
-                .or_default()
-                .push(r.try_get("ancestor_id")?);
-        }
+        let ancestors = crate::rollup::ancestors_where(&mut *conn, "TRUE").await?;
         Ok(Derivation {
             elements,
             index,
